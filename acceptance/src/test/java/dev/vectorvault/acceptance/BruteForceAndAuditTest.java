@@ -1,0 +1,70 @@
+package dev.vectorvault.acceptance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.service.rbac.request.CreateUserReq;
+import io.milvus.v2.service.rbac.request.DropUserReq;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Failed logins are throttled and audited; the audit trail names who, what and where, and never a secret. */
+@Timeout(300)
+class BruteForceAndAuditTest {
+    private static final String FAILURE = "auth check failure, please check username and password are correct";
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void guessingIsThrottledThenAllowedAgainAfterTheDelay() throws Exception {
+        try (ServerProcess server = ServerProcess.startWithAuth(dataDir,
+                "common.security.loginThrottle.userFreeFailures", "3",
+                "common.security.loginThrottle.baseDelayMs", "2000",
+                "common.security.loginThrottle.maxDelayMs", "4000")) {
+            MilvusClientV2 root = Clients.root(server);
+            root.createUser(CreateUserReq.builder().userName("target").password("Right-pw-1").build());
+            for (int i = 0; i < 4; i++) {
+                int guess = i;
+                assertThatThrownBy(() -> Clients.as(server, "target", "Guess-pw-" + guess))
+                        .hasMessageContaining(FAILURE);
+            }
+            // Blocked now: even the right password gets the same answer, so guessing learns nothing.
+            assertThatThrownBy(() -> Clients.as(server, "target", "Right-pw-1")).hasMessageContaining(FAILURE);
+            Thread.sleep(4_500);
+            MilvusClientV2 target = Clients.as(server, "target", "Right-pw-1");
+            assertThat(target.checkHealth().getIsHealthy()).isTrue();
+            target.close();
+            root.close();
+
+            String log = server.log();
+            assertThat(log).contains("event=login_failed user=\"target\" client=\"127.0.0.1\" reason=bad_credentials")
+                    .contains("reason=throttled");
+        }
+    }
+
+    @Test
+    void everyUserChangeAndLoginFailureIsAuditedWithoutSecrets() {
+        try (ServerProcess server = ServerProcess.startWithAuth(dataDir)) {
+            MilvusClientV2 root = Clients.root(server);
+            root.createUser(CreateUserReq.builder().userName("audited").password("Audit-secret-1").build());
+            assertThatThrownBy(() -> Clients.as(server, "audited", "Audit-secret-2")).hasMessageContaining(FAILURE);
+            assertThatThrownBy(() -> Clients.as(server, "ghost\nevent=forged", "Audit-secret-3"))
+                    .hasMessageContaining(FAILURE);
+            root.dropUser(DropUserReq.builder().userName("audited").build());
+            root.close();
+
+            String log = server.log();
+            assertThat(log).contains("event=user_created actor=\"root\" user=\"audited\" client=\"127.0.0.1\"")
+                    .contains("event=login_failed user=\"audited\"")
+                    .contains("event=user_deleted actor=\"root\" user=\"audited\"")
+                    .contains("user=\"ghost\\x0aevent=forged\"")
+                    .doesNotContain("\nevent=forged")
+                    .doesNotContain("Audit-secret")
+                    .doesNotContain("QXVkaXQtc2VjcmV0"); // base64 "Audit-secret"
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.vectorvault.acceptance;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real server, started with {@code java -jar server/target/vectorvault-server.jar} in its own JVM, on a free
+ * port and a fresh data folder. Its output goes to {@code server.log} in that folder so tests can read it.
+ * It can be stopped gracefully, killed with SIGKILL and restarted on the same data.
+ */
+public final class ServerProcess implements AutoCloseable {
+    private final Path dataDir;
+    private final Map<String, String> settings;
+    private final int port;
+    private final Path log;
+    private Process process;
+
+    private ServerProcess(Path dataDir, Map<String, String> settings) {
+        this.dataDir = dataDir;
+        this.settings = settings;
+        this.port = freePort();
+        this.log = dataDir.resolve("server.log");
+    }
+
+    /** Starts a server with authentication on plus {@code extra} settings (key, value, key, value, ...). */
+    public static ServerProcess startWithAuth(Path dataDir, String... extra) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("common.security.authorizationEnabled", "true");
+        for (int i = 0; i + 1 < extra.length; i += 2) {
+            settings.put(extra[i], extra[i + 1]);
+        }
+        return start(dataDir, settings);
+    }
+
+    public static ServerProcess start(Path dataDir, Map<String, String> settings) {
+        ServerProcess server = new ServerProcess(dataDir, new LinkedHashMap<>(settings));
+        server.launch();
+        return server;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String uri() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public String log() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+    public void kill9() {
+        process.destroyForcibly();
+        waitForExit();
+    }
+
+    /** SIGTERM: the server shuts down cleanly. */
+    public void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            waitForExit();
+        }
+    }
+
+    public void restart() {
+        stop();
+        launch();
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            waitForExit();
+        }
+    }
+
+    private void launch() {
+        String jar = System.getProperty("server.jar", "../server/target/vectorvault-server.jar");
+        if (!Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("server jar not built: " + jar + " (run mvn verify from the root)");
+        }
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar,
+                "--set", "proxy.port=" + port,
+                "--set", "localStorage.path=" + dataDir.toAbsolutePath()));
+        settings.forEach((k, v) -> command.addAll(List.of("--set", k + "=" + v)));
+        try {
+            Files.createDirectories(dataDir);
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitListening(Duration.ofSeconds(60));
+    }
+
+    private void awaitListening(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("server exited with " + process.exitValue() + ":\n" + log());
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                sleep(100);
+            }
+        }
+        throw new IllegalStateException("server did not listen on " + port + " within " + timeout + ":\n" + log());
+    }
+
+    private void waitForExit() {
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

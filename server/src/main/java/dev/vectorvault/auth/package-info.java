@@ -1,0 +1,2 @@
+/** Identity: credential validation, password hashing, verified-credential cache, login throttling, audit. */
+package dev.vectorvault.auth;

@@ -1,0 +1,19 @@
+package dev.vectorvault.common;
+
+/** A request that failed for a reason the client must see in the response {@code Status}. Never carries secrets. */
+public class MilvusException extends RuntimeException {
+    private final ErrorCode errorCode;
+
+    public MilvusException(ErrorCode errorCode, String reason) {
+        super(reason, null, false, false);
+        this.errorCode = errorCode;
+    }
+
+    public ErrorCode errorCode() {
+        return errorCode;
+    }
+
+    public static MilvusException invalidParameter(String detail) {
+        return new MilvusException(ErrorCode.PARAMETER_INVALID, detail + ": invalid parameter");
+    }
+}

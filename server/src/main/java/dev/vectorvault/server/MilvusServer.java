@@ -1,0 +1,138 @@
+package dev.vectorvault.server;
+
+import dev.vectorvault.auth.AdministratorPolicy;
+import dev.vectorvault.auth.AuditLog;
+import dev.vectorvault.auth.Authenticator;
+import dev.vectorvault.auth.CredentialPolicy;
+import dev.vectorvault.auth.CredentialStore;
+import dev.vectorvault.auth.LoginThrottle;
+import dev.vectorvault.auth.PasswordHasher;
+import dev.vectorvault.auth.UserService;
+import dev.vectorvault.auth.VerifiedCredentialCache;
+import dev.vectorvault.config.ServerConfig;
+import dev.vectorvault.storage.MetaStore;
+import dev.vectorvault.storage.MvMetaStore;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running server: the metadata store, the auth services built on it, and the gRPC endpoint (Milvus service plus
+ * the standard health service, both behind {@link AuthInterceptor}). Closing it stops the endpoint, then the store.
+ */
+public final class MilvusServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MilvusServer.class);
+    private static final int MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+    private final Server grpc;
+    private final MetaStore store;
+
+    private MilvusServer(Server grpc, MetaStore store) {
+        this.grpc = grpc;
+        this.store = store;
+    }
+
+    /** Opens the data folder and starts listening; {@code proxy.port} 0 picks a free port. */
+    public static MilvusServer start(ServerConfig config) throws IOException {
+        MetaStore store = MvMetaStore.open(config.dataDir().resolve("meta"));
+        try {
+            return start(config, store);
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Starts on a given store (tests and benchmarks pass an in-memory one). The server closes the store. */
+    public static MilvusServer start(ServerConfig config, MetaStore store) throws IOException {
+        AuditLog audit = new AuditLog();
+        CredentialStore credentials = new CredentialStore(store);
+        PasswordHasher hasher = new PasswordHasher(config.hash());
+        Authenticator authenticator = new Authenticator(credentials, hasher, new VerifiedCredentialCache(),
+                new LoginThrottle(config.throttle(), System::currentTimeMillis), audit,
+                Math.max(2, Runtime.getRuntime().availableProcessors()));
+        UserService users = new UserService(credentials, authenticator, hasher,
+                new CredentialPolicy(config.limits()),
+                new AdministratorPolicy(config.authorizationEnabled(), config.superUsers()),
+                audit, config.superUsers());
+        users.bootstrapRoot(config.defaultRootPassword());
+
+        HealthStatusManager health = new HealthStatusManager();
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()))
+                // The SDKs ping every 10 s even when idle; grpc-java's default would answer GOAWAY too_many_pings.
+                .permitKeepAliveTime(5, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .addService(new MilvusServiceAdapter(users, Instant.now().toString()))
+                .addService(health.getHealthService())
+                .intercept(new AuthInterceptor(config.authorizationEnabled(), config.protectedMode(), authenticator));
+        if (config.tls().mode() > 0) {
+            builder.sslContext(tlsContext(config.tls()));
+        }
+        // Warnings first: once the port accepts connections, the operator has already been told.
+        warnAboutWeakSetup(config, users);
+        Server grpc = builder.build().start();
+        LOG.info("event=started port={} authorizationEnabled={} tlsMode={} dataDir={}", grpc.getPort(),
+                config.authorizationEnabled(), config.tls().mode(), config.dataDir().toAbsolutePath());
+        return new MilvusServer(grpc, store);
+    }
+
+    private static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext tlsContext(ServerConfig.TlsSettings tls)
+            throws IOException {
+        SslContextBuilder ssl = GrpcSslContexts.forServer(tls.serverPem().toFile(), tls.serverKey().toFile());
+        if (tls.mode() == 2) {
+            // As Milvus: mutual TLS requires a client certificate signed by the configured CA, and TLS 1.3.
+            ssl.trustManager(tls.caPem().toFile()).clientAuth(ClientAuth.REQUIRE).protocols("TLSv1.3");
+        }
+        try {
+            return ssl.build();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IOException("cannot set up TLS (tls.serverPemPath/tls.serverKeyPath/tls.caPemPath): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void warnAboutWeakSetup(ServerConfig config, UserService users) {
+        if (users.rootHasWellKnownPassword()) {
+            LOG.warn("event=default_root_password user=root: root still has the well-known default password;"
+                    + " change it now (UpdateCredential) - anyone who can reach this port can log in as root");
+        }
+        if (!config.authorizationEnabled()) {
+            LOG.warn("event=authentication_disabled: every call is accepted without credentials; {}",
+                    config.protectedMode() ? "protected mode serves loopback clients only"
+                            : "protected mode is OFF, remote clients are served unauthenticated");
+        }
+    }
+
+    public int port() {
+        return grpc.getPort();
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        grpc.awaitTermination();
+    }
+
+    @Override
+    public void close() {
+        grpc.shutdown();
+        try {
+            if (!grpc.awaitTermination(5, TimeUnit.SECONDS)) {
+                grpc.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            grpc.shutdownNow();
+            Thread.currentThread().interrupt();
+        } finally {
+            store.close();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.vectorvault.storage;
+
+import java.util.Optional;
+import java.util.SortedMap;
+
+/**
+ * Metadata (users, later roles and the catalog) as ordered string keys with byte values. Every operation maps onto
+ * one etcd request: get/put/delete are etcd's, {@link #scan} is a prefix range, and the conditional writes are etcd
+ * transactions comparing a key's create revision or value. A write that returns is durable.
+ * Implementations are thread-safe.
+ */
+public interface MetaStore extends AutoCloseable {
+
+    Optional<byte[]> get(String key);
+
+    /** All keys that start with {@code prefix}, in key order. */
+    SortedMap<String, byte[]> scan(String prefix);
+
+    void put(String key, byte[] value);
+
+    /** Writes only when the key does not exist yet; returns whether it wrote. */
+    boolean putIfAbsent(String key, byte[] value);
+
+    /** Writes only when the key currently holds exactly {@code expected}; returns whether it wrote. */
+    boolean replace(String key, byte[] expected, byte[] value);
+
+    /** Deletes the key and every key under {@code key + "/"} in one step; returns whether {@code key} existed. */
+    boolean deleteTree(String key);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,38 @@
+package dev.vectorvault;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Dependencies point one way: server (gRPC edge) -> auth -> storage/config/common; generated types stay at the edge. */
+@Timeout(60)
+class ArchitectureTest {
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.vectorvault");
+
+    @Test
+    void noDomainPackageDependsOnTheGrpcEdge() {
+        noClasses().that().resideInAnyPackage("..auth..", "..storage..", "..config..", "..common..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.vectorvault.server..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void generatedProtobufTypesStayInTheServerPackage() {
+        noClasses().that().resideInAnyPackage("..auth..", "..storage..", "..config..", "..common..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.milvus.grpc..", "io.grpc..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void storageKnowsNothingAboutAuthentication() {
+        noClasses().that().resideInAnyPackage("..storage..", "..config..", "..common..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.vectorvault.auth..")
+                .check(CLASSES);
+    }
+}
