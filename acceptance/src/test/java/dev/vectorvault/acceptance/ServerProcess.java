@@ -99,7 +99,8 @@ public final class ServerProcess implements AutoCloseable {
             throw new IllegalStateException("server jar not built: " + jar + " (run mvn verify from the root)");
         }
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "--add-modules", "jdk.incubator.vector", "-jar", jar,
                 "--set", "proxy.port=" + port,
                 "--set", "localStorage.path=" + dataDir.toAbsolutePath()));
         settings.forEach((k, v) -> command.addAll(List.of("--set", k + "=" + v)));

@@ -5,6 +5,24 @@ package dev.vectorvault.common;
  * {@code error_code} enum number that older SDKs still read.
  */
 public enum ErrorCode {
+    /** The collection (or alias) does not exist in the database (legacy CollectionNotExists). */
+    COLLECTION_NOT_FOUND(100, 4),
+    /** Search or query on a collection that is not loaded. */
+    COLLECTION_NOT_LOADED(101, 1),
+    /** A schema that cannot be used: no primary key, unsupported types, bad type parameters. */
+    ILLEGAL_SCHEMA(105, 1),
+    PARTITION_NOT_FOUND(200, 1),
+    /** (legacy IndexNotExist) The SDKs turn this into an empty index list. */
+    INDEX_NOT_FOUND(700, 25),
+    INDEX_NOT_SUPPORTED(701, 1),
+    INDEX_DUPLICATE(702, 1),
+    DATABASE_NOT_FOUND(800, 1),
+    DATABASE_LIMIT_EXCEEDED(801, 1),
+    DATABASE_INVALID_NAME(802, 1),
+    ALIAS_NOT_FOUND(1600, 1),
+    ALIAS_COLLECTION_NAME_CONFLICT(1601, 1),
+    ALIAS_ALREADY_EXISTS(1602, 1),
+    FIELD_NOT_FOUND(1700, 1),
     /** Validation of names, lengths and values (merr ParameterInvalid, legacy IllegalArgument). */
     PARAMETER_INVALID(1100, 5),
     /** A wrong old password when changing one (merr ErrNotAuthenticated). */

@@ -20,7 +20,8 @@ public record ServerConfig(
         CredentialLimits limits,
         HashSettings hash,
         ThrottleSettings throttle,
-        TlsSettings tls) {
+        TlsSettings tls,
+        StorageSettings storage) {
 
     /** Length limits for user names and passwords (Milvus's {@code proxy.*} keys). */
     public record CredentialLimits(int maxUsernameLength, int minPasswordLength, int maxPasswordLength, int maxUserNum) {}
@@ -36,6 +37,9 @@ public record ServerConfig(
             long baseDelayMs,
             long maxDelayMs,
             long forgetAfterMs) {}
+
+    /** How collection data is kept: whether each write waits for its log record to be forced to disk. */
+    public record StorageSettings(boolean syncWrites, int segmentRows) {}
 
     /** Milvus's {@code common.security.tlsMode}: 0 plaintext, 1 server certificate, 2 mutual TLS. */
     public record TlsSettings(int mode, Path serverPem, Path serverKey, Path caPem) {}
@@ -100,8 +104,10 @@ public record ServerConfig(
         if (tlsMode == 2) {
             v.requireReadable("tls.caPemPath", tls.caPem());
         }
+        StorageSettings storage = new StorageSettings(v.bool("localStorage.syncWrites", true),
+                v.intIn("localStorage.segmentRows", 65_536, 16, 10_000_000));
         return new ServerConfig(port, dataDir, auth, new Secret(rootPassword), superUsers, protectedMode,
-                limits, hash, throttle, tls);
+                limits, hash, throttle, tls, storage);
     }
 
     /** Typed access to the flat key map; every failure names its key. */

@@ -9,7 +9,15 @@ import dev.vectorvault.auth.LoginThrottle;
 import dev.vectorvault.auth.PasswordHasher;
 import dev.vectorvault.auth.UserService;
 import dev.vectorvault.auth.VerifiedCredentialCache;
+import dev.vectorvault.catalog.Catalog;
+import dev.vectorvault.catalog.Indexes;
+import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.config.ServerConfig;
+import dev.vectorvault.query.EntityReader;
+import dev.vectorvault.query.EntityWriter;
+import dev.vectorvault.query.Layouts;
+import dev.vectorvault.storage.data.DataStore;
+import dev.vectorvault.storage.wal.Durability;
 import dev.vectorvault.storage.MetaStore;
 import dev.vectorvault.storage.MvMetaStore;
 import io.grpc.Server;
@@ -35,10 +43,12 @@ public final class MilvusServer implements AutoCloseable {
 
     private final Server grpc;
     private final MetaStore store;
+    private final DataStore data;
 
-    private MilvusServer(Server grpc, MetaStore store) {
+    private MilvusServer(Server grpc, MetaStore store, DataStore data) {
         this.grpc = grpc;
         this.store = store;
+        this.data = data;
     }
 
     /** Opens the data folder and starts listening; {@code proxy.port} 0 picks a free port. */
@@ -65,6 +75,16 @@ public final class MilvusServer implements AutoCloseable {
                 new AdministratorPolicy(config.authorizationEnabled(), config.superUsers()),
                 audit, config.superUsers());
         users.bootstrapRoot(config.defaultRootPassword());
+        HybridClock clock = new HybridClock();
+        DataCleanup cleanup = new DataCleanup();
+        Catalog catalog = new Catalog(store, clock, cleanup);
+        DataStore data = DataStore.open(config.dataDir().resolve("data"), config.storage().syncWrites() ? Durability.FSYNC : Durability.OS_BUFFERED, store,
+                new Layouts(catalog), config.storage().segmentRows());
+        cleanup.attach(data);
+        CatalogRpc catalogRpc = new CatalogRpc(catalog, new Indexes(catalog), clock, (collectionId, partitionId) ->
+                catalog.byId(collectionId).map(c -> data.liveRows(Layouts.of(c), partitionId)).orElse(0L));
+        DataRpc dataRpc = new DataRpc(catalog, new EntityWriter(catalog, data, clock),
+                new EntityReader(catalog, data), data, clock);
 
         HealthStatusManager health = new HealthStatusManager();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()))
@@ -72,7 +92,7 @@ public final class MilvusServer implements AutoCloseable {
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-                .addService(new MilvusServiceAdapter(users, Instant.now().toString()))
+                .addService(new MilvusServiceAdapter(users, catalogRpc, dataRpc, Instant.now().toString()))
                 .addService(health.getHealthService())
                 .intercept(new AuthInterceptor(config.authorizationEnabled(), config.protectedMode(), authenticator));
         if (config.tls().mode() > 0) {
@@ -83,7 +103,7 @@ public final class MilvusServer implements AutoCloseable {
         Server grpc = builder.build().start();
         LOG.info("event=started port={} authorizationEnabled={} tlsMode={} dataDir={}", grpc.getPort(),
                 config.authorizationEnabled(), config.tls().mode(), config.dataDir().toAbsolutePath());
-        return new MilvusServer(grpc, store);
+        return new MilvusServer(grpc, store, data);
     }
 
     private static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext tlsContext(ServerConfig.TlsSettings tls)
@@ -132,7 +152,11 @@ public final class MilvusServer implements AutoCloseable {
             grpc.shutdownNow();
             Thread.currentThread().interrupt();
         } finally {
-            store.close();
+            try {
+                data.close();
+            } finally {
+                store.close();
+            }
         }
     }
 }

@@ -8,26 +8,7 @@ import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.common.PermissionDeniedException;
 import io.grpc.stub.StreamObserver;
-import io.milvus.grpc.CheckHealthRequest;
-import io.milvus.grpc.CheckHealthResponse;
-import io.milvus.grpc.ConnectRequest;
-import io.milvus.grpc.ConnectResponse;
-import io.milvus.grpc.CreateCredentialRequest;
-import io.milvus.grpc.DeleteCredentialRequest;
-import io.milvus.grpc.GetVersionRequest;
-import io.milvus.grpc.GetVersionResponse;
-import io.milvus.grpc.ListCredUsersRequest;
-import io.milvus.grpc.ListCredUsersResponse;
-import io.milvus.grpc.ListDatabasesRequest;
-import io.milvus.grpc.ListDatabasesResponse;
-import io.milvus.grpc.MilvusServiceGrpc;
-import io.milvus.grpc.SelectUserRequest;
-import io.milvus.grpc.SelectUserResponse;
-import io.milvus.grpc.ServerInfo;
-import io.milvus.grpc.Status;
-import io.milvus.grpc.UpdateCredentialRequest;
-import io.milvus.grpc.UserEntity;
-import io.milvus.grpc.UserResult;
+import io.milvus.grpc.*;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,7 +17,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The Milvus gRPC service: handshake and user management. RPCs not overridden here answer UNIMPLEMENTED, which
+ * The Milvus gRPC service: one override per RPC, each delegating to an area adapter ({@link CatalogRpc}, ...) or
+ * handling the handshake and user management itself. RPCs not overridden here answer UNIMPLEMENTED, which
  * every SDK treats as a fast, non-retried failure. No handler lets an exception escape (that would be UNKNOWN, which
  * the Java SDK retries 75 times).
  */
@@ -44,11 +26,15 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
     static final String COMPATIBLE_VERSION = "v2.6.0";
 
     private final UserService users;
+    private final CatalogRpc catalogRpc;
+    private final DataRpc dataRpc;
     private final AtomicLong identifiers = new AtomicLong(ThreadLocalRandom.current().nextLong(1, 1L << 40));
     private final ServerInfo serverInfo;
 
-    MilvusServiceAdapter(UserService users, String buildTime) {
+    MilvusServiceAdapter(UserService users, CatalogRpc catalogRpc, DataRpc dataRpc, String buildTime) {
         this.users = users;
+        this.catalogRpc = catalogRpc;
+        this.dataRpc = dataRpc;
         this.serverInfo = ServerInfo.newBuilder()
                 .setBuildTags(COMPATIBLE_VERSION)
                 .setBuildTime(buildTime)
@@ -82,12 +68,215 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
                 s -> CheckHealthResponse.newBuilder().setStatus(s).build());
     }
 
-    /** Only {@code default} exists until the catalog arrives; the v2 SDK calls this when a database is named. */
     @Override
     public void listDatabases(ListDatabasesRequest request, StreamObserver<ListDatabasesResponse> out) {
-        respond("ListDatabases", out, () -> ListDatabasesResponse.newBuilder()
-                        .setStatus(StatusMapper.success()).addDbNames("default").addDbIds(1).build(),
+        respond("ListDatabases", out, catalogRpc::listDatabases,
                 s -> ListDatabasesResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void createDatabase(CreateDatabaseRequest r, StreamObserver<Status> out) {
+        respond("CreateDatabase", out, () -> catalogRpc.createDatabase(r), Function.identity());
+    }
+
+    @Override
+    public void dropDatabase(DropDatabaseRequest r, StreamObserver<Status> out) {
+        respond("DropDatabase", out, () -> catalogRpc.dropDatabase(r), Function.identity());
+    }
+
+    @Override
+    public void describeDatabase(DescribeDatabaseRequest r, StreamObserver<DescribeDatabaseResponse> out) {
+        respond("DescribeDatabase", out, () -> catalogRpc.describeDatabase(r), s -> DescribeDatabaseResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void alterDatabase(AlterDatabaseRequest r, StreamObserver<Status> out) {
+        respond("AlterDatabase", out, () -> catalogRpc.alterDatabase(r), Function.identity());
+    }
+
+    @Override
+    public void createCollection(CreateCollectionRequest r, StreamObserver<Status> out) {
+        respond("CreateCollection", out, () -> catalogRpc.createCollection(r), Function.identity());
+    }
+
+    @Override
+    public void describeCollection(DescribeCollectionRequest r, StreamObserver<DescribeCollectionResponse> out) {
+        respond("DescribeCollection", out, () -> catalogRpc.describeCollection(r), s -> DescribeCollectionResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void hasCollection(HasCollectionRequest r, StreamObserver<BoolResponse> out) {
+        respond("HasCollection", out, () -> catalogRpc.hasCollection(r), s -> BoolResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void showCollections(ShowCollectionsRequest r, StreamObserver<ShowCollectionsResponse> out) {
+        respond("ShowCollections", out, () -> catalogRpc.showCollections(r), s -> ShowCollectionsResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void dropCollection(DropCollectionRequest r, StreamObserver<Status> out) {
+        respond("DropCollection", out, () -> catalogRpc.dropCollection(r), Function.identity());
+    }
+
+    @Override
+    public void renameCollection(RenameCollectionRequest r, StreamObserver<Status> out) {
+        respond("RenameCollection", out, () -> catalogRpc.renameCollection(r), Function.identity());
+    }
+
+    @Override
+    public void alterCollection(AlterCollectionRequest r, StreamObserver<Status> out) {
+        respond("AlterCollection", out, () -> catalogRpc.alterCollection(r), Function.identity());
+    }
+
+    @Override
+    public void getCollectionStatistics(GetCollectionStatisticsRequest r, StreamObserver<GetCollectionStatisticsResponse> out) {
+        respond("GetCollectionStatistics", out, () -> catalogRpc.collectionStatistics(r), s -> GetCollectionStatisticsResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void createPartition(CreatePartitionRequest r, StreamObserver<Status> out) {
+        respond("CreatePartition", out, () -> catalogRpc.createPartition(r), Function.identity());
+    }
+
+    @Override
+    public void dropPartition(DropPartitionRequest r, StreamObserver<Status> out) {
+        respond("DropPartition", out, () -> catalogRpc.dropPartition(r), Function.identity());
+    }
+
+    @Override
+    public void hasPartition(HasPartitionRequest r, StreamObserver<BoolResponse> out) {
+        respond("HasPartition", out, () -> catalogRpc.hasPartition(r), s -> BoolResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void showPartitions(ShowPartitionsRequest r, StreamObserver<ShowPartitionsResponse> out) {
+        respond("ShowPartitions", out, () -> catalogRpc.showPartitions(r), s -> ShowPartitionsResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getPartitionStatistics(GetPartitionStatisticsRequest r, StreamObserver<GetPartitionStatisticsResponse> out) {
+        respond("GetPartitionStatistics", out, () -> catalogRpc.partitionStatistics(r), s -> GetPartitionStatisticsResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void createAlias(CreateAliasRequest r, StreamObserver<Status> out) {
+        respond("CreateAlias", out, () -> catalogRpc.createAlias(r), Function.identity());
+    }
+
+    @Override
+    public void dropAlias(DropAliasRequest r, StreamObserver<Status> out) {
+        respond("DropAlias", out, () -> catalogRpc.dropAlias(r), Function.identity());
+    }
+
+    @Override
+    public void alterAlias(AlterAliasRequest r, StreamObserver<Status> out) {
+        respond("AlterAlias", out, () -> catalogRpc.alterAlias(r), Function.identity());
+    }
+
+    @Override
+    public void describeAlias(DescribeAliasRequest r, StreamObserver<DescribeAliasResponse> out) {
+        respond("DescribeAlias", out, () -> catalogRpc.describeAlias(r), s -> DescribeAliasResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void listAliases(ListAliasesRequest r, StreamObserver<ListAliasesResponse> out) {
+        respond("ListAliases", out, () -> catalogRpc.listAliases(r), s -> ListAliasesResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void createIndex(CreateIndexRequest r, StreamObserver<Status> out) {
+        respond("CreateIndex", out, () -> catalogRpc.createIndex(r), Function.identity());
+    }
+
+    @Override
+    public void describeIndex(DescribeIndexRequest r, StreamObserver<DescribeIndexResponse> out) {
+        respond("DescribeIndex", out, () -> catalogRpc.describeIndex(r), s -> DescribeIndexResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getIndexState(GetIndexStateRequest r, StreamObserver<GetIndexStateResponse> out) {
+        respond("GetIndexState", out, () -> catalogRpc.indexState(r), s -> GetIndexStateResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getIndexBuildProgress(GetIndexBuildProgressRequest r, StreamObserver<GetIndexBuildProgressResponse> out) {
+        respond("GetIndexBuildProgress", out, () -> catalogRpc.indexBuildProgress(r), s -> GetIndexBuildProgressResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void dropIndex(DropIndexRequest r, StreamObserver<Status> out) {
+        respond("DropIndex", out, () -> catalogRpc.dropIndex(r), Function.identity());
+    }
+
+    @Override
+    public void loadCollection(LoadCollectionRequest r, StreamObserver<Status> out) {
+        respond("LoadCollection", out, () -> catalogRpc.loadCollection(r), Function.identity());
+    }
+
+    @Override
+    public void loadPartitions(LoadPartitionsRequest r, StreamObserver<Status> out) {
+        respond("LoadPartitions", out, () -> catalogRpc.loadPartitions(r), Function.identity());
+    }
+
+    @Override
+    public void releaseCollection(ReleaseCollectionRequest r, StreamObserver<Status> out) {
+        respond("ReleaseCollection", out, () -> catalogRpc.releaseCollection(r), Function.identity());
+    }
+
+    @Override
+    public void releasePartitions(ReleasePartitionsRequest r, StreamObserver<Status> out) {
+        respond("ReleasePartitions", out, () -> catalogRpc.releasePartitions(r), Function.identity());
+    }
+
+    @Override
+    public void getLoadState(GetLoadStateRequest r, StreamObserver<GetLoadStateResponse> out) {
+        respond("GetLoadState", out, () -> catalogRpc.loadState(r), s -> GetLoadStateResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getLoadingProgress(GetLoadingProgressRequest r, StreamObserver<GetLoadingProgressResponse> out) {
+        respond("GetLoadingProgress", out, () -> catalogRpc.loadingProgress(r), s -> GetLoadingProgressResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void allocTimestamp(AllocTimestampRequest r, StreamObserver<AllocTimestampResponse> out) {
+        respond("AllocTimestamp", out, () -> catalogRpc.allocTimestamp(), s -> AllocTimestampResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void insert(InsertRequest r, StreamObserver<MutationResult> out) {
+        respond("Insert", out, () -> dataRpc.insert(r), s -> MutationResult.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void upsert(UpsertRequest r, StreamObserver<MutationResult> out) {
+        respond("Upsert", out, () -> dataRpc.upsert(r), s -> MutationResult.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void delete(DeleteRequest r, StreamObserver<MutationResult> out) {
+        respond("Delete", out, () -> dataRpc.delete(r), s -> MutationResult.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void flush(FlushRequest r, StreamObserver<FlushResponse> out) {
+        respond("Flush", out, () -> dataRpc.flush(r), s -> FlushResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getFlushState(GetFlushStateRequest r, StreamObserver<GetFlushStateResponse> out) {
+        respond("GetFlushState", out, () -> dataRpc.flushState(), s -> GetFlushStateResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void search(SearchRequest r, StreamObserver<SearchResults> out) {
+        respond("Search", out, () -> dataRpc.search(r), s -> SearchResults.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void query(QueryRequest r, StreamObserver<QueryResults> out) {
+        respond("Query", out, () -> dataRpc.query(r), s -> QueryResults.newBuilder().setStatus(s).build());
     }
 
     @Override

@@ -1,0 +1,132 @@
+package dev.vectorvault.bench;
+
+import dev.vectorvault.config.ServerConfig;
+import dev.vectorvault.server.MilvusServer;
+import dev.vectorvault.storage.MvMetaStore;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.milvus.grpc.CreateCredentialRequest;
+import io.milvus.grpc.MilvusServiceGrpc;
+import io.milvus.grpc.Status;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One server under test, started in this JVM on a free loopback port with an in-memory metadata store, plus the one
+ * client channel that talks to it. Every stub handed out shares that channel: the connection is opened once, before
+ * warm-up, so no measured call pays for a TCP or HTTP/2 handshake.
+ *
+ * <p>The server still opens a data folder under {@code localStorage.path} (default {@code ./data}) even with an
+ * in-memory metadata store, so each one gets a fresh temporary folder, deleted on close: the benchmark neither writes
+ * into the working directory nor lets three servers share one folder.
+ */
+final class BenchServer implements AutoCloseable {
+    static final String ROOT = "root";
+    static final String ROOT_PASSWORD = ServerConfig.DEFAULT_ROOT_PASSWORD;
+
+    private final String label;
+    private final String settings;
+    private final ServerConfig config;
+    private final MilvusServer server;
+    private final ManagedChannel channel;
+    private final Path dataDir;
+
+    private BenchServer(String label, String settings, ServerConfig config, MilvusServer server,
+                        ManagedChannel channel, Path dataDir) {
+        this.label = label;
+        this.settings = settings;
+        this.config = config;
+        this.server = server;
+        this.channel = channel;
+        this.dataDir = dataDir;
+    }
+
+    /**
+     * Starts a server with {@code proxy.port=0} plus {@code keys}; {@code settings} is how the report names the
+     * configuration.
+     */
+    static BenchServer start(String label, String settings, Map<String, String> keys) throws IOException {
+        Path dataDir = Files.createTempDirectory("vectorvault-bench-");
+        Map<String, String> flat = new HashMap<>(keys);
+        flat.put("proxy.port", "0");
+        flat.put("localStorage.path", dataDir.toString());
+        MilvusServer server;
+        ServerConfig config;
+        try {
+            config = ServerConfig.fromFlatKeys(flat);
+            server = MilvusServer.start(config, MvMetaStore.inMemory());
+        } catch (IOException | RuntimeException e) {
+            deleteTree(dataDir);
+            throw e;
+        }
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                .usePlaintext()
+                .build();
+        return new BenchServer(label, settings, config, server, channel, dataDir);
+    }
+
+    String label() {
+        return label;
+    }
+
+    String settings() {
+        return settings;
+    }
+
+    ServerConfig config() {
+        return config;
+    }
+
+    MilvusServiceGrpc.MilvusServiceBlockingStub blocking(String user, String password) {
+        return MilvusServiceGrpc.newBlockingStub(channel).withInterceptors(new BasicAuthHeader(user, password));
+    }
+
+    MilvusServiceGrpc.MilvusServiceStub async(String user, String password) {
+        return MilvusServiceGrpc.newStub(channel).withInterceptors(new BasicAuthHeader(user, password));
+    }
+
+    /** Creates a user as root, the way the SDKs do (the password travels base64-encoded in the request body). */
+    void createUser(String user, String password) {
+        Status status = blocking(ROOT, ROOT_PASSWORD)
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .createCredential(CreateCredentialRequest.newBuilder()
+                        .setUsername(user)
+                        .setPassword(Base64.getEncoder().encodeToString(password.getBytes(StandardCharsets.UTF_8)))
+                        .build());
+        if (status.getCode() != 0) {
+            throw new IllegalStateException("CreateCredential " + user + " on " + label + " failed: code "
+                    + status.getCode() + " " + status.getReason());
+        }
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            server.close();
+            deleteTree(dataDir);
+        }
+    }
+
+    /** Best effort: a leftover temporary folder is not worth failing a finished run for. */
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("bench: could not delete " + root + ": " + e.getMessage());
+        }
+    }
+}

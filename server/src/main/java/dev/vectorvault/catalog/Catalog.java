@@ -1,0 +1,364 @@
+package dev.vectorvault.catalog;
+
+import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.common.HybridClock;
+import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.storage.MetaStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Databases, collections, partitions and aliases with Milvus's semantics and messages. Reads come from memory;
+ * every change is written durably to the metadata store first, under one lock (metadata changes are rare).
+ */
+public final class Catalog {
+    public static final int MAX_DATABASES = 64;
+    public static final int MAX_PARTITIONS = 1024;
+
+    private final CatalogStore store;
+    private final HybridClock clock;
+    private final CatalogListener listener;
+    private final Map<String, Database> databases = new ConcurrentHashMap<>();
+    /** key: database + '/' + collection name. */
+    private final Map<String, Collection> collections = new ConcurrentHashMap<>();
+    /** key: database + '/' + alias; value: collection id. */
+    private final Map<String, Long> aliases = new ConcurrentHashMap<>();
+
+    public Catalog(MetaStore metaStore, HybridClock clock, CatalogListener listener) {
+        this.store = new CatalogStore(metaStore);
+        this.clock = clock;
+        this.listener = listener;
+        store.databases().forEach(d -> databases.put(d.name(), d));
+        store.collections().forEach(c -> collections.put(key(c.database(), c.name()), c));
+        store.aliases().forEach(a -> aliases.put(key(a.database(), a.alias()), a.collectionId()));
+        if (!databases.containsKey(Database.DEFAULT)) {
+            Database initial = new Database(1, Database.DEFAULT, Map.of(), clock.next());
+            store.putDatabase(initial);
+            databases.put(initial.name(), initial);
+        }
+    }
+
+    // ---------------------------------------------------------------- databases
+
+    public synchronized void createDatabase(String name, Map<String, String> properties) {
+        NameRules.checkDatabase(name);
+        if (databases.containsKey(name)) {
+            throw new MilvusException(ErrorCode.UNEXPECTED, "database already exist: " + name);
+        }
+        if (databases.size() >= MAX_DATABASES) {
+            throw new MilvusException(ErrorCode.DATABASE_LIMIT_EXCEEDED,
+                    "database number (" + databases.size() + ") exceeds max configuration (" + MAX_DATABASES + ")");
+        }
+        Database database = new Database(store.nextId(), name, properties, clock.next());
+        store.putDatabase(database);
+        databases.put(name, database);
+    }
+
+    /** Dropping a missing database succeeds; {@code default} and non-empty databases cannot be dropped. */
+    public synchronized void dropDatabase(String name) {
+        if (Database.DEFAULT.equals(name)) {
+            throw new MilvusException(ErrorCode.UNEXPECTED, "can not drop default database");
+        }
+        if (!databases.containsKey(name)) {
+            return;
+        }
+        if (!listCollections(name).isEmpty()) {
+            throw new MilvusException(ErrorCode.UNEXPECTED,
+                    "database:" + name + " not empty, must drop all collections before drop database");
+        }
+        store.deleteDatabase(name);
+        databases.remove(name);
+    }
+
+    public List<Database> listDatabases() {
+        return databases.values().stream().sorted((a, b) -> Long.compare(a.databaseId(), b.databaseId())).toList();
+    }
+
+    public Database database(String name) {
+        Database database = databases.get(name);
+        if (database == null) {
+            throw new MilvusException(ErrorCode.DATABASE_NOT_FOUND, "database not found[database=" + name + "]");
+        }
+        return database;
+    }
+
+    public synchronized void alterDatabase(String name, Map<String, String> set, List<String> deleteKeys) {
+        Database current = database(name);
+        Map<String, String> properties = new LinkedHashMap<>(current.properties());
+        properties.putAll(set);
+        deleteKeys.forEach(properties::remove);
+        Database next = new Database(current.databaseId(), name, properties, current.createdTimestamp());
+        store.putDatabase(next);
+        databases.put(name, next);
+    }
+
+    // ---------------------------------------------------------------- collections
+
+    /**
+     * Creates a collection. Creating one that exists with the same schema succeeds (Milvus is idempotent here);
+     * with another schema it fails.
+     */
+    public synchronized Collection createCollection(String database, String name, CollectionSchema schema,
+                                                    int shardsNum, ConsistencyLevel consistency,
+                                                    Map<String, String> properties) {
+        database(database);
+        NameRules.check("collection", name);
+        CollectionSchema complete = SchemaValidator.complete(schema);
+        Collection existing = collections.get(key(database, name));
+        if (existing != null) {
+            if (sameFields(existing.schema(), complete)) {
+                return existing;
+            }
+            throw new MilvusException(ErrorCode.UNEXPECTED,
+                    "create duplicate collection with different parameters, collection: " + name);
+        }
+        if (aliases.containsKey(key(database, name))) {
+            throw new MilvusException(ErrorCode.UNEXPECTED, "collection name [" + name
+                    + "] conflicts with an existing alias, please choose a unique name");
+        }
+        long now = clock.next();
+        Collection collection = new Collection(store.nextId(), database, name, complete, Math.max(1, shardsNum),
+                consistency, properties, List.of(new Partition(store.nextId(), Partition.DEFAULT, now)), List.of(),
+                false, now, now);
+        store.putCollection(collection);
+        collections.put(key(database, name), collection);
+        return collection;
+    }
+
+    /** The collection called {@code nameOrAlias} in {@code database}, resolving aliases. */
+    public Collection collection(String database, String nameOrAlias) {
+        return find(database, nameOrAlias).orElseThrow(() -> new MilvusException(ErrorCode.COLLECTION_NOT_FOUND,
+                "collection not found[database=" + database + "][collection=" + nameOrAlias + "]"));
+    }
+
+    public Optional<Collection> find(String database, String nameOrAlias) {
+        database(database);
+        Collection direct = collections.get(key(database, nameOrAlias));
+        if (direct != null) {
+            return Optional.of(direct);
+        }
+        Long id = aliases.get(key(database, nameOrAlias));
+        return id == null ? Optional.empty() : byId(id);
+    }
+
+    public Optional<Collection> byId(long collectionId) {
+        return collections.values().stream().filter(c -> c.collectionId() == collectionId).findFirst();
+    }
+
+    public List<Collection> listCollections(String database) {
+        database(database);
+        return collections.values().stream().filter(c -> c.database().equals(database))
+                .sorted((a, b) -> Long.compare(a.collectionId(), b.collectionId())).toList();
+    }
+
+    /** Dropping a missing collection succeeds, as in Milvus; one with aliases must lose them first. */
+    public synchronized void dropCollection(String database, String name) {
+        database(database);
+        if (aliases.containsKey(key(database, name))) {
+            throw MilvusException.invalidParameter("cannot drop the collection via alias = " + name);
+        }
+        Collection collection = collections.get(key(database, name));
+        if (collection == null) {
+            return;
+        }
+        List<String> bound = aliasesOf(collection);
+        if (!bound.isEmpty()) {
+            throw new MilvusException(ErrorCode.UNEXPECTED, "unable to drop the collection [" + name
+                    + "] because it has associated aliases " + bound + ", please remove all aliases before dropping"
+                    + " the collection");
+        }
+        store.deleteCollection(database, name);
+        collections.remove(key(database, name));
+        listener.collectionDropped(collection.collectionId());
+    }
+
+    public synchronized void renameCollection(String database, String oldName, String newDatabase, String newName) {
+        String targetDb = newDatabase == null || newDatabase.isEmpty() ? database : newDatabase;
+        database(targetDb);
+        NameRules.check("collection", newName);
+        Collection collection = collections.get(key(database, oldName));
+        if (collection == null) {
+            throw new MilvusException(ErrorCode.COLLECTION_NOT_FOUND,
+                    "collection not found[database=" + database + "][collection=" + oldName + "]");
+        }
+        if (collections.containsKey(key(targetDb, newName)) || aliases.containsKey(key(targetDb, newName))) {
+            throw new MilvusException(ErrorCode.UNEXPECTED, "duplicated new collection name " + targetDb + ":"
+                    + newName + " with other collection name or alias");
+        }
+        if (!targetDb.equals(database) && !aliasesOf(collection).isEmpty()) {
+            throw new MilvusException(ErrorCode.UNEXPECTED,
+                    "fail to rename collection to different database, must drop all aliases of collection first");
+        }
+        Collection renamed = collection.withName(targetDb, newName, clock.next());
+        store.putCollection(renamed);
+        store.deleteCollection(database, oldName);
+        collections.remove(key(database, oldName));
+        collections.put(key(targetDb, newName), renamed);
+    }
+
+    /** Replaces a collection's stored record (index, load and property changes go through here). */
+    synchronized Collection replace(Collection next) {
+        Collection current = collections.get(key(next.database(), next.name()));
+        if (current == null || current.collectionId() != next.collectionId()) {
+            throw new MilvusException(ErrorCode.COLLECTION_NOT_FOUND, "collection not found[database="
+                    + next.database() + "][collection=" + next.name() + "]");
+        }
+        store.putCollection(next);
+        collections.put(key(next.database(), next.name()), next);
+        return next;
+    }
+
+    public synchronized Collection alterProperties(String database, String name, Map<String, String> set,
+                                                   List<String> deleteKeys) {
+        Collection current = collection(database, name);
+        Map<String, String> properties = new LinkedHashMap<>(current.properties());
+        properties.putAll(set);
+        deleteKeys.forEach(properties::remove);
+        return replace(current.withProperties(properties, clock.next()));
+    }
+
+    public synchronized Collection setLoaded(String database, String name, boolean loaded) {
+        return replace(collection(database, name).withLoaded(loaded));
+    }
+
+    // ---------------------------------------------------------------- partitions
+
+    /** Creating a partition that exists succeeds without change, as in Milvus. */
+    public synchronized void createPartition(String database, String collectionName, String partition) {
+        Collection collection = collection(database, collectionName);
+        NameRules.check("partition", partition);
+        if (collection.partition(partition).isPresent()) {
+            return;
+        }
+        if (collection.partitions().size() >= MAX_PARTITIONS) {
+            throw new MilvusException(ErrorCode.UNEXPECTED, "partition number (" + collection.partitions().size()
+                    + ") exceeds max configuration (" + MAX_PARTITIONS + ")");
+        }
+        List<Partition> partitions = new ArrayList<>(collection.partitions());
+        partitions.add(new Partition(store.nextId(), partition, clock.next()));
+        replace(collection.withPartitions(partitions, clock.next()));
+    }
+
+    public synchronized void dropPartition(String database, String collectionName, String partition) {
+        Collection collection = collection(database, collectionName);
+        if (Partition.DEFAULT.equals(partition)) {
+            throw MilvusException.invalidParameter("default partition cannot be deleted");
+        }
+        Optional<Partition> found = collection.partition(partition);
+        if (found.isEmpty()) {
+            return;
+        }
+        if (collection.loaded()) {
+            throw new MilvusException(ErrorCode.UNEXPECTED,
+                    "partition cannot be dropped, partition is loaded, please release it first");
+        }
+        List<Partition> partitions = new ArrayList<>(collection.partitions());
+        partitions.remove(found.get());
+        replace(collection.withPartitions(partitions, clock.next()));
+        listener.partitionDropped(collection.collectionId(), found.get().partitionId());
+    }
+
+    // ---------------------------------------------------------------- aliases
+
+    public synchronized void createAlias(String database, String alias, String collectionName) {
+        NameRules.check("alias", alias);
+        Collection target = collections.get(key(database, collectionName));
+        if (target == null) {
+            throw new MilvusException(ErrorCode.COLLECTION_NOT_FOUND,
+                    "collection not found[database=" + database + "][collection=" + collectionName + "]");
+        }
+        if (collections.containsKey(key(database, alias))) {
+            throw new MilvusException(ErrorCode.ALIAS_COLLECTION_NAME_CONFLICT,
+                    "alias and collection name conflict[database=" + database + "][alias=" + alias + "]");
+        }
+        Long existing = aliases.get(key(database, alias));
+        if (existing != null) {
+            if (existing == target.collectionId()) {
+                return;
+            }
+            throw new MilvusException(ErrorCode.ALIAS_ALREADY_EXISTS, "alias exist and already aliased to another"
+                    + " collection, alias: " + alias + ", collection: " + collectionName);
+        }
+        putAlias(database, alias, target.collectionId());
+    }
+
+    public synchronized void alterAlias(String database, String alias, String collectionName) {
+        if (!aliases.containsKey(key(database, alias))) {
+            throw new MilvusException(ErrorCode.ALIAS_NOT_FOUND, "alias not found[database=" + database
+                    + "][alias=" + alias + "]");
+        }
+        Collection target = collections.get(key(database, collectionName));
+        if (target == null) {
+            throw new MilvusException(ErrorCode.COLLECTION_NOT_FOUND,
+                    "collection not found[database=" + database + "][collection=" + collectionName + "]");
+        }
+        putAlias(database, alias, target.collectionId());
+    }
+
+    /** Dropping a missing alias succeeds. */
+    public synchronized void dropAlias(String database, String alias) {
+        if (aliases.remove(key(database, alias)) != null) {
+            store.deleteAlias(database, alias);
+        }
+    }
+
+    /** The collection an alias points at. */
+    public Collection aliasTarget(String database, String alias) {
+        Long id = aliases.get(key(database, alias));
+        return Optional.ofNullable(id).flatMap(this::byId).orElseThrow(() -> new MilvusException(
+                ErrorCode.ALIAS_NOT_FOUND, "alias not found[database=" + database + "][alias=" + alias + "]"));
+    }
+
+    /** Aliases in a database, optionally only those of one collection, sorted. */
+    public List<String> listAliases(String database, String collectionName) {
+        database(database);
+        Optional<Long> only = collectionName == null || collectionName.isEmpty() ? Optional.empty()
+                : Optional.of(collection(database, collectionName).collectionId());
+        String prefix = database + "/";
+        return aliases.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix))
+                .filter(e -> only.map(id -> id.equals(e.getValue())).orElse(true))
+                .map(e -> e.getKey().substring(prefix.length()))
+                .sorted().toList();
+    }
+
+    public List<String> aliasesOf(Collection collection) {
+        String prefix = collection.database() + "/";
+        return aliases.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix) && e.getValue() == collection.collectionId())
+                .map(e -> e.getKey().substring(prefix.length())).sorted().toList();
+    }
+
+    private void putAlias(String database, String alias, long collectionId) {
+        store.putAlias(new CatalogStore.AliasRecord(database, alias, collectionId));
+        aliases.put(key(database, alias), collectionId);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    long newId() {
+        return store.nextId();
+    }
+
+    long now() {
+        return clock.next();
+    }
+
+    private static boolean sameFields(CollectionSchema a, CollectionSchema b) {
+        Map<String, DataType> left = new HashMap<>();
+        a.fields().forEach(f -> left.put(f.name(), f.dataType()));
+        Map<String, DataType> right = new HashMap<>();
+        b.fields().forEach(f -> right.put(f.name(), f.dataType()));
+        return left.equals(right) && Objects.equals(a.primaryKey().name(), b.primaryKey().name());
+    }
+
+    private static String key(String database, String name) {
+        return database + "/" + name;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.vectorvault.catalog;
+
+/** Field types this server stores. Scalar integer widths are kept so values are range-checked and echoed back. */
+public enum DataType {
+    BOOL, INT8, INT16, INT32, INT64, FLOAT, DOUBLE, VARCHAR, JSON, ARRAY, FLOAT_VECTOR;
+
+    public boolean isInteger() {
+        return this == INT8 || this == INT16 || this == INT32 || this == INT64;
+    }
+
+    public boolean isVector() {
+        return this == FLOAT_VECTOR;
+    }
+
+    /** Types allowed as array elements (Milvus: scalars, no JSON, no nested arrays). */
+    public boolean isArrayElement() {
+        return this != JSON && this != ARRAY && !isVector();
+    }
+}

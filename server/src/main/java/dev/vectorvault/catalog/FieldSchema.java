@@ -1,0 +1,39 @@
+package dev.vectorvault.catalog;
+
+/**
+ * One field of a collection. {@code dim} applies to vectors, {@code maxLength} to VARCHAR (and VARCHAR array
+ * elements), {@code elementType}/{@code maxCapacity} to ARRAY. {@code defaultValue} is a Boolean, Long, Double or
+ * String, or null. The dynamic field is the hidden JSON field {@code $meta} that holds keys not in the schema.
+ */
+public record FieldSchema(
+        long fieldId,
+        String name,
+        String description,
+        DataType dataType,
+        boolean primaryKey,
+        boolean autoId,
+        int dim,
+        int maxLength,
+        DataType elementType,
+        int maxCapacity,
+        boolean nullable,
+        Object defaultValue,
+        boolean dynamic,
+        boolean partitionKey) {
+
+    public static final String DYNAMIC_FIELD_NAME = "$meta";
+
+    public FieldSchema {
+        // One numeric representation per kind, whatever the JSON reader or the wire produced.
+        if (defaultValue instanceof Integer || defaultValue instanceof Short || defaultValue instanceof Byte) {
+            defaultValue = ((Number) defaultValue).longValue();
+        } else if (defaultValue instanceof Float f) {
+            defaultValue = f.doubleValue();
+        }
+    }
+
+    public FieldSchema withId(long id) {
+        return new FieldSchema(id, name, description, dataType, primaryKey, autoId, dim, maxLength, elementType,
+                maxCapacity, nullable, defaultValue, dynamic, partitionKey);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.vectorvault.catalog;
+
+import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.common.MilvusException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Index definitions and the load state that depends on them. Vector fields take FLAT (exact search) or AUTOINDEX
+ * (mapped to FLAT until the ANN indexes exist); scalar indexes are recorded and reported but every filter is
+ * evaluated exactly, so they change no result. An index is usable at once, so its state is always Finished.
+ */
+public final class Indexes {
+    public static final Set<String> VECTOR_INDEX_TYPES = Set.of("FLAT", "AUTOINDEX");
+    public static final Set<String> SCALAR_INDEX_TYPES = Set.of("AUTOINDEX", "INVERTED", "STL_SORT", "TRIE", "BITMAP");
+    public static final Set<String> METRICS = Set.of("L2", "IP", "COSINE");
+    public static final String DEFAULT_METRIC = "COSINE";
+
+    private final Catalog catalog;
+
+    public Indexes(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /** Same field and same definition again succeeds; a different one on an indexed field fails (702). */
+    public synchronized IndexDefinition create(String database, String collectionName, String fieldName,
+                                               String indexName, String indexType, String metricType,
+                                               Map<String, String> params) {
+        Collection collection = catalog.collection(database, collectionName);
+        FieldSchema field = collection.schema().field(fieldName).filter(f -> !f.dynamic()).orElseThrow(() ->
+                new MilvusException(ErrorCode.FIELD_NOT_FOUND, "cannot create index on non-exist field: "
+                        + fieldName));
+        String type = indexType == null || indexType.isEmpty() ? "AUTOINDEX" : indexType.toUpperCase(Locale.ROOT);
+        String metric = metricType == null ? "" : metricType.toUpperCase(Locale.ROOT);
+        if (field.dataType().isVector()) {
+            if (!VECTOR_INDEX_TYPES.contains(type)) {
+                throw new MilvusException(ErrorCode.INDEX_NOT_SUPPORTED, "index type not supported: " + type
+                        + " (supported for vectors: " + VECTOR_INDEX_TYPES + ")");
+            }
+            metric = metric.isEmpty() ? DEFAULT_METRIC : metric;
+            if (!METRICS.contains(metric)) {
+                throw MilvusException.invalidParameter("metric type " + metric + " not found or not supported,"
+                        + " supported: " + METRICS);
+            }
+        } else {
+            if (!SCALAR_INDEX_TYPES.contains(type)) {
+                throw new MilvusException(ErrorCode.INDEX_NOT_SUPPORTED, "index type not supported: " + type
+                        + " on scalar field " + fieldName);
+            }
+            metric = "";
+        }
+        String name = indexName == null || indexName.isEmpty() ? fieldName : indexName;
+        for (IndexDefinition existing : collection.indexes()) {
+            boolean sameField = existing.fieldName().equals(fieldName);
+            if (sameField && existing.indexName().equals(name) && existing.indexType().equals(type)
+                    && existing.metricType().equals(metric) && existing.params().equals(params)) {
+                return existing;
+            }
+            if (sameField) {
+                throw new MilvusException(ErrorCode.INDEX_DUPLICATE,
+                        "at most one distinct index is allowed per field");
+            }
+            if (existing.indexName().equals(name)) {
+                throw new MilvusException(ErrorCode.INDEX_DUPLICATE, "index name " + name + " already exists");
+            }
+        }
+        IndexDefinition index = new IndexDefinition(catalog.newId(), name, fieldName, type, metric, params,
+                catalog.now());
+        List<IndexDefinition> indexes = new ArrayList<>(collection.indexes());
+        indexes.add(index);
+        catalog.replace(collection.withIndexes(indexes, catalog.now()));
+        return index;
+    }
+
+    /** Indexes matching the name or the field (both empty: all); none at all is 700 index not found. */
+    public List<IndexDefinition> describe(String database, String collectionName, String fieldName,
+                                          String indexName) {
+        Collection collection = catalog.collection(database, collectionName);
+        List<IndexDefinition> matching = collection.indexes().stream()
+                .filter(i -> indexName == null || indexName.isEmpty() || i.indexName().equals(indexName))
+                .filter(i -> fieldName == null || fieldName.isEmpty() || i.fieldName().equals(fieldName))
+                .toList();
+        if (matching.isEmpty()) {
+            throw new MilvusException(ErrorCode.INDEX_NOT_FOUND, "index not found[collection=" + collectionName
+                    + "]");
+        }
+        return matching;
+    }
+
+    public synchronized void drop(String database, String collectionName, String fieldName, String indexName) {
+        Collection collection = catalog.collection(database, collectionName);
+        List<IndexDefinition> dropping = describe(database, collectionName, fieldName, indexName);
+        boolean vector = dropping.stream().anyMatch(i -> collection.schema().field(i.fieldName())
+                .map(f -> f.dataType().isVector()).orElse(false));
+        if (vector && collection.loaded()) {
+            throw new MilvusException(ErrorCode.UNEXPECTED,
+                    "index cannot be dropped, collection is loaded, please release it first");
+        }
+        List<IndexDefinition> remaining = new ArrayList<>(collection.indexes());
+        remaining.removeAll(dropping);
+        catalog.replace(collection.withIndexes(remaining, catalog.now()));
+    }
+
+    /** Loading needs an index on every vector field, as in Milvus. */
+    public void load(String database, String collectionName) {
+        Collection collection = catalog.collection(database, collectionName);
+        for (FieldSchema vector : collection.schema().vectorFields()) {
+            if (collection.indexOnField(vector.name()).isEmpty()) {
+                throw new MilvusException(ErrorCode.INDEX_NOT_FOUND, "there is no vector index on field: ["
+                        + vector.name() + "], please create index firstly: collection=" + collection.name()
+                        + ": index not found");
+            }
+        }
+        catalog.setLoaded(database, collection.name(), true);
+    }
+
+    public void release(String database, String collectionName) {
+        catalog.setLoaded(database, catalog.collection(database, collectionName).name(), false);
+    }
+}

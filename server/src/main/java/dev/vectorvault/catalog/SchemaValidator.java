@@ -1,0 +1,113 @@
+package dev.vectorvault.catalog;
+
+import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.common.MilvusException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks a schema as Milvus does before a collection is created, and completes it: field ids assigned, the hidden
+ * dynamic field {@code $meta} appended when dynamic fields are enabled.
+ */
+final class SchemaValidator {
+    static final int MAX_FIELDS = 64;
+    static final int MAX_DIM = 32_768;
+    static final int MAX_VARCHAR_LENGTH = 65_535;
+    static final int MAX_ARRAY_CAPACITY = 4_096;
+    private static final long FIRST_FIELD_ID = 100;
+
+    private SchemaValidator() {}
+
+    static CollectionSchema complete(CollectionSchema schema) {
+        List<FieldSchema> given = schema.fields().stream().filter(f -> !f.dynamic()).toList();
+        if (given.isEmpty()) {
+            throw illegal("schema has no fields");
+        }
+        if (given.size() > MAX_FIELDS) {
+            throw illegal("maximum field's number should be limited to " + MAX_FIELDS);
+        }
+        Set<String> names = new HashSet<>();
+        int primaryKeys = 0;
+        for (FieldSchema field : given) {
+            NameRules.check("field", field.name());
+            if (!names.add(field.name())) {
+                throw MilvusException.invalidParameter("duplicated field name " + field.name() + " found");
+            }
+            checkField(field);
+            if (field.primaryKey()) {
+                primaryKeys++;
+            }
+        }
+        if (primaryKeys != 1) {
+            throw illegal(primaryKeys == 0 ? "primary key is not specified" : "there are more than one primary key");
+        }
+        if (given.stream().noneMatch(f -> f.dataType().isVector())) {
+            throw MilvusException.invalidParameter("schema does not contain vector field");
+        }
+        List<FieldSchema> fields = new ArrayList<>();
+        long id = FIRST_FIELD_ID;
+        for (FieldSchema field : given) {
+            fields.add(field.withId(id++));
+        }
+        if (schema.enableDynamicField()) {
+            fields.add(new FieldSchema(id, FieldSchema.DYNAMIC_FIELD_NAME, "dynamic schema", DataType.JSON,
+                    false, false, 0, 0, null, 0, false, null, true, false));
+        }
+        return new CollectionSchema(schema.description(), fields, schema.enableDynamicField());
+    }
+
+    private static void checkField(FieldSchema f) {
+        if (f.primaryKey()) {
+            if (f.dataType() != DataType.INT64 && f.dataType() != DataType.VARCHAR) {
+                throw illegal("the data type of primary key should be Int64 or VarChar");
+            }
+            if (f.nullable()) {
+                throw illegal("primary field not support null");
+            }
+            if (f.defaultValue() != null) {
+                throw illegal("primary field " + f.name() + " not support default value");
+            }
+        } else if (f.autoId()) {
+            throw illegal("only primary field can speficy AutoID with true, field name = " + f.name());
+        }
+        switch (f.dataType()) {
+            case FLOAT_VECTOR -> {
+                if (f.dim() <= 0 || f.dim() > MAX_DIM) {
+                    throw MilvusException.invalidParameter("invalid dimension: " + f.dim()
+                            + ". should be in range 2 ~ " + MAX_DIM);
+                }
+                if (f.defaultValue() != null) {
+                    throw illegal("vector field " + f.name() + " does not support default value");
+                }
+            }
+            case VARCHAR -> checkMaxLength(f.name(), f.maxLength());
+            case ARRAY -> {
+                if (f.elementType() == null || !f.elementType().isArrayElement()) {
+                    throw illegal("element type " + f.elementType() + " is not supported for array field "
+                            + f.name());
+                }
+                if (f.maxCapacity() <= 0 || f.maxCapacity() > MAX_ARRAY_CAPACITY) {
+                    throw MilvusException.invalidParameter("the maximum capacity specified for a Array should be"
+                            + " in (0, " + MAX_ARRAY_CAPACITY + "], field " + f.name());
+                }
+                if (f.elementType() == DataType.VARCHAR) {
+                    checkMaxLength(f.name(), f.maxLength());
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private static void checkMaxLength(String field, int maxLength) {
+        if (maxLength <= 0 || maxLength > MAX_VARCHAR_LENGTH) {
+            throw MilvusException.invalidParameter("the maximum length specified for the field(" + field
+                    + ") should be in (0, " + MAX_VARCHAR_LENGTH + "], but got " + maxLength + " instead");
+        }
+    }
+
+    private static MilvusException illegal(String message) {
+        return new MilvusException(ErrorCode.ILLEGAL_SCHEMA, message);
+    }
+}

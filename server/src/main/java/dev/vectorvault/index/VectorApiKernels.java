@@ -1,0 +1,86 @@
+package dev.vectorvault.index;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The SIMD bodies of {@link DistanceKernels}, on the incubating Vector API. They live apart from the dispatching class
+ * because merely verifying a class that mentions {@code FloatVector} fails when the JVM was started without
+ * {@code --add-modules jdk.incubator.vector}; isolated here, such a JVM only loses speed, not search.
+ *
+ * <p>Four independent accumulators hide the FMA latency (4 cycles on current x86) behind its throughput (2 per cycle);
+ * one accumulator would leave the core mostly idle. The remainder below one full vector is finished with scalar code:
+ * masked loads are slow on Java 17, and the tail is at most {@code lanes - 1} elements.
+ */
+final class VectorApiKernels {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
+    private static final int UNROLLED = 4 * LANES;
+
+    private VectorApiKernels() {}
+
+    static int lanes() {
+        return LANES;
+    }
+
+    static float dot(float[] a, int aOffset, float[] b, int bOffset, int dim) {
+        int i = 0;
+        float sum = 0f;
+        if (dim >= LANES) {
+            FloatVector acc0 = FloatVector.zero(SPECIES);
+            FloatVector acc1 = FloatVector.zero(SPECIES);
+            FloatVector acc2 = FloatVector.zero(SPECIES);
+            FloatVector acc3 = FloatVector.zero(SPECIES);
+            for (int bound = dim - dim % UNROLLED; i < bound; i += UNROLLED) {
+                acc0 = load(a, aOffset + i).fma(load(b, bOffset + i), acc0);
+                acc1 = load(a, aOffset + i + LANES).fma(load(b, bOffset + i + LANES), acc1);
+                acc2 = load(a, aOffset + i + 2 * LANES).fma(load(b, bOffset + i + 2 * LANES), acc2);
+                acc3 = load(a, aOffset + i + 3 * LANES).fma(load(b, bOffset + i + 3 * LANES), acc3);
+            }
+            for (int bound = SPECIES.loopBound(dim); i < bound; i += LANES) {
+                acc0 = load(a, aOffset + i).fma(load(b, bOffset + i), acc0);
+            }
+            sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < dim; i++) {
+            sum += a[aOffset + i] * b[bOffset + i];
+        }
+        return sum;
+    }
+
+    static float squaredL2(float[] a, int aOffset, float[] b, int bOffset, int dim) {
+        int i = 0;
+        float sum = 0f;
+        if (dim >= LANES) {
+            FloatVector acc0 = FloatVector.zero(SPECIES);
+            FloatVector acc1 = FloatVector.zero(SPECIES);
+            FloatVector acc2 = FloatVector.zero(SPECIES);
+            FloatVector acc3 = FloatVector.zero(SPECIES);
+            for (int bound = dim - dim % UNROLLED; i < bound; i += UNROLLED) {
+                FloatVector d0 = load(a, aOffset + i).sub(load(b, bOffset + i));
+                FloatVector d1 = load(a, aOffset + i + LANES).sub(load(b, bOffset + i + LANES));
+                FloatVector d2 = load(a, aOffset + i + 2 * LANES).sub(load(b, bOffset + i + 2 * LANES));
+                FloatVector d3 = load(a, aOffset + i + 3 * LANES).sub(load(b, bOffset + i + 3 * LANES));
+                acc0 = d0.fma(d0, acc0);
+                acc1 = d1.fma(d1, acc1);
+                acc2 = d2.fma(d2, acc2);
+                acc3 = d3.fma(d3, acc3);
+            }
+            for (int bound = SPECIES.loopBound(dim); i < bound; i += LANES) {
+                FloatVector d = load(a, aOffset + i).sub(load(b, bOffset + i));
+                acc0 = d.fma(d, acc0);
+            }
+            sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < dim; i++) {
+            float d = a[aOffset + i] - b[bOffset + i];
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    private static FloatVector load(float[] array, int offset) {
+        return FloatVector.fromArray(SPECIES, array, offset);
+    }
+}

@@ -1,0 +1,229 @@
+package dev.vectorvault.query;
+
+import dev.vectorvault.catalog.Catalog;
+import dev.vectorvault.catalog.Collection;
+import dev.vectorvault.catalog.FieldSchema;
+import dev.vectorvault.catalog.IndexDefinition;
+import dev.vectorvault.catalog.Partition;
+import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.index.FlatIndex;
+import dev.vectorvault.index.MetricType;
+import dev.vectorvault.index.SearchHit;
+import dev.vectorvault.query.expr.FilterExpression;
+import dev.vectorvault.storage.data.CollectionView;
+import dev.vectorvault.storage.data.DataStore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Search and query over a loaded collection. Both read one consistent view (every write acknowledged before the
+ * call is visible: Strong consistency whatever the client asked for). Search is exact: FLAT over every segment with
+ * the filter applied per candidate, then the per-segment winners merged.
+ */
+public final class EntityReader {
+    public static final int MAX_TOP_K = 16_384;
+    public static final long MAX_QUERY_WINDOW = 16_384;
+
+    private final Catalog catalog;
+    private final DataStore data;
+
+    public EntityReader(Catalog catalog, DataStore data) {
+        this.catalog = catalog;
+        this.data = data;
+    }
+
+    public ResultRows search(SearchRequest request) {
+        Collection collection = loadedCollection(request.database(), request.collection());
+        FieldSchema field = vectorField(collection, request.annsField());
+        IndexDefinition index = collection.indexOnField(field.name()).orElseThrow();
+        MetricType metric = MetricType.valueOf(index.metricType());
+        if (request.metric() != null && !request.metric().isEmpty()
+                && !request.metric().equalsIgnoreCase("INVALID")
+                && !request.metric().equalsIgnoreCase(index.metricType())) {
+            throw MilvusException.invalidParameter("metric type not match: invalid parameter[expected="
+                    + index.metricType() + "][actual=" + request.metric().toUpperCase(Locale.ROOT) + "]");
+        }
+        if (request.topK() <= 0 || request.topK() > MAX_TOP_K) {
+            throw MilvusException.invalidParameter("topk [" + request.topK() + "] is invalid, it should be in range"
+                    + " [1, " + MAX_TOP_K + "]");
+        }
+        if (request.offset() < 0 || request.topK() + request.offset() > MAX_TOP_K) {
+            throw MilvusException.invalidParameter("(offset + limit) should be in range [1, " + MAX_TOP_K + "]");
+        }
+        for (float[] q : request.queries()) {
+            if (q.length != field.dim()) {
+                throw MilvusException.invalidParameter("vector dimension mismatch, expected vector size(byte) "
+                        + field.dim() * 4 + ", actual " + q.length * 4);
+            }
+        }
+        FilterExpression filter = Filters.parse(collection, request.filter(), request.templates());
+        Set<Long> partitions = partitionIds(collection, request.partitions());
+        OutputFields output = OutputFields.resolve(collection.schema(), request.outputFields(), false);
+        int fieldIndex = collection.schema().fields().indexOf(field);
+        int window = request.topK() + request.offset();
+        boolean range = !Float.isNaN(request.radius()) || !Float.isNaN(request.rangeFilter());
+
+        return data.read(Layouts.of(collection), view -> {
+            Filters.RowCursor cursor = new Filters.RowCursor(view, collection.schema().fields());
+            List<Object[]> rows = new ArrayList<>();
+            List<Float> scores = new ArrayList<>();
+            int[] perQuery = new int[request.queries().length];
+            for (int q = 0; q < request.queries().length; q++) {
+                List<Candidate> best = new ArrayList<>();
+                for (int s = 0; s < view.segmentCount(); s++) {
+                    int segment = s;
+                    FlatIndex flat = new FlatIndex(view.vectors(segment, fieldIndex), metric);
+                    int size = view.segmentSize(segment);
+                    dev.vectorvault.index.OrdinalFilter accept = ordinal -> view.isLive(segment, ordinal)
+                            && partitions.contains(view.partition(segment, ordinal))
+                            && filter.test(cursor.at(segment, ordinal));
+                    List<SearchHit> hits = range
+                            ? flat.rangeSearch(request.queries()[q], window, size, accept, request.radius(),
+                                    request.rangeFilter())
+                            : flat.search(request.queries()[q], window, size, accept);
+                    hits.forEach(h -> best.add(new Candidate(segment, h.ordinal(), h.score())));
+                }
+                Comparator<Candidate> order = Comparator.comparingDouble(Candidate::score);
+                best.sort(metric.higherIsBetter() ? order.reversed() : order);
+                List<Candidate> page = best.subList(Math.min(request.offset(), best.size()),
+                        Math.min(window, best.size()));
+                for (Candidate c : page) {
+                    rows.add(rowOf(view, c.segment(), c.ordinal(), collection));
+                    scores.add(c.score());
+                }
+                perQuery[q] = page.size();
+            }
+            float[] flatScores = new float[scores.size()];
+            for (int i = 0; i < flatScores.length; i++) {
+                flatScores[i] = scores.get(i);
+            }
+            return new ResultRows(output, rows, flatScores, perQuery, rows.size(), primaryKeyIndex(collection));
+        });
+    }
+
+    private record Candidate(int segment, int ordinal, float score) {}
+
+    /** Query; {@code count(*)} as the only output field counts instead of returning rows. */
+    public ResultRows query(QueryRequest request) {
+        Collection collection = loadedCollection(request.database(), request.collection());
+        boolean count = request.outputFields().stream().anyMatch(f -> f.trim().equalsIgnoreCase("count(*)"));
+        if (count && request.outputFields().size() > 1) {
+            throw MilvusException.invalidParameter("count entities with other output fields is not supported");
+        }
+        boolean emptyFilter = request.filter() == null || request.filter().isBlank();
+        if (emptyFilter && !count && request.limit() <= 0) {
+            throw MilvusException.invalidParameter("empty expression should be used with limit");
+        }
+        if (request.limit() > 0 && request.limit() + Math.max(0, request.offset()) > MAX_QUERY_WINDOW) {
+            throw MilvusException.invalidParameter("invalid max query result window, (offset+limit) should be in"
+                    + " range [1, " + MAX_QUERY_WINDOW + "]");
+        }
+        FilterExpression filter = Filters.parse(collection, request.filter(), request.templates());
+        Set<Long> partitions = partitionIds(collection, request.partitions());
+        OutputFields output = count ? OutputFields.resolve(collection.schema(), List.of(), true)
+                : OutputFields.resolve(collection.schema(), request.outputFields(), true);
+        int pk = primaryKeyIndex(collection);
+
+        return data.read(Layouts.of(collection), view -> {
+            Filters.RowCursor cursor = new Filters.RowCursor(view, collection.schema().fields());
+            List<long[]> matches = new ArrayList<>();
+            Optional<List<Object>> keys = filter.exactKeys(collection.schema().primaryKey().name());
+            if (keys.isPresent()) {
+                for (Object key : new HashSet<>(keys.get())) {
+                    long where = view.locate(key);
+                    if (where >= 0) {
+                        considerMatch(view, cursor, filter, partitions, matches, (int) (where >>> 32), (int) where);
+                    }
+                }
+            } else {
+                for (int s = 0; s < view.segmentCount(); s++) {
+                    for (int o = 0; o < view.segmentSize(s); o++) {
+                        considerMatch(view, cursor, filter, partitions, matches, s, o);
+                    }
+                }
+            }
+            if (count) {
+                return new ResultRows(output, List.of(), null, null, matches.size(), pk);
+            }
+            // Ordered by primary key, so paging and the SDKs' query iterators see a stable order.
+            matches.sort((a, b) -> compareKeys(view.value((int) a[0], pk, (int) a[1]),
+                    view.value((int) b[0], pk, (int) b[1])));
+            long from = Math.max(0, request.offset());
+            long to = request.limit() > 0 ? Math.min(matches.size(), from + request.limit()) : matches.size();
+            List<Object[]> rows = new ArrayList<>();
+            for (long i = from; i < to; i++) {
+                long[] m = matches.get((int) i);
+                rows.add(rowOf(view, (int) m[0], (int) m[1], collection));
+            }
+            return new ResultRows(output, rows, null, null, rows.size(), pk);
+        });
+    }
+
+    private static void considerMatch(CollectionView view, Filters.RowCursor cursor, FilterExpression filter,
+                                      Set<Long> partitions, List<long[]> matches, int segment, int ordinal) {
+        if (view.isLive(segment, ordinal) && partitions.contains(view.partition(segment, ordinal))
+                && filter.test(cursor.at(segment, ordinal))) {
+            matches.add(new long[] {segment, ordinal});
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compareKeys(Object a, Object b) {
+        return ((Comparable) a).compareTo(b);
+    }
+
+    private static Object[] rowOf(CollectionView view, int segment, int ordinal, Collection collection) {
+        Object[] row = new Object[collection.schema().fields().size()];
+        for (int f = 0; f < row.length; f++) {
+            row[f] = view.value(segment, f, ordinal);
+        }
+        return row;
+    }
+
+    private static int primaryKeyIndex(Collection collection) {
+        return collection.schema().fields().indexOf(collection.schema().primaryKey());
+    }
+
+    private Collection loadedCollection(String database, String name) {
+        Collection collection = catalog.collection(database, name);
+        if (!collection.loaded()) {
+            throw new MilvusException(ErrorCode.COLLECTION_NOT_LOADED, "collection not loaded[collection="
+                    + collection.name() + "]");
+        }
+        return collection;
+    }
+
+    private static FieldSchema vectorField(Collection collection, String annsField) {
+        List<FieldSchema> vectors = collection.schema().vectorFields();
+        if (annsField == null || annsField.isEmpty()) {
+            if (vectors.size() != 1) {
+                throw MilvusException.invalidParameter("multiple anns_fields exist, please specify a anns_field"
+                        + " in search_params");
+            }
+            return vectors.get(0);
+        }
+        return vectors.stream().filter(f -> f.name().equals(annsField)).findFirst().orElseThrow(() ->
+                MilvusException.invalidParameter("failed to get field schema by name: fieldName(" + annsField
+                        + ") not found"));
+    }
+
+    private static Set<Long> partitionIds(Collection collection, List<String> names) {
+        Set<Long> ids = new HashSet<>();
+        if (names == null || names.isEmpty()) {
+            collection.partitions().forEach(p -> ids.add(p.partitionId()));
+            return ids;
+        }
+        for (String name : names) {
+            Partition partition = collection.partition(name).orElseThrow(() -> new MilvusException(
+                    ErrorCode.PARTITION_NOT_FOUND, "partition name " + name + " not found"));
+            ids.add(partition.partitionId());
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,176 @@
+package dev.vectorvault.query;
+
+import dev.vectorvault.catalog.Catalog;
+import dev.vectorvault.catalog.Collection;
+import dev.vectorvault.catalog.DataType;
+import dev.vectorvault.catalog.FieldSchema;
+import dev.vectorvault.catalog.Partition;
+import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.common.HybridClock;
+import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.query.expr.FilterExpression;
+import dev.vectorvault.storage.data.CollectionLayout;
+import dev.vectorvault.storage.data.DataStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Insert, upsert and delete with Milvus's validation: every field present (unless nullable, defaulted or an
+ * auto-generated key), values of the declared type and size, unknown fields only into the dynamic field. A bad
+ * batch is refused whole; nothing of it is written. Returns the primary keys and the write's timestamp.
+ */
+public final class EntityWriter {
+    private final Catalog catalog;
+    private final DataStore data;
+    private final HybridClock clock;
+    /** Auto ids: time-based like Milvus's, so they never repeat across restarts. */
+    private final AtomicLong autoIds;
+
+    public EntityWriter(Catalog catalog, DataStore data, HybridClock clock) {
+        this.catalog = catalog;
+        this.data = data;
+        this.clock = clock;
+        this.autoIds = new AtomicLong(clock.next());
+    }
+
+    public record WriteResult(List<Object> primaryKeys, long timestamp, long count) {}
+
+    public WriteResult insert(String database, String collectionName, String partitionName, ColumnBatch batch) {
+        return write(database, collectionName, partitionName, batch, false);
+    }
+
+    /** Upsert: rows replace those with the same key (auto-id collections must send their keys). */
+    public WriteResult upsert(String database, String collectionName, String partitionName, ColumnBatch batch) {
+        return write(database, collectionName, partitionName, batch, true);
+    }
+
+    /**
+     * Deletes what the filter matches (optionally within one partition). A filter that names primary keys goes
+     * straight to them; any other filter is evaluated over the current rows first.
+     */
+    public WriteResult delete(String database, String collectionName, String partitionName, String filter,
+                              Map<String, Object> templates) {
+        Collection collection = catalog.collection(database, collectionName);
+        if (filter == null || filter.isBlank()) {
+            throw MilvusException.invalidParameter("expression cannot be empty when deleting");
+        }
+        Long partitionId = partitionName == null || partitionName.isEmpty() ? null
+                : collection.partition(partitionName).orElseThrow(() -> new MilvusException(
+                        ErrorCode.PARTITION_NOT_FOUND, "partition not found[partition=" + partitionName + "]"))
+                        .partitionId();
+        FilterExpression expression = Filters.parse(collection, filter, templates);
+        CollectionLayout layout = Layouts.of(collection);
+        int pk = collection.schema().fields().indexOf(collection.schema().primaryKey());
+        Optional<List<Object>> named = expression.exactKeys(collection.schema().primaryKey().name());
+        List<Object> keys = data.read(layout, view -> {
+            List<Object> matching = new ArrayList<>();
+            if (named.isPresent() && partitionId == null) {
+                new java.util.LinkedHashSet<>(named.get()).stream().filter(k -> view.locate(k) >= 0)
+                        .forEach(matching::add);
+                return matching;
+            }
+            Filters.RowCursor cursor = new Filters.RowCursor(view, collection.schema().fields());
+            for (int s = 0; s < view.segmentCount(); s++) {
+                for (int o = 0; o < view.segmentSize(s); o++) {
+                    if (view.isLive(s, o) && (partitionId == null || view.partition(s, o) == partitionId)
+                            && expression.test(cursor.at(s, o))) {
+                        matching.add(view.value(s, pk, o));
+                    }
+                }
+            }
+            return matching;
+        });
+        int deleted = keys.isEmpty() ? 0 : data.delete(layout, keys);
+        return new WriteResult(keys, clock.next(), deleted);
+    }
+
+    private WriteResult write(String database, String collectionName, String partitionName, ColumnBatch batch,
+                              boolean upsert) {
+        Collection collection = catalog.collection(database, collectionName);
+        Partition partition = partitionName == null || partitionName.isEmpty()
+                ? collection.partition(Partition.DEFAULT).orElseThrow()
+                : collection.partition(partitionName).orElseThrow(() -> new MilvusException(
+                        ErrorCode.PARTITION_NOT_FOUND, "partition not found[partition=" + partitionName + "]"));
+        if (batch.rowCount() <= 0) {
+            throw MilvusException.invalidParameter("the number of rows must be positive");
+        }
+        List<FieldSchema> fields = collection.schema().fields();
+        checkNoUnknownColumns(collection, batch);
+        List<Object[]> rows = new ArrayList<>(batch.rowCount());
+        List<Object> keys = new ArrayList<>(batch.rowCount());
+        for (int r = 0; r < batch.rowCount(); r++) {
+            Object[] row = new Object[fields.size()];
+            for (int f = 0; f < fields.size(); f++) {
+                row[f] = valueFor(fields.get(f), batch, r, upsert);
+            }
+            rows.add(row);
+        }
+        int pk = fields.indexOf(collection.schema().primaryKey());
+        // A key repeated within one request: the last row wins, as with any later write of that key.
+        rows.forEach(row -> keys.add(row[pk]));
+        data.put(Layouts.of(collection), partition.partitionId(), rows);
+        return new WriteResult(keys, clock.next(), rows.size());
+    }
+
+    private Object valueFor(FieldSchema field, ColumnBatch batch, int row, boolean upsert) {
+        if (field.dynamic()) {
+            Map<String, Object> extra = batch.dynamicRows() == null ? Map.of() : batch.dynamicRows().get(row);
+            return new LinkedHashMap<>(extra == null ? Map.of() : extra);
+        }
+        List<Object> column = batch.columns().get(field.name());
+        if (field.primaryKey() && field.autoId()) {
+            if (column != null && !upsert) {
+                throw MilvusException.invalidParameter("the primary key field " + field.name()
+                        + " is auto-generated, no need to provide");
+            }
+            if (column == null) {
+                if (upsert) {
+                    throw MilvusException.invalidParameter("must assign pk when upsert, primary field: "
+                            + field.name());
+                }
+                return field.dataType() == DataType.INT64 ? autoIds.incrementAndGet()
+                        : Long.toString(autoIds.incrementAndGet());
+            }
+        }
+        if (column == null) {
+            if (field.defaultValue() != null || field.nullable()) {
+                return field.defaultValue();
+            }
+            throw MilvusException.invalidParameter("field " + field.name() + " is missing in the data,"
+                    + " and it is neither nullable nor has a default value");
+        }
+        if (column.size() != batch.rowCount()) {
+            throw MilvusException.invalidParameter("the length of field " + field.name() + " (" + column.size()
+                    + ") does not match the number of rows (" + batch.rowCount() + ")");
+        }
+        Object value = column.get(row);
+        if (value == null) {
+            if (field.defaultValue() != null) {
+                return field.defaultValue();
+            }
+            if (!field.nullable()) {
+                throw MilvusException.invalidParameter("the value of field " + field.name()
+                        + " must not be null (row " + row + ")");
+            }
+            return null;
+        }
+        return ValueRules.check(field, value, row);
+    }
+
+    private static void checkNoUnknownColumns(Collection collection, ColumnBatch batch) {
+        for (String name : batch.columns().keySet()) {
+            if (collection.schema().field(name).filter(f -> !f.dynamic()).isEmpty()) {
+                throw MilvusException.invalidParameter("field " + name + " does not exist in collection "
+                        + collection.name());
+            }
+        }
+        if (batch.dynamicRows() != null && !collection.schema().enableDynamicField()) {
+            throw MilvusException.invalidParameter("dynamic fields are not enabled in collection "
+                    + collection.name() + ", so extra keys cannot be inserted");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.vectorvault.query;
+
+import dev.vectorvault.catalog.Catalog;
+import dev.vectorvault.catalog.Collection;
+import dev.vectorvault.catalog.DataType;
+import dev.vectorvault.catalog.FieldSchema;
+import dev.vectorvault.catalog.Partition;
+import dev.vectorvault.storage.data.CollectionLayout;
+import dev.vectorvault.storage.data.DataStore;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** Describes catalog collections to the data layer, which knows nothing of schemas. */
+public final class Layouts implements DataStore.LayoutSource {
+    private final Catalog catalog;
+
+    public Layouts(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    @Override
+    public Optional<CollectionLayout> layout(long collectionId) {
+        return catalog.byId(collectionId).map(Layouts::of);
+    }
+
+    public static CollectionLayout of(Collection collection) {
+        List<FieldSchema> fields = collection.schema().fields();
+        int[] dims = new int[fields.size()];
+        boolean[] json = new boolean[fields.size()];
+        int pk = -1;
+        for (int f = 0; f < fields.size(); f++) {
+            FieldSchema field = fields.get(f);
+            dims[f] = field.dataType() == DataType.FLOAT_VECTOR ? field.dim() : 0;
+            json[f] = field.dataType() == DataType.JSON;
+            if (field.primaryKey()) {
+                pk = f;
+            }
+        }
+        return new CollectionLayout(collection.collectionId(), pk, dims, json,
+                collection.partitions().stream().map(Partition::partitionId).collect(Collectors.toSet()));
+    }
+}

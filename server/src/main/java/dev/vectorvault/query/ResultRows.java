@@ -1,0 +1,11 @@
+package dev.vectorvault.query;
+
+import java.util.List;
+
+/**
+ * Rows to send back: full stored rows (aligned with the schema's fields) and what to show of them. For a search,
+ * {@code scores} and {@code perQuery} (hits per query, flattened in {@code rows}) are set; for a count query only
+ * {@code count} is meaningful.
+ */
+public record ResultRows(OutputFields output, List<Object[]> rows, float[] scores, int[] perQuery, long count,
+                         int primaryKeyField) {}

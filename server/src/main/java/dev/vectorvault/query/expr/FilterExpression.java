@@ -1,0 +1,77 @@
+package dev.vectorvault.query.expr;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A Milvus boolean filter expression, parsed and type-checked against a {@link Schema} once and then evaluated
+ * against any number of rows. Immutable and safe to share between threads.
+ *
+ * <p>Nulls follow SQL: a comparison, arithmetic, {@code in}, {@code like} or function involving a null field, a
+ * missing or null JSON key, or a JSON value of the wrong type is unknown; unknown stays unknown under {@code not}
+ * and a row matches only when the whole expression is true. Only {@code is null}, {@code is not null} and
+ * {@code exists} test for null themselves.
+ */
+public final class FilterExpression {
+    private static final FilterExpression ALWAYS_TRUE = new FilterExpression("", ConstantCondition.ALWAYS);
+
+    private final String text;
+    private final Condition root;
+
+    private FilterExpression(String text, Condition root) {
+        this.text = text;
+        this.root = root;
+    }
+
+    /**
+     * Parses {@code text}, resolving names against {@code schema} and {@code {name}} placeholders against
+     * {@code templateValues} (Long, Integer, Double, Float, Boolean, String or Lists of them; may be null when
+     * there are none). A blank text is the empty filter, which matches every row.
+     *
+     * @throws ExpressionException for a syntax error, an unknown field, function or placeholder, or a type mismatch
+     */
+    public static FilterExpression parse(String text, Schema schema, Map<String, Object> templateValues) {
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(schema, "schema");
+        if (text.isBlank()) {
+            return ALWAYS_TRUE;
+        }
+        try {
+            return new FilterExpression(text,
+                    ExpressionCompiler.compile(text, schema, templateValues == null ? Map.of() : templateValues));
+        } catch (StackOverflowError e) {
+            // Parsing and compiling recurse per nesting level; a pathological filter must not take the thread down.
+            throw ExpressionException.at(text, 1, 0, "expression is nested too deeply");
+        }
+    }
+
+    /** The filter that matches every row, as the empty filter {@code ""} does. */
+    public static FilterExpression alwaysTrue() {
+        return ALWAYS_TRUE;
+    }
+
+    /** Whether {@code row} matches: the expression is true for it (not false, not unknown). */
+    public boolean test(Row row) {
+        return root.evaluate(row) == Truth.TRUE;
+    }
+
+    /**
+     * When the whole expression is {@code pk in [..]} or {@code pk == v} (possibly OR-ed), the literal keys, in
+     * order of first appearance without duplicates; else empty. Lets a caller look rows up by key instead of
+     * scanning.
+     */
+    public Optional<List<Object>> exactKeys(String primaryKeyField) {
+        Set<Object> keys = new LinkedHashSet<>();
+        return root.collectKeys(primaryKeyField, keys) ? Optional.of(List.copyOf(keys)) : Optional.empty();
+    }
+
+    /** The expression as written. */
+    @Override
+    public String toString() {
+        return text;
+    }
+}

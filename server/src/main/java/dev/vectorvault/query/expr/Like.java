@@ -1,0 +1,9 @@
+package dev.vectorvault.query.expr;
+
+/** {@code operand like "pattern"}; a null, missing or non-string value is UNKNOWN. */
+record Like(Operand operand, LikePattern pattern) implements Condition {
+    @Override
+    public Truth evaluate(Row row) {
+        return operand.evaluate(row) instanceof String text ? Truth.of(pattern.matches(text)) : Truth.UNKNOWN;
+    }
+}

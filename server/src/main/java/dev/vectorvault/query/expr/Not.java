@@ -1,0 +1,9 @@
+package dev.vectorvault.query.expr;
+
+/** Negation; UNKNOWN stays UNKNOWN, so {@code not (x > 1)} does not match a row where x is null. */
+record Not(Condition operand) implements Condition {
+    @Override
+    public Truth evaluate(Row row) {
+        return operand.evaluate(row).not();
+    }
+}

@@ -1,0 +1,12 @@
+package dev.vectorvault.query.expr;
+
+/**
+ * {@code x is null}, {@code x is not null} and {@code exists j["k"]}. A missing JSON key and an explicit JSON
+ * null both count as null, so {@code exists} is {@code is not null}. The only condition that is never UNKNOWN.
+ */
+record NullCheck(Operand operand, boolean matchNull) implements Condition {
+    @Override
+    public Truth evaluate(Row row) {
+        return Truth.of((operand.evaluate(row) == null) == matchNull);
+    }
+}

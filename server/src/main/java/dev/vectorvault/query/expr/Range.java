@@ -1,0 +1,18 @@
+package dev.vectorvault.query.expr;
+
+/** A chained comparison {@code lower op1 middle op2 upper}, e.g. {@code 1 < x <= 5}; the middle is read once. */
+record Range(Operand lower, CompareOp lowerOp, Operand middle, CompareOp upperOp, Operand upper) implements Condition {
+    @Override
+    public Truth evaluate(Row row) {
+        Object value = middle.evaluate(row);
+        if (value == null) {
+            return Truth.UNKNOWN;
+        }
+        Truth low = lowerOp.apply(lower.evaluate(row), value);
+        if (low == Truth.FALSE) {
+            return Truth.FALSE;
+        }
+        Truth high = upperOp.apply(value, upper.evaluate(row));
+        return high == Truth.TRUE ? low : high;
+    }
+}

@@ -1,0 +1,2 @@
+/** The data path: validating and writing entities, filter expressions, search and query over collection data. */
+package dev.vectorvault.query;

@@ -1,0 +1,345 @@
+package dev.vectorvault.server;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.vectorvault.catalog.Catalog;
+import dev.vectorvault.catalog.Collection;
+import dev.vectorvault.catalog.Database;
+import dev.vectorvault.catalog.IndexDefinition;
+import dev.vectorvault.catalog.Indexes;
+import dev.vectorvault.catalog.Partition;
+import dev.vectorvault.common.HybridClock;
+import dev.vectorvault.common.MilvusException;
+import io.milvus.grpc.*;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToLongBiFunction;
+
+/**
+ * Databases, collections, partitions, aliases, indexes and load state: protobuf in, catalog call, protobuf out.
+ * The database of a request is its {@code db_name}, else the {@code dbname} header, else {@code default}.
+ */
+final class CatalogRpc {
+    private final Catalog catalog;
+    private final Indexes indexes;
+    private final HybridClock clock;
+    /** Live rows of (collection id, partition id or -1 for all). */
+    private final ToLongBiFunction<Long, Long> rowCounts;
+
+    CatalogRpc(Catalog catalog, Indexes indexes, HybridClock clock, ToLongBiFunction<Long, Long> rowCounts) {
+        this.catalog = catalog;
+        this.indexes = indexes;
+        this.clock = clock;
+        this.rowCounts = rowCounts;
+    }
+
+    static String db(String requested) {
+        return requested == null || requested.isEmpty() ? CallContext.caller().database() : requested;
+    }
+
+    // ------------------------------------------------------------------ databases
+
+    Status createDatabase(CreateDatabaseRequest r) {
+        catalog.createDatabase(r.getDbName(), SchemaMapper.keyValues(r.getPropertiesList()));
+        return StatusMapper.success();
+    }
+
+    Status dropDatabase(DropDatabaseRequest r) {
+        catalog.dropDatabase(r.getDbName());
+        return StatusMapper.success();
+    }
+
+    ListDatabasesResponse listDatabases() {
+        ListDatabasesResponse.Builder out = ListDatabasesResponse.newBuilder().setStatus(StatusMapper.success());
+        for (Database d : catalog.listDatabases()) {
+            out.addDbNames(d.name()).addDbIds(d.databaseId()).addCreatedTimestamp(d.createdTimestamp());
+        }
+        return out.build();
+    }
+
+    DescribeDatabaseResponse describeDatabase(DescribeDatabaseRequest r) {
+        Database d = catalog.database(db(r.getDbName()));
+        return DescribeDatabaseResponse.newBuilder().setStatus(StatusMapper.success()).setDbName(d.name())
+                .setDbID(d.databaseId()).setCreatedTimestamp(d.createdTimestamp())
+                .addAllProperties(SchemaMapper.pairs(d.properties())).build();
+    }
+
+    Status alterDatabase(AlterDatabaseRequest r) {
+        catalog.alterDatabase(db(r.getDbName()), SchemaMapper.keyValues(r.getPropertiesList()),
+                r.getDeleteKeysList());
+        return StatusMapper.success();
+    }
+
+    // ------------------------------------------------------------------ collections
+
+    Status createCollection(CreateCollectionRequest r) {
+        io.milvus.grpc.CollectionSchema schema;
+        try {
+            schema = io.milvus.grpc.CollectionSchema.parseFrom(r.getSchema());
+        } catch (InvalidProtocolBufferException e) {
+            throw MilvusException.invalidParameter("schema is not a valid CollectionSchema message");
+        }
+        if (!schema.getName().isEmpty() && !schema.getName().equals(r.getCollectionName())) {
+            throw MilvusException.invalidParameter("collection name [" + r.getCollectionName()
+                    + "] not matches schema name [" + schema.getName() + "]");
+        }
+        catalog.createCollection(db(r.getDbName()), r.getCollectionName(), SchemaMapper.fromProto(schema),
+                r.getShardsNum(), SchemaMapper.consistency(r.getConsistencyLevel()),
+                SchemaMapper.keyValues(r.getPropertiesList()));
+        return StatusMapper.success();
+    }
+
+    DescribeCollectionResponse describeCollection(DescribeCollectionRequest r) {
+        Collection c = catalog.collection(db(r.getDbName()), r.getCollectionName());
+        return DescribeCollectionResponse.newBuilder()
+                .setStatus(StatusMapper.success())
+                .setSchema(SchemaMapper.toProto(c.name(), c.schema()))
+                .setCollectionID(c.collectionId())
+                .setCollectionName(c.name())
+                .setDbName(c.database())
+                .setDbId(catalog.database(c.database()).databaseId())
+                .setShardsNum(c.shardsNum())
+                .setConsistencyLevel(SchemaMapper.protoConsistency(c.consistencyLevel()))
+                .setCreatedTimestamp(c.createdTimestamp())
+                .setCreatedUtcTimestamp(HybridClock.physicalMillis(c.createdTimestamp()))
+                .setUpdateTimestamp(c.updatedTimestamp())
+                .setUpdateTimestampStr(Long.toString(c.updatedTimestamp()))
+                .setNumPartitions(c.partitions().size())
+                .addAllAliases(catalog.aliasesOf(c))
+                .addAllProperties(SchemaMapper.pairs(c.properties()))
+                .addVirtualChannelNames(c.name() + "-v0")
+                .addPhysicalChannelNames(c.name() + "-p0")
+                .build();
+    }
+
+    BoolResponse hasCollection(HasCollectionRequest r) {
+        return BoolResponse.newBuilder().setStatus(StatusMapper.success())
+                .setValue(catalog.find(db(r.getDbName()), r.getCollectionName()).isPresent()).build();
+    }
+
+    ShowCollectionsResponse showCollections(ShowCollectionsRequest r) {
+        ShowCollectionsResponse.Builder out = ShowCollectionsResponse.newBuilder().setStatus(StatusMapper.success());
+        for (Collection c : catalog.listCollections(db(r.getDbName()))) {
+            out.addCollectionNames(c.name()).addCollectionIds(c.collectionId())
+                    .addCreatedTimestamps(c.createdTimestamp())
+                    .addCreatedUtcTimestamps(HybridClock.physicalMillis(c.createdTimestamp()))
+                    .addInMemoryPercentages(c.loaded() ? 100 : 0)
+                    .addQueryServiceAvailable(c.loaded())
+                    .addShardsNum(c.shardsNum());
+        }
+        return out.build();
+    }
+
+    Status dropCollection(DropCollectionRequest r) {
+        catalog.dropCollection(db(r.getDbName()), r.getCollectionName());
+        return StatusMapper.success();
+    }
+
+    Status renameCollection(RenameCollectionRequest r) {
+        catalog.renameCollection(db(r.getDbName()), r.getOldName(), r.getNewDBName(), r.getNewName());
+        return StatusMapper.success();
+    }
+
+    Status alterCollection(AlterCollectionRequest r) {
+        catalog.alterProperties(db(r.getDbName()), r.getCollectionName(),
+                SchemaMapper.keyValues(r.getPropertiesList()), r.getDeleteKeysList());
+        return StatusMapper.success();
+    }
+
+    GetCollectionStatisticsResponse collectionStatistics(GetCollectionStatisticsRequest r) {
+        Collection c = catalog.collection(db(r.getDbName()), r.getCollectionName());
+        return GetCollectionStatisticsResponse.newBuilder().setStatus(StatusMapper.success())
+                .addStats(rowCount(rowCounts.applyAsLong(c.collectionId(), -1L))).build();
+    }
+
+    // ------------------------------------------------------------------ partitions
+
+    Status createPartition(CreatePartitionRequest r) {
+        catalog.createPartition(db(r.getDbName()), r.getCollectionName(), r.getPartitionName());
+        return StatusMapper.success();
+    }
+
+    Status dropPartition(DropPartitionRequest r) {
+        catalog.dropPartition(db(r.getDbName()), r.getCollectionName(), r.getPartitionName());
+        return StatusMapper.success();
+    }
+
+    BoolResponse hasPartition(HasPartitionRequest r) {
+        Collection c = catalog.collection(db(r.getDbName()), r.getCollectionName());
+        return BoolResponse.newBuilder().setStatus(StatusMapper.success())
+                .setValue(c.partition(r.getPartitionName()).isPresent()).build();
+    }
+
+    ShowPartitionsResponse showPartitions(ShowPartitionsRequest r) {
+        Collection c = catalog.collection(db(r.getDbName()), r.getCollectionName());
+        ShowPartitionsResponse.Builder out = ShowPartitionsResponse.newBuilder().setStatus(StatusMapper.success());
+        for (Partition p : c.partitions()) {
+            if (r.getPartitionNamesCount() > 0 && !r.getPartitionNamesList().contains(p.name())) {
+                continue;
+            }
+            out.addPartitionNames(p.name()).addPartitionIDs(p.partitionId())
+                    .addCreatedTimestamps(p.createdTimestamp())
+                    .addCreatedUtcTimestamps(HybridClock.physicalMillis(p.createdTimestamp()))
+                    .addInMemoryPercentages(c.loaded() ? 100 : 0);
+        }
+        return out.build();
+    }
+
+    GetPartitionStatisticsResponse partitionStatistics(GetPartitionStatisticsRequest r) {
+        Collection c = catalog.collection(db(r.getDbName()), r.getCollectionName());
+        Partition p = partition(c, r.getPartitionName());
+        return GetPartitionStatisticsResponse.newBuilder().setStatus(StatusMapper.success())
+                .addStats(rowCount(rowCounts.applyAsLong(c.collectionId(), p.partitionId()))).build();
+    }
+
+    static Partition partition(Collection c, String name) {
+        return c.partition(name).orElseThrow(() -> new MilvusException(
+                dev.vectorvault.common.ErrorCode.PARTITION_NOT_FOUND, "partition not found[partition=" + name + "]"));
+    }
+
+    private static KeyValuePair rowCount(long rows) {
+        return KeyValuePair.newBuilder().setKey("row_count").setValue(Long.toString(rows)).build();
+    }
+
+    // ------------------------------------------------------------------ aliases
+
+    Status createAlias(CreateAliasRequest r) {
+        catalog.createAlias(db(r.getDbName()), r.getAlias(), r.getCollectionName());
+        return StatusMapper.success();
+    }
+
+    Status dropAlias(DropAliasRequest r) {
+        catalog.dropAlias(db(r.getDbName()), r.getAlias());
+        return StatusMapper.success();
+    }
+
+    Status alterAlias(AlterAliasRequest r) {
+        catalog.alterAlias(db(r.getDbName()), r.getAlias(), r.getCollectionName());
+        return StatusMapper.success();
+    }
+
+    DescribeAliasResponse describeAlias(DescribeAliasRequest r) {
+        String database = db(r.getDbName());
+        Collection target = catalog.aliasTarget(database, r.getAlias());
+        return DescribeAliasResponse.newBuilder().setStatus(StatusMapper.success()).setDbName(database)
+                .setAlias(r.getAlias()).setCollection(target.name()).build();
+    }
+
+    ListAliasesResponse listAliases(ListAliasesRequest r) {
+        String database = db(r.getDbName());
+        return ListAliasesResponse.newBuilder().setStatus(StatusMapper.success()).setDbName(database)
+                .setCollectionName(r.getCollectionName())
+                .addAllAliases(catalog.listAliases(database, r.getCollectionName())).build();
+    }
+
+    // ------------------------------------------------------------------ indexes and load state
+
+    Status createIndex(CreateIndexRequest r) {
+        Map<String, String> extra = SchemaMapper.keyValues(r.getExtraParamsList());
+        String type = extra.remove("index_type");
+        String metric = extra.remove("metric_type");
+        String nested = extra.remove("params");
+        Map<String, String> params = new java.util.LinkedHashMap<>(extra);
+        if (nested != null && !nested.isBlank()) {
+            params.putAll(JsonParams.flatStringMap(nested));
+        }
+        indexes.create(db(r.getDbName()), r.getCollectionName(), r.getFieldName(), r.getIndexName(), type, metric,
+                params);
+        return StatusMapper.success();
+    }
+
+    DescribeIndexResponse describeIndex(DescribeIndexRequest r) {
+        String database = db(r.getDbName());
+        Collection c = catalog.collection(database, r.getCollectionName());
+        long rows = rowCounts.applyAsLong(c.collectionId(), -1L);
+        DescribeIndexResponse.Builder out = DescribeIndexResponse.newBuilder().setStatus(StatusMapper.success());
+        for (IndexDefinition index : indexes.describe(database, r.getCollectionName(), r.getFieldName(),
+                r.getIndexName())) {
+            out.addIndexDescriptions(IndexDescription.newBuilder()
+                    .setIndexName(index.indexName()).setIndexID(index.indexId()).setFieldName(index.fieldName())
+                    .addAllParams(indexParams(index))
+                    .setState(IndexState.Finished).setIndexedRows(rows).setTotalRows(rows).setPendingIndexRows(0));
+        }
+        return out.build();
+    }
+
+    private static List<KeyValuePair> indexParams(IndexDefinition index) {
+        Map<String, String> params = new java.util.LinkedHashMap<>();
+        params.put("index_type", index.indexType());
+        if (!index.metricType().isEmpty()) {
+            params.put("metric_type", index.metricType());
+        }
+        if (!index.params().isEmpty()) {
+            params.put("params", JsonParams.toJson(index.params()));
+        }
+        return SchemaMapper.pairs(params);
+    }
+
+    GetIndexStateResponse indexState(GetIndexStateRequest r) {
+        indexes.describe(db(r.getDbName()), r.getCollectionName(), r.getFieldName(), r.getIndexName());
+        return GetIndexStateResponse.newBuilder().setStatus(StatusMapper.success()).setState(IndexState.Finished)
+                .build();
+    }
+
+    GetIndexBuildProgressResponse indexBuildProgress(GetIndexBuildProgressRequest r) {
+        String database = db(r.getDbName());
+        Collection c = catalog.collection(database, r.getCollectionName());
+        indexes.describe(database, r.getCollectionName(), r.getFieldName(), r.getIndexName());
+        long rows = rowCounts.applyAsLong(c.collectionId(), -1L);
+        return GetIndexBuildProgressResponse.newBuilder().setStatus(StatusMapper.success())
+                .setIndexedRows(rows).setTotalRows(rows).build();
+    }
+
+    Status dropIndex(DropIndexRequest r) {
+        indexes.drop(db(r.getDbName()), r.getCollectionName(), r.getFieldName(), r.getIndexName());
+        return StatusMapper.success();
+    }
+
+    Status loadCollection(LoadCollectionRequest r) {
+        indexes.load(db(r.getDbName()), r.getCollectionName());
+        return StatusMapper.success();
+    }
+
+    /** Partitions load with their collection: loading some loads all (a simplification of Milvus). */
+    Status loadPartitions(LoadPartitionsRequest r) {
+        String database = db(r.getDbName());
+        Collection c = catalog.collection(database, r.getCollectionName());
+        r.getPartitionNamesList().forEach(p -> partition(c, p));
+        indexes.load(database, r.getCollectionName());
+        return StatusMapper.success();
+    }
+
+    Status releaseCollection(ReleaseCollectionRequest r) {
+        indexes.release(db(r.getDbName()), r.getCollectionName());
+        return StatusMapper.success();
+    }
+
+    Status releasePartitions(ReleasePartitionsRequest r) {
+        String database = db(r.getDbName());
+        Collection c = catalog.collection(database, r.getCollectionName());
+        r.getPartitionNamesList().forEach(p -> partition(c, p));
+        indexes.release(database, r.getCollectionName());
+        return StatusMapper.success();
+    }
+
+    GetLoadStateResponse loadState(GetLoadStateRequest r) {
+        Collection c = catalog.collection(db(r.getDbName()), r.getCollectionName());
+        r.getPartitionNamesList().forEach(p -> partition(c, p));
+        return GetLoadStateResponse.newBuilder().setStatus(StatusMapper.success())
+                .setState(c.loaded() ? LoadState.LoadStateLoaded : LoadState.LoadStateNotLoad).build();
+    }
+
+    GetLoadingProgressResponse loadingProgress(GetLoadingProgressRequest r) {
+        Collection c = catalog.collection(db(r.getDbName()), r.getCollectionName());
+        if (!c.loaded()) {
+            throw new MilvusException(dev.vectorvault.common.ErrorCode.COLLECTION_NOT_LOADED,
+                    "collection not loaded[collection=" + c.name() + "]");
+        }
+        return GetLoadingProgressResponse.newBuilder().setStatus(StatusMapper.success()).setProgress(100)
+                .setRefreshProgress(100).build();
+    }
+
+    AllocTimestampResponse allocTimestamp() {
+        return AllocTimestampResponse.newBuilder().setStatus(StatusMapper.success()).setTimestamp(clock.next())
+                .build();
+    }
+}

@@ -1,0 +1,269 @@
+package dev.vectorvault.server;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.vectorvault.catalog.Catalog;
+import dev.vectorvault.catalog.Collection;
+import dev.vectorvault.catalog.DataType;
+import dev.vectorvault.catalog.FieldSchema;
+import dev.vectorvault.common.HybridClock;
+import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.query.ColumnBatch;
+import dev.vectorvault.query.EntityReader;
+import dev.vectorvault.query.EntityWriter;
+import dev.vectorvault.query.EntityWriter.WriteResult;
+import dev.vectorvault.query.OutputFields;
+import dev.vectorvault.query.ResultRows;
+import dev.vectorvault.storage.data.DataStore;
+import io.milvus.grpc.*;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Insert, upsert, delete, flush, search and query: protobuf in, domain call, protobuf out. */
+final class DataRpc {
+    private final Catalog catalog;
+    private final EntityWriter writer;
+    private final EntityReader reader;
+    private final DataStore data;
+    private final HybridClock clock;
+
+    DataRpc(Catalog catalog, EntityWriter writer, EntityReader reader, DataStore data, HybridClock clock) {
+        this.catalog = catalog;
+        this.writer = writer;
+        this.reader = reader;
+        this.data = data;
+        this.clock = clock;
+    }
+
+    MutationResult insert(InsertRequest r) {
+        String database = CatalogRpc.db(r.getDbName());
+        ColumnBatch batch = batch(catalog.collection(database, r.getCollectionName()), r.getFieldsDataList(),
+                r.getNumRows());
+        WriteResult result = writer.insert(database, r.getCollectionName(), r.getPartitionName(), batch);
+        return mutation(result).setInsertCnt(result.count()).build();
+    }
+
+    MutationResult upsert(UpsertRequest r) {
+        if (r.getPartialUpdate()) {
+            throw MilvusException.invalidParameter("partial update is not supported");
+        }
+        String database = CatalogRpc.db(r.getDbName());
+        ColumnBatch batch = batch(catalog.collection(database, r.getCollectionName()), r.getFieldsDataList(),
+                r.getNumRows());
+        WriteResult result = writer.upsert(database, r.getCollectionName(), r.getPartitionName(), batch);
+        return mutation(result).setUpsertCnt(result.count()).build();
+    }
+
+    MutationResult delete(DeleteRequest r) {
+        WriteResult result = writer.delete(CatalogRpc.db(r.getDbName()), r.getCollectionName(),
+                r.getPartitionName(), r.getExpr(), Templates.of(r.getExprTemplateValuesMap()));
+        return mutation(result).setDeleteCnt(result.count()).build();
+    }
+
+    /** Everything acknowledged is already durable in the log; flush also turns it into segment files. */
+    FlushResponse flush(FlushRequest r) {
+        String database = CatalogRpc.db(r.getDbName());
+        r.getCollectionNamesList().forEach(name -> catalog.collection(database, name));
+        data.checkpoint();
+        // Empty segment maps tell the SDKs there is nothing to wait for.
+        return FlushResponse.newBuilder().setStatus(StatusMapper.success()).setDbName(database).build();
+    }
+
+    GetFlushStateResponse flushState() {
+        return GetFlushStateResponse.newBuilder().setStatus(StatusMapper.success()).setFlushed(true).build();
+    }
+
+    private MutationResult.Builder mutation(WriteResult result) {
+        MutationResult.Builder out = MutationResult.newBuilder().setStatus(StatusMapper.success())
+                .setTimestamp(result.timestamp());
+        if (!result.primaryKeys().isEmpty() && result.primaryKeys().get(0) instanceof String) {
+            out.setIDs(IDs.newBuilder().setStrId(StringArray.newBuilder()
+                    .addAllData(result.primaryKeys().stream().map(String.class::cast).toList())));
+        } else {
+            out.setIDs(IDs.newBuilder().setIntId(LongArray.newBuilder()
+                    .addAllData(result.primaryKeys().stream().map(Long.class::cast).toList())));
+        }
+        return out;
+    }
+
+    private static ColumnBatch batch(Collection collection, List<FieldData> columns, int numRows) {
+        int rows = numRows;
+        Map<String, List<Object>> values = new HashMap<>();
+        List<Map<String, Object>> dynamic = null;
+        for (FieldData column : columns) {
+            if (column.getIsDynamic() || FieldSchema.DYNAMIC_FIELD_NAME.equals(column.getFieldName())) {
+                dynamic = FieldDataCodec.decodeDynamic(column);
+                continue;
+            }
+            FieldSchema field = collection.schema().field(column.getFieldName()).orElseThrow(() ->
+                    MilvusException.invalidParameter("field " + column.getFieldName() + " does not exist in"
+                            + " collection " + collection.name()));
+            if (rows <= 0) {
+                rows = FieldDataCodec.decode(column, field, 0).size();
+            }
+            values.put(field.name(), FieldDataCodec.decode(column, field, rows));
+        }
+        if (dynamic != null && dynamic.size() != rows) {
+            throw MilvusException.invalidParameter("the dynamic field has " + dynamic.size() + " rows, expected "
+                    + rows);
+        }
+        return new ColumnBatch(rows, values, dynamic);
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    SearchResults search(SearchRequest r) {
+        if (r.getSearchInputCase() == SearchRequest.SearchInputCase.IDS) {
+            throw MilvusException.invalidParameter("search by primary keys is not supported");
+        }
+        String database = CatalogRpc.db(r.getDbName());
+        Map<String, String> params = SchemaMapper.keyValues(r.getSearchParamsList());
+        Map<String, String> nested = params.containsKey("params") && !params.get("params").isBlank()
+                ? JsonParams.flatStringMap(params.get("params")) : Map.of();
+        float[][] queries = vectors(r.getPlaceholderGroup().toByteArray());
+        dev.vectorvault.query.SearchRequest request = new dev.vectorvault.query.SearchRequest(database,
+                r.getCollectionName(), r.getPartitionNamesList(), params.getOrDefault("anns_field", ""), queries,
+                intParam(params, "topk", 0), intParam(params, "offset", 0), r.getDsl(),
+                Templates.of(r.getExprTemplateValuesMap()), r.getOutputFieldsList(),
+                params.getOrDefault("metric_type", ""), floatParam(nested, params, "radius"),
+                floatParam(nested, params, "range_filter"));
+        ResultRows rows = reader.search(request);
+        Collection collection = catalog.collection(database, r.getCollectionName());
+        int roundDecimal = intParam(params, "round_decimal", -1);
+        SearchResultData.Builder results = SearchResultData.newBuilder()
+                .setNumQueries(queries.length)
+                .setTopK(request.topK())
+                .setPrimaryFieldName(collection.schema().primaryKey().name())
+                .addAllOutputFields(rows.output().names());
+        for (int count : rows.perQuery()) {
+            results.addTopks(count);
+        }
+        for (float score : rows.scores()) {
+            results.addScores(round(score, roundDecimal));
+        }
+        results.setIds(ids(collection.schema().primaryKey(), rows.rows(), rows.primaryKeyField()));
+        addColumns(results::addFieldsData, collection, rows, false);
+        return SearchResults.newBuilder().setStatus(StatusMapper.success()).setResults(results)
+                .setCollectionName(collection.name()).setSessionTs(clock.next()).build();
+    }
+
+    QueryResults query(QueryRequest r) {
+        String database = CatalogRpc.db(r.getDbName());
+        Map<String, String> params = SchemaMapper.keyValues(r.getQueryParamsList());
+        ResultRows rows = reader.query(new dev.vectorvault.query.QueryRequest(database, r.getCollectionName(),
+                r.getPartitionNamesList(), r.getExpr(), Templates.of(r.getExprTemplateValuesMap()),
+                r.getOutputFieldsList().isEmpty() ? List.of() : r.getOutputFieldsList(),
+                longParam(params, "limit", -1), longParam(params, "offset", 0)));
+        Collection collection = catalog.collection(database, r.getCollectionName());
+        QueryResults.Builder out = QueryResults.newBuilder().setStatus(StatusMapper.success())
+                .setCollectionName(collection.name()).setSessionTs(clock.next())
+                .setPrimaryFieldName(collection.schema().primaryKey().name());
+        boolean count = r.getOutputFieldsList().stream().anyMatch(f -> f.trim().equalsIgnoreCase("count(*)"));
+        if (count) {
+            return out.addOutputFields("count(*)").addFieldsData(FieldData.newBuilder().setFieldName("count(*)")
+                    .setType(io.milvus.grpc.DataType.Int64).setScalars(ScalarField.newBuilder()
+                            .setLongData(LongArray.newBuilder().addData(rows.count())))).build();
+        }
+        out.addAllOutputFields(rows.output().names());
+        addColumns(out::addFieldsData, collection, rows, true);
+        return out.build();
+    }
+
+    private static void addColumns(java.util.function.Consumer<FieldData> sink, Collection collection,
+                                   ResultRows rows, boolean includePrimaryKey) {
+        OutputFields output = rows.output();
+        List<FieldSchema> schemaFields = collection.schema().fields();
+        for (FieldSchema field : output.fields()) {
+            if (field.primaryKey() && !includePrimaryKey && !output.names().contains(field.name())) {
+                continue;
+            }
+            int index = schemaFields.indexOf(field);
+            List<Object> column = new ArrayList<>(rows.rows().size());
+            rows.rows().forEach(row -> column.add(row[index]));
+            sink.accept(FieldDataCodec.encode(field, column, output.dynamicKeys()));
+        }
+    }
+
+    private static IDs ids(FieldSchema primaryKey, List<Object[]> rows, int pk) {
+        if (primaryKey.dataType() == DataType.VARCHAR) {
+            StringArray.Builder keys = StringArray.newBuilder();
+            rows.forEach(row -> keys.addData((String) row[pk]));
+            return IDs.newBuilder().setStrId(keys).build();
+        }
+        LongArray.Builder keys = LongArray.newBuilder();
+        rows.forEach(row -> keys.addData((Long) row[pk]));
+        return IDs.newBuilder().setIntId(keys).build();
+    }
+
+    /** Query vectors from a serialized {@code PlaceholderGroup}: little-endian float32 per dimension. */
+    private static float[][] vectors(byte[] placeholderGroup) {
+        PlaceholderGroup group;
+        try {
+            group = PlaceholderGroup.parseFrom(placeholderGroup);
+        } catch (InvalidProtocolBufferException e) {
+            throw MilvusException.invalidParameter("placeholder group is not a valid PlaceholderGroup message");
+        }
+        if (group.getPlaceholdersCount() != 1) {
+            throw MilvusException.invalidParameter("exactly one placeholder is expected, got "
+                    + group.getPlaceholdersCount());
+        }
+        PlaceholderValue placeholder = group.getPlaceholders(0);
+        if (placeholder.getType() != PlaceholderType.FloatVector) {
+            throw MilvusException.invalidParameter("only float vectors can be searched, got "
+                    + placeholder.getType());
+        }
+        if (placeholder.getValuesCount() == 0) {
+            throw MilvusException.invalidParameter("no query vector given");
+        }
+        float[][] out = new float[placeholder.getValuesCount()][];
+        for (int i = 0; i < out.length; i++) {
+            ByteBuffer bytes = placeholder.getValues(i).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            if (bytes.remaining() % 4 != 0) {
+                throw MilvusException.invalidParameter("a float vector must be a whole number of float32 values");
+            }
+            float[] v = new float[bytes.remaining() / 4];
+            bytes.asFloatBuffer().get(v);
+            out[i] = v;
+        }
+        return out;
+    }
+
+    private static float round(float score, int decimals) {
+        if (decimals < 0) {
+            return score;
+        }
+        double factor = Math.pow(10, decimals);
+        return (float) (Math.round(score * factor) / factor);
+    }
+
+    private static int intParam(Map<String, String> params, String key, int fallback) {
+        return (int) longParam(params, key, fallback);
+    }
+
+    private static long longParam(Map<String, String> params, String key, long fallback) {
+        String value = params.get(key);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw MilvusException.invalidParameter(key + " [" + value + "] is invalid, it should be an integer");
+        }
+    }
+
+    private static float floatParam(Map<String, String> nested, Map<String, String> params, String key) {
+        String value = nested.getOrDefault(key, params.get(key));
+        if (value == null || value.isBlank()) {
+            return Float.NaN;
+        }
+        try {
+            return Float.parseFloat(value.trim());
+        } catch (NumberFormatException e) {
+            throw MilvusException.invalidParameter(key + " [" + value + "] is invalid, it should be a number");
+        }
+    }
+}

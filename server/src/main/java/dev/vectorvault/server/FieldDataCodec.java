@@ -1,0 +1,203 @@
+package dev.vectorvault.server;
+
+import com.google.protobuf.ByteString;
+import dev.vectorvault.catalog.DataType;
+import dev.vectorvault.catalog.FieldSchema;
+import dev.vectorvault.common.JsonValues;
+import dev.vectorvault.common.MilvusException;
+import io.milvus.grpc.ArrayArray;
+import io.milvus.grpc.BoolArray;
+import io.milvus.grpc.DoubleArray;
+import io.milvus.grpc.FieldData;
+import io.milvus.grpc.FloatArray;
+import io.milvus.grpc.IntArray;
+import io.milvus.grpc.JSONArray;
+import io.milvus.grpc.LongArray;
+import io.milvus.grpc.ScalarField;
+import io.milvus.grpc.StringArray;
+import io.milvus.grpc.VectorField;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Milvus {@code FieldData} columns to Java values and back. Incoming nullable columns may be compact (only the
+ * non-null values plus {@code valid_data}); outgoing nullable columns are full length with {@code valid_data}, as
+ * the SDKs require.
+ */
+final class FieldDataCodec {
+    private FieldDataCodec() {}
+
+    /** One value per row (null where {@code valid_data} says so). */
+    static List<Object> decode(FieldData data, FieldSchema field, int rows) {
+        List<Object> present = decodePresent(data, field);
+        if (data.getValidDataCount() == 0) {
+            return present;
+        }
+        if (data.getValidDataCount() != rows) {
+            throw MilvusException.invalidParameter("the length of valid_data of field " + field.name()
+                    + " must equal the number of rows");
+        }
+        boolean compact = present.size() < rows;
+        List<Object> out = new ArrayList<>(rows);
+        int next = 0;
+        for (int r = 0; r < rows; r++) {
+            boolean valid = data.getValidData(r);
+            Object value = compact ? (valid && next < present.size() ? present.get(next++) : null)
+                    : present.get(r);
+            out.add(valid ? value : null);
+        }
+        return out;
+    }
+
+    private static List<Object> decodePresent(FieldData data, FieldSchema field) {
+        DataType type = field.dataType();
+        if (type == DataType.FLOAT_VECTOR) {
+            VectorField vectors = data.getVectors();
+            FloatArray floats = vectors.getFloatVector();
+            int dim = (int) vectors.getDim();
+            if (dim != field.dim()) {
+                throw MilvusException.invalidParameter("the dim (" + dim + ") of field data(" + field.name()
+                        + ") is not equal to schema dim (" + field.dim() + ")");
+            }
+            if (floats.getDataCount() % dim != 0) {
+                throw MilvusException.invalidParameter("the float vector data of field " + field.name()
+                        + " is not a multiple of its dim");
+            }
+            List<Object> out = new ArrayList<>(floats.getDataCount() / dim);
+            for (int i = 0; i < floats.getDataCount(); i += dim) {
+                float[] v = new float[dim];
+                for (int d = 0; d < dim; d++) {
+                    v[d] = floats.getData(i + d);
+                }
+                out.add(v);
+            }
+            return out;
+        }
+        return scalars(data.getScalars(), type, field.name());
+    }
+
+    private static List<Object> scalars(ScalarField scalars, DataType type, String name) {
+        List<Object> out = new ArrayList<>();
+        switch (scalars.getDataCase()) {
+            case BOOL_DATA -> out.addAll(scalars.getBoolData().getDataList());
+            case INT_DATA -> scalars.getIntData().getDataList().forEach(v -> out.add((long) v));
+            case LONG_DATA -> out.addAll(scalars.getLongData().getDataList());
+            case FLOAT_DATA -> scalars.getFloatData().getDataList().forEach(v -> out.add((double) v));
+            case DOUBLE_DATA -> out.addAll(scalars.getDoubleData().getDataList());
+            case STRING_DATA -> out.addAll(scalars.getStringData().getDataList());
+            case JSON_DATA -> scalars.getJsonData().getDataList().forEach(b -> out.add(JsonValues.parse(b.toByteArray())));
+            case ARRAY_DATA -> {
+                ArrayArray arrays = scalars.getArrayData();
+                for (ScalarField element : arrays.getDataList()) {
+                    out.add(scalars(element, null, name));
+                }
+            }
+            case DATA_NOT_SET -> { }
+            default -> throw MilvusException.invalidParameter("unsupported data for field " + name + ": "
+                    + scalars.getDataCase());
+        }
+        return out;
+    }
+
+    /** The dynamic-field column: one JSON object per row. */
+    static List<Map<String, Object>> decodeDynamic(FieldData data) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (ByteString json : data.getScalars().getJsonData().getDataList()) {
+            Object parsed = JsonValues.parse(json.toByteArray());
+            if (!(parsed instanceof Map<?, ?> map)) {
+                throw MilvusException.invalidParameter("dynamic field data must be JSON objects");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> typed = (Map<String, Object>) map;
+            rows.add(typed);
+        }
+        return rows;
+    }
+
+    /** A full-length column for output. {@code dynamicKeys} (null = all) filters the dynamic field's keys. */
+    static FieldData encode(FieldSchema field, List<Object> values, Set<String> dynamicKeys) {
+        FieldData.Builder out = FieldData.newBuilder().setFieldName(field.name()).setFieldId(field.fieldId())
+                .setType(SchemaMapper.protoType(field.dataType())).setIsDynamic(field.dynamic());
+        if (field.dataType() == DataType.FLOAT_VECTOR) {
+            FloatArray.Builder floats = FloatArray.newBuilder();
+            for (Object v : values) {
+                for (float f : (float[]) v) {
+                    floats.addData(f);
+                }
+            }
+            return out.setVectors(VectorField.newBuilder().setDim(field.dim()).setFloatVector(floats)).build();
+        }
+        if (field.nullable()) {
+            values.forEach(v -> out.addValidData(v != null));
+        }
+        List<Object> filled = new ArrayList<>(values.size());
+        for (Object v : values) {
+            Object value = v;
+            if (field.dynamic() && dynamicKeys != null && v instanceof Map<?, ?> map) {
+                Map<String, Object> kept = new java.util.LinkedHashMap<>();
+                map.forEach((k, x) -> {
+                    if (dynamicKeys.contains((String) k)) {
+                        kept.put((String) k, x);
+                    }
+                });
+                value = kept;
+            }
+            filled.add(value);
+        }
+        return out.setScalars(scalarColumn(field.dataType(), field.elementType(), filled)).build();
+    }
+
+    private static ScalarField scalarColumn(DataType type, DataType elementType, List<Object> values) {
+        ScalarField.Builder out = ScalarField.newBuilder();
+        switch (type) {
+            case BOOL -> {
+                BoolArray.Builder b = BoolArray.newBuilder();
+                values.forEach(v -> b.addData(v != null && (Boolean) v));
+                out.setBoolData(b);
+            }
+            case INT8, INT16, INT32 -> {
+                IntArray.Builder b = IntArray.newBuilder();
+                values.forEach(v -> b.addData(v == null ? 0 : ((Long) v).intValue()));
+                out.setIntData(b);
+            }
+            case INT64 -> {
+                LongArray.Builder b = LongArray.newBuilder();
+                values.forEach(v -> b.addData(v == null ? 0 : (Long) v));
+                out.setLongData(b);
+            }
+            case FLOAT -> {
+                FloatArray.Builder b = FloatArray.newBuilder();
+                values.forEach(v -> b.addData(v == null ? 0 : ((Double) v).floatValue()));
+                out.setFloatData(b);
+            }
+            case DOUBLE -> {
+                DoubleArray.Builder b = DoubleArray.newBuilder();
+                values.forEach(v -> b.addData(v == null ? 0 : (Double) v));
+                out.setDoubleData(b);
+            }
+            case VARCHAR -> {
+                StringArray.Builder b = StringArray.newBuilder();
+                values.forEach(v -> b.addData(v == null ? "" : (String) v));
+                out.setStringData(b);
+            }
+            case JSON -> {
+                JSONArray.Builder b = JSONArray.newBuilder();
+                values.forEach(v -> b.addData(v == null ? ByteString.EMPTY : ByteString.copyFrom(JsonValues.toBytes(v))));
+                out.setJsonData(b);
+            }
+            case ARRAY -> {
+                ArrayArray.Builder b = ArrayArray.newBuilder().setElementType(SchemaMapper.protoType(elementType));
+                for (Object v : values) {
+                    @SuppressWarnings("unchecked")
+                    List<Object> list = v == null ? List.of() : (List<Object>) v;
+                    b.addData(scalarColumn(elementType, null, list));
+                }
+                out.setArrayData(b);
+            }
+            case FLOAT_VECTOR -> throw new IllegalStateException("vectors are not scalar columns");
+        }
+        return out.build();
+    }
+}

@@ -1,0 +1,184 @@
+package dev.vectorvault.server;
+
+import dev.vectorvault.catalog.CollectionSchema;
+import dev.vectorvault.catalog.ConsistencyLevel;
+import dev.vectorvault.catalog.DataType;
+import dev.vectorvault.catalog.FieldSchema;
+import dev.vectorvault.common.MilvusException;
+import io.milvus.grpc.KeyValuePair;
+import io.milvus.grpc.ValueField;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Milvus protobuf schemas to and from the catalog's own types. */
+final class SchemaMapper {
+    private SchemaMapper() {}
+
+    static CollectionSchema fromProto(io.milvus.grpc.CollectionSchema proto) {
+        List<FieldSchema> fields = new ArrayList<>();
+        for (io.milvus.grpc.FieldSchema f : proto.getFieldsList()) {
+            if (f.getIsDynamic()) {
+                continue; // recreated by the catalog when dynamic fields are enabled
+            }
+            if (f.getIsFunctionOutput()) {
+                throw MilvusException.invalidParameter("functions are not supported: field " + f.getName());
+            }
+            Map<String, String> params = keyValues(f.getTypeParamsList());
+            DataType type = dataType(f.getDataType(), f.getName());
+            DataType element = type == DataType.ARRAY ? dataType(f.getElementType(), f.getName()) : null;
+            fields.add(new FieldSchema(0, f.getName(), f.getDescription(), type, f.getIsPrimaryKey(),
+                    f.getAutoID() || (f.getIsPrimaryKey() && proto.getAutoID()),
+                    intParam(params, "dim", f.getName()), intParam(params, "max_length", f.getName()), element,
+                    intParam(params, "max_capacity", f.getName()), f.getNullable(),
+                    f.hasDefaultValue() ? defaultValue(f.getDefaultValue()) : null, false, f.getIsPartitionKey()));
+        }
+        if (proto.getFunctionsCount() > 0) {
+            throw MilvusException.invalidParameter("functions are not supported");
+        }
+        return new CollectionSchema(proto.getDescription(), fields, proto.getEnableDynamicField());
+    }
+
+    static io.milvus.grpc.CollectionSchema toProto(String name, CollectionSchema schema) {
+        io.milvus.grpc.CollectionSchema.Builder out = io.milvus.grpc.CollectionSchema.newBuilder()
+                .setName(name)
+                .setDescription(schema.description())
+                .setEnableDynamicField(schema.enableDynamicField())
+                .setAutoID(schema.primaryKey().autoId());
+        for (FieldSchema f : schema.fields()) {
+            if (f.dynamic()) {
+                continue; // Milvus hides $meta: clients see only enable_dynamic_field (the SDKs rely on it)
+            }
+            io.milvus.grpc.FieldSchema.Builder field = io.milvus.grpc.FieldSchema.newBuilder()
+                    .setFieldID(f.fieldId())
+                    .setName(f.name())
+                    .setDescription(f.description() == null ? "" : f.description())
+                    .setDataType(protoType(f.dataType()))
+                    .setIsPrimaryKey(f.primaryKey())
+                    .setAutoID(f.autoId())
+                    .setIsDynamic(f.dynamic())
+                    .setIsPartitionKey(f.partitionKey())
+                    .setNullable(f.nullable());
+            if (f.dataType() == DataType.FLOAT_VECTOR) {
+                field.addTypeParams(pair("dim", f.dim()));
+            }
+            if (f.dataType() == DataType.VARCHAR || f.elementType() == DataType.VARCHAR) {
+                field.addTypeParams(pair("max_length", f.maxLength()));
+            }
+            if (f.dataType() == DataType.ARRAY) {
+                field.setElementType(protoType(f.elementType())).addTypeParams(pair("max_capacity", f.maxCapacity()));
+            }
+            if (f.defaultValue() != null) {
+                field.setDefaultValue(protoDefault(f.dataType(), f.defaultValue()));
+            }
+            out.addFields(field);
+        }
+        return out.build();
+    }
+
+    static DataType dataType(io.milvus.grpc.DataType type, String field) {
+        return switch (type) {
+            case Bool -> DataType.BOOL;
+            case Int8 -> DataType.INT8;
+            case Int16 -> DataType.INT16;
+            case Int32 -> DataType.INT32;
+            case Int64 -> DataType.INT64;
+            case Float -> DataType.FLOAT;
+            case Double -> DataType.DOUBLE;
+            case VarChar, String -> DataType.VARCHAR;
+            case JSON -> DataType.JSON;
+            case Array -> DataType.ARRAY;
+            case FloatVector -> DataType.FLOAT_VECTOR;
+            default -> throw MilvusException.invalidParameter("data type " + type + " of field " + field
+                    + " is not supported");
+        };
+    }
+
+    static io.milvus.grpc.DataType protoType(DataType type) {
+        return switch (type) {
+            case BOOL -> io.milvus.grpc.DataType.Bool;
+            case INT8 -> io.milvus.grpc.DataType.Int8;
+            case INT16 -> io.milvus.grpc.DataType.Int16;
+            case INT32 -> io.milvus.grpc.DataType.Int32;
+            case INT64 -> io.milvus.grpc.DataType.Int64;
+            case FLOAT -> io.milvus.grpc.DataType.Float;
+            case DOUBLE -> io.milvus.grpc.DataType.Double;
+            case VARCHAR -> io.milvus.grpc.DataType.VarChar;
+            case JSON -> io.milvus.grpc.DataType.JSON;
+            case ARRAY -> io.milvus.grpc.DataType.Array;
+            case FLOAT_VECTOR -> io.milvus.grpc.DataType.FloatVector;
+        };
+    }
+
+    static ConsistencyLevel consistency(io.milvus.grpc.ConsistencyLevel level) {
+        return switch (level) {
+            case Strong -> ConsistencyLevel.STRONG;
+            case Session -> ConsistencyLevel.SESSION;
+            case Eventually -> ConsistencyLevel.EVENTUALLY;
+            default -> ConsistencyLevel.BOUNDED;
+        };
+    }
+
+    static io.milvus.grpc.ConsistencyLevel protoConsistency(ConsistencyLevel level) {
+        return switch (level) {
+            case STRONG -> io.milvus.grpc.ConsistencyLevel.Strong;
+            case SESSION -> io.milvus.grpc.ConsistencyLevel.Session;
+            case BOUNDED -> io.milvus.grpc.ConsistencyLevel.Bounded;
+            case EVENTUALLY -> io.milvus.grpc.ConsistencyLevel.Eventually;
+        };
+    }
+
+    static Map<String, String> keyValues(List<KeyValuePair> pairs) {
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        pairs.forEach(p -> map.put(p.getKey(), p.getValue()));
+        return map;
+    }
+
+    static List<KeyValuePair> pairs(Map<String, String> map) {
+        return map.entrySet().stream()
+                .map(e -> KeyValuePair.newBuilder().setKey(e.getKey()).setValue(e.getValue()).build()).toList();
+    }
+
+    private static KeyValuePair pair(String key, Object value) {
+        return KeyValuePair.newBuilder().setKey(key).setValue(String.valueOf(value)).build();
+    }
+
+    private static int intParam(Map<String, String> params, String key, String field) {
+        String value = params.get(key);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw MilvusException.invalidParameter("type param " + key + " of field " + field
+                    + " must be an integer, got " + value);
+        }
+    }
+
+    private static Object defaultValue(ValueField value) {
+        return switch (value.getDataCase()) {
+            case BOOL_DATA -> value.getBoolData();
+            case INT_DATA -> (long) value.getIntData();
+            case LONG_DATA -> value.getLongData();
+            case FLOAT_DATA -> (double) value.getFloatData();
+            case DOUBLE_DATA -> value.getDoubleData();
+            case STRING_DATA -> value.getStringData();
+            default -> throw MilvusException.invalidParameter("unsupported default value " + value.getDataCase());
+        };
+    }
+
+    private static ValueField protoDefault(DataType type, Object value) {
+        ValueField.Builder out = ValueField.newBuilder();
+        switch (type) {
+            case BOOL -> out.setBoolData((Boolean) value);
+            case INT8, INT16, INT32 -> out.setIntData(((Number) value).intValue());
+            case INT64 -> out.setLongData(((Number) value).longValue());
+            case FLOAT -> out.setFloatData(((Number) value).floatValue());
+            case DOUBLE -> out.setDoubleData(((Number) value).doubleValue());
+            case VARCHAR -> out.setStringData((String) value);
+            case JSON, ARRAY, FLOAT_VECTOR -> { }
+        }
+        return out.build();
+    }
+}

@@ -1,0 +1,225 @@
+package dev.vectorvault.storage.data;
+
+import dev.vectorvault.index.VectorColumn;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * The rows of one collection: sealed segments plus one growing segment, and a primary-key map so that a key has at
+ * most one live row (writing an existing key replaces its row; this is how upsert works, and insert does the same).
+ * Writers take the write lock, readers the read lock, so every read sees whole requests only.
+ */
+final class CollectionData {
+    private final long collectionId;
+    private final int primaryKeyField;
+    private final int[] vectorDims;
+    private final int sealThreshold;
+    private final LongSupplier segmentIds;
+    private final List<Segment> segments = new ArrayList<>();
+    private final Map<Object, Long> primaryKeys = new HashMap<>();
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final View view = new View();
+
+    CollectionData(long collectionId, int primaryKeyField, int[] vectorDims, int sealThreshold,
+                   LongSupplier segmentIds) {
+        this.collectionId = collectionId;
+        this.primaryKeyField = primaryKeyField;
+        this.vectorDims = vectorDims.clone();
+        this.sealThreshold = sealThreshold;
+        this.segmentIds = segmentIds;
+    }
+
+    long collectionId() {
+        return collectionId;
+    }
+
+    /** Writes rows (replacing rows with the same primary key). */
+    void put(long partitionId, List<Object[]> rows) {
+        lock.writeLock().lock();
+        try {
+            for (Object[] row : rows) {
+                deleteKey(row[primaryKeyField]);
+                int index = growingIndex();
+                int ordinal = segments.get(index).append(partitionId, row);
+                primaryKeys.put(row[primaryKeyField], position(index, ordinal));
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Deletes the rows with these keys; returns how many existed. */
+    int delete(Collection<?> keys) {
+        lock.writeLock().lock();
+        try {
+            int deleted = 0;
+            for (Object key : keys) {
+                if (deleteKey(key)) {
+                    deleted++;
+                }
+            }
+            return deleted;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    long liveRows(long partitionId) {
+        return read(v -> {
+            if (partitionId < 0) {
+                return (long) primaryKeys.size();
+            }
+            long count = 0;
+            for (long where : primaryKeys.values()) {
+                if (v.partition(segmentOf(where), ordinalOf(where)) == partitionId) {
+                    count++;
+                }
+            }
+            return count;
+        });
+    }
+
+    /** Removes every row of a partition (the partition was dropped). */
+    void dropPartition(long partitionId) {
+        lock.writeLock().lock();
+        try {
+            primaryKeys.entrySet().removeIf(e -> {
+                Segment s = segments.get(segmentOf(e.getValue()));
+                int ordinal = ordinalOf(e.getValue());
+                if (s.partition(ordinal) == partitionId) {
+                    s.delete(ordinal);
+                    return true;
+                }
+                return false;
+            });
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    <R> R read(Function<CollectionView, R> reader) {
+        lock.readLock().lock();
+        try {
+            return reader.apply(view);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Runs {@code action} with writers excluded (checkpoints and compaction). */
+    <R> R exclusive(Function<List<Segment>, R> action) {
+        lock.writeLock().lock();
+        try {
+            return action.apply(segments);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Adds a sealed segment loaded from disk (start-up only). */
+    void addLoaded(Segment segment) {
+        lock.writeLock().lock();
+        try {
+            segments.add(segment);
+            int index = segments.size() - 1;
+            for (int ordinal = 0; ordinal < segment.size(); ordinal++) {
+                if (!segment.isDeleted(ordinal)) {
+                    primaryKeys.put(segment.value(primaryKeyField, ordinal), position(index, ordinal));
+                }
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Replaces one segment by its compacted copy (same live rows, no tombstones); caller holds exclusive(). */
+    void replaceCompacted(int index, Segment compacted) {
+        segments.set(index, compacted);
+        for (int ordinal = 0; ordinal < compacted.size(); ordinal++) {
+            primaryKeys.put(compacted.value(primaryKeyField, ordinal), position(index, ordinal));
+        }
+    }
+
+    Segment newSegment() {
+        return new Segment(segmentIds.getAsLong(), vectorDims);
+    }
+
+    private int growingIndex() {
+        if (segments.isEmpty() || segments.get(segments.size() - 1).sealed()) {
+            segments.add(newSegment());
+        }
+        int last = segments.size() - 1;
+        if (segments.get(last).size() >= sealThreshold) {
+            segments.get(last).seal();
+            segments.add(newSegment());
+            last++;
+        }
+        return last;
+    }
+
+    private boolean deleteKey(Object key) {
+        Long where = primaryKeys.remove(key);
+        if (where == null) {
+            return false;
+        }
+        segments.get(segmentOf(where)).delete(ordinalOf(where));
+        return true;
+    }
+
+    private static long position(int segment, int ordinal) {
+        return ((long) segment << 32) | (ordinal & 0xffffffffL);
+    }
+
+    static int segmentOf(long position) {
+        return (int) (position >>> 32);
+    }
+
+    static int ordinalOf(long position) {
+        return (int) position;
+    }
+
+    private final class View implements CollectionView {
+        @Override
+        public int segmentCount() {
+            return segments.size();
+        }
+
+        @Override
+        public int segmentSize(int segment) {
+            return segments.get(segment).size();
+        }
+
+        @Override
+        public boolean isLive(int segment, int ordinal) {
+            return !segments.get(segment).isDeleted(ordinal);
+        }
+
+        @Override
+        public long partition(int segment, int ordinal) {
+            return segments.get(segment).partition(ordinal);
+        }
+
+        @Override
+        public Object value(int segment, int field, int ordinal) {
+            return segments.get(segment).value(field, ordinal);
+        }
+
+        @Override
+        public VectorColumn vectors(int segment, int field) {
+            return segments.get(segment).vectors(field);
+        }
+
+        @Override
+        public long locate(Object primaryKey) {
+            Long where = primaryKeys.get(primaryKey);
+            return where == null ? -1 : where;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.vectorvault.storage.data;
+
+import dev.vectorvault.index.VectorColumn;
+
+/**
+ * A consistent read-only view of one collection's rows, valid only inside {@link DataStore#read}: the collection
+ * cannot change while it is held. Rows are addressed as (segment index, ordinal).
+ */
+public interface CollectionView {
+    int segmentCount();
+
+    int segmentSize(int segment);
+
+    /** False for deleted (tombstoned) rows. */
+    boolean isLive(int segment, int ordinal);
+
+    long partition(int segment, int ordinal);
+
+    /** A value: Boolean, Long, Double, String, JSON (Map/List/scalars), List (arrays), float[] or null. */
+    Object value(int segment, int field, int ordinal);
+
+    VectorColumn vectors(int segment, int field);
+
+    /** Where a live primary key is, as {@code segment << 32 | ordinal}, or -1. */
+    long locate(Object primaryKey);
+}

@@ -1,0 +1,364 @@
+package dev.vectorvault.storage.data;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectorvault.common.JsonValues;
+import dev.vectorvault.storage.MetaStore;
+import dev.vectorvault.storage.StorageException;
+import dev.vectorvault.storage.codec.ValueReader;
+import dev.vectorvault.storage.codec.ValueWriter;
+import dev.vectorvault.storage.segment.SegmentFile;
+import dev.vectorvault.storage.wal.Durability;
+import dev.vectorvault.storage.wal.WalRecord;
+import dev.vectorvault.storage.wal.WriteAheadLog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All collection data, durable. A write is first appended to the {@link WriteAheadLog} (forced to disk unless the
+ * operator relaxed durability), then applied to memory, then acknowledged. A checkpoint seals the growing segments
+ * into checksummed segment files, writes tombstone files for segments that lost rows, compacts segments that are
+ * mostly tombstones, records the manifest (segment list + the log position it covers) in the metadata store and
+ * drops the log before that position. Start-up loads the manifest's segments and replays the log after it.
+ *
+ * <p>Writes to one collection are serialised (log order = apply order, so replay rebuilds exactly the state that
+ * was acknowledged); different collections share log forces. Thread-safe.
+ */
+public final class DataStore implements AutoCloseable {
+    /** Looks up the current shape of a collection; empty once it was dropped. */
+    public interface LayoutSource {
+        Optional<CollectionLayout> layout(long collectionId);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(DataStore.class);
+    private static final String MANIFEST_KEY = "data/manifest";
+    private static final int PUT = 1;
+    private static final int DELETE = 2;
+    /** A segment whose rows are more than this share tombstones is rewritten at the next checkpoint. */
+    private static final double COMPACT_RATIO = 0.2;
+
+    private final Path segmentDir;
+    private final MetaStore meta;
+    private final LayoutSource layouts;
+    private final int sealThreshold;
+    private final WriteAheadLog wal;
+    private final Map<Long, CollectionData> collections = new ConcurrentHashMap<>();
+    private final Map<Long, Object> writeOrder = new ConcurrentHashMap<>();
+    private final ReentrantReadWriteLock checkpointLock = new ReentrantReadWriteLock();
+    private final AtomicLong segmentIds = new AtomicLong(1);
+    private final AtomicLong lastLsn = new AtomicLong();
+    private final ObjectMapper json = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /** The segment list of the last checkpoint and the log position it includes. */
+    record Manifest(long checkpointLsn, List<SegmentRef> segments) {}
+
+    record SegmentRef(long collectionId, long segmentId) {}
+
+    private DataStore(Path dir, Durability durability, MetaStore meta, LayoutSource layouts, int sealThreshold) {
+        this.segmentDir = dir.resolve("segments");
+        this.meta = meta;
+        this.layouts = layouts;
+        this.sealThreshold = sealThreshold;
+        Manifest manifest = readManifest();
+        manifest.segments().forEach(ref -> segmentIds.accumulateAndGet(ref.segmentId() + 1, Math::max));
+        loadSegments(manifest);
+        this.wal = WriteAheadLog.open(dir.resolve("wal"), durability);
+        lastLsn.set(manifest.checkpointLsn());
+        int replayed = 0;
+        for (WalRecord record : wal.recovered()) {
+            lastLsn.accumulateAndGet(record.lsn(), Math::max);
+            if (record.lsn() > manifest.checkpointLsn()) {
+                apply(record.payload());
+                replayed++;
+            }
+        }
+        LOG.info("event=data_recovered segments={} replayedRecords={} lastLsn={}", manifest.segments().size(),
+                replayed, lastLsn.get());
+    }
+
+    public static DataStore open(Path dir, Durability durability, MetaStore meta, LayoutSource layouts,
+                                 int sealThreshold) {
+        return new DataStore(dir, durability, meta, layouts, sealThreshold);
+    }
+
+    /** Writes rows (each aligned with the collection's fields); a row with an existing key replaces it. */
+    public void put(CollectionLayout layout, long partitionId, List<Object[]> rows) {
+        ValueWriter record = new ValueWriter(256 + rows.size() * 64);
+        record.writeInt(PUT).writeLong(layout.collectionId()).writeLong(partitionId).writeInt(rows.size());
+        for (Object[] row : rows) {
+            writeRow(record, layout, row);
+        }
+        durably(layout, record.toByteArray(), data -> {
+            data.put(partitionId, rows);
+            return 0;
+        });
+    }
+
+    /** Deletes by primary key; returns how many rows existed. */
+    public int delete(CollectionLayout layout, List<Object> primaryKeys) {
+        ValueWriter record = new ValueWriter(64 + primaryKeys.size() * 16);
+        record.writeInt(DELETE).writeLong(layout.collectionId()).writeInt(primaryKeys.size());
+        primaryKeys.forEach(record::writeValue);
+        return durably(layout, record.toByteArray(), data -> data.delete(primaryKeys));
+    }
+
+    public long liveRows(CollectionLayout layout, long partitionId) {
+        return data(layout).liveRows(partitionId);
+    }
+
+    public <R> R read(CollectionLayout layout, Function<CollectionView, R> reader) {
+        return data(layout).read(reader);
+    }
+
+    public void collectionDropped(long collectionId) {
+        collections.remove(collectionId);
+    }
+
+    public void partitionDropped(long collectionId, long partitionId) {
+        CollectionData data = collections.get(collectionId);
+        if (data != null) {
+            data.dropPartition(partitionId);
+        }
+    }
+
+    private <R> R durably(CollectionLayout layout, byte[] record, Function<CollectionData, R> apply) {
+        CollectionData data = data(layout);
+        checkpointLock.readLock().lock();
+        try {
+            synchronized (writeOrder.computeIfAbsent(layout.collectionId(), id -> new Object())) {
+                long lsn = wal.append(record);
+                lastLsn.accumulateAndGet(lsn, Math::max);
+                return apply.apply(data);
+            }
+        } finally {
+            checkpointLock.readLock().unlock();
+        }
+    }
+
+    private CollectionData data(CollectionLayout layout) {
+        return collections.computeIfAbsent(layout.collectionId(), id -> newData(layout));
+    }
+
+    private CollectionData newData(CollectionLayout layout) {
+        return new CollectionData(layout.collectionId(), layout.primaryKeyField(), layout.vectorDims(),
+                sealThreshold, segmentIds::getAndIncrement);
+    }
+
+    /** Replays one log record; records of dropped collections or partitions are skipped. */
+    private void apply(byte[] payload) {
+        ValueReader in = new ValueReader(payload);
+        int type = in.readInt();
+        long collectionId = in.readLong();
+        Optional<CollectionLayout> layout = layouts.layout(collectionId);
+        if (layout.isEmpty()) {
+            return;
+        }
+        CollectionData data = data(layout.get());
+        if (type == PUT) {
+            long partitionId = in.readLong();
+            int count = in.readInt();
+            List<Object[]> rows = new ArrayList<>(count);
+            for (int r = 0; r < count; r++) {
+                rows.add(readRow(in, layout.get()));
+            }
+            if (layout.get().partitions().contains(partitionId)) {
+                data.put(partitionId, rows);
+            }
+        } else if (type == DELETE) {
+            int count = in.readInt();
+            List<Object> keys = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                keys.add(in.readValue());
+            }
+            data.delete(keys);
+        } else {
+            throw new StorageException("unknown log record type " + type, null);
+        }
+    }
+
+    /** JSON fields travel as their JSON text: the value codec knows no maps. */
+    static void writeRow(ValueWriter out, CollectionLayout layout, Object[] row) {
+        for (int f = 0; f < row.length; f++) {
+            out.writeValue(layout.jsonFields()[f] && row[f] != null ? JsonValues.toBytes(row[f]) : row[f]);
+        }
+    }
+
+    static Object[] readRow(ValueReader in, CollectionLayout layout) {
+        Object[] row = new Object[layout.fieldCount()];
+        for (int f = 0; f < row.length; f++) {
+            Object value = in.readValue();
+            row[f] = layout.jsonFields()[f] && value != null ? JsonValues.parse((byte[]) value) : value;
+        }
+        return row;
+    }
+
+    // ------------------------------------------------------------------ checkpoints
+
+    /**
+     * Makes everything acknowledged so far part of segment files and shortens the log. Writers wait meanwhile.
+     */
+    public void checkpoint() {
+        checkpointLock.writeLock().lock();
+        try {
+            long covered = lastLsn.get();
+            List<SegmentRef> refs = new ArrayList<>();
+            for (CollectionData data : collections.values()) {
+                data.exclusive(segments -> {
+                    persist(data.collectionId(), segments, data);
+                    segments.forEach(s -> refs.add(new SegmentRef(data.collectionId(), s.segmentId())));
+                    return null;
+                });
+            }
+            writeManifest(new Manifest(covered, refs));
+            deleteUnreferencedFiles(refs);
+            wal.truncateBefore(covered + 1);
+        } finally {
+            checkpointLock.writeLock().unlock();
+        }
+    }
+
+    private void persist(long collectionId, List<Segment> segments, CollectionData data) {
+        for (int i = 0; i < segments.size(); i++) {
+            Segment segment = segments.get(i);
+            if (segment.size() == 0) {
+                continue;
+            }
+            segment.seal();
+            if (segment.persisted() && segment.deletedCount() > COMPACT_RATIO * segment.size()) {
+                segment = compact(segment, data);
+                data.replaceCompacted(i, segment);
+            }
+            if (!segment.persisted()) {
+                SegmentFile.write(segmentFile(collectionId, segment.segmentId()), SegmentCodec.SEGMENT_KIND,
+                        SegmentCodec.encodeRows(segment, layouts.layout(collectionId).orElseThrow()));
+                segment.markPersisted();
+            }
+            if (segment.deletesDirty()) {
+                SegmentFile.write(deletesFile(collectionId, segment.segmentId()), SegmentCodec.DELETES_KIND,
+                        SegmentCodec.encodeDeletes(segment));
+                segment.deletesWritten();
+            }
+        }
+        segments.removeIf(s -> s.size() == 0);
+    }
+
+    /** A new segment with only the live rows; the old files go once the manifest no longer names them. */
+    private static Segment compact(Segment segment, CollectionData data) {
+        Segment compacted = data.newSegment();
+        for (int ordinal = 0; ordinal < segment.size(); ordinal++) {
+            if (!segment.isDeleted(ordinal)) {
+                compacted.append(segment.partition(ordinal), segment.row(ordinal));
+            }
+        }
+        compacted.seal();
+        return compacted;
+    }
+
+    private void loadSegments(Manifest manifest) {
+        for (SegmentRef ref : manifest.segments()) {
+            Optional<CollectionLayout> layout = layouts.layout(ref.collectionId());
+            if (layout.isEmpty()) {
+                continue; // dropped: its files are deleted at the next checkpoint
+            }
+            byte[] body = SegmentFile.read(segmentFile(ref.collectionId(), ref.segmentId()),
+                    SegmentCodec.SEGMENT_KIND);
+            Segment segment = SegmentCodec.decodeRows(body, layout.get());
+            Path deletes = deletesFile(ref.collectionId(), ref.segmentId());
+            if (Files.exists(deletes)) {
+                BitSet deleted = SegmentCodec.decodeDeletes(SegmentFile.read(deletes, SegmentCodec.DELETES_KIND));
+                segment.restoreDeleted(deleted);
+            }
+            for (int ordinal = 0; ordinal < segment.size(); ordinal++) {
+                if (!layout.get().partitions().contains(segment.partition(ordinal))) {
+                    segment.delete(ordinal);
+                }
+            }
+            segment.markPersisted();
+            if (!segment.deletesDirty()) {
+                segment.deletesWritten();
+            }
+            data(layout.get()).addLoaded(segment);
+        }
+    }
+
+    private Manifest readManifest() {
+        return meta.get(MANIFEST_KEY).map(bytes -> {
+            try {
+                return json.readValue(bytes, Manifest.class);
+            } catch (IOException e) {
+                throw new StorageException("unreadable data manifest", e);
+            }
+        }).orElse(new Manifest(0, List.of()));
+    }
+
+    private void writeManifest(Manifest manifest) {
+        try {
+            meta.put(MANIFEST_KEY, json.writeValueAsBytes(manifest));
+        } catch (IOException e) {
+            throw new StorageException("cannot write data manifest", e);
+        }
+    }
+
+    private void deleteUnreferencedFiles(List<SegmentRef> refs) {
+        Set<Path> keep = new HashSet<>();
+        refs.forEach(r -> {
+            keep.add(segmentFile(r.collectionId(), r.segmentId()));
+            keep.add(deletesFile(r.collectionId(), r.segmentId()));
+        });
+        if (!Files.isDirectory(segmentDir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(segmentDir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                if (!keep.contains(file)) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("event=segment_cleanup_failed dir={} error={}", segmentDir, e.toString());
+        }
+    }
+
+    private Path segmentFile(long collectionId, long segmentId) {
+        return collectionDir(collectionId).resolve(segmentId + ".seg");
+    }
+
+    private Path collectionDir(long collectionId) {
+        Path dir = segmentDir.resolve(Long.toString(collectionId));
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StorageException("cannot create segment folder " + dir, e);
+        }
+        return dir;
+    }
+
+    private Path deletesFile(long collectionId, long segmentId) {
+        return collectionDir(collectionId).resolve(segmentId + ".del");
+    }
+
+    @Override
+    public void close() {
+        try {
+            checkpoint();
+        } finally {
+            wal.close();
+        }
+    }
+}

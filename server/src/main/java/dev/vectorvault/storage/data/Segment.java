@@ -1,0 +1,142 @@
+package dev.vectorvault.storage.data;
+
+import dev.vectorvault.index.VectorColumn;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * A run of rows of one collection, stored by column: vectors in contiguous {@link VectorColumn}s (never boxed),
+ * scalar values in lists, the partition of every row in a growable long array, deletions as a bit set of
+ * ordinals (tombstones). Rows are only appended; a sealed segment takes no more rows. Not thread-safe: the owning
+ * {@link CollectionData} guards it with its lock.
+ */
+final class Segment {
+    private final long segmentId;
+    private final List<Object>[] scalars;
+    private final VectorColumn[] vectors;
+    private long[] partitions = new long[64];
+    private final BitSet deleted = new BitSet();
+    private int size;
+    private boolean sealed;
+    /** Deletions since this segment's delete file was last written. */
+    private boolean deletesDirty;
+    /** Whether this segment's rows are in a segment file (then only its tombstones may change). */
+    private boolean persisted;
+
+    @SuppressWarnings("unchecked")
+    Segment(long segmentId, int[] vectorDims) {
+        this.segmentId = segmentId;
+        this.scalars = new List[vectorDims.length];
+        this.vectors = new VectorColumn[vectorDims.length];
+        for (int f = 0; f < vectorDims.length; f++) {
+            if (vectorDims[f] > 0) {
+                vectors[f] = new VectorColumn(vectorDims[f]);
+            } else {
+                scalars[f] = new ArrayList<>();
+            }
+        }
+    }
+
+    long segmentId() {
+        return segmentId;
+    }
+
+    int size() {
+        return size;
+    }
+
+    int fieldCount() {
+        return scalars.length;
+    }
+
+    /** Appends a row whose values are aligned with the schema's fields; returns its ordinal. */
+    int append(long partitionId, Object[] row) {
+        if (sealed) {
+            throw new IllegalStateException("segment " + segmentId + " is sealed");
+        }
+        for (int f = 0; f < row.length; f++) {
+            if (vectors[f] != null) {
+                vectors[f].append((float[]) row[f]);
+            } else {
+                scalars[f].add(row[f]);
+            }
+        }
+        if (size == partitions.length) {
+            partitions = java.util.Arrays.copyOf(partitions, size * 2);
+        }
+        partitions[size] = partitionId;
+        return size++;
+    }
+
+    Object value(int field, int ordinal) {
+        if (vectors[field] != null) {
+            float[] out = new float[vectors[field].dim()];
+            vectors[field].copyTo(ordinal, out);
+            return out;
+        }
+        return scalars[field].get(ordinal);
+    }
+
+    Object[] row(int ordinal) {
+        Object[] row = new Object[scalars.length];
+        for (int f = 0; f < row.length; f++) {
+            row[f] = value(f, ordinal);
+        }
+        return row;
+    }
+
+    VectorColumn vectors(int field) {
+        return vectors[field];
+    }
+
+    long partition(int ordinal) {
+        return partitions[ordinal];
+    }
+
+    boolean isDeleted(int ordinal) {
+        return deleted.get(ordinal);
+    }
+
+    void delete(int ordinal) {
+        deleted.set(ordinal);
+        deletesDirty = true;
+    }
+
+    int deletedCount() {
+        return deleted.cardinality();
+    }
+
+    BitSet deletedOrdinals() {
+        return (BitSet) deleted.clone();
+    }
+
+    /** Restores tombstones read from this segment's delete file at start-up. */
+    void restoreDeleted(BitSet ordinals) {
+        deleted.or(ordinals);
+    }
+
+    boolean deletesDirty() {
+        return deletesDirty;
+    }
+
+    void deletesWritten() {
+        deletesDirty = false;
+    }
+
+    boolean sealed() {
+        return sealed;
+    }
+
+    void seal() {
+        sealed = true;
+    }
+
+    boolean persisted() {
+        return persisted;
+    }
+
+    void markPersisted() {
+        persisted = true;
+    }
+}
