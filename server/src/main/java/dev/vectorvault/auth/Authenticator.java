@@ -1,7 +1,12 @@
 package dev.vectorvault.auth;
 
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -9,7 +14,12 @@ import java.util.concurrent.Semaphore;
  * {@link VerifiedCredentialCache}, so a warm call costs one HMAC. Every other outcome, including an unknown user,
  * costs exactly one Argon2id run, so "no such user" and "wrong password" take the same time and look the same.
  * Failed attempts feed the {@link LoginThrottle}; slow hashes run a bounded number at a time so a login storm cannot
- * exhaust memory. Thread-safe.
+ * exhaust memory, and identical attempts that arrive together share one run (single flight).
+ *
+ * <p>A client connection that has proved a credential keeps using it without being throttled: a flood of bad
+ * logins from the same address (a shared NAT, localhost) must not lock out applications that are already
+ * connected, and nobody else can send calls over their TCP connection. A password change or deletion ends that
+ * standing on the next call, like everything else. Thread-safe.
  */
 public final class Authenticator {
     /** What happened to an attempt. Callers must report REJECTED and THROTTLED identically to the client. */
@@ -22,6 +32,16 @@ public final class Authenticator {
     private final AuditLog audit;
     private final Semaphore slowHashPermits;
     private final String dummyHash;
+    private final Map<Long, ProvenConnection> provenConnections = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Boolean>> verificationsInFlight = new ConcurrentHashMap<>();
+
+    /** The credential a connection last proved, pinned to the stored credential's revision. */
+    private record ProvenConnection(String username, byte[] digest, long revision) {
+        boolean covers(StoredCredential credential, byte[] presented) {
+            return username.equals(credential.username()) && revision == credential.revision()
+                    && MessageDigest.isEqual(digest, presented);
+        }
+    }
 
     public Authenticator(CredentialStore credentials, PasswordHasher hasher, VerifiedCredentialCache cache,
                          LoginThrottle throttle, AuditLog audit, int slowHashConcurrency) {
@@ -36,20 +56,35 @@ public final class Authenticator {
     }
 
     public Outcome authenticate(String username, Password password, String client) {
+        return authenticate(username, password, client, null);
+    }
+
+    /**
+     * @param connectionId identifies the client's transport connection, or null when there is none to track
+     */
+    public Outcome authenticate(String username, Password password, String client, Long connectionId) {
+        Optional<StoredCredential> stored = credentials.find(username);
+        byte[] digest = cache.digest(username, password);
+        if (connectionId != null && stored.isPresent()) {
+            ProvenConnection proven = provenConnections.get(connectionId);
+            if (proven != null && proven.covers(stored.get(), digest)) {
+                return Outcome.ACCEPTED;
+            }
+        }
         if (throttle.blockedForMs(username, client) > 0) {
             throttle.recordFailure(username, client);
             audit.loginFailed(username, client, "throttled");
             return Outcome.THROTTLED;
         }
-        Optional<StoredCredential> stored = credentials.find(username);
-        byte[] digest = cache.digest(username, password);
         if (stored.isPresent() && cache.matches(stored.get(), digest)) {
+            prove(connectionId, stored.get(), digest);
             return Outcome.ACCEPTED;
         }
-        if (slowVerify(stored, password)) {
+        if (slowVerify(stored, password, digest)) {
             StoredCredential credential = upgradeIfCheaper(stored.get(), password);
             cache.remember(credential, digest);
             throttle.recordSuccess(username, client);
+            prove(connectionId, credential, digest);
             return Outcome.ACCEPTED;
         }
         throttle.recordFailure(username, client);
@@ -60,6 +95,39 @@ public final class Authenticator {
     /** The same decision as {@link #authenticate}, as a yes/no (for the old password of a password change). */
     public boolean isValid(String username, Password password, String client) {
         return authenticate(username, password, client) == Outcome.ACCEPTED;
+    }
+
+    private void prove(Long connectionId, StoredCredential credential, byte[] digest) {
+        if (connectionId != null) {
+            provenConnections.put(connectionId, new ProvenConnection(credential.username(), digest,
+                    credential.revision()));
+        }
+    }
+
+    /** Forgets what a closed connection had proved. */
+    public void connectionClosed(long connectionId) {
+        provenConnections.remove(connectionId);
+    }
+
+    /** Identical attempts in flight together (a client pool's first calls) share one slow hash. */
+    private boolean slowVerify(Optional<StoredCredential> stored, Password password, byte[] digest) {
+        String key = stored.map(c -> c.username() + '\u0000' + c.revision()).orElse("\u0000unknown")
+                + '\u0000' + Base64.getEncoder().encodeToString(digest);
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        CompletableFuture<Boolean> running = verificationsInFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            return running.join();
+        }
+        try {
+            boolean verified = slowVerify(stored, password);
+            mine.complete(verified);
+            return verified;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            verificationsInFlight.remove(key, mine);
+        }
     }
 
     private boolean slowVerify(Optional<StoredCredential> stored, Password password) {

@@ -82,7 +82,9 @@ final class AuthInterceptor implements ServerInterceptor {
         try {
             Optional<Password> password = Password.fromUtf8(secret);
             boolean accepted = !user.isEmpty() && password.isPresent()
-                    && authenticator.authenticate(user, password.get(), client) == Authenticator.Outcome.ACCEPTED;
+                    && authenticator.authenticate(user, password.get(), client,
+                            call.getAttributes().get(ConnectionTracker.CONNECTION_ID))
+                    == Authenticator.Outcome.ACCEPTED;
             if (!accepted) {
                 return reject(call, Status.UNAUTHENTICATED, FAILURE);
             }

@@ -62,7 +62,10 @@ public final class MilvusServer implements AutoCloseable {
         }
     }
 
-    /** Starts on a given store (tests and benchmarks pass an in-memory one). The server closes the store. */
+    /**
+     * Starts on a given metadata store (tests and benchmarks pass an in-memory one); collection data still goes
+     * under {@code localStorage.path}, so give each such server its own folder. The server closes the store.
+     */
     public static MilvusServer start(ServerConfig config, MetaStore store) throws IOException {
         AuditLog audit = new AuditLog();
         CredentialStore credentials = new CredentialStore(store);
@@ -94,6 +97,7 @@ public final class MilvusServer implements AutoCloseable {
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .addService(new MilvusServiceAdapter(users, catalogRpc, dataRpc, Instant.now().toString()))
                 .addService(health.getHealthService())
+                .addTransportFilter(new ConnectionTracker(authenticator))
                 .intercept(new AuthInterceptor(config.authorizationEnabled(), config.protectedMode(), authenticator));
         if (config.tls().mode() > 0) {
             builder.sslContext(tlsContext(config.tls()));

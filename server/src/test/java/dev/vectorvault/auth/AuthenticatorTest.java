@@ -75,6 +75,36 @@ class AuthenticatorTest {
     }
 
     @Test
+    void connectedClientKeepsWorkingWhileItsAddressIsFlooded() {
+        t.users.createUser(caller("root"), "app", Password.of("app-password"), "");
+        assertThat(t.authenticator.authenticate("app", Password.of("app-password"), "10.0.0.9", 7L))
+                .isEqualTo(ACCEPTED);
+        for (int i = 0; i < 30; i++) {
+            t.authenticator.authenticate("ghost" + i, Password.of("guess-" + i), "10.0.0.9", 8L);
+        }
+        // The flooded address is blocked for new proofs, even with the right password ...
+        assertThat(t.authenticator.authenticate("app", Password.of("app-password"), "10.0.0.9", 9L))
+                .isEqualTo(THROTTLED);
+        // ... but the connection that already proved this credential is not.
+        assertThat(t.authenticator.authenticate("app", Password.of("app-password"), "10.0.0.9", 7L))
+                .isEqualTo(ACCEPTED);
+        // Guessing over the proven connection gains nothing: a different password is throttled like any other.
+        assertThat(t.authenticator.authenticate("app", Password.of("app-passwore"), "10.0.0.9", 7L))
+                .isEqualTo(THROTTLED);
+        t.authenticator.connectionClosed(7L);
+        assertThat(t.authenticator.authenticate("app", Password.of("app-password"), "10.0.0.9", 7L))
+                .isEqualTo(THROTTLED);
+    }
+
+    @Test
+    void passwordChangeEndsWhatAConnectionHadProved() {
+        t.users.createUser(caller("root"), "app", Password.of("app-password"), "");
+        assertThat(t.authenticator.authenticate("app", Password.of("app-password"), "a", 1L)).isEqualTo(ACCEPTED);
+        t.users.changePassword(caller("app"), "app", Password.of("app-password"), Password.of("next-password"));
+        assertThat(t.authenticator.authenticate("app", Password.of("app-password"), "a", 1L)).isEqualTo(REJECTED);
+    }
+
+    @Test
     void cheaperStoredHashIsUpgradedOnSuccessfulLogin() {
         TestCredentials weak = new TestCredentials();
         weak.users.createUser(caller("root"), "erin", Password.of("erin-password"), "");
