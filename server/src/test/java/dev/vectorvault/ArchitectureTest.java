@@ -8,7 +8,10 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Dependencies point one way: server (gRPC edge) -> auth -> storage/config/common; generated types stay at the edge. */
+/**
+ * Dependencies point one way: server (gRPC edge) -> auth, catalog, query -> index, storage -> config, common; the
+ * generated protobuf types stay at the edge.
+ */
 @Timeout(60)
 class ArchitectureTest {
     private static final JavaClasses CLASSES = new ClassFileImporter()
@@ -17,22 +20,33 @@ class ArchitectureTest {
 
     @Test
     void noDomainPackageDependsOnTheGrpcEdge() {
-        noClasses().that().resideInAnyPackage("..auth..", "..storage..", "..config..", "..common..")
+        noClasses().that().resideInAnyPackage("..auth..", "..catalog..", "..query..", "..index..", "..storage..",
+                        "..config..", "..common..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.vectorvault.server..")
                 .check(CLASSES);
     }
 
     @Test
     void generatedProtobufTypesStayInTheServerPackage() {
-        noClasses().that().resideInAnyPackage("..auth..", "..storage..", "..config..", "..common..")
+        noClasses().that().resideInAnyPackage("..auth..", "..catalog..", "..query..", "..index..", "..storage..",
+                        "..config..", "..common..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.milvus.grpc..", "io.grpc..")
                 .check(CLASSES);
     }
 
     @Test
-    void storageKnowsNothingAboutAuthentication() {
-        noClasses().that().resideInAnyPackage("..storage..", "..config..", "..common..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.vectorvault.auth..")
+    void lowerLayersKnowNothingOfTheLayersAboveThem() {
+        noClasses().that().resideInAnyPackage("..storage..", "..index..", "..config..", "..common..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.vectorvault.auth..",
+                        "dev.vectorvault.catalog..", "dev.vectorvault.query..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theFilterLanguageStandsAlone() {
+        noClasses().that().resideInAPackage("dev.vectorvault.query.expr..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.vectorvault.catalog..",
+                        "dev.vectorvault.storage..", "dev.vectorvault.index..", "dev.vectorvault.auth..")
                 .check(CLASSES);
     }
 }

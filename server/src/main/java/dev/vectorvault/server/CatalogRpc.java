@@ -38,6 +38,10 @@ final class CatalogRpc {
 
     // ------------------------------------------------------------------ databases
 
+    void requireDatabase(String name) {
+        catalog.database(name);
+    }
+
     Status createDatabase(CreateDatabaseRequest r) {
         catalog.createDatabase(r.getDbName(), SchemaMapper.keyValues(r.getPropertiesList()));
         return StatusMapper.success();

@@ -124,14 +124,29 @@ final class DataRpc {
         Map<String, String> nested = params.containsKey("params") && !params.get("params").isBlank()
                 ? JsonParams.flatStringMap(params.get("params")) : Map.of();
         float[][] queries = vectors(r.getPlaceholderGroup().toByteArray());
+        Collection collection = catalog.collection(database, r.getCollectionName());
+        SearchIteration iteration = SearchIteration.from(params, collection);
+        float radius = floatParam(nested, params, "radius");
+        float rangeFilter = floatParam(nested, params, "range_filter");
+        int topK = intParam(params, "topk", 0);
+        if (iteration != null) {
+            // Each page continues strictly past the last bound the client saw (the server keeps no cursor).
+            topK = iteration.batchSize();
+            radius = iteration.radius();
+            rangeFilter = iteration.rangeFilter();
+        }
         dev.vectorvault.query.SearchRequest request = new dev.vectorvault.query.SearchRequest(database,
                 r.getCollectionName(), r.getPartitionNamesList(), params.getOrDefault("anns_field", ""), queries,
-                intParam(params, "topk", 0), intParam(params, "offset", 0), r.getDsl(),
+                topK, iteration == null ? intParam(params, "offset", 0) : 0, r.getDsl(),
                 Templates.of(r.getExprTemplateValuesMap()), r.getOutputFieldsList(),
-                params.getOrDefault("metric_type", ""), floatParam(nested, params, "radius"),
-                floatParam(nested, params, "range_filter"));
-        ResultRows rows = reader.search(request);
-        Collection collection = catalog.collection(database, r.getCollectionName());
+                params.getOrDefault("metric_type", ""), radius, rangeFilter);
+        ResultRows rows;
+        try {
+            rows = reader.search(request);
+        } catch (IllegalArgumentException e) {
+            // The index refuses impossible windows (range_filter past radius) and non-finite query values.
+            throw MilvusException.invalidParameter(e.getMessage());
+        }
         int roundDecimal = intParam(params, "round_decimal", -1);
         SearchResultData.Builder results = SearchResultData.newBuilder()
                 .setNumQueries(queries.length)
@@ -146,6 +161,11 @@ final class DataRpc {
         }
         results.setIds(ids(collection.schema().primaryKey(), rows.rows(), rows.primaryKeyField()));
         addColumns(results::addFieldsData, collection, rows, false);
+        if (iteration != null) {
+            float lastBound = rows.scores().length == 0 ? iteration.lastBound() : rows.scores()[rows.scores().length - 1];
+            results.setSearchIteratorV2Results(SearchIteratorV2Results.newBuilder()
+                    .setToken(iteration.token()).setLastBound(lastBound));
+        }
         return SearchResults.newBuilder().setStatus(StatusMapper.success()).setResults(results)
                 .setCollectionName(collection.name()).setSessionTs(clock.next()).build();
     }

@@ -46,11 +46,15 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
 
     @Override
     public void connect(ConnectRequest request, StreamObserver<ConnectResponse> out) {
-        respond("Connect", out, () -> ConnectResponse.newBuilder()
+        respond("Connect", out, () -> {
+                    // As Milvus: connecting to a database that does not exist fails (800 database not found).
+                    catalogRpc.requireDatabase(CallContext.caller().database());
+                    return ConnectResponse.newBuilder()
                         .setStatus(StatusMapper.success())
                         .setServerInfo(serverInfo)
                         .setIdentifier(identifiers.incrementAndGet())
-                        .build(),
+                        .build();
+                },
                 s -> ConnectResponse.newBuilder().setStatus(s).build());
     }
 
