@@ -46,7 +46,7 @@ public final class EntityReader {
         if (request.metric() != null && !request.metric().isEmpty()
                 && !request.metric().equalsIgnoreCase("INVALID")
                 && !request.metric().equalsIgnoreCase(index.metricType())) {
-            throw MilvusException.invalidParameter("metric type not match: invalid parameter[expected="
+            throw new MilvusException(ErrorCode.PARAMETER_INVALID, "metric type not match: invalid parameter[expected="
                     + index.metricType() + "][actual=" + request.metric().toUpperCase(Locale.ROOT) + "]");
         }
         if (request.topK() <= 0 || request.topK() > MAX_TOP_K) {
@@ -64,7 +64,7 @@ public final class EntityReader {
         }
         FilterExpression filter = Filters.parse(collection, request.filter(), request.templates());
         Set<Long> partitions = partitionIds(collection, request.partitions());
-        OutputFields output = OutputFields.resolve(collection.schema(), request.outputFields(), false);
+        OutputFields output = OutputFields.resolve(collection.schema(), request.outputFields(), true);
         int fieldIndex = collection.schema().fields().indexOf(field);
         int window = request.topK() + request.offset();
         boolean range = !Float.isNaN(request.radius()) || !Float.isNaN(request.rangeFilter());

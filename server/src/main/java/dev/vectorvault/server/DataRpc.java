@@ -160,7 +160,8 @@ final class DataRpc {
             results.addScores(round(score, roundDecimal));
         }
         results.setIds(ids(collection.schema().primaryKey(), rows.rows(), rows.primaryKeyField()));
-        addColumns(results::addFieldsData, collection, rows, false);
+        // The primary key comes back as a field too (as Milvus 2.6 does): the Node SDK reads ids only from there.
+        addColumns(results::addFieldsData, collection, rows);
         if (iteration != null) {
             float lastBound = rows.scores().length == 0 ? iteration.lastBound() : rows.scores()[rows.scores().length - 1];
             results.setSearchIteratorV2Results(SearchIteratorV2Results.newBuilder()
@@ -188,18 +189,15 @@ final class DataRpc {
                             .setLongData(LongArray.newBuilder().addData(rows.count())))).build();
         }
         out.addAllOutputFields(rows.output().names());
-        addColumns(out::addFieldsData, collection, rows, true);
+        addColumns(out::addFieldsData, collection, rows);
         return out.build();
     }
 
     private static void addColumns(java.util.function.Consumer<FieldData> sink, Collection collection,
-                                   ResultRows rows, boolean includePrimaryKey) {
+                                   ResultRows rows) {
         OutputFields output = rows.output();
         List<FieldSchema> schemaFields = collection.schema().fields();
         for (FieldSchema field : output.fields()) {
-            if (field.primaryKey() && !includePrimaryKey && !output.names().contains(field.name())) {
-                continue;
-            }
             int index = schemaFields.indexOf(field);
             List<Object> column = new ArrayList<>(rows.rows().size());
             rows.rows().forEach(row -> column.add(row[index]));
