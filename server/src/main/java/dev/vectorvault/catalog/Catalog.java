@@ -179,6 +179,7 @@ public final class Catalog {
     }
 
     public synchronized void renameCollection(String database, String oldName, String newDatabase, String newName) {
+        database(database);
         String targetDb = newDatabase == null || newDatabase.isEmpty() ? database : newDatabase;
         database(targetDb);
         NameRules.check("collection", newName);
@@ -267,6 +268,7 @@ public final class Catalog {
     // ---------------------------------------------------------------- aliases
 
     public synchronized void createAlias(String database, String alias, String collectionName) {
+        database(database);
         NameRules.check("alias", alias);
         Collection target = collections.get(key(database, collectionName));
         if (target == null) {
@@ -289,6 +291,7 @@ public final class Catalog {
     }
 
     public synchronized void alterAlias(String database, String alias, String collectionName) {
+        database(database);
         if (!aliases.containsKey(key(database, alias))) {
             throw new MilvusException(ErrorCode.ALIAS_NOT_FOUND, "alias not found[database=" + database
                     + "][alias=" + alias + "]");
@@ -310,6 +313,7 @@ public final class Catalog {
 
     /** The collection an alias points at. */
     public Collection aliasTarget(String database, String alias) {
+        database(database);
         Long id = aliases.get(key(database, alias));
         return Optional.ofNullable(id).flatMap(this::byId).orElseThrow(() -> new MilvusException(
                 ErrorCode.ALIAS_NOT_FOUND, "alias not found[database=" + database + "][alias=" + alias + "]"));

@@ -26,9 +26,18 @@ public final class Indexes {
     }
 
     /** Same field and same definition again succeeds; a different one on an indexed field fails (702). */
-    public synchronized IndexDefinition create(String database, String collectionName, String fieldName,
-                                               String indexName, String indexType, String metricType,
-                                               Map<String, String> params) {
+    public IndexDefinition create(String database, String collectionName, String fieldName, String indexName,
+                                  String indexType, String metricType, Map<String, String> params) {
+        // Under the catalog's lock: the collection record read here is rewritten whole below, so no other catalog
+        // change (partitions, load state, another index) may land in between and be lost.
+        synchronized (catalog) {
+            return createLocked(database, collectionName, fieldName, indexName, indexType, metricType, params);
+        }
+    }
+
+    private IndexDefinition createLocked(String database, String collectionName, String fieldName,
+                                         String indexName, String indexType, String metricType,
+                                         Map<String, String> params) {
         Collection collection = catalog.collection(database, collectionName);
         FieldSchema field = collection.schema().field(fieldName).filter(f -> !f.dynamic()).orElseThrow(() ->
                 new MilvusException(ErrorCode.FIELD_NOT_FOUND, "cannot create index on non-exist field: "
@@ -90,7 +99,13 @@ public final class Indexes {
         return matching;
     }
 
-    public synchronized void drop(String database, String collectionName, String fieldName, String indexName) {
+    public void drop(String database, String collectionName, String fieldName, String indexName) {
+        synchronized (catalog) {
+            dropLocked(database, collectionName, fieldName, indexName);
+        }
+    }
+
+    private void dropLocked(String database, String collectionName, String fieldName, String indexName) {
         Collection collection = catalog.collection(database, collectionName);
         List<IndexDefinition> dropping = describe(database, collectionName, fieldName, indexName);
         boolean vector = dropping.stream().anyMatch(i -> collection.schema().field(i.fieldName())
@@ -106,6 +121,12 @@ public final class Indexes {
 
     /** Loading needs an index on every vector field, as in Milvus. */
     public void load(String database, String collectionName) {
+        synchronized (catalog) {
+            loadLocked(database, collectionName);
+        }
+    }
+
+    private void loadLocked(String database, String collectionName) {
         Collection collection = catalog.collection(database, collectionName);
         for (FieldSchema vector : collection.schema().vectorFields()) {
             if (collection.indexOnField(vector.name()).isEmpty()) {

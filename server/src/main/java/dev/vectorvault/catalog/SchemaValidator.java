@@ -98,6 +98,35 @@ final class SchemaValidator {
             }
             default -> { }
         }
+        checkDefault(f);
+    }
+
+    /** As Milvus: a default value must be of the field's type (integers in its range, strings within max_length). */
+    private static void checkDefault(FieldSchema f) {
+        Object value = f.defaultValue();
+        if (value == null || f.dataType().isVector()) {
+            return;
+        }
+        boolean ok = switch (f.dataType()) {
+            case BOOL -> value instanceof Boolean;
+            case INT8 -> inRange(value, Byte.MIN_VALUE, Byte.MAX_VALUE);
+            case INT16 -> inRange(value, Short.MIN_VALUE, Short.MAX_VALUE);
+            case INT32 -> inRange(value, Integer.MIN_VALUE, Integer.MAX_VALUE);
+            case INT64 -> value instanceof Long;
+            case FLOAT, DOUBLE -> value instanceof Double;
+            case VARCHAR -> value instanceof String text
+                    && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= f.maxLength();
+            default -> false; // JSON and ARRAY take no default value
+        };
+        if (!ok) {
+            throw MilvusException.invalidParameter("default value " + value + " does not fit field " + f.name()
+                    + " of type " + f.dataType()
+                    + (f.dataType() == DataType.VARCHAR ? " with max_length " + f.maxLength() : ""));
+        }
+    }
+
+    private static boolean inRange(Object value, long min, long max) {
+        return value instanceof Long v && v >= min && v <= max;
     }
 
     private static void checkMaxLength(String field, int maxLength) {

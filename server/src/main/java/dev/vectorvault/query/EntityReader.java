@@ -61,6 +61,12 @@ public final class EntityReader {
                 throw MilvusException.invalidParameter("vector dimension mismatch, expected vector size(byte) "
                         + field.dim() * 4 + ", actual " + q.length * 4);
             }
+            for (float component : q) {
+                if (!Float.isFinite(component)) {
+                    throw MilvusException.invalidParameter("search vector holds " + component
+                            + ", which is not a number or infinity");
+                }
+            }
         }
         FilterExpression filter = Filters.parse(collection, request.filter(), request.templates());
         Set<Long> partitions = partitionIds(collection, request.partitions());
@@ -68,6 +74,16 @@ public final class EntityReader {
         int fieldIndex = collection.schema().fields().indexOf(field);
         int window = request.topK() + request.offset();
         boolean range = !Float.isNaN(request.radius()) || !Float.isNaN(request.rangeFilter());
+        if (!Float.isNaN(request.radius()) && !Float.isNaN(request.rangeFilter())) {
+            // Checked here, not left to the index: it would throw only when a segment exists, and not as 1100.
+            boolean ordered = metric.higherIsBetter() ? request.rangeFilter() > request.radius()
+                    : request.rangeFilter() < request.radius();
+            if (!ordered) {
+                throw MilvusException.invalidParameter("range_filter must be " + (metric.higherIsBetter()
+                        ? "greater" : "less") + " than radius for " + metric + ": range_filter="
+                        + request.rangeFilter() + " radius=" + request.radius());
+            }
+        }
 
         return data.read(Layouts.of(collection), view -> {
             Filters.RowCursor cursor = new Filters.RowCursor(view, collection.schema().fields());

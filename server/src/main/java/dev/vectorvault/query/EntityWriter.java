@@ -154,7 +154,7 @@ public final class EntityWriter {
             }
             if (!field.nullable()) {
                 throw MilvusException.invalidParameter("the value of field " + field.name()
-                        + " must not be null (row " + row + ")");
+                        + " must not be null (row " + (row + 1) + ")");
             }
             return null;
         }

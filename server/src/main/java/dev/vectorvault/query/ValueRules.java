@@ -23,7 +23,8 @@ final class ValueRules {
             case FLOAT, DOUBLE -> require(value instanceof Double, field, type, row);
             case VARCHAR -> {
                 require(value instanceof String, field, type, row);
-                int length = ((String) value).length();
+                // Milvus counts max_length in UTF-8 bytes, not characters.
+                int length = ((String) value).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
                 if (length > field.maxLength()) {
                     throw MilvusException.invalidParameter("the length (" + length + ") of " + (row + 1)
                             + "th VarChar " + field.name() + " exceeds max length (" + field.maxLength() + ")");
@@ -48,6 +49,12 @@ final class ValueRules {
                 if (dim != field.dim()) {
                     throw MilvusException.invalidParameter("the dim (" + dim + ") of field data(" + field.name()
                             + ") is not equal to schema dim (" + field.dim() + ")");
+                }
+                for (float component : (float[]) value) {
+                    if (!Float.isFinite(component)) {
+                        throw MilvusException.invalidParameter("float vector field " + field.name() + " (row "
+                                + (row + 1) + ") holds " + component + ", which is not a number or infinity");
+                    }
                 }
             }
         }

@@ -147,6 +147,27 @@ final class CollectionData {
         }
     }
 
+    /**
+     * Drops segments without rows (a compacted copy of a segment whose rows were all deleted) and points the
+     * primary keys at the positions the remaining segments move to; caller holds exclusive().
+     */
+    void removeEmptySegments() {
+        if (segments.stream().allMatch(s -> s.size() > 0)) {
+            return;
+        }
+        int[] newIndex = new int[segments.size()];
+        List<Segment> kept = new ArrayList<>(segments.size());
+        for (int i = 0; i < segments.size(); i++) {
+            newIndex[i] = segments.get(i).size() == 0 ? -1 : kept.size();
+            if (newIndex[i] >= 0) {
+                kept.add(segments.get(i));
+            }
+        }
+        segments.clear();
+        segments.addAll(kept);
+        primaryKeys.replaceAll((key, where) -> position(newIndex[segmentOf(where)], ordinalOf(where)));
+    }
+
     Segment newSegment() {
         return new Segment(segmentIds.getAsLong(), vectorDims);
     }

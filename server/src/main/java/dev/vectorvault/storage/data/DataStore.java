@@ -99,6 +99,7 @@ public final class DataStore implements AutoCloseable {
 
     /** Writes rows (each aligned with the collection's fields); a row with an existing key replaces it. */
     public void put(CollectionLayout layout, long partitionId, List<Object[]> rows) {
+        rows.forEach(row -> checkRow(layout, row));
         ValueWriter record = new ValueWriter(256 + rows.size() * 64);
         record.writeInt(PUT).writeLong(layout.collectionId()).writeLong(partitionId).writeInt(rows.size());
         for (Object[] row : rows) {
@@ -108,6 +109,34 @@ public final class DataStore implements AutoCloseable {
             data.put(partitionId, rows);
             return 0;
         });
+    }
+
+    /**
+     * Refuses, before anything is logged, a row that memory cannot take: once logged, it would fail again at every
+     * start-up (the log is replayed), and a half-applied row would shift the segment's columns.
+     */
+    private static void checkRow(CollectionLayout layout, Object[] row) {
+        if (row.length != layout.fieldCount()) {
+            throw new IllegalArgumentException("row has " + row.length + " values, collection "
+                    + layout.collectionId() + " has " + layout.fieldCount() + " fields");
+        }
+        if (row[layout.primaryKeyField()] == null) {
+            throw new IllegalArgumentException("row without primary key");
+        }
+        for (int f = 0; f < row.length; f++) {
+            int dim = layout.vectorDims()[f];
+            if (dim == 0) {
+                continue;
+            }
+            if (!(row[f] instanceof float[] vector) || vector.length != dim) {
+                throw new IllegalArgumentException("field " + f + " needs a float[" + dim + "] vector");
+            }
+            for (float v : vector) {
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException("field " + f + " holds a non-finite vector component " + v);
+                }
+            }
+        }
     }
 
     /** Deletes by primary key; returns how many rows existed. */
@@ -179,6 +208,11 @@ public final class DataStore implements AutoCloseable {
             }
             if (layout.get().partitions().contains(partitionId)) {
                 data.put(partitionId, rows);
+            } else {
+                // The partition was dropped after this write, taking these rows with it; but they had replaced
+                // any earlier rows with the same keys, which must stay gone too.
+                int pk = layout.get().primaryKeyField();
+                data.delete(rows.stream().map(row -> row[pk]).toList());
             }
         } else if (type == DELETE) {
             int count = in.readInt();
@@ -219,6 +253,11 @@ public final class DataStore implements AutoCloseable {
             long covered = lastLsn.get();
             List<SegmentRef> refs = new ArrayList<>();
             for (CollectionData data : collections.values()) {
+                if (layouts.layout(data.collectionId()).isEmpty()) {
+                    // Dropped in the catalog, and the drop notice is yet to arrive: it is gone, not persisted.
+                    collections.remove(data.collectionId());
+                    continue;
+                }
                 data.exclusive(segments -> {
                     persist(data.collectionId(), segments, data);
                     segments.forEach(s -> refs.add(new SegmentRef(data.collectionId(), s.segmentId())));
@@ -248,6 +287,11 @@ public final class DataStore implements AutoCloseable {
                 SegmentFile.write(segmentFile(collectionId, segment.segmentId()), SegmentCodec.SEGMENT_KIND,
                         SegmentCodec.encodeRows(segment, layouts.layout(collectionId).orElseThrow()));
                 segment.markPersisted();
+                if (!segment.deletesDirty()) {
+                    // A tombstone file under this id can only be left over from a checkpoint that crashed before
+                    // its manifest; it belongs to other rows and would be applied to these at the next start.
+                    deleteFile(deletesFile(collectionId, segment.segmentId()));
+                }
             }
             if (segment.deletesDirty()) {
                 SegmentFile.write(deletesFile(collectionId, segment.segmentId()), SegmentCodec.DELETES_KIND,
@@ -255,7 +299,8 @@ public final class DataStore implements AutoCloseable {
                 segment.deletesWritten();
             }
         }
-        segments.removeIf(s -> s.size() == 0);
+        // Not segments.removeIf: the primary-key map holds segment positions, which must move with them.
+        data.removeEmptySegments();
     }
 
     /** A new segment with only the live rows; the old files go once the manifest no longer names them. */
@@ -332,6 +377,14 @@ public final class DataStore implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.warn("event=segment_cleanup_failed dir={} error={}", segmentDir, e.toString());
+        }
+    }
+
+    private static void deleteFile(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new StorageException("cannot delete stale tombstone file " + file, e);
         }
     }
 

@@ -1,0 +1,259 @@
+package dev.vectorvault.catalog;
+
+import static dev.vectorvault.catalog.CatalogFixture.DB;
+import static dev.vectorvault.catalog.CatalogFixture.failsWith;
+import static dev.vectorvault.catalog.TestSchemas.array;
+import static dev.vectorvault.catalog.TestSchemas.dynamicSchema;
+import static dev.vectorvault.catalog.TestSchemas.field;
+import static dev.vectorvault.catalog.TestSchemas.int64Key;
+import static dev.vectorvault.catalog.TestSchemas.varchar;
+import static dev.vectorvault.catalog.TestSchemas.vector;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vectorvault.common.ErrorCode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Timeout(60)
+class IndexesTest {
+    @TempDir
+    Path dir;
+
+    private CatalogFixture fx;
+    private Indexes indexes;
+    private Catalog catalog;
+
+    @BeforeEach
+    void setUp() {
+        fx = new CatalogFixture(dir);
+        indexes = fx.indexes;
+        catalog = fx.catalog;
+        fx.create("c", dynamicSchema(int64Key("id"), vector("vec", 4), varchar("title", 20),
+                field("age", DataType.INT32), array("tags", DataType.VARCHAR, 4, 8)));
+    }
+
+    @AfterEach
+    void tearDown() {
+        fx.close();
+    }
+
+    private IndexDefinition create(String field, String name, String type, String metric) {
+        return indexes.create(DB, "c", field, name, type, metric, Map.of());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"L2", "IP", "COSINE"})
+    void flatIsAcceptedForVectorsWithEachMetric(String metric) {
+        IndexDefinition index = create("vec", "vec_idx", "FLAT", metric);
+        assertThat(index.indexType()).isEqualTo("FLAT");
+        assertThat(index.metricType()).isEqualTo(metric);
+        assertThat(index.fieldName()).isEqualTo("vec");
+        assertThat(catalog.collection(DB, "c").indexes()).containsExactly(index);
+    }
+
+    @Test
+    void autoindexIsTheDefaultTypeAndCosineTheDefaultMetric() {
+        IndexDefinition index = create("vec", "", null, null);
+        assertThat(index.indexType()).isEqualTo("AUTOINDEX");
+        assertThat(index.metricType()).isEqualTo("COSINE");
+        assertThat(index.indexName()).as("named after the field").isEqualTo("vec");
+    }
+
+    @Test
+    void typeAndMetricAreCaseInsensitive() {
+        IndexDefinition index = create("vec", "i", "flat", "l2");
+        assertThat(index.indexType()).isEqualTo("FLAT");
+        assertThat(index.metricType()).isEqualTo("L2");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HNSW", "IVF_FLAT", "DISKANN", "INVERTED", "STL_SORT"})
+    void otherIndexTypesOnVectorsAreNotSupported(String type) {
+        failsWith(ErrorCode.INDEX_NOT_SUPPORTED, () -> create("vec", "i", type, "L2"))
+                .hasMessageContaining("index type not supported: " + type);
+        assertThat(catalog.collection(DB, "c").indexes()).isEmpty();
+    }
+
+    @Test
+    void unknownMetricsAreRefused() {
+        failsWith(ErrorCode.PARAMETER_INVALID, () -> create("vec", "i", "FLAT", "HAMMING"))
+                .hasMessageContaining("metric type HAMMING not found or not supported");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"INVERTED", "STL_SORT", "TRIE", "BITMAP", "AUTOINDEX"})
+    void scalarIndexTypesAreRecordedWithoutMetric(String type) {
+        IndexDefinition index = create("title", "t", type, "L2");
+        assertThat(index.indexType()).isEqualTo(type);
+        assertThat(index.metricType()).isEmpty();
+        assertThat(indexes.describe(DB, "c", "title", "")).containsExactly(index);
+    }
+
+    @Test
+    void vectorIndexTypesOnScalarsAreNotSupported() {
+        failsWith(ErrorCode.INDEX_NOT_SUPPORTED, () -> create("age", "a", "FLAT", null))
+                .hasMessageContaining("on scalar field age");
+    }
+
+    @Test
+    void indexesNeedAnExistingSchemaField() {
+        failsWith(ErrorCode.FIELD_NOT_FOUND, () -> create("nope", "", "FLAT", "L2"))
+                .hasMessageContaining("cannot create index on non-exist field: nope");
+        failsWith(ErrorCode.FIELD_NOT_FOUND, () -> create("$meta", "", "INVERTED", null));
+        failsWith(ErrorCode.COLLECTION_NOT_FOUND, () -> indexes.create(DB, "nope", "vec", "", "FLAT", "L2",
+                Map.of()));
+    }
+
+    @Test
+    void theSameIndexTwiceSucceedsAndKeepsOneDefinition() {
+        IndexDefinition first = indexes.create(DB, "c", "vec", "i", "FLAT", "L2", Map.of("nlist", "1"));
+        IndexDefinition again = indexes.create(DB, "c", "vec", "i", "flat", "l2", Map.of("nlist", "1"));
+        assertThat(again).isEqualTo(first);
+        assertThat(catalog.collection(DB, "c").indexes()).containsExactly(first);
+    }
+
+    @Test
+    void aDifferentIndexOnAnIndexedFieldIsADuplicate() {
+        create("vec", "i", "FLAT", "L2");
+        failsWith(ErrorCode.INDEX_DUPLICATE, () -> create("vec", "i", "FLAT", "IP"))
+                .hasMessageContaining("at most one distinct index is allowed per field");
+        failsWith(ErrorCode.INDEX_DUPLICATE, () -> create("vec", "i", "AUTOINDEX", "L2"));
+        failsWith(ErrorCode.INDEX_DUPLICATE, () -> create("vec", "other", "FLAT", "L2"));
+        failsWith(ErrorCode.INDEX_DUPLICATE, () -> indexes.create(DB, "c", "vec", "i", "FLAT", "L2",
+                Map.of("x", "y")));
+        assertThat(catalog.collection(DB, "c").indexes()).hasSize(1);
+    }
+
+    @Test
+    void anIndexNameIsUniqueWithinTheCollection() {
+        create("vec", "shared", "FLAT", "L2");
+        failsWith(ErrorCode.INDEX_DUPLICATE, () -> create("title", "shared", "INVERTED", null))
+                .hasMessageContaining("index name shared already exists");
+    }
+
+    @Test
+    void describeByNameByFieldOrAll() {
+        IndexDefinition vec = create("vec", "v_idx", "FLAT", "IP");
+        IndexDefinition title = create("title", "t_idx", "TRIE", null);
+        assertThat(indexes.describe(DB, "c", "", "v_idx")).containsExactly(vec);
+        assertThat(indexes.describe(DB, "c", "title", null)).containsExactly(title);
+        assertThat(indexes.describe(DB, "c", null, null)).containsExactly(vec, title);
+        assertThat(indexes.describe(DB, "c", "vec", "v_idx")).containsExactly(vec);
+        failsWith(ErrorCode.INDEX_NOT_FOUND, () -> indexes.describe(DB, "c", "", "nope"))
+                .hasMessageContaining("index not found[collection=c]");
+        failsWith(ErrorCode.INDEX_NOT_FOUND, () -> indexes.describe(DB, "c", "age", ""));
+        failsWith(ErrorCode.INDEX_NOT_FOUND, () -> indexes.describe(DB, "c", "vec", "t_idx"));
+    }
+
+    @Test
+    void describeWorksThroughAnAlias() {
+        IndexDefinition vec = create("vec", "v_idx", "FLAT", "IP");
+        catalog.createAlias(DB, "al", "c");
+        assertThat(indexes.describe(DB, "al", "", "")).containsExactly(vec);
+    }
+
+    @Test
+    void aVectorIndexCannotBeDroppedWhileLoadedButAScalarOneCan() {
+        create("vec", "v", "FLAT", "L2");
+        create("title", "t", "INVERTED", null);
+        indexes.load(DB, "c");
+        failsWith(ErrorCode.UNEXPECTED, () -> indexes.drop(DB, "c", "", "v"))
+                .hasMessageContaining("collection is loaded, please release it first");
+        indexes.drop(DB, "c", "title", "");
+        assertThat(catalog.collection(DB, "c").indexes()).extracting(IndexDefinition::indexName)
+                .containsExactly("v");
+
+        indexes.release(DB, "c");
+        indexes.drop(DB, "c", "vec", "");
+        assertThat(catalog.collection(DB, "c").indexes()).isEmpty();
+        failsWith(ErrorCode.INDEX_NOT_FOUND, () -> indexes.drop(DB, "c", "vec", ""));
+    }
+
+    @Test
+    void loadNeedsAnIndexOnTheVectorField() {
+        failsWith(ErrorCode.INDEX_NOT_FOUND, () -> indexes.load(DB, "c"))
+                .hasMessageContaining("there is no vector index on field: [vec]");
+        create("title", "t", "INVERTED", null);
+        failsWith(ErrorCode.INDEX_NOT_FOUND, () -> indexes.load(DB, "c"));
+        assertThat(catalog.collection(DB, "c").loaded()).isFalse();
+        create("vec", "v", "FLAT", "L2");
+        indexes.load(DB, "c");
+        assertThat(catalog.collection(DB, "c").loaded()).isTrue();
+    }
+
+    @Test
+    void loadAndReleaseWorkThroughAnAliasAndAreIdempotent() {
+        create("vec", "v", "FLAT", "L2");
+        catalog.createAlias(DB, "al", "c");
+        indexes.load(DB, "al");
+        indexes.load(DB, "al");
+        assertThat(catalog.collection(DB, "c").loaded()).isTrue();
+        indexes.release(DB, "al");
+        indexes.release(DB, "c");
+        assertThat(catalog.collection(DB, "c").loaded()).isFalse();
+    }
+
+    @Test
+    void indexesAndLoadStatePersist() {
+        IndexDefinition vec = indexes.create(DB, "c", "vec", "v", "FLAT", "IP", Map.of("k", "v"));
+        IndexDefinition tags = create("tags", "tg", "INVERTED", null);
+        indexes.load(DB, "c");
+        fx.reopen();
+        Collection reopened = fx.catalog.collection(DB, "c");
+        assertThat(reopened.indexes()).containsExactly(vec, tags);
+        assertThat(reopened.loaded()).isTrue();
+
+        fx.indexes.release(DB, "c");
+        fx.reopen();
+        assertThat(fx.catalog.collection(DB, "c").loaded()).isFalse();
+    }
+
+    @Test
+    void indexCreationDoesNotUndoConcurrentCatalogChanges() throws Exception {
+        // Index changes rewrite the whole collection record; a partition created meanwhile must survive.
+        List<String> fields = new java.util.ArrayList<>();
+        FieldSchema[] schema = new FieldSchema[42];
+        schema[0] = int64Key("id");
+        schema[1] = vector("vec", 2);
+        for (int i = 0; i < 40; i++) {
+            fields.add("f" + i);
+            schema[i + 2] = field("f" + i, DataType.INT64);
+        }
+        Catalog inMemory = new Catalog(dev.vectorvault.storage.MvMetaStore.inMemory(),
+                new dev.vectorvault.common.HybridClock(), fx.listener);
+        Indexes concurrent = new Indexes(inMemory);
+        inMemory.createCollection(DB, "wide", TestSchemas.schema(schema), 1, ConsistencyLevel.BOUNDED, Map.of());
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        Thread partitions = new Thread(() -> {
+            await(start);
+            for (int i = 0; i < 40; i++) {
+                inMemory.createPartition(DB, "wide", "p" + i);
+            }
+        });
+        partitions.start();
+        await(start);
+        for (String f : fields) {
+            concurrent.create(DB, "wide", f, "", "INVERTED", null, Map.of());
+        }
+        partitions.join();
+        Collection wide = inMemory.collection(DB, "wide");
+        assertThat(wide.indexes()).hasSize(40);
+        assertThat(wide.partitions()).hasSize(41);
+    }
+
+    private static void await(java.util.concurrent.CyclicBarrier barrier) {
+        try {
+            barrier.await();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
