@@ -9,6 +9,7 @@ import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.index.FlatIndex;
 import dev.vectorvault.index.MetricType;
+import dev.vectorvault.index.OrdinalFilter;
 import dev.vectorvault.index.SearchHit;
 import dev.vectorvault.query.expr.FilterExpression;
 import dev.vectorvault.storage.data.CollectionView;
@@ -85,24 +86,28 @@ public final class EntityReader {
             }
         }
 
+        PartitionSet selected = PartitionSet.of(collection, partitions);
+        boolean[] copied = fieldsToCopy(collection, output);
+        boolean noFilter = filter == FilterExpression.alwaysTrue();
         return data.read(Layouts.of(collection), view -> {
             Filters.RowCursor cursor = new Filters.RowCursor(view, collection.schema().fields());
             List<Object[]> rows = new ArrayList<>();
             List<Float> scores = new ArrayList<>();
             int[] perQuery = new int[request.queries().length];
+            OrdinalFilter[] accepts = new OrdinalFilter[view.segmentCount()];
+            for (int s = 0; s < accepts.length; s++) {
+                accepts[s] = acceptFor(view, s, selected, noFilter, filter, cursor);
+            }
             for (int q = 0; q < request.queries().length; q++) {
                 List<Candidate> best = new ArrayList<>();
                 for (int s = 0; s < view.segmentCount(); s++) {
                     int segment = s;
                     FlatIndex flat = new FlatIndex(view.vectors(segment, fieldIndex), metric);
                     int size = view.segmentSize(segment);
-                    dev.vectorvault.index.OrdinalFilter accept = ordinal -> view.isLive(segment, ordinal)
-                            && partitions.contains(view.partition(segment, ordinal))
-                            && filter.test(cursor.at(segment, ordinal));
                     List<SearchHit> hits = range
-                            ? flat.rangeSearch(request.queries()[q], window, size, accept, request.radius(),
+                            ? flat.rangeSearch(request.queries()[q], window, size, accepts[s], request.radius(),
                                     request.rangeFilter())
-                            : flat.search(request.queries()[q], window, size, accept);
+                            : flat.search(request.queries()[q], window, size, accepts[s]);
                     hits.forEach(h -> best.add(new Candidate(segment, h.ordinal(), h.score())));
                 }
                 Comparator<Candidate> order = Comparator.comparingDouble(Candidate::score);
@@ -110,7 +115,7 @@ public final class EntityReader {
                 List<Candidate> page = best.subList(Math.min(request.offset(), best.size()),
                         Math.min(window, best.size()));
                 for (Candidate c : page) {
-                    rows.add(rowOf(view, c.segment(), c.ordinal(), collection));
+                    rows.add(rowOf(view, c.segment(), c.ordinal(), copied));
                     scores.add(c.score());
                 }
                 perQuery[q] = page.size();
@@ -121,6 +126,32 @@ public final class EntityReader {
             }
             return new ResultRows(output, rows, flatScores, perQuery, rows.size(), primaryKeyIndex(collection));
         });
+    }
+
+    /**
+     * The per-row test of one segment. The common case (no filter, every partition, no deletions in the segment)
+     * tests nothing at all; otherwise the cheapest checks run first and nothing is boxed per row.
+     */
+    private static OrdinalFilter acceptFor(CollectionView view, int segment, PartitionSet partitions,
+                                           boolean noFilter, FilterExpression filter, Filters.RowCursor cursor) {
+        boolean noDeletes = view.deletedCount(segment) == 0;
+        if (noFilter && noDeletes && partitions.all()) {
+            return OrdinalFilter.ACCEPT_ALL;
+        }
+        return ordinal -> (noDeletes || view.isLive(segment, ordinal))
+                && partitions.contains(view.partition(segment, ordinal))
+                && (noFilter || filter.test(cursor.at(segment, ordinal)));
+    }
+
+    /** Which stored fields a result row needs: the returned ones and the primary key (vectors only if asked). */
+    private static boolean[] fieldsToCopy(Collection collection, OutputFields output) {
+        List<FieldSchema> fields = collection.schema().fields();
+        boolean[] copy = new boolean[fields.size()];
+        for (FieldSchema f : output.fields()) {
+            copy[fields.indexOf(f)] = true;
+        }
+        copy[primaryKeyIndex(collection)] = true;
+        return copy;
     }
 
     private record Candidate(int segment, int ordinal, float score) {}
@@ -141,10 +172,11 @@ public final class EntityReader {
                     + " range [1, " + MAX_QUERY_WINDOW + "]");
         }
         FilterExpression filter = Filters.parse(collection, request.filter(), request.templates());
-        Set<Long> partitions = partitionIds(collection, request.partitions());
+        PartitionSet partitions = PartitionSet.of(collection, partitionIds(collection, request.partitions()));
         OutputFields output = count ? OutputFields.resolve(collection.schema(), List.of(), true)
                 : OutputFields.resolve(collection.schema(), request.outputFields(), true);
         int pk = primaryKeyIndex(collection);
+        boolean[] copied = fieldsToCopy(collection, output);
 
         return data.read(Layouts.of(collection), view -> {
             Filters.RowCursor cursor = new Filters.RowCursor(view, collection.schema().fields());
@@ -175,14 +207,14 @@ public final class EntityReader {
             List<Object[]> rows = new ArrayList<>();
             for (long i = from; i < to; i++) {
                 long[] m = matches.get((int) i);
-                rows.add(rowOf(view, (int) m[0], (int) m[1], collection));
+                rows.add(rowOf(view, (int) m[0], (int) m[1], copied));
             }
             return new ResultRows(output, rows, null, null, rows.size(), pk);
         });
     }
 
     private static void considerMatch(CollectionView view, Filters.RowCursor cursor, FilterExpression filter,
-                                      Set<Long> partitions, List<long[]> matches, int segment, int ordinal) {
+                                      PartitionSet partitions, List<long[]> matches, int segment, int ordinal) {
         if (view.isLive(segment, ordinal) && partitions.contains(view.partition(segment, ordinal))
                 && filter.test(cursor.at(segment, ordinal))) {
             matches.add(new long[] {segment, ordinal});
@@ -194,10 +226,13 @@ public final class EntityReader {
         return ((Comparable) a).compareTo(b);
     }
 
-    private static Object[] rowOf(CollectionView view, int segment, int ordinal, Collection collection) {
-        Object[] row = new Object[collection.schema().fields().size()];
+    /** A result row with only the {@code copied} fields filled in (the others stay null and are never sent). */
+    private static Object[] rowOf(CollectionView view, int segment, int ordinal, boolean[] copied) {
+        Object[] row = new Object[copied.length];
         for (int f = 0; f < row.length; f++) {
-            row[f] = view.value(segment, f, ordinal);
+            if (copied[f]) {
+                row[f] = view.value(segment, f, ordinal);
+            }
         }
         return row;
     }

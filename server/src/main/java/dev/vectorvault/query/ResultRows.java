@@ -3,7 +3,8 @@ package dev.vectorvault.query;
 import java.util.List;
 
 /**
- * Rows to send back: full stored rows (aligned with the schema's fields) and what to show of them. For a search,
+ * Rows to send back, aligned with the schema's fields; only the returned fields and the primary key are filled in
+ * (the rest are null). For a search,
  * {@code scores} and {@code perQuery} (hits per query, flattened in {@code rows}) are set; for a count query only
  * {@code count} is meaningful.
  */

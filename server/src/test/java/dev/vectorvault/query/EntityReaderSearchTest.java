@@ -176,8 +176,8 @@ class EntityReaderSearchTest {
 
     private SearchRequest request(float[][] queries, int topK, int offset, String filter, List<String> partitions,
                                   float radius, float rangeFilter) {
-        return new SearchRequest(DB, "s", partitions, "", queries, topK, offset, filter, Map.of(), List.of("i8"),
-                "", radius, rangeFilter);
+        return new SearchRequest(DB, "s", partitions, "", queries, topK, offset, filter, Map.of(),
+                List.of("i8", "vec"), "", radius, rangeFilter);
     }
 
     @ParameterizedTest

@@ -218,6 +218,11 @@ final class CollectionData {
         }
 
         @Override
+        public int deletedCount(int segment) {
+            return segments.get(segment).deletedCount();
+        }
+
+        @Override
         public boolean isLive(int segment, int ordinal) {
             return !segments.get(segment).isDeleted(ordinal);
         }

@@ -11,6 +11,9 @@ public interface CollectionView {
 
     int segmentSize(int segment);
 
+    /** How many rows of the segment are deleted (tombstoned); 0 lets readers skip the per-row check. */
+    int deletedCount(int segment);
+
     /** False for deleted (tombstoned) rows. */
     boolean isLive(int segment, int ordinal);
 

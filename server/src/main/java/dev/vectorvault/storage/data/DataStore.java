@@ -100,7 +100,7 @@ public final class DataStore implements AutoCloseable {
     /** Writes rows (each aligned with the collection's fields); a row with an existing key replaces it. */
     public void put(CollectionLayout layout, long partitionId, List<Object[]> rows) {
         rows.forEach(row -> checkRow(layout, row));
-        ValueWriter record = new ValueWriter(256 + rows.size() * 64);
+        ValueWriter record = new ValueWriter(256 + rows.size() * estimatedRowBytes(layout));
         record.writeInt(PUT).writeLong(layout.collectionId()).writeLong(partitionId).writeInt(rows.size());
         for (Object[] row : rows) {
             writeRow(record, layout, row);
@@ -137,6 +137,15 @@ public final class DataStore implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** A first guess at a row's encoded size, so batch buffers rarely have to grow: vectors dominate. */
+    private static int estimatedRowBytes(CollectionLayout layout) {
+        int bytes = 16 * layout.fieldCount();
+        for (int dim : layout.vectorDims()) {
+            bytes += 4 * dim;
+        }
+        return bytes;
     }
 
     /** Deletes by primary key; returns how many rows existed. */
