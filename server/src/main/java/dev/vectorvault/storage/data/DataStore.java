@@ -51,17 +51,29 @@ public final class DataStore implements AutoCloseable {
     private static final int DELETE = 2;
     /** A segment whose rows are more than this share tombstones is rewritten at the next checkpoint. */
     private static final double COMPACT_RATIO = 0.2;
+    /** Log volume after which a checkpoint starts by itself, unless told otherwise. */
+    public static final long DEFAULT_AUTO_CHECKPOINT_BYTES = 256L * 1024 * 1024;
 
     private final Path segmentDir;
     private final MetaStore meta;
     private final LayoutSource layouts;
     private final int sealThreshold;
+    private final long autoCheckpointBytes;
     private final WriteAheadLog wal;
     private final Map<Long, CollectionData> collections = new ConcurrentHashMap<>();
     private final Map<Long, Object> writeOrder = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock checkpointLock = new ReentrantReadWriteLock();
     private final AtomicLong segmentIds = new AtomicLong(1);
     private final AtomicLong lastLsn = new AtomicLong();
+    private final AtomicLong logBytesSinceCheckpoint = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean checkpointPending =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.ExecutorService background =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread thread = new Thread(r, "data-checkpoint");
+                thread.setDaemon(true);
+                return thread;
+            });
     private final ObjectMapper json = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -70,7 +82,9 @@ public final class DataStore implements AutoCloseable {
 
     record SegmentRef(long collectionId, long segmentId) {}
 
-    private DataStore(Path dir, Durability durability, MetaStore meta, LayoutSource layouts, int sealThreshold) {
+    private DataStore(Path dir, Durability durability, MetaStore meta, LayoutSource layouts, int sealThreshold,
+                      long autoCheckpointBytes) {
+        this.autoCheckpointBytes = autoCheckpointBytes;
         this.segmentDir = dir.resolve("segments");
         this.meta = meta;
         this.layouts = layouts;
@@ -94,7 +108,13 @@ public final class DataStore implements AutoCloseable {
 
     public static DataStore open(Path dir, Durability durability, MetaStore meta, LayoutSource layouts,
                                  int sealThreshold) {
-        return new DataStore(dir, durability, meta, layouts, sealThreshold);
+        return open(dir, durability, meta, layouts, sealThreshold, DEFAULT_AUTO_CHECKPOINT_BYTES);
+    }
+
+    /** As {@link #open(Path, Durability, MetaStore, LayoutSource, int)}, checkpointing after this much log. */
+    public static DataStore open(Path dir, Durability durability, MetaStore meta, LayoutSource layouts,
+                                 int sealThreshold, long autoCheckpointBytes) {
+        return new DataStore(dir, durability, meta, layouts, sealThreshold, autoCheckpointBytes);
     }
 
     /** Writes rows (each aligned with the collection's fields); a row with an existing key replaces it. */
@@ -177,15 +197,38 @@ public final class DataStore implements AutoCloseable {
 
     private <R> R durably(CollectionLayout layout, byte[] record, Function<CollectionData, R> apply) {
         CollectionData data = data(layout);
+        R result;
         checkpointLock.readLock().lock();
         try {
             synchronized (writeOrder.computeIfAbsent(layout.collectionId(), id -> new Object())) {
                 long lsn = wal.append(record);
                 lastLsn.accumulateAndGet(lsn, Math::max);
-                return apply.apply(data);
+                result = apply.apply(data);
             }
         } finally {
             checkpointLock.readLock().unlock();
+        }
+        if (logBytesSinceCheckpoint.addAndGet(record.length) > autoCheckpointBytes) {
+            scheduleCheckpoint();
+        }
+        return result;
+    }
+
+    /**
+     * Starts a checkpoint in the background once enough log has piled up, so the log (and the time to replay it
+     * at start-up) stays bounded even when clients never call Flush. At most one runs or waits at a time.
+     */
+    private void scheduleCheckpoint() {
+        if (checkpointPending.compareAndSet(false, true)) {
+            background.execute(() -> {
+                try {
+                    checkpoint();
+                } catch (RuntimeException e) {
+                    LOG.error("event=auto_checkpoint_failed error={}", e.toString(), e);
+                } finally {
+                    checkpointPending.set(false);
+                }
+            });
         }
     }
 
@@ -259,6 +302,7 @@ public final class DataStore implements AutoCloseable {
     public void checkpoint() {
         checkpointLock.writeLock().lock();
         try {
+            logBytesSinceCheckpoint.set(0);
             long covered = lastLsn.get();
             List<SegmentRef> refs = new ArrayList<>();
             for (CollectionData data : collections.values()) {
@@ -417,6 +461,12 @@ public final class DataStore implements AutoCloseable {
 
     @Override
     public void close() {
+        background.shutdown();
+        try {
+            background.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             checkpoint();
         } finally {
