@@ -1,0 +1,7 @@
+package dev.vectorvault.auth.rbac;
+
+/** {@code OperatePrivilegeType}: grant or revoke. */
+public enum PrivilegeOperation {
+    GRANT,
+    REVOKE
+}

@@ -1,0 +1,32 @@
+package dev.vectorvault.auth.rbac;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What RBAC needs to know of users, which the credential side owns (in production an adapter over
+ * {@code auth.CredentialStore} and {@code auth.CredentialPolicy}). Implementations are thread-safe.
+ */
+public interface UserDirectory {
+    boolean exists(String username);
+
+    /** Every user, root included, in any order. */
+    List<String> usernames();
+
+    /** The stored password hash, for {@code BackupRBAC}; empty for an unknown user. */
+    Optional<String> passwordHash(String username);
+
+    /**
+     * Creates a user with an already-hashed password, for {@code RestoreRBAC}; durable before it returns.
+     *
+     * @throws dev.vectorvault.common.MilvusException when the user cannot be added (exists, limit reached)
+     */
+    void restore(String username, String passwordHash);
+
+    /**
+     * Checks a user name as {@code CreateCredential} would.
+     *
+     * @throws dev.vectorvault.common.MilvusException invalid parameter (1100) for a bad name
+     */
+    void checkUsername(String username);
+}

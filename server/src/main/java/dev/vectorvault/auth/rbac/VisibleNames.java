@@ -1,0 +1,22 @@
+package dev.vectorvault.auth.rbac;
+
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/** Which databases or collections a user may see in a listing: all of them, or exactly these names. */
+public record VisibleNames(boolean all, SortedSet<String> names) {
+    static final VisibleNames ALL = new VisibleNames(true, new TreeSet<>());
+
+    public VisibleNames {
+        names = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(names));
+    }
+
+    static VisibleNames only(Set<String> names) {
+        return new VisibleNames(false, new TreeSet<>(names));
+    }
+
+    public boolean contains(String name) {
+        return all || names.contains(name);
+    }
+}
