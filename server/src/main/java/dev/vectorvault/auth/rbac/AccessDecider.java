@@ -9,16 +9,17 @@ import dev.vectorvault.common.PermissionDeniedException;
  * roles; otherwise some role the user holds (its bindings plus the implicit public) must allow every object name,
  * where admin allows everything.
  *
- * <p>Two quirks of Milvus's casbin model are decided here deliberately:
+ * <p>Two quirks of Milvus's casbin model are decided here deliberately (§8):
  * <ul>
- * <li><b>Q1</b>: the privilege {@code *} means every privilege <em>of the grant's object type</em>: Collection
- * {@code c1}/{@code *} allows Insert on c1, and no Global privilege. Milvus recomputes the type of a {@code *} grant
- * as Global, so there Collection/{@code *}/{@code *} allows CreateCollection and ManageOwnership in that database but
- * not Insert (issue #26655; its own wildcard test expects the opposite). Ours is what the grant says, and it closes a
- * path from "everything on one collection" to managing roles.
- * <li><b>Q2</b>: a grant in database {@code *} applies to every database for {@code All} and the v1 groups too.
- * Milvus compares databases literally there (while globbing them for single privileges), so {@code All} on
- * {@code *} allowed nothing.
+ * <li><b>Q1</b>: the privilege {@code *} means every privilege <em>of the grant's object type</em> on the grant's
+ * object. A Collection grant of {@code *} on c1 allows Insert, Search, ... on c1 and no Global privilege; a Global
+ * grant of {@code *} allows every Global privilege. Milvus recomputes the type of every {@code *} grant as Global, so
+ * there Collection/c1/{@code *} allows CreateCollection and ManageOwnership in the database but not Insert on c1
+ * (issue #26655; Milvus's own wildcard test expects collection operations to work). Ours is what the grant says, and
+ * it closes a path from "everything on one collection" to managing roles.
+ * <li><b>Q2</b>: a grant in database {@code *} applies in every database for {@code All} and the v1 groups too, as it
+ * already does for single privileges. Milvus compares databases literally there, so {@code All} on {@code *} allowed
+ * nothing.
  * </ul>
  *
  * <p>Decisions take microseconds: the store's state is compiled once per revision into per-role indexes, and a

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedSet;
 
 /**
  * Every role's {@link RoleRules} and every user's roles (bound ones plus the implicit public), compiled from one
@@ -44,8 +43,7 @@ final class CompiledPolicy {
 
     /** Whether the user holds the role, public always included. */
     boolean holds(String user, String role) {
-        SortedSet<String> bound = state.rolesOf(user);
-        return RbacService.PUBLIC_ROLE.equals(role) || bound.contains(role);
+        return RbacService.PUBLIC_ROLE.equals(role) || state.rolesOf(user).contains(role);
     }
 
     boolean allows(String user, String database, Requirement requirement) {

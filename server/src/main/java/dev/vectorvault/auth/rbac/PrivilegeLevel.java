@@ -5,20 +5,14 @@ package dev.vectorvault.auth.rbac;
  * group contains it; it decides which (database, collection) pairs a group may be granted on.
  */
 public enum PrivilegeLevel {
-    CLUSTER("Cluster", Privilege.CLUSTER_ADMIN),
-    DATABASE("Database", Privilege.DATABASE_ADMIN),
-    COLLECTION("Collection", Privilege.COLLECTION_ADMIN);
+    CLUSTER(Privilege.CLUSTER_ADMIN),
+    DATABASE(Privilege.DATABASE_ADMIN),
+    COLLECTION(Privilege.COLLECTION_ADMIN);
 
-    private final String wireName;
     private final Privilege adminGroup;
 
-    PrivilegeLevel(String wireName, Privilege adminGroup) {
-        this.wireName = wireName;
+    PrivilegeLevel(Privilege adminGroup) {
         this.adminGroup = adminGroup;
-    }
-
-    public String wireName() {
-        return wireName;
     }
 
     /** The built-in group that holds every privilege of this level. */

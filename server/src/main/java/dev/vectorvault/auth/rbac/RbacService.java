@@ -39,6 +39,7 @@ public final class RbacService {
     private final RbacSettings settings;
     private final UserDirectory users;
     private final RbacNameRules names;
+    private final GrantRules grantRules;
 
     private RbacService(RbacStore store, PrivilegeCatalog catalog, RbacSettings settings, UserDirectory users) {
         this.store = store;
@@ -46,6 +47,7 @@ public final class RbacService {
         this.settings = settings;
         this.users = users;
         this.names = new RbacNameRules(settings);
+        this.grantRules = new GrantRules(catalog);
     }
 
     /**
@@ -180,8 +182,8 @@ public final class RbacService {
                 .orElseThrow(() -> commonCheckFailure("the object entity in the request is nil or invalid"));
         RbacState state = store.state();
         checkRoleAndGrantor(state, role, grantor);
-        checkV1Privilege(state, privilege, type);
-        if (type == ObjectType.GLOBAL && !isBuiltInGroup(privilege)) {
+        GrantRules.checkV1Privilege(state, privilege, type);
+        if (type == ObjectType.GLOBAL && !GrantRules.isBuiltInGroup(privilege)) {
             objectName = ANY;
         }
         apply(operation, new Grant(role, type, objectName, databaseOrDefault(entity.database()), privilege, grantor));
@@ -203,11 +205,8 @@ public final class RbacService {
         String collectionName = ANY.equals(collection) ? ANY : names.collection(collection == null ? "" : collection);
         RbacState state = store.state();
         checkRoleAndGrantor(state, roleName, grantor);
-        if (!ANY.equals(privilegeName) && state.customGroup(privilegeName).isEmpty()
-                && Privilege.fromApiName(privilegeName).isEmpty()) {
-            throw new RbacException(RbacFailure.OPERATE_PRIVILEGE, "not found the privilege name[" + privilegeName + "]");
-        }
-        checkLevel(state, privilegeName, db, collectionName);
+        GrantRules.checkV2Privilege(state, privilegeName);
+        grantRules.checkLevel(state, privilegeName, db, collectionName);
         ObjectType type = Privilege.fromApiName(privilegeName).map(Privilege::objectType).orElse(ObjectType.GLOBAL);
         apply(operation, new Grant(roleName, type, collectionName, db, privilegeName, grantor));
     }
@@ -411,59 +410,6 @@ public final class RbacService {
         }
     }
 
-    /** Milvus's {@code isValidPrivilege}: v1 takes single privileges valid for the type, v1 groups and {@code *}. */
-    private static void checkV1Privilege(RbacState state, String privilege, ObjectType type) {
-        if (ANY.equals(privilege)) {
-            return;
-        }
-        if (state.customGroup(privilege).isPresent()) {
-            throw new RbacException(RbacFailure.OPERATE_PRIVILEGE,
-                    "can not operate the custom privilege group [" + privilege + "]");
-        }
-        Optional<Privilege> builtIn = Privilege.fromApiName(privilege);
-        if (builtIn.isPresent() && builtIn.get().kind() == Privilege.Kind.BUILT_IN_GROUP) {
-            throw new RbacException(RbacFailure.OPERATE_PRIVILEGE,
-                    "can not operate the built-in privilege group [" + privilege + "]");
-        }
-        if (builtIn.isEmpty() || !builtIn.get().grantableOn(type)) {
-            throw new RbacException(RbacFailure.OPERATE_PRIVILEGE,
-                    "not found the privilege name[" + privilege + "] in object[" + type.wireName() + "]");
-        }
-    }
-
-    /** Milvus's {@code validatePrivilegeGroupParams}; single privileges and empty groups are not constrained. */
-    private void checkLevel(RbacState state, String privilege, String database, String collection) {
-        List<String> members = Privilege.fromApiName(privilege)
-                .filter(p -> p.kind() == Privilege.Kind.BUILT_IN_GROUP)
-                .map(p -> catalog.members(p).stream().map(Privilege::apiName).toList())
-                .orElseGet(() -> state.customGroup(privilege).map(PrivilegeGroup::privileges).orElse(List.of()));
-        if (members.isEmpty()) {
-            return;
-        }
-        // Members of a group share one level (enforced on add), so the first one speaks for all.
-        PrivilegeLevel level = catalog.levelOf(members.get(0)).orElseThrow(
-                () -> new RbacException(RbacFailure.OPERATE_PRIVILEGE, "not found the privilege level"));
-        switch (level) {
-            case CLUSTER -> {
-                if (!ANY.equals(database) || !ANY.equals(collection)) {
-                    throw levelMismatch("dbName and collectionName should be * for the cluster level privilege: "
-                            + privilege);
-                }
-            }
-            case DATABASE -> {
-                if (!ANY.equals(collection)) {
-                    throw levelMismatch("collectionName should be * for the database level privilege: " + privilege);
-                }
-            }
-            case COLLECTION -> {
-                if (ANY.equals(database) && !ANY.equals(collection)) {
-                    throw levelMismatch("please specify database name for the collection level privilege: "
-                            + privilege);
-                }
-            }
-        }
-    }
-
     private void apply(PrivilegeOperation operation, Grant grant) {
         change(operation, grant);
         for (Privilege related : catalog.related(grant.privilege())) {
@@ -485,10 +431,6 @@ public final class RbacService {
                 .toList();
     }
 
-    private static boolean isBuiltInGroup(String privilege) {
-        return Privilege.fromApiName(privilege).filter(p -> p.kind() != Privilege.Kind.PRIVILEGE).isPresent();
-    }
-
     static boolean isDefaultRole(String role) {
         return ADMIN_ROLE.equals(role) || PUBLIC_ROLE.equals(role);
     }
@@ -499,10 +441,6 @@ public final class RbacService {
 
     private static RbacException commonCheckFailure(String message) {
         return new RbacException(RbacFailure.OPERATE_PRIVILEGE, COMMON_CHECK + message);
-    }
-
-    private static RbacException levelMismatch(String message) {
-        return new RbacException(RbacFailure.OPERATE_PRIVILEGE_INVALID, message + ": invalid parameter");
     }
 
     private static RbacException groupNotAlterable(String message) {

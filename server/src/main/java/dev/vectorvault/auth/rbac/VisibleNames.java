@@ -1,5 +1,6 @@
 package dev.vectorvault.auth.rbac;
 
+import java.util.Collections;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -9,13 +10,14 @@ public record VisibleNames(boolean all, SortedSet<String> names) {
     static final VisibleNames ALL = new VisibleNames(true, new TreeSet<>());
 
     public VisibleNames {
-        names = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(names));
+        names = Collections.unmodifiableSortedSet(new TreeSet<>(names));
     }
 
     static VisibleNames only(Set<String> names) {
         return new VisibleNames(false, new TreeSet<>(names));
     }
 
+    /** Whether a listing may show {@code name}; filter results with it. */
     public boolean contains(String name) {
         return all || names.contains(name);
     }
