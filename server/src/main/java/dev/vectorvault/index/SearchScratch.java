@@ -1,0 +1,54 @@
+package dev.vectorvault.index;
+
+/**
+ * Per-thread working memory of graph searches and builds: a visited set and the two heaps. The visited set marks a
+ * node by storing the current epoch in its slot, so starting a search is one increment instead of clearing an array
+ * as large as the graph; the array is cleared only when the epoch wraps around. One instance per thread is shared by
+ * every index that thread searches, growing to the largest one. Not thread-safe, never re-entered.
+ */
+final class SearchScratch {
+    private static final ThreadLocal<SearchScratch> PER_THREAD = ThreadLocal.withInitial(SearchScratch::new);
+
+    private int[] marks = new int[0];
+    private int epoch;
+    final NodeHeap candidates = NodeHeap.nearestOnTop(64);
+    final NodeHeap results = NodeHeap.farthestOnTop(64);
+
+    /** This thread's scratch, ready for a graph of {@code nodes} nodes with nothing visited. */
+    static SearchScratch forThread(int nodes) {
+        SearchScratch scratch = PER_THREAD.get();
+        scratch.reset(nodes);
+        return scratch;
+    }
+
+    /** A scratch of its own, for a builder thread. */
+    static SearchScratch detached(int nodes) {
+        SearchScratch scratch = new SearchScratch();
+        scratch.reset(nodes);
+        return scratch;
+    }
+
+    /** Forgets every visit and empties the heaps. */
+    void reset(int nodes) {
+        if (marks.length < nodes) {
+            marks = new int[nodes];
+            epoch = 0;
+        }
+        epoch++;
+        if (epoch == 0) {
+            java.util.Arrays.fill(marks, 0);
+            epoch = 1;
+        }
+        candidates.clear();
+        results.clear();
+    }
+
+    /** Marks {@code node} visited; false when it already was. */
+    boolean visit(int node) {
+        if (marks[node] == epoch) {
+            return false;
+        }
+        marks[node] = epoch;
+        return true;
+    }
+}

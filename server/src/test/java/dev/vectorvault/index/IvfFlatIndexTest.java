@@ -1,0 +1,123 @@
+package dev.vectorvault.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** IVF_FLAT against {@link FlatIndex}: approximate with few probes, exact when every list is probed. */
+@Timeout(120)
+class IvfFlatIndexTest {
+    private static final int DIM = 32;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @EnumSource(MetricType.class)
+    void probingAQuarterOfTheListsFindsNinetyPercentOfTheTopTen(MetricType metric) {
+        Random random = TestSeeds.random("ivfRecall" + metric);
+        ClusteredVectors data = ClusteredVectors.generate(random, 3000, 100, DIM, 20);
+        VectorColumn column = data.column();
+        IvfFlatIndex index = IvfFlatIndex.build(column, metric, new IvfParams(32, 7), 2, BuildProgress.NONE);
+
+        double recall = recall(index, new FlatIndex(column, metric), data.queries, 8, OrdinalFilter.ACCEPT_ALL);
+
+        System.out.printf("IVF_FLAT %s recall@10 nprobe=8/32: %.4f%n", metric, recall);
+        assertThat(recall).as(TestSeeds.describe(metric + " recall at nprobe 8 of 32")).isGreaterThanOrEqualTo(0.9);
+        assertThat(index.listCount()).isEqualTo(32);
+    }
+
+    @Test
+    void probingEveryListIsExactEvenUnderAFilter() {
+        Random random = TestSeeds.random("ivfExact");
+        ClusteredVectors data = ClusteredVectors.generate(random, 1500, 30, DIM, 10);
+        VectorColumn column = data.column();
+        OrdinalFilter odd = ordinal -> ordinal % 2 == 1;
+        for (MetricType metric : MetricType.values()) {
+            IvfFlatIndex index = IvfFlatIndex.build(column, metric, new IvfParams(16, 3), 1, BuildProgress.NONE);
+            FlatIndex flat = new FlatIndex(column, metric);
+            for (float[] query : data.queries) {
+                List<SearchHit> exact = flat.search(query, 10, Integer.MAX_VALUE, odd);
+                List<SearchHit> probed = index.search(query, 10, 16, odd);
+                assertThat(probed.stream().map(SearchHit::ordinal).toList())
+                        .as(TestSeeds.describe(metric.toString()))
+                        .isEqualTo(exact.stream().map(SearchHit::ordinal).toList());
+            }
+        }
+    }
+
+    @Test
+    void fewerVectorsThanNlistGiveOneListPerVectorAndProgressReachesTheTotal() {
+        VectorColumn column = new VectorColumn(3);
+        column.append(new float[] {1, 0, 0});
+        column.append(new float[] {0, 1, 0});
+        AtomicLong last = new AtomicLong();
+        IvfFlatIndex index = IvfFlatIndex.build(column, MetricType.L2, new IvfParams(128, 1), 1,
+                (done, total) -> last.set(done));
+
+        assertThat(index.listCount()).isEqualTo(2);
+        assertThat(last.get()).isEqualTo(2);
+        assertThat(index.search(new float[] {0.9f, 0, 0}, 1, 1, OrdinalFilter.ACCEPT_ALL).get(0).ordinal()).isZero();
+        assertThat(IvfFlatIndex.build(new VectorColumn(3), MetricType.L2, new IvfParams(4, 1), 1,
+                BuildProgress.NONE).search(new float[3], 5, 2, OrdinalFilter.ACCEPT_ALL)).isEmpty();
+    }
+
+    @Test
+    void aWrittenIndexReadsBackAndAnswersIdenticallyAndDamageIsDetected() throws IOException {
+        Random random = TestSeeds.random("ivfRoundTrip");
+        ClusteredVectors data = ClusteredVectors.generate(random, 1200, 20, DIM, 10);
+        VectorColumn column = data.column();
+        IvfFlatIndex index = IvfFlatIndex.build(column, MetricType.COSINE, new IvfParams(20, 9), 1,
+                BuildProgress.NONE);
+        Path file = dir.resolve("1.ivf");
+        index.write(file);
+
+        IvfFlatIndex loaded = IvfFlatIndex.read(file, column, MetricType.COSINE);
+        for (float[] query : data.queries) {
+            assertThat(loaded.search(query, 10, 4, OrdinalFilter.ACCEPT_ALL))
+                    .isEqualTo(index.search(query, 10, 4, OrdinalFilter.ACCEPT_ALL));
+        }
+
+        byte[] good = Files.readAllBytes(file);
+        byte[] flipped = good.clone();
+        flipped[random.nextInt(good.length)] ^= 0x10;
+        Files.write(file, flipped);
+        assertThatThrownBy(() -> IvfFlatIndex.read(file, column, MetricType.COSINE))
+                .isInstanceOf(CorruptIndexException.class);
+        Files.write(file, HnswIndexTest.withVersion(good, IvfFlatIndex.VERSION + 1));
+        assertThatThrownBy(() -> IvfFlatIndex.read(file, column, MetricType.COSINE))
+                .isInstanceOf(CorruptIndexException.class).hasMessageContaining("version");
+        Files.write(file, good);
+        assertThatThrownBy(() -> IvfFlatIndex.read(file, column, MetricType.L2))
+                .isInstanceOf(CorruptIndexException.class);
+    }
+
+    @Test
+    void nlistOutsideMilvusRangeIsRefused() {
+        assertThatThrownBy(() -> new IvfParams(0, 1)).hasMessageContaining("nlist out of range");
+        assertThatThrownBy(() -> new IvfParams(65_537, 1)).hasMessageContaining("nlist out of range");
+    }
+
+    private static double recall(IvfFlatIndex index, FlatIndex flat, List<float[]> queries, int nprobe,
+                                 OrdinalFilter filter) {
+        List<List<SearchHit>> exact = new ArrayList<>();
+        List<List<SearchHit>> approximate = new ArrayList<>();
+        for (float[] query : queries) {
+            exact.add(flat.search(query, 10, Integer.MAX_VALUE, filter));
+            approximate.add(index.search(query, 10, nprobe, filter));
+        }
+        return ClusteredVectors.recall(exact, approximate);
+    }
+}
