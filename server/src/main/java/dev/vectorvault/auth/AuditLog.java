@@ -23,19 +23,30 @@ public final class AuditLog {
                 quote(client), reason);
     }
 
+    /** A request refused by RBAC: the RPC, who, the object it needed the privilege on, and the privilege. */
+    public void permissionDenied(String action, String actor, String object, String client, String privilege) {
+        LOG.warn("event=permission_denied action={} actor={} object={} privilege={} client={}", action,
+                quote(actor), quote(object), privilege, quote(client));
+    }
+
+    /** A change to roles, bindings, grants or privilege groups; {@code detail} names what changed, never a secret. */
+    public void rbacChanged(String event, String actor, String detail, String client) {
+        LOG.info("event={} actor={} detail={} client={}", event, quote(actor), quote(detail), quote(client));
+    }
+
     static String quote(String value) {
         if (value == null) {
             return "\"\"";
         }
-        StringBuilder out = new StringBuilder(Math.min(value.length(), 64) + 2).append('"');
-        value.codePoints().limit(64).forEach(c -> {
+        StringBuilder out = new StringBuilder(Math.min(value.length(), 256) + 2).append('"');
+        value.codePoints().limit(256).forEach(c -> {
             if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
                 out.append(String.format("\\x%02x", c));
             } else {
                 out.appendCodePoint(c);
             }
         });
-        if (value.codePointCount(0, value.length()) > 64) {
+        if (value.codePointCount(0, value.length()) > 256) {
             out.append("...");
         }
         return out.append('"').toString();

@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
@@ -36,8 +37,22 @@ public final class PasswordHasher {
                 + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(digest);
     }
 
-    /** Constant-time check of {@code password} against a stored PHC string; false for a malformed string. */
+    /**
+     * Constant-time check of {@code password} against a stored PHC string, or against a bcrypt string restored from a
+     * Milvus RBAC backup (such a hash is replaced by Argon2id at the next login, see {@link #needsRehash}); false for
+     * a malformed string.
+     */
     public boolean verify(Password password, String encoded) {
+        if (isBcrypt(encoded)) {
+            byte[] secret = password.utf8();
+            try {
+                return OpenBSDBCrypt.checkPassword(encoded, secret);
+            } catch (IllegalArgumentException e) {
+                return false;
+            } finally {
+                java.util.Arrays.fill(secret, (byte) 0);
+            }
+        }
         Optional<Phc> parsed = Phc.parse(encoded);
         if (parsed.isEmpty()) {
             return false;
@@ -47,7 +62,16 @@ public final class PasswordHasher {
         return MessageDigest.isEqual(actual, phc.hash);
     }
 
-    /** True when the stored hash is cheaper than what is configured now (or unreadable). */
+    /** Whether {@code encoded} is a hash this server can verify: our Argon2id PHC strings, or Milvus's bcrypt. */
+    public static boolean isReadable(String encoded) {
+        return isBcrypt(encoded) || Phc.parse(encoded).isPresent();
+    }
+
+    private static boolean isBcrypt(String encoded) {
+        return encoded != null && encoded.length() == 60 && encoded.matches("\\$2[aby]\\$\\d\\d\\$[./A-Za-z0-9]{53}");
+    }
+
+    /** True when the stored hash is cheaper than what is configured now, not Argon2id, or unreadable. */
     public boolean needsRehash(String encoded) {
         return Phc.parse(encoded)
                 .map(p -> p.memoryKiB < settings.memoryKiB()

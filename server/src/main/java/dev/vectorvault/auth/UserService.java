@@ -6,6 +6,7 @@ import dev.vectorvault.config.Secret;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * User management with Milvus's semantics: create, change password (with the old one unless the caller is a super
@@ -23,9 +24,22 @@ public final class UserService {
     private final AccessPolicy access;
     private final AuditLog audit;
     private final Set<String> superUsers;
+    private final Consumer<String> beforeRemoval;
 
     public UserService(CredentialStore credentials, Authenticator authenticator, PasswordHasher hasher,
                        CredentialPolicy policy, AccessPolicy access, AuditLog audit, Set<String> superUsers) {
+        this(credentials, authenticator, hasher, policy, access, audit, superUsers, user -> { });
+    }
+
+    /**
+     * @param beforeRemoval told of a user about to be deleted, before its credential goes (RBAC drops the user's
+     *                      role bindings there, so a crash in between leaves a user without roles, never roles
+     *                      waiting for a re-created user of the same name)
+     */
+    public UserService(CredentialStore credentials, Authenticator authenticator, PasswordHasher hasher,
+                       CredentialPolicy policy, AccessPolicy access, AuditLog audit, Set<String> superUsers,
+                       Consumer<String> beforeRemoval) {
+        this.beforeRemoval = beforeRemoval;
         this.credentials = credentials;
         this.authenticator = authenticator;
         this.hasher = hasher;
@@ -104,6 +118,9 @@ public final class UserService {
         if (ROOT.equals(username)) {
             throw new MilvusException(ErrorCode.PRIVILEGE_NOT_PERMITTED,
                     "root user cannot be deleted: privilege not permitted");
+        }
+        if (credentials.find(username).isPresent()) {
+            beforeRemoval.accept(username);
         }
         if (credentials.remove(username)) {
             authenticator.forget(username);

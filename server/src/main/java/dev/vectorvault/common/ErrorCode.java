@@ -33,6 +33,20 @@ public enum ErrorCode {
     CREATE_CREDENTIAL_FAILED(65535, 29),
     /** Rootcoord-side credential update failures. */
     UPDATE_CREDENTIAL_FAILED(65535, 30),
+    /** RBAC failures carry Milvus's specific legacy codes (CreateRoleFailure 35 ... OperatePrivilegeGroupFailure 61). */
+    CREATE_ROLE_FAILED(65535, 35),
+    DROP_ROLE_FAILED(65535, 36),
+    OPERATE_USER_ROLE_FAILED(65535, 37),
+    /** Rootcoord checks of OperatePrivilege and RestoreRBAC. */
+    OPERATE_PRIVILEGE_FAILED(65535, 41),
+    /** v2 privilege-level constraints: a parameter error reported with OperatePrivilegeFailure. */
+    OPERATE_PRIVILEGE_INVALID(1100, 41),
+    SELECT_GRANT_FAILED(65535, 42),
+    CREATE_PRIVILEGE_GROUP_INVALID(1100, 58),
+    DROP_PRIVILEGE_GROUP_FAILED(65535, 59),
+    OPERATE_PRIVILEGE_GROUP_INVALID(1100, 61),
+    /** merr ErrPrivilegeGroupInvalidName. */
+    PRIVILEGE_GROUP_NAME_INVALID(1402, 1),
     /** Anything else; the reason explains. */
     UNEXPECTED(65535, 1);
 

@@ -21,7 +21,16 @@ public record ServerConfig(
         HashSettings hash,
         ThrottleSettings throttle,
         TlsSettings tls,
-        StorageSettings storage) {
+        StorageSettings storage,
+        RbacKeys rbac) {
+
+    /**
+     * Milvus's RBAC keys: root under RBAC, public's default grants, the role limit, name rules, and whether an alias
+     * is checked as its collection.
+     */
+    public record RbacKeys(boolean rootShouldBindRole, boolean enablePublicPrivilege, int maxRoles,
+                           int maxNameLength, String roleNameAllowedChars, String nameAllowedChars,
+                           boolean resolveAliasForPrivilege) {}
 
     /** Length limits for user names and passwords (Milvus's {@code proxy.*} keys). */
     public record CredentialLimits(int maxUsernameLength, int minPasswordLength, int maxPasswordLength, int maxUserNum) {}
@@ -106,8 +115,19 @@ public record ServerConfig(
         }
         StorageSettings storage = new StorageSettings(v.bool("localStorage.syncWrites", true),
                 v.intIn("localStorage.segmentRows", 65_536, 16, 10_000_000));
+        // The legacy proxy.enablePublicPrivilege=false switches public's default grants off, as in Milvus.
+        boolean publicPrivilege = v.bool("common.security.enablePublicPrivilege", true)
+                && v.bool("proxy.enablePublicPrivilege", true);
+        RbacKeys rbac = new RbacKeys(
+                v.bool("common.security.rootShouldBindRole", false),
+                publicPrivilege,
+                v.intIn("proxy.maxRoleNum", 10, 2, 100_000),
+                v.intIn("proxy.maxNameLength", 255, 1, 65_535),
+                v.string("proxy.roleNameValidation.allowedChars", "$"),
+                v.string("proxy.nameValidation.allowedChars", "$"),
+                v.bool("proxy.resolveAliasForPrivilege", true));
         return new ServerConfig(port, dataDir, auth, new Secret(rootPassword), superUsers, protectedMode,
-                limits, hash, throttle, tls, storage);
+                limits, hash, throttle, tls, storage, rbac);
     }
 
     /** Typed access to the flat key map; every failure names its key. */

@@ -1,6 +1,9 @@
 package dev.vectorvault.server;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.vectorvault.auth.rbac.RbacService;
+import dev.vectorvault.auth.rbac.Visibility;
+import dev.vectorvault.auth.rbac.VisibleNames;
 import dev.vectorvault.catalog.Catalog;
 import dev.vectorvault.catalog.Collection;
 import dev.vectorvault.catalog.Database;
@@ -24,8 +27,13 @@ final class CatalogRpc {
     private final HybridClock clock;
     /** Live rows of (collection id, partition id or -1 for all). */
     private final ToLongBiFunction<Long, Long> rowCounts;
+    private final RbacService rbac;
+    private final Visibility visibility;
 
-    CatalogRpc(Catalog catalog, Indexes indexes, HybridClock clock, ToLongBiFunction<Long, Long> rowCounts) {
+    CatalogRpc(Catalog catalog, Indexes indexes, HybridClock clock, ToLongBiFunction<Long, Long> rowCounts,
+               RbacService rbac, Visibility visibility) {
+        this.rbac = rbac;
+        this.visibility = visibility;
         this.catalog = catalog;
         this.indexes = indexes;
         this.clock = clock;
@@ -54,7 +62,11 @@ final class CatalogRpc {
 
     ListDatabasesResponse listDatabases() {
         ListDatabasesResponse.Builder out = ListDatabasesResponse.newBuilder().setStatus(StatusMapper.success());
+        VisibleNames visible = visibility.databases(CallContext.caller().username());
         for (Database d : catalog.listDatabases()) {
+            if (!visible.contains(d.name())) {
+                continue;
+            }
             out.addDbNames(d.name()).addDbIds(d.databaseId()).addCreatedTimestamp(d.createdTimestamp());
         }
         return out.build();
@@ -62,6 +74,7 @@ final class CatalogRpc {
 
     DescribeDatabaseResponse describeDatabase(DescribeDatabaseRequest r) {
         Database d = catalog.database(db(r.getDbName()));
+        visibility.requireDatabase(CallContext.caller().username(), d.name());
         return DescribeDatabaseResponse.newBuilder().setStatus(StatusMapper.success()).setDbName(d.name())
                 .setDbID(d.databaseId()).setCreatedTimestamp(d.createdTimestamp())
                 .addAllProperties(SchemaMapper.pairs(d.properties())).build();
@@ -94,6 +107,7 @@ final class CatalogRpc {
 
     DescribeCollectionResponse describeCollection(DescribeCollectionRequest r) {
         Collection c = catalog.collection(db(r.getDbName()), r.getCollectionName());
+        visibility.requireCollection(CallContext.caller().username(), c.database(), c.name());
         return DescribeCollectionResponse.newBuilder()
                 .setStatus(StatusMapper.success())
                 .setSchema(SchemaMapper.toProto(c.name(), c.schema()))
@@ -122,7 +136,12 @@ final class CatalogRpc {
 
     ShowCollectionsResponse showCollections(ShowCollectionsRequest r) {
         ShowCollectionsResponse.Builder out = ShowCollectionsResponse.newBuilder().setStatus(StatusMapper.success());
-        for (Collection c : catalog.listCollections(db(r.getDbName()))) {
+        String database = db(r.getDbName());
+        VisibleNames visible = visibility.collections(CallContext.caller().username(), database);
+        for (Collection c : catalog.listCollections(database)) {
+            if (!visible.contains(c.name())) {
+                continue;
+            }
             out.addCollectionNames(c.name()).addCollectionIds(c.collectionId())
                     .addCreatedTimestamps(c.createdTimestamp())
                     .addCreatedUtcTimestamps(HybridClock.physicalMillis(c.createdTimestamp()))
@@ -134,12 +153,19 @@ final class CatalogRpc {
     }
 
     Status dropCollection(DropCollectionRequest r) {
-        catalog.dropCollection(db(r.getDbName()), r.getCollectionName());
+        String database = db(r.getDbName());
+        // Grants name collections, never aliases.
+        java.util.Optional<String> dropped = catalog.find(database, r.getCollectionName()).map(Collection::name);
+        catalog.dropCollection(database, r.getCollectionName());
+        dropped.ifPresent(name -> rbac.collectionDropped(database, name));
         return StatusMapper.success();
     }
 
     Status renameCollection(RenameCollectionRequest r) {
-        catalog.renameCollection(db(r.getDbName()), r.getOldName(), r.getNewDBName(), r.getNewName());
+        String database = db(r.getDbName());
+        catalog.renameCollection(database, r.getOldName(), r.getNewDBName(), r.getNewName());
+        rbac.collectionRenamed(database, r.getOldName(),
+                r.getNewDBName().isEmpty() ? database : r.getNewDBName(), r.getNewName());
         return StatusMapper.success();
     }
 

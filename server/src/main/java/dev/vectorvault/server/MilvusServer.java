@@ -1,6 +1,5 @@
 package dev.vectorvault.server;
 
-import dev.vectorvault.auth.AdministratorPolicy;
 import dev.vectorvault.auth.AuditLog;
 import dev.vectorvault.auth.Authenticator;
 import dev.vectorvault.auth.CredentialPolicy;
@@ -9,6 +8,8 @@ import dev.vectorvault.auth.LoginThrottle;
 import dev.vectorvault.auth.PasswordHasher;
 import dev.vectorvault.auth.UserService;
 import dev.vectorvault.auth.VerifiedCredentialCache;
+import dev.vectorvault.auth.rbac.CredentialDirectory;
+import dev.vectorvault.auth.rbac.RbacAccessPolicy;
 import dev.vectorvault.catalog.Catalog;
 import dev.vectorvault.catalog.Indexes;
 import dev.vectorvault.common.HybridClock;
@@ -73,10 +74,10 @@ public final class MilvusServer implements AutoCloseable {
         Authenticator authenticator = new Authenticator(credentials, hasher, new VerifiedCredentialCache(),
                 new LoginThrottle(config.throttle(), System::currentTimeMillis), audit,
                 Math.max(2, Runtime.getRuntime().availableProcessors()));
-        UserService users = new UserService(credentials, authenticator, hasher,
-                new CredentialPolicy(config.limits()),
-                new AdministratorPolicy(config.authorizationEnabled(), config.superUsers()),
-                audit, config.superUsers());
+        CredentialPolicy credentialPolicy = new CredentialPolicy(config.limits());
+        Rbac rbac = Rbac.start(config, store, new CredentialDirectory(credentials, credentialPolicy));
+        UserService users = new UserService(credentials, authenticator, hasher, credentialPolicy,
+                new RbacAccessPolicy(rbac.decider()), audit, config.superUsers(), rbac.service()::userDeleted);
         users.bootstrapRoot(config.defaultRootPassword());
         HybridClock clock = new HybridClock();
         DataCleanup cleanup = new DataCleanup();
@@ -85,7 +86,8 @@ public final class MilvusServer implements AutoCloseable {
                 new Layouts(catalog), config.storage().segmentRows());
         cleanup.attach(data);
         CatalogRpc catalogRpc = new CatalogRpc(catalog, new Indexes(catalog), clock, (collectionId, partitionId) ->
-                catalog.byId(collectionId).map(c -> data.liveRows(Layouts.of(c), partitionId)).orElse(0L));
+                catalog.byId(collectionId).map(c -> data.liveRows(Layouts.of(c), partitionId)).orElse(0L),
+                rbac.service(), rbac.visibility());
         DataRpc dataRpc = new DataRpc(catalog, new EntityWriter(catalog, data, clock),
                 new EntityReader(catalog, data), data, clock);
 
@@ -95,9 +97,14 @@ public final class MilvusServer implements AutoCloseable {
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-                .addService(new MilvusServiceAdapter(users, catalogRpc, dataRpc, Instant.now().toString()))
+                .addService(new MilvusServiceAdapter(users, catalogRpc, dataRpc, new RbacRpc(rbac.service(), audit),
+                        Instant.now().toString()))
                 .addService(health.getHealthService())
                 .addTransportFilter(new ConnectionTracker(authenticator))
+                // The last interceptor added runs first: authentication, then the privilege check (which needs the
+                // caller that authentication found).
+                .intercept(new AuthorizationInterceptor(new RequestPrivileges(), rbac.decider(), catalog,
+                        config.rbac().resolveAliasForPrivilege(), audit))
                 .intercept(new AuthInterceptor(config.authorizationEnabled(), config.protectedMode(), authenticator));
         if (config.tls().mode() > 0) {
             builder.sslContext(tlsContext(config.tls()));

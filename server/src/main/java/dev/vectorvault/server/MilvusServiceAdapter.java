@@ -28,11 +28,14 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
     private final UserService users;
     private final CatalogRpc catalogRpc;
     private final DataRpc dataRpc;
+    private final RbacRpc rbacRpc;
     private final AtomicLong identifiers = new AtomicLong(ThreadLocalRandom.current().nextLong(1, 1L << 40));
     private final ServerInfo serverInfo;
 
-    MilvusServiceAdapter(UserService users, CatalogRpc catalogRpc, DataRpc dataRpc, String buildTime) {
+    MilvusServiceAdapter(UserService users, CatalogRpc catalogRpc, DataRpc dataRpc, RbacRpc rbacRpc,
+                         String buildTime) {
         this.users = users;
+        this.rbacRpc = rbacRpc;
         this.catalogRpc = catalogRpc;
         this.dataRpc = dataRpc;
         this.serverInfo = ServerInfo.newBuilder()
@@ -329,7 +332,7 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
                 s -> ListCredUsersResponse.newBuilder().setStatus(s).build());
     }
 
-    /** Users and descriptions; role bindings are empty until roles exist. */
+    /** Users with descriptions, and their bound roles when asked for ({@code public} is implicit, not listed). */
     @Override
     public void selectUser(SelectUserRequest request, StreamObserver<SelectUserResponse> out) {
         respond("SelectUser", out, () -> {
@@ -337,12 +340,81 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
                     ? Optional.of(request.getUser().getName()) : Optional.empty();
             SelectUserResponse.Builder response = SelectUserResponse.newBuilder().setStatus(StatusMapper.success());
             for (UserInfo user : users.describeUsers(caller(), name)) {
-                response.addResults(UserResult.newBuilder()
+                UserResult.Builder result = UserResult.newBuilder()
                         .setUser(UserEntity.newBuilder().setName(user.username()))
-                        .setDescription(user.description()));
+                        .setDescription(user.description());
+                if (request.getIncludeRoleInfo()) {
+                    result.addAllRoles(rbacRpc.rolesOf(user.username()));
+                }
+                response.addResults(result);
             }
             return response.build();
         }, s -> SelectUserResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void createRole(CreateRoleRequest r, StreamObserver<Status> out) {
+        respond("CreateRole", out, () -> rbacRpc.createRole(r), Function.identity());
+    }
+
+    @Override
+    public void dropRole(DropRoleRequest r, StreamObserver<Status> out) {
+        respond("DropRole", out, () -> rbacRpc.dropRole(r), Function.identity());
+    }
+
+    @Override
+    public void operateUserRole(OperateUserRoleRequest r, StreamObserver<Status> out) {
+        respond("OperateUserRole", out, () -> rbacRpc.operateUserRole(r), Function.identity());
+    }
+
+    @Override
+    public void selectRole(SelectRoleRequest r, StreamObserver<SelectRoleResponse> out) {
+        respond("SelectRole", out, () -> rbacRpc.selectRole(r), s -> SelectRoleResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void operatePrivilege(OperatePrivilegeRequest r, StreamObserver<Status> out) {
+        respond("OperatePrivilege", out, () -> rbacRpc.operatePrivilege(r), Function.identity());
+    }
+
+    @Override
+    public void operatePrivilegeV2(OperatePrivilegeV2Request r, StreamObserver<Status> out) {
+        respond("OperatePrivilegeV2", out, () -> rbacRpc.operatePrivilegeV2(r), Function.identity());
+    }
+
+    @Override
+    public void selectGrant(SelectGrantRequest r, StreamObserver<SelectGrantResponse> out) {
+        respond("SelectGrant", out, () -> rbacRpc.selectGrant(r), s -> SelectGrantResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void createPrivilegeGroup(CreatePrivilegeGroupRequest r, StreamObserver<Status> out) {
+        respond("CreatePrivilegeGroup", out, () -> rbacRpc.createPrivilegeGroup(r), Function.identity());
+    }
+
+    @Override
+    public void dropPrivilegeGroup(DropPrivilegeGroupRequest r, StreamObserver<Status> out) {
+        respond("DropPrivilegeGroup", out, () -> rbacRpc.dropPrivilegeGroup(r), Function.identity());
+    }
+
+    @Override
+    public void listPrivilegeGroups(ListPrivilegeGroupsRequest r, StreamObserver<ListPrivilegeGroupsResponse> out) {
+        respond("ListPrivilegeGroups", out, rbacRpc::listPrivilegeGroups, s -> ListPrivilegeGroupsResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void operatePrivilegeGroup(OperatePrivilegeGroupRequest r, StreamObserver<Status> out) {
+        respond("OperatePrivilegeGroup", out, () -> rbacRpc.operatePrivilegeGroup(r), Function.identity());
+    }
+
+    @Override
+    public void backupRBAC(BackupRBACMetaRequest r, StreamObserver<BackupRBACMetaResponse> out) {
+        respond("BackupRBAC", out, rbacRpc::backup, s -> BackupRBACMetaResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void restoreRBAC(RestoreRBACMetaRequest r, StreamObserver<Status> out) {
+        respond("RestoreRBAC", out, () -> rbacRpc.restore(r), Function.identity());
     }
 
     private static Caller caller() {

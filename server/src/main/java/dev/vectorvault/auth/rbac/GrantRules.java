@@ -2,6 +2,8 @@ package dev.vectorvault.auth.rbac;
 
 import static dev.vectorvault.auth.rbac.PrivilegeCatalog.ANY;
 
+import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.common.MilvusException;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,16 +24,16 @@ final class GrantRules {
             return;
         }
         if (state.customGroup(privilege).isPresent()) {
-            throw new RbacException(RbacFailure.OPERATE_PRIVILEGE,
+            throw new MilvusException(ErrorCode.OPERATE_PRIVILEGE_FAILED,
                     "can not operate the custom privilege group [" + privilege + "]");
         }
         Optional<Privilege> builtIn = Privilege.fromApiName(privilege);
         if (builtIn.isPresent() && builtIn.get().kind() == Privilege.Kind.BUILT_IN_GROUP) {
-            throw new RbacException(RbacFailure.OPERATE_PRIVILEGE,
+            throw new MilvusException(ErrorCode.OPERATE_PRIVILEGE_FAILED,
                     "can not operate the built-in privilege group [" + privilege + "]");
         }
         if (builtIn.isEmpty() || !builtIn.get().grantableOn(type)) {
-            throw new RbacException(RbacFailure.OPERATE_PRIVILEGE,
+            throw new MilvusException(ErrorCode.OPERATE_PRIVILEGE_FAILED,
                     "not found the privilege name[" + privilege + "] in object[" + type.wireName() + "]");
         }
     }
@@ -40,7 +42,7 @@ final class GrantRules {
     static void checkV2Privilege(RbacState state, String privilege) {
         if (!ANY.equals(privilege) && state.customGroup(privilege).isEmpty()
                 && Privilege.fromApiName(privilege).isEmpty()) {
-            throw new RbacException(RbacFailure.OPERATE_PRIVILEGE, "not found the privilege name[" + privilege + "]");
+            throw new MilvusException(ErrorCode.OPERATE_PRIVILEGE_FAILED, "not found the privilege name[" + privilege + "]");
         }
     }
 
@@ -58,7 +60,7 @@ final class GrantRules {
         }
         // Members of a group share one level (enforced on add), so the first one speaks for all.
         PrivilegeLevel level = catalog.levelOf(members.get(0)).orElseThrow(
-                () -> new RbacException(RbacFailure.OPERATE_PRIVILEGE, "not found the privilege level"));
+                () -> new MilvusException(ErrorCode.OPERATE_PRIVILEGE_FAILED, "not found the privilege level"));
         switch (level) {
             case CLUSTER -> {
                 if (!ANY.equals(database) || !ANY.equals(collection)) {
@@ -85,7 +87,7 @@ final class GrantRules {
         return Privilege.fromApiName(privilege).filter(p -> p.kind() != Privilege.Kind.PRIVILEGE).isPresent();
     }
 
-    private static RbacException levelMismatch(String message) {
-        return new RbacException(RbacFailure.OPERATE_PRIVILEGE_INVALID, message + ": invalid parameter");
+    private static MilvusException levelMismatch(String message) {
+        return new MilvusException(ErrorCode.OPERATE_PRIVILEGE_INVALID, message + ": invalid parameter");
     }
 }

@@ -166,8 +166,8 @@ final class RbacNameRules {
                 message + ": invalid database name[database=" + db + "]");
     }
 
-    private static RbacException badGroupName(String wrap, String field) {
-        return new RbacException(RbacFailure.PRIVILEGE_GROUP_NAME_INVALID,
+    private static MilvusException badGroupName(String wrap, String field) {
+        return new MilvusException(ErrorCode.PRIVILEGE_GROUP_NAME_INVALID,
                 wrap + "invalid privilege group name[privilegeGroup=" + field + "]");
     }
 }

@@ -19,7 +19,7 @@ import java.util.TreeSet;
  * <p>Every change is durable before the method returns and takes effect on the very next decision. Changes are
  * serialised (one lock, like Milvus's RBAC lock), so a check and the write it guards cannot interleave with another
  * change. Failures are {@link MilvusException}s: invalid parameter (1100), not permitted (1401), invalid database
- * name (802), or an {@link RbacException} carrying Milvus's specific legacy code.
+ * name (802), or an {@link MilvusException} carrying Milvus's specific legacy code.
  */
 public final class RbacService {
     public static final String ROOT = "root";
@@ -86,10 +86,10 @@ public final class RbacService {
         RbacState state = store.state();
         if (state.hasRole(name)) {
             // Milvus formats the RoleEntity proto into the message.
-            throw new RbacException(RbacFailure.CREATE_ROLE, "role [name:\"" + name + "\"] already exists");
+            throw new MilvusException(ErrorCode.CREATE_ROLE_FAILED, "role [name:\"" + name + "\"] already exists");
         }
         if (state.roles().size() >= settings.maxRoles()) {
-            throw new RbacException(RbacFailure.CREATE_ROLE, "failed to check if create role: unable to create role"
+            throw new MilvusException(ErrorCode.CREATE_ROLE_FAILED, "failed to check if create role: unable to create role"
                     + " because the number of roles has reached the limit");
         }
         store.addRole(name);
@@ -104,10 +104,10 @@ public final class RbacService {
         }
         RbacState state = store.state();
         if (!state.hasRole(name)) {
-            throw new RbacException(RbacFailure.DROP_ROLE, ROLE_NOT_FOUND);
+            throw new MilvusException(ErrorCode.DROP_ROLE_FAILED, ROLE_NOT_FOUND);
         }
         if (!force && !state.grantsOf(name).isEmpty()) {
-            throw new RbacException(RbacFailure.DROP_ROLE, "failed to check if drop role: fail to drop the role that"
+            throw new MilvusException(ErrorCode.DROP_ROLE_FAILED, "failed to check if drop role: fail to drop the role that"
                     + " it has privileges. Use REVOKE API to revoke privileges");
         }
         store.dropRole(name);
@@ -148,12 +148,12 @@ public final class RbacService {
         users.checkUsername(user);
         String name = names.role(role);
         if (!store.state().hasRole(name)) {
-            throw new RbacException(RbacFailure.OPERATE_USER_ROLE, ROLE_NOT_FOUND);
+            throw new MilvusException(ErrorCode.OPERATE_USER_ROLE_FAILED, ROLE_NOT_FOUND);
         }
         switch (operation) {
             case ADD -> {
                 if (!users.exists(user)) {
-                    throw new RbacException(RbacFailure.OPERATE_USER_ROLE,
+                    throw new MilvusException(ErrorCode.OPERATE_USER_ROLE_FAILED,
                             "failed to check if operate user role: " + USER_NOT_FOUND);
                 }
                 store.bind(user, name);
@@ -221,10 +221,10 @@ public final class RbacService {
         Optional<String> name = typeName.map(t -> names.objectName(objectName.orElse("")));
         RbacState state = store.state();
         if (!state.hasRole(role)) {
-            throw new RbacException(RbacFailure.SELECT_GRANT, ROLE_NOT_FOUND);
+            throw new MilvusException(ErrorCode.SELECT_GRANT_FAILED, ROLE_NOT_FOUND);
         }
         Optional<ObjectType> type = typeName.map(t -> ObjectType.fromWireName(t).orElseThrow(
-                () -> new RbacException(RbacFailure.SELECT_GRANT, "not found the object type[name: " + t
+                () -> new MilvusException(ErrorCode.SELECT_GRANT_FAILED, "not found the object type[name: " + t
                         + "], supported the object types: [Collection Global User]")));
         String db = databaseOrDefault(database);
         return state.grantsOf(role).stream()
@@ -256,11 +256,11 @@ public final class RbacService {
         String group = names.privilegeGroup(name);
         String prefix = "failed to check if privilege group creatable: privilege group name [" + group + "] is defined";
         if (store.state().customGroup(group).isPresent()) {
-            throw new RbacException(RbacFailure.CREATE_PRIVILEGE_GROUP_INVALID,
+            throw new MilvusException(ErrorCode.CREATE_PRIVILEGE_GROUP_INVALID,
                     prefix + " by users: invalid parameter");
         }
         if (Privilege.fromApiName(group).isPresent()) {
-            throw new RbacException(RbacFailure.CREATE_PRIVILEGE_GROUP_INVALID,
+            throw new MilvusException(ErrorCode.CREATE_PRIVILEGE_GROUP_INVALID,
                     prefix + " by built in privileges or privilege groups in system: invalid parameter");
         }
         store.putGroup(new PrivilegeGroup(group, List.of()));
@@ -275,7 +275,7 @@ public final class RbacService {
         }
         for (Grant grant : state.grants()) {
             if (grant.privilege().equals(group)) {
-                throw new RbacException(RbacFailure.DROP_PRIVILEGE_GROUP, "failed to check if privilege group"
+                throw new MilvusException(ErrorCode.DROP_PRIVILEGE_GROUP_FAILED, "failed to check if privilege group"
                         + " dropable: privilege group [" + group + "] is used by role [" + grant.role()
                         + "], Use REVOKE API to revoke it first");
             }
@@ -378,6 +378,7 @@ public final class RbacService {
         }
         Set<String> usersAfter = new HashSet<>();
         for (RbacSnapshot.User user : snapshot.users()) {
+            users.checkUsername(user.name());
             if (users.exists(user.name()) || !usersAfter.add(user.name())) {
                 throw notRestorable("user [" + user.name() + "] already exists");
             }
@@ -439,16 +440,16 @@ public final class RbacService {
         return database == null || database.isEmpty() ? DEFAULT_DATABASE : database;
     }
 
-    private static RbacException commonCheckFailure(String message) {
-        return new RbacException(RbacFailure.OPERATE_PRIVILEGE, COMMON_CHECK + message);
+    private static MilvusException commonCheckFailure(String message) {
+        return new MilvusException(ErrorCode.OPERATE_PRIVILEGE_FAILED, COMMON_CHECK + message);
     }
 
-    private static RbacException groupNotAlterable(String message) {
-        return new RbacException(RbacFailure.OPERATE_PRIVILEGE_GROUP_INVALID,
+    private static MilvusException groupNotAlterable(String message) {
+        return new MilvusException(ErrorCode.OPERATE_PRIVILEGE_GROUP_INVALID,
                 GROUP_ALTERABLE + message + ": invalid parameter");
     }
 
-    private static RbacException notRestorable(String message) {
-        return new RbacException(RbacFailure.OPERATE_PRIVILEGE, "failed to check if rbac restorable: " + message);
+    private static MilvusException notRestorable(String message) {
+        return new MilvusException(ErrorCode.OPERATE_PRIVILEGE_FAILED, "failed to check if rbac restorable: " + message);
     }
 }

@@ -1,5 +1,6 @@
 package dev.vectorvault.auth.rbac;
 
+import dev.vectorvault.common.MilvusException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,7 +40,7 @@ class BackupRestoreTest {
     void restoringOverExistingRolesUsersOrGroupsFails() {
         RbacSnapshot backup = populate();
         assertThatThrownBy(() -> rbac.restore(backup))
-                .isInstanceOfSatisfying(RbacException.class, e -> assertThat(e.failure().legacyCode()).isEqualTo(41))
+                .isInstanceOfSatisfying(MilvusException.class, e -> assertThat(e.errorCode().legacyCode()).isEqualTo(41))
                 .hasMessage("failed to check if rbac restorable: role [role_a] already exists");
         rbac.dropRole("role_a", true);
         assertThatThrownBy(() -> rbac.restore(backup))

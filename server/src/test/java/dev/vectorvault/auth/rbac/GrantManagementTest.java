@@ -93,7 +93,7 @@ class GrantManagementTest {
                 .hasMessage("failed to operate privilege common check: the object entity in the request is nil or"
                         + " invalid");
         assertThatThrownBy(call(() -> t.grant("ghost", "Collection", "c1", "default", "Insert")))
-                .isInstanceOfSatisfying(RbacException.class, e -> assertThat(e.failure().legacyCode()).isEqualTo(41))
+                .isInstanceOfSatisfying(MilvusException.class, e -> assertThat(e.errorCode().legacyCode()).isEqualTo(41))
                 .hasMessage("failed to operate privilege common check: not found the role, maybe the role isn't "
                         + "existed or internal system error");
         assertThatThrownBy(call(() -> rbac.operatePrivilege("", new GrantEntity("r1", "Collection", "c1", "",
@@ -153,7 +153,7 @@ class GrantManagementTest {
                 .isInstanceOfSatisfying(MilvusException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.PARAMETER_INVALID));
         assertThatThrownBy(call(() -> rbac.selectGrant("r1", Optional.of("Database"), Optional.of("x"), "")))
-                .isInstanceOfSatisfying(RbacException.class, e -> assertThat(e.failure().legacyCode()).isEqualTo(42))
+                .isInstanceOfSatisfying(MilvusException.class, e -> assertThat(e.errorCode().legacyCode()).isEqualTo(42))
                 .hasMessage("not found the object type[name: Database], supported the object types: [Collection "
                         + "Global User]");
     }
@@ -180,7 +180,7 @@ class GrantManagementTest {
     @Test
     void v2RefusesUnknownPrivilegesAndBadNames() {
         assertThatThrownBy(call(() -> t.grantV2("r1", "NoSuch", "db1", "*")))
-                .isInstanceOfSatisfying(RbacException.class, e -> assertThat(e.failure().legacyCode()).isEqualTo(41))
+                .isInstanceOfSatisfying(MilvusException.class, e -> assertThat(e.errorCode().legacyCode()).isEqualTo(41))
                 .hasMessage("not found the privilege name[NoSuch]");
         assertThatThrownBy(call(() -> t.revokeV2("r1", "group3", "db1", "*")))
                 .hasMessage("not found the privilege name[group3]");
@@ -255,18 +255,18 @@ class GrantManagementTest {
 
     private void assertRefused(String objectType, String privilege, String message) {
         assertThatThrownBy(call(() -> t.grant("r1", objectType, "c1", "default", privilege)))
-                .isInstanceOfSatisfying(RbacException.class, e -> {
-                    assertThat(e.failure().code()).isEqualTo(65535);
-                    assertThat(e.failure().legacyCode()).isEqualTo(41);
+                .isInstanceOfSatisfying(MilvusException.class, e -> {
+                    assertThat(e.errorCode().code()).isEqualTo(65535);
+                    assertThat(e.errorCode().legacyCode()).isEqualTo(41);
                 })
                 .hasMessage(message);
     }
 
     private void assertLevelRefused(String privilege, String db, String collection, String message) {
         assertThatThrownBy(call(() -> t.grantV2("r1", privilege, db, collection)))
-                .isInstanceOfSatisfying(RbacException.class, e -> {
-                    assertThat(e.failure().code()).isEqualTo(1100);
-                    assertThat(e.failure().legacyCode()).isEqualTo(41);
+                .isInstanceOfSatisfying(MilvusException.class, e -> {
+                    assertThat(e.errorCode().code()).isEqualTo(1100);
+                    assertThat(e.errorCode().legacyCode()).isEqualTo(41);
                 })
                 .hasMessage(message + ": invalid parameter");
     }

@@ -38,9 +38,9 @@ class PrivilegeGroupTest {
     void builtInAndExistingNamesCannotBeCreated() {
         rbac.createPrivilegeGroup("g1");
         assertThatThrownBy(call(() -> rbac.createPrivilegeGroup("g1")))
-                .isInstanceOfSatisfying(RbacException.class, e -> {
-                    assertThat(e.failure().code()).isEqualTo(1100);
-                    assertThat(e.failure().legacyCode()).isEqualTo(58);
+                .isInstanceOfSatisfying(MilvusException.class, e -> {
+                    assertThat(e.errorCode().code()).isEqualTo(1100);
+                    assertThat(e.errorCode().legacyCode()).isEqualTo(58);
                 })
                 .hasMessage("failed to check if privilege group creatable: privilege group name [g1] is defined by"
                         + " users: invalid parameter");
@@ -61,7 +61,7 @@ class PrivilegeGroupTest {
                             + "underscores: invalid parameter");
         }
         assertThatThrownBy(call(() -> rbac.createPrivilegeGroup("")))
-                .isInstanceOfSatisfying(RbacException.class, e -> assertThat(e.failure().code()).isEqualTo(1402))
+                .isInstanceOfSatisfying(MilvusException.class, e -> assertThat(e.errorCode().code()).isEqualTo(1402))
                 .hasMessage("invalid privilege group name[privilegeGroup=privilege group name should not be empty]");
         assertThatThrownBy(call(() -> rbac.createPrivilegeGroup("%$")))
                 .hasMessage("%$: invalid privilege group name[privilegeGroup=the first character of a privilege "
@@ -81,7 +81,7 @@ class PrivilegeGroupTest {
         assertThatCode(call(() -> rbac.dropPrivilegeGroup("ClusterAdmin"))).doesNotThrowAnyException();
         assertThat(rbac.listPrivilegeGroups()).extracting(PrivilegeGroup::name).contains("ClusterAdmin")
                 .doesNotContain("g1");
-        assertThatThrownBy(call(() -> rbac.dropPrivilegeGroup(""))).isInstanceOf(RbacException.class);
+        assertThatThrownBy(call(() -> rbac.dropPrivilegeGroup(""))).isInstanceOf(MilvusException.class);
     }
 
     @Test
@@ -91,9 +91,9 @@ class PrivilegeGroupTest {
         rbac.operatePrivilegeGroup("g1", List.of("Query", "Search"), MembershipOperation.ADD);
         t.grantV2("r1", "g1", "db1", "c1");
         assertThatThrownBy(call(() -> rbac.dropPrivilegeGroup("g1")))
-                .isInstanceOfSatisfying(RbacException.class, e -> {
-                    assertThat(e.failure().code()).isEqualTo(65535);
-                    assertThat(e.failure().legacyCode()).isEqualTo(59);
+                .isInstanceOfSatisfying(MilvusException.class, e -> {
+                    assertThat(e.errorCode().code()).isEqualTo(65535);
+                    assertThat(e.errorCode().legacyCode()).isEqualTo(59);
                 })
                 .hasMessage("failed to check if privilege group dropable: privilege group [g1] is used by role [r1],"
                         + " Use REVOKE API to revoke it first");
@@ -107,7 +107,7 @@ class PrivilegeGroupTest {
         for (String group : List.of("nope", "ClusterAdmin")) {
             assertThatThrownBy(call(() -> rbac.operatePrivilegeGroup(group, List.of("Query"),
                     MembershipOperation.ADD)))
-                    .isInstanceOfSatisfying(RbacException.class, e -> assertThat(e.failure().legacyCode())
+                    .isInstanceOfSatisfying(MilvusException.class, e -> assertThat(e.errorCode().legacyCode())
                             .isEqualTo(61))
                     .hasMessage("failed to check if privilege group alterable: there is no privilege group name ["
                             + group + "] defined in system to operate: invalid parameter");

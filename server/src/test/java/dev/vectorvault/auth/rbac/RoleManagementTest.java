@@ -55,9 +55,9 @@ class RoleManagementTest {
         rbac.createRole("r1");
         for (String role : List.of("r1", "admin", "public")) {
             assertThatThrownBy(call(() -> rbac.createRole(role)))
-                    .isInstanceOfSatisfying(RbacException.class, e -> {
-                        assertThat(e.failure().code()).isEqualTo(65535);
-                        assertThat(e.failure().legacyCode()).isEqualTo(35);
+                    .isInstanceOfSatisfying(MilvusException.class, e -> {
+                        assertThat(e.errorCode().code()).isEqualTo(65535);
+                        assertThat(e.errorCode().legacyCode()).isEqualTo(35);
                     })
                     .hasMessage("role [name:\"" + role + "\"] already exists");
         }
@@ -102,7 +102,7 @@ class RoleManagementTest {
     @Test
     void droppingAMissingRoleFails() {
         assertThatThrownBy(call(() -> rbac.dropRole("ghost", false)))
-                .isInstanceOfSatisfying(RbacException.class, e -> assertThat(e.failure().legacyCode()).isEqualTo(36))
+                .isInstanceOfSatisfying(MilvusException.class, e -> assertThat(e.errorCode().legacyCode()).isEqualTo(36))
                 .hasMessage("not found the role, maybe the role isn't existed or internal system error");
     }
 
@@ -111,8 +111,8 @@ class RoleManagementTest {
         rbac.createRole("r1");
         t.grant("r1", "Collection", "c1", "db1", "Insert");
         assertThatThrownBy(call(() -> rbac.dropRole("r1", false)))
-                .isInstanceOfSatisfying(RbacException.class, e -> assertThat(e.failure()).isEqualTo(
-                        RbacFailure.DROP_ROLE))
+                .isInstanceOfSatisfying(MilvusException.class, e -> assertThat(e.errorCode()).isEqualTo(
+                        ErrorCode.DROP_ROLE_FAILED))
                 .hasMessage("failed to check if drop role: fail to drop the role that it has privileges. Use REVOKE"
                         + " API to revoke privileges");
         rbac.dropRole("r1", true);
@@ -135,7 +135,7 @@ class RoleManagementTest {
             rbac.createRole("r" + i);
         }
         assertThatThrownBy(call(() -> rbac.createRole("one_too_many")))
-                .isInstanceOfSatisfying(RbacException.class, e -> assertThat(e.failure().legacyCode()).isEqualTo(35))
+                .isInstanceOfSatisfying(MilvusException.class, e -> assertThat(e.errorCode().legacyCode()).isEqualTo(35))
                 .hasMessage("failed to check if create role: unable to create role because the number of roles has "
                         + "reached the limit");
         assertThat(rbac.selectRole(Optional.empty(), false)).hasSize(10);
@@ -183,8 +183,8 @@ class RoleManagementTest {
         t.users.add("alice");
         for (MembershipOperation operation : MembershipOperation.values()) {
             assertThatThrownBy(call(() -> rbac.operateUserRole("alice", "ghost", operation)))
-                    .isInstanceOfSatisfying(RbacException.class,
-                            e -> assertThat(e.failure().legacyCode()).isEqualTo(37))
+                    .isInstanceOfSatisfying(MilvusException.class,
+                            e -> assertThat(e.errorCode().legacyCode()).isEqualTo(37))
                     .hasMessage("not found the role, maybe the role isn't existed or internal system error");
         }
         rbac.createRole("r1");
@@ -216,7 +216,7 @@ class RoleManagementTest {
     @Test
     void selectGrantOfAMissingRoleFails() {
         assertThatThrownBy(call(() -> rbac.selectGrant("ghost", Optional.empty(), Optional.empty(), "")))
-                .isInstanceOfSatisfying(RbacException.class, e -> assertThat(e.failure().legacyCode()).isEqualTo(42))
+                .isInstanceOfSatisfying(MilvusException.class, e -> assertThat(e.errorCode().legacyCode()).isEqualTo(42))
                 .hasMessage("not found the role, maybe the role isn't existed or internal system error");
     }
 

@@ -4,15 +4,14 @@ import dev.vectorvault.common.PermissionDeniedException;
 import java.util.Set;
 
 /**
- * Until roles and grants exist, user administration is reserved to root and the configured super users; everyone
- * may manage their own user entry. This matches what Milvus allows a user who holds only the {@code public} role.
- * With authentication off nothing is enforced, as in Milvus.
+ * A stand-in for RBAC in the user-service tests: root and the listed users may administer users, everyone may manage
+ * their own entry (what Milvus allows a user who holds only {@code public}). The server uses RBAC instead.
  */
-public final class AdministratorPolicy implements AccessPolicy {
+final class AdministratorPolicy implements AccessPolicy {
     private final boolean enforced;
     private final Set<String> superUsers;
 
-    public AdministratorPolicy(boolean enforced, Set<String> superUsers) {
+    AdministratorPolicy(boolean enforced, Set<String> superUsers) {
         this.enforced = enforced;
         this.superUsers = superUsers;
     }
