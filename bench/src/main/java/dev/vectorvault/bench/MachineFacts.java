@@ -12,15 +12,15 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** What the numbers depend on besides the code: CPU, load, JVM, and what one fsync costs on the temp folder's disk. */
-final class MachineFacts {
+public final class MachineFacts {
     private MachineFacts() {}
 
     /** The 1-minute system load average, or a negative number where the OS does not tell. */
-    static double loadAverage() {
+    public static double loadAverage() {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
-    static String cpu() {
+    public static String cpu() {
         String model = "unknown CPU";
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
             model = lines.filter(l -> l.startsWith("model name")).findFirst()
@@ -33,7 +33,7 @@ final class MachineFacts {
                 System.getProperty("os.version"), System.getProperty("os.arch"));
     }
 
-    static String jvm() {
+    public static String jvm() {
         String gcs = ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(", "));
         boolean vectorApi = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();

@@ -8,7 +8,7 @@ import java.util.List;
  * A plain-text table: the leading text columns left-aligned (names), every other one right-aligned (numbers), a rule
  * under the header. Only ASCII, so it survives any terminal, log file or copy-paste.
  */
-final class TextTable {
+public final class TextTable {
     private static final String GAP = "   ";
 
     private final int textColumns;
@@ -16,17 +16,17 @@ final class TextTable {
     private final List<String[]> rows = new ArrayList<>();
 
     /** A table whose first column holds text and the others numbers. */
-    TextTable(String... headers) {
+    public TextTable(String... headers) {
         this(1, headers);
     }
 
     /** A table whose first {@code textColumns} columns hold text and the others numbers. */
-    TextTable(int textColumns, String... headers) {
+    public TextTable(int textColumns, String... headers) {
         this.textColumns = textColumns;
         this.headers = headers;
     }
 
-    TextTable row(String... cells) {
+    public TextTable row(String... cells) {
         if (cells.length != headers.length) {
             throw new IllegalArgumentException("expected " + headers.length + " cells, got " + cells.length);
         }
@@ -34,7 +34,7 @@ final class TextTable {
         return this;
     }
 
-    void print(PrintStream out, String indent) {
+    public void print(PrintStream out, String indent) {
         int[] widths = new int[headers.length];
         for (int c = 0; c < headers.length; c++) {
             widths[c] = headers[c].length();
