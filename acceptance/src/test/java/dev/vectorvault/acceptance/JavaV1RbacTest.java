@@ -257,5 +257,14 @@ class JavaV1RbacTest {
         ok(insert(cid, C2), "insert with ReadWrite");
         ok(search(cid, C2), "search with ReadWrite");
         assertDenied(search(cid, C1));
+
+        // A user may list the grants of its own roles and of public, and of no other role.
+        assertThat(ok(cid.selectGrantForRole(SelectGrantForRoleParam.newBuilder().withRoleName("v1_r_groups")
+                .build()), "own role's grants").getEntitiesList()).extracting(g -> g.getGrantor().getPrivilege()
+                .getName()).containsExactly("ReadWrite");
+        // (public's default grants are stored for db "*", which a listing in the session's db does not include.)
+        ok(cid.selectGrantForRole(SelectGrantForRoleParam.newBuilder().withRoleName("public").build()),
+                "public's grants");
+        assertDenied(cid.selectGrantForRole(SelectGrantForRoleParam.newBuilder().withRoleName("admin").build()));
     }
 }
