@@ -5,14 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.storage.MvMetaStore;
-import io.grpc.CallOptions;
-import io.grpc.Channel;
-import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
-import io.grpc.ForwardingClientCall;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
@@ -67,37 +60,7 @@ class GrpcEndpointTest {
     }
 
     private static <S extends io.grpc.stub.AbstractStub<S>> S withHeader(S stub, String authorization) {
-        return stub.withInterceptors(new HeaderInterceptor(authorization));
-    }
-
-    /** Sends a fixed {@code authorization} header, as the SDKs do. */
-    private static final class HeaderInterceptor implements ClientInterceptor {
-        private final String authorization;
-
-        HeaderInterceptor(String authorization) {
-            this.authorization = authorization;
-        }
-
-        @Override
-        public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options,
-                                                     Channel next) {
-            return new HeaderCall<>(next.newCall(method, options), authorization);
-        }
-    }
-
-    private static final class HeaderCall<Q, R> extends ForwardingClientCall.SimpleForwardingClientCall<Q, R> {
-        private final String authorization;
-
-        HeaderCall(ClientCall<Q, R> delegate, String authorization) {
-            super(delegate);
-            this.authorization = authorization;
-        }
-
-        @Override
-        public void start(Listener<R> listener, Metadata headers) {
-            headers.put(AuthInterceptor.AUTHORIZATION, authorization);
-            super.start(listener, headers);
-        }
+        return stub.withInterceptors(new WireHeaders(authorization, null));
     }
 
     private static MilvusServiceBlockingStub as(MilvusServiceBlockingStub stub, String user, String password) {

@@ -9,14 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.google.protobuf.ByteString;
 import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.storage.MvMetaStore;
-import io.grpc.CallOptions;
-import io.grpc.Channel;
-import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
-import io.grpc.ForwardingClientCall;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.milvus.grpc.CollectionSchema;
@@ -97,43 +90,8 @@ class RbacEndpointTest {
     }
 
     private MilvusServiceBlockingStub asIn(String user, String password, String database) {
-        String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         return MilvusServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
-                .withInterceptors(new Headers(token, database));
-    }
-
-    /** Sends {@code authorization} and {@code dbname}, as the SDKs do. */
-    private static final class Headers implements ClientInterceptor {
-        private final String token;
-        private final String database;
-
-        Headers(String token, String database) {
-            this.token = token;
-            this.database = database;
-        }
-
-        @Override
-        public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
-            return new HeaderCall<>(next.newCall(method, options), token, database);
-        }
-    }
-
-    private static final class HeaderCall<Q, R> extends ForwardingClientCall.SimpleForwardingClientCall<Q, R> {
-        private final String token;
-        private final String database;
-
-        HeaderCall(ClientCall<Q, R> delegate, String token, String database) {
-            super(delegate);
-            this.token = token;
-            this.database = database;
-        }
-
-        @Override
-        public void start(Listener<R> listener, Metadata headers) {
-            headers.put(AuthInterceptor.AUTHORIZATION, token);
-            headers.put(AuthInterceptor.DBNAME, database);
-            super.start(listener, headers);
-        }
+                .withInterceptors(new WireHeaders(WireHeaders.basic(user, password), database));
     }
 
     // ---- fixtures
