@@ -9,12 +9,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Index definitions and the load state that depends on them. Vector fields take FLAT (exact search) or AUTOINDEX
- * (mapped to FLAT until the ANN indexes exist); scalar indexes are recorded and reported but every filter is
- * evaluated exactly, so they change no result. An index is usable at once, so its state is always Finished.
+ * Index definitions and the load state that depends on them. Vector fields take FLAT (exact search), HNSW, IVF_FLAT
+ * or AUTOINDEX (HNSW with default parameters, see {@link VectorIndexParams}); the ANN indexes are built per sealed
+ * segment by the data layer. Scalar indexes are recorded and reported but every filter is evaluated exactly, so they
+ * change no result.
  */
 public final class Indexes {
-    public static final Set<String> VECTOR_INDEX_TYPES = Set.of("FLAT", "AUTOINDEX");
+    public static final Set<String> VECTOR_INDEX_TYPES = Set.of("FLAT", "AUTOINDEX", "HNSW", "IVF_FLAT");
     public static final Set<String> SCALAR_INDEX_TYPES = Set.of("AUTOINDEX", "INVERTED", "STL_SORT", "TRIE", "BITMAP");
     public static final Set<String> METRICS = Set.of("L2", "IP", "COSINE");
     public static final String DEFAULT_METRIC = "COSINE";
@@ -54,6 +55,7 @@ public final class Indexes {
                 throw MilvusException.invalidParameter("metric type " + metric + " not found or not supported,"
                         + " supported: " + METRICS);
             }
+            VectorIndexParams.of(type, params); // refuses out-of-range parameters before anything is stored
         } else {
             if (!SCALAR_INDEX_TYPES.contains(type)) {
                 throw new MilvusException(ErrorCode.INDEX_NOT_SUPPORTED, "index type not supported: " + type

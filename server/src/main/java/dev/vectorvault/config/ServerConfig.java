@@ -47,8 +47,11 @@ public record ServerConfig(
             long maxDelayMs,
             long forgetAfterMs) {}
 
-    /** How collection data is kept: whether each write waits for its log record to be forced to disk. */
-    public record StorageSettings(boolean syncWrites, int segmentRows) {}
+    /**
+     * How collection data is kept: whether each write waits for its log record to be forced to disk, rows per
+     * segment, and how many threads build a sealed segment's ANN index (ours: {@code indexNode.buildThreads}).
+     */
+    public record StorageSettings(boolean syncWrites, int segmentRows, int indexBuildThreads) {}
 
     /** Milvus's {@code common.security.tlsMode}: 0 plaintext, 1 server certificate, 2 mutual TLS. */
     public record TlsSettings(int mode, Path serverPem, Path serverKey, Path caPem) {}
@@ -114,7 +117,9 @@ public record ServerConfig(
             v.requireReadable("tls.caPemPath", tls.caPem());
         }
         StorageSettings storage = new StorageSettings(v.bool("localStorage.syncWrites", true),
-                v.intIn("localStorage.segmentRows", 65_536, 16, 10_000_000));
+                v.intIn("localStorage.segmentRows", 65_536, 16, 10_000_000),
+                v.intIn("indexNode.buildThreads", Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 1,
+                        1024));
         // The legacy proxy.enablePublicPrivilege=false switches public's default grants off, as in Milvus.
         boolean publicPrivilege = v.bool("common.security.enablePublicPrivilege", true)
                 && v.bool("proxy.enablePublicPrivilege", true);

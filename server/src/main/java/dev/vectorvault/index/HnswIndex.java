@@ -25,8 +25,9 @@ import java.util.List;
  * <p>Immutable once built; any number of threads may search at once without locking.
  */
 public final class HnswIndex {
-    static final String KIND = "hnsw";
-    static final int VERSION = 1;
+    /** Kind and body version of this index's files ({@link #write}); a new body layout gets a new version. */
+    public static final String FILE_KIND = "hnsw";
+    public static final int FILE_VERSION = 1;
 
     final PackedVectors vectors;
     final HnswParams params;
@@ -213,7 +214,7 @@ public final class HnswIndex {
      * @throws java.io.UncheckedIOException on an I/O failure (the previous file, if any, is left as it was)
      */
     public void write(Path file) {
-        IndexFile.write(file, KIND, VERSION, out -> {
+        IndexFile.write(file, FILE_KIND, FILE_VERSION, out -> {
             out.writeUTF(vectors.metric.name());
             out.writeInt(vectors.dim);
             out.writeInt(vectors.size);
@@ -246,7 +247,7 @@ public final class HnswIndex {
      */
     public static HnswIndex read(Path file, VectorColumn column, MetricType metric) {
         PackedVectors vectors = PackedVectors.copyOf(column, metric);
-        return IndexFile.read(file, KIND, 1, VERSION, (in, version) -> readBody(file, in, vectors));
+        return IndexFile.read(file, FILE_KIND, 1, FILE_VERSION, (in, version) -> readBody(file, in, vectors));
     }
 
     private static HnswIndex readBody(Path file, DataInputStream in, PackedVectors vectors) throws IOException {

@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Filters are checked per list entry before it is scored. Immutable once built; thread-safe.
  */
 public final class IvfFlatIndex {
-    static final String KIND = "ivf_flat";
-    static final int VERSION = 1;
+    /** Kind and body version of this index's files ({@link #write}); a new body layout gets a new version. */
+    public static final String FILE_KIND = "ivf_flat";
+    public static final int FILE_VERSION = 1;
 
     private final MetricType metric;
     private final IvfParams params;
@@ -222,7 +223,7 @@ public final class IvfFlatIndex {
      * then per list its length and ordinals.
      */
     public void write(Path file) {
-        IndexFile.write(file, KIND, VERSION, out -> {
+        IndexFile.write(file, FILE_KIND, FILE_VERSION, out -> {
             out.writeUTF(metric.name());
             out.writeInt(dim);
             out.writeInt(size);
@@ -246,7 +247,7 @@ public final class IvfFlatIndex {
      */
     public static IvfFlatIndex read(Path file, VectorColumn column, MetricType metric) {
         PackedVectors packed = PackedVectors.copyOf(column, metric);
-        return IndexFile.read(file, KIND, 1, VERSION, (in, version) -> readBody(file, in, packed));
+        return IndexFile.read(file, FILE_KIND, 1, FILE_VERSION, (in, version) -> readBody(file, in, packed));
     }
 
     private static IvfFlatIndex readBody(Path file, DataInputStream in, PackedVectors packed) throws IOException {

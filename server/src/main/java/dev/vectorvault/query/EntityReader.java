@@ -12,8 +12,10 @@ import dev.vectorvault.index.MetricType;
 import dev.vectorvault.index.OrdinalFilter;
 import dev.vectorvault.index.SearchHit;
 import dev.vectorvault.query.expr.FilterExpression;
+import dev.vectorvault.storage.data.AnnIndex;
 import dev.vectorvault.storage.data.CollectionView;
 import dev.vectorvault.storage.data.DataStore;
+import dev.vectorvault.storage.data.IndexProgress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -24,12 +26,21 @@ import java.util.Set;
 
 /**
  * Search and query over a loaded collection. Both read one consistent view (every write acknowledged before the
- * call is visible: Strong consistency whatever the client asked for). Search is exact: FLAT over every segment with
- * the filter applied per candidate, then the per-segment winners merged.
+ * call is visible: Strong consistency whatever the client asked for). Search runs per segment, then the per-segment
+ * winners are merged: a sealed segment whose approximate index (HNSW, IVF_FLAT) is ready is searched through it,
+ * with deletes, partitions and the filter applied inside the index search; every other segment (growing, small, or
+ * still being indexed) and every range search is exact (FLAT).
  */
 public final class EntityReader {
     public static final int MAX_TOP_K = 16_384;
     public static final long MAX_QUERY_WINDOW = 16_384;
+    /** HNSW's search beam when the request names none (ours); never below topk + offset. */
+    public static final int DEFAULT_EF = 64;
+    /** IVF_FLAT's lists to probe when the request names none (Knowhere's default). */
+    public static final int DEFAULT_NPROBE = 8;
+    /** Milvus's upper bounds for the search parameters. */
+    static final int MAX_EF = 32_768;
+    static final int MAX_NPROBE = 65_536;
 
     private final Catalog catalog;
     private final DataStore data;
@@ -86,6 +97,8 @@ public final class EntityReader {
             }
         }
 
+        int ef = Math.max(window, searchParam(request, "ef", DEFAULT_EF, 1, MAX_EF));
+        int nprobe = searchParam(request, "nprobe", DEFAULT_NPROBE, 1, MAX_NPROBE);
         PartitionSet selected = PartitionSet.of(collection, partitions);
         boolean[] copied = fieldsToCopy(collection, output);
         boolean noFilter = filter == FilterExpression.alwaysTrue();
@@ -102,12 +115,18 @@ public final class EntityReader {
                 List<Candidate> best = new ArrayList<>();
                 for (int s = 0; s < view.segmentCount(); s++) {
                     int segment = s;
-                    FlatIndex flat = new FlatIndex(view.vectors(segment, fieldIndex), metric);
-                    int size = view.segmentSize(segment);
-                    List<SearchHit> hits = range
-                            ? flat.rangeSearch(request.queries()[q], window, size, accepts[s], request.radius(),
-                                    request.rangeFilter())
-                            : flat.search(request.queries()[q], window, size, accepts[s]);
+                    AnnIndex ann = range ? null : view.annIndex(segment, fieldIndex);
+                    List<SearchHit> hits;
+                    if (ann != null) {
+                        hits = ann.search(request.queries()[q], window, ef, nprobe, accepts[s]);
+                    } else {
+                        FlatIndex flat = new FlatIndex(view.vectors(segment, fieldIndex), metric);
+                        int size = view.segmentSize(segment);
+                        hits = range
+                                ? flat.rangeSearch(request.queries()[q], window, size, accepts[s], request.radius(),
+                                        request.rangeFilter())
+                                : flat.search(request.queries()[q], window, size, accepts[s]);
+                    }
                     hits.forEach(h -> best.add(new Candidate(segment, h.ordinal(), h.score())));
                 }
                 Comparator<Candidate> order = Comparator.comparingDouble(Candidate::score);
@@ -126,6 +145,40 @@ public final class EntityReader {
             }
             return new ResultRows(output, rows, flatScores, perQuery, rows.size(), primaryKeyIndex(collection));
         });
+    }
+
+    /** An integer search parameter in {@code [min, max]}, Milvus's message otherwise; absent gives the fallback. */
+    private static int searchParam(SearchRequest request, String name, int fallback, int min, int max) {
+        String raw = request.searchParams().get(name);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        long value;
+        try {
+            value = Long.parseLong(raw.trim());
+        } catch (NumberFormatException e) {
+            throw MilvusException.invalidParameter("param '" + name + "' (" + raw + ") should be integer");
+        }
+        if (value < min || value > max) {
+            throw MilvusException.invalidParameter("param '" + name + "' (" + value + ") should be in range [" + min
+                    + ", " + max + "]");
+        }
+        return (int) value;
+    }
+
+    /**
+     * Build progress of the index on {@code fieldName} (DescribeIndex, GetIndexBuildProgress): for a vector field
+     * with an approximate index, the rows still waiting for it; otherwise every live row counts as indexed.
+     */
+    public IndexProgress indexProgress(Collection collection, String fieldName) {
+        List<FieldSchema> fields = collection.schema().fields();
+        int field = -1;
+        for (int f = 0; f < fields.size(); f++) {
+            if (fields.get(f).name().equals(fieldName)) {
+                field = f;
+            }
+        }
+        return data.indexProgress(Layouts.of(collection), field);
     }
 
     /**

@@ -4,9 +4,14 @@ import dev.vectorvault.catalog.Catalog;
 import dev.vectorvault.catalog.Collection;
 import dev.vectorvault.catalog.DataType;
 import dev.vectorvault.catalog.FieldSchema;
+import dev.vectorvault.catalog.IndexDefinition;
 import dev.vectorvault.catalog.Partition;
+import dev.vectorvault.catalog.VectorIndexParams;
+import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.index.MetricType;
 import dev.vectorvault.storage.data.CollectionLayout;
 import dev.vectorvault.storage.data.DataStore;
+import dev.vectorvault.storage.data.VectorIndexSpec;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -27,17 +32,39 @@ public final class Layouts implements DataStore.LayoutSource {
     public static CollectionLayout of(Collection collection) {
         List<FieldSchema> fields = collection.schema().fields();
         int[] dims = new int[fields.size()];
+        VectorIndexSpec[] indexes = new VectorIndexSpec[fields.size()];
         boolean[] json = new boolean[fields.size()];
         int pk = -1;
         for (int f = 0; f < fields.size(); f++) {
             FieldSchema field = fields.get(f);
             dims[f] = field.dataType() == DataType.FLOAT_VECTOR ? field.dim() : 0;
             json[f] = field.dataType() == DataType.JSON;
+            if (dims[f] > 0) {
+                indexes[f] = collection.indexOnField(field.name()).flatMap(Layouts::spec).orElse(null);
+            }
             if (field.primaryKey()) {
                 pk = f;
             }
         }
         return new CollectionLayout(collection.collectionId(), pk, dims, json,
-                collection.partitions().stream().map(Partition::partitionId).collect(Collectors.toSet()));
+                collection.partitions().stream().map(Partition::partitionId).collect(Collectors.toSet()), indexes);
+    }
+
+    /** The approximate index an index definition asks the data layer for; empty for FLAT (exact search). */
+    static Optional<VectorIndexSpec> spec(IndexDefinition index) {
+        Optional<VectorIndexParams> resolved;
+        try {
+            resolved = VectorIndexParams.of(index);
+        } catch (MilvusException e) {
+            // Checked when the index was created; a definition stored by an older version may not pass: search it
+            // exactly rather than fail every request.
+            return Optional.empty();
+        }
+        return resolved.map(params -> {
+            MetricType metric = MetricType.valueOf(index.metricType());
+            return params.type().equals(VectorIndexParams.IVF_FLAT)
+                    ? VectorIndexSpec.ivfFlat(index.indexId(), metric, params.nlist())
+                    : VectorIndexSpec.hnsw(index.indexId(), metric, params.m(), params.efConstruction());
+        });
     }
 }

@@ -277,19 +277,64 @@ final class CatalogRpc {
         return StatusMapper.success();
     }
 
+    /**
+     * Build progress of the index on a field: (collection, field name) to rows indexed, pending, total. Until the
+     * server wires it, every live row counts as indexed (exact search needs no build).
+     */
+    private volatile java.util.function.BiFunction<Collection, String, dev.vectorvault.storage.data.IndexProgress>
+            indexProgress = this::allRowsIndexed;
+
+    private dev.vectorvault.storage.data.IndexProgress allRowsIndexed(Collection c, String field) {
+        long rows = rowCounts.applyAsLong(c.collectionId(), -1L);
+        return new dev.vectorvault.storage.data.IndexProgress(rows, rows, 0, "");
+    }
+
+    void indexProgress(java.util.function.BiFunction<Collection, String,
+            dev.vectorvault.storage.data.IndexProgress> source) {
+        this.indexProgress = source;
+    }
+
+    /** Milvus's state for a progress: Finished once nothing is pending, Failed when a build failed. */
+    private static IndexState stateOf(dev.vectorvault.storage.data.IndexProgress progress) {
+        if (progress.failed()) {
+            return IndexState.Failed;
+        }
+        return progress.finished() ? IndexState.Finished : IndexState.InProgress;
+    }
+
     DescribeIndexResponse describeIndex(DescribeIndexRequest r) {
         String database = db(r.getDbName());
         Collection c = catalog.collection(database, r.getCollectionName());
-        long rows = rowCounts.applyAsLong(c.collectionId(), -1L);
         DescribeIndexResponse.Builder out = DescribeIndexResponse.newBuilder().setStatus(StatusMapper.success());
         for (IndexDefinition index : indexes.describe(database, r.getCollectionName(), r.getFieldName(),
                 r.getIndexName())) {
+            dev.vectorvault.storage.data.IndexProgress progress = indexProgress.apply(c, index.fieldName());
             out.addIndexDescriptions(IndexDescription.newBuilder()
                     .setIndexName(index.indexName()).setIndexID(index.indexId()).setFieldName(index.fieldName())
                     .addAllParams(indexParams(index))
-                    .setState(IndexState.Finished).setIndexedRows(rows).setTotalRows(rows).setPendingIndexRows(0));
+                    .setState(stateOf(progress)).setIndexStateFailReason(progress.failure())
+                    .setIndexedRows(progress.indexedRows()).setTotalRows(progress.totalRows())
+                    .setPendingIndexRows(progress.pendingRows()));
         }
         return out.build();
+    }
+
+    /** The progress of every index a request matches, summed; failed wins over pending. */
+    private dev.vectorvault.storage.data.IndexProgress progressOf(String database, String collection, String field,
+                                                                  String indexName) {
+        Collection c = catalog.collection(database, collection);
+        long total = 0;
+        long indexed = 0;
+        long pending = 0;
+        String failure = "";
+        for (IndexDefinition index : indexes.describe(database, collection, field, indexName)) {
+            dev.vectorvault.storage.data.IndexProgress progress = indexProgress.apply(c, index.fieldName());
+            total += progress.totalRows();
+            indexed += progress.indexedRows();
+            pending += progress.pendingRows();
+            failure = failure.isEmpty() ? progress.failure() : failure;
+        }
+        return new dev.vectorvault.storage.data.IndexProgress(total, indexed, pending, failure);
     }
 
     private static List<KeyValuePair> indexParams(IndexDefinition index) {
@@ -305,18 +350,17 @@ final class CatalogRpc {
     }
 
     GetIndexStateResponse indexState(GetIndexStateRequest r) {
-        indexes.describe(db(r.getDbName()), r.getCollectionName(), r.getFieldName(), r.getIndexName());
-        return GetIndexStateResponse.newBuilder().setStatus(StatusMapper.success()).setState(IndexState.Finished)
-                .build();
+        dev.vectorvault.storage.data.IndexProgress progress = progressOf(db(r.getDbName()), r.getCollectionName(),
+                r.getFieldName(), r.getIndexName());
+        return GetIndexStateResponse.newBuilder().setStatus(StatusMapper.success()).setState(stateOf(progress))
+                .setFailReason(progress.failure()).build();
     }
 
     GetIndexBuildProgressResponse indexBuildProgress(GetIndexBuildProgressRequest r) {
-        String database = db(r.getDbName());
-        Collection c = catalog.collection(database, r.getCollectionName());
-        indexes.describe(database, r.getCollectionName(), r.getFieldName(), r.getIndexName());
-        long rows = rowCounts.applyAsLong(c.collectionId(), -1L);
+        dev.vectorvault.storage.data.IndexProgress progress = progressOf(db(r.getDbName()), r.getCollectionName(),
+                r.getFieldName(), r.getIndexName());
         return GetIndexBuildProgressResponse.newBuilder().setStatus(StatusMapper.success())
-                .setIndexedRows(rows).setTotalRows(rows).build();
+                .setIndexedRows(progress.indexedRows()).setTotalRows(progress.totalRows()).build();
     }
 
     Status dropIndex(DropIndexRequest r) {

@@ -139,7 +139,7 @@ final class DataRpc {
                 r.getCollectionName(), r.getPartitionNamesList(), params.getOrDefault("anns_field", ""), queries,
                 topK, iteration == null ? intParam(params, "offset", 0) : 0, r.getDsl(),
                 Templates.of(r.getExprTemplateValuesMap()), r.getOutputFieldsList(),
-                params.getOrDefault("metric_type", ""), radius, rangeFilter);
+                params.getOrDefault("metric_type", ""), radius, rangeFilter, nested);
         ResultRows rows;
         try {
             rows = reader.search(request);

@@ -18,6 +18,7 @@ import dev.vectorvault.query.EntityReader;
 import dev.vectorvault.query.EntityWriter;
 import dev.vectorvault.query.Layouts;
 import dev.vectorvault.storage.data.DataStore;
+import dev.vectorvault.storage.data.IndexBuildSettings;
 import dev.vectorvault.storage.wal.Durability;
 import dev.vectorvault.storage.MetaStore;
 import dev.vectorvault.storage.MvMetaStore;
@@ -83,11 +84,13 @@ public final class MilvusServer implements AutoCloseable {
         DataCleanup cleanup = new DataCleanup();
         Catalog catalog = new Catalog(store, clock, cleanup);
         DataStore data = DataStore.open(config.dataDir().resolve("data"), config.storage().syncWrites() ? Durability.FSYNC : Durability.OS_BUFFERED, store,
-                new Layouts(catalog), config.storage().segmentRows());
+                new Layouts(catalog), config.storage().segmentRows(), DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES,
+                new IndexBuildSettings(config.storage().indexBuildThreads(), IndexBuildSettings.DEFAULT_MIN_SEGMENT_ROWS));
         cleanup.attach(data);
         CatalogRpc catalogRpc = new CatalogRpc(catalog, new Indexes(catalog), clock, (collectionId, partitionId) ->
                 catalog.byId(collectionId).map(c -> data.liveRows(Layouts.of(c), partitionId)).orElse(0L),
                 rbac.service(), rbac.visibility());
+        catalogRpc.indexProgress(new EntityReader(catalog, data)::indexProgress);
         DataRpc dataRpc = new DataRpc(catalog, new EntityWriter(catalog, data, clock),
                 new EntityReader(catalog, data), data, clock);
 

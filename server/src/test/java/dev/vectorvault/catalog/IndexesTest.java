@@ -74,8 +74,34 @@ class IndexesTest {
         assertThat(index.metricType()).isEqualTo("L2");
     }
 
+    @Test
+    void hnswAndIvfFlatAreAcceptedWithParametersInMilvusRanges() {
+        IndexDefinition hnsw = indexes.create(DB, "c", "vec", "h", "hnsw", "L2",
+                Map.of("M", "2048", "efConstruction", "1"));
+        assertThat(hnsw.indexType()).isEqualTo("HNSW");
+        assertThat(VectorIndexParams.of(hnsw)).contains(new VectorIndexParams("HNSW", 2048, 1, 0));
+        assertThat(VectorIndexParams.of("IVF_FLAT", Map.of("nlist", "65536")))
+                .contains(new VectorIndexParams("IVF_FLAT", 0, 0, 65_536));
+        assertThat(VectorIndexParams.of("AUTOINDEX", Map.of())).contains(new VectorIndexParams("HNSW",
+                VectorIndexParams.DEFAULT_M, VectorIndexParams.DEFAULT_EF_CONSTRUCTION, 0));
+        assertThat(VectorIndexParams.of("FLAT", Map.of())).isEmpty();
+    }
+
+    @Test
+    void annParametersOutsideMilvusRangesAreRefusedAndNothingIsStored() {
+        failsWith(ErrorCode.PARAMETER_INVALID, () -> indexes.create(DB, "c", "vec", "h", "HNSW", "L2",
+                Map.of("M", "2049"))).hasMessageContaining("param 'M' (2049) should be in range [2, 2048]");
+        failsWith(ErrorCode.PARAMETER_INVALID, () -> indexes.create(DB, "c", "vec", "h", "HNSW", "L2",
+                Map.of("efConstruction", "0"))).hasMessageContaining("param 'efConstruction' (0)");
+        failsWith(ErrorCode.PARAMETER_INVALID, () -> indexes.create(DB, "c", "vec", "i", "IVF_FLAT", "IP",
+                Map.of("nlist", "65537"))).hasMessageContaining("param 'nlist' (65537) should be in range [1, 65536]");
+        failsWith(ErrorCode.PARAMETER_INVALID, () -> indexes.create(DB, "c", "vec", "i", "IVF_FLAT", "IP",
+                Map.of("nlist", "many"))).hasMessageContaining("should be integer");
+        assertThat(catalog.collection(DB, "c").indexes()).isEmpty();
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"HNSW", "IVF_FLAT", "DISKANN", "INVERTED", "STL_SORT"})
+    @ValueSource(strings = {"DISKANN", "IVF_PQ", "INVERTED", "STL_SORT"})
     void otherIndexTypesOnVectorsAreNotSupported(String type) {
         failsWith(ErrorCode.INDEX_NOT_SUPPORTED, () -> create("vec", "i", type, "L2"))
                 .hasMessageContaining("index type not supported: " + type);

@@ -221,7 +221,7 @@ class HnswIndexTest {
         assertThatThrownBy(() -> HnswIndex.read(file, column, MetricType.L2))
                 .isInstanceOf(CorruptIndexException.class);
 
-        Files.write(file, withVersion(good, HnswIndex.VERSION + 1));
+        Files.write(file, withVersion(good, HnswIndex.FILE_VERSION + 1));
         assertThatThrownBy(() -> HnswIndex.read(file, column, MetricType.L2))
                 .isInstanceOf(CorruptIndexException.class).hasMessageContaining("format version 2");
     }

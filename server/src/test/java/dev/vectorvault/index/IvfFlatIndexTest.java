@@ -96,7 +96,7 @@ class IvfFlatIndexTest {
         Files.write(file, flipped);
         assertThatThrownBy(() -> IvfFlatIndex.read(file, column, MetricType.COSINE))
                 .isInstanceOf(CorruptIndexException.class);
-        Files.write(file, HnswIndexTest.withVersion(good, IvfFlatIndex.VERSION + 1));
+        Files.write(file, HnswIndexTest.withVersion(good, IvfFlatIndex.FILE_VERSION + 1));
         assertThatThrownBy(() -> IvfFlatIndex.read(file, column, MetricType.COSINE))
                 .isInstanceOf(CorruptIndexException.class).hasMessageContaining("version");
         Files.write(file, good);

@@ -139,8 +139,24 @@ final class CollectionData {
         }
     }
 
+    /** Runs {@code action} on every segment with writers excluded but other readers allowed. */
+    void forEachSegment(java.util.function.Consumer<Segment> action) {
+        lock.readLock().lock();
+        try {
+            segments.forEach(action);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The collection is dropped: stop index builds of all its segments. */
+    void cancelAnnIndexes() {
+        forEachSegment(Segment::cancelAnnIndexes);
+    }
+
     /** Replaces one segment by its compacted copy (same live rows, no tombstones); caller holds exclusive(). */
     void replaceCompacted(int index, Segment compacted) {
+        segments.get(index).cancelAnnIndexes();
         segments.set(index, compacted);
         for (int ordinal = 0; ordinal < compacted.size(); ordinal++) {
             primaryKeys.put(compacted.value(primaryKeyField, ordinal), position(index, ordinal));
@@ -161,6 +177,8 @@ final class CollectionData {
             newIndex[i] = segments.get(i).size() == 0 ? -1 : kept.size();
             if (newIndex[i] >= 0) {
                 kept.add(segments.get(i));
+            } else {
+                segments.get(i).cancelAnnIndexes();
             }
         }
         segments.clear();
@@ -240,6 +258,12 @@ final class CollectionData {
         @Override
         public VectorColumn vectors(int segment, int field) {
             return segments.get(segment).vectors(field);
+        }
+
+        @Override
+        public AnnIndex annIndex(int segment, int field) {
+            SegmentIndex index = segments.get(segment).annIndex(field);
+            return index != null && index.ready() && !index.cancelled() ? index : null;
         }
 
         @Override

@@ -5,14 +5,27 @@ import java.util.Set;
 /**
  * What the data layer needs to know about a collection: which field holds the primary key, the dimension of each
  * vector field (0 for scalar fields; the array is aligned with the schema's fields), which fields hold JSON
- * (stored as JSON text, held in memory parsed) and which partitions exist.
+ * (stored as JSON text, held in memory parsed), which partitions exist, and which approximate index each vector
+ * field asks for ({@code vectorIndexes}, aligned with the fields; null where a field is searched exactly).
  */
 public record CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
-                               Set<Long> partitions) {
+                               Set<Long> partitions, VectorIndexSpec[] vectorIndexes) {
     public CollectionLayout {
         vectorDims = vectorDims.clone();
         jsonFields = jsonFields.clone();
         partitions = Set.copyOf(partitions);
+        vectorIndexes = vectorIndexes.clone();
+        if (vectorIndexes.length != vectorDims.length) {
+            throw new IllegalArgumentException(vectorIndexes.length + " index specs for " + vectorDims.length
+                    + " fields");
+        }
+    }
+
+    /** A layout whose vector fields are all searched exactly. */
+    public CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
+                            Set<Long> partitions) {
+        this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions,
+                new VectorIndexSpec[vectorDims.length]);
     }
 
     public int fieldCount() {

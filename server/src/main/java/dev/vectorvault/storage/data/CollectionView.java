@@ -24,6 +24,12 @@ public interface CollectionView {
 
     VectorColumn vectors(int segment, int field);
 
+    /**
+     * The finished approximate index of a sealed segment's vector field, or null when the segment is to be searched
+     * exactly: it is growing, too small to index, its field has no approximate index, or the index is not built yet.
+     */
+    AnnIndex annIndex(int segment, int field);
+
     /** Where a live primary key is, as {@code segment << 32 | ordinal}, or -1. */
     long locate(Object primaryKey);
 }

@@ -74,6 +74,14 @@ public final class DataStore implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
+    /** Builds and loads approximate indexes of sealed segments, one at a time, off the request threads. */
+    private final java.util.concurrent.ExecutorService indexBuilds =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread thread = new Thread(r, "index-build");
+                thread.setDaemon(true);
+                return thread;
+            });
+    private final IndexBuildSettings indexSettings;
     private final ObjectMapper json = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -83,12 +91,14 @@ public final class DataStore implements AutoCloseable {
     record SegmentRef(long collectionId, long segmentId) {}
 
     private DataStore(Path dir, Durability durability, MetaStore meta, LayoutSource layouts, int sealThreshold,
-                      long autoCheckpointBytes) {
+                      long autoCheckpointBytes, IndexBuildSettings indexSettings) {
         this.autoCheckpointBytes = autoCheckpointBytes;
+        this.indexSettings = indexSettings;
         this.segmentDir = dir.resolve("segments");
         this.meta = meta;
         this.layouts = layouts;
         this.sealThreshold = sealThreshold;
+        deleteUnfinishedIndexFiles();
         Manifest manifest = readManifest();
         manifest.segments().forEach(ref -> segmentIds.accumulateAndGet(ref.segmentId() + 1, Math::max));
         loadSegments(manifest);
@@ -104,6 +114,11 @@ public final class DataStore implements AutoCloseable {
         }
         LOG.info("event=data_recovered segments={} replayedRecords={} lastLsn={}", manifest.segments().size(),
                 replayed, lastLsn.get());
+        // Loads (or, for a missing or damaged file, rebuilds) the indexes in the background; searches are exact
+        // for a segment until its index is ready.
+        for (CollectionData data : collections.values()) {
+            layouts.layout(data.collectionId()).ifPresent(layout -> reconcileIndexes(layout, data));
+        }
     }
 
     public static DataStore open(Path dir, Durability durability, MetaStore meta, LayoutSource layouts,
@@ -114,7 +129,14 @@ public final class DataStore implements AutoCloseable {
     /** As {@link #open(Path, Durability, MetaStore, LayoutSource, int)}, checkpointing after this much log. */
     public static DataStore open(Path dir, Durability durability, MetaStore meta, LayoutSource layouts,
                                  int sealThreshold, long autoCheckpointBytes) {
-        return new DataStore(dir, durability, meta, layouts, sealThreshold, autoCheckpointBytes);
+        return open(dir, durability, meta, layouts, sealThreshold, autoCheckpointBytes,
+                IndexBuildSettings.defaults());
+    }
+
+    /** As above, with explicit settings for the approximate indexes of sealed segments. */
+    public static DataStore open(Path dir, Durability durability, MetaStore meta, LayoutSource layouts,
+                                 int sealThreshold, long autoCheckpointBytes, IndexBuildSettings indexSettings) {
+        return new DataStore(dir, durability, meta, layouts, sealThreshold, autoCheckpointBytes, indexSettings);
     }
 
     /** Writes rows (each aligned with the collection's fields); a row with an existing key replaces it. */
@@ -129,6 +151,8 @@ public final class DataStore implements AutoCloseable {
             data.put(partitionId, rows);
             return 0;
         });
+        // A segment may have sealed on the way (it reached the seal threshold): index it.
+        reconcileIndexes(layout, data(layout));
     }
 
     /**
@@ -180,12 +204,84 @@ public final class DataStore implements AutoCloseable {
         return data(layout).liveRows(partitionId);
     }
 
+    /**
+     * Runs {@code reader} on a consistent view. Also brings the segments' approximate indexes in line with the
+     * layout first, so an index created or dropped since the last call starts building (or stops) now.
+     */
     public <R> R read(CollectionLayout layout, Function<CollectionView, R> reader) {
-        return data(layout).read(reader);
+        CollectionData data = data(layout);
+        reconcileIndexes(layout, data);
+        return data.read(reader);
+    }
+
+    /** How far the approximate index of vector field {@code field} is (see {@link IndexProgress}). */
+    public IndexProgress indexProgress(CollectionLayout layout, int field) {
+        CollectionData data = data(layout);
+        reconcileIndexes(layout, data);
+        long[] totals = new long[2];
+        String[] failure = {""};
+        data.forEachSegment(segment -> {
+            long live = segment.size() - segment.deletedCount();
+            totals[0] += live;
+            SegmentIndex index = field >= 0 && field < segment.fieldCount() ? segment.annIndex(field) : null;
+            if (index != null && !index.ready()) {
+                totals[1] += Math.min(live, segment.size() - index.indexedRows());
+                if (index.failed()) {
+                    failure[0] = index.failure();
+                }
+            }
+        });
+        return new IndexProgress(totals[0], totals[0] - totals[1], totals[1], failure[0]);
+    }
+
+    /**
+     * Gives every sealed segment big enough the index its layout asks for, and takes away indexes no longer asked
+     * for (dropped, or replaced by another definition). New indexes are loaded from their file when the segment
+     * came from disk, else built; either way on the index-build thread.
+     */
+    private void reconcileIndexes(CollectionLayout layout, CollectionData data) {
+        VectorIndexSpec[] specs = layout.vectorIndexes();
+        data.forEachSegment(segment -> {
+            for (int f = 0; f < Math.min(specs.length, segment.fieldCount()); f++) {
+                if (segment.vectors(f) == null) {
+                    continue;
+                }
+                SegmentIndex current = segment.annIndex(f);
+                VectorIndexSpec spec = specs[f];
+                boolean wanted = spec != null && segment.sealed() && segment.size() >= indexSettings.minSegmentRows();
+                if (!wanted) {
+                    if (current != null && segment.replaceAnnIndex(f, current, null)) {
+                        current.cancel();
+                    }
+                    continue;
+                }
+                if (current != null && current.spec.equals(spec)) {
+                    continue;
+                }
+                SegmentIndex fresh = new SegmentIndex(spec, segment.segmentId(), f, segment.size());
+                if (!segment.replaceAnnIndex(f, current, fresh)) {
+                    continue; // another reconciliation got there first
+                }
+                if (current != null) {
+                    current.cancel();
+                }
+                Path file = collectionDir(data.collectionId()).resolve(spec.fileName(segment.segmentId(), f));
+                boolean fromDisk = segment.persisted();
+                dev.vectorvault.index.VectorColumn column = segment.vectors(f);
+                try {
+                    indexBuilds.execute(() -> fresh.loadOrBuild(column, file, fromDisk, indexSettings.threads()));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    fresh.cancel(); // closing: the segment stays exact
+                }
+            }
+        });
     }
 
     public void collectionDropped(long collectionId) {
-        collections.remove(collectionId);
+        CollectionData data = collections.remove(collectionId);
+        if (data != null) {
+            data.cancelAnnIndexes();
+        }
     }
 
     public void partitionDropped(long collectionId, long partitionId) {
@@ -305,20 +401,33 @@ public final class DataStore implements AutoCloseable {
             logBytesSinceCheckpoint.set(0);
             long covered = lastLsn.get();
             List<SegmentRef> refs = new ArrayList<>();
+            Set<Path> indexFiles = new HashSet<>();
             for (CollectionData data : collections.values()) {
                 if (layouts.layout(data.collectionId()).isEmpty()) {
                     // Dropped in the catalog, and the drop notice is yet to arrive: it is gone, not persisted.
                     collections.remove(data.collectionId());
                     continue;
                 }
+                CollectionLayout layout = layouts.layout(data.collectionId()).orElseThrow();
                 data.exclusive(segments -> {
                     persist(data.collectionId(), segments, data);
                     segments.forEach(s -> refs.add(new SegmentRef(data.collectionId(), s.segmentId())));
                     return null;
                 });
+                // Segments sealed or compacted just now get their indexes; the files of every index the layout
+                // still asks for are kept, whether built yet or not.
+                reconcileIndexes(layout, data);
+                data.forEachSegment(segment -> {
+                    for (int f = 0; f < layout.vectorIndexes().length; f++) {
+                        if (layout.vectorIndexes()[f] != null) {
+                            indexFiles.add(collectionDir(data.collectionId()).resolve(
+                                    layout.vectorIndexes()[f].fileName(segment.segmentId(), f)));
+                        }
+                    }
+                });
             }
             writeManifest(new Manifest(covered, refs));
-            deleteUnreferencedFiles(refs);
+            deleteUnreferencedFiles(refs, indexFiles);
             wal.truncateBefore(covered + 1);
         } finally {
             checkpointLock.writeLock().unlock();
@@ -413,8 +522,12 @@ public final class DataStore implements AutoCloseable {
         }
     }
 
-    private void deleteUnreferencedFiles(List<SegmentRef> refs) {
-        Set<Path> keep = new HashSet<>();
+    /**
+     * Deletes segment, tombstone and index files that nothing refers to any more (dropped collections, compacted
+     * segments, dropped indexes). Index files being written right now ({@code .tmp}) are left alone.
+     */
+    private void deleteUnreferencedFiles(List<SegmentRef> refs, Set<Path> indexFiles) {
+        Set<Path> keep = new HashSet<>(indexFiles);
         refs.forEach(r -> {
             keep.add(segmentFile(r.collectionId(), r.segmentId()));
             keep.add(deletesFile(r.collectionId(), r.segmentId()));
@@ -424,12 +537,26 @@ public final class DataStore implements AutoCloseable {
         }
         try (Stream<Path> files = Files.walk(segmentDir)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
-                if (!keep.contains(file)) {
+                if (!keep.contains(file) && !file.getFileName().toString().endsWith(".idx.tmp")) {
                     Files.deleteIfExists(file);
                 }
             }
         } catch (IOException e) {
             LOG.warn("event=segment_cleanup_failed dir={} error={}", segmentDir, e.toString());
+        }
+    }
+
+    /** Temp files of index writes that a crash interrupted; nothing is writing at start-up. */
+    private void deleteUnfinishedIndexFiles() {
+        if (!Files.isDirectory(segmentDir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(segmentDir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".idx.tmp")).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            LOG.warn("event=index_temp_cleanup_failed dir={} error={}", segmentDir, e.toString());
         }
     }
 
@@ -461,6 +588,14 @@ public final class DataStore implements AutoCloseable {
 
     @Override
     public void close() {
+        // Builds in progress are abandoned: their segments' files stay absent and the next start builds them.
+        indexBuilds.shutdownNow();
+        collections.values().forEach(CollectionData::cancelAnnIndexes);
+        try {
+            indexBuilds.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         background.shutdown();
         try {
             background.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);

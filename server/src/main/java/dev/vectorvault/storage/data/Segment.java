@@ -4,6 +4,7 @@ import dev.vectorvault.index.VectorColumn;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A run of rows of one collection, stored by column: vectors in contiguous {@link VectorColumn}s (never boxed),
@@ -23,12 +24,15 @@ final class Segment {
     private boolean deletesDirty;
     /** Whether this segment's rows are in a segment file (then only its tombstones may change). */
     private boolean persisted;
+    /** Per field, the approximate index of this sealed segment (null: none, searched exactly). */
+    private final AtomicReferenceArray<SegmentIndex> annIndexes;
 
     @SuppressWarnings("unchecked")
     Segment(long segmentId, int[] vectorDims) {
         this.segmentId = segmentId;
         this.scalars = new List[vectorDims.length];
         this.vectors = new VectorColumn[vectorDims.length];
+        this.annIndexes = new AtomicReferenceArray<>(vectorDims.length);
         for (int f = 0; f < vectorDims.length; f++) {
             if (vectorDims[f] > 0) {
                 vectors[f] = new VectorColumn(vectorDims[f]);
@@ -130,6 +134,25 @@ final class Segment {
 
     void seal() {
         sealed = true;
+    }
+
+    SegmentIndex annIndex(int field) {
+        return annIndexes.get(field);
+    }
+
+    /** Swaps the field's index if it is still {@code expected}; safe against concurrent reconciliations. */
+    boolean replaceAnnIndex(int field, SegmentIndex expected, SegmentIndex next) {
+        return annIndexes.compareAndSet(field, expected, next);
+    }
+
+    /** The segment is going away (compacted, emptied, dropped): stop its builds and let its indexes go. */
+    void cancelAnnIndexes() {
+        for (int f = 0; f < annIndexes.length(); f++) {
+            SegmentIndex index = annIndexes.getAndSet(f, null);
+            if (index != null) {
+                index.cancel();
+            }
+        }
     }
 
     boolean persisted() {

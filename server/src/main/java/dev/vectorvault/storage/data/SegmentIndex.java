@@ -1,0 +1,166 @@
+package dev.vectorvault.storage.data;
+
+import dev.vectorvault.index.BuildProgress;
+import dev.vectorvault.index.CorruptIndexException;
+import dev.vectorvault.index.HnswIndex;
+import dev.vectorvault.index.IvfFlatIndex;
+import dev.vectorvault.index.OrdinalFilter;
+import dev.vectorvault.index.SearchHit;
+import dev.vectorvault.index.VectorColumn;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The approximate index of one sealed segment's vector field through its life: pending, then loaded from its file or
+ * built (and written), or failed; cancelled when the segment or the index definition goes away. Searches use it only
+ * once {@link #ready()}; until then the segment is searched exactly. State fields are volatile: one background thread
+ * writes them, searching threads read them.
+ */
+final class SegmentIndex implements AnnIndex {
+    /** How a finished index came to be; tests and logs tell a load from a rebuild by it. */
+    enum Origin { NONE, LOADED, BUILT }
+
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentIndex.class);
+
+    final VectorIndexSpec spec;
+    final long segmentId;
+    final int field;
+    private final int rows;
+    private volatile long indexedRows;
+    private volatile HnswIndex hnsw;
+    private volatile IvfFlatIndex ivf;
+    private volatile Origin origin = Origin.NONE;
+    private volatile String failure = "";
+    private volatile boolean cancelled;
+
+    SegmentIndex(VectorIndexSpec spec, long segmentId, int field, int rows) {
+        this.spec = spec;
+        this.segmentId = segmentId;
+        this.field = field;
+        this.rows = rows;
+    }
+
+    boolean ready() {
+        return origin != Origin.NONE;
+    }
+
+    Origin origin() {
+        return origin;
+    }
+
+    String failure() {
+        return failure;
+    }
+
+    boolean failed() {
+        return !failure.isEmpty();
+    }
+
+    /**
+     * Rows of the segment already in the index; all of them only once it is ready (built and written, or loaded),
+     * so "nothing pending" always means "searched through the index".
+     */
+    long indexedRows() {
+        return ready() ? rows : Math.min(indexedRows, rows - 1L);
+    }
+
+    /** Stops a build that has not finished; a cancelled index never becomes ready and writes no file. */
+    void cancel() {
+        cancelled = true;
+    }
+
+    boolean cancelled() {
+        return cancelled;
+    }
+
+    /**
+     * Loads the index from {@code file} if it holds this index over these vectors, else builds it and writes the
+     * file. A damaged or mismatched file is logged and replaced, never used. Runs on the build thread.
+     */
+    void loadOrBuild(VectorColumn vectors, Path file, boolean tryLoad, int threads) {
+        if (cancelled) {
+            return;
+        }
+        try {
+            if (tryLoad && load(vectors, file)) {
+                return;
+            }
+            long started = System.nanoTime();
+            build(vectors, threads);
+            if (!cancelled) {
+                // Written before it is used, so that "ready" also means "on disk" (unless the write failed).
+                write(file);
+                origin = Origin.BUILT;
+                LOG.info("event=index_built segment={} field={} kind={} rows={} ms={}", segmentId, field,
+                        spec.kind(), rows, (System.nanoTime() - started) / 1_000_000);
+            }
+        } catch (CancellationException e) {
+            LOG.debug("event=index_build_cancelled segment={} field={}", segmentId, field);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            failure = e.toString();
+            LOG.error("event=index_build_failed segment={} field={} kind={} error={}", segmentId, field, spec.kind(),
+                    e.toString(), e);
+        }
+    }
+
+    private boolean load(VectorColumn vectors, Path file) {
+        try {
+            switch (spec.kind()) {
+                case HNSW -> hnsw = HnswIndex.read(file, vectors, spec.metric());
+                case IVF_FLAT -> ivf = IvfFlatIndex.read(file, vectors, spec.metric());
+            }
+            origin = Origin.LOADED;
+            LOG.info("event=index_loaded segment={} field={} kind={} rows={}", segmentId, field, spec.kind(), rows);
+            return true;
+        } catch (CorruptIndexException e) {
+            LOG.warn("event=index_file_rejected segment={} field={} error={} action=rebuild", segmentId, field,
+                    e.getMessage());
+        } catch (UncheckedIOException e) {
+            if (!(e.getCause() instanceof NoSuchFileException)) {
+                LOG.warn("event=index_file_unreadable segment={} field={} error={} action=rebuild", segmentId, field,
+                        e.getMessage());
+            }
+        }
+        return false;
+    }
+
+    private void build(VectorColumn vectors, int threads) {
+        BuildProgress progress = (done, total) -> {
+            if (cancelled) {
+                throw new CancellationException("index of segment " + segmentId + " is no longer needed");
+            }
+            indexedRows = done;
+        };
+        switch (spec.kind()) {
+            case HNSW -> hnsw = HnswIndex.build(vectors, spec.metric(), spec.hnswParams(), threads, progress);
+            case IVF_FLAT -> ivf = IvfFlatIndex.build(vectors, spec.metric(), spec.ivfParams(), threads, progress);
+        }
+    }
+
+    private void write(Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+            switch (spec.kind()) {
+                case HNSW -> hnsw.write(file);
+                case IVF_FLAT -> ivf.write(file);
+            }
+        } catch (java.io.IOException | UncheckedIOException e) {
+            // The index in memory is fine; without its file the next start rebuilds it.
+            LOG.warn("event=index_write_failed segment={} field={} error={}", segmentId, field, e.toString());
+        }
+    }
+
+    @Override
+    public List<SearchHit> search(float[] query, int k, int ef, int nprobe, OrdinalFilter filter) {
+        return switch (spec.kind()) {
+            case HNSW -> hnsw.search(query, k, ef, filter);
+            case IVF_FLAT -> ivf.search(query, k, nprobe, filter);
+        };
+    }
+}

@@ -1,0 +1,243 @@
+package dev.vectorvault.storage.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vectorvault.index.FlatIndex;
+import dev.vectorvault.index.MetricType;
+import dev.vectorvault.index.OrdinalFilter;
+import dev.vectorvault.index.SearchHit;
+import dev.vectorvault.storage.MvMetaStore;
+import dev.vectorvault.storage.wal.Durability;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Approximate indexes of sealed segments inside the data store: built in the background once a segment seals, used
+ * only when ready, persisted next to the segment files, loaded (not rebuilt) after a restart, rebuilt when the file
+ * is damaged, and deleted with the index definition. Rows are {@code [pk INT64, vector dim 16]}.
+ */
+@Timeout(120)
+class DataStoreAnnIndexTest {
+    private static final long COLLECTION = 5;
+    private static final long PARTITION = 50;
+    private static final int DIM = 16;
+    private static final int SEAL = 1500;
+    private static final VectorIndexSpec HNSW = VectorIndexSpec.hnsw(900, MetricType.L2, 16, 100);
+    private static final long SEED = Long.getLong("tests.seed", new Random().nextLong());
+
+    @TempDir
+    Path dir;
+
+    private final Map<Long, CollectionLayout> layouts = new ConcurrentHashMap<>();
+    private MvMetaStore meta;
+    private DataStore store;
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+            meta.close();
+        }
+    }
+
+    private static CollectionLayout layout(VectorIndexSpec spec) {
+        return new CollectionLayout(COLLECTION, 0, new int[] {0, DIM}, new boolean[2], Set.of(PARTITION),
+                new VectorIndexSpec[] {null, spec});
+    }
+
+    private void open() {
+        meta = MvMetaStore.open(dir.resolve("meta"));
+        store = DataStore.open(dir.resolve("data"), Durability.OS_BUFFERED, meta,
+                id -> Optional.ofNullable(layouts.get(id)), SEAL, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES,
+                new IndexBuildSettings(2, 500));
+    }
+
+    private void restart() {
+        store.close();
+        meta.close();
+        open();
+    }
+
+    private List<float[]> insert(CollectionLayout layout, int count, Random random) {
+        List<float[]> vectors = new ArrayList<>();
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            float[] v = new float[DIM];
+            int cluster = random.nextInt(8);
+            for (int d = 0; d < DIM; d++) {
+                v[d] = cluster * ((d % 3) - 1) + (float) random.nextGaussian() * 0.5f;
+            }
+            vectors.add(v);
+            rows.add(new Object[] {(long) i, v});
+        }
+        for (int from = 0; from < count; from += 500) {
+            store.put(layout, PARTITION, rows.subList(from, Math.min(count, from + 500)));
+        }
+        return vectors;
+    }
+
+    private IndexProgress awaitIndexed(CollectionLayout layout) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        IndexProgress progress = store.indexProgress(layout, 1);
+        while (!progress.finished() && System.nanoTime() < deadline) {
+            assertThat(progress.indexedRows() + progress.pendingRows()).isEqualTo(progress.totalRows());
+            Thread.sleep(20);
+            progress = store.indexProgress(layout, 1);
+        }
+        assertThat(progress.finished()).as("index built within a minute (seed " + SEED + ")").isTrue();
+        return progress;
+    }
+
+    /** Per segment: whether a ready index is used, and how it came to be. */
+    private List<SegmentIndex.Origin> origins(CollectionLayout layout) {
+        return store.read(layout, view -> {
+            List<SegmentIndex.Origin> origins = new ArrayList<>();
+            for (int s = 0; s < view.segmentCount(); s++) {
+                AnnIndex index = view.annIndex(s, 1);
+                origins.add(index == null ? SegmentIndex.Origin.NONE : ((SegmentIndex) index).origin());
+            }
+            return origins;
+        });
+    }
+
+    private List<Path> indexFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(dir.resolve("data/segments"))) {
+            return files.filter(f -> f.toString().endsWith(".idx")).sorted().toList();
+        }
+    }
+
+    @Test
+    void sealedSegmentsAreIndexedInTheBackgroundWhileTheGrowingOneStaysExact() throws Exception {
+        System.out.println("DataStoreAnnIndexTest tests.seed=" + SEED);
+        open();
+        CollectionLayout layout = layouts.computeIfAbsent(COLLECTION, id -> layout(HNSW));
+        insert(layout, 3400, new Random(SEED));
+
+        IndexProgress progress = awaitIndexed(layout);
+
+        assertThat(progress.totalRows()).isEqualTo(3400);
+        assertThat(progress.indexedRows()).isEqualTo(3400);
+        assertThat(origins(layout)).containsExactly(SegmentIndex.Origin.BUILT, SegmentIndex.Origin.BUILT,
+                SegmentIndex.Origin.NONE);
+        assertThat(indexFiles()).as("written next to the segments, before any checkpoint").hasSize(2);
+    }
+
+    @Test
+    void indexedSearchFindsWhatExactSearchFindsAndNeverADeletedRow() throws Exception {
+        open();
+        Random random = new Random(SEED ^ 1);
+        CollectionLayout layout = layouts.computeIfAbsent(COLLECTION, id -> layout(HNSW));
+        List<float[]> vectors = insert(layout, 3000, random);
+        store.checkpoint(); // seals the second segment too
+        awaitIndexed(layout);
+        List<Object> deleted = new ArrayList<>();
+        for (long key = 0; key < 3000; key += 3) {
+            deleted.add(key);
+        }
+        store.delete(layout, deleted);
+
+        double[] recall = {0, 0};
+        store.read(layout, view -> {
+            for (int q = 0; q < 50; q++) {
+                float[] query = vectors.get(random.nextInt(vectors.size())).clone();
+                query[0] += 0.25f;
+                for (int s = 0; s < view.segmentCount(); s++) {
+                    int segment = s;
+                    OrdinalFilter live = ordinal -> view.isLive(segment, ordinal);
+                    List<SearchHit> exact = new FlatIndex(view.vectors(s, 1), MetricType.L2).search(query, 10,
+                            Integer.MAX_VALUE, live);
+                    List<SearchHit> approximate = view.annIndex(s, 1).search(query, 10, 64, 8, live);
+                    assertThat(approximate).hasSize(10).allSatisfy(h ->
+                            assertThat(view.isLive(segment, h.ordinal())).isTrue());
+                    Set<Integer> truth = new java.util.HashSet<>();
+                    exact.forEach(h -> truth.add(h.ordinal()));
+                    recall[0] += approximate.stream().filter(h -> truth.contains(h.ordinal())).count();
+                    recall[1] += 10;
+                }
+            }
+            return null;
+        });
+        assertThat(recall[0] / recall[1]).as("recall@10 with a third deleted (seed " + SEED + ")")
+                .isGreaterThanOrEqualTo(0.95);
+    }
+
+    @Test
+    void aRestartLoadsTheIndexFilesInsteadOfRebuildingAndAnswersTheSame() throws Exception {
+        open();
+        Random random = new Random(SEED ^ 2);
+        CollectionLayout layout = layouts.computeIfAbsent(COLLECTION, id -> layout(HNSW));
+        List<float[]> vectors = insert(layout, 3000, random);
+        store.checkpoint();
+        awaitIndexed(layout);
+        float[] query = vectors.get(17);
+        List<SearchHit> before = store.read(layout, view -> view.annIndex(0, 1).search(query, 10, 40, 8,
+                OrdinalFilter.ACCEPT_ALL));
+        List<Path> files = indexFiles();
+        assertThat(files).hasSize(2);
+
+        restart();
+        awaitIndexed(layout);
+
+        assertThat(origins(layout)).containsExactly(SegmentIndex.Origin.LOADED, SegmentIndex.Origin.LOADED);
+        List<SearchHit> after = store.read(layout, view -> view.annIndex(0, 1).search(query, 10, 40, 8,
+                OrdinalFilter.ACCEPT_ALL));
+        assertThat(after).isEqualTo(before);
+        assertThat(indexFiles()).isEqualTo(files);
+    }
+
+    @Test
+    void aDamagedIndexFileIsRebuiltNotUsed() throws Exception {
+        open();
+        CollectionLayout layout = layouts.computeIfAbsent(COLLECTION, id -> layout(HNSW));
+        insert(layout, 1600, new Random(SEED ^ 3));
+        store.checkpoint();
+        awaitIndexed(layout);
+        store.close();
+        meta.close();
+        Path file = indexFiles().get(0);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(file, bytes);
+
+        open();
+        awaitIndexed(layout);
+
+        assertThat(origins(layout)).as("the 100-row segment is too small to index")
+                .containsExactly(SegmentIndex.Origin.BUILT, SegmentIndex.Origin.NONE);
+    }
+
+    @Test
+    void anIndexCreatedLaterBuildsExistingSegmentsAndDroppingItDeletesItsFiles() throws Exception {
+        open();
+        CollectionLayout exact = layouts.computeIfAbsent(COLLECTION, id -> layout(null));
+        insert(exact, 2000, new Random(SEED ^ 4));
+        store.checkpoint();
+        assertThat(store.indexProgress(exact, 1)).isEqualTo(new IndexProgress(2000, 2000, 0, ""));
+        assertThat(origins(exact)).containsOnly(SegmentIndex.Origin.NONE);
+
+        CollectionLayout ivf = layout(VectorIndexSpec.ivfFlat(901, MetricType.IP, 16));
+        layouts.put(COLLECTION, ivf);
+        awaitIndexed(ivf);
+        assertThat(origins(ivf)).as("1500 sealed rows, then 500 sealed by the checkpoint")
+                .containsExactly(SegmentIndex.Origin.BUILT, SegmentIndex.Origin.BUILT);
+        assertThat(indexFiles()).hasSize(2);
+
+        layouts.put(COLLECTION, exact);
+        assertThat(origins(exact)).as("no longer used once dropped").containsOnly(SegmentIndex.Origin.NONE);
+        store.checkpoint();
+        assertThat(indexFiles()).as("deleted at the next checkpoint").isEmpty();
+    }
+}
