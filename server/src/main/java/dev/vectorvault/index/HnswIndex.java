@@ -20,7 +20,10 @@ import java.util.List;
  *
  * <p>Filters are applied during the graph search: a rejected node is still expanded (its links lead on to accepted
  * ones) but never enters the result set, and the search goes on until {@code ef} accepted nodes are found or the
- * reachable graph is exhausted. So a selective filter costs time, never results, unlike filtering afterwards.
+ * reachable graph is exhausted. So a selective filter costs time, never results, unlike filtering afterwards. When
+ * the filter is so selective that the walk has visited a quarter of the graph without finding {@code ef} accepted
+ * nodes, continuing would cost more than a scan: the remaining unvisited nodes are then scanned exactly (filter first,
+ * distance only for accepted ones), so the result is exact and the cost bounded by about one scan.
  *
  * <p>Immutable once built; any number of threads may search at once without locking.
  */
@@ -137,6 +140,8 @@ public final class HnswIndex {
         NodeHeap results = scratch.results;
         int stride = 1 + 2 * params.m();
         int[] links = links0;
+        int scanThreshold = acceptAll ? Integer.MAX_VALUE : vectors.size / 4;
+        int visited = 1;
         scratch.visit(ep);
         candidates.push(ep, epDistance);
         float worst = Float.POSITIVE_INFINITY;
@@ -158,6 +163,7 @@ public final class HnswIndex {
                 if (!scratch.visit(neighbour)) {
                     continue;
                 }
+                visited++;
                 float distance = vectors.distance(q, neighbour);
                 if (distance < worst) {
                     candidates.push(neighbour, distance);
@@ -170,6 +176,31 @@ public final class HnswIndex {
                             worst = results.topDistance();
                         }
                     }
+                }
+            }
+            if (visited > scanThreshold && results.size() < ef) {
+                scanUnvisited(q, ef, filter, scratch);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Finishes a filtered search exactly: every node the walk has not visited is offered if the filter accepts it.
+     * While the results are not full, every accepted node visited so far is among them (nothing was cut), so the
+     * results end up the exact {@code ef} nearest accepted nodes, and no node's filter is asked twice.
+     */
+    private void scanUnvisited(float[] q, int ef, OrdinalFilter filter, SearchScratch scratch) {
+        NodeHeap results = scratch.results;
+        for (int node = 0; node < vectors.size; node++) {
+            if (!scratch.visit(node) || !filter.accept(node)) {
+                continue;
+            }
+            float distance = vectors.distance(q, node);
+            if (results.size() < ef || distance < results.topDistance()) {
+                results.push(node, distance);
+                if (results.size() > ef) {
+                    results.pop();
                 }
             }
         }

@@ -152,6 +152,27 @@ class HnswIndexTest {
     }
 
     @Test
+    void aFilterKeepingAlmostNothingGivesTheExactFewMatchesAskingEachOrdinalOnce() {
+        Random random = TestSeeds.random("hnswTinyFilter");
+        ClusteredVectors data = ClusteredVectors.generate(random, 3000, 20, DIM, 20);
+        VectorColumn column = data.column();
+        HnswIndex index = HnswIndex.build(column, MetricType.L2, PARAMS, 1, BuildProgress.NONE);
+        java.util.Set<Integer> kept = java.util.Set.of(random.nextInt(3000), random.nextInt(3000), random.nextInt(3000));
+        FlatIndex flat = new FlatIndex(column, MetricType.L2);
+
+        for (float[] query : data.queries) {
+            java.util.BitSet asked = new java.util.BitSet();
+            OrdinalFilter filter = ordinal -> {
+                assertThat(asked.get(ordinal)).as("ordinal " + ordinal + " asked twice").isFalse();
+                asked.set(ordinal);
+                return kept.contains(ordinal);
+            };
+            List<SearchHit> hits = index.search(query, 10, 64, filter);
+            assertThat(hits).isEqualTo(flat.search(query, 10, Integer.MAX_VALUE, kept::contains));
+        }
+    }
+
+    @Test
     void concurrentSearchesReturnWhatSequentialOnesDo() throws Exception {
         Random random = TestSeeds.random("hnswConcurrentSearch");
         ClusteredVectors data = ClusteredVectors.generate(random, 2000, 200, DIM, 10);
