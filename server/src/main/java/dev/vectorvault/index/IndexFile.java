@@ -133,6 +133,9 @@ final class IndexFile {
             }
         } catch (EOFException e) {
             throw new CorruptIndexException(file, "truncated: body runs past the end of the file");
+        } catch (java.io.UTFDataFormatException | ArithmeticException e) {
+            // Only reachable with a matching checksum, i.e. a file written by something else: still not ours.
+            throw new CorruptIndexException(file, "malformed: " + e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read index file " + file + ": " + e, e);
         }
