@@ -142,7 +142,8 @@ def main():
                 labels, _ = index.knn_query(queries, k=k, num_threads=1)
                 return labels.astype(np.int32)
 
-            sweep(args.out, results, "hnswlib %s" % hnswlib_version(), ef_values, args.rounds, args.min_seconds, search_hnswlib)
+            sweep(args.out, results, "hnswlib %s" % hnswlib_version(), ef_values, args.rounds, args.min_seconds,
+                  search_hnswlib)
             del index
             gc.collect()
 
@@ -196,7 +197,8 @@ def main():
                     _, labels = index.search(unit_queries, k)
                     return labels.astype(np.int32)
 
-                sweep(args.out, results, "%s IVF_FLAT" % name, nprobe_values, args.rounds, args.min_seconds, search_faiss_ivf)
+                sweep(args.out, results, "%s IVF_FLAT" % name, nprobe_values, args.rounds, args.min_seconds,
+                      search_faiss_ivf)
 
 
 def hnswlib_version():

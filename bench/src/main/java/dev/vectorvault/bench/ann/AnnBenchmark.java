@@ -107,6 +107,10 @@ public final class AnnBenchmark implements Callable<Integer> {
             description = "End-to-end through gRPC with the Java SDK (default on; --no-e2e skips it).")
     boolean endToEnd;
 
+    @Option(names = "--e2e-only", description = "Only the end-to-end part (on synthetic-128 unless --datasets "
+            + "names other sets).")
+    boolean endToEndOnly;
+
     @Option(names = "--e2e-seconds", defaultValue = "10", description = "Measured seconds per end-to-end cell "
             + "(default 10).")
     double endToEndSeconds;
@@ -165,7 +169,7 @@ public final class AnnBenchmark implements Callable<Integer> {
 
         StringBuilder md = new StringBuilder();
         List<String> headlines = new ArrayList<>();
-        for (String name : sets) {
+        for (String name : endToEndOnly ? List.<String>of() : sets) {
             Dataset data = load(name, root, rows, queryCount);
             Path folder = root.resolve("data").resolve(data.cacheKey());
             Files.createDirectories(folder);
@@ -206,17 +210,19 @@ public final class AnnBenchmark implements Callable<Integer> {
             md.append("\n").append(report.markdown());
             headlines.add(report.headlineLine());
         }
-        System.out.println();
-        System.out.printf(Locale.ROOT, "Headline ratios at recall@10 >= %.2f (queries/s, ours / peer; > 1 = ours"
-                + " faster):%n", recallTarget);
-        headlines.forEach(line -> System.out.println("  " + line));
-        if (markdown != null) {
-            Files.writeString(markdown, md.toString());
+        if (!endToEndOnly) {
+            System.out.println();
+            System.out.printf(Locale.ROOT, "Headline ratios at recall@10 >= %.2f (queries/s, ours / peer; > 1 = ours"
+                    + " faster):%n", recallTarget);
+            headlines.forEach(line -> System.out.println("  " + line));
+            if (markdown != null) {
+                Files.writeString(markdown, md.toString());
+            }
+            Path png = plot != null ? plot : results.resolve("ann-recall-qps.png");
+            Plot.draw(python, scripts.resolve("plot.py"), csv, png, log);
+            System.out.println("sweep CSV: " + csv + "; plot: " + png);
         }
-        Path png = plot != null ? plot : results.resolve("ann-recall-qps.png");
-        Plot.draw(python, scripts.resolve("plot.py"), csv, png, log);
-        System.out.println("sweep CSV: " + csv + "; plot: " + png);
-        if (endToEnd) {
+        if (endToEnd || endToEndOnly) {
             System.out.flush();
             String e2eSet = sets.contains("synthetic-128") ? "synthetic-128" : sets.get(0);
             int exit = endToEnd(root, e2eSet, rows, queryCount);
