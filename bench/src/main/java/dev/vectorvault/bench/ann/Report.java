@@ -69,7 +69,7 @@ final class Report {
             md.append("\n").append(table.title()).append(":\n\n");
             md.append("| ").append(String.join(" | ", table.headers())).append(" |\n|");
             for (int c = 0; c < table.headers().length; c++) {
-                md.append(c == 0 ? "---|" : "---:|");
+                md.append(numeric(table, c) ? "---:|" : "---|");
             }
             md.append("\n");
             for (String[] row : table.rows()) {
@@ -77,6 +77,19 @@ final class Report {
             }
         }
         return md.toString();
+    }
+
+    /** Whether column {@code c} holds figures (right-aligned in Markdown) rather than text. */
+    private static boolean numeric(Table table, int c) {
+        if (c == 0) {
+            return false;
+        }
+        for (String[] row : table.rows()) {
+            if (!row[c].isEmpty() && !row[c].matches("[0-9.,na/?-]+")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     void appendCsv(Path file) throws IOException {
