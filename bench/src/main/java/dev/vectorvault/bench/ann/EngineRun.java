@@ -27,6 +27,34 @@ record EngineRun(String engine, AnnEngine.Kind kind, boolean native_, double bui
         return best;
     }
 
+    /**
+     * Queries/s at exactly {@code target} recall, read off the curve between the two sweep points that straddle it in
+     * recall (the closest below and the closest at or above; log queries/s linear in recall). Unlike
+     * {@link #bestQpsAt}, it does not jump when one engine's point lands just under the target and another's just
+     * over it; NaN when no point reaches the target.
+     */
+    double interpolatedQpsAt(double target) {
+        SweepPoint below = null;
+        SweepPoint above = null;
+        for (SweepPoint point : points) {
+            if (point.recall() < target && (below == null || point.recall() > below.recall())) {
+                below = point;
+            }
+            if (point.recall() >= target && (above == null || point.recall() < above.recall())) {
+                above = point;
+            }
+        }
+        if (above == null) {
+            return Double.NaN;
+        }
+        if (below == null) {
+            // Every point reaches the target: the fastest one is what the engine does at it.
+            return bestQpsAt(target);
+        }
+        double share = (target - below.recall()) / (above.recall() - below.recall());
+        return Math.exp(Math.log(below.qps()) + share * (Math.log(above.qps()) - Math.log(below.qps())));
+    }
+
     /** The sweep point that gave {@link #bestQpsAt}, or null. */
     SweepPoint pointAt(double target) {
         SweepPoint chosen = null;

@@ -10,7 +10,7 @@ package dev.vectorvault.bench.ann;
 record Sweeps(int[] ef, int[] nprobe) {
     static final Sweeps FULL = new Sweeps(new int[] {10, 16, 24, 32, 48, 64, 96, 128, 192, 256},
             new int[] {1, 2, 4, 8, 16, 32, 64});
-    static final Sweeps QUICK = new Sweeps(new int[] {10, 16, 32, 64, 128}, new int[] {1, 2, 4, 8, 16, 32});
+    static final Sweeps QUICK = new Sweeps(new int[] {10, 16, 24, 32, 64, 128}, new int[] {1, 2, 4, 8, 16, 32});
 
     int[] of(AnnEngine.Kind kind) {
         return kind == AnnEngine.Kind.GRAPH ? ef : nprobe;
