@@ -35,7 +35,14 @@ public final class Main implements Callable<Integer> {
             System.err.println("server: " + e.getMessage());
             return 2;
         }
-        MilvusServer server = MilvusServer.start(settings);
+        MilvusServer server;
+        try {
+            server = MilvusServer.start(settings);
+        } catch (ConfigException e) {
+            // Settings that only the services can judge (privilege lists, say) are checked at start.
+            System.err.println("server: " + e.getMessage());
+            return 2;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         server.awaitTermination();
         return 0;

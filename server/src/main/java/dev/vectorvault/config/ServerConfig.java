@@ -30,7 +30,32 @@ public record ServerConfig(
      */
     public record RbacKeys(boolean rootShouldBindRole, boolean enablePublicPrivilege, int maxRoles,
                            int maxNameLength, String roleNameAllowedChars, String nameAllowedChars,
-                           boolean resolveAliasForPrivilege) {}
+                           boolean resolveAliasForPrivilege, Map<String, String> groupOverrides) {
+        /**
+         * The keys that redefine a built-in privilege group (a comma-separated list of privilege names), and the group
+         * each one redefines: Milvus's v1 groups ({@code common.security.readonly.privileges}, ...) and v2 groups
+         * ({@code common.security.rbac.collection.readonly.privileges}, ...).
+         */
+        public static final Map<String, String> GROUP_KEYS = groupKeys();
+
+        public RbacKeys {
+            groupOverrides = Map.copyOf(groupOverrides);
+        }
+
+        private static Map<String, String> groupKeys() {
+            Map<String, String> keys = new java.util.LinkedHashMap<>();
+            keys.put("common.security.readonly.privileges", "ReadOnly");
+            keys.put("common.security.readwrite.privileges", "ReadWrite");
+            keys.put("common.security.admin.privileges", "Admin");
+            for (String level : new String[] {"Cluster", "Database", "Collection"}) {
+                for (String kind : new String[] {"ReadOnly", "ReadWrite", "Admin"}) {
+                    keys.put("common.security.rbac." + level.toLowerCase() + "." + kind.toLowerCase() + ".privileges",
+                            level + kind);
+                }
+            }
+            return java.util.Collections.unmodifiableMap(keys);
+        }
+    }
 
     /** Length limits for user names and passwords (Milvus's {@code proxy.*} keys). */
     public record CredentialLimits(int maxUsernameLength, int minPasswordLength, int maxPasswordLength, int maxUserNum) {}
@@ -130,7 +155,9 @@ public record ServerConfig(
                 v.intIn("proxy.maxNameLength", 255, 1, 65_535),
                 v.string("proxy.roleNameValidation.allowedChars", "$"),
                 v.string("proxy.nameValidation.allowedChars", "$"),
-                v.bool("proxy.resolveAliasForPrivilege", true));
+                v.bool("proxy.resolveAliasForPrivilege", true),
+                RbacKeys.GROUP_KEYS.keySet().stream().filter(keys::containsKey)
+                        .collect(Collectors.toMap(k -> k, keys::get)));
         return new ServerConfig(port, dataDir, auth, new Secret(rootPassword), superUsers, protectedMode,
                 limits, hash, throttle, tls, storage, rbac);
     }

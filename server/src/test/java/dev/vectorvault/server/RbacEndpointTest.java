@@ -66,7 +66,11 @@ class RbacEndpointTest {
     private MilvusServiceBlockingStub root;
 
     private void start(boolean auth) throws Exception {
-        Map<String, String> keys = new HashMap<>();
+        start(auth, Map.of());
+    }
+
+    private void start(boolean auth, Map<String, String> extraKeys) throws Exception {
+        Map<String, String> keys = new HashMap<>(extraKeys);
         keys.put("proxy.port", "0");
         keys.put("localStorage.path", dataDir.toString());
         keys.put("common.security.authorizationEnabled", String.valueOf(auth));
@@ -294,6 +298,30 @@ class RbacEndpointTest {
                 .setRole(RoleEntity.newBuilder().setName("r1"))).build());
         assertThat(grants.getEntitiesList()).extracting(g -> g.getGrantor().getUser().getName())
                 .containsExactly("root");
+    }
+
+    @Test
+    void aBuiltInGroupRedefinedByConfigurationGrantsItsConfiguredMembersOnly() throws Exception {
+        start(true, Map.of("common.security.rbac.collection.readonly.privileges", "Query, GetLoadState"));
+        createUser("alice");
+        createRoleFor("reader", "alice");
+        ok(root.operatePrivilegeV2(OperatePrivilegeV2Request.newBuilder()
+                .setRole(RoleEntity.newBuilder().setName("reader"))
+                .setGrantor(GrantorEntity.newBuilder().setPrivilege(PrivilegeEntity.newBuilder()
+                        .setName("CollectionReadOnly")))
+                .setType(OperatePrivilegeType.Grant).setDbName("default").setCollectionName("*").build()));
+        MilvusServiceBlockingStub alice = as("alice", PASSWORD);
+        assertThat(alice.query(QueryRequest.newBuilder().setCollectionName("c1").build()).getStatus().getCode())
+                .isEqualTo(100);
+        denied(() -> alice.search(search("c1")), "PrivilegeSearch: permission deny to alice in the `default` database");
+    }
+
+    @Test
+    void aGroupListNamingAnUnknownPrivilegeStopsStartUpAndNamesTheKey() {
+        assertThatThrownBy(() -> start(true, Map.of("common.security.readwrite.privileges", "PrivilegeInsert,Fly")))
+                .isInstanceOf(dev.vectorvault.config.ConfigException.class)
+                .hasMessageContaining("common.security.readwrite.privileges")
+                .hasMessageContaining("Fly");
     }
 
     @Test
