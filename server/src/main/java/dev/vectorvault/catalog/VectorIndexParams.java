@@ -45,8 +45,11 @@ public record VectorIndexParams(String type, int m, int efConstruction, int nlis
         };
     }
 
-    /** Milvus's wording for these checks: "param 'M' (4096) should be in range [2, 2048]". */
-    private static int intParam(Map<String, String> params, String name, int fallback, int min, int max) {
+    /**
+     * An integer index or search parameter in {@code [min, max]}, absent or blank giving {@code fallback}; Milvus's
+     * wording otherwise: "param 'M' (4096) should be in range [2, 2048]".
+     */
+    public static int intParam(Map<String, String> params, String name, int fallback, int min, int max) {
         String raw = params.get(name);
         if (raw == null || raw.isBlank()) {
             return fallback;

@@ -2,6 +2,7 @@ package dev.vectorvault.query;
 
 import dev.vectorvault.catalog.Catalog;
 import dev.vectorvault.catalog.Collection;
+import dev.vectorvault.catalog.VectorIndexParams;
 import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.catalog.IndexDefinition;
 import dev.vectorvault.catalog.Partition;
@@ -149,21 +150,7 @@ public final class EntityReader {
 
     /** An integer search parameter in {@code [min, max]}, Milvus's message otherwise; absent gives the fallback. */
     private static int searchParam(SearchRequest request, String name, int fallback, int min, int max) {
-        String raw = request.searchParams().get(name);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
-        long value;
-        try {
-            value = Long.parseLong(raw.trim());
-        } catch (NumberFormatException e) {
-            throw MilvusException.invalidParameter("param '" + name + "' (" + raw + ") should be integer");
-        }
-        if (value < min || value > max) {
-            throw MilvusException.invalidParameter("param '" + name + "' (" + value + ") should be in range [" + min
-                    + ", " + max + "]");
-        }
-        return (int) value;
+        return VectorIndexParams.intParam(request.searchParams(), name, fallback, min, max);
     }
 
     /**
