@@ -3,13 +3,9 @@ package dev.vectorvault.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vectorvault.config.ServerConfig;
-import dev.vectorvault.storage.MvMetaStore;
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.milvus.grpc.CheckHealthRequest;
 import io.milvus.grpc.ConnectRequest;
 import io.milvus.grpc.CreateCredentialRequest;
@@ -20,7 +16,6 @@ import io.milvus.grpc.MilvusServiceGrpc.MilvusServiceBlockingStub;
 import io.milvus.grpc.UpdateCredentialRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -32,24 +27,17 @@ import org.junit.jupiter.api.Timeout;
 class GrpcEndpointTest {
     @org.junit.jupiter.api.io.TempDir
     java.nio.file.Path dataDir;
-    private MilvusServer server;
-    private ManagedChannel channel;
+    private LoopbackServer server;
+    private io.grpc.Channel channel;
 
     private MilvusServiceBlockingStub start(boolean auth) throws Exception {
-        Map<String, String> keys = new HashMap<>();
-        keys.put("proxy.port", "0");
-        keys.put("localStorage.path", dataDir.toString());
-        keys.put("common.security.authorizationEnabled", String.valueOf(auth));
-        server = MilvusServer.start(ServerConfig.fromFlatKeys(keys), MvMetaStore.inMemory());
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        server = LoopbackServer.start(dataDir, Map.of("common.security.authorizationEnabled", String.valueOf(auth)));
+        channel = server.channel();
         return MilvusServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
     }
 
     @AfterEach
     void stop() {
-        if (channel != null) {
-            channel.shutdownNow();
-        }
         if (server != null) {
             server.close();
         }

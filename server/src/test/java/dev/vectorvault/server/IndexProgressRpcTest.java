@@ -3,10 +3,6 @@ package dev.vectorvault.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.vectorvault.config.ServerConfig;
-import dev.vectorvault.storage.MvMetaStore;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.CreateCollectionRequest;
 import io.milvus.grpc.CreateIndexRequest;
@@ -36,7 +32,6 @@ import io.milvus.grpc.Status;
 import io.milvus.grpc.VectorField;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -56,14 +51,10 @@ class IndexProgressRpcTest {
 
     @org.junit.jupiter.api.io.TempDir
     java.nio.file.Path dataDir;
-    private MilvusServer server;
-    private ManagedChannel channel;
+    private LoopbackServer server;
 
     @AfterEach
     void stop() {
-        if (channel != null) {
-            channel.shutdownNow();
-        }
         if (server != null) {
             server.close();
         }
@@ -71,14 +62,9 @@ class IndexProgressRpcTest {
 
     @Test
     void describeIndexReportsBuildProgressTruthfullyUntilFinished() throws Exception {
-        Map<String, String> keys = new HashMap<>();
-        keys.put("proxy.port", "0");
-        keys.put("localStorage.path", dataDir.toString());
-        keys.put("localStorage.segmentRows", "1100");
-        keys.put("indexNode.buildThreads", "1");
-        server = MilvusServer.start(ServerConfig.fromFlatKeys(keys), MvMetaStore.inMemory());
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-        MilvusServiceBlockingStub stub = MilvusServiceGrpc.newBlockingStub(channel)
+        server = LoopbackServer.start(dataDir, Map.of("localStorage.segmentRows", "1100",
+                "indexNode.buildThreads", "1"));
+        MilvusServiceBlockingStub stub = MilvusServiceGrpc.newBlockingStub(server.channel())
                 .withDeadlineAfter(60, TimeUnit.SECONDS);
 
         CollectionSchema schema = CollectionSchema.newBuilder().setName("c")

@@ -7,11 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.google.protobuf.ByteString;
-import dev.vectorvault.config.ServerConfig;
-import dev.vectorvault.storage.MvMetaStore;
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.CreateCollectionRequest;
 import io.milvus.grpc.CreateCredentialRequest;
@@ -61,8 +57,8 @@ class RbacEndpointTest {
 
     @org.junit.jupiter.api.io.TempDir
     java.nio.file.Path dataDir;
-    private MilvusServer server;
-    private ManagedChannel channel;
+    private LoopbackServer server;
+    private io.grpc.Channel channel;
     private MilvusServiceBlockingStub root;
 
     private void start(boolean auth) throws Exception {
@@ -71,19 +67,14 @@ class RbacEndpointTest {
 
     private void start(boolean auth, Map<String, String> extraKeys) throws Exception {
         Map<String, String> keys = new HashMap<>(extraKeys);
-        keys.put("proxy.port", "0");
-        keys.put("localStorage.path", dataDir.toString());
         keys.put("common.security.authorizationEnabled", String.valueOf(auth));
-        server = MilvusServer.start(ServerConfig.fromFlatKeys(keys), MvMetaStore.inMemory());
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        server = LoopbackServer.start(dataDir, keys);
+        channel = server.channel();
         root = as("root", "Milvus");
     }
 
     @AfterEach
     void stop() {
-        if (channel != null) {
-            channel.shutdownNow();
-        }
         if (server != null) {
             server.close();
         }
