@@ -1,10 +1,11 @@
 package dev.vectorvault.bench;
 
-import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * What one run does and for how long. Every value comes from a command-line flag ({@code --seconds 12} or
- * {@code --seconds=12}), else from a system property ({@code -Dbench.seconds=12}), else from the default, which keeps
+ * {@code --seconds=12}, parsed by picocli), else from a system property ({@code -Dbench.seconds=12}), else from the default, which keeps
  * a whole run near 80 s on a 2-core machine.
  *
  * <p>The defaults favour many short slices over a few long ones: on a small, shared machine the speed drifts by tens
@@ -34,50 +35,31 @@ record BenchOptions(double seconds, double warmupSeconds, int rounds, int inflig
             "  --control     A/A run: a second auth-OFF server in place of auth ON, to see this machine's noise",
             "  JAVA_OPTS     extra JVM flags for bin/bench (e.g. -Xmx2g)");
 
+    /** The flags as picocli reads them; a {@code -Dbench.*} system property replaces a default. */
+    @Command(name = "bench")
+    static final class Flags {
+        @Option(names = "--seconds", defaultValue = "${sys:bench.seconds:-12}")
+        double seconds;
+        @Option(names = "--warmup", defaultValue = "${sys:bench.warmup:-16}")
+        double warmup;
+        @Option(names = "--rounds", defaultValue = "${sys:bench.rounds:-24}")
+        int rounds;
+        @Option(names = "--inflight", defaultValue = "${sys:bench.inflight:-16}")
+        int inflight;
+        @Option(names = "--users", defaultValue = "${sys:bench.users:-20}")
+        int users;
+        @Option(names = "--control", defaultValue = "${sys:bench.control:-false}")
+        boolean control;
+        @Option(names = {"-h", "--help"})
+        boolean help;
+    }
+
     static BenchOptions parse(String[] args) {
-        double seconds = property("seconds", 12, 0.1);
-        double warmup = property("warmup", 16, 0);
-        int rounds = wholeProperty("rounds", 24, 1);
-        int inflight = wholeProperty("inflight", 16, 1);
-        int users = wholeProperty("users", 20, 1);
-        boolean control = Boolean.getBoolean("bench.control");
-        boolean help = false;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("-h") || arg.equals("--help")) {
-                help = true;
-                continue;
-            }
-            if (arg.equals("--control")) {
-                control = true;
-                continue;
-            }
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-            }
-            String name;
-            String value;
-            int eq = arg.indexOf('=');
-            if (eq > 0) {
-                name = arg.substring(2, eq);
-                value = arg.substring(eq + 1);
-            } else {
-                name = arg.substring(2);
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("--" + name + " needs a value");
-                }
-                value = args[++i];
-            }
-            switch (name) {
-                case "seconds" -> seconds = number(name, value, 0.1);
-                case "warmup" -> warmup = number(name, value, 0);
-                case "rounds" -> rounds = whole(name, value, 1);
-                case "inflight" -> inflight = whole(name, value, 1);
-                case "users" -> users = whole(name, value, 1);
-                default -> throw new IllegalArgumentException("unknown option --" + name);
-            }
-        }
-        return new BenchOptions(seconds, warmup, rounds, inflight, users, control, help);
+        Flags f = OptionChecks.parse(new Flags(), args);
+        return new BenchOptions(OptionChecks.atLeast("seconds", f.seconds, 0.1),
+                OptionChecks.atLeast("warmup", f.warmup, 0), OptionChecks.atLeast("rounds", f.rounds, 1),
+                OptionChecks.atLeast("inflight", f.inflight, 1), OptionChecks.atLeast("users", f.users, 1),
+                f.control, f.help);
     }
 
     /** The loads measured: 1 in flight (latency and throughput) and, unless it is also 1, the concurrent one. */
@@ -97,38 +79,5 @@ record BenchOptions(double seconds, double warmupSeconds, int rounds, int inflig
     /** Seconds spent on the throughput part alone (warm-up plus rounds), for the config header. */
     double throughputSeconds() {
         return warmupSeconds + seconds * loads().length * 2;
-    }
-
-    private static double property(String name, double fallback, double min) {
-        String value = System.getProperty("bench." + name);
-        return value == null ? fallback : number(name, value, min);
-    }
-
-    private static int wholeProperty(String name, int fallback, int min) {
-        String value = System.getProperty("bench." + name);
-        return value == null ? fallback : whole(name, value, min);
-    }
-
-    private static double number(String name, String value, double min) {
-        double parsed;
-        try {
-            parsed = Double.parseDouble(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    String.format(Locale.ROOT, "--%s expects a number, got '%s'", name, value));
-        }
-        if (!(parsed >= min) || Double.isInfinite(parsed)) {
-            throw new IllegalArgumentException(
-                    String.format(Locale.ROOT, "--%s must be at least %s, got %s", name, min, value));
-        }
-        return parsed;
-    }
-
-    private static int whole(String name, String value, int min) {
-        double parsed = number(name, value, min);
-        if (parsed != Math.rint(parsed) || parsed > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("--" + name + " expects a whole number, got '" + value + "'");
-        }
-        return (int) parsed;
     }
 }

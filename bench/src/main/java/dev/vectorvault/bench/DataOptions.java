@@ -2,11 +2,12 @@ package dev.vectorvault.bench;
 
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * What one {@link DataBenchmark} run does. Every value comes from a command-line flag ({@code --rows 50000} or
- * {@code --rows=50000}), else from a system property ({@code -Ddata.rows=50000}), else from the default, which keeps a
+ * {@code --rows=50000}, parsed by picocli), else from a system property ({@code -Ddata.rows=50000}), else from the default, which keeps a
  * whole run near two minutes on a 2-core machine.
  *
  * <p>Every measured configuration (an insert shape on one server, a search load) is called a cell. Cells run in
@@ -32,9 +33,6 @@ record DataOptions(int rows, int dim, int clusters, double seconds, double warmu
 
     static final int TOP_K = 10;
 
-    private static final Set<String> OPTIONS = Set.of("rows", "dim", "clusters", "seconds",
-            "warmup", "rounds", "threads", "writers", "batches", "check", "seed");
-
     static final String USAGE = String.join("\n",
             "usage: bin/bench-data [--rows N] [--dim D] [--seconds S] [--threads N] [--writers W] [--batches B,B..]",
             "                      [--warmup S] [--rounds R] [--clusters C] [--check Q] [--seed X]",
@@ -51,70 +49,56 @@ record DataOptions(int rows, int dim, int clusters, double seconds, double warmu
             "  --seed X      generator seed                                         (default 42)",
             "  JAVA_OPTS     extra JVM flags for bin/bench-data (e.g. -Xmx4g)");
 
+    /** The flags as picocli reads them; a {@code -Ddata.*} system property replaces a default. */
+    @Command(name = "bench-data")
+    static final class Flags {
+        @Option(names = "--rows", defaultValue = "${sys:data.rows:-100000}")
+        int rows;
+        @Option(names = "--dim", defaultValue = "${sys:data.dim:-128}")
+        int dim;
+        @Option(names = "--clusters", defaultValue = "${sys:data.clusters:-100}")
+        int clusters;
+        @Option(names = "--seconds", defaultValue = "${sys:data.seconds:-3}")
+        double seconds;
+        @Option(names = "--warmup", defaultValue = "${sys:data.warmup:-10}")
+        double warmup;
+        @Option(names = "--rounds", defaultValue = "${sys:data.rounds:-6}")
+        int rounds;
+        /** 0: one per core. */
+        @Option(names = "--threads", defaultValue = "${sys:data.threads:-0}")
+        int threads;
+        @Option(names = "--writers", defaultValue = "${sys:data.writers:-4}")
+        int writers;
+        @Option(names = "--batches", split = ",", defaultValue = "${sys:data.batches:-1000,100}")
+        int[] batches;
+        @Option(names = "--check", defaultValue = "${sys:data.check:-100}")
+        int check;
+        @Option(names = "--seed", defaultValue = "${sys:data.seed:-42}")
+        long seed;
+        @Option(names = {"-h", "--help"})
+        boolean help;
+    }
+
     static DataOptions parse(String[] args) {
-        int rows = wholeProperty("rows", 100_000, 1_000);
-        int dim = wholeProperty("dim", 128, 2);
-        int clusters = wholeProperty("clusters", 100, 1);
-        double seconds = property("seconds", 3, 0.1);
-        double warmup = property("warmup", 10, 0);
-        int rounds = wholeProperty("rounds", 6, 1);
-        int threads = wholeProperty("threads", Runtime.getRuntime().availableProcessors(), 1);
-        int writers = wholeProperty("writers", 4, 2);
-        int[] batches = System.getProperty("data.batches") == null ? new int[] {1_000, 100}
-                : list("batches", System.getProperty("data.batches"));
-        int check = wholeProperty("check", 100, 1);
-        long seed = System.getProperty("data.seed") == null ? 42 : seed(System.getProperty("data.seed"));
-        boolean help = false;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("-h") || arg.equals("--help")) {
-                help = true;
-                continue;
-            }
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-            }
-            String name;
-            String value;
-            int eq = arg.indexOf('=');
-            if (eq > 0) {
-                name = arg.substring(2, eq);
-                value = arg.substring(eq + 1);
-            } else {
-                name = arg.substring(2);
-                if (!OPTIONS.contains(name)) {
-                    throw new IllegalArgumentException("unknown option --" + name);
-                }
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("--" + name + " needs a value");
-                }
-                value = args[++i];
-            }
-            switch (name) {
-                case "rows" -> rows = whole(name, value, 1_000);
-                case "dim" -> dim = whole(name, value, 2);
-                case "clusters" -> clusters = whole(name, value, 1);
-                case "seconds" -> seconds = number(name, value, 0.1);
-                case "warmup" -> warmup = number(name, value, 0);
-                case "rounds" -> rounds = whole(name, value, 1);
-                case "threads" -> threads = whole(name, value, 1);
-                case "writers" -> writers = whole(name, value, 2);
-                case "batches" -> batches = list(name, value);
-                case "check" -> check = whole(name, value, 1);
-                case "seed" -> seed = seed(value);
-                default -> throw new IllegalArgumentException("unknown option --" + name);
-            }
-        }
+        Flags f = OptionChecks.parse(new Flags(), args);
+        int rows = OptionChecks.atLeast("rows", f.rows, 1_000);
+        int dim = OptionChecks.atLeast("dim", f.dim, 2);
         if (dim > 32_768) {
             throw new IllegalArgumentException("--dim must be at most 32768 (Milvus's limit), got " + dim);
         }
+        int[] batches = Arrays.stream(f.batches).distinct().toArray();
         for (int batch : batches) {
+            OptionChecks.atLeast("batches", batch, 1);
             if (batch > rows) {
                 throw new IllegalArgumentException("a batch of " + batch + " rows is larger than --rows " + rows);
             }
         }
-        return new DataOptions(rows, dim, clusters, seconds, warmup, rounds, threads, writers, batches,
-                Math.min(check, rows), seed, help);
+        int threads = f.threads == 0 ? Runtime.getRuntime().availableProcessors()
+                : OptionChecks.atLeast("threads", f.threads, 1);
+        return new DataOptions(rows, dim, OptionChecks.atLeast("clusters", f.clusters, 1),
+                OptionChecks.atLeast("seconds", f.seconds, 0.1), OptionChecks.atLeast("warmup", f.warmup, 0),
+                OptionChecks.atLeast("rounds", f.rounds, 1), threads, OptionChecks.atLeast("writers", f.writers, 2),
+                batches, Math.min(OptionChecks.atLeast("check", f.check, 1), rows), f.seed, f.help);
     }
 
     long sliceNanos() {
@@ -133,56 +117,5 @@ record DataOptions(int rows, int dim, int clusters, double seconds, double warmu
     String batchList() {
         return Arrays.stream(batches).mapToObj(b -> String.format(Locale.ROOT, "%,d", b))
                 .reduce((a, b) -> a + ", " + b).orElse("");
-    }
-
-    private static double property(String name, double fallback, double min) {
-        String value = System.getProperty("data." + name);
-        return value == null ? fallback : number(name, value, min);
-    }
-
-    private static int wholeProperty(String name, int fallback, int min) {
-        String value = System.getProperty("data." + name);
-        return value == null ? fallback : whole(name, value, min);
-    }
-
-    private static int[] list(String name, String value) {
-        int[] out = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .mapToInt(s -> whole(name, s, 1)).distinct().toArray();
-        if (out.length == 0) {
-            throw new IllegalArgumentException("--" + name + " needs at least one value");
-        }
-        return out;
-    }
-
-    private static long seed(String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--seed expects a whole number, got '" + value + "'");
-        }
-    }
-
-    private static double number(String name, String value, double min) {
-        double parsed;
-        try {
-            parsed = Double.parseDouble(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    String.format(Locale.ROOT, "--%s expects a number, got '%s'", name, value));
-        }
-        if (!(parsed >= min) || Double.isInfinite(parsed)) {
-            throw new IllegalArgumentException(
-                    String.format(Locale.ROOT, "--%s must be at least %s, got %s", name,
-                            min == Math.rint(min) ? Long.toString((long) min) : Double.toString(min), value));
-        }
-        return parsed;
-    }
-
-    private static int whole(String name, String value, int min) {
-        double parsed = number(name, value, min);
-        if (parsed != Math.rint(parsed) || parsed > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("--" + name + " expects a whole number, got '" + value + "'");
-        }
-        return (int) parsed;
     }
 }
