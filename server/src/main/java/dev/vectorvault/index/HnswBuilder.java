@@ -192,7 +192,12 @@ final class HnswBuilder {
                 int chosen = selectNeighbours(found, m);
                 int[] own = new int[chosen];
                 System.arraycopy(selected, 0, own, 0, chosen);
-                writeLinks(node, lc, own, chosen);
+                // Added one by one, never written over: in a concurrent build a node inserted meanwhile may already
+                // have linked itself into this node's list on this layer (it found the node through a higher layer),
+                // and overwriting the list would drop that link.
+                for (int j = 0; j < chosen; j++) {
+                    linkBack(node, own[j], lc);
+                }
                 for (int j = 0; j < chosen; j++) {
                     linkBack(own[j], node, lc);
                 }
@@ -325,23 +330,6 @@ final class HnswBuilder {
             int chosen = selectNeighbours(candidates, capacity);
             System.arraycopy(selected, 0, links, base + 1, chosen);
             links[base] = chosen;
-        }
-
-        private void writeLinks(int node, int level, int[] neighbours, int count) {
-            if (concurrent) {
-                synchronized (lockOf(node)) {
-                    writeLinksLocked(node, level, neighbours, count);
-                }
-            } else {
-                writeLinksLocked(node, level, neighbours, count);
-            }
-        }
-
-        private void writeLinksLocked(int node, int level, int[] neighbours, int count) {
-            int[] links = level == 0 ? links0 : linksUp[node];
-            int base = level == 0 ? node * stride0 : (level - 1) * strideUp;
-            System.arraycopy(neighbours, 0, links, base + 1, count);
-            links[base] = count;
         }
 
         /** Copies a node's links on a layer into {@code out} (under its lock when building concurrently). */

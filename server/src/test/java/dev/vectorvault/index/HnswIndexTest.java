@@ -61,11 +61,10 @@ class HnswIndexTest {
         double recall = recall(index, new FlatIndex(column, MetricType.L2), data.queries, 64,
                 OrdinalFilter.ACCEPT_ALL);
 
-        // A concurrent build is not deterministic: on this data single-threaded builds reach 1.000 at ef=64 and 3-thread
-        // builds 0.991-0.999 (12 seeds), but one 3-thread build in CI reached only 0.942 (seed 4979888123484346718,
-        // not reproducible on replay). Until that is understood, this guards against a broken graph, not against a
-        // slightly worse one; the single-threaded test above keeps the 0.95 bar.
-        assertThat(recall).as(TestSeeds.describe("recall after a 3-thread build")).isGreaterThanOrEqualTo(0.90);
+        // A concurrent build is not deterministic. Once, a node's own links overwrote links that nodes inserted
+        // meanwhile had added to its list (3-thread builds 0.991-0.999 on 12 seeds, one CI build 0.942); since links
+        // are only ever added, 3-thread builds reach 0.997-1.000 on the same seeds, single-threaded ones 1.000.
+        assertThat(recall).as(TestSeeds.describe("recall after a 3-thread build")).isGreaterThanOrEqualTo(0.95);
         assertThat(last.get()).isEqualTo(4000);
         assertThat(index.size()).isEqualTo(4000);
         assertThat(index.memoryBytes()).isGreaterThan(4000L * DIM * 4);
