@@ -91,12 +91,12 @@ final class AuthorizationInterceptor implements ServerInterceptor {
     }
 
     private Optional<PermissionDeniedException> check(Caller caller, Message request) {
-        String database = privileges.bodyDatabase(request).orElse(caller.database());
-        Optional<Requirement> requirement = privileges.of(request, name -> resolve(database, name));
-        if (requirement.isEmpty()) {
+        Optional<RequestPrivileges.Needs> needs = privileges.needs(request, caller.database(), this::resolve);
+        if (needs.isEmpty()) {
             return Optional.empty();
         }
-        Requirement needed = requirement.get();
+        String database = needs.get().database();
+        Requirement needed = needs.get().requirement();
         if (decider.decide(caller.username(), database, needed).allowed()) {
             return Optional.empty();
         }

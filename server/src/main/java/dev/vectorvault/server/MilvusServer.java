@@ -103,12 +103,14 @@ public final class MilvusServer implements AutoCloseable {
                 .addService(new MilvusServiceAdapter(users, catalogRpc, dataRpc, new RbacRpc(rbac.service(), audit),
                         Instant.now().toString()))
                 .addService(health.getHealthService())
-                .addTransportFilter(new ConnectionTracker(authenticator))
-                // The last interceptor added runs first: authentication, then the privilege check (which needs the
-                // caller that authentication found).
-                .intercept(new AuthorizationInterceptor(new RequestPrivileges(), rbac.decider(), catalog,
-                        config.rbac().resolveAliasForPrivilege(), audit))
-                .intercept(new AuthInterceptor(config.authorizationEnabled(), config.protectedMode(), authenticator));
+                .addTransportFilter(new ConnectionTracker(authenticator));
+        // The last interceptor added runs first: authentication, then the privilege check (which needs the caller
+        // that authentication found). With authentication off nothing is enforced, so the check is not installed.
+        if (config.authorizationEnabled()) {
+            builder.intercept(new AuthorizationInterceptor(new RequestPrivileges(), rbac.decider(), catalog,
+                    config.rbac().resolveAliasForPrivilege(), audit));
+        }
+        builder.intercept(new AuthInterceptor(config.authorizationEnabled(), config.protectedMode(), authenticator));
         if (config.tls().mode() > 0) {
             builder.sslContext(tlsContext(config.tls()));
         }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -30,27 +31,29 @@ final class RequestPrivileges {
 
     private final ConcurrentHashMap<Descriptor, Optional<Template>> templates = new ConcurrentHashMap<>();
 
-    /** The requirement of {@code request}, or empty when its type carries no option (Connect, HasCollection, ...). */
-    Optional<Requirement> of(Message request, UnaryOperator<String> collectionResolver) {
-        Optional<Template> template = templates.computeIfAbsent(request.getDescriptorForType(),
-                RequestPrivileges::compile);
+    /** What a request needs: the privilege, and the database it must be held in. */
+    record Needs(String database, Requirement requirement) {}
+
+    /**
+     * What {@code request} needs, or empty when its type carries no option (Connect, HasCollection, ...). The
+     * database is the body's ({@link #bodyDatabase}), else {@code headerDatabase}; Collection names go through
+     * {@code collectionResolver(database, name)} (alias resolution).
+     */
+    Optional<Needs> needs(Message request, String headerDatabase,
+                          BiFunction<String, String, String> collectionResolver) {
+        Optional<Template> template = template(request);
         if (template.isEmpty()) {
             return Optional.empty();
         }
         Template t = template.get();
-        if (request instanceof SelectGrantRequest select) {
-            return Optional.of(Requirement.selectGrant(select.getEntity().getRole().getName()));
-        }
-        if (t.everyElement() && t.nameField() != null) {
-            List<String> names = new ArrayList<>();
-            for (Object element : (List<?>) request.getField(t.nameField())) {
-                names.add(resolve(t, String.valueOf(element), collectionResolver));
-            }
-            return Optional.of(new Requirement(t.objectType(), t.privilege(), names, Optional.empty()));
-        }
-        String name = nameOf(request, t.nameField());
-        return Optional.of(new Requirement(t.objectType(), t.privilege(),
-                List.of(resolve(t, name, collectionResolver)), Optional.empty()));
+        String database = bodyDatabase(t, request).orElse(headerDatabase);
+        return Optional.of(new Needs(database,
+                requirement(t, request, name -> collectionResolver.apply(database, name))));
+    }
+
+    /** The requirement of {@code request}, or empty when its type carries no option. */
+    Optional<Requirement> of(Message request, UnaryOperator<String> collectionResolver) {
+        return template(request).map(t -> requirement(t, request, collectionResolver));
     }
 
     /**
@@ -59,13 +62,35 @@ final class RequestPrivileges {
      * sending a different body. OperatePrivilegeV2's {@code db_name} is the grant's target, not the caller's context.
      */
     Optional<String> bodyDatabase(Message request) {
-        Optional<Template> template = templates.computeIfAbsent(request.getDescriptorForType(),
-                RequestPrivileges::compile);
-        if (template.isEmpty() || template.get().databaseField() == null) {
+        return template(request).flatMap(t -> bodyDatabase(t, request));
+    }
+
+    private Optional<Template> template(Message request) {
+        return templates.computeIfAbsent(request.getDescriptorForType(), RequestPrivileges::compile);
+    }
+
+    private static Optional<String> bodyDatabase(Template t, Message request) {
+        if (t.databaseField() == null) {
             return Optional.empty();
         }
-        Object value = request.getField(template.get().databaseField());
+        Object value = request.getField(t.databaseField());
         return value instanceof String s && !s.isEmpty() ? Optional.of(s) : Optional.empty();
+    }
+
+    private static Requirement requirement(Template t, Message request, UnaryOperator<String> collectionResolver) {
+        if (request instanceof SelectGrantRequest select) {
+            return Requirement.selectGrant(select.getEntity().getRole().getName());
+        }
+        if (t.everyElement() && t.nameField() != null) {
+            List<String> names = new ArrayList<>();
+            for (Object element : (List<?>) request.getField(t.nameField())) {
+                names.add(resolve(t, String.valueOf(element), collectionResolver));
+            }
+            return new Requirement(t.objectType(), t.privilege(), names, Optional.empty());
+        }
+        String name = nameOf(request, t.nameField());
+        return new Requirement(t.objectType(), t.privilege(), List.of(resolve(t, name, collectionResolver)),
+                Optional.empty());
     }
 
     private static String resolve(Template t, String name, UnaryOperator<String> collectionResolver) {
