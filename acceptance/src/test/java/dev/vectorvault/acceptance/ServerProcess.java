@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real server, started with {@code java -jar server/target/vectorvault-server.jar} in its own JVM, on a free
- * port and a fresh data folder. Its output goes to {@code server.log} in that folder so tests can read it.
+ * The real server, started with {@code java -jar vectorvault-server.jar} from the server distribution that Maven
+ * unpacks before the integration tests (system property {@code server.jar}), in its own JVM, on a free port and a
+ * fresh data folder. Its output goes to {@code server.log} in that folder so tests can read it.
  * It can be stopped gracefully, killed with SIGKILL and restarted on the same data.
  */
 public final class ServerProcess implements AutoCloseable {
@@ -94,9 +95,11 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     private void launch() {
-        String jar = System.getProperty("server.jar", "../server/target/vectorvault-server.jar");
-        if (!Files.isRegularFile(Path.of(jar))) {
-            throw new IllegalStateException("server jar not built: " + jar + " (run mvn verify from the root)");
+        // Set by failsafe to the server distribution it unpacked (acceptance/pom.xml); never guessed from the layout.
+        String jar = System.getProperty("server.jar");
+        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("server jar not found: " + jar
+                    + " (run the acceptance tests through Maven: mvn -pl acceptance -am verify)");
         }
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
