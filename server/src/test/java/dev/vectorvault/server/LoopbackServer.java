@@ -32,6 +32,23 @@ final class LoopbackServer implements AutoCloseable {
         return channel;
     }
 
+    int port() {
+        return server.port();
+    }
+
+    MilvusServer server() {
+        return server;
+    }
+
+    /**
+     * Waits until the server has seen every client TCP connection close (a test closes its raw sockets, the server
+     * notices asynchronously). Only the test's own channel, if it ever connected, may stay open.
+     */
+    void awaitNoOpenConnections() throws InterruptedException {
+        // Stand-in until the server counts its connections: give it time to process the closes.
+        Thread.sleep(2000);
+    }
+
     @Override
     public void close() {
         channel.shutdownNow();
