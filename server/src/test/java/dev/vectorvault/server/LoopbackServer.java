@@ -41,12 +41,13 @@ final class LoopbackServer implements AutoCloseable {
     }
 
     /**
-     * Waits until the server has seen every client TCP connection close (a test closes its raw sockets, the server
-     * notices asynchronously). Only the test's own channel, if it ever connected, may stay open.
+     * Waits until the server sees exactly {@code count} client TCP connections open (a test opens or closes raw
+     * sockets; the server notices asynchronously). The test's timeout bounds the wait.
      */
-    void awaitNoOpenConnections() throws InterruptedException {
-        // Stand-in until the server counts its connections: give it time to process the closes.
-        Thread.sleep(2000);
+    void awaitOpenConnections(int count) throws InterruptedException {
+        while (server.openConnections() != count) {
+            Thread.sleep(5);
+        }
     }
 
     @Override
