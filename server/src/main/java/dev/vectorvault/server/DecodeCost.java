@@ -38,6 +38,19 @@ final class DecodeCost {
         }
     }
 
+    /** The same for a stream positioned at the message; reads it to the end. */
+    static long of(Descriptor type, java.io.InputStream stream) throws InvalidProtocolBufferException {
+        try {
+            CodedInputStream in = CodedInputStream.newInstance(stream);
+            in.setSizeLimit(Integer.MAX_VALUE);
+            return message(type, in, 0);
+        } catch (InvalidProtocolBufferException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new InvalidProtocolBufferException(e);
+        }
+    }
+
     private static long message(Descriptor type, CodedInputStream in, int depth) throws IOException {
         if (depth > MAX_DEPTH) {
             throw new InvalidProtocolBufferException("message nested deeper than " + MAX_DEPTH + " levels");

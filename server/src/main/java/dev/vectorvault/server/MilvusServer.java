@@ -49,11 +49,13 @@ public final class MilvusServer implements AutoCloseable {
     private final MetaStore store;
     private final DataStore data;
     private final ConnectionGuard connections;
+    private final RequestBudget budget;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
 
     private MilvusServer(Server grpc, MetaStore store, DataStore data, ConnectionGuard connections,
-                         EventLoopGroup boss, EventLoopGroup workers) {
+                         RequestBudget budget, EventLoopGroup boss, EventLoopGroup workers) {
+        this.budget = budget;
         this.grpc = grpc;
         this.store = store;
         this.data = data;
@@ -160,7 +162,7 @@ public final class MilvusServer implements AutoCloseable {
         }
         LOG.info("event=started port={} authorizationEnabled={} tlsMode={} dataDir={}", grpc.getPort(),
                 config.authorizationEnabled(), config.tls().mode(), config.dataDir().toAbsolutePath());
-        return new MilvusServer(grpc, store, data, connections, boss, workers);
+        return new MilvusServer(grpc, store, data, connections, budget, boss, workers);
     }
 
     private static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext tlsContext(ServerConfig.TlsSettings tls)
@@ -201,6 +203,10 @@ public final class MilvusServer implements AutoCloseable {
 
     ConnectionGuard connections() {
         return connections;
+    }
+
+    RequestBudget requestBudget() {
+        return budget;
     }
 
     public void awaitTermination() throws InterruptedException {

@@ -62,10 +62,11 @@ final class RequestBudget {
         }
     }
 
-    private boolean tryCharge(long bytes) {
+    /** Charges {@code bytes} if the budget stays within {@code limit}. */
+    private boolean tryCharge(long bytes, long limit) {
         while (true) {
             long used = inUse.get();
-            if (used + bytes > capacity) {
+            if (used + bytes > limit) {
                 return false;
             }
             if (inUse.compareAndSet(used, used + bytes)) {
@@ -126,23 +127,32 @@ final class RequestBudget {
                 int size = stream instanceof KnownLength ? stream.available() : -1;
                 if (size >= 0 && size <= SMALL_MESSAGE) {
                     charged = size * WORST_FACTOR + DecodeCost.MESSAGE;
-                    if (!tryCharge(charged)) {
+                    if (!tryCharge(charged, capacity)) {
                         return refuse(busy(charged), 0);
                     }
                     Q parsed = delegate.parse(stream);
                     LAST.set(new Outcome(charged, null));
                     return parsed;
                 }
+                if (size >= 0 && stream.markSupported()) {
+                    // grpc-java's message stream can be re-read: estimate straight from its buffers, no copy.
+                    stream.mark(Integer.MAX_VALUE);
+                    long cost = size + DecodeCost.of(prototype.getDescriptorForType(), stream);
+                    stream.reset();
+                    Status refusal = charge(size, cost);
+                    if (refusal != null) {
+                        return refuse(refusal, 0);
+                    }
+                    charged = cost;
+                    Q parsed = delegate.parse(stream);
+                    LAST.set(new Outcome(charged, null));
+                    return parsed;
+                }
                 byte[] bytes = stream.readAllBytes();
                 long cost = bytes.length + DecodeCost.of(prototype.getDescriptorForType(), bytes);
-                if (cost > capacity) {
-                    return refuse(Status.RESOURCE_EXHAUSTED.withDescription("request of " + bytes.length
-                            + " bytes needs about " + mib(cost) + " MiB of memory to decode, more than the server"
-                            + " allows for all requests together (proxy.grpc.maxInflightRecvBytes = "
-                            + mib(capacity) + " MiB); send it in smaller parts"), 0);
-                }
-                if (!tryCharge(cost)) {
-                    return refuse(busy(cost), 0);
+                Status refusal = charge(bytes.length, cost);
+                if (refusal != null) {
+                    return refuse(refusal, 0);
                 }
                 charged = cost;
                 CodedInputStream in = CodedInputStream.newInstance(bytes);
@@ -161,6 +171,18 @@ final class RequestBudget {
                 return refuse(Status.RESOURCE_EXHAUSTED.withDescription("server is out of memory decoding the"
                         + " request; retry later or send it in smaller parts"), charged);
             }
+        }
+
+        /** Charges {@code cost}; null when charged, else why not. */
+        private Status charge(int size, long cost) {
+            if (cost > capacity - capacity / 8) {
+                return Status.RESOURCE_EXHAUSTED.withDescription("request of " + size + " bytes needs about "
+                        + mib(cost) + " MiB of memory to decode, more than the server allows for all requests"
+                        + " together (proxy.grpc.maxInflightRecvBytes = " + mib(capacity) + " MiB); send it in"
+                        + " smaller parts");
+            }
+            // Large requests leave an eighth of the budget to small calls, so they cannot lock out a health check.
+            return tryCharge(cost, capacity - capacity / 8) ? null : busy(cost);
         }
 
         private Q refuse(Status status, long chargedSoFar) {
