@@ -138,8 +138,8 @@ final class ConnectionGuard {
             }
             InetAddress address = remote.getAddress();
             if (!admit(address)) {
-                child.unsafe().closeForcibly();
                 logRefusal(address);
+                child.unsafe().closeForcibly();
                 return;
             }
             Connection connection = new Connection();

@@ -102,7 +102,7 @@ class RequestSizeLimitsTest {
             ExecutorService senders = Executors.newFixedThreadPool(4);
             try {
                 List<Future<StatusRuntimeException>> sent = new ArrayList<>();
-                for (int i = 0; i < 12; i++) {
+                for (int i = 0; i < 8; i++) {
                     sent.add(senders.submit(() -> {
                         try {
                             ClientCalls.blockingUnaryCall(nobody, RAW_QUERY,
