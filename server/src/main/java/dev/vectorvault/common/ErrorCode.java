@@ -47,6 +47,8 @@ public enum ErrorCode {
     OPERATE_PRIVILEGE_GROUP_INVALID(1100, 61),
     /** merr ErrPrivilegeGroupInvalidName. */
     PRIVILEGE_GROUP_NAME_INVALID(1402, 1),
+    /** merr ErrServiceMemoryLimitExceeded: the server ran out of memory handling the request (not retried). */
+    MEMORY_LIMIT_EXCEEDED(3, 1),
     /** Anything else; the reason explains. */
     UNEXPECTED(65535, 1);
 

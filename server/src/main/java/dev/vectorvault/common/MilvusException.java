@@ -13,6 +13,11 @@ public class MilvusException extends RuntimeException {
         return errorCode;
     }
 
+    /** Code 1100 with Milvus's message exactly as given (no ": invalid parameter" suffix). */
+    public static MilvusException invalidParameterAsIs(String reason) {
+        return new MilvusException(ErrorCode.PARAMETER_INVALID, reason);
+    }
+
     public static MilvusException invalidParameter(String detail) {
         return new MilvusException(ErrorCode.PARAMETER_INVALID, detail + ": invalid parameter");
     }

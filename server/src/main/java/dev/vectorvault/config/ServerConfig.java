@@ -23,7 +23,9 @@ public record ServerConfig(
         TlsSettings tls,
         StorageSettings storage,
         RbacKeys rbac,
-        FilterLimits filters) {
+        FilterLimits filters,
+        EndpointLimits endpoint,
+        SearchLimits search) {
 
     /**
      * Milvus's RBAC keys: root under RBAC, public's default grants, the role limit, name rules, and whether an alias
@@ -84,6 +86,57 @@ public record ServerConfig(
      * ({@code proxy.maxExpressionDepth}) and elements per list or template array ({@code proxy.maxExpressionListSize}).
      */
     public record FilterLimits(int maxLength, int maxDepth, int maxListSize) {}
+
+    /**
+     * What one client can make the gRPC endpoint hold: message sizes (Milvus's {@code proxy.grpc.serverMaxRecvSize},
+     * {@code serverMaxSendSize}), the heap all requests may take while parsed and handled, and connection limits
+     * (ours, {@code proxy.grpc.*}). Durations in milliseconds, 0 = no limit where the README says so.
+     */
+    public record EndpointLimits(int maxRecvBytes, int maxSendBytes, long maxInflightRecvBytes,
+                                 int maxConnectionsPerAddress, long unauthenticatedIdleMs, long handshakeTimeoutMs,
+                                 long maxConnectionIdleMs, long maxConnectionAgeMs, long maxConnectionAgeGraceMs) {}
+
+    /**
+     * Milvus's search limits ({@code quotaAndLimits.limits.nq}, {@code .topK}, {@code .maxQueryResultWindow}) and the
+     * cost of one search, nq x (topk + offset) result entries ({@code proxy.maxResultEntries}; Milvus has no limit by
+     * default, we do). Checks carry Milvus's messages, code 1100.
+     */
+    public record SearchLimits(int maxNq, int maxTopK, int maxQueryResultWindow, long maxResultEntries) {
+        public static final SearchLimits MILVUS_DEFAULTS = new SearchLimits(16_384, 16_384, 16_384, 1_000_000);
+
+        /** nq is checked before the query vectors are decoded. */
+        public void checkNq(long nq) {
+            if (nq <= 0 || nq > maxNq) {
+                throw dev.vectorvault.common.MilvusException.invalidParameterAsIs("nq [" + nq + "] is invalid, nq"
+                        + " (number of search vector per search request) should be in range [1, " + maxNq
+                        + "], but got " + nq);
+            }
+        }
+
+        /** topk, offset, their sum, and the result entries of the whole search. */
+        public void checkSearch(long nq, long topK, long offset) {
+            checkNq(nq);
+            if (topK <= 0 || topK > maxTopK) {
+                throw dev.vectorvault.common.MilvusException.invalidParameterAsIs("topk [" + topK + "] is invalid,"
+                        + " it should be in range [1, " + maxTopK + "], but got " + topK);
+            }
+            if (offset < 0) {
+                throw dev.vectorvault.common.MilvusException.invalidParameterAsIs("offset [" + offset
+                        + "] is invalid, should be gte than 0");
+            }
+            long window = topK + offset;
+            if (window > maxQueryResultWindow) {
+                throw dev.vectorvault.common.MilvusException.invalidParameterAsIs("offset+topk [" + window
+                        + "] is invalid, (offset+limit) should be in range [1, " + maxQueryResultWindow
+                        + "], but got " + window);
+            }
+            if (maxResultEntries > 0 && nq * window > maxResultEntries) {
+                throw dev.vectorvault.common.MilvusException.invalidParameterAsIs("number of result entries is too"
+                        + " large: nq [" + nq + "] x (topk + offset) [" + window + "] = " + nq * window
+                        + " is more than proxy.maxResultEntries [" + maxResultEntries + "]");
+            }
+        }
+    }
 
     /** Milvus's {@code common.security.tlsMode}: 0 plaintext, 1 server certificate, 2 mutual TLS. */
     public record TlsSettings(int mode, Path serverPem, Path serverKey, Path caPem) {}
@@ -170,8 +223,26 @@ public record ServerConfig(
                 v.intIn("proxy.maxExpressionLength", 1 << 20, 1, Integer.MAX_VALUE),
                 v.intIn("proxy.maxExpressionDepth", 100, 1, 1_000),
                 v.intIn("proxy.maxExpressionListSize", 100_000, 1, Integer.MAX_VALUE));
+        EndpointLimits endpoint = new EndpointLimits(
+                v.intIn("proxy.grpc.serverMaxRecvSize", 64 << 20, 1024, Integer.MAX_VALUE),
+                v.intIn("proxy.grpc.serverMaxSendSize", 256 << 20, 1024, Integer.MAX_VALUE),
+                // 0: a quarter of the maximum heap, what a parsed request may take at most all together.
+                v.longIn("proxy.grpc.maxInflightRecvBytes", 0, 0, Long.MAX_VALUE),
+                v.intIn("proxy.grpc.maxConnectionsPerAddress", 256, 0, 1_000_000),
+                v.longIn("proxy.grpc.unauthenticatedIdleTimeoutMs", 30_000, 0, 86_400_000),
+                v.longIn("proxy.grpc.handshakeTimeoutMs", 20_000, 100, 3_600_000),
+                v.longIn("proxy.grpc.maxConnectionIdleMs", 0, 0, Long.MAX_VALUE),
+                v.longIn("proxy.grpc.maxConnectionAgeMs", 3_600_000, 0, Long.MAX_VALUE),
+                v.longIn("proxy.grpc.maxConnectionAgeGraceMs", 60_000, 0, Long.MAX_VALUE));
+        SearchLimits search = new SearchLimits(
+                v.intIn("quotaAndLimits.limits.nq", 16_384, 1, 1_000_000),
+                v.intIn("quotaAndLimits.limits.topK", 16_384, 1, 1_000_000),
+                v.intIn("quotaAndLimits.limits.maxQueryResultWindow", 16_384, 1, 1_000_000),
+                // Milvus: -1 (no limit); ours 1,000,000 nq x (topk + offset) entries. -1 or 0 switches it off.
+                v.longIn("proxy.maxResultEntries", 1_000_000, -1, Long.MAX_VALUE));
         return new ServerConfig(port, dataDir, auth, new Secret(rootPassword), superUsers, protectedMode,
-                limits, hash, throttle, tls, storage, rbac, filters);
+                limits, hash, throttle, tls, storage, rbac, filters, endpoint,
+                search);
     }
 
     /** Typed access to the flat key map; every failure names its key. */

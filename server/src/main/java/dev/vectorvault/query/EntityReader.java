@@ -7,6 +7,7 @@ import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.catalog.IndexDefinition;
 import dev.vectorvault.catalog.Partition;
 import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.index.FlatIndex;
 import dev.vectorvault.index.MetricType;
@@ -47,15 +48,23 @@ public final class EntityReader {
     private final Catalog catalog;
     private final DataStore data;
     private final ExpressionLimits filterLimits;
+    private final ServerConfig.SearchLimits limits;
 
     public EntityReader(Catalog catalog, DataStore data) {
-        this(catalog, data, ExpressionLimits.DEFAULTS);
+        this(catalog, data, ServerConfig.SearchLimits.MILVUS_DEFAULTS, ExpressionLimits.DEFAULTS);
     }
 
-    public EntityReader(Catalog catalog, DataStore data, ExpressionLimits filterLimits) {
+    public EntityReader(Catalog catalog, DataStore data, ServerConfig.SearchLimits limits,
+                        ExpressionLimits filterLimits) {
         this.catalog = catalog;
         this.data = data;
+        this.limits = limits;
         this.filterLimits = filterLimits;
+    }
+
+    /** The nq / topk / result-window limits every search and query is held to. */
+    public ServerConfig.SearchLimits limits() {
+        return limits;
     }
 
     public ResultRows search(SearchRequest request) {
@@ -69,13 +78,7 @@ public final class EntityReader {
             throw new MilvusException(ErrorCode.PARAMETER_INVALID, "metric type not match: invalid parameter[expected="
                     + index.metricType() + "][actual=" + request.metric().toUpperCase(Locale.ROOT) + "]");
         }
-        if (request.topK() <= 0 || request.topK() > MAX_TOP_K) {
-            throw MilvusException.invalidParameter("topk [" + request.topK() + "] is invalid, it should be in range"
-                    + " [1, " + MAX_TOP_K + "]");
-        }
-        if (request.offset() < 0 || request.topK() + request.offset() > MAX_TOP_K) {
-            throw MilvusException.invalidParameter("(offset + limit) should be in range [1, " + MAX_TOP_K + "]");
-        }
+        limits.checkSearch(request.queries().length, request.topK(), request.offset());
         for (float[] q : request.queries()) {
             if (q.length != field.dim()) {
                 throw MilvusException.invalidParameter("vector dimension mismatch, expected vector size(byte) "
@@ -214,9 +217,10 @@ public final class EntityReader {
         if (emptyFilter && !count && request.limit() <= 0) {
             throw MilvusException.invalidParameter("empty expression should be used with limit");
         }
-        if (request.limit() > 0 && request.limit() + Math.max(0, request.offset()) > MAX_QUERY_WINDOW) {
+        long window = limits.maxQueryResultWindow();
+        if (request.limit() > 0 && request.limit() + Math.max(0, request.offset()) > window) {
             throw MilvusException.invalidParameter("invalid max query result window, (offset+limit) should be in"
-                    + " range [1, " + MAX_QUERY_WINDOW + "]");
+                    + " range [1, " + window + "]");
         }
         FilterExpression filter = Filters.parse(collection, request.filter(), request.templates(), filterLimits);
         PartitionSet partitions = PartitionSet.of(collection, partitionIds(collection, request.partitions()));

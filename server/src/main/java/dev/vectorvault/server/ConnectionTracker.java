@@ -24,8 +24,16 @@ final class ConnectionTracker extends ServerTransportFilter {
         return transportAttrs.toBuilder().set(CONNECTION_ID, ids.incrementAndGet()).build();
     }
 
+    /**
+     * {@code transportAttrs} is null for a connection that closed before HTTP/2 was set up (a port scan, junk bytes,
+     * a failed TLS handshake): grpc-java only has attributes once {@link #transportReady} ran. Such a connection never
+     * carried a call, so there is nothing to forget.
+     */
     @Override
     public void transportTerminated(Attributes transportAttrs) {
+        if (transportAttrs == null) {
+            return;
+        }
         Long id = transportAttrs.get(CONNECTION_ID);
         if (id != null) {
             authenticator.connectionClosed(id);

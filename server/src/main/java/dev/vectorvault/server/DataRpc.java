@@ -7,6 +7,7 @@ import dev.vectorvault.catalog.DataType;
 import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.query.ColumnBatch;
 import dev.vectorvault.query.EntityReader;
 import dev.vectorvault.query.EntityWriter;
@@ -123,13 +124,18 @@ final class DataRpc {
         Map<String, String> params = SchemaMapper.keyValues(r.getSearchParamsList());
         Map<String, String> nested = params.containsKey("params") && !params.get("params").isBlank()
                 ? JsonParams.flatStringMap(params.get("params")) : Map.of();
-        float[][] queries = vectors(r.getPlaceholderGroup().toByteArray());
+        float[][] queries = vectors(r.getPlaceholderGroup(), reader.limits());
         Collection collection = catalog.collection(database, r.getCollectionName());
         SearchIteration iteration = SearchIteration.from(params, collection);
         float radius = floatParam(nested, params, "radius");
         float rangeFilter = floatParam(nested, params, "range_filter");
         int topK = intParam(params, "topk", 0);
         if (iteration != null) {
+            if (iteration.batchSize() > reader.limits().maxTopK()) {
+                throw MilvusException.invalidParameterAsIs("search_iter_batch_size [" + iteration.batchSize()
+                        + "] is invalid, it should be in range [1, " + reader.limits().maxTopK() + "], but got "
+                        + iteration.batchSize());
+            }
             // Each page continues strictly past the last bound the client saw (the server keeps no cursor).
             topK = iteration.batchSize();
             radius = iteration.radius();
@@ -217,7 +223,7 @@ final class DataRpc {
     }
 
     /** Query vectors from a serialized {@code PlaceholderGroup}: little-endian float32 per dimension. */
-    private static float[][] vectors(byte[] placeholderGroup) {
+    private static float[][] vectors(com.google.protobuf.ByteString placeholderGroup, ServerConfig.SearchLimits limits) {
         PlaceholderGroup group;
         try {
             group = PlaceholderGroup.parseFrom(placeholderGroup);
@@ -233,9 +239,8 @@ final class DataRpc {
             throw MilvusException.invalidParameter("only float vectors can be searched, got "
                     + placeholder.getType());
         }
-        if (placeholder.getValuesCount() == 0) {
-            throw MilvusException.invalidParameter("no query vector given");
-        }
+        // Before any vector is decoded: two million query vectors must cost nothing but this check.
+        limits.checkNq(placeholder.getValuesCount());
         float[][] out = new float[placeholder.getValuesCount()][];
         for (int i = 0; i < out.length; i++) {
             ByteBuffer bytes = placeholder.getValues(i).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);

@@ -26,7 +26,11 @@ import dev.vectorvault.storage.MvMetaStore;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
@@ -42,16 +46,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class MilvusServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MilvusServer.class);
-    private static final int MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
-
     private final Server grpc;
     private final MetaStore store;
     private final DataStore data;
+    private final ConnectionGuard connections;
+    private final RequestBudget budget;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
 
-    private MilvusServer(Server grpc, MetaStore store, DataStore data) {
+    private MilvusServer(Server grpc, MetaStore store, DataStore data, ConnectionGuard connections,
+                         RequestBudget budget, EventLoopGroup boss, EventLoopGroup workers) {
+        this.budget = budget;
         this.grpc = grpc;
         this.store = store;
         this.data = data;
+        this.connections = connections;
+        this.boss = boss;
+        this.workers = workers;
     }
 
     /** Opens the data folder and starts listening; {@code proxy.port} 0 picks a free port. */
@@ -95,34 +106,66 @@ public final class MilvusServer implements AutoCloseable {
         ExpressionLimits filterLimits = new ExpressionLimits(config.filters().maxLength(), config.filters().maxDepth(),
                 config.filters().maxListSize());
         DataRpc dataRpc = new DataRpc(catalog, new EntityWriter(catalog, data, clock, filterLimits),
-                new EntityReader(catalog, data, filterLimits), data, clock);
+                new EntityReader(catalog, data, config.search(), filterLimits), data, clock);
 
         HealthStatusManager health = new HealthStatusManager();
+        ServerConfig.EndpointLimits limits = config.endpoint();
+        RequestBudget budget = new RequestBudget(limits.maxInflightRecvBytes() > 0 ? limits.maxInflightRecvBytes()
+                : Runtime.getRuntime().maxMemory() / 4);
+        ConnectionGuard connections = new ConnectionGuard(limits.maxConnectionsPerAddress(),
+                limits.unauthenticatedIdleMs());
+        // Our own listening channel runs every accept through the connection guard; NIO, so our own event loops.
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("grpc-accept", true), NioIoHandler.newFactory());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0,
+                new DefaultThreadFactory("grpc-worker", true), NioIoHandler.newFactory());
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()))
+                .channelFactory(connections::newServerChannel)
+                .bossEventLoopGroup(boss)
+                .workerEventLoopGroup(workers)
                 // The SDKs ping every 10 s even when idle; grpc-java's default would answer GOAWAY too_many_pings.
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
-                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-                .addService(new MilvusServiceAdapter(users, catalogRpc, dataRpc, new RbacRpc(rbac.service(), audit),
-                        Instant.now().toString()))
-                .addService(health.getHealthService())
+                // Larger messages are refused unread (RESOURCE_EXHAUSTED); the budget bounds the rest together.
+                .maxInboundMessageSize(limits.maxRecvBytes())
+                .handshakeTimeout(limits.handshakeTimeoutMs(), TimeUnit.MILLISECONDS)
+                .addService(budget.guard(new MilvusServiceAdapter(users, catalogRpc, dataRpc,
+                        new RbacRpc(rbac.service(), audit), Instant.now().toString()).bindService()))
+                .addService(budget.guard(health.getHealthService().bindService()))
                 .addTransportFilter(new ConnectionTracker(authenticator));
-        // The last interceptor added runs first: authentication, then the privilege check (which needs the caller
-        // that authentication found). With authentication off nothing is enforced, so the check is not installed.
+        if (limits.maxConnectionIdleMs() > 0) {
+            builder.maxConnectionIdle(limits.maxConnectionIdleMs(), TimeUnit.MILLISECONDS);
+        }
+        if (limits.maxConnectionAgeMs() > 0) {
+            builder.maxConnectionAge(limits.maxConnectionAgeMs(), TimeUnit.MILLISECONDS)
+                    .maxConnectionAgeGrace(limits.maxConnectionAgeGraceMs(), TimeUnit.MILLISECONDS);
+        }
+        // The last interceptor added runs first: the call guard, authentication, marking the connection as
+        // authenticated, then the privilege check (which needs the caller that authentication found). With
+        // authentication off nothing is enforced, so the check is not installed.
         if (config.authorizationEnabled()) {
             builder.intercept(new AuthorizationInterceptor(new RequestPrivileges(), rbac.decider(), catalog,
                     config.rbac().resolveAliasForPrivilege(), audit));
         }
+        builder.intercept(connections.authenticatedCalls());
         builder.intercept(new AuthInterceptor(config.authorizationEnabled(), config.protectedMode(), authenticator));
+        builder.intercept(new CallGuard(budget, limits.maxSendBytes()));
         if (config.tls().mode() > 0) {
             builder.sslContext(tlsContext(config.tls()));
         }
         // Warnings first: once the port accepts connections, the operator has already been told.
         warnAboutWeakSetup(config, users);
-        Server grpc = builder.build().start();
+        Server grpc;
+        try {
+            grpc = builder.build().start();
+        } catch (IOException | RuntimeException e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
         LOG.info("event=started port={} authorizationEnabled={} tlsMode={} dataDir={}", grpc.getPort(),
                 config.authorizationEnabled(), config.tls().mode(), config.dataDir().toAbsolutePath());
-        return new MilvusServer(grpc, store, data);
+        return new MilvusServer(grpc, store, data, connections, budget, boss, workers);
     }
 
     private static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext tlsContext(ServerConfig.TlsSettings tls)
@@ -156,6 +199,19 @@ public final class MilvusServer implements AutoCloseable {
         return grpc.getPort();
     }
 
+    /** Client TCP connections open now (tests; operators see them in the connection log lines). */
+    int openConnections() {
+        return connections.openConnections();
+    }
+
+    ConnectionGuard connections() {
+        return connections;
+    }
+
+    RequestBudget requestBudget() {
+        return budget;
+    }
+
     public void awaitTermination() throws InterruptedException {
         grpc.awaitTermination();
     }
@@ -171,6 +227,8 @@ public final class MilvusServer implements AutoCloseable {
             grpc.shutdownNow();
             Thread.currentThread().interrupt();
         } finally {
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             try {
                 data.close();
             } finally {

@@ -284,7 +284,8 @@ class EntityReaderSearchTest {
                     Float.NaN, Float.NaN))).hasMessageContaining("topk [" + topK + "] is invalid");
         }
         failsWith(ErrorCode.PARAMETER_INVALID, () -> fx.reader.search(request(q, 10, 16_375, "", List.of(),
-                Float.NaN, Float.NaN))).hasMessageContaining("(offset + limit) should be in range [1, 16384]");
+                Float.NaN, Float.NaN))).hasMessage("offset+topk [16385] is invalid, (offset+limit) should be in range"
+                + " [1, 16384], but got 16385");
         failsWith(ErrorCode.PARAMETER_INVALID, () -> fx.reader.search(request(q, 10, -1, "", List.of(),
                 Float.NaN, Float.NaN)));
         assertThat(fx.reader.search(request(q, 16_384, 0, "", List.of(), Float.NaN, Float.NaN)).perQuery())

@@ -32,6 +32,24 @@ final class LoopbackServer implements AutoCloseable {
         return channel;
     }
 
+    int port() {
+        return server.port();
+    }
+
+    MilvusServer server() {
+        return server;
+    }
+
+    /**
+     * Waits until the server sees exactly {@code count} client TCP connections open (a test opens or closes raw
+     * sockets; the server notices asynchronously). The test's timeout bounds the wait.
+     */
+    void awaitOpenConnections(int count) throws InterruptedException {
+        while (server.openConnections() != count) {
+            Thread.sleep(5);
+        }
+    }
+
     @Override
     public void close() {
         channel.shutdownNow();
