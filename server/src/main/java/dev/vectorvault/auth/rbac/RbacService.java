@@ -379,6 +379,7 @@ public final class RbacService {
         Set<String> usersAfter = new HashSet<>();
         for (RbacSnapshot.User user : snapshot.users()) {
             users.checkUsername(user.name());
+            users.checkRestorableHash(user.name(), user.passwordHash());
             if (users.exists(user.name()) || !usersAfter.add(user.name())) {
                 throw notRestorable("user [" + user.name() + "] already exists");
             }
