@@ -32,6 +32,10 @@ final class LoopbackServer implements AutoCloseable {
         return channel;
     }
 
+    int port() {
+        return server.port();
+    }
+
     @Override
     public void close() {
         channel.shutdownNow();
