@@ -260,7 +260,7 @@ public final class RbacBenchmark implements Callable<Integer> {
         PrivilegeCatalog catalog = PrivilegeCatalog.defaults();
         RbacService rbac = RbacService.start(store, catalog, settings, new EveryoneExists());
         rbac.createRole("reader");
-        rbac.operateUserRole(USER, "reader", dev.vectorvault.auth.rbac.MembershipOperation.ADD);
+        rbac.operateUserRole(RbacService.ROOT, USER, "reader", dev.vectorvault.auth.rbac.MembershipOperation.ADD);
         for (int i = 0; i < grants; i++) {
             rbac.operatePrivilegeV2("root", "reader", "Search", "default", "other_" + i, PrivilegeOperation.GRANT);
         }

@@ -1,17 +1,108 @@
 package dev.vectorvault.auth;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One structured line per security event, on the logger named {@code audit}: who, what, from where. Values are
  * quoted and stripped of control characters so a crafted user name cannot forge log lines. Never pass a secret here.
+ *
+ * <p>Logins refused by the throttle are the exception: a flood sends hundreds of thousands a minute, so they are
+ * aggregated per (user, client) and time window ({@code common.security.loginThrottle.auditIntervalMs}). The first
+ * refusal of a pair in a window is logged at once; the rest are counted and reported in one summary line per pair
+ * when the window has ended (at the next login attempt that is not on a proven connection). At most
+ * {@code common.security.loginThrottle.auditMaxPairs} pairs are tracked per window; refusals of further pairs are
+ * counted together in one overflow line, so a window writes at most {@code 2 * auditMaxPairs + 1} such lines.
  */
 public final class AuditLog {
     private static final Logger LOG = LoggerFactory.getLogger("audit");
+    private static final long DEFAULT_INTERVAL_MS = 60_000;
+    private static final int DEFAULT_MAX_PAIRS = 100;
+
+    private final LongSupplier clockMillis;
+    private final long intervalMs;
+    private final int maxPairs;
+    /** Refusals after the first, per (user, client) pair of the current window; guarded by itself. */
+    private final Map<ThrottledPair, long[]> throttled = new LinkedHashMap<>();
+    private long overflow;
+    private long windowStart;
+    /** When the current window's summary is due; MAX_VALUE while nothing is pending. */
+    private volatile long summaryDueAt = Long.MAX_VALUE;
+
+    private record ThrottledPair(String username, String client) {}
+
+    /** Aggregates throttled refusals per minute, at most 100 pairs a minute. */
+    public AuditLog() {
+        this(DEFAULT_INTERVAL_MS, DEFAULT_MAX_PAIRS, System::currentTimeMillis);
+    }
+
+    public AuditLog(long intervalMs, int maxPairs, LongSupplier clockMillis) {
+        if (intervalMs < 1 || maxPairs < 1) {
+            throw new IllegalArgumentException("audit interval and pair limit must be positive");
+        }
+        this.intervalMs = intervalMs;
+        this.maxPairs = maxPairs;
+        this.clockMillis = clockMillis;
+    }
 
     public void loginFailed(String username, String client, String reason) {
         LOG.warn("event=login_failed user={} client={} reason={}", quote(username), quote(client), reason);
+    }
+
+    /** A login refused by the throttle without checking the password; aggregated, see the class comment. */
+    public void loginThrottled(String username, String client) {
+        long now = clockMillis.getAsLong();
+        synchronized (throttled) {
+            writeSummaryIfDue(now);
+            if (throttled.isEmpty() && overflow == 0) {
+                windowStart = now;
+                summaryDueAt = now + intervalMs;
+            }
+            ThrottledPair pair = new ThrottledPair(username, client);
+            long[] suppressed = throttled.get(pair);
+            if (suppressed != null) {
+                suppressed[0]++;
+            } else if (throttled.size() < maxPairs) {
+                throttled.put(pair, new long[1]);
+                loginFailed(username, client, "throttled");
+            } else {
+                overflow++;
+            }
+        }
+    }
+
+    /** Writes the throttled-refusal summary of a window that has ended; cheap when nothing is due. */
+    public void flushDue() {
+        long now = clockMillis.getAsLong();
+        if (now < summaryDueAt) {
+            return;
+        }
+        synchronized (throttled) {
+            writeSummaryIfDue(now);
+        }
+    }
+
+    private void writeSummaryIfDue(long now) {
+        if (now < summaryDueAt) {
+            return;
+        }
+        long windowMs = now - windowStart;
+        throttled.forEach((pair, suppressed) -> {
+            if (suppressed[0] > 0) {
+                LOG.warn("event=login_failed user={} client={} reason=throttled repeated={} window_ms={}",
+                        quote(pair.username()), quote(pair.client()), suppressed[0], windowMs);
+            }
+        });
+        if (overflow > 0) {
+            LOG.warn("event=login_failed user=* client=* reason=throttled repeated={} window_ms={}"
+                    + " note=pairs_over_limit_{}", overflow, windowMs, maxPairs);
+        }
+        throttled.clear();
+        overflow = 0;
+        summaryDueAt = Long.MAX_VALUE;
     }
 
     public void userChanged(String event, String actor, String target, String client) {

@@ -18,7 +18,9 @@ import java.util.concurrent.Semaphore;
  *
  * <p>A client connection that has proved a credential keeps using it without being throttled: a flood of bad
  * logins from the same address (a shared NAT, localhost) must not lock out applications that are already
- * connected, and nobody else can send calls over their TCP connection. A password change or deletion ends that
+ * connected, and nobody else can send calls over their TCP connection. Every accepted call, from the cache or not,
+ * also marks its address as having proved the user ({@link LoginThrottle#recordSuccess}), so new connections from
+ * there pass a block on the user name that an attacker elsewhere caused. A password change or deletion ends that
  * standing on the next call, like everything else. Thread-safe.
  */
 public final class Authenticator {
@@ -68,17 +70,32 @@ public final class Authenticator {
         if (connectionId != null && stored.isPresent()) {
             ProvenConnection proven = provenConnections.get(connectionId);
             if (proven != null && proven.covers(stored.get(), digest)) {
+                // Keeps the address trusted for as long as the application keeps working, so its next connection
+                // is not caught by a block on its user name.
+                throttle.recordSuccess(username, client);
                 return Outcome.ACCEPTED;
             }
         }
+        audit.flushDue();
         if (throttle.blockedForMs(username, client) > 0) {
-            throttle.recordFailure(username, client);
-            audit.loginFailed(username, client, "throttled");
+            // Refused without looking at the password, so a blocked guess learns nothing, and not counted as a
+            // failure, so retrying into a block never makes it longer.
+            audit.loginThrottled(username, client);
             return Outcome.THROTTLED;
         }
         if (stored.isPresent() && cache.matches(stored.get(), digest)) {
+            throttle.recordSuccess(username, client);
             prove(connectionId, stored.get(), digest);
             return Outcome.ACCEPTED;
+        }
+        Optional<String> overCost = stored.flatMap(c -> hasher.costOverLimit(c.passwordHash()));
+        if (overCost.isPresent()) {
+            // Never run a verify with absurd parameters (a restored or tampered hash): fail as a wrong password
+            // does, in the same time, and say why without the hash.
+            slowVerify(Optional.empty(), password, digest);
+            throttle.recordFailure(username, client);
+            audit.loginFailed(username, client, "stored_hash_over_cost_limit (" + overCost.get() + ")");
+            return Outcome.REJECTED;
         }
         if (slowVerify(stored, password, digest)) {
             StoredCredential credential = upgradeIfCheaper(stored.get(), password);

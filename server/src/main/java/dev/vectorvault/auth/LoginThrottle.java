@@ -7,15 +7,21 @@ import java.util.function.LongSupplier;
 
 /**
  * Slows down password guessing. After a number of free failures, a user name and a client address are each blocked
- * for a delay that doubles with every further failure up to a ceiling; while blocked, every attempt is refused
- * without checking the password (so guessing gains nothing) and counts again. Counters are forgotten after a quiet
- * period, so no account, root included, is ever locked out for good.
+ * for a delay that doubles with every further checked failure up to a ceiling; while blocked, every attempt is refused
+ * without checking the password (so guessing gains nothing). A refused attempt is not a failure: it neither counts nor
+ * extends the block, so a block always ends within the ceiling of the last checked guess, and an attacker retrying
+ * into a block cannot keep an account closed for longer. Counters are forgotten after a quiet period, so no account,
+ * root included, is ever locked out for good.
  *
- * <p>An address that recently logged in successfully as a user is exempt from that user's block (not from its own
- * address block): an attacker elsewhere cannot lock a working application out of its account. Thread-safe.
+ * <p>An address that proved a user's credential within the quiet period (a slow check, a cache hit, or a call on a
+ * connection that had proved it) is exempt from that user's block, not from its own address block: an attacker
+ * elsewhere cannot lock a working application out of its account. A success does not clear the user's failure count,
+ * because those failures may have come from somewhere else. Thread-safe.
  */
 public final class LoginThrottle {
     private static final int MAX_TRACKED = 100_000;
+    /** A trusted pair's timestamp is rewritten at most this often, so busy clients cost a map read per call. */
+    private static final long TRUST_REFRESH_MS = 1_000;
 
     private record Counter(int failures, long lastFailureAt, long blockedUntil) {}
 
@@ -50,15 +56,24 @@ public final class LoginThrottle {
         bump(addresses, address, settings.addressFreeFailures(), now);
     }
 
+    /** {@code address} proved {@code username}'s current credential just now: it is exempt from the user's block. */
     public void recordSuccess(String username, String address) {
         if (!settings.enabled()) {
             return;
         }
-        users.remove(username);
-        if (trustedPairs.size() >= MAX_TRACKED) {
-            trustedPairs.clear();
+        long now = clockMillis.getAsLong();
+        String pair = pair(username, address);
+        Long since = trustedPairs.get(pair);
+        if (since != null && now - since < TRUST_REFRESH_MS) {
+            return;
         }
-        trustedPairs.put(pair(username, address), clockMillis.getAsLong());
+        if (since == null && trustedPairs.size() >= MAX_TRACKED) {
+            trustedPairs.values().removeIf(t -> now - t > settings.forgetAfterMs());
+            if (trustedPairs.size() >= MAX_TRACKED) {
+                trustedPairs.clear();
+            }
+        }
+        trustedPairs.put(pair, now);
     }
 
     private boolean isTrusted(String username, String address, long now) {

@@ -43,6 +43,10 @@ public final class PasswordHasher {
      * a malformed string.
      */
     public boolean verify(Password password, String encoded) {
+        if (costOverLimit(encoded).isPresent()) {
+            // A hash with absurd parameters (m = 4 GiB, say) would cost that much on every login: refuse to run it.
+            return false;
+        }
         if (isBcrypt(encoded)) {
             byte[] secret = password.utf8();
             try {
@@ -65,6 +69,38 @@ public final class PasswordHasher {
     /** Whether {@code encoded} is a hash this server can verify: our Argon2id PHC strings, or Milvus's bcrypt. */
     public static boolean isReadable(String encoded) {
         return isBcrypt(encoded) || Phc.parse(encoded).isPresent();
+    }
+
+    /**
+     * Why verifying {@code encoded} would cost more than the configured limits allow, naming the parameter, its value
+     * and the key that bounds it (never the hash); empty when it is within them or is not a hash we read.
+     */
+    public Optional<String> costOverLimit(String encoded) {
+        if (isBcrypt(encoded)) {
+            int cost = Integer.parseInt(encoded.substring(4, 6));
+            return cost > settings.maxBcryptCost()
+                    ? Optional.of(over("bcrypt cost", cost, "common.security.bcrypt.maxCost", settings.maxBcryptCost()))
+                    : Optional.empty();
+        }
+        return Phc.parse(encoded).flatMap(p -> {
+            if (p.memoryKiB > settings.maxMemoryKiB()) {
+                return Optional.of(over("Argon2id memory (KiB)", p.memoryKiB, "common.security.argon2.maxMemoryKiB",
+                        settings.maxMemoryKiB()));
+            }
+            if (p.iterations > settings.maxIterations()) {
+                return Optional.of(over("Argon2id iterations", p.iterations, "common.security.argon2.maxIterations",
+                        settings.maxIterations()));
+            }
+            if (p.parallelism > settings.maxParallelism()) {
+                return Optional.of(over("Argon2id parallelism", p.parallelism,
+                        "common.security.argon2.maxParallelism", settings.maxParallelism()));
+            }
+            return Optional.empty();
+        });
+    }
+
+    private static String over(String what, long value, String key, long limit) {
+        return what + " " + value + " exceeds " + key + " (" + limit + ")";
     }
 
     private static boolean isBcrypt(String encoded) {

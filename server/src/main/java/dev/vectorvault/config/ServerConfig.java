@@ -63,8 +63,18 @@ public record ServerConfig(
     /** Length limits for user names and passwords (Milvus's {@code proxy.*} keys). */
     public record CredentialLimits(int maxUsernameLength, int minPasswordLength, int maxPasswordLength, int maxUserNum) {}
 
-    /** Argon2id cost parameters for new hashes; stored hashes carry their own. */
-    public record HashSettings(int memoryKiB, int iterations, int parallelism) {}
+    /**
+     * Argon2id cost parameters for new hashes; stored hashes carry their own, which must stay within the limits
+     * (ours: {@code common.security.argon2.max*}, {@code common.security.bcrypt.maxCost}) to be restored or verified.
+     */
+    public record HashSettings(int memoryKiB, int iterations, int parallelism,
+                               int maxMemoryKiB, int maxIterations, int maxParallelism, int maxBcryptCost) {
+        /** The default limits, raised where needed to admit the given parameters. */
+        public HashSettings(int memoryKiB, int iterations, int parallelism) {
+            this(memoryKiB, iterations, parallelism, Math.max(262_144, memoryKiB), Math.max(16, iterations),
+                    Math.max(16, parallelism), 14);
+        }
+    }
 
     /** Growing delays after failed logins, per user and per client address. */
     public record ThrottleSettings(
@@ -73,7 +83,15 @@ public record ServerConfig(
             int addressFreeFailures,
             long baseDelayMs,
             long maxDelayMs,
-            long forgetAfterMs) {}
+            long forgetAfterMs,
+            long auditIntervalMs,
+            int auditMaxPairs) {
+        /** With the default aggregation of throttled-login audit lines (one minute, 100 pairs). */
+        public ThrottleSettings(boolean enabled, int userFreeFailures, int addressFreeFailures, long baseDelayMs,
+                                long maxDelayMs, long forgetAfterMs) {
+            this(enabled, userFreeFailures, addressFreeFailures, baseDelayMs, maxDelayMs, forgetAfterMs, 60_000, 100);
+        }
+    }
 
     /**
      * How collection data is kept: whether each write waits for its log record to be forced to disk, rows per
@@ -174,10 +192,15 @@ public record ServerConfig(
         CredentialLimits limits = new CredentialLimits(maxUser, minPw, maxPw, maxUserNum);
 
         // OWASP's minimum for Argon2id is m=19 MiB, t=2, p=1; lower values are refused.
-        HashSettings hash = new HashSettings(
-                v.intIn("common.security.argon2.memoryKiB", 19_456, 19_456, 4_194_304),
-                v.intIn("common.security.argon2.iterations", 2, 2, 100),
-                v.intIn("common.security.argon2.parallelism", 1, 1, 64));
+        int memoryKiB = v.intIn("common.security.argon2.memoryKiB", 19_456, 19_456, 4_194_304);
+        int iterations = v.intIn("common.security.argon2.iterations", 2, 2, 100);
+        int parallelism = v.intIn("common.security.argon2.parallelism", 1, 1, 64);
+        // Bounds on the cost of stored hashes (restored or read at login), each at least the configured cost.
+        HashSettings hash = new HashSettings(memoryKiB, iterations, parallelism,
+                v.intIn("common.security.argon2.maxMemoryKiB", Math.max(262_144, memoryKiB), memoryKiB, 4_194_304),
+                v.intIn("common.security.argon2.maxIterations", Math.max(16, iterations), iterations, 100),
+                v.intIn("common.security.argon2.maxParallelism", Math.max(16, parallelism), parallelism, 64),
+                v.intIn("common.security.bcrypt.maxCost", 14, 4, 31));
 
         long maxDelay = v.longIn("common.security.loginThrottle.maxDelayMs", 30_000, 0, 86_400_000);
         ThrottleSettings throttle = new ThrottleSettings(
@@ -186,7 +209,9 @@ public record ServerConfig(
                 v.intIn("common.security.loginThrottle.addressFreeFailures", 20, 0, 1_000_000),
                 v.longIn("common.security.loginThrottle.baseDelayMs", 1_000, 0, maxDelay),
                 maxDelay,
-                v.longIn("common.security.loginThrottle.forgetAfterMs", 900_000, 1, 86_400_000L * 30));
+                v.longIn("common.security.loginThrottle.forgetAfterMs", 900_000, 1, 86_400_000L * 30),
+                v.longIn("common.security.loginThrottle.auditIntervalMs", 60_000, 1_000, 86_400_000),
+                v.intIn("common.security.loginThrottle.auditMaxPairs", 100, 1, 100_000));
 
         int tlsMode = v.intIn("common.security.tlsMode", 0, 0, 2);
         TlsSettings tls = new TlsSettings(

@@ -81,14 +81,15 @@ public final class MilvusServer implements AutoCloseable {
      * under {@code localStorage.path}, so give each such server its own folder. The server closes the store.
      */
     public static MilvusServer start(ServerConfig config, MetaStore store) throws IOException {
-        AuditLog audit = new AuditLog();
+        AuditLog audit = new AuditLog(config.throttle().auditIntervalMs(), config.throttle().auditMaxPairs(),
+                System::currentTimeMillis);
         CredentialStore credentials = new CredentialStore(store);
         PasswordHasher hasher = new PasswordHasher(config.hash());
         Authenticator authenticator = new Authenticator(credentials, hasher, new VerifiedCredentialCache(),
                 new LoginThrottle(config.throttle(), System::currentTimeMillis), audit,
                 Math.max(2, Runtime.getRuntime().availableProcessors()));
         CredentialPolicy credentialPolicy = new CredentialPolicy(config.limits());
-        Rbac rbac = Rbac.start(config, store, new CredentialDirectory(credentials, credentialPolicy));
+        Rbac rbac = Rbac.start(config, store, new CredentialDirectory(credentials, credentialPolicy, hasher));
         UserService users = new UserService(credentials, authenticator, hasher, credentialPolicy,
                 new RbacAccessPolicy(rbac.decider()), audit, config.superUsers(), rbac.service()::userDeleted);
         users.bootstrapRoot(config.defaultRootPassword());

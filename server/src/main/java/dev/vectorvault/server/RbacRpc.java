@@ -81,7 +81,7 @@ final class RbacRpc {
             default -> throw MilvusException.invalidParameter("invalid operate user role type: "
                     + r.getTypeValue());
         };
-        rbac.operateUserRole(r.getUsername(), r.getRoleName(), operation);
+        rbac.operateUserRole(grantor(), r.getUsername(), r.getRoleName(), operation);
         changed(operation == MembershipOperation.ADD ? "user_role_added" : "user_role_removed",
                 "user=" + r.getUsername() + " role=" + r.getRoleName().trim());
         return StatusMapper.success();
@@ -259,8 +259,9 @@ final class RbacRpc {
     // ---- helpers
 
     /**
-     * The grantor recorded with a grant is the calling user. With authentication off there may be none; Milvus then
-     * cannot grant at all, we record root, who could have done it.
+     * The grantor recorded with a grant (and the actor whose reach a grant or binding must stay within) is the calling
+     * user. With authentication off there may be none; Milvus then cannot grant at all, we record root, who could
+     * have done it.
      */
     private static String grantor() {
         Caller caller = CallContext.caller();

@@ -7,7 +7,6 @@ import dev.vectorvault.auth.rbac.ObjectType;
 import dev.vectorvault.auth.rbac.Privilege;
 import dev.vectorvault.auth.rbac.Requirement;
 import io.milvus.grpc.CommonProto;
-import io.milvus.grpc.OperatePrivilegeV2Request;
 import io.milvus.grpc.PrivilegeExt;
 import io.milvus.grpc.SelectGrantRequest;
 import java.util.ArrayList;
@@ -59,7 +58,9 @@ final class RequestPrivileges {
     /**
      * The database a request acts in, when its body names one ({@code db_name}); the check then happens there rather
      * than in the {@code dbname} header's database, so a grant in one database cannot be stretched to another by
-     * sending a different body. OperatePrivilegeV2's {@code db_name} is the grant's target, not the caller's context.
+     * sending a different body. OperatePrivilegeV2's {@code db_name} is the grant's target: ManageOwnership is needed
+     * there ({@code *}: in {@code *}), not in the header's database as Milvus checks it (see
+     * {@code auth.rbac.GrantAuthority} for the rest of that rule).
      */
     Optional<String> bodyDatabase(Message request) {
         return template(request).flatMap(t -> bodyDatabase(t, request));
@@ -127,8 +128,7 @@ final class RequestPrivileges {
         int index = every ? ext.getObjectNameIndexs() : ext.getObjectNameIndex();
         FieldDescriptor nameField = index > 0 ? descriptor.findFieldByNumber(index) : null;
         FieldDescriptor databaseField = descriptor.findFieldByName("db_name");
-        if (databaseField != null && (databaseField.getType() != FieldDescriptor.Type.STRING
-                || descriptor.equals(OperatePrivilegeV2Request.getDescriptor()))) {
+        if (databaseField != null && databaseField.getType() != FieldDescriptor.Type.STRING) {
             databaseField = null;
         }
         return Optional.of(new Template(type, privilege, nameField, every, databaseField));

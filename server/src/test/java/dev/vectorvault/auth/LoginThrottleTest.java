@@ -74,13 +74,32 @@ class LoginThrottleTest {
     }
 
     @Test
-    void successResetsTheUserCounter() {
-        for (int i = 0; i < 3; i++) {
-            throttle.recordFailure("alice", "10.0.0.1");
+    void successTrustsItsAddressButDoesNotWipeFailuresFromElsewhere() {
+        for (int i = 0; i < 4; i++) {
+            throttle.recordFailure("alice", "10.6.6.6");
         }
+        // A steady stream of successes from the application must not give an attacker endless free guesses.
         throttle.recordSuccess("alice", "10.0.0.1");
-        throttle.recordFailure("alice", "10.0.0.2");
-        assertThat(throttle.blockedForMs("alice", "10.0.0.2")).isZero();
+        assertThat(throttle.blockedForMs("alice", "10.6.6.6")).isPositive();
+        assertThat(throttle.blockedForMs("alice", "10.0.0.2")).isPositive();
+        assertThat(throttle.blockedForMs("alice", "10.0.0.1")).isZero();
+    }
+
+    @Test
+    void trustLapsesAfterTheQuietPeriodUnlessRenewed() {
+        throttle.recordSuccess("app", "10.0.0.5");
+        clock.addAndGet(59_000);
+        throttle.recordSuccess("app", "10.0.0.5");
+        clock.addAndGet(59_000);
+        for (int i = 0; i < 6; i++) {
+            throttle.recordFailure("app", "10.6.6.6");
+        }
+        assertThat(throttle.blockedForMs("app", "10.0.0.5")).isZero();
+        clock.addAndGet(61_000);
+        for (int i = 0; i < 6; i++) {
+            throttle.recordFailure("app", "10.6.6.6");
+        }
+        assertThat(throttle.blockedForMs("app", "10.0.0.5")).isPositive();
     }
 
     @Test

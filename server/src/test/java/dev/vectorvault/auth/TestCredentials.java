@@ -28,7 +28,8 @@ final class TestCredentials {
     TestCredentials(HashSettings hash, ThrottleSettings throttleSettings) {
         hasher = new PasswordHasher(hash);
         throttle = new LoginThrottle(throttleSettings, clock::get);
-        authenticator = new Authenticator(credentials, hasher, cache, throttle, new AuditLog(), 2);
+        AuditLog audit = new AuditLog(throttleSettings.auditIntervalMs(), throttleSettings.auditMaxPairs(), clock::get);
+        authenticator = new Authenticator(credentials, hasher, cache, throttle, audit, 2);
         users = new UserService(credentials, authenticator, hasher,
                 new CredentialPolicy(ServerConfig.defaults().limits()),
                 new AdministratorPolicy(true, Set.of("admin_su")), new AuditLog(), Set.of("admin_su"));

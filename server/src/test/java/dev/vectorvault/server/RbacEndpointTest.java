@@ -328,4 +328,52 @@ class RbacEndpointTest {
                 ""));
         assertThat(List.of(missing.getCode(), missing.getErrorCodeValue())).containsExactly(65535, 41);
     }
+
+    // ---- issue 10 finding 5: ManageOwnership in one database is not admin
+
+    private static OperatePrivilegeV2Request v2(String role, String privilege, String database, String collection) {
+        return OperatePrivilegeV2Request.newBuilder().setRole(RoleEntity.newBuilder().setName(role))
+                .setGrantor(GrantorEntity.newBuilder().setPrivilege(PrivilegeEntity.newBuilder().setName(privilege)))
+                .setType(OperatePrivilegeType.Grant).setDbName(database).setCollectionName(collection).build();
+    }
+
+    @Test
+    void manageOwnershipInOneDatabaseCannotReachAdminOtherDatabasesOrTheCluster() throws Exception {
+        start(true);
+        createUser("owner");
+        createRoleFor("db1_owner", "owner");
+        ok(root.operatePrivilege(v1(OperatePrivilegeType.Grant, "db1_owner", "Global", "*", "ManageOwnership",
+                "db1")));
+        ok(root.createRole(CreateRoleRequest.newBuilder().setEntity(RoleEntity.newBuilder().setName("team"))
+                .build()));
+        MilvusServiceBlockingStub owner = asIn("owner", PASSWORD, "db1");
+
+        Status toAdmin = owner.operateUserRole(OperateUserRoleRequest.newBuilder().setUsername("owner")
+                .setRoleName("admin").setType(OperateUserRoleType.AddUserToRole).build());
+        assertThat(toAdmin.getCode()).isEqualTo(1401);
+        assertThat(toAdmin.getReason()).contains("only admin or root may bind users to or remove them from role"
+                + " [admin]");
+        denied(() -> owner.operatePrivilegeV2(v2("team", "Insert", "db2", "c1")),
+                "PrivilegeManageOwnership: permission deny to owner in the `db2` database");
+        denied(() -> owner.operatePrivilegeV2(v2("team", "DatabaseAdmin", "*", "*")),
+                "PrivilegeManageOwnership: permission deny to owner in the `*` database");
+        Status cluster = owner.operatePrivilegeV2(v2("team", "CreateDatabase", "db1", "*"));
+        assertThat(cluster.getCode()).isEqualTo(1401);
+        assertThat(cluster.getReason()).contains("cluster-level privilege [CreateDatabase]");
+        // v1 names the database inside the grant entity: checked where the grant goes, too.
+        denied(() -> owner.operatePrivilege(v1(OperatePrivilegeType.Grant, "team", "Collection", "c1", "Insert",
+                "db2")), "PrivilegeManageOwnership: permission deny to owner in the `db2` database");
+
+        // Within its database it still manages grants and bindings.
+        ok(owner.operatePrivilegeV2(v2("team", "Insert", "db1", "c1")));
+        ok(owner.operatePrivilegeV2(v2("team", "DatabaseReadWrite", "", "*")));
+        ok(owner.operateUserRole(OperateUserRoleRequest.newBuilder().setUsername("owner").setRoleName("team")
+                .setType(OperateUserRoleType.AddUserToRole).build()));
+        denied(() -> owner.createDatabase(CreateDatabaseRequest.newBuilder().setDbName("mine").build()),
+                "PrivilegeCreateDatabase: permission deny to owner in the `mine` database");
+        var roles = root.selectUser(SelectUserRequest.newBuilder().setUser(UserEntity.newBuilder().setName("owner"))
+                .setIncludeRoleInfo(true).build());
+        assertThat(roles.getResultsList()).singleElement().satisfies(u -> assertThat(u.getRolesList())
+                .extracting(RoleEntity::getName).containsExactlyInAnyOrder("db1_owner", "team"));
+    }
 }

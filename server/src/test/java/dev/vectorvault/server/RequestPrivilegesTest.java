@@ -91,10 +91,13 @@ class RequestPrivilegesTest {
     }
 
     @Test
-    void theBodyDatabaseCountsExceptForTheTargetOfAV2Grant() {
+    void theBodyDatabaseCountsIncludingTheTargetOfAV2Grant() {
         assertThat(privileges.bodyDatabase(QueryRequest.newBuilder().setDbName("db1").build())).contains("db1");
         assertThat(privileges.bodyDatabase(QueryRequest.getDefaultInstance())).isEmpty();
-        assertThat(privileges.bodyDatabase(OperatePrivilegeV2Request.newBuilder().setDbName("db1").build()))
-                .isEmpty();
+        // ManageOwnership is needed where the grant goes, not where the caller's header says it is (issue 10, #5).
+        assertThat(privileges.bodyDatabase(OperatePrivilegeV2Request.newBuilder().setDbName("db2").build()))
+                .contains("db2");
+        assertThat(privileges.bodyDatabase(OperatePrivilegeV2Request.newBuilder().setDbName("*").build()))
+                .contains("*");
     }
 }

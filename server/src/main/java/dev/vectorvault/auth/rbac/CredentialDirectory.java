@@ -13,10 +13,12 @@ import java.util.Optional;
 public final class CredentialDirectory implements UserDirectory {
     private final CredentialStore credentials;
     private final CredentialPolicy policy;
+    private final PasswordHasher hasher;
 
-    public CredentialDirectory(CredentialStore credentials, CredentialPolicy policy) {
+    public CredentialDirectory(CredentialStore credentials, CredentialPolicy policy, PasswordHasher hasher) {
         this.credentials = credentials;
         this.policy = policy;
+        this.hasher = hasher;
     }
 
     @Override
@@ -41,10 +43,7 @@ public final class CredentialDirectory implements UserDirectory {
     @Override
     public void restore(String username, String passwordHash) {
         policy.checkUsername(username);
-        if (!PasswordHasher.isReadable(passwordHash)) {
-            throw new MilvusException(ErrorCode.OPERATE_PRIVILEGE_FAILED, "failed to check if rbac restorable:"
-                    + " the password of user [" + username + "] is not an Argon2id or bcrypt hash");
-        }
+        checkRestorableHash(username, passwordHash);
         switch (credentials.add(username, passwordHash, "", policy.maxUsers())) {
             case ADDED -> { }
             case ALREADY_EXISTS -> throw new MilvusException(ErrorCode.OPERATE_PRIVILEGE_FAILED,
@@ -53,6 +52,19 @@ public final class CredentialDirectory implements UserDirectory {
                     "failed to check if add credential: unable to add user because the number of users has reached"
                             + " the limit");
         }
+    }
+
+    /** Unreadable hashes could never log in; hashes over the cost limits would cost that much on every login. */
+    @Override
+    public void checkRestorableHash(String username, String passwordHash) {
+        if (!PasswordHasher.isReadable(passwordHash)) {
+            throw new MilvusException(ErrorCode.OPERATE_PRIVILEGE_FAILED, "failed to check if rbac restorable:"
+                    + " the password of user [" + username + "] is not an Argon2id or bcrypt hash");
+        }
+        hasher.costOverLimit(passwordHash).ifPresent(problem -> {
+            throw new MilvusException(ErrorCode.OPERATE_PRIVILEGE_FAILED, "failed to check if rbac restorable: the"
+                    + " password hash of user [" + username + "] is too costly to verify: " + problem);
+        });
     }
 
     @Override

@@ -14,7 +14,9 @@ import java.util.TreeSet;
 /**
  * The RBAC RPCs with Milvus 2.6's semantics and messages (§4.3, §4.8, §4.9): roles, user bindings, v1 and v2 grants,
  * grant listing, custom privilege groups, backup and restore, and the clean-ups that user and collection changes need.
- * It does not check the caller's privilege: {@link AccessDecider} does that before the call.
+ * The privilege each RPC needs is checked before the call ({@link AccessDecider}); what this class checks of the
+ * caller is how far its ManageOwnership reaches ({@link GrantAuthority}): grants and bindings beyond its database, or
+ * at the cluster level, need an administrator.
  *
  * <p>Every change is durable before the method returns and takes effect on the very next decision. Changes are
  * serialised (one lock, like Milvus's RBAC lock), so a check and the write it guards cannot interleave with another
@@ -40,6 +42,7 @@ public final class RbacService {
     private final UserDirectory users;
     private final RbacNameRules names;
     private final GrantRules grantRules;
+    private final GrantAuthority authority;
 
     private RbacService(RbacStore store, PrivilegeCatalog catalog, RbacSettings settings, UserDirectory users) {
         this.store = store;
@@ -48,6 +51,7 @@ public final class RbacService {
         this.users = users;
         this.names = new RbacNameRules(settings);
         this.grantRules = new GrantRules(catalog);
+        this.authority = new GrantAuthority(store, catalog, settings);
     }
 
     /**
@@ -143,13 +147,18 @@ public final class RbacService {
                 .toList();
     }
 
-    /** {@code OperateUserRole}: adding is idempotent and needs the user; removing never fails for a missing binding. */
-    public synchronized void operateUserRole(String user, String role, MembershipOperation operation) {
+    /**
+     * {@code OperateUserRole} by {@code actor}: adding is idempotent and needs the user; removing never fails for a
+     * missing binding. Only an administrator may bind to or unbind from a role that reaches beyond the actor's scope.
+     */
+    public synchronized void operateUserRole(String actor, String user, String role, MembershipOperation operation) {
         users.checkUsername(user);
         String name = names.role(role);
-        if (!store.state().hasRole(name)) {
+        RbacState state = store.state();
+        if (!state.hasRole(name)) {
             throw new MilvusException(ErrorCode.OPERATE_USER_ROLE_FAILED, ROLE_NOT_FOUND);
         }
+        authority.checkBinding(actor, name, state);
         switch (operation) {
             case ADD -> {
                 if (!users.exists(user)) {
@@ -186,7 +195,8 @@ public final class RbacService {
         if (type == ObjectType.GLOBAL && !GrantRules.isBuiltInGroup(privilege)) {
             objectName = ANY;
         }
-        apply(operation, new Grant(role, type, objectName, databaseOrDefault(entity.database()), privilege, grantor));
+        apply(state, operation, new Grant(role, type, objectName, databaseOrDefault(entity.database()), privilege,
+                grantor));
     }
 
     /**
@@ -208,7 +218,7 @@ public final class RbacService {
         GrantRules.checkV2Privilege(state, privilegeName);
         grantRules.checkLevel(state, privilegeName, db, collectionName);
         ObjectType type = Privilege.fromApiName(privilegeName).map(Privilege::objectType).orElse(ObjectType.GLOBAL);
-        apply(operation, new Grant(roleName, type, collectionName, db, privilegeName, grantor));
+        apply(state, operation, new Grant(roleName, type, collectionName, db, privilegeName, grantor));
     }
 
     /**
@@ -379,6 +389,7 @@ public final class RbacService {
         Set<String> usersAfter = new HashSet<>();
         for (RbacSnapshot.User user : snapshot.users()) {
             users.checkUsername(user.name());
+            users.checkRestorableHash(user.name(), user.passwordHash());
             if (users.exists(user.name()) || !usersAfter.add(user.name())) {
                 throw notRestorable("user [" + user.name() + "] already exists");
             }
@@ -411,11 +422,17 @@ public final class RbacService {
         }
     }
 
-    private void apply(PrivilegeOperation operation, Grant grant) {
-        change(operation, grant);
+    /** Checks the granter's reach over the grant and its companions, then writes them all. */
+    private void apply(RbacState state, PrivilegeOperation operation, Grant grant) {
+        List<Grant> all = new ArrayList<>();
+        all.add(grant);
         for (Privilege related : catalog.related(grant.privilege())) {
-            change(operation, grant.withPrivilege(related.apiName()));
+            all.add(grant.withPrivilege(related.apiName()));
         }
+        for (Grant each : all) {
+            authority.checkGrant(grant.grantor(), each, state);
+        }
+        all.forEach(each -> change(operation, each));
     }
 
     private void change(PrivilegeOperation operation, Grant grant) {

@@ -24,6 +24,16 @@ public interface UserDirectory {
     void restore(String username, String passwordHash);
 
     /**
+     * Checks, before {@code RestoreRBAC} writes anything, that a restored user's hash could be verified: a format
+     * this server reads, with cost parameters within the configured limits. The message names the user, never the
+     * hash.
+     *
+     * @throws dev.vectorvault.common.MilvusException when the hash would be refused
+     */
+    default void checkRestorableHash(String username, String passwordHash) {
+    }
+
+    /**
      * Checks a user name as {@code CreateCredential} would.
      *
      * @throws dev.vectorvault.common.MilvusException invalid parameter (1100) for a bad name

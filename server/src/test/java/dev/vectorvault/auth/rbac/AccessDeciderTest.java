@@ -28,7 +28,7 @@ class AccessDeciderTest {
         assertThat(t.allowed("root", "any", Requirement.global(DROP_DATABASE))).isTrue();
         RbacFixture bound = new RbacFixture(new RbacSettings(true, true, true, 10, 255, "$", "$"));
         assertThat(bound.allowed("root", "default", Requirement.global(DROP_DATABASE))).isFalse();
-        bound.service.operateUserRole("root", "admin", MembershipOperation.ADD);
+        bound.service.operateUserRole("root", "root", "admin", MembershipOperation.ADD);
         assertThat(bound.allowed("root", "default", Requirement.global(DROP_DATABASE))).isTrue();
     }
 
@@ -84,7 +84,7 @@ class AccessDeciderTest {
         t.revoke(role, "Global", "*", "default", "CreateCollection");
         assertThat(t.allowed("alice", "default", create)).isFalse();
         t.grant(role, "Global", "*", "default", "CreateCollection");
-        rbac.operateUserRole("alice", role, MembershipOperation.REMOVE);
+        rbac.operateUserRole("root", "alice", role, MembershipOperation.REMOVE);
         assertThat(t.allowed("alice", "default", create)).isFalse();
     }
 
@@ -139,7 +139,7 @@ class AccessDeciderTest {
     @Test
     void adminMembersMayDoAnythingInEveryDatabase() {
         t.users.add("boss");
-        rbac.operateUserRole("boss", "admin", MembershipOperation.ADD);
+        rbac.operateUserRole("root", "boss", "admin", MembershipOperation.ADD);
         for (String db : List.of("default", "db1", "nowhere")) {
             assertThat(t.allowed("boss", db, Requirement.collection(DROP_INDEX, "c1"))).isTrue();
             assertThat(t.allowed("boss", db, Requirement.global(DROP_DATABASE))).isTrue();
@@ -244,14 +244,14 @@ class AccessDeciderTest {
         String role = t.userWithRole("alice");
         t.grant(role, "Collection", "c1", "default", "Flush");
         rbac.createRole("second");
-        rbac.operateUserRole("alice", "second", MembershipOperation.ADD);
+        rbac.operateUserRole("root", "alice", "second", MembershipOperation.ADD);
         t.grant("second", "Collection", "c2", "default", "Flush");
         assertThat(t.allowed("alice", "default", Requirement.collections(FLUSH, List.of("c1")))).isTrue();
         assertThat(t.allowed("alice", "default", Requirement.collections(FLUSH, List.of("c1", "c2")))).isFalse();
         t.grant(role, "Collection", "c2", "default", "Flush");
         assertThat(t.allowed("alice", "default", Requirement.collections(FLUSH, List.of("c1", "c2")))).isTrue();
         t.users.add("boss");
-        rbac.operateUserRole("boss", "admin", MembershipOperation.ADD);
+        rbac.operateUserRole("root", "boss", "admin", MembershipOperation.ADD);
         assertThat(t.allowed("boss", "default", Requirement.collections(FLUSH, List.of()))).isFalse();
     }
 

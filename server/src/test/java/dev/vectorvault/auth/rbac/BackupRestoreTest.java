@@ -101,8 +101,8 @@ class BackupRestoreTest {
         rbac.operatePrivilegeGroup("group_a", List.of("Query", "Insert"), MembershipOperation.ADD);
         t.grantV2("role_a", "group_a", "default", "c1");
         t.users.add("user_a");
-        rbac.operateUserRole("user_a", "role_a", MembershipOperation.ADD);
-        rbac.operateUserRole("user_a", "public", MembershipOperation.ADD);
+        rbac.operateUserRole("root", "user_a", "role_a", MembershipOperation.ADD);
+        rbac.operateUserRole("root", "user_a", "public", MembershipOperation.ADD);
         return rbac.backup();
     }
 }

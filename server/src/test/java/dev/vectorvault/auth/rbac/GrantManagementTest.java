@@ -40,6 +40,7 @@ class GrantManagementTest {
     @Test
     void emptyDatabaseMeansDefaultAndGrantorIsKept() {
         t.users.add("alice");
+        rbac.operateUserRole("root", "alice", "admin", MembershipOperation.ADD);
         rbac.operatePrivilege("alice", new GrantEntity("r1", "Collection", "c1", "", "Search"),
                 PrivilegeOperation.GRANT);
         List<Grant> grants = rbac.selectGrant("r1", Optional.empty(), Optional.empty(), "");

@@ -124,12 +124,12 @@ class RandomizedAccessTest {
                     () -> model.dropRole(role));
         } else if (kind < 20) {
             attempt("bind " + user + " " + role,
-                    () -> t.service.operateUserRole(user, role, MembershipOperation.ADD),
+                    () -> t.service.operateUserRole("root", user, role, MembershipOperation.ADD),
                     () -> model.bindings.computeIfAbsent(user, u -> new TreeSet<>()).add(role));
         } else if (kind < 28) {
             String bound = random.nextBoolean() ? pick(ROLES) : role;
             attempt("unbind " + user + " " + bound,
-                    () -> t.service.operateUserRole(user, bound, MembershipOperation.REMOVE),
+                    () -> t.service.operateUserRole("root", user, bound, MembershipOperation.REMOVE),
                     () -> model.bindings.getOrDefault(user, new TreeSet<>()).remove(bound));
         } else if (kind < 50) {
             grantV1(role);

@@ -58,7 +58,7 @@ final class RbacFixture {
         users.add(user);
         String role = user + "_role";
         service.createRole(role);
-        service.operateUserRole(user, role, MembershipOperation.ADD);
+        service.operateUserRole("root", user, role, MembershipOperation.ADD);
         return role;
     }
 

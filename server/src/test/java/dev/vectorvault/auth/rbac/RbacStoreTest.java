@@ -85,7 +85,7 @@ class RbacStoreTest {
         t.service.selectRole(Optional.empty(), true);
         t.grant("r1", "Global", "*", "default", "CreateCollection");
         long afterGrant = t.store.revision();
-        t.service.operateUserRole("root", "r1", MembershipOperation.REMOVE);
+        t.service.operateUserRole("root", "root", "r1", MembershipOperation.REMOVE);
         assertThat(afterCreate).isGreaterThan(start);
         assertThat(afterGrant).isGreaterThan(afterCreate);
         assertThat(t.store.revision()).isEqualTo(afterGrant);

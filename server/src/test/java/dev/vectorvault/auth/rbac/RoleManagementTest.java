@@ -145,15 +145,15 @@ class RoleManagementTest {
     void usersCanBeBoundToAdminAndPublicTwiceAndRemovedAgain() {
         t.users.add("alice");
         for (String role : List.of("admin", "public")) {
-            rbac.operateUserRole("alice", role, MembershipOperation.ADD);
-            rbac.operateUserRole("alice", role, MembershipOperation.ADD);
+            rbac.operateUserRole("root", "alice", role, MembershipOperation.ADD);
+            rbac.operateUserRole("root", "alice", role, MembershipOperation.ADD);
         }
         assertThat(rbac.selectUser(Optional.of("alice"), true))
                 .containsExactly(new UserRoles("alice", List.of("admin", "public")));
         assertThat(rbac.selectRole(Optional.of("admin"), true))
                 .containsExactly(new RoleUsers("admin", List.of("alice")));
-        rbac.operateUserRole("alice", "admin", MembershipOperation.REMOVE);
-        rbac.operateUserRole("alice", "public", MembershipOperation.REMOVE);
+        rbac.operateUserRole("root", "alice", "admin", MembershipOperation.REMOVE);
+        rbac.operateUserRole("root", "alice", "public", MembershipOperation.REMOVE);
         assertThat(rbac.selectUser(Optional.of("alice"), true))
                 .containsExactly(new UserRoles("alice", List.of()));
     }
@@ -162,19 +162,19 @@ class RoleManagementTest {
     void rootHasNoRolesButCanBeBoundAndUnbound() {
         assertThat(rbac.selectUser(Optional.of("root"), true)).containsExactly(new UserRoles("root", List.of()));
         rbac.createRole("r1");
-        rbac.operateUserRole("root", "r1", MembershipOperation.ADD);
+        rbac.operateUserRole("root", "root", "r1", MembershipOperation.ADD);
         assertThat(rbac.selectUser(Optional.of("root"), true)).containsExactly(new UserRoles("root", List.of("r1")));
-        rbac.operateUserRole("root", "r1", MembershipOperation.REMOVE);
+        rbac.operateUserRole("root", "root", "r1", MembershipOperation.REMOVE);
         assertThat(rbac.selectUser(Optional.of("root"), true)).containsExactly(new UserRoles("root", List.of()));
     }
 
     @Test
     void removingABindingThatDoesNotExistSucceeds() {
         rbac.createRole("r1");
-        assertThatCode(call(() -> rbac.operateUserRole("nobody", "r1", MembershipOperation.REMOVE)))
+        assertThatCode(call(() -> rbac.operateUserRole("root", "nobody", "r1", MembershipOperation.REMOVE)))
                 .doesNotThrowAnyException();
         t.users.add("alice");
-        assertThatCode(call(() -> rbac.operateUserRole("alice", "r1", MembershipOperation.REMOVE)))
+        assertThatCode(call(() -> rbac.operateUserRole("root", "alice", "r1", MembershipOperation.REMOVE)))
                 .doesNotThrowAnyException();
     }
 
@@ -182,16 +182,16 @@ class RoleManagementTest {
     void bindingToAMissingRoleOrAddingAMissingUserFails() {
         t.users.add("alice");
         for (MembershipOperation operation : MembershipOperation.values()) {
-            assertThatThrownBy(call(() -> rbac.operateUserRole("alice", "ghost", operation)))
+            assertThatThrownBy(call(() -> rbac.operateUserRole("root", "alice", "ghost", operation)))
                     .isInstanceOfSatisfying(MilvusException.class,
                             e -> assertThat(e.errorCode().legacyCode()).isEqualTo(37))
                     .hasMessage("not found the role, maybe the role isn't existed or internal system error");
         }
         rbac.createRole("r1");
-        assertThatThrownBy(call(() -> rbac.operateUserRole("nobody", "r1", MembershipOperation.ADD)))
+        assertThatThrownBy(call(() -> rbac.operateUserRole("root", "nobody", "r1", MembershipOperation.ADD)))
                 .hasMessage("failed to check if operate user role: not found the user, maybe the user isn't existed"
                         + " or internal system error");
-        assertThatThrownBy(call(() -> rbac.operateUserRole("bad-name", "r1", MembershipOperation.ADD)))
+        assertThatThrownBy(call(() -> rbac.operateUserRole("root", "bad-name", "r1", MembershipOperation.ADD)))
                 .isInstanceOfSatisfying(MilvusException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.PARAMETER_INVALID));
     }

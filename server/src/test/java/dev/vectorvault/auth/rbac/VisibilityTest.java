@@ -22,7 +22,7 @@ class VisibilityTest {
         t.users.add("fresh");
         assertThat(visibility.databases("fresh")).isEqualTo(VisibleNames.only(Set.of()));
         assertThat(visibility.collections("fresh", "default").contains("c1")).isFalse();
-        t.service.operateUserRole("fresh", "public", MembershipOperation.ADD);
+        t.service.operateUserRole("root", "fresh", "public", MembershipOperation.ADD);
         assertThat(visibility.databases("fresh").names()).isEmpty();
         assertThat(visibility.collections("fresh", "default").all()).isFalse();
     }
@@ -31,7 +31,7 @@ class VisibilityTest {
     void rootAndAdminSeeEverythingAndSoDoesEveryoneWithAuthorizationOff() {
         assertThat(visibility.databases("root").all()).isTrue();
         t.users.add("boss");
-        t.service.operateUserRole("boss", "admin", MembershipOperation.ADD);
+        t.service.operateUserRole("root", "boss", "admin", MembershipOperation.ADD);
         assertThat(visibility.databases("boss").all()).isTrue();
         assertThat(visibility.collections("boss", "db1").all()).isTrue();
         RbacFixture off = new RbacFixture(RbacSettings.defaults(false));
