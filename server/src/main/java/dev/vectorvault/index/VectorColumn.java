@@ -53,6 +53,12 @@ public final class VectorColumn {
     /**
      * A read view of the ordinals {@code [0, size)} that existed when it was taken; ordinal {@code o} lives in chunk
      * {@code o >>> chunkShift} at float offset {@code (o & chunkMask) * dim}. Valid for as long as it is held.
+     *
+     * <p>This is the random-access vector source of every index (the role of JVector's
+     * {@code RandomAccessVectorValues}): graph and list indexes keep a view of the segment's column instead of a copy
+     * of its vectors, so a sealed segment holds each vector once. A final class rather than an interface because the
+     * search's hot loop calls it for every visited node and must stay monomorphic; a view of memory-mapped or remote
+     * vectors would be a second implementation behind an interface extracted then.
      */
     static final class View {
         final int size;
@@ -69,6 +75,26 @@ public final class VectorColumn {
             this.chunkMask = (1 << chunkShift) - 1;
             this.vectors = chunks.vectors;
             this.norms = chunks.norms;
+        }
+
+        /** The chunk array holding {@code ordinal}; its floats start at {@link #offset}. */
+        float[] chunk(int ordinal) {
+            return vectors[ordinal >>> chunkShift];
+        }
+
+        /** Float offset of {@code ordinal} within its {@link #chunk}. */
+        int offset(int ordinal) {
+            return (ordinal & chunkMask) * dim;
+        }
+
+        /** The Euclidean norm of {@code ordinal}, as cached on append. */
+        float norm(int ordinal) {
+            return norms[ordinal >>> chunkShift][ordinal & chunkMask];
+        }
+
+        /** Bytes of vector data and norms this view reaches (the column's own memory, not a copy). */
+        long memoryBytes() {
+            return 4L * size * dim + 4L * size;
         }
     }
 
