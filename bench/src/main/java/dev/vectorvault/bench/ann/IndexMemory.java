@@ -56,29 +56,36 @@ public final class IndexMemory {
             }
         }
         for (MetricType metric : new MetricType[] {MetricType.L2, MetricType.COSINE}) {
-            long start = System.nanoTime();
-            HnswIndex hnsw = HnswIndex.build(column, metric, new HnswParams(16, 100, 42), 1, BuildProgress.NONE);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            long heapHnsw = usedAfterGc() - heapBefore - heapColumn;
-            report("HNSW M=16 " + metric, hnsw.memoryBytes(), heapHnsw, n, vectors, columnBytes, seconds);
-            HnswIndex graph = hnsw;
-            speed("HNSW ef=64 " + metric, column, metric, queries, q -> graph.search(q, 10, 64,
-                    OrdinalFilter.ACCEPT_ALL));
-            hnsw = null;
-            graph = null;
-            start = System.nanoTime();
-            IvfFlatIndex ivf = IvfFlatIndex.build(column, metric, new IvfParams((int) Math.sqrt(n), 42), 1,
-                    BuildProgress.NONE);
-            seconds = (System.nanoTime() - start) / 1e9;
-            long heapIvf = usedAfterGc() - heapBefore - heapColumn;
-            report("IVF_FLAT nlist=" + (int) Math.sqrt(n) + " " + metric, ivf.memoryBytes(), heapIvf, n, vectors,
-                    columnBytes, seconds);
-            IvfFlatIndex lists = ivf;
-            speed("IVF_FLAT nprobe=8 " + metric, column, metric, queries, q -> lists.search(q, 10, 8,
-                    OrdinalFilter.ACCEPT_ALL));
-            ivf = null;
-            lists = null;
+            // One method per index, so nothing of the previous one is still reachable when the next is measured.
+            hnsw(column, metric, queries, heapBefore + heapColumn, vectors, columnBytes);
+            ivf(column, metric, queries, heapBefore + heapColumn, vectors, columnBytes);
         }
+    }
+
+    private static void hnsw(VectorColumn column, MetricType metric, float[][] queries, long heapBefore,
+            long vectors, long columnBytes) {
+        int n = column.size();
+        long start = System.nanoTime();
+        HnswIndex index = HnswIndex.build(column, metric, new HnswParams(16, 100, 42), 1, BuildProgress.NONE);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long heap = usedAfterGc() - heapBefore;
+        report("HNSW M=16 " + metric, index.memoryBytes(), heap, n, vectors, columnBytes, seconds);
+        speed("HNSW ef=64 " + metric, column, metric, queries, q -> index.search(q, 10, 64,
+                OrdinalFilter.ACCEPT_ALL));
+    }
+
+    private static void ivf(VectorColumn column, MetricType metric, float[][] queries, long heapBefore,
+            long vectors, long columnBytes) {
+        int n = column.size();
+        int nlist = (int) Math.sqrt(n);
+        long start = System.nanoTime();
+        IvfFlatIndex index = IvfFlatIndex.build(column, metric, new IvfParams(nlist, 42), 1, BuildProgress.NONE);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long heap = usedAfterGc() - heapBefore;
+        report("IVF_FLAT nlist=" + nlist + " " + metric, index.memoryBytes(), heap, n, vectors, columnBytes,
+                seconds);
+        speed("IVF_FLAT nprobe=8 " + metric, column, metric, queries, q -> index.search(q, 10, 8,
+                OrdinalFilter.ACCEPT_ALL));
     }
 
     private static void report(String name, long indexBytes, long heapGrowth, int n, long vectors, long column,
