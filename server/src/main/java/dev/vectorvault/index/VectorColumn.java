@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Append-only storage for float vectors of one dimension, addressed by dense ordinals {@code 0..size()-1}. Vectors
- * sit unboxed in fixed-size chunks of {@code 2^chunkShift} vectors (about 1 MiB each by default), so growth never
+ * sit unboxed in fixed-size chunks of {@code 2^chunkShift} vectors (at most 256 KiB each by default), so growth never
  * copies the whole column and ordinal lookup is a shift and a mask. To keep small columns small, the first chunk starts
  * at 16 vectors and doubles until it reaches full size. Each vector's Euclidean norm is computed once on append and
  * stored alongside, so COSINE search over a column shared with other metrics costs one division per candidate.
@@ -20,7 +20,13 @@ import java.util.Arrays;
  * reader sees every ordinal that existed when it started, fully written, and never looks at later ones.
  */
 public final class VectorColumn {
-    private static final int TARGET_CHUNK_FLOATS = 1 << 18;
+    /**
+     * 256 KiB. Not 1 MiB: G1 allocates an array of half a region or more as a "humongous" object in whole regions of
+     * its own, and a 1 MiB chunk plus its header needs two 1 MiB regions (or all of a 2 MiB one), so a column of
+     * 1 MiB chunks took twice the vectors' size of heap (measured: 1,034 bytes per 128-d vector instead of 516 with a
+     * 3 GiB heap). 256 KiB is below half of G1's smallest region.
+     */
+    private static final int TARGET_CHUNK_FLOATS = 1 << 16;
     private static final int FIRST_CHUNK_VECTORS = 16;
 
     /**
