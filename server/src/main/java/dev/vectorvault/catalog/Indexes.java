@@ -2,6 +2,9 @@ package dev.vectorvault.catalog;
 
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.index.IndexKind;
+import dev.vectorvault.index.IndexKinds;
+import dev.vectorvault.index.MetricType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -9,16 +12,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Index definitions and the load state that depends on them. Vector fields take FLAT (exact search), HNSW, IVF_FLAT
- * or AUTOINDEX (HNSW with default parameters, see {@link VectorIndexParams}); the ANN indexes are built per sealed
- * segment by the data layer. Scalar indexes are recorded and reported but every filter is evaluated exactly, so they
- * change no result.
+ * Index definitions and the load state that depends on them. Vector fields take the kinds of {@link IndexKinds}
+ * (FLAT for exact search, HNSW, IVF_FLAT, AUTOINDEX for HNSW with its defaults), each validating its own parameters;
+ * the ANN indexes are built per sealed segment by the data layer. Scalar indexes are recorded and reported but every
+ * filter is evaluated exactly, so they change no result.
  */
 public final class Indexes {
-    public static final Set<String> VECTOR_INDEX_TYPES = Set.of("FLAT", "AUTOINDEX", "HNSW", "IVF_FLAT");
     public static final Set<String> SCALAR_INDEX_TYPES = Set.of("AUTOINDEX", "INVERTED", "STL_SORT", "TRIE", "BITMAP");
-    public static final Set<String> METRICS = Set.of("L2", "IP", "COSINE");
-    public static final String DEFAULT_METRIC = "COSINE";
 
     private final Catalog catalog;
 
@@ -46,16 +46,13 @@ public final class Indexes {
         String type = indexType == null || indexType.isEmpty() ? "AUTOINDEX" : indexType.toUpperCase(Locale.ROOT);
         String metric = metricType == null ? "" : metricType.toUpperCase(Locale.ROOT);
         if (field.dataType().isVector()) {
-            if (!VECTOR_INDEX_TYPES.contains(type)) {
-                throw new MilvusException(ErrorCode.INDEX_NOT_SUPPORTED, "index type not supported: " + type
-                        + " (supported for vectors: " + VECTOR_INDEX_TYPES + ")");
-            }
-            metric = metric.isEmpty() ? DEFAULT_METRIC : metric;
-            if (!METRICS.contains(metric)) {
-                throw MilvusException.invalidParameter("metric type " + metric + " not found or not supported,"
-                        + " supported: " + METRICS);
-            }
-            VectorIndexParams.of(type, params); // refuses out-of-range parameters before anything is stored
+            IndexKind kind = IndexKinds.of(type).orElseThrow(() -> new MilvusException(ErrorCode.INDEX_NOT_SUPPORTED,
+                    "index type not supported: " + type + " (supported for vectors: " + IndexKinds.names() + ")"));
+            String named = metric;
+            metric = (metric.isEmpty() ? MetricType.DEFAULT : MetricType.fromWireName(metric).orElseThrow(() ->
+                    MilvusException.invalidParameter("metric type " + named + " not found or not supported,"
+                            + " supported: " + MetricType.wireNames()))).wireName();
+            kind.parse(params); // refuses out-of-range parameters before anything is stored
         } else {
             if (!SCALAR_INDEX_TYPES.contains(type)) {
                 throw new MilvusException(ErrorCode.INDEX_NOT_SUPPORTED, "index type not supported: " + type

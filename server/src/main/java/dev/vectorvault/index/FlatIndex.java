@@ -31,7 +31,7 @@ public final class FlatIndex {
 
     private final VectorColumn vectors;
     private final MetricType metric;
-    private final boolean useVectorApi;
+    private final KernelPath kernels;
 
     /** An index over {@code vectors}; it holds no copy, so it sees every later append. */
     public FlatIndex(VectorColumn vectors, MetricType metric) {
@@ -45,7 +45,7 @@ public final class FlatIndex {
         }
         this.vectors = vectors;
         this.metric = metric;
-        this.useVectorApi = useVectorApi;
+        this.kernels = useVectorApi ? KernelPath.AUTO : KernelPath.SCALAR;
     }
 
     public MetricType metric() {
@@ -117,7 +117,7 @@ public final class FlatIndex {
         float[] queryNorms = new float[queries.length];
         for (int q = 0; q < queries.length; q++) {
             VectorColumn.requireVector(queries[q], vectors.dim(), "query " + q);
-            queryNorms[q] = metric == MetricType.COSINE ? DistanceKernels.norm(queries[q], 0, vectors.dim()) : 0f;
+            queryNorms[q] = DistanceKernels.norm(queries[q], 0, vectors.dim());
         }
         VectorColumn.View view = vectors.view();
         int end = Math.min(limit, view.size);
@@ -231,26 +231,10 @@ public final class FlatIndex {
             if (accepted != null && !accepted[ordinal - start]) {
                 continue;
             }
-            float score = score(query, queryNorm, data, slot * dim, norms[slot], dim);
+            float score = metric.score(kernels, query, queryNorm, data, slot * dim, norms[slot], dim);
             if (range.accepts(score)) {
                 top.offer(ordinal, score);
             }
         }
-    }
-
-    private float score(float[] query, float queryNorm, float[] data, int offset, float norm, int dim) {
-        return switch (metric) {
-            case L2 -> useVectorApi
-                    ? DistanceKernels.squaredL2(query, 0, data, offset, dim)
-                    : DistanceKernels.squaredL2Scalar(query, 0, data, offset, dim);
-            case IP -> dot(query, data, offset, dim);
-            case COSINE -> DistanceKernels.cosine(dot(query, data, offset, dim), queryNorm, norm);
-        };
-    }
-
-    private float dot(float[] query, float[] data, int offset, int dim) {
-        return useVectorApi
-                ? DistanceKernels.dot(query, 0, data, offset, dim)
-                : DistanceKernels.dotScalar(query, 0, data, offset, dim);
     }
 }

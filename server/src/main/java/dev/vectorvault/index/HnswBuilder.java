@@ -23,7 +23,8 @@ final class HnswBuilder {
     private static final int LOCK_STRIPES = 1 << 12;
     private static final int PROGRESS_EVERY = 512;
 
-    private final PackedVectors vectors;
+    private final VectorColumn.View vectors;
+    private final MetricType metric;
     private final HnswParams params;
     private final int threads;
     private final BuildProgress progress;
@@ -40,8 +41,9 @@ final class HnswBuilder {
     private int entryPoint;
     private int maxLevel;
 
-    HnswBuilder(PackedVectors vectors, HnswParams params, int threads, BuildProgress progress) {
+    HnswBuilder(VectorColumn.View vectors, MetricType metric, HnswParams params, int threads, BuildProgress progress) {
         this.vectors = vectors;
+        this.metric = metric;
         this.params = params;
         this.progress = progress;
         this.m = params.m();
@@ -89,7 +91,7 @@ final class HnswBuilder {
             }
         }
         progress.indexed(size, size);
-        return new HnswIndex(vectors, params, links0, linksUp, entryPoint, maxLevel);
+        return new HnswIndex(vectors, metric, params, links0, linksUp, entryPoint, maxLevel);
     }
 
     private void insertConcurrently(int size) {
@@ -168,14 +170,14 @@ final class HnswBuilder {
                 ep = entryPoint;
                 top = maxLevel;
             }
-            float epDistance = vectors.distanceBetween(node, ep);
+            float epDistance = metric.distanceBetween(vectors, node, ep);
             for (int lc = top; lc > level; lc--) {
                 boolean moved = true;
                 while (moved) {
                     moved = false;
                     int count = readLinks(ep, lc, linkBuffer);
                     for (int j = 0; j < count; j++) {
-                        float distance = vectors.distanceBetween(node, linkBuffer[j]);
+                        float distance = metric.distanceBetween(vectors, node, linkBuffer[j]);
                         if (distance < epDistance) {
                             epDistance = distance;
                             ep = linkBuffer[j];
@@ -235,7 +237,7 @@ final class HnswBuilder {
                     if (!scratch.visit(neighbour)) {
                         continue;
                     }
-                    float distance = vectors.distanceBetween(node, neighbour);
+                    float distance = metric.distanceBetween(vectors, node, neighbour);
                     if (results.size() < ef || distance < results.topDistance()) {
                         candidates.push(neighbour, distance);
                         results.push(neighbour, distance);
@@ -278,7 +280,7 @@ final class HnswBuilder {
                 float toBase = candidateDistances[i];
                 boolean diverse = true;
                 for (int j = 0; j < chosen; j++) {
-                    if (vectors.distanceBetween(candidate, selected[j]) < toBase) {
+                    if (metric.distanceBetween(vectors, candidate, selected[j]) < toBase) {
                         diverse = false;
                         break;
                     }
@@ -317,9 +319,9 @@ final class HnswBuilder {
                 return;
             }
             sorter.clear();
-            sorter.push(node, vectors.distanceBetween(target, node));
+            sorter.push(node, metric.distanceBetween(vectors, target, node));
             for (int j = 1; j <= count; j++) {
-                sorter.push(links[base + j], vectors.distanceBetween(target, links[base + j]));
+                sorter.push(links[base + j], metric.distanceBetween(vectors, target, links[base + j]));
             }
             int candidates = 0;
             while (!sorter.isEmpty()) {

@@ -1,7 +1,6 @@
 package dev.vectorvault.index;
 
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,10 +11,11 @@ import java.util.List;
  * Paper names map to Milvus's: {@code M} (links per node on the upper layers, {@code 2 * M} on layer 0),
  * {@code efConstruction} (the beam while inserting, {@link HnswParams}) and {@code ef} (the beam while searching).
  *
- * <p>Layout, chosen for the search's hot loop: the vectors are copied into one contiguous array
- * ({@link PackedVectors}; COSINE normalised once, so it is an inner product); layer 0 is one {@code int[]} with a fixed
- * stride of {@code 1 + 2M} per node (a count, then the neighbours), so following a link is an index computation; the
- * few nodes on upper layers have one small {@code int[]} each. A search allocates nothing per visited node: the
+ * <p>Layout, chosen for the search's hot loop: the vectors are not copied; the graph reads the segment's own column
+ * through a {@link VectorColumn.View} (a vector is one chunk lookup away), and the metric's {@link MetricType#distance}
+ * handles COSINE with the norm the column keeps per vector. Layer 0 is one {@code int[]} with a fixed stride of
+ * {@code 1 + 2M} per node (a count, then the neighbours), so following a link is an index computation; the few nodes
+ * on upper layers have one small {@code int[]} each. A search allocates nothing per visited node: the
  * visited set (an epoch counter) and both heaps are primitive per-thread scratch ({@link SearchScratch}).
  *
  * <p>Filters are applied during the graph search: a rejected node is still expanded (its links lead on to accepted
@@ -27,20 +27,23 @@ import java.util.List;
  *
  * <p>Immutable once built; any number of threads may search at once without locking.
  */
-public final class HnswIndex {
+public final class HnswIndex implements VectorIndex {
     /** Kind and body version of this index's files ({@link #write}); a new body layout gets a new version. */
     public static final String FILE_KIND = "hnsw";
-    public static final int FILE_VERSION = 1;
+    public static final int FILE_VERSION = HnswFileV1.VERSION;
 
-    final PackedVectors vectors;
+    final VectorColumn.View vectors;
+    final MetricType metric;
     final HnswParams params;
     final int[] links0;
     final int[][] linksUp;
     final int entryPoint;
     final int maxLevel;
 
-    HnswIndex(PackedVectors vectors, HnswParams params, int[] links0, int[][] linksUp, int entryPoint, int maxLevel) {
+    HnswIndex(VectorColumn.View vectors, MetricType metric, HnswParams params, int[] links0, int[][] linksUp,
+            int entryPoint, int maxLevel) {
         this.vectors = vectors;
+        this.metric = metric;
         this.params = params;
         this.links0 = links0;
         this.linksUp = linksUp;
@@ -64,7 +67,25 @@ public final class HnswIndex {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1: " + threads);
         }
-        return new HnswBuilder(PackedVectors.copyOf(vectors, metric), params, threads, progress).build();
+        return new HnswBuilder(snapshot(vectors), metric, params, threads, progress).build();
+    }
+
+    /** A view of the column as it is now, refused when one graph could not address it. */
+    static VectorColumn.View snapshot(VectorColumn column) {
+        if (column == null) {
+            throw new IllegalArgumentException("vectors are required");
+        }
+        return column.view();
+    }
+
+    @Override
+    public IndexKind kind() {
+        return HnswKind.INSTANCE;
+    }
+
+    @Override
+    public List<SearchHit> search(float[] query, int k, SearchParams params, OrdinalFilter filter) {
+        return search(query, k, ((HnswKind.Search) params).ef(), filter);
     }
 
     /**
@@ -84,22 +105,23 @@ public final class HnswIndex {
         if (filter == null) {
             throw new IllegalArgumentException("filter is required");
         }
-        float[] q = vectors.prepareQuery(query);
+        VectorColumn.requireVector(query, vectors.dim, "query");
+        float[] q = metric.prepareQuery(query);
         if (vectors.size == 0) {
             return List.of();
         }
         int ep = entryPoint;
-        float epDistance = vectors.distance(q, ep);
+        float epDistance = metric.distance(q, vectors, ep);
         for (int level = maxLevel; level > 0; level--) {
             ep = greedyClosest(q, ep, epDistance, level);
-            epDistance = vectors.distance(q, ep);
+            epDistance = metric.distance(q, vectors, ep);
         }
         SearchScratch scratch = SearchScratch.forThread(vectors.size);
         searchLayer0(q, ep, epDistance, Math.max(ef, k), filter, scratch);
         NodeHeap results = scratch.results;
-        TopK top = TopK.forMetric(vectors.metric, k);
+        TopK top = TopK.forMetric(metric, k);
         for (int i = 0; i < results.size(); i++) {
-            top.offer(results.nodeAt(i), vectors.score(results.distanceAt(i)));
+            top.offer(results.nodeAt(i), metric.scoreOf(results.distanceAt(i)));
         }
         return top.drainBestFirst();
     }
@@ -117,7 +139,7 @@ public final class HnswIndex {
             int count = links[base];
             for (int j = 1; j <= count; j++) {
                 int neighbour = links[base + j];
-                float distance = vectors.distance(q, neighbour);
+                float distance = metric.distance(q, vectors, neighbour);
                 if (distance < best) {
                     best = distance;
                     current = neighbour;
@@ -164,7 +186,7 @@ public final class HnswIndex {
                     continue;
                 }
                 visited++;
-                float distance = vectors.distance(q, neighbour);
+                float distance = metric.distance(q, vectors, neighbour);
                 if (distance < worst) {
                     candidates.push(neighbour, distance);
                     if (acceptAll || filter.accept(neighbour)) {
@@ -196,7 +218,7 @@ public final class HnswIndex {
             if (!scratch.visit(node) || !filter.accept(node)) {
                 continue;
             }
-            float distance = vectors.distance(q, node);
+            float distance = metric.distance(q, vectors, node);
             if (results.size() < ef || distance < results.topDistance()) {
                 results.push(node, distance);
                 if (results.size() > ef) {
@@ -207,6 +229,7 @@ public final class HnswIndex {
     }
 
     /** Number of vectors in the graph. */
+    @Override
     public int size() {
         return vectors.size;
     }
@@ -215,17 +238,19 @@ public final class HnswIndex {
         return vectors.dim;
     }
 
+    @Override
     public MetricType metric() {
-        return vectors.metric;
+        return metric;
     }
 
     public HnswParams params() {
         return params;
     }
 
-    /** Heap bytes held: the vector copy, the link arrays and their headers. */
+    /** Heap bytes held: the link arrays and their headers (the vectors are the column's, not counted here). */
+    @Override
     public long memoryBytes() {
-        long bytes = vectors.memoryBytes() + 4L * links0.length + 16L + 8L * linksUp.length;
+        long bytes = 4L * links0.length + 16L + 8L * linksUp.length;
         for (int[] links : linksUp) {
             if (links != null) {
                 bytes += 16L + 4L * links.length;
@@ -237,106 +262,35 @@ public final class HnswIndex {
     // ------------------------------------------------------------------ persistence
 
     /**
-     * Writes the graph (not the vectors, which live in the segment) to {@code file}, atomically and durably; see
-     * {@link IndexFile} for the framing. Body version 1: metric, dim, size, vector fingerprint, M, efConstruction,
-     * seed, entry point, top layer, every node's layer (one byte each), layer 0's link array, then the upper-layer
-     * arrays of the nodes above layer 0 in ordinal order.
+     * Writes the graph (not the vectors, which live in the segment) to {@code file} in the newest format
+     * ({@link HnswFileV1}), atomically and durably; see {@link IndexFile} for the framing.
      *
      * @throws java.io.UncheckedIOException on an I/O failure (the previous file, if any, is left as it was)
      */
+    @Override
     public void write(Path file) {
-        IndexFile.write(file, FILE_KIND, FILE_VERSION, out -> {
-            out.writeUTF(vectors.metric.name());
-            out.writeInt(vectors.dim);
-            out.writeInt(vectors.size);
-            out.writeLong(IndexFile.fingerprint(vectors));
-            out.writeInt(params.m());
-            out.writeInt(params.efConstruction());
-            out.writeLong(params.seed());
-            out.writeInt(entryPoint);
-            out.writeInt(maxLevel);
-            byte[] levels = new byte[vectors.size];
-            for (int node = 0; node < levels.length; node++) {
-                levels[node] = (byte) (linksUp[node] == null ? 0 : linksUp[node].length / (params.m() + 1));
-            }
-            out.write(levels);
-            IndexFile.writeInts(out, links0, 0, links0.length);
-            for (int[] links : linksUp) {
-                if (links != null) {
-                    IndexFile.writeInts(out, links, 0, links.length);
-                }
-            }
-        });
+        IndexFile.write(file, FILE_KIND, FILE_VERSION, out -> HnswFileV1.write(this, out));
     }
 
     /**
-     * Loads an index written by {@link #write} over the same vectors.
+     * Loads an index written by {@link #write} (any version with a reader) over the same vectors.
      *
      * @throws CorruptIndexException        when the file is damaged, truncated, of an unknown version, or was built
      *                                      over other vectors or another metric; rebuild then
      * @throws java.io.UncheckedIOException when it cannot be read at all (for example it does not exist)
      */
     public static HnswIndex read(Path file, VectorColumn column, MetricType metric) {
-        PackedVectors vectors = PackedVectors.copyOf(column, metric);
-        return IndexFile.read(file, FILE_KIND, 1, FILE_VERSION, (in, version) -> readBody(file, in, vectors));
+        VectorColumn.View vectors = snapshot(column);
+        return IndexFile.read(file, FILE_KIND, HnswFileV1.VERSION, FILE_VERSION,
+                (in, version) -> readVersion(file, in, version, vectors, metric));
     }
 
-    private static HnswIndex readBody(Path file, DataInputStream in, PackedVectors vectors) throws IOException {
-        String metric = in.readUTF();
-        int dim = in.readInt();
-        int size = in.readInt();
-        long fingerprint = in.readLong();
-        if (!metric.equals(vectors.metric.name()) || dim != vectors.dim || size != vectors.size
-                || fingerprint != IndexFile.fingerprint(vectors)) {
-            throw new CorruptIndexException(file, "built over other vectors: " + metric + " " + size + " x " + dim
-                    + ", loading " + vectors.metric + " " + vectors.size + " x " + vectors.dim);
+    /** One reader per format version; a new version adds a class and a case here, old ones stay readable. */
+    private static HnswIndex readVersion(Path file, DataInputStream in, int version, VectorColumn.View vectors,
+            MetricType metric) throws IOException {
+        if (version == HnswFileV1.VERSION) {
+            return HnswFileV1.read(file, in, vectors, metric);
         }
-        HnswParams params;
-        try {
-            params = new HnswParams(in.readInt(), in.readInt(), in.readLong());
-        } catch (IllegalArgumentException e) {
-            throw new CorruptIndexException(file, e.getMessage());
-        }
-        int entryPoint = in.readInt();
-        int maxLevel = in.readInt();
-        int m = params.m();
-        byte[] levels = new byte[size];
-        in.readFully(levels);
-        int[] links0 = new int[Math.multiplyExact(size, 1 + 2 * m)];
-        IndexFile.readInts(in, links0, 0, links0.length);
-        checkLinks(file, links0, 0, links0.length, 1 + 2 * m, 2 * m, size);
-        int[][] linksUp = new int[size][];
-        int top = 0;
-        for (int node = 0; node < size; node++) {
-            int level = levels[node];
-            if (level < 0 || level > HnswBuilder.MAX_LEVEL) {
-                throw new CorruptIndexException(file, "node " + node + " on layer " + level);
-            }
-            if (level > 0) {
-                linksUp[node] = new int[level * (m + 1)];
-                IndexFile.readInts(in, linksUp[node], 0, linksUp[node].length);
-                checkLinks(file, linksUp[node], 0, linksUp[node].length, m + 1, m, size);
-            }
-            top = Math.max(top, level);
-        }
-        if (size > 0 && (entryPoint < 0 || entryPoint >= size || levels[entryPoint] != maxLevel || top != maxLevel)) {
-            throw new CorruptIndexException(file, "entry point " + entryPoint + " on layer " + maxLevel
-                    + " is not the top of the graph");
-        }
-        return new HnswIndex(vectors, params, links0, linksUp, entryPoint, maxLevel);
-    }
-
-    private static void checkLinks(Path file, int[] links, int from, int to, int stride, int capacity, int size) {
-        for (int base = from; base < to; base += stride) {
-            int count = links[base];
-            if (count < 0 || count > capacity) {
-                throw new CorruptIndexException(file, "a node lists " + count + " links, at most " + capacity);
-            }
-            for (int j = 1; j <= count; j++) {
-                if (links[base + j] < 0 || links[base + j] >= size) {
-                    throw new CorruptIndexException(file, "link to node " + links[base + j] + " of " + size);
-                }
-            }
-        }
+        throw new CorruptIndexException(file, "no reader for " + FILE_KIND + " format version " + version);
     }
 }

@@ -9,7 +9,10 @@ package dev.vectorvault.index;
  *                       graph. Milvus accepts 1 to {@code Integer.MAX_VALUE}
  * @param seed           seeds the random layer of every node, so a single-threaded build is reproducible
  */
-public record HnswParams(int m, int efConstruction, long seed) {
+public record HnswParams(int m, int efConstruction, long seed) implements IndexParams {
+    /** Ours, the common hnswlib / ann-benchmarks setting. */
+    public static final int DEFAULT_M = 16;
+    public static final int DEFAULT_EF_CONSTRUCTION = 200;
     public static final int MIN_M = 2;
     public static final int MAX_M = 2048;
     public static final int MIN_EF_CONSTRUCTION = 1;

@@ -222,21 +222,4 @@ final class IndexFile {
             i += n;
         }
     }
-
-    /**
-     * A fingerprint of the vectors an index was built over (count, dimension and a CRC32C of up to 64 evenly spaced
-     * vectors), stored in the file so that loading it over other vectors is refused rather than silently wrong.
-     */
-    static long fingerprint(PackedVectors vectors) {
-        CRC32C crc = new CRC32C();
-        ByteBuffer buffer = ByteBuffer.allocate(4 * vectors.dim);
-        int samples = Math.min(64, vectors.size);
-        for (int s = 0; s < samples; s++) {
-            int ordinal = (int) ((long) s * vectors.size / samples);
-            buffer.clear();
-            buffer.asFloatBuffer().put(vectors.data, ordinal * vectors.dim, vectors.dim);
-            crc.update(buffer.array(), 0, buffer.capacity());
-        }
-        return ((long) vectors.size << 32) ^ ((long) vectors.dim << 48) ^ crc.getValue();
-    }
 }

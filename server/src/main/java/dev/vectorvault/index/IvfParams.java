@@ -7,7 +7,9 @@ package dev.vectorvault.index;
  *              list per vector
  * @param seed  seeds the k-means sample and initial centroids, so a build is reproducible
  */
-public record IvfParams(int nlist, long seed) {
+public record IvfParams(int nlist, long seed) implements IndexParams {
+    /** Knowhere's default. */
+    public static final int DEFAULT_NLIST = 128;
     public static final int MIN_NLIST = 1;
     public static final int MAX_NLIST = 65_536;
 

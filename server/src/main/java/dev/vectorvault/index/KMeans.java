@@ -6,8 +6,10 @@ import java.util.SplittableRandom;
  * Lloyd's k-means for IVF centroids, trained on a seeded sample of at most {@link #SAMPLE_PER_CENTROID} vectors per
  * centroid (as FAISS does: more samples barely move the centroids). Centroids start at distinct sampled vectors; a
  * cluster that empties is re-seeded with a random sample vector so that no list is wasted. Means are taken in double.
- * For COSINE (vectors already unit length) centroids are normalised after each update (spherical k-means), so a
- * centroid's inner product with a query ranks lists the same way as the vectors in them.
+ * The sample is copied out of the column in the form the metric compares ({@link MetricType#prepareStored}: unit
+ * length for COSINE), so training is spherical k-means for COSINE: centroids are normalised after each update, and a
+ * centroid's inner product with a query ranks lists the same way as the vectors in them. The copy is the sample only
+ * (at most {@code clusters * SAMPLE_PER_CENTROID} vectors) and lives for the training alone.
  */
 final class KMeans {
     static final int SAMPLE_PER_CENTROID = 64;
@@ -16,54 +18,54 @@ final class KMeans {
     private KMeans() {}
 
     /** {@code clusters} centroids ({@code clusters * dim} floats); {@code clusters} must not exceed the size. */
-    static float[] train(PackedVectors vectors, int clusters, long seed, int threads) {
+    static float[] train(VectorColumn.View vectors, MetricType metric, int clusters, long seed, int threads) {
         int dim = vectors.dim;
         SplittableRandom random = new SplittableRandom(seed);
         int[] sample = sample(vectors.size, (int) Math.min(vectors.size, (long) clusters * SAMPLE_PER_CENTROID),
                 random);
+        float[] data = new float[sample.length * dim];
+        for (int i = 0; i < sample.length; i++) {
+            System.arraycopy(vectors.chunk(sample[i]), vectors.offset(sample[i]), data, i * dim, dim);
+            metric.prepareStored(data, i * dim, dim, vectors.norm(sample[i]));
+        }
         float[] centroids = new float[clusters * dim];
         // The sample is a random permutation prefix, so its first `clusters` entries are distinct random vectors.
-        for (int c = 0; c < clusters; c++) {
-            System.arraycopy(vectors.data, sample[c] * dim, centroids, c * dim, dim);
-        }
+        System.arraycopy(data, 0, centroids, 0, clusters * dim);
         int[] assignment = new int[sample.length];
         for (int iteration = 0; iteration < ITERATIONS; iteration++) {
             float[] current = centroids;
             Parallel.forRange(threads, sample.length, (from, to) -> {
                 for (int i = from; i < to; i++) {
-                    assignment[i] = nearestL2(current, clusters, vectors.data, sample[i] * dim, dim);
+                    assignment[i] = nearestL2(current, clusters, data, i * dim, dim);
                 }
             });
-            centroids = update(vectors, sample, assignment, clusters, random);
+            centroids = update(data, dim, metric, assignment, clusters, random);
         }
         return centroids;
     }
 
-    private static float[] update(PackedVectors vectors, int[] sample, int[] assignment, int clusters,
+    private static float[] update(float[] data, int dim, MetricType metric, int[] assignment, int clusters,
                                   SplittableRandom random) {
-        int dim = vectors.dim;
         double[] sums = new double[clusters * dim];
         int[] counts = new int[clusters];
-        for (int i = 0; i < sample.length; i++) {
+        for (int i = 0; i < assignment.length; i++) {
             int c = assignment[i];
             counts[c]++;
-            int offset = sample[i] * dim;
+            int offset = i * dim;
             for (int d = 0; d < dim; d++) {
-                sums[c * dim + d] += vectors.data[offset + d];
+                sums[c * dim + d] += data[offset + d];
             }
         }
         float[] centroids = new float[clusters * dim];
         for (int c = 0; c < clusters; c++) {
             if (counts[c] == 0) {
-                System.arraycopy(vectors.data, sample[random.nextInt(sample.length)] * dim, centroids, c * dim, dim);
+                System.arraycopy(data, random.nextInt(assignment.length) * dim, centroids, c * dim, dim);
                 continue;
             }
             for (int d = 0; d < dim; d++) {
                 centroids[c * dim + d] = (float) (sums[c * dim + d] / counts[c]);
             }
-            if (vectors.metric == MetricType.COSINE) {
-                PackedVectors.scale(centroids, c * dim, dim, DistanceKernels.norm(centroids, c * dim, dim));
-            }
+            metric.prepareStored(centroids, c * dim, dim, DistanceKernels.norm(centroids, c * dim, dim));
         }
         return centroids;
     }

@@ -1,22 +1,234 @@
 package dev.vectorvault.index;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
 /**
- * Similarity metrics with Milvus's names and score semantics. Scores are reported exactly as Milvus reports them, so
- * the direction of "better" depends on the metric.
+ * Similarity metrics with Milvus's names and score semantics, each carrying its own behaviour (after JVector's
+ * {@code VectorSimilarityFunction}): its wire name, the direction of "better", the exact score Milvus reports, the
+ * distance that graph and list searches order candidates by, and how a vector is prepared for that distance. Nothing
+ * outside this type decides anything by metric.
+ *
+ * <p>Two numbers per comparison, on purpose:
+ * <ul>
+ *   <li>{@link #score} is what a client sees, computed the same way by every index (FLAT, HNSW, IVF) so one vector
+ *       gets one score whichever path found it: L2 is the squared distance (no square root, as in Milvus), smaller is
+ *       better; IP the inner product, larger is better; COSINE the cosine in [-1, 1], larger is better, 0 when either
+ *       vector is the zero vector.</li>
+ *   <li>{@link #distance} is the search's internal order, smaller always better, against a query passed through
+ *       {@link #prepareQuery}. COSINE prepares the query by normalising it and divides each inner product by the
+ *       stored vector's norm (kept per vector by {@link VectorColumn}), so stored vectors are never copied or
+ *       normalised. {@link #scoreOf} turns a distance back into the score; for COSINE it agrees with {@link #score}
+ *       to within float rounding (a few ulps).</li>
+ * </ul>
+ * Stateless and thread-safe.
  */
 public enum MetricType {
     /** Squared Euclidean distance (no square root, as in Milvus); smaller is better. */
-    L2,
+    L2 {
+        @Override
+        public boolean higherIsBetter() {
+            return false;
+        }
+
+        @Override
+        float score(KernelPath kernels, float[] query, float queryNorm, float[] data, int offset, float norm,
+                int dim) {
+            return kernels.squaredL2(query, 0, data, offset, dim);
+        }
+
+        @Override
+        float distance(float[] prepared, int preparedOffset, float[] data, int offset, float norm, int dim) {
+            return DistanceKernels.squaredL2(prepared, preparedOffset, data, offset, dim);
+        }
+
+        @Override
+        float distance(float[] prepared, VectorColumn.View vectors, int ordinal) {
+            return DistanceKernels.squaredL2(prepared, 0, vectors.chunk(ordinal), vectors.offset(ordinal),
+                    vectors.dim);
+        }
+
+        @Override
+        float distanceBetween(VectorColumn.View vectors, int a, int b) {
+            return DistanceKernels.squaredL2(vectors.chunk(a), vectors.offset(a), vectors.chunk(b), vectors.offset(b),
+                    vectors.dim);
+        }
+
+        @Override
+        float scoreOf(float distance) {
+            return distance;
+        }
+    },
     /** Inner product; larger is better. Equals cosine only for unit-length vectors. */
-    IP,
+    IP {
+        @Override
+        public boolean higherIsBetter() {
+            return true;
+        }
+
+        @Override
+        float score(KernelPath kernels, float[] query, float queryNorm, float[] data, int offset, float norm,
+                int dim) {
+            return kernels.dot(query, 0, data, offset, dim);
+        }
+
+        @Override
+        float distance(float[] prepared, int preparedOffset, float[] data, int offset, float norm, int dim) {
+            return -DistanceKernels.dot(prepared, preparedOffset, data, offset, dim);
+        }
+
+        @Override
+        float distance(float[] prepared, VectorColumn.View vectors, int ordinal) {
+            return -DistanceKernels.dot(prepared, 0, vectors.chunk(ordinal), vectors.offset(ordinal), vectors.dim);
+        }
+
+        @Override
+        float distanceBetween(VectorColumn.View vectors, int a, int b) {
+            return -DistanceKernels.dot(vectors.chunk(a), vectors.offset(a), vectors.chunk(b), vectors.offset(b),
+                    vectors.dim);
+        }
+
+        @Override
+        float scoreOf(float distance) {
+            return -distance;
+        }
+    },
     /** Cosine similarity in [-1, 1]; larger is better. Defined as 0 when either vector is the zero vector. */
-    COSINE;
+    COSINE {
+        @Override
+        public boolean higherIsBetter() {
+            return true;
+        }
+
+        @Override
+        float score(KernelPath kernels, float[] query, float queryNorm, float[] data, int offset, float norm,
+                int dim) {
+            return DistanceKernels.cosine(kernels.dot(query, 0, data, offset, dim), queryNorm, norm);
+        }
+
+        @Override
+        float[] prepareQuery(float[] query) {
+            float[] copy = query.clone();
+            normalise(copy, 0, query.length, DistanceKernels.norm(copy, 0, copy.length));
+            return copy;
+        }
+
+        @Override
+        void prepareStored(float[] values, int offset, int dim, float norm) {
+            normalise(values, offset, dim, norm);
+        }
+
+        /** The query is unit length; dividing by the stored norm makes it the cosine, zero vectors score 0. */
+        @Override
+        float distance(float[] prepared, int preparedOffset, float[] data, int offset, float norm, int dim) {
+            return norm == 0f ? 0f : -DistanceKernels.dot(prepared, preparedOffset, data, offset, dim) / norm;
+        }
+
+        @Override
+        float distance(float[] prepared, VectorColumn.View vectors, int ordinal) {
+            return distance(prepared, 0, vectors.chunk(ordinal), vectors.offset(ordinal), vectors.norm(ordinal),
+                    vectors.dim);
+        }
+
+        @Override
+        float distanceBetween(VectorColumn.View vectors, int a, int b) {
+            float dot = DistanceKernels.dot(vectors.chunk(a), vectors.offset(a), vectors.chunk(b), vectors.offset(b),
+                    vectors.dim);
+            return -DistanceKernels.cosine(dot, vectors.norm(a), vectors.norm(b));
+        }
+
+        /** Rounding can carry a normalised product a few ulps past 1; clamped as {@link #score} clamps. */
+        @Override
+        float scoreOf(float distance) {
+            return Math.max(-1f, Math.min(1f, -distance));
+        }
+    };
+
+    /** Milvus's default metric for a vector index that names none. */
+    public static final MetricType DEFAULT = COSINE;
+
+    private static final List<String> WIRE_NAMES = Arrays.stream(values()).map(MetricType::wireName).toList();
 
     /** Whether a larger score means a closer match. */
-    public boolean higherIsBetter() {
-        return switch (this) {
-            case L2 -> false;
-            case IP, COSINE -> true;
-        };
+    public abstract boolean higherIsBetter();
+
+    /** The name Milvus uses on the wire and in stored index definitions ({@code "L2"}, {@code "IP"}, ...). */
+    public String wireName() {
+        return name();
+    }
+
+    /** The metric a wire name means, ignoring case; empty for an unknown or blank name. */
+    public static Optional<MetricType> fromWireName(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        String upper = name.trim().toUpperCase(Locale.ROOT);
+        for (MetricType metric : values()) {
+            if (metric.wireName().equals(upper)) {
+                return Optional.of(metric);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every wire name, in declaration order, for error messages. */
+    public static List<String> wireNames() {
+        return WIRE_NAMES;
+    }
+
+    /**
+     * Milvus's score of a stored vector ({@code data[offset..offset+dim)}, Euclidean norm {@code norm}) for the raw
+     * query (norm {@code queryNorm}); see the class comment for the units and direction.
+     */
+    abstract float score(KernelPath kernels, float[] query, float queryNorm, float[] data, int offset, float norm,
+            int dim);
+
+    /** {@link #score} on the default (Vector API when usable) kernels. */
+    float score(float[] query, float queryNorm, float[] data, int offset, float norm, int dim) {
+        return score(KernelPath.AUTO, query, queryNorm, data, offset, norm, dim);
+    }
+
+    /** The query as {@link #distance} expects it: a normalised copy for COSINE, the query itself otherwise. */
+    float[] prepareQuery(float[] query) {
+        return query;
+    }
+
+    /**
+     * Brings a vector in place into the form this metric compares directly: unit length for COSINE (a zero vector
+     * stays zero), unchanged otherwise. Used for k-means samples and centroids, never for a segment's own vectors.
+     */
+    void prepareStored(float[] values, int offset, int dim, float norm) {
+        // Only COSINE compares a normalised form.
+    }
+
+    /**
+     * Search order from a {@linkplain #prepareQuery prepared} query (or a centroid, at {@code preparedOffset}) to a
+     * stored vector with Euclidean norm {@code norm}; smaller is better.
+     */
+    abstract float distance(float[] prepared, int preparedOffset, float[] data, int offset, float norm, int dim);
+
+    /**
+     * {@link #distance} to a vector of a column. Only COSINE reads the stored norm: for L2 and IP the norm array is
+     * never touched, which matters because in a graph walk each read is a cache miss of its own.
+     */
+    abstract float distance(float[] prepared, VectorColumn.View vectors, int ordinal);
+
+    /** Search order between two vectors of a column (graph construction); smaller is better. */
+    abstract float distanceBetween(VectorColumn.View vectors, int a, int b);
+
+    /** Milvus's score for a {@link #distance}. */
+    abstract float scoreOf(float distance);
+
+    /** Divides a vector by its norm in place; a zero vector is left as it is. */
+    static void normalise(float[] values, int offset, int dim, float norm) {
+        if (norm == 0f) {
+            return;
+        }
+        float inverse = 1f / norm;
+        for (int i = 0; i < dim; i++) {
+            values[offset + i] *= inverse;
+        }
     }
 }

@@ -31,26 +31,22 @@ final class ScoreRange {
     static ScoreRange of(MetricType metric, float radius, float rangeFilter) {
         boolean hasRadius = !Float.isNaN(radius);
         boolean hasRangeFilter = !Float.isNaN(rangeFilter);
-        return switch (metric) {
-            case L2 -> {
-                if (hasRadius && hasRangeFilter && !(rangeFilter < radius)) {
-                    throw new IllegalArgumentException(
-                            "range_filter must be less than radius for L2: range_filter=" + rangeFilter
-                                    + " radius=" + radius);
-                }
-                yield new ScoreRange(false, hasRangeFilter ? rangeFilter : Float.NEGATIVE_INFINITY, true,
-                        hasRadius ? radius : Float.POSITIVE_INFINITY, !hasRadius);
+        if (!metric.higherIsBetter()) {
+            // A distance: the window is [range_filter, radius).
+            if (hasRadius && hasRangeFilter && !(rangeFilter < radius)) {
+                throw new IllegalArgumentException("range_filter must be less than radius for " + metric
+                        + ": range_filter=" + rangeFilter + " radius=" + radius);
             }
-            case IP, COSINE -> {
-                if (hasRadius && hasRangeFilter && !(rangeFilter > radius)) {
-                    throw new IllegalArgumentException(
-                            "range_filter must be greater than radius for " + metric + ": range_filter="
-                                    + rangeFilter + " radius=" + radius);
-                }
-                yield new ScoreRange(false, hasRadius ? radius : Float.NEGATIVE_INFINITY, !hasRadius,
-                        hasRangeFilter ? rangeFilter : Float.POSITIVE_INFINITY, true);
-            }
-        };
+            return new ScoreRange(false, hasRangeFilter ? rangeFilter : Float.NEGATIVE_INFINITY, true,
+                    hasRadius ? radius : Float.POSITIVE_INFINITY, !hasRadius);
+        }
+        // A similarity: the window is (radius, range_filter].
+        if (hasRadius && hasRangeFilter && !(rangeFilter > radius)) {
+            throw new IllegalArgumentException("range_filter must be greater than radius for " + metric
+                    + ": range_filter=" + rangeFilter + " radius=" + radius);
+        }
+        return new ScoreRange(false, hasRadius ? radius : Float.NEGATIVE_INFINITY, !hasRadius,
+                hasRangeFilter ? rangeFilter : Float.POSITIVE_INFINITY, true);
     }
 
     /** Whether {@code score} lies in the window; a NaN score lies in no bounded window. */

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Append-only storage for float vectors of one dimension, addressed by dense ordinals {@code 0..size()-1}. Vectors
- * sit unboxed in fixed-size chunks of {@code 2^chunkShift} vectors (about 1 MiB each by default), so growth never
+ * sit unboxed in fixed-size chunks of {@code 2^chunkShift} vectors (at most 256 KiB each by default), so growth never
  * copies the whole column and ordinal lookup is a shift and a mask. To keep small columns small, the first chunk starts
  * at 16 vectors and doubles until it reaches full size. Each vector's Euclidean norm is computed once on append and
  * stored alongside, so COSINE search over a column shared with other metrics costs one division per candidate.
@@ -20,7 +20,13 @@ import java.util.Arrays;
  * reader sees every ordinal that existed when it started, fully written, and never looks at later ones.
  */
 public final class VectorColumn {
-    private static final int TARGET_CHUNK_FLOATS = 1 << 18;
+    /**
+     * 256 KiB. Not 1 MiB: G1 allocates an array of half a region or more as a "humongous" object in whole regions of
+     * its own, and a 1 MiB chunk plus its header needs two 1 MiB regions (or all of a 2 MiB one), so a column of
+     * 1 MiB chunks took twice the vectors' size of heap (measured: 1,034 bytes per 128-d vector instead of 516 with a
+     * 3 GiB heap). 256 KiB is below half of G1's smallest region.
+     */
+    private static final int TARGET_CHUNK_FLOATS = 1 << 16;
     private static final int FIRST_CHUNK_VECTORS = 16;
 
     /**
@@ -53,6 +59,12 @@ public final class VectorColumn {
     /**
      * A read view of the ordinals {@code [0, size)} that existed when it was taken; ordinal {@code o} lives in chunk
      * {@code o >>> chunkShift} at float offset {@code (o & chunkMask) * dim}. Valid for as long as it is held.
+     *
+     * <p>This is the random-access vector source of every index (the role of JVector's
+     * {@code RandomAccessVectorValues}): graph and list indexes keep a view of the segment's column instead of a copy
+     * of its vectors, so a sealed segment holds each vector once. A final class rather than an interface because the
+     * search's hot loop calls it for every visited node and must stay monomorphic; a view of memory-mapped or remote
+     * vectors would be a second implementation behind an interface extracted then.
      */
     static final class View {
         final int size;
@@ -69,6 +81,26 @@ public final class VectorColumn {
             this.chunkMask = (1 << chunkShift) - 1;
             this.vectors = chunks.vectors;
             this.norms = chunks.norms;
+        }
+
+        /** The chunk array holding {@code ordinal}; its floats start at {@link #offset}. */
+        float[] chunk(int ordinal) {
+            return vectors[ordinal >>> chunkShift];
+        }
+
+        /** Float offset of {@code ordinal} within its {@link #chunk}. */
+        int offset(int ordinal) {
+            return (ordinal & chunkMask) * dim;
+        }
+
+        /** The Euclidean norm of {@code ordinal}, as cached on append. */
+        float norm(int ordinal) {
+            return norms[ordinal >>> chunkShift][ordinal & chunkMask];
+        }
+
+        /** Bytes of vector data and norms this view reaches (the column's own memory, not a copy). */
+        long memoryBytes() {
+            return 4L * size * dim + 4L * size;
         }
     }
 

@@ -2,7 +2,6 @@ package dev.vectorvault.query;
 
 import dev.vectorvault.catalog.Catalog;
 import dev.vectorvault.catalog.Collection;
-import dev.vectorvault.catalog.VectorIndexParams;
 import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.catalog.IndexDefinition;
 import dev.vectorvault.catalog.Partition;
@@ -10,9 +9,12 @@ import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.index.FlatIndex;
+import dev.vectorvault.index.IndexKind;
+import dev.vectorvault.index.IndexKinds;
 import dev.vectorvault.index.MetricType;
 import dev.vectorvault.index.OrdinalFilter;
 import dev.vectorvault.index.SearchHit;
+import dev.vectorvault.index.SearchParams;
 import dev.vectorvault.query.expr.ExpressionLimits;
 import dev.vectorvault.query.expr.FilterExpression;
 import dev.vectorvault.storage.data.AnnIndex;
@@ -37,13 +39,6 @@ import java.util.Set;
 public final class EntityReader {
     public static final int MAX_TOP_K = 16_384;
     public static final long MAX_QUERY_WINDOW = 16_384;
-    /** HNSW's search beam when the request names none (ours); never below topk + offset. */
-    public static final int DEFAULT_EF = 64;
-    /** IVF_FLAT's lists to probe when the request names none (Knowhere's default). */
-    public static final int DEFAULT_NPROBE = 8;
-    /** Milvus's upper bounds for the search parameters. */
-    static final int MAX_EF = 32_768;
-    static final int MAX_NPROBE = 65_536;
 
     private final Catalog catalog;
     private final DataStore data;
@@ -71,10 +66,11 @@ public final class EntityReader {
         Collection collection = loadedCollection(request.database(), request.collection());
         FieldSchema field = vectorField(collection, request.annsField());
         IndexDefinition index = collection.indexOnField(field.name()).orElseThrow();
-        MetricType metric = MetricType.valueOf(index.metricType());
+        MetricType metric = index.metric().orElseThrow();
+        IndexKind kind = index.kind().orElseThrow();
         if (request.metric() != null && !request.metric().isEmpty()
                 && !request.metric().equalsIgnoreCase("INVALID")
-                && !request.metric().equalsIgnoreCase(index.metricType())) {
+                && MetricType.fromWireName(request.metric()).filter(metric::equals).isEmpty()) {
             throw new MilvusException(ErrorCode.PARAMETER_INVALID, "metric type not match: invalid parameter[expected="
                     + index.metricType() + "][actual=" + request.metric().toUpperCase(Locale.ROOT) + "]");
         }
@@ -108,8 +104,7 @@ public final class EntityReader {
             }
         }
 
-        int ef = Math.max(window, searchParam(request, "ef", DEFAULT_EF, 1, MAX_EF));
-        int nprobe = searchParam(request, "nprobe", DEFAULT_NPROBE, 1, MAX_NPROBE);
+        SearchParams searchParams = IndexKinds.parseSearch(kind, request.searchParams(), window);
         PartitionSet selected = PartitionSet.of(collection, partitions);
         boolean[] copied = fieldsToCopy(collection, output);
         boolean noFilter = filter == FilterExpression.alwaysTrue();
@@ -129,7 +124,7 @@ public final class EntityReader {
                     AnnIndex ann = range ? null : view.annIndex(segment, fieldIndex);
                     List<SearchHit> hits;
                     if (ann != null) {
-                        hits = ann.search(request.queries()[q], window, ef, nprobe, accepts[s]);
+                        hits = ann.search(request.queries()[q], window, searchParams, accepts[s]);
                     } else {
                         FlatIndex flat = new FlatIndex(view.vectors(segment, fieldIndex), metric);
                         int size = view.segmentSize(segment);
@@ -156,11 +151,6 @@ public final class EntityReader {
             }
             return new ResultRows(output, rows, flatScores, perQuery, rows.size(), primaryKeyIndex(collection));
         });
-    }
-
-    /** An integer search parameter in {@code [min, max]}, Milvus's message otherwise; absent gives the fallback. */
-    private static int searchParam(SearchRequest request, String name, int fallback, int min, int max) {
-        return VectorIndexParams.intParam(request.searchParams(), name, fallback, min, max);
     }
 
     /**

@@ -6,9 +6,9 @@ import dev.vectorvault.catalog.DataType;
 import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.catalog.IndexDefinition;
 import dev.vectorvault.catalog.Partition;
-import dev.vectorvault.catalog.VectorIndexParams;
 import dev.vectorvault.common.MilvusException;
-import dev.vectorvault.index.MetricType;
+import dev.vectorvault.index.IndexKind;
+import dev.vectorvault.index.IndexParams;
 import dev.vectorvault.storage.data.CollectionLayout;
 import dev.vectorvault.storage.data.DataStore;
 import dev.vectorvault.storage.data.VectorIndexSpec;
@@ -50,21 +50,20 @@ public final class Layouts implements DataStore.LayoutSource {
                 collection.partitions().stream().map(Partition::partitionId).collect(Collectors.toSet()), indexes);
     }
 
-    /** The approximate index an index definition asks the data layer for; empty for FLAT (exact search). */
+    /** The built index an index definition asks the data layer for; empty for FLAT (exact search). */
     static Optional<VectorIndexSpec> spec(IndexDefinition index) {
-        Optional<VectorIndexParams> resolved;
+        Optional<IndexKind> kind = index.kind().filter(IndexKind::builds);
+        if (kind.isEmpty() || index.metric().isEmpty()) {
+            return Optional.empty();
+        }
+        IndexParams params;
         try {
-            resolved = VectorIndexParams.of(index);
+            params = kind.get().parse(index.params());
         } catch (MilvusException e) {
             // Checked when the index was created; a definition stored by an older version may not pass: search it
             // exactly rather than fail every request.
             return Optional.empty();
         }
-        return resolved.map(params -> {
-            MetricType metric = MetricType.valueOf(index.metricType());
-            return params.type().equals(VectorIndexParams.IVF_FLAT)
-                    ? VectorIndexSpec.ivfFlat(index.indexId(), metric, params.nlist())
-                    : VectorIndexSpec.hnsw(index.indexId(), metric, params.m(), params.efConstruction());
-        });
+        return Optional.of(new VectorIndexSpec(index.indexId(), kind.get(), index.metric().get(), params));
     }
 }

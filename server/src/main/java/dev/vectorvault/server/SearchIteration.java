@@ -4,8 +4,10 @@ import dev.vectorvault.catalog.Collection;
 import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.catalog.IndexDefinition;
 import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.index.MetricType;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -38,17 +40,19 @@ record SearchIteration(String token, int batchSize, float lastBound, float radiu
         } catch (NumberFormatException e) {
             throw MilvusException.invalidParameter("search_iter_last_bound must be a number, got " + bound);
         }
-        boolean higherIsBetter = !"L2".equals(metricOf(collection, params.getOrDefault("anns_field", "")));
+        // An unindexed field has no metric; as before, its pages move like a similarity's.
+        boolean higherIsBetter = metricOf(collection, params.getOrDefault("anns_field", ""))
+                .map(MetricType::higherIsBetter).orElse(true);
         // L2 pages move to larger distances, IP/COSINE to smaller similarities; NaN leaves a side open.
         return higherIsBetter
                 ? new SearchIteration(token, batch, last, Float.NaN, Math.nextDown(last))
                 : new SearchIteration(token, batch, last, Float.NaN, Math.nextUp(last));
     }
 
-    private static String metricOf(Collection collection, String annsField) {
+    private static Optional<MetricType> metricOf(Collection collection, String annsField) {
         List<FieldSchema> vectors = collection.schema().vectorFields();
         String field = annsField.isEmpty() && vectors.size() == 1 ? vectors.get(0).name() : annsField;
-        return collection.indexOnField(field).map(IndexDefinition::metricType).orElse("");
+        return collection.indexOnField(field).flatMap(IndexDefinition::metric);
     }
 
     private static int parseInt(String value, String key) {

@@ -11,6 +11,10 @@ import static dev.vectorvault.catalog.TestSchemas.vector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.index.HnswParams;
+import dev.vectorvault.index.IndexKinds;
+import dev.vectorvault.index.IndexParams;
+import dev.vectorvault.index.IvfParams;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -79,12 +83,13 @@ class IndexesTest {
         IndexDefinition hnsw = indexes.create(DB, "c", "vec", "h", "hnsw", "L2",
                 Map.of("M", "2048", "efConstruction", "1"));
         assertThat(hnsw.indexType()).isEqualTo("HNSW");
-        assertThat(VectorIndexParams.of(hnsw)).contains(new VectorIndexParams("HNSW", 2048, 1, 0));
-        assertThat(VectorIndexParams.of("IVF_FLAT", Map.of("nlist", "65536")))
-                .contains(new VectorIndexParams("IVF_FLAT", 0, 0, 65_536));
-        assertThat(VectorIndexParams.of("AUTOINDEX", Map.of())).contains(new VectorIndexParams("HNSW",
-                VectorIndexParams.DEFAULT_M, VectorIndexParams.DEFAULT_EF_CONSTRUCTION, 0));
-        assertThat(VectorIndexParams.of("FLAT", Map.of())).isEmpty();
+        assertThat(hnsw.kind().orElseThrow().parse(hnsw.params()))
+                .isEqualTo(new HnswParams(2048, 1, IndexParams.DEFAULT_SEED));
+        assertThat(IndexKinds.of("IVF_FLAT").orElseThrow().parse(Map.of("nlist", "65536")))
+                .isEqualTo(new IvfParams(65_536, IndexParams.DEFAULT_SEED));
+        assertThat(IndexKinds.of("AUTOINDEX").orElseThrow().parse(Map.of())).isEqualTo(new HnswParams(
+                HnswParams.DEFAULT_M, HnswParams.DEFAULT_EF_CONSTRUCTION, IndexParams.DEFAULT_SEED));
+        assertThat(IndexKinds.of("FLAT").orElseThrow().builds()).as("FLAT searches exactly").isFalse();
     }
 
     @Test

@@ -67,7 +67,33 @@ class HnswIndexTest {
         assertThat(recall).as(TestSeeds.describe("recall after a 3-thread build")).isGreaterThanOrEqualTo(0.95);
         assertThat(last.get()).isEqualTo(4000);
         assertThat(index.size()).isEqualTo(4000);
-        assertThat(index.memoryBytes()).isGreaterThan(4000L * DIM * 4);
+        // Links only: layer 0's 4000 x (1 + 2M) ints, a reference per node and the few upper-layer arrays (about
+        // 1/M of the nodes). The vectors (another 4000 x 32 floats) stay in the column, held once.
+        long layerZero = 4000L * (1 + 2 * 16) * 4;
+        assertThat(index.memoryBytes()).isBetween(layerZero, (long) (layerZero * 1.15));
+    }
+
+    @Test
+    void cosineScoresAreFlatsScoresWithoutACopyOfTheVectors() {
+        Random random = TestSeeds.random("hnswCosineScores");
+        ClusteredVectors data = ClusteredVectors.generate(random, 2000, 20, DIM, 10);
+        VectorColumn column = data.column();
+        HnswIndex index = HnswIndex.build(column, MetricType.COSINE, PARAMS, 1, BuildProgress.NONE);
+        FlatIndex flat = new FlatIndex(column, MetricType.COSINE);
+
+        assertThat(index.memoryBytes()).as("links only, no vector copy").isLessThan((long) (2000L * 33 * 4 * 1.15));
+        for (float[] query : data.queries) {
+            List<SearchHit> approximate = index.search(query, 10, 400, OrdinalFilter.ACCEPT_ALL);
+            List<SearchHit> exact = flat.search(query, 10, Integer.MAX_VALUE, OrdinalFilter.ACCEPT_ALL);
+            // ef = 400 of 2000 finds the exact top 10; the scores agree to within float rounding.
+            assertThat(approximate).hasSameSizeAs(exact);
+            for (int i = 0; i < exact.size(); i++) {
+                assertThat(approximate.get(i).ordinal()).as(TestSeeds.describe("hit " + i))
+                        .isEqualTo(exact.get(i).ordinal());
+                assertThat(approximate.get(i).score())
+                        .isCloseTo(exact.get(i).score(), org.assertj.core.data.Offset.offset(1e-6f));
+            }
+        }
     }
 
     @Test

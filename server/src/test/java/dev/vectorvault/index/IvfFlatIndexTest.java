@@ -59,6 +59,22 @@ class IvfFlatIndexTest {
     }
 
     @Test
+    void probingEveryListScoresExactlyAsFlat() {
+        Random random = TestSeeds.random("ivfHeldOnce");
+        ClusteredVectors data = ClusteredVectors.generate(random, 2000, 20, DIM, 10);
+        VectorColumn column = data.column();
+        for (MetricType metric : MetricType.values()) {
+            IvfFlatIndex index = IvfFlatIndex.build(column, metric, new IvfParams(16, 5), 1, BuildProgress.NONE);
+            FlatIndex flat = new FlatIndex(column, metric);
+            for (float[] query : data.queries) {
+                assertThat(index.search(query, 10, 16, OrdinalFilter.ACCEPT_ALL))
+                        .as(TestSeeds.describe(metric + ": every list probed is FLAT, scores included"))
+                        .isEqualTo(flat.search(query, 10, Integer.MAX_VALUE, OrdinalFilter.ACCEPT_ALL));
+            }
+        }
+    }
+
+    @Test
     void fewerVectorsThanNlistGiveOneListPerVectorAndProgressReachesTheTotal() {
         VectorColumn column = new VectorColumn(3);
         column.append(new float[] {1, 0, 0});

@@ -16,6 +16,11 @@ final class Columns {
         return column;
     }
 
+    /** Heap bytes of a column's vectors and the norm it keeps per vector (chunk slack not counted). */
+    static long bytes(VectorColumn column) {
+        return 4L * column.size() * column.dim() + 4L * column.size();
+    }
+
     static int[] ordinals(List<SearchHit> hits) {
         int[] ids = new int[hits.size()];
         for (int i = 0; i < ids.length; i++) {

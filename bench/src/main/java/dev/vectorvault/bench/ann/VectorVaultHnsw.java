@@ -9,6 +9,7 @@ import dev.vectorvault.index.VectorColumn;
 /** Our {@link HnswIndex}, built from a {@link VectorColumn} as the server builds it from a sealed segment. */
 final class VectorVaultHnsw implements AnnEngine {
     private HnswIndex index;
+    private long columnBytes;
 
     @Override
     public String name() {
@@ -23,6 +24,7 @@ final class VectorVaultHnsw implements AnnEngine {
     @Override
     public void build(Dataset data, BuildSettings settings) {
         VectorColumn column = Columns.of(data.base());
+        columnBytes = Columns.bytes(column);
         index = HnswIndex.build(column, data.metric(),
                 new HnswParams(settings.m(), settings.efConstruction(), settings.seed()), settings.threads(),
                 BuildProgress.NONE);
@@ -35,12 +37,13 @@ final class VectorVaultHnsw implements AnnEngine {
 
     @Override
     public long memoryBytes() {
-        return index.memoryBytes();
+        // The index searches the column's own vectors; count them once, as the peers count theirs.
+        return index.memoryBytes() + columnBytes;
     }
 
     @Override
     public String memoryNote() {
-        return "HnswIndex.memoryBytes(): its vector copy + link arrays";
+        return "HnswIndex.memoryBytes() (links) + the column it searches (vectors + norms, held once)";
     }
 
     @Override

@@ -4,10 +4,12 @@ import dev.vectorvault.index.BuildProgress;
 import dev.vectorvault.index.IvfFlatIndex;
 import dev.vectorvault.index.IvfParams;
 import dev.vectorvault.index.OrdinalFilter;
+import dev.vectorvault.index.VectorColumn;
 
 /** Our {@link IvfFlatIndex}; the build includes its k-means training, as FAISS's does. */
 final class VectorVaultIvf implements AnnEngine {
     private IvfFlatIndex index;
+    private long columnBytes;
 
     @Override
     public String name() {
@@ -21,7 +23,9 @@ final class VectorVaultIvf implements AnnEngine {
 
     @Override
     public void build(Dataset data, BuildSettings settings) {
-        index = IvfFlatIndex.build(Columns.of(data.base()), data.metric(),
+        VectorColumn column = Columns.of(data.base());
+        columnBytes = Columns.bytes(column);
+        index = IvfFlatIndex.build(column, data.metric(),
                 new IvfParams(settings.nlist(), settings.seed()), settings.threads(), BuildProgress.NONE);
     }
 
@@ -32,12 +36,13 @@ final class VectorVaultIvf implements AnnEngine {
 
     @Override
     public long memoryBytes() {
-        return index.memoryBytes();
+        // The index searches the column's own vectors; count them once, as the peers count theirs.
+        return index.memoryBytes() + columnBytes;
     }
 
     @Override
     public String memoryNote() {
-        return "IvfFlatIndex.memoryBytes()";
+        return "IvfFlatIndex.memoryBytes() (lists, centroids) + the column it scans (vectors + norms, held once)";
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.vectorvault.storage.data;
 
 import dev.vectorvault.index.OrdinalFilter;
 import dev.vectorvault.index.SearchHit;
+import dev.vectorvault.index.SearchParams;
 import java.util.List;
 
 /** The finished approximate index of one sealed segment's vector field. Thread-safe. */
@@ -9,8 +10,7 @@ public interface AnnIndex {
     /**
      * The approximate {@code k} best accepted ordinals of the segment.
      *
-     * @param ef     HNSW's search beam (raised to {@code k} when smaller); ignored by IVF_FLAT
-     * @param nprobe IVF_FLAT's lists to scan; ignored by HNSW
+     * @param params the search parameters of the index's kind ({@link dev.vectorvault.index.IndexKind#parseSearch})
      */
-    List<SearchHit> search(float[] query, int k, int ef, int nprobe, OrdinalFilter filter);
+    List<SearchHit> search(float[] query, int k, SearchParams params, OrdinalFilter filter);
 }

@@ -2,11 +2,11 @@ package dev.vectorvault.storage.data;
 
 import dev.vectorvault.index.BuildProgress;
 import dev.vectorvault.index.CorruptIndexException;
-import dev.vectorvault.index.HnswIndex;
-import dev.vectorvault.index.IvfFlatIndex;
 import dev.vectorvault.index.OrdinalFilter;
 import dev.vectorvault.index.SearchHit;
+import dev.vectorvault.index.SearchParams;
 import dev.vectorvault.index.VectorColumn;
+import dev.vectorvault.index.VectorIndex;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -33,8 +33,7 @@ final class SegmentIndex implements AnnIndex {
     final int field;
     private final int rows;
     private volatile long indexedRows;
-    private volatile HnswIndex hnsw;
-    private volatile IvfFlatIndex ivf;
+    private volatile VectorIndex index;
     private volatile Origin origin = Origin.NONE;
     private volatile String failure = "";
     private volatile boolean cancelled;
@@ -111,10 +110,7 @@ final class SegmentIndex implements AnnIndex {
 
     private boolean load(VectorColumn vectors, Path file) {
         try {
-            switch (spec.kind()) {
-                case HNSW -> hnsw = HnswIndex.read(file, vectors, spec.metric());
-                case IVF_FLAT -> ivf = IvfFlatIndex.read(file, vectors, spec.metric());
-            }
+            index = spec.kind().read(file, vectors, spec.metric());
             origin = Origin.LOADED;
             LOG.info("event=index_loaded segment={} field={} kind={} rows={}", segmentId, field, spec.kind(), rows);
             return true;
@@ -137,19 +133,13 @@ final class SegmentIndex implements AnnIndex {
             }
             indexedRows = done;
         };
-        switch (spec.kind()) {
-            case HNSW -> hnsw = HnswIndex.build(vectors, spec.metric(), spec.hnswParams(), threads, progress);
-            case IVF_FLAT -> ivf = IvfFlatIndex.build(vectors, spec.metric(), spec.ivfParams(), threads, progress);
-        }
+        index = spec.kind().build(vectors, spec.metric(), spec.params(), threads, progress);
     }
 
     private void write(Path file) {
         try {
             Files.createDirectories(file.getParent());
-            switch (spec.kind()) {
-                case HNSW -> hnsw.write(file);
-                case IVF_FLAT -> ivf.write(file);
-            }
+            index.write(file);
         } catch (java.io.IOException | UncheckedIOException e) {
             // The index in memory is fine; without its file the next start rebuilds it.
             LOG.warn("event=index_write_failed segment={} field={} error={}", segmentId, field, e.toString());
@@ -157,10 +147,7 @@ final class SegmentIndex implements AnnIndex {
     }
 
     @Override
-    public List<SearchHit> search(float[] query, int k, int ef, int nprobe, OrdinalFilter filter) {
-        return switch (spec.kind()) {
-            case HNSW -> hnsw.search(query, k, ef, filter);
-            case IVF_FLAT -> ivf.search(query, k, nprobe, filter);
-        };
+    public List<SearchHit> search(float[] query, int k, SearchParams params, OrdinalFilter filter) {
+        return index.search(query, k, params, filter);
     }
 }

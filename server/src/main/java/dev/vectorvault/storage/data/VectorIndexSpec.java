@@ -1,51 +1,34 @@
 package dev.vectorvault.storage.data;
 
-import dev.vectorvault.index.HnswIndex;
 import dev.vectorvault.index.HnswParams;
-import dev.vectorvault.index.IvfFlatIndex;
+import dev.vectorvault.index.IndexKind;
+import dev.vectorvault.index.IndexKinds;
+import dev.vectorvault.index.IndexParams;
 import dev.vectorvault.index.IvfParams;
 import dev.vectorvault.index.MetricType;
 
 /**
- * The approximate index a vector field asks for, as the data layer needs it: which kind, which metric, the build
- * parameters and the id of the index definition (a dropped and re-created index gets a new id, so its files differ).
- *
- * @param m              HNSW only
- * @param efConstruction HNSW only
- * @param nlist          IVF_FLAT only
+ * The vector index a field asks for, as the data layer needs it: which kind (one that {@linkplain IndexKind#builds()
+ * builds}), which metric, the kind's validated build parameters and the id of the index definition (a dropped and
+ * re-created index gets a new id, so its files differ).
  */
-public record VectorIndexSpec(long indexId, Kind kind, MetricType metric, int m, int efConstruction, int nlist) {
-    /** The approximate index kinds. */
-    public enum Kind {
-        HNSW(HnswIndex.FILE_KIND, HnswIndex.FILE_VERSION),
-        IVF_FLAT(IvfFlatIndex.FILE_KIND, IvfFlatIndex.FILE_VERSION);
-
-        private final String fileKind;
-        private final int fileVersion;
-
-        Kind(String fileKind, int fileVersion) {
-            this.fileKind = fileKind;
-            this.fileVersion = fileVersion;
+public record VectorIndexSpec(long indexId, IndexKind kind, MetricType metric, IndexParams params) {
+    public VectorIndexSpec {
+        if (kind == null || metric == null || params == null) {
+            throw new IllegalArgumentException("kind, metric and params are required");
         }
     }
 
-    /** Seed of every build, so that a rebuild of the same segment gives the same index. */
-    static final long SEED = 0x5eed_1dL;
-
+    /** Shorthand for tests and tools: HNSW with the given parameters and the default seed. */
     public static VectorIndexSpec hnsw(long indexId, MetricType metric, int m, int efConstruction) {
-        return new VectorIndexSpec(indexId, Kind.HNSW, metric, m, efConstruction, 0);
+        return new VectorIndexSpec(indexId, IndexKinds.of("HNSW").orElseThrow(), metric,
+                new HnswParams(m, efConstruction, IndexParams.DEFAULT_SEED));
     }
 
+    /** Shorthand for tests and tools: IVF_FLAT with the given {@code nlist} and the default seed. */
     public static VectorIndexSpec ivfFlat(long indexId, MetricType metric, int nlist) {
-        return new VectorIndexSpec(indexId, Kind.IVF_FLAT, metric, 0, 0, nlist);
-    }
-
-    HnswParams hnswParams() {
-        return new HnswParams(m, efConstruction, SEED);
-    }
-
-    IvfParams ivfParams() {
-        return new IvfParams(nlist, SEED);
+        return new VectorIndexSpec(indexId, IndexKinds.of("IVF_FLAT").orElseThrow(), metric,
+                new IvfParams(nlist, IndexParams.DEFAULT_SEED));
     }
 
     /**
@@ -54,6 +37,6 @@ public record VectorIndexSpec(long indexId, Kind kind, MetricType metric, int m,
      * old file is deleted at the next checkpoint, and the index rebuilt).
      */
     String fileName(long segmentId, int field) {
-        return segmentId + "." + field + "." + indexId + "." + kind.fileKind + "-v" + kind.fileVersion + ".idx";
+        return segmentId + "." + field + "." + indexId + "." + kind.fileKind() + "-v" + kind.fileVersion() + ".idx";
     }
 }

@@ -6,6 +6,7 @@ import dev.vectorvault.index.FlatIndex;
 import dev.vectorvault.index.MetricType;
 import dev.vectorvault.index.OrdinalFilter;
 import dev.vectorvault.index.SearchHit;
+import dev.vectorvault.index.SearchParams;
 import dev.vectorvault.storage.MvMetaStore;
 import dev.vectorvault.storage.wal.Durability;
 import java.io.IOException;
@@ -51,6 +52,11 @@ class DataStoreAnnIndexTest {
             store.close();
             meta.close();
         }
+    }
+
+    /** HNSW's search parameters with beam {@code ef}, as a request carries them. */
+    private static SearchParams ef(int ef) {
+        return HNSW.kind().parseSearch(Map.of("ef", Integer.toString(ef)), 10);
     }
 
     private static CollectionLayout layout(VectorIndexSpec spec) {
@@ -159,7 +165,7 @@ class DataStoreAnnIndexTest {
                     OrdinalFilter live = ordinal -> view.isLive(segment, ordinal);
                     List<SearchHit> exact = new FlatIndex(view.vectors(s, 1), MetricType.L2).search(query, 10,
                             Integer.MAX_VALUE, live);
-                    List<SearchHit> approximate = view.annIndex(s, 1).search(query, 10, 64, 8, live);
+                    List<SearchHit> approximate = view.annIndex(s, 1).search(query, 10, ef(64), live);
                     assertThat(approximate).hasSize(10).allSatisfy(h ->
                             assertThat(view.isLive(segment, h.ordinal())).isTrue());
                     Set<Integer> truth = new java.util.HashSet<>();
@@ -183,7 +189,7 @@ class DataStoreAnnIndexTest {
         store.checkpoint();
         awaitIndexed(layout);
         float[] query = vectors.get(17);
-        List<SearchHit> before = store.read(layout, view -> view.annIndex(0, 1).search(query, 10, 40, 8,
+        List<SearchHit> before = store.read(layout, view -> view.annIndex(0, 1).search(query, 10, ef(40),
                 OrdinalFilter.ACCEPT_ALL));
         List<Path> files = indexFiles();
         assertThat(files).hasSize(2);
@@ -192,7 +198,7 @@ class DataStoreAnnIndexTest {
         awaitIndexed(layout);
 
         assertThat(origins(layout)).containsExactly(SegmentIndex.Origin.LOADED, SegmentIndex.Origin.LOADED);
-        List<SearchHit> after = store.read(layout, view -> view.annIndex(0, 1).search(query, 10, 40, 8,
+        List<SearchHit> after = store.read(layout, view -> view.annIndex(0, 1).search(query, 10, ef(40),
                 OrdinalFilter.ACCEPT_ALL));
         assertThat(after).isEqualTo(before);
         assertThat(indexFiles()).isEqualTo(files);

@@ -1,0 +1,59 @@
+package dev.vectorvault.index;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The registry of vector index kinds, by Milvus's {@code index_type}. {@code AUTOINDEX} is Milvus's "let the server
+ * choose" and means HNSW with its defaults here.
+ */
+public final class IndexKinds {
+    /** Every kind, in the order error messages list them; a new kind is added here and nowhere else. */
+    private static final List<IndexKind> KINDS = List.of(FlatKind.INSTANCE, HnswKind.INSTANCE, IvfFlatKind.INSTANCE);
+    public static final String AUTOINDEX = "AUTOINDEX";
+
+    private static final Map<String, IndexKind> BY_NAME = byName();
+
+    private IndexKinds() {}
+
+    private static Map<String, IndexKind> byName() {
+        Map<String, IndexKind> names = new LinkedHashMap<>();
+        for (IndexKind kind : KINDS) {
+            names.put(kind.name(), kind);
+        }
+        names.put(AUTOINDEX, HnswKind.INSTANCE);
+        return Map.copyOf(names);
+    }
+
+    /** The kind an {@code index_type} names, ignoring case; empty for one no vector index has. */
+    public static Optional<IndexKind> of(String indexType) {
+        return indexType == null ? Optional.empty()
+                : Optional.ofNullable(BY_NAME.get(indexType.trim().toUpperCase(Locale.ROOT)));
+    }
+
+    /** Every accepted {@code index_type} for vector fields, for error messages. */
+    public static List<String> names() {
+        List<String> names = new java.util.ArrayList<>(KINDS.stream().map(IndexKind::name).toList());
+        names.add(1, AUTOINDEX);
+        return List.copyOf(names);
+    }
+
+    /**
+     * The search parameters of {@code kind}, after checking every kind's parameters in the request: a value out of
+     * range is refused whichever index the field has (as before kinds owned their parameters; a client finds a bad
+     * {@code ef} before it switches the index to HNSW).
+     */
+    public static SearchParams parseSearch(IndexKind kind, Map<String, String> params, int window) {
+        SearchParams own = null;
+        for (IndexKind each : KINDS) {
+            SearchParams parsed = each.parseSearch(params, window);
+            if (each == kind) {
+                own = parsed;
+            }
+        }
+        return own != null ? own : kind.parseSearch(params, window);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.vectorvault.index;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Version 1 of the {@link IvfFlatIndex} file body, inside {@link IndexFile}'s framing: metric (wire name), dim, size,
+ * vector fingerprint ({@link VectorFingerprint}), nlist, seed, list count, the centroids, then per list its length and
+ * ordinals. Frozen: a reader for it stays as long as such files may exist (test resources hold some).
+ */
+final class IvfFileV1 {
+    static final int VERSION = 1;
+
+    private IvfFileV1() {}
+
+    static void write(IvfFlatIndex index, DataOutputStream out) throws IOException {
+        out.writeUTF(index.metric.wireName());
+        out.writeInt(index.vectors.dim);
+        out.writeInt(index.vectors.size);
+        out.writeLong(VectorFingerprint.of(index.vectors, index.metric));
+        out.writeInt(index.params.nlist());
+        out.writeLong(index.params.seed());
+        out.writeInt(index.listOrdinals.length);
+        IndexFile.writeFloats(out, index.centroids);
+        for (int[] ordinals : index.listOrdinals) {
+            out.writeInt(ordinals.length);
+            IndexFile.writeInts(out, ordinals, 0, ordinals.length);
+        }
+    }
+
+    static IvfFlatIndex read(Path file, DataInputStream in, VectorColumn.View vectors, MetricType metric)
+            throws IOException {
+        String metricName = in.readUTF();
+        int dim = in.readInt();
+        int size = in.readInt();
+        long fingerprint = in.readLong();
+        if (!metricName.equals(metric.wireName()) || dim != vectors.dim || size != vectors.size
+                || fingerprint != VectorFingerprint.of(vectors, metric)) {
+            throw new CorruptIndexException(file, "built over other vectors: " + metricName + " " + size + " x "
+                    + dim + ", loading " + metric + " " + vectors.size + " x " + vectors.dim);
+        }
+        IvfParams params;
+        try {
+            params = new IvfParams(in.readInt(), in.readLong());
+        } catch (IllegalArgumentException e) {
+            throw new CorruptIndexException(file, e.getMessage());
+        }
+        int lists = in.readInt();
+        if (lists < 0 || lists > Math.min(params.nlist(), size)) {
+            throw new CorruptIndexException(file, lists + " lists for nlist " + params.nlist() + " and " + size
+                    + " vectors");
+        }
+        float[] centroids = new float[lists * dim];
+        IndexFile.readFloats(in, centroids);
+        int[][] ordinals = new int[lists][];
+        boolean[] seen = new boolean[size];
+        int total = 0;
+        for (int c = 0; c < lists; c++) {
+            int length = in.readInt();
+            if (length < 0 || length > size - total) {
+                throw new CorruptIndexException(file, "list " + c + " of " + length + " entries overflows " + size);
+            }
+            ordinals[c] = new int[length];
+            IndexFile.readInts(in, ordinals[c], 0, length);
+            for (int ordinal : ordinals[c]) {
+                if (ordinal < 0 || ordinal >= size || seen[ordinal]) {
+                    throw new CorruptIndexException(file, "list " + c + " holds ordinal " + ordinal + " badly");
+                }
+                seen[ordinal] = true;
+            }
+            total += length;
+        }
+        if (total != size) {
+            throw new CorruptIndexException(file, "lists hold " + total + " of " + size + " vectors");
+        }
+        return new IvfFlatIndex(vectors, metric, params, centroids, ordinals);
+    }
+}

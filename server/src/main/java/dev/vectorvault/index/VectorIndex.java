@@ -1,0 +1,39 @@
+package dev.vectorvault.index;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A built vector index over a {@link VectorColumn}: it searches the column's own vectors (it holds no copy of them)
+ * through whatever structure its {@link IndexKind} adds (a graph, inverted lists). Immutable once built; any number of
+ * threads may search at once. Per-search working memory (visited sets, heaps) is per thread inside the kind, so a
+ * search needs no handle of its own.
+ */
+public interface VectorIndex {
+    IndexKind kind();
+
+    MetricType metric();
+
+    /** Number of vectors indexed: the column's size when the index was built. */
+    int size();
+
+    /**
+     * The approximate {@code k} best matches among the ordinals {@code filter} accepts.
+     *
+     * @param params from this index's {@link IndexKind#parseSearch}
+     * @return at most {@code k} hits, best first in the metric's direction (ties by smaller ordinal); unmodifiable
+     * @throws IllegalArgumentException on a wrong dimension, a non-finite component, {@code k < 1} or a null filter
+     */
+    List<SearchHit> search(float[] query, int k, SearchParams params, OrdinalFilter filter);
+
+    /** Heap bytes this index holds beyond the column's vectors (links, lists, centroids). */
+    long memoryBytes();
+
+    /**
+     * Writes the index (not the vectors, which live in the segment) to {@code file}, atomically and durably, in the
+     * newest format version of its kind ({@link IndexKind#fileVersion()}).
+     *
+     * @throws java.io.UncheckedIOException on an I/O failure (the previous file, if any, is left as it was)
+     */
+    void write(Path file);
+}

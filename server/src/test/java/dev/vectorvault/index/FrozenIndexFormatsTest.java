@@ -1,0 +1,105 @@
+package dev.vectorvault.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Index files written by an earlier release must always open: the files under {@code index-formats/} were written by
+ * the version-1 code that still copied (and, for COSINE, normalised) the vectors into the index, over the seeded
+ * vectors of {@link #column()}. Reading them checks the framing, the version-1 body readers and the fingerprint of the
+ * vectors (computed now from the column, no longer from a copy), and the hits must be the ones that version returned
+ * (recorded when the files were written; scores to within float rounding, since COSINE now divides by the stored norm
+ * instead of reading a normalised copy).
+ */
+@Timeout(60)
+class FrozenIndexFormatsTest {
+    @TempDir
+    Path dir;
+
+    /** The vectors the frozen files were built over; must never change. */
+    static VectorColumn column() {
+        Random random = new Random(20261205L);
+        VectorColumn column = new VectorColumn(8);
+        for (int i = 0; i < 300; i++) {
+            float[] vector = new float[8];
+            for (int d = 0; d < 8; d++) {
+                vector[d] = (float) (random.nextGaussian() * (1 + i % 7));
+            }
+            column.append(vector);
+        }
+        return column;
+    }
+
+    private static float[] query(VectorColumn column) {
+        float[] query = new float[8];
+        column.copyTo(17, query);
+        query[0] += 0.25f;
+        return query;
+    }
+
+    private Path resource(String name) throws IOException {
+        Path file = dir.resolve(name);
+        try (InputStream in = FrozenIndexFormatsTest.class.getResourceAsStream("/index-formats/" + name)) {
+            assertThat(in).as("test resource index-formats/" + name).isNotNull();
+            Files.copy(in, file);
+        }
+        return file;
+    }
+
+    // Recorded from the version-1 code at commit 53506df when the files were written.
+    private static final List<Integer> L2_ORDINALS = List.of(17, 245, 49, 73, 154);
+    private static final float[] L2_SCORES = {0.0625f, 24.805363f, 27.375355f, 29.416256f, 31.881851f};
+    private static final List<Integer> COSINE_ORDINALS = List.of(17, 73, 6, 75, 11);
+    private static final float[] COSINE_SCORES = {0.9994489f, 0.82350385f, 0.7690111f, 0.7320093f, 0.7193442f};
+
+    @Test
+    void hnswVersionOneFilesOpenAndAnswerAsTheyDidWhenWritten() throws IOException {
+        VectorColumn column = column();
+        HnswIndex l2 = HnswIndex.read(resource("hnsw-v1-l2.idx"), column, MetricType.L2);
+        assertHits(l2.search(query(column), 5, 32, OrdinalFilter.ACCEPT_ALL), L2_ORDINALS, L2_SCORES);
+        assertThat(l2.params()).isEqualTo(new HnswParams(4, 20, 7));
+
+        HnswIndex cosine = HnswIndex.read(resource("hnsw-v1-cosine.idx"), column, MetricType.COSINE);
+        assertHits(cosine.search(query(column), 5, 32, OrdinalFilter.ACCEPT_ALL), COSINE_ORDINALS, COSINE_SCORES);
+    }
+
+    @Test
+    void ivfFlatVersionOneFilesOpenAndAnswerAsTheyDidWhenWritten() throws IOException {
+        VectorColumn column = column();
+        IvfFlatIndex l2 = IvfFlatIndex.read(resource("ivf_flat-v1-l2.idx"), column, MetricType.L2);
+        assertHits(l2.search(query(column), 5, 2, OrdinalFilter.ACCEPT_ALL), L2_ORDINALS, L2_SCORES);
+        assertThat(l2.listCount()).isEqualTo(8);
+
+        IvfFlatIndex cosine = IvfFlatIndex.read(resource("ivf_flat-v1-cosine.idx"), column, MetricType.COSINE);
+        assertHits(cosine.search(query(column), 5, 2, OrdinalFilter.ACCEPT_ALL), COSINE_ORDINALS, COSINE_SCORES);
+    }
+
+    @Test
+    void theKindsReadTheirFrozenFilesThroughTheRegistry() throws IOException {
+        VectorColumn column = column();
+        IndexKind hnsw = IndexKinds.of("HNSW").orElseThrow();
+        VectorIndex index = hnsw.read(resource("hnsw-v1-cosine.idx"), column, MetricType.COSINE);
+        assertThat(index.kind()).isSameAs(hnsw);
+        assertHits(index.search(query(column), 5, hnsw.parseSearch(java.util.Map.of("ef", "32"), 5),
+                OrdinalFilter.ACCEPT_ALL), COSINE_ORDINALS, COSINE_SCORES);
+        assertThat(hnsw.fileVersion()).as("a new version ships with a frozen file of it here").isEqualTo(1);
+        assertThat(IndexKinds.of("IVF_FLAT").orElseThrow().fileVersion()).isEqualTo(1);
+    }
+
+    private static void assertHits(List<SearchHit> hits, List<Integer> ordinals, float[] scores) {
+        assertThat(hits.stream().map(SearchHit::ordinal).toList()).isEqualTo(ordinals);
+        for (int i = 0; i < scores.length; i++) {
+            assertThat(hits.get(i).score()).as("score of hit " + i)
+                    .isCloseTo(scores[i], org.assertj.core.data.Offset.offset(Math.abs(scores[i]) * 1e-6f + 1e-6f));
+        }
+    }
+}
