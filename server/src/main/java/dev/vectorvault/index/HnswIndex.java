@@ -1,7 +1,7 @@
 package dev.vectorvault.index;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +30,7 @@ import java.util.List;
 public final class HnswIndex {
     /** Kind and body version of this index's files ({@link #write}); a new body layout gets a new version. */
     public static final String FILE_KIND = "hnsw";
-    public static final int FILE_VERSION = 1;
+    public static final int FILE_VERSION = 2;
 
     final PackedVectors vectors;
     final HnswParams params;
@@ -245,28 +245,35 @@ public final class HnswIndex {
      * @throws java.io.UncheckedIOException on an I/O failure (the previous file, if any, is left as it was)
      */
     public void write(Path file) {
-        IndexFile.write(file, FILE_KIND, FILE_VERSION, out -> {
-            out.writeUTF(vectors.metric.name());
-            out.writeInt(vectors.dim);
-            out.writeInt(vectors.size);
-            out.writeLong(IndexFile.fingerprint(vectors));
-            out.writeInt(params.m());
-            out.writeInt(params.efConstruction());
-            out.writeLong(params.seed());
-            out.writeInt(entryPoint);
-            out.writeInt(maxLevel);
-            byte[] levels = new byte[vectors.size];
-            for (int node = 0; node < levels.length; node++) {
-                levels[node] = (byte) (linksUp[node] == null ? 0 : linksUp[node].length / (params.m() + 1));
+        IndexFile.write(file, FILE_KIND, FILE_VERSION, this::writeBody);
+    }
+
+    /** As {@link #write(Path)}, as object {@code name} of {@code store} (the segment's store). */
+    public void write(dev.vectorvault.storage.io.ObjectStore store, String name) {
+        IndexFile.write(store, name, FILE_KIND, FILE_VERSION, this::writeBody);
+    }
+
+    private void writeBody(DataOutput out) throws IOException {
+        out.writeUTF(vectors.metric.name());
+        out.writeInt(vectors.dim);
+        out.writeInt(vectors.size);
+        out.writeLong(IndexFile.fingerprint(vectors));
+        out.writeInt(params.m());
+        out.writeInt(params.efConstruction());
+        out.writeLong(params.seed());
+        out.writeInt(entryPoint);
+        out.writeInt(maxLevel);
+        byte[] levels = new byte[vectors.size];
+        for (int node = 0; node < levels.length; node++) {
+            levels[node] = (byte) (linksUp[node] == null ? 0 : linksUp[node].length / (params.m() + 1));
+        }
+        out.write(levels);
+        IndexFile.writeInts(out, links0, 0, links0.length);
+        for (int[] links : linksUp) {
+            if (links != null) {
+                IndexFile.writeInts(out, links, 0, links.length);
             }
-            out.write(levels);
-            IndexFile.writeInts(out, links0, 0, links0.length);
-            for (int[] links : linksUp) {
-                if (links != null) {
-                    IndexFile.writeInts(out, links, 0, links.length);
-                }
-            }
-        });
+        }
     }
 
     /**
@@ -278,10 +285,30 @@ public final class HnswIndex {
      */
     public static HnswIndex read(Path file, VectorColumn column, MetricType metric) {
         PackedVectors vectors = PackedVectors.copyOf(column, metric);
-        return IndexFile.read(file, FILE_KIND, 1, FILE_VERSION, (in, version) -> readBody(file, in, vectors));
+        return IndexFile.read(file, FILE_KIND, 1, FILE_VERSION,
+                (in, version) -> readVersion(file.toString(), in, version, vectors));
     }
 
-    private static HnswIndex readBody(Path file, DataInputStream in, PackedVectors vectors) throws IOException {
+    /** As {@link #read(Path, VectorColumn, MetricType)}, from object {@code name} of {@code store}. */
+    public static HnswIndex read(dev.vectorvault.storage.io.ObjectStore store, String name, VectorColumn column,
+                                 MetricType metric) {
+        PackedVectors vectors = PackedVectors.copyOf(column, metric);
+        return IndexFile.read(store, name, FILE_KIND, 1, FILE_VERSION,
+                (in, version) -> readVersion(store.describe(name), in, version, vectors));
+    }
+
+    /** One reader per file version. */
+    private static HnswIndex readVersion(String file, DataInput in, int version, PackedVectors vectors)
+            throws IOException {
+        return switch (version) {
+            // Version 2 moved to the common little-endian frame; the body's fields stayed as in version 1, and
+            // IndexFile hands each version its own byte order.
+            case 1, 2 -> readBodyV1(file, in, vectors);
+            default -> throw new CorruptIndexException(file, "no reader for format version " + version);
+        };
+    }
+
+    private static HnswIndex readBodyV1(String file, DataInput in, PackedVectors vectors) throws IOException {
         String metric = in.readUTF();
         int dim = in.readInt();
         int size = in.readInt();
@@ -326,7 +353,7 @@ public final class HnswIndex {
         return new HnswIndex(vectors, params, links0, linksUp, entryPoint, maxLevel);
     }
 
-    private static void checkLinks(Path file, int[] links, int from, int to, int stride, int capacity, int size) {
+    private static void checkLinks(String file, int[] links, int from, int to, int stride, int capacity, int size) {
         for (int base = from; base < to; base += stride) {
             int count = links[base];
             if (count < 0 || count > capacity) {

@@ -1,6 +1,7 @@
 package dev.vectorvault.index;
 
-import java.io.DataInputStream;
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class IvfFlatIndex {
     /** Kind and body version of this index's files ({@link #write}); a new body layout gets a new version. */
     public static final String FILE_KIND = "ivf_flat";
-    public static final int FILE_VERSION = 1;
+    public static final int FILE_VERSION = 2;
 
     private final MetricType metric;
     private final IvfParams params;
@@ -223,20 +224,27 @@ public final class IvfFlatIndex {
      * then per list its length and ordinals.
      */
     public void write(Path file) {
-        IndexFile.write(file, FILE_KIND, FILE_VERSION, out -> {
-            out.writeUTF(metric.name());
-            out.writeInt(dim);
-            out.writeInt(size);
-            out.writeLong(fingerprint);
-            out.writeInt(params.nlist());
-            out.writeLong(params.seed());
-            out.writeInt(listOrdinals.length);
-            IndexFile.writeFloats(out, centroids);
-            for (int[] ordinals : listOrdinals) {
-                out.writeInt(ordinals.length);
-                IndexFile.writeInts(out, ordinals, 0, ordinals.length);
-            }
-        });
+        IndexFile.write(file, FILE_KIND, FILE_VERSION, this::writeBody);
+    }
+
+    /** As {@link #write(Path)}, as object {@code name} of {@code store} (the segment's store). */
+    public void write(dev.vectorvault.storage.io.ObjectStore store, String name) {
+        IndexFile.write(store, name, FILE_KIND, FILE_VERSION, this::writeBody);
+    }
+
+    private void writeBody(DataOutput out) throws IOException {
+        out.writeUTF(metric.name());
+        out.writeInt(dim);
+        out.writeInt(size);
+        out.writeLong(fingerprint);
+        out.writeInt(params.nlist());
+        out.writeLong(params.seed());
+        out.writeInt(listOrdinals.length);
+        IndexFile.writeFloats(out, centroids);
+        for (int[] ordinals : listOrdinals) {
+            out.writeInt(ordinals.length);
+            IndexFile.writeInts(out, ordinals, 0, ordinals.length);
+        }
     }
 
     /**
@@ -247,10 +255,30 @@ public final class IvfFlatIndex {
      */
     public static IvfFlatIndex read(Path file, VectorColumn column, MetricType metric) {
         PackedVectors packed = PackedVectors.copyOf(column, metric);
-        return IndexFile.read(file, FILE_KIND, 1, FILE_VERSION, (in, version) -> readBody(file, in, packed));
+        return IndexFile.read(file, FILE_KIND, 1, FILE_VERSION,
+                (in, version) -> readVersion(file.toString(), in, version, packed));
     }
 
-    private static IvfFlatIndex readBody(Path file, DataInputStream in, PackedVectors packed) throws IOException {
+    /** As {@link #read(Path, VectorColumn, MetricType)}, from object {@code name} of {@code store}. */
+    public static IvfFlatIndex read(dev.vectorvault.storage.io.ObjectStore store, String name, VectorColumn column,
+                                 MetricType metric) {
+        PackedVectors packed = PackedVectors.copyOf(column, metric);
+        return IndexFile.read(store, name, FILE_KIND, 1, FILE_VERSION,
+                (in, version) -> readVersion(store.describe(name), in, version, packed));
+    }
+
+    /** One reader per file version. */
+    private static IvfFlatIndex readVersion(String file, DataInput in, int version, PackedVectors packed)
+            throws IOException {
+        return switch (version) {
+            // Version 2 moved to the common little-endian frame; the body's fields stayed as in version 1, and
+            // IndexFile hands each version its own byte order.
+            case 1, 2 -> readBodyV1(file, in, packed);
+            default -> throw new CorruptIndexException(file, "no reader for format version " + version);
+        };
+    }
+
+    private static IvfFlatIndex readBodyV1(String file, DataInput in, PackedVectors packed) throws IOException {
         String metricName = in.readUTF();
         int dim = in.readInt();
         int size = in.readInt();
