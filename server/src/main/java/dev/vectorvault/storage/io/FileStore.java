@@ -10,4 +10,11 @@ import java.io.IOException;
 public interface FileStore extends ObjectStore {
     /** Opens an existing file for appending and reading; {@link java.nio.file.NoSuchFileException} if absent. */
     AppendableFile openAppendable(String name) throws IOException;
+
+    /**
+     * Makes every creation and deletion of names in the folder {@code prefix} ("" or ending in '/') durable. Object
+     * writes and deletes do this themselves; a recovering log calls it because an earlier, failed call may have left
+     * a name visible that is not yet durable.
+     */
+    void syncFolder(String prefix) throws IOException;
 }

@@ -172,6 +172,15 @@ public final class LocalDisk implements FileStore {
         return new LocalAppendableFile(new RandomAccessFile(file.toFile(), "rw"));
     }
 
+    @Override
+    public void syncFolder(String prefix) throws IOException {
+        Path folder = prefix.isEmpty() ? root : path(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1)
+                : prefix);
+        if (Files.isDirectory(folder)) {
+            forceFolder(folder);
+        }
+    }
+
     /** Deletes the leftovers of writes that a crash interrupted, under {@code prefix}. Call before writing. */
     public static void deleteTemporaryFiles(ObjectStore store, String prefix) throws IOException {
         for (String name : store.list(prefix)) {

@@ -187,9 +187,11 @@ public final class WriteAheadLog implements AutoCloseable {
                             active.size() - result.newestValidBytes(), result.tornTail());
                     active.truncate(result.newestValidBytes());
                 }
-                // The previous process may have died before forcing what recovery just read. Force it now, or a
-                // later power loss could take back records the caller has already replayed.
+                // The previous process may have died before forcing what recovery just read (or a failed folder
+                // force left a file's name undurable). Force both now, or a later power loss could take back
+                // records the caller has already replayed.
                 active.force();
+                store.syncFolder(prefix);
                 return new WriteAheadLog(store, prefix, durability, rollSizeBytes, result.records(), files, active,
                         nextLsn);
             } catch (IOException | RuntimeException e) {

@@ -177,8 +177,7 @@ public final class FaultyDisk implements FileStore {
             force(); // the temp file's force
             Node node = new Node(bytes);
             visible.put(name, node);
-            force(); // the folder's force makes the rename durable
-            durableNames.put(name, node);
+            forceFolder(folderOf(name)); // makes the rename durable
         }
     }
 
@@ -211,9 +210,28 @@ public final class FaultyDisk implements FileStore {
     @Override
     public synchronized void delete(String name) throws IOException {
         if (visible.remove(name) != null) {
-            force(); // the folder
-            durableNames.remove(name);
+            forceFolder(folderOf(name));
         }
+    }
+
+    @Override
+    public synchronized void syncFolder(String prefix) throws IOException {
+        forceFolder(prefix);
+    }
+
+    /** A successful folder force makes every name change in that folder durable, earlier ones included. */
+    private void forceFolder(String folder) throws IOException {
+        force();
+        durableNames.keySet().removeIf(n -> folderOf(n).equals(folder) && !visible.containsKey(n));
+        visible.forEach((n, node) -> {
+            if (folderOf(n).equals(folder)) {
+                durableNames.put(n, node);
+            }
+        });
+    }
+
+    private static String folderOf(String name) {
+        return name.substring(0, name.lastIndexOf('/') + 1);
     }
 
     @Override
