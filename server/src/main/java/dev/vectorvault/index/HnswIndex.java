@@ -238,11 +238,11 @@ public final class HnswIndex {
 
     /**
      * Writes the graph (not the vectors, which live in the segment) to {@code file}, atomically and durably; see
-     * {@link IndexFile} for the framing. Body version 1: metric, dim, size, vector fingerprint, M, efConstruction,
-     * seed, entry point, top layer, every node's layer (one byte each), layer 0's link array, then the upper-layer
-     * arrays of the nodes above layer 0 in ordinal order.
+     * {@link IndexFile} for the framing and byte order. Body of versions 1 and 2: metric, dim, size, vector
+     * fingerprint, M, efConstruction, seed, entry point, top layer, every node's layer (one byte each), layer 0's
+     * link array, then the upper-layer arrays of the nodes above layer 0 in ordinal order.
      *
-     * @throws java.io.UncheckedIOException on an I/O failure (the previous file, if any, is left as it was)
+     * @throws dev.vectorvault.storage.StorageException on an I/O failure (any previous file is left as it was)
      */
     public void write(Path file) {
         IndexFile.write(file, FILE_KIND, FILE_VERSION, this::writeBody);
@@ -281,7 +281,7 @@ public final class HnswIndex {
      *
      * @throws CorruptIndexException        when the file is damaged, truncated, of an unknown version, or was built
      *                                      over other vectors or another metric; rebuild then
-     * @throws java.io.UncheckedIOException when it cannot be read at all (for example it does not exist)
+     * @throws dev.vectorvault.storage.StorageException when it cannot be read at all (for example it does not exist)
      */
     public static HnswIndex read(Path file, VectorColumn column, MetricType metric) {
         PackedVectors vectors = PackedVectors.copyOf(column, metric);

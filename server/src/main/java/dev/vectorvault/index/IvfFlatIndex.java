@@ -220,8 +220,8 @@ public final class IvfFlatIndex {
 
     /**
      * Writes centroids and lists (not the vectors, which live in the segment) to {@code file}, atomically; see
-     * {@link IndexFile}. Body version 1: metric, dim, size, vector fingerprint, nlist, seed, list count, the centroids,
-     * then per list its length and ordinals.
+     * {@link IndexFile}. Body of versions 1 and 2: metric, dim, size, vector fingerprint, nlist, seed, list count,
+     * the centroids, then per list its length and ordinals.
      */
     public void write(Path file) {
         IndexFile.write(file, FILE_KIND, FILE_VERSION, this::writeBody);
@@ -251,7 +251,7 @@ public final class IvfFlatIndex {
      * Loads an index written by {@link #write} over the same vectors.
      *
      * @throws CorruptIndexException        when damaged, truncated, of an unknown version or built over other vectors
-     * @throws java.io.UncheckedIOException when it cannot be read at all
+     * @throws dev.vectorvault.storage.StorageException when it cannot be read at all
      */
     public static IvfFlatIndex read(Path file, VectorColumn column, MetricType metric) {
         PackedVectors packed = PackedVectors.copyOf(column, metric);
