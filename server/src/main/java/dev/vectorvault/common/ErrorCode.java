@@ -49,6 +49,19 @@ public enum ErrorCode {
     PRIVILEGE_GROUP_NAME_INVALID(1402, 1),
     /** merr ErrServiceMemoryLimitExceeded: the server ran out of memory handling the request (not retried). */
     MEMORY_LIMIT_EXCEEDED(3, 1),
+    /** The disk holding {@code localStorage.path} is full (merr ErrServiceDiskLimitExceeded); nothing was applied. */
+    STORAGE_DISK_FULL(7, 1),
+    /** A stored object or file that must exist is missing (merr ErrIoKeyNotFound). */
+    STORAGE_NOT_FOUND(1000, 1),
+    /** A read or write of stored data failed (merr ErrIoFailed); nothing was acknowledged. */
+    STORAGE_IO_FAILED(1001, 1),
+    /**
+     * Forcing data to disk failed (merr ErrIoFailed). The log refuses writes until it has re-read what is really on
+     * disk, because a retried fsync can report success for data the kernel already dropped.
+     */
+    STORAGE_FSYNC_FAILED(1001, 1),
+    /** A stored file failed verification (checksum, header, version); the reason names the file and offset. */
+    STORAGE_CORRUPT(1001, 1),
     /** Anything else; the reason explains. */
     UNEXPECTED(65535, 1);
 

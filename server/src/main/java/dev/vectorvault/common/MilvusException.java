@@ -9,6 +9,12 @@ public class MilvusException extends RuntimeException {
         this.errorCode = errorCode;
     }
 
+    /** With a cause and a stack trace: for failures (such as I/O) whose origin the server log must show. */
+    protected MilvusException(ErrorCode errorCode, String reason, Throwable cause) {
+        super(reason, cause);
+        this.errorCode = errorCode;
+    }
+
     public ErrorCode errorCode() {
         return errorCode;
     }

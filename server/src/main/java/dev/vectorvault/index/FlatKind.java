@@ -1,6 +1,6 @@
 package dev.vectorvault.index;
 
-import java.nio.file.Path;
+import dev.vectorvault.storage.io.ObjectStore;
 import java.util.Map;
 
 /**
@@ -38,7 +38,7 @@ final class FlatKind implements IndexKind {
     }
 
     @Override
-    public VectorIndex read(Path file, VectorColumn vectors, MetricType metric) {
+    public VectorIndex read(ObjectStore store, String name, VectorColumn vectors, MetricType metric) {
         throw new UnsupportedOperationException("FLAT has no index file");
     }
 

@@ -1,14 +1,14 @@
 package dev.vectorvault.index;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
-import java.nio.file.Path;
 
 /**
  * Version 1 of the {@link HnswIndex} file body, inside {@link IndexFile}'s framing: metric (wire name), dim, size,
  * vector fingerprint ({@link VectorFingerprint}), M, efConstruction, seed, entry point, top layer, every node's layer
  * (one byte each), layer 0's link array, then the upper-layer arrays of the nodes above layer 0 in ordinal order.
+ * Version 2 frames the same body in little-endian order ({@link IndexFile}); both are read here.
  * Frozen: a reader for it stays as long as such files may exist (test resources hold one).
  */
 final class HnswFileV1 {
@@ -16,7 +16,7 @@ final class HnswFileV1 {
 
     private HnswFileV1() {}
 
-    static void write(HnswIndex index, DataOutputStream out) throws IOException {
+    static void write(HnswIndex index, DataOutput out) throws IOException {
         VectorColumn.View vectors = index.vectors;
         HnswParams params = index.params;
         out.writeUTF(index.metric.wireName());
@@ -42,7 +42,7 @@ final class HnswFileV1 {
         }
     }
 
-    static HnswIndex read(Path file, DataInputStream in, VectorColumn.View vectors, MetricType metric)
+    static HnswIndex read(String file, DataInput in, VectorColumn.View vectors, MetricType metric)
             throws IOException {
         String metricName = in.readUTF();
         int dim = in.readInt();
@@ -88,7 +88,7 @@ final class HnswFileV1 {
         return new HnswIndex(vectors, metric, params, links0, linksUp, entryPoint, maxLevel);
     }
 
-    private static void checkLinks(Path file, int[] links, int from, int to, int stride, int capacity, int size) {
+    private static void checkLinks(String file, int[] links, int from, int to, int stride, int capacity, int size) {
         for (int base = from; base < to; base += stride) {
             int count = links[base];
             if (count < 0 || count > capacity) {

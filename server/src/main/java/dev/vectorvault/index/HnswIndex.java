@@ -1,6 +1,6 @@
 package dev.vectorvault.index;
 
-import java.io.DataInputStream;
+import java.io.DataInput;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +30,7 @@ import java.util.List;
 public final class HnswIndex implements VectorIndex {
     /** Kind and body version of this index's files ({@link #write}); a new body layout gets a new version. */
     public static final String FILE_KIND = "hnsw";
-    public static final int FILE_VERSION = HnswFileV1.VERSION;
+    public static final int FILE_VERSION = 2;
 
     final VectorColumn.View vectors;
     final MetricType metric;
@@ -262,14 +262,19 @@ public final class HnswIndex implements VectorIndex {
     // ------------------------------------------------------------------ persistence
 
     /**
-     * Writes the graph (not the vectors, which live in the segment) to {@code file} in the newest format
-     * ({@link HnswFileV1}), atomically and durably; see {@link IndexFile} for the framing.
+     * Writes the graph (not the vectors, which live in the segment) to {@code file}, atomically and durably; see
+     * {@link IndexFile} for the framing and byte order and {@link HnswFileV1} for the body (versions 1 and 2 share it).
      *
-     * @throws java.io.UncheckedIOException on an I/O failure (the previous file, if any, is left as it was)
+     * @throws dev.vectorvault.storage.StorageException on an I/O failure (any previous file is left as it was)
      */
-    @Override
     public void write(Path file) {
         IndexFile.write(file, FILE_KIND, FILE_VERSION, out -> HnswFileV1.write(this, out));
+    }
+
+    /** As {@link #write(Path)}, as object {@code name} of {@code store} (the segment's store). */
+    @Override
+    public void write(dev.vectorvault.storage.io.ObjectStore store, String name) {
+        IndexFile.write(store, name, FILE_KIND, FILE_VERSION, out -> HnswFileV1.write(this, out));
     }
 
     /**
@@ -277,18 +282,30 @@ public final class HnswIndex implements VectorIndex {
      *
      * @throws CorruptIndexException        when the file is damaged, truncated, of an unknown version, or was built
      *                                      over other vectors or another metric; rebuild then
-     * @throws java.io.UncheckedIOException when it cannot be read at all (for example it does not exist)
+     * @throws dev.vectorvault.storage.StorageException when it cannot be read at all (for example it does not exist)
      */
     public static HnswIndex read(Path file, VectorColumn column, MetricType metric) {
         VectorColumn.View vectors = snapshot(column);
         return IndexFile.read(file, FILE_KIND, HnswFileV1.VERSION, FILE_VERSION,
-                (in, version) -> readVersion(file, in, version, vectors, metric));
+                (in, version) -> readVersion(file.toString(), in, version, vectors, metric));
     }
 
-    /** One reader per format version; a new version adds a class and a case here, old ones stay readable. */
-    private static HnswIndex readVersion(Path file, DataInputStream in, int version, VectorColumn.View vectors,
+    /** As {@link #read(Path, VectorColumn, MetricType)}, from object {@code name} of {@code store}. */
+    public static HnswIndex read(dev.vectorvault.storage.io.ObjectStore store, String name, VectorColumn column,
+                                 MetricType metric) {
+        VectorColumn.View vectors = snapshot(column);
+        return IndexFile.read(store, name, FILE_KIND, HnswFileV1.VERSION, FILE_VERSION,
+                (in, version) -> readVersion(store.describe(name), in, version, vectors, metric));
+    }
+
+    /**
+     * One reader per format version; a new body layout adds a class and a case here, old ones stay readable.
+     * Version 2 moved to the common little-endian frame and kept version 1's body fields ({@link IndexFile} hands
+     * each version its own byte order).
+     */
+    private static HnswIndex readVersion(String file, DataInput in, int version, VectorColumn.View vectors,
             MetricType metric) throws IOException {
-        if (version == HnswFileV1.VERSION) {
+        if (version == HnswFileV1.VERSION || version == 2) {
             return HnswFileV1.read(file, in, vectors, metric);
         }
         throw new CorruptIndexException(file, "no reader for " + FILE_KIND + " format version " + version);

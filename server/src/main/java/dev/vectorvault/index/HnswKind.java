@@ -1,6 +1,6 @@
 package dev.vectorvault.index;
 
-import java.nio.file.Path;
+import dev.vectorvault.storage.io.ObjectStore;
 import java.util.Map;
 
 /**
@@ -51,8 +51,8 @@ final class HnswKind implements IndexKind {
     }
 
     @Override
-    public VectorIndex read(Path file, VectorColumn vectors, MetricType metric) {
-        return HnswIndex.read(file, vectors, metric);
+    public VectorIndex read(ObjectStore store, String name, VectorColumn vectors, MetricType metric) {
+        return HnswIndex.read(store, name, vectors, metric);
     }
 
     @Override

@@ -1,8 +1,14 @@
 package dev.vectorvault.index;
 
+import dev.vectorvault.storage.StorageException;
+import dev.vectorvault.storage.io.Frame;
+import dev.vectorvault.storage.io.LocalDisk;
+import dev.vectorvault.storage.io.ObjectStore;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.DataInput;
 import java.io.DataInputStream;
+import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -10,171 +16,186 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.zip.CRC32C;
-import java.util.zip.CheckedOutputStream;
 
 /**
- * Self-verifying index files, framed like the segment files (after Lucene's {@code CodecUtil}): a header, the body
- * of one index kind, and a CRC32C footer. Bodies can be hundreds of MiB, so both directions stream.
+ * Self-verifying index files on an {@link ObjectStore} (write whole, read ranges: object storage will do). Bodies can
+ * be hundreds of MiB, so both directions stream.
  *
- * <h2>Format</h2>
- * Integers are big-endian ({@link DataOutputStream}).
- * <pre>
- *   i32  magic 0x56564958 ("VVIX")
- *   utf  format name "vectorvault-index"
- *   utf  kind ("hnsw", "ivf_flat")
- *   i32  version of that kind's body
- *        body
- *   i32  footer magic, the bitwise complement of the magic
- *   i32  CRC32C of every byte before it
- * </pre>
+ * <h2>Versions</h2>
+ * The version of an index file is the version its kind declares ({@link HnswIndex#FILE_VERSION},
+ * {@link IvfFlatIndex#FILE_VERSION}) and reaches the kind's body reader, which keeps one reader per version.
+ * <ul>
+ * <li>2 and later: the common {@link Frame} under the format name {@code "vectorvault-" + kind}; the body is
+ * little-endian like the frame.</li>
+ * <li>1 (commit 53506df and before): big-endian, {@code i32 magic 0x56564958 ("VVIX"), utf "vectorvault-index",
+ * utf kind, i32 version, body, i32 ~magic, i32 CRC32C of every byte before it}. Read by {@link #readV1}.</li>
+ * </ul>
  * The checksum is verified over the whole file before the body is parsed, so a damaged or truncated file is reported
- * as such and never half-used. {@link #write} replaces the file atomically (temp file, force, rename, force folder).
+ * as such and never half-used. Writes are atomic and durable (the store's contract).
  */
 final class IndexFile {
-    static final int MAGIC = 0x5656_4958;
-    static final String FORMAT_NAME = "vectorvault-index";
-    private static final int FOOTER_BYTES = 8;
+    static final int MAGIC_V1 = 0x5656_4958;
+    static final String FORMAT_NAME_V1 = "vectorvault-index";
+    private static final int FOOTER_BYTES_V1 = 8;
     private static final int BULK_BYTES = 1 << 16;
 
-    /** Writes a body to a stream. */
+    /** Writes a body; {@code out} has the byte order of the file being written. */
     @FunctionalInterface
     interface BodyWriter {
-        void write(DataOutputStream out) throws IOException;
+        void write(DataOutput out) throws IOException;
     }
 
     /** Reads a body of the given version; throws {@link CorruptIndexException} on values out of range. */
     @FunctionalInterface
     interface BodyReader<T> {
-        T read(DataInputStream in, int version) throws IOException;
+        T read(DataInput in, int version) throws IOException;
     }
 
     private IndexFile() {}
 
-    static void write(Path file, String kind, int version, BodyWriter body) {
-        Path target = file.toAbsolutePath();
-        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+    static String formatName(String kind) {
+        return "vectorvault-" + kind;
+    }
+
+    /** Writes the index in the current framing (version {@code version >= 2}), atomically. */
+    static void write(ObjectStore store, String name, String kind, int version, BodyWriter body) {
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                CRC32C crc = new CRC32C();
-                // Not closed through the streams: the channel must be forced before it is closed.
-                OutputStream raw = Channels.newOutputStream(channel);
-                DataOutputStream out = new DataOutputStream(
-                        new CheckedOutputStream(new BufferedOutputStream(raw, BULK_BYTES), crc));
-                out.writeInt(MAGIC);
-                out.writeUTF(FORMAT_NAME);
-                out.writeUTF(kind);
-                out.writeInt(version);
-                body.write(out);
-                out.writeInt(~MAGIC);
-                out.flush();
-                DataOutputStream footer = new DataOutputStream(raw);
-                footer.writeInt((int) crc.getValue());
-                footer.flush();
-                channel.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel directory = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-                directory.force(true);
-            }
+            store.write(name, Frame.framed(formatName(kind), version, out -> {
+                LittleEndianOutput le = new LittleEndianOutput(new BufferedOutputStream(out, BULK_BYTES));
+                body.write(le);
+                le.flush();
+            }));
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw new UncheckedIOException("cannot write index file " + file + ": " + e, e);
+            throw StorageException.io("write index file", store.describe(name), e);
         }
     }
 
+    static void write(Path file, String kind, int version, BodyWriter body) {
+        write(disk(file), file.getFileName().toString(), kind, version, body);
+    }
+
     /**
-     * Verifies and reads {@code file}.
+     * Verifies and reads an index file of any supported version.
      *
      * @throws CorruptIndexException when the checksum, header, kind or version does not match, or the body is bad
-     * @throws UncheckedIOException  when the file cannot be read (for example it does not exist)
+     * @throws StorageException      when the file cannot be read (for example it does not exist: STORAGE_NOT_FOUND)
      */
-    static <T> T read(Path file, String kind, int minVersion, int maxVersion, BodyReader<T> body) {
+    static <T> T read(ObjectStore store, String name, String kind, int minVersion, int maxVersion,
+                      BodyReader<T> body) {
+        String file = store.describe(name);
         try {
-            long length = Files.size(file);
-            verifyChecksum(file, length);
-            try (InputStream raw = Files.newInputStream(file)) {
-                DataInputStream in = new DataInputStream(new BufferedInputStream(raw, BULK_BYTES));
-                int magic = in.readInt();
-                if (magic != MAGIC) {
-                    throw new CorruptIndexException(file, String.format(Locale.ROOT, "bad magic 0x%08x", magic));
-                }
-                String format = in.readUTF();
-                if (!format.equals(FORMAT_NAME)) {
-                    throw new CorruptIndexException(file, "format '" + format + "' is not " + FORMAT_NAME);
-                }
-                String actualKind = in.readUTF();
-                if (!actualKind.equals(kind)) {
-                    throw new CorruptIndexException(file, "kind '" + actualKind + "' where '" + kind
-                            + "' was expected");
-                }
-                int version = in.readInt();
-                if (version < minVersion || version > maxVersion) {
-                    throw new CorruptIndexException(file, "format version " + version + " is not readable; this"
-                            + " server reads " + kind + " versions " + minVersion + " to " + maxVersion);
-                }
-                T result = body.read(in, version);
-                if (in.readInt() != ~MAGIC) {
+            ByteBuffer magic = ByteBuffer.allocate(4);
+            if (store.size(name) >= 4) {
+                Frame.readFully(store, name, 0, magic);
+            }
+            if (magic.getInt(0) == MAGIC_V1) {
+                return readV1(store, name, kind, minVersion, body);
+            }
+            Frame.Header header;
+            try {
+                header = Frame.verify(store, name, formatName(kind), Math.max(2, minVersion), maxVersion);
+            } catch (StorageException e) {
+                throw new CorruptIndexException(file, e.getMessage());
+            }
+            try (InputStream raw = Frame.bodyStream(store, name, header)) {
+                LittleEndianInput in = new LittleEndianInput(new BufferedInputStream(raw, BULK_BYTES));
+                T result = body.read(in, header.version());
+                if (in.in.read() != -1) {
                     throw new CorruptIndexException(file, "body does not end where the footer starts");
                 }
                 return result;
             }
         } catch (EOFException e) {
             throw new CorruptIndexException(file, "truncated: body runs past the end of the file");
-        } catch (java.io.UTFDataFormatException | ArithmeticException e) {
+        } catch (java.io.UTFDataFormatException | ArithmeticException | NegativeArraySizeException e) {
             // Only reachable with a matching checksum, i.e. a file written by something else: still not ours.
             throw new CorruptIndexException(file, "malformed: " + e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read index file " + file + ": " + e, e);
+            throw StorageException.io("read index file", file, e);
         }
     }
 
-    private static void verifyChecksum(Path file, long length) throws IOException {
-        if (length < FOOTER_BYTES + 4) {
+    static <T> T read(Path file, String kind, int minVersion, int maxVersion, BodyReader<T> body) {
+        return read(disk(file), file.getFileName().toString(), kind, minVersion, maxVersion, body);
+    }
+
+    /** The reader of version 1 files (big-endian framing and body), kept so that files of that release load. */
+    private static <T> T readV1(ObjectStore store, String name, String kind, int minVersion, BodyReader<T> body)
+            throws IOException {
+        String file = store.describe(name);
+        long length = store.size(name);
+        verifyChecksumV1(store, name, length);
+        try (InputStream raw = Frame.rangeStream(store, name, 0, length)) {
+            DataInputStream in = new DataInputStream(new BufferedInputStream(raw, BULK_BYTES));
+            in.readInt(); // the magic, checked by the caller
+            String format = in.readUTF();
+            if (!format.equals(FORMAT_NAME_V1)) {
+                throw new CorruptIndexException(file, "format '" + format + "' is not " + FORMAT_NAME_V1);
+            }
+            String actualKind = in.readUTF();
+            if (!actualKind.equals(kind)) {
+                throw new CorruptIndexException(file, "kind '" + actualKind + "' where '" + kind + "' was expected");
+            }
+            int version = in.readInt();
+            if (version != 1 || version < minVersion) {
+                throw new CorruptIndexException(file, "format version " + version + " is not readable; this"
+                        + " server reads " + kind + " version 1 in this framing");
+            }
+            T result = body.read(in, version);
+            if (in.readInt() != ~MAGIC_V1) {
+                throw new CorruptIndexException(file, "body does not end where the footer starts");
+            }
+            return result;
+        }
+    }
+
+    private static void verifyChecksumV1(ObjectStore store, String name, long length) throws IOException {
+        String file = store.describe(name);
+        if (length < FOOTER_BYTES_V1 + 4) {
             throw new CorruptIndexException(file, "truncated: " + length + " bytes");
         }
         CRC32C crc = new CRC32C();
         ByteBuffer buffer = ByteBuffer.allocate(BULK_BYTES);
         long covered = length - 4;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long position = 0;
-            while (position < covered) {
-                buffer.clear().limit((int) Math.min(BULK_BYTES, covered - position));
-                int read = channel.read(buffer, position);
-                if (read < 0) {
-                    throw new CorruptIndexException(file, "truncated while reading");
-                }
-                buffer.flip();
-                crc.update(buffer);
-                position += read;
-            }
-            ByteBuffer stored = ByteBuffer.allocate(4);
-            while (stored.hasRemaining() && channel.read(stored, covered + stored.position()) >= 0) {
-                // keep reading the four footer bytes
-            }
-            int expected = stored.getInt(0);
-            if (expected != (int) crc.getValue()) {
-                throw new CorruptIndexException(file, String.format(Locale.ROOT,
-                        "checksum mismatch (stored 0x%08x, computed 0x%08x); damaged or truncated", expected,
-                        (int) crc.getValue()));
-            }
+        long position = 0;
+        while (position < covered) {
+            buffer.clear().limit((int) Math.min(BULK_BYTES, covered - position));
+            Frame.readFully(store, name, position, buffer);
+            buffer.flip();
+            crc.update(buffer);
+            position += buffer.limit();
+        }
+        ByteBuffer stored = ByteBuffer.allocate(4);
+        Frame.readFully(store, name, covered, stored);
+        int expected = stored.getInt(0);
+        if (expected != (int) crc.getValue()) {
+            throw new CorruptIndexException(file, String.format(Locale.ROOT,
+                    "checksum mismatch (stored 0x%08x, computed 0x%08x); damaged or truncated", expected,
+                    (int) crc.getValue()));
         }
     }
 
-    static void writeInts(DataOutputStream out, int[] values, int from, int to) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(BULK_BYTES);
+    private static LocalDisk disk(Path file) {
+        Path folder = file.toAbsolutePath().getParent();
+        try {
+            return LocalDisk.open(folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open folder " + folder + ": " + e, e);
+        }
+    }
+
+    private static ByteOrder order(Object stream) {
+        return stream instanceof LittleEndianOutput || stream instanceof LittleEndianInput ? ByteOrder.LITTLE_ENDIAN
+                : ByteOrder.BIG_ENDIAN;
+    }
+
+    static void writeInts(DataOutput out, int[] values, int from, int to) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(BULK_BYTES).order(order(out));
         int i = from;
         while (i < to) {
             buffer.clear();
@@ -185,9 +206,9 @@ final class IndexFile {
         }
     }
 
-    static void readInts(DataInputStream in, int[] values, int from, int to) throws IOException {
+    static void readInts(DataInput in, int[] values, int from, int to) throws IOException {
         byte[] bytes = new byte[BULK_BYTES];
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(order(in));
         int i = from;
         while (i < to) {
             int n = Math.min(to - i, BULK_BYTES / 4);
@@ -198,8 +219,8 @@ final class IndexFile {
         }
     }
 
-    static void writeFloats(DataOutputStream out, float[] values) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(BULK_BYTES);
+    static void writeFloats(DataOutput out, float[] values) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(BULK_BYTES).order(order(out));
         int i = 0;
         while (i < values.length) {
             buffer.clear();
@@ -210,9 +231,9 @@ final class IndexFile {
         }
     }
 
-    static void readFloats(DataInputStream in, float[] values) throws IOException {
+    static void readFloats(DataInput in, float[] values) throws IOException {
         byte[] bytes = new byte[BULK_BYTES];
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(order(in));
         int i = 0;
         while (i < values.length) {
             int n = Math.min(values.length - i, BULK_BYTES / 4);
@@ -220,6 +241,86 @@ final class IndexFile {
             buffer.clear();
             buffer.asFloatBuffer().get(values, i, n);
             i += n;
+        }
+    }
+
+    /** {@link DataOutput} in little-endian byte order; strings as u16 length and UTF-8 bytes. */
+    static final class LittleEndianOutput implements DataOutput {
+        private final DataOutputStream out;
+
+        LittleEndianOutput(OutputStream out) {
+            this.out = new DataOutputStream(out);
+        }
+
+        void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override public void write(int b) throws IOException { out.write(b); }
+        @Override public void write(byte[] b) throws IOException { out.write(b); }
+        @Override public void write(byte[] b, int off, int len) throws IOException { out.write(b, off, len); }
+        @Override public void writeBoolean(boolean v) throws IOException { out.writeBoolean(v); }
+        @Override public void writeByte(int v) throws IOException { out.writeByte(v); }
+        @Override public void writeShort(int v) throws IOException { out.writeShort(Short.reverseBytes((short) v)); }
+        @Override public void writeChar(int v) throws IOException { writeShort(v); }
+        @Override public void writeInt(int v) throws IOException { out.writeInt(Integer.reverseBytes(v)); }
+        @Override public void writeLong(long v) throws IOException { out.writeLong(Long.reverseBytes(v)); }
+        @Override public void writeFloat(float v) throws IOException { writeInt(Float.floatToIntBits(v)); }
+        @Override public void writeDouble(double v) throws IOException { writeLong(Double.doubleToLongBits(v)); }
+
+        @Override
+        public void writeBytes(String s) throws IOException {
+            throw new UnsupportedOperationException("use writeUTF");
+        }
+
+        @Override
+        public void writeChars(String s) throws IOException {
+            throw new UnsupportedOperationException("use writeUTF");
+        }
+
+        @Override
+        public void writeUTF(String s) throws IOException {
+            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length > 0xFFFF) {
+                throw new java.io.UTFDataFormatException("string of " + bytes.length + " bytes");
+            }
+            writeShort(bytes.length);
+            out.write(bytes);
+        }
+    }
+
+    /** Reads what {@link LittleEndianOutput} writes. */
+    static final class LittleEndianInput implements DataInput {
+        private final DataInputStream in;
+
+        LittleEndianInput(InputStream in) {
+            this.in = new DataInputStream(in);
+        }
+
+        @Override public void readFully(byte[] b) throws IOException { in.readFully(b); }
+        @Override public void readFully(byte[] b, int off, int len) throws IOException { in.readFully(b, off, len); }
+        @Override public int skipBytes(int n) throws IOException { return in.skipBytes(n); }
+        @Override public boolean readBoolean() throws IOException { return in.readBoolean(); }
+        @Override public byte readByte() throws IOException { return in.readByte(); }
+        @Override public int readUnsignedByte() throws IOException { return in.readUnsignedByte(); }
+        @Override public short readShort() throws IOException { return Short.reverseBytes(in.readShort()); }
+        @Override public int readUnsignedShort() throws IOException { return Short.toUnsignedInt(readShort()); }
+        @Override public char readChar() throws IOException { return (char) readShort(); }
+        @Override public int readInt() throws IOException { return Integer.reverseBytes(in.readInt()); }
+        @Override public long readLong() throws IOException { return Long.reverseBytes(in.readLong()); }
+        @Override public float readFloat() throws IOException { return Float.intBitsToFloat(readInt()); }
+        @Override public double readDouble() throws IOException { return Double.longBitsToDouble(readLong()); }
+
+        @Override
+        public String readLine() {
+            throw new UnsupportedOperationException("no lines in an index file");
+        }
+
+        @Override
+        public String readUTF() throws IOException {
+            byte[] bytes = new byte[readUnsignedShort()];
+            in.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
         }
     }
 }

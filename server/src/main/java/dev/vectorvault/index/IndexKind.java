@@ -1,6 +1,6 @@
 package dev.vectorvault.index;
 
-import java.nio.file.Path;
+import dev.vectorvault.storage.io.ObjectStore;
 import java.util.Map;
 
 /**
@@ -50,9 +50,9 @@ public interface IndexKind {
      *
      * @throws CorruptIndexException        when damaged, truncated, of an unknown version, or built over other
      *                                      vectors or another metric; rebuild then
-     * @throws java.io.UncheckedIOException when it cannot be read at all (for example it does not exist)
+     * @throws dev.vectorvault.storage.StorageException when it cannot be read at all (for example it does not exist)
      */
-    VectorIndex read(Path file, VectorColumn vectors, MetricType metric);
+    VectorIndex read(ObjectStore store, String name, VectorColumn vectors, MetricType metric);
 
     /** The kind's name inside its files' header ({@code "hnsw"}). */
     String fileKind();

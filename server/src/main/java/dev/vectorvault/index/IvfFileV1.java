@@ -1,21 +1,20 @@
 package dev.vectorvault.index;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
-import java.nio.file.Path;
 
 /**
  * Version 1 of the {@link IvfFlatIndex} file body, inside {@link IndexFile}'s framing: metric (wire name), dim, size,
  * vector fingerprint ({@link VectorFingerprint}), nlist, seed, list count, the centroids, then per list its length and
- * ordinals. Frozen: a reader for it stays as long as such files may exist (test resources hold some).
+ * ordinals. Version 2 frames the same body in little-endian order ({@link IndexFile}); both are read here. Frozen: a reader for it stays as long as such files may exist (test resources hold some).
  */
 final class IvfFileV1 {
     static final int VERSION = 1;
 
     private IvfFileV1() {}
 
-    static void write(IvfFlatIndex index, DataOutputStream out) throws IOException {
+    static void write(IvfFlatIndex index, DataOutput out) throws IOException {
         out.writeUTF(index.metric.wireName());
         out.writeInt(index.vectors.dim);
         out.writeInt(index.vectors.size);
@@ -30,7 +29,7 @@ final class IvfFileV1 {
         }
     }
 
-    static IvfFlatIndex read(Path file, DataInputStream in, VectorColumn.View vectors, MetricType metric)
+    static IvfFlatIndex read(String file, DataInput in, VectorColumn.View vectors, MetricType metric)
             throws IOException {
         String metricName = in.readUTF();
         int dim = in.readInt();

@@ -1,6 +1,7 @@
 package dev.vectorvault.index;
 
-import java.io.DataInputStream;
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class IvfFlatIndex implements VectorIndex {
     /** Kind and body version of this index's files ({@link #write}); a new body layout gets a new version. */
     public static final String FILE_KIND = "ivf_flat";
-    public static final int FILE_VERSION = IvfFileV1.VERSION;
+    public static final int FILE_VERSION = 2;
 
     final VectorColumn.View vectors;
     final MetricType metric;
@@ -219,28 +220,47 @@ public final class IvfFlatIndex implements VectorIndex {
 
     // ------------------------------------------------------------------ persistence
 
-    /** Writes centroids and lists in the newest format ({@link IvfFileV1}), atomically; see {@link IndexFile}. */
-    @Override
+    /**
+     * Writes centroids and lists (not the vectors, which live in the segment) to {@code file}, atomically; see
+     * {@link IndexFile} for the framing and {@link IvfFileV1} for the body (versions 1 and 2 share it).
+     */
     public void write(Path file) {
         IndexFile.write(file, FILE_KIND, FILE_VERSION, out -> IvfFileV1.write(this, out));
+    }
+
+    /** As {@link #write(Path)}, as object {@code name} of {@code store} (the segment's store). */
+    @Override
+    public void write(dev.vectorvault.storage.io.ObjectStore store, String name) {
+        IndexFile.write(store, name, FILE_KIND, FILE_VERSION, out -> IvfFileV1.write(this, out));
     }
 
     /**
      * Loads an index written by {@link #write} (any version with a reader) over the same vectors.
      *
      * @throws CorruptIndexException        when damaged, truncated, of an unknown version or built over other vectors
-     * @throws java.io.UncheckedIOException when it cannot be read at all
+     * @throws dev.vectorvault.storage.StorageException when it cannot be read at all
      */
     public static IvfFlatIndex read(Path file, VectorColumn column, MetricType metric) {
         VectorColumn.View vectors = column.view();
         return IndexFile.read(file, FILE_KIND, IvfFileV1.VERSION, FILE_VERSION,
-                (in, version) -> readVersion(file, in, version, vectors, metric));
+                (in, version) -> readVersion(file.toString(), in, version, vectors, metric));
     }
 
-    /** One reader per format version; a new version adds a class and a case here, old ones stay readable. */
-    private static IvfFlatIndex readVersion(Path file, DataInputStream in, int version, VectorColumn.View vectors,
+    /** As {@link #read(Path, VectorColumn, MetricType)}, from object {@code name} of {@code store}. */
+    public static IvfFlatIndex read(dev.vectorvault.storage.io.ObjectStore store, String name, VectorColumn column,
+                                    MetricType metric) {
+        VectorColumn.View vectors = column.view();
+        return IndexFile.read(store, name, FILE_KIND, IvfFileV1.VERSION, FILE_VERSION,
+                (in, version) -> readVersion(store.describe(name), in, version, vectors, metric));
+    }
+
+    /**
+     * One reader per format version; a new body layout adds a class and a case here, old ones stay readable.
+     * Version 2 moved to the common little-endian frame and kept version 1's body fields.
+     */
+    private static IvfFlatIndex readVersion(String file, DataInput in, int version, VectorColumn.View vectors,
             MetricType metric) throws IOException {
-        if (version == IvfFileV1.VERSION) {
+        if (version == IvfFileV1.VERSION || version == 2) {
             return IvfFileV1.read(file, in, vectors, metric);
         }
         throw new CorruptIndexException(file, "no reader for " + FILE_KIND + " format version " + version);

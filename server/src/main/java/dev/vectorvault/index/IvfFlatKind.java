@@ -1,6 +1,6 @@
 package dev.vectorvault.index;
 
-import java.nio.file.Path;
+import dev.vectorvault.storage.io.ObjectStore;
 import java.util.Map;
 
 /**
@@ -46,8 +46,8 @@ final class IvfFlatKind implements IndexKind {
     }
 
     @Override
-    public VectorIndex read(Path file, VectorColumn vectors, MetricType metric) {
-        return IvfFlatIndex.read(file, vectors, metric);
+    public VectorIndex read(ObjectStore store, String name, VectorColumn vectors, MetricType metric) {
+        return IvfFlatIndex.read(store, name, vectors, metric);
     }
 
     @Override

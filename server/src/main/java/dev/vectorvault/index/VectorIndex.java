@@ -1,6 +1,6 @@
 package dev.vectorvault.index;
 
-import java.nio.file.Path;
+import dev.vectorvault.storage.io.ObjectStore;
 import java.util.List;
 
 /**
@@ -30,10 +30,10 @@ public interface VectorIndex {
     long memoryBytes();
 
     /**
-     * Writes the index (not the vectors, which live in the segment) to {@code file}, atomically and durably, in the
-     * newest format version of its kind ({@link IndexKind#fileVersion()}).
+     * Writes the index (not the vectors, which live in the segment) as object {@code name} of {@code store}, whole and
+     * durably, in the newest format version of its kind ({@link IndexKind#fileVersion()}).
      *
-     * @throws java.io.UncheckedIOException on an I/O failure (the previous file, if any, is left as it was)
+     * @throws dev.vectorvault.storage.StorageException on an I/O failure (any previous object is left as it was)
      */
-    void write(Path file);
+    void write(ObjectStore store, String name);
 }

@@ -23,6 +23,7 @@ import dev.vectorvault.storage.data.IndexBuildSettings;
 import dev.vectorvault.storage.wal.Durability;
 import dev.vectorvault.storage.MetaStore;
 import dev.vectorvault.storage.MvMetaStore;
+import dev.vectorvault.storage.io.LocalDisk;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -67,6 +68,7 @@ public final class MilvusServer implements AutoCloseable {
 
     /** Opens the data folder and starts listening; {@code proxy.port} 0 picks a free port. */
     public static MilvusServer start(ServerConfig config) throws IOException {
+        warnAboutLoosePermissions(config.dataDir());
         MetaStore store = MvMetaStore.open(config.dataDir().resolve("meta"));
         try {
             return start(config, store);
@@ -181,6 +183,19 @@ public final class MilvusServer implements AutoCloseable {
         } catch (javax.net.ssl.SSLException e) {
             throw new IOException("cannot set up TLS (tls.serverPemPath/tls.serverKeyPath/tls.caPemPath): "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** One WARN line per path of the data folder that others may access (checked before anything is created). */
+    static void warnAboutLoosePermissions(java.nio.file.Path dataDir) {
+        try {
+            for (java.nio.file.Path path : LocalDisk.loosePermissions(dataDir, 20)) {
+                LOG.warn("event=data_permissions_too_open path={}: group or others may access it; the data folder"
+                        + " (localStorage.path) holds password hashes and every vector, make it owner-only"
+                        + " (chmod -R go-rwx)", path.toAbsolutePath());
+            }
+        } catch (IOException e) {
+            LOG.warn("event=data_permissions_unchecked path={} error={}", dataDir.toAbsolutePath(), e.toString());
         }
     }
 

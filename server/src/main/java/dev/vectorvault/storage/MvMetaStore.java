@@ -1,5 +1,6 @@
 package dev.vectorvault.storage;
 
+import dev.vectorvault.storage.io.LocalDisk;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -25,14 +26,23 @@ public final class MvMetaStore implements MetaStore {
         this.map = store.openMap("meta");
     }
 
-    /** Opens (creating if needed) {@code meta.mv.db} inside {@code directory}. */
+    /**
+     * Opens (creating if needed) {@code meta.mv.db} inside {@code directory}. A folder created here is owner-only
+     * ({@code 0700}), and so is a new metadata file ({@code 0600}): it holds the password hashes.
+     */
     public static MvMetaStore open(Path directory) {
         try {
-            Files.createDirectories(directory);
+            LocalDisk.open(directory);
+            Path file = directory.resolve("meta.mv.db");
+            boolean created = !Files.exists(file);
             MVStore store = new MVStore.Builder()
-                    .fileName(directory.resolve("meta.mv.db").toString())
+                    .fileName(file.toString())
                     .autoCommitDisabled()
                     .open();
+            if (created) {
+                // H2 creates the file with the process umask; nothing secret is in it before the first commit.
+                LocalDisk.restrictToOwner(file);
+            }
             return new MvMetaStore(store);
         } catch (Exception e) {
             throw new StorageException("cannot open metadata store in " + directory + ": " + e.getMessage(), e);

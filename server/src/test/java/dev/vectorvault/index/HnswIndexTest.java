@@ -273,7 +273,7 @@ class HnswIndexTest {
 
         Files.write(file, withVersion(good, HnswIndex.FILE_VERSION + 1));
         assertThatThrownBy(() -> HnswIndex.read(file, column, MetricType.L2))
-                .isInstanceOf(CorruptIndexException.class).hasMessageContaining("format version 2");
+                .isInstanceOf(CorruptIndexException.class).hasMessageContaining("format version " + (HnswIndex.FILE_VERSION + 1));
     }
 
     @Test
@@ -298,17 +298,15 @@ class HnswIndexTest {
     }
 
     /** The file with another body version and a checksum that matches it, so only the version is wrong. */
+    /** A copy of an index file with another version in its frame header (and a header checksum to match). */
     static byte[] withVersion(byte[] file, int version) {
         byte[] copy = file.clone();
-        ByteBuffer buffer = ByteBuffer.wrap(copy);
-        int position = 4;
-        for (int utf = 0; utf < 2; utf++) {
-            position += 2 + buffer.getShort(position);
-        }
-        buffer.putInt(position, version);
+        ByteBuffer buffer = ByteBuffer.wrap(copy).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int position = 4 + 2 + buffer.getShort(4);
+        buffer.putShort(position, (short) version);
         CRC32C crc = new CRC32C();
-        crc.update(copy, 0, copy.length - 4);
-        buffer.putInt(copy.length - 4, (int) crc.getValue());
+        crc.update(copy, 0, position + 2);
+        buffer.putInt(position + 2, (int) crc.getValue());
         return copy;
     }
 

@@ -7,12 +7,13 @@ import dev.vectorvault.storage.MetaStore;
 import dev.vectorvault.storage.StorageException;
 import dev.vectorvault.storage.codec.ValueReader;
 import dev.vectorvault.storage.codec.ValueWriter;
+import dev.vectorvault.storage.io.FileStore;
+import dev.vectorvault.storage.io.LocalDisk;
 import dev.vectorvault.storage.segment.SegmentFile;
 import dev.vectorvault.storage.wal.Durability;
 import dev.vectorvault.storage.wal.WalRecord;
 import dev.vectorvault.storage.wal.WriteAheadLog;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -25,7 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +47,8 @@ public final class DataStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataStore.class);
     private static final String MANIFEST_KEY = "data/manifest";
+    private static final String WAL_PREFIX = "wal/";
+    private static final String SEGMENTS_PREFIX = "segments/";
     private static final int PUT = 1;
     private static final int DELETE = 2;
     /** A segment whose rows are more than this share tombstones is rewritten at the next checkpoint. */
@@ -54,12 +56,14 @@ public final class DataStore implements AutoCloseable {
     /** Log volume after which a checkpoint starts by itself, unless told otherwise. */
     public static final long DEFAULT_AUTO_CHECKPOINT_BYTES = 256L * 1024 * 1024;
 
-    private final Path segmentDir;
+    /** Where every file lives: the log under {@code wal/}, segments, tombstones and index files under {@code segments/}. */
+    private final FileStore disk;
     private final MetaStore meta;
     private final LayoutSource layouts;
     private final int sealThreshold;
     private final long autoCheckpointBytes;
-    private final WriteAheadLog wal;
+    /** Replaced only by {@link #recoverFromDisk}, under the checkpoint lock's write side. */
+    private volatile WriteAheadLog wal;
     private final Map<Long, CollectionData> collections = new ConcurrentHashMap<>();
     private final Map<Long, Object> writeOrder = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock checkpointLock = new ReentrantReadWriteLock();
@@ -90,19 +94,28 @@ public final class DataStore implements AutoCloseable {
 
     record SegmentRef(long collectionId, long segmentId) {}
 
-    private DataStore(Path dir, Durability durability, MetaStore meta, LayoutSource layouts, int sealThreshold,
-                      long autoCheckpointBytes, IndexBuildSettings indexSettings) {
+    private DataStore(FileStore disk, Durability durability, MetaStore meta, LayoutSource layouts,
+                      int sealThreshold, long autoCheckpointBytes, IndexBuildSettings indexSettings) {
         this.autoCheckpointBytes = autoCheckpointBytes;
         this.indexSettings = indexSettings;
-        this.segmentDir = dir.resolve("segments");
+        this.disk = disk;
         this.meta = meta;
         this.layouts = layouts;
         this.sealThreshold = sealThreshold;
-        deleteUnfinishedIndexFiles();
+        deleteUnfinishedWrites();
+        this.wal = WriteAheadLog.open(disk, WAL_PREFIX, durability);
+        load("data_recovered");
+    }
+
+    /**
+     * Builds the in-memory state from what the disk holds: the manifest's segments, then the log after it. Then
+     * loads (or, for a missing or damaged file, rebuilds) the indexes in the background; searches are exact for a
+     * segment until its index is ready.
+     */
+    private void load(String event) {
         Manifest manifest = readManifest();
         manifest.segments().forEach(ref -> segmentIds.accumulateAndGet(ref.segmentId() + 1, Math::max));
         loadSegments(manifest);
-        this.wal = WriteAheadLog.open(dir.resolve("wal"), durability);
         lastLsn.set(manifest.checkpointLsn());
         int replayed = 0;
         for (WalRecord record : wal.recovered()) {
@@ -112,12 +125,34 @@ public final class DataStore implements AutoCloseable {
                 replayed++;
             }
         }
-        LOG.info("event=data_recovered segments={} replayedRecords={} lastLsn={}", manifest.segments().size(),
+        LOG.info("event={} segments={} replayedRecords={} lastLsn={}", event, manifest.segments().size(),
                 replayed, lastLsn.get());
-        // Loads (or, for a missing or damaged file, rebuilds) the indexes in the background; searches are exact
-        // for a segment until its index is ready.
         for (CollectionData data : collections.values()) {
             layouts.layout(data.collectionId()).ifPresent(layout -> reconcileIndexes(layout, data));
+        }
+    }
+
+    /**
+     * After the log failed (a failed force, a full disk), forgets the in-memory state and rebuilds it from what is
+     * really on disk: the log cut back to its last successful force, segments, tombstones (PostgreSQL's lesson from
+     * "fsyncgate": never go on as if data whose force failed were durable). Until this succeeds every write is
+     * refused with the failure's code. Runs at the next write or checkpoint after the failure.
+     *
+     * @throws StorageException if the disk still fails; the store stays refusing writes
+     */
+    private void recoverFromDisk() {
+        checkpointLock.writeLock().lock();
+        try {
+            if (!wal.failed()) {
+                return; // another thread recovered meanwhile
+            }
+            wal = wal.reopenAfterFailure();
+            collections.values().forEach(CollectionData::cancelAnnIndexes);
+            collections.clear();
+            logBytesSinceCheckpoint.set(0);
+            load("data_recovered_after_failure");
+        } finally {
+            checkpointLock.writeLock().unlock();
         }
     }
 
@@ -136,7 +171,22 @@ public final class DataStore implements AutoCloseable {
     /** As above, with explicit settings for the approximate indexes of sealed segments. */
     public static DataStore open(Path dir, Durability durability, MetaStore meta, LayoutSource layouts,
                                  int sealThreshold, long autoCheckpointBytes, IndexBuildSettings indexSettings) {
-        return new DataStore(dir, durability, meta, layouts, sealThreshold, autoCheckpointBytes, indexSettings);
+        FileStore disk;
+        try {
+            disk = LocalDisk.open(dir);
+        } catch (IOException e) {
+            throw StorageException.io("open the data folder", dir.toString(), e);
+        }
+        return open(disk, durability, meta, layouts, sealThreshold, autoCheckpointBytes, indexSettings);
+    }
+
+    /**
+     * As above, on any {@link FileStore} (tests pass a fault-injecting one). Segments, tombstones and index files use
+     * only its {@link dev.vectorvault.storage.io.ObjectStore} side; the log uses its appendable files.
+     */
+    public static DataStore open(FileStore disk, Durability durability, MetaStore meta, LayoutSource layouts,
+                                 int sealThreshold, long autoCheckpointBytes, IndexBuildSettings indexSettings) {
+        return new DataStore(disk, durability, meta, layouts, sealThreshold, autoCheckpointBytes, indexSettings);
     }
 
     /** Writes rows (each aligned with the collection's fields); a row with an existing key replaces it. */
@@ -265,11 +315,14 @@ public final class DataStore implements AutoCloseable {
                 if (current != null) {
                     current.cancel();
                 }
-                Path file = collectionDir(data.collectionId()).resolve(spec.fileName(segment.segmentId(), f));
+                String file = collectionDir(data.collectionId()) + spec.fileName(segment.segmentId(), f);
+                String previousVersion = collectionDir(data.collectionId())
+                        + spec.previousVersionFileName(segment.segmentId(), f);
                 boolean fromDisk = segment.persisted();
                 dev.vectorvault.index.VectorColumn column = segment.vectors(f);
                 try {
-                    indexBuilds.execute(() -> fresh.loadOrBuild(column, file, fromDisk, indexSettings.threads()));
+                    indexBuilds.execute(() -> fresh.loadOrBuild(column, disk, file, previousVersion, fromDisk,
+                            indexSettings.threads()));
                 } catch (java.util.concurrent.RejectedExecutionException e) {
                     fresh.cancel(); // closing: the segment stays exact
                 }
@@ -292,6 +345,9 @@ public final class DataStore implements AutoCloseable {
     }
 
     private <R> R durably(CollectionLayout layout, byte[] record, Function<CollectionData, R> apply) {
+        if (wal.failed()) {
+            recoverFromDisk();
+        }
         CollectionData data = data(layout);
         R result;
         checkpointLock.readLock().lock();
@@ -396,12 +452,15 @@ public final class DataStore implements AutoCloseable {
      * Makes everything acknowledged so far part of segment files and shortens the log. Writers wait meanwhile.
      */
     public void checkpoint() {
+        if (wal.failed()) {
+            recoverFromDisk();
+        }
         checkpointLock.writeLock().lock();
         try {
             logBytesSinceCheckpoint.set(0);
             long covered = lastLsn.get();
             List<SegmentRef> refs = new ArrayList<>();
-            Set<Path> indexFiles = new HashSet<>();
+            Set<String> indexFiles = new HashSet<>();
             for (CollectionData data : collections.values()) {
                 if (layouts.layout(data.collectionId()).isEmpty()) {
                     // Dropped in the catalog, and the drop notice is yet to arrive: it is gone, not persisted.
@@ -420,8 +479,8 @@ public final class DataStore implements AutoCloseable {
                 data.forEachSegment(segment -> {
                     for (int f = 0; f < layout.vectorIndexes().length; f++) {
                         if (layout.vectorIndexes()[f] != null) {
-                            indexFiles.add(collectionDir(data.collectionId()).resolve(
-                                    layout.vectorIndexes()[f].fileName(segment.segmentId(), f)));
+                            indexFiles.add(collectionDir(data.collectionId())
+                                    + layout.vectorIndexes()[f].fileName(segment.segmentId(), f));
                         }
                     }
                 });
@@ -446,7 +505,7 @@ public final class DataStore implements AutoCloseable {
                 data.replaceCompacted(i, segment);
             }
             if (!segment.persisted()) {
-                SegmentFile.write(segmentFile(collectionId, segment.segmentId()), SegmentCodec.SEGMENT_KIND,
+                SegmentFile.write(disk, segmentFile(collectionId, segment.segmentId()), SegmentCodec.SEGMENT_KIND,
                         SegmentCodec.encodeRows(segment, layouts.layout(collectionId).orElseThrow()));
                 segment.markPersisted();
                 if (!segment.deletesDirty()) {
@@ -456,7 +515,7 @@ public final class DataStore implements AutoCloseable {
                 }
             }
             if (segment.deletesDirty()) {
-                SegmentFile.write(deletesFile(collectionId, segment.segmentId()), SegmentCodec.DELETES_KIND,
+                SegmentFile.write(disk, deletesFile(collectionId, segment.segmentId()), SegmentCodec.DELETES_KIND,
                         SegmentCodec.encodeDeletes(segment));
                 segment.deletesWritten();
             }
@@ -483,12 +542,13 @@ public final class DataStore implements AutoCloseable {
             if (layout.isEmpty()) {
                 continue; // dropped: its files are deleted at the next checkpoint
             }
-            byte[] body = SegmentFile.read(segmentFile(ref.collectionId(), ref.segmentId()),
+            byte[] body = SegmentFile.read(disk, segmentFile(ref.collectionId(), ref.segmentId()),
                     SegmentCodec.SEGMENT_KIND);
             Segment segment = SegmentCodec.decodeRows(body, layout.get());
-            Path deletes = deletesFile(ref.collectionId(), ref.segmentId());
-            if (Files.exists(deletes)) {
-                BitSet deleted = SegmentCodec.decodeDeletes(SegmentFile.read(deletes, SegmentCodec.DELETES_KIND));
+            String deletes = deletesFile(ref.collectionId(), ref.segmentId());
+            if (exists(deletes)) {
+                BitSet deleted = SegmentCodec.decodeDeletes(SegmentFile.read(disk, deletes,
+                        SegmentCodec.DELETES_KIND));
                 segment.restoreDeleted(deleted);
             }
             for (int ordinal = 0; ordinal < segment.size(); ordinal++) {
@@ -526,64 +586,59 @@ public final class DataStore implements AutoCloseable {
      * Deletes segment, tombstone and index files that nothing refers to any more (dropped collections, compacted
      * segments, dropped indexes). Index files being written right now ({@code .tmp}) are left alone.
      */
-    private void deleteUnreferencedFiles(List<SegmentRef> refs, Set<Path> indexFiles) {
-        Set<Path> keep = new HashSet<>(indexFiles);
+    private void deleteUnreferencedFiles(List<SegmentRef> refs, Set<String> indexFiles) {
+        Set<String> keep = new HashSet<>(indexFiles);
         refs.forEach(r -> {
             keep.add(segmentFile(r.collectionId(), r.segmentId()));
             keep.add(deletesFile(r.collectionId(), r.segmentId()));
         });
-        if (!Files.isDirectory(segmentDir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(segmentDir)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                if (!keep.contains(file) && !file.getFileName().toString().endsWith(".idx.tmp")) {
-                    Files.deleteIfExists(file);
+        try {
+            for (String file : disk.list(SEGMENTS_PREFIX)) {
+                if (!keep.contains(file) && !file.endsWith(LocalDisk.TEMP_SUFFIX)) {
+                    disk.delete(file);
                 }
             }
         } catch (IOException e) {
-            LOG.warn("event=segment_cleanup_failed dir={} error={}", segmentDir, e.toString());
+            LOG.warn("event=segment_cleanup_failed dir={} error={}", disk.describe(SEGMENTS_PREFIX), e.toString());
         }
     }
 
-    /** Temp files of index writes that a crash interrupted; nothing is writing at start-up. */
-    private void deleteUnfinishedIndexFiles() {
-        if (!Files.isDirectory(segmentDir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(segmentDir)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".idx.tmp")).toList()) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            LOG.warn("event=index_temp_cleanup_failed dir={} error={}", segmentDir, e.toString());
-        }
-    }
-
-    private static void deleteFile(Path file) {
+    /** Temp files of writes that a crash interrupted; nothing is writing at start-up. */
+    private void deleteUnfinishedWrites() {
         try {
-            Files.deleteIfExists(file);
+            LocalDisk.deleteTemporaryFiles(disk, SEGMENTS_PREFIX);
         } catch (IOException e) {
-            throw new StorageException("cannot delete stale tombstone file " + file, e);
+            LOG.warn("event=temp_cleanup_failed dir={} error={}", disk.describe(SEGMENTS_PREFIX), e.toString());
         }
     }
 
-    private Path segmentFile(long collectionId, long segmentId) {
-        return collectionDir(collectionId).resolve(segmentId + ".seg");
-    }
-
-    private Path collectionDir(long collectionId) {
-        Path dir = segmentDir.resolve(Long.toString(collectionId));
+    private boolean exists(String file) {
         try {
-            Files.createDirectories(dir);
+            return disk.exists(file);
         } catch (IOException e) {
-            throw new StorageException("cannot create segment folder " + dir, e);
+            throw StorageException.io("look up", disk.describe(file), e);
         }
-        return dir;
     }
 
-    private Path deletesFile(long collectionId, long segmentId) {
-        return collectionDir(collectionId).resolve(segmentId + ".del");
+    private void deleteFile(String file) {
+        try {
+            disk.delete(file);
+        } catch (IOException e) {
+            throw StorageException.io("delete stale tombstone file", disk.describe(file), e);
+        }
+    }
+
+    private static String segmentFile(long collectionId, long segmentId) {
+        return collectionDir(collectionId) + segmentId + ".seg";
+    }
+
+    /** The name prefix of a collection's files (a folder on a disk). */
+    private static String collectionDir(long collectionId) {
+        return SEGMENTS_PREFIX + collectionId + "/";
+    }
+
+    private static String deletesFile(long collectionId, long segmentId) {
+        return collectionDir(collectionId) + segmentId + ".del";
     }
 
     @Override

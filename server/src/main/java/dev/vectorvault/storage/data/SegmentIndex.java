@@ -7,10 +7,9 @@ import dev.vectorvault.index.SearchHit;
 import dev.vectorvault.index.SearchParams;
 import dev.vectorvault.index.VectorColumn;
 import dev.vectorvault.index.VectorIndex;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
+import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.storage.StorageException;
+import dev.vectorvault.storage.io.ObjectStore;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
@@ -82,19 +81,25 @@ final class SegmentIndex implements AnnIndex {
      * Loads the index from {@code file} if it holds this index over these vectors, else builds it and writes the
      * file. A damaged or mismatched file is logged and replaced, never used. Runs on the build thread.
      */
-    void loadOrBuild(VectorColumn vectors, Path file, boolean tryLoad, int threads) {
+    void loadOrBuild(VectorColumn vectors, ObjectStore store, String file, String previousVersionFile,
+                     boolean tryLoad, int threads) {
         if (cancelled) {
             return;
         }
         try {
-            if (tryLoad && load(vectors, file)) {
+            if (tryLoad && load(vectors, store, file)) {
+                return;
+            }
+            if (tryLoad && load(vectors, store, previousVersionFile)) {
+                // Rewritten in the current version, so the old file can go at the next checkpoint.
+                write(store, file);
                 return;
             }
             long started = System.nanoTime();
             build(vectors, threads);
             if (!cancelled) {
                 // Written before it is used, so that "ready" also means "on disk" (unless the write failed).
-                write(file);
+                write(store, file);
                 origin = Origin.BUILT;
                 LOG.info("event=index_built segment={} field={} kind={} rows={} ms={}", segmentId, field,
                         spec.kind(), rows, (System.nanoTime() - started) / 1_000_000);
@@ -108,17 +113,17 @@ final class SegmentIndex implements AnnIndex {
         }
     }
 
-    private boolean load(VectorColumn vectors, Path file) {
+    private boolean load(VectorColumn vectors, ObjectStore store, String file) {
         try {
-            index = spec.kind().read(file, vectors, spec.metric());
+            index = spec.kind().read(store, file, vectors, spec.metric());
             origin = Origin.LOADED;
             LOG.info("event=index_loaded segment={} field={} kind={} rows={}", segmentId, field, spec.kind(), rows);
             return true;
         } catch (CorruptIndexException e) {
             LOG.warn("event=index_file_rejected segment={} field={} error={} action=rebuild", segmentId, field,
                     e.getMessage());
-        } catch (UncheckedIOException e) {
-            if (!(e.getCause() instanceof NoSuchFileException)) {
+        } catch (StorageException e) {
+            if (e.errorCode() != ErrorCode.STORAGE_NOT_FOUND) {
                 LOG.warn("event=index_file_unreadable segment={} field={} error={} action=rebuild", segmentId, field,
                         e.getMessage());
             }
@@ -136,11 +141,10 @@ final class SegmentIndex implements AnnIndex {
         index = spec.kind().build(vectors, spec.metric(), spec.params(), threads, progress);
     }
 
-    private void write(Path file) {
+    private void write(ObjectStore store, String file) {
         try {
-            Files.createDirectories(file.getParent());
-            index.write(file);
-        } catch (java.io.IOException | UncheckedIOException e) {
+            index.write(store, file);
+        } catch (StorageException e) {
             // The index in memory is fine; without its file the next start rebuilds it.
             LOG.warn("event=index_write_failed segment={} field={} error={}", segmentId, field, e.toString());
         }

@@ -37,6 +37,18 @@ public record VectorIndexSpec(long indexId, IndexKind kind, MetricType metric, I
      * old file is deleted at the next checkpoint, and the index rebuilt).
      */
     String fileName(long segmentId, int field) {
-        return segmentId + "." + field + "." + indexId + "." + kind.fileKind() + "-v" + kind.fileVersion() + ".idx";
+        return fileName(segmentId, field, kind.fileVersion());
+    }
+
+    /**
+     * The name the previous format version gave this index's file: a file of that version is still loaded (its
+     * reader is kept) and then rewritten in the current version, instead of rebuilding the index.
+     */
+    String previousVersionFileName(long segmentId, int field) {
+        return fileName(segmentId, field, kind.fileVersion() - 1);
+    }
+
+    private String fileName(long segmentId, int field, int version) {
+        return segmentId + "." + field + "." + indexId + "." + kind.fileKind() + "-v" + version + ".idx";
     }
 }

@@ -3,7 +3,8 @@ package dev.vectorvault.storage.wal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import dev.vectorvault.storage.StorageException;
+import dev.vectorvault.storage.io.Frame;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -12,13 +13,17 @@ import java.util.zip.CRC32C;
 
 /**
  * Byte layout of log files, shared by the writer and recovery so the two cannot drift apart. The specification is in
- * the {@link WriteAheadLog} javadoc.
+ * the {@link WriteAheadLog} javadoc. Version 2 files start with the common {@link Frame} header; version 1 files
+ * (commit 53506df and before) with their own header, still read by {@link #checkHeader}. Records are the same in both.
  */
 final class LogFormat {
-    static final int MAGIC = 0x4C41_5756; // the bytes "VWAL" read as a little-endian int
+    /** Magic of version 1 headers: the bytes "VWAL" read as a little-endian int. */
+    static final int MAGIC_V1 = 0x4C41_5756;
     static final String FORMAT_NAME = "vectorvault-wal";
-    static final int VERSION = 1;
-    static final int HEADER_BYTES = 4 + 2 + FORMAT_NAME.length() + 4 + 8 + 4;
+    static final int VERSION = 2;
+    static final int HEADER_BYTES_V1 = 4 + 2 + FORMAT_NAME.length() + 4 + 8 + 4;
+    /** Header of the files written now: the frame header, then i64 first lsn and u32 CRC32C of that lsn. */
+    static final int HEADER_BYTES = Frame.headerBytes(FORMAT_NAME) + 8 + 4;
     static final int RECORD_HEADER_BYTES = 4 + 4 + 8;
     /** Largest payload; bounds what a corrupted length field can make recovery read. */
     static final int MAX_PAYLOAD_BYTES = 128 << 20;
@@ -55,55 +60,83 @@ final class LogFormat {
 
     static byte[] header(long firstLsn) {
         ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        header.putInt(MAGIC).putShort((short) FORMAT_NAME_BYTES.length).put(FORMAT_NAME_BYTES).putInt(VERSION)
-                .putLong(firstLsn);
-        header.putInt(crc32c(header.array(), 0, HEADER_BYTES - 4));
+        header.put(Frame.header(FORMAT_NAME, VERSION)).putLong(firstLsn);
+        header.putInt(crc32c(header.array(), HEADER_BYTES - 12, 8));
         return header.array();
     }
 
+    /** Where a checked header says the records start, and the file's first LSN. */
+    record Header(int length, long firstLsn) {}
+
     /**
-     * Checks a file's header and returns its first LSN. The name must agree with the header, so a log file copied in
-     * from another directory or renamed cannot splice foreign records into this log (checklist B5).
+     * Checks a file's header (either version) and returns where its records start and its first LSN. The name must
+     * agree with the header, so a log file copied in from another directory or renamed cannot splice foreign records
+     * into this log (checklist B5).
      */
-    static long checkHeader(Path file, byte[] bytes, long firstLsnFromName) {
-        if (bytes.length < HEADER_BYTES) {
-            throw new CorruptLogException(file, 0, "file of " + bytes.length + " bytes is shorter than the "
-                    + HEADER_BYTES + "-byte header");
+    static Header checkHeader(String file, byte[] bytes, long firstLsnFromName) {
+        if (bytes.length >= 4 && ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(0) == MAGIC_V1) {
+            return checkHeaderV1(file, bytes, firstLsnFromName);
         }
-        ByteBuffer header = ByteBuffer.wrap(bytes, 0, HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        if (bytes.length < HEADER_BYTES) {
+            throw corrupt(file, 0, "file of " + bytes.length + " bytes is shorter than the " + HEADER_BYTES
+                    + "-byte header");
+        }
+        Frame.Header frame = Frame.readHeader(file, bytes, FORMAT_NAME, VERSION, VERSION);
+        ByteBuffer lsn = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        long firstLsn = lsn.getLong(frame.length());
+        if (lsn.getInt(frame.length() + 8) != crc32c(bytes, frame.length(), 8)) {
+            throw corrupt(file, frame.length(), "checksum mismatch of the first lsn");
+        }
+        if (firstLsn != firstLsnFromName) {
+            throw corrupt(file, frame.length(), "header says first lsn " + firstLsn + " but the file name says "
+                    + firstLsnFromName);
+        }
+        return new Header(frame.length() + 12, firstLsn);
+    }
+
+    /** Damage a crash cannot explain: {@code STORAGE_CORRUPT} naming the file and byte offset. */
+    static StorageException corrupt(String file, long offset, String reason) {
+        return StorageException.corrupt(file, offset, "write-ahead log: " + reason);
+    }
+
+    private static Header checkHeaderV1(String file, byte[] bytes, long firstLsnFromName) {
+        if (bytes.length < HEADER_BYTES_V1) {
+            throw corrupt(file, 0, "file of " + bytes.length + " bytes is shorter than the "
+                    + HEADER_BYTES_V1 + "-byte header");
+        }
+        ByteBuffer header = ByteBuffer.wrap(bytes, 0, HEADER_BYTES_V1).order(ByteOrder.LITTLE_ENDIAN);
         int magic = header.getInt();
-        if (magic != MAGIC) {
-            throw new CorruptLogException(file, 0, String.format(Locale.ROOT,
+        if (magic != MAGIC_V1) {
+            throw corrupt(file, 0, String.format(Locale.ROOT,
                     "bad magic 0x%08x, not a write-ahead log file", magic));
         }
-        int storedCrc = header.getInt(HEADER_BYTES - 4);
-        int computedCrc = crc32c(bytes, 0, HEADER_BYTES - 4);
+        int storedCrc = header.getInt(HEADER_BYTES_V1 - 4);
+        int computedCrc = crc32c(bytes, 0, HEADER_BYTES_V1 - 4);
         if (storedCrc != computedCrc) {
-            throw new CorruptLogException(file, 0, String.format(Locale.ROOT,
+            throw corrupt(file, 0, String.format(Locale.ROOT,
                     "header checksum mismatch (stored 0x%08x, computed 0x%08x)", storedCrc, computedCrc));
         }
         int nameLength = Short.toUnsignedInt(header.getShort());
         if (nameLength != FORMAT_NAME_BYTES.length) {
-            throw new CorruptLogException(file, 0, "format name length " + nameLength + " is not that of "
+            throw corrupt(file, 0, "format name length " + nameLength + " is not that of "
                     + FORMAT_NAME);
         }
         byte[] name = new byte[nameLength];
         header.get(name);
         if (!Arrays.equals(name, FORMAT_NAME_BYTES)) {
-            throw new CorruptLogException(file, 0, "format name '" + new String(name, StandardCharsets.US_ASCII)
+            throw corrupt(file, 0, "format name '" + new String(name, StandardCharsets.US_ASCII)
                     + "' is not '" + FORMAT_NAME + "'");
         }
         int version = header.getInt();
-        if (version != VERSION) {
-            throw new CorruptLogException(file, 0, "format version " + version
-                    + (version > VERSION ? " is newer than" : " is not") + " the supported version " + VERSION);
+        if (version != 1) {
+            throw corrupt(file, 0, "format version " + version + " in a version-1 header");
         }
         long firstLsn = header.getLong();
         if (firstLsn != firstLsnFromName) {
-            throw new CorruptLogException(file, 0, "header says first lsn " + firstLsn
+            throw corrupt(file, 0, "header says first lsn " + firstLsn
                     + " but the file name says " + firstLsnFromName);
         }
-        return firstLsn;
+        return new Header(HEADER_BYTES_V1, firstLsn);
     }
 
     /** {@code [i32 payload length][u32 crc32c(lsn, payload)][i64 lsn][payload]}. */

@@ -1,11 +1,9 @@
 package dev.vectorvault.storage.wal;
 
+import dev.vectorvault.storage.io.FileStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +23,7 @@ final class LogRecovery {
      * @param newestValidBytes length of the newest file up to the end of its last valid record
      * @param tornTail         why the bytes after {@code newestValidBytes} were rejected, or {@code null} if none
      */
-    record Result(TreeMap<Long, Path> files, List<WalRecord> records, long nextLsn, long newestValidBytes,
+    record Result(TreeMap<Long, String> files, List<WalRecord> records, long nextLsn, long newestValidBytes,
             String tornTail) {
     }
 
@@ -33,33 +31,32 @@ final class LogRecovery {
     }
 
     /** Deletes leftovers of file creation that a crash interrupted. */
-    static void deleteTempFiles(Path dir) throws IOException {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                // A temp file is renamed into place only after its header is forced, so one that still exists
-                // was never part of the log.
-                if (LogFormat.isTempFile(entry.getFileName().toString())) {
-                    Files.delete(entry);
-                }
+    static void deleteTempFiles(FileStore store, String prefix) throws IOException {
+        for (String name : store.list(prefix)) {
+            // A temp file is renamed into place only after its header is forced, so one that still exists
+            // was never part of the log.
+            if (LogFormat.isTempFile(name.substring(prefix.length()))) {
+                store.delete(name);
             }
         }
     }
 
-    static Result recover(Path dir) throws IOException {
-        TreeMap<Long, Path> files = listLogFiles(dir);
+    static Result recover(FileStore store, String prefix) throws IOException {
+        TreeMap<Long, String> files = listLogFiles(store, prefix);
         List<WalRecord> records = new ArrayList<>();
         long nextLsn = -1;
         long newestValidBytes = 0;
         String tornTail = null;
-        for (Map.Entry<Long, Path> entry : files.entrySet()) {
-            Path file = entry.getValue();
-            ByteBuffer bytes = ByteBuffer.wrap(readLogFile(file)).order(ByteOrder.LITTLE_ENDIAN);
-            long firstLsn = LogFormat.checkHeader(file, bytes.array(), entry.getKey());
+        for (Map.Entry<Long, String> entry : files.entrySet()) {
+            String file = store.describe(entry.getValue());
+            ByteBuffer bytes = ByteBuffer.wrap(readLogFile(store, entry.getValue())).order(ByteOrder.LITTLE_ENDIAN);
+            LogFormat.Header header = LogFormat.checkHeader(file, bytes.array(), entry.getKey());
+            long firstLsn = header.firstLsn();
             if (nextLsn != -1 && firstLsn != nextLsn) {
-                throw new CorruptLogException(file, 0, "first lsn " + firstLsn + " does not follow lsn "
+                throw LogFormat.corrupt(file, 0, "first lsn " + firstLsn + " does not follow lsn "
                         + (nextLsn - 1) + " at the end of the previous log file; a log file is missing");
             }
-            int offset = LogFormat.HEADER_BYTES;
+            int offset = header.length();
             long lsn = firstLsn;
             String problem = null;
             while (offset < bytes.limit()) {
@@ -85,15 +82,15 @@ final class LogRecovery {
      * A crash mid-write can only damage the end of the newest file: the writer appends sequentially, and forces a
      * file completely before it creates the next one. Damage anywhere else is corruption and must stop the open.
      */
-    private static void checkIsTornTail(Path file, ByteBuffer bytes, int offset, long expectedLsn, String problem,
+    private static void checkIsTornTail(String file, ByteBuffer bytes, int offset, long expectedLsn, String problem,
             boolean newest) {
         if (!newest) {
-            throw new CorruptLogException(file, offset, problem + "; this file was complete before the next one was"
+            throw LogFormat.corrupt(file, offset, problem + "; this file was complete before the next one was"
                     + " created, so the damage is corruption, not a torn write");
         }
         int follower = findValidRecord(bytes, offset + 1, expectedLsn);
         if (follower >= 0) {
-            throw new CorruptLogException(file, offset, problem + "; a valid record follows at offset " + follower
+            throw LogFormat.corrupt(file, offset, problem + "; a valid record follows at offset " + follower
                     + ", so the damage is corruption, not a torn write");
         }
     }
@@ -115,26 +112,25 @@ final class LogRecovery {
         return -1;
     }
 
-    private static TreeMap<Long, Path> listLogFiles(Path dir) throws IOException {
-        TreeMap<Long, Path> files = new TreeMap<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                long firstLsn = LogFormat.firstLsnOf(entry.getFileName().toString());
-                if (firstLsn >= 1) {
-                    files.put(firstLsn, entry);
-                }
+    private static TreeMap<Long, String> listLogFiles(FileStore store, String prefix) throws IOException {
+        TreeMap<Long, String> files = new TreeMap<>();
+        for (String name : store.list(prefix)) {
+            String local = name.substring(prefix.length());
+            long firstLsn = local.contains("/") ? -1 : LogFormat.firstLsnOf(local);
+            if (firstLsn >= 1) {
+                files.put(firstLsn, name);
             }
         }
         return files;
     }
 
-    private static byte[] readLogFile(Path file) throws IOException {
-        long size = Files.size(file);
-        // Recovery holds one file in memory; refuse sizes no writer produces instead of dying in readAllBytes.
+    private static byte[] readLogFile(FileStore store, String name) throws IOException {
+        long size = store.size(name);
+        // Recovery holds one file in memory; refuse sizes no writer produces instead of dying in readAll.
         if (size > LogFormat.MAX_FILE_BYTES) {
-            throw new CorruptLogException(file, 0, "file of " + size + " bytes is larger than any log file ("
-                    + LogFormat.MAX_FILE_BYTES + " bytes at most)");
+            throw LogFormat.corrupt(store.describe(name), 0, "file of " + size + " bytes is larger than any log"
+                    + " file (" + LogFormat.MAX_FILE_BYTES + " bytes at most)");
         }
-        return Files.readAllBytes(file);
+        return store.readAll(name);
     }
 }

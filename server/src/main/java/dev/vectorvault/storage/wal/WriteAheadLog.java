@@ -1,14 +1,13 @@
 package dev.vectorvault.storage.wal;
 
+import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.storage.StorageException;
+import dev.vectorvault.storage.io.AppendableFile;
+import dev.vectorvault.storage.io.FileStore;
+import dev.vectorvault.storage.io.LocalDisk;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,20 +29,36 @@ import org.slf4j.LoggerFactory;
  * <li>Thread-safe. Appends are serialized into one file. With {@link Durability#FSYNC}, appenders that arrive while a
  * force is running are all covered by the next single force (group commit).</li>
  * <li>Fail-stop: after a failed write, force or file creation, every later {@code append} and {@code truncateBefore}
- * throws {@link StorageException}. Nothing is retried, because a retried fsync can report success after the kernel
- * dropped the dirty pages (PostgreSQL "fsyncgate", checklist A7). Restarting recovers what reached the disk.</li>
+ * throws {@link StorageException} ({@code STORAGE_FSYNC_FAILED}, {@code STORAGE_DISK_FULL} or
+ * {@code STORAGE_IO_FAILED}). Nothing is retried, because a retried fsync can report success after the kernel
+ * dropped the dirty pages (PostgreSQL "fsyncgate", checklist A7). {@link #reopenAfterFailure} (or a restart)
+ * recovers: it cuts the file back to what the last successful force covered, so no byte whose force failed can
+ * come back from the page cache, and then opens the log again from what is on disk.</li>
  * <li>{@link #open} recovers. A torn tail, meaning invalid bytes after the last valid record of the newest file with
  * no valid record after them, is what a crash mid-write leaves; it is truncated with a WARN line naming the file,
  * offset and reason. Any other damage (a bad record followed by valid ones, a bad record in an older file, a bad
- * header, a missing file) throws {@link CorruptLogException} naming the file and byte offset; nothing is skipped.</li>
+ * header, a missing file) throws {@link StorageException} {@code STORAGE_CORRUPT} naming the file and byte offset;
+ * nothing is skipped.</li>
  * <li>One instance per directory at a time; there is no lock file, the caller must ensure it.</li>
  * </ul>
  *
- * <h2>On-disk format, version 1</h2>
- * All integers are little-endian.
+ * <h2>On-disk format, version 2</h2>
+ * All integers are little-endian. The files live on a {@link FileStore} (the local disk, or a fault-injecting one in
+ * tests) under a name prefix.
  *
  * <pre>
- * &lt;dir&gt;/wal-&lt;first lsn, 20 digits&gt;.log          for example wal-00000000000000000001.log
+ * &lt;prefix&gt;wal-&lt;first lsn, 20 digits&gt;.log          for example wal/wal-00000000000000000001.log
+ *   header, 39 bytes
+ *     the common frame header ({@link dev.vectorvault.storage.io.Frame}): magic "VVFM", "vectorvault-wal", version 2,
+ *     CRC32C
+ *     i64  first lsn, equal to the number in the file name
+ *     u32  CRC32C of the first lsn
+ *   records, back to back up to the end of the file
+ *     (as in version 1, below)
+ * </pre>
+ *
+ * Version 1 (commit 53506df and before; still read, and appended to when it is the newest file):
+ * <pre>
  *   header, 37 bytes
  *     i32  magic 0x4C415756 (the bytes "VWAL")
  *     u16  format name length (15), then "vectorvault-wal" in US-ASCII
@@ -57,8 +72,8 @@ import org.slf4j.LoggerFactory;
  *     n bytes of payload
  * </pre>
  *
- * A new file is written as {@code wal-...log.tmp}, its header forced, then renamed into place and the directory
- * forced, so a file under its final name always has a complete header and survives power loss (etcd #6368). The log
+ * A new file is created whole with its header by the store's atomic write (temp file, force, rename, force the
+ * folder), so a file under its final name always has a complete header and survives power loss (etcd #6368). The log
  * rolls to a new file when the next record would push the current one past the roll size (64 MiB by default; a
  * record larger than that gets a file of its own). The old file is forced before the new one is created, so only the
  * newest file can ever end in a torn write.
@@ -71,12 +86,14 @@ import org.slf4j.LoggerFactory;
  * whose log files were all removed by hand starts again at LSN 1.
  */
 public final class WriteAheadLog implements AutoCloseable {
-    /** Roll size used by {@link #open(Path, Durability)}. */
+    /** Roll size used by {@link #open(FileStore, String, Durability)}. */
     public static final long DEFAULT_ROLL_SIZE_BYTES = 64L << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(WriteAheadLog.class);
 
-    private final Path dir;
+    private final FileStore store;
+    private final String prefix;
+    private final String dir;
     private final Durability durability;
     private final long rollSizeBytes;
     private final List<WalRecord> recovered;
@@ -84,88 +101,162 @@ public final class WriteAheadLog implements AutoCloseable {
     private final Condition stateChanged = lock.newCondition();
 
     // Everything below is guarded by lock.
-    private final TreeMap<Long, Path> files;
-    // RandomAccessFile, not FileChannel: its write and FileDescriptor.sync are not interruptible, so one interrupted
-    // caller cannot close the file under every other appender (a FileChannel closes itself on interrupt).
-    private RandomAccessFile active;
+    private final TreeMap<Long, String> files;
+    private AppendableFile active;
     private long activeFirstLsn;
     private long activeBytes;
+    /** Length of the active file that the last successful force covered: all a failed log may keep. */
+    private long activeDurableBytes;
     private long nextLsn;
     private long durableLsn;
     private boolean forceInProgress;
-    private IOException failure;
+    private StorageException failure;
     private boolean closed;
 
-    private WriteAheadLog(Path dir, Durability durability, long rollSizeBytes, List<WalRecord> recovered,
-            TreeMap<Long, Path> files, RandomAccessFile active, long nextLsn) throws IOException {
-        this.dir = dir;
+    private WriteAheadLog(FileStore store, String prefix, Durability durability, long rollSizeBytes,
+            List<WalRecord> recovered, TreeMap<Long, String> files, AppendableFile active, long nextLsn)
+            throws IOException {
+        this.store = store;
+        this.prefix = prefix;
+        this.dir = store.describe(prefix.isEmpty() ? "." : prefix);
         this.durability = durability;
         this.rollSizeBytes = rollSizeBytes;
         this.recovered = recovered;
         this.files = files;
         this.active = active;
         this.activeFirstLsn = files.lastKey();
-        this.activeBytes = active.length();
+        this.activeBytes = active.size();
+        this.activeDurableBytes = activeBytes;
         this.nextLsn = nextLsn;
         this.durableLsn = nextLsn - 1;
     }
 
-    /** Opens or creates the log with the default roll size; see {@link #open(Path, Durability, long)}. */
+    /** Opens or creates the log in a folder of the local disk, with the default roll size. */
     public static WriteAheadLog open(Path dir, Durability durability) {
         return open(dir, durability, DEFAULT_ROLL_SIZE_BYTES);
     }
 
+    /** Opens or creates the log in a folder of the local disk. */
+    public static WriteAheadLog open(Path dir, Durability durability, long rollSizeBytes) {
+        try {
+            return open(LocalDisk.open(dir), "", durability, rollSizeBytes);
+        } catch (IOException e) {
+            throw StorageException.io("open the write-ahead log folder", dir.toString(), e);
+        }
+    }
+
+    /** Opens or creates the log under {@code prefix} of {@code store}, with the default roll size. */
+    public static WriteAheadLog open(FileStore store, String prefix, Durability durability) {
+        return open(store, prefix, durability, DEFAULT_ROLL_SIZE_BYTES);
+    }
+
     /**
-     * Opens or creates the log in {@code dir}, recovering it as described in the class comment. When this returns,
-     * every recovered record is forced to disk.
+     * Opens or creates the log under {@code prefix} ("" or a folder ending in '/') of {@code store}, recovering it as
+     * described in the class comment. When this returns, every recovered record is forced to disk.
      *
      * @param rollSizeBytes size past which appends move to a new file, at most 1 GiB
-     * @throws CorruptLogException if the log holds damage other than a torn tail
-     * @throws StorageException    if the directory cannot be read or written
+     * @throws StorageException {@code STORAGE_CORRUPT} if the log holds damage other than a torn tail; another
+     *                          {@code STORAGE_*} code if the store cannot be read or written
      */
-    public static WriteAheadLog open(Path dir, Durability durability, long rollSizeBytes) {
+    public static WriteAheadLog open(FileStore store, String prefix, Durability durability, long rollSizeBytes) {
         Objects.requireNonNull(durability, "durability");
+        if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+            throw new IllegalArgumentException("prefix must be empty or end in '/': " + prefix);
+        }
         long smallest = LogFormat.HEADER_BYTES + LogFormat.RECORD_HEADER_BYTES;
         if (rollSizeBytes < smallest || rollSizeBytes > LogFormat.MAX_FILE_BYTES) {
             throw new IllegalArgumentException("rollSizeBytes must be in [" + smallest + ", "
                     + LogFormat.MAX_FILE_BYTES + "], got " + rollSizeBytes);
         }
+        String where = store.describe(prefix.isEmpty() ? "." : prefix);
         try {
-            Files.createDirectories(dir);
-            LogRecovery.deleteTempFiles(dir);
-            LogRecovery.Result result = LogRecovery.recover(dir);
-            TreeMap<Long, Path> files = result.files();
+            LogRecovery.deleteTempFiles(store, prefix);
+            LogRecovery.Result result = LogRecovery.recover(store, prefix);
+            TreeMap<Long, String> files = result.files();
             long nextLsn = result.nextLsn();
             if (files.isEmpty()) {
                 nextLsn = 1;
-                files.put(nextLsn, createLogFile(dir, nextLsn));
+                files.put(nextLsn, createLogFile(store, prefix, nextLsn));
             }
-            Path newest = files.lastEntry().getValue();
-            RandomAccessFile active = new RandomAccessFile(newest.toFile(), "rw");
+            String newest = files.lastEntry().getValue();
+            AppendableFile active = store.openAppendable(newest);
             try {
                 if (result.tornTail() != null) {
-                    LOG.warn("write-ahead log torn tail truncated file={} offset={} droppedBytes={} reason={}", newest,
-                            result.newestValidBytes(), active.length() - result.newestValidBytes(), result.tornTail());
-                    active.setLength(result.newestValidBytes());
+                    LOG.warn("write-ahead log torn tail truncated file={} offset={} droppedBytes={} reason={}",
+                            store.describe(newest), result.newestValidBytes(),
+                            active.size() - result.newestValidBytes(), result.tornTail());
+                    active.truncate(result.newestValidBytes());
                 }
-                // The previous process may have died before forcing what recovery just read. Force it now, or a
-                // later power loss could take back records the caller has already replayed.
-                active.getFD().sync();
-                syncDirectory(dir);
-                active.seek(active.length());
-                return new WriteAheadLog(dir, durability, rollSizeBytes, result.records(), files, active, nextLsn);
+                // The previous process may have died before forcing what recovery just read (or a failed folder
+                // force left a file's name undurable). Force both now, or a later power loss could take back
+                // records the caller has already replayed.
+                active.force();
+                store.syncFolder(prefix);
+                return new WriteAheadLog(store, prefix, durability, rollSizeBytes, result.records(), files, active,
+                        nextLsn);
             } catch (IOException | RuntimeException e) {
                 closeQuietly(active, e);
                 throw e;
             }
         } catch (IOException e) {
-            throw new StorageException("cannot open write-ahead log in " + dir + ": " + e.getMessage(), e);
+            throw StorageException.io("open the write-ahead log in", where, e);
         }
     }
 
     /** All records that were in the log when it was opened, in LSN order; unaffected by later appends. */
     public List<WalRecord> recovered() {
         return recovered;
+    }
+
+    /** Whether an I/O failure has stopped this log; see {@link #reopenAfterFailure}. */
+    public boolean failed() {
+        lock.lock();
+        try {
+            return failure != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Recovers a {@linkplain #failed() failed} log from the disk and returns the reopened log; this instance is closed.
+     * The active file is first cut back to the length its last successful force covered: bytes written after it
+     * were never acknowledged (their appends threw), and after a failed force the page cache may still show them
+     * although they will never reach the disk, so they must not be replayed or built upon. Then the log is opened
+     * as at start-up, from what the store really holds.
+     *
+     * @throws StorageException if the disk still fails; the log stays failed and this may be called again
+     */
+    public WriteAheadLog reopenAfterFailure() {
+        lock.lock();
+        try {
+            while (forceInProgress) {
+                stateChanged.awaitUninterruptibly();
+            }
+            if (!closed) {
+                closed = true;
+                closeQuietly(active, null);
+                stateChanged.signalAll();
+            }
+            String newest = files.lastEntry().getValue();
+            try (AppendableFile file = store.openAppendable(newest)) {
+                if (file.size() > activeDurableBytes) {
+                    LOG.warn("write-ahead log drops bytes whose force failed or never ran file={} offset={}"
+                            + " droppedBytes={}", store.describe(newest), activeDurableBytes,
+                            file.size() - activeDurableBytes);
+                    file.truncate(activeDurableBytes);
+                }
+                file.force();
+            } catch (IOException e) {
+                throw StorageException.fsyncFailed(store.describe(newest), e);
+            }
+        } finally {
+            lock.unlock();
+        }
+        WriteAheadLog reopened = open(store, prefix, durability, rollSizeBytes);
+        LOG.info("event=wal_recovered dir={} records={} nextLsn={}", dir, reopened.recovered.size(),
+                reopened.nextLsn);
+        return reopened;
     }
 
     /**
@@ -193,9 +284,9 @@ public final class WriteAheadLog implements AutoCloseable {
             long lsn = nextLsn;
             byte[] record = LogFormat.encodeRecord(lsn, payload);
             try {
-                active.write(record);
+                active.append(ByteBuffer.wrap(record));
             } catch (IOException e) {
-                throw fail("write lsn " + lsn, e);
+                throw fail("write lsn " + lsn + " to", e, false);
             }
             nextLsn = lsn + 1;
             activeBytes += record.length;
@@ -246,11 +337,12 @@ public final class WriteAheadLog implements AutoCloseable {
             IOException error = null;
             if (failure == null) {
                 try {
-                    active.getFD().sync();
+                    active.force();
                     durableLsn = nextLsn - 1;
+                    activeDurableBytes = activeBytes;
                 } catch (IOException e) {
                     error = e;
-                    failure = e;
+                    failure = StorageException.fsyncFailed(activeName(), e);
                 }
             }
             try {
@@ -264,7 +356,7 @@ public final class WriteAheadLog implements AutoCloseable {
             }
             stateChanged.signalAll();
             if (error != null) {
-                throw new StorageException("cannot close write-ahead log in " + dir + ": " + error.getMessage(), error);
+                throw StorageException.io("close the write-ahead log in", dir, error);
             }
         } finally {
             lock.unlock();
@@ -273,6 +365,10 @@ public final class WriteAheadLog implements AutoCloseable {
 
     private boolean activeHoldsRecords() {
         return nextLsn > activeFirstLsn;
+    }
+
+    private String activeName() {
+        return store.describe(files.lastEntry().getValue());
     }
 
     /** Group commit: the first waiter forces everything written so far; later arrivals wait for the next force. */
@@ -286,12 +382,13 @@ public final class WriteAheadLog implements AutoCloseable {
             }
             forceInProgress = true;
             long target = nextLsn - 1;
-            RandomAccessFile file = active;
+            long targetBytes = activeBytes;
+            AppendableFile file = active;
             IOException error = null;
             // Force without the lock, so other threads keep writing records that the next force will cover.
             lock.unlock();
             try {
-                file.getFD().sync();
+                file.force();
             } catch (IOException e) {
                 error = e;
             } finally {
@@ -300,9 +397,12 @@ public final class WriteAheadLog implements AutoCloseable {
                 stateChanged.signalAll();
             }
             if (error != null) {
-                throw fail("force records up to lsn " + target, error);
+                throw fail("force records up to lsn " + target + " of", error, true);
             }
             durableLsn = Math.max(durableLsn, target);
+            if (file == active) {
+                activeDurableBytes = Math.max(activeDurableBytes, targetBytes);
+            }
         }
     }
 
@@ -316,50 +416,50 @@ public final class WriteAheadLog implements AutoCloseable {
         try {
             // Force the old file before the new one exists: recovery treats damage in any file but the newest as
             // corruption, which is only sound if older files are complete.
-            active.getFD().sync();
+            try {
+                active.force();
+            } catch (IOException e) {
+                throw fail("force before rolling", e, true);
+            }
             durableLsn = nextLsn - 1;
-            Path file = createLogFile(dir, nextLsn);
-            RandomAccessFile next = new RandomAccessFile(file.toFile(), "rw");
-            next.seek(next.length());
-            RandomAccessFile previous = active;
+            activeDurableBytes = activeBytes;
+            String file = createLogFile(store, prefix, nextLsn);
+            AppendableFile next = store.openAppendable(file);
+            AppendableFile previous = active;
             active = next;
             activeFirstLsn = nextLsn;
-            activeBytes = next.length();
+            activeBytes = next.size();
+            activeDurableBytes = activeBytes;
             files.put(nextLsn, file);
             stateChanged.signalAll();
             previous.close();
         } catch (IOException e) {
-            throw fail("roll to a new log file at lsn " + nextLsn, e);
+            throw fail("roll to a new log file at lsn " + nextLsn + " in", e, false);
         }
     }
 
     private void deleteFilesBefore(long lsn) {
-        boolean deleted = false;
         try {
             // Oldest first: a crash part-way leaves a contiguous run of files, which recovery requires.
             while (files.size() > 1) {
-                Map.Entry<Long, Path> oldest = files.firstEntry();
+                Map.Entry<Long, String> oldest = files.firstEntry();
                 long followingFirstLsn = files.higherKey(oldest.getKey());
                 if (followingFirstLsn > lsn) {
                     break; // the oldest file still holds lsn followingFirstLsn - 1 >= lsn
                 }
-                Files.delete(oldest.getValue());
+                store.delete(oldest.getValue());
                 files.pollFirstEntry();
-                deleted = true;
-            }
-            if (deleted) {
-                syncDirectory(dir);
             }
         } catch (IOException e) {
-            throw new StorageException("cannot delete truncated files of write-ahead log in " + dir + ": "
-                    + e.getMessage(), e);
+            throw StorageException.io("delete truncated files of the write-ahead log in", dir, e);
         }
     }
 
     private void ensureWritable() {
         if (failure != null) {
-            throw new StorageException("write-ahead log in " + dir
-                    + " refuses writes after an earlier I/O failure; restart to recover", failure);
+            throw new StorageException(failure.errorCode(), failure.file(), StorageException.NO_OFFSET,
+                    failure.getMessage() + "; the write-ahead log refuses writes until it has recovered from disk",
+                    failure);
         }
         if (closed) {
             throw new IllegalStateException("write-ahead log in " + dir + " is closed");
@@ -371,57 +471,40 @@ public final class WriteAheadLog implements AutoCloseable {
             stateChanged.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StorageException("interrupted while " + pending + " (write-ahead log in " + dir + ")", e);
+            throw new StorageException(ErrorCode.STORAGE_IO_FAILED, dir, StorageException.NO_OFFSET,
+                    "IO failed: interrupted while " + pending + " (write-ahead log in " + dir + ")", e);
         }
     }
 
-    /** Marks the log broken for good; the caller throws the returned exception. */
-    private StorageException fail(String operation, IOException e) {
+    /** Marks the log broken until {@link #reopenAfterFailure}; the caller throws the returned exception. */
+    private StorageException fail(String operation, IOException e, boolean force) {
+        StorageException error = force ? StorageException.fsyncFailed(activeName(), e)
+                : StorageException.io(operation, activeName(), e);
         if (failure == null) {
-            failure = e;
-            LOG.error("write-ahead log failed, refusing all further writes dir={} operation={}", dir, operation, e);
+            failure = error;
+            LOG.error("event=wal_failed dir={} operation={} code={}: the log refuses writes until it has recovered"
+                    + " from disk", dir, operation, error.errorCode(), e);
         }
         stateChanged.signalAll();
-        return new StorageException("cannot " + operation + " in write-ahead log " + dir
-                + "; the log refuses all writes until restarted", e);
+        return error;
     }
 
-    private static Path createLogFile(Path dir, long firstLsn) throws IOException {
-        String name = LogFormat.fileName(firstLsn);
-        Path file = dir.resolve(name);
-        if (Files.exists(file)) {
-            throw new FileAlreadyExistsException(file.toString()); // renaming over it would destroy records
+    private static String createLogFile(FileStore store, String prefix, long firstLsn) throws IOException {
+        String name = prefix + LogFormat.fileName(firstLsn);
+        if (store.exists(name)) {
+            throw new java.nio.file.FileAlreadyExistsException(store.describe(name)); // would destroy records
         }
-        Path temp = dir.resolve(name + ".tmp");
-        try (RandomAccessFile out = new RandomAccessFile(temp.toFile(), "rw")) {
-            out.setLength(0);
-            out.write(LogFormat.header(firstLsn));
-            out.getFD().sync();
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-        syncDirectory(dir);
-        return file;
+        store.write(name, LogFormat.header(firstLsn));
+        return name;
     }
 
-    /** Makes creations, renames and deletions in {@code dir} durable (etcd #6368, Lucene {@code IOUtils.fsync}). */
-    private static void syncDirectory(Path dir) throws IOException {
-        // Only a FileChannel can force a directory, and it closes itself if the thread is interrupted, which would
-        // break the log over an unrelated interrupt. Hide a pending interrupt for this call and restore it after.
-        boolean interrupted = Thread.interrupted();
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static void closeQuietly(RandomAccessFile file, Exception pending) {
+    private static void closeQuietly(AppendableFile file, Exception pending) {
         try {
             file.close();
         } catch (IOException e) {
-            pending.addSuppressed(e);
+            if (pending != null) {
+                pending.addSuppressed(e);
+            }
         }
     }
 }

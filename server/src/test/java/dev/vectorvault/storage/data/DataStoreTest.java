@@ -6,7 +6,7 @@ import static dev.vectorvault.storage.data.DataStoreFixture.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vectorvault.storage.segment.CorruptSegmentException;
+import dev.vectorvault.storage.StorageException;
 import dev.vectorvault.storage.wal.Durability;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -379,10 +379,10 @@ class DataStoreTest {
         Files.write(segment, bytes);
 
         assertThatThrownBy(fx::open)
-                .isInstanceOf(CorruptSegmentException.class)
+                .isInstanceOf(StorageException.class)
                 .hasMessageContaining(segment.getFileName().toString())
                 .hasMessageContaining("checksum mismatch")
-                .satisfies(e -> assertThat(((CorruptSegmentException) e).file()).isEqualTo(segment));
+                .satisfies(e -> assertThat(((StorageException) e).file()).isEqualTo(segment.toString()));
         fx.meta.close();
         this.fx = null; // nothing left open to close
     }
@@ -402,7 +402,7 @@ class DataStoreTest {
         Files.write(deletes, bytes);
 
         assertThatThrownBy(fx::open)
-                .isInstanceOf(CorruptSegmentException.class)
+                .isInstanceOf(StorageException.class)
                 .hasMessageContaining(deletes.getFileName().toString());
         fx.meta.close();
         this.fx = null;
@@ -513,11 +513,11 @@ class DataStoreTest {
         }
     }
 
-    /** Bytes of log records (everything after the 37-byte header of each log file). */
+    /** Bytes of log records (everything after the 39-byte header of each log file, format version 2). */
     private long logRecordBytes() throws IOException {
         try (Stream<Path> files = Files.list(dir.resolve("data").resolve("wal"))) {
             return files.filter(f -> f.getFileName().toString().endsWith(".log"))
-                    .mapToLong(f -> f.toFile().length() - 37).sum();
+                    .mapToLong(f -> f.toFile().length() - 39).sum();
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.vectorvault.storage.wal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.storage.StorageException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -98,8 +100,9 @@ class WalRecoveryTest {
         long third = offsetOfRecord(3);
         flipByte(file, third + LogFormat.RECORD_HEADER_BYTES + 2); // inside the payload of lsn 3
         assertThatThrownBy(() -> WriteAheadLog.open(dir, Durability.FSYNC))
-                .isInstanceOfSatisfying(CorruptLogException.class, e -> {
-                    assertThat(e.file()).isEqualTo(file);
+                .isInstanceOfSatisfying(StorageException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.STORAGE_CORRUPT);
+                    assertThat(e.file()).isEqualTo(file.toString());
                     assertThat(e.offset()).isEqualTo(third);
                 })
                 .hasMessageContaining(file.toString())
@@ -114,7 +117,7 @@ class WalRecoveryTest {
         writeRecords(dir, 10, Long.MAX_VALUE);
         Path file = dir.resolve(LogFormat.fileName(1));
         flipByte(file, offsetOfRecord(4)); // the low byte of the length of lsn 4
-        assertThatThrownBy(() -> WriteAheadLog.open(dir, Durability.FSYNC)).isInstanceOf(CorruptLogException.class)
+        assertThatThrownBy(() -> WriteAheadLog.open(dir, Durability.FSYNC)).isInstanceOf(StorageException.class)
                 .hasMessageContaining("byte offset " + offsetOfRecord(4));
     }
 
@@ -125,7 +128,7 @@ class WalRecoveryTest {
         Path first = dir.resolve(LogFormat.fileName(1));
         flipByte(first, Files.size(first) - 1); // the last payload byte of lsn 3
         assertThatThrownBy(() -> WriteAheadLog.open(dir, Durability.FSYNC, rollSize))
-                .isInstanceOfSatisfying(CorruptLogException.class,
+                .isInstanceOfSatisfying(StorageException.class,
                         e -> assertThat(e.offset()).isEqualTo(offsetOfRecord(3)))
                 .hasMessageContaining(first.toString()).hasMessageContaining("not a torn write");
     }
@@ -135,7 +138,7 @@ class WalRecoveryTest {
         writeRecords(dir, 2, Long.MAX_VALUE);
         Path file = dir.resolve(LogFormat.fileName(1));
         flipByte(file, 10);
-        assertThatThrownBy(() -> WriteAheadLog.open(dir, Durability.FSYNC)).isInstanceOf(CorruptLogException.class)
+        assertThatThrownBy(() -> WriteAheadLog.open(dir, Durability.FSYNC)).isInstanceOf(StorageException.class)
                 .hasMessageContaining(file.toString()).hasMessageContaining("byte offset 0")
                 .hasMessageContaining("header checksum mismatch");
     }
@@ -146,13 +149,14 @@ class WalRecoveryTest {
         Path file = dir.resolve(LogFormat.fileName(1));
         byte[] bytes = Files.readAllBytes(file);
         ByteBuffer header = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        header.putInt(4 + 2 + LogFormat.FORMAT_NAME.length(), LogFormat.VERSION + 1);
+        int versionAt = 4 + 2 + LogFormat.FORMAT_NAME.length(); // the common frame header
+        header.putShort(versionAt, (short) (LogFormat.VERSION + 1));
         CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, LogFormat.HEADER_BYTES - 4);
-        header.putInt(LogFormat.HEADER_BYTES - 4, (int) crc.getValue());
+        crc.update(bytes, 0, versionAt + 2);
+        header.putInt(versionAt + 2, (int) crc.getValue());
         Files.write(file, bytes);
-        assertThatThrownBy(() -> WriteAheadLog.open(dir, Durability.FSYNC)).isInstanceOf(CorruptLogException.class)
-                .hasMessageContaining("format version " + (LogFormat.VERSION + 1) + " is newer");
+        assertThatThrownBy(() -> WriteAheadLog.open(dir, Durability.FSYNC)).isInstanceOf(StorageException.class)
+                .hasMessageContaining("format version " + (LogFormat.VERSION + 1) + " is too new");
     }
 
     @Test
@@ -165,7 +169,7 @@ class WalRecoveryTest {
         }
         Files.delete(files.get(1));
         assertThatThrownBy(() -> WriteAheadLog.open(dir, Durability.FSYNC, rollSize))
-                .isInstanceOf(CorruptLogException.class).hasMessageContaining(files.get(2).toString())
+                .isInstanceOf(StorageException.class).hasMessageContaining(files.get(2).toString())
                 .hasMessageContaining("a log file is missing");
     }
 
@@ -173,7 +177,7 @@ class WalRecoveryTest {
     void aRenamedFileIsRecognisedByItsHeader() throws IOException {
         writeRecords(dir, 2, Long.MAX_VALUE);
         Files.move(dir.resolve(LogFormat.fileName(1)), dir.resolve(LogFormat.fileName(7)));
-        assertThatThrownBy(() -> WriteAheadLog.open(dir, Durability.FSYNC)).isInstanceOf(CorruptLogException.class)
+        assertThatThrownBy(() -> WriteAheadLog.open(dir, Durability.FSYNC)).isInstanceOf(StorageException.class)
                 .hasMessageContaining("header says first lsn 1 but the file name says 7");
     }
 

@@ -158,13 +158,15 @@ class WriteAheadLogTest {
         Path logDir = dir.resolve("wal");
         try (WriteAheadLog log = WriteAheadLog.open(logDir, Durability.FSYNC, 100)) {
             log.append(new byte[50]);
-            deleteRecursively(logDir); // the next roll cannot create its file
+            deleteRecursively(logDir);
+            Files.write(logDir, new byte[1]); // a file where the folder was: the next roll cannot create its file
             assertThatThrownBy(() -> log.append(new byte[50])).isInstanceOf(StorageException.class)
                     .hasMessageContaining("roll");
+            Files.delete(logDir);
             Files.createDirectories(logDir);
             // The directory is back, but a log that failed once never acknowledges again (fsyncgate).
             assertThatThrownBy(() -> log.append(new byte[1])).isInstanceOf(StorageException.class)
-                    .hasMessageContaining("earlier I/O failure");
+                    .hasMessageContaining("refuses writes until it has recovered from disk");
             assertThatThrownBy(() -> log.truncateBefore(1)).isInstanceOf(StorageException.class);
         }
     }

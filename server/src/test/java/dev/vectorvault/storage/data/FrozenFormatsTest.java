@@ -1,0 +1,111 @@
+package dev.vectorvault.storage.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectorvault.index.HnswIndex;
+import dev.vectorvault.index.IvfFlatIndex;
+import dev.vectorvault.index.MetricType;
+import dev.vectorvault.index.OrdinalFilter;
+import dev.vectorvault.storage.codec.ValueReader;
+import dev.vectorvault.storage.io.Frame;
+import dev.vectorvault.storage.io.LocalDisk;
+import dev.vectorvault.storage.segment.SegmentFile;
+import dev.vectorvault.storage.wal.Durability;
+import dev.vectorvault.storage.wal.WalRecord;
+import dev.vectorvault.storage.wal.WriteAheadLog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every file kind of format version 1, as commit 53506df wrote it, still opens with this code and holds what was
+ * written (Lucene's and JVector's rule: a released format is read forever). Never regenerate these files.
+ */
+@Timeout(60)
+class FrozenFormatsTest {
+    @TempDir
+    Path dir;
+
+    private LocalDisk data() throws IOException {
+        return LocalDisk.open(FrozenV1.copyTo(dir).resolve("data"));
+    }
+
+    private static void assertRows(Segment segment, long firstKey, int count) {
+        assertThat(segment.size()).isEqualTo(count);
+        for (int ordinal = 0; ordinal < count; ordinal++) {
+            Object[] expected = FrozenV1.row(firstKey + ordinal);
+            Object[] actual = segment.row(ordinal);
+            assertThat(actual[0]).isEqualTo(expected[0]);
+            assertThat((float[]) actual[1]).containsExactly((float[]) expected[1]);
+            assertThat(actual[2]).isEqualTo(expected[2]);
+            assertThat(actual[3]).isEqualTo(expected[3]);
+        }
+    }
+
+    @Test
+    void segmentFilesOfVersion1AreReadWithAllTheirRows() throws IOException {
+        LocalDisk disk = data();
+        CollectionLayout docs = FrozenV1.layout(FrozenV1.DOCS, FrozenV1.DOCS_PARTITION);
+        CollectionLayout items = FrozenV1.layout(FrozenV1.ITEMS, FrozenV1.ITEMS_PARTITION);
+        assertThat(Frame.isFramed(disk.readAll("segments/1000/1.seg"))).as("older than the common frame").isFalse();
+        assertRows(SegmentCodec.decodeRows(SegmentFile.read(disk, "segments/1000/1.seg", "segment"), docs), 0, 40);
+        assertRows(SegmentCodec.decodeRows(SegmentFile.read(disk, "segments/1000/2.seg", "segment"), docs), 40, 40);
+        assertRows(SegmentCodec.decodeRows(SegmentFile.read(disk, "segments/1000/3.seg", "segment"), docs), 80, 20);
+        assertRows(SegmentCodec.decodeRows(SegmentFile.read(disk, "segments/1002/4.seg", "segment"), items), 0, 40);
+        assertRows(SegmentCodec.decodeRows(SegmentFile.read(disk, "segments/1002/5.seg", "segment"), items), 40, 20);
+    }
+
+    @Test
+    void tombstoneFilesOfVersion1HoldTheDeletedOrdinals() throws IOException {
+        LocalDisk disk = data();
+        BitSet first = SegmentCodec.decodeDeletes(SegmentFile.read(disk, "segments/1000/1.del", "deletes"));
+        BitSet second = SegmentCodec.decodeDeletes(SegmentFile.read(disk, "segments/1000/2.del", "deletes"));
+        assertThat(first.stream().boxed().toList()).containsExactly(3);
+        assertThat(second.stream().boxed().toList()).as("keys 50 and 77 in the segment of 40..79")
+                .containsExactly(10, 37);
+    }
+
+    @Test
+    void indexFilesOfVersion1LoadOverTheirSegmentsVectors() throws IOException {
+        LocalDisk disk = data();
+        Segment docs = SegmentCodec.decodeRows(SegmentFile.read(disk, "segments/1000/1.seg", "segment"),
+                FrozenV1.layout(FrozenV1.DOCS, FrozenV1.DOCS_PARTITION));
+        HnswIndex hnsw = HnswIndex.read(disk, "segments/1000/1.1.1004.hnsw-v1.idx", docs.vectors(1), MetricType.L2);
+        float[] query = (float[]) FrozenV1.row(17)[1];
+        assertThat(hnsw.search(query, 1, 16, OrdinalFilter.ACCEPT_ALL).get(0).ordinal()).isEqualTo(17);
+
+        Segment items = SegmentCodec.decodeRows(SegmentFile.read(disk, "segments/1002/4.seg", "segment"),
+                FrozenV1.layout(FrozenV1.ITEMS, FrozenV1.ITEMS_PARTITION));
+        IvfFlatIndex ivf = IvfFlatIndex.read(disk, "segments/1002/4.1.1005.ivf_flat-v1.idx", items.vectors(1),
+                MetricType.IP);
+        assertThat(ivf.search(query, 5, 4, OrdinalFilter.ACCEPT_ALL)).hasSize(5);
+    }
+
+    @Test
+    void theLogOfVersion1ReplaysItsRecords() throws IOException {
+        Path wal = FrozenV1.copyTo(dir).resolve("data").resolve("wal");
+        try (WriteAheadLog log = WriteAheadLog.open(wal, Durability.FSYNC)) {
+            List<WalRecord> records = log.recovered();
+            assertThat(records).extracting(WalRecord::lsn).containsExactly(4L, 5L);
+            assertThat(new ValueReader(records.get(0).payload()).readInt()).as("a put").isEqualTo(1);
+            assertThat(new ValueReader(records.get(1).payload()).readInt()).as("a delete").isEqualTo(2);
+            assertThat(log.append(new byte[] {1})).as("appends continue the v1 file's numbering").isEqualTo(6);
+        }
+    }
+
+    @Test
+    void theManifestRecordOfVersion1IsRead() throws IOException {
+        ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        DataStore.Manifest manifest = json.readValue(Files.readAllBytes(FrozenV1.records().resolve("manifest.json")),
+                DataStore.Manifest.class);
+        assertThat(manifest.checkpointLsn()).isEqualTo(3);
+        assertThat(manifest.segments()).extracting(DataStore.SegmentRef::segmentId).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+}
