@@ -72,7 +72,10 @@ final class FuzzedRequests {
                     builder.addRepeatedField(field, value(builder, field, data, depth));
                 }
             } else if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && action == 3) {
-                edit(builder.getFieldBuilder(field), data, depth + 1);
+                // getFieldBuilder is not supported for every message field; edit a copy and set it back
+                Message.Builder nested = ((Message) builder.getField(field)).toBuilder();
+                edit(nested, data, depth + 1);
+                builder.setField(field, nested.build());
             } else {
                 builder.setField(field, value(builder, field, data, depth));
             }
