@@ -220,7 +220,7 @@ class DataStoreAnnIndexTest {
     }
 
     @Test
-    void anIndexCreatedLaterBuildsExistingSegmentsAndDroppingItDeletesItsFiles() throws Exception {
+    void anIndexCreatedLaterBuildsExistingSegmentsOnTheCatalogNoticeNotOnReadsAndDroppingItDeletesItsFiles() throws Exception {
         open();
         CollectionLayout exact = layouts.computeIfAbsent(COLLECTION, id -> layout(null));
         insert(exact, 2000, new Random(SEED ^ 4));
@@ -230,12 +230,16 @@ class DataStoreAnnIndexTest {
 
         CollectionLayout ivf = layout(VectorIndexSpec.ivfFlat(901, MetricType.IP, 16));
         layouts.put(COLLECTION, ivf);
+        assertThat(store.indexProgress(ivf, 1)).as("reads schedule nothing").isEqualTo(new IndexProgress(2000, 2000, 0, ""));
+        assertThat(origins(ivf)).as("reads schedule nothing").containsOnly(SegmentIndex.Origin.NONE);
+        store.indexesChanged(COLLECTION);
         awaitIndexed(ivf);
         assertThat(origins(ivf)).as("1500 sealed rows, then 500 sealed by the checkpoint")
                 .containsExactly(SegmentIndex.Origin.BUILT, SegmentIndex.Origin.BUILT);
         assertThat(indexFiles()).hasSize(2);
 
         layouts.put(COLLECTION, exact);
+        store.indexesChanged(COLLECTION);
         assertThat(origins(exact)).as("no longer used once dropped").containsOnly(SegmentIndex.Origin.NONE);
         store.checkpoint();
         assertThat(indexFiles()).as("deleted at the next checkpoint").isEmpty();
