@@ -244,4 +244,33 @@ class DataStoreAnnIndexTest {
         store.checkpoint();
         assertThat(indexFiles()).as("deleted at the next checkpoint").isEmpty();
     }
+
+    @Test
+    void openingOnlyRecoversAndIndexesLoadOnTheOwnersExecutorOnceBackgroundWorkStarts() throws Exception {
+        open();
+        CollectionLayout layout = layouts.computeIfAbsent(COLLECTION, id -> layout(HNSW));
+        insert(layout, 3000, new Random(SEED ^ 5));
+        awaitIndexed(layout);
+        store.close();
+        meta.close();
+        store = null;
+
+        try (DataExecutors executors = new DataExecutors()) {
+            meta = MvMetaStore.open(dir.resolve("meta"));
+            store = DataStore.open(dir.resolve("data"), Durability.OS_BUFFERED, meta,
+                    id -> Optional.ofNullable(layouts.get(id)), SEAL, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES,
+                    new IndexBuildSettings(2, 500), executors);
+            assertThat(store.indexProgress(layout, 1)).as("opened, nothing scheduled yet")
+                    .isEqualTo(new IndexProgress(3000, 3000, 0, ""));
+            assertThat(origins(layout)).containsOnly(SegmentIndex.Origin.NONE);
+
+            store.startBackgroundWork();
+
+            awaitIndexed(layout);
+            assertThat(origins(layout)).containsExactly(SegmentIndex.Origin.LOADED, SegmentIndex.Origin.LOADED);
+            store.close();
+            meta.close();
+            store = null;
+        }
+    }
 }
