@@ -250,6 +250,7 @@ class DataStoreAnnIndexTest {
         open();
         CollectionLayout layout = layouts.computeIfAbsent(COLLECTION, id -> layout(HNSW));
         insert(layout, 3000, new Random(SEED ^ 5));
+        store.checkpoint(); // seals the second segment too, so both index files exist before the restart
         awaitIndexed(layout);
         store.close();
         meta.close();
