@@ -212,6 +212,9 @@ public final class Catalog {
         }
         store.putCollection(next);
         collections.put(key(next.database(), next.name()), next);
+        if (!current.indexes().equals(next.indexes())) {
+            listener.indexesChanged(next.collectionId());
+        }
         return next;
     }
 

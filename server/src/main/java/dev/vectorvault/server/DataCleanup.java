@@ -4,7 +4,7 @@ import dev.vectorvault.catalog.CatalogListener;
 import dev.vectorvault.storage.data.DataStore;
 
 /**
- * Forwards catalog drops to the data store. The catalog must exist before the data store (which asks it for
+ * Forwards catalog drops and index changes to the data store. The catalog must exist before the data store (which asks it for
  * layouts while recovering), so the store is attached after both are built.
  */
 final class DataCleanup implements CatalogListener {
@@ -25,6 +25,13 @@ final class DataCleanup implements CatalogListener {
     public void partitionDropped(long collectionId, long partitionId) {
         if (data != null) {
             data.partitionDropped(collectionId, partitionId);
+        }
+    }
+
+    @Override
+    public void indexesChanged(long collectionId) {
+        if (data != null) {
+            data.indexesChanged(collectionId);
         }
     }
 }

@@ -18,6 +18,7 @@ import dev.vectorvault.query.EntityReader;
 import dev.vectorvault.query.EntityWriter;
 import dev.vectorvault.query.expr.ExpressionLimits;
 import dev.vectorvault.query.Layouts;
+import dev.vectorvault.storage.data.DataExecutors;
 import dev.vectorvault.storage.data.DataStore;
 import dev.vectorvault.storage.data.IndexBuildSettings;
 import dev.vectorvault.storage.wal.Durability;
@@ -54,10 +55,14 @@ public final class MilvusServer implements AutoCloseable {
     private final RequestBudget budget;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    /** The data store's background threads: the server owns them and stops them after the store is closed. */
+    private final DataExecutors dataExecutors;
 
     private MilvusServer(Server grpc, MetaStore store, DataStore data, ConnectionGuard connections,
-                         RequestBudget budget, EventLoopGroup boss, EventLoopGroup workers) {
+                         RequestBudget budget, EventLoopGroup boss, EventLoopGroup workers,
+                         DataExecutors dataExecutors) {
         this.budget = budget;
+        this.dataExecutors = dataExecutors;
         this.grpc = grpc;
         this.store = store;
         this.data = data;
@@ -97,11 +102,15 @@ public final class MilvusServer implements AutoCloseable {
         users.bootstrapRoot(config.defaultRootPassword());
         HybridClock clock = new HybridClock();
         DataCleanup cleanup = new DataCleanup();
+        DataExecutors dataExecutors = new DataExecutors();
         Catalog catalog = new Catalog(store, clock, cleanup);
         DataStore data = DataStore.open(config.dataDir().resolve("data"), config.storage().syncWrites() ? Durability.FSYNC : Durability.OS_BUFFERED, store,
                 new Layouts(catalog), config.storage().segmentRows(), DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES,
-                new IndexBuildSettings(config.storage().indexBuildThreads(), IndexBuildSettings.DEFAULT_MIN_SEGMENT_ROWS));
+                new IndexBuildSettings(config.storage().indexBuildThreads(), IndexBuildSettings.DEFAULT_MIN_SEGMENT_ROWS),
+                dataExecutors);
         cleanup.attach(data);
+        // Recovered and told about catalog changes: now its indexes may load and build in the background.
+        data.startBackgroundWork();
         CatalogRpc catalogRpc = new CatalogRpc(catalog, new Indexes(catalog), clock, (collectionId, partitionId) ->
                 catalog.byId(collectionId).map(c -> data.liveRows(Layouts.of(c), partitionId)).orElse(0L),
                 rbac.service(), rbac.visibility());
@@ -168,7 +177,7 @@ public final class MilvusServer implements AutoCloseable {
         }
         LOG.info("event=started port={} authorizationEnabled={} tlsMode={} dataDir={}", grpc.getPort(),
                 config.authorizationEnabled(), config.tls().mode(), config.dataDir().toAbsolutePath());
-        return new MilvusServer(grpc, store, data, connections, budget, boss, workers);
+        return new MilvusServer(grpc, store, data, connections, budget, boss, workers, dataExecutors);
     }
 
     private static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext tlsContext(ServerConfig.TlsSettings tls)
@@ -248,6 +257,7 @@ public final class MilvusServer implements AutoCloseable {
             try {
                 data.close();
             } finally {
+                dataExecutors.close();
                 store.close();
             }
         }

@@ -28,6 +28,11 @@ final class CatalogFixture implements AutoCloseable {
         public void partitionDropped(long collectionId, long partitionId) {
             events.add("partition " + collectionId + "/" + partitionId);
         }
+
+        @Override
+        public void indexesChanged(long collectionId) {
+            events.add("indexes " + collectionId);
+        }
     };
     MvMetaStore meta;
     Catalog catalog;

@@ -39,6 +39,9 @@ class FrozenCatalogRecordsTest {
 
                 @Override
                 public void partitionDropped(long collectionId, long partitionId) {}
+
+                @Override
+                public void indexesChanged(long collectionId) {}
             });
             Collection docs = catalog.collection("default", "docs");
             assertThat(docs.collectionId()).isEqualTo(1000);

@@ -53,6 +53,18 @@ class IndexesTest {
         return indexes.create(DB, "c", field, name, type, metric, Map.of());
     }
 
+    @Test
+    void creatingOrDroppingAnIndexTellsTheListenerAndRepeatingTheSameCreateDoesNot() {
+        long id = catalog.collection(DB, "c").collectionId();
+        create("vec", "v", "HNSW", "L2");
+        create("vec", "v", "HNSW", "L2");
+        catalog.setLoaded(DB, "c", true);
+        catalog.setLoaded(DB, "c", false);
+        indexes.drop(DB, "c", "vec", "v");
+        assertThat(fx.events).as("load state changes are no index change")
+                .containsExactly("indexes " + id, "indexes " + id);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"L2", "IP", "COSINE"})
     void flatIsAcceptedForVectorsWithEachMetric(String metric) {

@@ -79,7 +79,7 @@ final class EntityFixture implements AutoCloseable {
         }
     }
 
-    /** Forwards catalog drops to the data store, as the server's DataCleanup does. */
+    /** Forwards catalog drops and index changes to the data store, as the server's DataCleanup does. */
     private static final class Forwarder implements CatalogListener {
         volatile DataStore data;
 
@@ -91,6 +91,11 @@ final class EntityFixture implements AutoCloseable {
         @Override
         public void partitionDropped(long collectionId, long partitionId) {
             data.partitionDropped(collectionId, partitionId);
+        }
+
+        @Override
+        public void indexesChanged(long collectionId) {
+            data.indexesChanged(collectionId);
         }
     }
 

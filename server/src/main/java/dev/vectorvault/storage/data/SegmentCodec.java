@@ -16,7 +16,7 @@ final class SegmentCodec {
         out.writeLong(segment.segmentId()).writeInt(segment.fieldCount()).writeInt(segment.size());
         for (int ordinal = 0; ordinal < segment.size(); ordinal++) {
             out.writeLong(segment.partition(ordinal));
-            DataStore.writeRow(out, layout, segment.row(ordinal));
+            LogRecordCodec.writeRow(out, layout, segment.row(ordinal));
         }
         return out.toByteArray();
     }
@@ -33,7 +33,7 @@ final class SegmentCodec {
         Segment segment = new Segment(segmentId, layout.vectorDims());
         for (int r = 0; r < rows; r++) {
             long partition = in.readLong();
-            segment.append(partition, DataStore.readRow(in, layout));
+            segment.append(partition, LogRecordCodec.readRow(in, layout));
         }
         segment.seal();
         return segment;

@@ -226,7 +226,7 @@ class DataStoreAnnIndexTest {
     }
 
     @Test
-    void anIndexCreatedLaterBuildsExistingSegmentsAndDroppingItDeletesItsFiles() throws Exception {
+    void anIndexCreatedLaterBuildsExistingSegmentsOnTheCatalogNoticeNotOnReadsAndDroppingItDeletesItsFiles() throws Exception {
         open();
         CollectionLayout exact = layouts.computeIfAbsent(COLLECTION, id -> layout(null));
         insert(exact, 2000, new Random(SEED ^ 4));
@@ -236,14 +236,48 @@ class DataStoreAnnIndexTest {
 
         CollectionLayout ivf = layout(VectorIndexSpec.ivfFlat(901, MetricType.IP, 16));
         layouts.put(COLLECTION, ivf);
+        assertThat(store.indexProgress(ivf, 1)).as("reads schedule nothing").isEqualTo(new IndexProgress(2000, 2000, 0, ""));
+        assertThat(origins(ivf)).as("reads schedule nothing").containsOnly(SegmentIndex.Origin.NONE);
+        store.indexesChanged(COLLECTION);
         awaitIndexed(ivf);
         assertThat(origins(ivf)).as("1500 sealed rows, then 500 sealed by the checkpoint")
                 .containsExactly(SegmentIndex.Origin.BUILT, SegmentIndex.Origin.BUILT);
         assertThat(indexFiles()).hasSize(2);
 
         layouts.put(COLLECTION, exact);
+        store.indexesChanged(COLLECTION);
         assertThat(origins(exact)).as("no longer used once dropped").containsOnly(SegmentIndex.Origin.NONE);
         store.checkpoint();
         assertThat(indexFiles()).as("deleted at the next checkpoint").isEmpty();
+    }
+
+    @Test
+    void openingOnlyRecoversAndIndexesLoadOnTheOwnersExecutorOnceBackgroundWorkStarts() throws Exception {
+        open();
+        CollectionLayout layout = layouts.computeIfAbsent(COLLECTION, id -> layout(HNSW));
+        insert(layout, 3000, new Random(SEED ^ 5));
+        store.checkpoint(); // seals the second segment too, so both index files exist before the restart
+        awaitIndexed(layout);
+        store.close();
+        meta.close();
+        store = null;
+
+        try (DataExecutors executors = new DataExecutors()) {
+            meta = MvMetaStore.open(dir.resolve("meta"));
+            store = DataStore.open(dir.resolve("data"), Durability.OS_BUFFERED, meta,
+                    id -> Optional.ofNullable(layouts.get(id)), SEAL, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES,
+                    new IndexBuildSettings(2, 500), executors);
+            assertThat(store.indexProgress(layout, 1)).as("opened, nothing scheduled yet")
+                    .isEqualTo(new IndexProgress(3000, 3000, 0, ""));
+            assertThat(origins(layout)).containsOnly(SegmentIndex.Origin.NONE);
+
+            store.startBackgroundWork();
+
+            awaitIndexed(layout);
+            assertThat(origins(layout)).containsExactly(SegmentIndex.Origin.LOADED, SegmentIndex.Origin.LOADED);
+            store.close();
+            meta.close();
+            store = null;
+        }
     }
 }

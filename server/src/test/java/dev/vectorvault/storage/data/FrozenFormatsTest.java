@@ -101,11 +101,36 @@ class FrozenFormatsTest {
     }
 
     @Test
+    void logRecordsOfVersion1DecodeToThePutAndDeleteThatWereWritten() throws IOException {
+        Path wal = FrozenV1.copyTo(dir).resolve("data").resolve("wal");
+        CollectionLayout docs = FrozenV1.layout(FrozenV1.DOCS, FrozenV1.DOCS_PARTITION);
+        try (WriteAheadLog log = WriteAheadLog.open(wal, Durability.FSYNC)) {
+            List<WalRecord> records = log.recovered();
+            LogRecordCodec.Put put = (LogRecordCodec.Put) LogRecordCodec.decode(records.get(0).payload(),
+                    id -> java.util.Optional.of(docs).filter(l -> id == FrozenV1.DOCS)).orElseThrow();
+            assertThat(put.partitionId()).isEqualTo(FrozenV1.DOCS_PARTITION);
+            assertThat(put.rows()).hasSize(5);
+            for (int i = 0; i < 5; i++) {
+                Object[] expected = FrozenV1.row(1000 + i);
+                assertThat(put.rows().get(i)[0]).isEqualTo(expected[0]);
+                assertThat((float[]) put.rows().get(i)[1]).containsExactly((float[]) expected[1]);
+                assertThat(put.rows().get(i)[2]).isEqualTo(expected[2]);
+                assertThat(put.rows().get(i)[3]).isEqualTo(expected[3]);
+            }
+            LogRecordCodec.Delete delete = (LogRecordCodec.Delete) LogRecordCodec.decode(records.get(1).payload(),
+                    id -> java.util.Optional.of(docs).filter(l -> id == FrozenV1.DOCS)).orElseThrow();
+            assertThat(delete.primaryKeys()).containsExactly(10L);
+            assertThat(LogRecordCodec.decode(records.get(0).payload(), id -> java.util.Optional.empty()))
+                    .as("a dropped collection's record is skipped").isEmpty();
+        }
+    }
+
+    @Test
     void theManifestRecordOfVersion1IsRead() throws IOException {
         ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-        DataStore.Manifest manifest = json.readValue(Files.readAllBytes(FrozenV1.records().resolve("manifest.json")),
-                DataStore.Manifest.class);
+        SegmentDirectory.Manifest manifest = json.readValue(Files.readAllBytes(FrozenV1.records().resolve("manifest.json")),
+                SegmentDirectory.Manifest.class);
         assertThat(manifest.checkpointLsn()).isEqualTo(3);
-        assertThat(manifest.segments()).extracting(DataStore.SegmentRef::segmentId).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(manifest.segments()).extracting(SegmentDirectory.SegmentRef::segmentId).containsExactly(1L, 2L, 3L, 4L, 5L);
     }
 }

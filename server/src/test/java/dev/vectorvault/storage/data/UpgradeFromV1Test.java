@@ -43,6 +43,9 @@ class UpgradeFromV1Test {
 
             @Override
             public void partitionDropped(long collectionId, long partitionId) {}
+
+            @Override
+            public void indexesChanged(long collectionId) {}
         });
         store = DataStore.open(folder.resolve("data"), Durability.FSYNC, meta, new Layouts(catalog), 40,
                 DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, new IndexBuildSettings(1, 16));

@@ -1,0 +1,107 @@
+package dev.vectorvault.storage.data;
+
+import dev.vectorvault.common.JsonValues;
+import dev.vectorvault.storage.StorageException;
+import dev.vectorvault.storage.codec.ValueReader;
+import dev.vectorvault.storage.codec.ValueWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The payload of a log record: a batch of rows put into a partition, or a batch of primary keys deleted. Also the
+ * row encoding that segment files reuse.
+ *
+ * <p>Format version 1 (every record written so far): an int record type, then the collection id, then the body.
+ * The version is not written separately: the log's frame already carries one, and a later payload format takes new
+ * record-type numbers, so a version-1 record is recognised by its type (1 or 2) forever.
+ */
+final class LogRecordCodec {
+    static final int FORMAT_VERSION = 1;
+    private static final int PUT = 1;
+    private static final int DELETE = 2;
+
+    /** One decoded record; the rows or keys are already shaped by the collection's layout. */
+    sealed interface Entry permits Put, Delete {
+        CollectionLayout layout();
+    }
+
+    record Put(CollectionLayout layout, long partitionId, List<Object[]> rows) implements Entry {}
+
+    record Delete(CollectionLayout layout, List<Object> primaryKeys) implements Entry {}
+
+    private LogRecordCodec() {}
+
+    static byte[] encodePut(CollectionLayout layout, long partitionId, List<Object[]> rows) {
+        ValueWriter out = new ValueWriter(256 + rows.size() * estimatedRowBytes(layout));
+        out.writeInt(PUT).writeLong(layout.collectionId()).writeLong(partitionId).writeInt(rows.size());
+        for (Object[] row : rows) {
+            writeRow(out, layout, row);
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] encodeDelete(CollectionLayout layout, List<Object> primaryKeys) {
+        ValueWriter out = new ValueWriter(64 + primaryKeys.size() * 16);
+        out.writeInt(DELETE).writeLong(layout.collectionId()).writeInt(primaryKeys.size());
+        primaryKeys.forEach(out::writeValue);
+        return out.toByteArray();
+    }
+
+    /**
+     * Decodes a record; empty when its collection no longer exists (a row's shape is only known from the layout, so
+     * the records of a dropped collection cannot be, and need not be, read further).
+     */
+    static Optional<Entry> decode(byte[] payload, DataStore.LayoutSource layouts) {
+        ValueReader in = new ValueReader(payload);
+        int type = in.readInt();
+        if (type != PUT && type != DELETE) {
+            throw new StorageException("unknown log record type " + type, null);
+        }
+        Optional<CollectionLayout> found = layouts.layout(in.readLong());
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        CollectionLayout layout = found.get();
+        if (type == PUT) {
+            long partitionId = in.readLong();
+            int count = in.readInt();
+            List<Object[]> rows = new ArrayList<>(count);
+            for (int r = 0; r < count; r++) {
+                rows.add(readRow(in, layout));
+            }
+            return Optional.of(new Put(layout, partitionId, rows));
+        }
+        int count = in.readInt();
+        List<Object> keys = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            keys.add(in.readValue());
+        }
+        return Optional.of(new Delete(layout, keys));
+    }
+
+    /** JSON fields travel as their JSON text: the value codec knows no maps. */
+    static void writeRow(ValueWriter out, CollectionLayout layout, Object[] row) {
+        for (int f = 0; f < row.length; f++) {
+            out.writeValue(layout.jsonFields()[f] && row[f] != null ? JsonValues.toBytes(row[f]) : row[f]);
+        }
+    }
+
+    static Object[] readRow(ValueReader in, CollectionLayout layout) {
+        Object[] row = new Object[layout.fieldCount()];
+        for (int f = 0; f < row.length; f++) {
+            Object value = in.readValue();
+            row[f] = layout.jsonFields()[f] && value != null ? JsonValues.parse((byte[]) value) : value;
+        }
+        return row;
+    }
+
+    /** A first guess at a row's encoded size, so batch buffers rarely have to grow: vectors dominate. */
+    private static int estimatedRowBytes(CollectionLayout layout) {
+        int bytes = 16 * layout.fieldCount();
+        for (int dim : layout.vectorDims()) {
+            bytes += 4 * dim;
+        }
+        return bytes;
+    }
+}

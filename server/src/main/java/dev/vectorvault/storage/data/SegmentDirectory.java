@@ -1,0 +1,199 @@
+package dev.vectorvault.storage.data;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectorvault.storage.MetaStore;
+import dev.vectorvault.storage.StorageException;
+import dev.vectorvault.storage.io.LocalDisk;
+import dev.vectorvault.storage.io.ObjectStore;
+import dev.vectorvault.storage.segment.SegmentFile;
+import java.io.IOException;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which files make up the sealed data, and what they are called: segment, tombstone and index files under
+ * {@code segments/<collection>/}, and the manifest (segment list + covered log position) in the metadata store.
+ * Loads what the manifest names and deletes what it no longer names. Uses only the immutable-object side of the
+ * disk, so segments can move to object storage without touching this class's callers.
+ */
+final class SegmentDirectory {
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentDirectory.class);
+    private static final String MANIFEST_KEY = "data/manifest";
+    private static final String SEGMENTS_PREFIX = "segments/";
+
+    /** The segment list of the last checkpoint and the log position it includes (JSON, format version 1). */
+    record Manifest(long checkpointLsn, List<SegmentRef> segments) {
+        static final Manifest EMPTY = new Manifest(0, List.of());
+    }
+
+    record SegmentRef(long collectionId, long segmentId) {}
+
+    private final ObjectStore files;
+    private final MetaStore meta;
+    private final ObjectMapper json = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    SegmentDirectory(ObjectStore files, MetaStore meta) {
+        this.files = files;
+        this.meta = meta;
+    }
+
+    ObjectStore files() {
+        return files;
+    }
+
+    // ------------------------------------------------------------------ names
+
+    /** The name prefix of a collection's files (a folder on a disk); naming it creates nothing. */
+    static String collectionDir(long collectionId) {
+        return SEGMENTS_PREFIX + collectionId + "/";
+    }
+
+    static String segmentFile(long collectionId, long segmentId) {
+        return collectionDir(collectionId) + segmentId + ".seg";
+    }
+
+    static String deletesFile(long collectionId, long segmentId) {
+        return collectionDir(collectionId) + segmentId + ".del";
+    }
+
+    static String indexFile(long collectionId, VectorIndexSpec spec, long segmentId, int field) {
+        return collectionDir(collectionId) + spec.fileName(segmentId, field);
+    }
+
+    static String previousVersionIndexFile(long collectionId, VectorIndexSpec spec, long segmentId, int field) {
+        return collectionDir(collectionId) + spec.previousVersionFileName(segmentId, field);
+    }
+
+    // ------------------------------------------------------------------ manifest
+
+    Manifest readManifest() {
+        return meta.get(MANIFEST_KEY).map(bytes -> {
+            try {
+                return json.readValue(bytes, Manifest.class);
+            } catch (IOException e) {
+                throw new StorageException("unreadable data manifest", e);
+            }
+        }).orElse(Manifest.EMPTY);
+    }
+
+    void writeManifest(Manifest manifest) {
+        try {
+            meta.put(MANIFEST_KEY, json.writeValueAsBytes(manifest));
+        } catch (IOException e) {
+            throw new StorageException("cannot write data manifest", e);
+        }
+    }
+
+    // ------------------------------------------------------------------ segments
+
+    /**
+     * Reads every segment the manifest names, with its tombstones; rows of partitions dropped since count as deleted.
+     * Segments of dropped collections are skipped (their files go at the next checkpoint).
+     */
+    void loadSegments(Manifest manifest, DataStore.LayoutSource layouts,
+                      LoadedSegmentSink sink) {
+        for (SegmentRef ref : manifest.segments()) {
+            Optional<CollectionLayout> layout = layouts.layout(ref.collectionId());
+            if (layout.isPresent()) {
+                sink.loaded(layout.get(), loadSegment(ref, layout.get()));
+            }
+        }
+    }
+
+    /** Where loaded segments go. */
+    interface LoadedSegmentSink {
+        void loaded(CollectionLayout layout, Segment segment);
+    }
+
+    private Segment loadSegment(SegmentRef ref, CollectionLayout layout) {
+        byte[] body = SegmentFile.read(files, segmentFile(ref.collectionId(), ref.segmentId()),
+                SegmentCodec.SEGMENT_KIND);
+        Segment segment = SegmentCodec.decodeRows(body, layout);
+        String deletes = deletesFile(ref.collectionId(), ref.segmentId());
+        if (exists(deletes)) {
+            BitSet deleted = SegmentCodec.decodeDeletes(SegmentFile.read(files, deletes, SegmentCodec.DELETES_KIND));
+            segment.restoreDeleted(deleted);
+        }
+        for (int ordinal = 0; ordinal < segment.size(); ordinal++) {
+            if (!layout.partitions().contains(segment.partition(ordinal))) {
+                segment.delete(ordinal);
+            }
+        }
+        segment.markPersisted();
+        if (!segment.deletesDirty()) {
+            segment.deletesWritten();
+        }
+        return segment;
+    }
+
+    void writeSegment(long collectionId, Segment segment, CollectionLayout layout) {
+        SegmentFile.write(files, segmentFile(collectionId, segment.segmentId()), SegmentCodec.SEGMENT_KIND,
+                SegmentCodec.encodeRows(segment, layout));
+    }
+
+    void writeDeletes(long collectionId, Segment segment) {
+        SegmentFile.write(files, deletesFile(collectionId, segment.segmentId()), SegmentCodec.DELETES_KIND,
+                SegmentCodec.encodeDeletes(segment));
+    }
+
+    /**
+     * A tombstone file under a freshly written segment's id can only be left over from a checkpoint that crashed
+     * before its manifest; it belongs to other rows and would be applied to these at the next start.
+     */
+    void deleteStaleDeletes(long collectionId, long segmentId) {
+        String file = deletesFile(collectionId, segmentId);
+        try {
+            files.delete(file);
+        } catch (IOException e) {
+            throw StorageException.io("delete stale tombstone file", files.describe(file), e);
+        }
+    }
+
+    // ------------------------------------------------------------------ cleanup
+
+    /**
+     * Deletes segment, tombstone and index files that nothing refers to any more (dropped collections, compacted
+     * segments, dropped indexes). Files being written right now (temporary names) are left alone.
+     */
+    void deleteUnreferencedFiles(List<SegmentRef> refs, Set<String> indexFiles) {
+        Set<String> keep = new HashSet<>(indexFiles);
+        refs.forEach(r -> {
+            keep.add(segmentFile(r.collectionId(), r.segmentId()));
+            keep.add(deletesFile(r.collectionId(), r.segmentId()));
+        });
+        try {
+            for (String file : files.list(SEGMENTS_PREFIX)) {
+                if (!keep.contains(file) && !file.endsWith(LocalDisk.TEMP_SUFFIX)) {
+                    files.delete(file);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("event=segment_cleanup_failed dir={} error={}", files.describe(SEGMENTS_PREFIX), e.toString());
+        }
+    }
+
+    /** Temporary files of writes that a crash interrupted; only safe while nothing is writing (at start-up). */
+    void deleteUnfinishedWrites() {
+        try {
+            LocalDisk.deleteTemporaryFiles(files, SEGMENTS_PREFIX);
+        } catch (IOException e) {
+            LOG.warn("event=temp_cleanup_failed dir={} error={}", files.describe(SEGMENTS_PREFIX), e.toString());
+        }
+    }
+
+    private boolean exists(String file) {
+        try {
+            return files.exists(file);
+        } catch (IOException e) {
+            throw StorageException.io("look up", files.describe(file), e);
+        }
+    }
+}
