@@ -15,6 +15,7 @@ import dev.vectorvault.storage.io.PowerCut;
 import dev.vectorvault.storage.wal.Durability;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -57,15 +59,17 @@ import org.slf4j.LoggerFactory;
  * put that returned is durable; {@link PowerCut} makes sure nothing the old store does after the power loss, disk or
  * metadata, survives it.
  *
- * <p>Seed: {@code -Dcampaign.seed=...} replays a run, {@code -Dcampaign.trials=N} scales it (1,000 by default).
+ * <p>Seed: {@code -Dcampaign.seed=...} replays a run, {@code -Dcampaign.trials=N} scales it (1,000 by default). A
+ * replay is exact except where a checkpoint's index builds (on the store's own thread) race the rest of the
+ * checkpoint for the disk calls a mid-operation power cut counts.
  */
 @Timeout(1800)
 class CrashCampaignTest {
     private static final long SEED = Long.getLong("campaign.seed", ThreadLocalRandom.current().nextLong());
     private static final int TRIALS = Integer.getInteger("campaign.trials", 1000);
-    /** Runs only this trial of the seed's sequence, to debug it: {@code -Dcampaign.trial=N}. */
-    /** Trials run side by side in this many threads (each trial has its own disk and store; results do not change). */
+    /** Trials run side by side in this many threads (each trial has its own disk and store and seed). */
     private static final int THREADS = Integer.getInteger("campaign.threads", 1);
+    /** Runs only this trial of the seed's sequence, with the storage logs on: {@code -Dcampaign.trial=N}. */
     private static final int ONLY_TRIAL = Integer.getInteger("campaign.trial", -1);
     private static final long C = 11;
     private static final long P = 110;
@@ -108,8 +112,8 @@ class CrashCampaignTest {
 
     private Durability durability = Durability.FSYNC;
     private final Map<FaultClass, Tally> tallies = new EnumMap<>(FaultClass.class);
-    private final java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-    private final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger done = new AtomicInteger();
+    private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
 
     @Test
     void randomFaultsAndPowerLossesLoseNoAcknowledgedWriteAndShowNoUnacknowledgedOne() {
