@@ -22,7 +22,8 @@ public record ServerConfig(
         ThrottleSettings throttle,
         TlsSettings tls,
         StorageSettings storage,
-        RbacKeys rbac) {
+        RbacKeys rbac,
+        FilterLimits filters) {
 
     /**
      * Milvus's RBAC keys: root under RBAC, public's default grants, the role limit, name rules, and whether an alias
@@ -77,6 +78,12 @@ public record ServerConfig(
      * segment, and how many threads build a sealed segment's ANN index (ours: {@code indexNode.buildThreads}).
      */
     public record StorageSettings(boolean syncWrites, int segmentRows, int indexBuildThreads) {}
+
+    /**
+     * Bounds on filter expressions: length in characters ({@code proxy.maxExpressionLength}), nesting depth
+     * ({@code proxy.maxExpressionDepth}) and elements per list or template array ({@code proxy.maxExpressionListSize}).
+     */
+    public record FilterLimits(int maxLength, int maxDepth, int maxListSize) {}
 
     /** Milvus's {@code common.security.tlsMode}: 0 plaintext, 1 server certificate, 2 mutual TLS. */
     public record TlsSettings(int mode, Path serverPem, Path serverKey, Path caPem) {}
@@ -158,8 +165,13 @@ public record ServerConfig(
                 v.bool("proxy.resolveAliasForPrivilege", true),
                 RbacKeys.GROUP_KEYS.keySet().stream().filter(keys::containsKey)
                         .collect(Collectors.toMap(k -> k, keys::get)));
+        // Milvus 2.6 bounds filters only through the message size; these keep one filter's cost and stack bounded.
+        FilterLimits filters = new FilterLimits(
+                v.intIn("proxy.maxExpressionLength", 1 << 20, 1, Integer.MAX_VALUE),
+                v.intIn("proxy.maxExpressionDepth", 100, 1, 1_000),
+                v.intIn("proxy.maxExpressionListSize", 100_000, 1, Integer.MAX_VALUE));
         return new ServerConfig(port, dataDir, auth, new Secret(rootPassword), superUsers, protectedMode,
-                limits, hash, throttle, tls, storage, rbac);
+                limits, hash, throttle, tls, storage, rbac, filters);
     }
 
     /** Typed access to the flat key map; every failure names its key. */

@@ -12,6 +12,7 @@ import dev.vectorvault.index.FlatIndex;
 import dev.vectorvault.index.MetricType;
 import dev.vectorvault.index.OrdinalFilter;
 import dev.vectorvault.index.SearchHit;
+import dev.vectorvault.query.expr.ExpressionLimits;
 import dev.vectorvault.query.expr.FilterExpression;
 import dev.vectorvault.storage.data.AnnIndex;
 import dev.vectorvault.storage.data.CollectionView;
@@ -45,10 +46,16 @@ public final class EntityReader {
 
     private final Catalog catalog;
     private final DataStore data;
+    private final ExpressionLimits filterLimits;
 
     public EntityReader(Catalog catalog, DataStore data) {
+        this(catalog, data, ExpressionLimits.DEFAULTS);
+    }
+
+    public EntityReader(Catalog catalog, DataStore data, ExpressionLimits filterLimits) {
         this.catalog = catalog;
         this.data = data;
+        this.filterLimits = filterLimits;
     }
 
     public ResultRows search(SearchRequest request) {
@@ -81,7 +88,7 @@ public final class EntityReader {
                 }
             }
         }
-        FilterExpression filter = Filters.parse(collection, request.filter(), request.templates());
+        FilterExpression filter = Filters.parse(collection, request.filter(), request.templates(), filterLimits);
         Set<Long> partitions = partitionIds(collection, request.partitions());
         OutputFields output = OutputFields.resolve(collection.schema(), request.outputFields(), true);
         int fieldIndex = collection.schema().fields().indexOf(field);
@@ -211,7 +218,7 @@ public final class EntityReader {
             throw MilvusException.invalidParameter("invalid max query result window, (offset+limit) should be in"
                     + " range [1, " + MAX_QUERY_WINDOW + "]");
         }
-        FilterExpression filter = Filters.parse(collection, request.filter(), request.templates());
+        FilterExpression filter = Filters.parse(collection, request.filter(), request.templates(), filterLimits);
         PartitionSet partitions = PartitionSet.of(collection, partitionIds(collection, request.partitions()));
         OutputFields output = count ? OutputFields.resolve(collection.schema(), List.of(), true)
                 : OutputFields.resolve(collection.schema(), request.outputFields(), true);

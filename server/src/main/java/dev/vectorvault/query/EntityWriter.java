@@ -8,6 +8,7 @@ import dev.vectorvault.catalog.Partition;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.query.expr.ExpressionLimits;
 import dev.vectorvault.query.expr.FilterExpression;
 import dev.vectorvault.storage.data.CollectionLayout;
 import dev.vectorvault.storage.data.DataStore;
@@ -29,12 +30,18 @@ public final class EntityWriter {
     private final HybridClock clock;
     /** Auto ids: time-based like Milvus's, so they never repeat across restarts. */
     private final AtomicLong autoIds;
+    private final ExpressionLimits filterLimits;
 
     public EntityWriter(Catalog catalog, DataStore data, HybridClock clock) {
+        this(catalog, data, clock, ExpressionLimits.DEFAULTS);
+    }
+
+    public EntityWriter(Catalog catalog, DataStore data, HybridClock clock, ExpressionLimits filterLimits) {
         this.catalog = catalog;
         this.data = data;
         this.clock = clock;
         this.autoIds = new AtomicLong(clock.next());
+        this.filterLimits = filterLimits;
     }
 
     public record WriteResult(List<Object> primaryKeys, long timestamp, long count) {}
@@ -62,7 +69,7 @@ public final class EntityWriter {
                 : collection.partition(partitionName).orElseThrow(() -> new MilvusException(
                         ErrorCode.PARTITION_NOT_FOUND, "partition not found[partition=" + partitionName + "]"))
                         .partitionId();
-        FilterExpression expression = Filters.parse(collection, filter, templates);
+        FilterExpression expression = Filters.parse(collection, filter, templates, filterLimits);
         CollectionLayout layout = Layouts.of(collection);
         int pk = collection.schema().fields().indexOf(collection.schema().primaryKey());
         Optional<List<Object>> named = expression.exactKeys(collection.schema().primaryKey().name());

@@ -5,6 +5,7 @@ import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.query.expr.ExpressionException;
+import dev.vectorvault.query.expr.ExpressionLimits;
 import dev.vectorvault.query.expr.FilterExpression;
 import dev.vectorvault.query.expr.Row;
 import dev.vectorvault.storage.data.CollectionView;
@@ -16,13 +17,15 @@ import java.util.Map;
 final class Filters {
     private Filters() {}
 
-    static FilterExpression parse(Collection collection, String filter, Map<String, Object> templates) {
+    /** Parses {@code filter} within {@code limits}; any problem, a broken limit included, is PARAMETER_INVALID (1100). */
+    static FilterExpression parse(Collection collection, String filter, Map<String, Object> templates,
+                                  ExpressionLimits limits) {
         if (filter == null || filter.isBlank()) {
             return FilterExpression.alwaysTrue();
         }
         try {
             return FilterExpression.parse(filter, new ExpressionSchema(collection.schema()),
-                    templates == null ? Map.of() : templates);
+                    templates == null ? Map.of() : templates, limits);
         } catch (ExpressionException e) {
             throw new MilvusException(ErrorCode.PARAMETER_INVALID, e.getMessage());
         }

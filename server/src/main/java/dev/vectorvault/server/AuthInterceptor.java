@@ -47,8 +47,8 @@ final class AuthInterceptor implements ServerInterceptor {
         this.authenticator = authenticator;
     }
 
-    /** A decoded header: the user name and the password bytes after the first ':'. */
-    private record Credentials(String username, byte[] password) {}
+    /** A decoded header: the user name and the password bytes after the first ':' (package-private for fuzzing). */
+    record Credentials(String username, byte[] password) {}
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
@@ -114,7 +114,7 @@ final class AuthInterceptor implements ServerInterceptor {
      * Standard base64 of "user:password" split at the first ':' (the password may contain ':'). A value without ':'
      * is an API key: returned with a null user name. Empty when the value is not base64 or the name not UTF-8.
      */
-    private static Optional<Credentials> decode(String header) {
+    static Optional<Credentials> decode(String header) {
         byte[] raw;
         try {
             raw = Base64.getDecoder().decode(header.trim());

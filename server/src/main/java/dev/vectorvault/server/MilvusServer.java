@@ -16,6 +16,7 @@ import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.query.EntityReader;
 import dev.vectorvault.query.EntityWriter;
+import dev.vectorvault.query.expr.ExpressionLimits;
 import dev.vectorvault.query.Layouts;
 import dev.vectorvault.storage.data.DataStore;
 import dev.vectorvault.storage.data.IndexBuildSettings;
@@ -93,8 +94,10 @@ public final class MilvusServer implements AutoCloseable {
                 catalog.byId(collectionId).map(c -> data.liveRows(Layouts.of(c), partitionId)).orElse(0L),
                 rbac.service(), rbac.visibility());
         catalogRpc.indexProgress(new EntityReader(catalog, data)::indexProgress);
-        DataRpc dataRpc = new DataRpc(catalog, new EntityWriter(catalog, data, clock),
-                new EntityReader(catalog, data), data, clock);
+        ExpressionLimits filterLimits = new ExpressionLimits(config.filters().maxLength(), config.filters().maxDepth(),
+                config.filters().maxListSize());
+        DataRpc dataRpc = new DataRpc(catalog, new EntityWriter(catalog, data, clock, filterLimits),
+                new EntityReader(catalog, data, filterLimits), data, clock);
 
         HealthStatusManager health = new HealthStatusManager();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()))

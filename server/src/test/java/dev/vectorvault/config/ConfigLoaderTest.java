@@ -73,4 +73,21 @@ class ConfigLoaderTest {
         ServerConfig config = ConfigLoader.load(null, List.of("common.security.defaultRootPassword=TopSecret1"));
         assertThat(config.toString()).doesNotContain("TopSecret1");
     }
+
+    @Test
+    void filterLimitsHaveDefaultsAndTheirOwnKeys() {
+        ServerConfig.FilterLimits defaults = ServerConfig.defaults().filters();
+        assertThat(defaults).isEqualTo(new ServerConfig.FilterLimits(1_048_576, 100, 100_000));
+        ServerConfig config = ConfigLoader.load(null, List.of("proxy.maxExpressionLength=4096",
+                "proxy.maxExpressionDepth=20", "proxy.maxExpressionListSize=500"));
+        assertThat(config.filters()).isEqualTo(new ServerConfig.FilterLimits(4096, 20, 500));
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("proxy.maxExpressionDepth=0")))
+                .hasMessageContaining("proxy.maxExpressionDepth");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("proxy.maxExpressionDepth=100000")))
+                .hasMessageContaining("proxy.maxExpressionDepth");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("proxy.maxExpressionLength=-1")))
+                .hasMessageContaining("proxy.maxExpressionLength");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("proxy.maxExpressionListSize=x")))
+                .hasMessageContaining("proxy.maxExpressionListSize");
+    }
 }

@@ -18,6 +18,7 @@ import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.tree.ParseTree;
 
 /**
  * Turns a parse tree into evaluator nodes, resolving names against the schema and checking types on the way,
@@ -31,16 +32,28 @@ final class ExpressionCompiler extends FilterBaseVisitor<Term> {
     private final Map<String, Object> templateValues;
     private final FieldResolver fields;
     private final ArrayFunctions functions;
+    private final ExpressionLimits limits;
 
-    private ExpressionCompiler(String text, Schema schema, Map<String, Object> templateValues) {
-        this.source = new Source(text);
+    private ExpressionCompiler(Source source, Schema schema, Map<String, Object> templateValues,
+                               ExpressionLimits limits) {
+        this.source = source;
         this.templateValues = templateValues;
+        this.limits = limits;
         this.fields = new FieldResolver(schema, source);
         this.functions = new ArrayFunctions(source);
     }
 
-    /** Parses and compiles {@code text}; throws {@link ExpressionException} at the first syntax, name or type error. */
-    static Condition compile(String text, Schema schema, Map<String, Object> templateValues) {
+    /**
+     * Parses and compiles {@code text}; throws {@link ExpressionException} at the first syntax, name or type error,
+     * or when the text breaks one of {@code limits}: its length is checked before anything else, its nesting
+     * while it is parsed (so the parser's recursion stays bounded), list sizes as they are compiled.
+     */
+    static Condition compile(String text, Schema schema, Map<String, Object> templateValues, ExpressionLimits limits) {
+        Source source = new Source(text);
+        if (text.length() > limits.maxLength()) {
+            throw ExpressionException.at(text, 1, 0, "expression is " + text.length()
+                    + " characters long, more than the limit of " + limits.maxLength());
+        }
         // ANTLR would report and recover; a filter must be rejected as a whole at its first error instead.
         BaseErrorListener failFast = new BaseErrorListener() {
             @Override
@@ -52,12 +65,52 @@ final class ExpressionCompiler extends FilterBaseVisitor<Term> {
         FilterLexer lexer = new FilterLexer(CharStreams.fromString(text));
         lexer.removeErrorListeners();
         lexer.addErrorListener(failFast);
-        FilterParser parser = new FilterParser(new CommonTokenStream(lexer));
+        FilterParser parser = new FilterParser(
+                new CommonTokenStream(new NestingGuard(lexer, source, limits.maxDepth())));
         parser.removeErrorListeners();
         parser.addErrorListener(failFast);
         FilterParser.OrExprContext root = parser.filter().orExpr();
-        ExpressionCompiler compiler = new ExpressionCompiler(text, schema, templateValues);
+        ExpressionCompiler compiler = new ExpressionCompiler(source, schema, templateValues, limits);
         return compiler.toCondition(compiler.visit(root), root);
+    }
+
+    /**
+     * Steps through the rules that only pass a single child on ({@code (x)}, or an operand with no operator at
+     * one precedence level) in a loop before dispatching, so that each nesting level costs a few stack frames
+     * instead of a dozen rules' worth; the visit methods below treat those shapes the same way.
+     */
+    @Override
+    public Term visit(ParseTree tree) {
+        return passThrough(tree).accept(this);
+    }
+
+    private static ParseTree passThrough(ParseTree tree) {
+        while (true) {
+            ParseTree next = null;
+            if (tree instanceof FilterParser.OrExprContext or && or.andExpr().size() == 1) {
+                next = or.andExpr(0);
+            } else if (tree instanceof FilterParser.AndExprContext and && and.notExpr().size() == 1) {
+                next = and.notExpr(0);
+            } else if (tree instanceof FilterParser.NotExprContext not && not.NOT() == null) {
+                next = not.predicate();
+            } else if (tree instanceof FilterParser.SubjectPredicateContext subject && subject.predicateTail() == null) {
+                next = subject.arith();
+            } else if (tree instanceof FilterParser.ArithContext arith && arith.operators.isEmpty()) {
+                next = arith.operands.get(0);
+            } else if (tree instanceof FilterParser.ProductContext product && product.operators.isEmpty()) {
+                next = product.operands.get(0);
+            } else if (tree instanceof FilterParser.SignedContext signed && signed.operator == null) {
+                next = signed.power();
+            } else if (tree instanceof FilterParser.PowerContext power && power.exponent == null) {
+                next = power.base;
+            } else if (tree instanceof FilterParser.ParenthesizedContext parenthesized) {
+                next = parenthesized.orExpr();
+            }
+            if (next == null) {
+                return tree;
+            }
+            tree = next;
+        }
     }
 
     // ---- logic
@@ -215,12 +268,33 @@ final class ExpressionCompiler extends FilterBaseVisitor<Term> {
         return chain(ctx.operands, ctx.operators);
     }
 
+    /**
+     * A flat run such as {@code a + b - c} or {@code a * b / c}: leading constants are folded, and from the first
+     * value only known per row on the rest becomes one {@link Arithmetic} chain, however long, so that neither
+     * compiling nor evaluating it recurses per term.
+     */
     private Term chain(List<? extends ParserRuleContext> operands, List<Token> operators) {
         Term result = visit(operands.get(0));
+        Operand first = null; // set once the running value is no longer a constant
+        List<ArithmeticOp> ops = new ArrayList<>();
+        List<Operand> rest = new ArrayList<>();
         for (int i = 0; i < operators.size(); i++) {
-            result = arithmetic(result, operators.get(i), visit(operands.get(i + 1)));
+            Token operator = operators.get(i);
+            Term right = visit(operands.get(i + 1));
+            ArithmeticOp op = checkedOperator(result, operator, right);
+            if (first == null && result.isConstant() && right.isConstant()) {
+                result = folded(op, result, right, operator);
+                continue;
+            }
+            if (first == null) {
+                first = result.operand();
+            }
+            ops.add(op);
+            rest.add(right.operand());
+            // Only the type of the running value matters until the chain is complete.
+            result = Term.value(null, FieldType.nullable(resultType(op, result, right)));
         }
-        return result;
+        return first == null ? result : Term.value(new Arithmetic(first, ops, rest), result.type());
     }
 
     @Override
@@ -254,21 +328,30 @@ final class ExpressionCompiler extends FilterBaseVisitor<Term> {
     }
 
     private Term arithmetic(Term left, Token operator, Term right) {
+        ArithmeticOp op = checkedOperator(left, operator, right);
+        if (left.isConstant() && right.isConstant()) {
+            return folded(op, left, right, operator);
+        }
+        return Term.value(new Arithmetic(left.operand(), List.of(op), List.of(right.operand())),
+                FieldType.nullable(resultType(op, left, right)));
+    }
+
+    private ArithmeticOp checkedOperator(Term left, Token operator, Term right) {
         ArithmeticOp op = ArithmeticOp.of(operator.getType());
         requireArithmetic(left, operator);
         requireArithmetic(right, operator);
         if (op == ArithmeticOp.MOD && (left.is(FLOAT) || right.is(FLOAT))) {
             throw source.error(operator, "operator % needs integers, got Double");
         }
-        if (left.isConstant() && right.isConstant()) {
-            Object value = op.apply(left.constant(), right.constant());
-            if (value == null) {
-                throw source.error(operator, "division by zero");
-            }
-            return Term.constant(value);
+        return op;
+    }
+
+    private Term folded(ArithmeticOp op, Term left, Term right, Token operator) {
+        Object value = op.apply(left.constant(), right.constant());
+        if (value == null) {
+            throw source.error(operator, "division by zero");
         }
-        return Term.value(new Arithmetic(op, left.operand(), right.operand()),
-                FieldType.nullable(resultType(op, left, right)));
+        return Term.constant(value);
     }
 
     private static ValueType resultType(ArithmeticOp op, Term left, Term right) {
@@ -312,6 +395,10 @@ final class ExpressionCompiler extends FilterBaseVisitor<Term> {
 
     @Override
     public Term visitListLiteral(FilterParser.ListLiteralContext ctx) {
+        if (ctx.arith().size() > limits.maxListSize()) {
+            throw source.error(ctx, "the list has " + ctx.arith().size() + " elements, more than the limit of "
+                    + limits.maxListSize());
+        }
         List<Object> values = new ArrayList<>(ctx.arith().size());
         for (FilterParser.ArithContext element : ctx.arith()) {
             Term term = visit(element);
@@ -330,7 +417,7 @@ final class ExpressionCompiler extends FilterBaseVisitor<Term> {
             throw source.error(ctx, "template variable {" + name + "} is not found in the template values");
         }
         try {
-            return Term.constant(Literals.fromTemplate(templateValues.get(name)));
+            return Term.constant(Literals.fromTemplate(templateValues.get(name), limits));
         } catch (IllegalArgumentException e) {
             throw source.error(ctx, "template variable {" + name + "}: " + e.getMessage());
         }

@@ -8,6 +8,9 @@ package dev.vectorvault.query.expr;
 public final class ExpressionException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** Longer expressions are cut in the message, which goes back to the client and into logs. */
+    static final int MAX_ECHOED_CHARS = 1000;
+
     private final int position;
 
     private ExpressionException(String message, int position) {
@@ -18,13 +21,22 @@ public final class ExpressionException extends RuntimeException {
     /** Reports {@code detail} at 1-based {@code line}, 0-based {@code column} (in code points) of {@code expression}. */
     static ExpressionException at(String expression, int line, int column, String detail) {
         return new ExpressionException(
-                "cannot parse expression: " + expression + ", error: line " + line + ":" + column + " " + detail,
+                "cannot parse expression: " + echo(expression) + ", error: line " + line + ":" + column + " " + detail,
                 offset(expression, line, column));
     }
 
     /** Zero-based index of the offending text in the expression string, in chars as {@link String#charAt} counts. */
     public int position() {
         return position;
+    }
+
+    private static String echo(String expression) {
+        if (expression.length() <= MAX_ECHOED_CHARS) {
+            return expression;
+        }
+        int end = Character.isHighSurrogate(expression.charAt(MAX_ECHOED_CHARS - 1))
+                ? MAX_ECHOED_CHARS - 1 : MAX_ECHOED_CHARS;
+        return expression.substring(0, end) + "... (" + expression.length() + " characters)";
     }
 
     // ANTLR counts lines at '\n' and columns in code points; callers index Java strings, so translate.

@@ -35,18 +35,26 @@ public final class FilterExpression {
      * @throws ExpressionException for a syntax error, an unknown field, function or placeholder, or a type mismatch
      */
     public static FilterExpression parse(String text, Schema schema, Map<String, Object> templateValues) {
+        return parse(text, schema, templateValues, ExpressionLimits.DEFAULTS);
+    }
+
+    /**
+     * As {@link #parse(String, Schema, Map)}, refusing a filter that is longer, nests deeper or holds longer lists
+     * than {@code limits} allows. Within the limits, parsing, compiling and evaluating recurse only per nesting
+     * level, never per term of a flat chain.
+     *
+     * @throws ExpressionException also when the filter breaks one of the limits
+     */
+    public static FilterExpression parse(String text, Schema schema, Map<String, Object> templateValues,
+                                         ExpressionLimits limits) {
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(schema, "schema");
+        Objects.requireNonNull(limits, "limits");
         if (text.isBlank()) {
             return ALWAYS_TRUE;
         }
-        try {
-            return new FilterExpression(text,
-                    ExpressionCompiler.compile(text, schema, templateValues == null ? Map.of() : templateValues));
-        } catch (StackOverflowError e) {
-            // Parsing and compiling recurse per nesting level; a pathological filter must not take the thread down.
-            throw ExpressionException.at(text, 1, 0, "expression is nested too deeply");
-        }
+        return new FilterExpression(text, ExpressionCompiler.compile(text, schema,
+                templateValues == null ? Map.of() : templateValues, limits));
     }
 
     /** The filter that matches every row, as the empty filter {@code ""} does. */

@@ -95,8 +95,16 @@ final class Literals {
         return constant instanceof String s ? '"' + s + '"' : String.valueOf(constant);
     }
 
-    /** A template value converted to a constant: integers to Long, floats to Double, lists element by element. */
-    static Object fromTemplate(Object value) {
+    /**
+     * A template value converted to a constant: integers to Long, floats to Double, lists element by element. A
+     * list longer than {@code limits.maxListSize()}, or lists nested deeper than {@code limits.maxDepth()}, are
+     * refused like the literals they stand for.
+     */
+    static Object fromTemplate(Object value, ExpressionLimits limits) {
+        return fromTemplate(value, limits, 0);
+    }
+
+    private static Object fromTemplate(Object value, ExpressionLimits limits, int depth) {
         if (value instanceof Long || value instanceof Double || value instanceof String || value instanceof Boolean) {
             return value;
         }
@@ -107,9 +115,16 @@ final class Literals {
             return f.doubleValue();
         }
         if (value instanceof List<?> list) {
+            if (list.size() > limits.maxListSize()) {
+                throw new IllegalArgumentException("the list has " + list.size() + " elements, more than the limit of "
+                        + limits.maxListSize());
+            }
+            if (depth >= limits.maxDepth()) {
+                throw new IllegalArgumentException("lists are nested more than " + limits.maxDepth() + " levels deep");
+            }
             List<Object> converted = new ArrayList<>(list.size());
             for (Object element : list) {
-                converted.add(fromTemplate(element));
+                converted.add(fromTemplate(element, limits, depth + 1));
             }
             return Collections.unmodifiableList(converted);
         }
