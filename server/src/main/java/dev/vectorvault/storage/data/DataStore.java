@@ -3,8 +3,10 @@ package dev.vectorvault.storage.data;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vectorvault.common.JsonValues;
+import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.storage.MetaStore;
 import dev.vectorvault.storage.StorageException;
+import dev.vectorvault.storage.codec.MalformedValueException;
 import dev.vectorvault.storage.codec.ValueReader;
 import dev.vectorvault.storage.codec.ValueWriter;
 import dev.vectorvault.storage.io.FileStore;
@@ -437,13 +439,40 @@ public final class DataStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads a row written by {@link #writeRow}. A vector that is not one of the field's dimension, or a JSON field
+     * that is not JSON text, is a {@link MalformedValueException}: the bytes are damaged, and such a row would fail
+     * far from here, in a search or a query.
+     */
     static Object[] readRow(ValueReader in, CollectionLayout layout) {
         Object[] row = new Object[layout.fieldCount()];
         for (int f = 0; f < row.length; f++) {
+            int at = in.position();
             Object value = in.readValue();
-            row[f] = layout.jsonFields()[f] && value != null ? JsonValues.parse((byte[]) value) : value;
+            int dim = layout.vectorDims()[f];
+            if (dim > 0 && !(value instanceof float[] vector && vector.length == dim)) {
+                throw new MalformedValueException(at, "field " + f + " holds " + describe(value)
+                        + " where a vector of dimension " + dim + " belongs");
+            }
+            if (layout.jsonFields()[f] && value != null) {
+                if (!(value instanceof byte[] text)) {
+                    throw new MalformedValueException(at, "field " + f + " holds " + describe(value)
+                            + " where JSON text belongs");
+                }
+                try {
+                    value = JsonValues.parse(text);
+                } catch (MilvusException e) {
+                    throw new MalformedValueException(at, "field " + f + ": " + e.getMessage());
+                }
+            }
+            row[f] = value;
         }
         return row;
+    }
+
+    private static String describe(Object value) {
+        return value == null ? "null" : value instanceof float[] vector ? "a vector of dimension " + vector.length
+                : "a " + value.getClass().getSimpleName();
     }
 
     // ------------------------------------------------------------------ checkpoints
@@ -544,11 +573,12 @@ public final class DataStore implements AutoCloseable {
             }
             byte[] body = SegmentFile.read(disk, segmentFile(ref.collectionId(), ref.segmentId()),
                     SegmentCodec.SEGMENT_KIND);
-            Segment segment = SegmentCodec.decodeRows(body, layout.get());
+            Segment segment = SegmentCodec.decodeRows(disk.describe(segmentFile(ref.collectionId(), ref.segmentId())),
+                    body, layout.get());
             String deletes = deletesFile(ref.collectionId(), ref.segmentId());
             if (exists(deletes)) {
-                BitSet deleted = SegmentCodec.decodeDeletes(SegmentFile.read(disk, deletes,
-                        SegmentCodec.DELETES_KIND));
+                BitSet deleted = SegmentCodec.decodeDeletes(disk.describe(deletes), SegmentFile.read(disk, deletes,
+                        SegmentCodec.DELETES_KIND), segment.size());
                 segment.restoreDeleted(deleted);
             }
             for (int ordinal = 0; ordinal < segment.size(); ordinal++) {
@@ -565,13 +595,30 @@ public final class DataStore implements AutoCloseable {
     }
 
     private Manifest readManifest() {
-        return meta.get(MANIFEST_KEY).map(bytes -> {
-            try {
-                return json.readValue(bytes, Manifest.class);
-            } catch (IOException e) {
-                throw new StorageException("unreadable data manifest", e);
-            }
-        }).orElse(new Manifest(0, List.of()));
+        return meta.get(MANIFEST_KEY).map(bytes -> parseManifest(json, bytes)).orElse(new Manifest(0, List.of()));
+    }
+
+    /**
+     * The manifest record's JSON.
+     *
+     * @throws StorageException {@code STORAGE_CORRUPT} naming the record and the byte offset where it is unreadable
+     */
+    static Manifest parseManifest(ObjectMapper json, byte[] bytes) {
+        Manifest manifest;
+        try {
+            manifest = json.readValue(bytes, Manifest.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            long offset = e.getLocation() == null ? StorageException.NO_OFFSET : e.getLocation().getByteOffset();
+            throw StorageException.corrupt(MANIFEST_KEY, offset, "unreadable data manifest: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw StorageException.corrupt(MANIFEST_KEY, StorageException.NO_OFFSET, "unreadable data manifest: " + e);
+        }
+        if (manifest == null || manifest.checkpointLsn() < 0 || manifest.segments() == null
+                || manifest.segments().contains(null)) {
+            throw StorageException.corrupt(MANIFEST_KEY, StorageException.NO_OFFSET, "data manifest without a"
+                    + " checkpoint position >= 0 or a list of segments");
+        }
+        return manifest;
     }
 
     private void writeManifest(Manifest manifest) {
