@@ -78,6 +78,7 @@ final class HnswFileV1 {
                 linksUp[node] = new int[level * (m + 1)];
                 IndexFile.readInts(in, linksUp[node], 0, linksUp[node].length);
                 checkLinks(file, linksUp[node], 0, linksUp[node].length, m + 1, m, size);
+                checkUpperLayers(file, linksUp[node], m, levels);
             }
             top = Math.max(top, level);
         }
@@ -86,6 +87,22 @@ final class HnswFileV1 {
                     + " is not the top of the graph");
         }
         return new HnswIndex(vectors, metric, params, links0, linksUp, entryPoint, maxLevel);
+    }
+
+    /**
+     * A link on layer L must lead to a node that is on layer L too: the search follows it on that layer and would
+     * find no links there (a checksum-valid file can still hold such a graph if its writer was wrong).
+     */
+    private static void checkUpperLayers(String file, int[] links, int m, byte[] levels) {
+        for (int layer = 1, base = 0; base < links.length; layer++, base += m + 1) {
+            for (int j = 1; j <= links[base]; j++) {
+                int target = links[base + j];
+                if (levels[target] < layer) {
+                    throw new CorruptIndexException(file, "link on layer " + layer + " to node " + target
+                            + ", which is only on layer " + levels[target]);
+                }
+            }
+        }
     }
 
     private static void checkLinks(String file, int[] links, int from, int to, int stride, int capacity, int size) {

@@ -1,5 +1,7 @@
 package dev.vectorvault.fuzz;
 
+import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.storage.StorageException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -34,6 +36,23 @@ public final class FuzzOutcome {
             }
             if (e.getMessage() == null || e.getMessage().isBlank()) {
                 throw new AssertionError("a refusal must explain itself", e);
+            }
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The contract of every reader of stored data: its result, or empty when it refused the input as corrupt, that
+     * is with a {@link StorageException} of code {@link ErrorCode#STORAGE_CORRUPT} naming the file. Any other
+     * throwable (another exception type or code, an {@link Error}) propagates or fails.
+     */
+    public static <T> Optional<T> resultOrCorrupt(Callable<T> call) throws Exception {
+        try {
+            return Optional.ofNullable(call.call());
+        } catch (StorageException e) {
+            if (e.errorCode() != ErrorCode.STORAGE_CORRUPT || e.file().isEmpty() || e.getMessage() == null
+                    || !e.getMessage().contains(e.file())) {
+                throw new AssertionError("corrupt data must be refused as STORAGE_CORRUPT naming the file", e);
             }
             return Optional.empty();
         }

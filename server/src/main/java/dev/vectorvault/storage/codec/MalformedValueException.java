@@ -8,7 +8,7 @@ package dev.vectorvault.storage.codec;
 public final class MalformedValueException extends RuntimeException {
     private final int offset;
 
-    MalformedValueException(int offset, String reason) {
+    public MalformedValueException(int offset, String reason) {
         super("malformed encoded value at offset " + offset + ": " + reason);
         this.offset = offset;
     }

@@ -85,6 +85,11 @@ public final class ValueReader {
         return position < end;
     }
 
+    /** Offset of the next unread byte, relative to the start of this reader's input (for error messages). */
+    public int position() {
+        return offset();
+    }
+
     /** Number of unread bytes. */
     public int remaining() {
         return end - position;

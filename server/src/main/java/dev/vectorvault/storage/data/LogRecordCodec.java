@@ -2,6 +2,7 @@ package dev.vectorvault.storage.data;
 
 import dev.vectorvault.common.JsonValues;
 import dev.vectorvault.storage.StorageException;
+import dev.vectorvault.storage.codec.MalformedValueException;
 import dev.vectorvault.storage.codec.ValueReader;
 import dev.vectorvault.storage.codec.ValueWriter;
 import java.util.ArrayList;
@@ -87,13 +88,40 @@ final class LogRecordCodec {
         }
     }
 
+    /**
+     * Reads a row written by {@link #writeRow}. A vector that is not one of the field's dimension, or a JSON field
+     * that is not JSON text, is a {@link MalformedValueException}: the bytes are damaged, and such a row would fail
+     * far from here, in a search or a query.
+     */
     static Object[] readRow(ValueReader in, CollectionLayout layout) {
         Object[] row = new Object[layout.fieldCount()];
         for (int f = 0; f < row.length; f++) {
+            int at = in.position();
             Object value = in.readValue();
-            row[f] = layout.jsonFields()[f] && value != null ? JsonValues.parse((byte[]) value) : value;
+            int dim = layout.vectorDims()[f];
+            if (dim > 0 && !(value instanceof float[] vector && vector.length == dim)) {
+                throw new MalformedValueException(at, "field " + f + " holds " + describe(value)
+                        + " where a vector of dimension " + dim + " belongs");
+            }
+            if (layout.jsonFields()[f] && value != null) {
+                if (!(value instanceof byte[] text)) {
+                    throw new MalformedValueException(at, "field " + f + " holds " + describe(value)
+                            + " where JSON text belongs");
+                }
+                try {
+                    value = JsonValues.parse(text);
+                } catch (dev.vectorvault.common.MilvusException e) {
+                    throw new MalformedValueException(at, "field " + f + ": " + e.getMessage());
+                }
+            }
+            row[f] = value;
         }
         return row;
+    }
+
+    private static String describe(Object value) {
+        return value == null ? "null" : value instanceof float[] vector ? "a vector of dimension " + vector.length
+                : "a " + value.getClass().getSimpleName();
     }
 
     /** A first guess at a row's encoded size, so batch buffers rarely have to grow: vectors dominate. */

@@ -1,5 +1,7 @@
 package dev.vectorvault.storage.data;
 
+import dev.vectorvault.storage.StorageException;
+import dev.vectorvault.storage.codec.MalformedValueException;
 import dev.vectorvault.storage.codec.ValueReader;
 import dev.vectorvault.storage.codec.ValueWriter;
 import java.util.BitSet;
@@ -21,22 +23,40 @@ final class SegmentCodec {
         return out.toByteArray();
     }
 
-    static Segment decodeRows(byte[] body, CollectionLayout layout) {
+    /**
+     * The segment a body written by {@link #encodeRows} holds.
+     *
+     * @param file for messages
+     * @throws StorageException {@code STORAGE_CORRUPT} naming the file and the body offset, when the body is not one
+     *                          that {@link #encodeRows} writes for this layout (a checksum can pass over bytes
+     *                          written wrongly, and version 1 files are only as good as their writer)
+     */
+    static Segment decodeRows(String file, byte[] body, CollectionLayout layout) {
         ValueReader in = new ValueReader(body);
-        long segmentId = in.readLong();
-        int fields = in.readInt();
-        int rows = in.readInt();
-        if (fields != layout.fieldCount()) {
-            throw new IllegalStateException("segment " + segmentId + " has " + fields + " fields, collection "
-                    + layout.collectionId() + " has " + layout.fieldCount());
+        try {
+            long segmentId = in.readLong();
+            int fields = in.readInt();
+            int rows = in.readInt();
+            if (fields != layout.fieldCount()) {
+                throw corrupt(file, SEGMENT_KIND, 8, "segment " + segmentId + " has " + fields + " fields, collection "
+                        + layout.collectionId() + " has " + layout.fieldCount());
+            }
+            if (rows < 0) {
+                throw corrupt(file, SEGMENT_KIND, 12, "row count " + rows);
+            }
+            Segment segment = new Segment(segmentId, layout.vectorDims());
+            for (int r = 0; r < rows; r++) {
+                long partition = in.readLong();
+                segment.append(partition, LogRecordCodec.readRow(in, layout));
+            }
+            if (in.hasRemaining()) {
+                throw corrupt(file, SEGMENT_KIND, in.position(), in.remaining() + " bytes after the last row");
+            }
+            segment.seal();
+            return segment;
+        } catch (MalformedValueException e) {
+            throw corrupt(file, SEGMENT_KIND, e.offset(), e.getMessage());
         }
-        Segment segment = new Segment(segmentId, layout.vectorDims());
-        for (int r = 0; r < rows; r++) {
-            long partition = in.readLong();
-            segment.append(partition, LogRecordCodec.readRow(in, layout));
-        }
-        segment.seal();
-        return segment;
     }
 
     static byte[] encodeDeletes(Segment segment) {
@@ -49,13 +69,39 @@ final class SegmentCodec {
         return out.toByteArray();
     }
 
-    static BitSet decodeDeletes(byte[] body) {
+    /**
+     * The deleted ordinals a body written by {@link #encodeDeletes} holds, for a segment of {@code rows} rows.
+     *
+     * @param file for messages
+     * @throws StorageException {@code STORAGE_CORRUPT} naming the file and the body offset, when the count does not
+     *                          match the body or an ordinal is not one of the segment's rows
+     */
+    static BitSet decodeDeletes(String file, byte[] body, int rows) {
         ValueReader in = new ValueReader(body);
-        int count = in.readInt();
-        BitSet deleted = new BitSet();
-        for (int i = 0; i < count; i++) {
-            deleted.set(in.readInt());
+        try {
+            int count = in.readInt();
+            if (count < 0 || (long) count * Integer.BYTES != in.remaining()) {
+                throw corrupt(file, DELETES_KIND, 0, "count " + count + " for " + in.remaining()
+                        + " bytes of ordinals");
+            }
+            BitSet deleted = new BitSet(rows);
+            for (int i = 0; i < count; i++) {
+                int at = in.position();
+                int ordinal = in.readInt();
+                if (ordinal < 0 || ordinal >= rows) {
+                    throw corrupt(file, DELETES_KIND, at, "ordinal " + ordinal + " of a segment of " + rows + " rows");
+                }
+                deleted.set(ordinal);
+            }
+            return deleted;
+        } catch (MalformedValueException e) {
+            throw corrupt(file, DELETES_KIND, e.offset(), e.getMessage());
         }
-        return deleted;
+    }
+
+    /** The offset is into the body: the frame before it differs between format versions. */
+    private static StorageException corrupt(String file, String kind, int bodyOffset, String problem) {
+        return StorageException.corrupt(file, StorageException.NO_OFFSET, kind + " body, at body offset "
+                + bodyOffset + ": " + problem);
     }
 }

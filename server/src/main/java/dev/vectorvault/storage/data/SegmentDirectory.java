@@ -75,13 +75,30 @@ final class SegmentDirectory {
     // ------------------------------------------------------------------ manifest
 
     Manifest readManifest() {
-        return meta.get(MANIFEST_KEY).map(bytes -> {
-            try {
-                return json.readValue(bytes, Manifest.class);
-            } catch (IOException e) {
-                throw new StorageException("unreadable data manifest", e);
-            }
-        }).orElse(Manifest.EMPTY);
+        return meta.get(MANIFEST_KEY).map(bytes -> parseManifest(json, bytes)).orElse(Manifest.EMPTY);
+    }
+
+    /**
+     * The manifest record's JSON.
+     *
+     * @throws StorageException {@code STORAGE_CORRUPT} naming the record and the byte offset where it is unreadable
+     */
+    static Manifest parseManifest(ObjectMapper json, byte[] bytes) {
+        Manifest manifest;
+        try {
+            manifest = json.readValue(bytes, Manifest.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            long offset = e.getLocation() == null ? StorageException.NO_OFFSET : e.getLocation().getByteOffset();
+            throw StorageException.corrupt(MANIFEST_KEY, offset, "unreadable data manifest: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw StorageException.corrupt(MANIFEST_KEY, StorageException.NO_OFFSET, "unreadable data manifest: " + e);
+        }
+        if (manifest == null || manifest.checkpointLsn() < 0 || manifest.segments() == null
+                || manifest.segments().contains(null)) {
+            throw StorageException.corrupt(MANIFEST_KEY, StorageException.NO_OFFSET, "data manifest without a"
+                    + " checkpoint position >= 0 or a list of segments");
+        }
+        return manifest;
     }
 
     void writeManifest(Manifest manifest) {
@@ -114,12 +131,13 @@ final class SegmentDirectory {
     }
 
     private Segment loadSegment(SegmentRef ref, CollectionLayout layout) {
-        byte[] body = SegmentFile.read(files, segmentFile(ref.collectionId(), ref.segmentId()),
-                SegmentCodec.SEGMENT_KIND);
-        Segment segment = SegmentCodec.decodeRows(body, layout);
+        String rows = segmentFile(ref.collectionId(), ref.segmentId());
+        Segment segment = SegmentCodec.decodeRows(files.describe(rows),
+                SegmentFile.read(files, rows, SegmentCodec.SEGMENT_KIND), layout);
         String deletes = deletesFile(ref.collectionId(), ref.segmentId());
         if (exists(deletes)) {
-            BitSet deleted = SegmentCodec.decodeDeletes(SegmentFile.read(files, deletes, SegmentCodec.DELETES_KIND));
+            BitSet deleted = SegmentCodec.decodeDeletes(files.describe(deletes),
+                    SegmentFile.read(files, deletes, SegmentCodec.DELETES_KIND), segment.size());
             segment.restoreDeleted(deleted);
         }
         for (int ordinal = 0; ordinal < segment.size(); ordinal++) {

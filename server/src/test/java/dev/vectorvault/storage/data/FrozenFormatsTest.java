@@ -49,24 +49,33 @@ class FrozenFormatsTest {
         }
     }
 
+    private static Segment rows(LocalDisk disk, String name, CollectionLayout layout) {
+        return SegmentCodec.decodeRows(name, SegmentFile.read(disk, name, "segment"), layout);
+    }
+
+    /** Tombstones of one of the 40-row segments. */
+    private static BitSet deletes(LocalDisk disk, String name) {
+        return SegmentCodec.decodeDeletes(name, SegmentFile.read(disk, name, "deletes"), 40);
+    }
+
     @Test
     void segmentFilesOfVersion1AreReadWithAllTheirRows() throws IOException {
         LocalDisk disk = data();
         CollectionLayout docs = FrozenV1.layout(FrozenV1.DOCS, FrozenV1.DOCS_PARTITION);
         CollectionLayout items = FrozenV1.layout(FrozenV1.ITEMS, FrozenV1.ITEMS_PARTITION);
         assertThat(Frame.isFramed(disk.readAll("segments/1000/1.seg"))).as("older than the common frame").isFalse();
-        assertRows(SegmentCodec.decodeRows(SegmentFile.read(disk, "segments/1000/1.seg", "segment"), docs), 0, 40);
-        assertRows(SegmentCodec.decodeRows(SegmentFile.read(disk, "segments/1000/2.seg", "segment"), docs), 40, 40);
-        assertRows(SegmentCodec.decodeRows(SegmentFile.read(disk, "segments/1000/3.seg", "segment"), docs), 80, 20);
-        assertRows(SegmentCodec.decodeRows(SegmentFile.read(disk, "segments/1002/4.seg", "segment"), items), 0, 40);
-        assertRows(SegmentCodec.decodeRows(SegmentFile.read(disk, "segments/1002/5.seg", "segment"), items), 40, 20);
+        assertRows(rows(disk, "segments/1000/1.seg", docs), 0, 40);
+        assertRows(rows(disk, "segments/1000/2.seg", docs), 40, 40);
+        assertRows(rows(disk, "segments/1000/3.seg", docs), 80, 20);
+        assertRows(rows(disk, "segments/1002/4.seg", items), 0, 40);
+        assertRows(rows(disk, "segments/1002/5.seg", items), 40, 20);
     }
 
     @Test
     void tombstoneFilesOfVersion1HoldTheDeletedOrdinals() throws IOException {
         LocalDisk disk = data();
-        BitSet first = SegmentCodec.decodeDeletes(SegmentFile.read(disk, "segments/1000/1.del", "deletes"));
-        BitSet second = SegmentCodec.decodeDeletes(SegmentFile.read(disk, "segments/1000/2.del", "deletes"));
+        BitSet first = deletes(disk, "segments/1000/1.del");
+        BitSet second = deletes(disk, "segments/1000/2.del");
         assertThat(first.stream().boxed().toList()).containsExactly(3);
         assertThat(second.stream().boxed().toList()).as("keys 50 and 77 in the segment of 40..79")
                 .containsExactly(10, 37);
@@ -75,14 +84,12 @@ class FrozenFormatsTest {
     @Test
     void indexFilesOfVersion1LoadOverTheirSegmentsVectors() throws IOException {
         LocalDisk disk = data();
-        Segment docs = SegmentCodec.decodeRows(SegmentFile.read(disk, "segments/1000/1.seg", "segment"),
-                FrozenV1.layout(FrozenV1.DOCS, FrozenV1.DOCS_PARTITION));
+        Segment docs = rows(disk, "segments/1000/1.seg", FrozenV1.layout(FrozenV1.DOCS, FrozenV1.DOCS_PARTITION));
         HnswIndex hnsw = HnswIndex.read(disk, "segments/1000/1.1.1004.hnsw-v1.idx", docs.vectors(1), MetricType.L2);
         float[] query = (float[]) FrozenV1.row(17)[1];
         assertThat(hnsw.search(query, 1, 16, OrdinalFilter.ACCEPT_ALL).get(0).ordinal()).isEqualTo(17);
 
-        Segment items = SegmentCodec.decodeRows(SegmentFile.read(disk, "segments/1002/4.seg", "segment"),
-                FrozenV1.layout(FrozenV1.ITEMS, FrozenV1.ITEMS_PARTITION));
+        Segment items = rows(disk, "segments/1002/4.seg", FrozenV1.layout(FrozenV1.ITEMS, FrozenV1.ITEMS_PARTITION));
         IvfFlatIndex ivf = IvfFlatIndex.read(disk, "segments/1002/4.1.1005.ivf_flat-v1.idx", items.vectors(1),
                 MetricType.IP);
         assertThat(ivf.search(query, 5, 4, OrdinalFilter.ACCEPT_ALL)).hasSize(5);
