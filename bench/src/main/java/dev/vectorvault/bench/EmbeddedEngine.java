@@ -55,13 +55,16 @@ final class EmbeddedEngine implements AutoCloseable {
         Path dir = Files.createTempDirectory("vectorvault-bench-embedded-");
         MetaStore meta = MvMetaStore.inMemory();
         HybridClock clock = new HybridClock();
-        // Nothing is dropped here, so the catalog's drop notifications have nowhere to go.
+        // Nothing is dropped here and the index is FLAT (nothing to build), so the catalog's notices have nowhere to go.
         Catalog catalog = new Catalog(meta, clock, new CatalogListener() {
             @Override
             public void collectionDropped(long collectionId) {}
 
             @Override
             public void partitionDropped(long collectionId, long partitionId) {}
+
+            @Override
+            public void indexesChanged(long collectionId) {}
         });
         DataStore data = DataStore.open(dir.resolve("data"), Durability.OS_BUFFERED, meta, new Layouts(catalog),
                 segmentRows);
