@@ -103,6 +103,14 @@ final class LogRecordCodec {
                 throw new MalformedValueException(at, "field " + f + " holds " + describe(value)
                         + " where a vector of dimension " + dim + " belongs");
             }
+            if (dim > 0) {
+                for (float component : (float[]) value) {
+                    if (!Float.isFinite(component)) {
+                        // Accepted writes are finite (checked before logging); anything else is damage.
+                        throw new MalformedValueException(at, "field " + f + " holds a non-finite vector component");
+                    }
+                }
+            }
             if (layout.jsonFields()[f] && value != null) {
                 if (!(value instanceof byte[] text)) {
                     throw new MalformedValueException(at, "field " + f + " holds " + describe(value)
