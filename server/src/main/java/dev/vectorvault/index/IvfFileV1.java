@@ -31,15 +31,9 @@ final class IvfFileV1 {
 
     static IvfFlatIndex read(String file, DataInput in, VectorColumn.View vectors, MetricType metric)
             throws IOException {
-        String metricName = in.readUTF();
-        int dim = in.readInt();
-        int size = in.readInt();
-        long fingerprint = in.readLong();
-        if (!metricName.equals(metric.wireName()) || dim != vectors.dim || size != vectors.size
-                || fingerprint != VectorFingerprint.of(vectors, metric)) {
-            throw new CorruptIndexException(file, "built over other vectors: " + metricName + " " + size + " x "
-                    + dim + ", loading " + metric + " " + vectors.size + " x " + vectors.dim);
-        }
+        VectorFingerprint.checkHeader(file, in, vectors, metric);
+        int size = vectors.size;
+        int dim = vectors.dim;
         IvfParams params;
         try {
             params = new IvfParams(in.readInt(), in.readLong());

@@ -33,4 +33,21 @@ final class VectorFingerprint {
         }
         return ((long) size << 32) ^ ((long) dim << 48) ^ crc.getValue();
     }
+
+    /**
+     * Reads the header every index body starts with (metric wire name, dim, size, fingerprint) and refuses a file
+     * built over other vectors or another metric.
+     */
+    static void checkHeader(String file, java.io.DataInput in, VectorColumn.View vectors, MetricType metric)
+            throws java.io.IOException {
+        String metricName = in.readUTF();
+        int dim = in.readInt();
+        int size = in.readInt();
+        long fingerprint = in.readLong();
+        if (!metricName.equals(metric.wireName()) || dim != vectors.dim || size != vectors.size
+                || fingerprint != of(vectors, metric)) {
+            throw new CorruptIndexException(file, "built over other vectors: " + metricName + " " + size + " x "
+                    + dim + ", loading " + metric + " " + vectors.size + " x " + vectors.dim);
+        }
+    }
 }
