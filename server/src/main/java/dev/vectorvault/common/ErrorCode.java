@@ -62,6 +62,13 @@ public enum ErrorCode {
     STORAGE_FSYNC_FAILED(1001, 1),
     /** A stored file failed verification (checksum, header, version); the reason names the file and offset. */
     STORAGE_CORRUPT(1001, 1),
+    /**
+     * This node cannot serve now (merr ErrServiceUnavailable): cut off from etcd for longer than its session lease,
+     * catching up after it lost its lease, or the node that owns a collection's data is not live. Retry later.
+     */
+    SERVICE_UNAVAILABLE(2, 1),
+    /** The shared metadata store (etcd) could not be reached or refused the request in time; nothing was applied. */
+    META_STORE_UNAVAILABLE(2, 1),
     /** Anything else; the reason explains. */
     UNEXPECTED(65535, 1);
 

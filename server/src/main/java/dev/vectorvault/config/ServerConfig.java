@@ -25,7 +25,8 @@ public record ServerConfig(
         RbacKeys rbac,
         FilterLimits filters,
         EndpointLimits endpoint,
-        SearchLimits search) {
+        SearchLimits search,
+        ClusterSettings cluster) {
 
     /**
      * Milvus's RBAC keys: root under RBAC, public's default grants, the role limit, name rules, and whether an alias
@@ -156,6 +157,30 @@ public record ServerConfig(
         }
     }
 
+    /**
+     * Cluster mode: metadata in etcd ({@code etcd.*}, Milvus's keys), node sessions under a lease of
+     * {@code common.session.ttl} seconds, and the internal port other nodes forward a collection's data calls to.
+     * Empty {@code etcd.endpoints} keeps the embedded store (the default).
+     */
+    public record ClusterSettings(java.util.List<String> etcdEndpoints, String rootPath, String metaSubPath,
+                                  String kvSubPath, long requestTimeoutMs, boolean etcdAuth, String etcdUser,
+                                  Secret etcdPassword, boolean etcdTls, Path tlsCert, Path tlsKey, Path tlsCaCert,
+                                  String tlsMinVersion, int sessionTtlSeconds, String advertiseHost,
+                                  int internalPort, long changeAckTimeoutMs) {
+        public boolean enabled() {
+            return !etcdEndpoints.isEmpty();
+        }
+
+        /** Where every metadata key of this instance lives in etcd: {@code <rootPath>/<metaSubPath>}. */
+        public String metaRoot() {
+            return rootPath + "/" + metaSubPath;
+        }
+
+        public String kvRoot() {
+            return rootPath + "/" + kvSubPath;
+        }
+    }
+
     /** Milvus's {@code common.security.tlsMode}: 0 plaintext, 1 server certificate, 2 mutual TLS. */
     public record TlsSettings(int mode, Path serverPem, Path serverKey, Path caPem) {}
 
@@ -265,9 +290,49 @@ public record ServerConfig(
                 v.intIn("quotaAndLimits.limits.maxQueryResultWindow", 16_384, 1, 1_000_000),
                 // Milvus: -1 (no limit); ours 1,000,000 nq x (topk + offset) entries. -1 or 0 switches it off.
                 v.longIn("proxy.maxResultEntries", 1_000_000, -1, Long.MAX_VALUE));
+        java.util.List<String> endpoints = Arrays.stream(v.string("etcd.endpoints", "").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        boolean etcdAuth = v.bool("etcd.auth.enabled", false);
+        boolean etcdTls = v.bool("etcd.ssl.enabled", false);
+        ClusterSettings cluster = new ClusterSettings(endpoints,
+                trimSlashes(v.string("etcd.rootPath", "by-dev")),
+                trimSlashes(v.string("etcd.metaSubPath", "meta")),
+                trimSlashes(v.string("etcd.kvSubPath", "kv")),
+                v.longIn("etcd.requestTimeout", 10_000, 100, 600_000),
+                etcdAuth, v.string("etcd.auth.userName", ""), new Secret(v.string("etcd.auth.password", "")),
+                etcdTls,
+                Path.of(v.string("etcd.ssl.tlsCert", "")), Path.of(v.string("etcd.ssl.tlsKey", "")),
+                Path.of(v.string("etcd.ssl.tlsCACert", "")), v.string("etcd.ssl.tlsMinVersion", "1.3"),
+                v.intIn("common.session.ttl", 30, 2, 3_600),
+                v.string("proxy.ip", "127.0.0.1"),
+                v.intIn("proxy.internalPort", 19529, 0, 65535),
+                // How long a change waits for a node that holds its lease but has not applied the change before
+                // revoking that node's lease (it then refuses calls until it has caught up).
+                v.longIn("cluster.changeAckTimeoutMs", 5_000, 100, 600_000));
+        if (cluster.enabled() && etcdAuth && cluster.etcdUser().isEmpty()) {
+            throw new ConfigException("etcd.auth.userName", "must be set when etcd.auth.enabled is true");
+        }
+        if (cluster.enabled() && etcdTls) {
+            v.requireReadable("etcd.ssl.tlsCACert", cluster.tlsCaCert());
+        }
+        if (!cluster.tlsMinVersion().equals("1.2") && !cluster.tlsMinVersion().equals("1.3")) {
+            throw new ConfigException("etcd.ssl.tlsMinVersion", "expected 1.2 or 1.3, got '"
+                    + cluster.tlsMinVersion() + "'");
+        }
         return new ServerConfig(port, dataDir, auth, new Secret(rootPassword), superUsers, protectedMode,
                 limits, hash, throttle, tls, storage, rbac, filters, endpoint,
-                search);
+                search, cluster);
+    }
+
+    private static String trimSlashes(String path) {
+        String trimmed = path.trim();
+        while (trimmed.startsWith("/")) {
+            trimmed = trimmed.substring(1);
+        }
+        while (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        return trimmed;
     }
 
     /** Typed access to the flat key map; every failure names its key. */
