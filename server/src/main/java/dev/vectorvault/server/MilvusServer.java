@@ -11,6 +11,9 @@ import dev.vectorvault.auth.VerifiedCredentialCache;
 import dev.vectorvault.auth.rbac.CredentialDirectory;
 import dev.vectorvault.auth.rbac.RbacAccessPolicy;
 import dev.vectorvault.catalog.Catalog;
+import dev.vectorvault.cluster.ClusterNode;
+import dev.vectorvault.cluster.Coordination;
+import dev.vectorvault.cluster.etcd.EtcdCoordination;
 import dev.vectorvault.catalog.Indexes;
 import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.config.ServerConfig;
@@ -57,10 +60,15 @@ public final class MilvusServer implements AutoCloseable {
     private final EventLoopGroup workers;
     /** The data store's background threads: the server owns them and stops them after the store is closed. */
     private final DataExecutors dataExecutors;
+    /** Cluster mode only (null when embedded): this node's session, and the etcd client under it. */
+    private final ClusterNode node;
+    private final Coordination coordination;
 
     private MilvusServer(Server grpc, MetaStore store, DataStore data, ConnectionGuard connections,
                          RequestBudget budget, EventLoopGroup boss, EventLoopGroup workers,
-                         DataExecutors dataExecutors) {
+                         DataExecutors dataExecutors, ClusterNode node, Coordination coordination) {
+        this.node = node;
+        this.coordination = coordination;
         this.budget = budget;
         this.dataExecutors = dataExecutors;
         this.grpc = grpc;
@@ -74,6 +82,9 @@ public final class MilvusServer implements AutoCloseable {
     /** Opens the data folder and starts listening; {@code proxy.port} 0 picks a free port. */
     public static MilvusServer start(ServerConfig config) throws IOException {
         warnAboutLoosePermissions(config.dataDir());
+        if (config.cluster().enabled()) {
+            return startClusterNode(config);
+        }
         MetaStore store = MvMetaStore.open(config.dataDir().resolve("meta"));
         try {
             return start(config, store);
@@ -88,6 +99,26 @@ public final class MilvusServer implements AutoCloseable {
      * under {@code localStorage.path}, so give each such server its own folder. The server closes the store.
      */
     public static MilvusServer start(ServerConfig config, MetaStore store) throws IOException {
+        return start(config, store, store, null, null);
+    }
+
+    /**
+     * Cluster mode: metadata in etcd ({@code etcd.endpoints}), shared with the other nodes; collection data in this
+     * node's {@code localStorage.path}, its manifest under this node's own etcd keys.
+     */
+    private static MilvusServer startClusterNode(ServerConfig config) throws IOException {
+        Coordination coordination = EtcdCoordination.connect(config.cluster());
+        try {
+            ClusterNode node = ClusterNode.join(coordination, config.cluster(), config.dataDir());
+            return start(config, node.metadata(), node.nodeMetadata(), node, coordination);
+        } catch (IOException | RuntimeException e) {
+            coordination.close();
+            throw e;
+        }
+    }
+
+    private static MilvusServer start(ServerConfig config, MetaStore store, MetaStore dataMeta, ClusterNode node,
+                                      Coordination coordination) throws IOException {
         AuditLog audit = new AuditLog(config.throttle().auditIntervalMs(), config.throttle().auditMaxPairs(),
                 System::currentTimeMillis);
         CredentialStore credentials = new CredentialStore(store);
@@ -104,7 +135,7 @@ public final class MilvusServer implements AutoCloseable {
         DataCleanup cleanup = new DataCleanup();
         DataExecutors dataExecutors = new DataExecutors();
         Catalog catalog = new Catalog(store, clock, cleanup);
-        DataStore data = DataStore.open(config.dataDir().resolve("data"), config.storage().syncWrites() ? Durability.FSYNC : Durability.OS_BUFFERED, store,
+        DataStore data = DataStore.open(config.dataDir().resolve("data"), config.storage().syncWrites() ? Durability.FSYNC : Durability.OS_BUFFERED, dataMeta,
                 new Layouts(catalog), config.storage().segmentRows(), DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES,
                 new IndexBuildSettings(config.storage().indexBuildThreads(), IndexBuildSettings.DEFAULT_MIN_SEGMENT_ROWS),
                 dataExecutors);
@@ -152,15 +183,29 @@ public final class MilvusServer implements AutoCloseable {
             builder.maxConnectionAge(limits.maxConnectionAgeMs(), TimeUnit.MILLISECONDS)
                     .maxConnectionAgeGrace(limits.maxConnectionAgeGraceMs(), TimeUnit.MILLISECONDS);
         }
-        // The last interceptor added runs first: the call guard, authentication, marking the connection as
-        // authenticated, then the privilege check (which needs the caller that authentication found). With
+        // The last interceptor added runs first: the call guard, (cluster) the serving gate, authentication, marking
+        // the connection as authenticated, then the privilege check (which needs the caller that authentication
+        // found), and innermost (cluster) the wait until every node has applied what the call changed. With
         // authentication off nothing is enforced, so the check is not installed.
+        if (node != null) {
+            builder.intercept(new ChangePropagation(node.barrier()));
+            node.mirror("credential/users/", credentials::reload);
+            Runnable rbacReload = rbac.store()::reload;
+            node.mirror("credential/roles/", rbacReload);
+            node.mirror("credential/user-role-mapping/", rbacReload);
+            node.mirror("credential/grantee-privileges/", rbacReload);
+            node.mirror("privilege-group/", rbacReload);
+            node.mirror("catalog/", catalog::reload);
+        }
         if (config.authorizationEnabled()) {
             builder.intercept(new AuthorizationInterceptor(new RequestPrivileges(), rbac.decider(), catalog,
                     config.rbac().resolveAliasForPrivilege(), audit));
         }
         builder.intercept(connections.authenticatedCalls());
         builder.intercept(new AuthInterceptor(config.authorizationEnabled(), config.protectedMode(), authenticator));
+        if (node != null) {
+            builder.intercept(new ClusterGate(node));
+        }
         builder.intercept(new CallGuard(budget, limits.maxSendBytes()));
         if (config.tls().mode() > 0) {
             builder.sslContext(tlsContext(config.tls()));
@@ -175,9 +220,15 @@ public final class MilvusServer implements AutoCloseable {
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
-        LOG.info("event=started port={} authorizationEnabled={} tlsMode={} dataDir={}", grpc.getPort(),
-                config.authorizationEnabled(), config.tls().mode(), config.dataDir().toAbsolutePath());
-        return new MilvusServer(grpc, store, data, connections, budget, boss, workers, dataExecutors);
+        if (node != null) {
+            String host = config.cluster().advertiseHost();
+            node.start(host + ":" + grpc.getPort(), host + ":" + config.cluster().internalPort());
+        }
+        LOG.info("event=started port={} authorizationEnabled={} tlsMode={} dataDir={} cluster={}", grpc.getPort(),
+                config.authorizationEnabled(), config.tls().mode(), config.dataDir().toAbsolutePath(),
+                node == null ? "off" : "node " + node.nodeId());
+        return new MilvusServer(grpc, store, data, connections, budget, boss, workers, dataExecutors, node,
+                coordination);
     }
 
     private static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext tlsContext(ServerConfig.TlsSettings tls)
@@ -258,7 +309,13 @@ public final class MilvusServer implements AutoCloseable {
                 data.close();
             } finally {
                 dataExecutors.close();
-                store.close();
+                if (node != null) {
+                    // Ends the session at once, so no other node waits for this one.
+                    node.close();
+                    coordination.close();
+                } else {
+                    store.close();
+                }
             }
         }
     }

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The RBAC parts of one server, sharing one store and one set of settings from the configuration. */
-record Rbac(RbacService service, AccessDecider decider, Visibility visibility) {
+record Rbac(RbacService service, AccessDecider decider, Visibility visibility, RbacStore store) {
     static Rbac start(ServerConfig config, MetaStore metaStore, UserDirectory users) {
         ServerConfig.RbacKeys keys = config.rbac();
         RbacSettings settings = new RbacSettings(config.authorizationEnabled(), keys.rootShouldBindRole(),
@@ -25,7 +25,7 @@ record Rbac(RbacService service, AccessDecider decider, Visibility visibility) {
         RbacStore store = new RbacStore(metaStore);
         PrivilegeCatalog catalog = privilegeCatalog(keys.groupOverrides());
         return new Rbac(RbacService.start(store, catalog, settings, users),
-                new AccessDecider(store, catalog, settings), new Visibility(store, catalog, settings));
+                new AccessDecider(store, catalog, settings), new Visibility(store, catalog, settings), store);
     }
 
     /** Milvus's group contents, with the groups that the configuration redefines replaced; a bad list names its key. */
