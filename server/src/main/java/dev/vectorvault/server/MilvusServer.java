@@ -212,17 +212,22 @@ public final class MilvusServer implements AutoCloseable {
         }
         // Warnings first: once the port accepts connections, the operator has already been told.
         warnAboutWeakSetup(config, users);
+        if (node != null) {
+            // Registered before the port opens, so the first client finds the node serving. Cluster nodes are
+            // configured with fixed ports: other nodes and clients must be able to find them.
+            String host = config.cluster().advertiseHost();
+            node.start(host + ":" + config.port(), host + ":" + config.cluster().internalPort());
+        }
         Server grpc;
         try {
             grpc = builder.build().start();
         } catch (IOException | RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            if (node != null) {
+                node.close();
+            }
             throw e;
-        }
-        if (node != null) {
-            String host = config.cluster().advertiseHost();
-            node.start(host + ":" + grpc.getPort(), host + ":" + config.cluster().internalPort());
         }
         LOG.info("event=started port={} authorizationEnabled={} tlsMode={} dataDir={} cluster={}", grpc.getPort(),
                 config.authorizationEnabled(), config.tls().mode(), config.dataDir().toAbsolutePath(),
