@@ -55,8 +55,11 @@ public final class EtcdConnection implements AutoCloseable {
         ClientBuilder builder = Client.builder()
                 .endpoints(endpoints.toArray(URI[]::new))
                 .connectTimeout(Duration.ofMillis(Math.min(settings.requestTimeoutMs(), 5_000)))
-                // jetcd retries unavailable calls; never longer than the caller waits.
+                // jetcd retries reads on unavailability; never longer than the caller waits.
+                .retryDelay(50)
+                .retryMaxDelay(Math.max(60, Math.min(1_000, settings.requestTimeoutMs() / 2)))
                 .retryMaxDuration(Duration.ofMillis(settings.requestTimeoutMs()))
+                .interceptor(new RequestDeadline(settings.requestTimeoutMs()))
                 // A silently dead connection (a partition) is noticed within seconds, not minutes. No pings
                 // without streams: etcd answers those with GOAWAY (too many pings).
                 .keepaliveTime(Duration.ofSeconds(10))
@@ -127,13 +130,40 @@ public final class EtcdConnection implements AutoCloseable {
             awaitOrFail(client.getKVClient().get(ByteSequence.from(metaRoot, StandardCharsets.UTF_8),
                     GetOption.builder().withCountOnly(true).build()), "a health check");
         } catch (EtcdException e) {
+            if (unreachable(e)) {
+                throw cannotReach(e.getMessage());
+            }
             throw new MilvusException(ErrorCode.META_STORE_UNAVAILABLE, "etcd at " + endpoints
                     + " (etcd.endpoints) refused the start-up health check: " + e.getMessage());
         } catch (MilvusException e) {
-            throw new MilvusException(ErrorCode.META_STORE_UNAVAILABLE, "cannot reach etcd at " + endpoints
-                    + " (etcd.endpoints) within " + requestTimeoutMs + " ms (etcd.requestTimeout): "
-                    + e.getMessage());
+            throw cannotReach(e.getMessage());
         }
+    }
+
+    private MilvusException cannotReach(String detail) {
+        return new MilvusException(ErrorCode.META_STORE_UNAVAILABLE, "cannot reach etcd at " + endpoints
+                + " (etcd.endpoints) within " + requestTimeoutMs + " ms (etcd.requestTimeout): " + detail);
+    }
+
+    private static boolean unreachable(EtcdException e) {
+        return e.getErrorCode() == io.etcd.jetcd.common.exception.ErrorCode.UNAVAILABLE
+                || e.getErrorCode() == io.etcd.jetcd.common.exception.ErrorCode.DEADLINE_EXCEEDED;
+    }
+
+    /** The link to etcd failed (a member went away, a connection closed), as opposed to etcd refusing the request. */
+    private static boolean connectionLost(EtcdException e) {
+        return switch (e.getErrorCode()) {
+            case UNAVAILABLE, UNKNOWN, CANCELLED, INTERNAL, ABORTED -> true;
+            default -> false;
+        };
+    }
+
+    /** The one message for a request etcd did not carry out: what was being done, where, and why. */
+    MilvusException failure(String what, EtcdException e) {
+        String reason = e.getErrorCode() == io.etcd.jetcd.common.exception.ErrorCode.DEADLINE_EXCEEDED
+                ? "no answer within " + requestTimeoutMs + " ms (etcd.requestTimeout)" : e.getMessage();
+        return new MilvusException(ErrorCode.META_STORE_UNAVAILABLE, "etcd at " + endpoints + " failed " + what
+                + ": " + reason + (unreachable(e) ? " (a write may or may not have been applied)" : ""));
     }
 
     Client client() {
@@ -157,8 +187,32 @@ public final class EtcdConnection implements AutoCloseable {
         try {
             return awaitOrFail(call, what);
         } catch (EtcdException e) {
-            throw new MilvusException(ErrorCode.META_STORE_UNAVAILABLE, "etcd at " + endpoints + " failed "
-                    + what + ": " + e.getMessage());
+            throw failure(what, e);
+        }
+    }
+
+    /**
+     * Like {@link #await} for a write that may safely be sent twice (a plain put): a failure to reach etcd is retried
+     * while {@code etcd.requestTimeout} lasts. Each try has ended (answered or past its deadline) before the next
+     * starts, so no try is still on its way once this returns.
+     */
+    <T> T awaitIdempotent(java.util.function.Supplier<CompletableFuture<T>> call, String what) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(requestTimeoutMs);
+        while (true) {
+            try {
+                return awaitOrFail(call.get(), what);
+            } catch (EtcdException e) {
+                if (!connectionLost(e) || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100) > deadline) {
+                    throw failure(what, e);
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new MilvusException(ErrorCode.META_STORE_UNAVAILABLE, "interrupted while waiting for"
+                            + " etcd (" + what + ")");
+                }
+            }
         }
     }
 
@@ -168,7 +222,8 @@ public final class EtcdConnection implements AutoCloseable {
      */
     <T> T awaitOrFail(CompletableFuture<T> call, String what) {
         try {
-            return call.get(requestTimeoutMs, TimeUnit.MILLISECONDS);
+            // The call's own gRPC deadline (RequestDeadline) normally ends it first; this bounds jetcd's retries.
+            return call.get(requestTimeoutMs + 1_000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             call.cancel(true);
             // A write that timed out may still be applied by etcd later: the caller cannot know.
@@ -190,5 +245,26 @@ public final class EtcdConnection implements AutoCloseable {
     @Override
     public void close() {
         client.close();
+    }
+
+    /**
+     * Gives every etcd request except watches a gRPC deadline of {@code etcd.requestTimeout}. Without it a request
+     * made while etcd is unreachable waits in the channel and is sent once the link is back, long after the caller
+     * was told it failed, and could then overwrite a newer value.
+     */
+    private static final class RequestDeadline implements io.grpc.ClientInterceptor {
+        private final long timeoutMs;
+
+        RequestDeadline(long timeoutMs) {
+            this.timeoutMs = timeoutMs;
+        }
+
+        @Override
+        public <Q, R> io.grpc.ClientCall<Q, R> interceptCall(io.grpc.MethodDescriptor<Q, R> method,
+                                                            io.grpc.CallOptions options, io.grpc.Channel next) {
+            boolean watch = method.getFullMethodName().endsWith("Watch/Watch");
+            return next.newCall(method, watch || options.getDeadline() != null
+                    ? options : options.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS));
+        }
     }
 }

@@ -33,6 +33,8 @@ public final class EtcdCoordination implements Coordination {
     private final String root;
     private final AtomicLong revision = new AtomicLong();
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
+    /** Keys per read of a scan: bounds one response (etcd's default limit is about 2 MiB). */
+    private volatile int scanPage = 512;
 
     public EtcdCoordination(EtcdConnection connection, String metaRoot) {
         this.connection = connection;
@@ -41,7 +43,15 @@ public final class EtcdCoordination implements Coordination {
 
     /** Connects to the configured etcd (checking it answers) with keys under {@link ClusterSettings#metaRoot()}. */
     public static EtcdCoordination connect(ClusterSettings settings) {
-        return new EtcdCoordination(EtcdConnection.open(settings), settings.metaRoot());
+        EtcdCoordination coordination = new EtcdCoordination(EtcdConnection.open(settings), settings.metaRoot());
+        try {
+            // revision() is meaningful from the start: a watch from it misses nothing written after connecting.
+            coordination.currentRevision();
+            return coordination;
+        } catch (RuntimeException e) {
+            coordination.close();
+            throw e;
+        }
     }
 
     @Override
@@ -101,7 +111,7 @@ public final class EtcdCoordination implements Coordination {
 
     @Override
     public void putWithLease(String key, byte[] value, long leaseId) {
-        var put = connection.await(kv().put(bytes(root + key), ByteSequence.from(value),
+        var put = connection.awaitIdempotent(() -> kv().put(bytes(root + key), ByteSequence.from(value),
                 PutOption.builder().withLeaseId(leaseId).build()), "writing " + key + " with a lease");
         committed(put.getHeader());
     }
@@ -125,6 +135,15 @@ public final class EtcdCoordination implements Coordination {
     }
 
     // ---- shared with the MetaStore view and the watches ----
+
+    int scanPage() {
+        return scanPage;
+    }
+
+    /** Tests use small pages so that a scan of a few dozen keys crosses page boundaries. */
+    void scanPage(int keys) {
+        this.scanPage = keys;
+    }
 
     EtcdConnection connection() {
         return connection;
@@ -162,8 +181,7 @@ public final class EtcdCoordination implements Coordination {
     }
 
     MilvusException unavailable(String what, EtcdException e) {
-        return new MilvusException(ErrorCode.META_STORE_UNAVAILABLE, "etcd at " + connection.endpointsText()
-                + " failed " + what + ": " + e.getMessage());
+        return connection.failure(what, e);
     }
 
     static ByteSequence bytes(String key) {

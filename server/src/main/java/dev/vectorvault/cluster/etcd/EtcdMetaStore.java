@@ -29,9 +29,6 @@ import java.util.TreeMap;
  * revision for the current call ({@link dev.vectorvault.cluster.WrittenRevision}).
  */
 final class EtcdMetaStore implements MetaStore {
-    /** Keys per read of a scan: bounds one response, far below etcd's 1.5 MiB request limit for typical values. */
-    static final int SCAN_PAGE = 512;
-
     private final EtcdCoordination coordination;
     private final String base;
 
@@ -70,7 +67,7 @@ final class EtcdMetaStore implements MetaStore {
         long snapshot = 0;
         SortedMap<String, byte[]> result = new TreeMap<>();
         while (true) {
-            GetOption.Builder option = GetOption.builder().withRange(end).withLimit(SCAN_PAGE);
+            GetOption.Builder option = GetOption.builder().withRange(end).withLimit(coordination.scanPage());
             if (snapshot > 0) {
                 option.withRevision(snapshot);
             }
@@ -95,8 +92,8 @@ final class EtcdMetaStore implements MetaStore {
 
     @Override
     public void put(String key, byte[] value) {
-        var put = coordination.connection().await(coordination.kv().put(bytes(base + key), ByteSequence.from(value)),
-                "writing " + key);
+        var put = coordination.connection().awaitIdempotent(
+                () -> coordination.kv().put(bytes(base + key), ByteSequence.from(value)), "writing " + key);
         coordination.committed(put.getHeader());
     }
 
