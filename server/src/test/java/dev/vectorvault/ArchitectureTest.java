@@ -49,4 +49,11 @@ class ArchitectureTest {
                         "dev.vectorvault.storage..", "dev.vectorvault.index..", "dev.vectorvault.auth..")
                 .check(CLASSES);
     }
+
+    @Test
+    void jetcdStaysInTheEtcdAdapter() {
+        noClasses().that().resideOutsideOfPackage("dev.vectorvault.cluster.etcd..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.etcd..")
+                .check(CLASSES);
+    }
 }

@@ -1,0 +1,40 @@
+package dev.vectorvault.cluster.etcd;
+
+import dev.vectorvault.config.ServerConfig;
+import dev.vectorvault.config.ServerConfig.ClusterSettings;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** Small helpers shared by the etcd tests. */
+final class EtcdTesting {
+    private EtcdTesting() {}
+
+    static ClusterSettings settings(String endpoints, String... keyValues) {
+        Map<String, String> keys = new HashMap<>();
+        keys.put("etcd.endpoints", endpoints);
+        keys.put("etcd.requestTimeout", "5000");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            keys.put(keyValues[i], keyValues[i + 1]);
+        }
+        return ServerConfig.fromFlatKeys(keys).cluster();
+    }
+
+    static EtcdCoordination connect(String endpoints, String... keyValues) {
+        return EtcdCoordination.connect(settings(endpoints, keyValues));
+    }
+
+    /** A prefix no other test uses, so tests can share one etcd. */
+    static String uniquePrefix() {
+        return "test-" + UUID.randomUUID() + "/";
+    }
+
+    static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String s(byte[] b) {
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+}
