@@ -75,6 +75,9 @@ public final class RbacService {
             store.grant(new Grant(PUBLIC_ROLE, ObjectType.GLOBAL, ANY, ANY, "ListAliases", ROOT));
             store.grant(new Grant(PUBLIC_ROLE, ObjectType.COLLECTION, ANY, ANY, "IndexDetail", ROOT));
         }
+        // The users are read after the bindings (the store read them when it opened): a binding of a user that
+        // another node created meanwhile then finds its user.
+        users.refresh();
         for (String user : store.state().bindings().keySet()) {
             if (!users.exists(user)) {
                 store.unbindUser(user);

@@ -2,8 +2,12 @@ package dev.vectorvault.auth.rbac;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vectorvault.auth.CredentialPolicy;
+import dev.vectorvault.auth.CredentialStore;
+import dev.vectorvault.auth.PasswordHasher;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.storage.MvMetaStore;
 import dev.vectorvault.testing.Race;
 import java.nio.charset.StandardCharsets;
@@ -61,8 +65,9 @@ class RbacStoreSharedStoreTest {
 
     @Test
     void reloadingAnUnchangedStoreKeepsTheRevisionSoTheCompiledPolicyStays() {
-        nodeA.userWithRole("alice");
+        String role = nodeA.userWithRole("alice");
         nodeB.store.reload();
+        assertThat(nodeB.store.state().rolesOf("alice")).containsExactly(role);
         long revision = nodeB.store.revision();
         RbacState state = nodeB.store.state();
 
@@ -185,6 +190,24 @@ class RbacStoreSharedStoreTest {
         assertThat(nodeB.store.state().grantsOf("missing")).isEmpty();
         assertThat(meta.get(orphanBinding)).as("another node may be midway through a change").isPresent();
         assertThat(meta.get(orphanGrant)).isPresent();
+    }
+
+    @Test
+    void aNodeStartingWhileAnotherCreatesAndBindsAUserKeepsThatUsersRoles() {
+        CredentialStore credentialsA = new CredentialStore(meta);
+        CredentialStore credentialsB = new CredentialStore(meta); // B has read its users: carol does not exist yet
+        credentialsA.add("carol", "$argon2id$hash-of-carol", "", 100);
+        users.add("carol");
+        nodeA.service.createRole("analyst");
+        nodeA.service.operateUserRole("root", "carol", "analyst", MembershipOperation.ADD);
+
+        RbacStore storeB = new RbacStore(meta);
+        RbacService.start(storeB, PrivilegeCatalog.defaults(), RbacSettings.defaults(true),
+                new CredentialDirectory(credentialsB, new CredentialPolicy(ServerConfig.defaults().limits()),
+                        new PasswordHasher(new ServerConfig.HashSettings(64, 1, 1))));
+
+        assertThat(storeB.state().rolesOf("carol")).containsExactly("analyst");
+        assertThat(new RbacStore(meta).state().rolesOf("carol")).containsExactly("analyst");
     }
 
     private static String grantAll(RbacFixture node, String collection, List<String> privileges) {
