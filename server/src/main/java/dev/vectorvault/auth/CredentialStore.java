@@ -25,6 +25,8 @@ import java.util.function.UnaryOperator;
  */
 public final class CredentialStore {
     static final String PREFIX = "credential/users/";
+    /** The metadata keys this mirror reflects: a change under them (by another node) calls for {@link #reload()}. */
+    public static final List<String> KEY_PREFIXES = List.of(PREFIX);
     private static final String FORMAT = "credential-v1";
 
     /** A user as the mirror holds it: the credential and the exact record it was read from or written as. */

@@ -26,6 +26,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Catalog {
     public static final int MAX_DATABASES = 64;
     public static final int MAX_PARTITIONS = 1024;
+    /**
+     * The metadata keys this mirror reflects: a change under them (by another node) calls for {@link #reload()}.
+     * The id counter ({@code catalog/next-id}) is not among them: it moves with every create and needs no reload.
+     */
+    public static final List<String> KEY_PREFIXES = List.of(CatalogStore.DATABASES, CatalogStore.COLLECTIONS,
+            CatalogStore.ALIASES);
 
     /** Everything the catalog mirrors; {@link #reload()} replaces it whole, so readers see old or new, not a mix. */
     private static final class Mirror {

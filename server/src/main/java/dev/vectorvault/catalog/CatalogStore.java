@@ -30,9 +30,9 @@ final class CatalogStore {
     /** The record layout this code writes; records without the field are version 1. */
     static final int FORMAT_VERSION = 1;
     static final String VERSION_FIELD = "formatVersion";
-    private static final String DATABASES = "catalog/database/";
-    private static final String COLLECTIONS = "catalog/collection/";
-    private static final String ALIASES = "catalog/alias/";
+    static final String DATABASES = "catalog/database/";
+    static final String COLLECTIONS = "catalog/collection/";
+    static final String ALIASES = "catalog/alias/";
     private static final String NEXT_ID = "catalog/next-id";
     private static final long FIRST_ID = 1000L;
 

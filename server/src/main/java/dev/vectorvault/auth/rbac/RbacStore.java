@@ -42,6 +42,8 @@ public final class RbacStore {
     static final String BINDING_PREFIX = "credential/user-role-mapping/";
     static final String GRANT_PREFIX = "credential/grantee-privileges/";
     static final String GROUP_PREFIX = "privilege-group/";
+    /** The metadata keys this mirror reflects: a change under them (by another node) calls for {@link #reload()}. */
+    public static final List<String> KEY_PREFIXES = List.of(ROLE_PREFIX, BINDING_PREFIX, GRANT_PREFIX, GROUP_PREFIX);
     private static final String ROLE_FORMAT = "role-v1";
     private static final String BINDING_FORMAT = "user-role-v1";
     private static final String GRANT_FORMAT = "grant-v1";
