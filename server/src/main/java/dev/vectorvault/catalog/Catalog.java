@@ -16,31 +16,92 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Databases, collections, partitions and aliases with Milvus's semantics and messages. Reads come from memory;
  * every change is written durably to the metadata store first, under one lock (metadata changes are rare).
+ *
+ * <p>Several servers may share one store (cluster mode). Creates are conditional writes, so the store, not this
+ * mirror, decides which of two nodes creating the same name wins; the loser reloads and answers what Milvus answers
+ * for an existing name. A collection record is rewritten only over the record the mirror holds, so a change made by
+ * another node in between is never overwritten. {@link #reload()} is what the cluster's watch calls after another
+ * node wrote; it tells the {@link CatalogListener} what disappeared or changed.
  */
 public final class Catalog {
     public static final int MAX_DATABASES = 64;
     public static final int MAX_PARTITIONS = 1024;
+    /**
+     * The metadata keys this mirror reflects: a change under them (by another node) calls for {@link #reload()}.
+     * The id counter ({@code catalog/next-id}) is not among them: it moves with every create and needs no reload.
+     */
+    public static final List<String> KEY_PREFIXES = List.of(CatalogStore.DATABASES, CatalogStore.COLLECTIONS,
+            CatalogStore.ALIASES);
+
+    /** Everything the catalog mirrors; {@link #reload()} replaces it whole, so readers see old or new, not a mix. */
+    private static final class Mirror {
+        final Map<String, Database> databases = new ConcurrentHashMap<>();
+        /** key: database + '/' + collection name. */
+        final Map<String, Collection> collections = new ConcurrentHashMap<>();
+        /** Same keys: the exact stored record of each collection, the expected value of its next rewrite. */
+        final Map<String, byte[]> collectionRecords = new ConcurrentHashMap<>();
+        /** key: database + '/' + alias; value: collection id. */
+        final Map<String, Long> aliases = new ConcurrentHashMap<>();
+    }
 
     private final CatalogStore store;
     private final HybridClock clock;
     private final CatalogListener listener;
-    private final Map<String, Database> databases = new ConcurrentHashMap<>();
-    /** key: database + '/' + collection name. */
-    private final Map<String, Collection> collections = new ConcurrentHashMap<>();
-    /** key: database + '/' + alias; value: collection id. */
-    private final Map<String, Long> aliases = new ConcurrentHashMap<>();
+    private volatile Mirror mirror;
 
     public Catalog(MetaStore metaStore, HybridClock clock, CatalogListener listener) {
         this.store = new CatalogStore(metaStore);
         this.clock = clock;
         this.listener = listener;
-        store.databases().forEach(d -> databases.put(d.name(), d));
-        store.collections().forEach(c -> collections.put(key(c.database(), c.name()), c));
-        store.aliases().forEach(a -> aliases.put(key(a.database(), a.alias()), a.collectionId()));
-        if (!databases.containsKey(Database.DEFAULT)) {
+        this.mirror = load();
+        if (!mirror.databases.containsKey(Database.DEFAULT)) {
             Database initial = new Database(1, Database.DEFAULT, Map.of(), clock.next());
-            store.putDatabase(initial);
-            databases.put(initial.name(), initial);
+            if (store.createDatabase(initial)) {
+                mirror.databases.put(initial.name(), initial);
+            } else {
+                mirror = load(); // another node starting at the same time created it
+            }
+        }
+    }
+
+    private Mirror load() {
+        Mirror loaded = new Mirror();
+        store.databases().forEach(d -> loaded.databases.put(d.name(), d));
+        store.collections().forEach(stored -> {
+            Collection c = stored.collection();
+            loaded.collections.put(key(c.database(), c.name()), c);
+            loaded.collectionRecords.put(key(c.database(), c.name()), stored.record());
+        });
+        store.aliases().forEach(a -> loaded.aliases.put(key(a.database(), a.alias()), a.collectionId()));
+        return loaded;
+    }
+
+    /**
+     * Reads the catalog from the store again and swaps the mirror in one step, then tells the listener what
+     * disappeared or changed compared with the previous mirror: a collection gone (by id; a rename is not a drop),
+     * a partition gone from a collection that stays, a collection whose index definitions differ. Nothing is told
+     * for what is unchanged or new. Idempotent; three prefix scans.
+     */
+    public synchronized void reload() {
+        Mirror previous = mirror;
+        Mirror next = load();
+        mirror = next;
+        Map<Long, Collection> now = new HashMap<>();
+        next.collections.values().forEach(c -> now.put(c.collectionId(), c));
+        for (Collection before : previous.collections.values()) {
+            Collection after = now.get(before.collectionId());
+            if (after == null) {
+                listener.collectionDropped(before.collectionId());
+                continue;
+            }
+            for (Partition partition : before.partitions()) {
+                if (after.partitions().stream().noneMatch(p -> p.partitionId() == partition.partitionId())) {
+                    listener.partitionDropped(before.collectionId(), partition.partitionId());
+                }
+            }
+            if (!before.indexes().equals(after.indexes())) {
+                listener.indexesChanged(before.collectionId());
+            }
         }
     }
 
@@ -48,16 +109,26 @@ public final class Catalog {
 
     public synchronized void createDatabase(String name, Map<String, String> properties) {
         NameRules.checkDatabase(name);
+        Map<String, Database> databases = mirror.databases;
         if (databases.containsKey(name)) {
-            throw new MilvusException(ErrorCode.UNEXPECTED, "database already exist: " + name);
+            throw databaseExists(name);
         }
+        // Counted on this node's mirror: nodes creating different databases at once may pass it by a few (best
+        // effort; the limit is a guard, not an invariant).
         if (databases.size() >= MAX_DATABASES) {
             throw new MilvusException(ErrorCode.DATABASE_LIMIT_EXCEEDED,
                     "database number (" + databases.size() + ") exceeds max configuration (" + MAX_DATABASES + ")");
         }
         Database database = new Database(store.nextId(), name, properties, clock.next());
-        store.putDatabase(database);
+        if (!store.createDatabase(database)) {
+            reload(); // another node created it first: the store decided
+            throw databaseExists(name);
+        }
         databases.put(name, database);
+    }
+
+    private static MilvusException databaseExists(String name) {
+        return new MilvusException(ErrorCode.UNEXPECTED, "database already exist: " + name);
     }
 
     /** Dropping a missing database succeeds; {@code default} and non-empty databases cannot be dropped. */
@@ -65,7 +136,7 @@ public final class Catalog {
         if (Database.DEFAULT.equals(name)) {
             throw new MilvusException(ErrorCode.UNEXPECTED, "can not drop default database");
         }
-        if (!databases.containsKey(name)) {
+        if (!mirror.databases.containsKey(name)) {
             return;
         }
         if (!listCollections(name).isEmpty()) {
@@ -73,15 +144,15 @@ public final class Catalog {
                     "database:" + name + " not empty, must drop all collections before drop database");
         }
         store.deleteDatabase(name);
-        databases.remove(name);
+        mirror.databases.remove(name);
     }
 
     public List<Database> listDatabases() {
-        return databases.values().stream().sorted((a, b) -> Long.compare(a.databaseId(), b.databaseId())).toList();
+        return mirror.databases.values().stream().sorted((a, b) -> Long.compare(a.databaseId(), b.databaseId())).toList();
     }
 
     public Database database(String name) {
-        Database database = databases.get(name);
+        Database database = mirror.databases.get(name);
         if (database == null) {
             throw new MilvusException(ErrorCode.DATABASE_NOT_FOUND, "database not found[database=" + name + "]");
         }
@@ -95,7 +166,7 @@ public final class Catalog {
         deleteKeys.forEach(properties::remove);
         Database next = new Database(current.databaseId(), name, properties, current.createdTimestamp());
         store.putDatabase(next);
-        databases.put(name, next);
+        mirror.databases.put(name, next);
     }
 
     // ---------------------------------------------------------------- collections
@@ -110,25 +181,34 @@ public final class Catalog {
         database(database);
         NameRules.check("collection", name);
         CollectionSchema complete = SchemaValidator.complete(schema);
-        Collection existing = collections.get(key(database, name));
-        if (existing != null) {
-            if (sameFields(existing.schema(), complete)) {
-                return existing;
+        while (true) {
+            database(database);
+            Mirror m = mirror;
+            Collection existing = m.collections.get(key(database, name));
+            if (existing != null) {
+                if (sameFields(existing.schema(), complete)) {
+                    return existing;
+                }
+                throw new MilvusException(ErrorCode.UNEXPECTED,
+                        "create duplicate collection with different parameters, collection: " + name);
             }
-            throw new MilvusException(ErrorCode.UNEXPECTED,
-                    "create duplicate collection with different parameters, collection: " + name);
+            if (m.aliases.containsKey(key(database, name))) {
+                throw new MilvusException(ErrorCode.UNEXPECTED, "collection name [" + name
+                        + "] conflicts with an existing alias, please choose a unique name");
+            }
+            long now = clock.next();
+            Collection collection = new Collection(store.nextId(), database, name, complete, Math.max(1, shardsNum),
+                    consistency, properties, List.of(new Partition(store.nextId(), Partition.DEFAULT, now)),
+                    List.of(), false, now, now);
+            Optional<byte[]> record = store.createCollection(collection);
+            if (record.isPresent()) {
+                m.collections.put(key(database, name), collection);
+                m.collectionRecords.put(key(database, name), record.get());
+                return collection;
+            }
+            // Another node created it first: decide again on what it created (same schema: that one is the answer).
+            reload();
         }
-        if (aliases.containsKey(key(database, name))) {
-            throw new MilvusException(ErrorCode.UNEXPECTED, "collection name [" + name
-                    + "] conflicts with an existing alias, please choose a unique name");
-        }
-        long now = clock.next();
-        Collection collection = new Collection(store.nextId(), database, name, complete, Math.max(1, shardsNum),
-                consistency, properties, List.of(new Partition(store.nextId(), Partition.DEFAULT, now)), List.of(),
-                false, now, now);
-        store.putCollection(collection);
-        collections.put(key(database, name), collection);
-        return collection;
     }
 
     /** The collection called {@code nameOrAlias} in {@code database}, resolving aliases. */
@@ -139,31 +219,37 @@ public final class Catalog {
 
     public Optional<Collection> find(String database, String nameOrAlias) {
         database(database);
-        Collection direct = collections.get(key(database, nameOrAlias));
+        Mirror m = mirror;
+        Collection direct = m.collections.get(key(database, nameOrAlias));
         if (direct != null) {
             return Optional.of(direct);
         }
-        Long id = aliases.get(key(database, nameOrAlias));
-        return id == null ? Optional.empty() : byId(id);
+        Long id = m.aliases.get(key(database, nameOrAlias));
+        return id == null ? Optional.empty() : byId(m, id);
     }
 
     public Optional<Collection> byId(long collectionId) {
-        return collections.values().stream().filter(c -> c.collectionId() == collectionId).findFirst();
+        return byId(mirror, collectionId);
+    }
+
+    private static Optional<Collection> byId(Mirror m, long collectionId) {
+        return m.collections.values().stream().filter(c -> c.collectionId() == collectionId).findFirst();
     }
 
     public List<Collection> listCollections(String database) {
         database(database);
-        return collections.values().stream().filter(c -> c.database().equals(database))
+        return mirror.collections.values().stream().filter(c -> c.database().equals(database))
                 .sorted((a, b) -> Long.compare(a.collectionId(), b.collectionId())).toList();
     }
 
     /** Dropping a missing collection succeeds, as in Milvus; one with aliases must lose them first. */
     public synchronized void dropCollection(String database, String name) {
         database(database);
-        if (aliases.containsKey(key(database, name))) {
+        Mirror m = mirror;
+        if (m.aliases.containsKey(key(database, name))) {
             throw MilvusException.invalidParameter("cannot drop the collection via alias = " + name);
         }
-        Collection collection = collections.get(key(database, name));
+        Collection collection = m.collections.get(key(database, name));
         if (collection == null) {
             return;
         }
@@ -174,7 +260,8 @@ public final class Catalog {
                     + " the collection");
         }
         store.deleteCollection(database, name);
-        collections.remove(key(database, name));
+        m.collections.remove(key(database, name));
+        m.collectionRecords.remove(key(database, name));
         listener.collectionDropped(collection.collectionId());
     }
 
@@ -183,35 +270,58 @@ public final class Catalog {
         String targetDb = newDatabase == null || newDatabase.isEmpty() ? database : newDatabase;
         database(targetDb);
         NameRules.check("collection", newName);
-        Collection collection = collections.get(key(database, oldName));
+        Mirror m = mirror;
+        Collection collection = m.collections.get(key(database, oldName));
         if (collection == null) {
             throw new MilvusException(ErrorCode.COLLECTION_NOT_FOUND,
                     "collection not found[database=" + database + "][collection=" + oldName + "]");
         }
-        if (collections.containsKey(key(targetDb, newName)) || aliases.containsKey(key(targetDb, newName))) {
-            throw new MilvusException(ErrorCode.UNEXPECTED, "duplicated new collection name " + targetDb + ":"
-                    + newName + " with other collection name or alias");
+        if (m.collections.containsKey(key(targetDb, newName)) || m.aliases.containsKey(key(targetDb, newName))) {
+            throw duplicatedName(targetDb, newName);
         }
         if (!targetDb.equals(database) && !aliasesOf(collection).isEmpty()) {
             throw new MilvusException(ErrorCode.UNEXPECTED,
                     "fail to rename collection to different database, must drop all aliases of collection first");
         }
         Collection renamed = collection.withName(targetDb, newName, clock.next());
-        store.putCollection(renamed);
+        Optional<byte[]> record = store.createCollection(renamed);
+        if (record.isEmpty()) {
+            reload(); // another node took the new name first
+            throw duplicatedName(targetDb, newName);
+        }
         store.deleteCollection(database, oldName);
-        collections.remove(key(database, oldName));
-        collections.put(key(targetDb, newName), renamed);
+        m.collections.remove(key(database, oldName));
+        m.collectionRecords.remove(key(database, oldName));
+        m.collections.put(key(targetDb, newName), renamed);
+        m.collectionRecords.put(key(targetDb, newName), record.get());
     }
 
-    /** Replaces a collection's stored record (index, load and property changes go through here). */
+    private static MilvusException duplicatedName(String database, String name) {
+        return new MilvusException(ErrorCode.UNEXPECTED, "duplicated new collection name " + database + ":"
+                + name + " with other collection name or alias");
+    }
+
+    /**
+     * Replaces a collection's stored record (index, load and property changes go through here), only over the
+     * record this mirror holds: when another node changed the collection in between, nothing is written, the mirror
+     * reloads and the caller is told to retry (its change was decided on a state that is gone).
+     */
     synchronized Collection replace(Collection next) {
-        Collection current = collections.get(key(next.database(), next.name()));
+        Mirror m = mirror;
+        String key = key(next.database(), next.name());
+        Collection current = m.collections.get(key);
         if (current == null || current.collectionId() != next.collectionId()) {
             throw new MilvusException(ErrorCode.COLLECTION_NOT_FOUND, "collection not found[database="
                     + next.database() + "][collection=" + next.name() + "]");
         }
-        store.putCollection(next);
-        collections.put(key(next.database(), next.name()), next);
+        Optional<byte[]> record = store.replaceCollection(m.collectionRecords.get(key), next);
+        if (record.isEmpty()) {
+            reload();
+            throw new MilvusException(ErrorCode.UNEXPECTED, "collection " + next.name() + " in database "
+                    + next.database() + " was changed by another server at the same time; please retry");
+        }
+        m.collections.put(key, next);
+        m.collectionRecords.put(key, record.get());
         if (!current.indexes().equals(next.indexes())) {
             listener.indexesChanged(next.collectionId());
         }
@@ -273,43 +383,53 @@ public final class Catalog {
     public synchronized void createAlias(String database, String alias, String collectionName) {
         database(database);
         NameRules.check("alias", alias);
-        Collection target = collections.get(key(database, collectionName));
-        if (target == null) {
-            throw new MilvusException(ErrorCode.COLLECTION_NOT_FOUND,
-                    "collection not found[database=" + database + "][collection=" + collectionName + "]");
-        }
-        if (collections.containsKey(key(database, alias))) {
-            throw new MilvusException(ErrorCode.ALIAS_COLLECTION_NAME_CONFLICT,
-                    "alias and collection name conflict[database=" + database + "][alias=" + alias + "]");
-        }
-        Long existing = aliases.get(key(database, alias));
-        if (existing != null) {
-            if (existing == target.collectionId()) {
+        while (true) {
+            database(database);
+            Mirror m = mirror;
+            Collection target = m.collections.get(key(database, collectionName));
+            if (target == null) {
+                throw new MilvusException(ErrorCode.COLLECTION_NOT_FOUND,
+                        "collection not found[database=" + database + "][collection=" + collectionName + "]");
+            }
+            if (m.collections.containsKey(key(database, alias))) {
+                throw new MilvusException(ErrorCode.ALIAS_COLLECTION_NAME_CONFLICT,
+                        "alias and collection name conflict[database=" + database + "][alias=" + alias + "]");
+            }
+            Long existing = m.aliases.get(key(database, alias));
+            if (existing != null) {
+                if (existing == target.collectionId()) {
+                    return;
+                }
+                throw new MilvusException(ErrorCode.ALIAS_ALREADY_EXISTS, "alias exist and already aliased to"
+                        + " another collection, alias: " + alias + ", collection: " + collectionName);
+            }
+            if (store.createAlias(new CatalogStore.AliasRecord(database, alias, target.collectionId()))) {
+                m.aliases.put(key(database, alias), target.collectionId());
                 return;
             }
-            throw new MilvusException(ErrorCode.ALIAS_ALREADY_EXISTS, "alias exist and already aliased to another"
-                    + " collection, alias: " + alias + ", collection: " + collectionName);
+            reload(); // another node created the alias first: decide again on where it points
         }
-        putAlias(database, alias, target.collectionId());
     }
 
     public synchronized void alterAlias(String database, String alias, String collectionName) {
         database(database);
-        if (!aliases.containsKey(key(database, alias))) {
+        Mirror m = mirror;
+        if (!m.aliases.containsKey(key(database, alias))) {
             throw new MilvusException(ErrorCode.ALIAS_NOT_FOUND, "alias not found[database=" + database
                     + "][alias=" + alias + "]");
         }
-        Collection target = collections.get(key(database, collectionName));
+        Collection target = m.collections.get(key(database, collectionName));
         if (target == null) {
             throw new MilvusException(ErrorCode.COLLECTION_NOT_FOUND,
                     "collection not found[database=" + database + "][collection=" + collectionName + "]");
         }
-        putAlias(database, alias, target.collectionId());
+        store.putAlias(new CatalogStore.AliasRecord(database, alias, target.collectionId()));
+        m.aliases.put(key(database, alias), target.collectionId());
     }
 
     /** Dropping a missing alias succeeds. */
     public synchronized void dropAlias(String database, String alias) {
-        if (aliases.remove(key(database, alias)) != null) {
+        if (mirror.aliases.remove(key(database, alias)) != null) {
             store.deleteAlias(database, alias);
         }
     }
@@ -317,8 +437,9 @@ public final class Catalog {
     /** The collection an alias points at. */
     public Collection aliasTarget(String database, String alias) {
         database(database);
-        Long id = aliases.get(key(database, alias));
-        return Optional.ofNullable(id).flatMap(this::byId).orElseThrow(() -> new MilvusException(
+        Mirror m = mirror;
+        Long id = m.aliases.get(key(database, alias));
+        return Optional.ofNullable(id).flatMap(i -> byId(m, i)).orElseThrow(() -> new MilvusException(
                 ErrorCode.ALIAS_NOT_FOUND, "alias not found[database=" + database + "][alias=" + alias + "]"));
     }
 
@@ -328,7 +449,7 @@ public final class Catalog {
         Optional<Long> only = collectionName == null || collectionName.isEmpty() ? Optional.empty()
                 : Optional.of(collection(database, collectionName).collectionId());
         String prefix = database + "/";
-        return aliases.entrySet().stream()
+        return mirror.aliases.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(prefix))
                 .filter(e -> only.map(id -> id.equals(e.getValue())).orElse(true))
                 .map(e -> e.getKey().substring(prefix.length()))
@@ -337,14 +458,9 @@ public final class Catalog {
 
     public List<String> aliasesOf(Collection collection) {
         String prefix = collection.database() + "/";
-        return aliases.entrySet().stream()
+        return mirror.aliases.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(prefix) && e.getValue() == collection.collectionId())
                 .map(e -> e.getKey().substring(prefix.length())).sorted().toList();
-    }
-
-    private void putAlias(String database, String alias, long collectionId) {
-        store.putAlias(new CatalogStore.AliasRecord(database, alias, collectionId));
-        aliases.put(key(database, alias), collectionId);
     }
 
     // ---------------------------------------------------------------- helpers

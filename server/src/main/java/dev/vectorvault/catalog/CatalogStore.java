@@ -2,7 +2,9 @@ package dev.vectorvault.catalog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.storage.MetaStore;
 import dev.vectorvault.storage.StorageException;
@@ -10,17 +12,29 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Catalog records as JSON under {@code catalog/} in the metadata store: {@code catalog/database/<db>},
  * {@code catalog/collection/<db>/<name>}, {@code catalog/alias/<db>/<alias>} (value: collection id) and the id
  * counter {@code catalog/next-id}. Each put is durable when it returns (see {@link MetaStore}).
+ *
+ * <p>Every JSON record carries {@code "formatVersion"}; a record without it is version 1, the layout written before
+ * the field existed (it is the same layout). A version this code does not know is refused as {@code STORAGE_CORRUPT}
+ * naming the key, never read as if it were an old one.
+ *
+ * <p>Creates and the id counter are conditional writes, so servers sharing one store (cluster mode) cannot both
+ * create the same name or hand out the same id: the store decides, and the loser learns it from the result.
  */
 final class CatalogStore {
-    private static final String DATABASES = "catalog/database/";
-    private static final String COLLECTIONS = "catalog/collection/";
-    private static final String ALIASES = "catalog/alias/";
+    /** The record layout this code writes; records without the field are version 1. */
+    static final int FORMAT_VERSION = 1;
+    static final String VERSION_FIELD = "formatVersion";
+    static final String DATABASES = "catalog/database/";
+    static final String COLLECTIONS = "catalog/collection/";
+    static final String ALIASES = "catalog/alias/";
     private static final String NEXT_ID = "catalog/next-id";
+    private static final long FIRST_ID = 1000L;
 
     private final MetaStore store;
     private final ObjectMapper json = new ObjectMapper()
@@ -36,10 +50,15 @@ final class CatalogStore {
                 .toList();
     }
 
-    List<Collection> collections() {
+    /** Every collection with the exact record it was read from (the expected value of a later replace). */
+    List<StoredCollection> collections() {
         return store.scan(COLLECTIONS).entrySet().stream()
-                .map(e -> checkCollection(e.getKey(), read(e.getKey(), e.getValue(), Collection.class))).toList();
+                .map(e -> new StoredCollection(checkCollection(e.getKey(),
+                        read(e.getKey(), e.getValue(), Collection.class)), e.getValue()))
+                .toList();
     }
+
+    record StoredCollection(Collection collection, byte[] record) {}
 
     /** (database, alias) → collection id, as stored. */
     List<AliasRecord> aliases() {
@@ -55,12 +74,30 @@ final class CatalogStore {
         store.put(DATABASES + database.name(), write(database));
     }
 
+    /** Writes a new database record; false when one of that name exists (perhaps written by another node). */
+    boolean createDatabase(Database database) {
+        return store.putIfAbsent(DATABASES + database.name(), write(database));
+    }
+
     void deleteDatabase(String name) {
         store.deleteTree(DATABASES + name);
     }
 
-    void putCollection(Collection collection) {
-        store.put(collectionKey(collection.database(), collection.name()), write(collection));
+    /** Writes a new collection record and returns it; empty when the key exists (perhaps written by another node). */
+    Optional<byte[]> createCollection(Collection collection) {
+        byte[] record = write(collection);
+        return store.putIfAbsent(collectionKey(collection.database(), collection.name()), record)
+                ? Optional.of(record) : Optional.empty();
+    }
+
+    /**
+     * Replaces a collection record only if it still holds {@code expected} exactly; returns the new record, or empty
+     * when another node changed or removed it in between.
+     */
+    Optional<byte[]> replaceCollection(byte[] expected, Collection next) {
+        byte[] record = write(next);
+        return store.replace(collectionKey(next.database(), next.name()), expected, record)
+                ? Optional.of(record) : Optional.empty();
     }
 
     void deleteCollection(String database, String name) {
@@ -71,24 +108,43 @@ final class CatalogStore {
         store.put(ALIASES + alias.database() + "/" + alias.alias(), write(alias));
     }
 
+    /** Writes a new alias record; false when the alias exists (perhaps written by another node). */
+    boolean createAlias(AliasRecord alias) {
+        return store.putIfAbsent(ALIASES + alias.database() + "/" + alias.alias(), write(alias));
+    }
+
     void deleteAlias(String database, String alias) {
         store.deleteTree(ALIASES + database + "/" + alias);
     }
 
-    /** A new id, never handed out before, also across restarts. */
+    /**
+     * A new id, never handed out before, also across restarts and by any other node sharing the store: the counter
+     * only moves by compare-and-set, and a refused set (another node took that id) reads the counter again.
+     */
     long nextId() {
-        long next = store.get(NEXT_ID).map(CatalogStore::parseNextId).orElse(1000L);
-        store.put(NEXT_ID, Long.toString(next + 1).getBytes(StandardCharsets.UTF_8));
-        return next;
+        while (true) {
+            Optional<byte[]> current = store.get(NEXT_ID);
+            long next = current.map(CatalogStore::parseNextId).orElse(FIRST_ID);
+            byte[] after = Long.toString(next + 1).getBytes(StandardCharsets.UTF_8);
+            boolean taken = current.isPresent() ? store.replace(NEXT_ID, current.get(), after)
+                    : store.putIfAbsent(NEXT_ID, after);
+            if (taken) {
+                return next;
+            }
+        }
     }
 
     private static String collectionKey(String database, String name) {
         return COLLECTIONS + database + "/" + name;
     }
 
+    /** The record's JSON with the current format version first. */
     private byte[] write(Object value) {
         try {
-            return json.writeValueAsBytes(value);
+            ObjectNode record = json.createObjectNode();
+            record.put(VERSION_FIELD, FORMAT_VERSION);
+            record.setAll((ObjectNode) json.valueToTree(value));
+            return json.writeValueAsBytes(record);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -100,6 +156,7 @@ final class CatalogStore {
      */
     private <T> T read(String key, byte[] value, Class<T> type) {
         try {
+            checkFormatVersion(key, json.readTree(value));
             T record = json.readValue(value, type);
             return require(record, key, record != null, "null");
         } catch (JsonProcessingException e) {
@@ -110,6 +167,30 @@ final class CatalogStore {
             throw StorageException.corrupt(key, StorageException.NO_OFFSET, "unreadable catalog record of type "
                     + type.getSimpleName() + ": " + e);
         }
+    }
+
+    /**
+     * Versions this code reads: 1 (also when the field is absent). Anything else was written by a newer server or
+     * is damage; either way reading it as version 1 could silently drop what it says.
+     */
+    private static void checkFormatVersion(String key, JsonNode record) {
+        if (record == null || !record.isObject() || !record.has(VERSION_FIELD)) {
+            return; // version 1, or not an object at all (reported by the typed read with its offset)
+        }
+        JsonNode version = record.get(VERSION_FIELD);
+        if (!version.isIntegralNumber()) {
+            throw StorageException.corrupt(key, StorageException.NO_OFFSET, "catalog record format version "
+                    + abbreviate(version.toString()) + " is not a number");
+        }
+        if (!version.canConvertToInt() || version.intValue() != FORMAT_VERSION) {
+            throw StorageException.corrupt(key, StorageException.NO_OFFSET, "catalog record format version "
+                    + abbreviate(version.asText()) + " is not supported (this server reads versions 1 to "
+                    + FORMAT_VERSION + "); was it written by a newer server?");
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
     }
 
     /** A collection record holds what every request on it relies on: names, and a schema a create would accept. */

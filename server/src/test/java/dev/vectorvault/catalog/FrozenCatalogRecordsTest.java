@@ -1,60 +1,137 @@
 package dev.vectorvault.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.storage.MvMetaStore;
+import dev.vectorvault.storage.StorageException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Catalog records (JSON, format version 1: no version field) as commit 53506df stored them still load. Read forever;
- * a new record layout must keep reading these (or add a version field and a reader for this one).
+ * Catalog records (JSON) of format version 1 still load: as commit 53506df stored them (no version field, which
+ * means version 1) and as today's code stores them ({@code "formatVersion":1} first, same layout). Read forever; a
+ * new record layout must keep reading these (with a reader for version 1). A version this code does not know is
+ * refused, naming the record.
  */
 @Timeout(60)
 class FrozenCatalogRecordsTest {
+    private static final Map<String, String> KEYS = Map.of(
+            "catalog/database/default", "catalog-database.json",
+            "catalog/collection/default/docs", "catalog-collection.json",
+            "catalog/alias/default/docs_alias", "catalog-alias.json",
+            "catalog/next-id", "catalog-next-id.txt");
+    private static final CatalogListener IGNORED = new CatalogListener() {
+        @Override
+        public void collectionDropped(long collectionId) {}
+
+        @Override
+        public void partitionDropped(long collectionId, long partitionId) {}
+
+        @Override
+        public void indexesChanged(long collectionId) {}
+    };
+
     private static Path records() throws URISyntaxException {
         return Path.of(FrozenCatalogRecordsTest.class.getResource("/formats/v1/records").toURI());
     }
 
+    /** The frozen records, those of {@code folder} (under records/) replacing the unversioned ones where present. */
+    private static void store(MvMetaStore meta, String folder) throws Exception {
+        for (Map.Entry<String, String> entry : KEYS.entrySet()) {
+            Path file = records().resolve(folder).resolve(entry.getValue());
+            if (!Files.exists(file)) {
+                file = records().resolve(entry.getValue());
+            }
+            meta.put(entry.getKey(), Files.readAllBytes(file));
+        }
+    }
+
     @Test
     void catalogRecordsOfVersion1Load() throws Exception {
-        Path records = records();
         try (MvMetaStore meta = MvMetaStore.inMemory()) {
-            Map<String, String> keys = Map.of(
-                    "catalog/database/default", "catalog-database.json",
-                    "catalog/collection/default/docs", "catalog-collection.json",
-                    "catalog/alias/default/docs_alias", "catalog-alias.json",
-                    "catalog/next-id", "catalog-next-id.txt");
-            for (Map.Entry<String, String> entry : keys.entrySet()) {
-                meta.put(entry.getKey(), Files.readAllBytes(records.resolve(entry.getValue())));
-            }
-            Catalog catalog = new Catalog(meta, new HybridClock(), new CatalogListener() {
-                @Override
-                public void collectionDropped(long collectionId) {}
-
-                @Override
-                public void partitionDropped(long collectionId, long partitionId) {}
-
-                @Override
-                public void indexesChanged(long collectionId) {}
-            });
-            Collection docs = catalog.collection("default", "docs");
-            assertThat(docs.collectionId()).isEqualTo(1000);
-            assertThat(docs.schema().fields()).extracting(FieldSchema::name)
-                    .containsExactly("pk", "vec", "meta", "title");
-            assertThat(docs.schema().fields().get(1).dim()).isEqualTo(4);
-            assertThat(docs.partitions()).extracting(Partition::partitionId).containsExactly(1001L);
-            IndexDefinition index = docs.indexOnField("vec").orElseThrow();
-            assertThat(index.indexType()).isEqualTo("HNSW");
-            assertThat(index.metricType()).isEqualTo("L2");
-            assertThat(index.params()).containsEntry("M", "8").containsEntry("efConstruction", "32");
-            assertThat(catalog.aliasTarget("default", "docs_alias").collectionId()).isEqualTo(1000);
-            assertThat(catalog.listDatabases()).extracting(Database::name).contains("default");
+            store(meta, "");
+            checkFrozenContents(new Catalog(meta, new HybridClock(), IGNORED));
         }
+    }
+
+    @Test
+    void catalogRecordsOfVersion1WithTheVersionFieldLoad() throws Exception {
+        try (MvMetaStore meta = MvMetaStore.inMemory()) {
+            store(meta, "versioned");
+            assertThat(new String(meta.get("catalog/collection/default/docs").orElseThrow(), StandardCharsets.UTF_8))
+                    .startsWith("{\"formatVersion\":1,");
+            checkFrozenContents(new Catalog(meta, new HybridClock(), IGNORED));
+        }
+    }
+
+    @Test
+    void recordsWrittenNowAreTheVersionedFrozenRecords() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        try (MvMetaStore meta = MvMetaStore.inMemory()) {
+            store(meta, "");
+            Catalog catalog = new Catalog(meta, new HybridClock(), IGNORED);
+            // Rewrites of unchanged records: what the current writer makes of the frozen v1 contents.
+            catalog.alterDatabase("default", Map.of(), List.of());
+            catalog.setLoaded("default", "docs", false);
+            catalog.alterAlias("default", "docs_alias", "docs");
+            for (String key : List.of("catalog/database/default", "catalog/collection/default/docs",
+                    "catalog/alias/default/docs_alias")) {
+                JsonNode written = json.readTree(meta.get(key).orElseThrow());
+                assertThat(written.get(CatalogStore.VERSION_FIELD).asInt()).as(key).isEqualTo(1);
+                assertThat(written).as(key).isEqualTo(
+                        json.readTree(records().resolve("versioned").resolve(KEYS.get(key)).toFile()));
+            }
+            catalog.createDatabase("fresh", Map.of());
+            assertThat(new String(meta.get("catalog/database/fresh").orElseThrow(), StandardCharsets.UTF_8))
+                    .startsWith("{\"formatVersion\":1,");
+        }
+    }
+
+    @Test
+    void aRecordOfAnUnknownFormatVersionIsRefusedNamingItsKey() throws Exception {
+        for (Map.Entry<String, String> entry : Map.of("catalog/collection/default/docs", "2",
+                "catalog/database/default", "99", "catalog/alias/default/docs_alias", "\"1\"").entrySet()) {
+            try (MvMetaStore meta = MvMetaStore.inMemory()) {
+                store(meta, "");
+                String record = new String(meta.get(entry.getKey()).orElseThrow(), StandardCharsets.UTF_8);
+                meta.put(entry.getKey(), ("{\"formatVersion\":" + entry.getValue() + "," + record.substring(1))
+                        .getBytes(StandardCharsets.UTF_8));
+
+                assertThatThrownBy(() -> new Catalog(meta, new HybridClock(), IGNORED))
+                        .isInstanceOf(StorageException.class)
+                        .hasMessageContaining(entry.getKey())
+                        .hasMessageContaining("format version " + entry.getValue())
+                        .satisfies(e -> {
+                            assertThat(((StorageException) e).errorCode()).isEqualTo(ErrorCode.STORAGE_CORRUPT);
+                            assertThat(((StorageException) e).file()).isEqualTo(entry.getKey());
+                        });
+            }
+        }
+    }
+
+    private static void checkFrozenContents(Catalog catalog) {
+        Collection docs = catalog.collection("default", "docs");
+        assertThat(docs.collectionId()).isEqualTo(1000);
+        assertThat(docs.schema().fields()).extracting(FieldSchema::name)
+                .containsExactly("pk", "vec", "meta", "title");
+        assertThat(docs.schema().fields().get(1).dim()).isEqualTo(4);
+        assertThat(docs.partitions()).extracting(Partition::partitionId).containsExactly(1001L);
+        IndexDefinition index = docs.indexOnField("vec").orElseThrow();
+        assertThat(index.indexType()).isEqualTo("HNSW");
+        assertThat(index.metricType()).isEqualTo("L2");
+        assertThat(index.params()).containsEntry("M", "8").containsEntry("efConstruction", "32");
+        assertThat(catalog.aliasTarget("default", "docs_alias").collectionId()).isEqualTo(1000);
+        assertThat(catalog.listDatabases()).extracting(Database::name).contains("default");
     }
 }

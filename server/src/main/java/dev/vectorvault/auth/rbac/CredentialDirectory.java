@@ -27,6 +27,11 @@ public final class CredentialDirectory implements UserDirectory {
     }
 
     @Override
+    public void refresh() {
+        credentials.reload();
+    }
+
+    @Override
     public List<String> usernames() {
         return credentials.usernames();
     }

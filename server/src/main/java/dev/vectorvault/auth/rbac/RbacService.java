@@ -75,6 +75,9 @@ public final class RbacService {
             store.grant(new Grant(PUBLIC_ROLE, ObjectType.GLOBAL, ANY, ANY, "ListAliases", ROOT));
             store.grant(new Grant(PUBLIC_ROLE, ObjectType.COLLECTION, ANY, ANY, "IndexDetail", ROOT));
         }
+        // The users are read after the bindings (the store read them when it opened): a binding of a user that
+        // another node created meanwhile then finds its user.
+        users.refresh();
         for (String user : store.state().bindings().keySet()) {
             if (!users.exists(user)) {
                 store.unbindUser(user);
@@ -89,14 +92,22 @@ public final class RbacService {
         String name = names.role(role);
         RbacState state = store.state();
         if (state.hasRole(name)) {
-            // Milvus formats the RoleEntity proto into the message.
-            throw new MilvusException(ErrorCode.CREATE_ROLE_FAILED, "role [name:\"" + name + "\"] already exists");
+            throw roleExists(name);
         }
+        // Counted on this node's mirror: nodes creating different roles at the same moment may pass the limit by a
+        // few (best effort; the limit is a guard, not an invariant).
         if (state.roles().size() >= settings.maxRoles()) {
             throw new MilvusException(ErrorCode.CREATE_ROLE_FAILED, "failed to check if create role: unable to create role"
                     + " because the number of roles has reached the limit");
         }
-        store.addRole(name);
+        if (!store.addRole(name)) {
+            throw roleExists(name); // another node created it first: the store decided
+        }
+    }
+
+    private static MilvusException roleExists(String name) {
+        // Milvus formats the RoleEntity proto into the message.
+        return new MilvusException(ErrorCode.CREATE_ROLE_FAILED, "role [name:\"" + name + "\"] already exists");
     }
 
     /** {@code DropRole}: bindings go with the role; grants too with {@code force}, else they must be revoked first. */
@@ -265,15 +276,18 @@ public final class RbacService {
     public synchronized void createPrivilegeGroup(String name) {
         String group = names.privilegeGroup(name);
         String prefix = "failed to check if privilege group creatable: privilege group name [" + group + "] is defined";
+        MilvusException definedByUsers = new MilvusException(ErrorCode.CREATE_PRIVILEGE_GROUP_INVALID,
+                prefix + " by users: invalid parameter");
         if (store.state().customGroup(group).isPresent()) {
-            throw new MilvusException(ErrorCode.CREATE_PRIVILEGE_GROUP_INVALID,
-                    prefix + " by users: invalid parameter");
+            throw definedByUsers;
         }
         if (Privilege.fromApiName(group).isPresent()) {
             throw new MilvusException(ErrorCode.CREATE_PRIVILEGE_GROUP_INVALID,
                     prefix + " by built in privileges or privilege groups in system: invalid parameter");
         }
-        store.putGroup(new PrivilegeGroup(group, List.of()));
+        if (!store.addGroup(new PrivilegeGroup(group, List.of()))) {
+            throw definedByUsers; // another node created it first
+        }
     }
 
     /** {@code DropPrivilegeGroup}: a missing or built-in name is a quiet no-op; a group still granted is refused. */
@@ -302,11 +316,19 @@ public final class RbacService {
 
     /**
      * {@code OperatePrivilegeGroup}: adds or removes privileges (built-in names or custom groups) of a custom group.
-     * After adding, every member must have the same privilege level.
+     * After adding, every member must have the same privilege level. The new member list replaces the stored one
+     * only if no other node changed it in between; otherwise the change is decided again on the group as it is now,
+     * so concurrent changes from several nodes all take effect.
      */
     public synchronized void operatePrivilegeGroup(String name, List<String> privileges,
                                                    MembershipOperation operation) {
         String group = names.privilegeGroup(name);
+        while (!tryOperatePrivilegeGroup(group, privileges, operation)) {
+            // another node changed the group; the store has been re-read, decide again
+        }
+    }
+
+    private boolean tryOperatePrivilegeGroup(String group, List<String> privileges, MembershipOperation operation) {
         RbacState state = store.state();
         PrivilegeGroup current = state.customGroup(group).orElseThrow(() -> groupNotAlterable(
                 "there is no privilege group name [" + group + "] defined in system to operate"));
@@ -330,9 +352,10 @@ public final class RbacService {
             }
             case REMOVE -> privileges.forEach(members::remove);
         }
-        if (!members.equals(new TreeSet<>(current.privileges()))) {
-            store.putGroup(new PrivilegeGroup(group, List.copyOf(members)));
+        if (members.equals(new TreeSet<>(current.privileges()))) {
+            return true;
         }
+        return store.replaceGroup(current, new PrivilegeGroup(group, List.copyOf(members)));
     }
 
     // ---- backup and restore
@@ -399,8 +422,17 @@ public final class RbacService {
                 }
             }
         }
-        snapshot.privilegeGroups().forEach(store::putGroup);
-        snapshot.roles().forEach(store::addRole);
+        // Checked above on this node's mirror; the store decides again when another node creates the same name now.
+        for (PrivilegeGroup group : snapshot.privilegeGroups()) {
+            if (!store.addGroup(group)) {
+                throw notRestorable("privilege group [" + group.name() + "] already exists");
+            }
+        }
+        for (String role : snapshot.roles()) {
+            if (!store.addRole(role)) {
+                throw notRestorable("role [" + role + "] already exists");
+            }
+        }
         snapshot.grants().forEach(store::grant);
         for (RbacSnapshot.User user : snapshot.users()) {
             users.restore(user.name(), user.passwordHash());

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -27,6 +28,13 @@ import java.util.TreeSet;
  * crash in between leaves fewer privileges, never more: a role's grants and bindings go before the role itself.
  * Opening the store drops bindings and grants whose role is missing.
  *
+ * <p>Several servers may share one store (cluster mode). Creates are decided by the store, not by this mirror: a
+ * role, binding, grant or custom group is written with {@link MetaStore#putIfAbsent}, and a group's member list is
+ * replaced only over the record it was read from, so of two nodes creating the same name exactly one succeeds and
+ * concurrent grant or group changes lose nothing. When the store refuses, the mirror {@link #reload()}s and the
+ * caller answers from the new state. {@link #reload()} is also what the cluster's watch calls after another node
+ * wrote; it never deletes anything, since another node may be between the steps of a multi-write change.
+ *
  * <p>Thread-safe. Mutators are package-private: {@link RbacService} owns the rules.
  */
 public final class RbacStore {
@@ -34,22 +42,24 @@ public final class RbacStore {
     static final String BINDING_PREFIX = "credential/user-role-mapping/";
     static final String GRANT_PREFIX = "credential/grantee-privileges/";
     static final String GROUP_PREFIX = "privilege-group/";
+    /** The metadata keys this mirror reflects: a change under them (by another node) calls for {@link #reload()}. */
+    public static final List<String> KEY_PREFIXES = List.of(ROLE_PREFIX, BINDING_PREFIX, GRANT_PREFIX, GROUP_PREFIX);
     private static final String ROLE_FORMAT = "role-v1";
     private static final String BINDING_FORMAT = "user-role-v1";
     private static final String GRANT_FORMAT = "grant-v1";
     private static final String GROUP_FORMAT = "privilege-group-v1";
 
     private final MetaStore store;
-    private final TreeSet<String> roles = new TreeSet<>();
-    private final TreeMap<String, TreeSet<String>> rolesByUser = new TreeMap<>();
-    private final TreeMap<String, Grant> grants = new TreeMap<>();
-    private final TreeMap<String, PrivilegeGroup> groups = new TreeMap<>();
+    private TreeSet<String> roles = new TreeSet<>();
+    private TreeMap<String, TreeSet<String>> rolesByUser = new TreeMap<>();
+    private TreeMap<String, Grant> grants = new TreeMap<>();
+    private TreeMap<String, PrivilegeGroup> groups = new TreeMap<>();
     private long revision;
     private volatile RbacState state;
 
     public RbacStore(MetaStore store) {
         this.store = store;
-        load();
+        open();
     }
 
     /** The current state; a new object after every change. */
@@ -62,25 +72,58 @@ public final class RbacStore {
         return state.revision();
     }
 
+    /**
+     * Reads everything from the store again and, when it differs from the mirror, swaps it in and publishes a new
+     * {@link RbacState} with a higher revision (so the compiled policy is rebuilt on the next decision). Bindings
+     * and grants whose role is missing are left out but left alone: the node writing them may be midway through a
+     * change. Idempotent; four prefix scans.
+     */
+    public synchronized void reload() {
+        Scan scan = scan();
+        if (scan.roles.equals(roles) && scan.rolesByUser.equals(rolesByUser) && scan.grants.equals(grants)
+                && scan.groups.equals(groups)) {
+            return;
+        }
+        adopt(scan);
+        publish();
+    }
+
     synchronized boolean addRole(String role) {
         if (roles.contains(role)) {
             return false;
         }
-        store.put(ROLE_PREFIX + encode(role), utf8(ROLE_FORMAT));
+        if (!store.putIfAbsent(ROLE_PREFIX + encode(role), utf8(ROLE_FORMAT))) {
+            reload(); // created by another node since this mirror was read
+            return false;
+        }
         roles.add(role);
         publish();
         return true;
     }
 
-    /** Deletes the role's grants, then its bindings, then the role: a crash in between leaves less, not more. */
+    /**
+     * Deletes the role's grants, then its bindings, then the role: a crash in between leaves less, not more. The
+     * grants and bindings to delete are found in the store, not the mirror, so none that another node wrote just
+     * before is left behind.
+     */
     synchronized void dropRole(String role) {
-        if (grants.values().stream().anyMatch(g -> g.role().equals(role))) {
-            store.deleteTree(GRANT_PREFIX + encode(role));
-            grants.values().removeIf(g -> g.role().equals(role));
+        store.deleteTree(GRANT_PREFIX + encode(role));
+        if (grants.values().removeIf(g -> g.role().equals(role))) {
             publish();
         }
-        for (String user : List.copyOf(rolesByUser.keySet())) {
-            unbind(user, role);
+        String suffix = "/" + encode(role);
+        for (String key : store.scan(BINDING_PREFIX).keySet()) {
+            if (key.endsWith(suffix) && key.indexOf('/', BINDING_PREFIX.length()) == key.length() - suffix.length()) {
+                store.deleteTree(key);
+            }
+        }
+        boolean unbound = false;
+        for (TreeSet<String> userRoles : rolesByUser.values()) {
+            unbound |= userRoles.remove(role);
+        }
+        rolesByUser.values().removeIf(TreeSet::isEmpty);
+        if (unbound) {
+            publish();
         }
         if (roles.contains(role)) {
             store.deleteTree(ROLE_PREFIX + encode(role));
@@ -93,7 +136,10 @@ public final class RbacStore {
         if (rolesByUser.getOrDefault(user, new TreeSet<>()).contains(role)) {
             return false;
         }
-        store.put(bindingKey(user, role), utf8(BINDING_FORMAT));
+        if (!store.putIfAbsent(bindingKey(user, role), utf8(BINDING_FORMAT))) {
+            reload();
+            return false;
+        }
         rolesByUser.computeIfAbsent(user, u -> new TreeSet<>()).add(role);
         publish();
         return true;
@@ -113,11 +159,13 @@ public final class RbacStore {
         return true;
     }
 
-    /** Removes every binding of a user in one write. */
+    /**
+     * Removes every binding of a user in one write, also those this mirror has not seen yet (written by another node
+     * just before), so a user re-created under the same name never finds them.
+     */
     synchronized void unbindUser(String user) {
-        if (rolesByUser.containsKey(user)) {
-            store.deleteTree(BINDING_PREFIX + encode(user));
-            rolesByUser.remove(user);
+        store.deleteTree(BINDING_PREFIX + encode(user));
+        if (rolesByUser.remove(user) != null) {
             publish();
         }
     }
@@ -128,7 +176,10 @@ public final class RbacStore {
         if (grants.containsKey(key)) {
             return false;
         }
-        store.put(key, utf8(GRANT_FORMAT + "\n" + encode(grant.grantor())));
+        if (!store.putIfAbsent(key, utf8(GRANT_FORMAT + "\n" + encode(grant.grantor())))) {
+            reload(); // granted by another node since this mirror was read; its grantor stays
+            return false;
+        }
         grants.put(key, grant);
         publish();
         return true;
@@ -146,13 +197,35 @@ public final class RbacStore {
         return true;
     }
 
-    /** Creates or replaces a custom group with its whole member list: one write. */
-    synchronized void putGroup(PrivilegeGroup group) {
-        StringBuilder value = new StringBuilder(GROUP_FORMAT);
-        group.privileges().forEach(p -> value.append('\n').append(encode(p)));
-        store.put(GROUP_PREFIX + encode(group.name()), utf8(value.toString()));
+    /** Creates a custom group with its whole member list (one write) unless one of that name exists. */
+    synchronized boolean addGroup(PrivilegeGroup group) {
+        if (groups.containsKey(group.name())) {
+            return false;
+        }
+        if (!store.putIfAbsent(GROUP_PREFIX + encode(group.name()), encodeGroup(group))) {
+            reload();
+            return false;
+        }
         groups.put(group.name(), group);
         publish();
+        return true;
+    }
+
+    /**
+     * Replaces a custom group's member list (one write) only if the stored group is still {@code current}; false,
+     * after a reload, when another node changed or dropped it in between, so the caller can decide again.
+     */
+    synchronized boolean replaceGroup(PrivilegeGroup current, PrivilegeGroup next) {
+        String key = GROUP_PREFIX + encode(current.name());
+        Optional<byte[]> stored = store.get(key);
+        if (stored.isEmpty() || !decodeGroup(key, stored.get()).equals(current)
+                || !store.replace(key, stored.get(), encodeGroup(next))) {
+            reload();
+            return false;
+        }
+        groups.put(next.name(), next);
+        publish();
+        return true;
     }
 
     synchronized boolean dropGroup(String name) {
@@ -170,48 +243,86 @@ public final class RbacStore {
         state = new RbacState(revision, roles, rolesByUser, grants.values(), groups);
     }
 
-    private void load() {
+    /** What the store holds, orphans (bindings and grants of a missing role) apart. */
+    private static final class Scan {
+        final TreeSet<String> roles = new TreeSet<>();
+        final TreeMap<String, TreeSet<String>> rolesByUser = new TreeMap<>();
+        final TreeMap<String, Grant> grants = new TreeMap<>();
+        final TreeMap<String, PrivilegeGroup> groups = new TreeMap<>();
+        final List<String> orphans = new ArrayList<>();
+    }
+
+    /** At start-up only: left by a change that a crash interrupted before the role was written; never revive them. */
+    private void open() {
+        Scan scan = scan();
+        scan.orphans.forEach(store::deleteTree);
+        adopt(scan);
+        publish();
+    }
+
+    private void adopt(Scan scan) {
+        roles = scan.roles;
+        rolesByUser = scan.rolesByUser;
+        grants = scan.grants;
+        groups = scan.groups;
+    }
+
+    /**
+     * Bindings and grants are read before roles: one whose role is missing afterwards is an orphan or belongs to a
+     * role being dropped, never to a role created after the first read (its bindings and grants come later).
+     */
+    private Scan scan() {
+        Scan scan = new Scan();
+        SortedMap<String, byte[]> bindings = store.scan(BINDING_PREFIX);
+        SortedMap<String, byte[]> grantRecords = store.scan(GRANT_PREFIX);
         store.scan(ROLE_PREFIX).forEach((key, value) -> {
             requireFormat(key, value, ROLE_FORMAT);
-            roles.add(decode(key.substring(ROLE_PREFIX.length())));
+            scan.roles.add(decode(key.substring(ROLE_PREFIX.length())));
         });
-        List<String> orphans = new ArrayList<>();
-        store.scan(BINDING_PREFIX).forEach((key, value) -> {
+        bindings.forEach((key, value) -> {
             requireFormat(key, value, BINDING_FORMAT);
             String[] parts = key.substring(BINDING_PREFIX.length()).split("/", -1);
             if (parts.length != 2) {
                 throw unreadable(key);
             }
             String role = decode(parts[1]);
-            if (roles.contains(role)) {
-                rolesByUser.computeIfAbsent(decode(parts[0]), u -> new TreeSet<>()).add(role);
+            if (scan.roles.contains(role)) {
+                scan.rolesByUser.computeIfAbsent(decode(parts[0]), u -> new TreeSet<>()).add(role);
             } else {
-                orphans.add(key);
+                scan.orphans.add(key);
             }
         });
-        store.scan(GRANT_PREFIX).forEach((key, value) -> {
+        grantRecords.forEach((key, value) -> {
             Grant grant = decodeGrant(key, value);
-            if (roles.contains(grant.role())) {
-                grants.put(key, grant);
+            if (scan.roles.contains(grant.role())) {
+                scan.grants.put(key, grant);
             } else {
-                orphans.add(key);
+                scan.orphans.add(key);
             }
         });
         store.scan(GROUP_PREFIX).forEach((key, value) -> {
-            String[] lines = new String(value, StandardCharsets.UTF_8).split("\n", -1);
-            if (!lines[0].equals(GROUP_FORMAT)) {
-                throw unreadable(key);
-            }
-            List<String> members = new ArrayList<>();
-            for (int i = 1; i < lines.length; i++) {
-                members.add(decode(lines[i]));
-            }
-            String name = decode(key.substring(GROUP_PREFIX.length()));
-            groups.put(name, new PrivilegeGroup(name, members));
+            PrivilegeGroup group = decodeGroup(key, value);
+            scan.groups.put(group.name(), group);
         });
-        // Left by a change that a crash interrupted before the role itself was written; never revive them.
-        orphans.forEach(store::deleteTree);
-        publish();
+        return scan;
+    }
+
+    private static byte[] encodeGroup(PrivilegeGroup group) {
+        StringBuilder value = new StringBuilder(GROUP_FORMAT);
+        group.privileges().forEach(p -> value.append('\n').append(encode(p)));
+        return utf8(value.toString());
+    }
+
+    private static PrivilegeGroup decodeGroup(String key, byte[] value) {
+        String[] lines = new String(value, StandardCharsets.UTF_8).split("\n", -1);
+        if (!lines[0].equals(GROUP_FORMAT)) {
+            throw unreadable(key);
+        }
+        List<String> members = new ArrayList<>();
+        for (int i = 1; i < lines.length; i++) {
+            members.add(decode(lines[i]));
+        }
+        return new PrivilegeGroup(decode(key.substring(GROUP_PREFIX.length())), members);
     }
 
     private static Grant decodeGrant(String key, byte[] value) {

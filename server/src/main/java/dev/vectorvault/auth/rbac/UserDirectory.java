@@ -34,6 +34,15 @@ public interface UserDirectory {
     }
 
     /**
+     * Reads the users again from where they are stored, so that {@link #exists} answers for now. Called by RBAC's
+     * start-up clean-up after it has read the bindings: with several servers sharing the store, a user created by
+     * another node after this node loaded its users must not lose its roles. Nothing to do where the directory is
+     * always current.
+     */
+    default void refresh() {
+    }
+
+    /**
      * Checks a user name as {@code CreateCredential} would.
      *
      * @throws dev.vectorvault.common.MilvusException invalid parameter (1100) for a bad name
