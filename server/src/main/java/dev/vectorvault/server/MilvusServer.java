@@ -10,6 +10,7 @@ import dev.vectorvault.auth.UserService;
 import dev.vectorvault.auth.VerifiedCredentialCache;
 import dev.vectorvault.auth.rbac.CredentialDirectory;
 import dev.vectorvault.auth.rbac.RbacAccessPolicy;
+import dev.vectorvault.auth.rbac.RbacStore;
 import dev.vectorvault.catalog.Catalog;
 import dev.vectorvault.cluster.ClusterNode;
 import dev.vectorvault.cluster.Coordination;
@@ -189,13 +190,12 @@ public final class MilvusServer implements AutoCloseable {
         // authentication off nothing is enforced, so the check is not installed.
         if (node != null) {
             builder.intercept(new ChangePropagation(node.barrier()));
-            node.mirror("credential/users/", credentials::reload);
+            Runnable credentialsReload = credentials::reload;
             Runnable rbacReload = rbac.store()::reload;
-            node.mirror("credential/roles/", rbacReload);
-            node.mirror("credential/user-role-mapping/", rbacReload);
-            node.mirror("credential/grantee-privileges/", rbacReload);
-            node.mirror("privilege-group/", rbacReload);
-            node.mirror("catalog/", catalog::reload);
+            Runnable catalogReload = catalog::reload;
+            CredentialStore.KEY_PREFIXES.forEach(prefix -> node.mirror(prefix, credentialsReload));
+            RbacStore.KEY_PREFIXES.forEach(prefix -> node.mirror(prefix, rbacReload));
+            Catalog.KEY_PREFIXES.forEach(prefix -> node.mirror(prefix, catalogReload));
         }
         if (config.authorizationEnabled()) {
             builder.intercept(new AuthorizationInterceptor(new RequestPrivileges(), rbac.decider(), catalog,
