@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.exception.MilvusClientException;
 import io.milvus.v2.service.collection.request.CreateCollectionReq;
-import io.milvus.v2.service.collection.request.DescribeCollectionReq;
+import io.milvus.v2.service.collection.request.GetLoadStateReq;
 import io.milvus.v2.service.rbac.request.CreateRoleReq;
 import io.milvus.v2.service.rbac.request.CreateUserReq;
 import io.milvus.v2.service.rbac.request.DropUserReq;
@@ -309,16 +309,16 @@ class ClusterAuthTest {
     }
 
     private static void describe(MilvusClientV2 client) {
-        client.describeCollection(DescribeCollectionReq.builder().collectionName(COLLECTION).build());
+        client.getLoadState(GetLoadStateReq.builder().collectionName(COLLECTION).build());
     }
 
     private static void grant(MilvusClientV2 root, String role) {
-        root.grantPrivilegeV2(GrantPrivilegeReqV2.builder().roleName(role).privilege("DescribeCollection")
+        root.grantPrivilegeV2(GrantPrivilegeReqV2.builder().roleName(role).privilege("GetLoadState")
                 .dbName("default").collectionName(COLLECTION).build());
     }
 
     private static void revoke(MilvusClientV2 root, String role) {
-        root.revokePrivilegeV2(RevokePrivilegeReqV2.builder().roleName(role).privilege("DescribeCollection")
+        root.revokePrivilegeV2(RevokePrivilegeReqV2.builder().roleName(role).privilege("GetLoadState")
                 .dbName("default").collectionName(COLLECTION).build());
     }
 

@@ -1,0 +1,204 @@
+package dev.vectorvault.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.vectorvault.config.ServerConfig;
+import dev.vectorvault.testkit.EtcdCluster;
+import dev.vectorvault.testkit.EtcdLink;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.milvus.grpc.CollectionSchema;
+import io.milvus.grpc.CreateCollectionRequest;
+import io.milvus.grpc.CreateCredentialRequest;
+import io.milvus.grpc.CreateRoleRequest;
+import io.milvus.grpc.DataType;
+import io.milvus.grpc.GetLoadStateRequest;
+import io.milvus.grpc.FieldSchema;
+import io.milvus.grpc.GrantEntity;
+import io.milvus.grpc.GrantorEntity;
+import io.milvus.grpc.KeyValuePair;
+import io.milvus.grpc.ListDatabasesRequest;
+import io.milvus.grpc.MilvusServiceGrpc;
+import io.milvus.grpc.ObjectEntity;
+import io.milvus.grpc.OperatePrivilegeRequest;
+import io.milvus.grpc.OperatePrivilegeType;
+import io.milvus.grpc.OperateUserRoleRequest;
+import io.milvus.grpc.OperateUserRoleType;
+import io.milvus.grpc.PrivilegeEntity;
+import io.milvus.grpc.RoleEntity;
+import io.milvus.grpc.Status;
+import io.milvus.grpc.UpdateCredentialRequest;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two server nodes in this JVM sharing a real etcd, authentication on, over raw gRPC: a credential or grant change
+ * made on one node holds on the other by the time the call returns; a node cut off from etcd refuses calls with
+ * UNAVAILABLE once its session TTL has run out and serves again, caught up, after the link returns.
+ */
+@Timeout(120)
+class ClusterModeTest {
+    private static final int TTL_SECONDS = 2;
+
+    @TempDir
+    Path dir;
+    private EtcdCluster etcd;
+    private EtcdLink link;
+    private final List<MilvusServer> nodes = new ArrayList<>();
+    private final List<ManagedChannel> channels = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        channels.forEach(ManagedChannel::shutdownNow);
+        nodes.forEach(MilvusServer::close);
+        if (link != null) {
+            link.close();
+        }
+        if (etcd != null) {
+            etcd.close();
+        }
+    }
+
+    @Test
+    void aChangeOnOneNodeHoldsOnTheOtherWhenTheCallReturns() throws IOException {
+        etcd = EtcdCluster.start(1, java.nio.file.Files.createDirectories(dir.resolve("etcd")));
+        MilvusServer a = node(0, etcd.endpointsCsv());
+        MilvusServer b = node(1, etcd.endpointsCsv());
+        var rootOnA = stub(a, "root", "Milvus");
+        var rootOnB = stub(b, "root", "Milvus");
+
+        ok(rootOnA.createCredential(CreateCredentialRequest.newBuilder().setUsername("ann")
+                .setPassword(base64("AnnPass_1")).build()));
+        assertThat(stub(b, "ann", "AnnPass_1").listDatabases(ListDatabasesRequest.getDefaultInstance())
+                .getStatus().getCode()).isZero();
+
+        var annOnA = stub(a, "ann", "AnnPass_1");
+        annOnA.listDatabases(ListDatabasesRequest.getDefaultInstance());
+        ok(rootOnB.updateCredential(UpdateCredentialRequest.newBuilder().setUsername("ann")
+                .setOldPassword(base64("AnnPass_1")).setNewPassword(base64("AnnPass_2")).build()));
+        assertThatThrownBy(() -> annOnA.listDatabases(ListDatabasesRequest.getDefaultInstance()))
+                .isInstanceOf(StatusRuntimeException.class).hasMessageContaining("UNAUTHENTICATED");
+        assertThat(stub(a, "ann", "AnnPass_2").listDatabases(ListDatabasesRequest.getDefaultInstance())
+                .getStatus().getCode()).isZero();
+
+        createCollection(rootOnA, "docs");
+        ok(rootOnA.createRole(CreateRoleRequest.newBuilder().setEntity(RoleEntity.newBuilder().setName("reader"))
+                .build()));
+        ok(rootOnA.operateUserRole(OperateUserRoleRequest.newBuilder().setUsername("ann").setRoleName("reader")
+                .setType(OperateUserRoleType.AddUserToRole).build()));
+        ok(rootOnA.operatePrivilege(privilege("reader", "docs", OperatePrivilegeType.Grant)));
+        var annOnB = stub(b, "ann", "AnnPass_2");
+        assertThat(annOnB.getLoadState(GetLoadStateRequest.newBuilder().setCollectionName("docs")
+                .build()).getStatus().getCode()).isZero();
+        ok(rootOnA.operatePrivilege(privilege("reader", "docs", OperatePrivilegeType.Revoke)));
+        assertThatThrownBy(() -> annOnB.getLoadState(GetLoadStateRequest.newBuilder()
+                .setCollectionName("docs").build()))
+                .isInstanceOf(StatusRuntimeException.class).hasMessageContaining("PERMISSION_DENIED");
+    }
+
+    @Test
+    void aNodeCutOffFromEtcdRefusesAfterItsTtlAndCatchesUpAfterReconnecting() throws Exception {
+        etcd = EtcdCluster.start(1, java.nio.file.Files.createDirectories(dir.resolve("etcd")));
+        link = etcd.link();
+        MilvusServer a = node(0, etcd.endpointsCsv());
+        MilvusServer b = node(1, link.endpointsCsv());
+        var rootOnA = stub(a, "root", "Milvus");
+        var rootOnB = stub(b, "root", "Milvus");
+        rootOnB.listDatabases(ListDatabasesRequest.getDefaultInstance());
+
+        link.cut();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(TTL_SECONDS) + 1_500);
+        assertThatThrownBy(() -> rootOnB.listDatabases(ListDatabasesRequest.getDefaultInstance()))
+                .isInstanceOf(StatusRuntimeException.class).hasMessageContaining("UNAVAILABLE")
+                .hasMessageContaining("session TTL");
+        // A change on A does not wait for B for ever: B's lease ends (or A revokes it) and A answers.
+        ok(rootOnA.createCredential(CreateCredentialRequest.newBuilder().setUsername("bob")
+                .setPassword(base64("BobPass_1")).build()));
+
+        link.restore();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                rootOnB.listDatabases(ListDatabasesRequest.getDefaultInstance());
+                break;
+            } catch (StatusRuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+        assertThat(stub(b, "bob", "BobPass_1").listDatabases(ListDatabasesRequest.getDefaultInstance())
+                .getStatus().getCode()).isZero();
+    }
+
+    private MilvusServer node(int index, String endpoints) throws IOException {
+        Map<String, String> keys = new HashMap<>();
+        keys.put("common.security.authorizationEnabled", "true");
+        keys.put("proxy.port", Integer.toString(freePort()));
+        keys.put("proxy.internalPort", Integer.toString(freePort()));
+        keys.put("localStorage.path", dir.resolve("node" + index).toString());
+        keys.put("etcd.endpoints", endpoints);
+        keys.put("common.session.ttl", Integer.toString(TTL_SECONDS));
+        keys.put("cluster.changeAckTimeoutMs", "500");
+        MilvusServer server = MilvusServer.start(ServerConfig.fromFlatKeys(keys));
+        nodes.add(server);
+        return server;
+    }
+
+    private MilvusServiceGrpc.MilvusServiceBlockingStub stub(MilvusServer server, String user, String password) {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        channels.add(channel);
+        return MilvusServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(new WireHeaders(WireHeaders.basic(user, password), null))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    private static void createCollection(MilvusServiceGrpc.MilvusServiceBlockingStub root, String name) {
+        CollectionSchema schema = CollectionSchema.newBuilder().setName(name)
+                .addFields(FieldSchema.newBuilder().setName("id").setDataType(DataType.Int64).setIsPrimaryKey(true))
+                .addFields(FieldSchema.newBuilder().setName("v").setDataType(DataType.FloatVector)
+                        .addTypeParams(KeyValuePair.newBuilder().setKey("dim").setValue("4")))
+                .build();
+        ok(root.createCollection(CreateCollectionRequest.newBuilder().setCollectionName(name)
+                .setSchema(ByteString.copyFrom(schema.toByteArray())).build()));
+    }
+
+    private static OperatePrivilegeRequest privilege(String role, String collection, OperatePrivilegeType type) {
+        return OperatePrivilegeRequest.newBuilder().setType(type).setEntity(GrantEntity.newBuilder()
+                .setRole(RoleEntity.newBuilder().setName(role))
+                .setObject(ObjectEntity.newBuilder().setName("Collection"))
+                .setObjectName(collection).setDbName("default")
+                .setGrantor(GrantorEntity.newBuilder().setPrivilege(PrivilegeEntity.newBuilder()
+                        .setName("GetLoadState")))).build();
+    }
+
+    private static void ok(Status status) {
+        assertThat(status.getCode()).as(status.getReason()).isZero();
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
