@@ -14,6 +14,10 @@ import io.milvus.v2.service.rbac.request.GrantRoleReq;
 import io.milvus.v2.service.rbac.request.RevokePrivilegeReqV2;
 import io.milvus.v2.service.rbac.request.RevokeRoleReq;
 import io.milvus.v2.service.rbac.request.UpdatePasswordReq;
+import dev.vectorvault.testkit.EtcdCluster;
+import dev.vectorvault.testkit.EtcdLink;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,17 +57,17 @@ class ClusterAuthTest {
     @TempDir
     static Path dir;
     static EtcdCluster etcd;
-    /** Between node 2 and etcd, so the test can cut that node off. */
-    static TcpRelay relay;
+    /** Between node 2 and every etcd member, so the test can cut that node off. */
+    static EtcdLink relay;
     static final List<ServerProcess> nodes = new ArrayList<>();
     static final List<MilvusClientV2> roots = new ArrayList<>();
 
     @BeforeAll
-    static void startCluster() {
-        etcd = EtcdCluster.start(dir.resolve("etcd"), 3);
-        relay = TcpRelay.to(etcd.firstEndpointHostPort());
+    static void startCluster() throws IOException {
+        etcd = EtcdCluster.start(3, Files.createDirectories(dir.resolve("etcd")));
+        relay = etcd.link();
         for (int i = 0; i < 3; i++) {
-            String endpoints = i == 2 ? "http://" + relay.address() : etcd.endpoints();
+            String endpoints = i == 2 ? relay.endpointsCsv() : etcd.endpointsCsv();
             nodes.add(ServerProcess.startWithAuth(dir.resolve("node" + i),
                     "etcd.endpoints", endpoints,
                     "proxy.internalPort", Integer.toString(ServerProcess.freePort()),
