@@ -220,7 +220,7 @@ final class CallGuard implements ServerInterceptor {
      * {@code status} field); null for other services (health).
      */
     @SuppressWarnings("unchecked")
-    private static <R> R statusResponse(MethodDescriptor<?, R> method, ErrorCode code, String reason) {
+    static <R> R statusResponse(MethodDescriptor<?, R> method, ErrorCode code, String reason) {
         if (!(method.getResponseMarshaller() instanceof MethodDescriptor.PrototypeMarshaller<R> proto)) {
             return null;
         }

@@ -12,6 +12,7 @@ import dev.vectorvault.auth.rbac.CredentialDirectory;
 import dev.vectorvault.auth.rbac.RbacAccessPolicy;
 import dev.vectorvault.catalog.Catalog;
 import dev.vectorvault.catalog.Indexes;
+import dev.vectorvault.cluster.NodeForwarding;
 import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.query.EntityReader;
@@ -57,6 +58,9 @@ public final class MilvusServer implements AutoCloseable {
     private final EventLoopGroup workers;
     /** The data store's background threads: the server owns them and stops them after the store is closed. */
     private final DataExecutors dataExecutors;
+    /** Cluster mode only: the endpoint other nodes forward to, and the channels this node forwards on. */
+    private InternalEndpoint internal;
+    private OwnerChannels owners;
 
     private MilvusServer(Server grpc, MetaStore store, DataStore data, ConnectionGuard connections,
                          RequestBudget budget, EventLoopGroup boss, EventLoopGroup workers,
@@ -88,6 +92,15 @@ public final class MilvusServer implements AutoCloseable {
      * under {@code localStorage.path}, so give each such server its own folder. The server closes the store.
      */
     public static MilvusServer start(ServerConfig config, MetaStore store) throws IOException {
+        return start(config, store, null);
+    }
+
+    /**
+     * As {@link #start(ServerConfig, MetaStore)}; with {@code forwarding} (cluster mode) a collection's data calls are
+     * forwarded to its owner, and the internal endpoint on {@code proxy.internalPort} serves calls forwarded here.
+     */
+    public static MilvusServer start(ServerConfig config, MetaStore store, NodeForwarding forwarding)
+            throws IOException {
         AuditLog audit = new AuditLog(config.throttle().auditIntervalMs(), config.throttle().auditMaxPairs(),
                 System::currentTimeMillis);
         CredentialStore credentials = new CredentialStore(store);
@@ -131,6 +144,8 @@ public final class MilvusServer implements AutoCloseable {
                 new DefaultThreadFactory("grpc-accept", true), NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0,
                 new DefaultThreadFactory("grpc-worker", true), NioIoHandler.newFactory());
+        MilvusServiceAdapter service = new MilvusServiceAdapter(users, catalogRpc, dataRpc,
+                new RbacRpc(rbac.service(), audit), Instant.now().toString());
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()))
                 .channelFactory(connections::newServerChannel)
                 .bossEventLoopGroup(boss)
@@ -141,8 +156,7 @@ public final class MilvusServer implements AutoCloseable {
                 // Larger messages are refused unread (RESOURCE_EXHAUSTED); the budget bounds the rest together.
                 .maxInboundMessageSize(limits.maxRecvBytes())
                 .handshakeTimeout(limits.handshakeTimeoutMs(), TimeUnit.MILLISECONDS)
-                .addService(budget.guard(new MilvusServiceAdapter(users, catalogRpc, dataRpc,
-                        new RbacRpc(rbac.service(), audit), Instant.now().toString()).bindService()))
+                .addService(budget.guard(service.bindService()))
                 .addService(budget.guard(health.getHealthService().bindService()))
                 .addTransportFilter(new ConnectionTracker(authenticator));
         if (limits.maxConnectionIdleMs() > 0) {
@@ -154,7 +168,13 @@ public final class MilvusServer implements AutoCloseable {
         }
         // The last interceptor added runs first: the call guard, authentication, marking the connection as
         // authenticated, then the privilege check (which needs the caller that authentication found). With
-        // authentication off nothing is enforced, so the check is not installed.
+        // authentication off nothing is enforced, so the check is not installed. In cluster mode the forwarding step
+        // runs last: only a call already authenticated and authorized here is forwarded.
+        OwnerChannels owners = forwarding == null ? null : new OwnerChannels(limits.maxSendBytes());
+        if (forwarding != null) {
+            builder.intercept(new ForwardingInterceptor(catalog, forwarding.placement(), owners, forwarding.key(),
+                    forwarding.nodeId(), System::currentTimeMillis));
+        }
         if (config.authorizationEnabled()) {
             builder.intercept(new AuthorizationInterceptor(new RequestPrivileges(), rbac.decider(), catalog,
                     config.rbac().resolveAliasForPrivilege(), audit));
@@ -177,7 +197,31 @@ public final class MilvusServer implements AutoCloseable {
         }
         LOG.info("event=started port={} authorizationEnabled={} tlsMode={} dataDir={}", grpc.getPort(),
                 config.authorizationEnabled(), config.tls().mode(), config.dataDir().toAbsolutePath());
-        return new MilvusServer(grpc, store, data, connections, budget, boss, workers, dataExecutors);
+        MilvusServer server = new MilvusServer(grpc, store, data, connections, budget, boss, workers, dataExecutors);
+        if (forwarding != null) {
+            server.owners = owners;
+            // Same service, budget and call guard; the forwarded identity replaces the password, authorization runs
+            // again with this node's policy, and there is no forwarding step (a call is forwarded at most once).
+            java.util.List<io.grpc.ServerInterceptor> internalChain = new java.util.ArrayList<>();
+            if (config.authorizationEnabled()) {
+                internalChain.add(new AuthorizationInterceptor(new RequestPrivileges(), rbac.decider(), catalog,
+                        config.rbac().resolveAliasForPrivilege(), audit));
+            }
+            internalChain.add(new ForwardedIdentityInterceptor(forwarding.key(), credentials,
+                    config.authorizationEnabled(), System::currentTimeMillis));
+            internalChain.add(new CallGuard(budget, limits.maxSendBytes()));
+            try {
+                server.internal = InternalEndpoint.start(config.cluster().internalPort(),
+                        budget.guard(service.bindService()), limits.maxRecvBytes(), internalChain);
+            } catch (IOException | RuntimeException e) {
+                server.close();
+                throw new IOException("cannot listen on proxy.internalPort " + config.cluster().internalPort()
+                        + ": " + e.getMessage(), e);
+            }
+            LOG.info("event=internal_endpoint_started port={} nodeId={}", server.internal.port(),
+                    forwarding.nodeId());
+        }
+        return server;
     }
 
     private static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext tlsContext(ServerConfig.TlsSettings tls)
@@ -224,6 +268,11 @@ public final class MilvusServer implements AutoCloseable {
         return grpc.getPort();
     }
 
+    /** The internal endpoint's port (cluster mode), or -1 when this server has none. */
+    public int internalPort() {
+        return internal == null ? -1 : internal.port();
+    }
+
     /** Client TCP connections open now (tests; operators see them in the connection log lines). */
     int openConnections() {
         return connections.openConnections();
@@ -243,6 +292,12 @@ public final class MilvusServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (internal != null) {
+            internal.close();
+        }
+        if (owners != null) {
+            owners.close();
+        }
         grpc.shutdown();
         try {
             if (!grpc.awaitTermination(5, TimeUnit.SECONDS)) {
