@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,9 +59,12 @@ final class ForwardingInterceptor implements ServerInterceptor {
     private final ForwardingKey key;
     private final long nodeId;
     private final LongSupplier clock;
+    private final long forwardTimeoutMs;
 
+    /** @param forwardTimeoutMs the deadline of a forwarded call whose client set none ({@code cluster.forwardTimeoutMs}) */
     ForwardingInterceptor(Catalog catalog, CollectionPlacement placement, OwnerChannels channels, ForwardingKey key,
-                          long nodeId, LongSupplier clock) {
+                          long nodeId, LongSupplier clock, long forwardTimeoutMs) {
+        this.forwardTimeoutMs = forwardTimeoutMs;
         this.catalog = catalog;
         this.placement = placement;
         this.channels = channels;
@@ -233,9 +237,13 @@ final class ForwardingInterceptor implements ServerInterceptor {
                     ForwardedIdentity.digestOf(message.toByteArray()));
             Placement owner = destination.placement();
             ClientCall<Message, Message> outgoing;
+            // Made in the incoming call's context: its deadline applies and its cancellation cancels this call. With
+            // no deadline from the client, a hung owner would hold the call forever: ours applies instead.
+            boolean clientDeadline = context.getDeadline() != null;
+            CallOptions options = clientDeadline ? CallOptions.DEFAULT
+                    : CallOptions.DEFAULT.withDeadlineAfter(forwardTimeoutMs, TimeUnit.MILLISECONDS);
             try {
-                // Made in the incoming call's context: its deadline applies and its cancellation cancels this call.
-                outgoing = channels.to(owner.internalAddress()).newCall(method, CallOptions.DEFAULT);
+                outgoing = channels.to(owner.internalAddress()).newCall(method, options);
             } catch (RuntimeException e) {
                 answer(unavailable("collection " + destination.collection() + " is served by node "
                         + owner.ownerNodeId() + ", which cannot be reached now; retry when it is back"));
@@ -251,7 +259,7 @@ final class ForwardingInterceptor implements ServerInterceptor {
 
                 @Override
                 public void onClose(Status status, Metadata trailers) {
-                    completed(destination, status, response, relay, onSuccess);
+                    completed(destination, status, response, relay, onSuccess, clientDeadline);
                 }
             }, ForwardedCallHeaders.of(identity, identity.signature(key)));
             outgoing.request(2);
@@ -261,7 +269,7 @@ final class ForwardingInterceptor implements ServerInterceptor {
 
         @SuppressWarnings("unchecked")
         private synchronized void completed(Destination destination, Status status, Message response, boolean relay,
-                                            Runnable onSuccess) {
+                                            Runnable onSuccess, boolean clientDeadline) {
             if (finished) {
                 return;
             }
@@ -274,6 +282,12 @@ final class ForwardingInterceptor implements ServerInterceptor {
                 answer(unavailable("collection " + destination.collection() + " is served by node "
                         + owner.ownerNodeId() + ", which cannot serve it now (" + status.getDescription()
                         + "); retry when it is back"));
+                return;
+            }
+            if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && !clientDeadline) {
+                answer(unavailable("collection " + destination.collection() + " is served by node "
+                        + owner.ownerNodeId() + ", which did not answer within cluster.forwardTimeoutMs ("
+                        + forwardTimeoutMs + " ms); the call may have been applied there; retry when it is back"));
                 return;
             }
             if (!status.isOk() || response == null) {

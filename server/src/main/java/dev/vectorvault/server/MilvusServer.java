@@ -173,7 +173,7 @@ public final class MilvusServer implements AutoCloseable {
         OwnerChannels owners = forwarding == null ? null : new OwnerChannels(limits.maxSendBytes());
         if (forwarding != null) {
             builder.intercept(new ForwardingInterceptor(catalog, forwarding.placement(), owners, forwarding.key(),
-                    forwarding.nodeId(), System::currentTimeMillis));
+                    forwarding.nodeId(), System::currentTimeMillis, config.cluster().forwardTimeoutMs()));
         }
         if (config.authorizationEnabled()) {
             builder.intercept(new AuthorizationInterceptor(new RequestPrivileges(), rbac.decider(), catalog,

@@ -106,6 +106,7 @@ class ForwardingEndpointTest {
         keys.put("common.security.authorizationEnabled", "true");
         keys.put("proxy.port", "0");
         keys.put("proxy.internalPort", "0");
+        keys.put("cluster.forwardTimeoutMs", "1000");
         keys.put("localStorage.path", dir.resolve(name).toString());
         return MilvusServer.start(ServerConfig.fromFlatKeys(keys), unclosable(store),
                 new NodeForwarding(nodeId, placement, KEY));
@@ -267,6 +268,33 @@ class ForwardingEndpointTest {
         assertThat(result.getStatus().getCode()).isEqualTo(2);
         assertThat(result.getStatus().getReason()).startsWith("collection c is served by node 1, which cannot serve it"
                 + " now (").endsWith("); retry when it is back");
+    }
+
+    @Test
+    void theClientsDeadlineBoundsAForwardedCallToAnOwnerThatNeverAnswers() throws Exception {
+        // Accepts TCP connections (the kernel's backlog) but never speaks HTTP/2: a hung owner.
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            placementOnB.placement = new Placement(Placement.Kind.REMOTE, 1, "127.0.0.1:" + silent.getLocalPort());
+            assertThatThrownBy(() -> MilvusServiceGrpc.newBlockingStub(toB).withDeadlineAfter(2, TimeUnit.SECONDS)
+                    .withInterceptors(new WireHeaders(WireHeaders.basic("alice", PASSWORD), "default"))
+                    .query(QueryRequest.newBuilder().setCollectionName("c").addOutputFields("count(*)").build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode())
+                            .isEqualTo(io.grpc.Status.Code.DEADLINE_EXCEEDED));
+        }
+    }
+
+    @Test
+    void withoutAClientDeadlineTheForwardTimeoutBoundsACallToAnOwnerThatNeverAnswers() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            placementOnB.placement = new Placement(Placement.Kind.REMOTE, 1, "127.0.0.1:" + silent.getLocalPort());
+            QueryResults result = MilvusServiceGrpc.newBlockingStub(toB)
+                    .withInterceptors(new WireHeaders(WireHeaders.basic("alice", PASSWORD), "default"))
+                    .query(QueryRequest.newBuilder().setCollectionName("c").addOutputFields("count(*)").build());
+            assertThat(result.getStatus().getCode()).isEqualTo(2);
+            assertThat(result.getStatus().getReason()).isEqualTo("collection c is served by node 1, which did not"
+                    + " answer within cluster.forwardTimeoutMs (1000 ms); the call may have been applied there;"
+                    + " retry when it is back");
+        }
     }
 
     @Test
