@@ -185,6 +185,21 @@ public final class MilvusServer implements AutoCloseable {
         if (config.tls().mode() > 0) {
             builder.sslContext(tlsContext(config.tls()));
         }
+        // Cluster mode: the internal endpoint listens before the public port, so its port is known (and served)
+        // by the time the node announces itself.
+        InternalEndpoint internal = null;
+        if (forwarding != null) {
+            try {
+                internal = startInternalEndpoint(config, forwarding, budget.guard(service.bindService()),
+                        new AuthorizationInterceptor(new RequestPrivileges(), rbac.decider(), catalog,
+                                config.rbac().resolveAliasForPrivilege(), audit), credentials, budget);
+            } catch (IOException | RuntimeException e) {
+                owners.close();
+                boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                throw e;
+            }
+        }
         // Warnings first: once the port accepts connections, the operator has already been told.
         warnAboutWeakSetup(config, users);
         Server grpc;
@@ -193,35 +208,47 @@ public final class MilvusServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            if (internal != null) {
+                internal.close();
+                owners.close();
+            }
             throw e;
         }
         LOG.info("event=started port={} authorizationEnabled={} tlsMode={} dataDir={}", grpc.getPort(),
                 config.authorizationEnabled(), config.tls().mode(), config.dataDir().toAbsolutePath());
         MilvusServer server = new MilvusServer(grpc, store, data, connections, budget, boss, workers, dataExecutors);
-        if (forwarding != null) {
-            server.owners = owners;
-            // Same service, budget and call guard; the forwarded identity replaces the password, authorization runs
-            // again with this node's policy, and there is no forwarding step (a call is forwarded at most once).
-            java.util.List<io.grpc.ServerInterceptor> internalChain = new java.util.ArrayList<>();
-            if (config.authorizationEnabled()) {
-                internalChain.add(new AuthorizationInterceptor(new RequestPrivileges(), rbac.decider(), catalog,
-                        config.rbac().resolveAliasForPrivilege(), audit));
-            }
-            internalChain.add(new ForwardedIdentityInterceptor(forwarding.key(), credentials,
-                    config.authorizationEnabled(), System::currentTimeMillis));
-            internalChain.add(new CallGuard(budget, limits.maxSendBytes()));
-            try {
-                server.internal = InternalEndpoint.start(config.cluster().internalPort(),
-                        budget.guard(service.bindService()), limits.maxRecvBytes(), internalChain);
-            } catch (IOException | RuntimeException e) {
-                server.close();
-                throw new IOException("cannot listen on proxy.internalPort " + config.cluster().internalPort()
-                        + ": " + e.getMessage(), e);
-            }
-            LOG.info("event=internal_endpoint_started port={} nodeId={}", server.internal.port(),
-                    forwarding.nodeId());
-        }
+        server.internal = internal;
+        server.owners = owners;
         return server;
+    }
+
+    /**
+     * The endpoint other nodes forward to: same service, budget and call guard; the forwarded identity replaces the
+     * password, authorization runs again with this node's policy ({@code authorization}, installed only with
+     * authentication on), and there is no forwarding step, so a call is forwarded at most once.
+     */
+    private static InternalEndpoint startInternalEndpoint(ServerConfig config, NodeForwarding forwarding,
+                                                          io.grpc.ServerServiceDefinition service,
+                                                          AuthorizationInterceptor authorization,
+                                                          CredentialStore credentials, RequestBudget budget)
+            throws IOException {
+        java.util.List<io.grpc.ServerInterceptor> chain = new java.util.ArrayList<>();
+        if (config.authorizationEnabled()) {
+            chain.add(authorization);
+        }
+        chain.add(new ForwardedIdentityInterceptor(forwarding.key(), credentials, config.authorizationEnabled(),
+                System::currentTimeMillis));
+        chain.add(new CallGuard(budget, config.endpoint().maxSendBytes()));
+        InternalEndpoint internal;
+        try {
+            internal = InternalEndpoint.start(config.cluster().internalPort(), service,
+                    config.endpoint().maxRecvBytes(), chain);
+        } catch (IOException e) {
+            throw new IOException("cannot listen on proxy.internalPort " + config.cluster().internalPort() + ": "
+                    + e.getMessage(), e);
+        }
+        LOG.info("event=internal_endpoint_started port={} nodeId={}", internal.port(), forwarding.nodeId());
+        return internal;
     }
 
     private static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext tlsContext(ServerConfig.TlsSettings tls)
