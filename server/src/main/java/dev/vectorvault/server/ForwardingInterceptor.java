@@ -308,6 +308,12 @@ final class ForwardingInterceptor implements ServerInterceptor {
                 return;
             }
             finished = true;
+            if (response == null) {
+                // Only MilvusService methods are routed, and each of their responses carries a status: unreachable.
+                call.close(Status.UNAVAILABLE.withDescription("the collection's owner node cannot serve it now"),
+                        new Metadata());
+                return;
+            }
             call.sendHeaders(new Metadata());
             call.sendMessage(response);
             call.close(Status.OK, new Metadata());
