@@ -95,7 +95,7 @@ class ForwardingEndpointTest {
         }
     }
 
-    private static byte[] filled(byte value) {
+    static byte[] filled(byte value) {
         byte[] key = new byte[32];
         Arrays.fill(key, value);
         return key;
@@ -113,7 +113,7 @@ class ForwardingEndpointTest {
     }
 
     /** The shared store, which neither node may close under the other (the test closes it last). */
-    private static MetaStore unclosable(MetaStore shared) {
+    static MetaStore unclosable(MetaStore shared) {
         return (MetaStore) Proxy.newProxyInstance(MetaStore.class.getClassLoader(), new Class<?>[] {MetaStore.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("close") && method.getParameterCount() == 0) {
@@ -380,7 +380,7 @@ class ForwardingEndpointTest {
                 .withInterceptors(new WireHeaders(WireHeaders.basic(user, password), "default"));
     }
 
-    private static long rowCount(MilvusServiceBlockingStub stub) {
+    static long rowCount(MilvusServiceBlockingStub stub) {
         var stats = stub.getCollectionStatistics(GetCollectionStatisticsRequest.newBuilder().setCollectionName("c")
                 .build());
         ok(stats.getStatus());
@@ -388,7 +388,7 @@ class ForwardingEndpointTest {
     }
 
     /** {@code count} rows with ids from {@code firstId}. */
-    private static InsertRequest rows(long firstId, int count) {
+    static InsertRequest rows(long firstId, int count) {
         LongArray.Builder ids = LongArray.newBuilder();
         FloatArray.Builder vectors = FloatArray.newBuilder();
         for (int i = 0; i < count; i++) {
