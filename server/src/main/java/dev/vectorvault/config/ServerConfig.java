@@ -159,14 +159,15 @@ public record ServerConfig(
 
     /**
      * Cluster mode: metadata in etcd ({@code etcd.*}, Milvus's keys), node sessions under a lease of
-     * {@code common.session.ttl} seconds, and the internal port other nodes forward a collection's data calls to.
+     * {@code common.session.ttl} seconds, and the internal port other nodes forward a collection's data calls to
+     * ({@code cluster.forwardTimeoutMs} bounds such a call when its client set no deadline).
      * Empty {@code etcd.endpoints} keeps the embedded store (the default).
      */
     public record ClusterSettings(java.util.List<String> etcdEndpoints, String rootPath, String metaSubPath,
                                   String kvSubPath, long requestTimeoutMs, boolean etcdAuth, String etcdUser,
                                   Secret etcdPassword, boolean etcdTls, Path tlsCert, Path tlsKey, Path tlsCaCert,
                                   String tlsMinVersion, int sessionTtlSeconds, String advertiseHost,
-                                  int internalPort, long changeAckTimeoutMs) {
+                                  int internalPort, long changeAckTimeoutMs, long forwardTimeoutMs) {
         public boolean enabled() {
             return !etcdEndpoints.isEmpty();
         }
@@ -308,7 +309,10 @@ public record ServerConfig(
                 v.intIn("proxy.internalPort", 19529, 0, 65535),
                 // How long a change waits for a node that holds its lease but has not applied the change before
                 // revoking that node's lease (it then refuses calls until it has caught up).
-                v.longIn("cluster.changeAckTimeoutMs", 5_000, 100, 600_000));
+                v.longIn("cluster.changeAckTimeoutMs", 5_000, 100, 600_000),
+                // How long a call forwarded to a collection's owner may take when the client set no deadline (a
+                // client's own deadline always applies instead): a hung owner must not hold the call forever.
+                v.longIn("cluster.forwardTimeoutMs", 120_000, 100, 86_400_000));
         if (cluster.enabled() && etcdAuth && cluster.etcdUser().isEmpty()) {
             throw new ConfigException("etcd.auth.userName", "must be set when etcd.auth.enabled is true");
         }

@@ -16,6 +16,7 @@ import dev.vectorvault.cluster.ClusterNode;
 import dev.vectorvault.cluster.Coordination;
 import dev.vectorvault.cluster.etcd.EtcdCoordination;
 import dev.vectorvault.catalog.Indexes;
+import dev.vectorvault.cluster.NodeForwarding;
 import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.query.EntityReader;
@@ -64,6 +65,9 @@ public final class MilvusServer implements AutoCloseable {
     /** Cluster mode only (null when embedded): this node's session, and the etcd client under it. */
     private final ClusterNode node;
     private final Coordination coordination;
+    /** Cluster mode only: the endpoint other nodes forward to, and the channels this node forwards on. */
+    private InternalEndpoint internal;
+    private OwnerChannels owners;
 
     private MilvusServer(Server grpc, MetaStore store, DataStore data, ConnectionGuard connections,
                          RequestBudget budget, EventLoopGroup boss, EventLoopGroup workers,
@@ -100,7 +104,16 @@ public final class MilvusServer implements AutoCloseable {
      * under {@code localStorage.path}, so give each such server its own folder. The server closes the store.
      */
     public static MilvusServer start(ServerConfig config, MetaStore store) throws IOException {
-        return start(config, store, store, null, null);
+        return start(config, store, store, null, null, null);
+    }
+
+    /**
+     * As {@link #start(ServerConfig, MetaStore)}; with {@code forwarding} (cluster mode) a collection's data calls are
+     * forwarded to its owner, and the internal endpoint on {@code proxy.internalPort} serves calls forwarded here.
+     */
+    public static MilvusServer start(ServerConfig config, MetaStore store, NodeForwarding forwarding)
+            throws IOException {
+        return start(config, store, store, null, null, forwarding);
     }
 
     /**
@@ -111,7 +124,8 @@ public final class MilvusServer implements AutoCloseable {
         Coordination coordination = EtcdCoordination.connect(config.cluster());
         try {
             ClusterNode node = ClusterNode.join(coordination, config.cluster(), config.dataDir());
-            return start(config, node.metadata(), node.nodeMetadata(), node, coordination);
+            return start(config, node.metadata(), node.nodeMetadata(), node, coordination,
+                    new NodeForwarding(node.nodeId(), node.placement(), node));
         } catch (IOException | RuntimeException e) {
             coordination.close();
             throw e;
@@ -119,7 +133,7 @@ public final class MilvusServer implements AutoCloseable {
     }
 
     private static MilvusServer start(ServerConfig config, MetaStore store, MetaStore dataMeta, ClusterNode node,
-                                      Coordination coordination) throws IOException {
+                                      Coordination coordination, NodeForwarding forwarding) throws IOException {
         AuditLog audit = new AuditLog(config.throttle().auditIntervalMs(), config.throttle().auditMaxPairs(),
                 System::currentTimeMillis);
         CredentialStore credentials = new CredentialStore(store);
@@ -163,6 +177,8 @@ public final class MilvusServer implements AutoCloseable {
                 new DefaultThreadFactory("grpc-accept", true), NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0,
                 new DefaultThreadFactory("grpc-worker", true), NioIoHandler.newFactory());
+        MilvusServiceAdapter service = new MilvusServiceAdapter(users, catalogRpc, dataRpc,
+                new RbacRpc(rbac.service(), audit), Instant.now().toString());
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()))
                 .channelFactory(connections::newServerChannel)
                 .bossEventLoopGroup(boss)
@@ -173,8 +189,7 @@ public final class MilvusServer implements AutoCloseable {
                 // Larger messages are refused unread (RESOURCE_EXHAUSTED); the budget bounds the rest together.
                 .maxInboundMessageSize(limits.maxRecvBytes())
                 .handshakeTimeout(limits.handshakeTimeoutMs(), TimeUnit.MILLISECONDS)
-                .addService(budget.guard(new MilvusServiceAdapter(users, catalogRpc, dataRpc,
-                        new RbacRpc(rbac.service(), audit), Instant.now().toString()).bindService()))
+                .addService(budget.guard(service.bindService()))
                 .addService(budget.guard(health.getHealthService().bindService()))
                 .addTransportFilter(new ConnectionTracker(authenticator));
         if (limits.maxConnectionIdleMs() > 0) {
@@ -185,9 +200,10 @@ public final class MilvusServer implements AutoCloseable {
                     .maxConnectionAgeGrace(limits.maxConnectionAgeGraceMs(), TimeUnit.MILLISECONDS);
         }
         // The last interceptor added runs first: the call guard, (cluster) the serving gate, authentication, marking
-        // the connection as authenticated, then the privilege check (which needs the caller that authentication
-        // found), and innermost (cluster) the wait until every node has applied what the call changed. With
-        // authentication off nothing is enforced, so the check is not installed.
+        // the connection as authenticated, the privilege check (which needs the caller that authentication found),
+        // (cluster) the forwarding step, so only a call already authenticated and authorized here is forwarded, and
+        // innermost (cluster) the wait until every node has applied what the call changed. With authentication off
+        // nothing is enforced, so the check is not installed.
         if (node != null) {
             builder.intercept(new ChangePropagation(node.barrier()));
             Runnable credentialsReload = credentials::reload;
@@ -196,6 +212,11 @@ public final class MilvusServer implements AutoCloseable {
             CredentialStore.KEY_PREFIXES.forEach(prefix -> node.mirror(prefix, credentialsReload));
             RbacStore.KEY_PREFIXES.forEach(prefix -> node.mirror(prefix, rbacReload));
             Catalog.KEY_PREFIXES.forEach(prefix -> node.mirror(prefix, catalogReload));
+        }
+        OwnerChannels owners = forwarding == null ? null : new OwnerChannels(limits.maxSendBytes());
+        if (forwarding != null) {
+            builder.intercept(new ForwardingInterceptor(catalog, forwarding.placement(), owners, forwarding.key(),
+                    forwarding.nodeId(), System::currentTimeMillis, config.cluster().forwardTimeoutMs()));
         }
         if (config.authorizationEnabled()) {
             builder.intercept(new AuthorizationInterceptor(new RequestPrivileges(), rbac.decider(), catalog,
@@ -210,13 +231,28 @@ public final class MilvusServer implements AutoCloseable {
         if (config.tls().mode() > 0) {
             builder.sslContext(tlsContext(config.tls()));
         }
+        // Cluster mode: the internal endpoint listens before the public port, so its port is known (and served)
+        // by the time the node announces itself.
+        InternalEndpoint internal = null;
+        if (forwarding != null) {
+            try {
+                internal = startInternalEndpoint(config, forwarding, budget.guard(service.bindService()),
+                        new AuthorizationInterceptor(new RequestPrivileges(), rbac.decider(), catalog,
+                                config.rbac().resolveAliasForPrivilege(), audit), credentials, budget, node);
+            } catch (IOException | RuntimeException e) {
+                owners.close();
+                boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                throw e;
+            }
+        }
         // Warnings first: once the port accepts connections, the operator has already been told.
         warnAboutWeakSetup(config, users);
         if (node != null) {
             // Registered before the port opens, so the first client finds the node serving. Cluster nodes are
             // configured with fixed ports: other nodes and clients must be able to find them.
             String host = config.cluster().advertiseHost();
-            node.start(host + ":" + config.port(), host + ":" + config.cluster().internalPort());
+            node.start(host + ":" + config.port(), host + ":" + internal.port());
         }
         Server grpc;
         try {
@@ -224,6 +260,10 @@ public final class MilvusServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            if (internal != null) {
+                internal.close();
+                owners.close();
+            }
             if (node != null) {
                 node.close();
             }
@@ -232,8 +272,49 @@ public final class MilvusServer implements AutoCloseable {
         LOG.info("event=started port={} authorizationEnabled={} tlsMode={} dataDir={} cluster={}", grpc.getPort(),
                 config.authorizationEnabled(), config.tls().mode(), config.dataDir().toAbsolutePath(),
                 node == null ? "off" : "node " + node.nodeId());
-        return new MilvusServer(grpc, store, data, connections, budget, boss, workers, dataExecutors, node,
-                coordination);
+        MilvusServer server = new MilvusServer(grpc, store, data, connections, budget, boss, workers, dataExecutors,
+                node, coordination);
+        server.internal = internal;
+        server.owners = owners;
+        return server;
+    }
+
+    /**
+     * The endpoint other nodes forward to: same service, budget and call guard; the forwarded identity replaces the
+     * password, authorization runs again with this node's policy ({@code authorization}, installed only with
+     * authentication on), and there is no forwarding step, so a call is forwarded at most once. In cluster mode the
+     * serving gate refuses forwarded calls too while this node may be stale, and forwarded writes wait until every
+     * node has applied them.
+     */
+    private static InternalEndpoint startInternalEndpoint(ServerConfig config, NodeForwarding forwarding,
+                                                          io.grpc.ServerServiceDefinition service,
+                                                          AuthorizationInterceptor authorization,
+                                                          CredentialStore credentials, RequestBudget budget,
+                                                          ClusterNode node)
+            throws IOException {
+        java.util.List<io.grpc.ServerInterceptor> chain = new java.util.ArrayList<>();
+        if (node != null) {
+            chain.add(new ChangePropagation(node.barrier()));
+        }
+        if (config.authorizationEnabled()) {
+            chain.add(authorization);
+        }
+        chain.add(new ForwardedIdentityInterceptor(forwarding.key(), credentials, config.authorizationEnabled(),
+                System::currentTimeMillis));
+        if (node != null) {
+            chain.add(new ClusterGate(node));
+        }
+        chain.add(new CallGuard(budget, config.endpoint().maxSendBytes()));
+        InternalEndpoint internal;
+        try {
+            internal = InternalEndpoint.start(config.cluster().internalPort(), service,
+                    config.endpoint().maxRecvBytes(), chain);
+        } catch (IOException e) {
+            throw new IOException("cannot listen on proxy.internalPort " + config.cluster().internalPort() + ": "
+                    + e.getMessage(), e);
+        }
+        LOG.info("event=internal_endpoint_started port={} nodeId={}", internal.port(), forwarding.nodeId());
+        return internal;
     }
 
     private static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext tlsContext(ServerConfig.TlsSettings tls)
@@ -280,6 +361,11 @@ public final class MilvusServer implements AutoCloseable {
         return grpc.getPort();
     }
 
+    /** The internal endpoint's port (cluster mode), or -1 when this server has none. */
+    public int internalPort() {
+        return internal == null ? -1 : internal.port();
+    }
+
     /** Client TCP connections open now (tests; operators see them in the connection log lines). */
     int openConnections() {
         return connections.openConnections();
@@ -299,6 +385,12 @@ public final class MilvusServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (internal != null) {
+            internal.close();
+        }
+        if (owners != null) {
+            owners.close();
+        }
         grpc.shutdown();
         try {
             if (!grpc.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -1,0 +1,87 @@
+package dev.vectorvault.server;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Where each MilvusService RPC is served in cluster mode (part 1: each collection's data lives on one owning node).
+ * Every RPC of the service is listed here; {@code ForwardingRoutesTest} fails when the protocol gains an RPC this
+ * table does not name, or when an RPC listed as unimplemented gets a handler, so a new data RPC cannot be served from
+ * the wrong node by oversight.
+ *
+ * <p>An RPC is {@link Route#OWNER} when its handler reads or writes the collection's data ({@code DataStore},
+ * {@code EntityReader}, {@code EntityWriter}): rows, row counts, index build progress. Metadata RPCs (catalog, users,
+ * roles, grants, load state) are served by whichever node the client called, from its etcd-backed mirrors.
+ */
+final class ForwardingRoutes {
+
+    enum Route {
+        /** Served by the owner of the collection the request names ({@code db_name}, {@code collection_name}). */
+        OWNER,
+        /** Flush: every named collection's owner flushes, then the entry node does. */
+        OWNERS_OF_EACH,
+        /** Metadata only: served by the node the client called. */
+        ANY_NODE,
+        /**
+         * No handler: any node answers UNIMPLEMENTED. Whoever implements one must classify it again (OWNER if its
+         * handler touches the collection's data); the test refuses a handler for an RPC listed here.
+         */
+        UNIMPLEMENTED
+    }
+
+    private static final Map<String, Route> ROUTES = new TreeMap<>();
+
+    static {
+        // Rows written, read or counted; index build progress comes from the owner's segments.
+        for (String rpc : new String[] {"Insert", "Upsert", "Delete", "Search", "Query",
+                "GetCollectionStatistics", "GetPartitionStatistics",
+                "DescribeIndex", "GetIndexState", "GetIndexBuildProgress"}) {
+            ROUTES.put(rpc, Route.OWNER);
+        }
+        ROUTES.put("Flush", Route.OWNERS_OF_EACH);
+        // GetFlushState answers "flushed" from no data (every acknowledged write is already durable); Load/Release
+        // and the load state are catalog flags; DropCollection/DropPartition remove data through the owner's catalog
+        // listener when its mirror sees the drop.
+        for (String rpc : new String[] {"Connect", "GetVersion", "CheckHealth", "AllocTimestamp", "GetFlushState",
+                "ListDatabases", "CreateDatabase", "DropDatabase", "DescribeDatabase", "AlterDatabase",
+                "CreateCollection", "DescribeCollection", "HasCollection", "ShowCollections", "DropCollection",
+                "RenameCollection", "AlterCollection",
+                "CreatePartition", "DropPartition", "HasPartition", "ShowPartitions",
+                "CreateAlias", "DropAlias", "AlterAlias", "DescribeAlias", "ListAliases",
+                "CreateIndex", "DropIndex",
+                "LoadCollection", "LoadPartitions", "ReleaseCollection", "ReleasePartitions", "GetLoadState",
+                "GetLoadingProgress",
+                "CreateCredential", "UpdateCredential", "DeleteCredential", "ListCredUsers", "SelectUser",
+                "CreateRole", "DropRole", "OperateUserRole", "SelectRole", "OperatePrivilege", "OperatePrivilegeV2",
+                "SelectGrant", "CreatePrivilegeGroup", "DropPrivilegeGroup", "ListPrivilegeGroups",
+                "OperatePrivilegeGroup", "BackupRBAC", "RestoreRBAC"}) {
+            ROUTES.put(rpc, Route.ANY_NODE);
+        }
+        for (String rpc : new String[] {"AddCollectionField", "AddCollectionFunction", "AddFileResource",
+                "AddUserTags", "AlterCollectionField", "AlterCollectionFunction", "AlterIndex", "AlterRole",
+                "BatchDescribeCollection", "CalcDistance", "CreateReplicateStream", "CreateResourceGroup",
+                "CreateRowPolicy", "DeleteUserTags", "DescribeResourceGroup", "DescribeSegmentIndexData",
+                "DropCollectionFunction", "DropResourceGroup", "DropRowPolicy", "Dummy", "DumpMessages", "FlushAll",
+                "GetCompactionState", "GetCompactionStateWithPlans", "GetComponentStates", "GetFlushAllState",
+                "GetImportState", "GetIndexStatistics", "GetMetrics", "GetPersistentSegmentInfo",
+                "GetQuerySegmentInfo", "GetReplicas", "GetReplicateConfiguration", "GetReplicateInfo", "GetUserTags",
+                "HybridSearch", "Import", "ListFileResources", "ListImportTasks", "ListIndexedSegment",
+                "ListResourceGroups", "ListRowPolicies", "ListUsersWithTag", "LoadBalance", "ManualCompaction",
+                "RegisterLink", "RemoveFileResource", "ReplicateMessage", "RunAnalyzer", "TransferNode",
+                "TransferReplica", "TruncateCollection", "UpdateReplicateConfiguration", "UpdateResourceGroups"}) {
+            ROUTES.put(rpc, Route.UNIMPLEMENTED);
+        }
+    }
+
+    private ForwardingRoutes() {}
+
+    /** The route of an RPC by its bare name ({@code Insert}); an RPC not listed is served locally. */
+    static Route of(String bareMethodName) {
+        return ROUTES.getOrDefault(bareMethodName, Route.ANY_NODE);
+    }
+
+    /** Every RPC named in the table (tests). */
+    static Map<String, Route> all() {
+        return java.util.Collections.unmodifiableMap(ROUTES);
+    }
+}
