@@ -2,7 +2,6 @@ package dev.vectorvault.cluster.etcd;
 
 import dev.vectorvault.cluster.Coordination;
 import dev.vectorvault.cluster.WrittenRevision;
-import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.config.ServerConfig.ClusterSettings;
 import dev.vectorvault.storage.MetaStore;
