@@ -2,8 +2,7 @@ package dev.vectorvault.storage.data;
 
 import dev.vectorvault.storage.MetaStore;
 import dev.vectorvault.storage.StorageException;
-import dev.vectorvault.storage.data.SegmentDirectory.Manifest;
-import dev.vectorvault.storage.data.SegmentDirectory.SegmentRef;
+import dev.vectorvault.storage.data.DataManifest.SegmentRef;
 import dev.vectorvault.storage.io.FileStore;
 import dev.vectorvault.storage.io.LocalDisk;
 import dev.vectorvault.storage.wal.Durability;
@@ -169,7 +168,7 @@ public final class DataStore implements AutoCloseable {
 
     /** Builds the in-memory state from what the disk holds: the manifest's segments, then the log after it. */
     private void load(String event) {
-        Manifest manifest = directory.readManifest();
+        DataManifest manifest = directory.readManifest();
         manifest.segments().forEach(ref -> segmentIds.accumulateAndGet(ref.segmentId() + 1, Math::max));
         directory.loadSegments(manifest, layouts, (layout, segment) -> data(layout).addLoaded(segment));
         lastLsn.set(manifest.checkpointLsn());
@@ -177,7 +176,7 @@ public final class DataStore implements AutoCloseable {
         for (WalRecord record : wal.recovered()) {
             lastLsn.accumulateAndGet(record.lsn(), Math::max);
             if (record.lsn() > manifest.checkpointLsn()) {
-                LogRecordCodec.decode(record.payload(), layouts).ifPresent(this::apply);
+                LogRecordCodec.decode(WAL_PREFIX, record, layouts).ifPresent(this::apply);
                 replayed++;
             }
         }
@@ -379,7 +378,7 @@ public final class DataStore implements AutoCloseable {
                 indexes.reconcile(layout.get(), data);
                 indexFiles.addAll(IndexMaintenance.wantedFiles(layout.get(), data));
             }
-            directory.writeManifest(new Manifest(covered, refs));
+            directory.writeManifest(new DataManifest(covered, refs));
             directory.deleteUnreferencedFiles(refs, indexFiles);
             wal.truncateBefore(covered + 1);
         } finally {
