@@ -16,7 +16,9 @@ import dev.vectorvault.query.Layouts;
 import dev.vectorvault.query.SearchRequest;
 import dev.vectorvault.storage.MetaStore;
 import dev.vectorvault.storage.MvMetaStore;
+import dev.vectorvault.storage.data.DataExecutors;
 import dev.vectorvault.storage.data.DataStore;
+import dev.vectorvault.storage.data.IndexBuildSettings;
 import dev.vectorvault.storage.wal.Durability;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,12 +42,15 @@ final class EmbeddedEngine implements AutoCloseable {
 
     private final Path dir;
     private final MetaStore meta;
+    /** The store's background threads: the engine owns them, as the server does, and stops them after the store. */
+    private final DataExecutors executors;
     private final DataStore data;
     private final EntityReader reader;
 
-    private EmbeddedEngine(Path dir, MetaStore meta, DataStore data, EntityReader reader) {
+    private EmbeddedEngine(Path dir, MetaStore meta, DataExecutors executors, DataStore data, EntityReader reader) {
         this.dir = dir;
         this.meta = meta;
+        this.executors = executors;
         this.data = data;
         this.reader = reader;
     }
@@ -66,9 +71,11 @@ final class EmbeddedEngine implements AutoCloseable {
             @Override
             public void indexesChanged(long collectionId) {}
         });
+        DataExecutors executors = new DataExecutors();
         DataStore data = DataStore.open(dir.resolve("data"), Durability.OS_BUFFERED, meta, new Layouts(catalog),
-                segmentRows);
-        EmbeddedEngine engine = new EmbeddedEngine(dir, meta, data, new EntityReader(catalog, data));
+                segmentRows, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
+        data.startBackgroundWork();
+        EmbeddedEngine engine = new EmbeddedEngine(dir, meta, executors, data, new EntityReader(catalog, data));
         try {
             catalog.createCollection(Database.DEFAULT, COLLECTION, schema(vectors[0].length), 1,
                     ConsistencyLevel.BOUNDED, Map.of());
@@ -107,6 +114,7 @@ final class EmbeddedEngine implements AutoCloseable {
             data.close();
         } finally {
             try {
+                executors.close();
                 meta.close();
             } finally {
                 deleteTree(dir);

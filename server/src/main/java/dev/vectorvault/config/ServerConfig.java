@@ -96,9 +96,12 @@ public record ServerConfig(
 
     /**
      * How collection data is kept: whether each write waits for its log record to be forced to disk, rows per
-     * segment, and how many threads build a sealed segment's ANN index (ours: {@code indexNode.buildThreads}).
+     * segment, how many threads build a sealed segment's ANN index (ours: {@code indexNode.buildThreads}), and how
+     * long a failed index build waits before it is tried again, doubling per failure up to a maximum (ours:
+     * {@code indexNode.buildRetry.firstDelayMs}, {@code indexNode.buildRetry.maxDelayMs}).
      */
-    public record StorageSettings(boolean syncWrites, int segmentRows, int indexBuildThreads) {}
+    public record StorageSettings(boolean syncWrites, int segmentRows, int indexBuildThreads,
+                                  long indexBuildRetryFirstDelayMs, long indexBuildRetryMaxDelayMs) {}
 
     /**
      * Bounds on filter expressions: length in characters ({@code proxy.maxExpressionLength}), nesting depth
@@ -252,10 +255,14 @@ public record ServerConfig(
         if (tlsMode == 2) {
             v.requireReadable("tls.caPemPath", tls.caPem());
         }
+        long retryFirstDelay = v.longIn("indexNode.buildRetry.firstDelayMs", 1_000, 1, 86_400_000);
         StorageSettings storage = new StorageSettings(v.bool("localStorage.syncWrites", true),
                 v.intIn("localStorage.segmentRows", 65_536, 16, 10_000_000),
                 v.intIn("indexNode.buildThreads", Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 1,
-                        1024));
+                        1024),
+                retryFirstDelay,
+                v.longIn("indexNode.buildRetry.maxDelayMs", Math.max(300_000, retryFirstDelay), retryFirstDelay,
+                        86_400_000));
         // The legacy proxy.enablePublicPrivilege=false switches public's default grants off, as in Milvus.
         boolean publicPrivilege = v.bool("common.security.enablePublicPrivilege", true)
                 && v.bool("proxy.enablePublicPrivilege", true);

@@ -152,7 +152,9 @@ public final class MilvusServer implements AutoCloseable {
         Catalog catalog = new Catalog(store, clock, cleanup);
         DataStore data = DataStore.open(config.dataDir().resolve("data"), config.storage().syncWrites() ? Durability.FSYNC : Durability.OS_BUFFERED, dataMeta,
                 new Layouts(catalog), config.storage().segmentRows(), DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES,
-                new IndexBuildSettings(config.storage().indexBuildThreads(), IndexBuildSettings.DEFAULT_MIN_SEGMENT_ROWS),
+                new IndexBuildSettings(config.storage().indexBuildThreads(), IndexBuildSettings.DEFAULT_MIN_SEGMENT_ROWS,
+                        java.time.Duration.ofMillis(config.storage().indexBuildRetryFirstDelayMs()),
+                        java.time.Duration.ofMillis(config.storage().indexBuildRetryMaxDelayMs())),
                 dataExecutors);
         cleanup.attach(data);
         // Recovered and told about catalog changes: now its indexes may load and build in the background.

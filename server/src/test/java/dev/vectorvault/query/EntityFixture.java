@@ -11,7 +11,9 @@ import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.storage.MvMetaStore;
+import dev.vectorvault.storage.data.DataExecutors;
 import dev.vectorvault.storage.data.DataStore;
+import dev.vectorvault.storage.data.IndexBuildSettings;
 import dev.vectorvault.storage.wal.Durability;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +34,8 @@ final class EntityFixture implements AutoCloseable {
 
     private final Path dir;
     private final int segmentRows;
+    /** Shared by every store this fixture opens; closed with the fixture, as the server closes its own. */
+    private final DataExecutors executors = new DataExecutors();
     MvMetaStore meta;
     Catalog catalog;
     Indexes indexes;
@@ -50,15 +54,17 @@ final class EntityFixture implements AutoCloseable {
         meta = MvMetaStore.open(dir.resolve("meta"));
         Forwarder cleanup = new Forwarder();
         catalog = new Catalog(meta, clock, cleanup);
-        data = DataStore.open(dir.resolve("data"), Durability.FSYNC, meta, new Layouts(catalog), segmentRows);
+        data = DataStore.open(dir.resolve("data"), Durability.FSYNC, meta, new Layouts(catalog), segmentRows,
+                DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
         cleanup.data = data;
+        data.startBackgroundWork();
         indexes = new Indexes(catalog);
         writer = new EntityWriter(catalog, data, clock);
         reader = new EntityReader(catalog, data);
     }
 
     void restart() {
-        close();
+        closeStores();
         open();
     }
 
@@ -70,12 +76,20 @@ final class EntityFixture implements AutoCloseable {
         return catalog.collection(DB, name);
     }
 
-    @Override
-    public void close() {
+    private void closeStores() {
         try {
             data.close();
         } finally {
             meta.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            closeStores();
+        } finally {
+            executors.close();
         }
     }
 

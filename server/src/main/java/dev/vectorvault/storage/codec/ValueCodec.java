@@ -50,15 +50,16 @@ public final class ValueCodec {
     }
 
     /**
-     * Decodes exactly one value that fills {@code bytes}.
+     * Decodes exactly one value that fills {@code bytes}, read from {@code file}.
      *
-     * @throws MalformedValueException if the bytes are not one well-formed value, including trailing bytes after it
+     * @throws dev.vectorvault.storage.StorageException {@code STORAGE_CORRUPT} naming the file and the offset, if the
+     *                                                  bytes are not one well-formed value (trailing bytes included)
      */
-    public static Object decode(byte[] bytes) {
-        ValueReader reader = new ValueReader(bytes);
+    public static Object decode(String file, byte[] bytes) {
+        ValueReader reader = new ValueReader(file, "encoded value", bytes);
         Object value = reader.readValue();
         if (reader.hasRemaining()) {
-            throw new MalformedValueException(bytes.length - reader.remaining(),
+            throw reader.corrupt(bytes.length - reader.remaining(),
                     reader.remaining() + " trailing bytes after the value");
         }
         return value;

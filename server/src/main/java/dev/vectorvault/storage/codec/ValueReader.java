@@ -1,5 +1,6 @@
 package dev.vectorvault.storage.codec;
 
+import dev.vectorvault.storage.StorageException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
@@ -14,14 +15,21 @@ import java.util.Objects;
  * Reads back what a {@link ValueWriter} wrote, in the same order.
  *
  * <p>Input is untrusted: every length is checked against the bytes actually remaining before anything is allocated,
- * so a bogus length of 2^31 fails with {@link MalformedValueException} instead of an {@link OutOfMemoryError}, and
- * list nesting is capped at {@link ValueCodec#MAX_DEPTH} so garbage cannot overflow the stack. Every read consumes at
- * least one byte, so no input loops forever.
+ * so a bogus length of 2^31 fails with a {@link StorageException} instead of an {@link OutOfMemoryError}, and list
+ * nesting is capped at {@link ValueCodec#MAX_DEPTH} so garbage cannot overflow the stack. Every read consumes at least
+ * one byte, so no input loops forever.
+ *
+ * <p>Encoded values are only ever read back from storage (log records, segment and tombstone bodies), never from a
+ * request, so bytes that do not decode are damage: a {@link StorageException} {@code STORAGE_CORRUPT} naming the file,
+ * the part of it being read and the offset. Inputs normally come from checksummed files, so seeing one means
+ * corruption the checksum missed or a writer bug; callers treat it as data loss, never retry.
  *
  * <p>Not thread-safe. The reader does not copy its input; the caller must not modify the array while reading.
  * Returned {@code byte[]}, {@code float[]} and lists are fresh, and lists are unmodifiable.
  */
 public final class ValueReader {
+    private final String file;
+    private final String part;
     private final byte[] buffer;
     private final int start;
     private final int end;
@@ -29,13 +37,21 @@ public final class ValueReader {
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
     private int position;
 
-    public ValueReader(byte[] buffer) {
-        this(buffer, 0, buffer.length);
+    /**
+     * Reads all of {@code buffer}.
+     *
+     * @param file the stored file or record the bytes come from, for {@link StorageException#file()}
+     * @param part which part of it they are (such as "segment body" or "log record 12"), for messages
+     */
+    public ValueReader(String file, String part, byte[] buffer) {
+        this(file, part, buffer, 0, buffer.length);
     }
 
-    /** Reads {@code length} bytes of {@code buffer} starting at {@code offset}. */
-    public ValueReader(byte[] buffer, int offset, int length) {
+    /** Reads {@code length} bytes of {@code buffer} from {@code offset}; offsets in messages count from there. */
+    public ValueReader(String file, String part, byte[] buffer, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buffer.length);
+        this.file = Objects.requireNonNull(file, "file");
+        this.part = Objects.requireNonNull(part, "part");
         this.buffer = buffer;
         this.start = offset;
         this.end = offset + length;
@@ -76,7 +92,7 @@ public final class ValueReader {
             position += length;
             return value;
         } catch (CharacterCodingException e) {
-            throw new MalformedValueException(offset, "string of " + length + " bytes is not valid UTF-8");
+            throw corrupt(offset, "string of " + length + " bytes is not valid UTF-8");
         }
     }
 
@@ -123,14 +139,14 @@ public final class ValueReader {
             case ValueCodec.LIST:
                 return readList(offset, depth);
             default:
-                throw new MalformedValueException(offset, "unknown value tag " + (tag & 0xFF));
+                throw corrupt(offset, "unknown value tag " + (tag & 0xFF));
         }
     }
 
     private Integer readInteger(int offset) {
         long value = unzigzag(readVarLong());
         if (value != (int) value) {
-            throw new MalformedValueException(offset, "Integer value " + value + " is out of int range");
+            throw corrupt(offset, "Integer value " + value + " is out of int range");
         }
         return (int) value;
     }
@@ -154,7 +170,7 @@ public final class ValueReader {
 
     private List<Object> readList(int offset, int depth) {
         if (depth >= ValueCodec.MAX_DEPTH) {
-            throw new MalformedValueException(offset, "lists nested deeper than " + ValueCodec.MAX_DEPTH);
+            throw corrupt(offset, "lists nested deeper than " + ValueCodec.MAX_DEPTH);
         }
         // Every element takes at least one byte, so the count is bounded by the remaining input.
         int count = readLength(1, "list");
@@ -173,11 +189,11 @@ public final class ValueReader {
         int offset = offset();
         long count = readVarLong();
         if (count < 0 || count > Integer.MAX_VALUE) {
-            throw new MalformedValueException(offset, what + " length " + Long.toUnsignedString(count)
+            throw corrupt(offset, what + " length " + Long.toUnsignedString(count)
                     + " is out of range");
         }
         if (count * bytesPerElement > remaining()) {
-            throw new MalformedValueException(offset, what + " of " + count + " elements needs "
+            throw corrupt(offset, what + " of " + count + " elements needs "
                     + count * bytesPerElement + " bytes but only " + remaining() + " remain");
         }
         return (int) count;
@@ -198,7 +214,7 @@ public final class ValueReader {
                 return value;
             }
         }
-        throw new MalformedValueException(offset, "varint longer than 64 bits");
+        throw corrupt(offset, "varint longer than 64 bits");
     }
 
     private static long unzigzag(long value) {
@@ -207,12 +223,21 @@ public final class ValueReader {
 
     private void require(int bytes, String what) {
         if (remaining() < bytes) {
-            throw new MalformedValueException(offset(), "truncated input: " + what + " needs " + bytes
+            throw corrupt(offset(), "truncated input: " + what + " needs " + bytes
                     + " bytes but only " + remaining() + " remain");
         }
     }
 
     private int offset() {
         return position - start;
+    }
+
+    /**
+     * The failure for damage found at {@code offset} of this reader's input (by this reader or by a caller checking
+     * what it read): {@code STORAGE_CORRUPT} naming the file, the part and the offset.
+     */
+    public StorageException corrupt(int offset, String problem) {
+        return StorageException.corrupt(file, StorageException.NO_OFFSET, part + ", at offset " + offset + ": "
+                + problem);
     }
 }

@@ -1,18 +1,67 @@
 package dev.vectorvault.storage.data;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The background threads a {@link DataStore} runs on: one for index builds and loads (one at a time, each using
- * {@link IndexBuildSettings#threads()} threads), one for automatic checkpoints. Created and closed by their owner
- * (the server), after the stores that use them are closed; a store never shuts them down.
+ * Where a {@link DataStore}'s background work runs: index builds and loads (one at a time, each using
+ * {@link IndexBuildSettings#threads()} threads), automatic checkpoints, and the delayed retries of failed index
+ * builds. Created and closed by their owner (the server, or a test), after the stores that use them are closed; a
+ * store never shuts them down. Creating them starts no thread: each thread starts with its first task.
  */
 public final class DataExecutors implements AutoCloseable {
-    private final ExecutorService indexBuilds = Executors.newSingleThreadExecutor(daemon("index-build"));
-    private final ExecutorService checkpoints = Executors.newSingleThreadExecutor(daemon("data-checkpoint"));
+    /** Runs a task once a delay has passed; tests pass one that they advance by hand instead of waiting. */
+    @FunctionalInterface
+    public interface Delays {
+        /**
+         * Runs {@code task} after {@code delay}, on any thread.
+         *
+         * @throws java.util.concurrent.RejectedExecutionException when shut down (the task never runs)
+         */
+        void schedule(Duration delay, Runnable task);
+    }
+
+    private final Executor indexBuilds;
+    private final Executor checkpoints;
+    private final Delays delays;
+    /** What {@link #close()} shuts down: the threads made here (in this order), none of the executors passed in. */
+    private final List<ExecutorService> owned;
+
+    /**
+     * The server's: one "index-build" thread (which also waits out retry delays, so a retry never overlaps a build)
+     * and one "data-checkpoint" thread.
+     */
+    public DataExecutors() {
+        this(new ScheduledThreadPoolExecutor(1, daemon("index-build")),
+                Executors.newSingleThreadExecutor(daemon("data-checkpoint")));
+    }
+
+    private DataExecutors(ScheduledThreadPoolExecutor indexBuilds, ExecutorService checkpoints) {
+        this(indexBuilds, checkpoints, (delay, task) -> indexBuilds.schedule(task, delay.toNanos(),
+                TimeUnit.NANOSECONDS), List.of(indexBuilds, checkpoints));
+    }
+
+    /**
+     * Runs on executors someone else owns and shuts down (tests pass direct executors and hand-driven delays);
+     * {@link #close()} leaves them alone.
+     */
+    public DataExecutors(Executor indexBuilds, Executor checkpoints, Delays delays) {
+        this(indexBuilds, checkpoints, delays, List.of());
+    }
+
+    private DataExecutors(Executor indexBuilds, Executor checkpoints, Delays delays, List<ExecutorService> owned) {
+        this.indexBuilds = Objects.requireNonNull(indexBuilds, "indexBuilds");
+        this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
+        this.delays = Objects.requireNonNull(delays, "delays");
+        this.owned = owned;
+    }
 
     public Executor indexBuilds() {
         return indexBuilds;
@@ -22,7 +71,11 @@ public final class DataExecutors implements AutoCloseable {
         return checkpoints;
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    public Delays delays() {
+        return delays;
+    }
+
+    private static ThreadFactory daemon(String name) {
         return task -> {
             Thread thread = new Thread(task, name);
             thread.setDaemon(true);
@@ -30,14 +83,23 @@ public final class DataExecutors implements AutoCloseable {
         };
     }
 
-    /** Builds in progress are abandoned (their files stay absent; the next start builds them). */
+    /**
+     * Builds in progress are abandoned (their files stay absent; the next start builds them), as are retries not yet
+     * due; a checkpoint in progress or queued finishes.
+     */
     @Override
     public void close() {
-        indexBuilds.shutdownNow();
-        checkpoints.shutdown();
+        for (ExecutorService service : owned) {
+            if (service == indexBuilds) {
+                service.shutdownNow(); // drops queued builds and retries not yet due
+            } else {
+                service.shutdown(); // a checkpoint interrupted half-way would fail its forces
+            }
+        }
         try {
-            indexBuilds.awaitTermination(60, TimeUnit.SECONDS);
-            checkpoints.awaitTermination(60, TimeUnit.SECONDS);
+            for (ExecutorService service : owned) {
+                service.awaitTermination(60, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -2,8 +2,7 @@ package dev.vectorvault.storage.data;
 
 import dev.vectorvault.storage.MetaStore;
 import dev.vectorvault.storage.StorageException;
-import dev.vectorvault.storage.data.SegmentDirectory.Manifest;
-import dev.vectorvault.storage.data.SegmentDirectory.SegmentRef;
+import dev.vectorvault.storage.data.DataManifest.SegmentRef;
 import dev.vectorvault.storage.io.FileStore;
 import dev.vectorvault.storage.io.LocalDisk;
 import dev.vectorvault.storage.wal.Durability;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -33,9 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@link IndexMaintenance} (approximate indexes of sealed segments) and {@link AutoCheckpoint}.
  *
  * <p>Life cycle: {@code open} recovers (the manifest's segments, then the log after it) and nothing more;
- * {@link #startBackgroundWork()} then loads or builds indexes on the executors the owner passed in. The store starts
- * no threads of its own (the convenience {@code open} overloads without executors make and own a
- * {@link DataExecutors}, and start background work, for tests and tools).
+ * {@link #startBackgroundWork()} then loads or builds indexes on the {@link DataExecutors} the owner passed in. The
+ * store starts no threads of its own and never shuts the executors down.
  *
  * <p>Writes to one collection are serialised (log order = apply order, so replay rebuilds exactly the state that
  * was acknowledged); different collections share log forces. Thread-safe.
@@ -60,8 +57,6 @@ public final class DataStore implements AutoCloseable {
     private final SegmentSealer sealer;
     private final IndexMaintenance indexes;
     private final AutoCheckpoint autoCheckpoint;
-    /** Executors this store made itself (convenience overloads only); closed with it. */
-    private final DataExecutors ownedExecutors;
     /** Replaced only by {@link #recover} and {@link #recoverFromDisk}, under the checkpoint lock's write side. */
     private volatile WriteAheadLog wal;
     private final Map<Long, CollectionData> collections = new ConcurrentHashMap<>();
@@ -71,74 +66,42 @@ public final class DataStore implements AutoCloseable {
     private final AtomicLong lastLsn = new AtomicLong();
 
     private DataStore(FileStore disk, Durability durability, MetaStore meta, LayoutSource layouts, int sealThreshold,
-                      long autoCheckpointBytes, IndexBuildSettings indexSettings, Executor indexBuilds,
-                      Executor checkpoints, DataExecutors ownedExecutors) {
+                      long autoCheckpointBytes, IndexBuildSettings indexSettings, DataExecutors executors) {
         this.disk = disk;
         this.durability = durability;
         this.layouts = layouts;
         this.sealThreshold = sealThreshold;
         this.directory = new SegmentDirectory(disk, meta);
         this.sealer = new SegmentSealer(directory);
-        this.indexes = new IndexMaintenance(indexBuilds, directory, indexSettings);
-        this.autoCheckpoint = new AutoCheckpoint(checkpoints, autoCheckpointBytes, this::checkpoint);
-        this.ownedExecutors = ownedExecutors;
-    }
-
-    public static DataStore open(Path dir, Durability durability, MetaStore meta, LayoutSource layouts,
-                                 int sealThreshold) {
-        return open(dir, durability, meta, layouts, sealThreshold, DEFAULT_AUTO_CHECKPOINT_BYTES);
-    }
-
-    /** As {@link #open(Path, Durability, MetaStore, LayoutSource, int)}, checkpointing after this much log. */
-    public static DataStore open(Path dir, Durability durability, MetaStore meta, LayoutSource layouts,
-                                 int sealThreshold, long autoCheckpointBytes) {
-        return open(dir, durability, meta, layouts, sealThreshold, autoCheckpointBytes,
-                IndexBuildSettings.defaults());
-    }
-
-    /** As above, with explicit settings for the approximate indexes of sealed segments. */
-    public static DataStore open(Path dir, Durability durability, MetaStore meta, LayoutSource layouts,
-                                 int sealThreshold, long autoCheckpointBytes, IndexBuildSettings indexSettings) {
-        return open(localDisk(dir), durability, meta, layouts, sealThreshold, autoCheckpointBytes, indexSettings);
+        this.indexes = new IndexMaintenance(executors.indexBuilds(), executors.delays(), directory, indexSettings);
+        this.autoCheckpoint = new AutoCheckpoint(executors.checkpoints(), autoCheckpointBytes, this::checkpoint);
     }
 
     /**
-     * As above, on any {@link FileStore} (tests pass a fault-injecting one). Segments, tombstones and index files use
-     * only its {@link dev.vectorvault.storage.io.ObjectStore} side; the log uses its appendable files. Makes its own
-     * {@link DataExecutors} (closed with the store) and starts background work: a convenience for tests and tools.
-     */
-    public static DataStore open(FileStore disk, Durability durability, MetaStore meta, LayoutSource layouts,
-                                 int sealThreshold, long autoCheckpointBytes, IndexBuildSettings indexSettings) {
-        DataExecutors executors = new DataExecutors();
-        DataStore store = new DataStore(disk, durability, meta, layouts, sealThreshold, autoCheckpointBytes,
-                indexSettings, executors.indexBuilds(), executors.checkpoints(), executors);
-        try {
-            store.recover();
-        } catch (RuntimeException e) {
-            executors.close();
-            throw e;
-        }
-        store.startBackgroundWork();
-        return store;
-    }
-
-    /**
-     * Opens and recovers the store in {@code dir}, running background work on the owner's executors (which the store
-     * never shuts down). Nothing runs in the background until {@link #startBackgroundWork()}.
+     * Opens and recovers the store in {@code dir} (created if missing), running background work on the owner's
+     * executors (which the store never shuts down). Nothing runs in the background until
+     * {@link #startBackgroundWork()}.
+     *
+     * @param sealThreshold       rows after which a growing segment seals
+     * @param autoCheckpointBytes log volume after which a checkpoint starts by itself
+     *                            ({@link #DEFAULT_AUTO_CHECKPOINT_BYTES} unless told otherwise)
      */
     public static DataStore open(Path dir, Durability durability, MetaStore meta, LayoutSource layouts,
                                  int sealThreshold, long autoCheckpointBytes, IndexBuildSettings indexSettings,
                                  DataExecutors executors) {
         return open(localDisk(dir), durability, meta, layouts, sealThreshold, autoCheckpointBytes, indexSettings,
-                executors.indexBuilds(), executors.checkpoints());
+                executors);
     }
 
-    /** As above, on any {@link FileStore}, with any executors. */
+    /**
+     * As above, on any {@link FileStore} (tests pass a fault-injecting one). Segments, tombstones and index files use
+     * only its {@link dev.vectorvault.storage.io.ObjectStore} side; the log uses its appendable files.
+     */
     public static DataStore open(FileStore disk, Durability durability, MetaStore meta, LayoutSource layouts,
                                  int sealThreshold, long autoCheckpointBytes, IndexBuildSettings indexSettings,
-                                 Executor indexBuilds, Executor checkpoints) {
+                                 DataExecutors executors) {
         DataStore store = new DataStore(disk, durability, meta, layouts, sealThreshold, autoCheckpointBytes,
-                indexSettings, indexBuilds, checkpoints, null);
+                indexSettings, executors);
         store.recover();
         return store;
     }
@@ -169,7 +132,7 @@ public final class DataStore implements AutoCloseable {
 
     /** Builds the in-memory state from what the disk holds: the manifest's segments, then the log after it. */
     private void load(String event) {
-        Manifest manifest = directory.readManifest();
+        DataManifest manifest = directory.readManifest();
         manifest.segments().forEach(ref -> segmentIds.accumulateAndGet(ref.segmentId() + 1, Math::max));
         directory.loadSegments(manifest, layouts, (layout, segment) -> data(layout).addLoaded(segment));
         lastLsn.set(manifest.checkpointLsn());
@@ -177,7 +140,7 @@ public final class DataStore implements AutoCloseable {
         for (WalRecord record : wal.recovered()) {
             lastLsn.accumulateAndGet(record.lsn(), Math::max);
             if (record.lsn() > manifest.checkpointLsn()) {
-                LogRecordCodec.decode(record.payload(), layouts).ifPresent(this::apply);
+                LogRecordCodec.decode(WAL_PREFIX, record, layouts).ifPresent(this::apply);
                 replayed++;
             }
         }
@@ -379,7 +342,7 @@ public final class DataStore implements AutoCloseable {
                 indexes.reconcile(layout.get(), data);
                 indexFiles.addAll(IndexMaintenance.wantedFiles(layout.get(), data));
             }
-            directory.writeManifest(new Manifest(covered, refs));
+            directory.writeManifest(new DataManifest(covered, refs));
             directory.deleteUnreferencedFiles(refs, indexFiles);
             wal.truncateBefore(covered + 1);
         } finally {
@@ -397,9 +360,6 @@ public final class DataStore implements AutoCloseable {
             checkpoint();
         } finally {
             wal.close();
-            if (ownedExecutors != null) {
-                ownedExecutors.close();
-            }
         }
     }
 }

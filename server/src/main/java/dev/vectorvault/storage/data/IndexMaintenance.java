@@ -1,26 +1,53 @@
 package dev.vectorvault.storage.data;
 
 import dev.vectorvault.index.VectorColumn;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the approximate indexes of sealed segments in line with what the layout asks for: loads or builds missing
  * ones on an executor the server owns, and cancels those no longer asked for. Told when segments seal (after a write,
  * at a checkpoint, after recovery) and when the catalog's index definitions change; never by a read, so searching
  * has no side effects. Does nothing until {@link #start()}, so opening a store only recovers.
+ *
+ * <p>A build that fails (an I/O error, a full disk, too little memory), or whose file cannot be written, is tried
+ * again after {@link IndexBuildSettings#firstRetryDelay()}, doubling up to {@link IndexBuildSettings#maxRetryDelay()},
+ * for as long as the segment and the index definition exist; the segment is searched exactly until the index is
+ * ready (and through the index in memory while only its file is missing).
  */
 final class IndexMaintenance {
+    private static final Logger LOG = LoggerFactory.getLogger(IndexMaintenance.class);
+
     private final TrackedTasks builds;
+    private final DataExecutors.Delays delays;
     private final SegmentDirectory directory;
     private final IndexBuildSettings settings;
     private volatile boolean started;
 
-    IndexMaintenance(Executor builds, SegmentDirectory directory, IndexBuildSettings settings) {
+    IndexMaintenance(Executor builds, DataExecutors.Delays delays, SegmentDirectory directory,
+                     IndexBuildSettings settings) {
         this.builds = new TrackedTasks(builds);
+        this.delays = delays;
         this.directory = directory;
         this.settings = settings;
+    }
+
+    /** One segment index to make ready, and how many tries at it failed so far. */
+    private record Job(Segment segment, SegmentIndex index, VectorColumn column, String file, String previousVersion,
+                       boolean fromDisk, int failures) {
+        Job failedOnce() {
+            return new Job(segment, index, column, file, previousVersion, fromDisk, failures + 1);
+        }
+
+        /** The index is still the one its segment wants: neither the segment nor the definition went away. */
+        boolean wanted() {
+            return !index.cancelled() && segment.annIndex(index.field) == index;
+        }
     }
 
     void start() {
@@ -68,11 +95,34 @@ final class IndexMaintenance {
         String file = SegmentDirectory.indexFile(collectionId, spec, segment.segmentId(), field);
         String previousVersion = SegmentDirectory.previousVersionIndexFile(collectionId, spec, segment.segmentId(),
                 field);
-        boolean fromDisk = segment.persisted();
-        VectorColumn column = segment.vectors(field);
-        if (!builds.submit(() -> fresh.loadOrBuild(column, directory.files(), file, previousVersion, fromDisk,
-                settings.threads()))) {
-            fresh.cancel(); // closing: the segment stays exact
+        submit(new Job(segment, fresh, segment.vectors(field), file, previousVersion, segment.persisted(), 0));
+    }
+
+    private void submit(Job job) {
+        if (!builds.submit(() -> run(job))) {
+            job.index().cancel(); // closing: the segment stays exact
+        }
+    }
+
+    private void run(Job job) {
+        boolean settled = job.index().loadOrBuild(job.column(), directory.files(), job.file(), job.previousVersion(),
+                job.fromDisk(), settings.threads());
+        if (settled || !started || !job.wanted()) {
+            return;
+        }
+        Job retry = job.failedOnce();
+        Duration delay = settings.retryDelay(retry.failures());
+        LOG.warn("event=index_build_retry_scheduled segment={} field={} failures={} delayMs={}",
+                job.index().segmentId, job.index().field, retry.failures(), delay.toMillis());
+        try {
+            delays.schedule(delay, () -> {
+                if (started && retry.wanted()) {
+                    retry.index().tryingAgain();
+                    submit(retry);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // Shutting down: the next start builds what is missing.
         }
     }
 

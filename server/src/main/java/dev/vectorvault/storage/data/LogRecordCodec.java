@@ -2,9 +2,9 @@ package dev.vectorvault.storage.data;
 
 import dev.vectorvault.common.JsonValues;
 import dev.vectorvault.storage.StorageException;
-import dev.vectorvault.storage.codec.MalformedValueException;
 import dev.vectorvault.storage.codec.ValueReader;
 import dev.vectorvault.storage.codec.ValueWriter;
+import dev.vectorvault.storage.wal.WalRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -52,12 +52,16 @@ final class LogRecordCodec {
     /**
      * Decodes a record; empty when its collection no longer exists (a row's shape is only known from the layout, so
      * the records of a dropped collection cannot be, and need not be, read further).
+     *
+     * @param log the log the record was read from, for messages
+     * @throws StorageException {@code STORAGE_CORRUPT} naming the log, the record's number and the offset in its
+     *                          payload, when the payload is not one that this class writes for the layout
      */
-    static Optional<Entry> decode(byte[] payload, DataStore.LayoutSource layouts) {
-        ValueReader in = new ValueReader(payload);
+    static Optional<Entry> decode(String log, WalRecord record, DataStore.LayoutSource layouts) {
+        ValueReader in = new ValueReader(log, "log record " + record.lsn(), record.payload());
         int type = in.readInt();
         if (type != PUT && type != DELETE) {
-            throw new StorageException("unknown log record type " + type, null);
+            throw in.corrupt(0, "unknown log record type " + type);
         }
         Optional<CollectionLayout> found = layouts.layout(in.readLong());
         if (found.isEmpty()) {
@@ -90,8 +94,8 @@ final class LogRecordCodec {
 
     /**
      * Reads a row written by {@link #writeRow}. A vector that is not one of the field's dimension, or a JSON field
-     * that is not JSON text, is a {@link MalformedValueException}: the bytes are damaged, and such a row would fail
-     * far from here, in a search or a query.
+     * that is not JSON text, is refused as {@code STORAGE_CORRUPT} ({@link ValueReader#corrupt}): the bytes are
+     * damaged, and such a row would fail far from here, in a search or a query.
      */
     static Object[] readRow(ValueReader in, CollectionLayout layout) {
         Object[] row = new Object[layout.fieldCount()];
@@ -100,26 +104,26 @@ final class LogRecordCodec {
             Object value = in.readValue();
             int dim = layout.vectorDims()[f];
             if (dim > 0 && !(value instanceof float[] vector && vector.length == dim)) {
-                throw new MalformedValueException(at, "field " + f + " holds " + describe(value)
+                throw in.corrupt(at, "field " + f + " holds " + describe(value)
                         + " where a vector of dimension " + dim + " belongs");
             }
             if (dim > 0) {
                 for (float component : (float[]) value) {
                     if (!Float.isFinite(component)) {
                         // Accepted writes are finite (checked before logging); anything else is damage.
-                        throw new MalformedValueException(at, "field " + f + " holds a non-finite vector component");
+                        throw in.corrupt(at, "field " + f + " holds a non-finite vector component");
                     }
                 }
             }
             if (layout.jsonFields()[f] && value != null) {
                 if (!(value instanceof byte[] text)) {
-                    throw new MalformedValueException(at, "field " + f + " holds " + describe(value)
+                    throw in.corrupt(at, "field " + f + " holds " + describe(value)
                             + " where JSON text belongs");
                 }
                 try {
                     value = JsonValues.parse(text);
                 } catch (dev.vectorvault.common.MilvusException e) {
-                    throw new MalformedValueException(at, "field " + f + ": " + e.getMessage());
+                    throw in.corrupt(at, "field " + f + ": " + e.getMessage());
                 }
             }
             row[f] = value;

@@ -1,7 +1,6 @@
 package dev.vectorvault.storage.data;
 
 import dev.vectorvault.storage.StorageException;
-import dev.vectorvault.storage.codec.MalformedValueException;
 import dev.vectorvault.storage.codec.ValueReader;
 import dev.vectorvault.storage.codec.ValueWriter;
 import java.util.BitSet;
@@ -32,31 +31,27 @@ final class SegmentCodec {
      *                          written wrongly, and version 1 files are only as good as their writer)
      */
     static Segment decodeRows(String file, byte[] body, CollectionLayout layout) {
-        ValueReader in = new ValueReader(body);
-        try {
-            long segmentId = in.readLong();
-            int fields = in.readInt();
-            int rows = in.readInt();
-            if (fields != layout.fieldCount()) {
-                throw corrupt(file, SEGMENT_KIND, 8, "segment " + segmentId + " has " + fields + " fields, collection "
-                        + layout.collectionId() + " has " + layout.fieldCount());
-            }
-            if (rows < 0) {
-                throw corrupt(file, SEGMENT_KIND, 12, "row count " + rows);
-            }
-            Segment segment = new Segment(segmentId, layout.vectorDims());
-            for (int r = 0; r < rows; r++) {
-                long partition = in.readLong();
-                segment.append(partition, LogRecordCodec.readRow(in, layout));
-            }
-            if (in.hasRemaining()) {
-                throw corrupt(file, SEGMENT_KIND, in.position(), in.remaining() + " bytes after the last row");
-            }
-            segment.seal();
-            return segment;
-        } catch (MalformedValueException e) {
-            throw corrupt(file, SEGMENT_KIND, e.offset(), e.getMessage());
+        ValueReader in = new ValueReader(file, SEGMENT_KIND + " body", body);
+        long segmentId = in.readLong();
+        int fields = in.readInt();
+        int rows = in.readInt();
+        if (fields != layout.fieldCount()) {
+            throw in.corrupt(8, "segment " + segmentId + " has " + fields + " fields, collection "
+                    + layout.collectionId() + " has " + layout.fieldCount());
         }
+        if (rows < 0) {
+            throw in.corrupt(12, "row count " + rows);
+        }
+        Segment segment = new Segment(segmentId, layout.vectorDims());
+        for (int r = 0; r < rows; r++) {
+            long partition = in.readLong();
+            segment.append(partition, LogRecordCodec.readRow(in, layout));
+        }
+        if (in.hasRemaining()) {
+            throw in.corrupt(in.position(), in.remaining() + " bytes after the last row");
+        }
+        segment.seal();
+        return segment;
     }
 
     static byte[] encodeDeletes(Segment segment) {
@@ -77,31 +72,20 @@ final class SegmentCodec {
      *                          match the body or an ordinal is not one of the segment's rows
      */
     static BitSet decodeDeletes(String file, byte[] body, int rows) {
-        ValueReader in = new ValueReader(body);
-        try {
-            int count = in.readInt();
-            if (count < 0 || (long) count * Integer.BYTES != in.remaining()) {
-                throw corrupt(file, DELETES_KIND, 0, "count " + count + " for " + in.remaining()
-                        + " bytes of ordinals");
-            }
-            BitSet deleted = new BitSet(rows);
-            for (int i = 0; i < count; i++) {
-                int at = in.position();
-                int ordinal = in.readInt();
-                if (ordinal < 0 || ordinal >= rows) {
-                    throw corrupt(file, DELETES_KIND, at, "ordinal " + ordinal + " of a segment of " + rows + " rows");
-                }
-                deleted.set(ordinal);
-            }
-            return deleted;
-        } catch (MalformedValueException e) {
-            throw corrupt(file, DELETES_KIND, e.offset(), e.getMessage());
+        ValueReader in = new ValueReader(file, DELETES_KIND + " body", body);
+        int count = in.readInt();
+        if (count < 0 || (long) count * Integer.BYTES != in.remaining()) {
+            throw in.corrupt(0, "count " + count + " for " + in.remaining() + " bytes of ordinals");
         }
-    }
-
-    /** The offset is into the body: the frame before it differs between format versions. */
-    private static StorageException corrupt(String file, String kind, int bodyOffset, String problem) {
-        return StorageException.corrupt(file, StorageException.NO_OFFSET, kind + " body, at body offset "
-                + bodyOffset + ": " + problem);
+        BitSet deleted = new BitSet(rows);
+        for (int i = 0; i < count; i++) {
+            int at = in.position();
+            int ordinal = in.readInt();
+            if (ordinal < 0 || ordinal >= rows) {
+                throw in.corrupt(at, "ordinal " + ordinal + " of a segment of " + rows + " rows");
+            }
+            deleted.set(ordinal);
+        }
+        return deleted;
     }
 }

@@ -1,9 +1,8 @@
 package dev.vectorvault.storage.data;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vectorvault.storage.MetaStore;
 import dev.vectorvault.storage.StorageException;
+import dev.vectorvault.storage.data.DataManifest.SegmentRef;
 import dev.vectorvault.storage.io.LocalDisk;
 import dev.vectorvault.storage.io.ObjectStore;
 import dev.vectorvault.storage.segment.SegmentFile;
@@ -19,26 +18,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which files make up the sealed data, and what they are called: segment, tombstone and index files under
- * {@code segments/<collection>/}, and the manifest (segment list + covered log position) in the metadata store.
+ * {@code segments/<collection>/}, and the {@link DataManifest} (segment list + covered log position) in the metadata
+ * store.
  * Loads what the manifest names and deletes what it no longer names. Uses only the immutable-object side of the
  * disk, so segments can move to object storage without touching this class's callers.
  */
 final class SegmentDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentDirectory.class);
-    private static final String MANIFEST_KEY = "data/manifest";
     private static final String SEGMENTS_PREFIX = "segments/";
-
-    /** The segment list of the last checkpoint and the log position it includes (JSON, format version 1). */
-    record Manifest(long checkpointLsn, List<SegmentRef> segments) {
-        static final Manifest EMPTY = new Manifest(0, List.of());
-    }
-
-    record SegmentRef(long collectionId, long segmentId) {}
 
     private final ObjectStore files;
     private final MetaStore meta;
-    private final ObjectMapper json = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     SegmentDirectory(ObjectStore files, MetaStore meta) {
         this.files = files;
@@ -74,39 +64,17 @@ final class SegmentDirectory {
 
     // ------------------------------------------------------------------ manifest
 
-    Manifest readManifest() {
-        return meta.get(MANIFEST_KEY).map(bytes -> parseManifest(json, bytes)).orElse(Manifest.EMPTY);
-    }
-
     /**
-     * The manifest record's JSON.
+     * The manifest of the last checkpoint; {@link DataManifest#EMPTY} before the first.
      *
-     * @throws StorageException {@code STORAGE_CORRUPT} naming the record and the byte offset where it is unreadable
+     * @throws StorageException {@code STORAGE_CORRUPT} naming the record when it cannot be read
      */
-    static Manifest parseManifest(ObjectMapper json, byte[] bytes) {
-        Manifest manifest;
-        try {
-            manifest = json.readValue(bytes, Manifest.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            long offset = e.getLocation() == null ? StorageException.NO_OFFSET : e.getLocation().getByteOffset();
-            throw StorageException.corrupt(MANIFEST_KEY, offset, "unreadable data manifest: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw StorageException.corrupt(MANIFEST_KEY, StorageException.NO_OFFSET, "unreadable data manifest: " + e);
-        }
-        if (manifest == null || manifest.checkpointLsn() < 0 || manifest.segments() == null
-                || manifest.segments().contains(null)) {
-            throw StorageException.corrupt(MANIFEST_KEY, StorageException.NO_OFFSET, "data manifest without a"
-                    + " checkpoint position >= 0 or a list of segments");
-        }
-        return manifest;
+    DataManifest readManifest() {
+        return meta.get(DataManifest.KEY).map(DataManifest::decode).orElse(DataManifest.EMPTY);
     }
 
-    void writeManifest(Manifest manifest) {
-        try {
-            meta.put(MANIFEST_KEY, json.writeValueAsBytes(manifest));
-        } catch (IOException e) {
-            throw new StorageException("cannot write data manifest", e);
-        }
+    void writeManifest(DataManifest manifest) {
+        meta.put(DataManifest.KEY, manifest.encode());
     }
 
     // ------------------------------------------------------------------ segments
@@ -115,7 +83,7 @@ final class SegmentDirectory {
      * Reads every segment the manifest names, with its tombstones; rows of partitions dropped since count as deleted.
      * Segments of dropped collections are skipped (their files go at the next checkpoint).
      */
-    void loadSegments(Manifest manifest, DataStore.LayoutSource layouts,
+    void loadSegments(DataManifest manifest, DataStore.LayoutSource layouts,
                       LoadedSegmentSink sink) {
         for (SegmentRef ref : manifest.segments()) {
             Optional<CollectionLayout> layout = layouts.layout(ref.collectionId());

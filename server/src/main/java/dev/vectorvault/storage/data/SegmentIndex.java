@@ -60,6 +60,11 @@ final class SegmentIndex implements AnnIndex {
         return !failure.isEmpty();
     }
 
+    /** Another try is on its way: no longer failed (only pending) until that try ends. */
+    void tryingAgain() {
+        failure = "";
+    }
+
     /**
      * Rows of the segment already in the index; all of them only once it is ready (built and written, or loaded),
      * so "nothing pending" always means "searched through the index".
@@ -78,38 +83,54 @@ final class SegmentIndex implements AnnIndex {
     }
 
     /**
-     * Loads the index from {@code file} if it holds this index over these vectors, else builds it and writes the
-     * file. A damaged or mismatched file is logged and replaced, never used. Runs on the build thread.
+     * One try at making the index ready and its file written: loads it from {@code file} if that holds this index
+     * over these vectors, else builds it and writes the file. A damaged or mismatched file is logged and replaced,
+     * never used. After a try that built or loaded the index but could not write its file, the index is used from
+     * memory and a further try only writes the file. Runs on the build thread.
+     *
+     * @return whether the index is settled: ready with its file on disk, or cancelled; false when this try failed
+     *         (an I/O error, a full disk, too little memory) and another is worth making later
      */
-    void loadOrBuild(VectorColumn vectors, ObjectStore store, String file, String previousVersionFile,
-                     boolean tryLoad, int threads) {
+    boolean loadOrBuild(VectorColumn vectors, ObjectStore store, String file, String previousVersionFile,
+                        boolean tryLoad, int threads) {
         if (cancelled) {
-            return;
+            return true;
         }
         try {
-            if (tryLoad && load(vectors, store, file)) {
-                return;
+            if (index == null) {
+                if (tryLoad && load(vectors, store, file)) {
+                    failure = "";
+                    return true;
+                }
+                if (!(tryLoad && load(vectors, store, previousVersionFile))) {
+                    long started = System.nanoTime();
+                    build(vectors, threads);
+                    if (cancelled) {
+                        return true;
+                    }
+                    LOG.info("event=index_built segment={} field={} kind={} rows={} ms={}", segmentId, field,
+                            spec.kind(), rows, (System.nanoTime() - started) / 1_000_000);
+                }
+                // Else loaded from the previous version's file: rewritten in the current version, so the old file
+                // can go at the next checkpoint.
             }
-            if (tryLoad && load(vectors, store, previousVersionFile)) {
-                // Rewritten in the current version, so the old file can go at the next checkpoint.
-                write(store, file);
-                return;
-            }
-            long started = System.nanoTime();
-            build(vectors, threads);
-            if (!cancelled) {
-                // Written before it is used, so that "ready" also means "on disk" (unless the write failed).
-                write(store, file);
+            // Written before it is first used, so that "ready" also means "on disk" unless the write failed.
+            boolean written = write(store, file);
+            if (origin == Origin.NONE) {
                 origin = Origin.BUILT;
-                LOG.info("event=index_built segment={} field={} kind={} rows={} ms={}", segmentId, field,
-                        spec.kind(), rows, (System.nanoTime() - started) / 1_000_000);
             }
+            if (written) {
+                failure = "";
+            }
+            return written;
         } catch (CancellationException e) {
             LOG.debug("event=index_build_cancelled segment={} field={}", segmentId, field);
+            return true;
         } catch (RuntimeException | OutOfMemoryError e) {
             failure = e.toString();
             LOG.error("event=index_build_failed segment={} field={} kind={} error={}", segmentId, field, spec.kind(),
                     e.toString(), e);
+            return false;
         }
     }
 
@@ -141,12 +162,15 @@ final class SegmentIndex implements AnnIndex {
         index = spec.kind().build(vectors, spec.metric(), spec.params(), threads, progress);
     }
 
-    private void write(ObjectStore store, String file) {
+    /** Whether the file was written; when not, the index in memory is still fine, and the write is tried again. */
+    private boolean write(ObjectStore store, String file) {
         try {
             index.write(store, file);
+            return true;
         } catch (StorageException e) {
-            // The index in memory is fine; without its file the next start rebuilds it.
+            failure = e.toString();
             LOG.warn("event=index_write_failed segment={} field={} error={}", segmentId, field, e.toString());
+            return false;
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.vectorvault.storage.data;
 
-import dev.vectorvault.storage.data.SegmentDirectory.SegmentRef;
+import dev.vectorvault.storage.data.DataManifest.SegmentRef;
 import java.util.ArrayList;
 import java.util.List;
 

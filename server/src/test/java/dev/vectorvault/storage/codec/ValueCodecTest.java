@@ -3,6 +3,8 @@ package dev.vectorvault.storage.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.storage.StorageException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -16,6 +18,14 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class ValueCodecTest {
     private static final long SEED = Long.getLong("tests.seed", ThreadLocalRandom.current().nextLong());
+    /** Where the bytes under test "come from": a value that does not decode is corruption of that file. */
+    private static final String FILE = "segments/7/3.seg";
+
+    private static void namesTheFile(StorageException e) {
+        assertThat(e.errorCode()).isEqualTo(ErrorCode.STORAGE_CORRUPT);
+        assertThat(e.file()).isEqualTo(FILE);
+        assertThat(e.getMessage()).contains(FILE).contains("at offset");
+    }
 
     @BeforeAll
     static void printSeed() {
@@ -30,7 +40,7 @@ class ValueCodecTest {
                 "h\u00e9llo \u4e16\u754c \ud83d\ude00", new byte[0], new byte[] {0, -1, 127, -128}, new float[0],
                 new float[] {1f, -2.5f, Float.MIN_VALUE, Float.NaN});
         for (Object value : values) {
-            assertThat(canonical(ValueCodec.decode(ValueCodec.encode(value)))).as("round trip of %s", value)
+            assertThat(canonical(ValueCodec.decode(FILE, ValueCodec.encode(value)))).as("round trip of %s", value)
                     .isEqualTo(canonical(value));
         }
     }
@@ -39,7 +49,7 @@ class ValueCodecTest {
     void nestedListsRoundTripWithTheirElementTypes() {
         List<Object> nested = Arrays.asList(1, 1L, "one", null, List.of(), List.of(List.of(List.of(2.0f))),
                 Arrays.asList(new float[] {3f}, new byte[] {4}, null, true));
-        Object decoded = ValueCodec.decode(ValueCodec.encode(nested));
+        Object decoded = ValueCodec.decode(FILE, ValueCodec.encode(nested));
         assertThat(canonical(decoded)).isEqualTo(canonical(nested));
         assertThat(((List<?>) decoded).get(0)).isInstanceOf(Integer.class);
         assertThat(((List<?>) decoded).get(1)).isInstanceOf(Long.class);
@@ -56,7 +66,7 @@ class ValueCodecTest {
             }
         }
         for (String value : List.of("", huge.toString())) {
-            assertThat(ValueCodec.decode(ValueCodec.encode(value))).isEqualTo(value);
+            assertThat(ValueCodec.decode(FILE, ValueCodec.encode(value))).isEqualTo(value);
         }
     }
 
@@ -77,7 +87,7 @@ class ValueCodecTest {
     void rawFramingReadsBackInWriteOrder() {
         byte[] bytes = new ValueWriter(0).writeInt(-7).writeLong(Long.MIN_VALUE).writeString("field \u00e9")
                 .writeValue(List.of(1, "x")).writeInt(Integer.MAX_VALUE).toByteArray();
-        ValueReader reader = new ValueReader(bytes);
+        ValueReader reader = new ValueReader(FILE, "test values", bytes);
         assertThat(reader.readInt()).isEqualTo(-7);
         assertThat(reader.readLong()).isEqualTo(Long.MIN_VALUE);
         assertThat(reader.readString()).isEqualTo("field \u00e9");
@@ -91,7 +101,7 @@ class ValueCodecTest {
         byte[] value = ValueCodec.encode("inside");
         byte[] padded = new byte[value.length + 6];
         System.arraycopy(value, 0, padded, 3, value.length);
-        ValueReader reader = new ValueReader(padded, 3, value.length);
+        ValueReader reader = new ValueReader(FILE, "test values", padded, 3, value.length);
         assertThat(reader.readValue()).isEqualTo("inside");
         assertThat(reader.remaining()).isZero();
     }
@@ -102,8 +112,8 @@ class ValueCodecTest {
                 new float[] {1, 2, 3}, List.of(List.of("deep")), null, true));
         for (int length = 0; length < full.length; length++) {
             byte[] prefix = Arrays.copyOf(full, length);
-            assertThatThrownBy(() -> ValueCodec.decode(prefix)).as("prefix of %d bytes", length)
-                    .isInstanceOf(MalformedValueException.class);
+            assertThatThrownBy(() -> ValueCodec.decode(FILE, prefix)).as("prefix of %d bytes", length)
+                    .isInstanceOfSatisfying(StorageException.class, ValueCodecTest::namesTheFile);
         }
     }
 
@@ -114,17 +124,20 @@ class ValueCodecTest {
             byte[] input = new byte[1 + maxVarint.length];
             input[0] = tag;
             System.arraycopy(maxVarint, 0, input, 1, maxVarint.length);
-            assertThatThrownBy(() -> ValueCodec.decode(input)).as("tag %d", tag)
-                    .isInstanceOf(MalformedValueException.class).hasMessageContaining("only 0 remain");
+            assertThatThrownBy(() -> ValueCodec.decode(FILE, input)).as("tag %d", tag)
+                    .isInstanceOfSatisfying(StorageException.class, ValueCodecTest::namesTheFile)
+                .hasMessageContaining("only 0 remain");
         }
         byte[] overlongVarint = new byte[12];
         Arrays.fill(overlongVarint, (byte) 0xff);
         overlongVarint[0] = ValueCodec.LONG;
-        assertThatThrownBy(() -> ValueCodec.decode(overlongVarint)).isInstanceOf(MalformedValueException.class)
+        assertThatThrownBy(() -> ValueCodec.decode(FILE, overlongVarint)).isInstanceOfSatisfying(StorageException.class,
+                ValueCodecTest::namesTheFile)
                 .hasMessageContaining("varint");
         byte[] intOutOfRange = new ValueWriter().writeValue(1L << 40).toByteArray();
         intOutOfRange[0] = ValueCodec.INT;
-        assertThatThrownBy(() -> ValueCodec.decode(intOutOfRange)).isInstanceOf(MalformedValueException.class)
+        assertThatThrownBy(() -> ValueCodec.decode(FILE, intOutOfRange)).isInstanceOfSatisfying(StorageException.class,
+                ValueCodecTest::namesTheFile)
                 .hasMessageContaining("out of int range");
     }
 
@@ -135,20 +148,23 @@ class ValueCodecTest {
             input[i] = ValueCodec.LIST;
             input[i + 1] = 1;
         }
-        assertThatThrownBy(() -> ValueCodec.decode(input)).isInstanceOf(MalformedValueException.class)
+        assertThatThrownBy(() -> ValueCodec.decode(FILE, input)).isInstanceOfSatisfying(StorageException.class,
+                ValueCodecTest::namesTheFile)
                 .hasMessageContaining("nested deeper than " + ValueCodec.MAX_DEPTH);
     }
 
     @Test
     void unknownTagsInvalidUtf8AndTrailingBytesAreRejected() {
         byte[] listWithUnknownTag = {ValueCodec.LIST, 2, ValueCodec.NULL, 42};
-        assertThatThrownBy(() -> ValueCodec.decode(listWithUnknownTag))
-                .isInstanceOfSatisfying(MalformedValueException.class, e -> assertThat(e.offset()).isEqualTo(3))
+        assertThatThrownBy(() -> ValueCodec.decode(FILE, listWithUnknownTag))
+                .isInstanceOfSatisfying(StorageException.class, ValueCodecTest::namesTheFile)
                 .hasMessageContaining("at offset 3").hasMessageContaining("unknown value tag 42");
-        assertThatThrownBy(() -> ValueCodec.decode(new byte[] {ValueCodec.STRING, 2, (byte) 0xc3, 0x28}))
-                .isInstanceOf(MalformedValueException.class).hasMessageContaining("not valid UTF-8");
-        assertThatThrownBy(() -> ValueCodec.decode(new byte[] {ValueCodec.NULL, 0}))
-                .isInstanceOf(MalformedValueException.class).hasMessageContaining("trailing");
+        assertThatThrownBy(() -> ValueCodec.decode(FILE, new byte[] {ValueCodec.STRING, 2, (byte) 0xc3, 0x28}))
+                .isInstanceOfSatisfying(StorageException.class, ValueCodecTest::namesTheFile)
+                .hasMessageContaining("not valid UTF-8");
+        assertThatThrownBy(() -> ValueCodec.decode(FILE, new byte[] {ValueCodec.NULL, 0}))
+                .isInstanceOfSatisfying(StorageException.class, ValueCodecTest::namesTheFile)
+                .hasMessageContaining("trailing");
     }
 
     @Test
@@ -175,7 +191,7 @@ class ValueCodecTest {
             written.add(value);
             writer.writeValue(value);
         }
-        ValueReader reader = new ValueReader(writer.toByteArray());
+        ValueReader reader = new ValueReader(FILE, "test values", writer.toByteArray());
         for (Object value : written) {
             assertThat(canonical(reader.readValue())).as("seed %d", SEED).isEqualTo(canonical(value));
         }
@@ -192,9 +208,9 @@ class ValueCodecTest {
                 garbage[0] = (byte) random.nextInt(12); // mostly valid tags, so decoding gets past the first byte
             }
             try {
-                ValueCodec.decode(garbage);
-            } catch (MalformedValueException expected) {
-                // the only acceptable failure
+                ValueCodec.decode(FILE, garbage);
+            } catch (StorageException expected) {
+                namesTheFile(expected); // the only acceptable failure
             }
         }
     }

@@ -22,9 +22,12 @@ class AutoCheckpointTest {
     @Test
     void enoughLogStartsACheckpointWithoutAnyFlush() throws Exception {
         CollectionLayout layout = DataStoreFixture.layout(7, 70L);
-        try (MvMetaStore meta = MvMetaStore.open(dir.resolve("meta"))) {
+        try (DataExecutors executors = new DataExecutors();
+             MvMetaStore meta = MvMetaStore.open(dir.resolve("meta"))) {
             DataStore store = DataStore.open(dir.resolve("data"), Durability.OS_BUFFERED, meta,
-                    id -> id == 7 ? Optional.of(layout) : Optional.empty(), 1000, 16 * 1024);
+                    id -> id == 7 ? Optional.of(layout) : Optional.empty(), 1000, 16 * 1024,
+                    IndexBuildSettings.defaults(), executors);
+            store.startBackgroundWork();
             for (int batch = 0; batch < 20; batch++) {
                 List<Object[]> rows = new ArrayList<>();
                 for (int i = 0; i < 50; i++) {

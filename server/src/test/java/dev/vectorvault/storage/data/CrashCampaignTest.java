@@ -26,6 +26,8 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -107,6 +109,8 @@ class CrashCampaignTest {
         long compactions;
         long indexesVerified;
         long refusedWhileFaulty;
+        /** Retries of failed index builds (or of their files' writes) that came due during the trials. */
+        long indexRetries;
         long violations;
     }
 
@@ -176,9 +180,9 @@ class CrashCampaignTest {
     private String table(int trialCount) {
         StringBuilder out = new StringBuilder(String.format("crash campaign summary, seed %d, %d trials%n", SEED,
                 trialCount));
-        String format = "%-25s %7s %7s %7s %9s %8s %9s %9s %8s %8s %8s %8s %10s%n";
+        String format = "%-25s %7s %7s %7s %9s %8s %9s %9s %8s %8s %8s %8s %8s %10s%n";
         out.append(String.format(format, "fault class", "trials", "faults", "crashes", "recovered", "stopped",
-                "ackRows", "inFlight", "ckpts", "compact", "indexes", "refused", "violations"));
+                "ackRows", "inFlight", "ckpts", "compact", "indexes", "retries", "refused", "violations"));
         Tally total = new Tally();
         for (Map.Entry<FaultClass, Tally> e : tallies.entrySet()) {
             row(out, format, e.getKey().name(), e.getValue());
@@ -191,7 +195,7 @@ class CrashCampaignTest {
     private static void row(StringBuilder out, String format, String name, Tally t) {
         out.append(String.format(format, name, t.trials, t.faultsInjected, t.crashes, t.recovered,
                 t.recoveryStopped, t.ackRowsChecked, t.inFlightBatches, t.checkpoints, t.compactions,
-                t.indexesVerified, t.refusedWhileFaulty, t.violations));
+                t.indexesVerified, t.indexRetries, t.refusedWhileFaulty, t.violations));
     }
 
     private static void add(Tally into, Tally t) {
@@ -206,6 +210,7 @@ class CrashCampaignTest {
         into.compactions += t.compactions;
         into.indexesVerified += t.indexesVerified;
         into.refusedWhileFaulty += t.refusedWhileFaulty;
+        into.indexRetries += t.indexRetries;
         into.violations += t.violations;
     }
 
@@ -221,6 +226,11 @@ class CrashCampaignTest {
         private final Random random;
         private final FaultyDisk disk = new FaultyDisk();
         private final MvMetaStore meta = MvMetaStore.inMemory();
+        /** The trial's own background threads; retries of failed index builds wait for {@link #step()}, not time. */
+        private final ExecutorService buildThread = Executors.newSingleThreadExecutor();
+        private final ExecutorService checkpointThread = Executors.newSingleThreadExecutor();
+        private final ManualDelays retries = new ManualDelays();
+        private final DataExecutors executors = new DataExecutors(buildThread, checkpointThread, retries);
         private final CollectionLayout layout;
         /** Per key, the values a read may show: the acknowledged one plus those of calls in flight since. */
         private final Map<Long, Set<Long>> allowed = new HashMap<>();
@@ -267,9 +277,11 @@ class CrashCampaignTest {
         private DataStore open() {
             power = new PowerCut(disk, random);
             MetaStore running = power.meta(meta);
-            return DataStore.open(power.disk(), durability, running,
+            DataStore opened = DataStore.open(power.disk(), durability, running,
                     id -> Optional.of(layout).filter(l -> id == C), SEAL, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES,
-                    new IndexBuildSettings(1, MIN_INDEX_ROWS));
+                    new IndexBuildSettings(1, MIN_INDEX_ROWS), executors);
+            opened.startBackgroundWork();
+            return opened;
         }
 
         void run() {
@@ -295,6 +307,9 @@ class CrashCampaignTest {
                 verifyAfterReopen();
             } finally {
                 meta.close();
+                tally.indexRetries = retries.asked().size() - retries.pendingCount();
+                buildThread.shutdownNow();
+                checkpointThread.shutdownNow();
                 Tally total = tallies.get(fault);
                 synchronized (total) {
                     add(total, tally);
@@ -318,8 +333,13 @@ class CrashCampaignTest {
             faultArmed = fault != FaultClass.CRASH_BETWEEN_OPERATIONS;
         }
 
-        /** One operation, then the index builds it started run to their end (so a seed replays exactly). */
+        /**
+         * One operation, then the index builds it started run to their end (so a seed replays exactly). Index builds
+         * that failed before are tried again first, as if their retry delay had passed.
+         */
         private void step() {
+            retries.advance(IndexBuildSettings.DEFAULT_MAX_RETRY_DELAY);
+            awaitIndexes(store, layout);
             int action = random.nextInt(10);
             if (action < 6) {
                 put();

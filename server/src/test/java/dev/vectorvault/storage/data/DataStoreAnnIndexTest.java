@@ -43,6 +43,7 @@ class DataStoreAnnIndexTest {
     Path dir;
 
     private final Map<Long, CollectionLayout> layouts = new ConcurrentHashMap<>();
+    private final DataExecutors executors = new DataExecutors();
     private MvMetaStore meta;
     private DataStore store;
 
@@ -52,6 +53,7 @@ class DataStoreAnnIndexTest {
             store.close();
             meta.close();
         }
+        executors.close();
     }
 
     /** HNSW's search parameters with beam {@code ef}, as a request carries them. */
@@ -68,7 +70,8 @@ class DataStoreAnnIndexTest {
         meta = MvMetaStore.open(dir.resolve("meta"));
         store = DataStore.open(dir.resolve("data"), Durability.OS_BUFFERED, meta,
                 id -> Optional.ofNullable(layouts.get(id)), SEAL, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES,
-                new IndexBuildSettings(2, 500));
+                new IndexBuildSettings(2, 500), executors);
+        store.startBackgroundWork();
     }
 
     private void restart() {

@@ -36,17 +36,26 @@ class DataStoreFaultTest {
 
     private final FaultyDisk disk = new FaultyDisk();
     private final MvMetaStore meta = MvMetaStore.inMemory();
+    private final DataExecutors executors = new DataExecutors();
     private final CollectionLayout layout = layout(C, P0);
     private DataStore store;
 
     private DataStore open(int sealThreshold) {
-        return DataStore.open(disk, Durability.FSYNC, meta, id -> Optional.of(layout).filter(l -> id == C),
-                sealThreshold, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults());
+        return open(disk, meta, sealThreshold);
+    }
+
+    private DataStore open(FaultyDisk on, MvMetaStore metadata, int sealThreshold) {
+        DataStore opened = DataStore.open(on, Durability.FSYNC, metadata,
+                id -> Optional.of(layout).filter(l -> id == C), sealThreshold, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES,
+                IndexBuildSettings.defaults(), executors);
+        opened.startBackgroundWork();
+        return opened;
     }
 
     @AfterEach
     void tearDown() {
         meta.close();
+        executors.close();
     }
 
     private Map<Object, List<Object>> live(DataStore data) {
@@ -151,9 +160,7 @@ class DataStoreFaultTest {
         for (int trial = 0; trial < 60; trial++) {
             FaultyDisk trialDisk = new FaultyDisk();
             MvMetaStore trialMeta = MvMetaStore.inMemory();
-            DataStore data = DataStore.open(trialDisk, Durability.FSYNC, trialMeta,
-                    id -> Optional.of(layout).filter(l -> id == C), 3, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES,
-                    IndexBuildSettings.defaults());
+            DataStore data = open(trialDisk, trialMeta, 3);
             Map<Object, List<Object>> model = new TreeMap<>();
             Map<Object, List<Object>> inFlight = new TreeMap<>();
             List<Object> deletedInFlight = new ArrayList<>();
@@ -187,9 +194,7 @@ class DataStoreFaultTest {
             }
             trialDisk.crash(random);
             String where = "seed " + SEED + " trial " + trial;
-            DataStore reopened = DataStore.open(trialDisk, Durability.FSYNC, trialMeta,
-                    id -> Optional.of(layout).filter(l -> id == C), 3, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES,
-                    IndexBuildSettings.defaults());
+            DataStore reopened = open(trialDisk, trialMeta, 3);
             Map<Object, List<Object>> survived = live(reopened);
             for (Map.Entry<Object, List<Object>> entry : model.entrySet()) {
                 List<Object> found = survived.get(entry.getKey());

@@ -29,6 +29,8 @@ final class DataStoreFixture implements AutoCloseable {
     final int sealThreshold;
     /** What the catalog would answer: removing an entry is dropping the collection. */
     final Map<Long, CollectionLayout> layouts = new ConcurrentHashMap<>();
+    /** Shared by every store this fixture opens (a crashed one's builds included); closed with the fixture. */
+    final DataExecutors executors = new DataExecutors();
     MvMetaStore meta;
     DataStore store;
 
@@ -58,7 +60,8 @@ final class DataStoreFixture implements AutoCloseable {
     void open() {
         meta = MvMetaStore.open(dir.resolve("meta"));
         store = DataStore.open(dir.resolve("data"), durability, meta, id -> Optional.ofNullable(layouts.get(id)),
-                sealThreshold);
+                sealThreshold, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
+        store.startBackgroundWork();
     }
 
     /** Drops the store on the floor (no checkpoint, the log stays as it is) and recovers from the files. */
@@ -140,7 +143,11 @@ final class DataStoreFixture implements AutoCloseable {
         try {
             store.close();
         } finally {
-            meta.close();
+            try {
+                meta.close();
+            } finally {
+                executors.close();
+            }
         }
     }
 }

@@ -2,8 +2,6 @@ package dev.vectorvault.storage.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vectorvault.index.HnswIndex;
 import dev.vectorvault.index.IvfFlatIndex;
 import dev.vectorvault.index.MetricType;
@@ -101,8 +99,10 @@ class FrozenFormatsTest {
         try (WriteAheadLog log = WriteAheadLog.open(wal, Durability.FSYNC)) {
             List<WalRecord> records = log.recovered();
             assertThat(records).extracting(WalRecord::lsn).containsExactly(4L, 5L);
-            assertThat(new ValueReader(records.get(0).payload()).readInt()).as("a put").isEqualTo(1);
-            assertThat(new ValueReader(records.get(1).payload()).readInt()).as("a delete").isEqualTo(2);
+            assertThat(new ValueReader("wal/", "log record 4", records.get(0).payload()).readInt())
+                    .as("a put").isEqualTo(1);
+            assertThat(new ValueReader("wal/", "log record 5", records.get(1).payload()).readInt())
+                    .as("a delete").isEqualTo(2);
             assertThat(log.append(new byte[] {1})).as("appends continue the v1 file's numbering").isEqualTo(6);
         }
     }
@@ -113,7 +113,7 @@ class FrozenFormatsTest {
         CollectionLayout docs = FrozenV1.layout(FrozenV1.DOCS, FrozenV1.DOCS_PARTITION);
         try (WriteAheadLog log = WriteAheadLog.open(wal, Durability.FSYNC)) {
             List<WalRecord> records = log.recovered();
-            LogRecordCodec.Put put = (LogRecordCodec.Put) LogRecordCodec.decode(records.get(0).payload(),
+            LogRecordCodec.Put put = (LogRecordCodec.Put) LogRecordCodec.decode("wal/", records.get(0),
                     id -> java.util.Optional.of(docs).filter(l -> id == FrozenV1.DOCS)).orElseThrow();
             assertThat(put.partitionId()).isEqualTo(FrozenV1.DOCS_PARTITION);
             assertThat(put.rows()).hasSize(5);
@@ -124,20 +124,24 @@ class FrozenFormatsTest {
                 assertThat(put.rows().get(i)[2]).isEqualTo(expected[2]);
                 assertThat(put.rows().get(i)[3]).isEqualTo(expected[3]);
             }
-            LogRecordCodec.Delete delete = (LogRecordCodec.Delete) LogRecordCodec.decode(records.get(1).payload(),
+            LogRecordCodec.Delete delete = (LogRecordCodec.Delete) LogRecordCodec.decode("wal/", records.get(1),
                     id -> java.util.Optional.of(docs).filter(l -> id == FrozenV1.DOCS)).orElseThrow();
             assertThat(delete.primaryKeys()).containsExactly(10L);
-            assertThat(LogRecordCodec.decode(records.get(0).payload(), id -> java.util.Optional.empty()))
+            assertThat(LogRecordCodec.decode("wal/", records.get(0), id -> java.util.Optional.empty()))
                     .as("a dropped collection's record is skipped").isEmpty();
         }
     }
 
     @Test
     void theManifestRecordOfVersion1IsRead() throws IOException {
-        ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-        SegmentDirectory.Manifest manifest = json.readValue(Files.readAllBytes(FrozenV1.records().resolve("manifest.json")),
-                SegmentDirectory.Manifest.class);
+        byte[] record = Files.readAllBytes(FrozenV1.records().resolve("manifest.json"));
+        assertThat(new String(record, java.nio.charset.StandardCharsets.UTF_8)).as("older than the version field")
+                .doesNotContain("formatVersion");
+        DataManifest manifest = DataManifest.decode(record);
         assertThat(manifest.checkpointLsn()).isEqualTo(3);
-        assertThat(manifest.segments()).extracting(SegmentDirectory.SegmentRef::segmentId).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(manifest.segments()).extracting(DataManifest.SegmentRef::segmentId)
+                .containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(manifest.segments()).extracting(DataManifest.SegmentRef::collectionId)
+                .containsExactly(1000L, 1000L, 1000L, 1002L, 1002L);
     }
 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,9 +32,15 @@ class UpgradeFromV1Test {
     @TempDir
     Path dir;
 
+    private final DataExecutors executors = new DataExecutors();
     private MvMetaStore meta;
     private Catalog catalog;
     private DataStore store;
+
+    @AfterEach
+    void closeExecutors() {
+        executors.close();
+    }
 
     private void open(Path folder) {
         meta = MvMetaStore.open(folder.resolve("meta"));
@@ -48,7 +55,8 @@ class UpgradeFromV1Test {
             public void indexesChanged(long collectionId) {}
         });
         store = DataStore.open(folder.resolve("data"), Durability.FSYNC, meta, new Layouts(catalog), 40,
-                DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, new IndexBuildSettings(1, 16));
+                DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, new IndexBuildSettings(1, 16), executors);
+        store.startBackgroundWork();
     }
 
     private void close() {

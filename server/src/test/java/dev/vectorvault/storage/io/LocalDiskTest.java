@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vectorvault.storage.MvMetaStore;
+import dev.vectorvault.storage.data.DataExecutors;
 import dev.vectorvault.storage.data.DataStore;
+import dev.vectorvault.storage.data.IndexBuildSettings;
 import dev.vectorvault.storage.wal.Durability;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,9 +33,11 @@ class LocalDiskTest {
     void foldersAndFilesOfTheDataFolderAreOwnerOnly() throws IOException {
         assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
         Path root = dir.resolve("localStorage");
-        try (MvMetaStore meta = MvMetaStore.open(root.resolve("meta"))) {
+        try (DataExecutors executors = new DataExecutors();
+             MvMetaStore meta = MvMetaStore.open(root.resolve("meta"))) {
             meta.put("k", new byte[] {1});
-            DataStore store = DataStore.open(root.resolve("data"), Durability.FSYNC, meta, id -> Optional.empty(), 10);
+            DataStore store = DataStore.open(root.resolve("data"), Durability.FSYNC, meta, id -> Optional.empty(), 10,
+                    DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
             store.close();
         }
         LocalDisk disk = LocalDisk.open(root.resolve("data"));
