@@ -21,7 +21,7 @@ class ArchitectureTest {
     @Test
     void noDomainPackageDependsOnTheGrpcEdge() {
         noClasses().that().resideInAnyPackage("..auth..", "..catalog..", "..query..", "..index..", "..storage..",
-                        "..config..", "..common..")
+                        "..config..", "..common..", "..cluster..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.vectorvault.server..")
                 .check(CLASSES);
     }
@@ -29,7 +29,7 @@ class ArchitectureTest {
     @Test
     void generatedProtobufTypesStayInTheServerPackage() {
         noClasses().that().resideInAnyPackage("..auth..", "..catalog..", "..query..", "..index..", "..storage..",
-                        "..config..", "..common..")
+                        "..config..", "..common..", "dev.vectorvault.cluster")
                 .should().dependOnClassesThat().resideInAnyPackage("io.milvus.grpc..", "io.grpc..")
                 .check(CLASSES);
     }
@@ -39,6 +39,15 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage("..storage..", "..index..", "..config..", "..common..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.vectorvault.auth..",
                         "dev.vectorvault.catalog..", "dev.vectorvault.query..")
+                .check(CLASSES);
+    }
+
+    /** Cluster mode coordinates nodes; it knows the metadata store seam, never the services built on it. */
+    @Test
+    void theClusterLayerKnowsNoDomainService() {
+        noClasses().that().resideInAPackage("dev.vectorvault.cluster..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.vectorvault.auth..",
+                        "dev.vectorvault.catalog..", "dev.vectorvault.query..", "dev.vectorvault.index..")
                 .check(CLASSES);
     }
 
