@@ -9,12 +9,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Milvus's IVF_FLAT: the vectors are clustered by k-means into {@code nlist} inverted lists; a search ranks the
- * centroids against the query and scans the {@code nprobe} best lists exactly. Each list keeps its ordinals and a
- * contiguous copy of its vectors and their norms, so a probe is one sequential scan. That copy is kept on purpose:
- * scanning the lists through their ordinals in the segment's column (no copy) measured 2.4x to 2.6x fewer queries/s
- * (20k x 128, nprobe 8; docs/benchmarks.md), because each vector is then a cache miss of its own. The copy goes away
- * when the segment stores its vectors in list order. Lists are assigned and probed by the index's metric (as FAISS does); k-means itself runs in Euclidean
- * distance, spherical for COSINE ({@link KMeans}). Every scanned vector is scored as {@link FlatIndex} scores it, so
+ * centroids against the query and scans the {@code nprobe} best lists exactly. A list holds only the ordinals of its
+ * vectors, ascending; the vectors themselves are read from the segment's own {@link VectorColumn} (a view of it), so a
+ * sealed segment holds each vector once (issue 9; before, each list kept a contiguous copy of its vectors and norms,
+ * about the size of the vectors again). The price is locality: a probed list's vectors are scattered over the
+ * column, so each one can be a cache miss of its own (docs/benchmarks.md, "Vectors held once", has the A/B figures);
+ * a segment that stores its vectors in list order would win the locality back without a copy. Lists are assigned and
+ * probed by the index's metric (as FAISS does); k-means itself runs in Euclidean distance, spherical for COSINE
+ * ({@link KMeans}). Every scanned vector is scored as {@link FlatIndex} scores it (same kernel, same stored norm), so
  * probing every list gives FLAT's exact results.
  *
  * <p>Filters are checked per list entry before it is scored. Immutable once built; thread-safe.
@@ -28,10 +30,8 @@ public final class IvfFlatIndex implements VectorIndex {
     final MetricType metric;
     final IvfParams params;
     final float[] centroids;
+    /** Per list, the ordinals of its vectors in the column, ascending; the vectors are not copied. */
     final int[][] listOrdinals;
-    /** Per list, its vectors contiguously (raw, as the column holds them) and their norms: see the class comment. */
-    private final float[][] listVectors;
-    private final float[][] listNorms;
 
     IvfFlatIndex(VectorColumn.View vectors, MetricType metric, IvfParams params, float[] centroids,
             int[][] listOrdinals) {
@@ -40,18 +40,6 @@ public final class IvfFlatIndex implements VectorIndex {
         this.params = params;
         this.centroids = centroids;
         this.listOrdinals = listOrdinals;
-        int dim = vectors.dim;
-        this.listVectors = new float[listOrdinals.length][];
-        this.listNorms = new float[listOrdinals.length][];
-        for (int c = 0; c < listOrdinals.length; c++) {
-            int[] ordinals = listOrdinals[c];
-            listVectors[c] = new float[ordinals.length * dim];
-            listNorms[c] = new float[ordinals.length];
-            for (int i = 0; i < ordinals.length; i++) {
-                System.arraycopy(vectors.chunk(ordinals[i]), vectors.offset(ordinals[i]), listVectors[c], i * dim, dim);
-                listNorms[c][i] = vectors.norm(ordinals[i]);
-            }
-        }
     }
 
     /**
@@ -177,12 +165,10 @@ public final class IvfFlatIndex implements VectorIndex {
         boolean acceptAll = filter == OrdinalFilter.ACCEPT_ALL;
         for (int p = 0; p < nearest.size(); p++) {
             int list = nearest.nodeAt(p);
-            int[] ordinals = listOrdinals[list];
-            float[] data = listVectors[list];
-            float[] norms = listNorms[list];
-            for (int i = 0; i < ordinals.length; i++) {
-                if (acceptAll || filter.accept(ordinals[i])) {
-                    top.offer(ordinals[i], metric.score(query, queryNorm, data, i * dim, norms[i], dim));
+            for (int ordinal : listOrdinals[list]) {
+                if (acceptAll || filter.accept(ordinal)) {
+                    top.offer(ordinal, metric.score(query, queryNorm, vectors.chunk(ordinal), vectors.offset(ordinal),
+                            vectors.norm(ordinal), dim));
                 }
             }
         }
@@ -208,12 +194,15 @@ public final class IvfFlatIndex implements VectorIndex {
         return listOrdinals.length;
     }
 
-    /** Heap bytes held: centroids, list ordinals and the per-list copies of the vectors and norms. */
+    /**
+     * Heap bytes the index owns: centroids, and per list a reference, an array header (16 bytes) and 4 bytes per
+     * ordinal. Not the vectors: they are the segment's column ({@link VectorColumn}), counted there.
+     */
     @Override
     public long memoryBytes() {
-        long bytes = 4L * centroids.length + 48L * listOrdinals.length;
-        for (int c = 0; c < listOrdinals.length; c++) {
-            bytes += 4L * listOrdinals[c].length + 4L * listVectors[c].length + 4L * listNorms[c].length;
+        long bytes = 4L * centroids.length + 20L * listOrdinals.length;
+        for (int[] ordinals : listOrdinals) {
+            bytes += 4L * ordinals.length;
         }
         return bytes;
     }
