@@ -36,10 +36,13 @@ class IndexDefinitionJsonTest {
         IndexDefinition read = json.readValue(FROZEN_VECTOR_INDEX, IndexDefinition.class);
         assertThat(read.metric()).contains(MetricType.L2);
         assertThat(read.kind()).isPresent();
-        // M and efConstruction in a stable order, as the frozen bytes have them.
-        IndexDefinition ordered = new IndexDefinition(read.indexId(), read.indexName(), read.fieldName(),
-                read.indexType(), read.metric(), new java.util.TreeMap<>(read.params()), read.createdTimestamp());
-        assertThat(json.writeValueAsString(ordered)).isEqualTo(FROZEN_VECTOR_INDEX);
+        // Byte for byte up to the params and after them; the params map's order is the JVM's (Map.copyOf), as before.
+        String written = json.writeValueAsString(read);
+        int params = FROZEN_VECTOR_INDEX.indexOf("\"params\":");
+        int after = FROZEN_VECTOR_INDEX.indexOf(",\"createdTimestamp\"");
+        assertThat(written).startsWith(FROZEN_VECTOR_INDEX.substring(0, params))
+                .endsWith(FROZEN_VECTOR_INDEX.substring(after));
+        assertThat(json.readTree(written)).isEqualTo(json.readTree(FROZEN_VECTOR_INDEX));
     }
 
     @Test
