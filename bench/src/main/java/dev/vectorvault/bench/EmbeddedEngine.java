@@ -9,6 +9,8 @@ import dev.vectorvault.catalog.Database;
 import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.catalog.Indexes;
 import dev.vectorvault.common.HybridClock;
+import dev.vectorvault.index.MetricType;
+import dev.vectorvault.index.RequestedMetric;
 import dev.vectorvault.query.ColumnBatch;
 import dev.vectorvault.query.EntityReader;
 import dev.vectorvault.query.EntityWriter;
@@ -80,8 +82,8 @@ final class EmbeddedEngine implements AutoCloseable {
             catalog.createCollection(Database.DEFAULT, COLLECTION, schema(vectors[0].length), 1,
                     ConsistencyLevel.BOUNDED, Map.of());
             Indexes indexes = new Indexes(catalog);
-            indexes.create(Database.DEFAULT, COLLECTION, MilvusMessages.VECTOR, MilvusMessages.VECTOR, "FLAT", "L2",
-                    Map.of());
+            indexes.create(Database.DEFAULT, COLLECTION, MilvusMessages.VECTOR, MilvusMessages.VECTOR, "FLAT",
+                    RequestedMetric.of(MetricType.L2), Map.of());
             indexes.load(Database.DEFAULT, COLLECTION);
             EntityWriter writer = new EntityWriter(catalog, data, clock);
             for (int from = 0; from < vectors.length; from += batchRows) {
@@ -105,7 +107,8 @@ final class EmbeddedEngine implements AutoCloseable {
     /** What DataRpc.search hands to the reader for a plain top-k request: no filter, partitions or output fields. */
     int search(float[] query, int topK) {
         return reader.search(new SearchRequest(Database.DEFAULT, COLLECTION, List.of(), MilvusMessages.VECTOR,
-                new float[][] {query}, topK, 0, "", Map.of(), List.of(), "L2", Float.NaN, Float.NaN)).rows().size();
+                new float[][] {query}, topK, 0, "", Map.of(), List.of(), RequestedMetric.of(MetricType.L2), Float.NaN,
+                Float.NaN)).rows().size();
     }
 
     @Override

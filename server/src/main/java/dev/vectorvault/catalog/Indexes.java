@@ -5,10 +5,12 @@ import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.index.IndexKind;
 import dev.vectorvault.index.IndexKinds;
 import dev.vectorvault.index.MetricType;
+import dev.vectorvault.index.RequestedMetric;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -28,7 +30,7 @@ public final class Indexes {
 
     /** Same field and same definition again succeeds; a different one on an indexed field fails (702). */
     public IndexDefinition create(String database, String collectionName, String fieldName, String indexName,
-                                  String indexType, String metricType, Map<String, String> params) {
+                                  String indexType, RequestedMetric metricType, Map<String, String> params) {
         // Under the catalog's lock: the collection record read here is rewritten whole below, so no other catalog
         // change (partitions, load state, another index) may land in between and be lost.
         synchronized (catalog) {
@@ -37,34 +39,33 @@ public final class Indexes {
     }
 
     private IndexDefinition createLocked(String database, String collectionName, String fieldName,
-                                         String indexName, String indexType, String metricType,
+                                         String indexName, String indexType, RequestedMetric metricType,
                                          Map<String, String> params) {
         Collection collection = catalog.collection(database, collectionName);
         FieldSchema field = collection.schema().field(fieldName).filter(f -> !f.dynamic()).orElseThrow(() ->
                 new MilvusException(ErrorCode.FIELD_NOT_FOUND, "cannot create index on non-exist field: "
                         + fieldName));
         String type = indexType == null || indexType.isEmpty() ? "AUTOINDEX" : indexType.toUpperCase(Locale.ROOT);
-        String metric = metricType == null ? "" : metricType.toUpperCase(Locale.ROOT);
+        Optional<MetricType> metric;
         if (field.dataType().isVector()) {
             IndexKind kind = IndexKinds.of(type).orElseThrow(() -> new MilvusException(ErrorCode.INDEX_NOT_SUPPORTED,
                     "index type not supported: " + type + " (supported for vectors: " + IndexKinds.names() + ")"));
-            String named = metric;
-            metric = (metric.isEmpty() ? MetricType.DEFAULT : MetricType.fromWireName(metric).orElseThrow(() ->
-                    MilvusException.invalidParameter("metric type " + named + " not found or not supported,"
-                            + " supported: " + MetricType.wireNames()))).wireName();
+            metric = Optional.of(!metricType.isNamed() ? MetricType.DEFAULT : metricType.metric().orElseThrow(() ->
+                    MilvusException.invalidParameter("metric type " + metricType.name() + " not found or not"
+                            + " supported, supported: " + MetricType.wireNames())));
             kind.parse(params); // refuses out-of-range parameters before anything is stored
         } else {
             if (!SCALAR_INDEX_TYPES.contains(type)) {
                 throw new MilvusException(ErrorCode.INDEX_NOT_SUPPORTED, "index type not supported: " + type
                         + " on scalar field " + fieldName);
             }
-            metric = "";
+            metric = Optional.empty(); // Milvus ignores a metric given for a scalar index
         }
         String name = indexName == null || indexName.isEmpty() ? fieldName : indexName;
         for (IndexDefinition existing : collection.indexes()) {
             boolean sameField = existing.fieldName().equals(fieldName);
             if (sameField && existing.indexName().equals(name) && existing.indexType().equals(type)
-                    && existing.metricType().equals(metric) && existing.params().equals(params)) {
+                    && existing.metric().equals(metric) && existing.params().equals(params)) {
                 return existing;
             }
             if (sameField) {

@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -68,11 +67,9 @@ public final class EntityReader {
         IndexDefinition index = collection.indexOnField(field.name()).orElseThrow();
         MetricType metric = index.metric().orElseThrow();
         IndexKind kind = index.kind().orElseThrow();
-        if (request.metric() != null && !request.metric().isEmpty()
-                && !request.metric().equalsIgnoreCase("INVALID")
-                && MetricType.fromWireName(request.metric()).filter(metric::equals).isEmpty()) {
+        if (!request.metric().allows(metric)) {
             throw new MilvusException(ErrorCode.PARAMETER_INVALID, "metric type not match: invalid parameter[expected="
-                    + index.metricType() + "][actual=" + request.metric().toUpperCase(Locale.ROOT) + "]");
+                    + metric.wireName() + "][actual=" + request.metric().name() + "]");
         }
         limits.checkSearch(request.queries().length, request.topK(), request.offset());
         for (float[] q : request.queries()) {

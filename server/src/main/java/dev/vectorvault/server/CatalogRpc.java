@@ -12,6 +12,7 @@ import dev.vectorvault.catalog.Indexes;
 import dev.vectorvault.catalog.Partition;
 import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.index.RequestedMetric;
 import io.milvus.grpc.*;
 import java.util.List;
 import java.util.Map;
@@ -272,8 +273,8 @@ final class CatalogRpc {
         if (nested != null && !nested.isBlank()) {
             params.putAll(JsonParams.flatStringMap(nested));
         }
-        indexes.create(db(r.getDbName()), r.getCollectionName(), r.getFieldName(), r.getIndexName(), type, metric,
-                params);
+        indexes.create(db(r.getDbName()), r.getCollectionName(), r.getFieldName(), r.getIndexName(), type,
+                RequestedMetric.parse(metric), params);
         return StatusMapper.success();
     }
 
@@ -340,9 +341,7 @@ final class CatalogRpc {
     private static List<KeyValuePair> indexParams(IndexDefinition index) {
         Map<String, String> params = new java.util.LinkedHashMap<>();
         params.put("index_type", index.indexType());
-        if (!index.metricType().isEmpty()) {
-            params.put("metric_type", index.metricType());
-        }
+        index.metric().ifPresent(metric -> params.put("metric_type", metric.wireName()));
         if (!index.params().isEmpty()) {
             params.put("params", JsonParams.toJson(index.params()));
         }

@@ -8,6 +8,7 @@ import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.config.ServerConfig;
+import dev.vectorvault.index.RequestedMetric;
 import dev.vectorvault.query.ColumnBatch;
 import dev.vectorvault.query.EntityReader;
 import dev.vectorvault.query.EntityWriter;
@@ -116,6 +117,16 @@ final class DataRpc {
 
     // ------------------------------------------------------------------ reads
 
+    /**
+     * The search's {@code metric_type}, parsed here once. {@code "INVALID"} (any case) is the Java SDK's placeholder
+     * for "not set" (its MetricType.INVALID), so it means none, as in Milvus; an unknown name travels on to be refused
+     * as a mismatch with the index's metric, Milvus's message.
+     */
+    static RequestedMetric searchMetric(String wireName) {
+        return wireName == null || wireName.equalsIgnoreCase("INVALID") ? RequestedMetric.none()
+                : RequestedMetric.parse(wireName);
+    }
+
     SearchResults search(SearchRequest r) {
         if (r.getSearchInputCase() == SearchRequest.SearchInputCase.IDS) {
             throw MilvusException.invalidParameter("search by primary keys is not supported");
@@ -145,7 +156,7 @@ final class DataRpc {
                 r.getCollectionName(), r.getPartitionNamesList(), params.getOrDefault("anns_field", ""), queries,
                 topK, iteration == null ? intParam(params, "offset", 0) : 0, r.getDsl(),
                 Templates.of(r.getExprTemplateValuesMap()), r.getOutputFieldsList(),
-                params.getOrDefault("metric_type", ""), radius, rangeFilter, nested);
+                searchMetric(params.get("metric_type")), radius, rangeFilter, nested);
         ResultRows rows;
         try {
             rows = reader.search(request);

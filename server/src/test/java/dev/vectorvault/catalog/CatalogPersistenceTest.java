@@ -11,6 +11,8 @@ import static dev.vectorvault.catalog.TestSchemas.vector;
 import static dev.vectorvault.catalog.TestSchemas.withDefault;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vectorvault.index.MetricType;
+import dev.vectorvault.index.RequestedMetric;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,8 +79,9 @@ class CatalogPersistenceTest {
         catalog.dropCollection(DB, "doomed");
         fx.create("moved", simple());
         catalog.renameCollection(DB, "moved", "sales", "arrived");
-        fx.indexes.create("sales", "rich", "embedding", "emb", "FLAT", "L2", Map.of("a", "b"));
-        fx.indexes.create("sales", "rich", "note", "", "TRIE", null, Map.of());
+        fx.indexes.create("sales", "rich", "embedding", "emb", "FLAT", RequestedMetric.of(MetricType.L2),
+                Map.of("a", "b"));
+        fx.indexes.create("sales", "rich", "note", "", "TRIE", RequestedMetric.none(), Map.of());
         fx.indexes.load("sales", "rich");
         catalog.alterProperties(DB, "plain", Map.of("x", "y"), List.of());
         Map<String, Object> before = state();

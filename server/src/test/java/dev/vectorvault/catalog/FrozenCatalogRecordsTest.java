@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.HybridClock;
+import dev.vectorvault.index.MetricType;
 import dev.vectorvault.storage.MvMetaStore;
 import dev.vectorvault.storage.StorageException;
 import java.net.URISyntaxException;
@@ -129,7 +130,7 @@ class FrozenCatalogRecordsTest {
         assertThat(docs.partitions()).extracting(Partition::partitionId).containsExactly(1001L);
         IndexDefinition index = docs.indexOnField("vec").orElseThrow();
         assertThat(index.indexType()).isEqualTo("HNSW");
-        assertThat(index.metricType()).isEqualTo("L2");
+        assertThat(index.metric()).contains(MetricType.L2);
         assertThat(index.params()).containsEntry("M", "8").containsEntry("efConstruction", "32");
         assertThat(catalog.aliasTarget("default", "docs_alias").collectionId()).isEqualTo(1000);
         assertThat(catalog.listDatabases()).extracting(Database::name).contains("default");

@@ -15,6 +15,8 @@ import dev.vectorvault.index.HnswParams;
 import dev.vectorvault.index.IndexKinds;
 import dev.vectorvault.index.IndexParams;
 import dev.vectorvault.index.IvfParams;
+import dev.vectorvault.index.MetricType;
+import dev.vectorvault.index.RequestedMetric;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +51,13 @@ class IndexesTest {
         fx.close();
     }
 
+    /** The metric as the edge parses a client's {@code metric_type}. */
+    private static RequestedMetric named(String metric) {
+        return RequestedMetric.parse(metric);
+    }
+
     private IndexDefinition create(String field, String name, String type, String metric) {
-        return indexes.create(DB, "c", field, name, type, metric, Map.of());
+        return indexes.create(DB, "c", field, name, type, named(metric), Map.of());
     }
 
     @Test
@@ -70,7 +77,7 @@ class IndexesTest {
     void flatIsAcceptedForVectorsWithEachMetric(String metric) {
         IndexDefinition index = create("vec", "vec_idx", "FLAT", metric);
         assertThat(index.indexType()).isEqualTo("FLAT");
-        assertThat(index.metricType()).isEqualTo(metric);
+        assertThat(index.metric()).contains(MetricType.valueOf(metric));
         assertThat(index.fieldName()).isEqualTo("vec");
         assertThat(catalog.collection(DB, "c").indexes()).containsExactly(index);
     }
@@ -79,7 +86,7 @@ class IndexesTest {
     void autoindexIsTheDefaultTypeAndCosineTheDefaultMetric() {
         IndexDefinition index = create("vec", "", null, null);
         assertThat(index.indexType()).isEqualTo("AUTOINDEX");
-        assertThat(index.metricType()).isEqualTo("COSINE");
+        assertThat(index.metric()).contains(MetricType.COSINE);
         assertThat(index.indexName()).as("named after the field").isEqualTo("vec");
     }
 
@@ -87,12 +94,12 @@ class IndexesTest {
     void typeAndMetricAreCaseInsensitive() {
         IndexDefinition index = create("vec", "i", "flat", "l2");
         assertThat(index.indexType()).isEqualTo("FLAT");
-        assertThat(index.metricType()).isEqualTo("L2");
+        assertThat(index.metric()).contains(MetricType.L2);
     }
 
     @Test
     void hnswAndIvfFlatAreAcceptedWithParametersInMilvusRanges() {
-        IndexDefinition hnsw = indexes.create(DB, "c", "vec", "h", "hnsw", "L2",
+        IndexDefinition hnsw = indexes.create(DB, "c", "vec", "h", "hnsw", named("L2"),
                 Map.of("M", "2048", "efConstruction", "1"));
         assertThat(hnsw.indexType()).isEqualTo("HNSW");
         assertThat(hnsw.kind().orElseThrow().parse(hnsw.params()))
@@ -106,13 +113,13 @@ class IndexesTest {
 
     @Test
     void annParametersOutsideMilvusRangesAreRefusedAndNothingIsStored() {
-        failsWith(ErrorCode.PARAMETER_INVALID, () -> indexes.create(DB, "c", "vec", "h", "HNSW", "L2",
+        failsWith(ErrorCode.PARAMETER_INVALID, () -> indexes.create(DB, "c", "vec", "h", "HNSW", named("L2"),
                 Map.of("M", "2049"))).hasMessageContaining("param 'M' (2049) should be in range [2, 2048]");
-        failsWith(ErrorCode.PARAMETER_INVALID, () -> indexes.create(DB, "c", "vec", "h", "HNSW", "L2",
+        failsWith(ErrorCode.PARAMETER_INVALID, () -> indexes.create(DB, "c", "vec", "h", "HNSW", named("L2"),
                 Map.of("efConstruction", "0"))).hasMessageContaining("param 'efConstruction' (0)");
-        failsWith(ErrorCode.PARAMETER_INVALID, () -> indexes.create(DB, "c", "vec", "i", "IVF_FLAT", "IP",
+        failsWith(ErrorCode.PARAMETER_INVALID, () -> indexes.create(DB, "c", "vec", "i", "IVF_FLAT", named("IP"),
                 Map.of("nlist", "65537"))).hasMessageContaining("param 'nlist' (65537) should be in range [1, 65536]");
-        failsWith(ErrorCode.PARAMETER_INVALID, () -> indexes.create(DB, "c", "vec", "i", "IVF_FLAT", "IP",
+        failsWith(ErrorCode.PARAMETER_INVALID, () -> indexes.create(DB, "c", "vec", "i", "IVF_FLAT", named("IP"),
                 Map.of("nlist", "many"))).hasMessageContaining("should be integer");
         assertThat(catalog.collection(DB, "c").indexes()).isEmpty();
     }
@@ -136,7 +143,7 @@ class IndexesTest {
     void scalarIndexTypesAreRecordedWithoutMetric(String type) {
         IndexDefinition index = create("title", "t", type, "L2");
         assertThat(index.indexType()).isEqualTo(type);
-        assertThat(index.metricType()).isEmpty();
+        assertThat(index.metric()).isEmpty();
         assertThat(indexes.describe(DB, "c", "title", "")).containsExactly(index);
     }
 
@@ -151,14 +158,14 @@ class IndexesTest {
         failsWith(ErrorCode.FIELD_NOT_FOUND, () -> create("nope", "", "FLAT", "L2"))
                 .hasMessageContaining("cannot create index on non-exist field: nope");
         failsWith(ErrorCode.FIELD_NOT_FOUND, () -> create("$meta", "", "INVERTED", null));
-        failsWith(ErrorCode.COLLECTION_NOT_FOUND, () -> indexes.create(DB, "nope", "vec", "", "FLAT", "L2",
+        failsWith(ErrorCode.COLLECTION_NOT_FOUND, () -> indexes.create(DB, "nope", "vec", "", "FLAT", named("L2"),
                 Map.of()));
     }
 
     @Test
     void theSameIndexTwiceSucceedsAndKeepsOneDefinition() {
-        IndexDefinition first = indexes.create(DB, "c", "vec", "i", "FLAT", "L2", Map.of("nlist", "1"));
-        IndexDefinition again = indexes.create(DB, "c", "vec", "i", "flat", "l2", Map.of("nlist", "1"));
+        IndexDefinition first = indexes.create(DB, "c", "vec", "i", "FLAT", named("L2"), Map.of("nlist", "1"));
+        IndexDefinition again = indexes.create(DB, "c", "vec", "i", "flat", named("l2"), Map.of("nlist", "1"));
         assertThat(again).isEqualTo(first);
         assertThat(catalog.collection(DB, "c").indexes()).containsExactly(first);
     }
@@ -170,7 +177,7 @@ class IndexesTest {
                 .hasMessageContaining("at most one distinct index is allowed per field");
         failsWith(ErrorCode.INDEX_DUPLICATE, () -> create("vec", "i", "AUTOINDEX", "L2"));
         failsWith(ErrorCode.INDEX_DUPLICATE, () -> create("vec", "other", "FLAT", "L2"));
-        failsWith(ErrorCode.INDEX_DUPLICATE, () -> indexes.create(DB, "c", "vec", "i", "FLAT", "L2",
+        failsWith(ErrorCode.INDEX_DUPLICATE, () -> indexes.create(DB, "c", "vec", "i", "FLAT", named("L2"),
                 Map.of("x", "y")));
         assertThat(catalog.collection(DB, "c").indexes()).hasSize(1);
     }
@@ -246,7 +253,7 @@ class IndexesTest {
 
     @Test
     void indexesAndLoadStatePersist() {
-        IndexDefinition vec = indexes.create(DB, "c", "vec", "v", "FLAT", "IP", Map.of("k", "v"));
+        IndexDefinition vec = indexes.create(DB, "c", "vec", "v", "FLAT", named("IP"), Map.of("k", "v"));
         IndexDefinition tags = create("tags", "tg", "INVERTED", null);
         indexes.load(DB, "c");
         fx.reopen();
@@ -284,7 +291,7 @@ class IndexesTest {
         partitions.start();
         await(start);
         for (String f : fields) {
-            concurrent.create(DB, "wide", f, "", "INVERTED", null, Map.of());
+            concurrent.create(DB, "wide", f, "", "INVERTED", RequestedMetric.none(), Map.of());
         }
         partitions.join();
         Collection wide = inMemory.collection(DB, "wide");

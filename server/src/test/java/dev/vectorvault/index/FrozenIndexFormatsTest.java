@@ -83,6 +83,23 @@ class FrozenIndexFormatsTest {
         assertHits(cosine.search(query(column), 5, 2, OrdinalFilter.ACCEPT_ALL), COSINE_ORDINALS, COSINE_SCORES);
     }
 
+    /**
+     * Version 2 (the common little-endian frame, the body of version 1) is what this release writes; the files were
+     * written at commit 07f5889 by {@code IvfFlatIndex.build(column(), metric, new IvfParams(8, 7), 1, NONE).write}.
+     * Lists now hold ordinals only and read the column: same hits as when written.
+     */
+    @Test
+    void ivfFlatVersionTwoFilesOpenAndAnswerAsTheyDidWhenWritten() throws IOException {
+        VectorColumn column = column();
+        IvfFlatIndex l2 = IvfFlatIndex.read(resource("ivf_flat-v2-l2.idx"), column, MetricType.L2);
+        assertHits(l2.search(query(column), 5, 2, OrdinalFilter.ACCEPT_ALL), L2_ORDINALS, L2_SCORES);
+        assertThat(l2.params()).isEqualTo(new IvfParams(8, 7));
+        assertThat(l2.listCount()).isEqualTo(8);
+
+        IvfFlatIndex cosine = IvfFlatIndex.read(resource("ivf_flat-v2-cosine.idx"), column, MetricType.COSINE);
+        assertHits(cosine.search(query(column), 5, 2, OrdinalFilter.ACCEPT_ALL), COSINE_ORDINALS, COSINE_SCORES);
+    }
+
     @Test
     void theKindsReadTheirFrozenFilesThroughTheRegistry() throws IOException {
         VectorColumn column = column();

@@ -10,6 +10,7 @@ import dev.vectorvault.catalog.Indexes;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.index.RequestedMetric;
 import dev.vectorvault.storage.MvMetaStore;
 import dev.vectorvault.storage.data.DataExecutors;
 import dev.vectorvault.storage.data.DataStore;
@@ -71,7 +72,8 @@ final class EntityFixture implements AutoCloseable {
     /** Creates a collection with a FLAT index of this metric on its (first) vector field, loaded. */
     Collection createLoaded(String name, CollectionSchema schema, String metric) {
         Collection c = catalog.createCollection(DB, name, schema, 1, ConsistencyLevel.STRONG, Map.of());
-        indexes.create(DB, name, c.schema().vectorFields().get(0).name(), "", "FLAT", metric, Map.of());
+        indexes.create(DB, name, c.schema().vectorFields().get(0).name(), "", "FLAT", RequestedMetric.parse(metric),
+                Map.of());
         indexes.load(DB, name);
         return catalog.collection(DB, name);
     }
@@ -136,8 +138,8 @@ final class EntityFixture implements AutoCloseable {
     }
 
     static SearchRequest search(String collection, float[][] queries, int topK, String filter) {
-        return new SearchRequest(DB, collection, List.of(), "", queries, topK, 0, filter, Map.of(), List.of(), "",
-                Float.NaN, Float.NaN);
+        return new SearchRequest(DB, collection, List.of(), "", queries, topK, 0, filter, Map.of(), List.of(),
+                RequestedMetric.none(), Float.NaN, Float.NaN);
     }
 
     static QueryRequest query(String collection, String filter, List<String> outputFields, long limit,

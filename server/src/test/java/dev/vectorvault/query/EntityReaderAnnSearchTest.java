@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vectorvault.catalog.Collection;
 import dev.vectorvault.catalog.DataType;
 import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.index.MetricType;
+import dev.vectorvault.index.RequestedMetric;
 import dev.vectorvault.storage.data.IndexProgress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +60,7 @@ class EntityReaderAnnSearchTest {
         fx = new EntityFixture(dir, 1200);
         Collection c = fx.catalog.createCollection(DB, "a", schema(int64Key("id"), vector("vec", DIM),
                 field("tag", DataType.INT64)), 1, dev.vectorvault.catalog.ConsistencyLevel.STRONG, Map.of());
-        fx.indexes.create(DB, "a", "vec", "", indexType, "L2", params);
+        fx.indexes.create(DB, "a", "vec", "", indexType, RequestedMetric.of(MetricType.L2), params);
         fx.indexes.load(DB, "a");
         float[][] centres = new float[10][DIM];
         for (float[] centre : centres) {
@@ -104,7 +106,7 @@ class EntityReaderAnnSearchTest {
 
     private static SearchRequest request(float[] query, int topK, String filter, Map<String, String> params) {
         return new SearchRequest(DB, "a", List.of(), "", new float[][] {query}, topK, 0, filter, Map.of(),
-                List.of("tag"), "", Float.NaN, Float.NaN, params);
+                List.of("tag"), RequestedMetric.none(), Float.NaN, Float.NaN, params);
     }
 
     private List<Long> exactKeys(float[] query, int topK, long tag) {

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vectorvault.catalog.DataType;
 import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.index.RequestedMetric;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -177,7 +178,7 @@ class EntityReaderSearchTest {
     private SearchRequest request(float[][] queries, int topK, int offset, String filter, List<String> partitions,
                                   float radius, float rangeFilter) {
         return new SearchRequest(DB, "s", partitions, "", queries, topK, offset, filter, Map.of(),
-                List.of("i8", "vec"), "", radius, rangeFilter);
+                List.of("i8", "vec"), RequestedMetric.none(), radius, rangeFilter);
     }
 
     @ParameterizedTest
@@ -299,9 +300,13 @@ class EntityReaderSearchTest {
         populate("L2", "metricMismatch");
         float[][] q = {randomQuery()};
         failsWith(ErrorCode.PARAMETER_INVALID, () -> fx.reader.search(new SearchRequest(DB, "s", List.of(), "",
-                q, 3, 0, "", Map.of(), List.of(), "IP", Float.NaN, Float.NaN)))
-                .hasMessageContaining("metric type not match");
-        for (String same : new String[] {"L2", "l2", "", "INVALID"}) {
+                q, 3, 0, "", Map.of(), List.of(), RequestedMetric.parse("ip"), Float.NaN, Float.NaN)))
+                .hasMessage("metric type not match: invalid parameter[expected=L2][actual=IP]");
+        failsWith(ErrorCode.PARAMETER_INVALID, () -> fx.reader.search(new SearchRequest(DB, "s", List.of(), "",
+                q, 3, 0, "", Map.of(), List.of(), RequestedMetric.parse("hamming"), Float.NaN, Float.NaN)))
+                .hasMessage("metric type not match: invalid parameter[expected=L2][actual=HAMMING]");
+        for (RequestedMetric same : List.of(RequestedMetric.parse("L2"), RequestedMetric.parse("l2"),
+                RequestedMetric.none())) {
             assertThat(fx.reader.search(new SearchRequest(DB, "s", List.of(), "", q, 3, 0, "", Map.of(),
                     List.of(), same, Float.NaN, Float.NaN)).perQuery()).containsExactly(3);
         }
@@ -334,12 +339,13 @@ class EntityReaderSearchTest {
         failsWith(ErrorCode.PARTITION_NOT_FOUND, () -> fx.reader.search(request(q, 3, 0, "", List.of("nope"),
                 Float.NaN, Float.NaN)));
         failsWith(ErrorCode.PARAMETER_INVALID, () -> fx.reader.search(new SearchRequest(DB, "s", List.of(),
-                "other", q, 3, 0, "", Map.of(), List.of(), "", Float.NaN, Float.NaN)))
+                "other", q, 3, 0, "", Map.of(), List.of(), RequestedMetric.none(), Float.NaN, Float.NaN)))
                 .hasMessageContaining("fieldName(other) not found");
         failsWith(ErrorCode.FIELD_NOT_FOUND, () -> fx.reader.search(new SearchRequest(DB, "s", List.of(),
-                "vec", q, 3, 0, "", Map.of(), List.of("nope"), "", Float.NaN, Float.NaN)));
+                "vec", q, 3, 0, "", Map.of(), List.of("nope"), RequestedMetric.none(), Float.NaN, Float.NaN)));
         failsWith(ErrorCode.COLLECTION_NOT_FOUND, () -> fx.reader.search(new SearchRequest(DB, "nope", List.of(),
-                "", q, 3, 0, "", Map.of(), List.of(), "", Float.NaN, Float.NaN)));
+                "", q, 3, 0, "", Map.of(), List.of(), RequestedMetric.none(), Float.NaN,
+                Float.NaN)));
     }
 
     @Test
@@ -347,11 +353,12 @@ class EntityReaderSearchTest {
         fx = new EntityFixture(dir, 64);
         fx.createLoaded("e", schema(int64Key("id"), vector("vec", 2)), "L2");
         ResultRows result = fx.reader.search(new SearchRequest(DB, "e", List.of(), "", new float[][] {{1, 2}},
-                3, 0, "", Map.of(), List.of(), "", Float.NaN, Float.NaN));
+                3, 0, "", Map.of(), List.of(), RequestedMetric.none(), Float.NaN, Float.NaN));
         assertThat(result.perQuery()).containsExactly(0);
         assertThat(result.rows()).isEmpty();
         assertThat(fx.reader.search(new SearchRequest(DB, "e", List.of(), "", new float[][] {{1, 2}},
-                3, 0, "", Map.of(), List.of(), "", 2f, 1f)).perQuery()).as("range search").containsExactly(0);
+                3, 0, "", Map.of(), List.of(), RequestedMetric.none(), 2f, 1f)).perQuery()).as("range search")
+                .containsExactly(0);
     }
 
     @Test

@@ -23,9 +23,12 @@ import java.util.function.Function;
  * after a full GC; then single-thread queries/s and recall@10 of each index on noisy copies of stored vectors (so
  * COSINE's cost of dividing by the stored norm shows). Source-compatible with the code before "vectors held once", so the same program measures both.
  *
- * <pre>java -cp bench/target/vectorvault-bench.jar:bench/target/lib/* dev.vectorvault.bench.ann.IndexMemory [n] [dim]</pre>
+ * <pre>java -cp bench/target/vectorvault-bench.jar:bench/target/lib/* [-Dindexes=hnsw,ivf] dev.vectorvault.bench.ann.IndexMemory [n] [dim]</pre>
  */
 public final class IndexMemory {
+    /** {@code -Dindexes=ivf} measures IVF_FLAT alone (HNSW's single-thread 100k build takes minutes). */
+    private static final String INDEXES = System.getProperty("indexes", "hnsw,ivf");
+
     private IndexMemory() {}
 
     public static void main(String[] args) {
@@ -57,8 +60,12 @@ public final class IndexMemory {
         }
         for (MetricType metric : new MetricType[] {MetricType.L2, MetricType.COSINE}) {
             // One method per index, so nothing of the previous one is still reachable when the next is measured.
-            hnsw(column, metric, queries, heapBefore + heapColumn, vectors, columnBytes);
-            ivf(column, metric, queries, heapBefore + heapColumn, vectors, columnBytes);
+            if (INDEXES.contains("hnsw")) {
+                hnsw(column, metric, queries, heapBefore + heapColumn, vectors, columnBytes);
+            }
+            if (INDEXES.contains("ivf")) {
+                ivf(column, metric, queries, heapBefore + heapColumn, vectors, columnBytes);
+            }
         }
     }
 
