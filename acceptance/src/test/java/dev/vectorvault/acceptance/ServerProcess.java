@@ -31,6 +31,13 @@ public final class ServerProcess implements AutoCloseable {
     private ServerProcess(Path dataDir, Map<String, String> settings) {
         this.dataDir = dataDir;
         this.settings = settings;
+        if (Boolean.getBoolean("acceptance.cluster") && !settings.containsKey("etcd.endpoints")) {
+            // The whole suite as one-node clusters: each server its own etcd root, so it starts as fresh as an
+            // embedded one, and keeps that root across restarts (as its data folder).
+            settings.put("etcd.endpoints", SharedEtcd.endpoints());
+            settings.put("etcd.rootPath", "acceptance-" + java.util.UUID.randomUUID());
+            settings.putIfAbsent("proxy.internalPort", Integer.toString(freePort()));
+        }
         this.port = freePort();
         this.log = dataDir.resolve("server.log");
     }
@@ -151,6 +158,19 @@ public final class ServerProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** One etcd for every server of this JVM when {@code -Dacceptance.cluster=true}; stopped when the JVM ends. */
+    private static final class SharedEtcd {
+        private static dev.vectorvault.testkit.EtcdCluster etcd;
+
+        static synchronized String endpoints() {
+            if (etcd == null) {
+                etcd = dev.vectorvault.testkit.EtcdCluster.start(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(etcd::close, "acceptance-etcd"));
+            }
+            return etcd.endpointsCsv();
         }
     }
 

@@ -7,6 +7,8 @@ import static dev.vectorvault.catalog.TestSchemas.simple;
 import static dev.vectorvault.catalog.TestSchemas.vector;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vectorvault.index.MetricType;
+import dev.vectorvault.index.RequestedMetric;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.common.MilvusException;
@@ -99,7 +101,7 @@ class CatalogSharedStoreTest {
 
         nodeA.catalog.dropCollection(DB, "dropped");
         nodeA.catalog.dropPartition(DB, "partitioned", "p1");
-        nodeA.indexes.create(DB, "indexed", "vec", "vec_idx", "FLAT", "L2", Map.of());
+        nodeA.indexes.create(DB, "indexed", "vec", "vec_idx", "FLAT", RequestedMetric.of(MetricType.L2), Map.of());
         nodeA.catalog.renameCollection(DB, "renamed", DB, "renamed_now");
         nodeA.catalog.alterProperties(DB, "altered", Map.of("collection.ttl.seconds", "60"), List.of());
         nodeA.create("added", simple());
@@ -231,11 +233,11 @@ class CatalogSharedStoreTest {
 
         nodeA.catalog.createPartition(DB, "docs", "p1");
         CatalogFixture.failsWith(ErrorCode.UNEXPECTED,
-                () -> nodeB.indexes.create(DB, "docs", "vec", "vec_idx", "FLAT", "L2", Map.of()))
+                () -> nodeB.indexes.create(DB, "docs", "vec", "vec_idx", "FLAT", RequestedMetric.of(MetricType.L2), Map.of()))
                 .hasMessageContaining("changed by another server at the same time");
 
         // The refusal reloaded the mirror, so the retry applies to the collection as it is now.
-        nodeB.indexes.create(DB, "docs", "vec", "vec_idx", "FLAT", "L2", Map.of());
+        nodeB.indexes.create(DB, "docs", "vec", "vec_idx", "FLAT", RequestedMetric.of(MetricType.L2), Map.of());
         nodeA.catalog.reload();
         Collection docs = nodeA.catalog.collection(DB, "docs");
         assertThat(docs.partition("p1")).isPresent();
