@@ -140,8 +140,12 @@ final class BenchServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            server.close();
-            deleteTree(dataDir);
+            try {
+                server.close();
+            } finally {
+                // Also when a cluster node fails to close (etcd gone, say): its folder is ours either way.
+                deleteTree(dataDir);
+            }
         }
     }
 

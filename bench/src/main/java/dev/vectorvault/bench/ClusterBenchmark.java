@@ -59,7 +59,7 @@ public final class ClusterBenchmark implements Callable<Integer> {
     @Option(names = "--grants", description = "unrelated grants the RBAC user's role also holds"
             + " (default ${DEFAULT-VALUE})")
     int grants = 50;
-    @Option(names = "--quick", description = "about 2 minutes: --changes 30 --seconds 4 --rounds 8 --warmup 4")
+    @Option(names = "--quick", description = "about 2 minutes: --changes 50 --seconds 6 --rounds 12 --warmup 6")
     boolean quick;
 
     public static void main(String[] args) {
@@ -69,10 +69,10 @@ public final class ClusterBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (quick) {
-            changes = 30;
-            seconds = 4;
-            rounds = 8;
-            warmup = 4;
+            changes = 50;
+            seconds = 6;
+            rounds = 12;
+            warmup = 6;
         }
         OptionChecks.atLeast("changes", changes, 1);
         OptionChecks.atLeast("rounds", rounds, 1);
