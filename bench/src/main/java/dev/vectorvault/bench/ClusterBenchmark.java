@@ -59,7 +59,7 @@ public final class ClusterBenchmark implements Callable<Integer> {
     @Option(names = "--grants", description = "unrelated grants the RBAC user's role also holds"
             + " (default ${DEFAULT-VALUE})")
     int grants = 50;
-    @Option(names = "--quick", description = "about 2 minutes: --changes 50 --seconds 6 --rounds 12 --warmup 6")
+    @Option(names = "--quick", description = "under 2 minutes: --changes 50 --seconds 6 --rounds 12 --warmup 6")
     boolean quick;
 
     public static void main(String[] args) {
