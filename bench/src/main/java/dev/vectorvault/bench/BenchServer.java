@@ -157,7 +157,7 @@ final class BenchServer implements AutoCloseable {
     }
 
     /** Best effort: a leftover temporary folder is not worth failing a finished run for. */
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException | UncheckedIOException e) {

@@ -1,17 +1,14 @@
 package dev.vectorvault.bench;
 
 import dev.vectorvault.testkit.EtcdCluster;
-import io.milvus.grpc.MilvusServiceGrpc;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -99,7 +96,7 @@ public final class ClusterBenchmark implements Callable<Integer> {
                 }
             }
         } finally {
-            deleteTree(etcdDir);
+            BenchServer.deleteTree(etcdDir);
         }
         return 0;
     }
@@ -169,14 +166,6 @@ public final class ClusterBenchmark implements Callable<Integer> {
             server.close();
         } catch (RuntimeException e) {
             System.err.println("bench-cluster: closing " + server.label() + " failed: " + e);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (Exception e) {
-            System.err.println("bench-cluster: could not delete " + root + ": " + e.getMessage());
         }
     }
 
