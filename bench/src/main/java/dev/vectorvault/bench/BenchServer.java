@@ -149,6 +149,11 @@ final class BenchServer implements AutoCloseable {
         }
     }
 
+    /** Deletes this server's data folder now, for a shutdown hook: the server is not closed first. */
+    void deleteFolder() {
+        deleteTree(dataDir);
+    }
+
     /** A port free right now; another process could take it before the node binds it, which then fails loudly. */
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,7 +85,14 @@ public final class ClusterBenchmark implements Callable<Integer> {
         BenchOptions throughputOptions = new BenchOptions(OptionChecks.atLeast("seconds", seconds, 0.1),
                 OptionChecks.atLeast("warmup", warmup, 0), rounds, inflight, 1, false, false);
         Path etcdDir = Files.createTempDirectory("vectorvault-bench-etcd-");
-        List<BenchServer> started = new ArrayList<>();
+        List<BenchServer> started = new CopyOnWriteArrayList<>();
+        // Interrupted (Ctrl-C, SIGTERM): no finally runs, the JVM's exit stops the nodes and EtcdCluster's own hook
+        // kills etcd; this one removes the folders they leave behind.
+        Thread cleanup = new Thread(() -> {
+            started.forEach(BenchServer::deleteFolder);
+            BenchServer.deleteTree(etcdDir);
+        }, "bench-cluster-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try (EtcdCluster etcd = EtcdCluster.start(3, etcdDir)) {
             try {
                 measure(etcd.endpointsCsv(), started, serverLog, loadAtStart, throughputOptions, progress);
@@ -97,6 +105,11 @@ public final class ClusterBenchmark implements Callable<Integer> {
             }
         } finally {
             BenchServer.deleteTree(etcdDir);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // Already shutting down: the hook runs and finds nothing left to delete.
+            }
         }
         return 0;
     }
