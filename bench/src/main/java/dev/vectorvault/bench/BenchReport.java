@@ -78,7 +78,7 @@ final class BenchReport {
         out.printf(Locale.ROOT, "server log  %s%n", serverLog);
     }
 
-    private void printThroughput(PrintStream out, List<ThroughputComparison.LoadResult> results) {
+    void printThroughput(PrintStream out, List<ThroughputComparison.LoadResult> results) {
         out.println();
         out.printf(Locale.ROOT, "1. Unary throughput, calls/s (GetVersion): all calls / all their time, %s s per side"
                 + " and load%n", seconds(options.seconds()));
@@ -104,7 +104,7 @@ final class BenchReport {
         }
     }
 
-    private void printLatency(PrintStream out, ThroughputComparison.LoadResult oneInFlight,
+    void printLatency(PrintStream out, ThroughputComparison.LoadResult oneInFlight,
                               WarmCheckCost.Result warmCheck) {
         LatencySamples off = oneInFlight.off().latencies();
         LatencySamples on = oneInFlight.on().latencies();

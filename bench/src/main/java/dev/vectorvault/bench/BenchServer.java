@@ -10,6 +10,7 @@ import io.milvus.grpc.MilvusServiceGrpc;
 import io.milvus.grpc.Status;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * One server under test, started in this JVM on a free loopback port with an in-memory metadata store, plus the one
+ * One server under test, started in this JVM on a free loopback port with an in-memory metadata store (or, for
+ * {@code bin/bench-cluster}, a cluster-mode node with its metadata in etcd), plus the one
  * client channel that talks to it. Every stub handed out shares that channel: the connection is opened once, before
  * warm-up, so no measured call pays for a TCP or HTTP/2 handshake.
  *
@@ -55,15 +57,37 @@ final class BenchServer implements AutoCloseable {
      * configuration.
      */
     static BenchServer start(String label, String settings, Map<String, String> keys) throws IOException {
-        Path dataDir = Files.createTempDirectory("vectorvault-bench-");
         Map<String, String> flat = new HashMap<>(keys);
         flat.put("proxy.port", "0");
+        return start(label, settings, flat, false);
+    }
+
+    /**
+     * Starts a cluster-mode node ({@code MilvusServer.start(ServerConfig)}, metadata in etcd) on fixed free ports, as
+     * cluster nodes must be: the node announces its public and internal addresses to the others. Nodes given the same
+     * {@code endpoints} and {@code rootPath} form one cluster; another {@code rootPath} on the same etcd is another,
+     * independent cluster. {@code keys} adds further settings (authentication, say).
+     */
+    static BenchServer startClusterNode(String label, String settings, String endpoints, String rootPath,
+                                        Map<String, String> keys) throws IOException {
+        Map<String, String> flat = new HashMap<>(keys);
+        flat.put("etcd.endpoints", endpoints);
+        flat.put("etcd.rootPath", rootPath);
+        flat.put("proxy.port", Integer.toString(freePort()));
+        flat.put("proxy.internalPort", Integer.toString(freePort()));
+        return start(label, settings, flat, true);
+    }
+
+    private static BenchServer start(String label, String settings, Map<String, String> keys, boolean cluster)
+            throws IOException {
+        Path dataDir = Files.createTempDirectory("vectorvault-bench-");
+        Map<String, String> flat = new HashMap<>(keys);
         flat.put("localStorage.path", dataDir.toString());
         MilvusServer server;
         ServerConfig config;
         try {
             config = ServerConfig.fromFlatKeys(flat);
-            server = MilvusServer.start(config, MvMetaStore.inMemory());
+            server = cluster ? MilvusServer.start(config) : MilvusServer.start(config, MvMetaStore.inMemory());
         } catch (IOException | RuntimeException e) {
             deleteTree(dataDir);
             throw e;
@@ -116,13 +140,29 @@ final class BenchServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            server.close();
-            deleteTree(dataDir);
+            try {
+                server.close();
+            } finally {
+                // Also when a cluster node fails to close (etcd gone, say): its folder is ours either way.
+                deleteTree(dataDir);
+            }
+        }
+    }
+
+    /** Deletes this server's data folder now, for a shutdown hook: the server is not closed first. */
+    void deleteFolder() {
+        deleteTree(dataDir);
+    }
+
+    /** A port free right now; another process could take it before the node binds it, which then fails loudly. */
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
         }
     }
 
     /** Best effort: a leftover temporary folder is not worth failing a finished run for. */
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException | UncheckedIOException e) {

@@ -55,8 +55,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-rbac", mixinStandardHelpOptions = true,
         description = "Authorized user vs root: throughput of a privileged call with RBAC enforced.")
 public final class RbacBenchmark implements Callable<Integer> {
-    private static final String USER = "bench_user";
-    private static final String PASSWORD = "Bench-user-password-1";
+    static final String USER = "bench_user";
+    static final String PASSWORD = "Bench-user-password-1";
     private static final String COLLECTION = "bench_c";
 
     @Option(names = "--seconds", description = "window per side per round (default ${DEFAULT-VALUE})")
@@ -81,7 +81,7 @@ public final class RbacBenchmark implements Callable<Integer> {
         double load = BenchReport.systemLoad();
         try (BenchServer server = BenchServer.start("auth ON", "authorizationEnabled=true",
                 Map.of("common.security.authorizationEnabled", "true"))) {
-            setUp(server);
+            setUp(server, grants);
             MilvusServiceGrpc.MilvusServiceBlockingStub root = server.blocking(BenchServer.ROOT,
                     BenchServer.ROOT_PASSWORD);
             MilvusServiceGrpc.MilvusServiceBlockingStub user = server.blocking(USER, PASSWORD);
@@ -102,8 +102,8 @@ public final class RbacBenchmark implements Callable<Integer> {
             LatencySamples userLatency = new LatencySamples();
             for (int r = 0; r < rounds; r++) {
                 boolean rootFirst = r % 2 == 0;
-                double[] one = rootFirst ? alternate(root, user, slice, rootLatency, userLatency)
-                        : swap(alternate(user, root, slice, userLatency, rootLatency));
+                double[] one = rates(rootFirst ? alternate(root, user, slice, rootLatency, userLatency)
+                        : swap(alternate(user, root, slice, userLatency, rootLatency)));
                 single[r] = one;
                 Window a = window(rootFirst ? server.async(BenchServer.ROOT, BenchServer.ROOT_PASSWORD)
                         : server.async(USER, PASSWORD), inflight, slice);
@@ -122,8 +122,11 @@ public final class RbacBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    /** The user gets a read-only role on the benchmark collection among {@code grants} grants on other ones. */
-    private void setUp(BenchServer server) {
+    /**
+     * The user gets a read-only role on the benchmark collection among {@code grants} grants on other ones
+     * ({@link ClusterBenchmark} sets up its embedded and cluster servers the same way).
+     */
+    static void setUp(BenchServer server, int grants) {
         MilvusServiceGrpc.MilvusServiceBlockingStub root = server.blocking(BenchServer.ROOT, BenchServer.ROOT_PASSWORD)
                 .withDeadlineAfter(60, TimeUnit.SECONDS);
         server.createUser(USER, PASSWORD);
@@ -160,12 +163,15 @@ public final class RbacBenchmark implements Callable<Integer> {
         check(response.getStatus(), "GetLoadState as " + who);
     }
 
-    private static GetLoadStateRequest request() {
+    static GetLoadStateRequest request() {
         return GetLoadStateRequest.newBuilder().setCollectionName(COLLECTION).build();
     }
 
-    /** Calls alternate one by one for {@code 2 * sliceNanos}; returns calls/s of each side (1 / mean latency). */
-    private static double[] alternate(MilvusServiceGrpc.MilvusServiceBlockingStub first,
+    /**
+     * Calls alternate one by one for {@code 2 * sliceNanos}; returns each side's window (its calls and the sum of their
+     * latencies, so its rate is 1 / mean latency).
+     */
+    static Window[] alternate(MilvusServiceGrpc.MilvusServiceBlockingStub first,
                                       MilvusServiceGrpc.MilvusServiceBlockingStub second, long sliceNanos,
                                       LatencySamples firstLatency, LatencySamples secondLatency) {
         GetLoadStateRequest request = request();
@@ -178,7 +184,7 @@ public final class RbacBenchmark implements Callable<Integer> {
             calls[0]++;
             calls[1]++;
         }
-        return new double[] {calls[0] * 1e9 / nanos[0], calls[1] * 1e9 / nanos[1]};
+        return new Window[] {new Window(calls[0], 0, nanos[0], -1), new Window(calls[1], 0, nanos[1], -1)};
     }
 
     private static long timed(MilvusServiceGrpc.MilvusServiceBlockingStub stub, GetLoadStateRequest request,
@@ -195,12 +201,16 @@ public final class RbacBenchmark implements Callable<Integer> {
         return took;
     }
 
-    private static double[] swap(double[] pair) {
-        return new double[] {pair[1], pair[0]};
+    static Window[] swap(Window[] pair) {
+        return new Window[] {pair[1], pair[0]};
+    }
+
+    private static double[] rates(Window[] pair) {
+        return new double[] {pair[0].callsPerSecond(), pair[1].callsPerSecond()};
     }
 
     /** Keeps {@code inflight} calls outstanding for the window; every call must succeed. */
-    private static Window window(MilvusServiceGrpc.MilvusServiceStub stub, int inflight, long windowNanos)
+    static Window window(MilvusServiceGrpc.MilvusServiceStub stub, int inflight, long windowNanos)
             throws InterruptedException {
         Semaphore slots = new Semaphore(inflight);
         AtomicLong completed = new AtomicLong();
