@@ -32,10 +32,11 @@ public final class ServerProcess implements AutoCloseable {
         this.dataDir = dataDir;
         this.settings = settings;
         if (Boolean.getBoolean("acceptance.cluster") && !settings.containsKey("etcd.endpoints")) {
-            // The whole suite as one-node clusters: each server its own etcd root, so it starts as fresh as an
-            // embedded one, and keeps that root across restarts (as its data folder).
+            // The whole suite as one-node clusters: each data folder its own etcd root, so a server starts as fresh
+            // as an embedded one, and a server started again on the same folder finds its metadata again.
             settings.put("etcd.endpoints", SharedEtcd.endpoints());
-            settings.put("etcd.rootPath", "acceptance-" + java.util.UUID.randomUUID());
+            settings.put("etcd.rootPath", "acceptance-"
+                    + Integer.toHexString(dataDir.toAbsolutePath().normalize().toString().hashCode()));
             settings.putIfAbsent("proxy.internalPort", Integer.toString(freePort()));
         }
         this.port = freePort();
