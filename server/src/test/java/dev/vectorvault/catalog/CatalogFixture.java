@@ -5,7 +5,6 @@ import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.storage.MvMetaStore;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.AbstractThrowableAssert;
@@ -17,23 +16,8 @@ final class CatalogFixture implements AutoCloseable {
     static final String DB = Database.DEFAULT;
 
     final Path dir;
-    final List<String> events = new ArrayList<>();
-    final CatalogListener listener = new CatalogListener() {
-        @Override
-        public void collectionDropped(long collectionId) {
-            events.add("collection " + collectionId);
-        }
-
-        @Override
-        public void partitionDropped(long collectionId, long partitionId) {
-            events.add("partition " + collectionId + "/" + partitionId);
-        }
-
-        @Override
-        public void indexesChanged(long collectionId) {
-            events.add("indexes " + collectionId);
-        }
-    };
+    final RecordingCatalogListener listener = new RecordingCatalogListener();
+    final List<String> events = listener.events;
     MvMetaStore meta;
     Catalog catalog;
     Indexes indexes;

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,23 +41,9 @@ class CatalogSharedStoreTest {
 
     /** One node's catalog and the listener events it received. */
     private final class Node {
-        final List<String> events = new CopyOnWriteArrayList<>();
-        final Catalog catalog = new Catalog(meta, new HybridClock(), new CatalogListener() {
-            @Override
-            public void collectionDropped(long collectionId) {
-                events.add("collection " + collectionId);
-            }
-
-            @Override
-            public void partitionDropped(long collectionId, long partitionId) {
-                events.add("partition " + collectionId + "/" + partitionId);
-            }
-
-            @Override
-            public void indexesChanged(long collectionId) {
-                events.add("indexes " + collectionId);
-            }
-        });
+        private final RecordingCatalogListener listener = new RecordingCatalogListener();
+        final List<String> events = listener.events;
+        final Catalog catalog = new Catalog(meta, new HybridClock(), listener);
         final Indexes indexes = new Indexes(catalog);
 
         Collection create(String name, CollectionSchema schema) {
