@@ -150,26 +150,12 @@ public final class ClusterNode implements ForwardingKey, AutoCloseable {
         }
     }
 
-    public boolean serving() {
-        try {
-            checkServing();
-            return true;
-        } catch (MilvusException e) {
-            return false;
-        }
-    }
-
     public ChangeBarrier barrier() {
         return barrier;
     }
 
     public CollectionPlacement placement() {
         return owners;
-    }
-
-    /** Forgets a dropped collection's owner. */
-    public void collectionDropped(long collectionId) {
-        owners.dropped(collectionId);
     }
 
     @Override

@@ -57,12 +57,6 @@ final class CollectionOwners implements CollectionPlacement {
                 .orElse(new Placement(Placement.Kind.OWNER_NOT_LIVE, ownerId, ""));
     }
 
-    /** Forgets a dropped collection's owner record. */
-    void dropped(long collectionId) {
-        metadata.deleteTree(PREFIX + collectionId);
-        owners.remove(collectionId);
-    }
-
     private static Optional<Long> parse(byte[] value) {
         try {
             return Optional.of(Long.parseLong(new String(value, StandardCharsets.US_ASCII).trim()));
