@@ -120,7 +120,13 @@ public final class FlatIndex {
             queryNorms[q] = DistanceKernels.norm(queries[q], 0, vectors.dim());
         }
         VectorColumn.View view = vectors.view();
-        int end = Math.min(limit, view.size);
+        // Slots are scanned in order. In an arranged column the ordinals below the limit are anywhere, so every
+        // slot is scanned and the limit becomes part of the filter.
+        int end = view.ordinalAt == null ? Math.min(limit, view.size) : view.size;
+        if (view.ordinalAt != null && limit < view.size) {
+            OrdinalFilter given = filter;
+            filter = ordinal -> ordinal < limit && given.accept(ordinal);
+        }
         int slices = (int) Math.max(1, Math.min(parallelism, (long) end / MIN_SLICE_VECTORS));
         TopK[][] partial = scanSlices(view, queries, queryNorms, end, slices, k, filter, range, executor);
 
@@ -184,7 +190,7 @@ public final class FlatIndex {
         return (int) ((long) end * slice / slices);
     }
 
-    /** Top-k per query over ordinals {@code [from, to)}, walking vectors block by block and queries within a block. */
+    /** Top-k per query over slots {@code [from, to)}, walking vectors block by block and queries within a block. */
     private TopK[] scanSlice(VectorColumn.View view, float[][] queries, float[] queryNorms, int from, int to, int k,
             OrdinalFilter filter, ScoreRange range) {
         TopK[] tops = new TopK[queries.length];
@@ -198,7 +204,7 @@ public final class FlatIndex {
         while (start < to) {
             long chunkEnd = ((long) (start >>> view.chunkShift) + 1) << view.chunkShift;
             int blockEnd = (int) Math.min(Math.min(to, (long) start + blockVectors), chunkEnd);
-            if (accepted == null || markAccepted(filter, start, blockEnd, accepted)) {
+            if (accepted == null || markAccepted(filter, view, start, blockEnd, accepted)) {
                 for (int q = 0; q < queries.length; q++) {
                     scanBlock(view, queries[q], queryNorms[q], start, blockEnd, accepted, range, tops[q]);
                 }
@@ -208,32 +214,34 @@ public final class FlatIndex {
         return tops;
     }
 
-    /** Fills {@code accepted[0, to - from)}; false when the filter rejects the whole block. */
-    private static boolean markAccepted(OrdinalFilter filter, int from, int to, boolean[] accepted) {
+    /** Fills {@code accepted[0, to - from)} for slots {@code [from, to)}; false when the filter rejects them all. */
+    private static boolean markAccepted(OrdinalFilter filter, VectorColumn.View view, int from, int to,
+            boolean[] accepted) {
         boolean any = false;
-        for (int ordinal = from; ordinal < to; ordinal++) {
-            boolean accept = filter.accept(ordinal);
-            accepted[ordinal - from] = accept;
+        for (int slot = from; slot < to; slot++) {
+            boolean accept = filter.accept(view.ordinalAt(slot));
+            accepted[slot - from] = accept;
             any |= accept;
         }
         return any;
     }
 
-    /** The hot loop: {@code [start, end)} lies within one chunk; no allocation per candidate. */
+    /** The hot loop: slots {@code [start, end)} lie within one chunk; no allocation per candidate. */
     private void scanBlock(VectorColumn.View view, float[] query, float queryNorm, int start, int end,
             boolean[] accepted, ScoreRange range, TopK top) {
         int dim = view.dim;
         int chunk = start >>> view.chunkShift;
         float[] data = view.vectors[chunk];
         float[] norms = view.norms[chunk];
-        int slot = start & view.chunkMask;
-        for (int ordinal = start; ordinal < end; ordinal++, slot++) {
-            if (accepted != null && !accepted[ordinal - start]) {
+        int[] ordinalAt = view.ordinalAt;
+        int at = start & view.chunkMask;
+        for (int slot = start; slot < end; slot++, at++) {
+            if (accepted != null && !accepted[slot - start]) {
                 continue;
             }
-            float score = metric.score(kernels, query, queryNorm, data, slot * dim, norms[slot], dim);
+            float score = metric.score(kernels, query, queryNorm, data, at * dim, norms[at], dim);
             if (range.accepts(score)) {
-                top.offer(ordinal, score);
+                top.offer(ordinalAt == null ? slot : ordinalAt[slot], score);
             }
         }
     }

@@ -21,16 +21,18 @@ final class IvfFileV1 {
         out.writeLong(VectorFingerprint.of(index.vectors, index.metric));
         out.writeInt(index.params.nlist());
         out.writeLong(index.params.seed());
-        out.writeInt(index.listOrdinals.length);
+        out.writeInt(index.listCount());
         IndexFile.writeFloats(out, index.centroids);
-        for (int[] ordinals : index.listOrdinals) {
+        for (int c = 0; c < index.listCount(); c++) {
+            int[] ordinals = index.listOrdinals(c);
             out.writeInt(ordinals.length);
             IndexFile.writeInts(out, ordinals, 0, ordinals.length);
         }
     }
 
-    static IvfFlatIndex read(String file, DataInput in, VectorColumn.View vectors, MetricType metric)
+    static IvfFlatIndex read(String file, DataInput in, VectorColumn column, MetricType metric)
             throws IOException {
+        VectorColumn.View vectors = column.view();
         VectorFingerprint.checkHeader(file, in, vectors, metric);
         int size = vectors.size;
         int dim = vectors.dim;
@@ -68,6 +70,6 @@ final class IvfFileV1 {
         if (total != size) {
             throw new CorruptIndexException(file, "lists hold " + total + " of " + size + " vectors");
         }
-        return new IvfFlatIndex(vectors, metric, params, centroids, ordinals);
+        return new IvfFlatIndex(column, metric, params, centroids, ordinals);
     }
 }

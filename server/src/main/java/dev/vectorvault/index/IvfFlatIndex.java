@@ -4,18 +4,21 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Milvus's IVF_FLAT: the vectors are clustered by k-means into {@code nlist} inverted lists; a search ranks the
- * centroids against the query and scans the {@code nprobe} best lists exactly. Each list keeps its ordinals and a
- * contiguous copy of its vectors and their norms, so a probe is one sequential scan. That copy is kept on purpose:
- * scanning the lists through their ordinals in the segment's column (no copy) measured 2.4x to 2.6x fewer queries/s
- * (20k x 128, nprobe 8; docs/benchmarks.md), because each vector is then a cache miss of its own. The copy goes away
- * when the segment stores its vectors in list order. Lists are assigned and probed by the index's metric (as FAISS does); k-means itself runs in Euclidean
- * distance, spherical for COSINE ({@link KMeans}). Every scanned vector is scored as {@link FlatIndex} scores it, so
- * probing every list gives FLAT's exact results.
+ * centroids against the query and scans the {@code nprobe} best lists exactly. The index arranges its segment's
+ * column in list order ({@link VectorColumn#arrangedAs}) and the segment keeps only that arrangement
+ * ({@link #arrangedColumn}), so each list is a contiguous run of slots, a probe is one sequential scan, and every
+ * vector is held once. (Scanning lists through their ordinals in the appended column, the other way to hold vectors
+ * once, measured 2.4x to 2.6x fewer queries/s: each vector was a cache miss of its own; docs/benchmarks.md.) Lists
+ * are assigned and probed by the index's metric (as FAISS does); k-means itself runs in Euclidean distance,
+ * spherical for COSINE ({@link KMeans}). Every scanned vector is scored as {@link FlatIndex} scores it, so probing
+ * every list gives FLAT's exact results.
  *
  * <p>Filters are checked per list entry before it is scored. Immutable once built; thread-safe.
  */
@@ -24,34 +27,34 @@ public final class IvfFlatIndex implements VectorIndex {
     public static final String FILE_KIND = "ivf_flat";
     public static final int FILE_VERSION = 2;
 
+    /** The column in list order: list {@code c} is slots {@code [listStart[c], listStart[c + 1])}. */
+    private final VectorColumn arranged;
     final VectorColumn.View vectors;
     final MetricType metric;
     final IvfParams params;
     final float[] centroids;
-    final int[][] listOrdinals;
-    /** Per list, its vectors contiguously (raw, as the column holds them) and their norms: see the class comment. */
-    private final float[][] listVectors;
-    private final float[][] listNorms;
+    private final int[] listStart;
 
-    IvfFlatIndex(VectorColumn.View vectors, MetricType metric, IvfParams params, float[] centroids,
-            int[][] listOrdinals) {
-        this.vectors = vectors;
+    /**
+     * Lists over {@code column}'s vectors; arranges the column in list order unless it already is.
+     *
+     * @param listOrdinals per list, its ordinals; together each ordinal of the column once
+     */
+    IvfFlatIndex(VectorColumn column, MetricType metric, IvfParams params, float[] centroids, int[][] listOrdinals) {
         this.metric = metric;
         this.params = params;
         this.centroids = centroids;
-        this.listOrdinals = listOrdinals;
-        int dim = vectors.dim;
-        this.listVectors = new float[listOrdinals.length][];
-        this.listNorms = new float[listOrdinals.length][];
+        this.listStart = new int[listOrdinals.length + 1];
+        int[] order = new int[column.size()];
+        int slot = 0;
         for (int c = 0; c < listOrdinals.length; c++) {
-            int[] ordinals = listOrdinals[c];
-            listVectors[c] = new float[ordinals.length * dim];
-            listNorms[c] = new float[ordinals.length];
-            for (int i = 0; i < ordinals.length; i++) {
-                System.arraycopy(vectors.chunk(ordinals[i]), vectors.offset(ordinals[i]), listVectors[c], i * dim, dim);
-                listNorms[c][i] = vectors.norm(ordinals[i]);
-            }
+            listStart[c] = slot;
+            System.arraycopy(listOrdinals[c], 0, order, slot, listOrdinals[c].length);
+            slot += listOrdinals[c].length;
         }
+        listStart[listOrdinals.length] = slot;
+        this.arranged = column.isArrangedAs(order) ? column : column.arrangedAs(order);
+        this.vectors = arranged.view();
     }
 
     /**
@@ -74,7 +77,7 @@ public final class IvfFlatIndex implements VectorIndex {
         int lists = Math.min(params.nlist(), size);
         if (lists == 0) {
             progress.indexed(0, 0);
-            return new IvfFlatIndex(vectors, metric, params, new float[0], new int[0][]);
+            return new IvfFlatIndex(column, metric, params, new float[0], new int[0][]);
         }
         float[] centroids = KMeans.train(vectors, metric, lists, params.seed(), threads);
         int[] assignment = new int[size];
@@ -87,7 +90,7 @@ public final class IvfFlatIndex implements VectorIndex {
                 }
             }
         });
-        IvfFlatIndex index = new IvfFlatIndex(vectors, metric, params, centroids, fill(assignment, lists));
+        IvfFlatIndex index = new IvfFlatIndex(column, metric, params, centroids, fill(assignment, lists));
         progress.indexed(size, size);
         return index;
     }
@@ -160,7 +163,7 @@ public final class IvfFlatIndex implements VectorIndex {
         VectorColumn.requireVector(query, dim, "query");
         float[] prepared = metric.prepareQuery(query);
         float queryNorm = DistanceKernels.norm(query, 0, dim);
-        int lists = listOrdinals.length;
+        int lists = listCount();
         int probes = Math.min(nprobe, lists);
         NodeHeap nearest = NodeHeap.farthestOnTop(probes + 1);
         for (int c = 0; c < lists; c++) {
@@ -177,16 +180,32 @@ public final class IvfFlatIndex implements VectorIndex {
         boolean acceptAll = filter == OrdinalFilter.ACCEPT_ALL;
         for (int p = 0; p < nearest.size(); p++) {
             int list = nearest.nodeAt(p);
-            int[] ordinals = listOrdinals[list];
-            float[] data = listVectors[list];
-            float[] norms = listNorms[list];
-            for (int i = 0; i < ordinals.length; i++) {
-                if (acceptAll || filter.accept(ordinals[i])) {
-                    top.offer(ordinals[i], metric.score(query, queryNorm, data, i * dim, norms[i], dim));
-                }
+            // A list is a run of slots; walk it chunk by chunk.
+            for (int slot = listStart[list], end = listStart[list + 1]; slot < end; ) {
+                int runEnd = (int) Math.min(end, ((long) (slot >>> vectors.chunkShift) + 1) << vectors.chunkShift);
+                scanRun(query, queryNorm, slot, runEnd, acceptAll ? null : filter, top);
+                slot = runEnd;
             }
         }
         return top.drainBestFirst();
+    }
+
+    /**
+     * The hot loop: slots {@code [from, to)} of one chunk ({@code filter} null when every ordinal is accepted). A
+     * method of its own, as FLAT's block scan, so the compiler inlines the distance kernel into a small loop.
+     */
+    private void scanRun(float[] query, float queryNorm, int from, int to, OrdinalFilter filter, TopK top) {
+        int dim = vectors.dim;
+        int chunk = from >>> vectors.chunkShift;
+        float[] data = vectors.vectors[chunk];
+        float[] norms = vectors.norms[chunk];
+        int[] ordinalAt = vectors.ordinalAt;
+        for (int slot = from, at = from & vectors.chunkMask; slot < to; slot++, at++) {
+            int ordinal = ordinalAt[slot];
+            if (filter == null || filter.accept(ordinal)) {
+                top.offer(ordinal, metric.score(KernelPath.AUTO, query, queryNorm, data, at * dim, norms[at], dim));
+            }
+        }
     }
 
     @Override
@@ -205,17 +224,27 @@ public final class IvfFlatIndex implements VectorIndex {
 
     /** Number of inverted lists actually built (at most {@code nlist}). */
     public int listCount() {
-        return listOrdinals.length;
+        return listStart.length - 1;
     }
 
-    /** Heap bytes held: centroids, list ordinals and the per-list copies of the vectors and norms. */
+    /** The ordinals of list {@code c}, in slot order (a copy). */
+    int[] listOrdinals(int c) {
+        return Arrays.copyOfRange(vectors.ordinalAt, listStart[c], listStart[c + 1]);
+    }
+
+    /** The segment's column in this index's list order; the segment keeps it instead of its appended one. */
+    @Override
+    public Optional<VectorColumn> arrangedColumn() {
+        return Optional.of(arranged);
+    }
+
+    /**
+     * Heap bytes the index adds to the vectors: centroids, list bounds and the arranged column's two translation
+     * arrays (slot to ordinal and back). The vectors themselves are the column's, held once.
+     */
     @Override
     public long memoryBytes() {
-        long bytes = 4L * centroids.length + 48L * listOrdinals.length;
-        for (int c = 0; c < listOrdinals.length; c++) {
-            bytes += 4L * listOrdinals[c].length + 4L * listVectors[c].length + 4L * listNorms[c].length;
-        }
-        return bytes;
+        return 4L * centroids.length + 4L * listStart.length + 8L * vectors.size;
     }
 
     // ------------------------------------------------------------------ persistence
@@ -241,27 +270,25 @@ public final class IvfFlatIndex implements VectorIndex {
      * @throws dev.vectorvault.storage.StorageException when it cannot be read at all
      */
     public static IvfFlatIndex read(Path file, VectorColumn column, MetricType metric) {
-        VectorColumn.View vectors = column.view();
         return IndexFile.read(file, FILE_KIND, IvfFileV1.VERSION, FILE_VERSION,
-                (in, version) -> readVersion(file.toString(), in, version, vectors, metric));
+                (in, version) -> readVersion(file.toString(), in, version, column, metric));
     }
 
     /** As {@link #read(Path, VectorColumn, MetricType)}, from object {@code name} of {@code store}. */
     public static IvfFlatIndex read(dev.vectorvault.storage.io.ObjectStore store, String name, VectorColumn column,
                                     MetricType metric) {
-        VectorColumn.View vectors = column.view();
         return IndexFile.read(store, name, FILE_KIND, IvfFileV1.VERSION, FILE_VERSION,
-                (in, version) -> readVersion(store.describe(name), in, version, vectors, metric));
+                (in, version) -> readVersion(store.describe(name), in, version, column, metric));
     }
 
     /**
      * One reader per format version; a new body layout adds a class and a case here, old ones stay readable.
      * Version 2 moved to the common little-endian frame and kept version 1's body fields.
      */
-    private static IvfFlatIndex readVersion(String file, DataInput in, int version, VectorColumn.View vectors,
+    private static IvfFlatIndex readVersion(String file, DataInput in, int version, VectorColumn column,
             MetricType metric) throws IOException {
         if (version == IvfFileV1.VERSION || version == 2) {
-            return IvfFileV1.read(file, in, vectors, metric);
+            return IvfFileV1.read(file, in, column, metric);
         }
         throw new CorruptIndexException(file, "no reader for " + FILE_KIND + " format version " + version);
     }

@@ -18,6 +18,9 @@ import java.util.Arrays;
  * write made for ordinals below {@code n}; the directory read then returns the directory those writes used or a later
  * one, and a later one was copied after them and published by a volatile write that the read synchronizes with. So a
  * reader sees every ordinal that existed when it started, fully written, and never looks at later ones.
+ *
+ * <p>A sealed segment's column may be replaced by an {@linkplain #arrangedAs arranged} copy: the same ordinals
+ * stored in another order (an IVF index's list order), read-only, final from its construction.
  */
 public final class VectorColumn {
     /**
@@ -65,6 +68,11 @@ public final class VectorColumn {
      * of its vectors, so a sealed segment holds each vector once. A final class rather than an interface because the
      * search's hot loop calls it for every visited node and must stay monomorphic; a view of memory-mapped or remote
      * vectors would be a second implementation behind an interface extracted then.
+     *
+     * <p>Positions in the chunks are <em>slots</em>. In an appended column slot and ordinal are the same; in an
+     * {@linkplain #arrangedAs arranged} column {@link #ordinalAt} and {@link #slotOf} translate (both null
+     * otherwise). The accessors by ordinal ({@link #chunk}, {@link #offset}, {@link #norm}) translate for the
+     * caller; scans that walk slots in order ({@link FlatIndex}, IVF lists) read {@link #ordinalAt} themselves.
      */
     static final class View {
         final int size;
@@ -73,34 +81,54 @@ public final class VectorColumn {
         final int chunkMask;
         final float[][] vectors;
         final float[][] norms;
+        /** Slot -> ordinal, or null when they are equal. */
+        final int[] ordinalAt;
+        /** Ordinal -> slot, or null when they are equal. */
+        final int[] slotOf;
 
-        private View(int size, int dim, int chunkShift, Chunks chunks) {
+        private View(int size, int dim, int chunkShift, Chunks chunks, int[] ordinalAt, int[] slotOf) {
             this.size = size;
             this.dim = dim;
             this.chunkShift = chunkShift;
             this.chunkMask = (1 << chunkShift) - 1;
             this.vectors = chunks.vectors;
             this.norms = chunks.norms;
+            this.ordinalAt = ordinalAt;
+            this.slotOf = slotOf;
+        }
+
+        /** Where {@code ordinal}'s vector is stored. */
+        int slot(int ordinal) {
+            return slotOf == null ? ordinal : slotOf[ordinal];
+        }
+
+        /** Which ordinal is stored at {@code slot}. */
+        int ordinalAt(int slot) {
+            return ordinalAt == null ? slot : ordinalAt[slot];
         }
 
         /** The chunk array holding {@code ordinal}; its floats start at {@link #offset}. */
         float[] chunk(int ordinal) {
-            return vectors[ordinal >>> chunkShift];
+            return vectors[slot(ordinal) >>> chunkShift];
         }
 
         /** Float offset of {@code ordinal} within its {@link #chunk}. */
         int offset(int ordinal) {
-            return (ordinal & chunkMask) * dim;
+            return (slot(ordinal) & chunkMask) * dim;
         }
 
         /** The Euclidean norm of {@code ordinal}, as cached on append. */
         float norm(int ordinal) {
-            return norms[ordinal >>> chunkShift][ordinal & chunkMask];
+            int slot = slot(ordinal);
+            return norms[slot >>> chunkShift][slot & chunkMask];
         }
 
-        /** Bytes of vector data and norms this view reaches (the column's own memory, not a copy). */
+        /**
+         * Bytes this view reaches: vector data and norms (the column's own memory, not a copy), and the two
+         * translation arrays of an arranged column.
+         */
         long memoryBytes() {
-            return 4L * size * dim + 4L * size;
+            return 4L * size * dim + 4L * size + (ordinalAt == null ? 0L : 8L * size);
         }
     }
 
@@ -111,6 +139,9 @@ public final class VectorColumn {
     private volatile int size;
     /** Chunks allocated so far; written and read by the writer only, under the lock. */
     private int allocatedChunks;
+    /** For an arranged column (read-only), slot -> ordinal and ordinal -> slot; null for an appended one. */
+    private final int[] ordinalAt;
+    private final int[] slotOf;
 
     /** An empty column for vectors of {@code dim} floats. */
     public VectorColumn(int dim) {
@@ -128,6 +159,20 @@ public final class VectorColumn {
         this.dim = dim;
         this.chunkShift = chunkShift;
         this.chunkVectors = 1 << chunkShift;
+        this.ordinalAt = null;
+        this.slotOf = null;
+    }
+
+    /** An arranged, read-only column: {@code chunks} hold {@code ordinalAt.length} vectors in slot order. */
+    private VectorColumn(int dim, int chunkShift, Chunks chunks, int[] ordinalAt, int[] slotOf) {
+        this.dim = dim;
+        this.chunkShift = chunkShift;
+        this.chunkVectors = 1 << chunkShift;
+        this.chunks = chunks;
+        this.allocatedChunks = chunks.vectors.length;
+        this.ordinalAt = ordinalAt;
+        this.slotOf = slotOf;
+        this.size = ordinalAt.length;
     }
 
     private static int defaultChunkShift(int dim) {
@@ -145,6 +190,9 @@ public final class VectorColumn {
      * @throws IllegalStateException    if the column already holds {@code Integer.MAX_VALUE} vectors
      */
     public synchronized int append(float[] vector) {
+        if (ordinalAt != null) {
+            throw new IllegalStateException("an arranged column is read-only");
+        }
         requireVector(vector, dim, "vector");
         int ordinal = size;
         if (ordinal == Integer.MAX_VALUE) {
@@ -191,21 +239,70 @@ public final class VectorColumn {
         }
         View view = view();
         checkOrdinal(ordinal, view.size);
-        System.arraycopy(view.vectors[ordinal >>> chunkShift], (ordinal & view.chunkMask) * dim, out, 0, dim);
+        System.arraycopy(view.chunk(ordinal), view.offset(ordinal), out, 0, dim);
     }
 
     /** The Euclidean norm of the vector at {@code ordinal}, as cached on append. */
     public float norm(int ordinal) {
         View view = view();
         checkOrdinal(ordinal, view.size);
-        return view.norms[ordinal >>> chunkShift][ordinal & view.chunkMask];
+        return view.norm(ordinal);
     }
 
     /** A consistent view of the ordinals that exist now; the read order is what makes it safe (class comment). */
     View view() {
         int visible = size;
         Chunks published = chunks;
-        return new View(visible, dim, chunkShift, published);
+        return new View(visible, dim, chunkShift, published, ordinalAt, slotOf);
+    }
+
+    /**
+     * A read-only copy of this column whose slot {@code i} holds the vector (and norm) of ordinal {@code order[i]}:
+     * the same ordinals and vectors, stored in another order. An inverted-list index arranges its segment's column in
+     * list order so that a probe is one sequential scan, and the segment then keeps only the arranged column
+     * (vectors held once). Ordinals keep their meaning, so nothing above the index notices.
+     *
+     * @param order a permutation of {@code [0, size())}; not kept
+     * @throws IllegalArgumentException when it is not one
+     */
+    public VectorColumn arrangedAs(int[] order) {
+        View source = view();
+        int n = source.size;
+        if (order == null || order.length != n) {
+            throw new IllegalArgumentException("an arrangement must list each of the " + n + " ordinals once");
+        }
+        int[] ordinalAt = order.clone();
+        int[] slotOf = new int[n];
+        Arrays.fill(slotOf, -1);
+        for (int slot = 0; slot < n; slot++) {
+            int ordinal = ordinalAt[slot];
+            if (ordinal < 0 || ordinal >= n || slotOf[ordinal] != -1) {
+                throw new IllegalArgumentException("ordinal " + ordinal + " at slot " + slot
+                        + " is out of range or repeated");
+            }
+            slotOf[ordinal] = slot;
+        }
+        int chunkCount = (int) (((long) n + chunkVectors - 1) >>> chunkShift);
+        float[][] vectors = new float[chunkCount][];
+        float[][] norms = new float[chunkCount][];
+        for (int c = 0; c < chunkCount; c++) {
+            int length = Math.min(chunkVectors, n - (c << chunkShift));
+            vectors[c] = new float[length * dim];
+            norms[c] = new float[length];
+        }
+        for (int slot = 0; slot < n; slot++) {
+            int ordinal = ordinalAt[slot];
+            int chunk = slot >>> chunkShift;
+            int at = slot & (chunkVectors - 1);
+            System.arraycopy(source.chunk(ordinal), source.offset(ordinal), vectors[chunk], at * dim, dim);
+            norms[chunk][at] = source.norm(ordinal);
+        }
+        return new VectorColumn(dim, chunkShift, new Chunks(vectors, norms), ordinalAt, slotOf);
+    }
+
+    /** Whether this column is arranged exactly as {@code order} ({@link #arrangedAs}), so a new arrangement is moot. */
+    public boolean isArrangedAs(int[] order) {
+        return ordinalAt != null && Arrays.equals(ordinalAt, order);
     }
 
     private static void checkOrdinal(int ordinal, int size) {

@@ -2,6 +2,7 @@ package dev.vectorvault.index;
 
 import dev.vectorvault.storage.io.ObjectStore;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A built vector index over a {@link VectorColumn}: it searches the column's own vectors (it holds no copy of them)
@@ -28,6 +29,15 @@ public interface VectorIndex {
 
     /** Heap bytes this index holds beyond the column's vectors (links, lists, centroids). */
     long memoryBytes();
+
+    /**
+     * The column's vectors stored in the order this index scans them, when it arranged them so
+     * ({@link VectorColumn#arrangedAs}): the segment replaces its column with it, so every vector is held once and
+     * the appended column can be collected. Empty when the index searches the column as it is.
+     */
+    default Optional<VectorColumn> arrangedColumn() {
+        return Optional.empty();
+    }
 
     /**
      * Writes the index (not the vectors, which live in the segment) as object {@code name} of {@code store}, whole and

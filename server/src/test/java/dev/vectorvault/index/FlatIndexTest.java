@@ -239,6 +239,47 @@ class FlatIndexTest {
         assertThat(filterThreads).as("threads that scanned slices").hasSizeGreaterThan(1);
     }
 
+    @ParameterizedTest
+    @EnumSource(MetricType.class)
+    void anArrangedColumnIsSearchedExactlyAsTheAppendedOneWithFiltersLimitsAndRanges(MetricType metric)
+            throws Exception {
+        Random random = TestSeeds.random("anArrangedColumnIsSearchedExactlyAsTheAppendedOne-" + metric);
+        Fixture fixture = Fixture.gaussian(random, 8, 12_000, 10);
+        int[] order = new int[12_000];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        FlatIndex appended = new FlatIndex(fixture.column, metric);
+        FlatIndex arranged = new FlatIndex(fixture.column.arrangedAs(order), metric);
+        BitSet kept = randomBits(random, 12_000, 0.6);
+        float radius = metric == MetricType.L2 ? 8f : 0.5f;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int q = 0; q < 5; q++) {
+                float[] query = TestSeeds.gaussian(random, 8);
+                for (int limit : new int[] {12_000, 7_001}) {
+                    assertThat(arranged.search(query, 20, limit, kept::get)).as(TestSeeds.describe("limit " + limit))
+                            .containsExactlyElementsOf(appended.search(query, 20, limit, kept::get));
+                    assertThat(arranged.search(query, 20, limit, OrdinalFilter.ACCEPT_ALL))
+                            .containsExactlyElementsOf(appended.search(query, 20, limit, OrdinalFilter.ACCEPT_ALL));
+                    assertThat(arranged.rangeSearch(query, 20, limit, kept::get, radius, Float.NaN))
+                            .containsExactlyElementsOf(
+                                    appended.rangeSearch(query, 20, limit, kept::get, radius, Float.NaN));
+                    assertThat(arranged.searchBatch(new float[][] {query}, 20, limit, kept::get, pool, 3).get(0))
+                            .containsExactlyElementsOf(appended.search(query, 20, limit, kept::get));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void batchSearchRethrowsAFailureFromAnySlice() {
         Fixture fixture = Fixture.gaussian(new Random(1), 4, 20_000, 1);

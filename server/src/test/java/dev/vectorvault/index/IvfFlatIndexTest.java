@@ -103,6 +103,31 @@ class IvfFlatIndexTest {
             "L2=c0890fd7484c6c04 IP=37ba0da3bc4fa5f6 COSINE=f88826428451fbe3";
 
     @Test
+    void theIndexKeepsNoCopyOfTheVectorsOnlyTheirListOrder() {
+        Random random = TestSeeds.random("ivfMemory");
+        ClusteredVectors data = ClusteredVectors.generate(random, 4000, 40, DIM, 10);
+        VectorColumn column = data.column();
+        IvfFlatIndex index = IvfFlatIndex.build(column, MetricType.L2, new IvfParams(40, 5), 1, BuildProgress.NONE);
+
+        VectorColumn arranged = index.arrangedColumn().orElseThrow();
+        assertThat(index.memoryBytes()).as("centroids, list bounds and 8 bytes of ordinal translation per vector")
+                .isEqualTo(4L * 40 * DIM + 4L * 41 + 8L * 4000);
+        float[] expected = new float[DIM];
+        float[] actual = new float[DIM];
+        for (int ordinal = 0; ordinal < 4000; ordinal++) {
+            column.copyTo(ordinal, expected);
+            arranged.copyTo(ordinal, actual);
+            assertThat(actual).containsExactly(expected);
+        }
+        // Built again over its own arrangement (a rebuild after the segment adopted it): no second copy is made.
+        IvfFlatIndex again = IvfFlatIndex.build(arranged, MetricType.L2, new IvfParams(40, 5), 1, BuildProgress.NONE);
+        assertThat(again.arrangedColumn()).containsSame(arranged);
+        float[] query = data.queries.get(0);
+        assertThat(again.search(query, 10, 8, OrdinalFilter.ACCEPT_ALL))
+                .isEqualTo(index.search(query, 10, 8, OrdinalFilter.ACCEPT_ALL));
+    }
+
+    @Test
     void fewerVectorsThanNlistGiveOneListPerVectorAndProgressReachesTheTotal() {
         VectorColumn column = new VectorColumn(3);
         column.append(new float[] {1, 0, 0});

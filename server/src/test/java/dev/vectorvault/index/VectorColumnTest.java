@@ -99,4 +99,66 @@ class VectorColumnTest {
         Arrays.fill(vector, value);
         return vector;
     }
+
+    @Test
+    void anArrangedColumnAnswersEveryOrdinalAsBeforeAndStoresThemInTheGivenOrder() {
+        Random random = TestSeeds.random("anArrangedColumnAnswersEveryOrdinalAsBeforeAndStoresThemInTheGivenOrder");
+        for (VectorColumn column : List.of(new VectorColumn(5, 2), new VectorColumn(5))) {
+            int n = 300;
+            for (int i = 0; i < n; i++) {
+                column.append(TestSeeds.gaussian(random, 5));
+            }
+            int[] order = shuffled(random, n);
+            VectorColumn arranged = column.arrangedAs(order);
+            VectorColumn rearranged = arranged.arrangedAs(shuffled(random, n));
+            float[] expected = new float[5];
+            float[] actual = new float[5];
+            for (VectorColumn copy : List.of(arranged, rearranged)) {
+                assertThat(copy.size()).isEqualTo(n);
+                for (int ordinal = 0; ordinal < n; ordinal++) {
+                    column.copyTo(ordinal, expected);
+                    copy.copyTo(ordinal, actual);
+                    assertThat(actual).as(TestSeeds.describe("ordinal " + ordinal)).containsExactly(expected);
+                    assertThat(copy.norm(ordinal)).isEqualTo(column.norm(ordinal));
+                }
+            }
+            VectorColumn.View view = arranged.view();
+            for (int slot = 0; slot < n; slot++) {
+                assertThat(view.ordinalAt(slot)).isEqualTo(order[slot]);
+                assertThat(view.slot(order[slot])).isEqualTo(slot);
+            }
+            assertThat(arranged.isArrangedAs(order)).isTrue();
+            assertThat(column.isArrangedAs(order)).isFalse();
+        }
+    }
+
+    @Test
+    void anArrangementMustBeAPermutationAndTheArrangedColumnIsReadOnly() {
+        VectorColumn column = new VectorColumn(2);
+        for (int i = 0; i < 4; i++) {
+            column.append(new float[] {i, i});
+        }
+        assertThatThrownBy(() -> column.arrangedAs(new int[] {0, 1, 2})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> column.arrangedAs(new int[] {0, 1, 1, 3}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("repeated");
+        assertThatThrownBy(() -> column.arrangedAs(new int[] {0, 1, 2, 4}))
+                .isInstanceOf(IllegalArgumentException.class);
+        VectorColumn arranged = column.arrangedAs(new int[] {3, 2, 1, 0});
+        assertThatThrownBy(() -> arranged.append(new float[] {9, 9})).isInstanceOf(IllegalStateException.class);
+        assertThat(new VectorColumn(2).arrangedAs(new int[0]).size()).isZero();
+    }
+
+    private static int[] shuffled(Random random, int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
 }

@@ -107,6 +107,8 @@ final class IndexMaintenance {
     private void run(Job job) {
         boolean settled = job.index().loadOrBuild(job.column(), directory.files(), job.file(), job.previousVersion(),
                 job.fromDisk(), settings.threads());
+        job.index().arrangedColumn().ifPresent(
+                arranged -> job.segment().adoptArrangedColumn(job.index().field, job.column(), arranged));
         if (settled || !started || !job.wanted()) {
             return;
         }

@@ -15,7 +15,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 final class Segment {
     private final long segmentId;
     private final List<Object>[] scalars;
-    private final VectorColumn[] vectors;
+    /**
+     * Per field, its vectors (null for a scalar field). Atomic because an index build may swap in an arranged copy
+     * ({@link #adoptArrangedColumn}) while searches read the segment: either column answers every ordinal alike.
+     */
+    private final AtomicReferenceArray<VectorColumn> vectors;
     private long[] partitions = new long[64];
     private final BitSet deleted = new BitSet();
     private int size;
@@ -31,11 +35,11 @@ final class Segment {
     Segment(long segmentId, int[] vectorDims) {
         this.segmentId = segmentId;
         this.scalars = new List[vectorDims.length];
-        this.vectors = new VectorColumn[vectorDims.length];
+        this.vectors = new AtomicReferenceArray<>(vectorDims.length);
         this.annIndexes = new AtomicReferenceArray<>(vectorDims.length);
         for (int f = 0; f < vectorDims.length; f++) {
             if (vectorDims[f] > 0) {
-                vectors[f] = new VectorColumn(vectorDims[f]);
+                vectors.set(f, new VectorColumn(vectorDims[f]));
             } else {
                 scalars[f] = new ArrayList<>();
             }
@@ -60,8 +64,9 @@ final class Segment {
             throw new IllegalStateException("segment " + segmentId + " is sealed");
         }
         for (int f = 0; f < row.length; f++) {
-            if (vectors[f] != null) {
-                vectors[f].append((float[]) row[f]);
+            VectorColumn column = vectors.get(f);
+            if (column != null) {
+                column.append((float[]) row[f]);
             } else {
                 scalars[f].add(row[f]);
             }
@@ -74,9 +79,10 @@ final class Segment {
     }
 
     Object value(int field, int ordinal) {
-        if (vectors[field] != null) {
-            float[] out = new float[vectors[field].dim()];
-            vectors[field].copyTo(ordinal, out);
+        VectorColumn column = vectors.get(field);
+        if (column != null) {
+            float[] out = new float[column.dim()];
+            column.copyTo(ordinal, out);
             return out;
         }
         return scalars[field].get(ordinal);
@@ -91,7 +97,20 @@ final class Segment {
     }
 
     VectorColumn vectors(int field) {
-        return vectors[field];
+        return vectors.get(field);
+    }
+
+    /**
+     * Replaces a sealed segment's column by {@code arranged}, the same vectors in an index's scan order, if the
+     * column is still {@code expected} (a later arrangement is never overwritten by an earlier one); the old column
+     * is then garbage once the searches holding it end, so the segment holds its vectors once.
+     */
+    boolean adoptArrangedColumn(int field, VectorColumn expected, VectorColumn arranged) {
+        // Only sealed segments are indexed, so no append can race with the swap.
+        if (arranged.size() != expected.size() || arranged.dim() != expected.dim()) {
+            return false;
+        }
+        return vectors.compareAndSet(field, expected, arranged);
     }
 
     long partition(int ordinal) {

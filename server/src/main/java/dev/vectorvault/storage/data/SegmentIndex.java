@@ -11,6 +11,7 @@ import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.storage.StorageException;
 import dev.vectorvault.storage.io.ObjectStore;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -172,6 +173,17 @@ final class SegmentIndex implements AnnIndex {
             LOG.warn("event=index_write_failed segment={} field={} error={}", segmentId, field, e.toString());
             return false;
         }
+    }
+
+    /** The index once built or loaded; null before. */
+    VectorIndex index() {
+        return index;
+    }
+
+    /** The column in the finished index's scan order, for the segment to keep instead of its own (if any). */
+    Optional<VectorColumn> arrangedColumn() {
+        VectorIndex finished = index;
+        return finished == null || !ready() || cancelled ? Optional.empty() : finished.arrangedColumn();
     }
 
     @Override

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vectorvault.index.FlatIndex;
 import dev.vectorvault.index.MetricType;
+import dev.vectorvault.index.IvfFlatIndex;
+import dev.vectorvault.index.VectorColumn;
 import dev.vectorvault.index.OrdinalFilter;
 import dev.vectorvault.index.SearchHit;
 import dev.vectorvault.index.SearchParams;
@@ -181,6 +183,49 @@ class DataStoreAnnIndexTest {
         });
         assertThat(recall[0] / recall[1]).as("recall@10 with a third deleted (seed " + SEED + ")")
                 .isGreaterThanOrEqualTo(0.95);
+    }
+
+    @Test
+    void anIvfIndexLeavesItsSegmentHoldingEachVectorOnceInListOrderAndEveryOrdinalReadsBackTheSame()
+            throws Exception {
+        open();
+        Random random = new Random(SEED ^ 11);
+        CollectionLayout layout = layouts.computeIfAbsent(COLLECTION,
+                id -> layout(VectorIndexSpec.ivfFlat(901, MetricType.L2, 16)));
+        List<float[]> vectors = insert(layout, 3000, random);
+        store.checkpoint();
+        awaitIndexed(layout);
+
+        store.read(layout, view -> {
+            for (int s = 0; s < 2; s++) {
+                VectorColumn kept = view.vectors(s, 1);
+                IvfFlatIndex ivf = (IvfFlatIndex) ((SegmentIndex) view.annIndex(s, 1)).index();
+                assertThat(ivf.arrangedColumn()).as("segment %d keeps the index's arrangement, no second copy", s)
+                        .containsSame(kept);
+                float[] out = new float[DIM];
+                for (int ordinal = 0; ordinal < kept.size(); ordinal++) {
+                    kept.copyTo(ordinal, out);
+                    assertThat(out).as("seed %d segment %d ordinal %d", SEED, s, ordinal)
+                            .containsExactly(vectors.get(s * SEAL + ordinal));
+                }
+            }
+            return null;
+        });
+        // Rows read back by ordinal, and an exact scan of the arranged column, agree with what was inserted.
+        float[] query = vectors.get(42);
+        List<SearchHit> exact = store.read(layout, view -> new FlatIndex(view.vectors(0, 1), MetricType.L2)
+                .search(query, 5, Integer.MAX_VALUE, OrdinalFilter.ACCEPT_ALL));
+        assertThat(exact.get(0).ordinal()).isEqualTo(42);
+        assertThat(exact.get(0).score()).isZero();
+
+        restart();
+        awaitIndexed(layout);
+        assertThat(origins(layout)).containsExactly(SegmentIndex.Origin.LOADED, SegmentIndex.Origin.LOADED);
+        store.read(layout, view -> {
+            IvfFlatIndex ivf = (IvfFlatIndex) ((SegmentIndex) view.annIndex(1, 1)).index();
+            assertThat(ivf.arrangedColumn()).containsSame(view.vectors(1, 1));
+            return null;
+        });
     }
 
     @Test
