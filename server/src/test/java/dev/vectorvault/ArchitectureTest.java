@@ -60,6 +60,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void thePrometheusClientStaysBehindTheMetricsSeam() {
+        noClasses().that().resideOutsideOfPackage("dev.vectorvault.metrics.prometheus..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.prometheus..")
+                .check(CLASSES);
+    }
+
+    @Test
     void jetcdStaysInTheEtcdAdapter() {
         noClasses().that().resideOutsideOfPackage("dev.vectorvault.cluster.etcd..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.etcd..")

@@ -113,6 +113,8 @@ public final class ServerProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "--add-modules", "jdk.incubator.vector", "-jar", jar,
                 "--set", "proxy.port=" + port,
+                // Several servers run at once: each takes a free management port rather than 9091.
+                "--set", "common.metricsPort=0",
                 "--set", "localStorage.path=" + dataDir.toAbsolutePath()));
         settings.forEach((k, v) -> command.addAll(List.of("--set", k + "=" + v)));
         try {

@@ -1,5 +1,6 @@
 package dev.vectorvault.auth;
 
+import dev.vectorvault.metrics.ServerMetrics;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Map;
@@ -32,6 +33,7 @@ public final class Authenticator {
     private final VerifiedCredentialCache cache;
     private final LoginThrottle throttle;
     private final AuditLog audit;
+    private final ServerMetrics metrics;
     private final Semaphore slowHashPermits;
     private final String dummyHash;
     private final Map<Long, ProvenConnection> provenConnections = new ConcurrentHashMap<>();
@@ -47,6 +49,13 @@ public final class Authenticator {
 
     public Authenticator(CredentialStore credentials, PasswordHasher hasher, VerifiedCredentialCache cache,
                          LoginThrottle throttle, AuditLog audit, int slowHashConcurrency) {
+        this(credentials, hasher, cache, throttle, audit, slowHashConcurrency, ServerMetrics.NONE);
+    }
+
+    /** As above, counting every attempt's outcome (and cache hits) in {@code metrics}. */
+    public Authenticator(CredentialStore credentials, PasswordHasher hasher, VerifiedCredentialCache cache,
+                         LoginThrottle throttle, AuditLog audit, int slowHashConcurrency, ServerMetrics metrics) {
+        this.metrics = metrics;
         this.credentials = credentials;
         this.hasher = hasher;
         this.cache = cache;
@@ -73,6 +82,7 @@ public final class Authenticator {
                 // Keeps the address trusted for as long as the application keeps working, so its next connection
                 // is not caught by a block on its user name.
                 throttle.recordSuccess(username, client);
+                metrics.login(ServerMetrics.LoginResult.ACCEPTED, true);
                 return Outcome.ACCEPTED;
             }
         }
@@ -81,11 +91,13 @@ public final class Authenticator {
             // Refused without looking at the password, so a blocked guess learns nothing, and not counted as a
             // failure, so retrying into a block never makes it longer.
             audit.loginThrottled(username, client);
+            metrics.login(ServerMetrics.LoginResult.THROTTLED, false);
             return Outcome.THROTTLED;
         }
         if (stored.isPresent() && cache.matches(stored.get(), digest)) {
             throttle.recordSuccess(username, client);
             prove(connectionId, stored.get(), digest);
+            metrics.login(ServerMetrics.LoginResult.ACCEPTED, true);
             return Outcome.ACCEPTED;
         }
         Optional<String> overCost = stored.flatMap(c -> hasher.costOverLimit(c.passwordHash()));
@@ -95,6 +107,7 @@ public final class Authenticator {
             slowVerify(Optional.empty(), password, digest);
             throttle.recordFailure(username, client);
             audit.loginFailed(username, client, "stored_hash_over_cost_limit (" + overCost.get() + ")");
+            metrics.login(ServerMetrics.LoginResult.REJECTED, false);
             return Outcome.REJECTED;
         }
         if (slowVerify(stored, password, digest)) {
@@ -102,10 +115,12 @@ public final class Authenticator {
             cache.remember(credential, digest);
             throttle.recordSuccess(username, client);
             prove(connectionId, credential, digest);
+            metrics.login(ServerMetrics.LoginResult.ACCEPTED, false);
             return Outcome.ACCEPTED;
         }
         throttle.recordFailure(username, client);
         audit.loginFailed(username, client, "bad_credentials");
+        metrics.login(ServerMetrics.LoginResult.REJECTED, false);
         return Outcome.REJECTED;
     }
 

@@ -26,7 +26,8 @@ public record ServerConfig(
         FilterLimits filters,
         EndpointLimits endpoint,
         SearchLimits search,
-        ClusterSettings cluster) {
+        ClusterSettings cluster,
+        int metricsPort) {
 
     /**
      * Milvus's RBAC keys: root under RBAC, public's default grants, the role limit, name rules, and whether an alias
@@ -330,9 +331,12 @@ public record ServerConfig(
             throw new ConfigException("etcd.ssl.tlsMinVersion", "expected 1.2 or 1.3, got '"
                     + cluster.tlsMinVersion() + "'");
         }
+        // Milvus's management port: /healthz and /metrics. A server on an ephemeral gRPC port (tests, benchmarks)
+        // gets an ephemeral management port unless one is named; -1 switches it off.
+        int metricsPort = v.intIn("common.metricsPort", port == 0 ? 0 : 9091, -1, 65535);
         return new ServerConfig(port, dataDir, auth, new Secret(rootPassword), superUsers, protectedMode,
                 limits, hash, throttle, tls, storage, rbac, filters, endpoint,
-                search, cluster);
+                search, cluster, metricsPort);
     }
 
     private static String trimSlashes(String path) {

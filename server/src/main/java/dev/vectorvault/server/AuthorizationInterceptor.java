@@ -7,6 +7,7 @@ import dev.vectorvault.auth.rbac.AccessDecider;
 import dev.vectorvault.auth.rbac.Requirement;
 import dev.vectorvault.catalog.Catalog;
 import dev.vectorvault.catalog.Collection;
+import dev.vectorvault.metrics.ServerMetrics;
 import dev.vectorvault.common.PermissionDeniedException;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -29,14 +30,21 @@ final class AuthorizationInterceptor implements ServerInterceptor {
     private final Catalog catalog;
     private final boolean resolveAliases;
     private final AuditLog audit;
+    private final ServerMetrics metrics;
 
     AuthorizationInterceptor(RequestPrivileges privileges, AccessDecider decider, Catalog catalog,
                              boolean resolveAliases, AuditLog audit) {
+        this(privileges, decider, catalog, resolveAliases, audit, ServerMetrics.NONE);
+    }
+
+    AuthorizationInterceptor(RequestPrivileges privileges, AccessDecider decider, Catalog catalog,
+                             boolean resolveAliases, AuditLog audit, ServerMetrics metrics) {
         this.privileges = privileges;
         this.decider = decider;
         this.catalog = catalog;
         this.resolveAliases = resolveAliases;
         this.audit = audit;
+        this.metrics = metrics;
     }
 
     @Override
@@ -106,6 +114,7 @@ final class AuthorizationInterceptor implements ServerInterceptor {
                 caller.username(),
                 needed.objectType().wireName() + ":" + database + "." + String.join(",", needed.objectNames()),
                 caller.clientAddress(), needed.privilege().metastoreName());
+        metrics.permissionDenied(needed.privilege().metastoreName());
         return Optional.of(denial);
     }
 

@@ -19,6 +19,9 @@ import dev.vectorvault.catalog.Indexes;
 import dev.vectorvault.cluster.NodeForwarding;
 import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.config.ServerConfig;
+import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.metrics.ServerMetrics;
+import dev.vectorvault.metrics.prometheus.PrometheusMetrics;
 import dev.vectorvault.query.EntityReader;
 import dev.vectorvault.query.EntityWriter;
 import dev.vectorvault.query.expr.ExpressionLimits;
@@ -68,6 +71,7 @@ public final class MilvusServer implements AutoCloseable {
     /** Cluster mode only: the endpoint other nodes forward to, and the channels this node forwards on. */
     private InternalEndpoint internal;
     private OwnerChannels owners;
+    private ManagementEndpoint management;
 
     private MilvusServer(Server grpc, MetaStore store, DataStore data, ConnectionGuard connections,
                          RequestBudget budget, EventLoopGroup boss, EventLoopGroup workers,
@@ -138,9 +142,10 @@ public final class MilvusServer implements AutoCloseable {
                 System::currentTimeMillis);
         CredentialStore credentials = new CredentialStore(store);
         PasswordHasher hasher = new PasswordHasher(config.hash());
+        PrometheusMetrics metrics = new PrometheusMetrics(node == null ? "0" : Long.toString(node.nodeId()));
         Authenticator authenticator = new Authenticator(credentials, hasher, new VerifiedCredentialCache(),
                 new LoginThrottle(config.throttle(), System::currentTimeMillis), audit,
-                Math.max(2, Runtime.getRuntime().availableProcessors()));
+                Math.max(2, Runtime.getRuntime().availableProcessors()), metrics);
         CredentialPolicy credentialPolicy = new CredentialPolicy(config.limits());
         Rbac rbac = Rbac.start(config, store, new CredentialDirectory(credentials, credentialPolicy, hasher));
         UserService users = new UserService(credentials, authenticator, hasher, credentialPolicy,
@@ -222,7 +227,7 @@ public final class MilvusServer implements AutoCloseable {
         }
         if (config.authorizationEnabled()) {
             builder.intercept(new AuthorizationInterceptor(new RequestPrivileges(), rbac.decider(), catalog,
-                    config.rbac().resolveAliasForPrivilege(), audit));
+                    config.rbac().resolveAliasForPrivilege(), audit, metrics));
         }
         builder.intercept(connections.authenticatedCalls());
         builder.intercept(new AuthInterceptor(config.authorizationEnabled(), config.protectedMode(), authenticator));
@@ -230,6 +235,9 @@ public final class MilvusServer implements AutoCloseable {
             builder.intercept(new ClusterGate(node));
         }
         builder.intercept(new CallGuard(budget, limits.maxSendBytes()));
+        // Outermost: every call is counted, those refused by the guard or authentication too.
+        builder.intercept(new CallMetrics(metrics));
+        metrics.collectionRows(() -> loadedCollectionRows(catalog, data));
         if (config.tls().mode() > 0) {
             builder.sslContext(tlsContext(config.tls()));
         }
@@ -240,7 +248,7 @@ public final class MilvusServer implements AutoCloseable {
             try {
                 internal = startInternalEndpoint(config, forwarding, budget.guard(service.bindService()),
                         new AuthorizationInterceptor(new RequestPrivileges(), rbac.decider(), catalog,
-                                config.rbac().resolveAliasForPrivilege(), audit), credentials, budget, node);
+                                config.rbac().resolveAliasForPrivilege(), audit, metrics), credentials, budget, node);
             } catch (IOException | RuntimeException e) {
                 owners.close();
                 boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -278,7 +286,66 @@ public final class MilvusServer implements AutoCloseable {
                 node, coordination);
         server.internal = internal;
         server.owners = owners;
+        server.management = startManagement(config, metrics, authenticator, rbac, data, dataExecutors, node);
         return server;
+    }
+
+    /**
+     * The management port (/healthz, /metrics). As in Milvus, a port that cannot be bound is logged and the server
+     * runs on without it rather than refusing to start (several nodes on one machine, a busy 9091).
+     */
+    private static ManagementEndpoint startManagement(ServerConfig config, PrometheusMetrics metrics,
+                                                      Authenticator authenticator, Rbac rbac, DataStore data,
+                                                      DataExecutors executors, ClusterNode node) {
+        if (config.metricsPort() < 0) {
+            return null;
+        }
+        java.util.function.Supplier<java.util.List<String>> health = () -> {
+            java.util.List<String> problems = new java.util.ArrayList<>();
+            data.writeRefusal().ifPresent(problems::add);
+            if (!executors.running()) {
+                problems.add("the index builder has stopped");
+            }
+            if (node != null) {
+                try {
+                    node.checkServing();
+                } catch (MilvusException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+            return problems;
+        };
+        ManagementEndpoint.MetricsReaders readers = user -> user.equals("root")
+                || config.superUsers().contains(user)
+                || rbac.service().selectUser(java.util.Optional.of(user), true).stream()
+                        .anyMatch(u -> u.roles().contains("admin"));
+        try {
+            return ManagementEndpoint.start(config.metricsPort(), metrics, health,
+                    config.authorizationEnabled() ? authenticator : null, readers, config.protectedMode());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("event=management_port_unavailable port={} error=\"{}\" effect=\"no /healthz or /metrics\"",
+                    config.metricsPort(), e.toString());
+            return null;
+        }
+    }
+
+    /** Each loaded collection's live rows, read at scrape time. */
+    private static java.util.List<ServerMetrics.CollectionRows> loadedCollectionRows(Catalog catalog, DataStore data) {
+        java.util.List<ServerMetrics.CollectionRows> rows = new java.util.ArrayList<>();
+        for (dev.vectorvault.catalog.Database database : catalog.listDatabases()) {
+            for (dev.vectorvault.catalog.Collection collection : catalog.listCollections(database.name())) {
+                if (collection.loaded()) {
+                    rows.add(new ServerMetrics.CollectionRows(database.name(), collection.name(),
+                            data.liveRows(Layouts.of(collection), -1)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** The bound management port, or -1 when there is none. */
+    public int managementPort() {
+        return management == null ? -1 : management.port();
     }
 
     /**
@@ -387,6 +454,9 @@ public final class MilvusServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (management != null) {
+            management.close();
+        }
         if (internal != null) {
             internal.close();
         }

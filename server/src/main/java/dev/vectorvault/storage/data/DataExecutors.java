@@ -67,6 +67,11 @@ public final class DataExecutors implements AutoCloseable {
         return indexBuilds;
     }
 
+    /** Whether the threads made here still run (always true for executors passed in): the health check asks. */
+    public boolean running() {
+        return owned.stream().noneMatch(ExecutorService::isShutdown);
+    }
+
     public Executor checkpoints() {
         return checkpoints;
     }

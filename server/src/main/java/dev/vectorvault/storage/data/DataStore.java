@@ -223,6 +223,14 @@ public final class DataStore implements AutoCloseable {
         return durably(layout, LogRecordCodec.encodeDelete(layout, primaryKeys), data -> data.delete(primaryKeys));
     }
 
+    /** Why writes are refused now (the log failed and has not recovered), or empty: the health check asks. */
+    public java.util.Optional<String> writeRefusal() {
+        WriteAheadLog log = wal;
+        return log != null && log.failed()
+                ? java.util.Optional.of("the write-ahead log failed and refuses writes until it has recovered")
+                : java.util.Optional.empty();
+    }
+
     public long liveRows(CollectionLayout layout, long partitionId) {
         return data(layout).liveRows(partitionId);
     }
