@@ -241,7 +241,8 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(bucket).prefix(root + prefix).build();
         try {
             for (S3Object object : s3.listObjectsV2Paginator(request).contents()) {
-                if (object.key().startsWith(root + prefix)) {
+                // A key ending in '/' is a folder marker (some servers list their folders so), never one of ours.
+                if (object.key().startsWith(root + prefix) && !object.key().endsWith("/")) {
                     names.add(object.key().substring(root.length()));
                 }
             }

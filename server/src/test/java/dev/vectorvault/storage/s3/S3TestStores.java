@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Object storage settings and stores for tests on a real {@link S3Server}, each under its own root path. */
 public final class S3TestStores {
-    public static final String BUCKET = "vectorvault-test";
+    public static final String BUCKET = "vv-test-bucket";
     private static final AtomicInteger ROOTS = new AtomicInteger();
 
     private S3TestStores() {
