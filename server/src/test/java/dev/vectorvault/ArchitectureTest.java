@@ -72,4 +72,11 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.etcd..")
                 .check(CLASSES);
     }
+
+    @Test
+    void theAwsSdkStaysInTheObjectStorageAdapter() {
+        noClasses().that().resideOutsideOfPackage("dev.vectorvault.storage.s3..")
+                .should().dependOnClassesThat().resideInAnyPackage("software.amazon..")
+                .check(CLASSES);
+    }
 }

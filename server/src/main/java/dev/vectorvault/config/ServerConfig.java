@@ -27,6 +27,7 @@ public record ServerConfig(
         EndpointLimits endpoint,
         SearchLimits search,
         ClusterSettings cluster,
+        ObjectStorageSettings objectStorage,
         int metricsPort) {
 
     /**
@@ -186,6 +187,45 @@ public record ServerConfig(
         }
     }
 
+    /**
+     * Where sealed segments, tombstones and index files live ({@code common.storageType}): {@code local} (ours, the
+     * default) keeps them in {@code localStorage.path}; {@code remote} puts them in an S3-compatible bucket
+     * ({@code minio.*}, Milvus's keys; {@code minio.cloudProvider} {@code aws} = any SigV4 S3: AWS, MinIO, Ceph RGW)
+     * under {@code <minio.rootPath>/}. The write-ahead log always stays in {@code localStorage.path}, and so does a
+     * bounded copy of segment and index objects ({@code localStorage.objectCacheMB}, ours; 0 = none).
+     */
+    public record ObjectStorageSettings(String storageType, String address, int port, String accessKeyId,
+                                        Secret secretAccessKey, boolean useSsl, String bucketName, String rootPath,
+                                        String region, boolean useVirtualHost, String cloudProvider,
+                                        long requestTimeoutMs, long objectCacheMB) {
+        public static final String LOCAL = "local";
+        public static final String REMOTE = "remote";
+
+        public boolean remote() {
+            return REMOTE.equals(storageType);
+        }
+
+        /** {@code http(s)://address:port}; an address given with a scheme or a port keeps them. */
+        public String endpoint() {
+            String host = address;
+            if (host.startsWith("http://") || host.startsWith("https://")) {
+                return host;
+            }
+            String withPort = host.contains(":") && !host.startsWith("[") ? host : host + ":" + port;
+            return (useSsl ? "https://" : "http://") + withPort;
+        }
+
+        @Override
+        public String toString() {
+            // The record's own toString would be safe too (Secret redacts itself); spelled out so it stays so.
+            return "ObjectStorageSettings[storageType=" + storageType + ", endpoint=" + endpoint() + ", bucket="
+                    + bucketName + ", rootPath=" + rootPath + ", region=" + region + ", useVirtualHost="
+                    + useVirtualHost + ", cloudProvider=" + cloudProvider + ", requestTimeoutMs="
+                    + requestTimeoutMs + ", objectCacheMB=" + objectCacheMB + ", accessKeyID="
+                    + (accessKeyId.isEmpty() ? "" : "[set]") + ", secretAccessKey=" + secretAccessKey + "]";
+        }
+    }
+
     /** Milvus's {@code common.security.tlsMode}: 0 plaintext, 1 server certificate, 2 mutual TLS. */
     public record TlsSettings(int mode, Path serverPem, Path serverKey, Path caPem) {}
 
@@ -336,7 +376,42 @@ public record ServerConfig(
         int metricsPort = v.intIn("common.metricsPort", port == 0 ? 0 : 9091, -1, 65535);
         return new ServerConfig(port, dataDir, auth, new Secret(rootPassword), superUsers, protectedMode,
                 limits, hash, throttle, tls, storage, rbac, filters, endpoint,
-                search, cluster, metricsPort);
+                search, cluster, readObjectStorage(v), metricsPort);
+    }
+
+    /** {@code common.storageType} and Milvus's {@code minio.*} keys, with Milvus's defaults. */
+    private static ObjectStorageSettings readObjectStorage(Values v) {
+        String type = v.string("common.storageType", ObjectStorageSettings.LOCAL).trim().toLowerCase(
+                java.util.Locale.ROOT);
+        if (!type.equals(ObjectStorageSettings.LOCAL) && !type.equals(ObjectStorageSettings.REMOTE)) {
+            throw new ConfigException("common.storageType", "expected local or remote, got '" + type + "'");
+        }
+        String provider = v.string("minio.cloudProvider", "aws").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!provider.equals("aws")) {
+            throw new ConfigException("minio.cloudProvider", "only aws (any S3-compatible store speaking AWS"
+                    + " signature v4: AWS S3, MinIO, Ceph RGW) is supported, got '" + provider + "'");
+        }
+        String bucket = v.string("minio.bucketName", "a-bucket").trim();
+        if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+            throw new ConfigException("minio.bucketName", "not a valid S3 bucket name (3-63 lowercase letters,"
+                    + " digits, '.' and '-'): '" + bucket + "'");
+        }
+        String address = v.string("minio.address", "localhost").trim();
+        if (address.isEmpty()) {
+            throw new ConfigException("minio.address", "must not be empty");
+        }
+        return new ObjectStorageSettings(type, address,
+                v.intIn("minio.port", 9000, 1, 65535),
+                v.string("minio.accessKeyID", "minioadmin"),
+                new Secret(v.string("minio.secretAccessKey", "minioadmin")),
+                v.bool("minio.useSSL", false),
+                bucket,
+                trimSlashes(v.string("minio.rootPath", "files")),
+                v.string("minio.region", "").trim(),
+                v.bool("minio.useVirtualHost", false),
+                provider,
+                v.longIn("minio.requestTimeoutMs", 10_000, 100, 3_600_000),
+                v.longIn("localStorage.objectCacheMB", 1024, 0, 1L << 30));
     }
 
     private static String trimSlashes(String path) {

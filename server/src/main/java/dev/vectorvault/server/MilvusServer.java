@@ -29,6 +29,9 @@ import dev.vectorvault.query.Layouts;
 import dev.vectorvault.storage.data.DataExecutors;
 import dev.vectorvault.storage.data.DataStore;
 import dev.vectorvault.storage.data.IndexBuildSettings;
+import dev.vectorvault.storage.data.SealedStorage;
+import dev.vectorvault.storage.io.FileStore;
+import dev.vectorvault.storage.s3.S3ObjectStore;
 import dev.vectorvault.storage.wal.Durability;
 import dev.vectorvault.storage.MetaStore;
 import dev.vectorvault.storage.MvMetaStore;
@@ -72,6 +75,8 @@ public final class MilvusServer implements AutoCloseable {
     private InternalEndpoint internal;
     private OwnerChannels owners;
     private ManagementEndpoint management;
+    /** {@code common.storageType: remote} only: the object storage client, closed after the data store. */
+    private S3ObjectStore objectStorage;
 
     private MilvusServer(Server grpc, MetaStore store, DataStore data, ConnectionGuard connections,
                          RequestBudget budget, EventLoopGroup boss, EventLoopGroup workers,
@@ -155,12 +160,32 @@ public final class MilvusServer implements AutoCloseable {
         DataCleanup cleanup = new DataCleanup();
         DataExecutors dataExecutors = new DataExecutors();
         Catalog catalog = new Catalog(store, clock, cleanup);
-        DataStore data = DataStore.open(config.dataDir().resolve("data"), config.storage().syncWrites() ? Durability.FSYNC : Durability.OS_BUFFERED, dataMeta,
-                new Layouts(catalog), config.storage().segmentRows(), DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES,
-                new IndexBuildSettings(config.storage().indexBuildThreads(), IndexBuildSettings.DEFAULT_MIN_SEGMENT_ROWS,
-                        java.time.Duration.ofMillis(config.storage().indexBuildRetryFirstDelayMs()),
-                        java.time.Duration.ofMillis(config.storage().indexBuildRetryMaxDelayMs())),
-                dataExecutors);
+        // The log stays in localStorage.path; sealed data there too, or in object storage (common.storageType).
+        FileStore logDisk = DataStore.localDisk(config.dataDir().resolve("data"));
+        S3ObjectStore objectStorage = null;
+        if (config.objectStorage().remote()) {
+            objectStorage = S3ObjectStore.open(config.objectStorage());
+            LOG.info("event=object_storage store={}", objectStorage);
+        }
+        DataStore data;
+        try {
+            SealedStorage sealed = objectStorage == null ? SealedStorage.local(logDisk)
+                    : SealedStorage.remote(objectStorage, config.dataDir().resolve("object-cache"),
+                            config.objectStorage().objectCacheMB() << 20);
+            data = DataStore.open(logDisk, sealed,
+                    config.storage().syncWrites() ? Durability.FSYNC : Durability.OS_BUFFERED, dataMeta,
+                    new Layouts(catalog), config.storage().segmentRows(), DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES,
+                    new IndexBuildSettings(config.storage().indexBuildThreads(),
+                            IndexBuildSettings.DEFAULT_MIN_SEGMENT_ROWS,
+                            java.time.Duration.ofMillis(config.storage().indexBuildRetryFirstDelayMs()),
+                            java.time.Duration.ofMillis(config.storage().indexBuildRetryMaxDelayMs())),
+                    dataExecutors);
+        } catch (IOException | RuntimeException e) {
+            if (objectStorage != null) {
+                objectStorage.close();
+            }
+            throw e;
+        }
         cleanup.attach(data);
         // Recovered and told about catalog changes: now its indexes may load and build in the background.
         data.startBackgroundWork();
@@ -287,6 +312,7 @@ public final class MilvusServer implements AutoCloseable {
         server.internal = internal;
         server.owners = owners;
         server.management = startManagement(config, metrics, authenticator, rbac, data, dataExecutors, node);
+        server.objectStorage = objectStorage;
         return server;
     }
 
@@ -477,6 +503,9 @@ public final class MilvusServer implements AutoCloseable {
             try {
                 data.close();
             } finally {
+                if (objectStorage != null) {
+                    objectStorage.close();
+                }
                 dataExecutors.close();
                 if (node != null) {
                     // Ends the session at once, so no other node waits for this one.

@@ -48,7 +48,10 @@ public final class DataStore implements AutoCloseable {
     /** Log volume after which a checkpoint starts by itself, unless told otherwise. */
     public static final long DEFAULT_AUTO_CHECKPOINT_BYTES = 256L * 1024 * 1024;
 
-    /** Where every file lives: the log under {@code wal/}, segments, tombstones and index files under {@code segments/}. */
+    /**
+     * Where the log lives ({@code wal/}). Segments, tombstones and index files go to {@link SealedStorage}: by
+     * default the same disk under {@code segments/}, or object storage.
+     */
     private final FileStore disk;
     private final Durability durability;
     private final LayoutSource layouts;
@@ -65,13 +68,14 @@ public final class DataStore implements AutoCloseable {
     private final AtomicLong segmentIds = new AtomicLong(1);
     private final AtomicLong lastLsn = new AtomicLong();
 
-    private DataStore(FileStore disk, Durability durability, MetaStore meta, LayoutSource layouts, int sealThreshold,
-                      long autoCheckpointBytes, IndexBuildSettings indexSettings, DataExecutors executors) {
+    private DataStore(FileStore disk, SealedStorage sealed, Durability durability, MetaStore meta,
+                      LayoutSource layouts, int sealThreshold, long autoCheckpointBytes,
+                      IndexBuildSettings indexSettings, DataExecutors executors) {
         this.disk = disk;
         this.durability = durability;
         this.layouts = layouts;
         this.sealThreshold = sealThreshold;
-        this.directory = new SegmentDirectory(disk, meta);
+        this.directory = new SegmentDirectory(sealed.objects(), meta, sealed.shared());
         this.sealer = new SegmentSealer(directory);
         this.indexes = new IndexMaintenance(executors.indexBuilds(), executors.delays(), directory, indexSettings);
         this.autoCheckpoint = new AutoCheckpoint(executors.checkpoints(), autoCheckpointBytes, this::checkpoint);
@@ -89,8 +93,8 @@ public final class DataStore implements AutoCloseable {
     public static DataStore open(Path dir, Durability durability, MetaStore meta, LayoutSource layouts,
                                  int sealThreshold, long autoCheckpointBytes, IndexBuildSettings indexSettings,
                                  DataExecutors executors) {
-        return open(localDisk(dir), durability, meta, layouts, sealThreshold, autoCheckpointBytes, indexSettings,
-                executors);
+        return open(openLocalDisk(dir), durability, meta, layouts, sealThreshold, autoCheckpointBytes,
+                indexSettings, executors);
     }
 
     /**
@@ -100,13 +104,30 @@ public final class DataStore implements AutoCloseable {
     public static DataStore open(FileStore disk, Durability durability, MetaStore meta, LayoutSource layouts,
                                  int sealThreshold, long autoCheckpointBytes, IndexBuildSettings indexSettings,
                                  DataExecutors executors) {
-        DataStore store = new DataStore(disk, durability, meta, layouts, sealThreshold, autoCheckpointBytes,
+        return open(disk, SealedStorage.local(disk), durability, meta, layouts, sealThreshold, autoCheckpointBytes,
                 indexSettings, executors);
+    }
+
+    /**
+     * As above with the log on {@code logDisk} and sealed data (segments, tombstones, index files) in
+     * {@code sealed}, such as object storage. Only the log's records after the last checkpoint live on
+     * {@code logDisk} alone.
+     */
+    public static DataStore open(FileStore logDisk, SealedStorage sealed, Durability durability, MetaStore meta,
+                                 LayoutSource layouts, int sealThreshold, long autoCheckpointBytes,
+                                 IndexBuildSettings indexSettings, DataExecutors executors) {
+        DataStore store = new DataStore(logDisk, sealed, durability, meta, layouts, sealThreshold,
+                autoCheckpointBytes, indexSettings, executors);
         store.recover();
         return store;
     }
 
-    private static FileStore localDisk(Path dir) {
+    /** Opens (creating) the local data folder {@code dir}, for the log next to sealed data elsewhere. */
+    public static FileStore localDisk(Path dir) {
+        return openLocalDisk(dir);
+    }
+
+    private static FileStore openLocalDisk(Path dir) {
         try {
             return LocalDisk.open(dir);
         } catch (IOException e) {

@@ -29,10 +29,23 @@ final class SegmentDirectory {
 
     private final ObjectStore files;
     private final MetaStore meta;
+    /**
+     * Whether other nodes keep their collections in the same store (a shared bucket): cleanup then lists and deletes
+     * only in the folders of collections this store's manifests named, never another node's files.
+     */
+    private final boolean shared;
+    /** Collections named by the manifest read or written last, and by the one before it (shared stores only). */
+    private volatile Set<Long> manifestCollections = Set.of();
+    private volatile Set<Long> previousManifestCollections = Set.of();
 
     SegmentDirectory(ObjectStore files, MetaStore meta) {
+        this(files, meta, false);
+    }
+
+    SegmentDirectory(ObjectStore files, MetaStore meta, boolean shared) {
         this.files = files;
         this.meta = meta;
+        this.shared = shared;
     }
 
     ObjectStore files() {
@@ -70,11 +83,21 @@ final class SegmentDirectory {
      * @throws StorageException {@code STORAGE_CORRUPT} naming the record when it cannot be read
      */
     DataManifest readManifest() {
-        return meta.get(DataManifest.KEY).map(DataManifest::decode).orElse(DataManifest.EMPTY);
+        DataManifest manifest = meta.get(DataManifest.KEY).map(DataManifest::decode).orElse(DataManifest.EMPTY);
+        manifestCollections = collectionsOf(manifest.segments());
+        return manifest;
     }
 
     void writeManifest(DataManifest manifest) {
         meta.put(DataManifest.KEY, manifest.encode());
+        previousManifestCollections = manifestCollections;
+        manifestCollections = collectionsOf(manifest.segments());
+    }
+
+    private static Set<Long> collectionsOf(List<SegmentRef> refs) {
+        Set<Long> ids = new HashSet<>();
+        refs.forEach(r -> ids.add(r.collectionId()));
+        return Set.copyOf(ids);
     }
 
     // ------------------------------------------------------------------ segments
@@ -156,7 +179,7 @@ final class SegmentDirectory {
             keep.add(deletesFile(r.collectionId(), r.segmentId()));
         });
         try {
-            for (String file : files.list(SEGMENTS_PREFIX)) {
+            for (String file : cleanupCandidates()) {
                 if (!keep.contains(file) && !file.endsWith(LocalDisk.TEMP_SUFFIX)) {
                     files.delete(file);
                 }
@@ -166,8 +189,28 @@ final class SegmentDirectory {
         }
     }
 
-    /** Temporary files of writes that a crash interrupted; only safe while nothing is writing (at start-up). */
+    /** Every sealed file of this node's store; in a shared store, those of the collections its manifests named. */
+    private List<String> cleanupCandidates() throws IOException {
+        if (!shared) {
+            return files.list(SEGMENTS_PREFIX);
+        }
+        Set<Long> collections = new HashSet<>(previousManifestCollections);
+        collections.addAll(manifestCollections);
+        List<String> candidates = new java.util.ArrayList<>();
+        for (long collectionId : collections) {
+            candidates.addAll(files.list(collectionDir(collectionId)));
+        }
+        return candidates;
+    }
+
+    /**
+     * Temporary files of writes that a crash interrupted; only safe while nothing is writing (at start-up). Object
+     * storage writes whole objects and leaves none.
+     */
     void deleteUnfinishedWrites() {
+        if (shared) {
+            return;
+        }
         try {
             LocalDisk.deleteTemporaryFiles(files, SEGMENTS_PREFIX);
         } catch (IOException e) {
