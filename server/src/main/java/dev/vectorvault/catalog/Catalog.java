@@ -6,11 +6,13 @@ import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.storage.MetaStore;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -198,7 +200,7 @@ public final class Catalog {
             }
             long now = clock.next();
             Collection collection = new Collection(store.nextId(), database, name, complete, Math.max(1, shardsNum),
-                    consistency, properties, List.of(new Partition(store.nextId(), Partition.DEFAULT, now)),
+                    consistency, properties, List.of(new Partition(store.nextId(), Partition.DEFAULT, now, false)),
                     List.of(), false, now, now);
             Optional<byte[]> record = store.createCollection(collection);
             if (record.isPresent()) {
@@ -337,8 +339,43 @@ public final class Catalog {
         return replace(current.withProperties(properties, clock.next()));
     }
 
+    /** LoadCollection ({@code true}: every partition, and those created later) or ReleaseCollection. */
     public synchronized Collection setLoaded(String database, String name, boolean loaded) {
-        return replace(collection(database, name).withLoaded(loaded));
+        Collection current = collection(database, name);
+        return replace(loaded ? current.withAllLoaded() : current.withAllReleased());
+    }
+
+    /**
+     * LoadPartitions: the named partitions loaded besides those already loaded (an unknown name is 200 partition not
+     * found and changes nothing). Loading what is loaded changes nothing.
+     */
+    public synchronized Collection loadPartitions(String database, String name, List<String> partitionNames) {
+        Collection current = collection(database, name);
+        Collection next = current.withPartitionsLoaded(partitionIds(current, partitionNames));
+        return next.equals(current) ? current : replace(next);
+    }
+
+    /**
+     * ReleasePartitions: the named partitions released, the others stay loaded and searchable; releasing the last
+     * loaded one releases the collection. Releasing what is not loaded changes nothing.
+     */
+    public synchronized Collection releasePartitions(String database, String name, List<String> partitionNames) {
+        Collection current = collection(database, name);
+        Collection next = current.withPartitionsReleased(partitionIds(current, partitionNames));
+        return next.equals(current) ? current : replace(next);
+    }
+
+    private static Set<Long> partitionIds(Collection collection, List<String> names) {
+        Set<Long> ids = new HashSet<>();
+        for (String partition : names) {
+            ids.add(collection.partition(partition).orElseThrow(() -> partitionNotFound(partition)).partitionId());
+        }
+        return ids;
+    }
+
+    /** Milvus's 200 for a partition name the collection does not have. */
+    public static MilvusException partitionNotFound(String partition) {
+        return new MilvusException(ErrorCode.PARTITION_NOT_FOUND, "partition not found[partition=" + partition + "]");
     }
 
     // ---------------------------------------------------------------- partitions
@@ -355,7 +392,8 @@ public final class Catalog {
                     + ") exceeds max configuration (" + MAX_PARTITIONS + ")");
         }
         List<Partition> partitions = new ArrayList<>(collection.partitions());
-        partitions.add(new Partition(store.nextId(), partition, clock.next()));
+        // A collection loaded as a whole (LoadCollection) loads a new partition at once, as Milvus does.
+        partitions.add(new Partition(store.nextId(), partition, clock.next(), collection.loadedWhole()));
         replace(collection.withPartitions(partitions, clock.next()));
     }
 
@@ -368,7 +406,7 @@ public final class Catalog {
         if (found.isEmpty()) {
             return;
         }
-        if (collection.loaded()) {
+        if (found.get().loaded()) { // a released partition of a loaded collection may go
             throw new MilvusException(ErrorCode.UNEXPECTED,
                     "partition cannot be dropped, partition is loaded, please release it first");
         }

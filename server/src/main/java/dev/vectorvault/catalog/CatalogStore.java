@@ -21,14 +21,18 @@ import java.util.Optional;
  *
  * <p>Every JSON record carries {@code "formatVersion"}; a record without it is version 1, the layout written before
  * the field existed (it is the same layout). A version this code does not know is refused as {@code STORAGE_CORRUPT}
- * naming the key, never read as if it were an old one.
+ * naming the key, never read as if it were an old one. Version 2 added a load state per partition (partitions load
+ * and release one by one): a version 1 collection record has none, its {@code "loaded"} meant every partition, and it
+ * is read as exactly that. Databases and aliases are the same in both versions.
  *
  * <p>Creates and the id counter are conditional writes, so servers sharing one store (cluster mode) cannot both
  * create the same name or hand out the same id: the store decides, and the loser learns it from the result.
  */
 final class CatalogStore {
     /** The record layout this code writes; records without the field are version 1. */
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
+    /** Version 1: collections with one load flag for the whole collection (no per-partition state). */
+    static final int FORMAT_VERSION_1 = 1;
     static final String VERSION_FIELD = "formatVersion";
     static final String DATABASES = "catalog/database/";
     static final String COLLECTIONS = "catalog/collection/";
@@ -53,9 +57,25 @@ final class CatalogStore {
     /** Every collection with the exact record it was read from (the expected value of a later replace). */
     List<StoredCollection> collections() {
         return store.scan(COLLECTIONS).entrySet().stream()
-                .map(e -> new StoredCollection(checkCollection(e.getKey(),
-                        read(e.getKey(), e.getValue(), Collection.class)), e.getValue()))
+                .map(e -> new StoredCollection(checkCollection(e.getKey(), readCollection(e.getKey(), e.getValue())),
+                        e.getValue()))
                 .toList();
+    }
+
+    private Collection readCollection(String key, byte[] value) {
+        Collection stored = read(key, value, Collection.class); // first: it reports damage with its offset
+        return upgrade(formatVersion(key, value), stored);
+    }
+
+    /**
+     * A collection as a record of {@code version} describes it: in version 1 a loaded collection had every partition
+     * loaded (there was no partial load), which version 2 says per partition.
+     */
+    private static Collection upgrade(int version, Collection stored) {
+        if (version == FORMAT_VERSION_1 && stored.loadedWhole()) {
+            return stored.withAllLoaded();
+        }
+        return stored;
     }
 
     record StoredCollection(Collection collection, byte[] record) {}
@@ -169,24 +189,35 @@ final class CatalogStore {
         }
     }
 
+    /** The format version of a stored record (checked as by {@link #read}). */
+    private int formatVersion(String key, byte[] value) {
+        try {
+            return checkFormatVersion(key, json.readTree(value));
+        } catch (IOException e) {
+            throw StorageException.corrupt(key, StorageException.NO_OFFSET, "unreadable catalog record: " + e);
+        }
+    }
+
     /**
-     * Versions this code reads: 1 (also when the field is absent). Anything else was written by a newer server or
-     * is damage; either way reading it as version 1 could silently drop what it says.
+     * Versions this code reads: 1 (also when the field is absent) and 2. Anything else was written by a newer
+     * server or is damage; either way reading it as an older version could silently drop what it says.
      */
-    private static void checkFormatVersion(String key, JsonNode record) {
+    private static int checkFormatVersion(String key, JsonNode record) {
         if (record == null || !record.isObject() || !record.has(VERSION_FIELD)) {
-            return; // version 1, or not an object at all (reported by the typed read with its offset)
+            return FORMAT_VERSION_1; // or not an object at all (reported by the typed read with its offset)
         }
         JsonNode version = record.get(VERSION_FIELD);
         if (!version.isIntegralNumber()) {
             throw StorageException.corrupt(key, StorageException.NO_OFFSET, "catalog record format version "
                     + abbreviate(version.toString()) + " is not a number");
         }
-        if (!version.canConvertToInt() || version.intValue() != FORMAT_VERSION) {
+        if (!version.canConvertToInt() || version.intValue() < FORMAT_VERSION_1
+                || version.intValue() > FORMAT_VERSION) {
             throw StorageException.corrupt(key, StorageException.NO_OFFSET, "catalog record format version "
                     + abbreviate(version.asText()) + " is not supported (this server reads versions 1 to "
                     + FORMAT_VERSION + "); was it written by a newer server?");
         }
+        return version.intValue();
     }
 
     private static String abbreviate(String text) {

@@ -1,12 +1,22 @@
 package dev.vectorvault.catalog;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.common.MilvusException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A collection as the catalog stores it. Immutable: every change produces a new value that replaces the old one.
- * {@code loaded} is the Milvus load state (search and query need it), kept across restarts.
+ *
+ * <p>Load state, kept across restarts, is per partition ({@link Partition#loaded()}): the collection counts as
+ * loaded ({@link #loaded()}) while any partition is, as in Milvus, where a partial load serves the loaded partitions.
+ * {@code loadedWhole} is Milvus's load type: true after {@code LoadCollection}, so a partition created later is
+ * loaded at once; false after {@code LoadPartitions} (and once nothing is loaded), so new partitions stay released.
+ * Stored under the name {@code loaded}, which in format version 1 meant "every partition loaded" (the same then).
  */
 public record Collection(
         long collectionId,
@@ -18,7 +28,7 @@ public record Collection(
         Map<String, String> properties,
         List<Partition> partitions,
         List<IndexDefinition> indexes,
-        boolean loaded,
+        @JsonProperty("loaded") boolean loadedWhole,
         long createdTimestamp,
         long updatedTimestamp) {
 
@@ -26,6 +36,33 @@ public record Collection(
         properties = Map.copyOf(properties);
         partitions = List.copyOf(partitions);
         indexes = List.copyOf(indexes);
+    }
+
+    /** Whether any partition is loaded: search and query need it (they read only the loaded partitions). */
+    public boolean loaded() {
+        return partitions.stream().anyMatch(Partition::loaded);
+    }
+
+    /**
+     * The partitions a search or query reads: the named ones, each of which must exist (200) and be loaded (201,
+     * Milvus's "partition not loaded"), or with no names every loaded partition.
+     */
+    public Set<Long> readablePartitionIds(List<String> names) {
+        Set<Long> ids = new HashSet<>();
+        if (names == null || names.isEmpty()) {
+            partitions.stream().filter(Partition::loaded).forEach(p -> ids.add(p.partitionId()));
+            return ids;
+        }
+        for (String partitionName : names) {
+            Partition partition = partition(partitionName).orElseThrow(() -> new MilvusException(
+                    ErrorCode.PARTITION_NOT_FOUND, "partition name " + partitionName + " not found"));
+            if (!partition.loaded()) {
+                throw new MilvusException(ErrorCode.PARTITION_NOT_LOADED,
+                        "partition not loaded[partition=" + partition.partitionId() + "]");
+            }
+            ids.add(partition.partitionId());
+        }
+        return ids;
     }
 
     public Optional<Partition> partition(String partitionName) {
@@ -38,26 +75,52 @@ public record Collection(
 
     public Collection withName(String database, String name, long now) {
         return new Collection(collectionId, database, name, schema, shardsNum, consistencyLevel, properties,
-                partitions, indexes, loaded, createdTimestamp, now);
+                partitions, indexes, loadedWhole, createdTimestamp, now);
     }
 
     public Collection withPartitions(List<Partition> newPartitions, long now) {
         return new Collection(collectionId, database, name, schema, shardsNum, consistencyLevel, properties,
-                newPartitions, indexes, loaded, createdTimestamp, now);
+                newPartitions, indexes, loadedWhole, createdTimestamp, now);
     }
 
     public Collection withIndexes(List<IndexDefinition> newIndexes, long now) {
         return new Collection(collectionId, database, name, schema, shardsNum, consistencyLevel, properties,
-                partitions, newIndexes, loaded, createdTimestamp, now);
+                partitions, newIndexes, loadedWhole, createdTimestamp, now);
     }
 
-    public Collection withLoaded(boolean newLoaded) {
+    /** {@code LoadCollection}: every partition loaded, and those created later too. */
+    public Collection withAllLoaded() {
+        return withLoad(true, partitions.stream().map(p -> p.withLoaded(true)).toList());
+    }
+
+    /** {@code ReleaseCollection}: nothing loaded. */
+    public Collection withAllReleased() {
+        return withLoad(false, partitions.stream().map(p -> p.withLoaded(false)).toList());
+    }
+
+    /** {@code LoadPartitions}: these partitions (ids) loaded besides those already loaded; the load type stays. */
+    public Collection withPartitionsLoaded(Set<Long> partitionIds) {
+        return withLoad(loadedWhole, partitions.stream()
+                .map(p -> partitionIds.contains(p.partitionId()) ? p.withLoaded(true) : p).toList());
+    }
+
+    /**
+     * {@code ReleasePartitions}: these partitions (ids) released, the others stay loaded with the load type they had
+     * (Milvus's query coordinator keeps it). Releasing the last loaded one releases the collection.
+     */
+    public Collection withPartitionsReleased(Set<Long> partitionIds) {
+        List<Partition> next = partitions.stream()
+                .map(p -> partitionIds.contains(p.partitionId()) ? p.withLoaded(false) : p).toList();
+        return withLoad(loadedWhole && next.stream().anyMatch(Partition::loaded), next);
+    }
+
+    private Collection withLoad(boolean whole, List<Partition> newPartitions) {
         return new Collection(collectionId, database, name, schema, shardsNum, consistencyLevel, properties,
-                partitions, indexes, newLoaded, createdTimestamp, updatedTimestamp);
+                newPartitions, indexes, whole, createdTimestamp, updatedTimestamp);
     }
 
     public Collection withProperties(Map<String, String> newProperties, long now) {
         return new Collection(collectionId, database, name, schema, shardsNum, consistencyLevel, newProperties,
-                partitions, indexes, loaded, createdTimestamp, now);
+                partitions, indexes, loadedWhole, createdTimestamp, now);
     }
 }

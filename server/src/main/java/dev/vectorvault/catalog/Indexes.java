@@ -122,12 +122,30 @@ public final class Indexes {
     /** Loading needs an index on every vector field, as in Milvus. */
     public void load(String database, String collectionName) {
         synchronized (catalog) {
-            loadLocked(database, collectionName);
+            Collection collection = catalog.collection(database, collectionName);
+            requireVectorIndexes(collection);
+            catalog.setLoaded(database, collection.name(), true);
         }
     }
 
-    private void loadLocked(String database, String collectionName) {
-        Collection collection = catalog.collection(database, collectionName);
+    /**
+     * Loads the named partitions besides those already loaded (Milvus 2.4+); like a whole load it needs an index on
+     * every vector field. An empty list is refused with Milvus's message.
+     */
+    public void loadPartitions(String database, String collectionName, List<String> partitions) {
+        synchronized (catalog) {
+            Collection collection = catalog.collection(database, collectionName);
+            requireVectorIndexes(collection);
+            partitions.forEach(p -> collection.partition(p).orElseThrow(() -> Catalog.partitionNotFound(p)));
+            if (partitions.isEmpty()) {
+                throw new MilvusException(ErrorCode.UNEXPECTED,
+                        "failed to load partition, due to no partition specified");
+            }
+            catalog.loadPartitions(database, collection.name(), partitions);
+        }
+    }
+
+    private static void requireVectorIndexes(Collection collection) {
         for (FieldSchema vector : collection.schema().vectorFields()) {
             if (collection.indexOnField(vector.name()).isEmpty()) {
                 throw new MilvusException(ErrorCode.INDEX_NOT_FOUND, "there is no vector index on field: ["
@@ -135,10 +153,22 @@ public final class Indexes {
                         + ": index not found");
             }
         }
-        catalog.setLoaded(database, collection.name(), true);
     }
 
     public void release(String database, String collectionName) {
         catalog.setLoaded(database, catalog.collection(database, collectionName).name(), false);
+    }
+
+    /**
+     * Releases the named partitions; the others stay loaded and searchable, and releasing the last loaded one
+     * releases the collection. An empty list is refused with Milvus's message (1100).
+     */
+    public void releasePartitions(String database, String collectionName, List<String> partitions) {
+        Collection collection = catalog.collection(database, collectionName);
+        if (partitions.isEmpty()) {
+            throw MilvusException.invalidParameterAsIs(
+                    "invalid parameter[expected=any partition][actual=empty partition list]");
+        }
+        catalog.releasePartitions(database, collection.name(), partitions);
     }
 }

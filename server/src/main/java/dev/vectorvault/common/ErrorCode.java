@@ -12,6 +12,8 @@ public enum ErrorCode {
     /** A schema that cannot be used: no primary key, unsupported types, bad type parameters. */
     ILLEGAL_SCHEMA(105, 1),
     PARTITION_NOT_FOUND(200, 1),
+    /** Search, query or load progress naming a partition that is released (merr ErrPartitionNotLoaded). */
+    PARTITION_NOT_LOADED(201, 1),
     /** (legacy IndexNotExist) The SDKs turn this into an empty index list. */
     INDEX_NOT_FOUND(700, 25),
     INDEX_NOT_SUPPORTED(701, 1),

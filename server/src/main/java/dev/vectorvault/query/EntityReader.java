@@ -4,7 +4,6 @@ import dev.vectorvault.catalog.Catalog;
 import dev.vectorvault.catalog.Collection;
 import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.catalog.IndexDefinition;
-import dev.vectorvault.catalog.Partition;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.common.MilvusException;
@@ -303,16 +302,6 @@ public final class EntityReader {
     }
 
     private static Set<Long> partitionIds(Collection collection, List<String> names) {
-        Set<Long> ids = new HashSet<>();
-        if (names == null || names.isEmpty()) {
-            collection.partitions().forEach(p -> ids.add(p.partitionId()));
-            return ids;
-        }
-        for (String name : names) {
-            Partition partition = collection.partition(name).orElseThrow(() -> new MilvusException(
-                    ErrorCode.PARTITION_NOT_FOUND, "partition name " + name + " not found"));
-            ids.add(partition.partitionId());
-        }
-        return ids;
+        return collection.readablePartitionIds(names); // only loaded partitions are read
     }
 }

@@ -107,7 +107,7 @@ final class CatalogRpc {
     }
 
     DescribeCollectionResponse describeCollection(DescribeCollectionRequest r) {
-        Collection c = catalog.collection(db(r.getDbName()), r.getCollectionName());
+        Collection c = collectionByNameOrId(db(r.getDbName()), r.getCollectionName(), r.getCollectionID());
         visibility.requireCollection(CallContext.caller().username(), c.database(), c.name());
         return DescribeCollectionResponse.newBuilder()
                 .setStatus(StatusMapper.success())
@@ -135,15 +135,59 @@ final class CatalogRpc {
                 .setValue(catalog.find(db(r.getDbName()), r.getCollectionName()).isPresent()).build();
     }
 
+    /**
+     * The collection a request names, or (name empty, as Milvus allows) the one with its {@code collectionID} in the
+     * database; an unknown id is 100 as an unknown name is.
+     */
+    private Collection collectionByNameOrId(String database, String name, long collectionId) {
+        if ((name == null || name.isEmpty()) && collectionId != 0) {
+            catalog.database(database);
+            return catalog.byId(collectionId).filter(c -> c.database().equals(database))
+                    .orElseThrow(() -> new MilvusException(dev.vectorvault.common.ErrorCode.COLLECTION_NOT_FOUND,
+                            "collection not found[collection=" + collectionId + "]"));
+        }
+        return catalog.collection(database, name);
+    }
+
+    /**
+     * Milvus's listing: {@code type = InMemory} lists only loaded collections (partly loaded ones too) with their
+     * in-memory percentage; {@code collection_names} lists those collections (aliases resolve, the name is echoed
+     * as asked), each of which must exist (100) and, with InMemory, be loaded: otherwise Milvus's plain error
+     * "collection not loaded[collection=name]" (65535). SDK v1 waits for a load this way and needs exactly the name
+     * it asked for back. Unnamed listings show what the caller's roles see; a named collection it may not see is
+     * refused as DescribeCollection refuses it. (Milvus ignores the names when the type is All; they filter here
+     * too, never silently ignored.)
+     */
     ShowCollectionsResponse showCollections(ShowCollectionsRequest r) {
         ShowCollectionsResponse.Builder out = ShowCollectionsResponse.newBuilder().setStatus(StatusMapper.success());
         String database = db(r.getDbName());
-        VisibleNames visible = visibility.collections(CallContext.caller().username(), database);
-        for (Collection c : catalog.listCollections(database)) {
-            if (!visible.contains(c.name())) {
-                continue;
+        String user = CallContext.caller().username();
+        boolean inMemory = r.getType() == ShowType.InMemory;
+        Map<String, Collection> listed = new java.util.LinkedHashMap<>();
+        if (r.getCollectionNamesCount() > 0) {
+            java.util.Set<Long> seen = new java.util.HashSet<>();
+            for (String name : r.getCollectionNamesList()) {
+                Collection c = catalog.collection(database, name);
+                visibility.requireCollection(user, c.database(), c.name());
+                if (inMemory && !c.loaded()) {
+                    throw new MilvusException(dev.vectorvault.common.ErrorCode.UNEXPECTED,
+                            "collection not loaded[collection=" + name + "]");
+                }
+                if (seen.add(c.collectionId())) {
+                    listed.put(name, c);
+                }
             }
-            out.addCollectionNames(c.name()).addCollectionIds(c.collectionId())
+        } else {
+            VisibleNames visible = visibility.collections(user, database);
+            for (Collection c : catalog.listCollections(database)) {
+                if (visible.contains(c.name()) && (!inMemory || c.loaded())) {
+                    listed.put(c.name(), c);
+                }
+            }
+        }
+        for (Map.Entry<String, Collection> entry : listed.entrySet()) {
+            Collection c = entry.getValue();
+            out.addCollectionNames(entry.getKey()).addCollectionIds(c.collectionId())
                     .addCreatedTimestamps(c.createdTimestamp())
                     .addCreatedUtcTimestamps(HybridClock.physicalMillis(c.createdTimestamp()))
                     .addInMemoryPercentages(c.loaded() ? 100 : 0)
@@ -200,17 +244,33 @@ final class CatalogRpc {
                 .setValue(c.partition(r.getPartitionName()).isPresent()).build();
     }
 
+    /**
+     * Milvus's listing: {@code type = InMemory} lists only loaded partitions; {@code partition_names} lists those
+     * partitions, each of which must exist (200) and, with InMemory, be loaded (201 "partition not loaded"), which
+     * is how SDK v1 waits for LoadPartitions. The collection may be named or given by {@code collectionID}.
+     */
     ShowPartitionsResponse showPartitions(ShowPartitionsRequest r) {
-        Collection c = catalog.collection(db(r.getDbName()), r.getCollectionName());
-        ShowPartitionsResponse.Builder out = ShowPartitionsResponse.newBuilder().setStatus(StatusMapper.success());
-        for (Partition p : c.partitions()) {
-            if (r.getPartitionNamesCount() > 0 && !r.getPartitionNamesList().contains(p.name())) {
-                continue;
+        Collection c = collectionByNameOrId(db(r.getDbName()), r.getCollectionName(), r.getCollectionID());
+        boolean inMemory = r.getType() == ShowType.InMemory;
+        List<Partition> listed = new java.util.ArrayList<>();
+        if (r.getPartitionNamesCount() > 0) {
+            for (String name : new java.util.LinkedHashSet<>(r.getPartitionNamesList())) {
+                Partition p = partition(c, name);
+                if (inMemory && !p.loaded()) {
+                    throw new MilvusException(dev.vectorvault.common.ErrorCode.PARTITION_NOT_LOADED,
+                            "partition not loaded[partition=" + p.partitionId() + "]");
+                }
+                listed.add(p);
             }
+        } else {
+            c.partitions().stream().filter(p -> !inMemory || p.loaded()).forEach(listed::add);
+        }
+        ShowPartitionsResponse.Builder out = ShowPartitionsResponse.newBuilder().setStatus(StatusMapper.success());
+        for (Partition p : listed) {
             out.addPartitionNames(p.name()).addPartitionIDs(p.partitionId())
                     .addCreatedTimestamps(p.createdTimestamp())
                     .addCreatedUtcTimestamps(HybridClock.physicalMillis(p.createdTimestamp()))
-                    .addInMemoryPercentages(c.loaded() ? 100 : 0);
+                    .addInMemoryPercentages(p.loaded() ? 100 : 0);
         }
         return out.build();
     }
@@ -223,8 +283,7 @@ final class CatalogRpc {
     }
 
     static Partition partition(Collection c, String name) {
-        return c.partition(name).orElseThrow(() -> new MilvusException(
-                dev.vectorvault.common.ErrorCode.PARTITION_NOT_FOUND, "partition not found[partition=" + name + "]"));
+        return c.partition(name).orElseThrow(() -> Catalog.partitionNotFound(name));
     }
 
     private static KeyValuePair rowCount(long rows) {
@@ -372,12 +431,9 @@ final class CatalogRpc {
         return StatusMapper.success();
     }
 
-    /** Partitions load with their collection: loading some loads all (a simplification of Milvus). */
+    /** Loads the named partitions besides those already loaded (Milvus 2.4+: partitions load on their own). */
     Status loadPartitions(LoadPartitionsRequest r) {
-        String database = db(r.getDbName());
-        Collection c = catalog.collection(database, r.getCollectionName());
-        r.getPartitionNamesList().forEach(p -> partition(c, p));
-        indexes.load(database, r.getCollectionName());
+        indexes.loadPartitions(db(r.getDbName()), r.getCollectionName(), r.getPartitionNamesList());
         return StatusMapper.success();
     }
 
@@ -386,26 +442,47 @@ final class CatalogRpc {
         return StatusMapper.success();
     }
 
+    /** Releases the named partitions; the others stay loaded and searchable (the last one releases the collection). */
     Status releasePartitions(ReleasePartitionsRequest r) {
-        String database = db(r.getDbName());
-        Collection c = catalog.collection(database, r.getCollectionName());
-        r.getPartitionNamesList().forEach(p -> partition(c, p));
-        indexes.release(database, r.getCollectionName());
+        indexes.releasePartitions(db(r.getDbName()), r.getCollectionName(), r.getPartitionNamesList());
         return StatusMapper.success();
     }
 
+    /**
+     * Milvus's load state: an unknown collection is Success with NotExist; without partition names the collection is
+     * Loaded while any partition is (a partial load serves); with names, Loaded only when every named partition is
+     * (an unknown one is 200). Loading completes within the call here, so nothing is ever Loading.
+     */
     GetLoadStateResponse loadState(GetLoadStateRequest r) {
-        Collection c = catalog.collection(db(r.getDbName()), r.getCollectionName());
-        r.getPartitionNamesList().forEach(p -> partition(c, p));
-        return GetLoadStateResponse.newBuilder().setStatus(StatusMapper.success())
-                .setState(c.loaded() ? LoadState.LoadStateLoaded : LoadState.LoadStateNotLoad).build();
+        String database = db(r.getDbName());
+        catalog.database(database);
+        java.util.Optional<Collection> found = catalog.find(database, r.getCollectionName());
+        GetLoadStateResponse.Builder out = GetLoadStateResponse.newBuilder().setStatus(StatusMapper.success());
+        if (found.isEmpty()) {
+            return out.setState(LoadState.LoadStateNotExist).build();
+        }
+        Collection c = found.get();
+        List<Partition> named = r.getPartitionNamesList().stream().map(p -> partition(c, p)).toList();
+        boolean loaded = named.isEmpty() ? c.loaded() : named.stream().allMatch(Partition::loaded);
+        return out.setState(loaded ? LoadState.LoadStateLoaded : LoadState.LoadStateNotLoad).build();
     }
 
+    /**
+     * 100 once loaded (loads complete within the call). Not loaded: 101 for the collection, 201 "partition not
+     * loaded" when a named partition is not, as Milvus answers.
+     */
     GetLoadingProgressResponse loadingProgress(GetLoadingProgressRequest r) {
         Collection c = catalog.collection(db(r.getDbName()), r.getCollectionName());
-        if (!c.loaded()) {
+        List<Partition> named = r.getPartitionNamesList().stream().map(p -> partition(c, p)).toList();
+        if (named.isEmpty() && !c.loaded()) {
             throw new MilvusException(dev.vectorvault.common.ErrorCode.COLLECTION_NOT_LOADED,
                     "collection not loaded[collection=" + c.name() + "]");
+        }
+        for (Partition p : named) {
+            if (!p.loaded()) {
+                throw new MilvusException(dev.vectorvault.common.ErrorCode.PARTITION_NOT_LOADED,
+                        "partition not loaded[partition=" + p.partitionId() + "]");
+            }
         }
         return GetLoadingProgressResponse.newBuilder().setStatus(StatusMapper.success()).setProgress(100)
                 .setRefreshProgress(100).build();

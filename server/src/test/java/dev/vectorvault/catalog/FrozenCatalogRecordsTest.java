@@ -2,6 +2,7 @@ package dev.vectorvault.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,9 +22,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Catalog records (JSON) of format version 1 still load: as commit 53506df stored them (no version field, which
- * means version 1) and as today's code stores them ({@code "formatVersion":1} first, same layout). Read forever; a
- * new record layout must keep reading these (with a reader for version 1). A version this code does not know is
- * refused, naming the record.
+ * means version 1) and with {@code "formatVersion":1} first (same layout); a loaded version 1 collection reads as
+ * every partition loaded. Version 2 (a load state per partition) is what the code writes now, and its frozen records
+ * load too. Read forever; a new record layout must keep reading these (with a reader per version). A version this
+ * code does not know is refused, naming the record.
  */
 @Timeout(60)
 class FrozenCatalogRecordsTest {
@@ -47,10 +49,19 @@ class FrozenCatalogRecordsTest {
         return Path.of(FrozenCatalogRecordsTest.class.getResource("/formats/v1/records").toURI());
     }
 
-    /** The frozen records, those of {@code folder} (under records/) replacing the unversioned ones where present. */
+    private static Path recordsV2() throws URISyntaxException {
+        return Path.of(FrozenCatalogRecordsTest.class.getResource("/formats/v2/records").toURI());
+    }
+
+    /** The frozen v1 records, those of {@code folder} (under records/) replacing the unversioned ones where present. */
     private static void store(MvMetaStore meta, String folder) throws Exception {
+        store(meta, records().resolve(folder));
+    }
+
+    /** The frozen records of {@code folder}, the unversioned v1 ones where it has none. */
+    private static void store(MvMetaStore meta, Path folder) throws Exception {
         for (Map.Entry<String, String> entry : KEYS.entrySet()) {
-            Path file = records().resolve(folder).resolve(entry.getValue());
+            Path file = folder.resolve(entry.getValue());
             if (!Files.exists(file)) {
                 file = records().resolve(entry.getValue());
             }
@@ -77,6 +88,56 @@ class FrozenCatalogRecordsTest {
     }
 
     @Test
+    void aLoadedCollectionOfVersion1ReadsAsEveryPartitionLoaded() throws Exception {
+        try (MvMetaStore meta = MvMetaStore.inMemory()) {
+            store(meta, "loaded");
+            Catalog catalog = new Catalog(meta, new HybridClock(), IGNORED);
+            checkFrozenContents(catalog, 1001L, 1006L);
+            Collection docs = catalog.collection("default", "docs");
+            assertThat(docs.loaded()).isTrue();
+            assertThat(docs.loadedWhole()).isTrue();
+            assertThat(docs.partitions()).extracting(Partition::name, Partition::loaded)
+                    .containsExactly(tuple("_default", true), tuple("part_b", true));
+        }
+    }
+
+    @Test
+    void catalogRecordsOfVersion2Load() throws Exception {
+        try (MvMetaStore meta = MvMetaStore.inMemory()) {
+            store(meta, recordsV2());
+            Catalog catalog = new Catalog(meta, new HybridClock(), IGNORED);
+            checkFrozenContents(catalog);
+            assertThat(catalog.collection("default", "docs").loaded()).isFalse();
+        }
+    }
+
+    @Test
+    void aPartlyLoadedCollectionOfVersion2KeepsItsPartitionStates() throws Exception {
+        try (MvMetaStore meta = MvMetaStore.inMemory()) {
+            store(meta, recordsV2().resolve("partial"));
+            Catalog catalog = new Catalog(meta, new HybridClock(), IGNORED);
+            checkFrozenContents(catalog, 1001L, 1006L);
+            Collection docs = catalog.collection("default", "docs");
+            assertThat(docs.loaded()).isTrue();
+            assertThat(docs.partitions()).extracting(Partition::name, Partition::loaded)
+                    .containsExactly(tuple("_default", true), tuple("part_b", false));
+        }
+    }
+
+    @Test
+    void aPartialReleaseOfAVersion1CollectionIsWrittenAsTheFrozenVersion2Record() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        try (MvMetaStore meta = MvMetaStore.inMemory()) {
+            store(meta, "loaded");
+            Catalog catalog = new Catalog(meta, new HybridClock(), IGNORED);
+            catalog.releasePartitions("default", "docs", List.of("part_b"));
+            JsonNode written = json.readTree(meta.get("catalog/collection/default/docs").orElseThrow());
+            assertThat(written).isEqualTo(json.readTree(recordsV2().resolve("partial")
+                    .resolve("catalog-collection.json").toFile()));
+        }
+    }
+
+    @Test
     void recordsWrittenNowAreTheVersionedFrozenRecords() throws Exception {
         ObjectMapper json = new ObjectMapper();
         try (MvMetaStore meta = MvMetaStore.inMemory()) {
@@ -89,19 +150,18 @@ class FrozenCatalogRecordsTest {
             for (String key : List.of("catalog/database/default", "catalog/collection/default/docs",
                     "catalog/alias/default/docs_alias")) {
                 JsonNode written = json.readTree(meta.get(key).orElseThrow());
-                assertThat(written.get(CatalogStore.VERSION_FIELD).asInt()).as(key).isEqualTo(1);
-                assertThat(written).as(key).isEqualTo(
-                        json.readTree(records().resolve("versioned").resolve(KEYS.get(key)).toFile()));
+                assertThat(written.get(CatalogStore.VERSION_FIELD).asInt()).as(key).isEqualTo(2);
+                assertThat(written).as(key).isEqualTo(json.readTree(recordsV2().resolve(KEYS.get(key)).toFile()));
             }
             catalog.createDatabase("fresh", Map.of());
             assertThat(new String(meta.get("catalog/database/fresh").orElseThrow(), StandardCharsets.UTF_8))
-                    .startsWith("{\"formatVersion\":1,");
+                    .startsWith("{\"formatVersion\":2,");
         }
     }
 
     @Test
     void aRecordOfAnUnknownFormatVersionIsRefusedNamingItsKey() throws Exception {
-        for (Map.Entry<String, String> entry : Map.of("catalog/collection/default/docs", "2",
+        for (Map.Entry<String, String> entry : Map.of("catalog/collection/default/docs", "3",
                 "catalog/database/default", "99", "catalog/alias/default/docs_alias", "\"1\"").entrySet()) {
             try (MvMetaStore meta = MvMetaStore.inMemory()) {
                 store(meta, "");
@@ -122,12 +182,16 @@ class FrozenCatalogRecordsTest {
     }
 
     private static void checkFrozenContents(Catalog catalog) {
+        checkFrozenContents(catalog, 1001L);
+    }
+
+    private static void checkFrozenContents(Catalog catalog, Long... partitionIds) {
         Collection docs = catalog.collection("default", "docs");
         assertThat(docs.collectionId()).isEqualTo(1000);
         assertThat(docs.schema().fields()).extracting(FieldSchema::name)
                 .containsExactly("pk", "vec", "meta", "title");
         assertThat(docs.schema().fields().get(1).dim()).isEqualTo(4);
-        assertThat(docs.partitions()).extracting(Partition::partitionId).containsExactly(1001L);
+        assertThat(docs.partitions()).extracting(Partition::partitionId).containsExactly(partitionIds);
         IndexDefinition index = docs.indexOnField("vec").orElseThrow();
         assertThat(index.indexType()).isEqualTo("HNSW");
         assertThat(index.metric()).contains(MetricType.L2);
