@@ -162,6 +162,41 @@ class KafkaShardLogTest {
         assertThat(texts(readAll(shard, 0))).containsExactly("stale-1", "current-1");
     }
 
+    /**
+     * A writer paused in the middle of an append (its records sent, its transaction not yet committed) when a newer
+     * writer opens the shard: the open transaction is aborted, and the paused writer's commit is refused.
+     */
+    @Test
+    void aWriterPausedMidAppendIsFencedAndItsOpenAppendNeverBecomesVisible() {
+        ShardId shard = newShard();
+        try (ShardWriter first = log.openWriter(shard)) {
+            first.append(records("first-1"));
+        }
+        Map<String, Object> props = new HashMap<>();
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG, log.names().vchannel(shard));
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        try (var paused = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(props,
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            // Exactly what KafkaShardWriter sends, up to the commit it never reaches in time.
+            paused.initTransactions();
+            paused.beginTransaction();
+            var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+            headers.add(KafkaShardLog.FORMAT_HEADER, new byte[] {KafkaShardLog.FORMAT_VERSION});
+            paused.send(new org.apache.kafka.clients.producer.ProducerRecord<>(log.names().pchannelOf(shard), 0,
+                    log.names().vchannel(shard).getBytes(StandardCharsets.UTF_8),
+                    "paused-1".getBytes(StandardCharsets.UTF_8), headers));
+            paused.flush();
+            try (ShardWriter current = log.openWriter(shard)) {
+                assertThatThrownBy(paused::commitTransaction).satisfies(e -> assertThat(
+                        KafkaFailures.classify("commit", e).errorCode()).isEqualTo(ErrorCode.LOG_WRITER_FENCED));
+                current.append(records("current-1"));
+            }
+        }
+        assertThat(texts(readAll(shard, 0))).containsExactly("first-1", "current-1");
+    }
+
     @Test
     void anUnreachableBrokerFailsTheAppendWithinTheTimeoutAndNeverAcknowledgesIt() {
         ShardId shard = newShard();
