@@ -76,7 +76,11 @@ public final class KafkaShardLog implements ShardLog {
         }
         this.clients = new KafkaClientProperties(settings);
         this.names = new ChannelNames(settings.pchannelPrefix(), settings.dmlChannelNum());
-        this.admin = Admin.create(clients.client("vectorvault-admin"));
+        try {
+            this.admin = Admin.create(clients.client("vectorvault-admin"));
+        } catch (RuntimeException e) {
+            throw KafkaFailures.classify("connect to Kafka at kafka.brokerList " + settings.brokerList(), e);
+        }
     }
 
     public ChannelNames names() {
