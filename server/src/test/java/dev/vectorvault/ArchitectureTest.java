@@ -79,4 +79,12 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("software.amazon..")
                 .check(CLASSES);
     }
+
+    /** kafka-clients stays in the shard log's Kafka implementation; the seam ({@code storage.log}) knows no Kafka. */
+    @Test
+    void kafkaStaysInTheKafkaAdapter() {
+        noClasses().that().resideOutsideOfPackage("dev.vectorvault.storage.kafka..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..")
+                .check(CLASSES);
+    }
 }

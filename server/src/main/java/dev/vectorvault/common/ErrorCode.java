@@ -71,6 +71,18 @@ public enum ErrorCode {
     SERVICE_UNAVAILABLE(2, 1),
     /** The shared metadata store (etcd) could not be reached or refused the request in time; nothing was applied. */
     META_STORE_UNAVAILABLE(2, 1),
+    /**
+     * The shard log (Kafka, {@code mq.type: kafka}) did not answer in time (merr ErrServiceUnavailable): nothing was
+     * acknowledged; the shard's writer must be opened again, which settles the interrupted append all or nothing.
+     */
+    LOG_UNAVAILABLE(2, 1),
+    /**
+     * A newer writer opened this shard, so this one may no longer append (merr ErrChannelNotAvailable); nothing of the
+     * refused append becomes visible.
+     */
+    LOG_WRITER_FENCED(503, 1),
+    /** The shard log refused or could not complete the operation (merr ErrMqInternal); the reason explains. */
+    LOG_FAILED(1302, 1),
     /** Anything else; the reason explains. */
     UNEXPECTED(65535, 1);
 

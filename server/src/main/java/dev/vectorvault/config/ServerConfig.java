@@ -28,7 +28,8 @@ public record ServerConfig(
         SearchLimits search,
         ClusterSettings cluster,
         ObjectStorageSettings objectStorage,
-        int metricsPort) {
+        int metricsPort,
+        MessageQueueSettings mq) {
 
     /**
      * Milvus's RBAC keys: root under RBAC, public's default grants, the role limit, name rules, and whether an alias
@@ -184,6 +185,47 @@ public record ServerConfig(
 
         public String kvRoot() {
             return rootPath + "/" + kvSubPath;
+        }
+    }
+
+    /**
+     * The shard log: Milvus's {@code mq.type} ({@code default} keeps the local write-ahead log; {@code kafka} puts each
+     * collection's shards on Kafka) with the {@code kafka.*} client keys, Milvus's channel naming
+     * ({@code msgChannel.chanNamePrefix.*}, {@code rootCoord.dmlChannelNum}) and {@code kafka.readTimeout} (seconds in
+     * the file, kept here in milliseconds) bounding every call to the brokers.
+     */
+    public record MessageQueueSettings(String type, java.util.List<String> brokerList, String securityProtocol,
+                                       String saslMechanism, String saslUsername, Secret saslPassword,
+                                       boolean sslEnabled, Path tlsCert, Path tlsKey, Path tlsCaCert,
+                                       Secret tlsKeyPassword, long readTimeoutMs, String clusterPrefix,
+                                       String dmlPrefix, int dmlChannelNum) {
+        /** Milvus's message queue types; only {@code default} and {@code kafka} are served. */
+        public static final Set<String> MILVUS_TYPES = Set.of("default", "kafka", "pulsar", "rocksmq", "woodpecker",
+                "natsmq");
+        public static final Set<String> SECURITY_PROTOCOLS = Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT",
+                "SASL_SSL");
+        public static final Set<String> SASL_MECHANISMS = Set.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
+
+        public boolean kafka() {
+            return type.equals("kafka");
+        }
+
+        public boolean sasl() {
+            return !saslUsername.isEmpty();
+        }
+
+        /** The physical channel prefix: {@code <msgChannel.chanNamePrefix.cluster>-<...rootCoordDml>}. */
+        public String pchannelPrefix() {
+            return clusterPrefix + "-" + dmlPrefix;
+        }
+
+        @Override
+        public String toString() {
+            // Spelled out so that no future component can leak a secret through the record's generated toString.
+            return "MessageQueueSettings[type=" + type + ", brokerList=" + brokerList + ", securityProtocol="
+                    + securityProtocol + ", saslMechanism=" + saslMechanism + ", sasl=" + sasl() + ", sslEnabled="
+                    + sslEnabled + ", readTimeoutMs=" + readTimeoutMs + ", pchannelPrefix=" + pchannelPrefix()
+                    + ", dmlChannelNum=" + dmlChannelNum + "]";
         }
     }
 
@@ -376,7 +418,7 @@ public record ServerConfig(
         int metricsPort = v.intIn("common.metricsPort", port == 0 ? 0 : 9091, -1, 65535);
         return new ServerConfig(port, dataDir, auth, new Secret(rootPassword), superUsers, protectedMode,
                 limits, hash, throttle, tls, storage, rbac, filters, endpoint,
-                search, cluster, readObjectStorage(v), metricsPort);
+                search, cluster, readObjectStorage(v), metricsPort, messageQueue(v, cluster.enabled()));
     }
 
     /** {@code common.storageType} and Milvus's {@code minio.*} keys, with Milvus's defaults. */
@@ -412,6 +454,79 @@ public record ServerConfig(
                 provider,
                 v.longIn("minio.requestTimeoutMs", 10_000, 100, 3_600_000),
                 v.longIn("localStorage.objectCacheMB", 1024, 0, 1L << 30));
+    }
+
+    private static MessageQueueSettings messageQueue(Values v, boolean clusterMode) {
+        String type = v.string("mq.type", "default").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!MessageQueueSettings.MILVUS_TYPES.contains(type)) {
+            throw new ConfigException("mq.type", "expected one of default, kafka, pulsar, rocksmq, woodpecker, got '"
+                    + type + "'");
+        }
+        if (clusterMode && !type.equals("default") && !type.equals("kafka")) {
+            throw new ConfigException("mq.type", "'" + type + "' is not supported in cluster mode: VectorVault's"
+                    + " cluster log runs on Kafka (mq.type: kafka)");
+        }
+        boolean kafka = type.equals("kafka");
+        java.util.List<String> brokers = Arrays.stream(v.string("kafka.brokerList", "localhost:9092").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (kafka && brokers.isEmpty()) {
+            throw new ConfigException("kafka.brokerList", "must name at least one host:port when mq.type is kafka");
+        }
+        String user = v.string("kafka.saslUsername", "");
+        String password = v.string("kafka.saslPassword", "");
+        // As in Milvus: SASL needs both or neither.
+        if (user.isEmpty() != password.isEmpty()) {
+            throw new ConfigException(user.isEmpty() ? "kafka.saslUsername" : "kafka.saslPassword",
+                    "kafka.saslUsername and kafka.saslPassword must be set together");
+        }
+        boolean ssl = v.bool("kafka.ssl.enabled", false);
+        String mechanism = v.string("kafka.saslMechanisms", "PLAIN").trim().toUpperCase(java.util.Locale.ROOT);
+        if (!MessageQueueSettings.SASL_MECHANISMS.contains(mechanism)) {
+            throw new ConfigException("kafka.saslMechanisms", "expected PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, got '"
+                    + mechanism + "'");
+        }
+        // Unset: derived from the other keys (Milvus's default with SASL is SASL_SSL).
+        String derived = user.isEmpty() ? (ssl ? "SSL" : "PLAINTEXT") : "SASL_SSL";
+        String protocol = v.string("kafka.securityProtocol", "").trim().toUpperCase(java.util.Locale.ROOT);
+        protocol = protocol.isEmpty() ? derived : protocol;
+        if (!MessageQueueSettings.SECURITY_PROTOCOLS.contains(protocol)) {
+            throw new ConfigException("kafka.securityProtocol", "expected PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL,"
+                    + " got '" + protocol + "'");
+        }
+        if (kafka && protocol.startsWith("SASL") && user.isEmpty()) {
+            throw new ConfigException("kafka.saslUsername", "must be set when kafka.securityProtocol is " + protocol);
+        }
+        MessageQueueSettings mq = new MessageQueueSettings(type, brokers, protocol, mechanism, user,
+                new Secret(password), ssl,
+                Path.of(v.string("kafka.ssl.tlsCert", "")), Path.of(v.string("kafka.ssl.tlsKey", "")),
+                Path.of(v.string("kafka.ssl.tlsCaCert", "")), new Secret(v.string("kafka.ssl.tlsKeyPassword", "")),
+                v.longIn("kafka.readTimeout", 10, 1, 3_600) * 1_000,
+                v.string("msgChannel.chanNamePrefix.cluster", "by-dev").trim(),
+                v.string("msgChannel.chanNamePrefix.rootCoordDml", "rootcoord-dml").trim(),
+                v.intIn("rootCoord.dmlChannelNum", 16, 1, 1_024));
+        if (mq.clusterPrefix().isEmpty() || mq.dmlPrefix().isEmpty()) {
+            throw new ConfigException("msgChannel.chanNamePrefix.cluster", "the channel name prefixes must not be empty");
+        }
+        if (!mq.pchannelPrefix().matches("[A-Za-z0-9._-]+")) {
+            throw new ConfigException("msgChannel.chanNamePrefix.cluster", "channel names become Kafka topics: use"
+                    + " only letters, digits, '.', '_' and '-', got '" + mq.pchannelPrefix() + "'");
+        }
+        if (kafka && (ssl || protocol.endsWith("SSL"))) {
+            if (!mq.tlsCaCert().toString().isEmpty()) {
+                v.requireReadable("kafka.ssl.tlsCaCert", mq.tlsCaCert());
+            }
+            boolean cert = !mq.tlsCert().toString().isEmpty();
+            boolean key = !mq.tlsKey().toString().isEmpty();
+            if (cert != key) {
+                throw new ConfigException(cert ? "kafka.ssl.tlsKey" : "kafka.ssl.tlsCert",
+                        "kafka.ssl.tlsCert and kafka.ssl.tlsKey must be set together");
+            }
+            if (cert) {
+                v.requireReadable("kafka.ssl.tlsCert", mq.tlsCert());
+                v.requireReadable("kafka.ssl.tlsKey", mq.tlsKey());
+            }
+        }
+        return mq;
     }
 
     private static String trimSlashes(String path) {

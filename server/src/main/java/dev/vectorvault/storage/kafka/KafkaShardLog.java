@@ -1,0 +1,203 @@
+package dev.vectorvault.storage.kafka;
+
+import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.config.ServerConfig.MessageQueueSettings;
+import dev.vectorvault.storage.log.ShardId;
+import dev.vectorvault.storage.log.ShardLog;
+import dev.vectorvault.storage.log.ShardLogException;
+import dev.vectorvault.storage.log.ShardReader;
+import dev.vectorvault.storage.log.ShardWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shard log on Kafka ({@code mq.type: kafka}).
+ *
+ * <h2>Layout</h2>
+ * Each pchannel ({@link ChannelNames}) is a topic of one partition, created on first use (replication as the brokers'
+ * {@code default.replication.factor}); the shards (vchannels) it carries share that partition, as in Milvus. Every
+ * record is keyed by its vchannel name and carries a header {@code vv-log} with the record format version (1); a
+ * reader of a shard reads the partition and keeps its own shard's records. A position is a Kafka offset in the
+ * pchannel's partition, so a shard's positions grow but are not consecutive.
+ *
+ * <h2>Durability and fencing (Kafka's own mechanisms, nothing home-made)</h2>
+ * Writers are idempotent producers with {@code acks=all}, and transactional with {@code transactional.id} = the
+ * vchannel: each append is one transaction, so it is all or nothing, and {@code initTransactions} of a new writer of
+ * the same shard fences every older one (its later appends fail with {@code LOG_WRITER_FENCED}) and aborts or
+ * completes the transaction it left open. Readers use {@code read_committed}: records of aborted or unfinished
+ * appends are never returned. An append returns once the brokers have committed it to all in-sync replicas.
+ *
+ * <h2>Timeouts</h2>
+ * {@code kafka.readTimeout} bounds each blocking client call (request, delivery, metadata wait, commit); an append
+ * that cannot reach the brokers fails with {@code LOG_UNAVAILABLE} after at most about twice that.
+ *
+ * <p>Cost to know: while an append is open, read_committed readers of the same pchannel wait for it (the partition's
+ * last stable offset stops there). Appends are short; one whose writer died is settled when the shard's next writer
+ * opens, or by the brokers after the transaction timeout (at least 60 s).
+ */
+public final class KafkaShardLog implements ShardLog {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaShardLog.class);
+    /** The only partition of a pchannel topic. */
+    static final int PARTITION = 0;
+    /** Record header naming the record format version. */
+    static final String FORMAT_HEADER = "vv-log";
+    static final byte FORMAT_VERSION = 1;
+
+    private final KafkaClientProperties clients;
+    private final ChannelNames names;
+    private final Admin admin;
+    private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+
+    public KafkaShardLog(MessageQueueSettings settings) {
+        if (!settings.kafka()) {
+            throw new IllegalArgumentException("mq.type is " + settings.type() + ", not kafka");
+        }
+        this.clients = new KafkaClientProperties(settings);
+        this.names = new ChannelNames(settings.pchannelPrefix(), settings.dmlChannelNum());
+        try {
+            this.admin = Admin.create(clients.client("vectorvault-admin"));
+        } catch (RuntimeException e) {
+            throw KafkaFailures.classify("connect to Kafka at kafka.brokerList " + settings.brokerList(), e);
+        }
+    }
+
+    public ChannelNames names() {
+        return names;
+    }
+
+    @Override
+    public ShardWriter openWriter(ShardId shard) {
+        String vchannel = names.vchannel(shard);
+        TopicPartition partition = partition(shard);
+        ensureTopic(partition.topic(), shard);
+        Map<String, Object> props = clients.client("vectorvault-writer-" + vchannel);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, vchannel);
+        // One append is one transaction that commits at once: nothing to gain from waiting for more records.
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) clients.timeoutMs());
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, clients.timeoutMs());
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                (int) Math.min(900_000, Math.max(60_000, 2 * clients.timeoutMs())));
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        KafkaProducer<byte[], byte[]> producer;
+        try {
+            producer = new KafkaProducer<>(props);
+        } catch (RuntimeException e) {
+            throw KafkaFailures.classify("open a writer of " + shard, e);
+        }
+        try {
+            producer.initTransactions();
+        } catch (RuntimeException e) {
+            producer.close(Duration.ZERO);
+            throw KafkaFailures.classify("open a writer of " + shard + " (" + vchannel + ")", e);
+        }
+        LOG.info("event=shard_writer_opened shard={} collection={} vchannel={} topic={}", shard.index(),
+                shard.collectionId(), vchannel, partition.topic());
+        return new KafkaShardWriter(shard, vchannel, partition, producer);
+    }
+
+    @Override
+    public ShardReader openReader(ShardId shard, long position) {
+        if (position < 0) {
+            throw new IllegalArgumentException("a position is never negative, got " + position);
+        }
+        String vchannel = names.vchannel(shard);
+        TopicPartition partition = partition(shard);
+        ensureTopic(partition.topic(), shard);
+        Map<String, Object> props = clients.client("vectorvault-reader-" + vchannel);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Positions live in our checkpoints, never in consumer groups; a position lost to retention is an error.
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        KafkaConsumer<byte[], byte[]> consumer;
+        try {
+            consumer = new KafkaConsumer<>(props);
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, position);
+        } catch (RuntimeException e) {
+            throw KafkaFailures.classify("open a reader of " + shard, e);
+        }
+        return new KafkaShardReader(this, shard, vchannel, partition, consumer, position, clients.timeoutMs());
+    }
+
+    @Override
+    public long endPosition(ShardId shard) {
+        TopicPartition partition = partition(shard);
+        try {
+            return admin.listOffsets(Map.of(partition, OffsetSpec.latest()),
+                            new ListOffsetsOptions(IsolationLevel.READ_COMMITTED).timeoutMs((int) clients.timeoutMs()))
+                    .partitionResult(partition).get(clients.timeoutMs() + 1_000, TimeUnit.MILLISECONDS).offset();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return 0;
+            }
+            throw KafkaFailures.classify("find the end of " + shard, e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ShardLogException(ErrorCode.LOG_UNAVAILABLE, "cannot find the end of " + shard
+                    + ": Kafka did not answer within kafka.readTimeout", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShardLogException(ErrorCode.LOG_FAILED, "interrupted while finding the end of " + shard, e);
+        }
+    }
+
+    TopicPartition partition(ShardId shard) {
+        return new TopicPartition(names.pchannelOf(shard), PARTITION);
+    }
+
+    /** Creates the pchannel topic with one partition unless it exists (created here, by another node, or by hand). */
+    private void ensureTopic(String topic, ShardId shard) {
+        if (knownTopics.contains(topic)) {
+            return;
+        }
+        try {
+            admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()))).all()
+                    .get(clients.timeoutMs() + 1_000, TimeUnit.MILLISECONDS);
+            LOG.info("event=pchannel_created topic={}", topic);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw KafkaFailures.classify("create the topic " + topic + " for " + shard, e.getCause());
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ShardLogException(ErrorCode.LOG_UNAVAILABLE, "cannot create the topic " + topic + " for "
+                    + shard + ": Kafka did not answer within kafka.readTimeout", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShardLogException(ErrorCode.LOG_FAILED, "interrupted while creating the topic " + topic, e);
+        }
+        knownTopics.add(topic);
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofMillis(clients.timeoutMs()));
+    }
+}

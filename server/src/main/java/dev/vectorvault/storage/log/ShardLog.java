@@ -1,0 +1,35 @@
+package dev.vectorvault.storage.log;
+
+/**
+ * A per-shard, append-only, durable log of byte records: where each collection's inserts, upserts and deletes are
+ * made durable before they are acknowledged, and from which a node rebuilds (or follows) a shard's state. Positions
+ * are opaque, growing numbers; a checkpoint stores one and recovery reads from it. Thread-safe; writers and readers
+ * it hands out are not.
+ */
+public interface ShardLog extends AutoCloseable {
+    /**
+     * Opens {@code shard} as its single writer, fencing every earlier writer of it (here or on another node) and
+     * settling an append such a writer left unfinished (made wholly visible or dropped).
+     *
+     * @throws ShardLogException {@code LOG_UNAVAILABLE} when the log cannot be reached in time
+     */
+    ShardWriter openWriter(ShardId shard);
+
+    /**
+     * A reader of {@code shard} from {@code position} on (0 = from the start).
+     *
+     * @throws IllegalArgumentException for a negative position
+     */
+    ShardReader openReader(ShardId shard, long position);
+
+    /**
+     * The position after the last record that a reader can see now: reading from a position at or past it returns
+     * nothing until more is appended.
+     *
+     * @throws ShardLogException {@code LOG_UNAVAILABLE} when the log cannot be reached in time
+     */
+    long endPosition(ShardId shard);
+
+    @Override
+    void close();
+}

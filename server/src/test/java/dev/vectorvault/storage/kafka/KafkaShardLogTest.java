@@ -1,0 +1,308 @@
+package dev.vectorvault.storage.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.config.ServerConfig;
+import dev.vectorvault.config.ServerConfig.MessageQueueSettings;
+import dev.vectorvault.storage.log.LogRecord;
+import dev.vectorvault.storage.log.ShardId;
+import dev.vectorvault.storage.log.ShardLogException;
+import dev.vectorvault.storage.log.ShardReader;
+import dev.vectorvault.storage.log.ShardWriter;
+import dev.vectorvault.testkit.KafkaBroker;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The shard log on a real Kafka broker (KRaft, its own process; one broker for the class). Randomized parts print
+ * their seed; replay with {@code -Dtests.seed=<seed>}.
+ */
+@Timeout(300)
+class KafkaShardLogTest {
+    private static final long SEED = Long.getLong("tests.seed", ThreadLocalRandom.current().nextLong());
+    private static final int READ_TIMEOUT_SECONDS = 5;
+    private static final AtomicInteger NEXT_COLLECTION = new AtomicInteger(100);
+
+    private static KafkaBroker broker;
+    private static KafkaShardLog log;
+
+    @BeforeAll
+    static void startBroker() {
+        long started = System.nanoTime();
+        broker = KafkaBroker.start();
+        System.out.println("KafkaShardLogTest: broker formatted and started in "
+                + (System.nanoTime() - started) / 1_000_000 + " ms (start alone " + broker.startMillis() + " ms); seed="
+                + SEED + " (replay with -Dtests.seed=" + SEED + ")");
+        log = new KafkaShardLog(settings(broker.bootstrapServers()));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (log != null) {
+            log.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    /** A test that stopped the broker leaves it running again for the next one. */
+    @AfterEach
+    void brokerRunsAgain() {
+        if (!broker.isRunning()) {
+            broker.restart();
+        }
+    }
+
+    static MessageQueueSettings settings(String brokers) {
+        Map<String, String> keys = new HashMap<>();
+        keys.put("mq.type", "kafka");
+        keys.put("kafka.brokerList", brokers);
+        keys.put("kafka.readTimeout", String.valueOf(READ_TIMEOUT_SECONDS));
+        return ServerConfig.fromFlatKeys(keys).mq();
+    }
+
+    private static ShardId newShard() {
+        return new ShardId(NEXT_COLLECTION.getAndIncrement(), 0);
+    }
+
+    private static List<byte[]> records(String... texts) {
+        List<byte[]> out = new ArrayList<>();
+        for (String text : texts) {
+            out.add(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    private static List<String> texts(List<LogRecord> records) {
+        return records.stream().map(r -> new String(r.payload(), StandardCharsets.UTF_8)).toList();
+    }
+
+    private static List<LogRecord> readAll(ShardId shard, long from) {
+        try (ShardReader reader = log.openReader(shard, from)) {
+            return reader.readToEnd();
+        }
+    }
+
+    @Test
+    void appendedRecordsAreReadBackInOrderAcrossReopeningTheWriterAndTheReader() {
+        ShardId shard = newShard();
+        long first;
+        long second;
+        try (ShardWriter writer = log.openWriter(shard)) {
+            first = writer.append(records("a1", "a2"));
+            second = writer.append(records("a3"));
+        }
+        assertThat(second).isGreaterThan(first);
+        long third;
+        try (ShardWriter writer = log.openWriter(shard)) {
+            third = writer.append(records("b1", "b2", "b3"));
+        }
+        assertThat(third).isGreaterThan(second);
+        assertThat(log.endPosition(shard)).isGreaterThanOrEqualTo(third);
+
+        List<LogRecord> all = readAll(shard, 0);
+        assertThat(texts(all)).containsExactly("a1", "a2", "a3", "b1", "b2", "b3");
+        assertThat(all).extracting(LogRecord::position).isSorted().doesNotHaveDuplicates();
+        // A checkpoint after the first append resumes exactly after it, with a fresh reader.
+        assertThat(texts(readAll(shard, first))).containsExactly("a3", "b1", "b2", "b3");
+        assertThat(texts(readAll(shard, all.get(3).position() + 1))).containsExactly("b2", "b3");
+        assertThat(readAll(shard, log.endPosition(shard))).isEmpty();
+    }
+
+    @Test
+    void shardsThatShareAPchannelSeeOnlyTheirOwnRecords() {
+        ShardId one = newShard();
+        // (collectionId + shard) mod 16 is the same: both are carried by one topic.
+        ShardId other = new ShardId(one.collectionId() + 16 * 1_000, 0);
+        assertThat(log.names().pchannelOf(other)).isEqualTo(log.names().pchannelOf(one));
+        assertThat(log.names().vchannel(one)).isEqualTo(log.names().pchannelOf(one) + "_" + one.collectionId() + "v0");
+        try (ShardWriter a = log.openWriter(one); ShardWriter b = log.openWriter(other)) {
+            a.append(records("one-1"));
+            b.append(records("other-1", "other-2"));
+            a.append(records("one-2"));
+        }
+        assertThat(texts(readAll(one, 0))).containsExactly("one-1", "one-2");
+        assertThat(texts(readAll(other, 0))).containsExactly("other-1", "other-2");
+    }
+
+    @Test
+    void aStaleWriterIsFencedAndNothingOfItsRefusedAppendBecomesVisible() {
+        ShardId shard = newShard();
+        try (ShardWriter stale = log.openWriter(shard)) {
+            stale.append(records("stale-1"));
+            try (ShardWriter current = log.openWriter(shard)) {
+                ShardLogException fenced = catchThrowableOfType(ShardLogException.class,
+                        () -> stale.append(records("stale-2", "stale-3")));
+                assertThat(fenced.errorCode()).isEqualTo(ErrorCode.LOG_WRITER_FENCED);
+                assertThat(fenced.getMessage()).contains("newer writer").contains(shard.toString());
+                // Once fenced, it stays refused.
+                assertThatThrownBy(() -> stale.append(records("stale-4")))
+                        .isInstanceOfSatisfying(ShardLogException.class,
+                                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.LOG_WRITER_FENCED));
+                current.append(records("current-1"));
+            }
+        }
+        assertThat(texts(readAll(shard, 0))).containsExactly("stale-1", "current-1");
+    }
+
+    /**
+     * A writer paused in the middle of an append (its records sent, its transaction not yet committed) when a newer
+     * writer opens the shard: the open transaction is aborted, and the paused writer's commit is refused.
+     */
+    @Test
+    void aWriterPausedMidAppendIsFencedAndItsOpenAppendNeverBecomesVisible() {
+        ShardId shard = newShard();
+        try (ShardWriter first = log.openWriter(shard)) {
+            first.append(records("first-1"));
+        }
+        Map<String, Object> props = new HashMap<>();
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG, log.names().vchannel(shard));
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        try (var paused = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(props,
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            // Exactly what KafkaShardWriter sends, up to the commit it never reaches in time.
+            paused.initTransactions();
+            paused.beginTransaction();
+            var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+            headers.add(KafkaShardLog.FORMAT_HEADER, new byte[] {KafkaShardLog.FORMAT_VERSION});
+            paused.send(new org.apache.kafka.clients.producer.ProducerRecord<>(log.names().pchannelOf(shard), 0,
+                    log.names().vchannel(shard).getBytes(StandardCharsets.UTF_8),
+                    "paused-1".getBytes(StandardCharsets.UTF_8), headers));
+            paused.flush();
+            try (ShardWriter current = log.openWriter(shard)) {
+                assertThatThrownBy(paused::commitTransaction).satisfies(e -> assertThat(
+                        KafkaFailures.classify("commit", e).errorCode()).isEqualTo(ErrorCode.LOG_WRITER_FENCED));
+                current.append(records("current-1"));
+            }
+        }
+        assertThat(texts(readAll(shard, 0))).containsExactly("first-1", "current-1");
+    }
+
+    @Test
+    void anUnreachableBrokerFailsTheAppendWithinTheTimeoutAndNeverAcknowledgesIt() {
+        ShardId shard = newShard();
+        ShardWriter writer = log.openWriter(shard);
+        writer.append(records("before"));
+        broker.kill();
+        long started = System.nanoTime();
+        ShardLogException failure = catchThrowableOfType(ShardLogException.class,
+                () -> writer.append(records("during-1", "during-2")));
+        long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+        System.out.println("KafkaShardLogTest: append to a stopped broker failed after " + elapsedMs + " ms"
+                + " (kafka.readTimeout " + READ_TIMEOUT_SECONDS + " s): " + failure.getMessage());
+        assertThat(failure.errorCode()).isEqualTo(ErrorCode.LOG_UNAVAILABLE);
+        assertThat(failure.getMessage()).contains("kafka.readTimeout").contains(shard.toString());
+        // The documented bound: about twice kafka.readTimeout (metadata wait, then the commit), plus slack.
+        assertThat(elapsedMs).isLessThan(2L * READ_TIMEOUT_SECONDS * 1_000 + 5_000);
+        assertThatThrownBy(() -> writer.append(records("after-failure")))
+                .isInstanceOf(ShardLogException.class).hasMessageContaining("open the shard again");
+        writer.close();
+        assertThat(catchThrowableOfType(ShardLogException.class, () -> log.endPosition(shard)).errorCode())
+                .isEqualTo(ErrorCode.LOG_UNAVAILABLE);
+
+        broker.restart();
+        try (ShardWriter again = openWriterRetrying(shard)) {
+            again.append(records("after"));
+        }
+        List<String> seen = texts(readAll(shard, 0));
+        // All or nothing: the failed append is either wholly there (between the two) or not at all.
+        assertThat(seen).isIn(List.of("before", "after"), List.of("before", "during-1", "during-2", "after"));
+    }
+
+    /**
+     * Appends run while the broker is killed with SIGKILL and restarted: every acknowledged append is in the log, in
+     * order and once; the one that failed is there wholly or not at all; nothing else is.
+     */
+    @Test
+    void everyAcknowledgedAppendSurvivesABrokerKillAndRestart() throws Exception {
+        Random random = new Random(SEED);
+        ShardId shard = newShard();
+        int killAfter = 3 + random.nextInt(20);
+        ConcurrentLinkedQueue<List<String>> acknowledged = new ConcurrentLinkedQueue<>();
+        AtomicReference<List<String>> failed = new AtomicReference<>();
+        AtomicReference<ShardLogException> failure = new AtomicReference<>();
+        ShardWriter writer = log.openWriter(shard);
+        long[] sizes = random.longs(10_000, 1, 21).toArray();
+        Thread appender = new Thread(() -> {
+            for (int batch = 0; batch < sizes.length; batch++) {
+                List<String> texts = new ArrayList<>();
+                for (int i = 0; i < sizes[batch]; i++) {
+                    texts.add("batch-" + batch + "-record-" + i);
+                }
+                try {
+                    writer.append(records(texts.toArray(String[]::new)));
+                    acknowledged.add(texts);
+                } catch (ShardLogException e) {
+                    failed.set(texts);
+                    failure.set(e);
+                    return;
+                }
+            }
+        }, "appender");
+        appender.start();
+        while (acknowledged.size() < killAfter && appender.isAlive()) {
+            Thread.sleep(5);
+        }
+        broker.kill();
+        appender.join();
+        writer.close();
+        assertThat(failure.get()).as("an append failed once the broker was gone (seed %d)", SEED).isNotNull();
+        assertThat(failure.get().errorCode()).isIn(ErrorCode.LOG_UNAVAILABLE, ErrorCode.LOG_FAILED);
+        broker.restart();
+        try (ShardWriter again = openWriterRetrying(shard)) {
+            again.append(records("after-restart"));
+        }
+
+        List<String> expected = new ArrayList<>();
+        acknowledged.forEach(expected::addAll);
+        List<String> seen = texts(readAll(shard, 0));
+        System.out.println("KafkaShardLogTest: " + acknowledged.size() + " appends acknowledged before the kill (asked"
+                + " for " + killAfter + "); the failed one (" + failed.get().size() + " records) is "
+                + (seen.contains(failed.get().get(0)) ? "visible" : "absent") + "; seed=" + SEED);
+        List<String> withFailed = new ArrayList<>(expected);
+        withFailed.addAll(failed.get());
+        withFailed.add("after-restart");
+        expected.add("after-restart");
+        assertThat(seen).as("the log after the restart (seed %d)", SEED).isIn(expected, withFailed);
+    }
+
+    /** After a broker restart, the transaction coordinator may need a moment: retry as an application would. */
+    private static ShardWriter openWriterRetrying(ShardId shard) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return log.openWriter(shard);
+            } catch (ShardLogException e) {
+                if (e.errorCode() != ErrorCode.LOG_UNAVAILABLE || attempt == 10) {
+                    throw new AssertionError("cannot open " + shard + " after the restart; broker log:\n"
+                            + broker.logTail(), e);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anAppendOfNothingIsRefused() {
+        try (ShardWriter writer = log.openWriter(newShard())) {
+            assertThatThrownBy(() -> writer.append(List.of())).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+}
