@@ -115,7 +115,8 @@ public final class BuildsSideBySide {
 
     public static void main(String[] args) throws Throwable {
         if (args.length < 2) {
-            System.err.println("usage: BuildsSideBySide <classes A> <classes B> [n=100000] [dim=128] [rounds=8]");
+            System.err.println("usage: BuildsSideBySide <classes A> <classes B> [n=100000] [dim=128] [rounds=8]"
+                    + " [ivf,flat,hnsw]");
             System.exit(2);
         }
         int n = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
@@ -144,10 +145,17 @@ public final class BuildsSideBySide {
         Side b = new Side("B " + args[1], args[1], data);
         System.out.printf(Locale.ROOT, "%,d x %d clustered vectors, %d queries, top-10 L2, 1 thread; A = %s, B = %s%n",
                 n, dim, queries.length, args[0], args[1]);
-        compare("IVF_FLAT nprobe=8", a, b, queries, rounds, (side, q) -> side.ivf(q, 8));
-        compare("IVF_FLAT nprobe=32", a, b, queries, rounds, (side, q) -> side.ivf(q, 32));
-        compare("FLAT", a, b, Arrays.copyOf(queries, 100), rounds, Side::flat);
-        compare("HNSW ef=64 (20k)", a, b, queries, rounds, (side, q) -> side.hnsw(q, 64));
+        String only = args.length > 5 ? args[5] : "ivf,flat,hnsw";
+        if (only.contains("ivf")) {
+            compare("IVF_FLAT nprobe=8", a, b, queries, rounds, (side, q) -> side.ivf(q, 8));
+            compare("IVF_FLAT nprobe=32", a, b, queries, rounds, (side, q) -> side.ivf(q, 32));
+        }
+        if (only.contains("flat")) {
+            compare("FLAT", a, b, Arrays.copyOf(queries, 100), rounds, Side::flat);
+        }
+        if (only.contains("hnsw")) {
+            compare("HNSW ef=64 (20k)", a, b, queries, rounds, (side, q) -> side.hnsw(q, 64));
+        }
     }
 
     private static void compare(String name, Side a, Side b, float[][] queries, int rounds, Search search)
