@@ -136,11 +136,11 @@ final class DataRpc {
         Map<String, String> nested = params.containsKey("params") && !params.get("params").isBlank()
                 ? JsonParams.flatStringMap(params.get("params")) : Map.of();
         RequestAudit.readParams(params);
-        Collection collection = catalog.collection(database, r.getCollectionName());
         boolean byKeys = r.getSearchInputCase() == SearchRequest.SearchInputCase.IDS;
+        float[][] queries = byKeys ? new float[0][] : vectors(r.getPlaceholderGroup(), reader.limits());
+        Collection collection = catalog.collection(database, r.getCollectionName());
         List<Object> keys = byKeys ? primaryKeys(r.getIds(), collection.schema().primaryKey(), reader.limits())
                 : null;
-        float[][] queries = byKeys ? new float[0][] : vectors(r.getPlaceholderGroup(), reader.limits());
         SearchIteration iteration = SearchIteration.from(params, collection);
         GroupBy groupBy = GroupBy.fromParams(params, nested);
         if (groupBy != null && (iteration != null || "true".equalsIgnoreCase(params.get("iterator")))) {
