@@ -126,8 +126,14 @@ public record ServerConfig(
      * cost of one search, nq x (topk + offset) result entries ({@code proxy.maxResultEntries}; Milvus has no limit by
      * default, we do). Checks carry Milvus's messages, code 1100.
      */
-    public record SearchLimits(int maxNq, int maxTopK, int maxQueryResultWindow, long maxResultEntries) {
+    public record SearchLimits(int maxNq, int maxTopK, int maxQueryResultWindow, long maxResultEntries,
+                               int maxGroupSize) {
         public static final SearchLimits MILVUS_DEFAULTS = new SearchLimits(16_384, 16_384, 16_384, 1_000_000);
+
+        /** With Milvus's group size limit ({@code quotaAndLimits.limits.maxGroupSize}, 10). */
+        public SearchLimits(int maxNq, int maxTopK, int maxQueryResultWindow, long maxResultEntries) {
+            this(maxNq, maxTopK, maxQueryResultWindow, maxResultEntries, 10);
+        }
 
         /** nq is checked before the query vectors are decoded. */
         public void checkNq(long nq) {
@@ -380,7 +386,8 @@ public record ServerConfig(
                 v.intIn("quotaAndLimits.limits.topK", 16_384, 1, 1_000_000),
                 v.intIn("quotaAndLimits.limits.maxQueryResultWindow", 16_384, 1, 1_000_000),
                 // Milvus: -1 (no limit); ours 1,000,000 nq x (topk + offset) entries. -1 or 0 switches it off.
-                v.longIn("proxy.maxResultEntries", 1_000_000, -1, Long.MAX_VALUE));
+                v.longIn("proxy.maxResultEntries", 1_000_000, -1, Long.MAX_VALUE),
+                v.intIn("quotaAndLimits.limits.maxGroupSize", 10, 1, 1_000));
         java.util.List<String> endpoints = Arrays.stream(v.string("etcd.endpoints", "").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
         boolean etcdAuth = v.bool("etcd.auth.enabled", false);

@@ -62,7 +62,8 @@ public final class EntityReader {
 
     public ResultRows search(SearchRequest request) {
         Collection collection = loadedCollection(request.database(), request.collection());
-        FieldSchema field = vectorField(collection, request.annsField());
+        boolean byKeys = request.primaryKeys() != null;
+        FieldSchema field = vectorField(collection, request.annsField(), byKeys);
         IndexDefinition index = collection.indexOnField(field.name()).orElseThrow();
         MetricType metric = index.metric().orElseThrow();
         IndexKind kind = index.kind().orElseThrow();
@@ -70,25 +71,26 @@ public final class EntityReader {
             throw new MilvusException(ErrorCode.PARAMETER_INVALID, "metric type not match: invalid parameter[expected="
                     + metric.wireName() + "][actual=" + request.metric().name() + "]");
         }
-        limits.checkSearch(request.queries().length, request.topK(), request.offset());
+        int nq = byKeys ? request.primaryKeys().size() : request.queries().length;
+        limits.checkSearch(nq, request.topK(), request.offset());
+        boolean range = !Float.isNaN(request.radius()) || !Float.isNaN(request.rangeFilter());
+        GroupBy groupBy = request.groupBy();
+        FieldSchema groupField = null;
+        if (groupBy != null) {
+            if (range) {
+                throw MilvusException.invalidParameter("Not allowed to do range-search when doing search-group-by");
+            }
+            groupBy.checkSize(limits.maxGroupSize());
+            groupField = groupBy.resolve(collection.schema());
+        }
         for (float[] q : request.queries()) {
-            if (q.length != field.dim()) {
-                throw MilvusException.invalidParameter("vector dimension mismatch, expected vector size(byte) "
-                        + field.dim() * 4 + ", actual " + q.length * 4);
-            }
-            for (float component : q) {
-                if (!Float.isFinite(component)) {
-                    throw MilvusException.invalidParameter("search vector holds " + component
-                            + ", which is not a number or infinity");
-                }
-            }
+            checkQueryVector(field, q);
         }
         FilterExpression filter = Filters.parse(collection, request.filter(), request.templates(), filterLimits);
         Set<Long> partitions = partitionIds(collection, request.partitions());
         OutputFields output = OutputFields.resolve(collection.schema(), request.outputFields(), true);
         int fieldIndex = collection.schema().fields().indexOf(field);
         int window = request.topK() + request.offset();
-        boolean range = !Float.isNaN(request.radius()) || !Float.isNaN(request.rangeFilter());
         if (!Float.isNaN(request.radius()) && !Float.isNaN(request.rangeFilter())) {
             // Checked here, not left to the index: it would throw only when a segment exists, and not as 1100.
             boolean ordered = metric.higherIsBetter() ? request.rangeFilter() > request.radius()
@@ -102,42 +104,44 @@ public final class EntityReader {
 
         SearchParams searchParams = IndexKinds.parseSearch(kind, request.searchParams(), window);
         PartitionSet selected = PartitionSet.of(collection, partitions);
+        float[][] queries = byKeys ? storedVectors(collection, fieldIndex, selected, request.primaryKeys())
+                : request.queries();
         boolean[] copied = fieldsToCopy(collection, output);
         boolean noFilter = filter == FilterExpression.alwaysTrue();
+        int groupFieldIndex = groupField == null ? -1 : collection.schema().fields().indexOf(groupField);
+        FieldSchema grouped = groupField;
         return data.read(Layouts.of(collection), view -> {
             Filters.RowCursor cursor = new Filters.RowCursor(view, collection.schema().fields());
             List<Object[]> rows = new ArrayList<>();
             List<Float> scores = new ArrayList<>();
-            int[] perQuery = new int[request.queries().length];
+            List<Object> groupValues = groupBy == null ? null : new ArrayList<>();
+            int[] perQuery = new int[queries.length];
             OrdinalFilter[] accepts = new OrdinalFilter[view.segmentCount()];
             for (int s = 0; s < accepts.length; s++) {
                 accepts[s] = acceptFor(view, s, selected, noFilter, filter, cursor);
             }
-            for (int q = 0; q < request.queries().length; q++) {
-                List<Candidate> best = new ArrayList<>();
-                for (int s = 0; s < view.segmentCount(); s++) {
-                    int segment = s;
-                    AnnIndex ann = range ? null : view.annIndex(segment, fieldIndex);
-                    List<SearchHit> hits;
-                    if (ann != null) {
-                        hits = ann.search(request.queries()[q], window, searchParams, accepts[s]);
-                    } else {
-                        FlatIndex flat = new FlatIndex(view.vectors(segment, fieldIndex), metric);
-                        int size = view.segmentSize(segment);
-                        hits = range
-                                ? flat.rangeSearch(request.queries()[q], window, size, accepts[s], request.radius(),
-                                        request.rangeFilter())
-                                : flat.search(request.queries()[q], window, size, accepts[s]);
+            SegmentSearch segments = new SegmentSearch(view, fieldIndex, metric, searchParams, accepts, range,
+                    request.radius(), request.rangeFilter());
+            for (int q = 0; q < queries.length; q++) {
+                List<Candidate> page;
+                if (queries[q] == null) {
+                    page = List.of(); // search by IDs of a row whose vector is null: no hits, as in Milvus
+                } else if (groupBy == null) {
+                    List<Candidate> best = segments.candidates(queries[q], window, false).best();
+                    page = best.subList(Math.min(request.offset(), best.size()), Math.min(window, best.size()));
+                } else {
+                    page = new ArrayList<>();
+                    for (List<Candidate> group : grouped(segments, queries[q], request, groupBy, view,
+                            groupFieldIndex).groups()) {
+                        page.addAll(group);
                     }
-                    hits.forEach(h -> best.add(new Candidate(segment, h.ordinal(), h.score())));
                 }
-                Comparator<Candidate> order = Comparator.comparingDouble(Candidate::score);
-                best.sort(metric.higherIsBetter() ? order.reversed() : order);
-                List<Candidate> page = best.subList(Math.min(request.offset(), best.size()),
-                        Math.min(window, best.size()));
                 for (Candidate c : page) {
                     rows.add(rowOf(view, c.segment(), c.ordinal(), copied));
                     scores.add(c.score());
+                    if (groupValues != null) {
+                        groupValues.add(view.value(c.segment(), groupFieldIndex, c.ordinal()));
+                    }
                 }
                 perQuery[q] = page.size();
             }
@@ -145,7 +149,165 @@ public final class EntityReader {
             for (int i = 0; i < flatScores.length; i++) {
                 flatScores[i] = scores.get(i);
             }
-            return new ResultRows(output, rows, flatScores, perQuery, rows.size(), primaryKeyIndex(collection));
+            return new ResultRows(output, rows, flatScores, perQuery, rows.size(), primaryKeyIndex(collection),
+                    grouped, groupValues);
+        });
+    }
+
+    /**
+     * One query's groups. The candidate search widens until the answer is settled: it starts at
+     * {@code (offset + limit) x group_size} hits per segment and multiplies that by 4 until the groups are complete
+     * ({@link GroupedHits#complete()}) or every segment is exhausted (it returned fewer hits than asked, or was
+     * asked for at least its size). Only the trusted prefix of the merged candidates is grouped: the hits at least
+     * as good as the last hit of every segment that may hold more, since an unseen row of such a segment could rank
+     * before any later candidate (and open a group first). A segment searched through an approximate index that
+     * returns fewer hits than asked is searched exactly from then on, so a sparse group is not lost to the index's
+     * beam or probes.
+     */
+    private static GroupedHits<Candidate> grouped(SegmentSearch segments, float[] query, SearchRequest request,
+                                                  GroupBy groupBy, CollectionView view, int groupFieldIndex) {
+        long k = (long) (request.topK() + request.offset()) * groupBy.groupSize();
+        while (true) {
+            Candidates found = segments.candidates(query, (int) Math.min(k, Integer.MAX_VALUE), true);
+            GroupedHits<Candidate> groups = GroupedHits.reduce(found.best().subList(0, found.trusted()),
+                    c -> view.value(c.segment(), groupFieldIndex, c.ordinal()), request.offset(), request.topK(),
+                    groupBy);
+            if (groups.complete() || !found.more()) {
+                return groups;
+            }
+            k *= 4;
+        }
+    }
+
+    /**
+     * Merged hits, best first.
+     *
+     * @param more    whether some segment may hold accepted rows beyond those returned
+     * @param trusted how many leading hits no unseen row can rank before (all of them when nothing is left)
+     */
+    private record Candidates(List<Candidate> best, boolean more, int trusted) {}
+
+    /** The per-segment searches of one request, merged best first. */
+    private static final class SegmentSearch {
+        private final CollectionView view;
+        private final int fieldIndex;
+        private final MetricType metric;
+        private final SearchParams params;
+        private final OrdinalFilter[] accepts;
+        private final boolean range;
+        private final float radius;
+        private final float rangeFilter;
+        /** Segments whose approximate index came up short once: searched exactly from then on. */
+        private final boolean[] exact;
+
+        SegmentSearch(CollectionView view, int fieldIndex, MetricType metric, SearchParams params,
+                      OrdinalFilter[] accepts, boolean range, float radius, float rangeFilter) {
+            this.view = view;
+            this.fieldIndex = fieldIndex;
+            this.metric = metric;
+            this.params = params;
+            this.accepts = accepts;
+            this.range = range;
+            this.radius = radius;
+            this.rangeFilter = rangeFilter;
+            this.exact = new boolean[view.segmentCount()];
+        }
+
+        /**
+         * The {@code k} best hits of every segment, merged. With {@code exhaustive}, an approximate index that
+         * returns fewer than {@code k} hits is replaced by an exact search of its segment (for this and every later
+         * call), so that "fewer than asked" always means "nothing more is there".
+         */
+        Candidates candidates(float[] query, int k, boolean exhaustive) {
+            List<Candidate> best = new ArrayList<>();
+            boolean more = false;
+            boolean higherIsBetter = metric.higherIsBetter();
+            float bound = higherIsBetter ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
+            for (int s = 0; s < view.segmentCount(); s++) {
+                int segment = s;
+                int size = view.segmentSize(segment);
+                // A widened group-by search never asks a segment for more than all of it.
+                int wanted = exhaustive ? Math.max(1, Math.min(k, size)) : k;
+                AnnIndex ann = range || exact[s] ? null : view.annIndex(segment, fieldIndex);
+                List<SearchHit> hits = null;
+                if (ann != null) {
+                    hits = ann.search(query, wanted, params, accepts[s]);
+                    if (exhaustive && hits.size() < wanted) {
+                        exact[s] = true;
+                        hits = null;
+                    }
+                }
+                if (hits == null) {
+                    FlatIndex flat = new FlatIndex(view.vectors(segment, fieldIndex), metric);
+                    hits = range ? flat.rangeSearch(query, wanted, size, accepts[s], radius, rangeFilter)
+                            : flat.search(query, wanted, size, accepts[s]);
+                }
+                if (!hits.isEmpty() && hits.size() >= k && k < size) {
+                    more = true;
+                    float last = hits.get(hits.size() - 1).score();
+                    // Unseen rows of this segment score no better than its last hit.
+                    bound = higherIsBetter ? Math.max(bound, last) : Math.min(bound, last);
+                }
+                hits.forEach(h -> best.add(new Candidate(segment, h.ordinal(), h.score())));
+            }
+            Comparator<Candidate> order = Comparator.comparingDouble(Candidate::score);
+            best.sort(higherIsBetter ? order.reversed() : order);
+            int trusted = best.size();
+            if (more) {
+                trusted = 0;
+                while (trusted < best.size() && (higherIsBetter ? best.get(trusted).score() >= bound
+                        : best.get(trusted).score() <= bound)) {
+                    trusted++;
+                }
+            }
+            return new Candidates(best, more, trusted);
+        }
+    }
+
+    private static void checkQueryVector(FieldSchema field, float[] q) {
+        if (q.length != field.dim()) {
+            throw MilvusException.invalidParameter("vector dimension mismatch, expected vector size(byte) "
+                    + field.dim() * 4 + ", actual " + q.length * 4);
+        }
+        for (float component : q) {
+            if (!Float.isFinite(component)) {
+                throw MilvusException.invalidParameter("search vector holds " + component
+                        + ", which is not a number or infinity");
+            }
+        }
+    }
+
+    /**
+     * Search by IDs: the stored vectors of these rows, in request order, read as Milvus's internal query
+     * {@code pk in [...]} over the request's partitions. A duplicate or a key that no live row of those partitions
+     * holds fails the whole search, with Milvus's messages.
+     */
+    private float[][] storedVectors(Collection collection, int fieldIndex, PartitionSet partitions,
+                                    List<Object> keys) {
+        if (new HashSet<>(keys).size() != keys.size()) {
+            throw MilvusException.invalidParameter("duplicate IDs found in search request");
+        }
+        return data.read(Layouts.of(collection), view -> {
+            float[][] vectors = new float[keys.size()][];
+            List<Object> missing = new ArrayList<>();
+            for (int i = 0; i < keys.size(); i++) {
+                long where = view.locate(keys.get(i));
+                if (where < 0 || !partitions.contains(view.partition((int) (where >>> 32), (int) where))) {
+                    missing.add(keys.get(i));
+                    continue;
+                }
+                vectors[i] = (float[]) view.value((int) (where >>> 32), fieldIndex, (int) where);
+            }
+            if (!missing.isEmpty()) {
+                // Go's rendering of a slice, as Milvus prints it.
+                StringBuilder list = new StringBuilder("[");
+                for (int i = 0; i < missing.size(); i++) {
+                    list.append(i == 0 ? "" : " ").append(missing.get(i));
+                }
+                throw MilvusException.invalidParameter("some of the provided primary key IDs do not exist: missing"
+                        + " IDs = " + list.append(']'));
+            }
+            return vectors;
         });
     }
 
@@ -287,9 +449,13 @@ public final class EntityReader {
         return collection;
     }
 
-    private static FieldSchema vectorField(Collection collection, String annsField) {
+    private static FieldSchema vectorField(Collection collection, String annsField, boolean byKeys) {
         List<FieldSchema> vectors = collection.schema().vectorFields();
         if (annsField == null || annsField.isEmpty()) {
+            if (vectors.size() != 1 && byKeys) {
+                throw MilvusException.invalidParameter("multiple vector fields exist, please specify anns_field in"
+                        + " search_params");
+            }
             if (vectors.size() != 1) {
                 throw MilvusException.invalidParameter("multiple anns_fields exist, please specify a anns_field"
                         + " in search_params");

@@ -1,12 +1,20 @@
 package dev.vectorvault.query;
 
+import dev.vectorvault.catalog.FieldSchema;
 import java.util.List;
 
 /**
  * Rows to send back, aligned with the schema's fields; only the returned fields and the primary key are filled in
  * (the rest are null). For a search,
  * {@code scores} and {@code perQuery} (hits per query, flattened in {@code rows}) are set; for a count query only
- * {@code count} is meaningful.
+ * {@code count} is meaningful. For a group-by search, {@code groupValues} holds each row's group value (parallel to
+ * {@code rows}) and {@code groupField} the field grouped on; both are null otherwise.
  */
 public record ResultRows(OutputFields output, List<Object[]> rows, float[] scores, int[] perQuery, long count,
-                         int primaryKeyField) {}
+                         int primaryKeyField, FieldSchema groupField, List<Object> groupValues) {
+
+    public ResultRows(OutputFields output, List<Object[]> rows, float[] scores, int[] perQuery, long count,
+                      int primaryKeyField) {
+        this(output, rows, scores, perQuery, count, primaryKeyField, null, null);
+    }
+}

@@ -9,6 +9,8 @@ import java.util.Map;
  * metric the client named, parsed at the edge ({@link RequestedMetric#none()}: the index's metric is used; any other
  * must be the index's). {@code radius}/{@code rangeFilter} are NaN unless this is a range search.
  * {@code searchParams} are the index's search parameters ({@code ef} for HNSW, {@code nprobe} for IVF_FLAT).
+ * {@code groupBy} is null for a plain search. {@code primaryKeys} is null for a search with query vectors; otherwise
+ * ({@code queries} then empty) the stored vectors of those rows are the queries, in this order (search by IDs).
  */
 public record SearchRequest(
         String database,
@@ -24,11 +26,24 @@ public record SearchRequest(
         RequestedMetric metric,
         float radius,
         float rangeFilter,
-        Map<String, String> searchParams) {
+        Map<String, String> searchParams,
+        GroupBy groupBy,
+        List<Object> primaryKeys) {
 
     public SearchRequest {
         metric = metric == null ? RequestedMetric.none() : metric;
         searchParams = searchParams == null ? Map.of() : Map.copyOf(searchParams);
+        primaryKeys = primaryKeys == null ? null : List.copyOf(primaryKeys);
+        queries = queries == null ? new float[0][] : queries;
+    }
+
+    /** A plain (ungrouped) search with query vectors. */
+    public SearchRequest(String database, String collection, List<String> partitions, String annsField,
+                         float[][] queries, int topK, int offset, String filter, Map<String, Object> templates,
+                         List<String> outputFields, RequestedMetric metric, float radius,
+                         float rangeFilter, Map<String, String> searchParams) {
+        this(database, collection, partitions, annsField, queries, topK, offset, filter, templates, outputFields,
+                metric, radius, rangeFilter, searchParams, null, null);
     }
 
     /** A search without index search parameters (defaults apply). */
@@ -38,5 +53,17 @@ public record SearchRequest(
                          float rangeFilter) {
         this(database, collection, partitions, annsField, queries, topK, offset, filter, templates, outputFields,
                 metric, radius, rangeFilter, Map.of());
+    }
+
+    /** The same search grouped. */
+    public SearchRequest withGroupBy(GroupBy grouping) {
+        return new SearchRequest(database, collection, partitions, annsField, queries, topK, offset, filter,
+                templates, outputFields, metric, radius, rangeFilter, searchParams, grouping, primaryKeys);
+    }
+
+    /** The same search with the stored vectors of these rows as its queries. */
+    public SearchRequest withPrimaryKeys(List<Object> keys) {
+        return new SearchRequest(database, collection, partitions, annsField, new float[0][], topK, offset, filter,
+                templates, outputFields, metric, radius, rangeFilter, searchParams, groupBy, keys);
     }
 }

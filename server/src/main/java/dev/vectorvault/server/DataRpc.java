@@ -13,6 +13,7 @@ import dev.vectorvault.query.ColumnBatch;
 import dev.vectorvault.query.EntityReader;
 import dev.vectorvault.query.EntityWriter;
 import dev.vectorvault.query.EntityWriter.WriteResult;
+import dev.vectorvault.query.GroupBy;
 import dev.vectorvault.query.OutputFields;
 import dev.vectorvault.query.ResultRows;
 import dev.vectorvault.storage.data.DataStore;
@@ -52,6 +53,7 @@ final class DataRpc {
         if (r.getPartialUpdate()) {
             throw MilvusException.invalidParameter("partial update is not supported");
         }
+        RequestAudit.upsert(r);
         String database = CatalogRpc.db(r.getDbName());
         ColumnBatch batch = batch(catalog.collection(database, r.getCollectionName()), r.getFieldsDataList(),
                 r.getNumRows());
@@ -128,16 +130,22 @@ final class DataRpc {
     }
 
     SearchResults search(SearchRequest r) {
-        if (r.getSearchInputCase() == SearchRequest.SearchInputCase.IDS) {
-            throw MilvusException.invalidParameter("search by primary keys is not supported");
-        }
+        RequestAudit.search(r);
         String database = CatalogRpc.db(r.getDbName());
         Map<String, String> params = SchemaMapper.keyValues(r.getSearchParamsList());
         Map<String, String> nested = params.containsKey("params") && !params.get("params").isBlank()
                 ? JsonParams.flatStringMap(params.get("params")) : Map.of();
-        float[][] queries = vectors(r.getPlaceholderGroup(), reader.limits());
+        RequestAudit.readParams(params);
+        boolean byKeys = r.getSearchInputCase() == SearchRequest.SearchInputCase.IDS;
+        float[][] queries = byKeys ? new float[0][] : vectors(r.getPlaceholderGroup(), reader.limits());
         Collection collection = catalog.collection(database, r.getCollectionName());
+        List<Object> keys = byKeys ? primaryKeys(r.getIds(), collection.schema().primaryKey(), reader.limits())
+                : null;
         SearchIteration iteration = SearchIteration.from(params, collection);
+        GroupBy groupBy = GroupBy.fromParams(params, nested);
+        if (groupBy != null && (iteration != null || "true".equalsIgnoreCase(params.get("iterator")))) {
+            throw MilvusException.invalidParameter("Not allowed to do groupBy when doing iteration");
+        }
         float radius = floatParam(nested, params, "radius");
         float rangeFilter = floatParam(nested, params, "range_filter");
         int topK = intParam(params, "topk", 0);
@@ -156,7 +164,7 @@ final class DataRpc {
                 r.getCollectionName(), r.getPartitionNamesList(), params.getOrDefault("anns_field", ""), queries,
                 topK, iteration == null ? intParam(params, "offset", 0) : 0, r.getDsl(),
                 Templates.of(r.getExprTemplateValuesMap()), r.getOutputFieldsList(),
-                searchMetric(params.get("metric_type")), radius, rangeFilter, nested);
+                searchMetric(params.get("metric_type")), radius, rangeFilter, nested, groupBy, keys);
         ResultRows rows;
         try {
             rows = reader.search(request);
@@ -166,7 +174,7 @@ final class DataRpc {
         }
         int roundDecimal = intParam(params, "round_decimal", -1);
         SearchResultData.Builder results = SearchResultData.newBuilder()
-                .setNumQueries(queries.length)
+                .setNumQueries(rows.perQuery().length)
                 .setTopK(request.topK())
                 .setPrimaryFieldName(collection.schema().primaryKey().name())
                 .addAllOutputFields(rows.output().names());
@@ -179,6 +187,9 @@ final class DataRpc {
         results.setIds(ids(collection.schema().primaryKey(), rows.rows(), rows.primaryKeyField()));
         // The primary key comes back as a field too (as Milvus 2.6 does): the Node SDK reads ids only from there.
         addColumns(results::addFieldsData, collection, rows);
+        if (rows.groupValues() != null) {
+            results.setGroupByFieldValue(groupValues(rows.groupField(), rows.groupValues()));
+        }
         if (iteration != null) {
             float lastBound = rows.scores().length == 0 ? iteration.lastBound() : rows.scores()[rows.scores().length - 1];
             results.setSearchIteratorV2Results(SearchIteratorV2Results.newBuilder()
@@ -188,9 +199,48 @@ final class DataRpc {
                 .setCollectionName(collection.name()).setSessionTs(clock.next()).build();
     }
 
+    /**
+     * {@code group_by_field_value}: one value per hit, typed as the group field, with an empty name (as Milvus
+     * sends it); {@code valid_data} only when a null group is present.
+     */
+    private static FieldData groupValues(FieldSchema field, List<Object> values) {
+        FieldData encoded = FieldDataCodec.encode(field, new ArrayList<>(values), null);
+        FieldData.Builder out = encoded.toBuilder().clearFieldName().clearFieldId().clearIsDynamic();
+        if (!values.contains(null)) {
+            out.clearValidData();
+        }
+        return out.build();
+    }
+
+    /**
+     * Search by IDs ({@code SearchRequest.ids}): the keys, typed as the primary key; nq is their count. Milvus
+     * refuses keys of the other type; duplicates and missing keys are refused by the reader.
+     */
+    private static List<Object> primaryKeys(IDs ids, FieldSchema primaryKey, ServerConfig.SearchLimits limits) {
+        boolean varchar = primaryKey.dataType() == DataType.VARCHAR;
+        List<Object> keys = new ArrayList<>();
+        if (ids.hasStrId()) {
+            if (!varchar) {
+                throw MilvusException.invalidParameter("the IDs to search by are strings, but the primary key "
+                        + primaryKey.name() + " is Int64");
+            }
+            keys.addAll(ids.getStrId().getDataList());
+        } else if (ids.hasIntId()) {
+            if (varchar) {
+                throw MilvusException.invalidParameter("the IDs to search by are integers, but the primary key "
+                        + primaryKey.name() + " is VarChar");
+            }
+            keys.addAll(ids.getIntId().getDataList());
+        }
+        limits.checkNq(keys.size());
+        return keys;
+    }
+
     QueryResults query(QueryRequest r) {
         String database = CatalogRpc.db(r.getDbName());
+        RequestAudit.query(r);
         Map<String, String> params = SchemaMapper.keyValues(r.getQueryParamsList());
+        RequestAudit.readParams(params);
         ResultRows rows = reader.query(new dev.vectorvault.query.QueryRequest(database, r.getCollectionName(),
                 r.getPartitionNamesList(), r.getExpr(), Templates.of(r.getExprTemplateValuesMap()),
                 r.getOutputFieldsList().isEmpty() ? List.of() : r.getOutputFieldsList(),

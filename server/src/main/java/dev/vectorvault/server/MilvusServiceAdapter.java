@@ -103,7 +103,10 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
 
     @Override
     public void createCollection(CreateCollectionRequest r, StreamObserver<Status> out) {
-        respond("CreateCollection", out, () -> catalogRpc.createCollection(r), Function.identity());
+        respond("CreateCollection", out, () -> {
+            RequestAudit.createCollection(r);
+            return catalogRpc.createCollection(r);
+        }, Function.identity());
     }
 
     @Override
@@ -133,7 +136,10 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
 
     @Override
     public void alterCollection(AlterCollectionRequest r, StreamObserver<Status> out) {
-        respond("AlterCollection", out, () -> catalogRpc.alterCollection(r), Function.identity());
+        respond("AlterCollection", out, () -> {
+            RequestAudit.alterCollection(r);
+            return catalogRpc.alterCollection(r);
+        }, Function.identity());
     }
 
     @Override

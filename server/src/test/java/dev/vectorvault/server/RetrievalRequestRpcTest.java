@@ -1,0 +1,142 @@
+package dev.vectorvault.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.milvus.grpc.FunctionScore;
+import io.milvus.grpc.FunctionSchema;
+import io.milvus.grpc.Highlighter;
+import io.milvus.grpc.IDs;
+import io.milvus.grpc.LongArray;
+import io.milvus.grpc.MilvusServiceGrpc;
+import io.milvus.grpc.MilvusServiceGrpc.MilvusServiceBlockingStub;
+import io.milvus.grpc.SearchRequest;
+import io.milvus.grpc.SearchResultData;
+import io.milvus.grpc.SearchResults;
+import io.milvus.grpc.StringArray;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Group-by search and search by IDs over the wire, and the search fields the server does not act on: a set value
+ * that would change the results is refused with code 1100 naming the field, the SDKs' defaults pass.
+ */
+@Timeout(120)
+class RetrievalRequestRpcTest {
+    @TempDir
+    Path dataDir;
+    private LoopbackServer server;
+    private MilvusServiceBlockingStub stub;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = LoopbackServer.start(dataDir, Map.of());
+        stub = MilvusServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(60, TimeUnit.SECONDS);
+        SmallCollection.create(stub, 20);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private static void refused(SearchResults results, String reasonPart) {
+        assertThat(results.getStatus().getCode()).as(results.getStatus().getReason()).isEqualTo(1100);
+        assertThat(results.getStatus().getReason()).contains(reasonPart);
+    }
+
+    @Test
+    void groupBySearchCountsGroupsAndSendsTheGroupValues() {
+        SearchResults results = stub.search(SmallCollection.search(1, "topk", "3", "offset", "1",
+                "group_by_field", "id", "group_size", "2", "strict_group_size", "true").build());
+        SmallCollection.ok(results.getStatus());
+        SearchResultData data = results.getResults();
+        // Every id is its own group: one hit each, the first group skipped.
+        assertThat(data.getTopksList()).containsExactly(3L);
+        assertThat(data.getIds().getIntId().getDataList()).containsExactly(1L, 2L, 3L);
+        assertThat(data.getGroupByFieldValue().getFieldName()).isEmpty();
+        assertThat(data.getGroupByFieldValue().getType()).isEqualTo(io.milvus.grpc.DataType.Int64);
+        assertThat(data.getGroupByFieldValue().getScalars().getLongData().getDataList()).containsExactly(1L, 2L, 3L);
+        assertThat(data.getGroupByFieldValue().getValidDataCount()).isZero();
+    }
+
+    @Test
+    void groupByIsNeverIgnored() {
+        refused(stub.search(SmallCollection.search(1, "topk", "3", "group_by_field", "v").build()),
+                "unsupported data type FloatVector for group by operator");
+        refused(stub.search(SmallCollection.search(1, "topk", "3", "group_by_field", "nope").build()),
+                "groupBy field not found in schema");
+        refused(stub.search(SmallCollection.search(1, "topk", "3", "group_by_field", "id", "radius", "5").build()),
+                "Not allowed to do range-search when doing search-group-by");
+        refused(stub.search(SmallCollection.search(1, "topk", "3", "group_by_field", "id", "iterator", "true")
+                .build()), "Not allowed to do groupBy when doing iteration");
+        refused(stub.search(SmallCollection.search(1, "group_by_field", "id", "search_iter_v2", "true",
+                "search_iter_batch_size", "3").build()), "Not allowed to do groupBy when doing iteration");
+        refused(stub.search(SmallCollection.search(1, "topk", "3", "params", "{\"group_by_field\":\"nope\"}")
+                .build()), "groupBy field not found in schema");
+    }
+
+    @Test
+    void searchByIdsUsesTheStoredVectorsInRequestOrder() {
+        SearchRequest.Builder request = SmallCollection.search(1, "topk", "2").clearPlaceholderGroup()
+                .setIds(IDs.newBuilder().setIntId(LongArray.newBuilder().addData(7).addData(3))).setNq(2);
+        SearchResults results = stub.search(request.build());
+        SmallCollection.ok(results.getStatus());
+        assertThat(results.getResults().getNumQueries()).isEqualTo(2);
+        assertThat(results.getResults().getTopksList()).containsExactly(2L, 2L);
+        assertThat(results.getResults().getIds().getIntId().getDataList().get(0)).isEqualTo(7L);
+        assertThat(results.getResults().getIds().getIntId().getDataList().get(2)).isEqualTo(3L);
+        refused(stub.search(SmallCollection.search(1, "topk", "2").clearPlaceholderGroup()
+                        .setIds(IDs.newBuilder().setIntId(LongArray.newBuilder().addData(7).addData(70))).build()),
+                "some of the provided primary key IDs do not exist: missing IDs = [70]");
+        refused(stub.search(SmallCollection.search(1, "topk", "2").clearPlaceholderGroup()
+                        .setIds(IDs.newBuilder().setStrId(StringArray.newBuilder().addData("7"))).build()),
+                "the IDs to search by are strings, but the primary key id is Int64");
+    }
+
+    @Test
+    void searchFieldsThatWouldChangeResultsAreRefusedAndDefaultsPass() {
+        refused(stub.search(SmallCollection.search(1, "topk", "3").setFunctionScore(FunctionScore.newBuilder()
+                .addFunctions(FunctionSchema.newBuilder().setName("d"))).build()), "function_score");
+        refused(stub.search(SmallCollection.search(1, "topk", "3").setHighlighter(Highlighter.newBuilder()).build()),
+                "highlighter");
+        refused(stub.search(SmallCollection.search(1, "topk", "3", "ignore_growing", "true").build()),
+                "ignore_growing=true");
+        refused(stub.search(SmallCollection.search(1, "topk", "3").setSearchByPrimaryKeys(true).build()),
+                "search_by_primary_keys");
+        // What the Java SDK sends when the user sets nothing.
+        SmallCollection.ok(stub.search(SmallCollection.search(1, "topk", "3", "round_decimal", "-1",
+                "ignore_growing", "false", "offset", "0", "params", "{}").setUseDefaultConsistency(true)
+                .setGuaranteeTimestamp(1).setFunctionScore(FunctionScore.newBuilder()).build()).getStatus());
+    }
+
+    @Test
+    void queryUpsertAndCollectionFieldsThatWouldChangeResultsAreRefused() {
+        io.milvus.grpc.QueryResults namespaced = stub.query(io.milvus.grpc.QueryRequest.newBuilder()
+                .setCollectionName("c").setExpr("id > 0").setNamespace("tenant").build());
+        assertThat(namespaced.getStatus().getCode()).isEqualTo(1100);
+        assertThat(namespaced.getStatus().getReason()).contains("namespace");
+        io.milvus.grpc.QueryResults growing = stub.query(io.milvus.grpc.QueryRequest.newBuilder()
+                .setCollectionName("c").setExpr("id > 0").addQueryParams(SmallCollection.pair("ignore_growing",
+                        "true")).build());
+        assertThat(growing.getStatus().getReason()).contains("ignore_growing=true");
+        SmallCollection.ok(stub.query(io.milvus.grpc.QueryRequest.newBuilder().setCollectionName("c")
+                .setExpr("id > 0").addQueryParams(SmallCollection.pair("ignore_growing", "false")).build())
+                .getStatus());
+        io.milvus.grpc.MutationResult ops = stub.upsert(io.milvus.grpc.UpsertRequest.newBuilder()
+                .setCollectionName("c").addFieldOps(io.milvus.grpc.FieldPartialUpdateOp.newBuilder()
+                        .setFieldName("id").setOp(io.milvus.grpc.FieldPartialUpdateOp.OpType.ARRAY_APPEND)).build());
+        assertThat(ops.getStatus().getReason()).contains("field_ops");
+        io.milvus.grpc.Status ttl = stub.alterCollection(io.milvus.grpc.AlterCollectionRequest.newBuilder()
+                .setCollectionName("c").addProperties(SmallCollection.pair("collection.ttl.seconds", "60")).build());
+        assertThat(ttl.getCode()).isEqualTo(1100);
+        assertThat(ttl.getReason()).contains("collection.ttl.seconds=60");
+        SmallCollection.ok(stub.alterCollection(io.milvus.grpc.AlterCollectionRequest.newBuilder()
+                .setCollectionName("c").addProperties(SmallCollection.pair("collection.ttl.seconds", "0")).build()));
+    }
+}
