@@ -177,12 +177,23 @@ public final class Catalog {
      * Creates a collection. Creating one that exists with the same schema succeeds (Milvus is idempotent here);
      * with another schema it fails.
      */
+    public Collection createCollection(String database, String name, CollectionSchema schema, int shardsNum,
+                                       ConsistencyLevel consistency, Map<String, String> properties) {
+        return createCollection(database, name, schema, shardsNum, 0, consistency, properties);
+    }
+
+    /**
+     * As above, with CreateCollection's {@code num_partitions}: the number of partitions of a collection with a
+     * partition key (0: Milvus's default), refused without one.
+     */
     public synchronized Collection createCollection(String database, String name, CollectionSchema schema,
-                                                    int shardsNum, ConsistencyLevel consistency,
+                                                    int shardsNum, long numPartitions, ConsistencyLevel consistency,
                                                     Map<String, String> properties) {
         database(database);
         NameRules.check("collection", name);
         CollectionSchema complete = SchemaValidator.complete(schema);
+        int keyPartitions = SchemaValidator.partitionKeyPartitions(complete, numPartitions, MAX_PARTITIONS);
+        checkIsolation(name, keyPartitions > 0, properties);
         while (true) {
             database(database);
             Mirror m = mirror;
@@ -200,8 +211,7 @@ public final class Catalog {
             }
             long now = clock.next();
             Collection collection = new Collection(store.nextId(), database, name, complete, Math.max(1, shardsNum),
-                    consistency, properties, List.of(new Partition(store.nextId(), Partition.DEFAULT, now, false)),
-                    List.of(), false, now, now);
+                    consistency, properties, initialPartitions(keyPartitions, now), List.of(), false, now, now);
             Optional<byte[]> record = store.createCollection(collection);
             if (record.isPresent()) {
                 m.collections.put(key(database, name), collection);
@@ -210,6 +220,27 @@ public final class Catalog {
             }
             // Another node created it first: decide again on what it created (same schema: that one is the answer).
             reload();
+        }
+    }
+
+    /** {@code _default}, or with a partition key {@code _default_0 .. _default_{n-1}} (Milvus's names). */
+    private List<Partition> initialPartitions(int keyPartitions, long now) {
+        if (keyPartitions == 0) {
+            return List.of(new Partition(store.nextId(), Partition.DEFAULT, now, false));
+        }
+        List<Partition> partitions = new ArrayList<>(keyPartitions);
+        for (String partition : PartitionKey.partitionNames(keyPartitions)) {
+            partitions.add(new Partition(store.nextId(), partition, now, false));
+        }
+        return partitions;
+    }
+
+    /** Milvus's check of {@code partitionkey.isolation}: a valid boolean, and on only with a partition key. */
+    private static void checkIsolation(String collection, boolean hasPartitionKey, Map<String, String> properties) {
+        if (PartitionKey.isolationEnabled(properties) && !hasPartitionKey) {
+            throw new MilvusException(ErrorCode.ILLEGAL_SCHEMA, "partition key isolation mode is enabled but no"
+                    + " partition key field is set. Please set the partition key first[collection=" + collection
+                    + "]");
         }
     }
 
@@ -336,6 +367,17 @@ public final class Catalog {
         Map<String, String> properties = new LinkedHashMap<>(current.properties());
         properties.putAll(set);
         deleteKeys.forEach(properties::remove);
+        checkIsolation(current.name(), PartitionKey.keyField(current.schema()).isPresent(), properties);
+        boolean isolationChanged = PartitionKey.isolationEnabled(properties)
+                != PartitionKey.isolationEnabled(current.properties());
+        Optional<IndexDefinition> vectorIndex = current.indexes().stream()
+                .filter(i -> current.schema().field(i.fieldName()).map(f -> f.dataType().isVector()).orElse(false))
+                .findFirst();
+        if (isolationChanged && vectorIndex.isPresent()) { // as Milvus, whose index is then built per key value
+            throw new MilvusException(ErrorCode.INDEX_DUPLICATE, "can not alter partition key isolation mode if"
+                    + " the collection already has a vector index. Please drop the index first[index="
+                    + vectorIndex.get().fieldName() + "]");
+        }
         return replace(current.withProperties(properties, clock.next()));
     }
 
@@ -351,6 +393,7 @@ public final class Catalog {
      */
     public synchronized Collection loadPartitions(String database, String name, List<String> partitionNames) {
         Collection current = collection(database, name);
+        refuseWithPartitionKey(current, "load partitions");
         Collection next = current.withPartitionsLoaded(partitionIds(current, partitionNames));
         return next.equals(current) ? current : replace(next);
     }
@@ -361,6 +404,7 @@ public final class Catalog {
      */
     public synchronized Collection releasePartitions(String database, String name, List<String> partitionNames) {
         Collection current = collection(database, name);
+        refuseWithPartitionKey(current, "release partitions");
         Collection next = current.withPartitionsReleased(partitionIds(current, partitionNames));
         return next.equals(current) ? current : replace(next);
     }
@@ -373,6 +417,13 @@ public final class Catalog {
         return ids;
     }
 
+    /** The partition key decides where rows go: partitions are not created, dropped, loaded or released by hand. */
+    private static void refuseWithPartitionKey(Collection collection, String operation) {
+        if (PartitionKey.keyField(collection.schema()).isPresent()) {
+            throw PartitionKey.partitionOperationRefused(operation);
+        }
+    }
+
     /** Milvus's 200 for a partition name the collection does not have. */
     public static MilvusException partitionNotFound(String partition) {
         return new MilvusException(ErrorCode.PARTITION_NOT_FOUND, "partition not found[partition=" + partition + "]");
@@ -383,6 +434,7 @@ public final class Catalog {
     /** Creating a partition that exists succeeds without change, as in Milvus. */
     public synchronized void createPartition(String database, String collectionName, String partition) {
         Collection collection = collection(database, collectionName);
+        refuseWithPartitionKey(collection, "create partition");
         NameRules.check("partition", partition);
         if (collection.partition(partition).isPresent()) {
             return;
@@ -399,6 +451,7 @@ public final class Catalog {
 
     public synchronized void dropPartition(String database, String collectionName, String partition) {
         Collection collection = collection(database, collectionName);
+        refuseWithPartitionKey(collection, "drop partition");
         if (Partition.DEFAULT.equals(partition)) {
             throw MilvusException.invalidParameter("default partition cannot be deleted");
         }

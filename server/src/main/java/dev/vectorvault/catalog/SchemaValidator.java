@@ -46,6 +46,7 @@ final class SchemaValidator {
         if (given.stream().noneMatch(f -> f.dataType().isVector())) {
             throw MilvusException.invalidParameter("schema does not contain vector field");
         }
+        checkPartitionKey(given);
         List<FieldSchema> fields = new ArrayList<>();
         long id = FIRST_FIELD_ID;
         for (FieldSchema field : given) {
@@ -56,6 +57,56 @@ final class SchemaValidator {
                     false, false, 0, 0, null, 0, false, null, true, false));
         }
         return new CollectionSchema(schema.description(), fields, schema.enableDynamicField());
+    }
+
+    /** Milvus's rules: at most one partition key, Int64 or VarChar, neither the primary key nor nullable. */
+    private static void checkPartitionKey(List<FieldSchema> fields) {
+        FieldSchema first = null;
+        for (FieldSchema field : fields) {
+            if (!field.partitionKey()) {
+                continue;
+            }
+            if (first != null) {
+                throw new MilvusException(ErrorCode.UNEXPECTED, "there are more than one partition key, field name = "
+                        + first.name() + ", " + field.name());
+            }
+            if (field.primaryKey()) {
+                throw new MilvusException(ErrorCode.UNEXPECTED, "the partition key field must not be primary field");
+            }
+            if (field.nullable()) {
+                throw MilvusException.invalidParameter("partition key field not support nullable");
+            }
+            if (field.dataType() != DataType.INT64 && field.dataType() != DataType.VARCHAR) {
+                throw new MilvusException(ErrorCode.UNEXPECTED,
+                        "the data type of partition key should be Int64 or VarChar");
+            }
+            first = field;
+        }
+    }
+
+    /**
+     * How many partitions a new collection gets from CreateCollection's {@code num_partitions}: with a partition key,
+     * the number asked for (0: Milvus's default, 16), at most {@code maxPartitions}; without one, the request must
+     * not ask for any.
+     */
+    static int partitionKeyPartitions(CollectionSchema schema, long numPartitions, int maxPartitions) {
+        boolean hasKey = PartitionKey.keyField(schema).isPresent();
+        if (!hasKey) {
+            if (numPartitions != 0) {
+                throw new MilvusException(ErrorCode.UNEXPECTED,
+                        "num_partitions should only be specified with partition key field enabled");
+            }
+            return 0;
+        }
+        if (numPartitions < 0) {
+            throw new MilvusException(ErrorCode.UNEXPECTED,
+                    "the specified partitions should be greater than 0 if partition key is used");
+        }
+        if (numPartitions > maxPartitions) {
+            throw MilvusException.invalidParameter("partition number (" + numPartitions
+                    + ") exceeds max configuration (" + maxPartitions + ")");
+        }
+        return numPartitions == 0 ? Math.min(PartitionKey.DEFAULT_PARTITIONS, maxPartitions) : (int) numPartitions;
     }
 
     private static void checkField(FieldSchema f) {

@@ -4,6 +4,7 @@ import dev.vectorvault.catalog.Catalog;
 import dev.vectorvault.catalog.Collection;
 import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.catalog.IndexDefinition;
+import dev.vectorvault.catalog.PartitionKey;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.common.MilvusException;
@@ -87,7 +88,7 @@ public final class EntityReader {
             checkQueryVector(field, q);
         }
         FilterExpression filter = Filters.parse(collection, request.filter(), request.templates(), filterLimits);
-        Set<Long> partitions = partitionIds(collection, request.partitions());
+        Set<Long> partitions = partitionIds(collection, request.partitions(), filter, true);
         OutputFields output = OutputFields.resolve(collection.schema(), request.outputFields(), true);
         int fieldIndex = collection.schema().fields().indexOf(field);
         int window = request.topK() + request.offset();
@@ -371,7 +372,8 @@ public final class EntityReader {
                     + " range [1, " + window + "]");
         }
         FilterExpression filter = Filters.parse(collection, request.filter(), request.templates(), filterLimits);
-        PartitionSet partitions = PartitionSet.of(collection, partitionIds(collection, request.partitions()));
+        PartitionSet partitions = PartitionSet.of(collection, partitionIds(collection, request.partitions(), filter,
+                false));
         OutputFields output = count ? OutputFields.resolve(collection.schema(), List.of(), true)
                 : OutputFields.resolve(collection.schema(), request.outputFields(), true);
         int pk = primaryKeyIndex(collection);
@@ -467,7 +469,41 @@ public final class EntityReader {
                         + ") not found"));
     }
 
-    private static Set<Long> partitionIds(Collection collection, List<String> names) {
-        return collection.readablePartitionIds(names); // only loaded partitions are read
+    /**
+     * The partitions a read covers: the named ones or every loaded one. With a partition key, names are refused as
+     * Milvus refuses them (search: a plain error; query: 1100), a search on a collection with
+     * {@code partitionkey.isolation} must pin the key with {@code ==}, and a filter that pins the key to values
+     * narrows the read to the partitions those values hash to (rows of other partitions are then passed over
+     * before the filter is evaluated).
+     */
+    private static Set<Long> partitionIds(Collection collection, List<String> names, FilterExpression filter,
+                                          boolean search) {
+        Optional<PartitionKey> key = PartitionKey.of(collection);
+        if (key.isEmpty()) {
+            return collection.readablePartitionIds(names); // only loaded partitions are read
+        }
+        if (names != null && !names.isEmpty()) {
+            throw search ? new MilvusException(ErrorCode.UNEXPECTED, PartitionKey.NAMED_PARTITIONS_REFUSED)
+                    : MilvusException.invalidParameter(PartitionKey.NAMED_PARTITIONS_REFUSED);
+        }
+        String keyField = key.get().field().name();
+        if (search && key.get().isolation()) {
+            Optional<String> violation = filter.partitionKeyIsolationViolation(keyField);
+            if (violation.isPresent()) {
+                throw new MilvusException(ErrorCode.UNEXPECTED, violation.get());
+            }
+        }
+        Set<Long> loaded = collection.readablePartitionIds(List.of());
+        Optional<long[]> pinned = filter.pinnedValues(keyField).flatMap(key.get()::partitionIdsFor);
+        if (pinned.isEmpty()) {
+            return loaded;
+        }
+        Set<Long> narrowed = new HashSet<>();
+        for (long id : pinned.get()) {
+            if (loaded.contains(id)) {
+                narrowed.add(id);
+            }
+        }
+        return narrowed;
     }
 }

@@ -5,6 +5,7 @@ import dev.vectorvault.catalog.Collection;
 import dev.vectorvault.catalog.DataType;
 import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.catalog.Partition;
+import dev.vectorvault.catalog.PartitionKey;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.common.MilvusException;
@@ -65,6 +66,9 @@ public final class EntityWriter {
         if (filter == null || filter.isBlank()) {
             throw MilvusException.invalidParameter("expression cannot be empty when deleting");
         }
+        if (PartitionKey.of(collection).isPresent() && partitionName != null && !partitionName.isEmpty()) {
+            throw new MilvusException(ErrorCode.UNEXPECTED, PartitionKey.NAMED_PARTITIONS_REFUSED);
+        }
         Long partitionId = partitionName == null || partitionName.isEmpty() ? null
                 : collection.partition(partitionName).orElseThrow(() -> new MilvusException(
                         ErrorCode.PARTITION_NOT_FOUND, "partition not found[partition=" + partitionName + "]"))
@@ -98,7 +102,12 @@ public final class EntityWriter {
     private WriteResult write(String database, String collectionName, String partitionName, ColumnBatch batch,
                               boolean upsert) {
         Collection collection = catalog.collection(database, collectionName);
-        Partition partition = partitionName == null || partitionName.isEmpty()
+        Optional<PartitionKey> partitionKey = PartitionKey.of(collection);
+        boolean named = partitionName != null && !partitionName.isEmpty();
+        if (partitionKey.isPresent() && named) {
+            throw new MilvusException(ErrorCode.UNEXPECTED, PartitionKey.NAMED_PARTITIONS_REFUSED);
+        }
+        Partition partition = partitionKey.isPresent() ? null : !named
                 ? collection.partition(Partition.DEFAULT).orElseThrow()
                 : collection.partition(partitionName).orElseThrow(() -> new MilvusException(
                         ErrorCode.PARTITION_NOT_FOUND, "partition not found[partition=" + partitionName + "]"));
@@ -119,8 +128,34 @@ public final class EntityWriter {
         int pk = fields.indexOf(collection.schema().primaryKey());
         // A key repeated within one request: the last row wins, as with any later write of that key.
         rows.forEach(row -> keys.add(row[pk]));
-        data.put(Layouts.of(collection), partition.partitionId(), rows);
+        if (partitionKey.isPresent()) {
+            putByPartitionKey(collection, partitionKey.get(), pk, rows);
+        } else {
+            data.put(Layouts.of(collection), partition.partitionId(), rows);
+        }
         return new WriteResult(keys, clock.next(), rows.size());
+    }
+
+    /**
+     * Rows to the partitions their key hashes to, one durable write per partition. A key repeated in the request is
+     * written once, from its last row (as the single write would have it), so the partition order cannot change
+     * which row wins. Everything was checked before the first write; a failure of the log itself may leave the
+     * partitions written so far, as a Milvus insert spread over several channels may.
+     */
+    private void putByPartitionKey(Collection collection, PartitionKey partitionKey, int pk, List<Object[]> rows) {
+        int keyColumn = collection.schema().fields().indexOf(partitionKey.field());
+        Map<Object, Object[]> lastByKey = new LinkedHashMap<>();
+        for (Object[] row : rows) {
+            lastByKey.remove(row[pk]);
+            lastByKey.put(row[pk], row);
+        }
+        Map<Long, List<Object[]>> byPartition = new LinkedHashMap<>();
+        for (Object[] row : lastByKey.values()) {
+            byPartition.computeIfAbsent(partitionKey.partitionIdFor(row[keyColumn]), id -> new ArrayList<>())
+                    .add(row);
+        }
+        CollectionLayout layout = Layouts.of(collection);
+        byPartition.forEach((partitionId, partitionRows) -> data.put(layout, partitionId, partitionRows));
     }
 
     private Object valueFor(FieldSchema field, ColumnBatch batch, int row, boolean upsert) {

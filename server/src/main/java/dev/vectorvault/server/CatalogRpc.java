@@ -101,7 +101,7 @@ final class CatalogRpc {
                     + "] not matches schema name [" + schema.getName() + "]");
         }
         catalog.createCollection(db(r.getDbName()), r.getCollectionName(), SchemaMapper.fromProto(schema),
-                r.getShardsNum(), SchemaMapper.consistency(r.getConsistencyLevel()),
+                r.getShardsNum(), r.getNumPartitions(), SchemaMapper.consistency(r.getConsistencyLevel()),
                 SchemaMapper.keyValues(r.getPropertiesList()));
         return StatusMapper.success();
     }

@@ -1,6 +1,8 @@
 package dev.vectorvault.query.expr;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Conjunction in three-valued logic: FALSE wins, then UNKNOWN. Stops at the first FALSE. */
 final class And implements Condition {
@@ -23,5 +25,30 @@ final class And implements Condition {
             }
         }
         return result;
+    }
+
+    @Override
+    public Set<Object> pinnedValues(String field) {
+        Set<Object> pinned = null;
+        for (Condition part : parts) {
+            Set<Object> values = part.pinnedValues(field);
+            if (values != null) {
+                if (pinned == null) {
+                    pinned = new LinkedHashSet<>(values);
+                } else {
+                    pinned.retainAll(values);
+                }
+            }
+        }
+        return pinned;
+    }
+
+    @Override
+    public boolean pinsIsolatedKey(String key) {
+        boolean pins = false;
+        for (Condition part : parts) {
+            pins |= part.pinsIsolatedKey(key); // every part is checked: a forbidden use anywhere is refused
+        }
+        return pins;
     }
 }

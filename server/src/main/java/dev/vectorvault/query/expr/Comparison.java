@@ -1,6 +1,7 @@
 package dev.vectorvault.query.expr;
 
 import java.util.Collection;
+import java.util.Set;
 
 /** {@code left op right} between fields, paths, constants or arithmetic. */
 record Comparison(Operand left, CompareOp op, Operand right) implements Condition {
@@ -21,5 +22,40 @@ record Comparison(Operand left, CompareOp op, Operand right) implements Conditio
 
     private static boolean isField(Operand operand, String name) {
         return operand instanceof FieldReference field && field.name().equals(name);
+    }
+
+    @Override
+    public Set<Object> pinnedValues(String field) {
+        Operand other = isField(left, field) ? right : isField(right, field) ? left : null;
+        return op == CompareOp.EQ && other instanceof Constant value && value.value() != null
+                ? Set.of(value.value()) : null;
+    }
+
+    @Override
+    public boolean pinsIsolatedKey(String key) {
+        boolean keyLeft = isField(left, key);
+        Operand other = keyLeft ? right : isField(right, key) ? left : null;
+        if (!(other instanceof Constant)) {
+            return false; // key against another field or an expression: not a rule Milvus applies either
+        }
+        if (op == CompareOp.EQ) {
+            return true;
+        }
+        // Milvus names the operator as written with the key on the left (10 < key is key GreaterThan 10).
+        CompareOp keyOp = keyLeft ? op : switch (op) {
+            case LT -> CompareOp.GT;
+            case LE -> CompareOp.GE;
+            case GT -> CompareOp.LT;
+            case GE -> CompareOp.LE;
+            default -> op;
+        };
+        throw new IsolationViolation(switch (keyOp) {
+            case NE -> "NotEqual";
+            case LT -> "LessThan";
+            case LE -> "LessEqual";
+            case GT -> "GreaterThan";
+            case GE -> "GreaterEqual";
+            case EQ -> "Equal";
+        });
     }
 }

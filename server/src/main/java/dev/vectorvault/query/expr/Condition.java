@@ -1,6 +1,7 @@
 package dev.vectorvault.query.expr;
 
 import java.util.Collection;
+import java.util.Set;
 
 /** A boolean node of a compiled filter. Implementations are immutable and safe to share between threads. */
 interface Condition {
@@ -12,5 +13,31 @@ interface Condition {
      */
     default boolean collectKeys(String primaryKey, Collection<Object> keys) {
         return false;
+    }
+
+    /**
+     * The values {@code field} must hold for this condition to be TRUE ({@code field == v}, {@code field in [..]},
+     * their AND and OR), or null when the condition does not pin the field. Lets a read skip the partitions no
+     * such value hashes to.
+     */
+    default Set<Object> pinnedValues(String field) {
+        return null;
+    }
+
+    /**
+     * Milvus's partition key isolation rule: true when this condition pins {@code key} with {@code ==} through ANDs
+     * only; false when it does not mention the key in a way the rule knows.
+     *
+     * @throws IsolationViolation naming what the rule does not allow on the key (OR, NOT, IN, another operator)
+     */
+    default boolean pinsIsolatedKey(String key) {
+        return false;
+    }
+
+    /** A use of the partition key that isolation forbids; the message is Milvus's. */
+    final class IsolationViolation extends RuntimeException {
+        IsolationViolation(String what) {
+            super("partition key isolation does not support " + what, null, false, false);
+        }
     }
 }

@@ -77,6 +77,27 @@ public final class FilterExpression {
         return root.collectKeys(primaryKeyField, keys) ? Optional.of(List.copyOf(keys)) : Optional.empty();
     }
 
+    /**
+     * The values {@code field} must hold for a row to match, when the expression pins it ({@code field == v},
+     * {@code field in [..]}, combined with AND / OR); empty when any value could match.
+     */
+    public Optional<Set<Object>> pinnedValues(String field) {
+        return Optional.ofNullable(root.pinnedValues(field));
+    }
+
+    /**
+     * Milvus's check for a collection with {@code partitionkey.isolation}: the filter must pin the partition key with
+     * {@code ==}, combined with other conditions through AND only. Returns Milvus's message when it does not.
+     */
+    public Optional<String> partitionKeyIsolationViolation(String keyField) {
+        try {
+            return root.pinsIsolatedKey(keyField) ? Optional.empty() : Optional.of("partition key not found in expr"
+                    + " or the expr is invalid when validating partition key isolation");
+        } catch (Condition.IsolationViolation violation) {
+            return Optional.of(violation.getMessage());
+        }
+    }
+
     /** The expression as written. */
     @Override
     public String toString() {

@@ -2,6 +2,7 @@ package dev.vectorvault.query.expr;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /** {@code operand in [...]} / {@code not in}; a null operand is UNKNOWN either way, an empty list matches nothing. */
 final class Membership implements Condition {
@@ -33,5 +34,21 @@ final class Membership implements Condition {
         }
         keys.addAll(values);
         return true;
+    }
+
+    @Override
+    public Set<Object> pinnedValues(String field) {
+        if (negated || !(operand instanceof FieldReference reference) || !reference.name().equals(field)) {
+            return null;
+        }
+        return new java.util.LinkedHashSet<>(values);
+    }
+
+    @Override
+    public boolean pinsIsolatedKey(String key) {
+        if (operand instanceof FieldReference reference && reference.name().equals(key)) {
+            throw new IsolationViolation("IN");
+        }
+        return false;
     }
 }

@@ -6,4 +6,12 @@ record Not(Condition operand) implements Condition {
     public Truth evaluate(Row row) {
         return operand.evaluate(row).not();
     }
+
+    @Override
+    public boolean pinsIsolatedKey(String key) {
+        if (operand.pinsIsolatedKey(key)) {
+            throw new IsolationViolation("NOT");
+        }
+        return false;
+    }
 }

@@ -1,7 +1,9 @@
 package dev.vectorvault.query.expr;
 
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Disjunction in three-valued logic: TRUE wins, then UNKNOWN. Stops at the first TRUE. */
 final class Or implements Condition {
@@ -34,5 +36,30 @@ final class Or implements Condition {
             }
         }
         return true;
+    }
+
+    @Override
+    public Set<Object> pinnedValues(String field) {
+        Set<Object> union = new LinkedHashSet<>();
+        for (Condition part : parts) {
+            Set<Object> values = part.pinnedValues(field);
+            if (values == null) {
+                return null; // a part that lets any value through lets any value through the OR
+            }
+            union.addAll(values);
+        }
+        return union;
+    }
+
+    @Override
+    public boolean pinsIsolatedKey(String key) {
+        boolean mentions = false;
+        for (Condition part : parts) {
+            mentions |= part.pinsIsolatedKey(key);
+        }
+        if (mentions) {
+            throw new IsolationViolation("OR");
+        }
+        return false;
     }
 }

@@ -15,4 +15,12 @@ record Range(Operand lower, CompareOp lowerOp, Operand middle, CompareOp upperOp
         Truth high = upperOp.apply(value, upper.evaluate(row));
         return high == Truth.TRUE ? low : high;
     }
+
+    @Override
+    public boolean pinsIsolatedKey(String key) {
+        if (middle instanceof FieldReference reference && reference.name().equals(key)) {
+            throw new IsolationViolation("BinaryRange");
+        }
+        return false;
+    }
 }
