@@ -87,4 +87,12 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..")
                 .check(CLASSES);
     }
+
+    /** Logback is the logging backend: the code logs through SLF4J, and only the audit file sink uses Logback. */
+    @Test
+    void logbackStaysInTheLoggingAdapter() {
+        noClasses().that().resideOutsideOfPackage("dev.vectorvault.logging..")
+                .should().dependOnClassesThat().resideInAnyPackage("ch.qos.logback..")
+                .check(CLASSES);
+    }
 }

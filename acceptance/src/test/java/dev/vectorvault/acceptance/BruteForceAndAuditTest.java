@@ -67,4 +67,28 @@ class BruteForceAndAuditTest {
                     .doesNotContain("QXVkaXQtc2VjcmV0"); // base64 "Audit-secret"
         }
     }
+
+    /** {@code proxy.auditLog.*}: the same events, one JSON object per line, in their own file. */
+    @Test
+    void theAuditFileHoldsOneJsonObjectPerEvent() throws Exception {
+        Path auditDir = dataDir.resolve("audit-out");
+        try (ServerProcess server = ServerProcess.startWithAuth(dataDir, "proxy.auditLog.enable", "true",
+                "proxy.auditLog.format", "json", "proxy.auditLog.localPath", auditDir.toString())) {
+            MilvusClientV2 root = Clients.root(server);
+            root.createUser(CreateUserReq.builder().userName("filed").password("Filed-secret-1").build());
+            assertThatThrownBy(() -> Clients.as(server, "filed", "Filed-secret-2")).hasMessageContaining(FAILURE);
+            root.dropUser(DropUserReq.builder().userName("filed").build());
+            root.close();
+        }
+        java.util.List<String> lines = java.nio.file.Files.readAllLines(auditDir.resolve("audit.log"));
+        java.util.List<String> events = new java.util.ArrayList<>();
+        for (String line : lines) {
+            com.google.gson.JsonObject event = com.google.gson.JsonParser.parseString(line).getAsJsonObject();
+            events.add(event.get("event").getAsString() + ":"
+                    + (event.has("user") ? event.get("user").getAsString() : ""));
+        }
+        assertThat(events).contains("login_succeeded:root", "user_created:filed", "login_failed:filed",
+                "user_deleted:filed");
+        assertThat(String.join("\n", lines)).doesNotContain("Filed-secret");
+    }
 }

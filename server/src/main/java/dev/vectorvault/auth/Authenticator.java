@@ -96,7 +96,7 @@ public final class Authenticator {
         }
         if (stored.isPresent() && cache.matches(stored.get(), digest)) {
             throttle.recordSuccess(username, client);
-            prove(connectionId, stored.get(), digest);
+            prove(connectionId, stored.get(), digest, client);
             metrics.login(ServerMetrics.LoginResult.ACCEPTED, true);
             return Outcome.ACCEPTED;
         }
@@ -114,7 +114,7 @@ public final class Authenticator {
             StoredCredential credential = upgradeIfCheaper(stored.get(), password);
             cache.remember(credential, digest);
             throttle.recordSuccess(username, client);
-            prove(connectionId, credential, digest);
+            prove(connectionId, credential, digest, client);
             metrics.login(ServerMetrics.LoginResult.ACCEPTED, false);
             return Outcome.ACCEPTED;
         }
@@ -129,10 +129,14 @@ public final class Authenticator {
         return authenticate(username, password, client) == Outcome.ACCEPTED;
     }
 
-    private void prove(Long connectionId, StoredCredential credential, byte[] digest) {
+    /** Remembers what a connection proved; its first proof of a user is audited (not every call that follows). */
+    private void prove(Long connectionId, StoredCredential credential, byte[] digest, String client) {
         if (connectionId != null) {
-            provenConnections.put(connectionId, new ProvenConnection(credential.username(), digest,
-                    credential.revision()));
+            ProvenConnection previous = provenConnections.put(connectionId, new ProvenConnection(
+                    credential.username(), digest, credential.revision()));
+            if (previous == null || !previous.username().equals(credential.username())) {
+                audit.loginSucceeded(credential.username(), client);
+            }
         }
     }
 

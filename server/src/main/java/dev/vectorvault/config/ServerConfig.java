@@ -29,7 +29,20 @@ public record ServerConfig(
         ClusterSettings cluster,
         ObjectStorageSettings objectStorage,
         int metricsPort,
-        MessageQueueSettings mq) {
+        MessageQueueSettings mq,
+        AuditLogSettings auditLog) {
+
+    /**
+     * The audit trail's own rolling file ({@code proxy.auditLog.*}, ours, shaped like Milvus's
+     * {@code proxy.accessLog.*}): on or off, where, the line format, and the bounds that keep it from filling a disk
+     * (a file rolls daily and at {@code maxSizeMB}; files older than {@code maxDays} or beyond {@code maxTotalSizeMB}
+     * together are deleted).
+     */
+    public record AuditLogSettings(boolean enabled, Path directory, String fileName, boolean json, int maxSizeMB,
+                                   int maxDays, int maxTotalSizeMB) {
+        public static final AuditLogSettings OFF = new AuditLogSettings(false, Path.of("."), "audit.log", false, 64,
+                30, 1024);
+    }
 
     /**
      * Milvus's RBAC keys: root under RBAC, public's default grants, the role limit, name rules, and whether an alias
@@ -425,7 +438,28 @@ public record ServerConfig(
         int metricsPort = v.intIn("common.metricsPort", port == 0 ? 0 : 9091, -1, 65535);
         return new ServerConfig(port, dataDir, auth, new Secret(rootPassword), superUsers, protectedMode,
                 limits, hash, throttle, tls, storage, rbac, filters, endpoint,
-                search, cluster, readObjectStorage(v), metricsPort, messageQueue(v, cluster.enabled()));
+                search, cluster, readObjectStorage(v), metricsPort, messageQueue(v, cluster.enabled()),
+                readAuditLog(v, dataDir));
+    }
+
+    private static AuditLogSettings readAuditLog(Values v, Path dataDir) {
+        String format = v.string("proxy.auditLog.format", "text").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new ConfigException("proxy.auditLog.format", "expected text or json, got '" + format + "'");
+        }
+        String fileName = v.string("proxy.auditLog.filename", "audit.log").trim();
+        if (fileName.isEmpty() || fileName.contains("/") || fileName.contains("\\") || fileName.startsWith(".")) {
+            throw new ConfigException("proxy.auditLog.filename", "must be a plain file name, got '" + fileName + "'");
+        }
+        int maxSize = v.intIn("proxy.auditLog.maxSize", 64, 1, 1 << 20);
+        int maxTotal = v.intIn("proxy.auditLog.maxTotalSize", 1024, 1, 1 << 24);
+        if (maxTotal < maxSize) {
+            throw new ConfigException("proxy.auditLog.maxTotalSize", "must be at least proxy.auditLog.maxSize ("
+                    + maxSize + " MB), got " + maxTotal);
+        }
+        return new AuditLogSettings(v.bool("proxy.auditLog.enable", false),
+                Path.of(v.string("proxy.auditLog.localPath", dataDir.resolve("audit").toString())), fileName,
+                format.equals("json"), maxSize, v.intIn("proxy.auditLog.maxDays", 30, 1, 36_500), maxTotal);
     }
 
     /** {@code common.storageType} and Milvus's {@code minio.*} keys, with Milvus's defaults. */

@@ -1,6 +1,7 @@
 package dev.vectorvault.server;
 
 import dev.vectorvault.auth.AuditLog;
+import dev.vectorvault.auth.AuditSink;
 import dev.vectorvault.auth.Authenticator;
 import dev.vectorvault.auth.CredentialPolicy;
 import dev.vectorvault.auth.CredentialStore;
@@ -20,6 +21,7 @@ import dev.vectorvault.cluster.NodeForwarding;
 import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.logging.RollingAuditFile;
 import dev.vectorvault.metrics.ServerMetrics;
 import dev.vectorvault.metrics.prometheus.PrometheusMetrics;
 import dev.vectorvault.query.EntityReader;
@@ -75,6 +77,8 @@ public final class MilvusServer implements AutoCloseable {
     private InternalEndpoint internal;
     private OwnerChannels owners;
     private ManagementEndpoint management;
+    /** The rolling audit file ({@code proxy.auditLog.*}), closed last so the shutdown's own events reach it. */
+    private AuditSink auditFile = AuditSink.NONE;
     /** {@code common.storageType: remote} only: the object storage client, closed after the data store. */
     private S3ObjectStore objectStorage;
 
@@ -143,8 +147,10 @@ public final class MilvusServer implements AutoCloseable {
 
     private static MilvusServer start(ServerConfig config, MetaStore store, MetaStore dataMeta, ClusterNode node,
                                       Coordination coordination, NodeForwarding forwarding) throws IOException {
+        AuditSink auditFile = RollingAuditFile.open(config.auditLog());
         AuditLog audit = new AuditLog(config.throttle().auditIntervalMs(), config.throttle().auditMaxPairs(),
-                System::currentTimeMillis);
+                System::currentTimeMillis, config.auditLog().json() ? AuditLog.Format.JSON : AuditLog.Format.TEXT,
+                auditFile);
         CredentialStore credentials = new CredentialStore(store);
         PasswordHasher hasher = new PasswordHasher(config.hash());
         PrometheusMetrics metrics = new PrometheusMetrics(node == null ? "0" : Long.toString(node.nodeId()));
@@ -311,6 +317,7 @@ public final class MilvusServer implements AutoCloseable {
                 node, coordination);
         server.internal = internal;
         server.owners = owners;
+        server.auditFile = auditFile;
         server.management = startManagement(config, metrics, authenticator, rbac, data, dataExecutors, node);
         server.objectStorage = objectStorage;
         return server;
@@ -514,6 +521,7 @@ public final class MilvusServer implements AutoCloseable {
                 } else {
                     store.close();
                 }
+                auditFile.close();
             }
         }
     }
