@@ -424,6 +424,27 @@ public final class Catalog {
         }
     }
 
+    /**
+     * TruncateCollection: every row goes, the collection stays (schema, indexes, properties, aliases, grants, load
+     * state). Its partitions get new ids in one record change, so rows of the old ids are dead everywhere at once: the
+     * data store drops them now (the listener, as for DropPartition) and skips them in any log or segment it reads
+     * later, which makes the truncation as durable as the catalog record.
+     */
+    public synchronized Collection truncateCollection(String database, String name) {
+        Collection current = collection(database, name);
+        long now = clock.next();
+        List<Partition> fresh = new ArrayList<>();
+        for (Partition partition : current.partitions()) {
+            fresh.add(new Partition(store.nextId(), partition.name(), partition.createdTimestamp(),
+                    partition.loaded()));
+        }
+        Collection next = replace(current.withPartitions(fresh, now));
+        for (Partition partition : current.partitions()) {
+            listener.partitionDropped(current.collectionId(), partition.partitionId());
+        }
+        return next;
+    }
+
     /** Milvus's 200 for a partition name the collection does not have. */
     public static MilvusException partitionNotFound(String partition) {
         return new MilvusException(ErrorCode.PARTITION_NOT_FOUND, "partition not found[partition=" + partition + "]");

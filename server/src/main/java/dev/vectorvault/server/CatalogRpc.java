@@ -130,6 +130,44 @@ final class CatalogRpc {
                 .build();
     }
 
+    /**
+     * Milvus 2.6's BatchDescribeCollection: one DescribeCollection answer per name, each with its own status (a
+     * missing or invisible collection fails its entry, not the call). Collection ids are described too (Milvus reads
+     * only the names); an empty request is refused.
+     */
+    io.milvus.grpc.BatchDescribeCollectionResponse batchDescribeCollection(
+            io.milvus.grpc.BatchDescribeCollectionRequest r) {
+        if (r.getCollectionNameCount() == 0 && r.getCollectionIDCount() == 0) {
+            throw MilvusException.invalidParameter("collection names cannot be empty");
+        }
+        io.milvus.grpc.BatchDescribeCollectionResponse.Builder out =
+                io.milvus.grpc.BatchDescribeCollectionResponse.newBuilder().setStatus(StatusMapper.success());
+        for (String name : r.getCollectionNameList()) {
+            out.addResponses(describeOne(DescribeCollectionRequest.newBuilder().setDbName(r.getDbName())
+                    .setCollectionName(name).build()));
+        }
+        for (long id : r.getCollectionIDList()) {
+            out.addResponses(describeOne(DescribeCollectionRequest.newBuilder().setDbName(r.getDbName())
+                    .setCollectionID(id).build()));
+        }
+        return out.build();
+    }
+
+    private DescribeCollectionResponse describeOne(DescribeCollectionRequest r) {
+        try {
+            return describeCollection(r);
+        } catch (MilvusException e) {
+            return DescribeCollectionResponse.newBuilder().setStatus(StatusMapper.of(e))
+                    .setCollectionName(r.getCollectionName()).setCollectionID(r.getCollectionID()).build();
+        }
+    }
+
+    /** TruncateCollection: the rows go, the collection (schema, indexes, aliases, grants, load state) stays. */
+    io.milvus.grpc.TruncateCollectionResponse truncateCollection(io.milvus.grpc.TruncateCollectionRequest r) {
+        catalog.truncateCollection(db(r.getDbName()), r.getCollectionName());
+        return io.milvus.grpc.TruncateCollectionResponse.newBuilder().setStatus(StatusMapper.success()).build();
+    }
+
     BoolResponse hasCollection(HasCollectionRequest r) {
         return BoolResponse.newBuilder().setStatus(StatusMapper.success())
                 .setValue(catalog.find(db(r.getDbName()), r.getCollectionName()).isPresent()).build();

@@ -57,9 +57,13 @@ final class ForwardingRoutes {
                 "OperatePrivilegeGroup", "BackupRBAC", "RestoreRBAC"}) {
             ROUTES.put(rpc, Route.ANY_NODE);
         }
+        // Truncate gives the collection's partitions new ids in the catalog; the owner's data store drops the old
+        // ones when its mirror sees the change, as for DropPartition.
+        ROUTES.put("TruncateCollection", Route.ANY_NODE);
+        ROUTES.put("BatchDescribeCollection", Route.ANY_NODE);
         for (String rpc : new String[] {"AddCollectionField", "AddCollectionFunction", "AddFileResource",
                 "AddUserTags", "AlterCollectionField", "AlterCollectionFunction", "AlterIndex", "AlterRole",
-                "BatchDescribeCollection", "CalcDistance", "CreateReplicateStream", "CreateResourceGroup",
+                "CalcDistance", "CreateReplicateStream", "CreateResourceGroup",
                 "CreateRowPolicy", "DeleteUserTags", "DescribeResourceGroup", "DescribeSegmentIndexData",
                 "DropCollectionFunction", "DropResourceGroup", "DropRowPolicy", "Dummy", "DumpMessages", "FlushAll",
                 "GetCompactionState", "GetCompactionStateWithPlans", "GetComponentStates", "GetFlushAllState",
@@ -68,7 +72,7 @@ final class ForwardingRoutes {
                 "HybridSearch", "Import", "ListFileResources", "ListImportTasks", "ListIndexedSegment",
                 "ListResourceGroups", "ListRowPolicies", "ListUsersWithTag", "LoadBalance", "ManualCompaction",
                 "RegisterLink", "RemoveFileResource", "ReplicateMessage", "RunAnalyzer", "TransferNode",
-                "TransferReplica", "TruncateCollection", "UpdateReplicateConfiguration", "UpdateResourceGroups"}) {
+                "TransferReplica", "UpdateReplicateConfiguration", "UpdateResourceGroups"}) {
             ROUTES.put(rpc, Route.UNIMPLEMENTED);
         }
     }

@@ -115,6 +115,20 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
     }
 
     @Override
+    public void batchDescribeCollection(io.milvus.grpc.BatchDescribeCollectionRequest r,
+                                        StreamObserver<io.milvus.grpc.BatchDescribeCollectionResponse> out) {
+        respond("BatchDescribeCollection", out, () -> catalogRpc.batchDescribeCollection(r),
+                s -> io.milvus.grpc.BatchDescribeCollectionResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void truncateCollection(io.milvus.grpc.TruncateCollectionRequest r,
+                                   StreamObserver<io.milvus.grpc.TruncateCollectionResponse> out) {
+        respond("TruncateCollection", out, () -> catalogRpc.truncateCollection(r),
+                s -> io.milvus.grpc.TruncateCollectionResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
     public void hasCollection(HasCollectionRequest r, StreamObserver<BoolResponse> out) {
         respond("HasCollection", out, () -> catalogRpc.hasCollection(r), s -> BoolResponse.newBuilder().setStatus(s).build());
     }
