@@ -92,6 +92,15 @@ class PartitionKeyTest {
             assertThatThrownBy(() -> client.createPartition(CreatePartitionReq.builder().collectionName("docs")
                     .partitionName("extra").build()))
                     .hasMessageContaining("disable create partition if partition key mode is used");
+
+            // TruncateCollection (Java SDK v2): the rows go, the partition-key collection stays writable.
+            client.truncateCollection(io.milvus.v2.service.collection.request.TruncateCollectionReq.builder()
+                    .collectionName("docs").build());
+            assertThat(client.query(QueryReq.builder().collectionName("docs").filter("id >= 0").build())
+                    .getQueryResults()).isEmpty();
+            client.insert(InsertReq.builder().collectionName("docs").data(rows.subList(0, 3)).build());
+            assertThat(client.query(QueryReq.builder().collectionName("docs").filter("id >= 0").build())
+                    .getQueryResults()).hasSize(3);
             client.close();
         }
     }
