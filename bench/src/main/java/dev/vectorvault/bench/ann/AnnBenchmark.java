@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The ANN benchmark: for each data set, our HNSW and IVF_FLAT indexes and their peers (Lucene 9.12.3 HNSW and
- * JVector 4.0.2 in this JVM; hnswlib and FAISS natively) are built with the same parameters on the same vectors and
+ * JVector 4.0.2 in this JVM; hnswlib and FAISS natively, hnswlib both as Debian's Python build and compiled here with
+ * {@code -O3 -march=native}) are built with the same parameters on the same vectors and
  * swept over their search parameter with the same queries, k = 10 and the same thread count; recall@10 is computed
  * against an exact ground truth by one piece of code for all. Then, optionally, the end-to-end part: the server with
  * an HNSW index searched through the official Java SDK ({@link EndToEnd}).
@@ -33,7 +34,7 @@ public final class AnnBenchmark implements Callable<Integer> {
     static final List<String> ALL_DATASETS = List.of("fashion-mnist", "synthetic-128", "synthetic-768", "minilm");
     static final List<String> QUICK_DATASETS = List.of("fashion-mnist", "synthetic-128", "minilm");
     static final List<String> ALL_ENGINES = List.of("ours-hnsw", "ours-ivf", "lucene", "jvector", "hnswlib",
-            "faiss-hnsw", "faiss-ivf");
+            "hnswlib-native", "faiss-hnsw", "faiss-ivf");
 
     @Option(names = "--quick", description = "A few minutes: 20k stored vectors, 300 queries, fewer sweep points, "
             + "one round, no 768-d set.")
@@ -95,6 +96,10 @@ public final class AnnBenchmark implements Callable<Integer> {
 
     @Option(names = "--scripts", description = "Folder of peers.py and plot.py (default bench/src/main/python).")
     Path scripts = Path.of("bench/src/main/python");
+
+    @Option(names = "--native-sources", description = "Folder of hnswlib_peer.cpp, compiled here with g++ -O3 "
+            + "-march=native for the hnswlib-native engine (default bench/src/main/cpp).")
+    Path nativeSources = Path.of("bench/src/main/cpp");
 
     @Option(names = "--plot", description = "PNG of the recall/queries-per-second curves (default: in the results "
             + "folder).")
@@ -193,11 +198,15 @@ public final class AnnBenchmark implements Callable<Integer> {
             jvmEngines.clear();
             System.gc();
             double loadMiddle = MachineFacts.loadAverage();
-            List<String> nativeNames = chosen.stream().filter(e -> e.startsWith("hnswlib") || e.startsWith("faiss"))
+            List<String> nativeNames = chosen.stream().filter(e -> e.equals("hnswlib") || e.startsWith("faiss"))
                     .toList();
             if (!nativeNames.isEmpty()) {
                 runs.addAll(new NativePeers(python, scripts.resolve("peers.py"), log)
                         .run(data, truth, folder, settings, sweeps, timing, nativeNames));
+            }
+            if (chosen.contains("hnswlib-native")) {
+                runs.addAll(new CompiledHnswlib(nativeSources.resolve("hnswlib_peer.cpp"), root.resolve("native"), log)
+                        .run(data, truth, folder, settings, sweeps, timing));
             }
             double loadAfter = MachineFacts.loadAverage();
             String setup = String.format(Locale.ROOT, "k=10, M=%d, efConstruction=%d, nlist=%d, %d build"

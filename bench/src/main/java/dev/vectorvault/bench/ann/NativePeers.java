@@ -32,12 +32,7 @@ final class NativePeers {
                         List<String> engines) throws IOException, InterruptedException {
         Path base = folder.resolve("base.fvecs");
         Path queries = folder.resolve("queries.fvecs");
-        if (!Files.exists(base)) {
-            VecFiles.writeFloats(base, data.base());
-        }
-        if (!Files.exists(queries)) {
-            VecFiles.writeFloats(queries, data.queries());
-        }
+        writeVectors(data, base, queries);
         Path out = Files.createTempDirectory(folder, "peers-");
         List<String> command = List.of(python.toString(), script.toString(),
                 "--base", base.toString(), "--queries", queries.toString(),
@@ -50,11 +45,30 @@ final class NativePeers {
                 "--min-seconds", Double.toString(timing.pointSeconds()),
                 "--seed", Long.toString(settings.seed()), "--engines", String.join(",", engines));
         log.note("%s: native peers: %s", data.name(), String.join(" ", command));
+        return runAndCollect(command, out, truth);
+    }
+
+    /** The stored vectors and queries as {@code .fvecs} in the data set's cache folder, written once. */
+    static void writeVectors(Dataset data, Path base, Path queries) throws IOException {
+        if (!Files.exists(base)) {
+            VecFiles.writeFloats(base, data.base());
+        }
+        if (!Files.exists(queries)) {
+            VecFiles.writeFloats(queries, data.queries());
+        }
+    }
+
+    /**
+     * Runs a peer process that writes {@code results.tsv} and its ids files into {@code out} (the protocol of
+     * {@code peers.py}), scores its answers against the truth, and removes the folder.
+     */
+    static List<EngineRun> runAndCollect(List<String> command, Path out, int[][] truth)
+            throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         int exit = process.waitFor();
         if (exit != 0) {
-            throw new IOException("peers.py exited with " + exit);
+            throw new IOException(Path.of(command.get(0)).getFileName() + " exited with " + exit);
         }
         List<EngineRun> runs = parse(out, truth);
         try (var files = Files.list(out)) {
@@ -90,7 +104,7 @@ final class NativePeers {
         return runs;
     }
 
-    private static String join(int[] values) {
+    static String join(int[] values) {
         return IntStream.of(values).mapToObj(Integer::toString).collect(Collectors.joining(","));
     }
 }
