@@ -34,7 +34,7 @@ public final class AnnBenchmark implements Callable<Integer> {
     static final List<String> ALL_DATASETS = List.of("fashion-mnist", "synthetic-128", "synthetic-768", "minilm");
     static final List<String> QUICK_DATASETS = List.of("fashion-mnist", "synthetic-128", "minilm");
     static final List<String> ALL_ENGINES = List.of("ours-hnsw", "ours-ivf", "lucene", "jvector", "hnswlib",
-            "hnswlib-native", "faiss-hnsw", "faiss-ivf");
+            "hnswlib-native", "faiss-hnsw", "faiss-ivf", "ours-hnsw-jdk25", "jvector-jdk25", "lucene10-jdk25");
 
     @Option(names = "--quick", description = "A few minutes: 20k stored vectors, 300 queries, fewer sweep points, "
             + "one round, no 768-d set.")
@@ -97,6 +97,10 @@ public final class AnnBenchmark implements Callable<Integer> {
     @Option(names = "--scripts", description = "Folder of peers.py and plot.py (default bench/src/main/python).")
     Path scripts = Path.of("bench/src/main/python");
 
+    @Option(names = "--jdk25", description = "The Java 25 JDK that runs Lucene 10, JVector and ours again with their"
+            + " SIMD code (engines *-jdk25; default /usr/lib/jvm/temurin-25-jdk-amd64).")
+    Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+
     @Option(names = "--native-sources", description = "Folder of hnswlib_peer.cpp, compiled here with g++ -O3 "
             + "-march=native for the hnswlib-native engine (default bench/src/main/cpp).")
     Path nativeSources = Path.of("bench/src/main/cpp");
@@ -143,7 +147,10 @@ public final class AnnBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         ProgressLog log = new ProgressLog(System.err);
         List<String> sets = datasets != null ? datasets : quick ? QUICK_DATASETS : ALL_DATASETS;
-        List<String> chosen = engines != null ? engines : ALL_ENGINES;
+        // By default the Java 25 engines run where that JDK is; named explicitly, their absence is an error.
+        List<String> chosen = engines != null ? engines : ALL_ENGINES.stream()
+                .filter(e -> !Jdk25Engines.NAMES.contains(e) || Files.isExecutable(jdk25.resolve("bin/java")))
+                .toList();
         for (String name : sets) {
             if (!ALL_DATASETS.contains(name)) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "unknown data set " + name);
@@ -203,6 +210,11 @@ public final class AnnBenchmark implements Callable<Integer> {
             if (!nativeNames.isEmpty()) {
                 runs.addAll(new NativePeers(python, scripts.resolve("peers.py"), log)
                         .run(data, truth, folder, settings, sweeps, timing, nativeNames));
+            }
+            List<String> jdk25Names = chosen.stream().filter(Jdk25Engines.NAMES::contains).toList();
+            if (!jdk25Names.isEmpty()) {
+                runs.addAll(new Jdk25Engines(jdk25.resolve("bin/java"), Path.of("bench-lucene10/target"), log)
+                        .run(data, truth, folder, settings, quick, passes, jdk25Names));
             }
             if (chosen.contains("hnswlib-native")) {
                 runs.addAll(new CompiledHnswlib(nativeSources.resolve("hnswlib_peer.cpp"), root.resolve("native"), log)
