@@ -142,6 +142,10 @@ public final class ServerProcess implements AutoCloseable {
                 sleep(100);
             }
         }
+        // Not left running: a server that listens only after the test gave up would outlive the test (and, in
+        // cluster mode, keep a session in the shared etcd).
+        process.destroyForcibly();
+        waitForExit();
         throw new IllegalStateException("server did not listen on " + port + " within " + timeout + ":\n" + log());
     }
 
