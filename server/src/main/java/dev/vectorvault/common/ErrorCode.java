@@ -83,6 +83,8 @@ public enum ErrorCode {
     LOG_WRITER_FENCED(503, 1),
     /** The shard log refused or could not complete the operation (merr ErrMqInternal); the reason explains. */
     LOG_FAILED(1302, 1),
+    /** GetMetrics asked for a metric type this server does not serve (Milvus's ErrMetricNotFound). */
+    METRIC_NOT_FOUND(1200, 1),
     /** Anything else; the reason explains. */
     UNEXPECTED(65535, 1);
 

@@ -62,6 +62,9 @@ public interface ServerMetrics {
     /** A call refused by authorization for lack of {@code privilege}. */
     void permissionDenied(String privilege);
 
+    /** The write-ahead log forced its file to disk in {@code nanos}. */
+    void walForced(long nanos);
+
     /** Read at every scrape: each loaded collection's live rows. */
     void collectionRows(Supplier<List<CollectionRows>> source);
 
@@ -86,6 +89,9 @@ public interface ServerMetrics {
 
         @Override
         public void permissionDenied(String privilege) {}
+
+        @Override
+        public void walForced(long nanos) {}
 
         @Override
         public void collectionRows(Supplier<List<CollectionRows>> source) {}

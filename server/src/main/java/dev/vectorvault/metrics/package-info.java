@@ -1,5 +1,5 @@
 /**
  * What the server counts and measures ({@link dev.vectorvault.metrics.ServerMetrics}), as the domain sees it: calls,
- * vectors, logins, denials. The exposition format lives behind it ({@code metrics.prometheus}).
+ * vectors, logins, denials, log forces. The exposition format lives behind it ({@code metrics.prometheus}).
  */
 package dev.vectorvault.metrics;

@@ -39,6 +39,9 @@ final class ForwardingRoutes {
             ROUTES.put(rpc, Route.OWNER);
         }
         ROUTES.put("Flush", Route.OWNERS_OF_EACH);
+        // The system view describes the node the client called: its own health and hardware.
+        ROUTES.put("GetComponentStates", Route.ANY_NODE);
+        ROUTES.put("GetMetrics", Route.ANY_NODE);
         // GetFlushState answers "flushed" from no data (every acknowledged write is already durable); Load/Release
         // and the load state are catalog flags; DropCollection/DropPartition remove data through the owner's catalog
         // listener when its mirror sees the drop.
@@ -66,8 +69,8 @@ final class ForwardingRoutes {
                 "CalcDistance", "CreateReplicateStream", "CreateResourceGroup",
                 "CreateRowPolicy", "DeleteUserTags", "DescribeResourceGroup", "DescribeSegmentIndexData",
                 "DropCollectionFunction", "DropResourceGroup", "DropRowPolicy", "Dummy", "DumpMessages", "FlushAll",
-                "GetCompactionState", "GetCompactionStateWithPlans", "GetComponentStates", "GetFlushAllState",
-                "GetImportState", "GetIndexStatistics", "GetMetrics", "GetPersistentSegmentInfo",
+                "GetCompactionState", "GetCompactionStateWithPlans", "GetFlushAllState",
+                "GetImportState", "GetIndexStatistics", "GetPersistentSegmentInfo",
                 "GetQuerySegmentInfo", "GetReplicas", "GetReplicateConfiguration", "GetReplicateInfo", "GetUserTags",
                 "HybridSearch", "Import", "ListFileResources", "ListImportTasks", "ListIndexedSegment",
                 "ListResourceGroups", "ListRowPolicies", "ListUsersWithTag", "LoadBalance", "ManualCompaction",

@@ -193,6 +193,8 @@ public final class MilvusServer implements AutoCloseable {
             throw e;
         }
         cleanup.attach(data);
+        data.onLogForce(metrics::walForced);
+        NodeHealth nodeHealth = new NodeHealth(data, dataExecutors, node);
         // Recovered and told about catalog changes: now its indexes may load and build in the background.
         data.startBackgroundWork();
         CatalogRpc catalogRpc = new CatalogRpc(catalog, new Indexes(catalog), clock, (collectionId, partitionId) ->
@@ -215,8 +217,11 @@ public final class MilvusServer implements AutoCloseable {
                 new DefaultThreadFactory("grpc-accept", true), NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0,
                 new DefaultThreadFactory("grpc-worker", true), NioIoHandler.newFactory());
+        Instant started = Instant.now();
         MilvusServiceAdapter service = new MilvusServiceAdapter(users, catalogRpc, dataRpc,
-                new RbacRpc(rbac.service(), audit), Instant.now().toString());
+                new RbacRpc(rbac.service(), audit), started.toString(),
+                new SystemInfoRpc(nodeHealth, node == null ? 0 : node.nodeId(), node != null,
+                        config.cluster().advertiseHost(), config.dataDir(), started, started.toString()));
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()))
                 .channelFactory(connections::newServerChannel)
                 .bossEventLoopGroup(boss)
@@ -318,7 +323,7 @@ public final class MilvusServer implements AutoCloseable {
         server.internal = internal;
         server.owners = owners;
         server.auditFile = auditFile;
-        server.management = startManagement(config, metrics, authenticator, rbac, data, dataExecutors, node);
+        server.management = startManagement(config, metrics, authenticator, rbac, nodeHealth);
         server.objectStorage = objectStorage;
         return server;
     }
@@ -328,26 +333,11 @@ public final class MilvusServer implements AutoCloseable {
      * runs on without it rather than refusing to start (several nodes on one machine, a busy 9091).
      */
     private static ManagementEndpoint startManagement(ServerConfig config, PrometheusMetrics metrics,
-                                                      Authenticator authenticator, Rbac rbac, DataStore data,
-                                                      DataExecutors executors, ClusterNode node) {
+                                                      Authenticator authenticator, Rbac rbac,
+                                                      NodeHealth health) {
         if (config.metricsPort() < 0) {
             return null;
         }
-        java.util.function.Supplier<java.util.List<String>> health = () -> {
-            java.util.List<String> problems = new java.util.ArrayList<>();
-            data.writeRefusal().ifPresent(problems::add);
-            if (!executors.running()) {
-                problems.add("the index builder has stopped");
-            }
-            if (node != null) {
-                try {
-                    node.checkServing();
-                } catch (MilvusException e) {
-                    problems.add(e.getMessage());
-                }
-            }
-            return problems;
-        };
         ManagementEndpoint.MetricsReaders readers = user -> user.equals("root")
                 || config.superUsers().contains(user)
                 || rbac.service().selectUser(java.util.Optional.of(user), true).stream()

@@ -31,9 +31,11 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
     private final RbacRpc rbacRpc;
     private final AtomicLong identifiers = new AtomicLong(ThreadLocalRandom.current().nextLong(1, 1L << 40));
     private final ServerInfo serverInfo;
+    private final SystemInfoRpc systemInfo;
 
     MilvusServiceAdapter(UserService users, CatalogRpc catalogRpc, DataRpc dataRpc, RbacRpc rbacRpc,
-                         String buildTime) {
+                         String buildTime, SystemInfoRpc systemInfo) {
+        this.systemInfo = systemInfo;
         this.users = users;
         this.rbacRpc = rbacRpc;
         this.catalogRpc = catalogRpc;
@@ -70,9 +72,25 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
 
     @Override
     public void checkHealth(CheckHealthRequest request, StreamObserver<CheckHealthResponse> out) {
-        respond("CheckHealth", out, () -> CheckHealthResponse.newBuilder()
-                        .setStatus(StatusMapper.success()).setIsHealthy(true).build(),
+        respond("CheckHealth", out, () -> {
+                    // As Milvus: unhealthy is an answer with reasons, not a failed call.
+                    java.util.List<String> problems = systemInfo.problems();
+                    return CheckHealthResponse.newBuilder().setStatus(StatusMapper.success())
+                            .setIsHealthy(problems.isEmpty()).addAllReasons(problems).build();
+                },
                 s -> CheckHealthResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getComponentStates(GetComponentStatesRequest request, StreamObserver<ComponentStates> out) {
+        respond("GetComponentStates", out, systemInfo::componentStates,
+                s -> ComponentStates.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getMetrics(GetMetricsRequest request, StreamObserver<GetMetricsResponse> out) {
+        respond("GetMetrics", out, () -> systemInfo.metrics(request),
+                s -> GetMetricsResponse.newBuilder().setStatus(s).build());
     }
 
     @Override

@@ -139,7 +139,8 @@ class GrpcEndpointTest {
     @Test
     void unimplementedRpcsFailFastWithUnimplemented() throws Exception {
         MilvusServiceBlockingStub root = as(start(true), "root", "Milvus");
-        assertThatThrownBy(() -> root.getMetrics(io.milvus.grpc.GetMetricsRequest.newBuilder().setRequest("{}").build()))
+        assertThatThrownBy(() -> root.getImportState(
+                        io.milvus.grpc.GetImportStateRequest.newBuilder().setTask(1).build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
                         assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNIMPLEMENTED));
     }

@@ -42,6 +42,7 @@ public final class PrometheusMetrics implements ServerMetrics {
     private final Counter logins;
     private final Counter credentialCache;
     private final Counter permissionDenials;
+    private final Histogram walForce;
     private final AtomicReference<Supplier<List<CollectionRows>>> collectionRows =
             new AtomicReference<>(List::of);
 
@@ -80,6 +81,10 @@ public final class PrometheusMetrics implements ServerMetrics {
                 .help("Calls refused by authorization, by the privilege they lacked")
                 .labelNames("privilege")
                 .register(registry);
+        walForce = Histogram.builder().name("vectorvault_wal_fsync_seconds")
+                .help("Time to force the write-ahead log to disk, per group commit or roll (ours: Milvus has none)")
+                .classicOnly().classicUpperBounds(exponential(0.0001, 2, 16))
+                .register(registry);
         JvmMetrics.builder().register(registry);
     }
 
@@ -117,6 +122,11 @@ public final class PrometheusMetrics implements ServerMetrics {
     @Override
     public void permissionDenied(String privilege) {
         permissionDenials.labelValues(privilege).inc();
+    }
+
+    @Override
+    public void walForced(long nanos) {
+        walForce.observe(nanos / 1e9);
     }
 
     @Override

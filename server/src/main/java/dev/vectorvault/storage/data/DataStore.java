@@ -244,6 +244,11 @@ public final class DataStore implements AutoCloseable {
         return durably(layout, LogRecordCodec.encodeDelete(layout, primaryKeys), data -> data.delete(primaryKeys));
     }
 
+    /** Reports each force of the write-ahead log (its fsync latency) to {@code listener}. */
+    public void onLogForce(dev.vectorvault.storage.wal.ForceListener listener) {
+        wal.onForce(listener);
+    }
+
     /** Why writes are refused now (the log failed and has not recovered), or empty: the health check asks. */
     public java.util.Optional<String> writeRefusal() {
         WriteAheadLog log = wal;

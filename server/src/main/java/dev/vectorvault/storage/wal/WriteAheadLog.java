@@ -112,6 +112,7 @@ public final class WriteAheadLog implements AutoCloseable {
     private boolean forceInProgress;
     private StorageException failure;
     private boolean closed;
+    private volatile ForceListener forceListener = ForceListener.NONE;
 
     private WriteAheadLog(FileStore store, String prefix, Durability durability, long rollSizeBytes,
             List<WalRecord> recovered, TreeMap<Long, String> files, AppendableFile active, long nextLsn)
@@ -254,9 +255,15 @@ public final class WriteAheadLog implements AutoCloseable {
             lock.unlock();
         }
         WriteAheadLog reopened = open(store, prefix, durability, rollSizeBytes);
+        reopened.onForce(forceListener);
         LOG.info("event=wal_recovered dir={} records={} nextLsn={}", dir, reopened.recovered.size(),
                 reopened.nextLsn);
         return reopened;
+    }
+
+    /** Reports every later force of the log to {@code listener} (also after {@link #reopenAfterFailure()}). */
+    public void onForce(ForceListener listener) {
+        forceListener = Objects.requireNonNull(listener, "listener");
     }
 
     /**
@@ -388,7 +395,9 @@ public final class WriteAheadLog implements AutoCloseable {
             // Force without the lock, so other threads keep writing records that the next force will cover.
             lock.unlock();
             try {
+                long started = System.nanoTime();
                 file.force();
+                forceListener.forced(System.nanoTime() - started);
             } catch (IOException e) {
                 error = e;
             } finally {
@@ -417,7 +426,9 @@ public final class WriteAheadLog implements AutoCloseable {
             // Force the old file before the new one exists: recovery treats damage in any file but the newest as
             // corruption, which is only sound if older files are complete.
             try {
+                long started = System.nanoTime();
                 active.force();
+                forceListener.forced(System.nanoTime() - started);
             } catch (IOException e) {
                 throw fail("force before rolling", e, true);
             }
