@@ -106,6 +106,33 @@ public final class ClusterNode implements ForwardingKey, AutoCloseable {
         return coordination.keys(MirrorSync.ROOT + "datanode/" + nodeId + "/");
     }
 
+    /**
+     * The collections this node owns, read from etcd now: the ones whose shards it replays at start-up (opening a
+     * shard for writing fences every other writer, so a node must never open another owner's shards).
+     */
+    public java.util.Set<Long> ownedCollections() {
+        return owners.ownedHere();
+    }
+
+    /** Where a collection's data manifest lives (relative to {@code root-coord/}), next to its owner record. */
+    static final String MANIFEST_PREFIX = "cluster/collection-manifest/";
+
+    /** The collection's data manifest record, written by its owner's checkpoints; empty before the first. */
+    public java.util.Optional<byte[]> collectionManifest(long collectionId) {
+        return metadata.get(MANIFEST_PREFIX + collectionId);
+    }
+
+    /**
+     * Writes the collection's data manifest in one etcd transaction conditioned on the owner record still naming
+     * this node, so a node that lost the collection (paused, cut off, taken over) cannot overwrite its successor's
+     * manifest; returns whether it wrote.
+     */
+    public boolean writeCollectionManifest(long collectionId, byte[] record) {
+        return coordination.putWhile(MirrorSync.ROOT + MANIFEST_PREFIX + collectionId, record,
+                MirrorSync.ROOT + CollectionOwners.PREFIX + collectionId,
+                Long.toString(nodeId).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
     public long nodeId() {
         return nodeId;
     }

@@ -39,6 +39,19 @@ final class CollectionOwners implements CollectionPlacement {
         owners.putAll(read);
     }
 
+    /** The collections whose owner record names this node, read from the metadata now (not the mirror). */
+    java.util.Set<Long> ownedHere() {
+        java.util.Set<Long> owned = new java.util.HashSet<>();
+        metadata.scan(PREFIX).forEach((key, value) -> parse(value).filter(owner -> owner == selfId).ifPresent(o -> {
+            try {
+                owned.add(Long.parseLong(key.substring(PREFIX.length())));
+            } catch (NumberFormatException ignored) {
+                // not an owner record of ours
+            }
+        }));
+        return owned;
+    }
+
     @Override
     public Placement placementOf(long collectionId) {
         Long owner = owners.get(collectionId);
