@@ -72,7 +72,7 @@ public final class ClusterNode implements ForwardingKey, AutoCloseable {
         this.nanos = nanos;
         this.membership = new Membership(coordination);
         this.mirrors = new MirrorSync(coordination, this::applied);
-        this.owners = new CollectionOwners(metadata, membership, nodeId);
+        this.owners = new CollectionOwners(coordination, metadata, membership, nodeId);
         this.barrier = new ChangeBarrier(coordination, metadata, membership, nodeId,
                 settings.changeAckTimeoutMs(), settings.sessionTtlSeconds(), nanos);
         this.forwardingKey = sharedForwardingKey(metadata);
@@ -112,6 +112,25 @@ public final class ClusterNode implements ForwardingKey, AutoCloseable {
      */
     public java.util.Set<Long> ownedCollections() {
         return owners.ownedHere();
+    }
+
+    /**
+     * Lets this node take over the collections of a node whose session ended: {@code takenOver} opens one here from
+     * shared storage (object storage, the etcd manifest, the shard log) before it is served; {@code lost} forgets one
+     * another node took. Call before {@link #start}; without it a dead owner's collections answer status 2.
+     */
+    public void takeOverDeadOwners(java.util.function.LongConsumer takenOver, java.util.function.LongConsumer lost) {
+        owners.handover(new CollectionOwners.Handover() {
+            @Override
+            public void takenOver(long collectionId) {
+                takenOver.accept(collectionId);
+            }
+
+            @Override
+            public void lost(long collectionId) {
+                lost.accept(collectionId);
+            }
+        });
     }
 
     /** Where a collection's data manifest lives (relative to {@code root-coord/}), next to its owner record. */

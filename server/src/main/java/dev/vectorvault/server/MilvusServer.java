@@ -235,6 +235,10 @@ public final class MilvusServer implements AutoCloseable {
             throw e;
         }
         cleanup.attach(data);
+        if (node != null && config.mq().kafka() && objectStorage != null) {
+            // Everything of a collection is shared (Kafka, object storage, its etcd manifest): it can move.
+            node.takeOverDeadOwners(data::adoptCollection, data::releaseCollection);
+        }
         // Recovered and told about catalog changes: now its indexes may load and build in the background.
         data.startBackgroundWork();
         CatalogRpc catalogRpc = new CatalogRpc(catalog, new Indexes(catalog), clock, (collectionId, partitionId) ->

@@ -60,6 +60,14 @@ public abstract sealed class DataLog implements AutoCloseable permits LocalDataL
     /** Replays every record after the manifest's positions, in an order that rebuilds the acknowledged state. */
     abstract int replay(DataManifest manifest, DataStore.LayoutSource layouts, Replay replay);
 
+    /**
+     * Replays one collection taken over from another node from the positions of its manifest {@code part}, opening
+     * its shards for writing first (which fences the former owner's writers).
+     *
+     * @throws IllegalStateException on a log that belongs to one node (the local write-ahead log)
+     */
+    abstract int replayCollection(CollectionLayout layout, DataManifest part, Replay replay);
+
     /** The manifest of a checkpoint that sealed {@code segments}: they and the log's current positions. */
     abstract DataManifest checkpointed(List<SegmentRef> segments);
 

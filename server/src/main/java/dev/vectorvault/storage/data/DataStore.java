@@ -331,6 +331,41 @@ public final class DataStore implements AutoCloseable {
         log.collectionDropped(collectionId);
     }
 
+    /**
+     * Takes over a collection that another node owned (it died): loads the sealed segments its manifest names, then
+     * replays its shards from the manifest's positions, opening them for writing first so the former owner is fenced;
+     * whatever this store held of the collection is dropped first. Writers wait meanwhile.
+     *
+     * @throws IllegalStateException with the local write-ahead log: a collection moves only with a shard log
+     */
+    public void adoptCollection(long collectionId) {
+        checkpointLock.writeLock().lock();
+        try {
+            Optional<CollectionLayout> layout = layouts.layout(collectionId);
+            if (layout.isEmpty()) {
+                return; // dropped meanwhile
+            }
+            CollectionData stale = collections.remove(collectionId);
+            if (stale != null) {
+                stale.cancelAnnIndexes();
+            }
+            DataManifest part = directory.readCollectionManifest(collectionId);
+            part.segments().forEach(ref -> segmentIds.accumulateAndGet(ref.segmentId() + 1, Math::max));
+            directory.loadSegments(part, layouts, (l, segment) -> data(l).addLoaded(segment));
+            int replayed = log.replayCollection(layout.get(), part, this::apply);
+            indexes.reconcile(layout.get(), data(layout.get()));
+            LOG.info("event=collection_adopted collection={} segments={} replayedRecords={}", collectionId,
+                    part.segments().size(), replayed);
+        } finally {
+            checkpointLock.writeLock().unlock();
+        }
+    }
+
+    /** Another node owns the collection now: this store forgets it (its shards are another writer's). */
+    public void releaseCollection(long collectionId) {
+        collectionDropped(collectionId);
+    }
+
     public void partitionDropped(long collectionId, long partitionId) {
         CollectionData data = collections.get(collectionId);
         if (data != null) {

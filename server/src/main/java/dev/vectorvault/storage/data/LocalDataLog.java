@@ -57,6 +57,12 @@ final class LocalDataLog extends DataLog {
     }
 
     @Override
+    int replayCollection(CollectionLayout layout, DataManifest part, Replay replay) {
+        throw new IllegalStateException("collection " + layout.collectionId() + " cannot move to this node: its"
+                + " writes are in another node's local write-ahead log (a collection moves only with mq.type: kafka)");
+    }
+
+    @Override
     DataManifest checkpointed(List<SegmentRef> segments) {
         return new DataManifest(lastLsn.get(), segments);
     }

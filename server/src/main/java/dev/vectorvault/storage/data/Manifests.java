@@ -45,6 +45,16 @@ public abstract sealed class Manifests permits Manifests.Node, Manifests.PerColl
     /** The manifest of the last checkpoint; {@link DataManifest#EMPTY} before the first. */
     abstract DataManifest read();
 
+    /** The part of the last checkpoint's manifest about one collection. */
+    abstract DataManifest readCollection(long collectionId);
+
+    /** Keeps only what concerns {@code collectionId}. */
+    static DataManifest partOf(DataManifest manifest, long collectionId) {
+        return new DataManifest(0,
+                manifest.segments().stream().filter(s -> s.collectionId() == collectionId).toList(),
+                manifest.shardPositions().stream().filter(p -> p.collectionId() == collectionId).toList());
+    }
+
     /**
      * Records a checkpoint's manifest.
      *
@@ -68,6 +78,11 @@ public abstract sealed class Manifests permits Manifests.Node, Manifests.PerColl
         @Override
         void write(DataManifest manifest) {
             meta.put(DataManifest.KEY, manifest.encode());
+        }
+
+        @Override
+        DataManifest readCollection(long collectionId) {
+            return partOf(read(), collectionId);
         }
     }
 
@@ -93,6 +108,12 @@ public abstract sealed class Manifests permits Manifests.Node, Manifests.PerColl
                 });
             }
             return new DataManifest(0, segments, positions);
+        }
+
+        @Override
+        DataManifest readCollection(long collectionId) {
+            return records.read(collectionId).map(DataManifest::decode).map(m -> partOf(m, collectionId))
+                    .orElse(DataManifest.EMPTY);
         }
 
         @Override

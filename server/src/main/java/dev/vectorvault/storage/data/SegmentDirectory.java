@@ -88,6 +88,15 @@ final class SegmentDirectory {
         return manifest;
     }
 
+    /** The part of the manifest about one collection (taken over from another node); its files are ours now. */
+    DataManifest readCollectionManifest(long collectionId) {
+        DataManifest part = manifests.readCollection(collectionId);
+        Set<Long> named = new HashSet<>(manifestCollections);
+        named.add(collectionId);
+        manifestCollections = Set.copyOf(named);
+        return part;
+    }
+
     void writeManifest(DataManifest manifest) {
         manifests.write(manifest);
         previousManifestCollections = manifestCollections;

@@ -149,6 +149,26 @@ final class ShardedDataLog extends DataLog {
     }
 
     @Override
+    int replayCollection(CollectionLayout layout, DataManifest part, Replay replay) {
+        long collectionId = layout.collectionId();
+        collectionDropped(collectionId); // whatever this node held of it is stale
+        DataStore.LayoutSource only = c -> c == collectionId ? Optional.of(layout) : Optional.empty();
+        int replayed = 0;
+        for (int shard = 0; shard < layout.shardsNum(); shard++) {
+            ShardId id = new ShardId(collectionId, shard);
+            long from = 0;
+            for (ShardPosition p : part.shardPositions()) {
+                if (p.collectionId() == collectionId && p.shard() == shard) {
+                    from = p.position();
+                }
+            }
+            writers.put(id, log.openWriter(id)); // fences the former owner before reading
+            replayed += readFrom(id, from, only, replay);
+        }
+        return replayed;
+    }
+
+    @Override
     DataManifest checkpointed(List<SegmentRef> segments) {
         List<ShardPosition> covered = new ArrayList<>();
         positions.forEach((id, position) -> covered.add(new ShardPosition(id.collectionId(), id.index(), position)));
