@@ -72,7 +72,7 @@ public final class ClusterNode implements ForwardingKey, AutoCloseable {
         this.nanos = nanos;
         this.membership = new Membership(coordination);
         this.mirrors = new MirrorSync(coordination, this::applied);
-        this.owners = new CollectionOwners(metadata, membership, nodeId);
+        this.owners = new CollectionOwners(coordination, metadata, membership, nodeId);
         this.barrier = new ChangeBarrier(coordination, metadata, membership, nodeId,
                 settings.changeAckTimeoutMs(), settings.sessionTtlSeconds(), nanos);
         this.forwardingKey = sharedForwardingKey(metadata);
@@ -104,6 +104,52 @@ public final class ClusterNode implements ForwardingKey, AutoCloseable {
     /** This node's own records (its data manifest), apart from every other node's. */
     public MetaStore nodeMetadata() {
         return coordination.keys(MirrorSync.ROOT + "datanode/" + nodeId + "/");
+    }
+
+    /**
+     * The collections this node owns, read from etcd now: the ones whose shards it replays at start-up (opening a
+     * shard for writing fences every other writer, so a node must never open another owner's shards).
+     */
+    public java.util.Set<Long> ownedCollections() {
+        return owners.ownedHere();
+    }
+
+    /**
+     * Lets this node take over the collections of a node whose session ended: {@code takenOver} opens one here from
+     * shared storage (object storage, the etcd manifest, the shard log) before it is served; {@code lost} forgets one
+     * another node took. Call before {@link #start}; without it a dead owner's collections answer status 2.
+     */
+    public void takeOverDeadOwners(java.util.function.LongConsumer takenOver, java.util.function.LongConsumer lost) {
+        owners.handover(new CollectionOwners.Handover() {
+            @Override
+            public void takenOver(long collectionId) {
+                takenOver.accept(collectionId);
+            }
+
+            @Override
+            public void lost(long collectionId) {
+                lost.accept(collectionId);
+            }
+        });
+    }
+
+    /** Where a collection's data manifest lives (relative to {@code root-coord/}), next to its owner record. */
+    static final String MANIFEST_PREFIX = "cluster/collection-manifest/";
+
+    /** The collection's data manifest record, written by its owner's checkpoints; empty before the first. */
+    public java.util.Optional<byte[]> collectionManifest(long collectionId) {
+        return metadata.get(MANIFEST_PREFIX + collectionId);
+    }
+
+    /**
+     * Writes the collection's data manifest in one etcd transaction conditioned on the owner record still naming
+     * this node, so a node that lost the collection (paused, cut off, taken over) cannot overwrite its successor's
+     * manifest; returns whether it wrote.
+     */
+    public boolean writeCollectionManifest(long collectionId, byte[] record) {
+        return coordination.putWhile(MirrorSync.ROOT + MANIFEST_PREFIX + collectionId, record,
+                MirrorSync.ROOT + CollectionOwners.PREFIX + collectionId,
+                Long.toString(nodeId).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     public long nodeId() {

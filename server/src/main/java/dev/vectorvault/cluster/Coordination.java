@@ -44,6 +44,18 @@ public interface Coordination extends AutoCloseable {
     /** Writes {@code key} attached to the lease only when it does not exist; returns whether it wrote. */
     boolean putIfAbsentWithLease(String key, byte[] value, long leaseId);
 
+    /**
+     * Writes {@code key} only while {@code guardKey} holds exactly {@code guardValue}, in one transaction; returns
+     * whether it wrote. A node that lost what the guard says (a collection's ownership) cannot overwrite the key.
+     */
+    boolean putWhile(String key, byte[] value, String guardKey, byte[] guardValue);
+
+    /**
+     * Replaces {@code key}'s value {@code expected} by {@code value} only while {@code absentKey} does not exist, in
+     * one transaction; returns whether it wrote (taking a dead node's role: {@code absentKey} is its session).
+     */
+    boolean replaceWhileAbsent(String key, byte[] expected, byte[] value, String absentKey);
+
     @Override
     void close();
 

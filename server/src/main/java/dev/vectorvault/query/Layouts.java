@@ -47,7 +47,8 @@ public final class Layouts implements DataStore.LayoutSource {
             }
         }
         return new CollectionLayout(collection.collectionId(), pk, dims, json,
-                collection.partitions().stream().map(Partition::partitionId).collect(Collectors.toSet()), indexes);
+                collection.partitions().stream().map(Partition::partitionId).collect(Collectors.toSet()), indexes,
+                Math.max(1, collection.shardsNum()));
     }
 
     /** The built index an index definition asks the data layer for; empty for FLAT (exact search). */

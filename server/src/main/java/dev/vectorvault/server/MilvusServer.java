@@ -29,10 +29,13 @@ import dev.vectorvault.query.EntityWriter;
 import dev.vectorvault.query.expr.ExpressionLimits;
 import dev.vectorvault.query.Layouts;
 import dev.vectorvault.storage.data.DataExecutors;
+import dev.vectorvault.storage.data.DataLog;
 import dev.vectorvault.storage.data.DataStore;
 import dev.vectorvault.storage.data.IndexBuildSettings;
+import dev.vectorvault.storage.data.Manifests;
 import dev.vectorvault.storage.data.SealedStorage;
 import dev.vectorvault.storage.io.FileStore;
+import dev.vectorvault.storage.kafka.KafkaShardLog;
 import dev.vectorvault.storage.s3.S3ObjectStore;
 import dev.vectorvault.storage.wal.Durability;
 import dev.vectorvault.storage.MetaStore;
@@ -145,6 +148,51 @@ public final class MilvusServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Where writes are made durable: the local write-ahead log, or with {@code mq.type: kafka} the collections'
+     * shards on Kafka; a cluster node replays and writes only the collections it owns.
+     */
+    private static DataLog dataLog(ServerConfig config, FileStore logDisk, Catalog catalog, ClusterNode node) {
+        if (!config.mq().kafka()) {
+            return DataLog.local(logDisk, config.storage().syncWrites() ? Durability.FSYNC : Durability.OS_BUFFERED);
+        }
+        KafkaShardLog shards = new KafkaShardLog(config.mq());
+        LOG.info("event=shard_log mq={}", config.mq());
+        return DataLog.sharded(shards, () -> servedCollections(catalog, node));
+    }
+
+    /**
+     * Where checkpoints record the data manifest: this store's own record, or in a cluster on Kafka one record per
+     * collection in etcd, written only while this node owns the collection (so it can pass to another node).
+     */
+    private static Manifests manifests(ServerConfig config, MetaStore dataMeta, Catalog catalog, ClusterNode node) {
+        if (node == null || !config.mq().kafka()) {
+            return Manifests.node(dataMeta);
+        }
+        return Manifests.perCollection(new Manifests.CollectionRecords() {
+            @Override
+            public java.util.Optional<byte[]> read(long collectionId) {
+                return node.collectionManifest(collectionId);
+            }
+
+            @Override
+            public boolean writeWhileOwner(long collectionId, byte[] record) {
+                return node.writeCollectionManifest(collectionId, record);
+            }
+        }, () -> servedCollections(catalog, node));
+    }
+
+    /** Every collection of the catalog; in a cluster, those this node owns. */
+    private static java.util.Set<Long> servedCollections(Catalog catalog, ClusterNode node) {
+        java.util.Set<Long> served = new java.util.HashSet<>();
+        catalog.listDatabases().forEach(db -> catalog.listCollections(db.name())
+                .forEach(c -> served.add(c.collectionId())));
+        if (node != null) {
+            served.retainAll(node.ownedCollections());
+        }
+        return served;
+    }
+
     private static MilvusServer start(ServerConfig config, MetaStore store, MetaStore dataMeta, ClusterNode node,
                                       Coordination coordination, NodeForwarding forwarding) throws IOException {
         AuditSink auditFile = RollingAuditFile.open(config.auditLog());
@@ -178,8 +226,8 @@ public final class MilvusServer implements AutoCloseable {
             SealedStorage sealed = objectStorage == null ? SealedStorage.local(logDisk)
                     : SealedStorage.remote(objectStorage, config.dataDir().resolve("object-cache"),
                             config.objectStorage().objectCacheMB() << 20);
-            data = DataStore.open(logDisk, sealed,
-                    config.storage().syncWrites() ? Durability.FSYNC : Durability.OS_BUFFERED, dataMeta,
+            data = DataStore.open(dataLog(config, logDisk, catalog, node), sealed,
+                    manifests(config, dataMeta, catalog, node),
                     new Layouts(catalog), config.storage().segmentRows(), DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES,
                     new IndexBuildSettings(config.storage().indexBuildThreads(),
                             IndexBuildSettings.DEFAULT_MIN_SEGMENT_ROWS,
@@ -195,6 +243,10 @@ public final class MilvusServer implements AutoCloseable {
         cleanup.attach(data);
         data.onLogForce(metrics::walForced);
         NodeHealth nodeHealth = new NodeHealth(data, dataExecutors, node);
+        if (node != null && config.mq().kafka() && objectStorage != null) {
+            // Everything of a collection is shared (Kafka, object storage, its etcd manifest): it can move.
+            node.takeOverDeadOwners(data::adoptCollection, data::releaseCollection);
+        }
         // Recovered and told about catalog changes: now its indexes may load and build in the background.
         data.startBackgroundWork();
         CatalogRpc catalogRpc = new CatalogRpc(catalog, new Indexes(catalog), clock, (collectionId, partitionId) ->

@@ -126,6 +126,27 @@ public final class EtcdCoordination implements Coordination {
     }
 
     @Override
+    public boolean putWhile(String key, byte[] value, String guardKey, byte[] guardValue) {
+        // A value comparison fails on a missing guard key: a released ownership guards nothing.
+        TxnResponse txn = connection.await(kv().txn()
+                .If(new Cmp(bytes(root + guardKey), Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(guardValue))))
+                .Then(Op.put(bytes(root + key), ByteSequence.from(value), PutOption.DEFAULT))
+                .commit(), "writing " + key + " while " + guardKey + " holds its value");
+        return committedIf(txn);
+    }
+
+    @Override
+    public boolean replaceWhileAbsent(String key, byte[] expected, byte[] value, String absentKey) {
+        ByteSequence k = bytes(root + key);
+        TxnResponse txn = connection.await(kv().txn()
+                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(expected))),
+                        new Cmp(bytes(root + absentKey), Cmp.Op.EQUAL, CmpTarget.version(0)))
+                .Then(Op.put(k, ByteSequence.from(value), PutOption.DEFAULT))
+                .commit(), "replacing " + key + " while " + absentKey + " is absent");
+        return committedIf(txn);
+    }
+
+    @Override
     public void close() {
         for (EtcdWatch watch : watches.toArray(EtcdWatch[]::new)) {
             watch.close();

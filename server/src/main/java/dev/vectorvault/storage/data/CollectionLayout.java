@@ -6,11 +6,16 @@ import java.util.Set;
  * What the data layer needs to know about a collection: which field holds the primary key, the dimension of each
  * vector field (0 for scalar fields; the array is aligned with the schema's fields), which fields hold JSON
  * (stored as JSON text, held in memory parsed), which partitions exist, and which approximate index each vector
- * field asks for ({@code vectorIndexes}, aligned with the fields; null where a field is searched exactly).
+ * field asks for ({@code vectorIndexes}, aligned with the fields; null where a field is searched exactly), and how
+ * many shards its writes are spread over on a sharded log ({@code shardsNum}, CreateCollection's {@code shards_num};
+ * the local write-ahead log ignores it).
  */
 public record CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
-                               Set<Long> partitions, VectorIndexSpec[] vectorIndexes) {
+                               Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum) {
     public CollectionLayout {
+        if (shardsNum < 1) {
+            throw new IllegalArgumentException("a collection has at least one shard, got " + shardsNum);
+        }
         vectorDims = vectorDims.clone();
         jsonFields = jsonFields.clone();
         partitions = Set.copyOf(partitions);
@@ -21,7 +26,13 @@ public record CollectionLayout(long collectionId, int primaryKeyField, int[] vec
         }
     }
 
-    /** A layout whose vector fields are all searched exactly. */
+    /** A layout of one shard. */
+    public CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
+                            Set<Long> partitions, VectorIndexSpec[] vectorIndexes) {
+        this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, 1);
+    }
+
+    /** A layout of one shard whose vector fields are all searched exactly. */
     public CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
                             Set<Long> partitions) {
         this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions,

@@ -6,8 +6,6 @@ import dev.vectorvault.storage.data.DataManifest.SegmentRef;
 import dev.vectorvault.storage.io.FileStore;
 import dev.vectorvault.storage.io.LocalDisk;
 import dev.vectorvault.storage.wal.Durability;
-import dev.vectorvault.storage.wal.WalRecord;
-import dev.vectorvault.storage.wal.WriteAheadLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,13 +18,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * All collection data, durable; the façade over the parts that do the work. A write is first appended to the
- * {@link WriteAheadLog} (forced to disk unless the operator relaxed durability), then applied to memory, then
- * acknowledged. Its parts: {@link LogRecordCodec} (what a log record holds), {@link SegmentSealer} (a checkpoint's
+ * {@link DataLog} (the local write-ahead log, forced to disk unless the operator relaxed durability; or the shards of
+ * a shard log, committed there), then applied to memory, then acknowledged. Its parts: {@link LogRecordCodec} (what a log record holds), {@link SegmentSealer} (a checkpoint's
  * sealing, compaction and segment files), {@link SegmentDirectory} (file names, manifest, loading, cleanup),
  * {@link IndexMaintenance} (approximate indexes of sealed segments) and {@link AutoCheckpoint}.
  *
@@ -44,38 +43,33 @@ public final class DataStore implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(DataStore.class);
-    private static final String WAL_PREFIX = "wal/";
     /** Log volume after which a checkpoint starts by itself, unless told otherwise. */
     public static final long DEFAULT_AUTO_CHECKPOINT_BYTES = 256L * 1024 * 1024;
 
     /**
-     * Where the log lives ({@code wal/}). Segments, tombstones and index files go to {@link SealedStorage}: by
-     * default the same disk under {@code segments/}, or object storage.
+     * Where writes are made durable before they are acknowledged: the local write-ahead log ({@code wal/}) or a shard
+     * log. Segments, tombstones and index files go to {@link SealedStorage}: by default the local disk under
+     * {@code segments/}, or object storage.
      */
-    private final FileStore disk;
-    private final Durability durability;
+    private final DataLog log;
     private final LayoutSource layouts;
     private final int sealThreshold;
     private final SegmentDirectory directory;
     private final SegmentSealer sealer;
     private final IndexMaintenance indexes;
     private final AutoCheckpoint autoCheckpoint;
-    /** Replaced only by {@link #recover} and {@link #recoverFromDisk}, under the checkpoint lock's write side. */
-    private volatile WriteAheadLog wal;
     private final Map<Long, CollectionData> collections = new ConcurrentHashMap<>();
     private final Map<Long, Object> writeOrder = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock checkpointLock = new ReentrantReadWriteLock();
     private final AtomicLong segmentIds = new AtomicLong(1);
-    private final AtomicLong lastLsn = new AtomicLong();
 
-    private DataStore(FileStore disk, SealedStorage sealed, Durability durability, MetaStore meta,
+    private DataStore(DataLog log, SealedStorage sealed, Manifests manifests,
                       LayoutSource layouts, int sealThreshold, long autoCheckpointBytes,
                       IndexBuildSettings indexSettings, DataExecutors executors) {
-        this.disk = disk;
-        this.durability = durability;
+        this.log = log;
         this.layouts = layouts;
         this.sealThreshold = sealThreshold;
-        this.directory = new SegmentDirectory(sealed.objects(), meta, sealed.shared());
+        this.directory = new SegmentDirectory(sealed.objects(), manifests, sealed.shared());
         this.sealer = new SegmentSealer(directory);
         this.indexes = new IndexMaintenance(executors.indexBuilds(), executors.delays(), directory, indexSettings);
         this.autoCheckpoint = new AutoCheckpoint(executors.checkpoints(), autoCheckpointBytes, this::checkpoint);
@@ -116,9 +110,40 @@ public final class DataStore implements AutoCloseable {
     public static DataStore open(FileStore logDisk, SealedStorage sealed, Durability durability, MetaStore meta,
                                  LayoutSource layouts, int sealThreshold, long autoCheckpointBytes,
                                  IndexBuildSettings indexSettings, DataExecutors executors) {
-        DataStore store = new DataStore(logDisk, sealed, durability, meta, layouts, sealThreshold,
-                autoCheckpointBytes, indexSettings, executors);
-        store.recover();
+        return open(DataLog.local(logDisk, durability), sealed, meta, layouts, sealThreshold, autoCheckpointBytes,
+                indexSettings, executors);
+    }
+
+    /**
+     * As above with writes made durable in {@code log} (which the store closes with itself), such as
+     * {@link DataLog#sharded} on Kafka.
+     */
+    public static DataStore open(DataLog log, SealedStorage sealed, MetaStore meta, LayoutSource layouts,
+                                 int sealThreshold, long autoCheckpointBytes, IndexBuildSettings indexSettings,
+                                 DataExecutors executors) {
+        return open(log, sealed, Manifests.node(meta), layouts, sealThreshold, autoCheckpointBytes, indexSettings,
+                executors);
+    }
+
+    /**
+     * As above with checkpoints recorded in {@code manifests}, such as {@link Manifests#perCollection} (a cluster
+     * on Kafka: each collection's manifest apart, written only by its owner).
+     */
+    public static DataStore open(DataLog log, SealedStorage sealed, Manifests manifests, LayoutSource layouts,
+                                 int sealThreshold, long autoCheckpointBytes, IndexBuildSettings indexSettings,
+                                 DataExecutors executors) {
+        DataStore store = new DataStore(log, sealed, manifests, layouts, sealThreshold, autoCheckpointBytes,
+                indexSettings, executors);
+        try {
+            store.recover();
+        } catch (RuntimeException e) {
+            try {
+                log.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
         return store;
     }
 
@@ -138,7 +163,7 @@ public final class DataStore implements AutoCloseable {
     /** Start-up: interrupted writes are cleaned away, then the state is rebuilt from the disk. */
     private void recover() {
         directory.deleteUnfinishedWrites();
-        wal = WriteAheadLog.open(disk, WAL_PREFIX, durability);
+        log.open();
         load("data_recovered");
     }
 
@@ -156,17 +181,9 @@ public final class DataStore implements AutoCloseable {
         DataManifest manifest = directory.readManifest();
         manifest.segments().forEach(ref -> segmentIds.accumulateAndGet(ref.segmentId() + 1, Math::max));
         directory.loadSegments(manifest, layouts, (layout, segment) -> data(layout).addLoaded(segment));
-        lastLsn.set(manifest.checkpointLsn());
-        int replayed = 0;
-        for (WalRecord record : wal.recovered()) {
-            lastLsn.accumulateAndGet(record.lsn(), Math::max);
-            if (record.lsn() > manifest.checkpointLsn()) {
-                LogRecordCodec.decode(WAL_PREFIX, record, layouts).ifPresent(this::apply);
-                replayed++;
-            }
-        }
-        LOG.info("event={} segments={} replayedRecords={} lastLsn={}", event, manifest.segments().size(),
-                replayed, lastLsn.get());
+        int replayed = log.replay(manifest, layouts, this::apply);
+        LOG.info("event={} segments={} replayedRecords={} log={}", event, manifest.segments().size(),
+                replayed, log.name());
         reconcileAllIndexes(); // after a failure recovery: the reloaded segments need their indexes again
     }
 
@@ -187,10 +204,10 @@ public final class DataStore implements AutoCloseable {
     private void recoverFromDisk() {
         checkpointLock.writeLock().lock();
         try {
-            if (!wal.failed()) {
+            if (!log.failed()) {
                 return; // another thread recovered meanwhile
             }
-            wal = wal.reopenAfterFailure();
+            log.reopenAfterFailure();
             collections.values().forEach(CollectionData::cancelAnnIndexes);
             collections.clear();
             autoCheckpoint.reset();
@@ -203,10 +220,20 @@ public final class DataStore implements AutoCloseable {
     /** Writes rows (each aligned with the collection's fields); a row with an existing key replaces it. */
     public void put(CollectionLayout layout, long partitionId, List<Object[]> rows) {
         rows.forEach(row -> checkRow(layout, row));
-        durably(layout, LogRecordCodec.encodePut(layout, partitionId, rows), data -> {
-            data.put(partitionId, rows);
-            return 0;
-        });
+        int shards = log.shardCount(layout);
+        List<List<Object[]>> byShard = shards == 1 ? List.of(rows)
+                : ShardRouting.rowsByShard(rows, layout.primaryKeyField(), shards);
+        List<ShardWrite> writes = new ArrayList<>(shards);
+        for (int shard = 0; shard < byShard.size(); shard++) {
+            List<Object[]> group = byShard.get(shard);
+            if (shards == 1 || !group.isEmpty()) {
+                writes.add(new ShardWrite(shard, LogRecordCodec.encodePut(layout, partitionId, group), data -> {
+                    data.put(partitionId, group);
+                    return 0;
+                }));
+            }
+        }
+        durably(layout, writes);
         // A segment may have sealed on the way (it reached the seal threshold): index it.
         indexes.reconcile(layout, data(layout));
     }
@@ -241,20 +268,28 @@ public final class DataStore implements AutoCloseable {
 
     /** Deletes by primary key; returns how many rows existed. */
     public int delete(CollectionLayout layout, List<Object> primaryKeys) {
-        return durably(layout, LogRecordCodec.encodeDelete(layout, primaryKeys), data -> data.delete(primaryKeys));
+        int shards = log.shardCount(layout);
+        List<List<Object>> byShard = shards == 1 ? List.of(primaryKeys)
+                : ShardRouting.keysByShard(primaryKeys, shards);
+        List<ShardWrite> writes = new ArrayList<>(shards);
+        for (int shard = 0; shard < byShard.size(); shard++) {
+            List<Object> group = byShard.get(shard);
+            if (shards == 1 || !group.isEmpty()) {
+                writes.add(new ShardWrite(shard, LogRecordCodec.encodeDelete(layout, group),
+                        data -> data.delete(group)));
+            }
+        }
+        return durably(layout, writes);
     }
 
     /** Reports each force of the write-ahead log (its fsync latency) to {@code listener}. */
     public void onLogForce(dev.vectorvault.storage.wal.ForceListener listener) {
-        wal.onForce(listener);
+        log.onForce(listener);
     }
 
     /** Why writes are refused now (the log failed and has not recovered), or empty: the health check asks. */
     public java.util.Optional<String> writeRefusal() {
-        WriteAheadLog log = wal;
-        return log != null && log.failed()
-                ? java.util.Optional.of("the write-ahead log failed and refuses writes until it has recovered")
-                : java.util.Optional.empty();
+        return log.refusal();
     }
 
     public long liveRows(CollectionLayout layout, long partitionId) {
@@ -298,6 +333,42 @@ public final class DataStore implements AutoCloseable {
         if (data != null) {
             data.cancelAnnIndexes();
         }
+        log.collectionDropped(collectionId);
+    }
+
+    /**
+     * Takes over a collection that another node owned (it died): loads the sealed segments its manifest names, then
+     * replays its shards from the manifest's positions, opening them for writing first so the former owner is fenced;
+     * whatever this store held of the collection is dropped first. Writers wait meanwhile.
+     *
+     * @throws IllegalStateException with the local write-ahead log: a collection moves only with a shard log
+     */
+    public void adoptCollection(long collectionId) {
+        checkpointLock.writeLock().lock();
+        try {
+            Optional<CollectionLayout> layout = layouts.layout(collectionId);
+            if (layout.isEmpty()) {
+                return; // dropped meanwhile
+            }
+            CollectionData stale = collections.remove(collectionId);
+            if (stale != null) {
+                stale.cancelAnnIndexes();
+            }
+            DataManifest part = directory.readCollectionManifest(collectionId);
+            part.segments().forEach(ref -> segmentIds.accumulateAndGet(ref.segmentId() + 1, Math::max));
+            directory.loadSegments(part, layouts, (l, segment) -> data(l).addLoaded(segment));
+            int replayed = log.replayCollection(layout.get(), part, this::apply);
+            indexes.reconcile(layout.get(), data(layout.get()));
+            LOG.info("event=collection_adopted collection={} segments={} replayedRecords={}", collectionId,
+                    part.segments().size(), replayed);
+        } finally {
+            checkpointLock.writeLock().unlock();
+        }
+    }
+
+    /** Another node owns the collection now: this store forgets it (its shards are another writer's). */
+    public void releaseCollection(long collectionId) {
+        collectionDropped(collectionId);
     }
 
     public void partitionDropped(long collectionId, long partitionId) {
@@ -307,23 +378,34 @@ public final class DataStore implements AutoCloseable {
         }
     }
 
-    private <R> R durably(CollectionLayout layout, byte[] record, Function<CollectionData, R> apply) {
-        if (wal.failed()) {
+    /** One shard's part of a write: its log record and how memory applies it (returning a count, or 0). */
+    private record ShardWrite(int shard, byte[] record, ToIntFunction<CollectionData> apply) {}
+
+    /**
+     * Appends each shard's record and applies it to memory once the log made it durable, so memory never holds what
+     * the log lacks (a write spread over shards may fail part-way, as in Milvus: the shards appended before the
+     * failure stay written, and the caller gets the failure).
+     */
+    private int durably(CollectionLayout layout, List<ShardWrite> writes) {
+        if (log.failed()) {
             recoverFromDisk();
         }
         CollectionData data = data(layout);
-        R result;
+        int result = 0;
+        int logged = 0;
         checkpointLock.readLock().lock();
         try {
             synchronized (writeOrder.computeIfAbsent(layout.collectionId(), id -> new Object())) {
-                long lsn = wal.append(record);
-                lastLsn.accumulateAndGet(lsn, Math::max);
-                result = apply.apply(data);
+                for (ShardWrite write : writes) {
+                    log.append(layout, write.shard(), write.record(), this::apply);
+                    logged += write.record().length;
+                    result += write.apply().applyAsInt(data);
+                }
             }
         } finally {
             checkpointLock.readLock().unlock();
+            autoCheckpoint.logged(logged);
         }
-        autoCheckpoint.logged(record.length);
         return result;
     }
 
@@ -355,13 +437,12 @@ public final class DataStore implements AutoCloseable {
      * Writers wait meanwhile.
      */
     public void checkpoint() {
-        if (wal.failed()) {
+        if (log.failed()) {
             recoverFromDisk();
         }
         checkpointLock.writeLock().lock();
         try {
             autoCheckpoint.reset();
-            long covered = lastLsn.get();
             List<SegmentRef> refs = new ArrayList<>();
             Set<String> indexFiles = new HashSet<>();
             for (CollectionData data : collections.values()) {
@@ -376,9 +457,11 @@ public final class DataStore implements AutoCloseable {
                 indexes.reconcile(layout.get(), data);
                 indexFiles.addAll(IndexMaintenance.wantedFiles(layout.get(), data));
             }
-            directory.writeManifest(new DataManifest(covered, refs));
+            // Segments first, then the manifest naming them with the log positions they cover, in one record.
+            DataManifest manifest = log.checkpointed(refs);
+            directory.writeManifest(manifest);
             directory.deleteUnreferencedFiles(refs, indexFiles);
-            wal.truncateBefore(covered + 1);
+            log.truncate(manifest);
         } finally {
             checkpointLock.writeLock().unlock();
         }
@@ -393,7 +476,7 @@ public final class DataStore implements AutoCloseable {
         try {
             checkpoint();
         } finally {
-            wal.close();
+            log.close();
         }
     }
 }

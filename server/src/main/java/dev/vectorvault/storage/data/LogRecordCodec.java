@@ -58,7 +58,12 @@ final class LogRecordCodec {
      *                          payload, when the payload is not one that this class writes for the layout
      */
     static Optional<Entry> decode(String log, WalRecord record, DataStore.LayoutSource layouts) {
-        ValueReader in = new ValueReader(log, "log record " + record.lsn(), record.payload());
+        return decode(log, "log record " + record.lsn(), record.payload(), layouts);
+    }
+
+    /** As above for a record named {@code where} in messages (a shard log's record, by its position). */
+    static Optional<Entry> decode(String log, String where, byte[] payload, DataStore.LayoutSource layouts) {
+        ValueReader in = new ValueReader(log, where, payload);
         int type = in.readInt();
         if (type != PUT && type != DELETE) {
             throw in.corrupt(0, "unknown log record type " + type);

@@ -28,7 +28,7 @@ final class SegmentDirectory {
     private static final String SEGMENTS_PREFIX = "segments/";
 
     private final ObjectStore files;
-    private final MetaStore meta;
+    private final Manifests manifests;
     /**
      * Whether other nodes keep their collections in the same store (a shared bucket): cleanup then lists and deletes
      * only in the folders of collections this store's manifests named, never another node's files.
@@ -39,12 +39,12 @@ final class SegmentDirectory {
     private volatile Set<Long> previousManifestCollections = Set.of();
 
     SegmentDirectory(ObjectStore files, MetaStore meta) {
-        this(files, meta, false);
+        this(files, Manifests.node(meta), false);
     }
 
-    SegmentDirectory(ObjectStore files, MetaStore meta, boolean shared) {
+    SegmentDirectory(ObjectStore files, Manifests manifests, boolean shared) {
         this.files = files;
-        this.meta = meta;
+        this.manifests = manifests;
         this.shared = shared;
     }
 
@@ -83,13 +83,22 @@ final class SegmentDirectory {
      * @throws StorageException {@code STORAGE_CORRUPT} naming the record when it cannot be read
      */
     DataManifest readManifest() {
-        DataManifest manifest = meta.get(DataManifest.KEY).map(DataManifest::decode).orElse(DataManifest.EMPTY);
+        DataManifest manifest = manifests.read();
         manifestCollections = collectionsOf(manifest.segments());
         return manifest;
     }
 
+    /** The part of the manifest about one collection (taken over from another node); its files are ours now. */
+    DataManifest readCollectionManifest(long collectionId) {
+        DataManifest part = manifests.readCollection(collectionId);
+        Set<Long> named = new HashSet<>(manifestCollections);
+        named.add(collectionId);
+        manifestCollections = Set.copyOf(named);
+        return part;
+    }
+
     void writeManifest(DataManifest manifest) {
-        meta.put(DataManifest.KEY, manifest.encode());
+        manifests.write(manifest);
         previousManifestCollections = manifestCollections;
         manifestCollections = collectionsOf(manifest.segments());
     }

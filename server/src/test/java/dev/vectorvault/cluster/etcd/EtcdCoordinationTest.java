@@ -63,6 +63,42 @@ class EtcdCoordinationTest {
     }
 
     @Test
+    void aGuardedWriteHappensOnlyWhileTheGuardKeyHoldsItsValue() {
+        String prefix = EtcdTesting.uniquePrefix();
+        MetaStore keys = coordination.keys(prefix);
+        String owner = "root-coord/cluster/collection-owner/7";
+        String manifest = "root-coord/cluster/collection-manifest/7";
+        assertThat(coordination.putWhile(prefix + manifest, b("m0"), prefix + owner, b("1")))
+                .as("no owner record: nothing guards the write").isFalse();
+        keys.put(owner, b("1"));
+        assertThat(coordination.putWhile(prefix + manifest, b("m1"), prefix + owner, b("1"))).isTrue();
+        assertThat(coordination.putWhile(prefix + manifest, b("stale"), prefix + owner, b("2"))).isFalse();
+        assertThat(s(keys.get(manifest).orElseThrow())).isEqualTo("m1");
+        keys.put(owner, b("2"));
+        assertThat(coordination.putWhile(prefix + manifest, b("old owner"), prefix + owner, b("1"))).isFalse();
+        assertThat(s(keys.get(manifest).orElseThrow())).isEqualTo("m1");
+    }
+
+    @Test
+    void aTakeoverReplacesTheOwnerOnlyWhileTheOldOwnersSessionIsAbsent() {
+        String prefix = EtcdTesting.uniquePrefix();
+        MetaStore keys = coordination.keys(prefix);
+        String owner = "root-coord/cluster/collection-owner/7";
+        String session = "session/vectorvault-1";
+        keys.put(owner, b("1"));
+        keys.put(session, b("{}"));
+        assertThat(coordination.replaceWhileAbsent(prefix + owner, b("1"), b("2"), prefix + session))
+                .as("the owner is alive").isFalse();
+        keys.deleteTree(session);
+        assertThat(coordination.replaceWhileAbsent(prefix + owner, b("3"), b("2"), prefix + session))
+                .as("another node took it first").isFalse();
+        assertThat(coordination.replaceWhileAbsent(prefix + owner, b("1"), b("2"), prefix + session)).isTrue();
+        assertThat(s(keys.get(owner).orElseThrow())).isEqualTo("2");
+        assertThat(coordination.replaceWhileAbsent(prefix + owner, b("1"), b("3"), prefix + session))
+                .as("only one of two racing nodes wins").isFalse();
+    }
+
+    @Test
     void endpointsMayBeHostPortOrUrls() {
         assertThat(EtcdConnection.endpoints(List.of("127.0.0.1:2379", "https://etcd-1:2379"), false))
                 .containsExactly(URI.create("http://127.0.0.1:2379"), URI.create("https://etcd-1:2379"));

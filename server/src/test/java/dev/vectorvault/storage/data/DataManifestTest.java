@@ -27,8 +27,33 @@ class DataManifestTest {
     @Test
     void everyWrittenManifestNamesItsFormatVersion() {
         String written = new String(MANIFEST.encode(), StandardCharsets.UTF_8);
-        assertThat(written).startsWith("{\"formatVersion\":" + DataManifest.FORMAT_VERSION + ",");
+        assertThat(written).startsWith("{\"formatVersion\":" + DataManifest.LOCAL_LOG_FORMAT_VERSION + ",");
         assertThat(DataManifest.decode(MANIFEST.encode())).isEqualTo(MANIFEST);
+    }
+
+    @Test
+    void theLocalLogsManifestIsWrittenAsVersion2ByteForByteAsBeforeShardPositionsExisted() {
+        assertThat(new String(MANIFEST.encode(), StandardCharsets.UTF_8)).isEqualTo("{\"formatVersion\":2,"
+                + "\"checkpointLsn\":12,\"segments\":[{\"collectionId\":1000,\"segmentId\":3},"
+                + "{\"collectionId\":1002,\"segmentId\":7}]}");
+    }
+
+    @Test
+    void aShardedLogsManifestIsVersion3WithEachShardsPosition() {
+        DataManifest sharded = new DataManifest(0, MANIFEST.segments(), List.of(
+                new DataManifest.ShardPosition(1000, 0, 41), new DataManifest.ShardPosition(1000, 1, 7)));
+        String written = new String(sharded.encode(), StandardCharsets.UTF_8);
+        assertThat(written).startsWith("{\"formatVersion\":3,").contains("\"shardPositions\":[{\"collectionId\":"
+                + "1000,\"shard\":0,\"position\":41}");
+        assertThat(DataManifest.decode(sharded.encode())).isEqualTo(sharded);
+    }
+
+    @Test
+    void aShardPositionThatIsNoPositionIsRefusedAsCorrupt() {
+        StorageException e = refusal("{\"formatVersion\":3,\"checkpointLsn\":0,\"segments\":[],"
+                + "\"shardPositions\":[{\"collectionId\":1,\"shard\":0,\"position\":-4}]}");
+        assertThat(e.errorCode()).isEqualTo(ErrorCode.STORAGE_CORRUPT);
+        assertThat(e.getMessage()).contains(DataManifest.KEY).contains("shard position");
     }
 
     @Test
@@ -44,10 +69,10 @@ class DataManifestTest {
 
     @Test
     void aManifestOfAFutureVersionIsRefusedAsCorruptNamingTheRecord() {
-        StorageException e = refusal("{\"formatVersion\":3,\"checkpointLsn\":12,\"segments\":[]}");
+        StorageException e = refusal("{\"formatVersion\":4,\"checkpointLsn\":12,\"segments\":[]}");
         assertThat(e.errorCode()).isEqualTo(ErrorCode.STORAGE_CORRUPT);
         assertThat(e.file()).isEqualTo(DataManifest.KEY);
-        assertThat(e.getMessage()).contains(DataManifest.KEY).contains("format version 3")
+        assertThat(e.getMessage()).contains(DataManifest.KEY).contains("format version 4")
                 .contains("up to " + DataManifest.FORMAT_VERSION);
     }
 

@@ -1,0 +1,100 @@
+package dev.vectorvault.storage.data;
+
+import dev.vectorvault.storage.data.DataManifest.SegmentRef;
+import dev.vectorvault.storage.io.FileStore;
+import dev.vectorvault.storage.log.ShardLog;
+import dev.vectorvault.storage.wal.Durability;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Where a {@link DataStore} makes a write durable before it acknowledges it, and from which it rebuilds what no
+ * checkpoint covers yet. Two kinds:
+ * <ul>
+ * <li>{@link #local}: the write-ahead log on the local disk ({@code wal/}), one sequence for every collection, the
+ * embedded mode's log, byte for byte as before this seam existed;</li>
+ * <li>{@link #sharded}: a {@link ShardLog} ({@code mq.type: kafka}); each collection's writes are spread by primary
+ * key over its {@code shards_num} shards, each with its own position.</li>
+ * </ul>
+ * A checkpoint records the log's positions in the {@link DataManifest} together with the segments that hold
+ * everything before them; recovery replays each log after those positions, so every acknowledged write is applied
+ * exactly once. The store calls it with a collection's writes serialised and checkpoints excluding writes.
+ */
+public abstract sealed class DataLog implements AutoCloseable permits LocalDataLog, ShardedDataLog {
+    /** The local write-ahead log in {@code wal/} of {@code disk}. */
+    public static DataLog local(FileStore disk, Durability durability) {
+        return new LocalDataLog(disk, durability);
+    }
+
+    /**
+     * Each collection's writes on {@code shards_num} shards of {@code log}, which the data store closes with itself.
+     *
+     * @param served the collections whose shards this node replays at start-up and writes: every collection of a
+     *               single server, the collections it owns in a cluster (opening a shard fences its other writers)
+     */
+    public static DataLog sharded(ShardLog log, Supplier<Collection<Long>> served) {
+        return new ShardedDataLog(log, served);
+    }
+
+    /** A decoded record handed to the store during replay. */
+    interface Replay extends Consumer<LogRecordCodec.Entry> {}
+
+    /** Opens the log (start-up), recovering what it holds. */
+    abstract void open();
+
+    /** How many shards a write of this collection is spread over (1: no split). */
+    abstract int shardCount(CollectionLayout layout);
+
+    /**
+     * Appends one record to shard {@code shard} of the collection durably: when it returns, the record survives a
+     * crash of this process.
+     *
+     * @param replay applies records the log had to catch up first (a shard reopened after a failed append whose
+     *               outcome was unknown): they were not applied yet
+     */
+    abstract void append(CollectionLayout layout, int shard, byte[] record, Replay replay);
+
+    /** Replays every record after the manifest's positions, in an order that rebuilds the acknowledged state. */
+    abstract int replay(DataManifest manifest, DataStore.LayoutSource layouts, Replay replay);
+
+    /**
+     * Replays one collection taken over from another node from the positions of its manifest {@code part}, opening
+     * its shards for writing first (which fences the former owner's writers).
+     *
+     * @throws IllegalStateException on a log that belongs to one node (the local write-ahead log)
+     */
+    abstract int replayCollection(CollectionLayout layout, DataManifest part, Replay replay);
+
+    /** The manifest of a checkpoint that sealed {@code segments}: they and the log's current positions. */
+    abstract DataManifest checkpointed(List<SegmentRef> segments);
+
+    /** The manifest is written: the log may drop what it covers. */
+    abstract void truncate(DataManifest written);
+
+    /** Why writes are refused now, or empty. */
+    abstract Optional<String> refusal();
+
+    /** Whether the log failed and the store must rebuild from disk ({@link #reopenAfterFailure}) before writing. */
+    abstract boolean failed();
+
+    /** After a failure: reopens the log from what is durable; the store then replays again. */
+    abstract void reopenAfterFailure();
+
+    /** The collection is gone: its shards are written no more. */
+    abstract void collectionDropped(long collectionId);
+
+    /**
+     * Reports every later force (fsync) of a local log to {@code listener}, for the WAL fsync latency metric. A shard
+     * log on Kafka forces nothing here (the brokers acknowledge replicated writes), so it reports nothing.
+     */
+    void onForce(dev.vectorvault.storage.wal.ForceListener listener) {}
+
+    /** Names the log in messages. */
+    abstract String name();
+
+    @Override
+    public abstract void close();
+}

@@ -1,0 +1,230 @@
+package dev.vectorvault.storage.data;
+
+import dev.vectorvault.storage.data.DataManifest.SegmentRef;
+import dev.vectorvault.storage.data.DataManifest.ShardPosition;
+import dev.vectorvault.storage.log.LogRecord;
+import dev.vectorvault.storage.log.ShardId;
+import dev.vectorvault.storage.log.ShardLog;
+import dev.vectorvault.storage.log.ShardLogException;
+import dev.vectorvault.storage.log.ShardReader;
+import dev.vectorvault.storage.log.ShardWriter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Each collection's writes on its {@code shards_num} shards of a {@link ShardLog} (Kafka). Per shard it keeps the
+ * position right after the last record that memory holds: a checkpoint records these positions with the segments that
+ * hold everything before them, and recovery reads each shard from its recorded position to the end.
+ *
+ * <p><b>Fencing first.</b> A shard is always opened for writing before it is read for recovery: opening fences every
+ * earlier writer (a stale process, a paused node) and settles the append it left open, so the read that follows sees
+ * the shard's final content and nobody else can add to it.
+ *
+ * <p><b>A failed append.</b> Its outcome may be unknown (the log did not answer in time: it may still commit). The
+ * shard's writer is dropped; the next write to the shard opens it again (which settles that append) and first
+ * applies whatever the log holds after the last applied position, so memory and log never disagree and a checkpoint
+ * never records a position past a record that memory lacks.
+ *
+ * <p><b>Shards not replayed at open</b> belong to collections created since (or not served here before): the log
+ * holds nothing of theirs yet, so their position starts at the shard's end when their writer opens. The log's
+ * records are never deleted by us; the log's retention must outlast the time between a record and the checkpoint
+ * covering it (Milvus has the same rule).
+ */
+final class ShardedDataLog extends DataLog {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardedDataLog.class);
+
+    private final ShardLog log;
+    private final Supplier<Collection<Long>> served;
+    private final Map<ShardId, ShardWriter> writers = new ConcurrentHashMap<>();
+    /** Position after the last record of each shard that memory holds. */
+    private final Map<ShardId, Long> positions = new ConcurrentHashMap<>();
+    /** Shards whose last append failed: to be reopened and caught up before the next append. */
+    private final Set<ShardId> unsettled = ConcurrentHashMap.newKeySet();
+
+    ShardedDataLog(ShardLog log, Supplier<Collection<Long>> served) {
+        this.log = log;
+        this.served = served;
+    }
+
+    @Override
+    void open() {
+        // The shard log is connected already; shards open at replay or at their first write.
+    }
+
+    @Override
+    int shardCount(CollectionLayout layout) {
+        return layout.shardsNum();
+    }
+
+    @Override
+    void append(CollectionLayout layout, int shard, byte[] record, Replay replay) {
+        ShardId id = new ShardId(layout.collectionId(), shard);
+        ShardWriter writer = writers.get(id);
+        if (writer == null || unsettled.contains(id)) {
+            writer = reopen(id, layout, replay);
+        }
+        try {
+            positions.put(id, writer.append(List.of(record)));
+        } catch (ShardLogException e) {
+            unsettled.add(id);
+            writers.remove(id, writer);
+            throw e;
+        }
+    }
+
+    /** Opens the shard's writer (fencing others, settling an open append) and applies what memory lacks. */
+    private ShardWriter reopen(ShardId id, CollectionLayout layout, Replay replay) {
+        ShardWriter previous = writers.remove(id);
+        if (previous != null) {
+            previous.close();
+        }
+        ShardWriter writer = log.openWriter(id);
+        try {
+            Long applied = positions.get(id);
+            if (applied == null) {
+                positions.put(id, log.endPosition(id));
+            } else {
+                DataStore.LayoutSource only = c -> c == id.collectionId() ? Optional.of(layout) : Optional.empty();
+                int caughtUp = readFrom(id, applied, only, replay);
+                if (caughtUp > 0) {
+                    LOG.warn("event=shard_caught_up shard={} collection={} records={}: an append whose outcome was"
+                            + " unknown committed after all", id.index(), id.collectionId(), caughtUp);
+                }
+            }
+        } catch (RuntimeException e) {
+            writer.close();
+            throw e;
+        }
+        writers.put(id, writer);
+        unsettled.remove(id);
+        return writer;
+    }
+
+    /** Applies the shard's records from {@code from} to its end; records where memory now stands. */
+    private int readFrom(ShardId id, long from, DataStore.LayoutSource layouts, Replay replay) {
+        int count = 0;
+        try (ShardReader reader = log.openReader(id, from)) {
+            for (LogRecord record : reader.readToEnd()) {
+                LogRecordCodec.decode(id.toString(), "the record at position " + record.position(), record.payload(),
+                        layouts).ifPresent(replay);
+                count++;
+            }
+            positions.put(id, reader.position());
+        }
+        return count;
+    }
+
+    @Override
+    int replay(DataManifest manifest, DataStore.LayoutSource layouts, Replay replay) {
+        closeWriters();
+        positions.clear();
+        unsettled.clear();
+        Map<ShardId, Long> recorded = new HashMap<>();
+        for (ShardPosition p : manifest.shardPositions()) {
+            recorded.put(new ShardId(p.collectionId(), p.shard()), p.position());
+        }
+        int replayed = 0;
+        for (long collectionId : served.get()) {
+            Optional<CollectionLayout> layout = layouts.layout(collectionId);
+            if (layout.isEmpty()) {
+                continue;
+            }
+            for (int shard = 0; shard < layout.get().shardsNum(); shard++) {
+                ShardId id = new ShardId(collectionId, shard);
+                writers.put(id, log.openWriter(id)); // fence before reading: nobody else may append after
+                replayed += readFrom(id, recorded.getOrDefault(id, 0L), layouts, replay);
+            }
+        }
+        return replayed;
+    }
+
+    @Override
+    int replayCollection(CollectionLayout layout, DataManifest part, Replay replay) {
+        long collectionId = layout.collectionId();
+        collectionDropped(collectionId); // whatever this node held of it is stale
+        DataStore.LayoutSource only = c -> c == collectionId ? Optional.of(layout) : Optional.empty();
+        int replayed = 0;
+        for (int shard = 0; shard < layout.shardsNum(); shard++) {
+            ShardId id = new ShardId(collectionId, shard);
+            long from = 0;
+            for (ShardPosition p : part.shardPositions()) {
+                if (p.collectionId() == collectionId && p.shard() == shard) {
+                    from = p.position();
+                }
+            }
+            writers.put(id, log.openWriter(id)); // fences the former owner before reading
+            replayed += readFrom(id, from, only, replay);
+        }
+        return replayed;
+    }
+
+    @Override
+    DataManifest checkpointed(List<SegmentRef> segments) {
+        List<ShardPosition> covered = new ArrayList<>();
+        positions.forEach((id, position) -> covered.add(new ShardPosition(id.collectionId(), id.index(), position)));
+        covered.sort(Comparator.comparingLong(ShardPosition::collectionId).thenComparingInt(ShardPosition::shard));
+        return new DataManifest(0, segments, covered);
+    }
+
+    @Override
+    void truncate(DataManifest written) {
+        // Records are never deleted by us: the log's retention drops them (see the class comment).
+    }
+
+    @Override
+    Optional<String> refusal() {
+        return Optional.empty(); // a failed shard is retried by its next write
+    }
+
+    @Override
+    boolean failed() {
+        return false;
+    }
+
+    @Override
+    void reopenAfterFailure() {
+        // Never failed as a whole: see append.
+    }
+
+    @Override
+    void collectionDropped(long collectionId) {
+        writers.entrySet().removeIf(e -> {
+            if (e.getKey().collectionId() == collectionId) {
+                e.getValue().close();
+                return true;
+            }
+            return false;
+        });
+        positions.keySet().removeIf(id -> id.collectionId() == collectionId);
+        unsettled.removeIf(id -> id.collectionId() == collectionId);
+    }
+
+    @Override
+    String name() {
+        return "the shard log";
+    }
+
+    private void closeWriters() {
+        writers.values().forEach(ShardWriter::close);
+        writers.clear();
+    }
+
+    @Override
+    public void close() {
+        try {
+            closeWriters();
+        } finally {
+            log.close();
+        }
+    }
+}

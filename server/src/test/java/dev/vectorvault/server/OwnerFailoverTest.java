@@ -1,0 +1,269 @@
+package dev.vectorvault.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.vectorvault.testkit.EtcdCluster;
+import dev.vectorvault.testkit.KafkaBroker;
+import dev.vectorvault.testkit.S3Server;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.milvus.grpc.CollectionSchema;
+import io.milvus.grpc.CreateCollectionRequest;
+import io.milvus.grpc.CreateIndexRequest;
+import io.milvus.grpc.DataType;
+import io.milvus.grpc.FieldData;
+import io.milvus.grpc.FieldSchema;
+import io.milvus.grpc.FloatArray;
+import io.milvus.grpc.FlushRequest;
+import io.milvus.grpc.InsertRequest;
+import io.milvus.grpc.ListDatabasesRequest;
+import io.milvus.grpc.LoadCollectionRequest;
+import io.milvus.grpc.LongArray;
+import io.milvus.grpc.MilvusServiceGrpc;
+import io.milvus.grpc.MilvusServiceGrpc.MilvusServiceBlockingStub;
+import io.milvus.grpc.MutationResult;
+import io.milvus.grpc.QueryRequest;
+import io.milvus.grpc.QueryResults;
+import io.milvus.grpc.ScalarField;
+import io.milvus.grpc.SearchResults;
+import io.milvus.grpc.VectorField;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ownership failover with real engines: etcd, Kafka and s3proxy as processes, and three server nodes as processes.
+ * The owner of a collection is killed with {@code kill -9} after acknowledging rows (some sealed in object storage,
+ * the rest only in Kafka); once its session lease has run out a surviving node takes the collection over (one etcd
+ * transaction), opens it from object storage, its etcd manifest and Kafka, and serves it; the third node's forwarded
+ * calls follow the new owner. Every acknowledged row is found exactly once, and the time searches were unavailable
+ * is printed (bounded by the session TTL plus the takeover).
+ */
+@Timeout(400)
+class OwnerFailoverTest {
+    private static final int DIM = 4;
+    private static final int TTL_SECONDS = 3;
+
+    @TempDir
+    Path dir;
+    private EtcdCluster etcd;
+    private KafkaBroker kafka;
+    private S3Server s3;
+    private final List<Process> nodes = new ArrayList<>();
+    private final List<ManagedChannel> channels = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        channels.forEach(ManagedChannel::shutdownNow);
+        nodes.forEach(Process::destroyForcibly);
+        for (Process node : nodes) {
+            try {
+                node.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+        if (etcd != null) {
+            etcd.close();
+        }
+    }
+
+    @Test
+    void everyAcknowledgedRowSurvivesTheOwnersDeathAndSearchesResumeOnTheSurvivors() throws Exception {
+        etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));
+        kafka = KafkaBroker.start();
+        s3 = S3Server.start(Files.createDirectories(dir.resolve("s3")));
+        int[] ports = new int[6];
+        for (int i = 0; i < ports.length; i++) {
+            ports[i] = freePort();
+        }
+        Process ownerProcess = node(0, ports);
+        node(1, ports);
+        node(2, ports);
+        MilvusServiceBlockingStub a = stub(ports[0]);
+        MilvusServiceBlockingStub b = stub(ports[2]);
+        MilvusServiceBlockingStub c = stub(ports[4]);
+        awaitServing(a);
+        awaitServing(b);
+        awaitServing(c);
+
+        CollectionSchema schema = CollectionSchema.newBuilder().setName("c")
+                .addFields(FieldSchema.newBuilder().setName("id").setDataType(DataType.Int64).setIsPrimaryKey(true))
+                .addFields(FieldSchema.newBuilder().setName("v").setDataType(DataType.FloatVector)
+                        .addTypeParams(SmallCollection.pair("dim", String.valueOf(DIM))))
+                .build();
+        SmallCollection.ok(a.createCollection(CreateCollectionRequest.newBuilder().setCollectionName("c")
+                .setShardsNum(2).setSchema(ByteString.copyFrom(schema.toByteArray())).build()));
+        TreeSet<Long> acknowledged = new TreeSet<>();
+        insert(a, 0, 300, acknowledged); // the first data call: node 0 becomes the owner
+        SmallCollection.ok(a.createIndex(CreateIndexRequest.newBuilder().setCollectionName("c")
+                .setFieldName("v").addExtraParams(SmallCollection.pair("index_type", "FLAT"))
+                .addExtraParams(SmallCollection.pair("metric_type", "L2")).build()));
+        SmallCollection.ok(a.loadCollection(LoadCollectionRequest.newBuilder().setCollectionName("c").build()));
+        SmallCollection.ok(b.flush(FlushRequest.newBuilder().addCollectionNames("c").build()).getStatus());
+        insert(b, 300, 450, acknowledged); // forwarded to the owner; only in Kafka
+        insert(c, 450, 500, acknowledged);
+        assertThat(ids(b)).isEqualTo(acknowledged);
+
+        long killed = System.nanoTime();
+        ownerProcess.destroyForcibly(); // SIGKILL: no checkpoint, no lease revocation
+        ownerProcess.waitFor(10, TimeUnit.SECONDS);
+
+        // Search through a survivor until it answers: the first call after the lease ran out takes the collection.
+        int failures = 0;
+        long deadline = killed + TimeUnit.SECONDS.toNanos(120);
+        SearchResults searched = null;
+        String lastRefusal = "";
+        while (true) {
+            try {
+                searched = b.search(SmallCollection.search(1, "topk", "5").setCollectionName("c").build());
+                if (searched.getStatus().getCode() == 0) {
+                    break;
+                }
+                lastRefusal = searched.getStatus().toString();
+            } catch (StatusRuntimeException e) {
+                lastRefusal = e.getStatus().toString(); // the forward to the dead owner failed
+            }
+            failures++;
+            assertThat(System.nanoTime()).as("searches resume within 120 s; last: %s", lastRefusal)
+                    .isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        long unavailableMs = (System.nanoTime() - killed) / 1_000_000;
+        System.out.println("OwnerFailoverTest: searches unavailable for " + unavailableMs + " ms after kill -9 of"
+                + " the owner (session TTL " + TTL_SECONDS + " s; " + failures + " refused searches)");
+        assertThat(searched.getResults().getIds().getIntId().getDataCount()).isEqualTo(5);
+
+        assertThat(ids(b)).as("every acknowledged row, exactly once, on the new owner").isEqualTo(acknowledged);
+        assertThat(ids(c)).as("the third node's calls follow the new owner").isEqualTo(acknowledged);
+        insert(c, 500, 520, acknowledged);
+        assertThat(ids(b)).isEqualTo(acknowledged);
+    }
+
+    private static void insert(MilvusServiceBlockingStub stub, int from, int to, TreeSet<Long> acknowledged) {
+        LongArray.Builder ids = LongArray.newBuilder();
+        FloatArray.Builder vectors = FloatArray.newBuilder();
+        for (int i = from; i < to; i++) {
+            ids.addData(i);
+            for (int d = 0; d < DIM; d++) {
+                vectors.addData(i);
+            }
+        }
+        MutationResult result = stub.insert(InsertRequest.newBuilder().setCollectionName("c").setNumRows(to - from)
+                .addFieldsData(FieldData.newBuilder().setFieldName("id").setType(DataType.Int64)
+                        .setScalars(ScalarField.newBuilder().setLongData(ids)))
+                .addFieldsData(FieldData.newBuilder().setFieldName("v").setType(DataType.FloatVector)
+                        .setVectors(VectorField.newBuilder().setDim(DIM).setFloatVector(vectors)))
+                .build());
+        SmallCollection.ok(result.getStatus());
+        for (long i = from; i < to; i++) {
+            acknowledged.add(i);
+        }
+    }
+
+    private static TreeSet<Long> ids(MilvusServiceBlockingStub stub) {
+        QueryResults results = stub.query(QueryRequest.newBuilder().setCollectionName("c").setExpr("id >= 0")
+                .addOutputFields("id").build());
+        SmallCollection.ok(results.getStatus());
+        List<Long> list = List.of();
+        for (FieldData field : results.getFieldsDataList()) {
+            if (field.getFieldName().equals("id")) {
+                list = field.getScalars().getLongData().getDataList();
+            }
+        }
+        TreeSet<Long> set = new TreeSet<>(list);
+        assertThat(set).as("no id twice").hasSize(list.size());
+        return set;
+    }
+
+    private Process node(int index, int[] ports) throws IOException {
+        Path data = Files.createDirectories(dir.resolve("node" + index));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                        .toString(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), "dev.vectorvault.Main"));
+        String[] keys = {
+            "proxy.port=" + ports[2 * index],
+            "proxy.internalPort=" + ports[2 * index + 1],
+            "localStorage.path=" + data,
+            "etcd.endpoints=" + etcd.endpointsCsv(),
+            "common.session.ttl=" + TTL_SECONDS,
+            "cluster.changeAckTimeoutMs=2000",
+            "mq.type=kafka",
+            "kafka.brokerList=" + kafka.bootstrapServers(),
+            "kafka.readTimeout=5",
+            "rootCoord.dmlChannelNum=4",
+            "common.storageType=remote",
+            "minio.address=127.0.0.1",
+            "minio.port=" + s3.port(),
+            "minio.accessKeyID=" + S3Server.ACCESS_KEY,
+            "minio.secretAccessKey=" + S3Server.SECRET_KEY,
+            "minio.bucketName=failover",
+            "minio.rootPath=files",
+        };
+        for (String key : keys) {
+            command.add("--set");
+            command.add(key);
+        }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("node" + index + ".log").toFile()).start();
+        nodes.add(process);
+        return process;
+    }
+
+    private void awaitServing(MilvusServiceBlockingStub stub) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (true) {
+            try {
+                stub.listDatabases(ListDatabasesRequest.getDefaultInstance());
+                return;
+            } catch (StatusRuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("a node did not start; logs: " + logs(), e);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private String logs() throws IOException {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < nodes.size(); i++) {
+            Path log = dir.resolve("node" + i + ".log");
+            if (Files.exists(log)) {
+                String text = Files.readString(log);
+                out.append("\n--- node ").append(i).append(" ---\n")
+                        .append(text.substring(Math.max(0, text.length() - 4000)));
+            }
+        }
+        return out.toString();
+    }
+
+    private MilvusServiceBlockingStub stub(int port) {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        channels.add(channel);
+        return MilvusServiceGrpc.newBlockingStub(channel).withDeadlineAfter(380, TimeUnit.SECONDS);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,285 @@
+package dev.vectorvault.storage.data;
+
+import static dev.vectorvault.storage.data.DataStoreFixture.expected;
+import static dev.vectorvault.storage.data.DataStoreFixture.row;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.config.ServerConfig;
+import dev.vectorvault.config.ServerConfig.MessageQueueSettings;
+import dev.vectorvault.storage.MvMetaStore;
+import dev.vectorvault.storage.kafka.KafkaShardLog;
+import dev.vectorvault.storage.log.LogRecord;
+import dev.vectorvault.storage.log.ShardId;
+import dev.vectorvault.storage.log.ShardLogException;
+import dev.vectorvault.storage.log.ShardReader;
+import dev.vectorvault.testkit.KafkaBroker;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A data store whose writes go to Kafka ({@code mq.type: kafka}, a real broker process): rows are spread over the
+ * collection's shards by primary-key hash, a write is acknowledged once Kafka committed it, a checkpoint records each
+ * shard's position with the sealed segments, and a store abandoned without a checkpoint (as {@code kill -9} leaves
+ * it) comes back with every acknowledged row exactly once. Randomized parts print their seed; replay with
+ * {@code -Dtests.seed=<seed>}.
+ */
+@Timeout(300)
+class KafkaDataStoreTest {
+    private static final long SEED = Long.getLong("tests.seed", ThreadLocalRandom.current().nextLong());
+    private static final long P0 = 10;
+    /** Collection ids unique across the class: the broker (and its topics) is shared. */
+    private static final AtomicLong NEXT_COLLECTION = new AtomicLong(5_000 + (SEED & 0xffff) * 100);
+    private static KafkaBroker broker;
+
+    @TempDir
+    Path dir;
+    private final Map<Long, CollectionLayout> layouts = new ConcurrentHashMap<>();
+    private final DataExecutors executors = new DataExecutors();
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private MvMetaStore meta;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = KafkaBroker.start();
+        System.out.println("KafkaDataStoreTest: seed=" + SEED + " (replay with -Dtests.seed=" + SEED + ")");
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        if (!broker.isRunning()) {
+            broker.restart();
+        }
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+        executors.close();
+    }
+
+    static MessageQueueSettings settings() {
+        Map<String, String> keys = new HashMap<>();
+        keys.put("mq.type", "kafka");
+        keys.put("kafka.brokerList", broker.bootstrapServers());
+        keys.put("kafka.readTimeout", "5");
+        keys.put("rootCoord.dmlChannelNum", "4");
+        return ServerConfig.fromFlatKeys(keys).mq();
+    }
+
+    private CollectionLayout collection(int shards) {
+        long id = NEXT_COLLECTION.getAndIncrement();
+        CollectionLayout layout = new CollectionLayout(id, 0, DataStoreFixture.DIMS, DataStoreFixture.JSON,
+                Set.of(P0), new VectorIndexSpec[DataStoreFixture.DIMS.length], shards);
+        layouts.put(id, layout);
+        return layout;
+    }
+
+    /** An open store; {@code crash} abandons it later without a checkpoint, closing only its log's connections. */
+    private final class Node {
+        final DataLog log = DataLog.sharded(new KafkaShardLog(settings()), layouts::keySet);
+        final DataStore store;
+
+        Node() {
+            if (meta == null) {
+                meta = MvMetaStore.open(dir.resolve("meta"));
+                toClose.add(() -> meta.close());
+            }
+            store = DataStore.open(log, SealedStorage.local(DataStore.localDisk(dir.resolve("data"))), meta,
+                    id -> Optional.ofNullable(layouts.get(id)), 8, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES,
+                    IndexBuildSettings.defaults(), executors);
+            toClose.add(log);
+        }
+
+        /** As {@code kill -9}: no checkpoint; its producers stay alive (as a paused process's would) until the end. */
+        Node crashAndReopen() {
+            return new Node();
+        }
+    }
+
+    private static Map<Object, List<Object>> live(DataStore store, CollectionLayout layout) {
+        return store.read(layout, view -> {
+            Map<Object, List<Object>> out = new TreeMap<>();
+            for (int s = 0; s < view.segmentCount(); s++) {
+                for (int o = 0; o < view.segmentSize(s); o++) {
+                    if (view.isLive(s, o)) {
+                        List<Object> row = new ArrayList<>();
+                        row.add(view.partition(s, o));
+                        for (int f = 0; f < layout.fieldCount(); f++) {
+                            row.add(DataStoreFixture.comparable(view.value(s, f, o)));
+                        }
+                        Object key = view.value(s, layout.primaryKeyField(), o);
+                        assertThat(out.put(key, row)).as("key %s live twice", key).isNull();
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Rows physically held (live or deleted): a replayed duplicate would add one. */
+    private static int physicalRows(DataStore store, CollectionLayout layout) {
+        return store.read(layout, view -> {
+            int rows = 0;
+            for (int s = 0; s < view.segmentCount(); s++) {
+                rows += view.segmentSize(s);
+            }
+            return rows;
+        });
+    }
+
+    private static void put(DataStore store, CollectionLayout layout, List<Long> keys, String text,
+                            Map<Object, List<Object>> model) {
+        List<Object[]> rows = new ArrayList<>();
+        for (long key : keys) {
+            rows.add(row(key, text + key));
+        }
+        store.put(layout, P0, rows);
+        rows.forEach(r -> model.put(r[0], expected(P0, r)));
+    }
+
+    @Test
+    void rowsAreSpreadOverTheCollectionsShardsByPrimaryKeyHash() {
+        CollectionLayout layout = collection(4);
+        Node node = new Node();
+        List<Long> keys = new ArrayList<>();
+        for (long k = 1; k <= 200; k++) {
+            keys.add(k);
+        }
+        put(node.store, layout, keys, "v", new TreeMap<>());
+
+        try (KafkaShardLog shards = new KafkaShardLog(settings())) {
+            int total = 0;
+            for (int shard = 0; shard < 4; shard++) {
+                List<LogRecord> records;
+                try (ShardReader reader = shards.openReader(new ShardId(layout.collectionId(), shard), 0)) {
+                    records = reader.readToEnd();
+                }
+                assertThat(records).as("shard %d has its rows", shard).hasSize(1);
+                LogRecordCodec.Put written = (LogRecordCodec.Put) LogRecordCodec.decode("test", "record",
+                        records.get(0).payload(), id -> Optional.of(layout)).orElseThrow();
+                for (Object[] row : written.rows()) {
+                    assertThat(ShardRouting.shardOf(row[0], 4)).as("key %s", row[0]).isEqualTo(shard);
+                }
+                total += written.rows().size();
+            }
+            assertThat(total).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void everyAcknowledgedWriteComesBackExactlyOnceAfterACrashWithoutCheckpoint() {
+        Random random = new Random(SEED);
+        CollectionLayout mixed = collection(3);
+        CollectionLayout insertsOnly = collection(2);
+        Node node = new Node();
+        Map<Object, List<Object>> model = new TreeMap<>();
+        Map<Object, List<Object>> insertedModel = new TreeMap<>();
+        long nextInsert = 1;
+        for (int round = 0; round < 40; round++) {
+            List<Long> keys = new ArrayList<>();
+            for (int i = 0; i < 1 + random.nextInt(6); i++) {
+                keys.add(1L + random.nextInt(80));
+            }
+            if (random.nextInt(4) == 0) {
+                List<Object> deleted = new ArrayList<>(keys);
+                node.store.delete(mixed, deleted);
+                deleted.forEach(model::remove);
+            } else {
+                put(node.store, mixed, keys, "r" + round + "-", model);
+            }
+            put(node.store, insertsOnly, List.of(nextInsert, nextInsert + 1), "i", insertedModel);
+            nextInsert += 2;
+            if (round == 15 || round == 30) {
+                node.store.checkpoint();
+            }
+        }
+        assertThat(live(node.store, mixed)).isEqualTo(model);
+
+        Node reopened = node.crashAndReopen();
+        assertThat(live(reopened.store, mixed)).isEqualTo(model);
+        assertThat(live(reopened.store, insertsOnly)).isEqualTo(insertedModel);
+        assertThat(physicalRows(reopened.store, insertsOnly)).as("no insert replayed twice")
+                .isEqualTo(insertedModel.size());
+
+        // The manifest names each shard's position next to the segments.
+        DataManifest manifest = DataManifest.decode(meta.get(DataManifest.KEY).orElseThrow());
+        assertThat(manifest.shardPositions()).extracting(DataManifest.ShardPosition::collectionId)
+                .containsOnly(mixed.collectionId(), insertsOnly.collectionId()).hasSize(5);
+
+        // Crash again right after a checkpoint, and once more after further writes.
+        reopened.store.checkpoint();
+        put(reopened.store, insertsOnly, List.of(nextInsert), "i", insertedModel);
+        Node third = reopened.crashAndReopen();
+        assertThat(live(third.store, mixed)).isEqualTo(model);
+        assertThat(live(third.store, insertsOnly)).isEqualTo(insertedModel);
+        assertThat(physicalRows(third.store, insertsOnly)).isEqualTo(insertedModel.size());
+    }
+
+    @Test
+    void aStaleStoreIsFencedOnceANewStoreOpenedTheCollectionAndNothingOfItShows() {
+        CollectionLayout layout = collection(2);
+        Node stale = new Node();
+        Map<Object, List<Object>> model = new TreeMap<>();
+        put(stale.store, layout, List.of(1L, 2L, 3L, 4L), "a", model);
+
+        Node current = stale.crashAndReopen();
+        ShardLogException fenced = catchThrowableOfType(ShardLogException.class,
+                () -> stale.store.put(layout, P0, List.<Object[]>of(row(1L, "stale"), row(2L, "stale"),
+                        row(3L, "stale"), row(4L, "stale"))));
+        assertThat(fenced).as("the stale store's write is refused").isNotNull();
+        assertThat(fenced.errorCode()).isEqualTo(ErrorCode.LOG_WRITER_FENCED);
+
+        put(current.store, layout, List.of(5L), "b", model);
+        assertThat(live(current.store, layout)).isEqualTo(model);
+        assertThat(live(current.crashAndReopen().store, layout)).isEqualTo(model);
+    }
+
+    @Test
+    void aWriteTheBrokerDidNotTakeIsRefusedAndWritesResumeWhenItIsBack() {
+        CollectionLayout layout = collection(2);
+        Node node = new Node();
+        Map<Object, List<Object>> model = new TreeMap<>();
+        put(node.store, layout, List.of(1L, 2L, 3L), "a", model);
+
+        broker.kill();
+        ShardLogException down = catchThrowableOfType(ShardLogException.class,
+                () -> node.store.put(layout, P0, List.<Object[]>of(row(7L, "lost"))));
+        assertThat(down).isNotNull();
+        assertThat(down.errorCode()).isIn(ErrorCode.LOG_UNAVAILABLE, ErrorCode.LOG_FAILED);
+        assertThat(live(node.store, layout)).as("nothing unacknowledged is applied").isEqualTo(model);
+        broker.restart();
+
+        put(node.store, layout, List.of(8L, 9L), "b", model);
+        Map<Object, List<Object>> after = live(node.store, layout);
+        // The refused write's outcome was unknown: if Kafka committed it, the shard's reopening applied it.
+        List<Object> lost = after.get(7L);
+        if (lost != null) {
+            model.put(7L, lost);
+        }
+        assertThat(after).isEqualTo(model);
+        assertThat(live(node.crashAndReopen().store, layout)).isEqualTo(model);
+    }
+}
