@@ -233,8 +233,7 @@ final class DataRpc {
         }
         List<dev.vectorvault.query.HybridSearchRequest.SubRequest> subs = new ArrayList<>();
         for (int i = 0; i < r.getRequestsCount(); i++) {
-            subs.add(subRequest(r.getRequests(i), i, database, r.getCollectionName(),
-                    (long) window.limit() + window.offset()));
+            subs.add(subRequest(r.getRequests(i), i, r, database, window));
         }
         dev.vectorvault.query.HybridSearchRequest request = new dev.vectorvault.query.HybridSearchRequest(database,
                 r.getCollectionName(), r.getPartitionNamesList(), subs, ranker, window.limit(), window.offset(),
@@ -258,14 +257,17 @@ final class DataRpc {
      * {@code radius}/{@code range_filter} and {@code round_decimal}.
      */
     private dev.vectorvault.query.HybridSearchRequest.SubRequest subRequest(SearchRequest s, int index,
-                                                                           String database, String collection,
-                                                                           long window) {
-        RequestAudit.hybridSubRequest(s, index, database, collection);
+                                                                           HybridSearchRequest hybrid,
+                                                                           String database,
+                                                                           HybridRankParams rank) {
+        RequestAudit.hybridSubRequest(s, index, hybrid, database);
+        String collection = hybrid.getCollectionName();
+        long window = (long) rank.limit() + rank.offset();
         Map<String, String> params = SchemaMapper.keyValues(s.getSearchParamsList());
         Map<String, String> nested = params.containsKey("params") && !params.get("params").isBlank()
                 ? JsonParams.flatStringMap(params.get("params")) : Map.of();
         RequestAudit.readParams(params);
-        RequestAudit.hybridSubParams(params, nested, index);
+        RequestAudit.hybridSubParams(params, nested, index, rank.offset());
         float[][] queries = vectors(s.getPlaceholderGroup(), reader.limits());
         long topK = window;
         String topKText = params.get("topk");

@@ -10,6 +10,7 @@ import io.milvus.grpc.SearchRequest;
 import io.milvus.grpc.UpsertRequest;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Request fields this server does not act on. Each is refused with code 1100 and an error naming it when its value
@@ -52,15 +53,20 @@ final class RequestAudit {
      * A hybrid search's sub-request: Milvus copies only its vectors, filter, template values and search params, so
      * anything else set there would silently do nothing; such fields are refused, naming the sub-request.
      */
-    static void hybridSubRequest(SearchRequest s, int index, String database, String collection) {
+    static void hybridSubRequest(SearchRequest s, int index, HybridSearchRequest hybrid, String database) {
         String at = "requests[" + index + "].";
+        String collection = hybrid.getCollectionName();
         if (s.getSearchInputCase() == SearchRequest.SearchInputCase.IDS || s.getSearchByPrimaryKeys()) {
             throw unsupported(at + "ids (search by IDs inside a hybrid search; Milvus does not support it either)");
         }
-        if (s.getPartitionNamesCount() > 0) {
+        // The Node SDK copies the hybrid search's partitions and output fields into every sub-request: equal
+        // copies pass, anything else would be dropped and is refused.
+        if (s.getPartitionNamesCount() > 0
+                && !Set.copyOf(s.getPartitionNamesList()).equals(Set.copyOf(hybrid.getPartitionNamesList()))) {
             throw unsupported(at + "partition_names (set partition_names on the hybrid search)");
         }
-        if (s.getOutputFieldsCount() > 0) {
+        if (s.getOutputFieldsCount() > 0
+                && !Set.copyOf(s.getOutputFieldsList()).equals(Set.copyOf(hybrid.getOutputFieldsList()))) {
             throw unsupported(at + "output_fields (set output_fields on the hybrid search)");
         }
         if (s.hasFunctionScore() && (s.getFunctionScore().getFunctionsCount() > 0
@@ -89,7 +95,8 @@ final class RequestAudit {
      * A sub-request's search params: group-by belongs to the hybrid search ({@code rank_params}), a sub-request's
      * offset is dropped by Milvus, and iterators do not apply; each is refused rather than dropped.
      */
-    static void hybridSubParams(Map<String, String> params, Map<String, String> nested, int index) {
+    static void hybridSubParams(Map<String, String> params, Map<String, String> nested, int index,
+                                long hybridOffset) {
         String at = "requests[" + index + "].search_params ";
         for (String key : List.of("group_by_field", "group_size", "strict_group_size", "json_path", "json_type",
                 "strict_cast")) {
@@ -97,8 +104,9 @@ final class RequestAudit {
                 throw unsupported(at + key + " (group-by of a hybrid search goes in its rank_params)");
             }
         }
+        // 0, or the hybrid search's own offset (the Node SDK copies it into every sub-request), changes nothing.
         String offset = params.getOrDefault("offset", "0").trim();
-        if (!offset.isEmpty() && !offset.equals("0")) {
+        if (!offset.isEmpty() && !offset.equals("0") && !offset.equals(String.valueOf(hybridOffset))) {
             throw unsupported(at + "offset=" + offset + " (set offset on the hybrid search)");
         }
         for (String key : List.of("iterator", "search_iter_v2", "search_iter_id", "search_iter_batch_size",

@@ -258,6 +258,18 @@ class HybridSearchRpcTest {
                 .build()), "fieldName(nope) not found");
         refused(stub.hybridSearch(hybrid("limit", "2").addRequests(sub("a", 3, "tag ==", new float[] {0, 0}))
                 .build()), "");
+        // What the Node SDK sends: the hybrid search's partitions, output fields and offset copied into every
+        // sub-request. Equal copies change nothing and pass.
+        SearchResults nodeShaped = stub.hybridSearch(hybrid("limit", "2", "offset", "1").clearRequests()
+                .addPartitionNames("_default").addOutputFields("tag")
+                .addRequests(nearA(3).addPartitionNames("_default").addOutputFields("tag")
+                        .addSearchParams(pair("offset", "1")))
+                .addRequests(nearB(3).addPartitionNames("_default").addOutputFields("tag")
+                        .addSearchParams(pair("offset", "1"))).build());
+        ok(nodeShaped.getStatus());
+        assertThat(nodeShaped.getResults().getIds().getIntId().getDataList()).containsExactly(19L, 1L);
+        refused(stub.hybridSearch(hybrid("limit", "2", "offset", "1").addRequests(nearA(3)
+                .addSearchParams(pair("offset", "2"))).build()), "requests[2].search_params offset=2");
         // A sub-request without topk searches the hybrid search's limit + offset.
         SearchResults noTopK = stub.hybridSearch(HybridSearchRequest.newBuilder().setCollectionName("hc")
                 .addRequests(SearchRequest.newBuilder().setPlaceholderGroup(placeholder(new float[] {0, 0}))
