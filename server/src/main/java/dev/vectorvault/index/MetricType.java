@@ -173,6 +173,22 @@ public enum MetricType {
         return Optional.empty();
     }
 
+    /**
+     * Milvus's normalisation of a score for the weighted reranker of a hybrid search ({@code norm_score}, and the
+     * distance side of a mix of distances and similarities): COSINE {@code (1 + s) / 2}; IP {@code 1/2 + atan(s)/pi};
+     * a distance (L2) {@code 1 - 2 atan(s)/pi}, so that larger is better for every metric. Computed step by step in
+     * float32 as Milvus computes it ({@code getNormalizeFunc}), so a fused score equals Milvus's to the last bit.
+     */
+    public float rerankNormalised(float score) {
+        float pi = (float) Math.PI;
+        float atan = (float) Math.atan(score);
+        return switch (this) {
+            case COSINE -> (1 + score) * 0.5f;
+            case IP -> 0.5f + atan / pi;
+            case L2 -> 1f - 2 * atan / pi;
+        };
+    }
+
     /** Every wire name, in declaration order, for error messages. */
     public static List<String> wireNames() {
         return WIRE_NAMES;

@@ -3,37 +3,26 @@ package dev.vectorvault.query;
 import dev.vectorvault.catalog.Catalog;
 import dev.vectorvault.catalog.Collection;
 import dev.vectorvault.catalog.FieldSchema;
-import dev.vectorvault.catalog.IndexDefinition;
-import dev.vectorvault.catalog.PartitionKey;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.common.MilvusException;
-import dev.vectorvault.index.FlatIndex;
-import dev.vectorvault.index.IndexKind;
-import dev.vectorvault.index.IndexKinds;
 import dev.vectorvault.index.MetricType;
-import dev.vectorvault.index.OrdinalFilter;
-import dev.vectorvault.index.SearchHit;
-import dev.vectorvault.index.SearchParams;
 import dev.vectorvault.query.expr.ExpressionLimits;
 import dev.vectorvault.query.expr.FilterExpression;
-import dev.vectorvault.storage.data.AnnIndex;
 import dev.vectorvault.storage.data.CollectionView;
 import dev.vectorvault.storage.data.DataStore;
 import dev.vectorvault.storage.data.IndexProgress;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Search and query over a loaded collection. Both read one consistent view (every write acknowledged before the
- * call is visible: Strong consistency whatever the client asked for). Search runs per segment, then the per-segment
- * winners are merged: a sealed segment whose approximate index (HNSW, IVF_FLAT) is ready is searched through it,
- * with deletes, partitions and the filter applied inside the index search; every other segment (growing, small, or
- * still being indexed) and every range search is exact (FLAT).
+ * Search, hybrid search and query over a loaded collection. Each reads one consistent view (every write acknowledged
+ * before the call is visible: Strong consistency whatever the client asked for). A search is checked and run by a
+ * {@link PreparedSearch}; a hybrid search runs one per sub-request over the same view and fuses them
+ * ({@link RankFusion}).
  */
 public final class EntityReader {
     public static final int MAX_TOP_K = 16_384;
@@ -64,220 +53,144 @@ public final class EntityReader {
     public ResultRows search(SearchRequest request) {
         Collection collection = loadedCollection(request.database(), request.collection());
         boolean byKeys = request.primaryKeys() != null;
-        FieldSchema field = vectorField(collection, request.annsField(), byKeys);
-        IndexDefinition index = collection.indexOnField(field.name()).orElseThrow();
-        MetricType metric = index.metric().orElseThrow();
-        IndexKind kind = index.kind().orElseThrow();
-        if (!request.metric().allows(metric)) {
-            throw new MilvusException(ErrorCode.PARAMETER_INVALID, "metric type not match: invalid parameter[expected="
-                    + metric.wireName() + "][actual=" + request.metric().name() + "]");
-        }
         int nq = byKeys ? request.primaryKeys().size() : request.queries().length;
-        limits.checkSearch(nq, request.topK(), request.offset());
-        boolean range = !Float.isNaN(request.radius()) || !Float.isNaN(request.rangeFilter());
-        GroupBy groupBy = request.groupBy();
-        FieldSchema groupField = null;
-        if (groupBy != null) {
-            if (range) {
-                throw MilvusException.invalidParameter("Not allowed to do range-search when doing search-group-by");
-            }
-            groupBy.checkSize(limits.maxGroupSize());
-            groupField = groupBy.resolve(collection.schema());
-        }
-        for (float[] q : request.queries()) {
-            checkQueryVector(field, q);
-        }
-        FilterExpression filter = Filters.parse(collection, request.filter(), request.templates(), filterLimits);
-        Set<Long> partitions = partitionIds(collection, request.partitions(), filter, true);
+        PreparedSearch prepared = new PreparedSearch(collection, request, nq, limits, filterLimits);
         OutputFields output = OutputFields.resolve(collection.schema(), request.outputFields(), true);
-        int fieldIndex = collection.schema().fields().indexOf(field);
-        int window = request.topK() + request.offset();
-        if (!Float.isNaN(request.radius()) && !Float.isNaN(request.rangeFilter())) {
-            // Checked here, not left to the index: it would throw only when a segment exists, and not as 1100.
-            boolean ordered = metric.higherIsBetter() ? request.rangeFilter() > request.radius()
-                    : request.rangeFilter() < request.radius();
-            if (!ordered) {
-                throw MilvusException.invalidParameter("range_filter must be " + (metric.higherIsBetter()
-                        ? "greater" : "less") + " than radius for " + metric + ": range_filter="
-                        + request.rangeFilter() + " radius=" + request.radius());
-            }
-        }
-
-        SearchParams searchParams = IndexKinds.parseSearch(kind, request.searchParams(), window);
-        PartitionSet selected = PartitionSet.of(collection, partitions);
-        float[][] queries = byKeys ? storedVectors(collection, fieldIndex, selected, request.primaryKeys())
-                : request.queries();
+        float[][] queries = byKeys ? storedVectors(collection, prepared.fieldIndex, prepared.partitions,
+                request.primaryKeys()) : request.queries();
         boolean[] copied = fieldsToCopy(collection, output);
-        boolean noFilter = filter == FilterExpression.alwaysTrue();
-        int groupFieldIndex = groupField == null ? -1 : collection.schema().fields().indexOf(groupField);
-        FieldSchema grouped = groupField;
+        boolean grouping = request.groupBy() != null;
         return data.read(Layouts.of(collection), view -> {
             Filters.RowCursor cursor = new Filters.RowCursor(view, collection.schema().fields());
             List<Object[]> rows = new ArrayList<>();
             List<Float> scores = new ArrayList<>();
-            List<Object> groupValues = groupBy == null ? null : new ArrayList<>();
+            List<Object> groupValues = grouping ? new ArrayList<>() : null;
             int[] perQuery = new int[queries.length];
-            OrdinalFilter[] accepts = new OrdinalFilter[view.segmentCount()];
-            for (int s = 0; s < accepts.length; s++) {
-                accepts[s] = acceptFor(view, s, selected, noFilter, filter, cursor);
-            }
-            SegmentSearch segments = new SegmentSearch(view, fieldIndex, metric, searchParams, accepts, range,
-                    request.radius(), request.rangeFilter());
+            PreparedSearch.Run run = prepared.start(view, cursor);
             for (int q = 0; q < queries.length; q++) {
-                List<Candidate> page;
-                if (queries[q] == null) {
-                    page = List.of(); // search by IDs of a row whose vector is null: no hits, as in Milvus
-                } else if (groupBy == null) {
-                    List<Candidate> best = segments.candidates(queries[q], window, false).best();
-                    page = best.subList(Math.min(request.offset(), best.size()), Math.min(window, best.size()));
-                } else {
-                    page = new ArrayList<>();
-                    for (List<Candidate> group : grouped(segments, queries[q], request, groupBy, view,
-                            groupFieldIndex).groups()) {
-                        page.addAll(group);
-                    }
-                }
-                for (Candidate c : page) {
+                List<PreparedSearch.Candidate> page = run.page(queries[q]);
+                for (PreparedSearch.Candidate c : page) {
                     rows.add(rowOf(view, c.segment(), c.ordinal(), copied));
                     scores.add(c.score());
-                    if (groupValues != null) {
-                        groupValues.add(view.value(c.segment(), groupFieldIndex, c.ordinal()));
+                    if (grouping) {
+                        groupValues.add(run.groupValue(c));
                     }
                 }
                 perQuery[q] = page.size();
             }
-            float[] flatScores = new float[scores.size()];
-            for (int i = 0; i < flatScores.length; i++) {
-                flatScores[i] = scores.get(i);
-            }
-            return new ResultRows(output, rows, flatScores, perQuery, rows.size(), primaryKeyIndex(collection),
-                    grouped, groupValues);
+            return new ResultRows(output, rows, toArray(scores), perQuery, rows.size(), primaryKeyIndex(collection),
+                    prepared.groupField, groupValues);
         });
     }
 
     /**
-     * One query's groups. The candidate search widens until the answer is settled: it starts at
-     * {@code (offset + limit) x group_size} hits per segment and multiplies that by 4 until the groups are complete
-     * ({@link GroupedHits#complete()}) or every segment is exhausted (it returned fewer hits than asked, or was
-     * asked for at least its size). Only the trusted prefix of the merged candidates is grouped: the hits at least
-     * as good as the last hit of every segment that may hold more, since an unseen row of such a segment could rank
-     * before any later candidate (and open a group first). A segment searched through an approximate index that
-     * returns fewer hits than asked is searched exactly from then on, so a sparse group is not lost to the index's
-     * beam or probes.
+     * Hybrid search: every sub-request runs as a search of its own over one view (with the hybrid search's
+     * partitions and group-by, offset 0, its own {@code topK}), its scores rounded by its own {@code round_decimal},
+     * then each query's lists are fused by the request's {@link Ranker} ({@link RankFusion}). Deduplicated by primary
+     * key; a row's fields are read once, after fusion.
      */
-    private static GroupedHits<Candidate> grouped(SegmentSearch segments, float[] query, SearchRequest request,
-                                                  GroupBy groupBy, CollectionView view, int groupFieldIndex) {
-        long k = (long) (request.topK() + request.offset()) * groupBy.groupSize();
-        while (true) {
-            Candidates found = segments.candidates(query, (int) Math.min(k, Integer.MAX_VALUE), true);
-            GroupedHits<Candidate> groups = GroupedHits.reduce(found.best().subList(0, found.trusted()),
-                    c -> view.value(c.segment(), groupFieldIndex, c.ordinal()), request.offset(), request.topK(),
-                    groupBy);
-            if (groups.complete() || !found.more()) {
-                return groups;
+    public ResultRows hybridSearch(HybridSearchRequest request) {
+        Collection collection = loadedCollection(request.database(), request.collection());
+        List<HybridSearchRequest.SubRequest> subs = request.subRequests();
+        if (subs.isEmpty()) {
+            throw MilvusException.invalidParameter("minimum of ann search requests is 1");
+        }
+        if (subs.size() > HybridSearchRequest.MAX_SUB_REQUESTS) {
+            throw MilvusException.invalidParameter("maximum of ann search requests is "
+                    + HybridSearchRequest.MAX_SUB_REQUESTS);
+        }
+        long window = (long) request.limit() + request.offset();
+        if (request.offset() < 0 || window <= 0 || window > limits.maxQueryResultWindow()) {
+            throw MilvusException.invalidParameter("invalid max query result window, (offset+limit) should be in"
+                    + " range [1, " + limits.maxQueryResultWindow() + "], but got " + window);
+        }
+        int nq = subs.get(0).search().queries().length;
+        for (HybridSearchRequest.SubRequest sub : subs) {
+            int subNq = sub.search().queries().length;
+            if (subNq != nq) {
+                throw MilvusException.invalidParameterAsIs("sub search request nq should be the same: invalid"
+                        + " parameter[expected=" + nq + "][actual=" + subNq + "]");
             }
-            k *= 4;
         }
-    }
-
-    /**
-     * Merged hits, best first.
-     *
-     * @param more    whether some segment may hold accepted rows beyond those returned
-     * @param trusted how many leading hits no unseen row can rank before (all of them when nothing is left)
-     */
-    private record Candidates(List<Candidate> best, boolean more, int trusted) {}
-
-    /** The per-segment searches of one request, merged best first. */
-    private static final class SegmentSearch {
-        private final CollectionView view;
-        private final int fieldIndex;
-        private final MetricType metric;
-        private final SearchParams params;
-        private final OrdinalFilter[] accepts;
-        private final boolean range;
-        private final float radius;
-        private final float rangeFilter;
-        /** Segments whose approximate index came up short once: searched exactly from then on. */
-        private final boolean[] exact;
-
-        SegmentSearch(CollectionView view, int fieldIndex, MetricType metric, SearchParams params,
-                      OrdinalFilter[] accepts, boolean range, float radius, float rangeFilter) {
-            this.view = view;
-            this.fieldIndex = fieldIndex;
-            this.metric = metric;
-            this.params = params;
-            this.accepts = accepts;
-            this.range = range;
-            this.radius = radius;
-            this.rangeFilter = rangeFilter;
-            this.exact = new boolean[view.segmentCount()];
+        long entries = 0;
+        for (HybridSearchRequest.SubRequest sub : subs) {
+            entries += (long) nq * Math.max(0, sub.search().topK());
         }
-
-        /**
-         * The {@code k} best hits of every segment, merged. With {@code exhaustive}, an approximate index that
-         * returns fewer than {@code k} hits is replaced by an exact search of its segment (for this and every later
-         * call), so that "fewer than asked" always means "nothing more is there".
-         */
-        Candidates candidates(float[] query, int k, boolean exhaustive) {
-            List<Candidate> best = new ArrayList<>();
-            boolean more = false;
-            boolean higherIsBetter = metric.higherIsBetter();
-            float bound = higherIsBetter ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
-            for (int s = 0; s < view.segmentCount(); s++) {
-                int segment = s;
-                int size = view.segmentSize(segment);
-                // A widened group-by search never asks a segment for more than all of it.
-                int wanted = exhaustive ? Math.max(1, Math.min(k, size)) : k;
-                AnnIndex ann = range || exact[s] ? null : view.annIndex(segment, fieldIndex);
-                List<SearchHit> hits = null;
-                if (ann != null) {
-                    hits = ann.search(query, wanted, params, accepts[s]);
-                    if (exhaustive && hits.size() < wanted) {
-                        exact[s] = true;
-                        hits = null;
+        if (limits.maxResultEntries() > 0 && entries > limits.maxResultEntries()) {
+            // The cost of a hybrid search is that of all its sub-requests together.
+            throw MilvusException.invalidParameterAsIs("number of result entries is too large: the sub-requests of"
+                    + " the hybrid search ask for " + entries + " in all (nq x topk summed), more than"
+                    + " proxy.maxResultEntries [" + limits.maxResultEntries() + "]");
+        }
+        request.ranker().checkArity(subs.size());
+        List<PreparedSearch> prepared = new ArrayList<>();
+        List<MetricType> metrics = new ArrayList<>();
+        for (HybridSearchRequest.SubRequest sub : subs) {
+            SearchRequest s = sub.search();
+            SearchRequest asRun = new SearchRequest(s.database(), s.collection(), request.partitions(),
+                    s.annsField(), s.queries(), s.topK(), 0, s.filter(), s.templates(), List.of(), s.metric(),
+                    s.radius(), s.rangeFilter(), s.searchParams(), request.groupBy(), null);
+            PreparedSearch p = new PreparedSearch(collection, asRun, nq, limits, filterLimits);
+            prepared.add(p);
+            metrics.add(p.metric);
+        }
+        OutputFields output = OutputFields.resolve(collection.schema(), request.outputFields(), true);
+        boolean[] copied = fieldsToCopy(collection, output);
+        int pk = primaryKeyIndex(collection);
+        boolean grouping = request.groupBy() != null;
+        return data.read(Layouts.of(collection), view -> {
+            Filters.RowCursor cursor = new Filters.RowCursor(view, collection.schema().fields());
+            List<PreparedSearch.Run> runs = new ArrayList<>();
+            prepared.forEach(p -> runs.add(p.start(view, cursor)));
+            List<Object[]> rows = new ArrayList<>();
+            List<Float> scores = new ArrayList<>();
+            List<Object> groupValues = grouping ? new ArrayList<>() : null;
+            int[] perQuery = new int[nq];
+            for (int q = 0; q < nq; q++) {
+                List<List<RankFusion.Hit>> lists = new ArrayList<>();
+                for (int i = 0; i < runs.size(); i++) {
+                    PreparedSearch.Run run = runs.get(i);
+                    int roundDecimal = subs.get(i).roundDecimal();
+                    List<RankFusion.Hit> list = new ArrayList<>();
+                    for (PreparedSearch.Candidate c : run.page(subs.get(i).search().queries()[q])) {
+                        list.add(new RankFusion.Hit(view.value(c.segment(), pk, c.ordinal()),
+                                subScore(c.score(), roundDecimal), c.segment(), c.ordinal(),
+                                grouping ? run.groupValue(c) : null));
+                    }
+                    lists.add(list);
+                }
+                List<RankFusion.Hit> fused = RankFusion.fuse(request.ranker(), lists, metrics, request.limit(),
+                        request.offset(), request.roundDecimal(), request.groupBy(), request.groupScorer());
+                for (RankFusion.Hit hit : fused) {
+                    rows.add(rowOf(view, hit.segment(), hit.ordinal(), copied));
+                    scores.add(hit.score());
+                    if (grouping) {
+                        groupValues.add(hit.group());
                     }
                 }
-                if (hits == null) {
-                    FlatIndex flat = new FlatIndex(view.vectors(segment, fieldIndex), metric);
-                    hits = range ? flat.rangeSearch(query, wanted, size, accepts[s], radius, rangeFilter)
-                            : flat.search(query, wanted, size, accepts[s]);
-                }
-                if (!hits.isEmpty() && hits.size() >= k && k < size) {
-                    more = true;
-                    float last = hits.get(hits.size() - 1).score();
-                    // Unseen rows of this segment score no better than its last hit.
-                    bound = higherIsBetter ? Math.max(bound, last) : Math.min(bound, last);
-                }
-                hits.forEach(h -> best.add(new Candidate(segment, h.ordinal(), h.score())));
+                perQuery[q] = fused.size();
             }
-            Comparator<Candidate> order = Comparator.comparingDouble(Candidate::score);
-            best.sort(higherIsBetter ? order.reversed() : order);
-            int trusted = best.size();
-            if (more) {
-                trusted = 0;
-                while (trusted < best.size() && (higherIsBetter ? best.get(trusted).score() >= bound
-                        : best.get(trusted).score() <= bound)) {
-                    trusted++;
-                }
-            }
-            return new Candidates(best, more, trusted);
-        }
+            return new ResultRows(output, rows, toArray(scores), perQuery, rows.size(), pk,
+                    prepared.get(0).groupField, groupValues);
+        });
     }
 
-    private static void checkQueryVector(FieldSchema field, float[] q) {
-        if (q.length != field.dim()) {
-            throw MilvusException.invalidParameter("vector dimension mismatch, expected vector size(byte) "
-                    + field.dim() * 4 + ", actual " + q.length * 4);
+    /** A sub-request's score rounded by its own {@code round_decimal}, as a search rounds its scores. */
+    private static float subScore(float score, int decimals) {
+        if (decimals < 0) {
+            return score;
         }
-        for (float component : q) {
-            if (!Float.isFinite(component)) {
-                throw MilvusException.invalidParameter("search vector holds " + component
-                        + ", which is not a number or infinity");
-            }
-        }
+        double factor = Math.pow(10, decimals);
+        return (float) (Math.round(score * factor) / factor);
     }
 
+    private static float[] toArray(List<Float> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
     /**
      * Search by IDs: the stored vectors of these rows, in request order, read as Milvus's internal query
      * {@code pk in [...]} over the request's partitions. A duplicate or a key that no live row of those partitions
@@ -327,21 +240,6 @@ public final class EntityReader {
         return data.indexProgress(Layouts.of(collection), field);
     }
 
-    /**
-     * The per-row test of one segment. The common case (no filter, every partition, no deletions in the segment)
-     * tests nothing at all; otherwise the cheapest checks run first and nothing is boxed per row.
-     */
-    private static OrdinalFilter acceptFor(CollectionView view, int segment, PartitionSet partitions,
-                                           boolean noFilter, FilterExpression filter, Filters.RowCursor cursor) {
-        boolean noDeletes = view.deletedCount(segment) == 0;
-        if (noFilter && noDeletes && partitions.all()) {
-            return OrdinalFilter.ACCEPT_ALL;
-        }
-        return ordinal -> (noDeletes || view.isLive(segment, ordinal))
-                && partitions.contains(view.partition(segment, ordinal))
-                && (noFilter || filter.test(cursor.at(segment, ordinal)));
-    }
-
     /** Which stored fields a result row needs: the returned ones and the primary key (vectors only if asked). */
     private static boolean[] fieldsToCopy(Collection collection, OutputFields output) {
         List<FieldSchema> fields = collection.schema().fields();
@@ -352,8 +250,6 @@ public final class EntityReader {
         copy[primaryKeyIndex(collection)] = true;
         return copy;
     }
-
-    private record Candidate(int segment, int ordinal, float score) {}
 
     /** Query; {@code count(*)} as the only output field counts instead of returning rows. */
     public ResultRows query(QueryRequest request) {
@@ -372,8 +268,7 @@ public final class EntityReader {
                     + " range [1, " + window + "]");
         }
         FilterExpression filter = Filters.parse(collection, request.filter(), request.templates(), filterLimits);
-        PartitionSet partitions = PartitionSet.of(collection, partitionIds(collection, request.partitions(), filter,
-                false));
+        PartitionSet partitions = ReadPartitions.of(collection, request.partitions(), filter, false);
         OutputFields output = count ? OutputFields.resolve(collection.schema(), List.of(), true)
                 : OutputFields.resolve(collection.schema(), request.outputFields(), true);
         int pk = primaryKeyIndex(collection);
@@ -449,61 +344,5 @@ public final class EntityReader {
                     + collection.name() + "]");
         }
         return collection;
-    }
-
-    private static FieldSchema vectorField(Collection collection, String annsField, boolean byKeys) {
-        List<FieldSchema> vectors = collection.schema().vectorFields();
-        if (annsField == null || annsField.isEmpty()) {
-            if (vectors.size() != 1 && byKeys) {
-                throw MilvusException.invalidParameter("multiple vector fields exist, please specify anns_field in"
-                        + " search_params");
-            }
-            if (vectors.size() != 1) {
-                throw MilvusException.invalidParameter("multiple anns_fields exist, please specify a anns_field"
-                        + " in search_params");
-            }
-            return vectors.get(0);
-        }
-        return vectors.stream().filter(f -> f.name().equals(annsField)).findFirst().orElseThrow(() ->
-                MilvusException.invalidParameter("failed to get field schema by name: fieldName(" + annsField
-                        + ") not found"));
-    }
-
-    /**
-     * The partitions a read covers: the named ones or every loaded one. With a partition key, names are refused as
-     * Milvus refuses them (search: a plain error; query: 1100), a search on a collection with
-     * {@code partitionkey.isolation} must pin the key with {@code ==}, and a filter that pins the key to values
-     * narrows the read to the partitions those values hash to (rows of other partitions are then passed over
-     * before the filter is evaluated).
-     */
-    private static Set<Long> partitionIds(Collection collection, List<String> names, FilterExpression filter,
-                                          boolean search) {
-        Optional<PartitionKey> key = PartitionKey.of(collection);
-        if (key.isEmpty()) {
-            return collection.readablePartitionIds(names); // only loaded partitions are read
-        }
-        if (names != null && !names.isEmpty()) {
-            throw search ? new MilvusException(ErrorCode.UNEXPECTED, PartitionKey.NAMED_PARTITIONS_REFUSED)
-                    : MilvusException.invalidParameter(PartitionKey.NAMED_PARTITIONS_REFUSED);
-        }
-        String keyField = key.get().field().name();
-        if (search && key.get().isolation()) {
-            Optional<String> violation = filter.partitionKeyIsolationViolation(keyField);
-            if (violation.isPresent()) {
-                throw new MilvusException(ErrorCode.UNEXPECTED, violation.get());
-            }
-        }
-        Set<Long> loaded = collection.readablePartitionIds(List.of());
-        Optional<long[]> pinned = filter.pinnedValues(keyField).flatMap(key.get()::partitionIdsFor);
-        if (pinned.isEmpty()) {
-            return loaded;
-        }
-        Set<Long> narrowed = new HashSet<>();
-        for (long id : pinned.get()) {
-            if (loaded.contains(id)) {
-                narrowed.add(id);
-            }
-        }
-        return narrowed;
     }
 }

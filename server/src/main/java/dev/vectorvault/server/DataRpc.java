@@ -14,7 +14,9 @@ import dev.vectorvault.query.EntityReader;
 import dev.vectorvault.query.EntityWriter;
 import dev.vectorvault.query.EntityWriter.WriteResult;
 import dev.vectorvault.query.GroupBy;
+import dev.vectorvault.query.GroupScorer;
 import dev.vectorvault.query.OutputFields;
+import dev.vectorvault.query.Ranker;
 import dev.vectorvault.query.ResultRows;
 import dev.vectorvault.storage.data.DataStore;
 import io.milvus.grpc.*;
@@ -173,9 +175,22 @@ final class DataRpc {
             throw MilvusException.invalidParameter(e.getMessage());
         }
         int roundDecimal = intParam(params, "round_decimal", -1);
+        SearchResultData.Builder results = resultData(collection, rows, request.topK(), roundDecimal);
+        if (iteration != null) {
+            float lastBound = rows.scores().length == 0 ? iteration.lastBound() : rows.scores()[rows.scores().length - 1];
+            results.setSearchIteratorV2Results(SearchIteratorV2Results.newBuilder()
+                    .setToken(iteration.token()).setLastBound(lastBound));
+        }
+        return SearchResults.newBuilder().setStatus(StatusMapper.success()).setResults(results)
+                .setCollectionName(collection.name()).setSessionTs(clock.next()).build();
+    }
+
+    /** A search's results: hits flat by query, scores rounded to {@code roundDecimal} (-1: as they are). */
+    private static SearchResultData.Builder resultData(Collection collection, ResultRows rows, long topK,
+                                                       int roundDecimal) {
         SearchResultData.Builder results = SearchResultData.newBuilder()
                 .setNumQueries(rows.perQuery().length)
-                .setTopK(request.topK())
+                .setTopK(topK)
                 .setPrimaryFieldName(collection.schema().primaryKey().name())
                 .addAllOutputFields(rows.output().names());
         for (int count : rows.perQuery()) {
@@ -190,13 +205,89 @@ final class DataRpc {
         if (rows.groupValues() != null) {
             results.setGroupByFieldValue(groupValues(rows.groupField(), rows.groupValues()));
         }
-        if (iteration != null) {
-            float lastBound = rows.scores().length == 0 ? iteration.lastBound() : rows.scores()[rows.scores().length - 1];
-            results.setSearchIteratorV2Results(SearchIteratorV2Results.newBuilder()
-                    .setToken(iteration.token()).setLastBound(lastBound));
+        return results;
+    }
+
+    /**
+     * Hybrid search, read as Milvus 2.6 reads it: {@code rank_params} carry {@code limit} (required), {@code offset},
+     * {@code round_decimal}, the ranker ({@code strategy} + {@code params} JSON; absent: RRF, k = 60) and the
+     * group-by keys with {@code rank_group_scorer}; a non-empty {@code function_score} names the ranker instead. Each
+     * sub-request is a search request of which only the query vectors, filter, template values and search params
+     * count (Milvus copies nothing else); fields that Milvus would drop are refused here rather than ignored.
+     */
+    SearchResults hybridSearch(HybridSearchRequest r) {
+        RequestAudit.hybridSearch(r);
+        String database = CatalogRpc.db(r.getDbName());
+        Map<String, String> rank = SchemaMapper.keyValues(r.getRankParamsList());
+        RequestAudit.readParams(rank);
+        HybridRankParams window = HybridRankParams.parse(rank, reader.limits().maxQueryResultWindow());
+        GroupBy groupBy = GroupBy.fromParams(rank, Map.of());
+        GroupScorer scorer = GroupScorer.parse(rank.get("rank_group_scorer"));
+        Ranker ranker = HybridRankParams.hasFunctions(r.getFunctionScore())
+                ? HybridRankParams.ranker(r.getFunctionScore(), rank) : Ranker.fromRankParams(rank);
+        Collection collection = catalog.collection(database, r.getCollectionName());
+        if (r.getRequestsCount() > dev.vectorvault.query.HybridSearchRequest.MAX_SUB_REQUESTS) {
+            // Before any sub-request's vectors are decoded.
+            throw MilvusException.invalidParameter("maximum of ann search requests is "
+                    + dev.vectorvault.query.HybridSearchRequest.MAX_SUB_REQUESTS);
         }
+        List<dev.vectorvault.query.HybridSearchRequest.SubRequest> subs = new ArrayList<>();
+        for (int i = 0; i < r.getRequestsCount(); i++) {
+            subs.add(subRequest(r.getRequests(i), i, r, database, window));
+        }
+        dev.vectorvault.query.HybridSearchRequest request = new dev.vectorvault.query.HybridSearchRequest(database,
+                r.getCollectionName(), r.getPartitionNamesList(), subs, ranker, window.limit(), window.offset(),
+                window.roundDecimal(), r.getOutputFieldsList(), groupBy, scorer);
+        ResultRows rows;
+        try {
+            rows = reader.hybridSearch(request);
+        } catch (IllegalArgumentException e) {
+            throw MilvusException.invalidParameter(e.getMessage());
+        }
+        long topK = groupBy == null ? window.limit() : (long) window.limit() * groupBy.groupSize();
+        // Fused scores are already rounded, as Milvus rounds them (floor(x * 10^d + 0.5) / 10^d).
+        SearchResultData.Builder results = resultData(collection, rows, topK, -1);
         return SearchResults.newBuilder().setStatus(StatusMapper.success()).setResults(results)
                 .setCollectionName(collection.name()).setSessionTs(clock.next()).build();
+    }
+
+    /**
+     * One sub-request of a hybrid search: its vectors, filter, {@code anns_field}, {@code topk} (absent or not a
+     * number: the hybrid search's limit + offset, as in Milvus), {@code metric_type}, index search params,
+     * {@code radius}/{@code range_filter} and {@code round_decimal}.
+     */
+    private dev.vectorvault.query.HybridSearchRequest.SubRequest subRequest(SearchRequest s, int index,
+                                                                           HybridSearchRequest hybrid,
+                                                                           String database,
+                                                                           HybridRankParams rank) {
+        RequestAudit.hybridSubRequest(s, index, hybrid, database);
+        String collection = hybrid.getCollectionName();
+        long window = (long) rank.limit() + rank.offset();
+        Map<String, String> params = SchemaMapper.keyValues(s.getSearchParamsList());
+        Map<String, String> nested = params.containsKey("params") && !params.get("params").isBlank()
+                ? JsonParams.flatStringMap(params.get("params")) : Map.of();
+        RequestAudit.readParams(params);
+        RequestAudit.hybridSubParams(params, nested, index, rank.offset());
+        float[][] queries = vectors(s.getPlaceholderGroup(), reader.limits());
+        long topK = window;
+        String topKText = params.get("topk");
+        if (topKText != null) {
+            try {
+                topK = Long.parseLong(topKText.trim());
+            } catch (NumberFormatException e) {
+                topK = window; // Milvus falls back to the hybrid search's window
+            }
+        }
+        if (topK > Integer.MAX_VALUE || topK < Integer.MIN_VALUE) {
+            throw MilvusException.invalidParameterAsIs("topk [" + topK + "] is invalid, it should be in range [1, "
+                    + reader.limits().maxTopK() + "], but got " + topK);
+        }
+        int roundDecimal = HybridRankParams.roundDecimal(params);
+        dev.vectorvault.query.SearchRequest search = new dev.vectorvault.query.SearchRequest(database, collection,
+                List.of(), params.getOrDefault("anns_field", ""), queries, (int) topK, 0, s.getDsl(),
+                Templates.of(s.getExprTemplateValuesMap()), List.of(), searchMetric(params.get("metric_type")),
+                floatParam(nested, params, "radius"), floatParam(nested, params, "range_filter"), nested);
+        return new dev.vectorvault.query.HybridSearchRequest.SubRequest(search, roundDecimal);
     }
 
     /**

@@ -33,7 +33,7 @@ final class ForwardingRoutes {
 
     static {
         // Rows written, read or counted; index build progress comes from the owner's segments.
-        for (String rpc : new String[] {"Insert", "Upsert", "Delete", "Search", "Query",
+        for (String rpc : new String[] {"Insert", "Upsert", "Delete", "Search", "HybridSearch", "Query",
                 "GetCollectionStatistics", "GetPartitionStatistics",
                 "DescribeIndex", "GetIndexState", "GetIndexBuildProgress"}) {
             ROUTES.put(rpc, Route.OWNER);
@@ -72,7 +72,7 @@ final class ForwardingRoutes {
                 "GetCompactionState", "GetCompactionStateWithPlans", "GetFlushAllState",
                 "GetImportState", "GetIndexStatistics", "GetPersistentSegmentInfo",
                 "GetQuerySegmentInfo", "GetReplicas", "GetReplicateConfiguration", "GetReplicateInfo", "GetUserTags",
-                "HybridSearch", "Import", "ListFileResources", "ListImportTasks", "ListIndexedSegment",
+                "Import", "ListFileResources", "ListImportTasks", "ListIndexedSegment",
                 "ListResourceGroups", "ListRowPolicies", "ListUsersWithTag", "LoadBalance", "ManualCompaction",
                 "RegisterLink", "RemoveFileResource", "ReplicateMessage", "RunAnalyzer", "TransferNode",
                 "TransferReplica", "UpdateReplicateConfiguration", "UpdateResourceGroups"}) {

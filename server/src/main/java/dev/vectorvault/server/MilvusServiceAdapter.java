@@ -320,6 +320,12 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
     }
 
     @Override
+    public void hybridSearch(HybridSearchRequest r, StreamObserver<SearchResults> out) {
+        respond("HybridSearch", out, () -> dataRpc.hybridSearch(r),
+                s -> SearchResults.newBuilder().setStatus(s).build());
+    }
+
+    @Override
     public void query(QueryRequest r, StreamObserver<QueryResults> out) {
         respond("Query", out, () -> dataRpc.query(r), s -> QueryResults.newBuilder().setStatus(s).build());
     }

@@ -134,6 +134,10 @@ class RbacEndpointTest {
         });
     }
 
+    private static io.milvus.grpc.HybridSearchRequest hybrid(String collection) {
+        return io.milvus.grpc.HybridSearchRequest.newBuilder().setCollectionName(collection).build();
+    }
+
     private static SearchRequest search(String collection) {
         return SearchRequest.newBuilder().setCollectionName(collection).build();
     }
@@ -176,9 +180,15 @@ class RbacEndpointTest {
         denied(() -> alice.search(search("c2")), "PrivilegeSearch: permission deny to alice in the `default` database");
         denied(() -> alice.insert(InsertRequest.newBuilder().setCollectionName("c1").build()),
                 "PrivilegeInsert: permission deny to alice in the `default` database");
+        // HybridSearch needs Search, as in Milvus.
+        assertThat(alice.hybridSearch(hybrid("c1")).getStatus().getCode()).isEqualTo(1100);
+        denied(() -> alice.hybridSearch(hybrid("c2")),
+                "PrivilegeSearch: permission deny to alice in the `default` database");
 
         ok(root.operatePrivilege(v1(OperatePrivilegeType.Revoke, "searcher", "Collection", "c1", "Search", "")));
         denied(() -> alice.search(search("c1")), "PrivilegeSearch: permission deny to alice in the `default` database");
+        denied(() -> alice.hybridSearch(hybrid("c1")),
+                "PrivilegeSearch: permission deny to alice in the `default` database");
     }
 
     @Test

@@ -45,6 +45,14 @@ class RequestPrivilegesTest {
     }
 
     @Test
+    void hybridSearchNeedsSearchOnItsCollection() {
+        Requirement hybrid = of(io.milvus.grpc.HybridSearchRequest.newBuilder().setCollectionName("docs").build());
+        assertThat(hybrid.objectType()).isEqualTo(ObjectType.COLLECTION);
+        assertThat(hybrid.privilege()).isEqualTo(Privilege.SEARCH);
+        assertThat(hybrid.objectNames()).containsExactly("docs");
+    }
+
+    @Test
     void flushNeedsEveryListedCollection() {
         Requirement flush = of(FlushRequest.newBuilder().addCollectionNames("a").addCollectionNames("b").build());
         assertThat(flush.privilege()).isEqualTo(Privilege.FLUSH);

@@ -57,10 +57,20 @@ final class RpcSeeds {
                             .setPrivilege(PrivilegeEntity.newBuilder().setName("Query")))
                     .setType(OperatePrivilegeType.Grant).setDbName("default").setCollectionName("c").build());
 
+    /** Seeds beyond the ten {@code Map.of} takes. */
+    private static final Map<String, Message> MORE_SEEDS = Map.of(
+            "HybridSearch", io.milvus.grpc.HybridSearchRequest.newBuilder().setCollectionName("c")
+                    .addRequests(((SearchRequest) SEEDS.get("Search")).toBuilder().clearOutputFields())
+                    .addRequests(((SearchRequest) SEEDS.get("Search")).toBuilder().clearOutputFields()
+                            .setDsl("id < 3").clearExprTemplateValues())
+                    .addRankParams(pair("strategy", "weighted"))
+                    .addRankParams(pair("params", "{\"weights\":[0.6,0.4],\"norm_score\":true}"))
+                    .addRankParams(pair("limit", "3")).addOutputFields("n").build());
+
     private RpcSeeds() {}
 
     static Message forMethod(MethodDescriptor<?, ?> method) {
-        Message seed = SEEDS.get(method.getBareMethodName());
+        Message seed = SEEDS.getOrDefault(method.getBareMethodName(), MORE_SEEDS.get(method.getBareMethodName()));
         if (seed != null) {
             return seed;
         }
