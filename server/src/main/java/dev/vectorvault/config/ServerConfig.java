@@ -29,7 +29,23 @@ public record ServerConfig(
         ClusterSettings cluster,
         ObjectStorageSettings objectStorage,
         int metricsPort,
-        MessageQueueSettings mq) {
+        MessageQueueSettings mq,
+        HttpSettings http) {
+
+    /**
+     * The RESTful API v2 ({@code proxy.http.enabled}, Milvus's key): served on the gRPC port unless
+     * {@code proxy.http.port} names another one (Milvus's key; 0 = the gRPC port). Body size and keep-alive timeout
+     * are ours ({@code proxy.http.maxRequestBodyBytes}, {@code proxy.http.keepAliveTimeoutMs}; 0 = none). Whether
+     * 64-bit integers go out as JSON numbers when a request has no {@code Accept-Type-Allow-Int64} header is Milvus's
+     * {@code proxy.http.acceptTypeAllowInt64}.
+     */
+    public record HttpSettings(boolean enabled, int port, int maxRequestBodyBytes, long keepAliveTimeoutMs,
+                               boolean acceptTypeAllowInt64) {
+        /** Whether REST has its own port rather than sharing the gRPC one. */
+        public boolean separatePort(int grpcPort) {
+            return port != 0 && port != grpcPort;
+        }
+    }
 
     /**
      * Milvus's RBAC keys: root under RBAC, public's default grants, the role limit, name rules, and whether an alias
@@ -425,7 +441,12 @@ public record ServerConfig(
         int metricsPort = v.intIn("common.metricsPort", port == 0 ? 0 : 9091, -1, 65535);
         return new ServerConfig(port, dataDir, auth, new Secret(rootPassword), superUsers, protectedMode,
                 limits, hash, throttle, tls, storage, rbac, filters, endpoint,
-                search, cluster, readObjectStorage(v), metricsPort, messageQueue(v, cluster.enabled()));
+                search, cluster, readObjectStorage(v), metricsPort, messageQueue(v, cluster.enabled()),
+                new HttpSettings(v.bool("proxy.http.enabled", true),
+                        v.intIn("proxy.http.port", 0, 0, 65535),
+                        v.intIn("proxy.http.maxRequestBodyBytes", 64 << 20, 1024, Integer.MAX_VALUE),
+                        v.longIn("proxy.http.keepAliveTimeoutMs", 60_000, 0, 86_400_000),
+                        v.bool("proxy.http.acceptTypeAllowInt64", true)));
     }
 
     /** {@code common.storageType} and Milvus's {@code minio.*} keys, with Milvus's defaults. */
