@@ -50,6 +50,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class RestEndpoint implements AutoCloseable {
     private static final AtomicLong HTTP_CONNECTION_IDS = new AtomicLong();
+    private static final String HTTP_ENTRY = "http-entry";
 
     private final RestApi api;
     private final Authenticator authenticator;
@@ -128,6 +129,8 @@ final class RestEndpoint implements AutoCloseable {
         if (tls != null && before == null) {
             add.accept("tls", tls.newHandler(channel.alloc()));
         }
+        // Marks where HTTP starts: the protocol switch hands its first bytes on from here.
+        add.accept(HTTP_ENTRY, new ChannelInboundHandlerAdapter());
         add.accept("http-codec", new HttpServerCodec());
         add.accept("http-keep-alive", new HttpServerKeepAliveHandler());
         add.accept("http-body", new BoundedBody(maxBodyBytes));
@@ -230,8 +233,9 @@ final class RestEndpoint implements AutoCloseable {
             installHttp(ctx.channel(), ctx.name());
             ByteBuf bytes = received;
             received = null;
-            // From the head of the pipeline, so the codec sees the first bytes too.
-            ctx.pipeline().fireChannelRead(bytes);
+            // Into the codec itself (the bytes this switch holds are already decrypted when TLS is on, so they
+            // must not pass the TLS handler again).
+            ctx.pipeline().context(HTTP_ENTRY).fireChannelRead(bytes);
         }
 
         @Override
