@@ -102,6 +102,11 @@ final class BenchServer implements AutoCloseable {
         return label;
     }
 
+    /** The port the RESTful API answers on (the gRPC port by default), -1 when it is off. */
+    int restPort() {
+        return server.restPort();
+    }
+
     String settings() {
         return settings;
     }

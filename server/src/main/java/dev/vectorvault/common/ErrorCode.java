@@ -86,7 +86,15 @@ public enum ErrorCode {
     /** GetMetrics asked for a metric type this server does not serve (Milvus's ErrMetricNotFound). */
     METRIC_NOT_FOUND(1200, 1),
     /** Anything else; the reason explains. */
-    UNEXPECTED(65535, 1);
+    UNEXPECTED(65535, 1),
+    /** REST: no valid credentials (merr ErrNeedAuthenticate, "user hasn't authenticated"), with HTTP 401. */
+    NEED_AUTHENTICATE(1800, 1),
+    /** REST: the body is not a JSON object (merr ErrIncorrectParameterFormat). */
+    INCORRECT_PARAMETER_FORMAT(1801, 1),
+    /** REST: a required body field is missing (merr ErrMissingRequiredParameters). */
+    MISSING_REQUIRED_PARAMETERS(1802, 1),
+    /** REST: rows that do not fit the collection's schema (merr ErrInvalidInsertData). */
+    INVALID_INSERT_DATA(1804, 1);
 
     private final int code;
     private final int legacyCode;

@@ -30,7 +30,8 @@ public record ServerConfig(
         ObjectStorageSettings objectStorage,
         int metricsPort,
         MessageQueueSettings mq,
-        AuditLogSettings auditLog) {
+        AuditLogSettings auditLog,
+        HttpSettings http) {
 
     /**
      * The audit trail's own rolling file ({@code proxy.auditLog.*}, ours, shaped like Milvus's
@@ -42,6 +43,21 @@ public record ServerConfig(
                                    int maxDays, int maxTotalSizeMB) {
         public static final AuditLogSettings OFF = new AuditLogSettings(false, Path.of("."), "audit.log", false, 64,
                 30, 1024);
+    }
+
+    /**
+     * The RESTful API v2 ({@code proxy.http.enabled}, Milvus's key): served on the gRPC port unless
+     * {@code proxy.http.port} names another one (Milvus's key; 0 = the gRPC port). Body size and keep-alive timeout
+     * are ours ({@code proxy.http.maxRequestBodyBytes}, {@code proxy.http.keepAliveTimeoutMs}; 0 = none). Whether
+     * 64-bit integers go out as JSON numbers when a request has no {@code Accept-Type-Allow-Int64} header is Milvus's
+     * {@code proxy.http.acceptTypeAllowInt64}.
+     */
+    public record HttpSettings(boolean enabled, int port, int maxRequestBodyBytes, long keepAliveTimeoutMs,
+                               boolean acceptTypeAllowInt64) {
+        /** Whether REST has its own port rather than sharing the gRPC one. */
+        public boolean separatePort(int grpcPort) {
+            return port != 0 && port != grpcPort;
+        }
     }
 
     /**
@@ -439,7 +455,12 @@ public record ServerConfig(
         return new ServerConfig(port, dataDir, auth, new Secret(rootPassword), superUsers, protectedMode,
                 limits, hash, throttle, tls, storage, rbac, filters, endpoint,
                 search, cluster, readObjectStorage(v), metricsPort, messageQueue(v, cluster.enabled()),
-                readAuditLog(v, dataDir));
+                readAuditLog(v, dataDir),
+                new HttpSettings(v.bool("proxy.http.enabled", true),
+                        v.intIn("proxy.http.port", 0, 0, 65535),
+                        v.intIn("proxy.http.maxRequestBodyBytes", 64 << 20, 1024, Integer.MAX_VALUE),
+                        v.longIn("proxy.http.keepAliveTimeoutMs", 60_000, 0, 86_400_000),
+                        v.bool("proxy.http.acceptTypeAllowInt64", true)));
     }
 
     private static AuditLogSettings readAuditLog(Values v, Path dataDir) {

@@ -168,6 +168,18 @@ final class CatalogRpc {
         return io.milvus.grpc.TruncateCollectionResponse.newBuilder().setStatus(StatusMapper.success()).build();
     }
 
+    /**
+     * A collection's schema alone, for the REST API's row conversion (RestSchemaService): the privilege check of the
+     * call it prepares (insert, upsert, get, delete) has already passed, so no visibility filter applies; the schema
+     * never goes back to the client.
+     */
+    DescribeCollectionResponse schemaForRest(String database, String collection) {
+        Collection c = catalog.collection(db(database), collection);
+        return DescribeCollectionResponse.newBuilder().setStatus(StatusMapper.success())
+                .setSchema(SchemaMapper.toProto(c.name(), c.schema()))
+                .setCollectionName(c.name()).setDbName(c.database()).build();
+    }
+
     BoolResponse hasCollection(HasCollectionRequest r) {
         return BoolResponse.newBuilder().setStatus(StatusMapper.success())
                 .setValue(catalog.find(db(r.getDbName()), r.getCollectionName()).isPresent()).build();

@@ -166,7 +166,9 @@ final class ConnectionGuard {
                 if (!connection.authenticated && ctx.channel().isOpen()) {
                     idleClosed.incrementAndGet();
                     LOG.debug("event=connection_closed reason=unauthenticated_idle client={}", ctx.channel().remoteAddress());
-                    ctx.channel().close();
+                    // From this (first) handler straight to the socket: handlers behind it, such as the REST
+                    // protocol switch that drops gRPC's closes on an HTTP/1.1 connection, never see it.
+                    ctx.close();
                 }
             }, unauthenticatedIdleMs, TimeUnit.MILLISECONDS);
             super.channelRegistered(ctx);

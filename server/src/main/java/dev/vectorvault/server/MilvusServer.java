@@ -82,6 +82,9 @@ public final class MilvusServer implements AutoCloseable {
     private ManagementEndpoint management;
     /** The rolling audit file ({@code proxy.auditLog.*}), closed last so the shutdown's own events reach it. */
     private AuditSink auditFile = AuditSink.NONE;
+    /** The RESTful API v2 (null when {@code proxy.http.enabled} is false), and the port it answers on (-1: none). */
+    private RestEndpoint rest;
+    private int restPort = -1;
     /** {@code common.storageType: remote} only: the object storage client, closed after the data store. */
     private S3ObjectStore objectStorage;
 
@@ -299,8 +302,14 @@ public final class MilvusServer implements AutoCloseable {
         // (cluster) the forwarding step, so only a call already authenticated and authorized here is forwarded, and
         // innermost (cluster) the wait until every node has applied what the call changed. With authentication off
         // nothing is enforced, so the check is not installed.
+        // Every interceptor of the public port, in the order added, so the REST gateway runs the very same chain.
+        java.util.List<io.grpc.ServerInterceptor> chain = new java.util.ArrayList<>();
+        java.util.function.Consumer<io.grpc.ServerInterceptor> intercept = interceptor -> {
+            builder.intercept(interceptor);
+            chain.add(interceptor);
+        };
         if (node != null) {
-            builder.intercept(new ChangePropagation(node.barrier()));
+            intercept.accept(new ChangePropagation(node.barrier()));
             Runnable credentialsReload = credentials::reload;
             Runnable rbacReload = rbac.store()::reload;
             Runnable catalogReload = catalog::reload;
@@ -310,23 +319,26 @@ public final class MilvusServer implements AutoCloseable {
         }
         OwnerChannels owners = forwarding == null ? null : new OwnerChannels(limits.maxSendBytes());
         if (forwarding != null) {
-            builder.intercept(new ForwardingInterceptor(catalog, forwarding.placement(), owners, forwarding.key(),
+            intercept.accept(new ForwardingInterceptor(catalog, forwarding.placement(), owners, forwarding.key(),
                     forwarding.nodeId(), System::currentTimeMillis, config.cluster().forwardTimeoutMs()));
         }
         if (config.authorizationEnabled()) {
-            builder.intercept(new AuthorizationInterceptor(new RequestPrivileges(), rbac.decider(), catalog,
+            intercept.accept(new AuthorizationInterceptor(new RequestPrivileges(), rbac.decider(), catalog,
                     config.rbac().resolveAliasForPrivilege(), audit, metrics));
         }
-        builder.intercept(connections.authenticatedCalls());
-        builder.intercept(new AuthInterceptor(config.authorizationEnabled(), config.protectedMode(), authenticator));
+        intercept.accept(connections.authenticatedCalls());
+        intercept.accept(new AuthInterceptor(config.authorizationEnabled(), config.protectedMode(), authenticator));
         if (node != null) {
-            builder.intercept(new ClusterGate(node));
+            intercept.accept(new ClusterGate(node));
         }
-        builder.intercept(new CallGuard(budget, limits.maxSendBytes()));
+        intercept.accept(new CallGuard(budget, limits.maxSendBytes()));
         // Outermost: every call is counted, those refused by the guard or authentication too.
-        builder.intercept(new CallMetrics(metrics));
+        intercept.accept(new CallMetrics(metrics));
+        RestEndpoint rest = startRest(config, builder, chain, java.util.List.of(budget.guard(service.bindService()),
+                budget.guard(RestSchemaService.definition(catalogRpc))), authenticator, connections);
         metrics.collectionRows(() -> loadedCollectionRows(catalog, data));
-        if (config.tls().mode() > 0) {
+        // With REST on the shared port, TLS ends in the REST protocol switch, in front of gRPC (see startRest).
+        if (config.tls().mode() > 0 && (rest == null || !rest.terminatesSharedTls())) {
             builder.sslContext(tlsContext(config.tls()));
         }
         // Cluster mode: the internal endpoint listens before the public port, so its port is known (and served)
@@ -372,6 +384,19 @@ public final class MilvusServer implements AutoCloseable {
                 node == null ? "off" : "node " + node.nodeId());
         MilvusServer server = new MilvusServer(grpc, store, data, connections, budget, boss, workers, dataExecutors,
                 node, coordination);
+        server.rest = rest;
+        if (rest != null && config.http().separatePort(config.port())) {
+            try {
+                server.restPort = rest.listenSeparately(config.http().port(), boss, workers,
+                        connections::newServerChannel);
+            } catch (IOException e) {
+                server.close();
+                throw e;
+            }
+        } else if (rest != null) {
+            server.restPort = grpc.getPort();
+        }
+        LOG.info("event=rest_api enabled={} port={}", rest != null, server.restPort);
         server.internal = internal;
         server.owners = owners;
         server.auditFile = auditFile;
@@ -416,6 +441,81 @@ public final class MilvusServer implements AutoCloseable {
             }
         }
         return rows;
+    }
+
+    /**
+     * The RESTful API v2 ({@code proxy.http.*}): the gateway into the public port's interceptor chain, and the HTTP
+     * side on the gRPC port (a protocol switch on every accepted connection, behind TLS when it is on) or, with
+     * {@code proxy.http.port} set, on its own port (bound after the gRPC server starts). Null when switched off.
+     */
+    private static RestEndpoint startRest(ServerConfig config, NettyServerBuilder builder,
+                                          java.util.List<io.grpc.ServerInterceptor> chain,
+                                          java.util.List<io.grpc.ServerServiceDefinition> services,
+                                          Authenticator authenticator,
+                                          ConnectionGuard connections) throws IOException {
+        ServerConfig.HttpSettings http = config.http();
+        if (!http.enabled()) {
+            return null;
+        }
+        boolean shared = !http.separatePort(config.port());
+        RestGateway gateway = new RestGateway(services, chain, config.endpoint().maxRecvBytes());
+        // REST speaks TLS exactly when gRPC does (same certificates, same client-certificate rule). On the shared
+        // port TLS ends in front of the protocol switch, which then sees plain bytes: the ALPN list offers both
+        // protocols (gRPC clients offer only h2), and gRPC itself runs on the decrypted stream.
+        io.grpc.netty.shaded.io.netty.handler.ssl.SslContext tls = config.tls().mode() == 0 ? null
+                : shared ? sharedPortTlsContext(config.tls()) : restTlsContext(config.tls());
+        RestEndpoint rest = new RestEndpoint(new RestApi(gateway, http.acceptTypeAllowInt64()), authenticator, http.maxRequestBodyBytes(),
+                http.keepAliveTimeoutMs(), gateway, tls, shared);
+        if (shared) {
+            builder.channelFactory(() -> {
+                io.grpc.netty.shaded.io.netty.channel.ServerChannel listener = connections.newServerChannel();
+                listener.pipeline().addLast(rest.acceptor());
+                return listener;
+            });
+        }
+        return rest;
+    }
+
+    /** The gRPC port's TLS, taken over by the REST protocol switch: gRPC's settings plus HTTP/1.1 in ALPN. */
+    private static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext sharedPortTlsContext(
+            ServerConfig.TlsSettings tls) throws IOException {
+        SslContextBuilder ssl = GrpcSslContexts.forServer(tls.serverPem().toFile(), tls.serverKey().toFile());
+        if (tls.mode() == 2) {
+            ssl.trustManager(tls.caPem().toFile()).clientAuth(ClientAuth.REQUIRE).protocols("TLSv1.3");
+        }
+        // The server's order decides: a client offering both (curl) gets HTTP/1.1, a gRPC client (h2 only) h2.
+        ssl.applicationProtocolConfig(new io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolConfig(
+                io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolConfig.Protocol.ALPN,
+                io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior
+                        .NO_ADVERTISE,
+                io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior
+                        .ACCEPT,
+                "http/1.1", "h2"));
+        try {
+            return ssl.build();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IOException("cannot set up TLS (tls.serverPemPath/tls.serverKeyPath/tls.caPemPath): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext restTlsContext(ServerConfig.TlsSettings tls)
+            throws IOException {
+        SslContextBuilder ssl = SslContextBuilder.forServer(tls.serverPem().toFile(), tls.serverKey().toFile());
+        if (tls.mode() == 2) {
+            ssl.trustManager(tls.caPem().toFile()).clientAuth(ClientAuth.REQUIRE).protocols("TLSv1.3");
+        }
+        try {
+            return ssl.build();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IOException("cannot set up TLS for proxy.http.port (tls.serverPemPath/tls.serverKeyPath/"
+                    + "tls.caPemPath): " + e.getMessage(), e);
+        }
+    }
+
+    /** The port the RESTful API answers on (the gRPC port unless {@code proxy.http.port} is set), or -1. */
+    public int restPort() {
+        return restPort;
     }
 
     /** The bound management port, or -1 when there is none. */
@@ -531,6 +631,9 @@ public final class MilvusServer implements AutoCloseable {
     public void close() {
         if (management != null) {
             management.close();
+        }
+        if (rest != null) {
+            rest.close();
         }
         if (internal != null) {
             internal.close();

@@ -1,0 +1,215 @@
+// Acceptance test: the official Milvus Node SDK's REST client (HttpClient, RESTful API v2) against a running VectorVault
+// server with authentication on, on the gRPC port as Milvus serves it: users and roles, a quick-setup collection,
+// insert, search, query, get, delete, partitions, aliases, indexes, databases, a privilege denial and a wrong password.
+// Run with `MILVUS_ADDRESS=127.0.0.1:19530 node --test` (NodeSdkAcceptanceTest does this). Root must still have the
+// default password.
+//
+// HttpClient resolves with Milvus's envelope {code, data, message} (code 0 = success) and rejects only on HTTP errors
+// (401 for a failed login, 403 for a privilege denial), carrying the status and the envelope text.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HttpClient } from '@zilliz/milvus2-sdk-node';
+
+const address = process.env.MILVUS_ADDRESS;
+if (!address) {
+  throw new Error('set MILVUS_ADDRESS to the server address, e.g. 127.0.0.1:19530');
+}
+const endpoint = `http://${address}`;
+const TEST_TIMEOUT_MS = 120_000;
+// Every password starts with this marker, so the Java side can check that none reached the server log.
+const PASSWORD_MARKER = 'NodePw';
+
+const root = new HttpClient({ endpoint, username: 'root', password: 'Milvus' });
+
+let sequence = 0;
+function unique(prefix) {
+  sequence += 1;
+  return `${prefix}_${Date.now()}_${process.pid}_${sequence}`;
+}
+
+/** A user name unique to this run and within the 32-character limit. */
+function uniqueUser(prefix) {
+  sequence += 1;
+  return `${prefix}_${Date.now() % 100_000_000}_${sequence}`;
+}
+
+function ok(res, what) {
+  assert.equal(res.code, 0, `${what}: ${JSON.stringify(res)}`);
+  return res.data;
+}
+
+async function rejection(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  assert.fail('expected the call to be rejected');
+}
+
+test('REST: quick-setup collection, insert, search, query, get, delete', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const collectionName = unique('rest_quick');
+  ok(await root.createCollection({ collectionName, dimension: 4, metricType: 'L2' }), 'createCollection');
+  assert.equal(ok(await root.hasCollection({ collectionName }), 'hasCollection').has, true);
+  assert.ok(ok(await root.listCollections({}), 'listCollections').includes(collectionName));
+  const described = ok(await root.describeCollection({ collectionName }), 'describeCollection');
+  assert.equal(described.collectionName, collectionName);
+  assert.equal(described.load, 'LoadStateLoaded');
+  assert.equal(ok(await root.getCollectionLoadState({ collectionName }), 'loadState').loadState, 'LoadStateLoaded');
+
+  const data = [
+    { id: 1, vector: [0, 0, 0, 1], tag: 'a' },
+    { id: 2, vector: [0, 0, 1, 0], tag: 'b' },
+    { id: 3, vector: [0, 1, 0, 0], tag: 'a' },
+    { id: 4, vector: [1, 0, 0, 0], tag: 'b' },
+  ];
+  const inserted = ok(await root.insert({ collectionName, data }), 'insert');
+  assert.equal(inserted.insertCount, 4);
+  // The Node client asks for 64-bit integers as strings (Accept-Type-Allow-Int64: false).
+  assert.deepEqual(inserted.insertIds, ['1', '2', '3', '4']);
+
+  const hits = ok(await root.search({ collectionName, data: [[1, 0, 0, 0]], limit: 2, outputFields: ['tag'] }),
+    'search');
+  assert.equal(hits.length, 2);
+  assert.equal(hits[0].id, '4');
+  assert.equal(hits[0].tag, 'b');
+  assert.equal(hits[0].distance, 0);
+
+  const two = await root.search({ collectionName, data: [[1, 0, 0, 0], [0, 0, 0, 1]], limit: 1 });
+  ok(two, 'search nq=2');
+  assert.deepEqual(two.topks, [1, 1]);
+  assert.equal(two.data[1][0].id, '1');
+
+  const rows = ok(await root.query({ collectionName, filter: "tag == 'a'", outputFields: ['id', 'tag'] }), 'query');
+  assert.deepEqual(rows.map((r) => r.id).sort(), ['1', '3']);
+  const got = ok(await root.get({ collectionName, id: [2], outputFields: ['vector', 'tag'] }), 'get');
+  assert.deepEqual(got[0].vector, [0, 0, 1, 0]);
+
+  const upserted = ok(await root.upsert({ collectionName, data: [{ id: 2, vector: [0, 0, 1, 0], tag: 'c' }] }),
+    'upsert');
+  assert.equal(upserted.upsertCount, 1);
+  ok(await root.delete({ collectionName, filter: 'id in [1, 3]' }), 'delete');
+  const left = ok(await root.query({ collectionName, filter: 'id > 0', outputFields: ['id', 'tag'] }), 'query');
+  assert.deepEqual(left.map((r) => `${r.id}:${r.tag}`).sort(), ['2:c', '4:b']);
+
+  ok(await root.releaseCollection({ collectionName }), 'release');
+  assert.equal(ok(await root.getCollectionLoadState({ collectionName }), 'loadState').loadState,
+    'LoadStateNotLoad');
+  ok(await root.dropCollection({ collectionName }), 'drop');
+  assert.equal(ok(await root.hasCollection({ collectionName }), 'hasCollection').has, false);
+});
+
+test('REST: custom schema, indexes, partitions, aliases, rename, statistics', { timeout: TEST_TIMEOUT_MS },
+  async () => {
+    const collectionName = unique('rest_schema');
+    ok(await root.createCollection({
+      collectionName,
+      schema: {
+        autoID: true,
+        enableDynamicField: false,
+        fields: [
+          { fieldName: 'pk', dataType: 'Int64', isPrimary: true },
+          { fieldName: 'title', dataType: 'VarChar', elementTypeParams: { max_length: 64 } },
+          { fieldName: 'embedding', dataType: 'FloatVector', elementTypeParams: { dim: 2 } },
+        ],
+      },
+    }), 'createCollection(schema)');
+    ok(await root.createIndex({
+      collectionName,
+      indexParams: [{ fieldName: 'embedding', indexName: 'emb_idx', metricType: 'COSINE', indexType: 'HNSW',
+        params: { M: 8, efConstruction: 64 } }],
+    }), 'createIndex');
+    assert.deepEqual(ok(await root.listIndexes({ collectionName }), 'listIndexes'), ['emb_idx']);
+    const index = ok(await root.describeIndex({ collectionName, indexName: 'emb_idx' }), 'describeIndex');
+    assert.equal(index[0].indexType, 'HNSW');
+    assert.equal(index[0].metricType, 'COSINE');
+
+    ok(await root.createPartition({ collectionName, partitionName: 'p1' }), 'createPartition');
+    assert.equal(ok(await root.hasPartition({ collectionName, partitionName: 'p1' }), 'hasPartition').has, true);
+    assert.deepEqual(ok(await root.listPartitions({ collectionName }), 'listPartitions').sort(), ['_default', 'p1']);
+    const inserted = ok(await root.insert({ collectionName, partitionName: 'p1',
+      data: [{ title: 'x', embedding: [1, 0] }, { title: 'y', embedding: [0, 1] }] }), 'insert(autoID)');
+    assert.equal(inserted.insertIds.length, 2);
+    ok(await root.loadCollection({ collectionName }), 'load');
+    assert.equal(ok(await root.getCollectionStatistics({ collectionName }), 'stats').rowCount, 2);
+    assert.equal(ok(await root.getPartitionStatistics({ collectionName, partitionName: 'p1' }), 'pstats').rowCount, 2);
+
+    const alias = unique('rest_alias');
+    ok(await root.createAlias({ collectionName, aliasName: alias }), 'createAlias');
+    assert.ok(ok(await root.listAliases({ collectionName }), 'listAliases').includes(alias));
+    assert.equal(ok(await root.describeAlias({ aliasName: alias }), 'describeAlias').collectionName, collectionName);
+    ok(await root.dropAlias({ aliasName: alias }), 'dropAlias');
+
+    ok(await root.releaseCollection({ collectionName }), 'release');
+    ok(await root.dropIndex({ collectionName, indexName: 'emb_idx' }), 'dropIndex');
+    const renamed = unique('rest_renamed');
+    ok(await root.renameCollection({ collectionName, newCollectionName: renamed }), 'rename');
+    ok(await root.dropCollection({ collectionName: renamed }), 'drop');
+  });
+
+test('REST: databases', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const dbName = unique('rest_db');
+  ok(await root.createDatabase({ dbName }), 'createDatabase');
+  assert.ok(ok(await root.listDatabases({}), 'listDatabases').includes(dbName));
+  assert.equal(ok(await root.describeDatabase({ dbName }), 'describeDatabase').dbName, dbName);
+  const inDb = new HttpClient({ endpoint, username: 'root', password: 'Milvus', database: dbName });
+  const collectionName = unique('rest_in_db');
+  ok(await inDb.createCollection({ collectionName, dimension: 2 }), 'createCollection in db');
+  assert.deepEqual(ok(await inDb.listCollections({}), 'listCollections in db'), [collectionName]);
+  assert.ok(!ok(await root.listCollections({}), 'listCollections default').includes(collectionName));
+  ok(await inDb.dropCollection({ collectionName }), 'drop');
+  ok(await root.dropDatabase({ dbName }), 'dropDatabase');
+});
+
+test('REST: users, roles, grants, denial and a wrong password', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const userName = uniqueUser('nodesdk_rest');
+  const password = `${PASSWORD_MARKER}-${Date.now()}`;
+  const roleName = unique('rest_role');
+  const collectionName = unique('rest_rbac');
+  ok(await root.createCollection({ collectionName, dimension: 2 }), 'createCollection');
+  ok(await root.createUser({ userName, password }), 'createUser');
+  assert.ok(ok(await root.listUsers({}), 'listUsers').includes(userName));
+
+  // A short password: Milvus's parameter error.
+  const tooShort = await root.createUser({ userName: uniqueUser('short'), password: '12345' });
+  assert.equal(tooShort.code, 1100);
+  // Creating the same user twice.
+  const twice = await root.createUser({ userName, password });
+  assert.equal(twice.code, 65535);
+  assert.match(twice.message, /user already exists/);
+
+  const user = new HttpClient({ endpoint, username: userName, password });
+  const denied = await rejection(user.insert({ collectionName, data: [{ id: 1, vector: [1, 2] }] }));
+  assert.equal(denied.status, 403);
+  assert.match(denied.message, /PrivilegeInsert: permission deny to /);
+
+  ok(await root.createRole({ roleName }), 'createRole');
+  assert.ok(ok(await root.listRoles({}), 'listRoles').includes(roleName));
+  ok(await root.grantPrivilegeToRole({ roleName, objectType: 'Collection', objectName: collectionName,
+    privilege: 'Insert' }), 'grantPrivilege');
+  ok(await root.grantRoleToUser({ userName, roleName }), 'grantRole');
+  assert.deepEqual(ok(await root.describeUser({ userName }), 'describeUser'), [roleName]);
+  const grants = ok(await root.describeRole({ roleName }), 'describeRole');
+  assert.equal(grants.length, 1);
+  assert.equal(grants[0].privilege, 'Insert');
+  ok(await user.insert({ collectionName, data: [{ id: 1, vector: [1, 2] }] }), 'insert after grant');
+
+  ok(await root.revokePrivilegeFromRole({ roleName, objectType: 'Collection', objectName: collectionName,
+    privilege: 'Insert' }), 'revokePrivilege');
+  assert.equal((await rejection(user.insert({ collectionName, data: [{ id: 2, vector: [1, 2] }] }))).status, 403);
+  ok(await root.revokeRoleFromUser({ userName, roleName }), 'revokeRole');
+  ok(await root.dropRole({ roleName }), 'dropRole');
+
+  const newPassword = `${PASSWORD_MARKER}-new-${Date.now()}`;
+  ok(await user.updateUserPassword({ userName, password, newPassword }), 'updatePassword');
+  const wrong = await rejection(user.listCollections({}));
+  assert.equal(wrong.status, 401);
+  assert.match(wrong.message, /"code":1800/);
+  const renewed = new HttpClient({ endpoint, username: userName, password: newPassword });
+  ok(await renewed.listCollections({}), 'listCollections with the new password');
+
+  ok(await root.dropUser({ userName }), 'dropUser');
+  assert.equal((await rejection(renewed.listCollections({}))).status, 401);
+  ok(await root.dropCollection({ collectionName }), 'drop');
+});

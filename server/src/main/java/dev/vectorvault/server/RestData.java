@@ -1,0 +1,421 @@
+package dev.vectorvault.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import dev.vectorvault.common.ErrorCode;
+import io.milvus.grpc.ArrayArray;
+import io.milvus.grpc.BoolArray;
+import io.milvus.grpc.CollectionSchema;
+import io.milvus.grpc.DataType;
+import io.milvus.grpc.DoubleArray;
+import io.milvus.grpc.FieldData;
+import io.milvus.grpc.FieldSchema;
+import io.milvus.grpc.FloatArray;
+import io.milvus.grpc.IDs;
+import io.milvus.grpc.IntArray;
+import io.milvus.grpc.JSONArray;
+import io.milvus.grpc.LongArray;
+import io.milvus.grpc.ScalarField;
+import io.milvus.grpc.StringArray;
+import io.milvus.grpc.VectorField;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * REST rows (JSON objects) to Milvus columns ({@code FieldData}) for insert and upsert, and result columns back to
+ * rows. Types come from the collection's schema on the way in and from each column's own type on the way out.
+ * Int64 values go out as JSON numbers, or as strings when the client says it cannot take 64-bit integers
+ * ({@code Accept-Type-Allow-Int64: false}, what the Node SDK sends, JavaScript numbers having 53 bits).
+ */
+final class RestData {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final String DYNAMIC = "$meta";
+
+    private RestData() {}
+
+    /** One column per schema field the rows must carry (not an auto-generated key on insert), plus $meta. */
+    static List<FieldData> columns(CollectionSchema schema, JsonNode rows, boolean upsert) {
+        if (rows == null || !rows.isArray() || rows.isEmpty()) {
+            throw RestFailure.of(ErrorCode.INVALID_INSERT_DATA, "data must be a non-empty array of row objects");
+        }
+        List<FieldData> columns = new ArrayList<>();
+        Set<String> known = new HashSet<>();
+        for (FieldSchema field : schema.getFieldsList()) {
+            if (field.getIsDynamic() || field.getIsFunctionOutput()) {
+                continue;
+            }
+            known.add(field.getName());
+            if (field.getIsPrimaryKey() && field.getAutoID() && !upsert) {
+                for (JsonNode row : rows) {
+                    if (row.has(field.getName())) {
+                        throw RestFailure.of(ErrorCode.INVALID_INSERT_DATA, "field " + field.getName()
+                                + " is an auto-generated primary key (autoID): leave it out of inserted rows");
+                    }
+                }
+                continue;
+            }
+            columns.add(column(field, rows));
+        }
+        ArrayNode dynamicRows = NODES.arrayNode();
+        int index = 0;
+        for (JsonNode row : rows) {
+            if (!row.isObject()) {
+                throw RestFailure.of(ErrorCode.INVALID_INSERT_DATA, "row " + index + " is not a JSON object");
+            }
+            ObjectNode extra = NODES.objectNode();
+            for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                if (!known.contains(entry.getKey())) {
+                    if (!schema.getEnableDynamicField()) {
+                        throw RestFailure.of(ErrorCode.INVALID_INSERT_DATA, "row " + index + " has field "
+                                + entry.getKey() + ", which is not in the schema (and dynamic fields are off)");
+                    }
+                    extra.set(entry.getKey(), entry.getValue());
+                }
+            }
+            dynamicRows.add(extra);
+            index++;
+        }
+        if (schema.getEnableDynamicField()) {
+            JSONArray.Builder json = JSONArray.newBuilder();
+            for (JsonNode extra : dynamicRows) {
+                json.addData(ByteString.copyFrom(bytes(extra)));
+            }
+            // Always sent with dynamic fields on, empty objects included, as the SDKs do.
+            columns.add(FieldData.newBuilder().setFieldName(DYNAMIC).setType(DataType.JSON).setIsDynamic(true)
+                    .setScalars(ScalarField.newBuilder().setJsonData(json)).build());
+        }
+        return columns;
+    }
+
+    private static FieldData column(FieldSchema field, JsonNode rows) {
+        String name = field.getName();
+        boolean optional = field.getNullable() || field.hasDefaultValue();
+        FieldData.Builder out = FieldData.newBuilder().setFieldName(name).setType(field.getDataType());
+        List<JsonNode> values = new ArrayList<>();
+        int index = 0;
+        for (JsonNode row : rows) {
+            JsonNode value = row.get(name);
+            if (value == null || value.isNull()) {
+                if (!optional) {
+                    throw RestFailure.of(ErrorCode.INVALID_INSERT_DATA, "row " + index + " has no value for field "
+                            + name);
+                }
+                value = null;
+            }
+            values.add(value);
+            index++;
+        }
+        // valid_data marks nulls, and where a field's default value applies.
+        if (optional) {
+            values.forEach(v -> out.addValidData(v != null));
+        }
+        if (field.getDataType() == DataType.FloatVector) {
+            int dim = intParam(field, "dim");
+            FloatArray.Builder floats = FloatArray.newBuilder();
+            for (int r = 0; r < values.size(); r++) {
+                JsonNode v = values.get(r);
+                if (v == null) {
+                    continue;
+                }
+                if (!v.isArray() || v.size() != dim) {
+                    throw RestFailure.of(ErrorCode.INVALID_INSERT_DATA, "row " + r + ": field " + name
+                            + " must be an array of " + dim + " numbers");
+                }
+                for (JsonNode x : v) {
+                    floats.addData((float) number(x, name, r));
+                }
+            }
+            return out.setVectors(VectorField.newBuilder().setDim(dim).setFloatVector(floats)).build();
+        }
+        return out.setScalars(scalars(field.getDataType(), field.getElementType(), values, name)).build();
+    }
+
+    private static ScalarField scalars(DataType type, DataType element, List<JsonNode> values, String name) {
+        ScalarField.Builder out = ScalarField.newBuilder();
+        switch (type) {
+            case Bool -> {
+                BoolArray.Builder b = BoolArray.newBuilder();
+                for (int r = 0; r < values.size(); r++) {
+                    JsonNode v = values.get(r);
+                    if (v != null && !v.isBoolean()) {
+                        throw wrongType(name, r, "a boolean");
+                    }
+                    b.addData(v != null && v.booleanValue());
+                }
+                out.setBoolData(b);
+            }
+            case Int8, Int16, Int32 -> {
+                IntArray.Builder b = IntArray.newBuilder();
+                for (int r = 0; r < values.size(); r++) {
+                    JsonNode v = values.get(r);
+                    if (v != null && !v.canConvertToInt()) {
+                        throw wrongType(name, r, "an integer");
+                    }
+                    if (v != null && !v.isIntegralNumber()) {
+                        throw wrongType(name, r, "an integer");
+                    }
+                    b.addData(v == null ? 0 : v.intValue());
+                }
+                out.setIntData(b);
+            }
+            case Int64 -> {
+                LongArray.Builder b = LongArray.newBuilder();
+                for (int r = 0; r < values.size(); r++) {
+                    b.addData(values.get(r) == null ? 0 : int64(values.get(r), name, r));
+                }
+                out.setLongData(b);
+            }
+            case Float -> {
+                FloatArray.Builder b = FloatArray.newBuilder();
+                for (int r = 0; r < values.size(); r++) {
+                    b.addData(values.get(r) == null ? 0 : (float) number(values.get(r), name, r));
+                }
+                out.setFloatData(b);
+            }
+            case Double -> {
+                DoubleArray.Builder b = DoubleArray.newBuilder();
+                for (int r = 0; r < values.size(); r++) {
+                    b.addData(values.get(r) == null ? 0 : number(values.get(r), name, r));
+                }
+                out.setDoubleData(b);
+            }
+            case VarChar, String -> {
+                StringArray.Builder b = StringArray.newBuilder();
+                for (int r = 0; r < values.size(); r++) {
+                    JsonNode v = values.get(r);
+                    if (v != null && !v.isTextual()) {
+                        throw wrongType(name, r, "a string");
+                    }
+                    b.addData(v == null ? "" : v.textValue());
+                }
+                out.setStringData(b);
+            }
+            case JSON -> {
+                JSONArray.Builder b = JSONArray.newBuilder();
+                for (JsonNode v : values) {
+                    b.addData(v == null ? ByteString.EMPTY : ByteString.copyFrom(bytes(v)));
+                }
+                out.setJsonData(b);
+            }
+            case Array -> {
+                ArrayArray.Builder b = ArrayArray.newBuilder().setElementType(element);
+                for (int r = 0; r < values.size(); r++) {
+                    JsonNode v = values.get(r);
+                    if (v != null && !v.isArray()) {
+                        throw wrongType(name, r, "an array");
+                    }
+                    List<JsonNode> elements = new ArrayList<>();
+                    if (v != null) {
+                        v.forEach(elements::add);
+                    }
+                    b.addData(scalars(element, DataType.None, elements, name));
+                }
+                out.setArrayData(b);
+            }
+            default -> throw RestFailure.of(ErrorCode.INVALID_INSERT_DATA, "field " + name + " has type " + type
+                    + ", which the REST API does not accept yet");
+        }
+        return out.build();
+    }
+
+    private static RestFailure wrongType(String field, int row, String expected) {
+        return RestFailure.of(ErrorCode.INVALID_INSERT_DATA, "row " + row + ": field " + field + " must be "
+                + expected);
+    }
+
+    private static double number(JsonNode v, String field, int row) {
+        if (!v.isNumber()) {
+            throw wrongType(field, row, "a number");
+        }
+        return v.doubleValue();
+    }
+
+    /** JavaScript clients send 64-bit integers as strings: both forms are accepted. */
+    static long int64(JsonNode v, String field, int row) {
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            return v.longValue();
+        }
+        if (v.isTextual()) {
+            try {
+                return Long.parseLong(v.textValue().trim());
+            } catch (NumberFormatException e) {
+                // falls through to the error
+            }
+        }
+        throw wrongType(field, row, "a 64-bit integer");
+    }
+
+    static int intParam(FieldSchema field, String key) {
+        return field.getTypeParamsList().stream().filter(p -> p.getKey().equals(key)).findFirst()
+                .map(p -> Integer.parseInt(p.getValue())).orElse(0);
+    }
+
+    /** The search vectors: a {@code PlaceholderGroup} of little-endian float32 rows. */
+    static ByteString floatVectors(JsonNode data, int dim) {
+        if (data == null || !data.isArray() || data.isEmpty()) {
+            throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "data must be a non-empty array of vectors");
+        }
+        io.milvus.grpc.PlaceholderValue.Builder value = io.milvus.grpc.PlaceholderValue.newBuilder().setTag("$0")
+                .setType(io.milvus.grpc.PlaceholderType.FloatVector);
+        int q = 0;
+        for (JsonNode vector : data) {
+            if (!vector.isArray() || (dim > 0 && vector.size() != dim)) {
+                throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "query vector " + q + " must be an array of "
+                        + dim + " numbers");
+            }
+            ByteBuffer buffer = ByteBuffer.allocate(vector.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
+            for (JsonNode x : vector) {
+                if (!x.isNumber()) {
+                    throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "query vector " + q + " has a non-number");
+                }
+                buffer.putFloat(x.floatValue());
+            }
+            value.addValues(ByteString.copyFrom(buffer.array()));
+            q++;
+        }
+        return io.milvus.grpc.PlaceholderGroup.newBuilder().addPlaceholders(value).build().toByteString();
+    }
+
+    // ------------------------------------------------------------------ results
+
+    /** Rows from result columns ({@code rowCount} rows); the dynamic field's keys are merged into each row. */
+    static List<ObjectNode> rows(List<FieldData> columns, int rowCount, boolean int64AsNumber) {
+        List<ObjectNode> rows = new ArrayList<>(rowCount);
+        for (int r = 0; r < rowCount; r++) {
+            rows.add(NODES.objectNode());
+        }
+        for (FieldData column : columns) {
+            List<JsonNode> values = values(column, int64AsNumber);
+            for (int r = 0; r < rowCount && r < values.size(); r++) {
+                JsonNode value = values.get(r);
+                if (column.getIsDynamic()) {
+                    if (value instanceof ObjectNode object) {
+                        rows.get(r).setAll(object);
+                    }
+                } else {
+                    rows.get(r).set(column.getFieldName(), value);
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Rows in a column: its own count, whatever the type. */
+    static int rowCount(FieldData column) {
+        if (column.hasVectors()) {
+            VectorField v = column.getVectors();
+            return v.getDim() == 0 ? 0 : v.getFloatVector().getDataCount() / (int) v.getDim();
+        }
+        if (column.getValidDataCount() > 0) {
+            return column.getValidDataCount();
+        }
+        ScalarField s = column.getScalars();
+        return switch (s.getDataCase()) {
+            case BOOL_DATA -> s.getBoolData().getDataCount();
+            case INT_DATA -> s.getIntData().getDataCount();
+            case LONG_DATA -> s.getLongData().getDataCount();
+            case FLOAT_DATA -> s.getFloatData().getDataCount();
+            case DOUBLE_DATA -> s.getDoubleData().getDataCount();
+            case STRING_DATA -> s.getStringData().getDataCount();
+            case JSON_DATA -> s.getJsonData().getDataCount();
+            case ARRAY_DATA -> s.getArrayData().getDataCount();
+            default -> 0;
+        };
+    }
+
+    private static List<JsonNode> values(FieldData column, boolean int64AsNumber) {
+        List<JsonNode> out = new ArrayList<>();
+        if (column.hasVectors()) {
+            VectorField v = column.getVectors();
+            int dim = (int) v.getDim();
+            List<Float> floats = v.getFloatVector().getDataList();
+            for (int i = 0; dim > 0 && i + dim <= floats.size(); i += dim) {
+                ArrayNode vector = NODES.arrayNode(dim);
+                for (int d = 0; d < dim; d++) {
+                    vector.add(floats.get(i + d));
+                }
+                out.add(vector);
+            }
+            return out;
+        }
+        List<JsonNode> present = scalarValues(column.getScalars(), column.getType(), int64AsNumber);
+        if (column.getValidDataCount() == 0) {
+            return present;
+        }
+        boolean compact = present.size() < column.getValidDataCount();
+        int next = 0;
+        for (int r = 0; r < column.getValidDataCount(); r++) {
+            boolean valid = column.getValidData(r);
+            JsonNode value = compact ? (valid && next < present.size() ? present.get(next++) : null) : present.get(r);
+            out.add(valid && value != null ? value : NODES.nullNode());
+        }
+        return out;
+    }
+
+    private static List<JsonNode> scalarValues(ScalarField s, DataType type, boolean int64AsNumber) {
+        List<JsonNode> out = new ArrayList<>();
+        switch (s.getDataCase()) {
+            case BOOL_DATA -> s.getBoolData().getDataList().forEach(b -> out.add(NODES.booleanNode(b)));
+            case INT_DATA -> s.getIntData().getDataList().forEach(i -> out.add(NODES.numberNode(i)));
+            case LONG_DATA -> s.getLongData().getDataList().forEach(l -> out.add(int64AsNumber
+                    ? NODES.numberNode(l) : NODES.textNode(Long.toString(l))));
+            case FLOAT_DATA -> s.getFloatData().getDataList().forEach(f -> out.add(NODES.numberNode(f)));
+            case DOUBLE_DATA -> s.getDoubleData().getDataList().forEach(d -> out.add(NODES.numberNode(d)));
+            case STRING_DATA -> s.getStringData().getDataList().forEach(t -> out.add(NODES.textNode(t)));
+            case JSON_DATA -> s.getJsonData().getDataList().forEach(j -> out.add(parse(j)));
+            case ARRAY_DATA -> {
+                for (ScalarField element : s.getArrayData().getDataList()) {
+                    ArrayNode array = NODES.arrayNode();
+                    array.addAll(scalarValues(element, s.getArrayData().getElementType(), int64AsNumber));
+                    out.add(array);
+                }
+            }
+            default -> { }
+        }
+        return out;
+    }
+
+    private static JsonNode parse(ByteString json) {
+        if (json.isEmpty()) {
+            return NODES.nullNode();
+        }
+        try {
+            return JSON.readTree(json.toByteArray());
+        } catch (IOException e) {
+            return NODES.textNode(json.toStringUtf8());
+        }
+    }
+
+    /** IDs as JSON values (numbers or strings, as {@link #rows}). */
+    static ArrayNode ids(IDs ids, boolean int64AsNumber) {
+        ArrayNode out = NODES.arrayNode();
+        if (ids.hasIntId()) {
+            ids.getIntId().getDataList().forEach(l -> out.add(int64AsNumber ? NODES.numberNode(l)
+                    : NODES.textNode(Long.toString(l))));
+        } else if (ids.hasStrId()) {
+            ids.getStrId().getDataList().forEach(out::add);
+        }
+        return out;
+    }
+
+    static byte[] bytes(JsonNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
