@@ -1,16 +1,14 @@
 package dev.vectorvault.catalog;
 
-import com.google.common.hash.Hashing;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.MilvusException;
-import java.nio.charset.StandardCharsets;
+import dev.vectorvault.common.MilvusHash;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.zip.CRC32;
 
 /**
  * A collection's partition key (Milvus 2.2.9+): one Int64 or VarChar field whose value picks the partition of each
@@ -18,9 +16,7 @@ import java.util.zip.CRC32;
  * else; rows are routed by Milvus's own hash so data moved between Milvus and this server lands alike, and a read
  * whose filter pins the key to values touches only the partitions those values hash to.
  *
- * <p>The hash is Milvus's {@code HashKey2Partitions}: MurmurHash3 (x86, 32 bit, seed 0) over the 8 little-endian
- * bytes of an Int64, masked to 31 bits; CRC32 (IEEE) over at most the first 100 UTF-8 bytes of a VarChar; either
- * taken modulo the number of partitions, as unsigned.
+ * <p>The hash is Milvus's {@code HashKey2Partitions}: {@link MilvusHash} of the key modulo the number of partitions.
  */
 public final class PartitionKey {
     /** Milvus 2.6's {@code DefaultPartitionsWithPartitionKey}. */
@@ -28,7 +24,6 @@ public final class PartitionKey {
     /** The collection property that makes every search name one key value ({@code key == v}, AND-ed only). */
     public static final String ISOLATION_PROPERTY = "partitionkey.isolation";
     static final String PARTITION_PREFIX = Partition.DEFAULT + "_";
-    private static final int CRC_PREFIX_BYTES = 100;
 
     private final FieldSchema field;
     /** Partition ids in bucket order: bucket i is {@code _default_i}. */
@@ -113,19 +108,9 @@ public final class PartitionKey {
         return field.dataType() == DataType.INT64 ? value instanceof Long : value instanceof String;
     }
 
-    /** Milvus's bucket of {@code value} among {@code count} partitions. */
+    /** Milvus's bucket of {@code value} among {@code count} partitions ({@code HashKey2Partitions}). */
     static int bucket(DataType type, Object value, int count) {
-        long hash;
-        if (type == DataType.INT64) {
-            // Guava's hashLong feeds the long's 8 bytes little-endian, as Milvus's Hash32Int64 does.
-            hash = Hashing.murmur3_32_fixed().hashLong((Long) value).asInt() & 0x7fff_ffffL;
-        } else {
-            byte[] utf8 = ((String) value).getBytes(StandardCharsets.UTF_8);
-            CRC32 crc = new CRC32();
-            crc.update(utf8, 0, Math.min(utf8.length, CRC_PREFIX_BYTES));
-            hash = crc.getValue();
-        }
-        return (int) (hash % count);
+        return MilvusHash.bucket(value, count);
     }
 
     /** {@code partitionkey.isolation} as Milvus parses it (Go's ParseBool, any case); absent means off. */

@@ -20,7 +20,6 @@ import dev.vectorvault.catalog.Indexes;
 import dev.vectorvault.cluster.NodeForwarding;
 import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.config.ServerConfig;
-import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.logging.RollingAuditFile;
 import dev.vectorvault.metrics.ServerMetrics;
 import dev.vectorvault.metrics.prometheus.PrometheusMetrics;
