@@ -355,10 +355,7 @@ final class RestRoutes {
             return query(call, name, call.text("filter", ""), call.integer("limit", -1), call.integer("offset", 0));
         });
         routes.put("entities/search", RestRoutes::search);
-        routes.put("entities/hybrid_search", call -> {
-            throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "entities/hybrid_search is not supported yet:"
-                    + " the server has no HybridSearch; run one entities/search per vector field instead");
-        });
+        routes.put("entities/hybrid_search", RestRoutes::hybridSearch);
     }
 
     /** {@code pk in [...]} for ids of the collection's primary key type. */
@@ -439,14 +436,164 @@ final class RestRoutes {
         if (!groupBy.isEmpty()) {
             request.addSearchParams(pair("group_by_field", groupBy));
         }
+        groupSize(call.body, request::addSearchParams);
         String consistency = call.text("consistencyLevel", "");
         if (!consistency.isEmpty()) {
             request.setConsistencyLevel(consistency(consistency));
         }
+        refuseUnsupported(call.body, "");
         searchParams(request, call.body.get("searchParams"));
         SearchResults r = call.rpc().search(request.build());
         check(r.getStatus());
-        SearchResultData results = r.getResults();
+        return hits(call, r.getResults());
+    }
+
+    /**
+     * Milvus's {@code entities/hybrid_search}: each entry of {@code search} becomes a sub-request (its vectors, field,
+     * filter, metric, limit, offset and {@code params}), {@code rerank} the ranker ({@code strategy} rrf or weighted
+     * with its {@code params}), and the whole goes through the same HybridSearch as gRPC.
+     */
+    private static JsonNode hybridSearch(RestApi.Call call) {
+        String name = call.required("collectionName");
+        JsonNode subs = call.body.get("search");
+        if (subs == null || !subs.isArray() || subs.isEmpty()) {
+            throw new RestFailure(200, ErrorCode.MISSING_REQUIRED_PARAMETERS.code(),
+                    "missing required parameters, error: search is required");
+        }
+        refuseUnsupported(call.body, "");
+        HybridSearchRequest.Builder request = HybridSearchRequest.newBuilder().setDbName(call.db())
+                .setCollectionName(name).addAllOutputFields(call.strings("outputFields"))
+                .addAllPartitionNames(call.strings("partitionNames"));
+        for (int i = 0; i < subs.size(); i++) {
+            JsonNode sub = subs.get(i);
+            String where = "search[" + i + "].";
+            if (!sub.isObject()) {
+                throw RestFailure.of(ErrorCode.PARAMETER_INVALID, where + " must be an object");
+            }
+            JsonNode vectors = sub.get("data");
+            if (vectors == null || vectors.isNull()) {
+                throw new RestFailure(200, ErrorCode.MISSING_REQUIRED_PARAMETERS.code(),
+                        "missing required parameters, error: " + where + "data is required");
+            }
+            refuseUnsupported(sub, where);
+            SearchRequest.Builder one = SearchRequest.newBuilder().setDbName(call.db()).setCollectionName(name)
+                    .setDsl(text(sub, "filter", where)).setDslType(DslType.BoolExprV1)
+                    .setPlaceholderGroup(RestData.floatVectors(vectors, 0)).setNq(vectors.size());
+            one.addSearchParams(pair("anns_field", text(sub, "annsField", where)));
+            long subLimit = integer(sub, "limit", where, 0);
+            if (subLimit > 0) { // else the hybrid search's limit + offset, as HybridSearch decides
+                one.addSearchParams(pair("topk", Long.toString(subLimit)));
+            }
+            long offset = integer(sub, "offset", where, 0);
+            if (offset > 0) {
+                one.addSearchParams(pair("offset", Long.toString(offset)));
+            }
+            String metric = text(sub, "metricType", where);
+            if (!metric.isEmpty()) {
+                one.addSearchParams(pair("metric_type", metric));
+            }
+            String grouping = text(sub, "groupingField", where);
+            if (!grouping.isEmpty()) {
+                one.addSearchParams(pair("group_by_field", grouping)); // refused by HybridSearch, naming requests[i]
+            }
+            JsonNode params = sub.get("params");
+            if (params != null && !params.isNull()) {
+                ObjectNode wrapped = object();
+                wrapped.set("params", params);
+                searchParams(one, wrapped);
+            }
+            request.addRequests(one.build());
+        }
+        JsonNode rerank = call.body.get("rerank");
+        if (rerank != null && !rerank.isNull()) {
+            if (!rerank.isObject()) {
+                throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "rerank must be an object");
+            }
+            String strategy = text(rerank, "strategy", "rerank.");
+            if (!strategy.isEmpty()) {
+                request.addRankParams(pair("strategy", strategy));
+            }
+            JsonNode rankParams = rerank.get("params");
+            if (rankParams != null && !rankParams.isNull()) {
+                request.addRankParams(pair("params", RestApi.toJson(rankParams)));
+            }
+        }
+        request.addRankParams(pair("limit", Long.toString(call.integer("limit", 100))));
+        long offset = call.integer("offset", 0);
+        if (offset > 0) {
+            request.addRankParams(pair("offset", Long.toString(offset)));
+        }
+        String groupBy = call.text("groupingField", "");
+        if (!groupBy.isEmpty()) {
+            request.addRankParams(pair("group_by_field", groupBy));
+        }
+        groupSize(call.body, request::addRankParams);
+        String consistency = call.text("consistencyLevel", "");
+        if (!consistency.isEmpty()) {
+            request.setConsistencyLevel(consistency(consistency));
+        }
+        SearchResults r = call.rpc().hybridSearch(request.build());
+        check(r.getStatus());
+        return hits(call, r.getResults());
+    }
+
+    /** Milvus's {@code groupSize} / {@code strictGroupSize} of a grouped search, as the search parameters carry them. */
+    private static void groupSize(JsonNode body, java.util.function.Consumer<KeyValuePair> params) {
+        long size = integer(body, "groupSize", "", 0);
+        if (size != 0) {
+            params.accept(pair("group_size", Long.toString(size)));
+        }
+        JsonNode strict = body.get("strictGroupSize");
+        if (strict != null && !strict.isNull()) {
+            if (!strict.isBoolean()) {
+                throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "strictGroupSize must be true or false");
+            }
+            params.accept(pair("strict_group_size", Boolean.toString(strict.booleanValue())));
+        }
+    }
+
+    /**
+     * Fields Milvus's REST search bodies accept that this server does not act on, refused rather than dropped:
+     * {@code exprParams} (filter template values) and the old {@code params} (superseded by {@code searchParams},
+     * or in a hybrid sub-request the search parameters themselves).
+     */
+    private static void refuseUnsupported(JsonNode body, String where) {
+        JsonNode templates = body.get("exprParams");
+        if (templates != null && !templates.isNull() && !templates.isEmpty()) {
+            throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "request field " + where + "exprParams is not supported"
+                    + " by this server's REST API: write the values into the filter");
+        }
+        JsonNode legacy = body.get("params");
+        if (where.isEmpty() && legacy != null && !legacy.isNull() && !legacy.isEmpty()) {
+            throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "request field params is not supported by this server's"
+                    + " REST API: use searchParams");
+        }
+    }
+
+    private static String text(JsonNode body, String key, String where) {
+        JsonNode value = body.get(key);
+        if (value == null || value.isNull()) {
+            return "";
+        }
+        if (!value.isTextual()) {
+            throw RestFailure.of(ErrorCode.PARAMETER_INVALID, where + key + " must be a string");
+        }
+        return value.textValue();
+    }
+
+    private static long integer(JsonNode body, String key, String where, long fallback) {
+        JsonNode value = body.get(key);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw RestFailure.of(ErrorCode.PARAMETER_INVALID, where + key + " must be an integer");
+        }
+        return value.longValue();
+    }
+
+    /** A search's hits as Milvus's REST rows: output fields, the primary key, {@code distance}; {@code topks} for nq > 1. */
+    private static JsonNode hits(RestApi.Call call, SearchResultData results) {
         int hits = results.getScoresCount();
         List<ObjectNode> rows = RestData.rows(results.getFieldsDataList(), hits, call.int64AsNumber);
         ArrayNode ids = RestData.ids(results.getIds(), call.int64AsNumber);

@@ -99,6 +99,56 @@ class RestApiTest {
     }
 
     @Test
+    void hybridSearchFusesSubRequestsAndFieldsItCannotActOnAreRefused() throws Exception {
+        try (LoopbackServer server = withAuth(dir, Map.of())) {
+            Reply created = post(server, "collections/create", ROOT, "{\"collectionName\":\"h\",\"schema\":{"
+                    + "\"fields\":[{\"fieldName\":\"id\",\"dataType\":\"Int64\",\"isPrimary\":true},"
+                    + "{\"fieldName\":\"a\",\"dataType\":\"FloatVector\",\"elementTypeParams\":{\"dim\":\"3\"}},"
+                    + "{\"fieldName\":\"b\",\"dataType\":\"FloatVector\",\"elementTypeParams\":{\"dim\":\"3\"}}]},"
+                    + "\"indexParams\":[{\"fieldName\":\"a\",\"metricType\":\"L2\",\"indexType\":\"FLAT\"},"
+                    + "{\"fieldName\":\"b\",\"metricType\":\"IP\",\"indexType\":\"FLAT\"}]}");
+            assertThat(code(created)).as(created.body().toString()).isZero();
+            Reply inserted = post(server, "entities/insert", ROOT, "{\"collectionName\":\"h\",\"data\":["
+                    + "{\"id\":1,\"a\":[1,0,0],\"b\":[0,0,1]},"
+                    + "{\"id\":2,\"a\":[0,1,0],\"b\":[0,1,0]},"
+                    + "{\"id\":3,\"a\":[0,0,1],\"b\":[1,0,0]}]}");
+            assertThat(code(inserted)).as(inserted.body().toString()).isZero();
+            post(server, "collections/load", ROOT, "{\"collectionName\":\"h\"}");
+
+            // Weight 1 on "a" and 0 on "b": the order of the "a" search alone (nearest to [1,0,0] first).
+            Reply weighted = post(server, "entities/hybrid_search", ROOT, "{\"collectionName\":\"h\",\"search\":["
+                    + "{\"data\":[[0.9,0.1,0]],\"annsField\":\"a\",\"limit\":3},"
+                    + "{\"data\":[[0.9,0.1,0]],\"annsField\":\"b\",\"limit\":3}],"
+                    + "\"rerank\":{\"strategy\":\"weighted\",\"params\":{\"weights\":[1.0,0.0]}},\"limit\":3}");
+            assertThat(code(weighted)).as(weighted.body().toString()).isZero();
+            assertThat(weighted.body().get("data")).hasSize(3);
+            assertThat(weighted.body().at("/data/0/id").asLong()).isEqualTo(1);
+            assertThat(weighted.body().at("/data/1/id").asLong()).isEqualTo(2);
+            // The same with the weights swapped follows "b" (inner product with [0.9,0.1,0]: id 3 first).
+            Reply swapped = post(server, "entities/hybrid_search", ROOT, "{\"collectionName\":\"h\",\"search\":["
+                    + "{\"data\":[[0.9,0.1,0]],\"annsField\":\"a\",\"limit\":3},"
+                    + "{\"data\":[[0.9,0.1,0]],\"annsField\":\"b\",\"limit\":3}],"
+                    + "\"rerank\":{\"strategy\":\"weighted\",\"params\":{\"weights\":[0.0,1.0]}},\"limit\":2}");
+            assertThat(code(swapped)).as(swapped.body().toString()).isZero();
+            assertThat(swapped.body().get("data")).hasSize(2);
+            assertThat(swapped.body().at("/data/0/id").asLong()).isEqualTo(3);
+
+            Reply rrf = post(server, "entities/hybrid_search", ROOT, "{\"collectionName\":\"h\",\"search\":["
+                    + "{\"data\":[[0.9,0.1,0]],\"annsField\":\"a\"},{\"data\":[[0.9,0.1,0]],\"annsField\":\"b\"}],"
+                    + "\"rerank\":{\"strategy\":\"rrf\",\"params\":{\"k\":60}},\"limit\":3}");
+            assertThat(code(rrf)).as(rrf.body().toString()).isZero();
+            assertThat(rrf.body().get("data")).hasSize(3);
+
+            Reply templated = post(server, "entities/search", ROOT, "{\"collectionName\":\"h\",\"annsField\":\"a\","
+                    + "\"data\":[[1,0,0]],\"filter\":\"id > {x}\",\"exprParams\":{\"x\":1}}");
+            assertThat(code(templated)).isEqualTo(1100);
+            assertThat(templated.body().get("message").asText()).contains("exprParams");
+            Reply noSearch = post(server, "entities/hybrid_search", ROOT, "{\"collectionName\":\"h\"}");
+            assertThat(code(noSearch)).isEqualTo(1802);
+        }
+    }
+
+    @Test
     void quickSetupCollectionTakesInsertSearchQueryGetAndDelete() throws Exception {
         try (LoopbackServer server = withAuth(dir, Map.of())) {
             assertThat(code(post(server, "collections/create", ROOT,
@@ -216,8 +266,8 @@ class RestApiTest {
             assertThat(badRow.body().get("message").asText()).contains("vector");
 
             Reply hybrid = post(server, "entities/hybrid_search", ROOT, "{\"collectionName\":\"c\"}");
-            assertThat(code(hybrid)).isEqualTo(1100);
-            assertThat(hybrid.body().get("message").asText()).contains("hybrid_search");
+            assertThat(code(hybrid)).isEqualTo(1802);
+            assertThat(hybrid.body().get("message").asText()).contains("search is required");
         }
     }
 
