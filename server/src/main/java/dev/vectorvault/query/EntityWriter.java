@@ -116,6 +116,7 @@ public final class EntityWriter {
         }
         List<FieldSchema> fields = collection.schema().fields();
         checkNoUnknownColumns(collection, batch);
+        checkRowCounts(batch);
         List<Object[]> rows = new ArrayList<>(batch.rowCount());
         List<Object> keys = new ArrayList<>(batch.rowCount());
         for (int r = 0; r < batch.rowCount(); r++) {
@@ -201,6 +202,26 @@ public final class EntityWriter {
             return null;
         }
         return ValueRules.check(field, value, row);
+    }
+
+    /**
+     * Every column must hold the request's number of rows, checked before anything is sized by that number: a
+     * request claiming two billion rows with five values per column is refused, not allocated for.
+     */
+    private static void checkRowCounts(ColumnBatch batch) {
+        if (batch.columns().isEmpty() && batch.dynamicRows() == null) {
+            throw MilvusException.invalidParameter("no field data in the request");
+        }
+        for (Map.Entry<String, List<Object>> column : batch.columns().entrySet()) {
+            if (column.getValue().size() != batch.rowCount()) {
+                throw MilvusException.invalidParameter("the length of field " + column.getKey() + " ("
+                        + column.getValue().size() + ") does not match the number of rows (" + batch.rowCount() + ")");
+            }
+        }
+        if (batch.dynamicRows() != null && batch.dynamicRows().size() != batch.rowCount()) {
+            throw MilvusException.invalidParameter("the dynamic field has " + batch.dynamicRows().size()
+                    + " rows, expected " + batch.rowCount());
+        }
     }
 
     private static void checkNoUnknownColumns(Collection collection, ColumnBatch batch) {
