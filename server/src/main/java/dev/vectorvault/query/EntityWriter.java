@@ -48,12 +48,23 @@ public final class EntityWriter {
     public record WriteResult(List<Object> primaryKeys, long timestamp, long count) {}
 
     public WriteResult insert(String database, String collectionName, String partitionName, ColumnBatch batch) {
-        return write(database, collectionName, partitionName, batch, false);
+        return write(database, collectionName, partitionName, batch, false, false);
     }
 
     /** Upsert: rows replace those with the same key (auto-id collections must send their keys). */
     public WriteResult upsert(String database, String collectionName, String partitionName, ColumnBatch batch) {
-        return write(database, collectionName, partitionName, batch, true);
+        return write(database, collectionName, partitionName, batch, true, false);
+    }
+
+    /**
+     * Upsert with Milvus 2.6's {@code partial_update}: a row whose key exists keeps the values of the fields the
+     * request leaves out (the dynamic field too, when no dynamic values are sent); a row whose key is new is inserted
+     * and needs every field an insert needs. The existing rows are read just before the write; a concurrent write
+     * of the same key in between is overwritten, as with any upsert.
+     */
+    public WriteResult partialUpsert(String database, String collectionName, String partitionName,
+                                     ColumnBatch batch) {
+        return write(database, collectionName, partitionName, batch, true, true);
     }
 
     /**
@@ -100,7 +111,7 @@ public final class EntityWriter {
     }
 
     private WriteResult write(String database, String collectionName, String partitionName, ColumnBatch batch,
-                              boolean upsert) {
+                              boolean upsert, boolean partial) {
         Collection collection = catalog.collection(database, collectionName);
         Optional<PartitionKey> partitionKey = PartitionKey.of(collection);
         boolean named = partitionName != null && !partitionName.isEmpty();
@@ -119,14 +130,19 @@ public final class EntityWriter {
         checkRowCounts(batch);
         List<Object[]> rows = new ArrayList<>(batch.rowCount());
         List<Object> keys = new ArrayList<>(batch.rowCount());
+        int pk = fields.indexOf(collection.schema().primaryKey());
+        Map<Object, Object[]> existing = partial ? existingRows(collection, batch, pk) : Map.of();
         for (int r = 0; r < batch.rowCount(); r++) {
             Object[] row = new Object[fields.size()];
+            Object[] before = partial ? existing.get(valueFor(fields.get(pk), batch, r, true)) : null;
             for (int f = 0; f < fields.size(); f++) {
-                row[f] = valueFor(fields.get(f), batch, r, upsert);
+                FieldSchema field = fields.get(f);
+                boolean sent = field.dynamic() ? batch.dynamicRows() != null
+                        : batch.columns().containsKey(field.name());
+                row[f] = before != null && !sent ? before[f] : valueFor(field, batch, r, upsert);
             }
             rows.add(row);
         }
-        int pk = fields.indexOf(collection.schema().primaryKey());
         // A key repeated within one request: the last row wins, as with any later write of that key.
         rows.forEach(row -> keys.add(row[pk]));
         if (partitionKey.isPresent()) {
@@ -157,6 +173,35 @@ public final class EntityWriter {
         }
         CollectionLayout layout = Layouts.of(collection);
         byPartition.forEach((partitionId, partitionRows) -> data.put(layout, partitionId, partitionRows));
+    }
+
+    /** The stored rows of the keys a partial update names, read from one consistent view. */
+    private Map<Object, Object[]> existingRows(Collection collection, ColumnBatch batch, int pk) {
+        FieldSchema key = collection.schema().fields().get(pk);
+        if (!batch.columns().containsKey(key.name())) {
+            throw MilvusException.invalidParameter("must assign pk when upsert, primary field: " + key.name());
+        }
+        List<Object> wanted = new ArrayList<>();
+        for (int r = 0; r < batch.rowCount(); r++) {
+            wanted.add(valueFor(key, batch, r, true));
+        }
+        int fieldCount = collection.schema().fields().size();
+        return data.read(Layouts.of(collection), view -> {
+            Map<Object, Object[]> found = new java.util.HashMap<>();
+            for (Object k : wanted) {
+                long at = view.locate(k);
+                if (at >= 0 && !found.containsKey(k)) {
+                    int segment = (int) (at >>> 32);
+                    int ordinal = (int) at;
+                    Object[] row = new Object[fieldCount];
+                    for (int f = 0; f < fieldCount; f++) {
+                        row[f] = view.value(segment, f, ordinal);
+                    }
+                    found.put(k, row);
+                }
+            }
+            return found;
+        });
     }
 
     private Object valueFor(FieldSchema field, ColumnBatch batch, int row, boolean upsert) {

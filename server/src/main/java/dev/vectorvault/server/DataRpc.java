@@ -52,14 +52,13 @@ final class DataRpc {
     }
 
     MutationResult upsert(UpsertRequest r) {
-        if (r.getPartialUpdate()) {
-            throw MilvusException.invalidParameter("partial update is not supported");
-        }
         RequestAudit.upsert(r);
         String database = CatalogRpc.db(r.getDbName());
         ColumnBatch batch = batch(catalog.collection(database, r.getCollectionName()), r.getFieldsDataList(),
                 r.getNumRows());
-        WriteResult result = writer.upsert(database, r.getCollectionName(), r.getPartitionName(), batch);
+        WriteResult result = r.getPartialUpdate()
+                ? writer.partialUpsert(database, r.getCollectionName(), r.getPartitionName(), batch)
+                : writer.upsert(database, r.getCollectionName(), r.getPartitionName(), batch);
         return mutation(result).setUpsertCnt(result.count()).build();
     }
 

@@ -389,4 +389,52 @@ class EntityWriterTest {
         assertThat(writer.delete(DB, "names", "", "name in ['a', 'c', 'z']", Map.of()).count()).isEqualTo(2);
         assertThat(keys(fx.reader.query(query("names", "", List.of(), 10, 0)))).containsExactly("b");
     }
+
+    /** Field index in a query row of {@code items}. */
+    private int at(String field) {
+        return fx.catalog.collection(DB, "items").schema().fields().indexOf(
+                fx.catalog.collection(DB, "items").schema().field(field).orElseThrow());
+    }
+
+    @Test
+    void partialUpsertKeepsTheFieldsItLeavesOutAndInsertsNewKeysWhole() {
+        writer.insert(DB, "items", "", rows(1, 3));
+        Map<String, List<Object>> update = new LinkedHashMap<>();
+        update.put("id", new ArrayList<>(List.of(2L)));
+        update.put("title", new ArrayList<>(List.of("new")));
+        update.put("score", new ArrayList<>(java.util.Arrays.asList((Object) null)));
+        writer.partialUpsert(DB, "items", "", new ColumnBatch(1, update, null));
+
+        Object[] two = row("items", 2L);
+        assertThat(two[at("title")]).isEqualTo("new");
+        assertThat(two[at("score")]).isNull();
+        assertThat(two[at("i8")]).isEqualTo(2L);
+        assertThat(two[at("tags")]).isEqualTo(List.of(2L, 3L));
+        assertThat((float[]) two[at("vec")]).containsExactly(2f, 0f, 0f, 1f);
+        assertThat(row("items", 1L)[at("title")]).isEqualTo("t1");
+        assertThat(live()).isEqualTo(3);
+
+        // A key that does not exist yet is an insert: every required field must be there.
+        Map<String, List<Object>> newKey = new LinkedHashMap<>();
+        newKey.put("id", new ArrayList<>(List.of(9L)));
+        newKey.put("title", new ArrayList<>(List.of("x")));
+        failsWith(ErrorCode.PARAMETER_INVALID, () -> writer.partialUpsert(DB, "items", "",
+                new ColumnBatch(1, newKey, null))).hasMessageContaining("is missing in the data");
+        assertThat(live()).isEqualTo(3);
+        writer.partialUpsert(DB, "items", "", rows(9, 1));
+        assertThat(row("items", 9L)[at("title")]).isEqualTo("t9");
+        assertThat(live()).isEqualTo(4);
+
+        // The key itself is required.
+        Map<String, List<Object>> noKey = new LinkedHashMap<>();
+        noKey.put("title", new ArrayList<>(List.of("y")));
+        failsWith(ErrorCode.PARAMETER_INVALID, () -> writer.partialUpsert(DB, "items", "",
+                new ColumnBatch(1, noKey, null))).hasMessageContaining("must assign pk when upsert");
+
+        // And it survives a restart like any write.
+        fx.restart();
+        writer = fx.writer;
+        assertThat(row("items", 2L)[at("title")]).isEqualTo("new");
+        assertThat(row("items", 2L)[at("i8")]).isEqualTo(2L);
+    }
 }
