@@ -78,7 +78,7 @@ public final class PartitionKey {
 
     /** The id of the partition a row whose key is {@code value} belongs to. */
     public long partitionIdFor(Object value) {
-        return partitionIds[bucket(field.dataType(), value, partitionIds.length)];
+        return partitionIds[MilvusHash.bucket(value, partitionIds.length)];
     }
 
     /**
@@ -106,11 +106,6 @@ public final class PartitionKey {
 
     private boolean ofKeyType(Object value) {
         return field.dataType() == DataType.INT64 ? value instanceof Long : value instanceof String;
-    }
-
-    /** Milvus's bucket of {@code value} among {@code count} partitions ({@code HashKey2Partitions}). */
-    static int bucket(DataType type, Object value, int count) {
-        return MilvusHash.bucket(value, count);
     }
 
     /** {@code partitionkey.isolation} as Milvus parses it (Go's ParseBool, any case); absent means off. */

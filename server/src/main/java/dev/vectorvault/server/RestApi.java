@@ -241,25 +241,11 @@ final class RestApi {
         }
 
         String text(String key, String fallback) {
-            JsonNode value = body.get(key);
-            if (value == null || value.isNull()) {
-                return fallback;
-            }
-            if (!value.isTextual()) {
-                throw RestFailure.of(ErrorCode.PARAMETER_INVALID, key + " must be a string");
-            }
-            return value.textValue();
+            return RestApi.text(body, "", key, fallback);
         }
 
         long integer(String key, long fallback) {
-            JsonNode value = body.get(key);
-            if (value == null || value.isNull()) {
-                return fallback;
-            }
-            if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-                throw RestFailure.of(ErrorCode.PARAMETER_INVALID, key + " must be an integer");
-            }
-            return value.longValue();
+            return RestApi.integer(body, "", key, fallback);
         }
 
         boolean bool(String key, boolean fallback) {
@@ -294,6 +280,33 @@ final class RestApi {
             }
             return out;
         }
+    }
+
+    /**
+     * A string member of a JSON object ({@code fallback} when absent); {@code where} prefixes the key in the error,
+     * naming a nested object such as {@code search[1].}.
+     */
+    static String text(JsonNode object, String where, String key, String fallback) {
+        JsonNode value = object.get(key);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isTextual()) {
+            throw RestFailure.of(ErrorCode.PARAMETER_INVALID, where + key + " must be a string");
+        }
+        return value.textValue();
+    }
+
+    /** An integer member of a JSON object ({@code fallback} when absent), as {@link #text}. */
+    static long integer(JsonNode object, String where, String key, long fallback) {
+        JsonNode value = object.get(key);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw RestFailure.of(ErrorCode.PARAMETER_INVALID, where + key + " must be an integer");
+        }
+        return value.longValue();
     }
 
     /** A non-zero Milvus status ends the call with its code and reason. */

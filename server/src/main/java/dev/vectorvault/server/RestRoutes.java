@@ -477,22 +477,22 @@ final class RestRoutes {
             }
             refuseUnsupported(sub, where);
             SearchRequest.Builder one = SearchRequest.newBuilder().setDbName(call.db()).setCollectionName(name)
-                    .setDsl(text(sub, "filter", where)).setDslType(DslType.BoolExprV1)
+                    .setDsl(RestApi.text(sub, where, "filter", "")).setDslType(DslType.BoolExprV1)
                     .setPlaceholderGroup(RestData.floatVectors(vectors, 0)).setNq(vectors.size());
-            one.addSearchParams(pair("anns_field", text(sub, "annsField", where)));
-            long subLimit = integer(sub, "limit", where, 0);
+            one.addSearchParams(pair("anns_field", RestApi.text(sub, where, "annsField", "")));
+            long subLimit = RestApi.integer(sub, where, "limit", 0);
             if (subLimit > 0) { // else the hybrid search's limit + offset, as HybridSearch decides
                 one.addSearchParams(pair("topk", Long.toString(subLimit)));
             }
-            long offset = integer(sub, "offset", where, 0);
+            long offset = RestApi.integer(sub, where, "offset", 0);
             if (offset > 0) {
                 one.addSearchParams(pair("offset", Long.toString(offset)));
             }
-            String metric = text(sub, "metricType", where);
+            String metric = RestApi.text(sub, where, "metricType", "");
             if (!metric.isEmpty()) {
                 one.addSearchParams(pair("metric_type", metric));
             }
-            String grouping = text(sub, "groupingField", where);
+            String grouping = RestApi.text(sub, where, "groupingField", "");
             if (!grouping.isEmpty()) {
                 one.addSearchParams(pair("group_by_field", grouping)); // refused by HybridSearch, naming requests[i]
             }
@@ -509,7 +509,7 @@ final class RestRoutes {
             if (!rerank.isObject()) {
                 throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "rerank must be an object");
             }
-            String strategy = text(rerank, "strategy", "rerank.");
+            String strategy = RestApi.text(rerank, "rerank.", "strategy", "");
             if (!strategy.isEmpty()) {
                 request.addRankParams(pair("strategy", strategy));
             }
@@ -539,7 +539,7 @@ final class RestRoutes {
 
     /** Milvus's {@code groupSize} / {@code strictGroupSize} of a grouped search, as the search parameters carry them. */
     private static void groupSize(JsonNode body, java.util.function.Consumer<KeyValuePair> params) {
-        long size = integer(body, "groupSize", "", 0);
+        long size = RestApi.integer(body, "", "groupSize", 0);
         if (size != 0) {
             params.accept(pair("group_size", Long.toString(size)));
         }
@@ -568,28 +568,6 @@ final class RestRoutes {
             throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "request field params is not supported by this server's"
                     + " REST API: use searchParams");
         }
-    }
-
-    private static String text(JsonNode body, String key, String where) {
-        JsonNode value = body.get(key);
-        if (value == null || value.isNull()) {
-            return "";
-        }
-        if (!value.isTextual()) {
-            throw RestFailure.of(ErrorCode.PARAMETER_INVALID, where + key + " must be a string");
-        }
-        return value.textValue();
-    }
-
-    private static long integer(JsonNode body, String key, String where, long fallback) {
-        JsonNode value = body.get(key);
-        if (value == null || value.isNull()) {
-            return fallback;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-            throw RestFailure.of(ErrorCode.PARAMETER_INVALID, where + key + " must be an integer");
-        }
-        return value.longValue();
     }
 
     /** A search's hits as Milvus's REST rows: output fields, the primary key, {@code distance}; {@code topks} for nq > 1. */

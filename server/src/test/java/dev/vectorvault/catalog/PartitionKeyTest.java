@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.common.hash.Hashing;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.common.MilvusHash;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +57,7 @@ class PartitionKeyTest {
             byte[] littleEndian = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array();
             long milvus = Hashing.murmur3_32_fixed().hashBytes(littleEndian).asInt() & 0x7fff_ffffL;
             for (int n : new int[] {1, 3, 16, 64, 1024}) {
-                assertThat(PartitionKey.bucket(DataType.INT64, value, n)).as("%d of %d", value, n)
+                assertThat(MilvusHash.bucket(value, n)).as("%d of %d", value, n)
                         .isEqualTo((int) (milvus % n));
             }
         }
@@ -65,12 +66,12 @@ class PartitionKeyTest {
     @Test
     void varcharKeysHashWithCrc32OfTheirFirstHundredUtf8Bytes() {
         // CRC32 (IEEE) check value of "123456789" is 0xCBF43926.
-        assertThat(PartitionKey.bucket(DataType.VARCHAR, "123456789", 16)).isEqualTo((int) (0xCBF43926L % 16));
-        assertThat(PartitionKey.bucket(DataType.VARCHAR, "123456789", 1000)).isEqualTo((int) (0xCBF43926L % 1000));
+        assertThat(MilvusHash.bucket("123456789", 16)).isEqualTo((int) (0xCBF43926L % 16));
+        assertThat(MilvusHash.bucket("123456789", 1000)).isEqualTo((int) (0xCBF43926L % 1000));
         String hundred = "x".repeat(99) + "é"; // 101 bytes: the cut falls inside the last character, as in Go
         for (int n : new int[] {7, 16, 1000}) {
-            assertThat(PartitionKey.bucket(DataType.VARCHAR, hundred + "tail", n))
-                    .isEqualTo(PartitionKey.bucket(DataType.VARCHAR, "x".repeat(99) + "é-other", n));
+            assertThat(MilvusHash.bucket(hundred + "tail", n))
+                    .isEqualTo(MilvusHash.bucket("x".repeat(99) + "é-other", n));
         }
     }
 
