@@ -1,5 +1,6 @@
 package dev.vectorvault.storage.data;
 
+import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.storage.data.DataManifest.SegmentRef;
 import dev.vectorvault.storage.data.DataManifest.ShardPosition;
 import dev.vectorvault.storage.log.LogRecord;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>A failed append.</b> Its outcome may be unknown (the log did not answer in time: it may still commit). The
  * shard's writer is dropped; the next write to the shard opens it again (which settles that append) and first
  * applies whatever the log holds after the last applied position, so memory and log never disagree and a checkpoint
- * never records a position past a record that memory lacks.
+ * never records a position past a record that memory lacks. An append the log refused outright ({@code LOG_FAILED})
+ * is retried once at once, through a reopened writer, when the reopening shows it did not commit.
  *
  * <p><b>Shards not replayed at open</b> belong to collections created since (or not served here before): the log
  * holds nothing of theirs yet, so their position starts at the shard's end when their writer opens. The log's
@@ -71,31 +73,60 @@ final class ShardedDataLog extends DataLog {
         ShardId id = new ShardId(layout.collectionId(), shard);
         ShardWriter writer = writers.get(id);
         if (writer == null || unsettled.contains(id)) {
-            writer = reopen(id, layout, replay);
+            writer = reopen(id, layout, replay).writer();
         }
         try {
             positions.put(id, writer.append(List.of(record)));
         } catch (ShardLogException e) {
             unsettled.add(id);
             writers.remove(id, writer);
+            if (e.errorCode() != ErrorCode.LOG_FAILED) {
+                throw e; // fenced: the shard is no longer ours; unavailable: the outcome is unknown until it answers
+            }
+            retryOnce(id, layout, record, replay, e);
+        }
+    }
+
+    /**
+     * The log refused the append (the broker answered, for example an invalid transaction state right after a
+     * fence): reopening settles it, and if it did not commit after all, the append is made again with the new writer.
+     * If it did, the catch-up applied it to memory, and the caller still gets the failure: returning normally would
+     * make it apply the record a second time.
+     */
+    private void retryOnce(ShardId id, CollectionLayout layout, byte[] record, Replay replay, ShardLogException first) {
+        Reopened reopened = reopen(id, layout, replay);
+        if (reopened.caughtUp() > 0) {
+            throw first;
+        }
+        LOG.warn("event=shard_append_retried shard={} collection={} reason={}", id.index(), id.collectionId(),
+                first.getMessage());
+        try {
+            positions.put(id, reopened.writer().append(List.of(record)));
+        } catch (ShardLogException e) {
+            unsettled.add(id);
+            writers.remove(id, reopened.writer());
+            e.addSuppressed(first);
             throw e;
         }
     }
 
+    private record Reopened(ShardWriter writer, int caughtUp) {}
+
     /** Opens the shard's writer (fencing others, settling an open append) and applies what memory lacks. */
-    private ShardWriter reopen(ShardId id, CollectionLayout layout, Replay replay) {
+    private Reopened reopen(ShardId id, CollectionLayout layout, Replay replay) {
         ShardWriter previous = writers.remove(id);
         if (previous != null) {
             previous.close();
         }
         ShardWriter writer = log.openWriter(id);
+        int caughtUp = 0;
         try {
             Long applied = positions.get(id);
             if (applied == null) {
                 positions.put(id, log.endPosition(id));
             } else {
                 DataStore.LayoutSource only = c -> c == id.collectionId() ? Optional.of(layout) : Optional.empty();
-                int caughtUp = readFrom(id, applied, only, replay);
+                caughtUp = readFrom(id, applied, only, replay);
                 if (caughtUp > 0) {
                     LOG.warn("event=shard_caught_up shard={} collection={} records={}: an append whose outcome was"
                             + " unknown committed after all", id.index(), id.collectionId(), caughtUp);
@@ -107,7 +138,7 @@ final class ShardedDataLog extends DataLog {
         }
         writers.put(id, writer);
         unsettled.remove(id);
-        return writer;
+        return new Reopened(writer, caughtUp);
     }
 
     /** Applies the shard's records from {@code from} to its end; records where memory now stands. */

@@ -96,7 +96,8 @@ final class KafkaShardReader implements ShardReader {
             } else if (System.nanoTime() - lastProgress > timeoutMs * 1_000_000L) {
                 throw new ShardLogException(ErrorCode.LOG_UNAVAILABLE, "cannot read " + shard + " (" + vchannel
                         + ") to its end " + end + ": stuck at position " + position + " for longer than"
-                        + " kafka.readTimeout", null);
+                        + " kafka.readTimeout (an append left open there by a writer that died settles when the"
+                        + " shard it wrote opens again, or after Kafka's transaction timeout)", null);
             }
         }
         return out;

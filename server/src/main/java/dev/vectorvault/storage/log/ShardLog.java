@@ -23,8 +23,9 @@ public interface ShardLog extends AutoCloseable {
     ShardReader openReader(ShardId shard, long position);
 
     /**
-     * The position after the last record that a reader can see now: reading from a position at or past it returns
-     * nothing until more is appended.
+     * The position after the last record appended so far: every acknowledged append lies before it (a reader may
+     * have to wait a moment for appends below it to settle before it reaches it). Reading from a position at or past
+     * it returns nothing until more is appended.
      *
      * @throws ShardLogException {@code LOG_UNAVAILABLE} when the log cannot be reached in time
      */

@@ -11,6 +11,7 @@ import dev.vectorvault.config.ServerConfig.MessageQueueSettings;
 import dev.vectorvault.storage.MvMetaStore;
 import dev.vectorvault.storage.kafka.KafkaShardLog;
 import dev.vectorvault.storage.log.LogRecord;
+import dev.vectorvault.storage.log.RefusingShardLog;
 import dev.vectorvault.storage.log.ShardId;
 import dev.vectorvault.storage.log.ShardLogException;
 import dev.vectorvault.storage.log.ShardReader;
@@ -99,7 +100,8 @@ class KafkaDataStoreTest {
 
     /** An open store; {@code crash} abandons it later without a checkpoint, closing only its log's connections. */
     private final class Node {
-        final DataLog log = DataLog.sharded(new KafkaShardLog(settings()), layouts::keySet);
+        final RefusingShardLog shardLog = new RefusingShardLog(new KafkaShardLog(settings()));
+        final DataLog log = DataLog.sharded(shardLog, layouts::keySet);
         final DataStore store;
 
         Node() {
@@ -281,5 +283,40 @@ class KafkaDataStoreTest {
         }
         assertThat(after).isEqualTo(model);
         assertThat(live(node.crashAndReopen().store, layout)).isEqualTo(model);
+    }
+
+    @Test
+    void aWriteTheLogRefusedWithoutCommittingIsRetriedOnceAndAcknowledged() {
+        CollectionLayout layout = collection(1);
+        Node node = new Node();
+        Map<Object, List<Object>> model = new TreeMap<>();
+        put(node.store, layout, List.of(1L), "a", model);
+
+        node.shardLog.refuseNextAppend(RefusingShardLog.Refusal.BEFORE);
+        put(node.store, layout, List.of(2L), "a", model);
+
+        assertThat(live(node.store, layout)).isEqualTo(model);
+        assertThat(physicalRows(node.store, layout)).isEqualTo(2);
+        assertThat(live(node.crashAndReopen().store, layout)).isEqualTo(model);
+    }
+
+    @Test
+    void aWriteTheLogRefusedAfterCommittingFailsButIsHeldExactlyOnceAndNotWrittenTwice() {
+        CollectionLayout layout = collection(1);
+        Node node = new Node();
+        Map<Object, List<Object>> model = new TreeMap<>();
+        put(node.store, layout, List.of(1L), "a", model);
+
+        node.shardLog.refuseNextAppend(RefusingShardLog.Refusal.AFTER);
+        ShardLogException refused = catchThrowableOfType(ShardLogException.class,
+                () -> node.store.put(layout, P0, List.<Object[]>of(row(2L, "a2"))));
+        assertThat(refused.errorCode()).isEqualTo(ErrorCode.LOG_FAILED);
+        // It committed after all: the reopening applied it (memory agrees with the log), and it was not appended again.
+        model.put(2L, expected(P0, row(2L, "a2")));
+        assertThat(live(node.store, layout)).isEqualTo(model);
+        assertThat(physicalRows(node.store, layout)).isEqualTo(2);
+        Node reopened = node.crashAndReopen();
+        assertThat(live(reopened.store, layout)).isEqualTo(model);
+        assertThat(physicalRows(reopened.store, layout)).isEqualTo(2);
     }
 }
