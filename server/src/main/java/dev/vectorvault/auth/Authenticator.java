@@ -124,6 +124,19 @@ public final class Authenticator {
         return Outcome.REJECTED;
     }
 
+    /**
+     * Whether {@code connectionId} already proved these credentials and they still hold: then {@link #authenticate}
+     * accepts them at the cost of one HMAC, touching no lock, file or slow hash. Changes nothing.
+     */
+    public boolean provenOn(long connectionId, String username, Password password) {
+        ProvenConnection proven = provenConnections.get(connectionId);
+        if (proven == null) {
+            return false;
+        }
+        Optional<StoredCredential> stored = credentials.find(username);
+        return stored.isPresent() && proven.covers(stored.get(), cache.digest(username, password));
+    }
+
     /** The same decision as {@link #authenticate}, as a yes/no (for the old password of a password change). */
     public boolean isValid(String username, Password password, String client) {
         return authenticate(username, password, client) == Outcome.ACCEPTED;

@@ -67,8 +67,9 @@ public final class EntityReader {
             List<Object> groupValues = grouping ? new ArrayList<>() : null;
             int[] perQuery = new int[queries.length];
             PreparedSearch.Run run = prepared.start(view, cursor);
+            List<List<PreparedSearch.Candidate>> pages = pages(prepared, run, view, collection, queries, grouping);
             for (int q = 0; q < queries.length; q++) {
-                List<PreparedSearch.Candidate> page = run.page(queries[q]);
+                List<PreparedSearch.Candidate> page = pages.get(q);
                 for (PreparedSearch.Candidate c : page) {
                     rows.add(rowOf(view, c.segment(), c.ordinal(), copied));
                     scores.add(c.score());
@@ -336,6 +337,80 @@ public final class EntityReader {
     private static int primaryKeyIndex(Collection collection) {
         return collection.schema().fields().indexOf(collection.schema().primaryKey());
     }
+
+    /**
+     * A rough measure of the work a search or query would do, in vector components (floats) compared: every query
+     * component against every row of a segment searched exactly, {@value #INDEXED_PROBES} rows per query for a segment
+     * searched through its index, and {@value #FILTER_ROW_COST} per row when a filter is evaluated. Cheap (one pass
+     * over the segments' sizes, no row read); 0 when the collection is unknown or not loaded, since such a call fails
+     * at once. Used to decide where a call runs, never to refuse it.
+     *
+     * @param vectorField the searched field's name, or empty for the only vector field (a query: empty, with
+     *                    {@code queryComponents} 0)
+     * @param queryComponents all queries' components together (nq x dim); 0 for a query
+     */
+    public long readCost(String database, String name, String vectorField, long queryComponents, boolean filtered) {
+        Collection collection;
+        try {
+            collection = loadedCollection(database, name);
+        } catch (MilvusException e) {
+            return 0;
+        }
+        List<FieldSchema> fields = collection.schema().fields();
+        int field = -1;
+        for (FieldSchema vector : collection.schema().vectorFields()) {
+            if (vectorField.isEmpty() || vector.name().equals(vectorField)) {
+                field = fields.indexOf(vector);
+                break;
+            }
+        }
+        int searched = queryComponents > 0 ? field : -1;
+        return data.read(Layouts.of(collection), view -> work(view, searched, queryComponents, filtered));
+    }
+
+    /**
+     * Every query's page, in order. With several queries and enough work, they are cut into chunks searched at once
+     * on {@link SearchWorkers}, each chunk with its own run (and row cursor) over the same view. A group-by search
+     * is not split: its run learns which segments to search exactly, and later queries depend on that.
+     */
+    private static List<List<PreparedSearch.Candidate>> pages(PreparedSearch prepared, PreparedSearch.Run run,
+                                                             CollectionView view, Collection collection,
+                                                             float[][] queries, boolean grouping) {
+        int nq = queries.length;
+        int chunks = grouping || nq < 2 ? 1 : SearchWorkers.chunks(nq,
+                work(view, prepared.fieldIndex, (long) nq * prepared.field.dim(), false));
+        List<List<List<PreparedSearch.Candidate>>> parts = SearchWorkers.map(chunks, c -> {
+            PreparedSearch.Run own = c == 0 ? run
+                    : prepared.start(view, new Filters.RowCursor(view, collection.schema().fields()));
+            List<List<PreparedSearch.Candidate>> part = new ArrayList<>();
+            for (int q = SearchWorkers.from(c, chunks, nq); q < SearchWorkers.from(c + 1, chunks, nq); q++) {
+                part.add(own.page(queries[q]));
+            }
+            return part;
+        });
+        List<List<PreparedSearch.Candidate>> all = new ArrayList<>(nq);
+        parts.forEach(all::addAll);
+        return all;
+    }
+
+    /** {@link #readCost}'s measure over a view: {@code searched} = -1 for a scan without vectors. */
+    private static long work(CollectionView view, int searched, long queryComponents, boolean filtered) {
+        long cost = 0;
+        for (int s = 0; s < view.segmentCount(); s++) {
+            long rows = view.segmentSize(s);
+            if (searched >= 0) {
+                boolean indexed = view.annIndex(s, searched) != null;
+                cost += queryComponents * (indexed ? Math.min(rows, INDEXED_PROBES) : rows);
+            }
+            cost += filtered || searched < 0 ? rows * FILTER_ROW_COST : 0;
+        }
+        return cost;
+    }
+
+    /** About what an HNSW or IVF search visits per query (ef 64 x M 16 x 2, or nprobe lists of ~200 rows). */
+    static final long INDEXED_PROBES = 2_000;
+    /** A filter's evaluation per row, in the same units as one vector component compared. */
+    static final long FILTER_ROW_COST = 20;
 
     private Collection loadedCollection(String database, String name) {
         Collection collection = catalog.collection(database, name);

@@ -130,6 +130,42 @@ final class DataRpc {
                 : RequestedMetric.parse(wireName);
     }
 
+    /** The search's estimated work ({@link EntityReader#readCost}); nothing is decoded or checked. */
+    long cost(SearchRequest r) {
+        long components = r.getSearchInputCase() == SearchRequest.SearchInputCase.IDS
+                ? (long) (r.getIds().getIntId().getDataCount() + r.getIds().getStrId().getDataCount())
+                        * ASSUMED_DIM_FOR_IDS
+                : r.getPlaceholderGroup().size() / Float.BYTES;
+        return reader.readCost(CatalogRpc.db(r.getDbName()), r.getCollectionName(),
+                annsField(r.getSearchParamsList()), Math.max(1, components), !r.getDsl().isBlank());
+    }
+
+    long cost(HybridSearchRequest r) {
+        long total = 0;
+        for (SearchRequest sub : r.getRequestsList()) {
+            total += reader.readCost(CatalogRpc.db(r.getDbName()), r.getCollectionName(),
+                    annsField(sub.getSearchParamsList()), Math.max(1, sub.getPlaceholderGroup().size() / Float.BYTES),
+                    !sub.getDsl().isBlank());
+        }
+        return total;
+    }
+
+    long cost(QueryRequest r) {
+        return reader.readCost(CatalogRpc.db(r.getDbName()), r.getCollectionName(), "", 0, !r.getExpr().isBlank());
+    }
+
+    /** A search by primary keys carries no vectors to measure; its stored vectors are assumed this wide. */
+    private static final long ASSUMED_DIM_FOR_IDS = 1_024;
+
+    private static String annsField(List<KeyValuePair> params) {
+        for (KeyValuePair p : params) {
+            if (p.getKey().equals("anns_field")) {
+                return p.getValue();
+            }
+        }
+        return "";
+    }
+
     SearchResults search(SearchRequest r) {
         RequestAudit.search(r);
         String database = CatalogRpc.db(r.getDbName());

@@ -70,6 +70,8 @@ public final class MilvusServer implements AutoCloseable {
     private final RequestBudget budget;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    /** Where calls of the public port run (set once started). */
+    private CallExecution calls;
     /** The data store's background threads: the server owns them and stops them after the store is closed. */
     private final DataExecutors dataExecutors;
     /** Cluster mode only (null when embedded): this node's session, and the etcd client under it. */
@@ -272,12 +274,16 @@ public final class MilvusServer implements AutoCloseable {
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0,
                 new DefaultThreadFactory("grpc-worker", true), NioIoHandler.newFactory());
         Instant started = Instant.now();
+        CallExecution calls = new CallExecution(limits.callPoolThreads(), limits.inlineCostLimit(), node != null,
+                config.authorizationEnabled(), authenticator);
         MilvusServiceAdapter service = new MilvusServiceAdapter(users, catalogRpc, dataRpc,
                 new RbacRpc(rbac.service(), audit), started.toString(),
                 new SystemInfoRpc(nodeHealth, node == null ? 0 : node.nodeId(), node != null,
-                        config.cluster().advertiseHost(), config.dataDir(), started, started.toString()));
+                        config.cluster().advertiseHost(), config.dataDir(), started, started.toString()), calls);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()))
                 .channelFactory(connections::newServerChannel)
+                .executor(calls.pool())
+                .callExecutor(calls)
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
                 // The SDKs ping every 10 s even when idle; grpc-java's default would answer GOAWAY too_many_pings.
@@ -384,6 +390,7 @@ public final class MilvusServer implements AutoCloseable {
         MilvusServer server = new MilvusServer(grpc, store, data, connections, budget, boss, workers, dataExecutors,
                 node, coordination);
         server.rest = rest;
+        server.calls = calls;
         if (rest != null && config.http().separatePort(config.port())) {
             try {
                 server.restPort = rest.listenSeparately(config.http().port(), boss, workers,
@@ -651,6 +658,9 @@ public final class MilvusServer implements AutoCloseable {
         } finally {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (calls != null) {
+                calls.close();
+            }
             try {
                 data.close();
             } finally {

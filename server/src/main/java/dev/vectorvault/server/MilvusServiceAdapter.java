@@ -32,10 +32,12 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
     private final AtomicLong identifiers = new AtomicLong(ThreadLocalRandom.current().nextLong(1, 1L << 40));
     private final ServerInfo serverInfo;
     private final SystemInfoRpc systemInfo;
+    private final CallExecution calls;
 
     MilvusServiceAdapter(UserService users, CatalogRpc catalogRpc, DataRpc dataRpc, RbacRpc rbacRpc,
-                         String buildTime, SystemInfoRpc systemInfo) {
+                         String buildTime, SystemInfoRpc systemInfo, CallExecution calls) {
         this.systemInfo = systemInfo;
+        this.calls = calls;
         this.users = users;
         this.rbacRpc = rbacRpc;
         this.catalogRpc = catalogRpc;
@@ -316,18 +318,20 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
 
     @Override
     public void search(SearchRequest r, StreamObserver<SearchResults> out) {
-        respond("Search", out, () -> dataRpc.search(r), s -> SearchResults.newBuilder().setStatus(s).build());
+        calls.run(() -> dataRpc.cost(r), () -> respond("Search", out, () -> dataRpc.search(r),
+                s -> SearchResults.newBuilder().setStatus(s).build()));
     }
 
     @Override
     public void hybridSearch(HybridSearchRequest r, StreamObserver<SearchResults> out) {
-        respond("HybridSearch", out, () -> dataRpc.hybridSearch(r),
-                s -> SearchResults.newBuilder().setStatus(s).build());
+        calls.run(() -> dataRpc.cost(r), () -> respond("HybridSearch", out, () -> dataRpc.hybridSearch(r),
+                s -> SearchResults.newBuilder().setStatus(s).build()));
     }
 
     @Override
     public void query(QueryRequest r, StreamObserver<QueryResults> out) {
-        respond("Query", out, () -> dataRpc.query(r), s -> QueryResults.newBuilder().setStatus(s).build());
+        calls.run(() -> dataRpc.cost(r), () -> respond("Query", out, () -> dataRpc.query(r),
+                s -> QueryResults.newBuilder().setStatus(s).build()));
     }
 
     @Override

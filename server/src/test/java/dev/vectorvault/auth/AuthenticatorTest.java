@@ -97,6 +97,20 @@ class AuthenticatorTest {
     }
 
     @Test
+    void aConnectionIsProvenOnlyForTheCredentialsItPresentedUntilItCloses() {
+        t.users.createUser(caller("root"), "app", Password.of("app-password"), "");
+        assertThat(t.authenticator.provenOn(7L, "app", Password.of("app-password"))).isFalse();
+        assertThat(t.authenticator.authenticate("app", Password.of("app-password"), "10.0.0.9", 7L))
+                .isEqualTo(ACCEPTED);
+        assertThat(t.authenticator.provenOn(7L, "app", Password.of("app-password"))).isTrue();
+        assertThat(t.authenticator.provenOn(7L, "app", Password.of("app-passwore"))).isFalse();
+        assertThat(t.authenticator.provenOn(8L, "app", Password.of("app-password"))).isFalse();
+        assertThat(t.authenticator.provenOn(7L, "ghost", Password.of("app-password"))).isFalse();
+        t.authenticator.connectionClosed(7L);
+        assertThat(t.authenticator.provenOn(7L, "app", Password.of("app-password"))).isFalse();
+    }
+
+    @Test
     void passwordChangeEndsWhatAConnectionHadProved() {
         t.users.createUser(caller("root"), "app", Password.of("app-password"), "");
         assertThat(t.authenticator.authenticate("app", Password.of("app-password"), "a", 1L)).isEqualTo(ACCEPTED);

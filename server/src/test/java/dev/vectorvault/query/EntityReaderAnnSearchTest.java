@@ -155,6 +155,43 @@ class EntityReaderAnnSearchTest {
         assertThat(found / wanted).as("recall@10 (seed " + SEED + ")").isGreaterThanOrEqualTo(0.9);
     }
 
+    /**
+     * A search with many queries is cut into chunks searched at once on the search workers (each with its own run
+     * and row cursor over one view); every query's answer, with a filter and an offset, is what it gets alone.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"HNSW", "FLAT"})
+    void aSearchWithManyQueriesSplitOverTheCoresAnswersEachQueryAsItWouldAlone(String type) throws Exception {
+        System.out.println("EntityReaderAnnSearchTest.split" + type + " tests.seed=" + SEED);
+        Random random = new Random(SEED ^ 77 ^ type.hashCode());
+        populate(type, type.equals("HNSW") ? Map.of("M", "12") : Map.of(), random);
+        List<Long> keys = new ArrayList<>(live.keySet());
+        float[][] queries = new float[64][];
+        for (int q = 0; q < queries.length; q++) {
+            queries[q] = live.get(keys.get(random.nextInt(keys.size()))).clone();
+            queries[q][q % DIM] += 0.5f;
+        }
+        // 64 queries over 3,000 rows of 12 dimensions: enough work to split wherever there are 2 cores or more.
+        assertThat(SearchWorkers.chunks(queries.length, (long) queries.length * DIM * ROWS))
+                .isEqualTo(Math.min(2, Runtime.getRuntime().availableProcessors()));
+        for (String filter : new String[] {"", "tag in [3, 7, 11]"}) {
+            SearchRequest all = new SearchRequest(DB, "a", List.of(), "", queries, 10, 3, filter, Map.of(),
+                    List.of("tag"), RequestedMetric.none(), Float.NaN, Float.NaN, Map.of());
+            ResultRows together = fx.reader.search(all);
+            int at = 0;
+            for (int q = 0; q < queries.length; q++) {
+                SearchRequest one = new SearchRequest(DB, "a", List.of(), "", new float[][] {queries[q]}, 10, 3,
+                        filter, Map.of(), List.of("tag"), RequestedMetric.none(), Float.NaN, Float.NaN, Map.of());
+                ResultRows alone = fx.reader.search(one);
+                List<Object> aloneKeys = EntityFixture.keys(alone);
+                assertThat(together.perQuery()[q]).as("query %d, seed %d", q, SEED).isEqualTo(aloneKeys.size());
+                assertThat(EntityFixture.keys(together).subList(at, at + aloneKeys.size()))
+                        .as("query %d, filter '%s', seed %d", q, filter, SEED).isEqualTo(aloneKeys);
+                at += aloneKeys.size();
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"ef", "nprobe"})
     void searchParametersOutsideMilvusRangesAreRefused(String name) throws Exception {

@@ -1,0 +1,254 @@
+package dev.vectorvault.bench;
+
+import com.google.protobuf.ByteString;
+import io.milvus.grpc.DslType;
+import io.milvus.grpc.GetVersionRequest;
+import io.milvus.grpc.InsertRequest;
+import io.milvus.grpc.MilvusServiceGrpc.MilvusServiceBlockingStub;
+import io.milvus.grpc.PlaceholderGroup;
+import io.milvus.grpc.PlaceholderType;
+import io.milvus.grpc.PlaceholderValue;
+import io.milvus.grpc.SearchRequest;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Where a call runs (issue 16 item 1), side by side in one run: two servers in this JVM from the same build, one with
+ * {@code proxy.grpc.inlineCostLimit=0} (every call handed from the transport thread to the pool, as before) and one
+ * with the default (cheap reads of a proven connection run on the transport thread). Authentication on, as shipped.
+ * <ol>
+ *   <li>GetVersion, one call at a time, alternating call by call between the two servers: p50, p99, calls/s.</li>
+ *   <li>A small search (FLAT over {@code --rows} x 128, top 10, one query), alternating the same way.</li>
+ *   <li>The mix: on each server in turn, small searches from one client while one client inserts batches of 2,000
+ *   rows and another runs large FLAT searches ({@code --big-nq} queries over {@code --big-rows} rows, estimated far
+ *   above the limit, so they run on the pool): the small searches' p50 and p99 must stay near their quiet values.</li>
+ * </ol>
+ * <pre>bin/bench-calls [--seconds S] [--rounds N] [--rows N] [--big-rows N] [--big-nq N] [--seed N]</pre>
+ */
+public final class CallPathBenchmark {
+    private static final int DIM = 128;
+    private static final long STUCK_SECONDS = 120;
+
+    private CallPathBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>(Map.of("seconds", "5", "rounds", "3", "rows", "20000",
+                "big-rows", "100000", "big-nq", "20", "seed", "42"));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
+                throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + options.keySet());
+            }
+            options.put(args[i].substring(2), args[i + 1]);
+        }
+        double seconds = Double.parseDouble(options.get("seconds"));
+        int rounds = Integer.parseInt(options.get("rounds"));
+        int rows = Integer.parseInt(options.get("rows"));
+        int bigRows = Integer.parseInt(options.get("big-rows"));
+        int bigNq = Integer.parseInt(options.get("big-nq"));
+        long seed = Long.parseLong(options.get("seed"));
+        System.err.println("bench-calls: seed " + seed + "; server log " + ServerLogging.redirectToFile());
+        Random random = new Random(seed);
+        float[][] small = vectors(random, rows);
+        float[][] big = vectors(random, bigRows);
+        List<SearchRequest> smallSearches = new ArrayList<>();
+        for (int q = 0; q < 64; q++) {
+            smallSearches.add(search("small", vectors(random, 1), 10));
+        }
+        SearchRequest bigSearch = search("big", vectors(random, bigNq), 10);
+        InsertRequest growing = MilvusMessages.insert(vectors(random, 2_000), 0, 2_000);
+
+        Map<String, String> auth = Map.of("common.security.authorizationEnabled", "true", "common.metricsPort", "-1");
+        Map<String, String> pooled = new HashMap<>(auth);
+        pooled.put("proxy.grpc.inlineCostLimit", "0");
+        try (BenchServer pool = BenchServer.start("pool", "inlineCostLimit=0", pooled);
+             BenchServer inline = BenchServer.start("inline", "default", auth)) {
+            List<BenchServer> servers = List.of(pool, inline);
+            for (BenchServer server : servers) {
+                MilvusServiceBlockingStub stub = server.blocking(BenchServer.ROOT, BenchServer.ROOT_PASSWORD);
+                fill(new VectorCollection(stub, "small", DIM), small);
+                fill(new VectorCollection(stub, "big", DIM), big);
+            }
+            MilvusServiceBlockingStub poolStub = stub(pool);
+            MilvusServiceBlockingStub inlineStub = stub(inline);
+            GetVersionRequest version = GetVersionRequest.getDefaultInstance();
+            long slice = (long) (seconds * 1e9);
+            alternate(i -> poolStub.getVersion(version), i -> inlineStub.getVersion(version),
+                    Math.min(slice, 2_000_000_000L)); // warm-up
+            LatencySamples[] getVersion = {new LatencySamples(), new LatencySamples()};
+            LatencySamples[] searches = {new LatencySamples(), new LatencySamples()};
+            long[][] counts = new long[2][2];
+            for (int r = 0; r < rounds; r++) {
+                System.err.printf("bench-calls: alternating round %d of %d%n", r + 1, rounds);
+                long[] v = alternate(i -> poolStub.getVersion(version),
+                        i -> inlineStub.getVersion(version), slice, getVersion);
+                long[] s = alternate(i -> poolStub.search(smallSearches.get(i % 64)),
+                        i -> inlineStub.search(smallSearches.get(i % 64)), slice, searches);
+                for (int side = 0; side < 2; side++) {
+                    counts[0][side] += v[side];
+                    counts[1][side] += s[side];
+                }
+            }
+            LatencySamples[] mixed = {new LatencySamples(), new LatencySamples()};
+            long[][] background = new long[2][2];
+            for (int r = 0; r < rounds; r++) {
+                for (int side : r % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0}) {
+                    System.err.printf("bench-calls: mix round %d of %d on %s%n", r + 1, rounds,
+                            servers.get(side).label());
+                    long[] done = mix(servers.get(side), smallSearches, bigSearch, growing, slice, mixed[side]);
+                    background[side][0] += done[0];
+                    background[side][1] += done[1];
+                }
+            }
+
+            System.out.printf(Locale.ROOT, "%nbench-calls: %s, %s, load average %.1f; %d rounds of %.1f s; small = FLAT"
+                            + " %d x %d, big = FLAT %d x %d searched with nq %d%n%n", MachineFacts.cpu(),
+                    MachineFacts.jvm(), MachineFacts.loadAverage(), rounds, seconds, rows, DIM, bigRows, DIM, bigNq);
+            TextTable table = new TextTable(1, "call", "pool p50 µs", "inline p50 µs", "p50 ratio", "pool p99 µs",
+                    "inline p99 µs", "pool calls", "inline calls");
+            row(table, "GetVersion (alternating)", getVersion, counts[0]);
+            row(table, "small search (alternating)", searches, counts[1]);
+            row(table, "small search during the mix", mixed, new long[] {mixed[0].size(), mixed[1].size()});
+            table.print(System.out, "");
+            System.out.printf(Locale.ROOT, "%nDuring the mix: pool side %d large searches and %d rows inserted;"
+                            + " inline side %d large searches and %d rows inserted.%n", background[0][0],
+                    background[0][1], background[1][0], background[1][1]);
+        }
+    }
+
+    private static MilvusServiceBlockingStub stub(BenchServer server) {
+        return server.blocking(BenchServer.ROOT, BenchServer.ROOT_PASSWORD);
+    }
+
+    private static void fill(VectorCollection collection, float[][] rows) {
+        collection.create();
+        for (int from = 0; from < rows.length; from += 2_000) {
+            collection.insert(MilvusMessages.insert(rows, from, Math.min(rows.length, from + 2_000)));
+        }
+        collection.flush();
+    }
+
+    private interface Call {
+        void run(int i);
+    }
+
+    /** One call on each side in turn, call by call, so drift in the machine's state hits both alike. */
+    private static long[] alternate(Call first, Call second, long sliceNanos, LatencySamples... latencies) {
+        long[] calls = new long[2];
+        long end = System.nanoTime() + 2 * sliceNanos;
+        for (int i = 0; System.nanoTime() < end; i++) {
+            long t0 = System.nanoTime();
+            first.run(i);
+            long t1 = System.nanoTime();
+            second.run(i);
+            long t2 = System.nanoTime();
+            if (latencies.length == 2) {
+                latencies[0].add(t1 - t0);
+                latencies[1].add(t2 - t1);
+            }
+            calls[0]++;
+            calls[1]++;
+        }
+        return calls;
+    }
+
+    /** Small searches in the foreground while an inserter and a large searcher run; returns {large searches, rows}. */
+    private static long[] mix(BenchServer server, List<SearchRequest> smallSearches, SearchRequest bigSearch,
+                              InsertRequest growing, long sliceNanos, LatencySamples latencies) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong bigDone = new AtomicLong();
+        AtomicLong inserted = new AtomicLong();
+        AtomicLong nextKey = new AtomicLong(10_000_000);
+        MilvusServiceBlockingStub big = stub(server).withDeadlineAfter(STUCK_SECONDS, TimeUnit.SECONDS);
+        Thread searcher = new Thread(() -> {
+            while (!stop.get()) {
+                big.search(bigSearch);
+                bigDone.incrementAndGet();
+            }
+        }, "large-searches");
+        Thread inserter = new Thread(() -> {
+            MilvusServiceBlockingStub writes = stub(server);
+            while (!stop.get()) {
+                long first = nextKey.getAndAdd(growing.getNumRows());
+                InsertRequest batch = withKeys(growing, first).toBuilder().setCollectionName("big").build();
+                writes.withDeadlineAfter(STUCK_SECONDS, TimeUnit.SECONDS).insert(batch);
+                inserted.addAndGet(batch.getNumRows());
+            }
+        }, "inserts");
+        searcher.start();
+        inserter.start();
+        MilvusServiceBlockingStub small = stub(server);
+        long end = System.nanoTime() + sliceNanos;
+        for (int i = 0; System.nanoTime() < end; i++) {
+            long t0 = System.nanoTime();
+            small.search(smallSearches.get(i % 64));
+            latencies.add(System.nanoTime() - t0);
+        }
+        stop.set(true);
+        searcher.join();
+        inserter.join();
+        return new long[] {bigDone.get(), inserted.get()};
+    }
+
+    private static InsertRequest withKeys(InsertRequest batch, long first) {
+        io.milvus.grpc.LongArray.Builder keys = io.milvus.grpc.LongArray.newBuilder();
+        for (int i = 0; i < batch.getNumRows(); i++) {
+            keys.addData(first + i);
+        }
+        InsertRequest.Builder out = batch.toBuilder();
+        out.setFieldsData(0, batch.getFieldsData(0).toBuilder().setScalars(
+                batch.getFieldsData(0).getScalars().toBuilder().setLongData(keys)));
+        return out.build();
+    }
+
+    private static void row(TextTable table, String name, LatencySamples[] sides, long[] calls) {
+        double p50Pool = sides[0].percentileMicros(50);
+        double p50Inline = sides[1].percentileMicros(50);
+        table.row(name, fmt(p50Pool), fmt(p50Inline), String.format(Locale.ROOT, "%.2f", p50Inline / p50Pool),
+                fmt(sides[0].percentileMicros(99)), fmt(sides[1].percentileMicros(99)), Long.toString(calls[0]),
+                Long.toString(calls[1]));
+    }
+
+    private static String fmt(double micros) {
+        return String.format(Locale.ROOT, "%.0f", micros);
+    }
+
+    private static float[][] vectors(Random random, int count) {
+        float[][] out = new float[count][DIM];
+        for (float[] v : out) {
+            for (int d = 0; d < DIM; d++) {
+                v[d] = random.nextFloat() * 2 - 1;
+            }
+        }
+        return out;
+    }
+
+    private static SearchRequest search(String collection, float[][] queries, int topK) {
+        PlaceholderValue.Builder values = PlaceholderValue.newBuilder().setTag("$0")
+                .setType(PlaceholderType.FloatVector);
+        for (float[] query : queries) {
+            ByteBuffer bytes = ByteBuffer.allocate(query.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            bytes.asFloatBuffer().put(query);
+            values.addValues(ByteString.copyFrom(bytes.array()));
+        }
+        return SearchRequest.newBuilder()
+                .setCollectionName(collection)
+                .setDsl("")
+                .setDslType(DslType.BoolExprV1)
+                .setPlaceholderGroup(PlaceholderGroup.newBuilder().addPlaceholders(values).build().toByteString())
+                .setNq(queries.length)
+                .addSearchParams(MilvusMessages.pair("topk", Integer.toString(topK)))
+                .addSearchParams(MilvusMessages.pair("anns_field", MilvusMessages.VECTOR))
+                .addSearchParams(MilvusMessages.pair("metric_type", "L2"))
+                .addSearchParams(MilvusMessages.pair("params", "{}"))
+                .build();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.vectorvault.query;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.function.IntFunction;
+
+/**
+ * Splits one large read over the cores: the queries of a search with several of them (nq > 1) are cut into
+ * contiguous chunks, each searched on its own over the same view, on one work-stealing pool shared by every request
+ * (one thread per core; never a fan-out of threads per request). The calling thread searches the first chunk itself,
+ * so a request never waits for a free worker to make progress. A request is split only when each chunk carries at
+ * least {@link #MIN_WORK_PER_CHUNK} of work, so many small concurrent requests run as before, one thread each.
+ */
+final class SearchWorkers {
+    /** About a quarter of a millisecond of distance computations: below this a hand-off costs more than it saves. */
+    static final long MIN_WORK_PER_CHUNK = 1_000_000;
+    private static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors(), pool -> {
+        ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+        thread.setName("search-worker-" + thread.getPoolIndex());
+        thread.setDaemon(true);
+        return thread;
+    }, null, false);
+
+    private SearchWorkers() {}
+
+    /** How many chunks {@code items} items carrying {@code work} in all are cut into (1 = not split). */
+    static int chunks(int items, long work) {
+        long byWork = work / MIN_WORK_PER_CHUNK;
+        return (int) Math.max(1, Math.min(Math.min(items, POOL.getParallelism()), byWork));
+    }
+
+    /**
+     * The results of {@code chunk} for {@code chunks} contiguous ranges of {@code items}, in order; {@code chunk}
+     * receives the chunk's index and gets its range from {@link #from}. A failure in any chunk is rethrown as is.
+     */
+    static <T> List<T> map(int chunks, IntFunction<T> chunk) {
+        if (chunks <= 1) {
+            return List.of(chunk.apply(0));
+        }
+        List<ForkJoinTask<T>> forked = new ArrayList<>(chunks - 1);
+        for (int c = 1; c < chunks; c++) {
+            int index = c;
+            forked.add(POOL.submit(() -> chunk.apply(index)));
+        }
+        List<T> out = new ArrayList<>(chunks);
+        RuntimeException failure = null;
+        try {
+            out.add(chunk.apply(0));
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (ForkJoinTask<T> task : forked) {
+            try {
+                out.add(task.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = failure != null ? failure : new IllegalStateException("interrupted during a search", e);
+            } catch (ExecutionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
+                        : new IllegalStateException(e.getCause());
+                failure = failure != null ? failure : cause;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return out;
+    }
+
+    /** The first item of chunk {@code chunk} when {@code items} are cut into {@code chunks}. */
+    static int from(int chunk, int chunks, int items) {
+        return (int) ((long) items * chunk / chunks);
+    }
+}
