@@ -119,6 +119,14 @@ final class BenchServer implements AutoCloseable {
         return MilvusServiceGrpc.newBlockingStub(channel).withInterceptors(new BasicAuthHeader(user, password));
     }
 
+    /** A stub on a connection of its own (the caller closes the channel), as another application would have. */
+    MilvusServiceGrpc.MilvusServiceBlockingStub blockingOnNewConnection(String user, String password,
+                                                                        java.util.List<ManagedChannel> opened) {
+        ManagedChannel own = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        opened.add(own);
+        return MilvusServiceGrpc.newBlockingStub(own).withInterceptors(new BasicAuthHeader(user, password));
+    }
+
     MilvusServiceGrpc.MilvusServiceStub async(String user, String password) {
         return MilvusServiceGrpc.newStub(channel).withInterceptors(new BasicAuthHeader(user, password));
     }

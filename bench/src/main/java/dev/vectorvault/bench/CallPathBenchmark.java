@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>GetVersion, one call at a time, alternating call by call between the two servers: p50, p99, calls/s.</li>
  *   <li>A small search (FLAT over {@code --rows} x 128, top 10, one query), alternating the same way.</li>
  *   <li>The mix: on each server in turn, small searches from one client while one client inserts batches of 2,000
- *   rows and another runs large FLAT searches ({@code --big-nq} queries over {@code --big-rows} rows, estimated far
+ *   rows and another runs large FLAT searches (each client on its own connection) ({@code --big-nq} queries over {@code --big-rows} rows, estimated far
  *   above the limit, so they run on the pool): the small searches' p50 and p99 must stay near their quiet values.</li>
  * </ol>
  * <pre>bin/bench-calls [--seconds S] [--rounds N] [--rows N] [--big-rows N] [--big-nq N] [--seed N]</pre>
@@ -167,15 +167,19 @@ public final class CallPathBenchmark {
         AtomicLong bigDone = new AtomicLong();
         AtomicLong inserted = new AtomicLong();
         AtomicLong nextKey = new AtomicLong(10_000_000);
-        MilvusServiceBlockingStub big = stub(server).withDeadlineAfter(STUCK_SECONDS, TimeUnit.SECONDS);
+        // Each client on its own connection, as separate applications are.
+        List<io.grpc.ManagedChannel> channels = new ArrayList<>();
+        MilvusServiceBlockingStub big = server.blockingOnNewConnection(BenchServer.ROOT, BenchServer.ROOT_PASSWORD,
+                channels);
+        MilvusServiceBlockingStub writes = server.blockingOnNewConnection(BenchServer.ROOT,
+                BenchServer.ROOT_PASSWORD, channels);
         Thread searcher = new Thread(() -> {
             while (!stop.get()) {
-                big.search(bigSearch);
+                big.withDeadlineAfter(STUCK_SECONDS, TimeUnit.SECONDS).search(bigSearch);
                 bigDone.incrementAndGet();
             }
         }, "large-searches");
         Thread inserter = new Thread(() -> {
-            MilvusServiceBlockingStub writes = stub(server);
             while (!stop.get()) {
                 long first = nextKey.getAndAdd(growing.getNumRows());
                 InsertRequest batch = withKeys(growing, first).toBuilder().setCollectionName("big").build();
@@ -195,6 +199,7 @@ public final class CallPathBenchmark {
         stop.set(true);
         searcher.join();
         inserter.join();
+        channels.forEach(io.grpc.ManagedChannel::shutdownNow);
         return new long[] {bigDone.get(), inserted.get()};
     }
 
