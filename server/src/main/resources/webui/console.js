@@ -223,7 +223,9 @@ async function loadAudit() {
   const failuresOnly = $('audit-failures').checked;
   for (const event of envelope.data) {
     if (failuresOnly && !event.loginFailure) continue;
-    const tr = row(tbody, [event.time, event.level, event.event, event.line]);
+    const tr = row(tbody, [event.time.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), event.level, event.event,
+      event.line]);
+    tr.cells[0].className = 'time';
     tr.cells[3].className = 'line';
   }
 }

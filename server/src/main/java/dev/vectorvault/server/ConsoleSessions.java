@@ -146,13 +146,6 @@ final class ConsoleSessions {
         }
     }
 
-    /** Ends every session of this user (its password changed or it was deleted). */
-    void endUser(String user) {
-        synchronized (sessions) {
-            endIf(s -> s.user.equals(user));
-        }
-    }
-
     /** The user's stored password hash now (what a new session is tied to). */
     Optional<String> credentialHash(String user) {
         return credentials.currentHash(user);

@@ -293,7 +293,7 @@ final class WebConsole {
 
     private byte[] readBody(HttpExchange exchange) throws IOException {
         try (InputStream in = exchange.getRequestBody()) {
-            byte[] bytes = in.readNBytes(maxBodyBytes + 1);
+            byte[] bytes = in.readNBytes((int) Math.min((long) maxBodyBytes + 1, Integer.MAX_VALUE - 8));
             return bytes.length > maxBodyBytes ? null : bytes;
         }
     }

@@ -252,6 +252,18 @@ class WebConsoleTest {
     }
 
     @Test
+    void withAuthenticationOffALoopbackClientLogsInWithoutCredentials() throws Exception {
+        try (LoopbackServer server = LoopbackServer.start(dir, Map.of())) {
+            Browser browser = new Browser(server.server().managementPort());
+            assertThat(browser.login("", "").statusCode()).isEqualTo(200);
+            JsonNode session = JSON.readTree(browser.get("/webui/api/session").body()).path("data");
+            assertThat(session.path("authEnabled").asBoolean()).isFalse();
+            assertThat(session.path("administrator").asBoolean()).isTrue();
+            assertThat(browser.rest("databases/list", "{}").path("data").toString()).contains("default");
+        }
+    }
+
+    @Test
     void theConsoleCanBeSwitchedOff() throws Exception {
         try (LoopbackServer server = authServer(dir, Map.of("proxy.webui.enabled", "false"))) {
             Browser browser = new Browser(server.server().managementPort());
