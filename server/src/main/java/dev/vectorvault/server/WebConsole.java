@@ -228,12 +228,7 @@ final class WebConsole {
         }
         sessions.end(cookie(exchange)); // a login never continues an earlier session (no fixation)
         ConsoleSessions.Session session = sessions.create(authEnabled ? user : "", authorization, hash, connectionId);
-        StringBuilder cookie = new StringBuilder(COOKIE).append('=').append(session.id)
-                .append("; Path=").append(PATH).append("; HttpOnly; SameSite=Strict");
-        if (secureCookie) {
-            cookie.append("; Secure");
-        }
-        exchange.getResponseHeaders().add("Set-Cookie", cookie.toString());
+        exchange.getResponseHeaders().add("Set-Cookie", sessionCookie(session.id, secureCookie));
         answerJson(exchange, 200, sessionInfo(session));
     }
 
@@ -317,6 +312,11 @@ final class WebConsole {
     private void expireCookie(HttpExchange exchange) {
         exchange.getResponseHeaders().add("Set-Cookie", COOKIE + "=; Path=" + PATH
                 + "; Max-Age=0; HttpOnly; SameSite=Strict" + (secureCookie ? "; Secure" : ""));
+    }
+
+    /** The session cookie: never readable by scripts, never sent cross-site, HTTPS-only when TLS is on. */
+    static String sessionCookie(String id, boolean secure) {
+        return COOKIE + "=" + id + "; Path=" + PATH + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
     }
 
     private static InetSocketAddress client(HttpExchange exchange) {

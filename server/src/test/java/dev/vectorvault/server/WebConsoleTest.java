@@ -264,6 +264,13 @@ class WebConsoleTest {
     }
 
     @Test
+    void withTlsOnTheSessionCookieIsSecure() {
+        assertThat(WebConsole.sessionCookie("abc", true)).isEqualTo(
+                "vv_console=abc; Path=/webui; HttpOnly; SameSite=Strict; Secure");
+        assertThat(WebConsole.sessionCookie("abc", false)).doesNotContain("Secure");
+    }
+
+    @Test
     void theConsoleCanBeSwitchedOff() throws Exception {
         try (LoopbackServer server = authServer(dir, Map.of("proxy.webui.enabled", "false"))) {
             Browser browser = new Browser(server.server().managementPort());
