@@ -31,7 +31,15 @@ public record ServerConfig(
         int metricsPort,
         MessageQueueSettings mq,
         AuditLogSettings auditLog,
-        HttpSettings http) {
+        HttpSettings http,
+        WebUiSettings webui) {
+
+    /**
+     * The web console on the management port ({@code proxy.webui.enabled}, Milvus 2.5's key, default on): how long a
+     * console session may sit idle, how many sessions may exist at once, and how many recent audit events it keeps
+     * in memory for administrators (ours).
+     */
+    public record WebUiSettings(boolean enabled, long sessionIdleTimeoutMs, int maxSessions, int auditRingSize) {}
 
     /**
      * The audit trail's own rolling file ({@code proxy.auditLog.*}, ours, shaped like Milvus's
@@ -470,7 +478,11 @@ public record ServerConfig(
                         v.intIn("proxy.http.port", 0, 0, 65535),
                         v.intIn("proxy.http.maxRequestBodyBytes", 64 << 20, 1024, Integer.MAX_VALUE),
                         v.longIn("proxy.http.keepAliveTimeoutMs", 60_000, 0, 86_400_000),
-                        v.bool("proxy.http.acceptTypeAllowInt64", true)));
+                        v.bool("proxy.http.acceptTypeAllowInt64", true)),
+                new WebUiSettings(v.bool("proxy.webui.enabled", true),
+                        v.longIn("proxy.webui.sessionIdleTimeoutMs", 900_000, 1_000, 86_400_000),
+                        v.intIn("proxy.webui.maxSessions", 1000, 1, 100_000),
+                        v.intIn("proxy.webui.auditRingSize", 1000, 10, 100_000)));
     }
 
     private static AuditLogSettings readAuditLog(Values v, Path dataDir) {

@@ -63,6 +63,13 @@ public final class ManagementEndpoint implements AutoCloseable {
     public static ManagementEndpoint start(int port, ServerMetrics metrics, Supplier<List<String>> health,
                                            Authenticator authenticator, MetricsReaders readers,
                                            boolean protectedMode) throws IOException {
+        return start(port, metrics, health, authenticator, readers, protectedMode, null);
+    }
+
+    /** As above, also serving the web console under {@code /webui} when {@code console} is not null. */
+    static ManagementEndpoint start(int port, ServerMetrics metrics, Supplier<List<String>> health,
+                                    Authenticator authenticator, MetricsReaders readers,
+                                    boolean protectedMode, WebConsole console) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(port), 16);
         ExecutorService threads = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "management-http");
@@ -103,9 +110,12 @@ public final class ManagementEndpoint implements AutoCloseable {
                 body.writeTo(out);
             }
         });
+        if (console != null) {
+            console.register(http);
+        }
         http.start();
-        LOG.info("event=management_listening port={} paths=/healthz,/metrics metricsAuth={}",
-                http.getAddress().getPort(), authenticator != null ? "credentials" : protectedMode ? "loopback" : "none");
+        LOG.info("event=management_listening port={} paths=/healthz,/metrics{} metricsAuth={}",
+                http.getAddress().getPort(), console != null ? ",/webui" : "", authenticator != null ? "credentials" : protectedMode ? "loopback" : "none");
         return new ManagementEndpoint(http, threads);
     }
 

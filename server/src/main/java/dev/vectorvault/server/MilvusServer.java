@@ -2,6 +2,7 @@ package dev.vectorvault.server;
 
 import dev.vectorvault.auth.AuditLog;
 import dev.vectorvault.auth.AuditSink;
+import dev.vectorvault.auth.RecentAuditEvents;
 import dev.vectorvault.auth.Authenticator;
 import dev.vectorvault.auth.CredentialPolicy;
 import dev.vectorvault.auth.CredentialStore;
@@ -88,6 +89,8 @@ public final class MilvusServer implements AutoCloseable {
     private int restPort = -1;
     /** {@code common.storageType: remote} only: the object storage client, closed after the data store. */
     private S3ObjectStore objectStorage;
+    /** The web console's own gateway into the public chain (null when the console is off). */
+    private RestGateway consoleGateway;
 
     private MilvusServer(Server grpc, MetaStore store, DataStore data, ConnectionGuard connections,
                          RequestBudget budget, EventLoopGroup boss, EventLoopGroup workers,
@@ -200,9 +203,13 @@ public final class MilvusServer implements AutoCloseable {
     private static MilvusServer start(ServerConfig config, MetaStore store, MetaStore dataMeta, ClusterNode node,
                                       Coordination coordination, NodeForwarding forwarding) throws IOException {
         AuditSink auditFile = RollingAuditFile.open(config.auditLog());
+        // The web console's audit page reads the same lines as the audit file, from a bounded ring.
+        boolean console = config.webui().enabled() && config.metricsPort() >= 0;
+        RecentAuditEvents recentAudit = console
+                ? new RecentAuditEvents(config.webui().auditRingSize(), System::currentTimeMillis) : null;
         AuditLog audit = new AuditLog(config.throttle().auditIntervalMs(), config.throttle().auditMaxPairs(),
                 System::currentTimeMillis, config.auditLog().json() ? AuditLog.Format.JSON : AuditLog.Format.TEXT,
-                auditFile);
+                recentAudit == null ? auditFile : RecentAuditEvents.both(auditFile, recentAudit));
         CredentialStore credentials = new CredentialStore(store);
         PasswordHasher hasher = new PasswordHasher(config.hash());
         PrometheusMetrics metrics = new PrometheusMetrics(node == null ? "0" : Long.toString(node.nodeId()));
@@ -339,8 +346,12 @@ public final class MilvusServer implements AutoCloseable {
         intercept.accept(new CallGuard(budget, limits.maxSendBytes()));
         // Outermost: every call is counted, those refused by the guard or authentication too.
         intercept.accept(new CallMetrics(metrics));
-        RestEndpoint rest = startRest(config, builder, chain, java.util.List.of(budget.guard(service.bindService()),
-                budget.guard(RestSchemaService.definition(catalogRpc))), authenticator, connections);
+        java.util.List<io.grpc.ServerServiceDefinition> restServices = java.util.List.of(
+                budget.guard(service.bindService()), budget.guard(RestSchemaService.definition(catalogRpc)));
+        RestEndpoint rest = startRest(config, builder, chain, restServices, authenticator, connections);
+        // The console calls the REST routes through a gateway of its own (REST on the gRPC port may be off).
+        RestGateway consoleGateway = console
+                ? new RestGateway(restServices, chain, config.endpoint().maxRecvBytes()) : null;
         metrics.collectionRows(() -> loadedCollectionRows(catalog, data));
         // With REST on the shared port, TLS ends in the REST protocol switch, in front of gRPC (see startRest).
         if (config.tls().mode() > 0 && (rest == null || !rest.terminatesSharedTls())) {
@@ -406,7 +417,9 @@ public final class MilvusServer implements AutoCloseable {
         server.internal = internal;
         server.owners = owners;
         server.auditFile = auditFile;
-        server.management = startManagement(config, metrics, authenticator, rbac, nodeHealth);
+        server.consoleGateway = consoleGateway;
+        server.management = startManagement(config, metrics, authenticator, rbac, nodeHealth,
+                consoleGateway, recentAudit, credentials);
         server.objectStorage = objectStorage;
         return server;
     }
@@ -417,7 +430,8 @@ public final class MilvusServer implements AutoCloseable {
      */
     private static ManagementEndpoint startManagement(ServerConfig config, PrometheusMetrics metrics,
                                                       Authenticator authenticator, Rbac rbac,
-                                                      NodeHealth health) {
+                                                      NodeHealth health, RestGateway consoleGateway,
+                                                      RecentAuditEvents recentAudit, CredentialStore credentials) {
         if (config.metricsPort() < 0) {
             return null;
         }
@@ -425,9 +439,19 @@ public final class MilvusServer implements AutoCloseable {
                 || config.superUsers().contains(user)
                 || rbac.service().selectUser(java.util.Optional.of(user), true).stream()
                         .anyMatch(u -> u.roles().contains("admin"));
+        WebConsole console = null;
+        if (consoleGateway != null) {
+            ConsoleSessions sessions = new ConsoleSessions(config.webui().sessionIdleTimeoutMs(),
+                    config.webui().maxSessions(), System::currentTimeMillis,
+                    user -> credentials.find(user).map(dev.vectorvault.auth.StoredCredential::passwordHash),
+                    authenticator::connectionClosed);
+            console = new WebConsole(new RestApi(consoleGateway, config.http().acceptTypeAllowInt64()),
+                    consoleGateway, sessions, recentAudit, readers::test, config.authorizationEnabled(),
+                    config.tls().mode() > 0, config.http().maxRequestBodyBytes());
+        }
         try {
             return ManagementEndpoint.start(config.metricsPort(), metrics, health,
-                    config.authorizationEnabled() ? authenticator : null, readers, config.protectedMode());
+                    config.authorizationEnabled() ? authenticator : null, readers, config.protectedMode(), console);
         } catch (IOException | RuntimeException e) {
             LOG.error("event=management_port_unavailable port={} error=\"{}\" effect=\"no /healthz or /metrics\"",
                     config.metricsPort(), e.toString());
@@ -637,6 +661,9 @@ public final class MilvusServer implements AutoCloseable {
     public void close() {
         if (management != null) {
             management.close();
+        }
+        if (consoleGateway != null) {
+            consoleGateway.close();
         }
         if (rest != null) {
             rest.close();

@@ -61,18 +61,28 @@ final class RestApi {
     }
 
     Reply handle(FullHttpRequest request, InetSocketAddress client, long connectionId) {
-        String path = new QueryStringDecoder(request.uri()).path();
+        return handle(new QueryStringDecoder(request.uri()).path(), HttpMethod.POST.equals(request.method()),
+                ByteBufUtil.getBytes(request.content()), grpcAuthorization(request.headers().get("Authorization")),
+                allowInt64(request.headers().get("Accept-Type-Allow-Int64"), int64AsNumberByDefault),
+                client, connectionId);
+    }
+
+    /**
+     * One call given as its parts: the web console's way in ({@link WebConsole}), which holds the caller's gRPC
+     * {@code authorization} value in its server-side session instead of an HTTP header.
+     */
+    Reply handle(String path, boolean post, byte[] bytes, String authorization, boolean int64AsNumber,
+                 InetSocketAddress client, long connectionId) {
         Route route = path.startsWith(PREFIX) ? routes.get(path.substring(PREFIX.length())) : null;
         if (route == null) {
             return failure(404, ErrorCode.PARAMETER_INVALID.code(), "no such endpoint: " + clip(path)
                     + " (the RESTful API v2 serves POST " + PREFIX + "<category>/<action>)");
         }
-        if (!HttpMethod.POST.equals(request.method())) {
+        if (!post) {
             return failure(405, ErrorCode.PARAMETER_INVALID.code(), path + " takes POST only");
         }
         ObjectNode body;
         try {
-            byte[] bytes = ByteBufUtil.getBytes(request.content());
             JsonNode parsed = bytes.length == 0 ? NODES.objectNode() : JSON.readTree(bytes);
             if (parsed == null || parsed.isMissingNode()) {
                 parsed = NODES.objectNode();
@@ -89,9 +99,7 @@ final class RestApi {
         } catch (RestFailure f) {
             return failure(f.httpStatus(), f.code(), f.getMessage());
         }
-        Call call = new Call(gateway, body, client, connectionId,
-                grpcAuthorization(request.headers().get("Authorization")),
-                allowInt64(request.headers().get("Accept-Type-Allow-Int64"), int64AsNumberByDefault));
+        Call call = new Call(gateway, body, client, connectionId, authorization, int64AsNumber);
         try {
             JsonNode data = route.handle(call);
             ObjectNode envelope = NODES.objectNode().put("code", 0);

@@ -50,6 +50,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class RestEndpoint implements AutoCloseable {
     private static final AtomicLong HTTP_CONNECTION_IDS = new AtomicLong();
+
+    /** A fresh id for an HTTP connection (or a console session): gRPC connections count up from 1, these down. */
+    static long nextConnectionId() {
+        return -HTTP_CONNECTION_IDS.incrementAndGet();
+    }
     private static final String HTTP_ENTRY = "http-entry";
 
     private final RestApi api;
@@ -114,7 +119,7 @@ final class RestEndpoint implements AutoCloseable {
      * at the end of the pipeline when null (a separate REST port).
      */
     private void installHttp(Channel channel, String before) {
-        long connectionId = -HTTP_CONNECTION_IDS.incrementAndGet(); // gRPC connections count up from 1
+        long connectionId = nextConnectionId();
         channels.add(channel);
         channel.closeFuture().addListener(f -> authenticator.connectionClosed(connectionId));
         ChannelPipeline pipeline = channel.pipeline();
