@@ -34,7 +34,10 @@ final class ClusterProcesses implements AutoCloseable {
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final List<MilvusServiceBlockingStub> stubs = new ArrayList<>();
 
-    /** {@code sharedKeys}: the {@code key=value} settings every node gets besides its ports and data folder. */
+    /**
+     * {@code sharedKeys}: the {@code key=value} settings every node gets besides its ports and data folder;
+     * {@code etcd} null starts embedded servers.
+     */
     ClusterProcesses(Path dir, EtcdCluster etcd, List<String> sharedKeys) {
         this.dir = dir;
         this.etcd = etcd;
@@ -156,8 +159,10 @@ final class ClusterProcesses implements AutoCloseable {
         List<String> keys = new ArrayList<>(List.of(
                 "proxy.port=" + ports.get(index)[0],
                 "proxy.internalPort=" + ports.get(index)[1],
-                "localStorage.path=" + data,
-                "etcd.endpoints=" + etcd.endpointsCsv()));
+                "localStorage.path=" + data));
+        if (etcd != null) { // without etcd: the embedded mode
+            keys.add("etcd.endpoints=" + etcd.endpointsCsv());
+        }
         keys.addAll(sharedKeys);
         for (String key : keys) {
             command.add("--set");

@@ -3,6 +3,7 @@ package dev.vectorvault.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import dev.vectorvault.common.MilvusHash;
 import dev.vectorvault.testkit.EtcdCluster;
 import dev.vectorvault.testkit.KafkaBroker;
 import dev.vectorvault.testkit.S3Server;
@@ -54,7 +55,8 @@ import org.junit.jupiter.api.io.TempDir;
  * random moment, writes through a survivor until a write is acknowledged again (the failover time: kill to first
  * acknowledged write, which includes the owner's session lease running out), then checks the whole collection:
  * every acknowledged operation is there, no id appears twice, and each writer's one unacknowledged batch is applied
- * entirely or not at all. The killed node is restarted on its folder for the later trials. The engines and the
+ * shard by shard entirely or not at all (its shards' parts are separate Kafka transactions, as Milvus's are
+ * separate messages per channel: a kill between two commits keeps the committed part; README "Acknowledgement"). The killed node is restarted on its folder for the later trials. The engines and the
  * collection are kept across trials, so each takeover must also keep everything from the earlier ones.
  *
  * <p>{@code -Dtests.seed=N} repeats a run (the seed is printed); {@code -Dtests.killTrials=N} sets the trial count
@@ -65,6 +67,7 @@ class KillNineCampaignTest {
     private static final int DIM = 4;
     private static final int TTL_SECONDS = 2; // common.session.ttl's minimum: failover waits for it
     private static final int WRITERS = 2;
+    private static final int SHARDS = 2;
     private static final long PROBE_IDS = 3_000_000_000L;
     /** The row whose insert makes node 0 the collection's owner (in the probes' range, above any probe). */
     private static final long FIRST_ROW = 4_000_000_000L;
@@ -133,6 +136,7 @@ class KillNineCampaignTest {
         List<Long> failoverMs = new ArrayList<>();
         long inFlightApplied = 0;
         long inFlightAbsent = 0;
+        long inFlightSplit = 0;
         long campaignStarted = System.nanoTime();
 
         for (int trial = 0; trial < trials; trial++) {
@@ -202,16 +206,30 @@ class KillNineCampaignTest {
                             seed).isEqualTo(writer.model);
                     continue;
                 }
-                TreeMap<Long, Long> applied = writer.inFlight.applyTo(writer.model);
-                assertThat(actual).as("trial %d (seed %d): every acknowledged operation, and the batch in flight"
-                        + " at the kill (%s) entirely or not at all", trial, seed, writer.inFlight)
-                        .isIn(writer.model, applied);
-                if (actual.equals(applied) && !applied.equals(writer.model)) {
-                    inFlightApplied++;
-                    writer.model = applied;
-                } else {
-                    inFlightAbsent++;
+                // Each shard's part of the batch is whole or absent; the parts are separate Kafka transactions, so
+                // a kill between them leaves some shards' parts (README "Acknowledgement": as in Milvus).
+                List<TreeMap<Long, Long>> outcomes = new ArrayList<>();
+                for (int committed = 0; committed < 1 << SHARDS; committed++) {
+                    TreeMap<Long, Long> outcome = writer.model;
+                    for (int shard = 0; shard < SHARDS; shard++) {
+                        if ((committed & 1 << shard) != 0) {
+                            outcome = writer.inFlight.part(shard).applyTo(outcome);
+                        }
+                    }
+                    outcomes.add(outcome);
                 }
+                assertThat(actual).as("trial %d (seed %d): every acknowledged operation, and each shard's part of"
+                        + " the batch in flight at the kill (%s) entirely or not at all", trial, seed, writer.inFlight)
+                        .isIn(outcomes.toArray());
+                TreeMap<Long, Long> whole = outcomes.get(outcomes.size() - 1);
+                if (actual.equals(writer.model)) {
+                    inFlightAbsent++;
+                } else if (actual.equals(whole)) {
+                    inFlightApplied++;
+                } else {
+                    inFlightSplit++;
+                }
+                writer.model = new TreeMap<>(actual);
                 writer.inFlight = null;
             }
             Set<Long> probesNow = rows.keySet().stream().filter(id -> id >= PROBE_IDS)
@@ -222,6 +240,10 @@ class KillNineCampaignTest {
                         .as("probe %d was written", id).isTrue();
             }
             probesPresent.addAll(probesNow);
+            System.out.printf("KillNineCampaignTest: trial %d: owner node %d killed, failover %d ms; so far %d rows"
+                            + " acknowledged, in flight %d whole / %d absent / %d split by shard%n", trial, owner,
+                    failoverMs.get(trial), writers.stream().mapToLong(w -> w.acknowledgedRows).sum(), inFlightApplied,
+                    inFlightAbsent, inFlightSplit);
         }
 
         long rowsAcknowledged = writers.stream().mapToLong(w -> w.acknowledgedRows).sum();
@@ -229,10 +251,11 @@ class KillNineCampaignTest {
         List<Long> sorted = new ArrayList<>(failoverMs);
         Collections.sort(sorted);
         System.out.printf("KillNineCampaignTest: seed %d, %d trials in %d s; %d operations (%d rows) acknowledged,"
-                        + " 0 lost, 0 duplicated; batches in flight at the kill: %d applied whole, %d absent whole;"
+                        + " 0 lost, 0 duplicated; batches in flight at the kill: %d applied whole, %d absent whole,"
+                        + " %d with only some shards' parts (each part whole);"
                         + " failover (kill -9 to first acknowledged write, session TTL %d s) p50 %d ms, p99 %d ms,"
                         + " max %d ms%n", seed, trials, (System.nanoTime() - campaignStarted) / 1_000_000_000L,
-                opsAcknowledged, rowsAcknowledged, inFlightApplied, inFlightAbsent, TTL_SECONDS,
+                opsAcknowledged, rowsAcknowledged, inFlightApplied, inFlightAbsent, inFlightSplit, TTL_SECONDS,
                 percentile(sorted, 0.50), percentile(sorted, 0.99), sorted.get(sorted.size() - 1));
         assertThat(rowsAcknowledged).as("the writers got writes through").isPositive();
     }
@@ -274,6 +297,19 @@ class KillNineCampaignTest {
             next.putAll(puts);
             deletes.forEach(next::remove);
             return next;
+        }
+
+        /** The rows of this batch that go to {@code shard} (Milvus's primary-key hash). */
+        Batch part(int shard) {
+            Map<Long, Long> partPuts = new LinkedHashMap<>();
+            puts.forEach((id, ver) -> {
+                if (MilvusHash.bucket(id, SHARDS) == shard) {
+                    partPuts.put(id, ver);
+                }
+            });
+            Set<Long> partDeletes = deletes.stream().filter(id -> MilvusHash.bucket(id, SHARDS) == shard)
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
+            return new Batch(kind, partPuts, partDeletes);
         }
 
         @Override
@@ -373,7 +409,7 @@ class KillNineCampaignTest {
                         .addTypeParams(SmallCollection.pair("dim", String.valueOf(DIM))))
                 .build();
         SmallCollection.ok(stub.createCollection(CreateCollectionRequest.newBuilder().setCollectionName("c")
-                .setShardsNum(2).setSchema(ByteString.copyFrom(schema.toByteArray())).build()));
+                .setShardsNum(SHARDS).setSchema(ByteString.copyFrom(schema.toByteArray())).build()));
         SmallCollection.ok(stub.insert(insert(Map.of(FIRST_ROW, -1L))).getStatus()); // node 0 takes ownership
         SmallCollection.ok(stub.createIndex(CreateIndexRequest.newBuilder().setCollectionName("c")
                 .setFieldName("v").addExtraParams(SmallCollection.pair("index_type", "FLAT"))
