@@ -1,0 +1,230 @@
+package dev.vectorvault.server;
+
+import com.google.protobuf.ByteString;
+import dev.vectorvault.testkit.EtcdCluster;
+import dev.vectorvault.testkit.KafkaBroker;
+import dev.vectorvault.testkit.S3Server;
+import io.milvus.grpc.CollectionSchema;
+import io.milvus.grpc.CreateCollectionRequest;
+import io.milvus.grpc.CreateIndexRequest;
+import io.milvus.grpc.DataType;
+import io.milvus.grpc.FieldData;
+import io.milvus.grpc.FieldSchema;
+import io.milvus.grpc.FloatArray;
+import io.milvus.grpc.FlushRequest;
+import io.milvus.grpc.InsertRequest;
+import io.milvus.grpc.LoadCollectionRequest;
+import io.milvus.grpc.LongArray;
+import io.milvus.grpc.MilvusServiceGrpc.MilvusServiceBlockingStub;
+import io.milvus.grpc.PlaceholderGroup;
+import io.milvus.grpc.PlaceholderType;
+import io.milvus.grpc.PlaceholderValue;
+import io.milvus.grpc.ScalarField;
+import io.milvus.grpc.SearchRequest;
+import io.milvus.grpc.SearchResults;
+import io.milvus.grpc.VectorField;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cluster data path measured against the embedded mode in the same run (issue 12's benchmarks): insert rows/s
+ * and search q/s through an embedded server and through clusters of 1, 2 and 3 node processes (etcd + Kafka +
+ * s3proxy as processes), and the time a survivor takes to serve a collection loaded from object storage after its
+ * owner is killed with SIGKILL. A program that prints a table: nothing is asserted, and it runs only when asked:
+ * {@code mvn -B -o -pl server test -Dtest=ClusterDataBenchmark -Dbench.clusterData=true} (add
+ * {@code -Dbench.rows=N -Dbench.dim=D -Dbench.seconds=S}).
+ */
+@EnabledIfSystemProperty(named = "bench.clusterData", matches = "true")
+class ClusterDataBenchmark {
+    private static final int ROWS = Integer.getInteger("bench.rows", 20_000);
+    private static final int DIM = Integer.getInteger("bench.dim", 64);
+    private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
+    private static final int BATCH = 500;
+    private static final int CLIENTS = 2;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void printsInsertAndSearchThroughputWithOneTwoAndThreeNodesBesideTheEmbeddedMode() throws Exception {
+        List<String> table = new ArrayList<>();
+        table.add(String.format("%-12s | %12s | %10s | %10s | %10s", "setup", "insert rows/s", "vs embedded",
+                "search q/s", "vs embedded"));
+        try (EtcdCluster etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));
+             KafkaBroker kafka = KafkaBroker.start();
+             S3Server s3 = S3Server.start(Files.createDirectories(dir.resolve("s3")))) {
+            double[] embedded = null;
+            String load = "";
+            for (int nodes = 0; nodes <= 3; nodes++) {
+                Path setupDir = Files.createDirectories(dir.resolve("setup" + nodes));
+                List<String> keys = nodes == 0 ? List.of() : List.of(
+                        "etcd.rootPath=bench" + nodes,
+                        "msgChannel.chanNamePrefix.cluster=bench" + nodes,
+                        "common.session.ttl=2",
+                        "mq.type=kafka",
+                        "kafka.brokerList=" + kafka.bootstrapServers(),
+                        "common.storageType=remote",
+                        "minio.address=127.0.0.1",
+                        "minio.port=" + s3.port(),
+                        "minio.accessKeyID=" + S3Server.ACCESS_KEY,
+                        "minio.secretAccessKey=" + S3Server.SECRET_KEY,
+                        "minio.bucketName=bench" + nodes,
+                        "minio.rootPath=files");
+                try (ClusterProcesses cluster = new ClusterProcesses(setupDir, nodes == 0 ? null : etcd, keys)) {
+                    cluster.start(Math.max(1, nodes));
+                    double[] measured = measure(cluster);
+                    if (nodes == 0) {
+                        embedded = measured;
+                    }
+                    table.add(String.format("%-12s | %12.0f | %10.2f | %10.0f | %10.2f",
+                            nodes == 0 ? "embedded" : nodes + " node" + (nodes > 1 ? "s" : ""), measured[0],
+                            measured[0] / embedded[0], measured[1], measured[1] / embedded[1]));
+                    if (nodes == 2) {
+                        load = loadFromObjectStorage(cluster);
+                    }
+                }
+            }
+            System.out.println("ClusterDataBenchmark: " + ROWS + " rows x " + DIM + "-d float vectors, batches of "
+                    + BATCH + ", " + CLIENTS + " client threads round-robin over the nodes, FLAT index, top-10 of 1"
+                    + " query per search, " + SECONDS + " s of searches; load average "
+                    + Files.readString(Path.of("/proc/loadavg")).trim());
+            table.forEach(line -> System.out.println("ClusterDataBenchmark: " + line));
+            System.out.println("ClusterDataBenchmark: " + load);
+        }
+    }
+
+    /** Inserts {@link #ROWS} rows, flushes, indexes, loads, then searches for {@link #SECONDS}: rows/s and q/s. */
+    private static double[] measure(ClusterProcesses cluster) throws Exception {
+        MilvusServiceBlockingStub first = cluster.stub(0, 120);
+        CollectionSchema schema = CollectionSchema.newBuilder().setName("c")
+                .addFields(FieldSchema.newBuilder().setName("id").setDataType(DataType.Int64).setIsPrimaryKey(true))
+                .addFields(FieldSchema.newBuilder().setName("v").setDataType(DataType.FloatVector)
+                        .addTypeParams(SmallCollection.pair("dim", String.valueOf(DIM))))
+                .build();
+        SmallCollection.ok(first.createCollection(CreateCollectionRequest.newBuilder().setCollectionName("c")
+                .setShardsNum(2).setSchema(ByteString.copyFrom(schema.toByteArray())).build()));
+        SmallCollection.ok(first.insert(batch(-1, 1)).getStatus()); // node 0 owns it; untimed
+        AtomicLong next = new AtomicLong();
+        long started = System.nanoTime();
+        runClients(client -> {
+            for (long from = next.getAndAdd(BATCH); from < ROWS; from = next.getAndAdd(BATCH)) {
+                SmallCollection.ok(cluster.stub((int) (from / BATCH) % cluster.size(), 120)
+                        .insert(batch(from, (int) Math.min(BATCH, ROWS - from))).getStatus());
+            }
+        });
+        double insertRate = ROWS / ((System.nanoTime() - started) / 1e9);
+        SmallCollection.ok(first.flush(FlushRequest.newBuilder().addCollectionNames("c").build()).getStatus());
+        SmallCollection.ok(first.createIndex(CreateIndexRequest.newBuilder().setCollectionName("c")
+                .setFieldName("v").addExtraParams(SmallCollection.pair("index_type", "FLAT"))
+                .addExtraParams(SmallCollection.pair("metric_type", "L2")).build()));
+        SmallCollection.ok(first.loadCollection(LoadCollectionRequest.newBuilder().setCollectionName("c").build()));
+        for (int i = 0; i < 20; i++) { // warm-up through every node
+            search(cluster.stub(i % cluster.size(), 60), new Random(i));
+        }
+        AtomicLong searches = new AtomicLong();
+        long searchStart = System.nanoTime();
+        long end = searchStart + TimeUnit.SECONDS.toNanos(SECONDS);
+        runClients(client -> {
+            Random random = new Random(client);
+            for (int i = client; System.nanoTime() < end; i++) {
+                search(cluster.stub(i % cluster.size(), 60), random);
+                searches.incrementAndGet();
+            }
+        });
+        double searchRate = searches.get() / ((System.nanoTime() - searchStart) / 1e9);
+        return new double[] {insertRate, searchRate};
+    }
+
+    /** Kills the owner (node 0) and times the first answered search through node 1: session TTL plus takeover. */
+    private static String loadFromObjectStorage(ClusterProcesses cluster) throws Exception {
+        cluster.kill(0);
+        long killed = System.nanoTime();
+        int refused = 0;
+        while (true) {
+            try {
+                search(cluster.stub(1, 60), new Random(1));
+                break;
+            } catch (RuntimeException | AssertionError e) {
+                refused++;
+                Thread.sleep(20);
+            }
+        }
+        double seconds = (System.nanoTime() - killed) / 1e9;
+        double takeover = Math.max(0, seconds - 2);
+        return String.format("owner of %d sealed rows killed: a survivor answered a search after %.2f s (session"
+                        + " TTL 2 s, %d refused searches); the takeover part (minus the 2 s TTL) is %.2f s = %.1f s per"
+                        + " million %d-d vectors if linear (extrapolated from %d rows)", ROWS, seconds, refused,
+                takeover, takeover * 1_000_000 / ROWS, DIM, ROWS);
+    }
+
+    private interface Client {
+        void run(int client) throws Exception;
+    }
+
+    private static void runClients(Client body) throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            int client = c;
+            Thread thread = new Thread(() -> {
+                try {
+                    body.run(client);
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        if (!failures.isEmpty()) {
+            throw new AssertionError("a client failed", failures.get(0));
+        }
+    }
+
+    private static InsertRequest batch(long from, int count) {
+        LongArray.Builder ids = LongArray.newBuilder();
+        FloatArray.Builder vectors = FloatArray.newBuilder();
+        Random random = new Random(from);
+        for (long id = from; id < from + count; id++) {
+            ids.addData(id);
+            for (int d = 0; d < DIM; d++) {
+                vectors.addData(random.nextFloat());
+            }
+        }
+        return InsertRequest.newBuilder().setCollectionName("c").setNumRows(count)
+                .addFieldsData(FieldData.newBuilder().setFieldName("id").setType(DataType.Int64)
+                        .setScalars(ScalarField.newBuilder().setLongData(ids)))
+                .addFieldsData(FieldData.newBuilder().setFieldName("v").setType(DataType.FloatVector)
+                        .setVectors(VectorField.newBuilder().setDim(DIM).setFloatVector(vectors)))
+                .build();
+    }
+
+    private static void search(MilvusServiceBlockingStub stub, Random random) {
+        ByteBuffer vector = ByteBuffer.allocate(4 * DIM).order(ByteOrder.LITTLE_ENDIAN);
+        for (int d = 0; d < DIM; d++) {
+            vector.putFloat(random.nextFloat());
+        }
+        PlaceholderValue value = PlaceholderValue.newBuilder().setTag("$0").setType(PlaceholderType.FloatVector)
+                .addValues(ByteString.copyFrom(vector.array())).build();
+        SearchResults results = stub.search(SearchRequest.newBuilder().setCollectionName("c")
+                .setPlaceholderGroup(PlaceholderGroup.newBuilder().addPlaceholders(value).build().toByteString())
+                .setDslType(io.milvus.grpc.DslType.BoolExprV1)
+                .addSearchParams(SmallCollection.pair("anns_field", "v"))
+                .addSearchParams(SmallCollection.pair("metric_type", "L2"))
+                .addSearchParams(SmallCollection.pair("topk", "10")).build());
+        SmallCollection.ok(results.getStatus());
+    }
+}

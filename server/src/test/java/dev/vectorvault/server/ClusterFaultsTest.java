@@ -1,0 +1,292 @@
+package dev.vectorvault.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.vectorvault.testkit.EtcdCluster;
+import dev.vectorvault.testkit.KafkaBroker;
+import dev.vectorvault.testkit.S3Server;
+import dev.vectorvault.testkit.TcpRelay;
+import io.milvus.grpc.CollectionSchema;
+import io.milvus.grpc.CreateCollectionRequest;
+import io.milvus.grpc.CreateIndexRequest;
+import io.milvus.grpc.DataType;
+import io.milvus.grpc.FieldData;
+import io.milvus.grpc.FieldSchema;
+import io.milvus.grpc.FloatArray;
+import io.milvus.grpc.FlushRequest;
+import io.milvus.grpc.FlushResponse;
+import io.milvus.grpc.InsertRequest;
+import io.milvus.grpc.LoadCollectionRequest;
+import io.milvus.grpc.LongArray;
+import io.milvus.grpc.MilvusServiceGrpc.MilvusServiceBlockingStub;
+import io.milvus.grpc.MutationResult;
+import io.milvus.grpc.QueryRequest;
+import io.milvus.grpc.QueryResults;
+import io.milvus.grpc.ScalarField;
+import io.milvus.grpc.VectorField;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Engine faults under a cluster of two server processes whose data path is Kafka + object storage (issue 12): the
+ * Kafka broker killed with SIGKILL and restarted while a client writes through the node that does not own the
+ * collection, and object storage unreachable for a while. The same faults at the DataStore level are in
+ * KafkaDataStoreTest and S3DataStoreTest; these check them through the wire, forwarding and a node's takeover.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class ClusterFaultsTest {
+    private static final int DIM = 4;
+    private static final int BATCH = 10;
+
+    @TempDir
+    Path dir;
+    private EtcdCluster etcd;
+    private KafkaBroker kafka;
+    private S3Server s3;
+    private TcpRelay s3Link;
+    private ClusterProcesses cluster;
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (s3Link != null) {
+            s3Link.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+        if (etcd != null) {
+            etcd.close();
+        }
+    }
+
+    private void startCluster() throws Exception {
+        etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));
+        kafka = KafkaBroker.start();
+        s3 = S3Server.start(Files.createDirectories(dir.resolve("s3")));
+        s3Link = s3.relay();
+        cluster = new ClusterProcesses(dir, etcd, List.of(
+                "common.session.ttl=2",
+                "cluster.changeAckTimeoutMs=2000",
+                "mq.type=kafka",
+                "kafka.brokerList=" + kafka.bootstrapServers(),
+                "kafka.readTimeout=3",
+                "common.storageType=remote",
+                "minio.address=127.0.0.1",
+                "minio.port=" + s3Link.port(),
+                "minio.accessKeyID=" + S3Server.ACCESS_KEY,
+                "minio.secretAccessKey=" + S3Server.SECRET_KEY,
+                "minio.bucketName=faults",
+                "minio.rootPath=files",
+                "minio.requestTimeoutMs=4000"));
+        cluster.start(2);
+        createCollection(cluster.stub(0, 60)); // node 0 owns it; node 1 forwards to it
+    }
+
+    @Test
+    void aKafkaBrokerKilledAndRestartedWhileWritingThroughANodeLosesNoAcknowledgedRowAndWritesResume()
+            throws Exception {
+        startCluster();
+        TreeSet<Long> acknowledged = new TreeSet<>();
+        List<Set<Long>> refused = new CopyOnWriteArrayList<>();
+        AtomicInteger acknowledgedAfterRestart = new AtomicInteger();
+        AtomicBoolean restarted = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            long next = 0;
+            while (!stop.get()) {
+                Set<Long> batch = LongStream.range(next, next + BATCH).boxed()
+                        .collect(Collectors.toCollection(TreeSet::new));
+                next += BATCH;
+                boolean ok;
+                try {
+                    ok = cluster.stub(1, 30).insert(insert(batch)).getStatus().getCode() == 0;
+                } catch (RuntimeException e) {
+                    ok = false;
+                }
+                if (ok) {
+                    synchronized (acknowledged) {
+                        acknowledged.addAll(batch);
+                    }
+                    if (restarted.get()) {
+                        acknowledgedAfterRestart.incrementAndGet();
+                    }
+                } else {
+                    refused.add(batch);
+                    sleep(100);
+                }
+            }
+        }, "writer");
+        writer.start();
+        awaitAtLeast(() -> acknowledgedSize(acknowledged), 5 * BATCH, "writes before the broker is killed");
+
+        kafka.kill();
+        int refusedBefore = refused.size();
+        awaitAtLeast(refused::size, refusedBefore + 1, "a write refused while the broker is down");
+        kafka.restart();
+        restarted.set(true);
+        awaitAtLeast(acknowledgedAfterRestart::get, 5, "writes acknowledged after the broker restarted; logs: "
+                + cluster.logTails());
+        stop.set(true);
+        writer.join(TimeUnit.SECONDS.toMillis(60));
+
+        TreeSet<Long> rows = ids(cluster.stub(1, 60));
+        assertThat(rows).as("every acknowledged row").containsAll(acknowledged);
+        for (Set<Long> batch : refused) {
+            long present = batch.stream().filter(rows::contains).count();
+            assertThat(present).as("refused batch %s is there whole or not at all", batch).isIn(0L, (long) BATCH);
+            if (present == BATCH) {
+                acknowledged.addAll(batch);
+            }
+        }
+        assertThat(rows).as("nothing that was never written").isEqualTo(acknowledged);
+        System.out.println("ClusterFaultsTest: broker kill -9 + restart: " + acknowledged.size() + " rows held, "
+                + refused.size() + " batches refused while it was down");
+    }
+
+    @Test
+    void whileObjectStorageIsUnreachableWritesAreAcknowledgedThroughTheLogAndSealingFailsClearlyUntilItIsBack()
+            throws Exception {
+        startCluster();
+        TreeSet<Long> acknowledged = new TreeSet<>();
+        insertOk(cluster.stub(1, 60), 0, 100, acknowledged);
+        flushOk(cluster.stub(1, 60));
+
+        s3Link.cut();
+        insertOk(cluster.stub(1, 60), 100, 200, acknowledged); // acknowledged through Kafka alone
+        insertOk(cluster.stub(0, 60), 200, 250, acknowledged);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            FlushResponse refused = cluster.stub(1, 60).flush(FlushRequest.newBuilder().addCollectionNames("c")
+                    .build());
+            assertThat(refused.getStatus().getCode()).as("sealing fails while object storage is unreachable: %s",
+                    refused.getStatus()).isNotZero();
+            assertThat(refused.getStatus().getReason()).contains("unreachable")
+                    .doesNotContain(S3Server.SECRET_KEY);
+        }
+        assertThat(ids(cluster.stub(1, 60))).isEqualTo(acknowledged);
+
+        s3Link.restore();
+        flushOk(cluster.stub(1, 60)); // the retry seals everything
+        insertOk(cluster.stub(1, 60), 250, 260, acknowledged);
+        assertThat(ids(cluster.stub(1, 60))).isEqualTo(acknowledged);
+
+        // The owner dies: node 1 takes over from object storage, the etcd manifest and Kafka.
+        cluster.kill(0);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            try {
+                assertThat(ids(cluster.stub(1, 60))).as("every acknowledged row after the takeover")
+                        .isEqualTo(acknowledged);
+                break;
+            } catch (RuntimeException | AssertionError e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no takeover within 120 s; logs: " + cluster.logTails(), e);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static int acknowledgedSize(Set<Long> acknowledged) {
+        synchronized (acknowledged) {
+            return acknowledged.size();
+        }
+    }
+
+    private static void awaitAtLeast(java.util.function.IntSupplier value, int wanted, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (value.getAsInt() < wanted) {
+            assertThat(System.nanoTime()).as("within 120 s: %s", what).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void createCollection(MilvusServiceBlockingStub stub) {
+        CollectionSchema schema = CollectionSchema.newBuilder().setName("c")
+                .addFields(FieldSchema.newBuilder().setName("id").setDataType(DataType.Int64).setIsPrimaryKey(true))
+                .addFields(FieldSchema.newBuilder().setName("v").setDataType(DataType.FloatVector)
+                        .addTypeParams(SmallCollection.pair("dim", String.valueOf(DIM))))
+                .build();
+        SmallCollection.ok(stub.createCollection(CreateCollectionRequest.newBuilder().setCollectionName("c")
+                .setShardsNum(2).setSchema(ByteString.copyFrom(schema.toByteArray())).build()));
+        SmallCollection.ok(stub.insert(insert(Set.of(-1L))).getStatus()); // makes this node the owner
+        SmallCollection.ok(stub.delete(io.milvus.grpc.DeleteRequest.newBuilder().setCollectionName("c")
+                .setExpr("id in [-1]").build()).getStatus());
+        SmallCollection.ok(stub.createIndex(CreateIndexRequest.newBuilder().setCollectionName("c")
+                .setFieldName("v").addExtraParams(SmallCollection.pair("index_type", "FLAT"))
+                .addExtraParams(SmallCollection.pair("metric_type", "L2")).build()));
+        SmallCollection.ok(stub.loadCollection(LoadCollectionRequest.newBuilder().setCollectionName("c").build()));
+    }
+
+    private static InsertRequest insert(Set<Long> ids) {
+        LongArray.Builder column = LongArray.newBuilder();
+        FloatArray.Builder vectors = FloatArray.newBuilder();
+        for (long id : ids) {
+            column.addData(id);
+            for (int d = 0; d < DIM; d++) {
+                vectors.addData(id + d);
+            }
+        }
+        return InsertRequest.newBuilder().setCollectionName("c").setNumRows(ids.size())
+                .addFieldsData(FieldData.newBuilder().setFieldName("id").setType(DataType.Int64)
+                        .setScalars(ScalarField.newBuilder().setLongData(column)))
+                .addFieldsData(FieldData.newBuilder().setFieldName("v").setType(DataType.FloatVector)
+                        .setVectors(VectorField.newBuilder().setDim(DIM).setFloatVector(vectors)))
+                .build();
+    }
+
+    private static void insertOk(MilvusServiceBlockingStub stub, long from, long to, Set<Long> acknowledged) {
+        Set<Long> ids = LongStream.range(from, to).boxed().collect(Collectors.toCollection(TreeSet::new));
+        MutationResult result = stub.insert(insert(ids));
+        SmallCollection.ok(result.getStatus());
+        acknowledged.addAll(ids);
+    }
+
+    private static void flushOk(MilvusServiceBlockingStub stub) {
+        SmallCollection.ok(stub.flush(FlushRequest.newBuilder().addCollectionNames("c").build()).getStatus());
+    }
+
+    private static TreeSet<Long> ids(MilvusServiceBlockingStub stub) {
+        QueryResults results = stub.query(QueryRequest.newBuilder().setCollectionName("c").setExpr("id >= 0")
+                .addOutputFields("id").build());
+        SmallCollection.ok(results.getStatus());
+        List<Long> list = new ArrayList<>();
+        for (FieldData field : results.getFieldsDataList()) {
+            if (field.getFieldName().equals("id")) {
+                list = field.getScalars().getLongData().getDataList();
+            }
+        }
+        TreeSet<Long> set = new TreeSet<>(list);
+        assertThat(set).as("no id twice").hasSize(list.size());
+        return set;
+    }
+}
