@@ -49,6 +49,7 @@ public final class ClusterNode implements ForwardingKey, AutoCloseable {
     private final Membership membership;
     private final MirrorSync mirrors;
     private final CollectionOwners owners;
+    private final CollectionReplicas replicas;
     private final ChangeBarrier barrier;
     private final byte[] forwardingKey;
     private final long loadRevision;
@@ -73,6 +74,7 @@ public final class ClusterNode implements ForwardingKey, AutoCloseable {
         this.membership = new Membership(coordination);
         this.mirrors = new MirrorSync(coordination, this::applied);
         this.owners = new CollectionOwners(coordination, metadata, membership, nodeId);
+        this.replicas = new CollectionReplicas(metadata, membership, owners, nodeId);
         this.barrier = new ChangeBarrier(coordination, metadata, membership, nodeId,
                 settings.changeAckTimeoutMs(), settings.sessionTtlSeconds(), nanos);
         this.forwardingKey = sharedForwardingKey(metadata);
@@ -168,8 +170,13 @@ public final class ClusterNode implements ForwardingKey, AutoCloseable {
     public void start(String address, String internalAddress) {
         this.address = address;
         this.internalAddress = internalAddress;
-        mirrors.mirror(CollectionOwners.PREFIX, owners::reload);
+        mirrors.mirror(CollectionOwners.PREFIX, () -> {
+            owners.reload();
+            replicas.refollow();
+        });
+        mirrors.mirror(CollectionReplicas.PREFIX, replicas::reload);
         owners.reload();
+        replicas.reload();
         membership.start();
         register();
         mirrors.start(loadRevision);
@@ -198,6 +205,31 @@ public final class ClusterNode implements ForwardingKey, AutoCloseable {
 
     public ChangeBarrier barrier() {
         return barrier;
+    }
+
+    /** The replica placement of loaded collections and the read routing it implies. */
+    public CollectionReplicas replicas() {
+        return replicas;
+    }
+
+    /**
+     * Lets this node keep read-only copies of the collections it is a replica of but does not own: {@code followers}
+     * is told when that set changes. Call before {@link #start}.
+     */
+    public void followReplicas(CollectionReplicas.Followers followers) {
+        replicas.followers(followers);
+    }
+
+    /** Whether this node owns the collection, as its mirror of the owner records says now (claims nothing). */
+    public boolean ownsHere(long collectionId) {
+        return owners.ownerOf(collectionId).map(owner -> owner == nodeId).orElse(false);
+    }
+
+    /** The live nodes now: their ids and the client-facing addresses they registered. */
+    public java.util.Map<Long, String> liveNodes() {
+        java.util.Map<Long, String> out = new java.util.TreeMap<>();
+        membership.liveNodes().forEach((id, session) -> out.put(id, session.address()));
+        return out;
     }
 
     public CollectionPlacement placement() {
