@@ -182,6 +182,7 @@ public final class ClusterNode implements ForwardingKey, AutoCloseable {
         mirrors.start(loadRevision);
         long period = Math.max(200, TimeUnit.SECONDS.toMillis(settings.sessionTtlSeconds()) / 3);
         background.scheduleWithFixedDelay(this::renew, period, period, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(this::repairReplicas, period, period, TimeUnit.MILLISECONDS);
         LOG.info("event=cluster_node_started node={} address={} internalAddress={} sessionTtlSeconds={}", nodeId,
                 address, internalAddress, settings.sessionTtlSeconds());
     }
@@ -294,6 +295,18 @@ public final class ClusterNode implements ForwardingKey, AutoCloseable {
                 LOG.warn("event=session_renew_failed node={} error=\"{}\": serving from cache until the session TTL"
                         + " runs out, then refusing calls", nodeId, e.getMessage());
             }
+        }
+    }
+
+    /** A dead node's replicas move to live nodes (see {@link CollectionReplicas#repairDeadReplicas}). */
+    private void repairReplicas() {
+        if (closed || !registered) {
+            return;
+        }
+        try {
+            replicas.repairDeadReplicas();
+        } catch (RuntimeException e) {
+            LOG.debug("event=replica_repair_failed node={} error=\"{}\"", nodeId, e.getMessage());
         }
     }
 

@@ -171,6 +171,59 @@ public final class CollectionReplicas {
         return out;
     }
 
+    /**
+     * Moves the replicas of nodes whose session ended to live nodes that serve none of the collection's replicas yet
+     * (the collection's current owner first, then the least loaded): the new node loads its copy from object storage
+     * and the shards when it sees the record. One compare-and-set per collection, so nodes repairing at once cannot
+     * both win; a replica stays on its dead node while no live node is spare. Runs on the node's background thread.
+     */
+    void repairDeadReplicas() {
+        Map<Long, NodeSession> live = membership.liveNodes();
+        for (ReplicaPlacement placement : List.copyOf(placements.values())) {
+            if (placement.replicas().stream().allMatch(r -> live.containsKey(r.nodeId()))) {
+                continue;
+            }
+            List<Long> spare = new ArrayList<>(new TreeSet<>(live.keySet()));
+            placement.replicas().forEach(r -> spare.remove(r.nodeId()));
+            Map<Long, Integer> load = new java.util.HashMap<>();
+            placements.values().forEach(p -> p.replicas().forEach(r -> load.merge(r.nodeId(), 1, Integer::sum)));
+            spare.sort(java.util.Comparator.comparingInt((Long n) -> load.getOrDefault(n, 0)).thenComparing(n -> n));
+            Optional<Long> owner = owners.ownerOf(placement.collectionId()).filter(spare::contains);
+            owner.ifPresent(o -> {
+                spare.remove(o);
+                spare.add(0, o);
+            });
+            if (placement.replicas().size() == 1) {
+                // One replica is the owner's: it moves with the ownership (a takeover), to no other node.
+                spare.retainAll(owner.map(List::of).orElse(List.of()));
+            }
+            List<ReplicaPlacement.Replica> moved = new ArrayList<>();
+            boolean changed = false;
+            for (ReplicaPlacement.Replica replica : placement.replicas()) {
+                if (!live.containsKey(replica.nodeId()) && !spare.isEmpty()) {
+                    moved.add(new ReplicaPlacement.Replica(replica.replicaId(), spare.remove(0)));
+                    changed = true;
+                } else {
+                    moved.add(replica);
+                }
+            }
+            if (!changed) {
+                continue;
+            }
+            String key = PREFIX + placement.collectionId();
+            Optional<byte[]> stored = metadata.get(key);
+            if (stored.isEmpty()) {
+                continue; // released meanwhile
+            }
+            ReplicaPlacement repaired = new ReplicaPlacement(placement.collectionId(), moved);
+            if (metadata.replace(key, stored.get(), repaired.encode())) {
+                org.slf4j.LoggerFactory.getLogger(CollectionReplicas.class).warn(
+                        "event=replicas_moved collection={} from={} to={}: their nodes' sessions ended",
+                        placement.collectionId(), placement.replicas(), moved);
+            }
+        }
+    }
+
     /** Whether this node follows the collection now. */
     public boolean follows(long collectionId) {
         return followed.contains(collectionId);

@@ -224,19 +224,19 @@ final class ForwardingInterceptor implements ServerInterceptor {
          * Returns false when the collection has no replica placement (the owner answers, as for other data calls).
          */
         private boolean readFromReplicas(Message message) {
-            List<Destination> named;
+            // The catalog only: asking the owner placement here could claim or take over the collection, which a
+            // read served by a replica does not need (the next write takes a dead owner's collection over).
+            Optional<String> name = stringField(message, "collection_name");
+            if (name.isEmpty()) {
+                return false;
+            }
+            Optional<Collection> collection;
             try {
-                named = destinations(message);
-            } catch (MilvusException e) {
-                return false;
+                collection = catalog.find(stringField(message, "db_name").filter(s -> !s.isEmpty())
+                        .orElse(CallContext.caller().database()), name.get());
+            } catch (RuntimeException e) {
+                return false; // no such database: the handler says so
             }
-            if (named.isEmpty()) {
-                return false;
-            }
-            String name = named.get(0).collection();
-            Optional<Collection> collection = catalog.find(
-                    stringField(message, "db_name").filter(s -> !s.isEmpty()).orElse(CallContext.caller().database()),
-                    name);
             if (collection.isEmpty()) {
                 return false;
             }
@@ -244,7 +244,7 @@ final class ForwardingInterceptor implements ServerInterceptor {
             if (readers.isEmpty()) {
                 return false;
             }
-            tryReader(message, name, readers, 0, "");
+            tryReader(message, collection.get().name(), readers, 0, "");
             return true;
         }
 

@@ -201,7 +201,7 @@ public final class MilvusServer implements AutoCloseable {
                     + " must be readable by every node)");
         }
         return ReplicaLoads.cluster(node.replicas(), id -> java.util.Optional.ofNullable(node.liveNodes().get(id)),
-                channels, 0);
+                channels);
     }
 
     /** Every collection of the catalog; in a cluster, those this node owns. */

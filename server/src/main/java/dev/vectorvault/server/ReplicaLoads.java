@@ -70,7 +70,7 @@ abstract class ReplicaLoads {
 
     /** Replicas placed in etcd across the cluster's live nodes. */
     static ReplicaLoads cluster(CollectionReplicas replicas, LongFunction<Optional<String>> addresses,
-                                Function<ShardId, String> channels, int liveNodes) {
+                                Function<ShardId, String> channels) {
         return new ReplicaLoads() {
             @Override
             void check(int replicaNumber) {

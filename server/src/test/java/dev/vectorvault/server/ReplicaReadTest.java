@@ -56,7 +56,7 @@ import org.junit.jupiter.api.io.TempDir;
  * storage, the rest tailed from Kafka): every node answers searches and queries alike, a Strong read on the follower
  * right after an insert through a third node sees it, and while a client searches through the third node the owner is
  * killed with {@code kill -9}: the searches keep answering (the follower takes them), and every acknowledged row is
- * found after the collection was taken over.
+ * found after the collection was taken over; the dead node's replica moves to the third node.
  */
 @Timeout(400)
 class ReplicaReadTest {
@@ -210,6 +210,26 @@ class ReplicaReadTest {
 
         // A write takes the collection over (its owner's lease ran out); every acknowledged row is on both survivors.
         insertWhenTakenOver(other, 500, 520, acknowledged);
+        assertThat(ids(other, ConsistencyLevel.Strong)).isEqualTo(acknowledged);
+        assertThat(ids(follower, ConsistencyLevel.Strong)).isEqualTo(acknowledged);
+
+        // The dead node's replica moved to the live node that had none: GetReplicas names live nodes only.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            GetReplicasResponse now = other.getReplicas(GetReplicasRequest.newBuilder().setCollectionName("c")
+                    .build());
+            SmallCollection.ok(now.getStatus());
+            List<Integer> live = new ArrayList<>();
+            for (ReplicaInfo replica : now.getReplicasList()) {
+                String address = replica.getShardReplicas(0).getLeaderAddr();
+                live.add(address.isEmpty() ? -1 : Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
+            }
+            if (live.size() == 2 && live.containsAll(List.of(ports[2], ports[4]))) {
+                break;
+            }
+            assertThat(System.nanoTime()).as("the dead node's replica moves; now " + live).isLessThan(deadline);
+            Thread.sleep(200);
+        }
         assertThat(ids(other, ConsistencyLevel.Strong)).isEqualTo(acknowledged);
         assertThat(ids(follower, ConsistencyLevel.Strong)).isEqualTo(acknowledged);
 

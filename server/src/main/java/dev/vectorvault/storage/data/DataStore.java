@@ -363,6 +363,12 @@ public final class DataStore implements AutoCloseable {
         }
     }
 
+    /** How many times the read-only copy of the collection was built (0 when not followed). */
+    long followerBuilds(long collectionId) {
+        FollowedCollection copy = followed.get(collectionId);
+        return copy == null ? 0 : copy.builds();
+    }
+
     /** Whether this store holds a loaded read-only copy of the collection. */
     public boolean followReady(long collectionId) {
         FollowedCollection copy = followed.get(collectionId);

@@ -83,6 +83,7 @@ final class FollowedCollection implements AutoCloseable {
     private volatile Copy current;
     private volatile boolean closed;
     private volatile String lastFailure = "";
+    private final AtomicLong builds = new AtomicLong();
 
     FollowedCollection(long collectionId, DataStore.LayoutSource layouts, SegmentDirectory directory,
                        Supplier<Optional<byte[]>> manifestRecord, ShardLog log, int sealThreshold,
@@ -100,6 +101,11 @@ final class FollowedCollection implements AutoCloseable {
 
     void start() {
         tailer.start();
+    }
+
+    /** How many copies were built so far (tests: a new manifest makes a new copy). */
+    long builds() {
+        return builds.get();
     }
 
     /** Whether a copy is built and may serve reads. */
@@ -263,6 +269,7 @@ final class FollowedCollection implements AutoCloseable {
             current = new Copy(record, data, readers, positions, atEnd);
             monitor.notifyAll();
         }
+        builds.incrementAndGet();
         if (previous != null) {
             previous.close();
         }
