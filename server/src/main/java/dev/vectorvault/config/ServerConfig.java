@@ -224,7 +224,8 @@ public record ServerConfig(
                                   String kvSubPath, long requestTimeoutMs, boolean etcdAuth, String etcdUser,
                                   Secret etcdPassword, boolean etcdTls, Path tlsCert, Path tlsKey, Path tlsCaCert,
                                   String tlsMinVersion, int sessionTtlSeconds, String advertiseHost,
-                                  int internalPort, long changeAckTimeoutMs, long forwardTimeoutMs) {
+                                  int internalPort, long changeAckTimeoutMs, long forwardTimeoutMs,
+                                  long gracefulTimeMs, long consistencyWaitMs) {
         public boolean enabled() {
             return !etcdEndpoints.isEmpty();
         }
@@ -456,7 +457,11 @@ public record ServerConfig(
                 v.longIn("cluster.changeAckTimeoutMs", 5_000, 100, 600_000),
                 // How long a call forwarded to a collection's owner may take when the client set no deadline (a
                 // client's own deadline always applies instead): a hung owner must not hold the call forever.
-                v.longIn("cluster.forwardTimeoutMs", 120_000, 100, 86_400_000));
+                v.longIn("cluster.forwardTimeoutMs", 120_000, 100, 86_400_000),
+                // Bounded consistency on a follower replica: how far behind the shard log it may answer (Milvus's key).
+                v.longIn("common.gracefulTime", 5_000, 0, 86_400_000),
+                // How long a Strong (or Session) read on a follower replica waits to catch up before it fails.
+                v.longIn("cluster.consistencyWaitMs", 10_000, 100, 600_000));
         if (cluster.enabled() && etcdAuth && cluster.etcdUser().isEmpty()) {
             throw new ConfigException("etcd.auth.userName", "must be set when etcd.auth.enabled is true");
         }

@@ -43,6 +43,39 @@ final class DataRpc {
         this.clock = clock;
     }
 
+    private long gracefulTimeMs = 5_000;
+    private long consistencyWaitMs = 10_000;
+
+    /** {@code common.gracefulTime} and {@code cluster.consistencyWaitMs} (reads on a follower replica). */
+    void consistency(long gracefulTimeMs, long consistencyWaitMs) {
+        this.gracefulTimeMs = gracefulTimeMs;
+        this.consistencyWaitMs = consistencyWaitMs;
+    }
+
+    /**
+     * Milvus's consistency levels for a read served by a follower replica (the owner applies every write before it is
+     * acknowledged, so it never waits): the request's level, or the collection's with {@code use_default_consistency}.
+     * Strong waits until the copy holds every write acknowledged before the read began; Bounded answers from a copy
+     * at most {@code common.gracefulTime} behind, else waits as Strong; Eventually never waits. Session is served as
+     * Strong (this node does not track each client's last write; Strong includes it), and so is the deprecated
+     * Customized: {@code guarantee_timestamp} cannot be mapped onto shard positions here.
+     */
+    private void awaitConsistency(String database, String collectionName, io.milvus.grpc.ConsistencyLevel requested,
+                                  boolean useDefault) {
+        catalog.find(database, collectionName).ifPresent(c -> {
+            dev.vectorvault.catalog.ConsistencyLevel level = useDefault ? c.consistencyLevel()
+                    : SchemaMapper.consistency(requested);
+            if (!useDefault && requested == io.milvus.grpc.ConsistencyLevel.Customized) {
+                level = dev.vectorvault.catalog.ConsistencyLevel.STRONG;
+            }
+            switch (level) {
+                case EVENTUALLY -> { }
+                case BOUNDED -> data.awaitFresh(c.collectionId(), Math.max(1, gracefulTimeMs), consistencyWaitMs);
+                default -> data.awaitFresh(c.collectionId(), 0, consistencyWaitMs);
+            }
+        });
+    }
+
     MutationResult insert(InsertRequest r) {
         String database = CatalogRpc.db(r.getDbName());
         ColumnBatch batch = batch(catalog.collection(database, r.getCollectionName()), r.getFieldsDataList(),
@@ -202,6 +235,7 @@ final class DataRpc {
                 topK, iteration == null ? intParam(params, "offset", 0) : 0, r.getDsl(),
                 Templates.of(r.getExprTemplateValuesMap()), r.getOutputFieldsList(),
                 searchMetric(params.get("metric_type")), radius, rangeFilter, nested, groupBy, keys);
+        awaitConsistency(database, r.getCollectionName(), r.getConsistencyLevel(), r.getUseDefaultConsistency());
         ResultRows rows;
         try {
             rows = reader.search(request);
@@ -273,6 +307,7 @@ final class DataRpc {
         dev.vectorvault.query.HybridSearchRequest request = new dev.vectorvault.query.HybridSearchRequest(database,
                 r.getCollectionName(), r.getPartitionNamesList(), subs, ranker, window.limit(), window.offset(),
                 window.roundDecimal(), r.getOutputFieldsList(), groupBy, scorer);
+        awaitConsistency(database, r.getCollectionName(), r.getConsistencyLevel(), r.getUseDefaultConsistency());
         ResultRows rows;
         try {
             rows = reader.hybridSearch(request);
@@ -367,6 +402,7 @@ final class DataRpc {
         RequestAudit.query(r);
         Map<String, String> params = SchemaMapper.keyValues(r.getQueryParamsList());
         RequestAudit.readParams(params);
+        awaitConsistency(database, r.getCollectionName(), r.getConsistencyLevel(), r.getUseDefaultConsistency());
         ResultRows rows = reader.query(new dev.vectorvault.query.QueryRequest(database, r.getCollectionName(),
                 r.getPartitionNamesList(), r.getExpr(), Templates.of(r.getExprTemplateValuesMap()),
                 r.getOutputFieldsList().isEmpty() ? List.of() : r.getOutputFieldsList(),

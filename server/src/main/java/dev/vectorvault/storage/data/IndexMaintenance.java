@@ -60,11 +60,22 @@ final class IndexMaintenance {
      * came from disk, else built.
      */
     void reconcile(CollectionLayout layout, CollectionData data) {
+        reconcile(layout, data, false);
+    }
+
+    /**
+     * As above; {@code readOnly} (a follower replica's copy) touches only segments the owner persisted, whose index
+     * files are the owner's: segments the copy sealed by itself stay exact, so it never writes index files of its own.
+     */
+    void reconcile(CollectionLayout layout, CollectionData data, boolean readOnly) {
         if (!started) {
             return;
         }
         VectorIndexSpec[] specs = layout.vectorIndexes();
         data.forEachSegment(segment -> {
+            if (readOnly && !segment.persisted()) {
+                return;
+            }
             for (int f = 0; f < Math.min(specs.length, segment.fieldCount()); f++) {
                 if (segment.vectors(f) != null) {
                     reconcile(data.collectionId(), segment, f, specs[f]);
