@@ -187,6 +187,15 @@ class EntityReaderSparseSearchTest {
         assertThat(grouped.rows()).isNotEmpty();
         assertThat(grouped.rows().stream().map(r -> r[3]).distinct().count()).isLessThanOrEqualTo(3);
 
+        // A range search (what the search iterator pages with): radius < score <= range_filter, best first.
+        ResultRows ranged = fx.reader.search(new SearchRequest(DB, "s", List.of(), "sp", new float[0][], 1000, 0, "",
+                Map.of(), List.of(), RequestedMetric.none(), 0.5f, 2f, Map.of(), null, null, List.of(query)));
+        List<Long> inRange = live.entrySet().stream().filter(e -> query.dot(e.getValue()) > 0.5f
+                        && query.dot(e.getValue()) <= 2f)
+                .sorted(Comparator.<Map.Entry<Long, SparseVector>>comparingDouble(e -> -query.dot(e.getValue()))
+                        .thenComparing(Map.Entry::getKey)).map(Map.Entry::getKey).toList();
+        assertThat(keys(ranged)).isEqualTo(new ArrayList<Object>(inRange));
+
         SearchRequest dense = new SearchRequest(DB, "s", List.of(), "dense", new float[][] {{1, 1, 1, 0.5f}}, 20, 0,
                 "", Map.of(), List.of(), RequestedMetric.none(), Float.NaN, Float.NaN);
         SearchRequest sparse = request(query, 20, 0, "", Map.of());
