@@ -9,6 +9,7 @@ import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.index.RequestedMetric;
+import dev.vectorvault.index.SparseVector;
 import dev.vectorvault.query.ColumnBatch;
 import dev.vectorvault.query.EntityReader;
 import dev.vectorvault.query.EntityWriter;
@@ -207,7 +208,7 @@ final class DataRpc {
                 ? JsonParams.flatStringMap(params.get("params")) : Map.of();
         RequestAudit.readParams(params);
         boolean byKeys = r.getSearchInputCase() == SearchRequest.SearchInputCase.IDS;
-        float[][] queries = byKeys ? new float[0][] : vectors(r.getPlaceholderGroup(), reader.limits());
+        QueryVectors queries = byKeys ? QueryVectors.NONE : vectors(r.getPlaceholderGroup(), reader.limits());
         Collection collection = catalog.collection(database, r.getCollectionName());
         List<Object> keys = byKeys ? primaryKeys(r.getIds(), collection.schema().primaryKey(), reader.limits())
                 : null;
@@ -231,10 +232,11 @@ final class DataRpc {
             rangeFilter = iteration.rangeFilter();
         }
         dev.vectorvault.query.SearchRequest request = new dev.vectorvault.query.SearchRequest(database,
-                r.getCollectionName(), r.getPartitionNamesList(), params.getOrDefault("anns_field", ""), queries,
+                r.getCollectionName(), r.getPartitionNamesList(), params.getOrDefault("anns_field", ""), queries.dense(),
                 topK, iteration == null ? intParam(params, "offset", 0) : 0, r.getDsl(),
                 Templates.of(r.getExprTemplateValuesMap()), r.getOutputFieldsList(),
-                searchMetric(params.get("metric_type")), radius, rangeFilter, nested, groupBy, keys);
+                searchMetric(params.get("metric_type")), radius, rangeFilter, nested, groupBy, keys,
+                queries.sparse());
         awaitConsistency(database, r.getCollectionName(), r.getConsistencyLevel(), r.getUseDefaultConsistency());
         ResultRows rows;
         try {
@@ -338,7 +340,7 @@ final class DataRpc {
                 ? JsonParams.flatStringMap(params.get("params")) : Map.of();
         RequestAudit.readParams(params);
         RequestAudit.hybridSubParams(params, nested, index, rank.offset());
-        float[][] queries = vectors(s.getPlaceholderGroup(), reader.limits());
+        QueryVectors queries = vectors(s.getPlaceholderGroup(), reader.limits());
         long topK = window;
         String topKText = params.get("topk");
         if (topKText != null) {
@@ -354,9 +356,10 @@ final class DataRpc {
         }
         int roundDecimal = HybridRankParams.roundDecimal(params);
         dev.vectorvault.query.SearchRequest search = new dev.vectorvault.query.SearchRequest(database, collection,
-                List.of(), params.getOrDefault("anns_field", ""), queries, (int) topK, 0, s.getDsl(),
+                List.of(), params.getOrDefault("anns_field", ""), queries.dense(), (int) topK, 0, s.getDsl(),
                 Templates.of(s.getExprTemplateValuesMap()), List.of(), searchMetric(params.get("metric_type")),
-                floatParam(nested, params, "radius"), floatParam(nested, params, "range_filter"), nested);
+                floatParam(nested, params, "radius"), floatParam(nested, params, "range_filter"), nested, null, null,
+                queries.sparse());
         return new dev.vectorvault.query.HybridSearchRequest.SubRequest(search, roundDecimal);
     }
 
@@ -445,8 +448,16 @@ final class DataRpc {
         return IDs.newBuilder().setIntId(keys).build();
     }
 
-    /** Query vectors from a serialized {@code PlaceholderGroup}: little-endian float32 per dimension. */
-    private static float[][] vectors(com.google.protobuf.ByteString placeholderGroup, ServerConfig.SearchLimits limits) {
+    /** A request's query vectors: dense ones, or sparse ones for a sparse field (the other list empty). */
+    record QueryVectors(float[][] dense, List<SparseVector> sparse) {
+        static final QueryVectors NONE = new QueryVectors(new float[0][], List.of());
+    }
+
+    /**
+     * Query vectors from a serialized {@code PlaceholderGroup}: little-endian float32 per dimension, or one row of
+     * Milvus's sparse format per value (little-endian uint32 index, float32 value pairs).
+     */
+    private static QueryVectors vectors(com.google.protobuf.ByteString placeholderGroup, ServerConfig.SearchLimits limits) {
         PlaceholderGroup group;
         try {
             group = PlaceholderGroup.parseFrom(placeholderGroup);
@@ -458,12 +469,20 @@ final class DataRpc {
                     + group.getPlaceholdersCount());
         }
         PlaceholderValue placeholder = group.getPlaceholders(0);
-        if (placeholder.getType() != PlaceholderType.FloatVector) {
-            throw MilvusException.invalidParameter("only float vectors can be searched, got "
-                    + placeholder.getType());
+        if (placeholder.getType() != PlaceholderType.FloatVector
+                && placeholder.getType() != PlaceholderType.SparseFloatVector) {
+            throw MilvusException.invalidParameter("only float vectors and sparse float vectors can be searched,"
+                    + " got " + placeholder.getType());
         }
         // Before any vector is decoded: two million query vectors must cost nothing but this check.
         limits.checkNq(placeholder.getValuesCount());
+        if (placeholder.getType() == PlaceholderType.SparseFloatVector) {
+            List<SparseVector> sparse = new ArrayList<>(placeholder.getValuesCount());
+            for (com.google.protobuf.ByteString row : placeholder.getValuesList()) {
+                sparse.add(SparseVector.fromMilvusBytes(row.toByteArray()));
+            }
+            return new QueryVectors(new float[0][], sparse);
+        }
         float[][] out = new float[placeholder.getValuesCount()][];
         for (int i = 0; i < out.length; i++) {
             ByteBuffer bytes = placeholder.getValues(i).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
@@ -474,7 +493,7 @@ final class DataRpc {
             bytes.asFloatBuffer().get(v);
             out[i] = v;
         }
-        return out;
+        return new QueryVectors(out, List.of());
     }
 
     private static float round(float score, int decimals) {

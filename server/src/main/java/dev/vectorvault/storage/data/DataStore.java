@@ -256,6 +256,12 @@ public final class DataStore implements AutoCloseable {
         }
         for (int f = 0; f < row.length; f++) {
             int dim = layout.vectorDims()[f];
+            if (dim == CollectionLayout.SPARSE) {
+                if (!(row[f] instanceof dev.vectorvault.index.SparseVector)) {
+                    throw new IllegalArgumentException("field " + f + " needs a sparse vector");
+                }
+                continue;
+            }
             if (dim == 0) {
                 continue;
             }
