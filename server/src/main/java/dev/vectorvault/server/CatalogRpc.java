@@ -513,6 +513,14 @@ final class CatalogRpc {
 
     /** Loads the named partitions besides those already loaded (Milvus 2.4+: partitions load on their own). */
     Status loadPartitions(LoadPartitionsRequest r) {
+        // Replicas are placed per collection (LoadCollection); a partition load that asks for more is refused rather
+        // than served with one replica.
+        if (r.getReplicaNumber() > 1) {
+            replicaLoads.check(r.getReplicaNumber());
+            throw MilvusException.invalidParameter("replica_number " + r.getReplicaNumber() + " is not supported by"
+                    + " LoadPartitions here: load the collection with LoadCollection(replica_number="
+                    + r.getReplicaNumber() + ") instead");
+        }
         indexes.loadPartitions(db(r.getDbName()), r.getCollectionName(), r.getPartitionNamesList());
         return StatusMapper.success();
     }

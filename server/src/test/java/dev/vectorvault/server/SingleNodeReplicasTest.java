@@ -68,6 +68,11 @@ class SingleNodeReplicasTest {
         assertThat(refused.getReason()).contains("resource group node not enough").contains("requested=2");
         assertThat(stub.getLoadState(GetLoadStateRequest.newBuilder().setCollectionName("c").build()).getState())
                 .as("a refused load changes nothing").isEqualTo(LoadState.LoadStateNotLoad);
+        Status partitions = stub.loadPartitions(io.milvus.grpc.LoadPartitionsRequest.newBuilder()
+                .setCollectionName("c").addPartitionNames("_default").setReplicaNumber(2).build());
+        assertThat(partitions.getCode()).as(partitions.getReason()).isEqualTo(304);
+        assertThat(stub.getLoadState(GetLoadStateRequest.newBuilder().setCollectionName("c").build()).getState())
+                .as("a refused partition load changes nothing").isEqualTo(LoadState.LoadStateNotLoad);
 
         SmallCollection.ok(stub.loadCollection(LoadCollectionRequest.newBuilder().setCollectionName("c")
                 .setReplicaNumber(1).build()));
