@@ -166,22 +166,25 @@ final class DataRpc {
 
     /** The search's estimated work ({@link EntityReader#readCost}); nothing is decoded or checked. */
     long cost(SearchRequest r) {
-        long components = r.getSearchInputCase() == SearchRequest.SearchInputCase.IDS
-                ? (long) (r.getIds().getIntId().getDataCount() + r.getIds().getStrId().getDataCount())
-                        * ASSUMED_DIM_FOR_IDS
-                : r.getPlaceholderGroup().size() / Float.BYTES;
-        return reader.readCost(CatalogRpc.db(r.getDbName()), r.getCollectionName(),
-                annsField(r.getSearchParamsList()), Math.max(1, components), !r.getDsl().isBlank());
+        return searchCost(r.getDbName(), r.getCollectionName(), r);
     }
 
     long cost(HybridSearchRequest r) {
         long total = 0;
         for (SearchRequest sub : r.getRequestsList()) {
-            total += reader.readCost(CatalogRpc.db(r.getDbName()), r.getCollectionName(),
-                    annsField(sub.getSearchParamsList()), Math.max(1, sub.getPlaceholderGroup().size() / Float.BYTES),
-                    !sub.getDsl().isBlank());
+            total += searchCost(r.getDbName(), r.getCollectionName(), sub);
         }
         return total;
+    }
+
+    private long searchCost(String database, String collection, SearchRequest r) {
+        long components = r.getSearchInputCase() == SearchRequest.SearchInputCase.IDS
+                ? (long) (r.getIds().getIntId().getDataCount() + r.getIds().getStrId().getDataCount())
+                        * ASSUMED_DIM_FOR_IDS
+                : r.getPlaceholderGroup().size() / Float.BYTES;
+        String annsField = SchemaMapper.keyValues(r.getSearchParamsList()).getOrDefault("anns_field", "");
+        return reader.readCost(CatalogRpc.db(database), collection, annsField, Math.max(1, components),
+                !r.getDsl().isBlank());
     }
 
     long cost(QueryRequest r) {
@@ -190,15 +193,6 @@ final class DataRpc {
 
     /** A search by primary keys carries no vectors to measure; its stored vectors are assumed this wide. */
     private static final long ASSUMED_DIM_FOR_IDS = 1_024;
-
-    private static String annsField(List<KeyValuePair> params) {
-        for (KeyValuePair p : params) {
-            if (p.getKey().equals("anns_field")) {
-                return p.getValue();
-            }
-        }
-        return "";
-    }
 
     SearchResults search(SearchRequest r) {
         RequestAudit.search(r);
