@@ -22,6 +22,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.milvus.grpc.MilvusServiceGrpc;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -353,13 +354,13 @@ final class ForwardingInterceptor implements ServerInterceptor {
             }
             Placement owner = destination.placement();
             Runnable next = fallback;
-            if (next != null && (status.getCode() == Status.Code.UNAVAILABLE
+            if (next != null && (transportFailure(status)
                     || (status.getCode() == Status.Code.DEADLINE_EXCEEDED && !clientDeadline)
                     || (status.isOk() && response != null && notServingThere(response)))) {
                 next.run(); // a read: the next replica answers it
                 return;
             }
-            if (status.getCode() == Status.Code.UNAVAILABLE) {
+            if (transportFailure(status)) {
                 // The owner is down, unreachable, or refusing calls (lost lease): one clear answer, never a hang.
                 LOG.info("event=forward_unavailable method={} collection={} owner={} status=\"{}\"",
                         call.getMethodDescriptor().getBareMethodName(), destination.collection(),
@@ -407,6 +408,17 @@ final class ForwardingInterceptor implements ServerInterceptor {
         private R unavailable(String reason) {
             return CallGuard.statusResponse(call.getMethodDescriptor(), ErrorCode.SERVICE_UNAVAILABLE, reason);
         }
+    }
+
+    /**
+     * Whether the forwarded call failed on the way rather than in the peer's handler: UNAVAILABLE, or UNKNOWN
+     * "channel closed", which gRPC reports when the peer's connection drops mid-call (a kill -9 while it answers).
+     * Either way the peer may be gone; a read goes to the next replica, a write answers that it may have been applied.
+     */
+    static boolean transportFailure(Status status) {
+        return status.getCode() == Status.Code.UNAVAILABLE
+                || (status.getCode() == Status.Code.UNKNOWN && status.getCause() instanceof ClosedChannelException)
+                || (status.getCode() == Status.Code.UNKNOWN && "channel closed".equals(status.getDescription()));
     }
 
     /** A replica's answer that it cannot serve the read now (merr ServiceUnavailable, code 2): another may. */
