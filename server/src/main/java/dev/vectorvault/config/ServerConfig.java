@@ -320,8 +320,13 @@ public record ServerConfig(
         }
     }
 
-    /** Milvus's {@code common.security.tlsMode}: 0 plaintext, 1 server certificate, 2 mutual TLS. */
-    public record TlsSettings(int mode, Path serverPem, Path serverKey, Path caPem) {}
+    /**
+     * Milvus's {@code common.security.tlsMode}: 0 plaintext, 1 server certificate, 2 mutual TLS. Whether the
+     * management port (9091) also serves HTTPS with the server certificate is ours
+     * ({@code common.security.tlsManagementPort}, off by default: Milvus's 9091 is plain HTTP and probes and scrape
+     * jobs written for it say {@code http}).
+     */
+    public record TlsSettings(int mode, Path serverPem, Path serverKey, Path caPem, boolean managementPort) {}
 
     public static final String DEFAULT_ROOT_PASSWORD = "Milvus";
 
@@ -382,7 +387,12 @@ public record ServerConfig(
                 tlsMode,
                 Path.of(v.string("tls.serverPemPath", "configs/cert/server.pem")),
                 Path.of(v.string("tls.serverKeyPath", "configs/cert/server.key")),
-                Path.of(v.string("tls.caPemPath", "configs/cert/ca.pem")));
+                Path.of(v.string("tls.caPemPath", "configs/cert/ca.pem")),
+                v.bool("common.security.tlsManagementPort", false));
+        if (tls.managementPort() && tlsMode == 0) {
+            throw new ConfigException("common.security.tlsManagementPort", "needs TLS on (common.security.tlsMode 1"
+                    + " or 2, with tls.serverPemPath and tls.serverKeyPath)");
+        }
         if (tlsMode >= 1) {
             v.requireReadable("tls.serverPemPath", tls.serverPem());
             v.requireReadable("tls.serverKeyPath", tls.serverKey());

@@ -491,7 +491,8 @@ public final class MilvusServer implements AutoCloseable {
         }
         try {
             return ManagementEndpoint.start(config.metricsPort(), metrics, health,
-                    config.authorizationEnabled() ? authenticator : null, readers, config.protectedMode(), console);
+                    config.authorizationEnabled() ? authenticator : null, readers, config.protectedMode(), console,
+                    config.tls().managementPort() ? managementTlsContext(config.tls()) : null);
         } catch (IOException | RuntimeException e) {
             LOG.error("event=management_port_unavailable port={} error=\"{}\" effect=\"no /healthz or /metrics\"",
                     config.metricsPort(), e.toString());
@@ -565,6 +566,22 @@ public final class MilvusServer implements AutoCloseable {
             return ssl.build();
         } catch (javax.net.ssl.SSLException e) {
             throw new IOException("cannot set up TLS (tls.serverPemPath/tls.serverKeyPath/tls.caPemPath): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The management port's TLS: the server certificate, through the JDK's own TLS (the JDK HTTP server takes a
+     * {@link javax.net.ssl.SSLContext}); Netty's builder reads the PEM files so there is one PEM reader.
+     */
+    private static javax.net.ssl.SSLContext managementTlsContext(ServerConfig.TlsSettings tls) throws IOException {
+        try {
+            io.grpc.netty.shaded.io.netty.handler.ssl.SslContext ssl = SslContextBuilder
+                    .forServer(tls.serverPem().toFile(), tls.serverKey().toFile())
+                    .sslProvider(io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider.JDK).build();
+            return ((io.grpc.netty.shaded.io.netty.handler.ssl.JdkSslContext) ssl).context();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IOException("cannot set up TLS for common.metricsPort (tls.serverPemPath/tls.serverKeyPath): "
                     + e.getMessage(), e);
         }
     }
