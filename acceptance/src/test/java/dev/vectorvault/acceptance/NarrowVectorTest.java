@@ -6,12 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import io.milvus.common.utils.Float16Utils;
+import io.milvus.orm.iterator.QueryIterator;
+import io.milvus.orm.iterator.SearchIteratorV2;
+import io.milvus.response.QueryResultsWrapper;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.DataType;
 import io.milvus.v2.common.IndexParam;
 import io.milvus.v2.service.collection.request.AddFieldReq;
 import io.milvus.v2.service.collection.request.CreateCollectionReq;
 import io.milvus.v2.service.vector.request.InsertReq;
+import io.milvus.v2.service.vector.request.QueryIteratorReq;
+import io.milvus.v2.service.vector.request.SearchIteratorReqV2;
 import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.BFloat16Vec;
@@ -24,9 +29,11 @@ import io.milvus.v2.service.vector.response.SearchResp;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,12 +52,13 @@ class NarrowVectorTest {
     @TempDir
     Path dataDir;
 
-    /** Row {@code i}'s components: small values exact in float16, bfloat16 and int8. */
+    /** Row {@code i}'s components: small integers, exact in float16, bfloat16 and int8. */
     private static List<Float> components(int i) {
         List<Float> out = new ArrayList<>();
-        for (int d = 0; d < DIM; d++) {
+        for (int d = 0; d < DIM - 1; d++) {
             out.add((float) (((i * 7 + d * 13) % 41) - 20));
         }
+        out.add((float) (i % 97 - 48)); // with the others, no two of the 1500 rows are equal
         return out;
     }
 
@@ -157,6 +165,43 @@ class NarrowVectorTest {
                         .isEqualTo(bytes(Float16Utils.f32VectorToBf16Buffer(components(id))));
                 assertThat(bytes((ByteBuffer) r.getEntity().get("i8"))).isEqualTo(int8(components(id)));
             }
+
+            // The iterators page through a Float16 field: the search iterator in score order, each row once (a
+            // query with fractional components, so that no two rows tie at a page boundary).
+            List<Float> fractional = new ArrayList<>();
+            for (int d = 0; d < DIM; d++) {
+                fractional.add(0.37f + d * 0.11f);
+            }
+            SearchIteratorV2 searching = client.searchIteratorV2(SearchIteratorReqV2.builder()
+                    .collectionName("narrow").vectorFieldName("fp16").metricType(IndexParam.MetricType.L2)
+                    .vectors(List.of(new Float16Vec(Float16Utils.f32VectorToFp16Buffer(fractional))))
+                    .batchSize(50).limit(200).build());
+            List<Float> scores = new ArrayList<>();
+            Set<Object> seen = new HashSet<>();
+            List<SearchResp.SearchResult> page;
+            while (!(page = searching.next()).isEmpty()) {
+                page.forEach(hit -> {
+                    scores.add(hit.getScore());
+                    seen.add(hit.getId());
+                });
+            }
+            searching.close();
+            assertThat(scores).hasSize(200).isSorted();
+            assertThat(seen).hasSize(200);
+            QueryIterator querying = client.queryIterator(QueryIteratorReq.builder().collectionName("narrow")
+                    .expr("id < 120").outputFields(List.of("fp16")).batchSize(50).build());
+            int rows = 0;
+            List<QueryResultsWrapper.RowRecord> records;
+            while (!(records = querying.next()).isEmpty()) {
+                for (QueryResultsWrapper.RowRecord r : records) {
+                    int id = ((Long) r.get("id")).intValue();
+                    assertThat(bytes((ByteBuffer) r.get("fp16")))
+                            .isEqualTo(bytes(Float16Utils.f32VectorToFp16Buffer(components(id))));
+                    rows++;
+                }
+            }
+            querying.close();
+            assertThat(rows).isEqualTo(120);
             client.close();
         }
     }
