@@ -55,7 +55,8 @@ public final class Indexes {
                     ErrorCode.INDEX_NOT_SUPPORTED, "index type not supported: " + requestedType
                     + " (supported for vectors: " + IndexKinds.names() + ")"));
             if (kind.sparse() != sparse) {
-                throw MilvusException.invalidParameter("data type " + (sparse ? "SparseFloatVector" : "FloatVector")
+                throw MilvusException.invalidParameter("data type " + (sparse ? "SparseFloatVector"
+                        : field.dataType().encoding().wireName())
                         + " can't build with this index " + kind.name() + " (field " + fieldName + ")");
             }
             // AUTOINDEX on a sparse field is stored as the kind it stands for: the stored name is what selects it.

@@ -124,7 +124,7 @@ final class SchemaValidator {
             throw illegal("only primary field can speficy AutoID with true, field name = " + f.name());
         }
         switch (f.dataType()) {
-            case FLOAT_VECTOR -> {
+            case FLOAT_VECTOR, FLOAT16_VECTOR, BFLOAT16_VECTOR, INT8_VECTOR -> {
                 if (f.dim() <= 0 || f.dim() > MAX_DIM) {
                     throw MilvusException.invalidParameter("invalid dimension: " + f.dim()
                             + ". should be in range 2 ~ " + MAX_DIM);

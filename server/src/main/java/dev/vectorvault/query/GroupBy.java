@@ -93,6 +93,7 @@ public record GroupBy(String field, int groupSize, boolean strict) {
             case ARRAY -> "Array";
             case FLOAT_VECTOR -> "FloatVector";
             case SPARSE_FLOAT_VECTOR -> "SparseFloatVector";
+            case FLOAT16_VECTOR, BFLOAT16_VECTOR, INT8_VECTOR -> field.dataType().encoding().wireName();
             default -> field.dataType().name();
         };
     }

@@ -9,6 +9,7 @@ import dev.vectorvault.catalog.Partition;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.index.IndexKind;
 import dev.vectorvault.index.IndexParams;
+import dev.vectorvault.index.VectorEncoding;
 import dev.vectorvault.storage.data.CollectionLayout;
 import dev.vectorvault.storage.data.DataStore;
 import dev.vectorvault.storage.data.VectorIndexSpec;
@@ -34,10 +35,12 @@ public final class Layouts implements DataStore.LayoutSource {
         int[] dims = new int[fields.size()];
         VectorIndexSpec[] indexes = new VectorIndexSpec[fields.size()];
         boolean[] json = new boolean[fields.size()];
+        VectorEncoding[] encodings = new VectorEncoding[fields.size()];
         int pk = -1;
         for (int f = 0; f < fields.size(); f++) {
             FieldSchema field = fields.get(f);
-            dims[f] = field.dataType() == DataType.FLOAT_VECTOR ? field.dim()
+            encodings[f] = field.dataType().isDenseVector() ? field.dataType().encoding() : VectorEncoding.FLOAT32;
+            dims[f] = field.dataType().isDenseVector() ? field.dim()
                     : field.dataType().isSparseVector() ? CollectionLayout.SPARSE : 0;
             json[f] = field.dataType() == DataType.JSON;
             if (dims[f] != 0) {
@@ -49,7 +52,7 @@ public final class Layouts implements DataStore.LayoutSource {
         }
         return new CollectionLayout(collection.collectionId(), pk, dims, json,
                 collection.partitions().stream().map(Partition::partitionId).collect(Collectors.toSet()), indexes,
-                Math.max(1, collection.shardsNum()));
+                Math.max(1, collection.shardsNum()), encodings);
     }
 
     /** The built index an index definition asks the data layer for; empty for FLAT (exact search). */

@@ -283,8 +283,10 @@ final class PreparedSearch {
 
     private static void checkQueryVector(FieldSchema field, float[] q) {
         if (q.length != field.dim()) {
+            // Milvus counts bytes of the field's own type (2 per Float16 component, 1 per Int8 one).
+            int width = field.dataType().encoding() == null ? 4 : field.dataType().encoding().bytesPerComponent();
             throw MilvusException.invalidParameter("vector dimension mismatch, expected vector size(byte) "
-                    + field.dim() * 4 + ", actual " + q.length * 4);
+                    + field.dim() * width + ", actual " + q.length * width);
         }
         for (float component : q) {
             if (!Float.isFinite(component)) {

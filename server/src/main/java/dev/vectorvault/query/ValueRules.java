@@ -44,7 +44,7 @@ final class ValueRules {
                     checkAs(field, field.elementType(), element, row);
                 }
             }
-            case FLOAT_VECTOR -> {
+            case FLOAT_VECTOR, FLOAT16_VECTOR, BFLOAT16_VECTOR, INT8_VECTOR -> {
                 require(value instanceof float[], field, type, row);
                 int dim = ((float[]) value).length;
                 if (dim != field.dim()) {

@@ -10,6 +10,7 @@ import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.index.RequestedMetric;
 import dev.vectorvault.index.SparseVector;
+import dev.vectorvault.index.VectorEncoding;
 import dev.vectorvault.query.ColumnBatch;
 import dev.vectorvault.query.EntityReader;
 import dev.vectorvault.query.EntityWriter;
@@ -226,7 +227,8 @@ final class DataRpc {
             rangeFilter = iteration.rangeFilter();
         }
         dev.vectorvault.query.SearchRequest request = new dev.vectorvault.query.SearchRequest(database,
-                r.getCollectionName(), r.getPartitionNamesList(), params.getOrDefault("anns_field", ""), queries.dense(),
+                r.getCollectionName(), r.getPartitionNamesList(), params.getOrDefault("anns_field", ""),
+                queries.denseFor(collection, params.getOrDefault("anns_field", "")),
                 topK, iteration == null ? intParam(params, "offset", 0) : 0, r.getDsl(),
                 Templates.of(r.getExprTemplateValuesMap()), r.getOutputFieldsList(),
                 searchMetric(params.get("metric_type")), radius, rangeFilter, nested, groupBy, keys,
@@ -350,7 +352,9 @@ final class DataRpc {
         }
         int roundDecimal = HybridRankParams.roundDecimal(params);
         dev.vectorvault.query.SearchRequest search = new dev.vectorvault.query.SearchRequest(database, collection,
-                List.of(), params.getOrDefault("anns_field", ""), queries.dense(), (int) topK, 0, s.getDsl(),
+                List.of(), params.getOrDefault("anns_field", ""),
+                queries.denseFor(catalog.collection(database, collection), params.getOrDefault("anns_field", "")),
+                (int) topK, 0, s.getDsl(),
                 Templates.of(s.getExprTemplateValuesMap()), List.of(), searchMetric(params.get("metric_type")),
                 floatParam(nested, params, "radius"), floatParam(nested, params, "range_filter"), nested, null, null,
                 queries.sparse());
@@ -443,8 +447,53 @@ final class DataRpc {
     }
 
     /** A request's query vectors: dense ones, or sparse ones for a sparse field (the other list empty). */
-    record QueryVectors(float[][] dense, List<SparseVector> sparse) {
-        static final QueryVectors NONE = new QueryVectors(new float[0][], List.of());
+    record QueryVectors(float[][] dense, List<SparseVector> sparse, VectorEncoding encoding) {
+        static final QueryVectors NONE = new QueryVectors(new float[0][], List.of(), VectorEncoding.FLOAT32);
+
+        /**
+         * The dense queries as the searched field takes them: a query of the field's own type as decoded; a float32
+         * query on a Float16 or BFloat16 field converted as Milvus 2.6 converts it; any other mix refused with
+         * Milvus's message. A field that cannot be resolved here is left to the search's own checks.
+         */
+        float[][] denseFor(Collection collection, String annsField) {
+            if (dense.length == 0) {
+                return dense;
+            }
+            List<FieldSchema> vectorFields = collection.schema().vectorFields();
+            FieldSchema field = annsField == null || annsField.isEmpty()
+                    ? (vectorFields.size() == 1 ? vectorFields.get(0) : null)
+                    : vectorFields.stream().filter(f -> f.name().equals(annsField)).findFirst().orElse(null);
+            if (field == null || !field.dataType().isDenseVector()) {
+                if (field != null && encoding != VectorEncoding.FLOAT32) {
+                    throw mismatch(field.dataType() == DataType.SPARSE_FLOAT_VECTOR ? "SparseFloatVector"
+                            : field.dataType().name());
+                }
+                return dense;
+            }
+            VectorEncoding stored = field.dataType().encoding();
+            if (stored == encoding) {
+                return dense;
+            }
+            if (encoding != VectorEncoding.FLOAT32
+                    || (stored != VectorEncoding.FLOAT16 && stored != VectorEncoding.BFLOAT16)) {
+                throw mismatch(stored.wireName());
+            }
+            float[][] converted = new float[dense.length][];
+            for (int i = 0; i < dense.length; i++) {
+                try {
+                    converted[i] = stored.fromFloat32(dense[i]);
+                } catch (IllegalArgumentException e) {
+                    throw MilvusException.invalidParameter("cannot convert the FloatVector query " + i + " to "
+                            + stored.wireName() + ": " + e.getMessage());
+                }
+            }
+            return converted;
+        }
+
+        private MilvusException mismatch(String fieldType) {
+            return MilvusException.invalidParameter("vector type must be the same: field type " + fieldType
+                    + ", search type " + encoding.wireName());
+        }
     }
 
     /**
@@ -463,11 +512,14 @@ final class DataRpc {
                     + group.getPlaceholdersCount());
         }
         PlaceholderValue placeholder = group.getPlaceholders(0);
-        if (placeholder.getType() != PlaceholderType.FloatVector
-                && placeholder.getType() != PlaceholderType.SparseFloatVector) {
-            throw MilvusException.invalidParameter("only float vectors and sparse float vectors can be searched,"
-                    + " got " + placeholder.getType());
-        }
+        VectorEncoding encoding = switch (placeholder.getType()) {
+            case FloatVector, SparseFloatVector -> VectorEncoding.FLOAT32;
+            case Float16Vector -> VectorEncoding.FLOAT16;
+            case BFloat16Vector -> VectorEncoding.BFLOAT16;
+            case Int8Vector -> VectorEncoding.INT8;
+            default -> throw MilvusException.invalidParameter("only float, float16, bfloat16, int8 and sparse float"
+                    + " vectors can be searched, got " + placeholder.getType());
+        };
         // Before any vector is decoded: two million query vectors must cost nothing but this check.
         limits.checkNq(placeholder.getValuesCount());
         if (placeholder.getType() == PlaceholderType.SparseFloatVector) {
@@ -475,7 +527,19 @@ final class DataRpc {
             for (com.google.protobuf.ByteString row : placeholder.getValuesList()) {
                 sparse.add(SparseVector.fromMilvusBytes(row.toByteArray()));
             }
-            return new QueryVectors(new float[0][], sparse);
+            return new QueryVectors(new float[0][], sparse, VectorEncoding.FLOAT32);
+        }
+        if (encoding != VectorEncoding.FLOAT32) {
+            float[][] narrow = new float[placeholder.getValuesCount()][];
+            for (int i = 0; i < narrow.length; i++) {
+                byte[] row = placeholder.getValues(i).toByteArray();
+                if (row.length % encoding.bytesPerComponent() != 0) {
+                    throw MilvusException.invalidParameter("a " + encoding.wireName() + " query must be a whole"
+                            + " number of " + encoding.bytesPerComponent() + "-byte values");
+                }
+                narrow[i] = encoding.decode(row);
+            }
+            return new QueryVectors(narrow, List.of(), encoding);
         }
         float[][] out = new float[placeholder.getValuesCount()][];
         for (int i = 0; i < out.length; i++) {
@@ -487,7 +551,7 @@ final class DataRpc {
             bytes.asFloatBuffer().get(v);
             out[i] = v;
         }
-        return new QueryVectors(out, List.of());
+        return new QueryVectors(out, List.of(), VectorEncoding.FLOAT32);
     }
 
     private static float round(float score, int decimals) {

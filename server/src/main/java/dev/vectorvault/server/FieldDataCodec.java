@@ -6,6 +6,7 @@ import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.common.JsonValues;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.index.SparseVector;
+import dev.vectorvault.index.VectorEncoding;
 import io.milvus.grpc.ArrayArray;
 import io.milvus.grpc.BoolArray;
 import io.milvus.grpc.DoubleArray;
@@ -77,6 +78,9 @@ final class FieldDataCodec {
             }
             return out;
         }
+        if (type.isDenseVector()) {
+            return narrowVectors(data, field);
+        }
         if (type == DataType.SPARSE_FLOAT_VECTOR) {
             VectorField vectors = data.getVectors();
             if (data.getFieldCase() != FieldData.FieldCase.VECTORS
@@ -92,6 +96,65 @@ final class FieldDataCodec {
             return out;
         }
         return scalars(data.getScalars(), type, field.name());
+    }
+
+    /** Float16, BFloat16 and Int8 rows: Milvus's bytes, concatenated row after row, decoded to float per row. */
+    private static List<Object> narrowVectors(FieldData data, FieldSchema field) {
+        VectorEncoding encoding = field.dataType().encoding();
+        VectorField vectors = data.getVectors();
+        VectorField.DataCase expected = wireCase(field.dataType());
+        if (data.getFieldCase() != FieldData.FieldCase.VECTORS || vectors.getDataCase() != expected) {
+            throw MilvusException.invalidParameter("field " + field.name() + " expects " + encoding.wireName()
+                    + " data (" + expected.name().toLowerCase(java.util.Locale.ROOT) + "), got "
+                    + (data.getFieldCase() == FieldData.FieldCase.VECTORS ? vectors.getDataCase() : data.getFieldCase()));
+        }
+        int dim = (int) vectors.getDim();
+        if (dim != field.dim()) {
+            throw MilvusException.invalidParameter("the dim (" + dim + ") of field data(" + field.name()
+                    + ") is not equal to schema dim (" + field.dim() + ")");
+        }
+        ByteString bytes = switch (expected) {
+            case FLOAT16_VECTOR -> vectors.getFloat16Vector();
+            case BFLOAT16_VECTOR -> vectors.getBfloat16Vector();
+            default -> vectors.getInt8Vector();
+        };
+        int rowBytes = dim * encoding.bytesPerComponent();
+        if (bytes.size() % rowBytes != 0) {
+            throw MilvusException.invalidParameter("the " + encoding.wireName() + " data of field " + field.name()
+                    + " (" + bytes.size() + " bytes) is not a whole number of rows of " + rowBytes + " bytes");
+        }
+        byte[] all = bytes.toByteArray();
+        List<Object> out = new ArrayList<>(all.length / rowBytes);
+        for (int at = 0; at < all.length; at += rowBytes) {
+            out.add(encoding.decode(all, at, dim));
+        }
+        return out;
+    }
+
+    private static VectorField.DataCase wireCase(DataType type) {
+        return switch (type) {
+            case FLOAT16_VECTOR -> VectorField.DataCase.FLOAT16_VECTOR;
+            case BFLOAT16_VECTOR -> VectorField.DataCase.BFLOAT16_VECTOR;
+            case INT8_VECTOR -> VectorField.DataCase.INT8_VECTOR;
+            default -> throw new IllegalArgumentException(type + " is not a narrow vector type");
+        };
+    }
+
+    /** An output column of Float16, BFloat16 or Int8 rows: the stored bytes, exactly as inserted. */
+    private static VectorField narrowColumn(FieldSchema field, List<Object> values) {
+        VectorEncoding encoding = field.dataType().encoding();
+        int rowBytes = field.dim() * encoding.bytesPerComponent();
+        byte[] all = new byte[values.size() * rowBytes];
+        for (int r = 0; r < values.size(); r++) {
+            encoding.encode((float[]) values.get(r), all, r * rowBytes);
+        }
+        ByteString bytes = ByteString.copyFrom(all);
+        VectorField.Builder out = VectorField.newBuilder().setDim(field.dim());
+        return switch (field.dataType()) {
+            case FLOAT16_VECTOR -> out.setFloat16Vector(bytes).build();
+            case BFLOAT16_VECTOR -> out.setBfloat16Vector(bytes).build();
+            default -> out.setInt8Vector(bytes).build();
+        };
     }
 
     private static List<Object> scalars(ScalarField scalars, DataType type, String name) {
@@ -144,6 +207,9 @@ final class FieldDataCodec {
                 }
             }
             return out.setVectors(VectorField.newBuilder().setDim(field.dim()).setFloatVector(floats)).build();
+        }
+        if (field.dataType().isDenseVector()) {
+            return out.setVectors(narrowColumn(field, values)).build();
         }
         if (field.dataType() == DataType.SPARSE_FLOAT_VECTOR) {
             return out.setVectors(sparseColumn(values)).build();
@@ -227,7 +293,7 @@ final class FieldDataCodec {
                 }
                 out.setArrayData(b);
             }
-            case FLOAT_VECTOR, SPARSE_FLOAT_VECTOR -> throw new IllegalStateException("vectors are not scalar columns");
+            case FLOAT_VECTOR, SPARSE_FLOAT_VECTOR, FLOAT16_VECTOR, BFLOAT16_VECTOR, INT8_VECTOR -> throw new IllegalStateException("vectors are not scalar columns");
         }
         return out.build();
     }

@@ -59,7 +59,7 @@ final class SchemaMapper {
                     .setIsDynamic(f.dynamic())
                     .setIsPartitionKey(f.partitionKey())
                     .setNullable(f.nullable());
-            if (f.dataType() == DataType.FLOAT_VECTOR) {
+            if (f.dataType().isDenseVector()) {
                 field.addTypeParams(pair("dim", f.dim()));
             }
             if (f.dataType() == DataType.VARCHAR || f.elementType() == DataType.VARCHAR) {
@@ -90,6 +90,9 @@ final class SchemaMapper {
             case Array -> DataType.ARRAY;
             case FloatVector -> DataType.FLOAT_VECTOR;
             case SparseFloatVector -> DataType.SPARSE_FLOAT_VECTOR;
+            case Float16Vector -> DataType.FLOAT16_VECTOR;
+            case BFloat16Vector -> DataType.BFLOAT16_VECTOR;
+            case Int8Vector -> DataType.INT8_VECTOR;
             default -> throw MilvusException.invalidParameter("data type " + type + " of field " + field
                     + " is not supported");
         };
@@ -109,6 +112,9 @@ final class SchemaMapper {
             case ARRAY -> io.milvus.grpc.DataType.Array;
             case FLOAT_VECTOR -> io.milvus.grpc.DataType.FloatVector;
             case SPARSE_FLOAT_VECTOR -> io.milvus.grpc.DataType.SparseFloatVector;
+            case FLOAT16_VECTOR -> io.milvus.grpc.DataType.Float16Vector;
+            case BFLOAT16_VECTOR -> io.milvus.grpc.DataType.BFloat16Vector;
+            case INT8_VECTOR -> io.milvus.grpc.DataType.Int8Vector;
         };
     }
 
@@ -179,7 +185,7 @@ final class SchemaMapper {
             case FLOAT -> out.setFloatData(((Number) value).floatValue());
             case DOUBLE -> out.setDoubleData(((Number) value).doubleValue());
             case VARCHAR -> out.setStringData((String) value);
-            case JSON, ARRAY, FLOAT_VECTOR, SPARSE_FLOAT_VECTOR -> { }
+            case JSON, ARRAY, FLOAT_VECTOR, SPARSE_FLOAT_VECTOR, FLOAT16_VECTOR, BFLOAT16_VECTOR, INT8_VECTOR -> { }
         }
         return out.build();
     }

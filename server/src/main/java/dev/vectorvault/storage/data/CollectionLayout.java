@@ -1,5 +1,7 @@
 package dev.vectorvault.storage.data;
 
+import dev.vectorvault.index.VectorEncoding;
+import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -8,10 +10,13 @@ import java.util.Set;
  * (stored as JSON text, held in memory parsed), which partitions exist, and which approximate index each vector
  * field asks for ({@code vectorIndexes}, aligned with the fields; null where a field is searched exactly), and how
  * many shards its writes are spread over on a sharded log ({@code shardsNum}, CreateCollection's {@code shards_num};
- * the local write-ahead log ignores it).
+ * the local write-ahead log ignores it), and how each dense vector field's components are stored
+ * ({@code vectorEncodings}, aligned with the fields; {@link VectorEncoding#FLOAT32} for every other field: rows hold
+ * {@code float[]} whatever the encoding, which decides only the bytes in the log and in segment files).
  */
 public record CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
-                               Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum) {
+                               Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum,
+                               VectorEncoding[] vectorEncodings) {
     /** The {@code vectorDims} entry of a sparse vector field (its rows are {@link dev.vectorvault.index.SparseVector}s). */
     public static final int SPARSE = -1;
 
@@ -23,10 +28,32 @@ public record CollectionLayout(long collectionId, int primaryKeyField, int[] vec
         jsonFields = jsonFields.clone();
         partitions = Set.copyOf(partitions);
         vectorIndexes = vectorIndexes.clone();
+        vectorEncodings = vectorEncodings == null ? float32(vectorDims.length) : vectorEncodings.clone();
+        if (vectorEncodings.length != vectorDims.length) {
+            throw new IllegalArgumentException(vectorEncodings.length + " vector encodings for " + vectorDims.length
+                    + " fields");
+        }
         if (vectorIndexes.length != vectorDims.length) {
             throw new IllegalArgumentException(vectorIndexes.length + " index specs for " + vectorDims.length
                     + " fields");
         }
+    }
+
+    /** A layout whose dense vector fields are all float32. */
+    public CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
+                            Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum) {
+        this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, shardsNum, null);
+    }
+
+    private static VectorEncoding[] float32(int fields) {
+        VectorEncoding[] all = new VectorEncoding[fields];
+        Arrays.fill(all, VectorEncoding.FLOAT32);
+        return all;
+    }
+
+    /** How field {@code f}'s vectors are stored (FLOAT32 for a field that holds none). */
+    public VectorEncoding encoding(int f) {
+        return vectorEncodings[f];
     }
 
     /** A layout of one shard. */

@@ -1,6 +1,7 @@
 package dev.vectorvault.storage.data;
 
 import dev.vectorvault.common.JsonValues;
+import dev.vectorvault.index.VectorEncoding;
 import dev.vectorvault.storage.StorageException;
 import dev.vectorvault.storage.codec.ValueReader;
 import dev.vectorvault.storage.codec.ValueWriter;
@@ -19,6 +20,8 @@ import java.util.Optional;
  * <ul>
  * <li>Version 2 (written now): puts are type 3, whose rows may hold sparse vectors (value encoding version 2);
  *     deletes are unchanged (type 2).</li>
+ * <li>Float16, BFloat16 and Int8 vector fields did not change the format: their rows are the stored bytes as a byte
+ *     string (value tag 8, in every version), decoded by the layout that says which fields hold them.</li>
  * <li>Version 1: puts type 1 (rows in value encoding version 1), deletes type 2. Still read.</li>
  * </ul>
  */
@@ -96,10 +99,20 @@ final class LogRecordCodec {
         return Optional.of(new Delete(layout, keys));
     }
 
-    /** JSON fields travel as their JSON text: the value codec knows no maps. */
+    /**
+     * JSON fields travel as their JSON text: the value codec knows no maps. A dense vector field stored narrower than
+     * float32 (Float16, BFloat16, Int8) travels as its stored bytes (a byte string), so the log and segment files hold
+     * it at its own width.
+     */
     static void writeRow(ValueWriter out, CollectionLayout layout, Object[] row) {
         for (int f = 0; f < row.length; f++) {
-            out.writeValue(layout.jsonFields()[f] && row[f] != null ? JsonValues.toBytes(row[f]) : row[f]);
+            Object value = row[f];
+            if (layout.jsonFields()[f] && value != null) {
+                value = JsonValues.toBytes(value);
+            } else if (value instanceof float[] vector && layout.encoding(f) != VectorEncoding.FLOAT32) {
+                value = layout.encoding(f).encode(vector);
+            }
+            out.writeValue(value);
         }
     }
 
@@ -114,6 +127,15 @@ final class LogRecordCodec {
             int at = in.position();
             Object value = in.readValue();
             int dim = layout.vectorDims()[f];
+            VectorEncoding encoding = layout.encoding(f);
+            if (dim > 0 && encoding != VectorEncoding.FLOAT32) {
+                if (!(value instanceof byte[] stored && stored.length == dim * encoding.bytesPerComponent())) {
+                    throw in.corrupt(at, "field " + f + " holds " + describe(value) + " where the "
+                            + dim * encoding.bytesPerComponent() + " bytes of a " + encoding.wireName()
+                            + " of dimension " + dim + " belong");
+                }
+                value = encoding.decode(stored, 0, dim);
+            }
             if (dim > 0 && !(value instanceof float[] vector && vector.length == dim)) {
                 throw in.corrupt(at, "field " + f + " holds " + describe(value)
                         + " where a vector of dimension " + dim + " belongs");
@@ -154,8 +176,8 @@ final class LogRecordCodec {
     /** A first guess at a row's encoded size, so batch buffers rarely have to grow: vectors dominate. */
     private static int estimatedRowBytes(CollectionLayout layout) {
         int bytes = 16 * layout.fieldCount();
-        for (int dim : layout.vectorDims()) {
-            bytes += 4 * Math.max(0, dim);
+        for (int f = 0; f < layout.fieldCount(); f++) {
+            bytes += layout.encoding(f).bytesPerComponent() * Math.max(0, layout.vectorDims()[f]);
         }
         return bytes;
     }

@@ -18,7 +18,9 @@ import java.util.Objects;
  * <li>2: the common frame (little-endian header with CRC32C, body, footer with length and CRC32C).</li>
  * <li>1: the segment framing of commit 53506df and before, read by {@link SegmentFileV1}.</li>
  * </ul>
- * The body layouts did not change between 1 and 2; a body change gets a new version here.
+ * The body layouts did not change between 1 and 2; a body change gets a new version here. Float16, BFloat16 and
+ * Int8 vector fields needed none: their rows are byte strings (value tag 8, readable since version 1), and which
+ * fields hold them is the catalog's knowledge (a server too old for these types cannot read that catalog either).
  *
  * <h2>Guarantees</h2>
  * {@link #write} is atomic and durable (the store's contract). {@link #read} verifies everything before returning a

@@ -104,4 +104,33 @@ class LogRecordCodecTest {
         assertCorrupt(e, 7);
         assertThat(e.getMessage()).contains("unsorted indices");
     }
+
+    @Test
+    void narrowVectorFieldsAreLoggedAtTheirOwnWidthAndReadBackAsFloats() {
+        int dim = 64;
+        float[] vector = new float[dim];
+        for (int d = 0; d < dim; d++) {
+            vector[d] = d - 32; // exact in every encoding
+        }
+        byte[] float32 = null;
+        for (dev.vectorvault.index.VectorEncoding encoding : dev.vectorvault.index.VectorEncoding.values()) {
+            CollectionLayout layout = new CollectionLayout(5, 0, new int[] {0, dim}, new boolean[2], java.util.Set.of(1L),
+                    new VectorIndexSpec[2], 1, new dev.vectorvault.index.VectorEncoding[] {
+                            dev.vectorvault.index.VectorEncoding.FLOAT32, encoding});
+            byte[] put = LogRecordCodec.encodePut(layout, 1, List.<Object[]>of(new Object[] {7L, vector}));
+            if (float32 == null) {
+                float32 = put;
+            }
+            assertThat(float32.length - put.length).as(encoding + " saves its width")
+                    .isGreaterThanOrEqualTo(dim * (4 - encoding.bytesPerComponent()) - 1); // a varint length may differ
+            LogRecordCodec.Put decoded = (LogRecordCodec.Put) LogRecordCodec.decode("wal/", new WalRecord(1, put),
+                    id -> Optional.of(layout)).orElseThrow();
+            assertThat((float[]) decoded.rows().get(0)[1]).containsExactly(vector);
+            byte[] truncatedRow = Arrays.copyOf(put, put.length);
+            CollectionLayout wider = new CollectionLayout(5, 0, new int[] {0, dim * 2}, new boolean[2],
+                    java.util.Set.of(1L), new VectorIndexSpec[2], 1, layout.vectorEncodings());
+            assertCorrupt(catchThrowableOfType(StorageException.class, () -> LogRecordCodec.decode("wal/",
+                    new WalRecord(4, truncatedRow), id -> Optional.of(wider))), 4);
+        }
+    }
 }
