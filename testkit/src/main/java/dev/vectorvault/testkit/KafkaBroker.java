@@ -132,6 +132,7 @@ public final class KafkaBroker implements AutoCloseable {
                 "share.coordinator.state.topic.min.isr=1",
                 "share.coordinator.state.topic.num.partitions=1",
                 "min.insync.replicas=1",
+                "log.flush.interval.messages=1",
                 "group.initial.rebalance.delay.ms=0",
                 // A small machine shared by several builds: few threads, a small cleaner buffer.
                 "num.network.threads=2",
