@@ -45,14 +45,22 @@ public final class Indexes {
         FieldSchema field = collection.schema().field(fieldName).filter(f -> !f.dynamic()).orElseThrow(() ->
                 new MilvusException(ErrorCode.FIELD_NOT_FOUND, "cannot create index on non-exist field: "
                         + fieldName));
-        String type = indexType == null || indexType.isEmpty() ? "AUTOINDEX" : indexType.toUpperCase(Locale.ROOT);
+        String requestedType = indexType == null || indexType.isEmpty() ? "AUTOINDEX"
+                : indexType.toUpperCase(Locale.ROOT);
+        String type = requestedType;
         Optional<MetricType> metric;
         if (field.dataType().isVector()) {
-            IndexKind kind = IndexKinds.of(type).orElseThrow(() -> new MilvusException(ErrorCode.INDEX_NOT_SUPPORTED,
-                    "index type not supported: " + type + " (supported for vectors: " + IndexKinds.names() + ")"));
-            metric = Optional.of(!metricType.isNamed() ? MetricType.DEFAULT : metricType.metric().orElseThrow(() ->
-                    MilvusException.invalidParameter("metric type " + metricType.name() + " not found or not"
-                            + " supported, supported: " + MetricType.wireNames())));
+            boolean sparse = field.dataType().isSparseVector();
+            IndexKind kind = IndexKinds.forField(requestedType, sparse).orElseThrow(() -> new MilvusException(
+                    ErrorCode.INDEX_NOT_SUPPORTED, "index type not supported: " + requestedType
+                    + " (supported for vectors: " + IndexKinds.names() + ")"));
+            if (kind.sparse() != sparse) {
+                throw MilvusException.invalidParameter("data type " + (sparse ? "SparseFloatVector" : "FloatVector")
+                        + " can't build with this index " + kind.name() + " (field " + fieldName + ")");
+            }
+            // AUTOINDEX on a sparse field is stored as the kind it stands for: the stored name is what selects it.
+            type = kind.sparse() ? kind.name() : requestedType;
+            metric = Optional.of(kind.checkMetric(metricType));
             kind.parse(params); // refuses out-of-range parameters before anything is stored
         } else {
             if (!SCALAR_INDEX_TYPES.contains(type)) {

@@ -133,6 +133,15 @@ final class SchemaValidator {
                     throw illegal("vector field " + f.name() + " does not support default value");
                 }
             }
+            case SPARSE_FLOAT_VECTOR -> {
+                if (f.dim() != 0) {
+                    throw MilvusException.invalidParameter("dim should not be specified for sparse vector field "
+                            + f.name() + "(" + f.fieldId() + ")");
+                }
+                if (f.defaultValue() != null) {
+                    throw illegal("vector field " + f.name() + " does not support default value");
+                }
+            }
             case VARCHAR -> checkMaxLength(f.name(), f.maxLength());
             case ARRAY -> {
                 if (f.elementType() == null || !f.elementType().isArrayElement()) {

@@ -49,6 +49,7 @@ public final class ClusterNode implements ForwardingKey, AutoCloseable {
     private final Membership membership;
     private final MirrorSync mirrors;
     private final CollectionOwners owners;
+    private final CollectionReplicas replicas;
     private final ChangeBarrier barrier;
     private final byte[] forwardingKey;
     private final long loadRevision;
@@ -73,6 +74,7 @@ public final class ClusterNode implements ForwardingKey, AutoCloseable {
         this.membership = new Membership(coordination);
         this.mirrors = new MirrorSync(coordination, this::applied);
         this.owners = new CollectionOwners(coordination, metadata, membership, nodeId);
+        this.replicas = new CollectionReplicas(metadata, membership, owners, nodeId);
         this.barrier = new ChangeBarrier(coordination, metadata, membership, nodeId,
                 settings.changeAckTimeoutMs(), settings.sessionTtlSeconds(), nanos);
         this.forwardingKey = sharedForwardingKey(metadata);
@@ -168,13 +170,19 @@ public final class ClusterNode implements ForwardingKey, AutoCloseable {
     public void start(String address, String internalAddress) {
         this.address = address;
         this.internalAddress = internalAddress;
-        mirrors.mirror(CollectionOwners.PREFIX, owners::reload);
+        mirrors.mirror(CollectionOwners.PREFIX, () -> {
+            owners.reload();
+            replicas.refollow();
+        });
+        mirrors.mirror(CollectionReplicas.PREFIX, replicas::reload);
         owners.reload();
+        replicas.reload();
         membership.start();
         register();
         mirrors.start(loadRevision);
         long period = Math.max(200, TimeUnit.SECONDS.toMillis(settings.sessionTtlSeconds()) / 3);
         background.scheduleWithFixedDelay(this::renew, period, period, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(this::repairReplicas, period, period, TimeUnit.MILLISECONDS);
         LOG.info("event=cluster_node_started node={} address={} internalAddress={} sessionTtlSeconds={}", nodeId,
                 address, internalAddress, settings.sessionTtlSeconds());
     }
@@ -198,6 +206,31 @@ public final class ClusterNode implements ForwardingKey, AutoCloseable {
 
     public ChangeBarrier barrier() {
         return barrier;
+    }
+
+    /** The replica placement of loaded collections and the read routing it implies. */
+    public CollectionReplicas replicas() {
+        return replicas;
+    }
+
+    /**
+     * Lets this node keep read-only copies of the collections it is a replica of but does not own: {@code followers}
+     * is told when that set changes. Call before {@link #start}.
+     */
+    public void followReplicas(CollectionReplicas.Followers followers) {
+        replicas.followers(followers);
+    }
+
+    /** Whether this node owns the collection, as its mirror of the owner records says now (claims nothing). */
+    public boolean ownsHere(long collectionId) {
+        return owners.ownerOf(collectionId).map(owner -> owner == nodeId).orElse(false);
+    }
+
+    /** The live nodes now: their ids and the client-facing addresses they registered. */
+    public java.util.Map<Long, String> liveNodes() {
+        java.util.Map<Long, String> out = new java.util.TreeMap<>();
+        membership.liveNodes().forEach((id, session) -> out.put(id, session.address()));
+        return out;
     }
 
     public CollectionPlacement placement() {
@@ -262,6 +295,18 @@ public final class ClusterNode implements ForwardingKey, AutoCloseable {
                 LOG.warn("event=session_renew_failed node={} error=\"{}\": serving from cache until the session TTL"
                         + " runs out, then refusing calls", nodeId, e.getMessage());
             }
+        }
+    }
+
+    /** A dead node's replicas move to live nodes (see {@link CollectionReplicas#repairDeadReplicas}). */
+    private void repairReplicas() {
+        if (closed || !registered) {
+            return;
+        }
+        try {
+            replicas.repairDeadReplicas();
+        } catch (RuntimeException e) {
+            LOG.debug("event=replica_repair_failed node={} error=\"{}\"", nodeId, e.getMessage());
         }
     }
 

@@ -83,6 +83,17 @@ final class CollectionOwners implements CollectionPlacement {
         return owned;
     }
 
+    /** The owner the mirror knows of, if any. */
+    Optional<Long> ownerOf(long collectionId) {
+        return Optional.ofNullable(owners.get(collectionId));
+    }
+
+    /** The collection's owner, claimed by this node now when it has none (LoadCollection placing replicas). */
+    long claim(long collectionId) {
+        Placement placement = placementOf(collectionId);
+        return placement.kind() == Placement.Kind.LOCAL ? selfId : placement.ownerNodeId();
+    }
+
     @Override
     public Placement placementOf(long collectionId) {
         Long owner = owners.get(collectionId);

@@ -85,6 +85,8 @@ public enum ErrorCode {
     LOG_FAILED(1302, 1),
     /** GetMetrics asked for a metric type this server does not serve (Milvus's ErrMetricNotFound). */
     METRIC_NOT_FOUND(1200, 1),
+    /** LoadCollection asked for more replicas than there are live nodes (merr ErrResourceGroupNodeNotEnough). */
+    RESOURCE_GROUP_NODE_NOT_ENOUGH(304, 1),
     /** Anything else; the reason explains. */
     UNEXPECTED(65535, 1),
     /** REST: no valid credentials (merr ErrNeedAuthenticate, "user hasn't authenticated"), with HTTP 401. */

@@ -224,7 +224,8 @@ public record ServerConfig(
                                   String kvSubPath, long requestTimeoutMs, boolean etcdAuth, String etcdUser,
                                   Secret etcdPassword, boolean etcdTls, Path tlsCert, Path tlsKey, Path tlsCaCert,
                                   String tlsMinVersion, int sessionTtlSeconds, String advertiseHost,
-                                  int internalPort, long changeAckTimeoutMs, long forwardTimeoutMs) {
+                                  int internalPort, long changeAckTimeoutMs, long forwardTimeoutMs,
+                                  long gracefulTimeMs, long consistencyWaitMs) {
         public boolean enabled() {
             return !etcdEndpoints.isEmpty();
         }
@@ -319,8 +320,13 @@ public record ServerConfig(
         }
     }
 
-    /** Milvus's {@code common.security.tlsMode}: 0 plaintext, 1 server certificate, 2 mutual TLS. */
-    public record TlsSettings(int mode, Path serverPem, Path serverKey, Path caPem) {}
+    /**
+     * Milvus's {@code common.security.tlsMode}: 0 plaintext, 1 server certificate, 2 mutual TLS. Whether the
+     * management port (9091) also serves HTTPS with the server certificate is ours
+     * ({@code common.security.tlsManagementPort}, off by default: Milvus's 9091 is plain HTTP and probes and scrape
+     * jobs written for it say {@code http}).
+     */
+    public record TlsSettings(int mode, Path serverPem, Path serverKey, Path caPem, boolean managementPort) {}
 
     public static final String DEFAULT_ROOT_PASSWORD = "Milvus";
 
@@ -381,7 +387,12 @@ public record ServerConfig(
                 tlsMode,
                 Path.of(v.string("tls.serverPemPath", "configs/cert/server.pem")),
                 Path.of(v.string("tls.serverKeyPath", "configs/cert/server.key")),
-                Path.of(v.string("tls.caPemPath", "configs/cert/ca.pem")));
+                Path.of(v.string("tls.caPemPath", "configs/cert/ca.pem")),
+                v.bool("common.security.tlsManagementPort", false));
+        if (tls.managementPort() && tlsMode == 0) {
+            throw new ConfigException("common.security.tlsManagementPort", "needs TLS on (common.security.tlsMode 1"
+                    + " or 2, with tls.serverPemPath and tls.serverKeyPath)");
+        }
         if (tlsMode >= 1) {
             v.requireReadable("tls.serverPemPath", tls.serverPem());
             v.requireReadable("tls.serverKeyPath", tls.serverKey());
@@ -456,7 +467,11 @@ public record ServerConfig(
                 v.longIn("cluster.changeAckTimeoutMs", 5_000, 100, 600_000),
                 // How long a call forwarded to a collection's owner may take when the client set no deadline (a
                 // client's own deadline always applies instead): a hung owner must not hold the call forever.
-                v.longIn("cluster.forwardTimeoutMs", 120_000, 100, 86_400_000));
+                v.longIn("cluster.forwardTimeoutMs", 120_000, 100, 86_400_000),
+                // Bounded consistency on a follower replica: how far behind the shard log it may answer (Milvus's key).
+                v.longIn("common.gracefulTime", 5_000, 0, 86_400_000),
+                // How long a Strong (or Session) read on a follower replica waits to catch up before it fails.
+                v.longIn("cluster.consistencyWaitMs", 10_000, 100, 600_000));
         if (cluster.enabled() && etcdAuth && cluster.etcdUser().isEmpty()) {
             throw new ConfigException("etcd.auth.userName", "must be set when etcd.auth.enabled is true");
         }

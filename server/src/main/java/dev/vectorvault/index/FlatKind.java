@@ -32,13 +32,13 @@ final class FlatKind implements IndexKind {
     }
 
     @Override
-    public VectorIndex build(VectorColumn vectors, MetricType metric, IndexParams params, int threads,
+    public VectorIndex build(FieldVectors vectors, MetricType metric, IndexParams params, int threads,
             BuildProgress progress) {
         throw new UnsupportedOperationException("FLAT searches the column exactly; there is nothing to build");
     }
 
     @Override
-    public VectorIndex read(ObjectStore store, String name, VectorColumn vectors, MetricType metric) {
+    public VectorIndex read(ObjectStore store, String name, FieldVectors vectors, MetricType metric) {
         throw new UnsupportedOperationException("FLAT has no index file");
     }
 

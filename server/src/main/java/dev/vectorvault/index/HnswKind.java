@@ -45,14 +45,14 @@ final class HnswKind implements IndexKind {
     }
 
     @Override
-    public VectorIndex build(VectorColumn vectors, MetricType metric, IndexParams params, int threads,
+    public VectorIndex build(FieldVectors vectors, MetricType metric, IndexParams params, int threads,
             BuildProgress progress) {
-        return HnswIndex.build(vectors, metric, (HnswParams) params, threads, progress);
+        return HnswIndex.build((VectorColumn) vectors, metric, (HnswParams) params, threads, progress);
     }
 
     @Override
-    public VectorIndex read(ObjectStore store, String name, VectorColumn vectors, MetricType metric) {
-        return HnswIndex.read(store, name, vectors, metric);
+    public VectorIndex read(ObjectStore store, String name, FieldVectors vectors, MetricType metric) {
+        return HnswIndex.read(store, name, (VectorColumn) vectors, metric);
     }
 
     @Override

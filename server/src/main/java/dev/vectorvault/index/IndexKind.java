@@ -19,6 +19,25 @@ public interface IndexKind {
      */
     boolean builds();
 
+    /** Whether this kind indexes sparse vector fields ({@link SparseColumn}) rather than dense ones. */
+    default boolean sparse() {
+        return false;
+    }
+
+    /**
+     * The metric an index definition of this kind gets for the metric the client named (none: the kind's default).
+     *
+     * @throws dev.vectorvault.common.MilvusException 1100 (invalid parameter) for a metric this kind does not take
+     */
+    default MetricType checkMetric(RequestedMetric requested) {
+        if (!requested.isNamed()) {
+            return MetricType.DEFAULT;
+        }
+        return requested.metric().orElseThrow(() -> dev.vectorvault.common.MilvusException.invalidParameter(
+                "metric type " + requested.name() + " not found or not supported, supported: "
+                        + MetricType.wireNames()));
+    }
+
     /**
      * Validates a definition's user parameters and fills in defaults.
      *
@@ -35,14 +54,15 @@ public interface IndexKind {
     SearchParams parseSearch(Map<String, String> params, int window);
 
     /**
-     * Builds over the vectors the column holds now; the index keeps a view of the column, not a copy.
+     * Builds over the vectors the column holds now; the index keeps a view of the column, not a copy. The column is
+     * a {@link VectorColumn} for dense kinds and a {@link SparseColumn} for {@linkplain #sparse() sparse} ones.
      *
      * @param params   from {@link #parse}
      * @param threads  1 or more
      * @param progress told how many vectors are done; may throw to cancel the build
      * @throws UnsupportedOperationException when {@link #builds()} is false
      */
-    VectorIndex build(VectorColumn vectors, MetricType metric, IndexParams params, int threads, BuildProgress progress);
+    VectorIndex build(FieldVectors vectors, MetricType metric, IndexParams params, int threads, BuildProgress progress);
 
     /**
      * Loads an index of this kind written by {@link VectorIndex#write}, in any format version this kind reads, over
@@ -52,7 +72,7 @@ public interface IndexKind {
      *                                      vectors or another metric; rebuild then
      * @throws dev.vectorvault.storage.StorageException when it cannot be read at all (for example it does not exist)
      */
-    VectorIndex read(ObjectStore store, String name, VectorColumn vectors, MetricType metric);
+    VectorIndex read(ObjectStore store, String name, FieldVectors vectors, MetricType metric);
 
     /** The kind's name inside its files' header ({@code "hnsw"}). */
     String fileKind();

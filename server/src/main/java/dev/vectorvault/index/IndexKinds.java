@@ -12,7 +12,8 @@ import java.util.Optional;
  */
 public final class IndexKinds {
     /** Every kind, in the order error messages list them; a new kind is added here and nowhere else. */
-    private static final List<IndexKind> KINDS = List.of(FlatKind.INSTANCE, HnswKind.INSTANCE, IvfFlatKind.INSTANCE);
+    private static final List<IndexKind> KINDS = List.of(FlatKind.INSTANCE, HnswKind.INSTANCE, IvfFlatKind.INSTANCE,
+            SparseIndexKind.INVERTED, SparseIndexKind.WAND);
     public static final String AUTOINDEX = "AUTOINDEX";
 
     private static final Map<String, IndexKind> BY_NAME = byName();
@@ -32,6 +33,17 @@ public final class IndexKinds {
     public static Optional<IndexKind> of(String indexType) {
         return indexType == null ? Optional.empty()
                 : Optional.ofNullable(BY_NAME.get(indexType.trim().toUpperCase(Locale.ROOT)));
+    }
+
+    /**
+     * The kind an {@code index_type} names for a field: {@code AUTOINDEX} means HNSW on a dense field and
+     * SPARSE_INVERTED_INDEX on a sparse one, as Milvus chooses.
+     */
+    public static Optional<IndexKind> forField(String indexType, boolean sparseField) {
+        if (sparseField && indexType != null && indexType.trim().equalsIgnoreCase(AUTOINDEX)) {
+            return Optional.of(SparseIndexKind.INVERTED);
+        }
+        return of(indexType);
     }
 
     /** Every accepted {@code index_type} for vector fields, for error messages. */

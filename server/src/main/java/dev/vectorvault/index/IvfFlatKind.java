@@ -40,14 +40,14 @@ final class IvfFlatKind implements IndexKind {
     }
 
     @Override
-    public VectorIndex build(VectorColumn vectors, MetricType metric, IndexParams params, int threads,
+    public VectorIndex build(FieldVectors vectors, MetricType metric, IndexParams params, int threads,
             BuildProgress progress) {
-        return IvfFlatIndex.build(vectors, metric, (IvfParams) params, threads, progress);
+        return IvfFlatIndex.build((VectorColumn) vectors, metric, (IvfParams) params, threads, progress);
     }
 
     @Override
-    public VectorIndex read(ObjectStore store, String name, VectorColumn vectors, MetricType metric) {
-        return IvfFlatIndex.read(store, name, vectors, metric);
+    public VectorIndex read(ObjectStore store, String name, FieldVectors vectors, MetricType metric) {
+        return IvfFlatIndex.read(store, name, (VectorColumn) vectors, metric);
     }
 
     @Override

@@ -30,4 +30,29 @@ public final class ParamReader {
         }
         return (int) value;
     }
+
+    /**
+     * A decimal parameter in {@code [min, max)} (or {@code [min, max]} when {@code maxInclusive}), absent or blank
+     * giving {@code fallback}: "param 'drop_ratio_search' (1.5) should be in range [0, 1)".
+     *
+     * @throws MilvusException 1100 (invalid parameter) for a value that is not a number or out of range
+     */
+    public static double doubleParam(Map<String, String> params, String name, double fallback, double min,
+                                     double max, boolean maxInclusive) {
+        String raw = params.get(name);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        double value;
+        try {
+            value = Double.parseDouble(raw.trim());
+        } catch (NumberFormatException e) {
+            throw MilvusException.invalidParameter("param '" + name + "' (" + raw + ") should be a number");
+        }
+        if (!(value >= min && (maxInclusive ? value <= max : value < max))) {
+            throw MilvusException.invalidParameter("param '" + name + "' (" + raw.trim() + ") should be in range ["
+                    + min + ", " + max + (maxInclusive ? "]" : ")"));
+        }
+        return value;
+    }
 }

@@ -83,6 +83,14 @@ public final class TopK {
         return size == capacity;
     }
 
+    /** The score of the worst kept pair, which a new offer must beat once {@link #isFull()}; only when not empty. */
+    public float worstScore() {
+        if (size == 0) {
+            throw new IllegalStateException("no pair is kept");
+        }
+        return keys[0] * sign;
+    }
+
     /** Removes every kept pair so the instance can serve another search. */
     public void clear() {
         size = 0;

@@ -22,7 +22,7 @@ import java.util.Arrays;
  * <p>A sealed segment's column may be replaced by an {@linkplain #arrangedAs arranged} copy: the same ordinals
  * stored in another order (an IVF index's list order), read-only, final from its construction.
  */
-public final class VectorColumn {
+public final class VectorColumn implements FieldVectors {
     /**
      * 256 KiB. Not 1 MiB: G1 allocates an array of half a region or more as a "humongous" object in whole regions of
      * its own, and a 1 MiB chunk plus its header needs two 1 MiB regions (or all of a 2 MiB one), so a column of

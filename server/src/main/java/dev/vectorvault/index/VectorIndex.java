@@ -27,6 +27,15 @@ public interface VectorIndex {
      */
     List<SearchHit> search(float[] query, int k, SearchParams params, OrdinalFilter filter);
 
+    /**
+     * As {@link #search(float[], int, SearchParams, OrdinalFilter)} for an index over a sparse field.
+     *
+     * @throws IllegalArgumentException for an index over dense vectors
+     */
+    default List<SearchHit> search(SparseVector query, int k, SearchParams params, OrdinalFilter filter) {
+        throw new IllegalArgumentException("a dense vector index is searched with float vectors");
+    }
+
     /** Heap bytes this index holds beyond the column's vectors (links, lists, centroids). */
     long memoryBytes();
 

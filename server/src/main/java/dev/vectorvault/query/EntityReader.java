@@ -53,11 +53,11 @@ public final class EntityReader {
     public ResultRows search(SearchRequest request) {
         Collection collection = loadedCollection(request.database(), request.collection());
         boolean byKeys = request.primaryKeys() != null;
-        int nq = byKeys ? request.primaryKeys().size() : request.queries().length;
+        int nq = byKeys ? request.primaryKeys().size() : request.queryCount();
         PreparedSearch prepared = new PreparedSearch(collection, request, nq, limits, filterLimits);
         OutputFields output = OutputFields.resolve(collection.schema(), request.outputFields(), true);
-        float[][] queries = byKeys ? storedVectors(collection, prepared.fieldIndex, prepared.partitions,
-                request.primaryKeys()) : request.queries();
+        Object[] queries = byKeys ? storedVectors(collection, prepared.fieldIndex, prepared.partitions,
+                request.primaryKeys()) : request.queryVectors();
         boolean[] copied = fieldsToCopy(collection, output);
         boolean grouping = request.groupBy() != null;
         return data.read(Layouts.of(collection), view -> {
@@ -105,9 +105,9 @@ public final class EntityReader {
             throw MilvusException.invalidParameter("invalid max query result window, (offset+limit) should be in"
                     + " range [1, " + limits.maxQueryResultWindow() + "], but got " + window);
         }
-        int nq = subs.get(0).search().queries().length;
+        int nq = subs.get(0).search().queryCount();
         for (HybridSearchRequest.SubRequest sub : subs) {
-            int subNq = sub.search().queries().length;
+            int subNq = sub.search().queryCount();
             if (subNq != nq) {
                 throw MilvusException.invalidParameterAsIs("sub search request nq should be the same: invalid"
                         + " parameter[expected=" + nq + "][actual=" + subNq + "]");
@@ -130,7 +130,7 @@ public final class EntityReader {
             SearchRequest s = sub.search();
             SearchRequest asRun = new SearchRequest(s.database(), s.collection(), request.partitions(),
                     s.annsField(), s.queries(), s.topK(), 0, s.filter(), s.templates(), List.of(), s.metric(),
-                    s.radius(), s.rangeFilter(), s.searchParams(), request.groupBy(), null);
+                    s.radius(), s.rangeFilter(), s.searchParams(), request.groupBy(), null, s.sparseQueries());
             PreparedSearch p = new PreparedSearch(collection, asRun, nq, limits, filterLimits);
             prepared.add(p);
             metrics.add(p.metric);
@@ -143,6 +143,7 @@ public final class EntityReader {
             Filters.RowCursor cursor = new Filters.RowCursor(view, collection.schema().fields());
             List<PreparedSearch.Run> runs = new ArrayList<>();
             prepared.forEach(p -> runs.add(p.start(view, cursor)));
+            List<Object[]> subQueries = subs.stream().map(sub -> sub.search().queryVectors()).toList();
             List<Object[]> rows = new ArrayList<>();
             List<Float> scores = new ArrayList<>();
             List<Object> groupValues = grouping ? new ArrayList<>() : null;
@@ -153,7 +154,7 @@ public final class EntityReader {
                     PreparedSearch.Run run = runs.get(i);
                     int roundDecimal = subs.get(i).roundDecimal();
                     List<RankFusion.Hit> list = new ArrayList<>();
-                    for (PreparedSearch.Candidate c : run.page(subs.get(i).search().queries()[q])) {
+                    for (PreparedSearch.Candidate c : run.page(subQueries.get(i)[q])) {
                         list.add(new RankFusion.Hit(view.value(c.segment(), pk, c.ordinal()),
                                 subScore(c.score(), roundDecimal), c.segment(), c.ordinal(),
                                 grouping ? run.groupValue(c) : null));
@@ -197,13 +198,13 @@ public final class EntityReader {
      * {@code pk in [...]} over the request's partitions. A duplicate or a key that no live row of those partitions
      * holds fails the whole search, with Milvus's messages.
      */
-    private float[][] storedVectors(Collection collection, int fieldIndex, PartitionSet partitions,
+    private Object[] storedVectors(Collection collection, int fieldIndex, PartitionSet partitions,
                                     List<Object> keys) {
         if (new HashSet<>(keys).size() != keys.size()) {
             throw MilvusException.invalidParameter("duplicate IDs found in search request");
         }
         return data.read(Layouts.of(collection), view -> {
-            float[][] vectors = new float[keys.size()][];
+            Object[] vectors = new Object[keys.size()];
             List<Object> missing = new ArrayList<>();
             for (int i = 0; i < keys.size(); i++) {
                 long where = view.locate(keys.get(i));
@@ -211,7 +212,7 @@ public final class EntityReader {
                     missing.add(keys.get(i));
                     continue;
                 }
-                vectors[i] = (float[]) view.value((int) (where >>> 32), fieldIndex, (int) where);
+                vectors[i] = view.value((int) (where >>> 32), fieldIndex, (int) where);
             }
             if (!missing.isEmpty()) {
                 // Go's rendering of a slice, as Milvus prints it.
@@ -375,10 +376,11 @@ public final class EntityReader {
      */
     private static List<List<PreparedSearch.Candidate>> pages(PreparedSearch prepared, PreparedSearch.Run run,
                                                              CollectionView view, Collection collection,
-                                                             float[][] queries, boolean grouping) {
+                                                             Object[] queries, boolean grouping) {
         int nq = queries.length;
+        // A sparse field has no fixed width: counted as one component per query, so it is seldom split.
         int chunks = grouping || nq < 2 ? 1 : SearchWorkers.chunks(nq,
-                work(view, prepared.fieldIndex, (long) nq * prepared.field.dim(), false));
+                work(view, prepared.fieldIndex, (long) nq * Math.max(1, prepared.field.dim()), false));
         List<List<List<PreparedSearch.Candidate>>> parts = SearchWorkers.map(chunks, c -> {
             PreparedSearch.Run own = c == 0 ? run
                     : prepared.start(view, new Filters.RowCursor(view, collection.schema().fields()));

@@ -35,7 +35,7 @@ final class ExpressionSchema implements Schema {
             case VARCHAR -> ValueType.STRING;
             case JSON -> ValueType.JSON;
             case ARRAY -> ValueType.ARRAY;
-            case FLOAT_VECTOR -> ValueType.VECTOR;
+            case FLOAT_VECTOR, SPARSE_FLOAT_VECTOR -> ValueType.VECTOR;
         };
     }
 }

@@ -92,6 +92,7 @@ public record GroupBy(String field, int groupSize, boolean strict) {
             case DOUBLE -> "Double";
             case ARRAY -> "Array";
             case FLOAT_VECTOR -> "FloatVector";
+            case SPARSE_FLOAT_VECTOR -> "SparseFloatVector";
             default -> field.dataType().name();
         };
     }

@@ -37,9 +37,10 @@ public final class Layouts implements DataStore.LayoutSource {
         int pk = -1;
         for (int f = 0; f < fields.size(); f++) {
             FieldSchema field = fields.get(f);
-            dims[f] = field.dataType() == DataType.FLOAT_VECTOR ? field.dim() : 0;
+            dims[f] = field.dataType() == DataType.FLOAT_VECTOR ? field.dim()
+                    : field.dataType().isSparseVector() ? CollectionLayout.SPARSE : 0;
             json[f] = field.dataType() == DataType.JSON;
-            if (dims[f] > 0) {
+            if (dims[f] != 0) {
                 indexes[f] = collection.indexOnField(field.name()).flatMap(Layouts::spec).orElse(null);
             }
             if (field.primaryKey()) {

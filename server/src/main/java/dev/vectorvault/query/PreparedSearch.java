@@ -13,6 +13,7 @@ import dev.vectorvault.index.MetricType;
 import dev.vectorvault.index.OrdinalFilter;
 import dev.vectorvault.index.SearchHit;
 import dev.vectorvault.index.SearchParams;
+import dev.vectorvault.index.SparseVector;
 import dev.vectorvault.query.expr.ExpressionLimits;
 import dev.vectorvault.query.expr.FilterExpression;
 import dev.vectorvault.storage.data.AnnIndex;
@@ -76,6 +77,11 @@ final class PreparedSearch {
         }
         this.groupField = grouped;
         this.groupFieldIndex = grouped == null ? -1 : fields.indexOf(grouped);
+        if (field.dataType().isSparseVector() ? request.queries().length > 0 : !request.sparseQueries().isEmpty()) {
+            throw MilvusException.invalidParameter("vector type must be the same: field type "
+                    + (field.dataType().isSparseVector() ? "SparseFloatVector, search type FloatVector"
+                    : "FloatVector, search type SparseFloatVector"));
+        }
         for (float[] q : request.queries()) {
             checkQueryVector(field, q);
         }
@@ -121,9 +127,9 @@ final class PreparedSearch {
         /**
          * One query's page: {@code [offset, offset + topK)} of the best hits, or for a group-by search the hits of
          * the returned groups, group after group. A null query (search by IDs of a row whose vector is null) has no
-         * hits, as in Milvus.
+         * hits, as in Milvus. {@code query} is a {@code float[]}, or a {@link SparseVector} for a sparse field.
          */
-        List<Candidate> page(float[] query) {
+        List<Candidate> page(Object query) {
             if (query == null) {
                 return List.of();
             }
@@ -154,7 +160,7 @@ final class PreparedSearch {
          * index that returns fewer hits than asked is searched exactly from then on, so a sparse group is not lost to
          * the index's beam or probes.
          */
-        private GroupedHits<Candidate> grouped(float[] query) {
+        private GroupedHits<Candidate> grouped(Object query) {
             long k = (long) (topK + offset) * groupBy.groupSize();
             while (true) {
                 Candidates found = segments.candidates(query, (int) Math.min(k, Integer.MAX_VALUE), true);
@@ -210,7 +216,7 @@ final class PreparedSearch {
          * returns fewer than {@code k} hits is replaced by an exact search of its segment (for this and every later
          * call), so that "fewer than asked" always means "nothing more is there".
          */
-        Candidates candidates(float[] query, int k, boolean exhaustive) {
+        Candidates candidates(Object query, int k, boolean exhaustive) {
             List<Candidate> best = new ArrayList<>();
             boolean more = false;
             boolean higherIsBetter = metric.higherIsBetter();
@@ -223,16 +229,20 @@ final class PreparedSearch {
                 AnnIndex ann = range || exact[s] ? null : view.annIndex(segment, fieldIndex);
                 List<SearchHit> hits = null;
                 if (ann != null) {
-                    hits = ann.search(query, wanted, params, accepts[s]);
+                    hits = query instanceof SparseVector sparse ? ann.search(sparse, wanted, params, accepts[s])
+                            : ann.search((float[]) query, wanted, params, accepts[s]);
                     if (exhaustive && hits.size() < wanted) {
                         exact[s] = true;
                         hits = null;
                     }
                 }
-                if (hits == null) {
+                if (hits == null && query instanceof SparseVector sparse) {
+                    hits = view.sparseVectors(segment, fieldIndex).search(sparse, wanted, size, accepts[s],
+                            range ? radius : Float.NaN, range ? rangeFilter : Float.NaN);
+                } else if (hits == null) {
                     FlatIndex flat = new FlatIndex(view.vectors(segment, fieldIndex), metric);
-                    hits = range ? flat.rangeSearch(query, wanted, size, accepts[s], radius, rangeFilter)
-                            : flat.search(query, wanted, size, accepts[s]);
+                    hits = range ? flat.rangeSearch((float[]) query, wanted, size, accepts[s], radius, rangeFilter)
+                            : flat.search((float[]) query, wanted, size, accepts[s]);
                 }
                 if (!hits.isEmpty() && hits.size() >= k && k < size) {
                     more = true;

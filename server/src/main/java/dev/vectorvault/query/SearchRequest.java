@@ -1,6 +1,7 @@
 package dev.vectorvault.query;
 
 import dev.vectorvault.index.RequestedMetric;
+import dev.vectorvault.index.SparseVector;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +12,7 @@ import java.util.Map;
  * {@code searchParams} are the index's search parameters ({@code ef} for HNSW, {@code nprobe} for IVF_FLAT).
  * {@code groupBy} is null for a plain search. {@code primaryKeys} is null for a search with query vectors; otherwise
  * ({@code queries} then empty) the stored vectors of those rows are the queries, in this order (search by IDs).
+ * {@code sparseQueries} are the queries of a search on a sparse vector field ({@code queries} then empty).
  */
 public record SearchRequest(
         String database,
@@ -28,13 +30,40 @@ public record SearchRequest(
         float rangeFilter,
         Map<String, String> searchParams,
         GroupBy groupBy,
-        List<Object> primaryKeys) {
+        List<Object> primaryKeys,
+        List<SparseVector> sparseQueries) {
 
     public SearchRequest {
+        sparseQueries = sparseQueries == null ? List.of() : List.copyOf(sparseQueries);
         metric = metric == null ? RequestedMetric.none() : metric;
         searchParams = searchParams == null ? Map.of() : Map.copyOf(searchParams);
         primaryKeys = primaryKeys == null ? null : List.copyOf(primaryKeys);
         queries = queries == null ? new float[0][] : queries;
+    }
+
+    /** A search with dense query vectors (or by primary keys). */
+    public SearchRequest(String database, String collection, List<String> partitions, String annsField,
+                         float[][] queries, int topK, int offset, String filter, Map<String, Object> templates,
+                         List<String> outputFields, RequestedMetric metric, float radius, float rangeFilter,
+                         Map<String, String> searchParams, GroupBy groupBy, List<Object> primaryKeys) {
+        this(database, collection, partitions, annsField, queries, topK, offset, filter, templates, outputFields,
+                metric, radius, rangeFilter, searchParams, groupBy, primaryKeys, List.of());
+    }
+
+    /** The query vectors, one per query: {@code float[]}s, or {@link SparseVector}s for a sparse field. */
+    public Object[] queryVectors() {
+        return sparseQueries.isEmpty() ? queries : sparseQueries.toArray();
+    }
+
+    /** Number of queries given with the request (0 for a search by primary keys). */
+    public int queryCount() {
+        return queries.length + sparseQueries.size();
+    }
+
+    /** The same search with sparse query vectors instead of dense ones. */
+    public SearchRequest withSparseQueries(List<SparseVector> sparse) {
+        return new SearchRequest(database, collection, partitions, annsField, new float[0][], topK, offset, filter,
+                templates, outputFields, metric, radius, rangeFilter, searchParams, groupBy, primaryKeys, sparse);
     }
 
     /** A plain (ungrouped) search with query vectors. */
@@ -58,7 +87,8 @@ public record SearchRequest(
     /** The same search grouped. */
     public SearchRequest withGroupBy(GroupBy grouping) {
         return new SearchRequest(database, collection, partitions, annsField, queries, topK, offset, filter,
-                templates, outputFields, metric, radius, rangeFilter, searchParams, grouping, primaryKeys);
+                templates, outputFields, metric, radius, rangeFilter, searchParams, grouping, primaryKeys,
+                sparseQueries);
     }
 
     /** The same search with the stored vectors of these rows as its queries. */

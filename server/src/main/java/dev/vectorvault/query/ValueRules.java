@@ -3,6 +3,7 @@ package dev.vectorvault.query;
 import dev.vectorvault.catalog.DataType;
 import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.index.SparseVector;
 import java.util.List;
 
 /** Checks one value against its field: type, integer range, string length, vector dimension, array capacity. */
@@ -57,6 +58,8 @@ final class ValueRules {
                     }
                 }
             }
+            // Checked when decoded from the wire (SparseVector.fromMilvusBytes): sorted, finite, non-negative.
+            case SPARSE_FLOAT_VECTOR -> require(value instanceof SparseVector, field, type, row);
         }
         return value;
     }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +31,8 @@ import java.util.function.LongSupplier;
  * ({@link dev.vectorvault.query.EntityReader#readCost}) and moves to the pool when it is above the limit
  * ({@link #run}): a large FLAT scan or a search with many queries does not hold the transport thread.
  *
- * <p>The pool has a fixed number of threads and an unbounded queue: what queued calls may hold in memory is bounded
+ * <p>On a single server the pool has a fixed number of threads and an unbounded queue (a cluster node's pool starts a
+ * thread per call, as gRPC's default executor does, since its calls may wait on other nodes): what queued calls may hold in memory is bounded
  * by the request budget ({@code proxy.grpc.maxInflightRecvBytes}), which admits a call before it reaches here.
  * Deadlines and cancellation are unchanged: the gRPC context travels with the work.
  */
@@ -62,20 +64,31 @@ final class CallExecution implements ServerCallExecutorSupplier, AutoCloseable {
     CallExecution(int threads, long inlineCostLimit, boolean clustered, boolean authenticationEnabled,
                   Authenticator authenticator) {
         AtomicInteger ids = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                work -> {
-                    Thread thread = new Thread(() -> {
-                        onPool.set(true);
-                        work.run();
-                    }, "grpc-call-" + ids.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        this.pool.allowCoreThreadTimeOut(true);
+        // A cluster node's calls may wait on other nodes (forwarding, replicas) or on etcd for long: there, as with
+        // gRPC's default executor, a thread per waiting call, so waiting calls never queue behind each other.
+        this.pool = clustered
+                ? new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                        threadFactory(ids))
+                : new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                        threadFactory(ids));
+        if (!clustered) {
+            this.pool.allowCoreThreadTimeOut(true);
+        }
         this.inlineCostLimit = inlineCostLimit;
         this.inlineAllowed = inlineCostLimit > 0 && !clustered;
         this.authenticationEnabled = authenticationEnabled;
         this.authenticator = authenticator;
+    }
+
+    private java.util.concurrent.ThreadFactory threadFactory(AtomicInteger ids) {
+        return work -> {
+            Thread thread = new Thread(() -> {
+                onPool.set(true);
+                work.run();
+            }, "grpc-call-" + ids.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** The pool, the default executor of the port: every call this class does not run inline. */

@@ -41,6 +41,14 @@ final class CatalogRpc {
         this.rowCounts = rowCounts;
     }
 
+    /** LoadCollection's replica_number, GetReplicas: one replica on this node unless the cluster places them. */
+    private ReplicaLoads replicaLoads = ReplicaLoads.single(0, "", shard -> "by-dev-rootcoord-dml_0_"
+            + shard.collectionId() + "v" + shard.index(), "this server is a single node (embedded mode)");
+
+    void replicaLoads(ReplicaLoads loads) {
+        this.replicaLoads = loads;
+    }
+
     static String db(String requested) {
         return requested == null || requested.isEmpty() ? CallContext.caller().database() : requested;
     }
@@ -250,9 +258,11 @@ final class CatalogRpc {
     Status dropCollection(DropCollectionRequest r) {
         String database = db(r.getDbName());
         // Grants name collections, never aliases.
-        java.util.Optional<String> dropped = catalog.find(database, r.getCollectionName()).map(Collection::name);
+        java.util.Optional<Collection> found = catalog.find(database, r.getCollectionName());
+        java.util.Optional<String> dropped = found.map(Collection::name);
         catalog.dropCollection(database, r.getCollectionName());
         dropped.ifPresent(name -> rbac.collectionDropped(database, name));
+        found.ifPresent(c -> replicaLoads.released(c.collectionId()));
         return StatusMapper.success();
     }
 
@@ -477,18 +487,48 @@ final class CatalogRpc {
     }
 
     Status loadCollection(LoadCollectionRequest r) {
+        int replicaNumber = r.getReplicaNumber() <= 0 ? 1 : r.getReplicaNumber();
+        replicaLoads.check(replicaNumber);
         indexes.load(db(r.getDbName()), r.getCollectionName());
+        catalog.find(db(r.getDbName()), r.getCollectionName())
+                .ifPresent(c -> replicaLoads.loaded(c, replicaNumber));
         return StatusMapper.success();
+    }
+
+    /** GetReplicas: the loaded collection's replicas (by collection_name, else collectionID). */
+    io.milvus.grpc.GetReplicasResponse getReplicas(io.milvus.grpc.GetReplicasRequest r) {
+        Collection c = r.getCollectionName().isEmpty()
+                ? catalog.byId(r.getCollectionID()).orElseThrow(() -> new MilvusException(
+                        dev.vectorvault.common.ErrorCode.COLLECTION_NOT_FOUND, "collection not found[collection=" + r.getCollectionID() + "]"))
+                : catalog.find(db(r.getDbName()), r.getCollectionName()).orElseThrow(() -> new MilvusException(
+                        dev.vectorvault.common.ErrorCode.COLLECTION_NOT_FOUND, "collection not found[collection=" + r.getCollectionName()
+                        + "]"));
+        if (!c.loaded()) {
+            throw new MilvusException(dev.vectorvault.common.ErrorCode.COLLECTION_NOT_LOADED, "collection not loaded[collection="
+                    + c.collectionId() + "]");
+        }
+        return io.milvus.grpc.GetReplicasResponse.newBuilder().setStatus(StatusMapper.success())
+                .addAllReplicas(replicaLoads.describe(c, r.getWithShardNodes())).build();
     }
 
     /** Loads the named partitions besides those already loaded (Milvus 2.4+: partitions load on their own). */
     Status loadPartitions(LoadPartitionsRequest r) {
+        // Replicas are placed per collection (LoadCollection); a partition load that asks for more is refused rather
+        // than served with one replica.
+        if (r.getReplicaNumber() > 1) {
+            replicaLoads.check(r.getReplicaNumber());
+            throw MilvusException.invalidParameter("replica_number " + r.getReplicaNumber() + " is not supported by"
+                    + " LoadPartitions here: load the collection with LoadCollection(replica_number="
+                    + r.getReplicaNumber() + ") instead");
+        }
         indexes.loadPartitions(db(r.getDbName()), r.getCollectionName(), r.getPartitionNamesList());
         return StatusMapper.success();
     }
 
     Status releaseCollection(ReleaseCollectionRequest r) {
         indexes.release(db(r.getDbName()), r.getCollectionName());
+        catalog.find(db(r.getDbName()), r.getCollectionName())
+                .ifPresent(c -> replicaLoads.released(c.collectionId()));
         return StatusMapper.success();
     }
 

@@ -9,6 +9,7 @@ import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.index.RequestedMetric;
+import dev.vectorvault.index.SparseVector;
 import dev.vectorvault.query.ColumnBatch;
 import dev.vectorvault.query.EntityReader;
 import dev.vectorvault.query.EntityWriter;
@@ -41,6 +42,39 @@ final class DataRpc {
         this.reader = reader;
         this.data = data;
         this.clock = clock;
+    }
+
+    private long gracefulTimeMs = 5_000;
+    private long consistencyWaitMs = 10_000;
+
+    /** {@code common.gracefulTime} and {@code cluster.consistencyWaitMs} (reads on a follower replica). */
+    void consistency(long gracefulTimeMs, long consistencyWaitMs) {
+        this.gracefulTimeMs = gracefulTimeMs;
+        this.consistencyWaitMs = consistencyWaitMs;
+    }
+
+    /**
+     * Milvus's consistency levels for a read served by a follower replica (the owner applies every write before it is
+     * acknowledged, so it never waits): the request's level, or the collection's with {@code use_default_consistency}.
+     * Strong waits until the copy holds every write acknowledged before the read began; Bounded answers from a copy
+     * at most {@code common.gracefulTime} behind, else waits as Strong; Eventually never waits. Session is served as
+     * Strong (this node does not track each client's last write; Strong includes it), and so is the deprecated
+     * Customized: {@code guarantee_timestamp} cannot be mapped onto shard positions here.
+     */
+    private void awaitConsistency(String database, String collectionName, io.milvus.grpc.ConsistencyLevel requested,
+                                  boolean useDefault) {
+        catalog.find(database, collectionName).ifPresent(c -> {
+            dev.vectorvault.catalog.ConsistencyLevel level = useDefault ? c.consistencyLevel()
+                    : SchemaMapper.consistency(requested);
+            if (!useDefault && requested == io.milvus.grpc.ConsistencyLevel.Customized) {
+                level = dev.vectorvault.catalog.ConsistencyLevel.STRONG;
+            }
+            switch (level) {
+                case EVENTUALLY -> { }
+                case BOUNDED -> data.awaitFresh(c.collectionId(), Math.max(1, gracefulTimeMs), consistencyWaitMs);
+                default -> data.awaitFresh(c.collectionId(), 0, consistencyWaitMs);
+            }
+        });
     }
 
     MutationResult insert(InsertRequest r) {
@@ -132,22 +166,25 @@ final class DataRpc {
 
     /** The search's estimated work ({@link EntityReader#readCost}); nothing is decoded or checked. */
     long cost(SearchRequest r) {
-        long components = r.getSearchInputCase() == SearchRequest.SearchInputCase.IDS
-                ? (long) (r.getIds().getIntId().getDataCount() + r.getIds().getStrId().getDataCount())
-                        * ASSUMED_DIM_FOR_IDS
-                : r.getPlaceholderGroup().size() / Float.BYTES;
-        return reader.readCost(CatalogRpc.db(r.getDbName()), r.getCollectionName(),
-                annsField(r.getSearchParamsList()), Math.max(1, components), !r.getDsl().isBlank());
+        return searchCost(r.getDbName(), r.getCollectionName(), r);
     }
 
     long cost(HybridSearchRequest r) {
         long total = 0;
         for (SearchRequest sub : r.getRequestsList()) {
-            total += reader.readCost(CatalogRpc.db(r.getDbName()), r.getCollectionName(),
-                    annsField(sub.getSearchParamsList()), Math.max(1, sub.getPlaceholderGroup().size() / Float.BYTES),
-                    !sub.getDsl().isBlank());
+            total += searchCost(r.getDbName(), r.getCollectionName(), sub);
         }
         return total;
+    }
+
+    private long searchCost(String database, String collection, SearchRequest r) {
+        long components = r.getSearchInputCase() == SearchRequest.SearchInputCase.IDS
+                ? (long) (r.getIds().getIntId().getDataCount() + r.getIds().getStrId().getDataCount())
+                        * ASSUMED_DIM_FOR_IDS
+                : r.getPlaceholderGroup().size() / Float.BYTES;
+        String annsField = SchemaMapper.keyValues(r.getSearchParamsList()).getOrDefault("anns_field", "");
+        return reader.readCost(CatalogRpc.db(database), collection, annsField, Math.max(1, components),
+                !r.getDsl().isBlank());
     }
 
     long cost(QueryRequest r) {
@@ -157,15 +194,6 @@ final class DataRpc {
     /** A search by primary keys carries no vectors to measure; its stored vectors are assumed this wide. */
     private static final long ASSUMED_DIM_FOR_IDS = 1_024;
 
-    private static String annsField(List<KeyValuePair> params) {
-        for (KeyValuePair p : params) {
-            if (p.getKey().equals("anns_field")) {
-                return p.getValue();
-            }
-        }
-        return "";
-    }
-
     SearchResults search(SearchRequest r) {
         RequestAudit.search(r);
         String database = CatalogRpc.db(r.getDbName());
@@ -174,7 +202,7 @@ final class DataRpc {
                 ? JsonParams.flatStringMap(params.get("params")) : Map.of();
         RequestAudit.readParams(params);
         boolean byKeys = r.getSearchInputCase() == SearchRequest.SearchInputCase.IDS;
-        float[][] queries = byKeys ? new float[0][] : vectors(r.getPlaceholderGroup(), reader.limits());
+        QueryVectors queries = byKeys ? QueryVectors.NONE : vectors(r.getPlaceholderGroup(), reader.limits());
         Collection collection = catalog.collection(database, r.getCollectionName());
         List<Object> keys = byKeys ? primaryKeys(r.getIds(), collection.schema().primaryKey(), reader.limits())
                 : null;
@@ -198,10 +226,12 @@ final class DataRpc {
             rangeFilter = iteration.rangeFilter();
         }
         dev.vectorvault.query.SearchRequest request = new dev.vectorvault.query.SearchRequest(database,
-                r.getCollectionName(), r.getPartitionNamesList(), params.getOrDefault("anns_field", ""), queries,
+                r.getCollectionName(), r.getPartitionNamesList(), params.getOrDefault("anns_field", ""), queries.dense(),
                 topK, iteration == null ? intParam(params, "offset", 0) : 0, r.getDsl(),
                 Templates.of(r.getExprTemplateValuesMap()), r.getOutputFieldsList(),
-                searchMetric(params.get("metric_type")), radius, rangeFilter, nested, groupBy, keys);
+                searchMetric(params.get("metric_type")), radius, rangeFilter, nested, groupBy, keys,
+                queries.sparse());
+        awaitConsistency(database, r.getCollectionName(), r.getConsistencyLevel(), r.getUseDefaultConsistency());
         ResultRows rows;
         try {
             rows = reader.search(request);
@@ -273,6 +303,7 @@ final class DataRpc {
         dev.vectorvault.query.HybridSearchRequest request = new dev.vectorvault.query.HybridSearchRequest(database,
                 r.getCollectionName(), r.getPartitionNamesList(), subs, ranker, window.limit(), window.offset(),
                 window.roundDecimal(), r.getOutputFieldsList(), groupBy, scorer);
+        awaitConsistency(database, r.getCollectionName(), r.getConsistencyLevel(), r.getUseDefaultConsistency());
         ResultRows rows;
         try {
             rows = reader.hybridSearch(request);
@@ -303,7 +334,7 @@ final class DataRpc {
                 ? JsonParams.flatStringMap(params.get("params")) : Map.of();
         RequestAudit.readParams(params);
         RequestAudit.hybridSubParams(params, nested, index, rank.offset());
-        float[][] queries = vectors(s.getPlaceholderGroup(), reader.limits());
+        QueryVectors queries = vectors(s.getPlaceholderGroup(), reader.limits());
         long topK = window;
         String topKText = params.get("topk");
         if (topKText != null) {
@@ -319,9 +350,10 @@ final class DataRpc {
         }
         int roundDecimal = HybridRankParams.roundDecimal(params);
         dev.vectorvault.query.SearchRequest search = new dev.vectorvault.query.SearchRequest(database, collection,
-                List.of(), params.getOrDefault("anns_field", ""), queries, (int) topK, 0, s.getDsl(),
+                List.of(), params.getOrDefault("anns_field", ""), queries.dense(), (int) topK, 0, s.getDsl(),
                 Templates.of(s.getExprTemplateValuesMap()), List.of(), searchMetric(params.get("metric_type")),
-                floatParam(nested, params, "radius"), floatParam(nested, params, "range_filter"), nested);
+                floatParam(nested, params, "radius"), floatParam(nested, params, "range_filter"), nested, null, null,
+                queries.sparse());
         return new dev.vectorvault.query.HybridSearchRequest.SubRequest(search, roundDecimal);
     }
 
@@ -367,6 +399,7 @@ final class DataRpc {
         RequestAudit.query(r);
         Map<String, String> params = SchemaMapper.keyValues(r.getQueryParamsList());
         RequestAudit.readParams(params);
+        awaitConsistency(database, r.getCollectionName(), r.getConsistencyLevel(), r.getUseDefaultConsistency());
         ResultRows rows = reader.query(new dev.vectorvault.query.QueryRequest(database, r.getCollectionName(),
                 r.getPartitionNamesList(), r.getExpr(), Templates.of(r.getExprTemplateValuesMap()),
                 r.getOutputFieldsList().isEmpty() ? List.of() : r.getOutputFieldsList(),
@@ -409,8 +442,16 @@ final class DataRpc {
         return IDs.newBuilder().setIntId(keys).build();
     }
 
-    /** Query vectors from a serialized {@code PlaceholderGroup}: little-endian float32 per dimension. */
-    private static float[][] vectors(com.google.protobuf.ByteString placeholderGroup, ServerConfig.SearchLimits limits) {
+    /** A request's query vectors: dense ones, or sparse ones for a sparse field (the other list empty). */
+    record QueryVectors(float[][] dense, List<SparseVector> sparse) {
+        static final QueryVectors NONE = new QueryVectors(new float[0][], List.of());
+    }
+
+    /**
+     * Query vectors from a serialized {@code PlaceholderGroup}: little-endian float32 per dimension, or one row of
+     * Milvus's sparse format per value (little-endian uint32 index, float32 value pairs).
+     */
+    private static QueryVectors vectors(com.google.protobuf.ByteString placeholderGroup, ServerConfig.SearchLimits limits) {
         PlaceholderGroup group;
         try {
             group = PlaceholderGroup.parseFrom(placeholderGroup);
@@ -422,12 +463,20 @@ final class DataRpc {
                     + group.getPlaceholdersCount());
         }
         PlaceholderValue placeholder = group.getPlaceholders(0);
-        if (placeholder.getType() != PlaceholderType.FloatVector) {
-            throw MilvusException.invalidParameter("only float vectors can be searched, got "
-                    + placeholder.getType());
+        if (placeholder.getType() != PlaceholderType.FloatVector
+                && placeholder.getType() != PlaceholderType.SparseFloatVector) {
+            throw MilvusException.invalidParameter("only float vectors and sparse float vectors can be searched,"
+                    + " got " + placeholder.getType());
         }
         // Before any vector is decoded: two million query vectors must cost nothing but this check.
         limits.checkNq(placeholder.getValuesCount());
+        if (placeholder.getType() == PlaceholderType.SparseFloatVector) {
+            List<SparseVector> sparse = new ArrayList<>(placeholder.getValuesCount());
+            for (com.google.protobuf.ByteString row : placeholder.getValuesList()) {
+                sparse.add(SparseVector.fromMilvusBytes(row.toByteArray()));
+            }
+            return new QueryVectors(new float[0][], sparse);
+        }
         float[][] out = new float[placeholder.getValuesCount()][];
         for (int i = 0; i < out.length; i++) {
             ByteBuffer bytes = placeholder.getValues(i).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
@@ -438,7 +487,7 @@ final class DataRpc {
             bytes.asFloatBuffer().get(v);
             out[i] = v;
         }
-        return out;
+        return new QueryVectors(out, List.of());
     }
 
     private static float round(float score, int decimals) {

@@ -5,6 +5,7 @@ import dev.vectorvault.catalog.DataType;
 import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.common.JsonValues;
 import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.index.SparseVector;
 import io.milvus.grpc.ArrayArray;
 import io.milvus.grpc.BoolArray;
 import io.milvus.grpc.DoubleArray;
@@ -14,6 +15,7 @@ import io.milvus.grpc.IntArray;
 import io.milvus.grpc.JSONArray;
 import io.milvus.grpc.LongArray;
 import io.milvus.grpc.ScalarField;
+import io.milvus.grpc.SparseFloatArray;
 import io.milvus.grpc.StringArray;
 import io.milvus.grpc.VectorField;
 import java.util.ArrayList;
@@ -75,6 +77,20 @@ final class FieldDataCodec {
             }
             return out;
         }
+        if (type == DataType.SPARSE_FLOAT_VECTOR) {
+            VectorField vectors = data.getVectors();
+            if (data.getFieldCase() != FieldData.FieldCase.VECTORS
+                    || vectors.getDataCase() != VectorField.DataCase.SPARSE_FLOAT_VECTOR) {
+                throw MilvusException.invalidParameter("field " + field.name()
+                        + " expects sparse float vector data (SparseFloatArray)");
+            }
+            SparseFloatArray sparse = vectors.getSparseFloatVector();
+            List<Object> out = new ArrayList<>(sparse.getContentsCount());
+            for (ByteString row : sparse.getContentsList()) {
+                out.add(SparseVector.fromMilvusBytes(row.toByteArray()));
+            }
+            return out;
+        }
         return scalars(data.getScalars(), type, field.name());
     }
 
@@ -129,6 +145,9 @@ final class FieldDataCodec {
             }
             return out.setVectors(VectorField.newBuilder().setDim(field.dim()).setFloatVector(floats)).build();
         }
+        if (field.dataType() == DataType.SPARSE_FLOAT_VECTOR) {
+            return out.setVectors(sparseColumn(values)).build();
+        }
         if (field.nullable()) {
             values.forEach(v -> out.addValidData(v != null));
         }
@@ -147,6 +166,18 @@ final class FieldDataCodec {
             filled.add(value);
         }
         return out.setScalars(scalarColumn(field.dataType(), field.elementType(), filled)).build();
+    }
+
+    /** Rows in Milvus's wire form; both dims are the largest row dimension, as Milvus sets them. */
+    static VectorField sparseColumn(List<?> rows) {
+        SparseFloatArray.Builder sparse = SparseFloatArray.newBuilder();
+        long dim = 0;
+        for (Object row : rows) {
+            SparseVector vector = row == null ? SparseVector.EMPTY : (SparseVector) row;
+            sparse.addContents(ByteString.copyFrom(vector.toMilvusBytes()));
+            dim = Math.max(dim, vector.dimension());
+        }
+        return VectorField.newBuilder().setDim(dim).setSparseFloatVector(sparse.setDim(dim)).build();
     }
 
     private static ScalarField scalarColumn(DataType type, DataType elementType, List<Object> values) {
@@ -196,7 +227,7 @@ final class FieldDataCodec {
                 }
                 out.setArrayData(b);
             }
-            case FLOAT_VECTOR -> throw new IllegalStateException("vectors are not scalar columns");
+            case FLOAT_VECTOR, SPARSE_FLOAT_VECTOR -> throw new IllegalStateException("vectors are not scalar columns");
         }
         return out.build();
     }

@@ -6,6 +6,7 @@ import dev.vectorvault.auth.Caller;
 import dev.vectorvault.catalog.Catalog;
 import dev.vectorvault.catalog.Collection;
 import dev.vectorvault.cluster.CollectionPlacement;
+import dev.vectorvault.cluster.CollectionReplicas;
 import dev.vectorvault.cluster.CollectionPlacement.Placement;
 import dev.vectorvault.cluster.ForwardedIdentity;
 import dev.vectorvault.cluster.ForwardingKey;
@@ -21,6 +22,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.milvus.grpc.MilvusServiceGrpc;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -60,6 +62,17 @@ final class ForwardingInterceptor implements ServerInterceptor {
     private final long nodeId;
     private final LongSupplier clock;
     private final long forwardTimeoutMs;
+    private volatile ReadReplicas readReplicas = collectionId -> List.of();
+
+    /** The nodes that may answer a read of a collection, in the order to try them (empty: its owner, as before). */
+    interface ReadReplicas {
+        List<CollectionReplicas.Reader> readers(long collectionId);
+    }
+
+    /** Lets reads go to a collection's replicas (a cluster that places replicas). */
+    void readReplicas(ReadReplicas replicas) {
+        this.readReplicas = replicas;
+    }
 
     /** @param forwardTimeoutMs the deadline of a forwarded call whose client set none ({@code cluster.forwardTimeoutMs}) */
     ForwardingInterceptor(Catalog catalog, CollectionPlacement placement, OwnerChannels channels, ForwardingKey key,
@@ -77,8 +90,8 @@ final class ForwardingInterceptor implements ServerInterceptor {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                        ServerCallHandler<Q, R> next) {
         ForwardingRoutes.Route route = ForwardingRoutes.of(call.getMethodDescriptor().getBareMethodName());
-        if ((route != ForwardingRoutes.Route.OWNER && route != ForwardingRoutes.Route.OWNERS_OF_EACH)
-                || !METHODS.containsKey(call.getMethodDescriptor().getFullMethodName())) {
+        if ((route != ForwardingRoutes.Route.OWNER && route != ForwardingRoutes.Route.OWNERS_OF_EACH
+                && route != ForwardingRoutes.Route.REPLICA) || !METHODS.containsKey(call.getMethodDescriptor().getFullMethodName())) {
             return next.startCall(call, headers);
         }
         // The handler is started only once the request shows where it runs; until then this asks for the message.
@@ -99,6 +112,8 @@ final class ForwardingInterceptor implements ServerInterceptor {
         private ServerCall.Listener<Q> local;
         private Q request;
         private boolean finished;
+        /** A read's next replica to try when the one asked cannot answer; null when there is none. */
+        private Runnable fallback;
 
         Routing(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next, ForwardingRoutes.Route route) {
             this.call = call;
@@ -129,6 +144,9 @@ final class ForwardingInterceptor implements ServerInterceptor {
                 runLocally();
                 return;
             }
+            if (route == ForwardingRoutes.Route.REPLICA && readFromReplicas(message)) {
+                return;
+            }
             List<Destination> destinations;
             try {
                 destinations = destinations(message);
@@ -151,7 +169,7 @@ final class ForwardingInterceptor implements ServerInterceptor {
                             .add(d));
             if (remote.isEmpty()) {
                 runLocally();
-            } else if (route == ForwardingRoutes.Route.OWNER) {
+            } else if (route != ForwardingRoutes.Route.OWNERS_OF_EACH) {
                 forward(message, remote.values().iterator().next().get(0), true, null);
             } else {
                 flushOwners(message, remote);
@@ -184,7 +202,7 @@ final class ForwardingInterceptor implements ServerInterceptor {
         private List<Destination> destinations(Message message) {
             Caller caller = CallContext.caller();
             String database = stringField(message, "db_name").filter(s -> !s.isEmpty()).orElse(caller.database());
-            List<String> names = route == ForwardingRoutes.Route.OWNER
+            List<String> names = route != ForwardingRoutes.Route.OWNERS_OF_EACH
                     ? stringField(message, "collection_name").map(List::of).orElse(List.of())
                     : repeatedStrings(message, "collection_names");
             List<Destination> out = new ArrayList<>();
@@ -198,6 +216,62 @@ final class ForwardingInterceptor implements ServerInterceptor {
                 collection.ifPresent(c -> out.add(new Destination(c.name(), placement.placementOf(c.collectionId()))));
             }
             return out;
+        }
+
+        /**
+         * A read of a collection with replicas: this node answers when it serves one, else the live replicas in turn;
+         * a replica that cannot answer (down, unreachable, not serving the collection now) passes the read to the
+         * next. One replica answers the whole request, so top-k, offset, group-by and iterators are as on the owner.
+         * Returns false when the collection has no replica placement (the owner answers, as for other data calls).
+         */
+        private boolean readFromReplicas(Message message) {
+            // The catalog only: asking the owner placement here could claim or take over the collection, which a
+            // read served by a replica does not need (the next write takes a dead owner's collection over).
+            Optional<String> name = stringField(message, "collection_name");
+            if (name.isEmpty()) {
+                return false;
+            }
+            Optional<Collection> collection;
+            try {
+                collection = catalog.find(stringField(message, "db_name").filter(s -> !s.isEmpty())
+                        .orElse(CallContext.caller().database()), name.get());
+            } catch (RuntimeException e) {
+                return false; // no such database: the handler says so
+            }
+            if (collection.isEmpty()) {
+                return false;
+            }
+            List<CollectionReplicas.Reader> readers = readReplicas.readers(collection.get().collectionId());
+            if (readers.isEmpty()) {
+                return false;
+            }
+            tryReader(message, collection.get().name(), readers, 0, "");
+            return true;
+        }
+
+        private void tryReader(Message message, String name, List<CollectionReplicas.Reader> readers, int index,
+                               String failures) {
+            if (index >= readers.size()) {
+                fallback = null;
+                answer(unavailable("no replica of collection " + name + " can answer now (" + failures
+                        + "); retry shortly"));
+                return;
+            }
+            CollectionReplicas.Reader reader = readers.get(index);
+            if (reader.local()) {
+                fallback = null;
+                runLocally();
+                return;
+            }
+            Destination destination = new Destination(name,
+                    new Placement(Placement.Kind.REMOTE, reader.nodeId(), reader.internalAddress()));
+            fallback = () -> {
+                LOG.info("event=replica_read_failover method={} collection={} node={}",
+                        call.getMethodDescriptor().getBareMethodName(), name, reader.nodeId());
+                tryReader(message, name, readers, index + 1,
+                        (failures.isEmpty() ? "" : failures + "; ") + "node " + reader.nodeId() + " did not answer");
+            };
+            forward(message, destination, true, null);
         }
 
         /** Flush: each remote owner flushes its own collections first; when all succeeded, this node flushes. */
@@ -245,6 +319,11 @@ final class ForwardingInterceptor implements ServerInterceptor {
             try {
                 outgoing = channels.to(owner.internalAddress()).newCall(method, options);
             } catch (RuntimeException e) {
+                Runnable next = fallback;
+                if (next != null) {
+                    next.run();
+                    return;
+                }
                 answer(unavailable("collection " + destination.collection() + " is served by node "
                         + owner.ownerNodeId() + ", which cannot be reached now; retry when it is back"));
                 return;
@@ -274,7 +353,14 @@ final class ForwardingInterceptor implements ServerInterceptor {
                 return;
             }
             Placement owner = destination.placement();
-            if (status.getCode() == Status.Code.UNAVAILABLE) {
+            Runnable next = fallback;
+            if (next != null && (transportFailure(status)
+                    || (status.getCode() == Status.Code.DEADLINE_EXCEEDED && !clientDeadline)
+                    || (status.isOk() && response != null && notServingThere(response)))) {
+                next.run(); // a read: the next replica answers it
+                return;
+            }
+            if (transportFailure(status)) {
                 // The owner is down, unreachable, or refusing calls (lost lease): one clear answer, never a hang.
                 LOG.info("event=forward_unavailable method={} collection={} owner={} status=\"{}\"",
                         call.getMethodDescriptor().getBareMethodName(), destination.collection(),
@@ -322,6 +408,23 @@ final class ForwardingInterceptor implements ServerInterceptor {
         private R unavailable(String reason) {
             return CallGuard.statusResponse(call.getMethodDescriptor(), ErrorCode.SERVICE_UNAVAILABLE, reason);
         }
+    }
+
+    /**
+     * Whether the forwarded call failed on the way rather than in the peer's handler: UNAVAILABLE, or UNKNOWN
+     * "channel closed", which gRPC reports when the peer's connection drops mid-call (a kill -9 while it answers).
+     * Either way the peer may be gone; a read goes to the next replica, a write answers that it may have been applied.
+     */
+    static boolean transportFailure(Status status) {
+        return status.getCode() == Status.Code.UNAVAILABLE
+                || (status.getCode() == Status.Code.UNKNOWN && status.getCause() instanceof ClosedChannelException)
+                || (status.getCode() == Status.Code.UNKNOWN && "channel closed".equals(status.getDescription()));
+    }
+
+    /** A replica's answer that it cannot serve the read now (merr ServiceUnavailable, code 2): another may. */
+    private static boolean notServingThere(Message response) {
+        io.milvus.grpc.Status status = response instanceof io.milvus.grpc.Status s ? s : statusField(response);
+        return status != null && status.getCode() == ErrorCode.SERVICE_UNAVAILABLE.code();
     }
 
     /** Whether a Milvus response reports success: its status (or itself, when it is a Status) has code 0. */

@@ -18,6 +18,11 @@ final class ForwardingRoutes {
     enum Route {
         /** Served by the owner of the collection the request names ({@code db_name}, {@code collection_name}). */
         OWNER,
+        /**
+         * Search, hybrid search, query: served by one replica of the collection (the owner when it has no replica
+         * placement), the next replica when the chosen node cannot answer.
+         */
+        REPLICA,
         /** Flush: every named collection's owner flushes, then the entry node does. */
         OWNERS_OF_EACH,
         /** Metadata only: served by the node the client called. */
@@ -33,7 +38,11 @@ final class ForwardingRoutes {
 
     static {
         // Rows written, read or counted; index build progress comes from the owner's segments.
-        for (String rpc : new String[] {"Insert", "Upsert", "Delete", "Search", "HybridSearch", "Query",
+        // Reads: one replica answers the whole request (this node when it serves one; see ForwardingInterceptor).
+        for (String rpc : new String[] {"Search", "HybridSearch", "Query"}) {
+            ROUTES.put(rpc, Route.REPLICA);
+        }
+        for (String rpc : new String[] {"Insert", "Upsert", "Delete",
                 "GetCollectionStatistics", "GetPartitionStatistics",
                 "DescribeIndex", "GetIndexState", "GetIndexBuildProgress"}) {
             ROUTES.put(rpc, Route.OWNER);
@@ -63,6 +72,8 @@ final class ForwardingRoutes {
         // Truncate gives the collection's partitions new ids in the catalog; the owner's data store drops the old
         // ones when its mirror sees the change, as for DropPartition.
         ROUTES.put("TruncateCollection", Route.ANY_NODE);
+        // The replica placement is metadata in etcd, mirrored on every node.
+        ROUTES.put("GetReplicas", Route.ANY_NODE);
         ROUTES.put("BatchDescribeCollection", Route.ANY_NODE);
         for (String rpc : new String[] {"AddCollectionField", "AddCollectionFunction", "AddFileResource",
                 "AddUserTags", "AlterCollectionField", "AlterCollectionFunction", "AlterIndex", "AlterRole",
@@ -71,7 +82,7 @@ final class ForwardingRoutes {
                 "DropCollectionFunction", "DropResourceGroup", "DropRowPolicy", "Dummy", "DumpMessages", "FlushAll",
                 "GetCompactionState", "GetCompactionStateWithPlans", "GetFlushAllState",
                 "GetImportState", "GetIndexStatistics", "GetPersistentSegmentInfo",
-                "GetQuerySegmentInfo", "GetReplicas", "GetReplicateConfiguration", "GetReplicateInfo", "GetUserTags",
+                "GetQuerySegmentInfo", "GetReplicateConfiguration", "GetReplicateInfo", "GetUserTags",
                 "Import", "ListFileResources", "ListImportTasks", "ListIndexedSegment",
                 "ListResourceGroups", "ListRowPolicies", "ListUsersWithTag", "LoadBalance", "ManualCompaction",
                 "RegisterLink", "RemoveFileResource", "ReplicateMessage", "RunAnalyzer", "TransferNode",

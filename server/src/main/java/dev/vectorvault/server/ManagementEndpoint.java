@@ -2,6 +2,8 @@ package dev.vectorvault.server;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.vectorvault.auth.Authenticator;
 import dev.vectorvault.auth.Password;
 import dev.vectorvault.metrics.ServerMetrics;
@@ -19,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,14 +66,24 @@ public final class ManagementEndpoint implements AutoCloseable {
     public static ManagementEndpoint start(int port, ServerMetrics metrics, Supplier<List<String>> health,
                                            Authenticator authenticator, MetricsReaders readers,
                                            boolean protectedMode) throws IOException {
-        return start(port, metrics, health, authenticator, readers, protectedMode, null);
+        return start(port, metrics, health, authenticator, readers, protectedMode, null, null);
     }
 
-    /** As above, also serving the web console under {@code /webui} when {@code console} is not null. */
+    /**
+     * As above, also serving the web console under {@code /webui} when {@code console} is not null, and speaking
+     * HTTPS when {@code tls} is not null (no client certificate is asked for: probes and scrapers have none).
+     */
     static ManagementEndpoint start(int port, ServerMetrics metrics, Supplier<List<String>> health,
                                     Authenticator authenticator, MetricsReaders readers,
-                                    boolean protectedMode, WebConsole console) throws IOException {
-        HttpServer http = HttpServer.create(new InetSocketAddress(port), 16);
+                                    boolean protectedMode, WebConsole console, SSLContext tls) throws IOException {
+        HttpServer http;
+        if (tls == null) {
+            http = HttpServer.create(new InetSocketAddress(port), 16);
+        } else {
+            HttpsServer https = HttpsServer.create(new InetSocketAddress(port), 16);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            http = https;
+        }
         ExecutorService threads = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "management-http");
             thread.setDaemon(true);
@@ -114,8 +127,8 @@ public final class ManagementEndpoint implements AutoCloseable {
             console.register(http);
         }
         http.start();
-        LOG.info("event=management_listening port={} paths=/healthz,/metrics{} metricsAuth={}",
-                http.getAddress().getPort(), console != null ? ",/webui" : "", authenticator != null ? "credentials" : protectedMode ? "loopback" : "none");
+        LOG.info("event=management_listening port={} scheme={} paths=/healthz,/metrics{} metricsAuth={}",
+                http.getAddress().getPort(), tls == null ? "http" : "https", console != null ? ",/webui" : "", authenticator != null ? "credentials" : protectedMode ? "loopback" : "none");
         return new ManagementEndpoint(http, threads);
     }
 

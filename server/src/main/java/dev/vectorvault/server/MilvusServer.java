@@ -189,6 +189,26 @@ public final class MilvusServer implements AutoCloseable {
         }, () -> servedCollections(catalog, node));
     }
 
+    /**
+     * LoadCollection's replicas: placed across the cluster when a collection's data is shared (Kafka and object
+     * storage), else one replica on this node.
+     */
+    private static ReplicaLoads replicaLoads(ServerConfig config, ClusterNode node, boolean objectStorage) {
+        dev.vectorvault.storage.kafka.ChannelNames names = new dev.vectorvault.storage.kafka.ChannelNames(
+                config.mq().pchannelPrefix(), config.mq().dmlChannelNum());
+        java.util.function.Function<dev.vectorvault.storage.log.ShardId, String> channels = names::vchannel;
+        if (node == null) {
+            return ReplicaLoads.single(0, "", channels, "this server is a single node (embedded mode)");
+        }
+        if (!config.mq().kafka() || !objectStorage) {
+            return ReplicaLoads.single(node.nodeId(), config.cluster().advertiseHost() + ":" + config.port(), channels,
+                    "more than one replica needs mq.type: kafka and common.storageType: remote (a collection's data"
+                    + " must be readable by every node)");
+        }
+        return ReplicaLoads.cluster(node.replicas(), id -> java.util.Optional.ofNullable(node.liveNodes().get(id)),
+                channels);
+    }
+
     /** Every collection of the catalog; in a cluster, those this node owns. */
     private static java.util.Set<Long> servedCollections(Catalog catalog, ClusterNode node) {
         java.util.Set<Long> served = new java.util.HashSet<>();
@@ -257,6 +277,19 @@ public final class MilvusServer implements AutoCloseable {
         if (node != null && config.mq().kafka() && objectStorage != null) {
             // Everything of a collection is shared (Kafka, object storage, its etcd manifest): it can move.
             node.takeOverDeadOwners(data::adoptCollection, data::releaseCollection);
+            // Follower replicas: a read-only copy of each collection this node is a replica of but does not own.
+            data.followersRead(node::collectionManifest, node::ownsHere);
+            node.followReplicas(new dev.vectorvault.cluster.CollectionReplicas.Followers() {
+                @Override
+                public void follow(long collectionId) {
+                    data.follow(collectionId);
+                }
+
+                @Override
+                public void unfollow(long collectionId) {
+                    data.unfollow(collectionId);
+                }
+            });
         }
         // Recovered and told about catalog changes: now its indexes may load and build in the background.
         data.startBackgroundWork();
@@ -268,6 +301,8 @@ public final class MilvusServer implements AutoCloseable {
                 config.filters().maxListSize());
         DataRpc dataRpc = new DataRpc(catalog, new EntityWriter(catalog, data, clock, filterLimits),
                 new EntityReader(catalog, data, config.search(), filterLimits), data, clock);
+        dataRpc.consistency(config.cluster().gracefulTimeMs(), config.cluster().consistencyWaitMs());
+        catalogRpc.replicaLoads(replicaLoads(config, node, objectStorage != null));
 
         HealthStatusManager health = new HealthStatusManager();
         ServerConfig.EndpointLimits limits = config.endpoint();
@@ -331,8 +366,13 @@ public final class MilvusServer implements AutoCloseable {
         }
         OwnerChannels owners = forwarding == null ? null : new OwnerChannels(limits.maxSendBytes());
         if (forwarding != null) {
-            intercept.accept(new ForwardingInterceptor(catalog, forwarding.placement(), owners, forwarding.key(),
-                    forwarding.nodeId(), System::currentTimeMillis, config.cluster().forwardTimeoutMs()));
+            ForwardingInterceptor forwarder = new ForwardingInterceptor(catalog, forwarding.placement(), owners,
+                    forwarding.key(), forwarding.nodeId(), System::currentTimeMillis,
+                    config.cluster().forwardTimeoutMs());
+            if (node != null && config.mq().kafka() && objectStorage != null) {
+                forwarder.readReplicas(collectionId -> node.replicas().readers(collectionId, data::followReady));
+            }
+            intercept.accept(forwarder);
         }
         if (config.authorizationEnabled()) {
             intercept.accept(new AuthorizationInterceptor(new RequestPrivileges(), rbac.decider(), catalog,
@@ -451,7 +491,8 @@ public final class MilvusServer implements AutoCloseable {
         }
         try {
             return ManagementEndpoint.start(config.metricsPort(), metrics, health,
-                    config.authorizationEnabled() ? authenticator : null, readers, config.protectedMode(), console);
+                    config.authorizationEnabled() ? authenticator : null, readers, config.protectedMode(), console,
+                    config.tls().managementPort() ? managementTlsContext(config.tls()) : null);
         } catch (IOException | RuntimeException e) {
             LOG.error("event=management_port_unavailable port={} error=\"{}\" effect=\"no /healthz or /metrics\"",
                     config.metricsPort(), e.toString());
@@ -525,6 +566,22 @@ public final class MilvusServer implements AutoCloseable {
             return ssl.build();
         } catch (javax.net.ssl.SSLException e) {
             throw new IOException("cannot set up TLS (tls.serverPemPath/tls.serverKeyPath/tls.caPemPath): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The management port's TLS: the server certificate, through the JDK's own TLS (the JDK HTTP server takes a
+     * {@link javax.net.ssl.SSLContext}); Netty's builder reads the PEM files so there is one PEM reader.
+     */
+    private static javax.net.ssl.SSLContext managementTlsContext(ServerConfig.TlsSettings tls) throws IOException {
+        try {
+            io.grpc.netty.shaded.io.netty.handler.ssl.SslContext ssl = SslContextBuilder
+                    .forServer(tls.serverPem().toFile(), tls.serverKey().toFile())
+                    .sslProvider(io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider.JDK).build();
+            return ((io.grpc.netty.shaded.io.netty.handler.ssl.JdkSslContext) ssl).context();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IOException("cannot set up TLS for common.metricsPort (tls.serverPemPath/tls.serverKeyPath): "
                     + e.getMessage(), e);
         }
     }

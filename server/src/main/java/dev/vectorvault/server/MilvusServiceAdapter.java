@@ -262,6 +262,13 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
     }
 
     @Override
+    public void getReplicas(io.milvus.grpc.GetReplicasRequest r,
+                            StreamObserver<io.milvus.grpc.GetReplicasResponse> out) {
+        respond("GetReplicas", out, () -> catalogRpc.getReplicas(r),
+                s -> io.milvus.grpc.GetReplicasResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
     public void loadPartitions(LoadPartitionsRequest r, StreamObserver<Status> out) {
         respond("LoadPartitions", out, () -> catalogRpc.loadPartitions(r), Function.identity());
     }

@@ -89,6 +89,7 @@ final class SchemaMapper {
             case JSON -> DataType.JSON;
             case Array -> DataType.ARRAY;
             case FloatVector -> DataType.FLOAT_VECTOR;
+            case SparseFloatVector -> DataType.SPARSE_FLOAT_VECTOR;
             default -> throw MilvusException.invalidParameter("data type " + type + " of field " + field
                     + " is not supported");
         };
@@ -107,6 +108,7 @@ final class SchemaMapper {
             case JSON -> io.milvus.grpc.DataType.JSON;
             case ARRAY -> io.milvus.grpc.DataType.Array;
             case FLOAT_VECTOR -> io.milvus.grpc.DataType.FloatVector;
+            case SPARSE_FLOAT_VECTOR -> io.milvus.grpc.DataType.SparseFloatVector;
         };
     }
 
@@ -177,7 +179,7 @@ final class SchemaMapper {
             case FLOAT -> out.setFloatData(((Number) value).floatValue());
             case DOUBLE -> out.setDoubleData(((Number) value).doubleValue());
             case VARCHAR -> out.setStringData((String) value);
-            case JSON, ARRAY, FLOAT_VECTOR -> { }
+            case JSON, ARRAY, FLOAT_VECTOR, SPARSE_FLOAT_VECTOR -> { }
         }
         return out.build();
     }

@@ -61,6 +61,9 @@ class ConfigLoaderTest {
                 .hasMessageContaining("common.security.tlsMode");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("common.security.tlsMode=1",
                 "tls.serverPemPath=/nonexistent.pem"))).hasMessageContaining("tls.serverPemPath");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of("common.security.tlsManagementPort=true")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("common.security.tlsManagementPort")
+                .hasMessageContaining("common.security.tlsMode");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("common.security.argon2.memoryKiB=1024")))
                 .hasMessageContaining("common.security.argon2.memoryKiB");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of("common.security.defaultRootPassword=abc")))

@@ -46,14 +46,15 @@ class ForwardingRoutesTest {
         for (MethodDescriptor<?, ?> method : MilvusServiceGrpc.getServiceDescriptor().getMethods().stream()
                 .map(m -> (MethodDescriptor<?, ?>) m).toList()) {
             ForwardingRoutes.Route route = ForwardingRoutes.of(method.getBareMethodName());
-            if (route != ForwardingRoutes.Route.OWNER && route != ForwardingRoutes.Route.OWNERS_OF_EACH) {
+            if (route != ForwardingRoutes.Route.OWNER && route != ForwardingRoutes.Route.OWNERS_OF_EACH
+                    && route != ForwardingRoutes.Route.REPLICA) {
                 continue;
             }
             Descriptor request = ((Message) ((MethodDescriptor.PrototypeMarshaller<?>) method.getRequestMarshaller())
                     .getMessagePrototype()).getDescriptorForType();
             FieldDescriptor database = request.findFieldByName("db_name");
             FieldDescriptor collection = request.findFieldByName(
-                    route == ForwardingRoutes.Route.OWNER ? "collection_name" : "collection_names");
+                    route != ForwardingRoutes.Route.OWNERS_OF_EACH ? "collection_name" : "collection_names");
             assertThat(database).as(method.getBareMethodName()).isNotNull();
             assertThat(database.getJavaType()).isEqualTo(FieldDescriptor.JavaType.STRING);
             assertThat(collection).as(method.getBareMethodName()).isNotNull();
@@ -64,9 +65,13 @@ class ForwardingRoutesTest {
 
     @Test
     void theRpcsThatTouchACollectionsDataGoToItsOwner() {
-        for (String rpc : new String[] {"Insert", "Upsert", "Delete", "Search", "Query", "GetCollectionStatistics",
+        for (String rpc : new String[] {"Insert", "Upsert", "Delete", "GetCollectionStatistics",
                 "GetPartitionStatistics", "DescribeIndex", "GetIndexState", "GetIndexBuildProgress"}) {
             assertThat(ForwardingRoutes.of(rpc)).as(rpc).isEqualTo(ForwardingRoutes.Route.OWNER);
+        }
+        // Reads go to one replica (the owner when the collection has no replica placement).
+        for (String rpc : new String[] {"Search", "HybridSearch", "Query"}) {
+            assertThat(ForwardingRoutes.of(rpc)).as(rpc).isEqualTo(ForwardingRoutes.Route.REPLICA);
         }
         assertThat(ForwardingRoutes.of("Flush")).isEqualTo(ForwardingRoutes.Route.OWNERS_OF_EACH);
         assertThat(ForwardingRoutes.of("CreateCredential")).isEqualTo(ForwardingRoutes.Route.ANY_NODE);

@@ -1,7 +1,7 @@
 package dev.vectorvault.storage.codec;
 
 /**
- * The value encoding (version 1) written by {@link ValueWriter} and read by {@link ValueReader}.
+ * The value encoding (version 2; version 1 is the same without tag 11) written by {@link ValueWriter} and read by {@link ValueReader}.
  *
  * <p>Each value is a one-byte tag followed by its body. Multi-byte fixed-width numbers are little-endian;
  * {@code varint} is unsigned LEB128 and {@code zigzag} maps signed to unsigned first, so small magnitudes of either
@@ -20,6 +20,7 @@ package dev.vectorvault.storage.codec;
  *  8   byte[]          varint byte count, bytes
  *  9   float[]         varint element count, 4 bytes per element as one little-endian block
  * 10   List            varint element count, then each element as a value (nested at most MAX_DEPTH deep)
+ * 11   SparseVector    varint entry count, then per entry a 4-byte little-endian index and a 4-byte float (version 2)
  * </pre>
  *
  * <p>Tags are part of the on-disk format of every file that embeds values: never renumber one; add new types with
@@ -40,6 +41,9 @@ public final class ValueCodec {
     static final byte BYTES = 8;
     static final byte FLOAT_VECTOR = 9;
     static final byte LIST = 10;
+    static final byte SPARSE_VECTOR = 11;
+    /** Version 2 added {@link #SPARSE_VECTOR}; files that may hold one carry their own format's next version. */
+    public static final int VERSION = 2;
 
     private ValueCodec() {
     }

@@ -1,5 +1,6 @@
 package dev.vectorvault.storage.codec;
 
+import dev.vectorvault.index.SparseVector;
 import dev.vectorvault.storage.StorageException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -138,6 +139,8 @@ public final class ValueReader {
                 return readFloatVector();
             case ValueCodec.LIST:
                 return readList(offset, depth);
+            case ValueCodec.SPARSE_VECTOR:
+                return readSparseVector(offset);
             default:
                 throw corrupt(offset, "unknown value tag " + (tag & 0xFF));
         }
@@ -165,6 +168,22 @@ public final class ValueReader {
         ByteBuffer.wrap(buffer, position, count * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
                 .get(vector);
         position += count * Float.BYTES;
+        return vector;
+    }
+
+    private SparseVector readSparseVector(int offset) {
+        int count = readLength(8, "sparse vector");
+        int[] indices = new int[count];
+        float[] values = new float[count];
+        for (int i = 0; i < count; i++) {
+            indices[i] = readInt();
+            values[i] = Float.intBitsToFloat(readInt());
+        }
+        SparseVector vector = SparseVector.fromStorage(indices, values);
+        if (vector == null) {
+            // Written only after the row was checked: unsorted indices or bad values are damage.
+            throw corrupt(offset, "sparse vector with unsorted indices or a negative or non-finite value");
+        }
         return vector;
     }
 

@@ -1,5 +1,6 @@
 package dev.vectorvault.storage.codec;
 
+import dev.vectorvault.index.SparseVector;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
@@ -115,9 +116,18 @@ public final class ValueWriter {
             writeFloatVector(vector);
         } else if (value instanceof List<?> list) {
             writeList(list, depth);
+        } else if (value instanceof SparseVector sparse) {
+            writeTag(ValueCodec.SPARSE_VECTOR);
+            writeVarLong(sparse.size());
+            ensureCapacity(Math.multiplyExact(sparse.size(), 8));
+            for (int i = 0; i < sparse.size(); i++) {
+                putInt(sparse.index(i));
+                putInt(Float.floatToRawIntBits(sparse.value(i)));
+            }
         } else {
             throw new IllegalArgumentException("cannot encode a " + value.getClass().getName()
-                    + "; supported: null, Boolean, Integer, Long, Float, Double, String, byte[], float[], List");
+                    + "; supported: null, Boolean, Integer, Long, Float, Double, String, byte[], float[], List,"
+                    + " SparseVector");
         }
     }
 

@@ -13,4 +13,8 @@ public interface AnnIndex {
      * @param params the search parameters of the index's kind ({@link dev.vectorvault.index.IndexKind#parseSearch})
      */
     List<SearchHit> search(float[] query, int k, SearchParams params, OrdinalFilter filter);
+
+    /** As above for the index of a sparse vector field. */
+    List<SearchHit> search(dev.vectorvault.index.SparseVector query, int k, SearchParams params,
+                           OrdinalFilter filter);
 }

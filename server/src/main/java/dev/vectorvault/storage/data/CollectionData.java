@@ -261,6 +261,11 @@ final class CollectionData {
         }
 
         @Override
+        public dev.vectorvault.index.SparseColumn sparseVectors(int segment, int field) {
+            return segments.get(segment).sparseVectors(field);
+        }
+
+        @Override
         public AnnIndex annIndex(int segment, int field) {
             SegmentIndex index = segments.get(segment).annIndex(field);
             return index != null && index.ready() && !index.cancelled() ? index : null;

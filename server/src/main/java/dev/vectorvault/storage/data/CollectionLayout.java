@@ -4,7 +4,7 @@ import java.util.Set;
 
 /**
  * What the data layer needs to know about a collection: which field holds the primary key, the dimension of each
- * vector field (0 for scalar fields; the array is aligned with the schema's fields), which fields hold JSON
+ * vector field (0 for scalar fields, {@link #SPARSE} for sparse vector fields; the array is aligned with the schema's fields), which fields hold JSON
  * (stored as JSON text, held in memory parsed), which partitions exist, and which approximate index each vector
  * field asks for ({@code vectorIndexes}, aligned with the fields; null where a field is searched exactly), and how
  * many shards its writes are spread over on a sharded log ({@code shardsNum}, CreateCollection's {@code shards_num};
@@ -12,6 +12,9 @@ import java.util.Set;
  */
 public record CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
                                Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum) {
+    /** The {@code vectorDims} entry of a sparse vector field (its rows are {@link dev.vectorvault.index.SparseVector}s). */
+    public static final int SPARSE = -1;
+
     public CollectionLayout {
         if (shardsNum < 1) {
             throw new IllegalArgumentException("a collection has at least one shard, got " + shardsNum);
@@ -37,6 +40,11 @@ public record CollectionLayout(long collectionId, int primaryKeyField, int[] vec
                             Set<Long> partitions) {
         this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions,
                 new VectorIndexSpec[vectorDims.length]);
+    }
+
+    /** Whether field {@code f} holds sparse vectors. */
+    public boolean sparse(int f) {
+        return vectorDims[f] == SPARSE;
     }
 
     public int fieldCount() {

@@ -1,5 +1,6 @@
 package dev.vectorvault.storage.data;
 
+import dev.vectorvault.index.SparseColumn;
 import dev.vectorvault.index.VectorColumn;
 
 /**
@@ -19,10 +20,13 @@ public interface CollectionView {
 
     long partition(int segment, int ordinal);
 
-    /** A value: Boolean, Long, Double, String, JSON (Map/List/scalars), List (arrays), float[] or null. */
+    /** A value: Boolean, Long, Double, String, JSON (Map/List/scalars), List (arrays), float[], SparseVector or null. */
     Object value(int segment, int field, int ordinal);
 
     VectorColumn vectors(int segment, int field);
+
+    /** The sparse vectors of a sparse vector field (null for any other field). */
+    SparseColumn sparseVectors(int segment, int field);
 
     /**
      * The finished approximate index of a sealed segment's vector field, or null when the segment is to be searched

@@ -96,6 +96,11 @@ public abstract sealed class DataLog implements AutoCloseable permits LocalDataL
      */
     void onForce(dev.vectorvault.storage.wal.ForceListener listener) {}
 
+    /** The shard log a follower replica may read (never write), or null for a log on this node's disk alone. */
+    ShardLogAccess followable() {
+        return null;
+    }
+
     /** Names the log in messages. */
     abstract String name();
 

@@ -59,6 +59,10 @@ public final class DataStore implements AutoCloseable {
     private final IndexMaintenance indexes;
     private final AutoCheckpoint autoCheckpoint;
     private final Map<Long, CollectionData> collections = new ConcurrentHashMap<>();
+    /** Read-only copies of collections other nodes own (this node is one of their follower replicas). */
+    private final Map<Long, FollowedCollection> followed = new ConcurrentHashMap<>();
+    private volatile ManifestRecords manifestRecords;
+    private volatile java.util.function.LongPredicate ownsHere;
     private final Map<Long, Object> writeOrder = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock checkpointLock = new ReentrantReadWriteLock();
     private final AtomicLong segmentIds = new AtomicLong(1);
@@ -252,6 +256,12 @@ public final class DataStore implements AutoCloseable {
         }
         for (int f = 0; f < row.length; f++) {
             int dim = layout.vectorDims()[f];
+            if (dim == CollectionLayout.SPARSE) {
+                if (!(row[f] instanceof dev.vectorvault.index.SparseVector)) {
+                    throw new IllegalArgumentException("field " + f + " needs a sparse vector");
+                }
+                continue;
+            }
             if (dim == 0) {
                 continue;
             }
@@ -296,9 +306,93 @@ public final class DataStore implements AutoCloseable {
         return data(layout).liveRows(partitionId);
     }
 
-    /** Runs {@code reader} on a consistent view. Schedules nothing: indexes follow sealing and catalog notices. */
+    /**
+     * Runs {@code reader} on a consistent view: of the collection's data here, or of this node's read-only copy when
+     * it follows the collection. Schedules nothing: indexes follow sealing and catalog notices.
+     */
     public <R> R read(CollectionLayout layout, Function<CollectionView, R> reader) {
+        FollowedCollection copy = followed.get(layout.collectionId());
+        if (copy != null) {
+            return copy.read(reader);
+        }
+        java.util.function.LongPredicate owns = ownsHere;
+        if (owns != null && !owns.test(layout.collectionId())) {
+            // A read routed here for a replica this node does not hold (yet, or any more): another replica answers.
+            throw new dev.vectorvault.common.MilvusException(dev.vectorvault.common.ErrorCode.SERVICE_UNAVAILABLE,
+                    "this node holds no replica of collection " + layout.collectionId() + " now");
+        }
         return data(layout).read(reader);
+    }
+
+    /** Reads a collection's manifest record as its owner last wrote it (where every node finds it). */
+    public interface ManifestRecords {
+        Optional<byte[]> read(long collectionId);
+    }
+
+    /**
+     * Lets this store keep read-only copies of collections other nodes own ({@link #follow}); needs a shard log.
+     * Call before the first {@link #follow}. From then on a read of a collection that this store neither follows nor
+     * {@code ownsHere} is refused (SERVICE_UNAVAILABLE) rather than answered from nothing.
+     */
+    public void followersRead(ManifestRecords records, java.util.function.LongPredicate ownsHere) {
+        this.manifestRecords = records;
+        this.ownsHere = ownsHere;
+    }
+
+    /**
+     * Starts keeping a read-only copy of a collection another node owns (this node is one of its follower replicas):
+     * its sealed segments from the owner's manifest, then its shards tailed (see {@link FollowedCollection}). Returns
+     * at once; the copy serves once loaded ({@link #followReady}). Nothing happens with the local write-ahead log
+     * (a collection's log is then on its owner's disk alone) or for a collection this store holds itself.
+     */
+    public void follow(long collectionId) {
+        ShardLogAccess access = log.followable();
+        ManifestRecords records = manifestRecords;
+        if (access == null || records == null || collections.containsKey(collectionId)) {
+            return;
+        }
+        followed.computeIfAbsent(collectionId, id -> {
+            FollowedCollection copy = new FollowedCollection(id, layouts, directory, () -> records.read(id),
+                    access.log(), sealThreshold, (layout, data) -> indexes.reconcile(layout, data, true));
+            copy.start();
+            LOG.info("event=replica_follow_started collection={}", id);
+            return copy;
+        });
+    }
+
+    /** Stops keeping the read-only copy (released, or this node owns the collection now). */
+    public void unfollow(long collectionId) {
+        FollowedCollection copy = followed.remove(collectionId);
+        if (copy != null) {
+            copy.close();
+            LOG.info("event=replica_follow_stopped collection={}", collectionId);
+        }
+    }
+
+    /** How many times the read-only copy of the collection was built (0 when not followed). */
+    long followerBuilds(long collectionId) {
+        FollowedCollection copy = followed.get(collectionId);
+        return copy == null ? 0 : copy.builds();
+    }
+
+    /** Whether this store holds a loaded read-only copy of the collection. */
+    public boolean followReady(long collectionId) {
+        FollowedCollection copy = followed.get(collectionId);
+        return copy != null && copy.ready();
+    }
+
+    /**
+     * Before a read of a followed collection: waits until the copy holds every write acknowledged before this call
+     * (Strong), unless it was at the shards' end within {@code maxLagMillis} (Bounded). Returns at once for a
+     * collection this store holds itself (every acknowledged write is applied here before it is acknowledged).
+     *
+     * @throws dev.vectorvault.common.MilvusException {@code SERVICE_UNAVAILABLE} past {@code timeoutMillis}
+     */
+    public void awaitFresh(long collectionId, long maxLagMillis, long timeoutMillis) {
+        FollowedCollection copy = followed.get(collectionId);
+        if (copy != null) {
+            copy.awaitFresh(maxLagMillis, timeoutMillis);
+        }
     }
 
     /** How far the approximate index of vector field {@code field} is (see {@link IndexProgress}). */
@@ -322,6 +416,11 @@ public final class DataStore implements AutoCloseable {
 
     /** The catalog created or dropped an index of this collection: its segments' indexes follow now. */
     public void indexesChanged(long collectionId) {
+        FollowedCollection copy = followed.get(collectionId);
+        CollectionData followedData = copy == null ? null : copy.data();
+        if (followedData != null) {
+            layouts.layout(collectionId).ifPresent(layout -> indexes.reconcile(layout, followedData, true));
+        }
         CollectionData data = collections.get(collectionId);
         if (data != null) {
             layouts.layout(collectionId).ifPresent(layout -> indexes.reconcile(layout, data));
@@ -329,6 +428,7 @@ public final class DataStore implements AutoCloseable {
     }
 
     public void collectionDropped(long collectionId) {
+        unfollow(collectionId);
         CollectionData data = collections.remove(collectionId);
         if (data != null) {
             data.cancelAnnIndexes();
@@ -344,6 +444,7 @@ public final class DataStore implements AutoCloseable {
      * @throws IllegalStateException with the local write-ahead log: a collection moves only with a shard log
      */
     public void adoptCollection(long collectionId) {
+        unfollow(collectionId); // the read-only copy gives way to the collection itself
         checkpointLock.writeLock().lock();
         try {
             Optional<CollectionLayout> layout = layouts.layout(collectionId);
@@ -372,6 +473,11 @@ public final class DataStore implements AutoCloseable {
     }
 
     public void partitionDropped(long collectionId, long partitionId) {
+        FollowedCollection copy = followed.get(collectionId);
+        CollectionData followedData = copy == null ? null : copy.data();
+        if (followedData != null) {
+            followedData.dropPartition(partitionId);
+        }
         CollectionData data = collections.get(collectionId);
         if (data != null) {
             data.dropPartition(partitionId);
@@ -473,6 +579,7 @@ public final class DataStore implements AutoCloseable {
 
     @Override
     public void close() {
+        new ArrayList<>(followed.keySet()).forEach(this::unfollow);
         // Builds in progress are abandoned: their segments' files stay absent and the next start builds them.
         collections.values().forEach(CollectionData::cancelAnnIndexes);
         indexes.close();

@@ -1,5 +1,6 @@
 package dev.vectorvault.storage.data;
 
+import dev.vectorvault.index.FieldVectors;
 import dev.vectorvault.index.VectorColumn;
 import java.time.Duration;
 import java.util.HashSet;
@@ -38,7 +39,7 @@ final class IndexMaintenance {
     }
 
     /** One segment index to make ready, and how many tries at it failed so far. */
-    private record Job(Segment segment, SegmentIndex index, VectorColumn column, String file, String previousVersion,
+    private record Job(Segment segment, SegmentIndex index, FieldVectors column, String file, String previousVersion,
                        boolean fromDisk, int failures) {
         Job failedOnce() {
             return new Job(segment, index, column, file, previousVersion, fromDisk, failures + 1);
@@ -60,13 +61,24 @@ final class IndexMaintenance {
      * came from disk, else built.
      */
     void reconcile(CollectionLayout layout, CollectionData data) {
+        reconcile(layout, data, false);
+    }
+
+    /**
+     * As above; {@code readOnly} (a follower replica's copy) touches only segments the owner persisted, whose index
+     * files are the owner's: segments the copy sealed by itself stay exact, so it never writes index files of its own.
+     */
+    void reconcile(CollectionLayout layout, CollectionData data, boolean readOnly) {
         if (!started) {
             return;
         }
         VectorIndexSpec[] specs = layout.vectorIndexes();
         data.forEachSegment(segment -> {
+            if (readOnly && !segment.persisted()) {
+                return;
+            }
             for (int f = 0; f < Math.min(specs.length, segment.fieldCount()); f++) {
-                if (segment.vectors(f) != null) {
+                if (segment.indexable(f) != null) {
                     reconcile(data.collectionId(), segment, f, specs[f]);
                 }
             }
@@ -95,7 +107,7 @@ final class IndexMaintenance {
         String file = SegmentDirectory.indexFile(collectionId, spec, segment.segmentId(), field);
         String previousVersion = SegmentDirectory.previousVersionIndexFile(collectionId, spec, segment.segmentId(),
                 field);
-        submit(new Job(segment, fresh, segment.vectors(field), file, previousVersion, segment.persisted(), 0));
+        submit(new Job(segment, fresh, segment.indexable(field), file, previousVersion, segment.persisted(), 0));
     }
 
     private void submit(Job job) {
@@ -107,8 +119,10 @@ final class IndexMaintenance {
     private void run(Job job) {
         boolean settled = job.index().loadOrBuild(job.column(), directory.files(), job.file(), job.previousVersion(),
                 job.fromDisk(), settings.threads());
-        job.index().arrangedColumn().ifPresent(
-                arranged -> job.segment().adoptArrangedColumn(job.index().field, job.column(), arranged));
+        if (job.column() instanceof VectorColumn dense) {
+            job.index().arrangedColumn().ifPresent(
+                    arranged -> job.segment().adoptArrangedColumn(job.index().field, dense, arranged));
+        }
         if (settled || !started || !job.wanted()) {
             return;
         }

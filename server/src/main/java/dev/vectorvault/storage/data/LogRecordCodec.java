@@ -13,14 +13,20 @@ import java.util.Optional;
  * The payload of a log record: a batch of rows put into a partition, or a batch of primary keys deleted. Also the
  * row encoding that segment files reuse.
  *
- * <p>Format version 1 (every record written so far): an int record type, then the collection id, then the body.
- * The version is not written separately: the log's frame already carries one, and a later payload format takes new
- * record-type numbers, so a version-1 record is recognised by its type (1 or 2) forever.
+ * <p>An int record type, then the collection id, then the body. The version is not written separately: the log's
+ * frame already carries one, and a later payload format takes new record-type numbers, so a record's version is
+ * recognised by its type forever.
+ * <ul>
+ * <li>Version 2 (written now): puts are type 3, whose rows may hold sparse vectors (value encoding version 2);
+ *     deletes are unchanged (type 2).</li>
+ * <li>Version 1: puts type 1 (rows in value encoding version 1), deletes type 2. Still read.</li>
+ * </ul>
  */
 final class LogRecordCodec {
-    static final int FORMAT_VERSION = 1;
-    private static final int PUT = 1;
+    static final int FORMAT_VERSION = 2;
+    private static final int PUT_V1 = 1;
     private static final int DELETE = 2;
+    private static final int PUT = 3;
 
     /** One decoded record; the rows or keys are already shaped by the collection's layout. */
     sealed interface Entry permits Put, Delete {
@@ -65,7 +71,7 @@ final class LogRecordCodec {
     static Optional<Entry> decode(String log, String where, byte[] payload, DataStore.LayoutSource layouts) {
         ValueReader in = new ValueReader(log, where, payload);
         int type = in.readInt();
-        if (type != PUT && type != DELETE) {
+        if (type != PUT && type != PUT_V1 && type != DELETE) {
             throw in.corrupt(0, "unknown log record type " + type);
         }
         Optional<CollectionLayout> found = layouts.layout(in.readLong());
@@ -73,7 +79,7 @@ final class LogRecordCodec {
             return Optional.empty();
         }
         CollectionLayout layout = found.get();
-        if (type == PUT) {
+        if (type == PUT || type == PUT_V1) {
             long partitionId = in.readLong();
             int count = in.readInt();
             List<Object[]> rows = new ArrayList<>(count);
@@ -120,6 +126,10 @@ final class LogRecordCodec {
                     }
                 }
             }
+            if (dim == CollectionLayout.SPARSE && !(value instanceof dev.vectorvault.index.SparseVector)) {
+                throw in.corrupt(at, "field " + f + " holds " + describe(value)
+                        + " where a sparse vector belongs");
+            }
             if (layout.jsonFields()[f] && value != null) {
                 if (!(value instanceof byte[] text)) {
                     throw in.corrupt(at, "field " + f + " holds " + describe(value)
@@ -145,7 +155,7 @@ final class LogRecordCodec {
     private static int estimatedRowBytes(CollectionLayout layout) {
         int bytes = 16 * layout.fieldCount();
         for (int dim : layout.vectorDims()) {
-            bytes += 4 * dim;
+            bytes += 4 * Math.max(0, dim);
         }
         return bytes;
     }

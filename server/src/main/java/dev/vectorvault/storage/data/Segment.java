@@ -1,5 +1,8 @@
 package dev.vectorvault.storage.data;
 
+import dev.vectorvault.index.FieldVectors;
+import dev.vectorvault.index.SparseColumn;
+import dev.vectorvault.index.SparseVector;
 import dev.vectorvault.index.VectorColumn;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -20,6 +23,8 @@ final class Segment {
      * ({@link #adoptArrangedColumn}) while searches read the segment: either column answers every ordinal alike.
      */
     private final AtomicReferenceArray<VectorColumn> vectors;
+    /** Per field, its sparse vectors (null for any other field). */
+    private final SparseColumn[] sparse;
     private long[] partitions = new long[64];
     private final BitSet deleted = new BitSet();
     private int size;
@@ -36,10 +41,13 @@ final class Segment {
         this.segmentId = segmentId;
         this.scalars = new List[vectorDims.length];
         this.vectors = new AtomicReferenceArray<>(vectorDims.length);
+        this.sparse = new SparseColumn[vectorDims.length];
         this.annIndexes = new AtomicReferenceArray<>(vectorDims.length);
         for (int f = 0; f < vectorDims.length; f++) {
             if (vectorDims[f] > 0) {
                 vectors.set(f, new VectorColumn(vectorDims[f]));
+            } else if (vectorDims[f] == CollectionLayout.SPARSE) {
+                sparse[f] = new SparseColumn();
             } else {
                 scalars[f] = new ArrayList<>();
             }
@@ -67,6 +75,8 @@ final class Segment {
             VectorColumn column = vectors.get(f);
             if (column != null) {
                 column.append((float[]) row[f]);
+            } else if (sparse[f] != null) {
+                sparse[f].append((SparseVector) row[f]);
             } else {
                 scalars[f].add(row[f]);
             }
@@ -85,6 +95,9 @@ final class Segment {
             column.copyTo(ordinal, out);
             return out;
         }
+        if (sparse[field] != null) {
+            return sparse[field].get(ordinal);
+        }
         return scalars[field].get(ordinal);
     }
 
@@ -98,6 +111,16 @@ final class Segment {
 
     VectorColumn vectors(int field) {
         return vectors.get(field);
+    }
+
+    SparseColumn sparseVectors(int field) {
+        return sparse[field];
+    }
+
+    /** The vectors an index of field {@code field} is built over (dense or sparse); null for a scalar field. */
+    FieldVectors indexable(int field) {
+        VectorColumn dense = vectors.get(field);
+        return dense != null ? dense : sparse[field];
     }
 
     /**

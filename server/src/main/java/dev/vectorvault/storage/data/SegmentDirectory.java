@@ -97,6 +97,14 @@ final class SegmentDirectory {
         return part;
     }
 
+    /**
+     * The collection's part of its manifest for a read-only copy (a follower replica): unlike
+     * {@link #readCollectionManifest} it does not make this store responsible for the collection's files.
+     */
+    DataManifest readFollowedManifest(long collectionId) {
+        return manifests.readCollection(collectionId);
+    }
+
     void writeManifest(DataManifest manifest) {
         manifests.write(manifest);
         previousManifestCollections = manifestCollections;

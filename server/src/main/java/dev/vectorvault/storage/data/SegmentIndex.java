@@ -2,6 +2,8 @@ package dev.vectorvault.storage.data;
 
 import dev.vectorvault.index.BuildProgress;
 import dev.vectorvault.index.CorruptIndexException;
+import dev.vectorvault.index.FieldVectors;
+import dev.vectorvault.index.SparseVector;
 import dev.vectorvault.index.OrdinalFilter;
 import dev.vectorvault.index.SearchHit;
 import dev.vectorvault.index.SearchParams;
@@ -92,7 +94,7 @@ final class SegmentIndex implements AnnIndex {
      * @return whether the index is settled: ready with its file on disk, or cancelled; false when this try failed
      *         (an I/O error, a full disk, too little memory) and another is worth making later
      */
-    boolean loadOrBuild(VectorColumn vectors, ObjectStore store, String file, String previousVersionFile,
+    boolean loadOrBuild(FieldVectors vectors, ObjectStore store, String file, String previousVersionFile,
                         boolean tryLoad, int threads) {
         if (cancelled) {
             return true;
@@ -135,7 +137,7 @@ final class SegmentIndex implements AnnIndex {
         }
     }
 
-    private boolean load(VectorColumn vectors, ObjectStore store, String file) {
+    private boolean load(FieldVectors vectors, ObjectStore store, String file) {
         try {
             index = spec.kind().read(store, file, vectors, spec.metric());
             origin = Origin.LOADED;
@@ -153,7 +155,7 @@ final class SegmentIndex implements AnnIndex {
         return false;
     }
 
-    private void build(VectorColumn vectors, int threads) {
+    private void build(FieldVectors vectors, int threads) {
         BuildProgress progress = (done, total) -> {
             if (cancelled) {
                 throw new CancellationException("index of segment " + segmentId + " is no longer needed");
@@ -188,6 +190,11 @@ final class SegmentIndex implements AnnIndex {
 
     @Override
     public List<SearchHit> search(float[] query, int k, SearchParams params, OrdinalFilter filter) {
+        return index.search(query, k, params, filter);
+    }
+
+    @Override
+    public List<SearchHit> search(SparseVector query, int k, SearchParams params, OrdinalFilter filter) {
         return index.search(query, k, params, filter);
     }
 }

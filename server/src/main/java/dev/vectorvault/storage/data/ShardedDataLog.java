@@ -259,6 +259,11 @@ final class ShardedDataLog extends DataLog {
     }
 
     @Override
+    ShardLogAccess followable() {
+        return new ShardLogAccess(log);
+    }
+
+    @Override
     String name() {
         return "the shard log";
     }

@@ -14,10 +14,11 @@ import java.util.Objects;
  *
  * <h2>Versions</h2>
  * <ul>
- * <li>2: the common frame (little-endian header with CRC32C, body, footer with length and CRC32C). Written now.</li>
+ * <li>3: as 2; bodies may hold sparse vectors (value encoding version 2, tag 11). Written now.</li>
+ * <li>2: the common frame (little-endian header with CRC32C, body, footer with length and CRC32C).</li>
  * <li>1: the segment framing of commit 53506df and before, read by {@link SegmentFileV1}.</li>
  * </ul>
- * The body layouts did not change between the two; a body change gets a new version here.
+ * The body layouts did not change between 1 and 2; a body change gets a new version here.
  *
  * <h2>Guarantees</h2>
  * {@link #write} is atomic and durable (the store's contract). {@link #read} verifies everything before returning a
@@ -26,7 +27,9 @@ import java.util.Objects;
  */
 public final class SegmentFile {
     public static final String FORMAT_PREFIX = "vectorvault-";
-    static final int VERSION = 2;
+    static final int VERSION = 3;
+    /** The first version written in the common frame. */
+    static final int FIRST_FRAMED_VERSION = 2;
     /** Oldest version this code reads; raise it only together with dropping the old reader. */
     static final int MIN_VERSION = 1;
     static final int MAX_KIND_BYTES = 48;
@@ -68,8 +71,8 @@ public final class SegmentFile {
         if (SegmentFileV1.isV1(bytes)) {
             return SegmentFileV1.read(file, bytes, expectedKind);
         }
-        // Version 1 predates the frame, so a framed file is version 2 or later.
-        return Frame.unframe(file, bytes, format, VERSION, VERSION).bytes();
+        // Version 1 predates the frame, so a framed file is version 2 or later; 2's bodies are a subset of 3's.
+        return Frame.unframe(file, bytes, format, FIRST_FRAMED_VERSION, VERSION).bytes();
     }
 
     /** {@link #write} to a file on the local disk (tests, tools). */

@@ -69,6 +69,25 @@ class FrozenFormatsTest {
         assertRows(rows(disk, "segments/1002/5.seg", items), 40, 20);
     }
 
+    /**
+     * Segment and tombstone files of version 2 (the common frame; bodies without sparse vectors), written at commit
+     * 3f00729 before version 3 (bodies that may hold sparse vectors): {@code formats/v2/segments/7.seg} holds rows
+     * 0..11 of {@link FrozenV1#row} in the {@code docs} layout, {@code 7.del} ordinals 3 and 10.
+     */
+    @Test
+    void segmentAndTombstoneFilesOfVersion2AreRead() throws IOException {
+        LocalDisk disk = LocalDisk.open(java.nio.file.Path.of(java.util.Objects.requireNonNull(
+                FrozenFormatsTest.class.getResource("/formats/v2/segments")).getPath()));
+        assertThat(Frame.isFramed(disk.readAll("7.seg"))).isTrue();
+        assertThat(java.nio.ByteBuffer.wrap(disk.readAll("7.seg")).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .getShort(4 + 2 + "vectorvault-segment".length())).as("format version in the header").isEqualTo((short) 2);
+        Segment segment = rows(disk, "7.seg", FrozenV1.layout(FrozenV1.DOCS, FrozenV1.DOCS_PARTITION));
+        assertThat(segment.segmentId()).isEqualTo(7);
+        assertRows(segment, 0, 12);
+        BitSet deleted = SegmentCodec.decodeDeletes("7.del", SegmentFile.read(disk, "7.del", "deletes"), 12);
+        assertThat(deleted.stream().boxed().toList()).containsExactly(3, 10);
+    }
+
     @Test
     void tombstoneFilesOfVersion1HoldTheDeletedOrdinals() throws IOException {
         LocalDisk disk = data();

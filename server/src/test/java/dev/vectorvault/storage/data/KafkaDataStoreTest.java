@@ -324,4 +324,88 @@ class KafkaDataStoreTest {
         assertThat(live(reopened.store, layout)).isEqualTo(model);
         assertThat(physicalRows(reopened.store, layout)).isEqualTo(2);
     }
+
+    /**
+     * A follower replica's read-only copy: a second store follows the collection from the owner's manifest records
+     * and the shards, and after every step a Strong wait makes it hold exactly the owner's live rows, each key once,
+     * also after the owner's checkpoint recorded a new manifest (the copy is rebuilt from it, never counting a row
+     * both in a new segment and in its tail) and after deletes and replacements. It never fences the owner, which
+     * keeps writing throughout.
+     */
+    @Test
+    void aFollowerHoldsExactlyTheOwnersRowsAcrossCheckpoints() throws Exception {
+        CollectionLayout layout = collection(2);
+        long id = layout.collectionId();
+        DataStore.LayoutSource layoutSource = c -> Optional.ofNullable(layouts.get(c));
+        Map<Long, byte[]> records = new ConcurrentHashMap<>();
+        Manifests.CollectionRecords shared = new Manifests.CollectionRecords() {
+            @Override
+            public Optional<byte[]> read(long collectionId) {
+                return Optional.ofNullable(records.get(collectionId));
+            }
+
+            @Override
+            public boolean writeWhileOwner(long collectionId, byte[] record) {
+                records.put(collectionId, record);
+                return true;
+            }
+        };
+        // Both stores see the same sealed files (as nodes sharing object storage); the follower's opens first.
+        SealedStorage sealed = SealedStorage.local(DataStore.localDisk(dir.resolve("shared")));
+        DataLog followerLog = DataLog.sharded(new KafkaShardLog(settings()), Set::of);
+        DataStore follower = DataStore.open(followerLog, sealed, Manifests.perCollection(shared, Set::of),
+                layoutSource, 8, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
+        toClose.add(follower);
+        DataLog ownerLog = DataLog.sharded(new KafkaShardLog(settings()), () -> Set.of(id));
+        DataStore owner = DataStore.open(ownerLog, sealed, Manifests.perCollection(shared, () -> Set.of(id)),
+                layoutSource, 8, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
+        toClose.add(owner);
+
+        owner.put(layout, P0, keyRange(0, 30, "a"));
+        owner.checkpoint(); // a manifest with sealed segments before the follower starts
+        owner.put(layout, P0, keyRange(30, 45, "a"));
+        follower.followersRead(shared::read, c -> false);
+        follower.follow(id);
+        assertFollowerMatches(owner, follower, layout);
+        assertThat(follower.followerBuilds(id)).isEqualTo(1);
+
+        owner.put(layout, P0, keyRange(10, 20, "b")); // replacements
+        owner.delete(layout, List.of(0L, 1L, 31L, 44L));
+        assertFollowerMatches(owner, follower, layout);
+
+        owner.checkpoint(); // a new manifest: its segments hold rows the follower already tailed
+        owner.put(layout, P0, keyRange(45, 60, "c"));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (follower.followerBuilds(id) < 2) {
+            assertThat(System.nanoTime()).as("the follower rebuilds from the new manifest").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        assertFollowerMatches(owner, follower, layout);
+        owner.put(layout, P0, keyRange(5, 8, "d"));
+        owner.delete(layout, List.of(50L));
+        assertFollowerMatches(owner, follower, layout);
+
+        follower.unfollow(id);
+        assertThat(follower.followReady(id)).isFalse();
+    }
+
+    private static List<Object[]> keyRange(long from, long to, String text) {
+        List<Object[]> rows = new ArrayList<>();
+        for (long key = from; key < to; key++) {
+            rows.add(row(key, text + key));
+        }
+        return rows;
+    }
+
+    /** After a Strong wait, the follower's live rows equal the owner's, each key once. */
+    private static void assertFollowerMatches(DataStore owner, DataStore follower, CollectionLayout layout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!follower.followReady(layout.collectionId())) {
+            assertThat(System.nanoTime()).as("the follower's copy loads").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        follower.awaitFresh(layout.collectionId(), 0, 30_000);
+        assertThat(live(follower, layout)).isEqualTo(live(owner, layout));
+    }
 }

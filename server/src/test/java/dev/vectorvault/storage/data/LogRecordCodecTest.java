@@ -65,4 +65,43 @@ class LogRecordCodecTest {
         assertCorrupt(e, 8);
         assertThat(e.getMessage()).contains("vector of dimension 2").contains("dimension 4 belongs");
     }
+
+    private static final CollectionLayout SPARSE = new CollectionLayout(77, 0,
+            new int[] {0, CollectionLayout.SPARSE}, new boolean[] {false, false}, java.util.Set.of(5L));
+
+    @Test
+    void aPutOfSparseVectorsRoundTripsAsARecordOfVersion2() {
+        dev.vectorvault.index.SparseVector row = dev.vectorvault.index.SparseVector.of(new long[] {1, 0xFFFF_FFFEL},
+                new float[] {0.5f, 2f});
+        byte[] put = LogRecordCodec.encodePut(SPARSE, 5, List.<Object[]>of(new Object[] {9L, row},
+                new Object[] {10L, dev.vectorvault.index.SparseVector.EMPTY}));
+        assertThat(new dev.vectorvault.storage.codec.ValueReader("wal/", "r", put).readInt())
+                .as("puts of version 2 have record type 3").isEqualTo(3);
+        LogRecordCodec.Put decoded = (LogRecordCodec.Put) LogRecordCodec.decode("wal/", new WalRecord(4, put),
+                id -> Optional.of(SPARSE)).orElseThrow();
+        assertThat(decoded.rows().get(0)[1]).isEqualTo(row);
+        assertThat(decoded.rows().get(1)[1]).isEqualTo(dev.vectorvault.index.SparseVector.EMPTY);
+    }
+
+    @Test
+    void aScalarWhereASparseVectorBelongsIsRefusedAsCorrupt() {
+        byte[] put = LogRecordCodec.encodePut(SPARSE, 5, List.<Object[]>of(new Object[] {9L, "text"}));
+        StorageException e = catchThrowableOfType(StorageException.class, () -> LogRecordCodec.decode("wal/",
+                new WalRecord(6, put), id -> Optional.of(SPARSE)));
+        assertCorrupt(e, 6);
+        assertThat(e.getMessage()).contains("where a sparse vector belongs");
+    }
+
+    @Test
+    void aSparseVectorWithUnsortedIndicesIsRefusedAsCorrupt() {
+        byte[] put = LogRecordCodec.encodePut(SPARSE, 5, List.<Object[]>of(new Object[] {9L,
+                dev.vectorvault.index.SparseVector.of(new long[] {1, 2}, new float[] {1, 1})}));
+        // The second index (little-endian, after tag, count and the first pair) becomes 0: unsorted.
+        int second = put.length - 8;
+        put[second] = 0;
+        StorageException e = catchThrowableOfType(StorageException.class, () -> LogRecordCodec.decode("wal/",
+                new WalRecord(7, put), id -> Optional.of(SPARSE)));
+        assertCorrupt(e, 7);
+        assertThat(e.getMessage()).contains("unsorted indices");
+    }
 }

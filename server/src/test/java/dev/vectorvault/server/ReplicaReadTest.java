@@ -1,0 +1,385 @@
+package dev.vectorvault.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.vectorvault.testkit.EtcdCluster;
+import dev.vectorvault.testkit.KafkaBroker;
+import dev.vectorvault.testkit.S3Server;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.milvus.grpc.CollectionSchema;
+import io.milvus.grpc.ConsistencyLevel;
+import io.milvus.grpc.CreateCollectionRequest;
+import io.milvus.grpc.CreateIndexRequest;
+import io.milvus.grpc.DataType;
+import io.milvus.grpc.FieldData;
+import io.milvus.grpc.FieldSchema;
+import io.milvus.grpc.FloatArray;
+import io.milvus.grpc.FlushRequest;
+import io.milvus.grpc.GetReplicasRequest;
+import io.milvus.grpc.GetReplicasResponse;
+import io.milvus.grpc.InsertRequest;
+import io.milvus.grpc.ListDatabasesRequest;
+import io.milvus.grpc.LoadCollectionRequest;
+import io.milvus.grpc.LongArray;
+import io.milvus.grpc.MilvusServiceGrpc;
+import io.milvus.grpc.MilvusServiceGrpc.MilvusServiceBlockingStub;
+import io.milvus.grpc.MutationResult;
+import io.milvus.grpc.QueryRequest;
+import io.milvus.grpc.QueryResults;
+import io.milvus.grpc.ReleaseCollectionRequest;
+import io.milvus.grpc.ReplicaInfo;
+import io.milvus.grpc.ScalarField;
+import io.milvus.grpc.SearchResults;
+import io.milvus.grpc.Status;
+import io.milvus.grpc.VectorField;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Replicas with real engines: etcd, Kafka and s3proxy as processes, three server nodes as processes. A collection
+ * loaded with two replicas is served by its owner and by a follower on another node (sealed segments from object
+ * storage, the rest tailed from Kafka): every node answers searches and queries alike, a Strong read on the follower
+ * right after an insert through a third node sees it, and while a client searches through the third node the owner is
+ * killed with {@code kill -9}: the searches keep answering (the follower takes them), and every acknowledged row is
+ * found after the collection was taken over; the dead node's replica moves to the third node.
+ */
+@Timeout(400)
+class ReplicaReadTest {
+    private static final int DIM = 4;
+    private static final int TTL_SECONDS = 3;
+
+    @TempDir
+    Path dir;
+    private EtcdCluster etcd;
+    private KafkaBroker kafka;
+    private S3Server s3;
+    private final List<Process> nodes = new ArrayList<>();
+    private final List<ManagedChannel> channels = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        channels.forEach(ManagedChannel::shutdownNow);
+        nodes.forEach(Process::destroyForcibly);
+        for (Process node : nodes) {
+            try {
+                node.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+        if (etcd != null) {
+            etcd.close();
+        }
+    }
+
+    @Test
+    void twoReplicasAnswerAlikeAndSearchesKeepAnsweringThroughTheOwnersDeath() throws Exception {
+        etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));
+        kafka = KafkaBroker.start();
+        s3 = S3Server.start(Files.createDirectories(dir.resolve("s3")));
+        int[] ports = new int[6];
+        for (int i = 0; i < ports.length; i++) {
+            ports[i] = freePort();
+        }
+        List<Process> processes = List.of(node(0, ports), node(1, ports), node(2, ports));
+        List<MilvusServiceBlockingStub> stubs = List.of(stub(ports[0]), stub(ports[2]), stub(ports[4]));
+        for (MilvusServiceBlockingStub stub : stubs) {
+            awaitServing(stub);
+        }
+        MilvusServiceBlockingStub owner = stubs.get(0);
+
+        CollectionSchema schema = CollectionSchema.newBuilder().setName("c")
+                .addFields(FieldSchema.newBuilder().setName("id").setDataType(DataType.Int64).setIsPrimaryKey(true))
+                .addFields(FieldSchema.newBuilder().setName("v").setDataType(DataType.FloatVector)
+                        .addTypeParams(SmallCollection.pair("dim", String.valueOf(DIM))))
+                .build();
+        SmallCollection.ok(owner.createCollection(CreateCollectionRequest.newBuilder().setCollectionName("c")
+                .setShardsNum(2).setSchema(ByteString.copyFrom(schema.toByteArray())).build()));
+        TreeSet<Long> acknowledged = new TreeSet<>();
+        insert(owner, 0, 300, acknowledged); // the first data call: node 0 becomes the owner
+        SmallCollection.ok(owner.createIndex(CreateIndexRequest.newBuilder().setCollectionName("c")
+                .setFieldName("v").addExtraParams(SmallCollection.pair("index_type", "FLAT"))
+                .addExtraParams(SmallCollection.pair("metric_type", "L2")).build()));
+        SmallCollection.ok(owner.flush(FlushRequest.newBuilder().addCollectionNames("c").build()).getStatus());
+        insert(stubs.get(1), 300, 450, acknowledged); // only in Kafka
+
+        Status refused = stubs.get(2).loadCollection(LoadCollectionRequest.newBuilder().setCollectionName("c")
+                .setReplicaNumber(4).build());
+        assertThat(refused.getCode()).as(refused.getReason()).isEqualTo(304);
+        assertThat(refused.getReason()).contains("resource group node not enough");
+        SmallCollection.ok(stubs.get(2).loadCollection(LoadCollectionRequest.newBuilder().setCollectionName("c")
+                .setReplicaNumber(2).build()));
+
+        // GetReplicas: the owner and one other node, each leading both shards.
+        GetReplicasResponse replicas = stubs.get(1).getReplicas(GetReplicasRequest.newBuilder()
+                .setCollectionName("c").setWithShardNodes(true).build());
+        SmallCollection.ok(replicas.getStatus());
+        assertThat(replicas.getReplicasList()).hasSize(2);
+        List<Integer> replicaPorts = new ArrayList<>();
+        for (ReplicaInfo replica : replicas.getReplicasList()) {
+            assertThat(replica.getShardReplicasList()).hasSize(2);
+            assertThat(replica.getNodeIdsList()).hasSize(1);
+            String address = replica.getShardReplicas(0).getLeaderAddr();
+            replicaPorts.add(Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
+        }
+        assertThat(replicaPorts.get(0)).as("the first replica is the owner's").isEqualTo(ports[0]);
+        int followerIndex = replicaPorts.get(1) == ports[2] ? 1 : 2;
+        assertThat(replicaPorts.get(1)).isEqualTo(ports[2 * followerIndex]);
+        MilvusServiceBlockingStub follower = stubs.get(followerIndex);
+        MilvusServiceBlockingStub other = stubs.get(3 - followerIndex);
+        awaitLog(followerIndex, "event=replica_copy_built");
+
+        // Every node answers alike: the owner and the follower from their own copies, the third through either.
+        SearchResults expected = owner.search(SmallCollection.search(2, "topk", "7").setCollectionName("c").build());
+        SmallCollection.ok(expected.getStatus());
+        assertThat(expected.getResults().getIds().getIntId().getDataList()).hasSize(14);
+        for (MilvusServiceBlockingStub stub : stubs) {
+            for (int round = 0; round < 2; round++) {
+                SearchResults got = stub.search(SmallCollection.search(2, "topk", "7").setCollectionName("c")
+                        .build());
+                SmallCollection.ok(got.getStatus());
+                assertThat(got.getResults().getIds()).isEqualTo(expected.getResults().getIds());
+                assertThat(got.getResults().getScoresList()).isEqualTo(expected.getResults().getScoresList());
+                assertThat(ids(stub, ConsistencyLevel.Strong)).isEqualTo(acknowledged);
+            }
+        }
+
+        // Strong on the follower right after an insert acknowledged through the third node.
+        insert(other, 450, 500, acknowledged);
+        assertThat(ids(follower, ConsistencyLevel.Strong)).as("a Strong read sees the insert").isEqualTo(acknowledged);
+        assertThat(ids(follower, ConsistencyLevel.Eventually)).isSubsetOf(acknowledged);
+
+        // kill -9 of the owner while a client searches through the third node.
+        AtomicBoolean searching = new AtomicBoolean(true);
+        AtomicInteger answered = new AtomicInteger();
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread client = new Thread(() -> {
+            while (searching.get()) {
+                try {
+                    SearchResults got = other.search(SmallCollection.search(1, "topk", "5").setCollectionName("c")
+                            .build());
+                    if (got.getStatus().getCode() == 0 && got.getResults().getIds().getIntId().getDataCount() == 5) {
+                        answered.incrementAndGet();
+                    } else {
+                        failures.add(got.getStatus().toString());
+                    }
+                } catch (StatusRuntimeException e) {
+                    failures.add(e.getStatus().toString());
+                }
+            }
+        });
+        client.start();
+        while (answered.get() < 20) {
+            Thread.sleep(20);
+        }
+        int beforeKill = answered.get();
+        processes.get(0).destroyForcibly(); // SIGKILL: no checkpoint, no lease revocation
+        processes.get(0).waitFor(10, TimeUnit.SECONDS);
+        long killed = System.nanoTime();
+        // Past the dead owner's session TTL, so both the dead node's refusals and its removal from membership happen.
+        while (System.nanoTime() - killed < TimeUnit.SECONDS.toNanos(TTL_SECONDS * 2L)) {
+            Thread.sleep(100);
+        }
+        searching.set(false);
+        client.join(30_000);
+        System.out.println("ReplicaReadTest: " + (answered.get() - beforeKill) + " searches answered through the"
+                + " owner's kill -9 and the following " + (2 * TTL_SECONDS) + " s, " + failures.size() + " failed");
+        assertThat(failures).as("searches through a survivor while the owner dies").isEmpty();
+        assertThat(answered.get()).isGreaterThan(beforeKill);
+
+        // A write takes the collection over (its owner's lease ran out); every acknowledged row is on both survivors.
+        insertWhenTakenOver(other, 500, 520, acknowledged);
+        assertThat(ids(other, ConsistencyLevel.Strong)).isEqualTo(acknowledged);
+        assertThat(ids(follower, ConsistencyLevel.Strong)).isEqualTo(acknowledged);
+
+        // The dead node's replica moved to the live node that had none: GetReplicas names live nodes only.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            GetReplicasResponse now = other.getReplicas(GetReplicasRequest.newBuilder().setCollectionName("c")
+                    .build());
+            SmallCollection.ok(now.getStatus());
+            List<Integer> live = new ArrayList<>();
+            for (ReplicaInfo replica : now.getReplicasList()) {
+                String address = replica.getShardReplicas(0).getLeaderAddr();
+                live.add(address.isEmpty() ? -1 : Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
+            }
+            if (live.size() == 2 && live.containsAll(List.of(ports[2], ports[4]))) {
+                break;
+            }
+            assertThat(System.nanoTime()).as("the dead node's replica moves; now " + live).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        assertThat(ids(other, ConsistencyLevel.Strong)).isEqualTo(acknowledged);
+        assertThat(ids(follower, ConsistencyLevel.Strong)).isEqualTo(acknowledged);
+
+        // Released: the follower drops its copy.
+        SmallCollection.ok(other.releaseCollection(ReleaseCollectionRequest.newBuilder().setCollectionName("c")
+                .build()));
+        awaitLog(followerIndex, "event=replica_follow_stopped");
+    }
+
+    private static void insertWhenTakenOver(MilvusServiceBlockingStub stub, int from, int to,
+                                            TreeSet<Long> acknowledged) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                MutationResult result = stub.insert(insertRequest(from, to));
+                if (result.getStatus().getCode() == 0) {
+                    for (long i = from; i < to; i++) {
+                        acknowledged.add(i);
+                    }
+                    return;
+                }
+                assertThat(System.nanoTime()).as(result.getStatus().toString()).isLessThan(deadline);
+            } catch (StatusRuntimeException e) {
+                assertThat(System.nanoTime()).as(e.getStatus().toString()).isLessThan(deadline);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static InsertRequest insertRequest(int from, int to) {
+        LongArray.Builder ids = LongArray.newBuilder();
+        FloatArray.Builder vectors = FloatArray.newBuilder();
+        for (int i = from; i < to; i++) {
+            ids.addData(i);
+            for (int d = 0; d < DIM; d++) {
+                vectors.addData(i);
+            }
+        }
+        return InsertRequest.newBuilder().setCollectionName("c").setNumRows(to - from)
+                .addFieldsData(FieldData.newBuilder().setFieldName("id").setType(DataType.Int64)
+                        .setScalars(ScalarField.newBuilder().setLongData(ids)))
+                .addFieldsData(FieldData.newBuilder().setFieldName("v").setType(DataType.FloatVector)
+                        .setVectors(VectorField.newBuilder().setDim(DIM).setFloatVector(vectors)))
+                .build();
+    }
+
+    private static void insert(MilvusServiceBlockingStub stub, int from, int to, TreeSet<Long> acknowledged) {
+        SmallCollection.ok(stub.insert(insertRequest(from, to)).getStatus());
+        for (long i = from; i < to; i++) {
+            acknowledged.add(i);
+        }
+    }
+
+    private static TreeSet<Long> ids(MilvusServiceBlockingStub stub, ConsistencyLevel level) {
+        QueryResults results = stub.query(QueryRequest.newBuilder().setCollectionName("c").setExpr("id >= 0")
+                .addOutputFields("id").setConsistencyLevel(level).build());
+        SmallCollection.ok(results.getStatus());
+        List<Long> list = List.of();
+        for (FieldData field : results.getFieldsDataList()) {
+            if (field.getFieldName().equals("id")) {
+                list = field.getScalars().getLongData().getDataList();
+            }
+        }
+        TreeSet<Long> set = new TreeSet<>(list);
+        assertThat(set).as("no id twice").hasSize(list.size());
+        return set;
+    }
+
+    private void awaitLog(int node, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Path log = dir.resolve("node" + node + ".log");
+        while (!Files.readString(log).contains(text)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("node " + node + " never logged " + text + "; logs: " + logs());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private Process node(int index, int[] ports) throws IOException {
+        Path data = Files.createDirectories(dir.resolve("node" + index));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                        .toString(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), "dev.vectorvault.Main"));
+        String[] keys = {
+            "proxy.port=" + ports[2 * index],
+            "proxy.internalPort=" + ports[2 * index + 1],
+            "localStorage.path=" + data,
+            "etcd.endpoints=" + etcd.endpointsCsv(),
+            "common.session.ttl=" + TTL_SECONDS,
+            "cluster.changeAckTimeoutMs=2000",
+            "mq.type=kafka",
+            "kafka.brokerList=" + kafka.bootstrapServers(),
+            "kafka.readTimeout=5",
+            "rootCoord.dmlChannelNum=4",
+            "common.storageType=remote",
+            "minio.address=127.0.0.1",
+            "minio.port=" + s3.port(),
+            "minio.accessKeyID=" + S3Server.ACCESS_KEY,
+            "minio.secretAccessKey=" + S3Server.SECRET_KEY,
+            "minio.bucketName=replicas",
+            "minio.rootPath=files",
+        };
+        for (String key : keys) {
+            command.add("--set");
+            command.add(key);
+        }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("node" + index + ".log").toFile()).start();
+        nodes.add(process);
+        return process;
+    }
+
+    private void awaitServing(MilvusServiceBlockingStub stub) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (true) {
+            try {
+                stub.listDatabases(ListDatabasesRequest.getDefaultInstance());
+                return;
+            } catch (StatusRuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("a node did not start; logs: " + logs(), e);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private String logs() throws IOException {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < nodes.size(); i++) {
+            Path log = dir.resolve("node" + i + ".log");
+            if (Files.exists(log)) {
+                String text = Files.readString(log);
+                out.append("\n--- node ").append(i).append(" ---\n")
+                        .append(text.substring(Math.max(0, text.length() - 4000)));
+            }
+        }
+        return out.toString();
+    }
+
+    private MilvusServiceBlockingStub stub(int port) {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        channels.add(channel);
+        return MilvusServiceGrpc.newBlockingStub(channel).withDeadlineAfter(380, TimeUnit.SECONDS);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
