@@ -177,7 +177,7 @@ class KafkaShardLogTest {
                 ShardLogException fenced = catchThrowableOfType(ShardLogException.class,
                         () -> stale.append(0, records("stale-2", "stale-3")));
                 assertThat(fenced.errorCode()).isEqualTo(ErrorCode.LOG_WRITER_FENCED);
-                assertThat(fenced.getMessage()).contains("newer writer").contains(shard.toString());
+                assertThat(fenced.getMessage()).contains("newer writer").contains("collection " + shard.collectionId());
                 // Once fenced, it stays refused.
                 assertThatThrownBy(() -> stale.append(0, records("stale-4")))
                         .isInstanceOfSatisfying(ShardLogException.class,
@@ -291,11 +291,11 @@ class KafkaShardLogTest {
         System.out.println("KafkaShardLogTest: append to a stopped broker failed after " + elapsedMs + " ms"
                 + " (kafka.readTimeout " + READ_TIMEOUT_SECONDS + " s): " + failure.getMessage());
         assertThat(failure.errorCode()).isEqualTo(ErrorCode.LOG_UNAVAILABLE);
-        assertThat(failure.getMessage()).contains("kafka.readTimeout").contains(shard.toString());
+        assertThat(failure.getMessage()).contains("kafka.readTimeout").contains("collection " + shard.collectionId());
         // The documented bound: about twice kafka.readTimeout (metadata wait, then the commit), plus slack.
         assertThat(elapsedMs).isLessThan(2L * READ_TIMEOUT_SECONDS * 1_000 + 5_000);
         assertThatThrownBy(() -> writer.append(0, records("after-failure")))
-                .isInstanceOf(ShardLogException.class).hasMessageContaining("open the shard again");
+                .isInstanceOf(ShardLogException.class).hasMessageContaining("open the collection again");
         writer.close();
         assertThat(catchThrowableOfType(ShardLogException.class, () -> log.endPosition(shard)).errorCode())
                 .isEqualTo(ErrorCode.LOG_UNAVAILABLE);
