@@ -297,6 +297,7 @@ public final class MilvusServer implements AutoCloseable {
                 catalog.byId(collectionId).map(c -> data.liveRows(Layouts.of(c), partitionId)).orElse(0L),
                 rbac.service(), rbac.visibility());
         catalogRpc.indexProgress(new EntityReader(catalog, data)::indexProgress);
+        catalogRpc.maxShardNum(config.maxShardNum());
         ExpressionLimits filterLimits = new ExpressionLimits(config.filters().maxLength(), config.filters().maxDepth(),
                 config.filters().maxListSize());
         DataRpc dataRpc = new DataRpc(catalog, new EntityWriter(catalog, data, clock, filterLimits),
