@@ -273,6 +273,11 @@ public final class MilvusServer implements AutoCloseable {
         }
         cleanup.attach(data);
         data.onLogForce(metrics::walForced);
+        // Sealed objects no manifest names any more go after Milvus's dataCoord.gc.* grace periods.
+        data.collectGarbage(new dev.vectorvault.storage.data.GarbagePolicy(
+                java.time.Duration.ofMillis(config.objectGc().intervalMs()),
+                java.time.Duration.ofMillis(config.objectGc().dropToleranceMs()),
+                java.time.Duration.ofMillis(config.objectGc().missingToleranceMs())), System::currentTimeMillis);
         NodeHealth nodeHealth = new NodeHealth(data, dataExecutors, node);
         if (node != null && config.mq().kafka() && objectStorage != null) {
             // Everything of a collection is shared (Kafka, object storage, its etcd manifest): it can move.
