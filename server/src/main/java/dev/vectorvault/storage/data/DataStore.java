@@ -345,11 +345,34 @@ public final class DataStore implements AutoCloseable {
                 layouts.layout(data.collectionId())
                         .ifPresent(layout -> keep.addAll(IndexMaintenance.wantedFiles(layout, data)));
             }
-            return directory.garbage().sweep(keep, Set.copyOf(collections.keySet()),
-                    id -> layouts.layout(id).isPresent(), wholeBucket);
+            return directory.garbage().sweep(keep, collectedHere(), id -> layouts.layout(id).isPresent(),
+                    wholeBucket);
         } finally {
             checkpointLock.readLock().unlock();
         }
+    }
+
+    /**
+     * The collections whose objects this store collects: those it holds data of and owns, as far as it can tell:
+     * named by its last manifest or holding segments. A collection another node owns may still have an empty entry
+     * here (a statistics call made one); it names nothing of its own, so it is never swept from here.
+     */
+    private Set<Long> collectedHere() {
+        java.util.function.LongPredicate owns = ownsHere;
+        Set<Long> named = directory.lastManifestCollections();
+        Set<Long> out = new HashSet<>();
+        for (CollectionData data : collections.values()) {
+            long id = data.collectionId();
+            if (owns != null && !owns.test(id)) {
+                continue;
+            }
+            boolean[] hasSegments = {false};
+            data.forEachSegment(segment -> hasSegments[0] |= segment.size() > 0);
+            if (named.contains(id) || hasSegments[0]) {
+                out.add(id);
+            }
+        }
+        return out;
     }
 
     /** Reports each force of the write-ahead log (its fsync latency) to {@code listener}. */
@@ -633,8 +656,7 @@ public final class DataStore implements AutoCloseable {
             directory.writeManifest(manifest);
             Set<String> keep = SegmentDirectory.namesOf(refs);
             keep.addAll(indexFiles);
-            directory.garbage().sweep(keep, Set.copyOf(collections.keySet()),
-                    id -> layouts.layout(id).isPresent(), false);
+            directory.garbage().sweep(keep, collectedHere(), id -> layouts.layout(id).isPresent(), false);
             log.truncate(manifest);
         } finally {
             checkpointLock.writeLock().unlock();

@@ -35,6 +35,8 @@ final class SegmentDirectory {
      */
     private final boolean shared;
     private volatile List<SegmentRef> lastManifestSegments = List.of();
+    /** Collections the manifest read or written last names (segments or shard positions), and those taken over. */
+    private volatile Set<Long> lastManifestCollections = Set.of();
     private final SealedGarbage garbage;
 
     SegmentDirectory(ObjectStore files, MetaStore meta) {
@@ -85,7 +87,8 @@ final class SegmentDirectory {
     DataManifest readManifest() {
         DataManifest manifest = manifests.read();
         lastManifestSegments = List.copyOf(manifest.segments());
-        garbage.named(namesOf(manifest.segments()), collectionsOf(manifest.segments()));
+        lastManifestCollections = collectionsOf(manifest);
+        garbage.named(namesOf(manifest.segments()), lastManifestCollections);
         return manifest;
     }
 
@@ -93,13 +96,22 @@ final class SegmentDirectory {
     DataManifest readCollectionManifest(long collectionId) {
         DataManifest part = manifests.readCollection(collectionId);
         garbage.named(namesOf(part.segments()), Set.of(collectionId));
+        Set<Long> named = new HashSet<>(lastManifestCollections);
+        named.add(collectionId);
+        lastManifestCollections = Set.copyOf(named);
         return part;
     }
 
-    private static Set<Long> collectionsOf(List<SegmentRef> refs) {
+    private static Set<Long> collectionsOf(DataManifest manifest) {
         Set<Long> ids = new HashSet<>();
-        refs.forEach(r -> ids.add(r.collectionId()));
-        return ids;
+        manifest.segments().forEach(r -> ids.add(r.collectionId()));
+        manifest.shardPositions().forEach(p -> ids.add(p.collectionId()));
+        return Set.copyOf(ids);
+    }
+
+    /** Collections the manifest read or written last names, with those taken over since. */
+    Set<Long> lastManifestCollections() {
+        return lastManifestCollections;
     }
 
     /**
@@ -113,6 +125,7 @@ final class SegmentDirectory {
     void writeManifest(DataManifest manifest) {
         manifests.write(manifest);
         lastManifestSegments = List.copyOf(manifest.segments());
+        lastManifestCollections = collectionsOf(manifest);
     }
 
     // ------------------------------------------------------------------ segments

@@ -247,6 +247,7 @@ class SealedGarbageTest {
         List<String> theirObjects = storage.names().list(SegmentDirectory.collectionDir(8));
         assertThat(theirObjects).isNotEmpty();
         b.close(); // its owner is gone (died or moved away); the collection still exists
+        assertThat(a.liveRows(theirs, P0)).as("a statistics call on the other owner's collection").isZero();
 
         a.checkpoint();
         delays.advance(MISSING.plus(INTERVAL).plus(INTERVAL));
