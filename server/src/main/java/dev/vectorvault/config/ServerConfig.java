@@ -32,7 +32,18 @@ public record ServerConfig(
         MessageQueueSettings mq,
         AuditLogSettings auditLog,
         HttpSettings http,
-        WebUiSettings webui) {
+        WebUiSettings webui,
+        int maxShardNum,
+        ObjectGcSettings objectGc) {
+
+    /**
+     * Garbage collection of sealed objects (segment, tombstone and index files no manifest names any more), with
+     * Milvus's {@code dataCoord.gc.*} keys: how often the collector runs ({@code interval}), how long an object a
+     * manifest named stays after it stopped naming it ({@code dropTolerance}), and how long an object no manifest
+     * ever named (left by an interrupted checkpoint) stays ({@code missingTolerance}); seconds in the file, kept here
+     * in milliseconds.
+     */
+    public record ObjectGcSettings(long intervalMs, long dropToleranceMs, long missingToleranceMs) {}
 
     /**
      * The web console on the management port ({@code proxy.webui.enabled}, Milvus 2.5's key, default on): how long a
@@ -497,7 +508,12 @@ public record ServerConfig(
                 new WebUiSettings(v.bool("proxy.webui.enabled", true),
                         v.longIn("proxy.webui.sessionIdleTimeoutMs", 900_000, 1_000, 86_400_000),
                         v.intIn("proxy.webui.maxSessions", 1000, 1, 100_000),
-                        v.intIn("proxy.webui.auditRingSize", 1000, 10, 100_000)));
+                        v.intIn("proxy.webui.auditRingSize", 1000, 10, 100_000)),
+                // Milvus's cap on CreateCollection's shards_num (proxy.maxShardNum, 16).
+                v.intIn("proxy.maxShardNum", 16, 1, 1_024),
+                new ObjectGcSettings(v.longIn("dataCoord.gc.interval", 3_600, 1, 604_800) * 1000,
+                        v.longIn("dataCoord.gc.dropTolerance", 10_800, 0, 31_536_000) * 1000,
+                        v.longIn("dataCoord.gc.missingTolerance", 86_400, 0, 31_536_000) * 1000));
     }
 
     private static AuditLogSettings readAuditLog(Values v, Path dataDir) {

@@ -49,6 +49,13 @@ final class CatalogRpc {
         this.replicaLoads = loads;
     }
 
+    /** Milvus's {@code proxy.maxShardNum}: the most shards CreateCollection may ask for. */
+    private int maxShardNum = 16;
+
+    void maxShardNum(int maxShardNum) {
+        this.maxShardNum = maxShardNum;
+    }
+
     static String db(String requested) {
         return requested == null || requested.isEmpty() ? CallContext.caller().database() : requested;
     }
@@ -98,6 +105,11 @@ final class CatalogRpc {
     // ------------------------------------------------------------------ collections
 
     Status createCollection(CreateCollectionRequest r) {
+        if (r.getShardsNum() > maxShardNum) {
+            // Milvus's proxy check and message (a plain error there: code 65535, legacy error_code 1).
+            throw new MilvusException(dev.vectorvault.common.ErrorCode.UNEXPECTED,
+                    "maximum shards's number should be limited to " + maxShardNum);
+        }
         io.milvus.grpc.CollectionSchema schema;
         try {
             schema = io.milvus.grpc.CollectionSchema.parseFrom(r.getSchema());

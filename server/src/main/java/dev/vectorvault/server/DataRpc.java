@@ -19,6 +19,7 @@ import dev.vectorvault.query.GroupBy;
 import dev.vectorvault.query.GroupScorer;
 import dev.vectorvault.query.OutputFields;
 import dev.vectorvault.query.Ranker;
+import dev.vectorvault.query.ReadGuarantee;
 import dev.vectorvault.query.ResultRows;
 import dev.vectorvault.storage.data.DataStore;
 import io.milvus.grpc.*;
@@ -56,26 +57,41 @@ final class DataRpc {
 
     /**
      * Milvus's consistency levels for a read served by a follower replica (the owner applies every write before it is
-     * acknowledged, so it never waits): the request's level, or the collection's with {@code use_default_consistency}.
-     * Strong waits until the copy holds every write acknowledged before the read began; Bounded answers from a copy
-     * at most {@code common.gracefulTime} behind, else waits as Strong; Eventually never waits. Session is served as
-     * Strong (this node does not track each client's last write; Strong includes it), and so is the deprecated
-     * Customized: {@code guarantee_timestamp} cannot be mapped onto shard positions here.
+     * acknowledged, so it never waits): the request's level, or the collection's with {@code use_default_consistency};
+     * Session (and the deprecated Customized) honour {@code guarantee_timestamp}. See {@link ReadGuarantee}.
      */
     private void awaitConsistency(String database, String collectionName, io.milvus.grpc.ConsistencyLevel requested,
-                                  boolean useDefault) {
+                                  boolean useDefault, long guaranteeTs) {
         catalog.find(database, collectionName).ifPresent(c -> {
-            dev.vectorvault.catalog.ConsistencyLevel level = useDefault ? c.consistencyLevel()
-                    : SchemaMapper.consistency(requested);
-            if (!useDefault && requested == io.milvus.grpc.ConsistencyLevel.Customized) {
-                level = dev.vectorvault.catalog.ConsistencyLevel.STRONG;
+            if (!data.follows(c.collectionId())) {
+                return;
             }
-            switch (level) {
-                case EVENTUALLY -> { }
-                case BOUNDED -> data.awaitFresh(c.collectionId(), Math.max(1, gracefulTimeMs), consistencyWaitMs);
-                default -> data.awaitFresh(c.collectionId(), 0, consistencyWaitMs);
+            ReadGuarantee guarantee = ReadGuarantee.of(useDefault ? c.consistencyLevel()
+                            : SchemaMapper.consistency(requested),
+                    !useDefault && requested == io.milvus.grpc.ConsistencyLevel.Customized, guaranteeTs,
+                    System.currentTimeMillis(), gracefulTimeMs, consistencyWaitMs);
+            if (!guarantee.waits()) {
+                return;
             }
+            long waited = sleepUntil(guarantee.notBeforeMillis());
+            data.awaitFresh(c.collectionId(), guarantee.maxLagMillis(), Math.max(1, consistencyWaitMs - waited));
         });
+    }
+
+    /** Waits until the clock reads {@code millis} (a guarantee timestamp slightly ahead); returns the ms waited. */
+    private static long sleepUntil(long millis) {
+        long ahead = millis - System.currentTimeMillis();
+        if (millis == 0 || ahead <= 0) {
+            return 0;
+        }
+        try {
+            Thread.sleep(ahead);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MilvusException(dev.vectorvault.common.ErrorCode.SERVICE_UNAVAILABLE,
+                    "interrupted waiting for the guarantee timestamp");
+        }
+        return ahead;
     }
 
     MutationResult insert(InsertRequest r) {
@@ -233,7 +249,8 @@ final class DataRpc {
                 Templates.of(r.getExprTemplateValuesMap()), r.getOutputFieldsList(),
                 searchMetric(params.get("metric_type")), radius, rangeFilter, nested, groupBy, keys,
                 queries.sparse());
-        awaitConsistency(database, r.getCollectionName(), r.getConsistencyLevel(), r.getUseDefaultConsistency());
+        awaitConsistency(database, r.getCollectionName(), r.getConsistencyLevel(), r.getUseDefaultConsistency(),
+                r.getGuaranteeTimestamp());
         ResultRows rows;
         try {
             rows = reader.search(request);
@@ -305,7 +322,8 @@ final class DataRpc {
         dev.vectorvault.query.HybridSearchRequest request = new dev.vectorvault.query.HybridSearchRequest(database,
                 r.getCollectionName(), r.getPartitionNamesList(), subs, ranker, window.limit(), window.offset(),
                 window.roundDecimal(), r.getOutputFieldsList(), groupBy, scorer);
-        awaitConsistency(database, r.getCollectionName(), r.getConsistencyLevel(), r.getUseDefaultConsistency());
+        awaitConsistency(database, r.getCollectionName(), r.getConsistencyLevel(), r.getUseDefaultConsistency(),
+                r.getGuaranteeTimestamp());
         ResultRows rows;
         try {
             rows = reader.hybridSearch(request);
@@ -403,7 +421,8 @@ final class DataRpc {
         RequestAudit.query(r);
         Map<String, String> params = SchemaMapper.keyValues(r.getQueryParamsList());
         RequestAudit.readParams(params);
-        awaitConsistency(database, r.getCollectionName(), r.getConsistencyLevel(), r.getUseDefaultConsistency());
+        awaitConsistency(database, r.getCollectionName(), r.getConsistencyLevel(), r.getUseDefaultConsistency(),
+                r.getGuaranteeTimestamp());
         ResultRows rows = reader.query(new dev.vectorvault.query.QueryRequest(database, r.getCollectionName(),
                 r.getPartitionNamesList(), r.getExpr(), Templates.of(r.getExprTemplateValuesMap()),
                 r.getOutputFieldsList().isEmpty() ? List.of() : r.getOutputFieldsList(),

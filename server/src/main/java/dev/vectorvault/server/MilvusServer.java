@@ -273,6 +273,11 @@ public final class MilvusServer implements AutoCloseable {
         }
         cleanup.attach(data);
         data.onLogForce(metrics::walForced);
+        // Sealed objects no manifest names any more go after Milvus's dataCoord.gc.* grace periods.
+        data.collectGarbage(new dev.vectorvault.storage.data.GarbagePolicy(
+                java.time.Duration.ofMillis(config.objectGc().intervalMs()),
+                java.time.Duration.ofMillis(config.objectGc().dropToleranceMs()),
+                java.time.Duration.ofMillis(config.objectGc().missingToleranceMs())), System::currentTimeMillis);
         NodeHealth nodeHealth = new NodeHealth(data, dataExecutors, node);
         if (node != null && config.mq().kafka() && objectStorage != null) {
             // Everything of a collection is shared (Kafka, object storage, its etcd manifest): it can move.
@@ -297,6 +302,7 @@ public final class MilvusServer implements AutoCloseable {
                 catalog.byId(collectionId).map(c -> data.liveRows(Layouts.of(c), partitionId)).orElse(0L),
                 rbac.service(), rbac.visibility());
         catalogRpc.indexProgress(new EntityReader(catalog, data)::indexProgress);
+        catalogRpc.maxShardNum(config.maxShardNum());
         ExpressionLimits filterLimits = new ExpressionLimits(config.filters().maxLength(), config.filters().maxDepth(),
                 config.filters().maxListSize());
         DataRpc dataRpc = new DataRpc(catalog, new EntityWriter(catalog, data, clock, filterLimits),

@@ -170,6 +170,22 @@ class ReplicaReadTest {
         assertThat(ids(follower, ConsistencyLevel.Strong)).as("a Strong read sees the insert").isEqualTo(acknowledged);
         assertThat(ids(follower, ConsistencyLevel.Eventually)).isSubsetOf(acknowledged);
 
+        // Session: the last write's timestamp as guarantee_timestamp (what the SDKs send) makes the follower wait for
+        // that write; a guarantee_timestamp too far ahead to wait for is refused, not ignored.
+        MutationResult written = other.insert(insertRequest(600, 650));
+        SmallCollection.ok(written.getStatus());
+        for (long i = 600; i < 650; i++) {
+            acknowledged.add(i);
+        }
+        assertThat(written.getTimestamp()).isGreaterThan(1);
+        assertThat(ids(follower, ConsistencyLevel.Session, written.getTimestamp()))
+                .as("a Session read with the write's timestamp sees it").isEqualTo(acknowledged);
+        QueryResults ahead = follower.query(QueryRequest.newBuilder().setCollectionName("c").setExpr("id >= 0")
+                .addOutputFields("id").setConsistencyLevel(ConsistencyLevel.Session)
+                .setGuaranteeTimestamp((System.currentTimeMillis() + 3_600_000L) << 18).build());
+        assertThat(ahead.getStatus().getCode()).as(ahead.getStatus().getReason()).isEqualTo(1100);
+        assertThat(ahead.getStatus().getReason()).contains("guarantee_timestamp");
+
         // kill -9 of the owner while a client searches through the third node.
         AtomicBoolean searching = new AtomicBoolean(true);
         AtomicInteger answered = new AtomicInteger();
@@ -284,8 +300,12 @@ class ReplicaReadTest {
     }
 
     private static TreeSet<Long> ids(MilvusServiceBlockingStub stub, ConsistencyLevel level) {
+        return ids(stub, level, 0);
+    }
+
+    private static TreeSet<Long> ids(MilvusServiceBlockingStub stub, ConsistencyLevel level, long guaranteeTs) {
         QueryResults results = stub.query(QueryRequest.newBuilder().setCollectionName("c").setExpr("id >= 0")
-                .addOutputFields("id").setConsistencyLevel(level).build());
+                .addOutputFields("id").setConsistencyLevel(level).setGuaranteeTimestamp(guaranteeTs).build());
         SmallCollection.ok(results.getStatus());
         List<Long> list = List.of();
         for (FieldData field : results.getFieldsDataList()) {

@@ -66,6 +66,8 @@ public final class DataStore implements AutoCloseable {
     private final Map<Long, Object> writeOrder = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock checkpointLock = new ReentrantReadWriteLock();
     private final AtomicLong segmentIds = new AtomicLong(1);
+    private final DataExecutors.Delays delays;
+    private volatile boolean closed;
 
     private DataStore(DataLog log, SealedStorage sealed, Manifests manifests,
                       LayoutSource layouts, int sealThreshold, long autoCheckpointBytes,
@@ -77,6 +79,7 @@ public final class DataStore implements AutoCloseable {
         this.sealer = new SegmentSealer(directory);
         this.indexes = new IndexMaintenance(executors.indexBuilds(), executors.delays(), directory, indexSettings);
         this.autoCheckpoint = new AutoCheckpoint(executors.checkpoints(), autoCheckpointBytes, this::checkpoint);
+        this.delays = executors.delays();
     }
 
     /**
@@ -292,6 +295,86 @@ public final class DataStore implements AutoCloseable {
         return durably(layout, writes);
     }
 
+    /**
+     * Collects sealed objects no manifest names any more under {@code policy} (Milvus's {@code dataCoord.gc.*}): after
+     * every checkpoint and every {@code policy.interval()} on the executors' delays, each object once its grace
+     * has passed on {@code clockMillis}. Without this call unnamed objects go at the next checkpoint. Call once.
+     */
+    public void collectGarbage(GarbagePolicy policy, java.util.function.LongSupplier clockMillis) {
+        directory.garbage().policy(policy, clockMillis);
+        scheduleGarbageSweep(policy.interval());
+    }
+
+    private void scheduleGarbageSweep(java.time.Duration interval) {
+        if (closed) {
+            return;
+        }
+        try {
+            delays.schedule(interval, () -> {
+                if (closed) {
+                    return; // a closed store's view is stale: it must never sweep again
+                }
+                try {
+                    sweepGarbage(true);
+                } catch (RuntimeException e) {
+                    LOG.warn("event=object_gc_failed error={}", e.toString());
+                } finally {
+                    scheduleGarbageSweep(interval);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shut down: no more sweeps
+        }
+    }
+
+    /**
+     * One garbage sweep between checkpoints: keeps what the last manifest names, the segments in memory and the
+     * wanted index files. Holds off checkpoints (not writers) meanwhile, so no manifest changes under it.
+     *
+     * @return how many objects were deleted
+     */
+    int sweepGarbage(boolean wholeBucket) {
+        checkpointLock.readLock().lock();
+        try {
+            Set<String> keep = SegmentDirectory.namesOf(directory.lastManifestSegments());
+            for (CollectionData data : collections.values()) {
+                data.forEachSegment(segment -> {
+                    keep.add(SegmentDirectory.segmentFile(data.collectionId(), segment.segmentId()));
+                    keep.add(SegmentDirectory.deletesFile(data.collectionId(), segment.segmentId()));
+                });
+                layouts.layout(data.collectionId())
+                        .ifPresent(layout -> keep.addAll(IndexMaintenance.wantedFiles(layout, data)));
+            }
+            return directory.garbage().sweep(keep, collectedHere(), id -> layouts.layout(id).isPresent(),
+                    wholeBucket);
+        } finally {
+            checkpointLock.readLock().unlock();
+        }
+    }
+
+    /**
+     * The collections whose objects this store collects: those it holds data of and owns, as far as it can tell:
+     * named by its last manifest or holding segments. A collection another node owns may still have an empty entry
+     * here (a statistics call made one); it names nothing of its own, so it is never swept from here.
+     */
+    private Set<Long> collectedHere() {
+        java.util.function.LongPredicate owns = ownsHere;
+        Set<Long> named = directory.lastManifestCollections();
+        Set<Long> out = new HashSet<>();
+        for (CollectionData data : collections.values()) {
+            long id = data.collectionId();
+            if (owns != null && !owns.test(id)) {
+                continue;
+            }
+            boolean[] hasSegments = {false};
+            data.forEachSegment(segment -> hasSegments[0] |= segment.size() > 0);
+            if (named.contains(id) || hasSegments[0]) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
     /** Reports each force of the write-ahead log (its fsync latency) to {@code listener}. */
     public void onLogForce(dev.vectorvault.storage.wal.ForceListener listener) {
         log.onForce(listener);
@@ -373,6 +456,11 @@ public final class DataStore implements AutoCloseable {
     long followerBuilds(long collectionId) {
         FollowedCollection copy = followed.get(collectionId);
         return copy == null ? 0 : copy.builds();
+    }
+
+    /** Whether this store keeps a read-only copy of the collection (loaded or still loading). */
+    public boolean follows(long collectionId) {
+        return followed.containsKey(collectionId);
     }
 
     /** Whether this store holds a loaded read-only copy of the collection. */
@@ -570,7 +658,9 @@ public final class DataStore implements AutoCloseable {
             // Segments first, then the manifest naming them with the log positions they cover, in one record.
             DataManifest manifest = log.checkpointed(refs);
             directory.writeManifest(manifest);
-            directory.deleteUnreferencedFiles(refs, indexFiles);
+            Set<String> keep = SegmentDirectory.namesOf(refs);
+            keep.addAll(indexFiles);
+            directory.garbage().sweep(keep, collectedHere(), id -> layouts.layout(id).isPresent(), false);
             log.truncate(manifest);
         } finally {
             checkpointLock.writeLock().unlock();
@@ -579,6 +669,7 @@ public final class DataStore implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         new ArrayList<>(followed.keySet()).forEach(this::unfollow);
         // Builds in progress are abandoned: their segments' files stay absent and the next start builds them.
         collections.values().forEach(CollectionData::cancelAnnIndexes);

@@ -25,18 +25,19 @@ import org.slf4j.LoggerFactory;
  */
 final class SegmentDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentDirectory.class);
-    private static final String SEGMENTS_PREFIX = "segments/";
+    static final String SEGMENTS_PREFIX = "segments/";
 
     private final ObjectStore files;
     private final Manifests manifests;
     /**
-     * Whether other nodes keep their collections in the same store (a shared bucket): cleanup then lists and deletes
-     * only in the folders of collections this store's manifests named, never another node's files.
+     * Whether other nodes keep their collections in the same store (a shared bucket): garbage collection then looks
+     * only at the collections this store owns and at dropped ones ({@link SealedGarbage}), never at another node's.
      */
     private final boolean shared;
-    /** Collections named by the manifest read or written last, and by the one before it (shared stores only). */
-    private volatile Set<Long> manifestCollections = Set.of();
-    private volatile Set<Long> previousManifestCollections = Set.of();
+    private volatile List<SegmentRef> lastManifestSegments = List.of();
+    /** Collections the manifest read or written last names (segments or shard positions), and those taken over. */
+    private volatile Set<Long> lastManifestCollections = Set.of();
+    private final SealedGarbage garbage;
 
     SegmentDirectory(ObjectStore files, MetaStore meta) {
         this(files, Manifests.node(meta), false);
@@ -46,6 +47,7 @@ final class SegmentDirectory {
         this.files = files;
         this.manifests = manifests;
         this.shared = shared;
+        this.garbage = new SealedGarbage(files, shared);
     }
 
     ObjectStore files() {
@@ -84,17 +86,32 @@ final class SegmentDirectory {
      */
     DataManifest readManifest() {
         DataManifest manifest = manifests.read();
-        manifestCollections = collectionsOf(manifest.segments());
+        lastManifestSegments = List.copyOf(manifest.segments());
+        lastManifestCollections = collectionsOf(manifest);
+        garbage.named(namesOf(manifest.segments()), lastManifestCollections);
         return manifest;
     }
 
     /** The part of the manifest about one collection (taken over from another node); its files are ours now. */
     DataManifest readCollectionManifest(long collectionId) {
         DataManifest part = manifests.readCollection(collectionId);
-        Set<Long> named = new HashSet<>(manifestCollections);
+        garbage.named(namesOf(part.segments()), Set.of(collectionId));
+        Set<Long> named = new HashSet<>(lastManifestCollections);
         named.add(collectionId);
-        manifestCollections = Set.copyOf(named);
+        lastManifestCollections = Set.copyOf(named);
         return part;
+    }
+
+    private static Set<Long> collectionsOf(DataManifest manifest) {
+        Set<Long> ids = new HashSet<>();
+        manifest.segments().forEach(r -> ids.add(r.collectionId()));
+        manifest.shardPositions().forEach(p -> ids.add(p.collectionId()));
+        return Set.copyOf(ids);
+    }
+
+    /** Collections the manifest read or written last names, with those taken over since. */
+    Set<Long> lastManifestCollections() {
+        return lastManifestCollections;
     }
 
     /**
@@ -107,14 +124,8 @@ final class SegmentDirectory {
 
     void writeManifest(DataManifest manifest) {
         manifests.write(manifest);
-        previousManifestCollections = manifestCollections;
-        manifestCollections = collectionsOf(manifest.segments());
-    }
-
-    private static Set<Long> collectionsOf(List<SegmentRef> refs) {
-        Set<Long> ids = new HashSet<>();
-        refs.forEach(r -> ids.add(r.collectionId()));
-        return Set.copyOf(ids);
+        lastManifestSegments = List.copyOf(manifest.segments());
+        lastManifestCollections = collectionsOf(manifest);
     }
 
     // ------------------------------------------------------------------ segments
@@ -185,39 +196,24 @@ final class SegmentDirectory {
 
     // ------------------------------------------------------------------ cleanup
 
-    /**
-     * Deletes segment, tombstone and index files that nothing refers to any more (dropped collections, compacted
-     * segments, dropped indexes). Files being written right now (temporary names) are left alone.
-     */
-    void deleteUnreferencedFiles(List<SegmentRef> refs, Set<String> indexFiles) {
-        Set<String> keep = new HashSet<>(indexFiles);
-        refs.forEach(r -> {
-            keep.add(segmentFile(r.collectionId(), r.segmentId()));
-            keep.add(deletesFile(r.collectionId(), r.segmentId()));
-        });
-        try {
-            for (String file : cleanupCandidates()) {
-                if (!keep.contains(file) && !file.endsWith(LocalDisk.TEMP_SUFFIX)) {
-                    files.delete(file);
-                }
-            }
-        } catch (IOException e) {
-            LOG.warn("event=segment_cleanup_failed dir={} error={}", files.describe(SEGMENTS_PREFIX), e.toString());
-        }
+    /** The collector of this store's unnamed sealed objects. */
+    SealedGarbage garbage() {
+        return garbage;
     }
 
-    /** Every sealed file of this node's store; in a shared store, those of the collections its manifests named. */
-    private List<String> cleanupCandidates() throws IOException {
-        if (!shared) {
-            return files.list(SEGMENTS_PREFIX);
-        }
-        Set<Long> collections = new HashSet<>(previousManifestCollections);
-        collections.addAll(manifestCollections);
-        List<String> candidates = new java.util.ArrayList<>();
-        for (long collectionId : collections) {
-            candidates.addAll(files.list(collectionDir(collectionId)));
-        }
-        return candidates;
+    /** The segment and tombstone names of {@code refs} (what a manifest keeps). */
+    static Set<String> namesOf(List<SegmentRef> refs) {
+        Set<String> names = new HashSet<>();
+        refs.forEach(r -> {
+            names.add(segmentFile(r.collectionId(), r.segmentId()));
+            names.add(deletesFile(r.collectionId(), r.segmentId()));
+        });
+        return names;
+    }
+
+    /** The segments of the manifest read or written last (a sweep between checkpoints keeps them). */
+    List<SegmentRef> lastManifestSegments() {
+        return lastManifestSegments;
     }
 
     /**

@@ -46,6 +46,11 @@ final class ManualDelays implements DataExecutors.Delays {
         }
     }
 
+    /** The hand-driven clock in milliseconds (a garbage policy's clock in tests). */
+    synchronized long nowMillis() {
+        return nowNanos / 1_000_000L;
+    }
+
     /** Every delay asked for so far, in order. */
     synchronized List<Duration> asked() {
         return List.copyOf(asked);
