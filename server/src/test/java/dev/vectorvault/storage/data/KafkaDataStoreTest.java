@@ -282,12 +282,7 @@ class KafkaDataStoreTest {
             model.put(7L, lost);
         }
         assertThat(after).isEqualTo(model);
-        try {
-            assertThat(live(node.crashAndReopen().store, layout)).isEqualTo(model);
-        } catch (RuntimeException e) {
-            System.out.println("BROKER LOG TAIL:\n" + broker.logTail());
-            throw e;
-        }
+        assertThat(live(node.crashAndReopen().store, layout)).isEqualTo(model);
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.vectorvault.storage.log;
 
 import dev.vectorvault.common.ErrorCode;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -28,27 +27,27 @@ public final class RefusingShardLog implements ShardLog {
     }
 
     @Override
-    public ShardWriter openWriter(long collectionId, int shards) {
-        ShardWriter writer = real.openWriter(collectionId, shards);
+    public ShardWriter openWriter(ShardId shard) {
+        ShardWriter writer = real.openWriter(shard);
         return new ShardWriter() {
             @Override
-            public long collectionId() {
-                return collectionId;
+            public ShardId shard() {
+                return shard;
             }
 
             @Override
-            public Map<Integer, Long> append(Map<Integer, List<byte[]>> records) {
+            public long append(List<byte[]> records) {
                 Refusal refusal = armed.getAndSet(null);
                 if (refusal == Refusal.BEFORE) {
                     writer.close();
-                    throw refused(collectionId);
+                    throw refused(shard);
                 }
-                Map<Integer, Long> positions = writer.append(records);
+                long position = writer.append(records);
                 if (refusal == Refusal.AFTER) {
                     writer.close();
-                    throw refused(collectionId);
+                    throw refused(shard);
                 }
-                return positions;
+                return position;
             }
 
             @Override
@@ -58,8 +57,8 @@ public final class RefusingShardLog implements ShardLog {
         };
     }
 
-    private static ShardLogException refused(long collectionId) {
-        return new ShardLogException(ErrorCode.LOG_FAILED, "cannot append to collection " + collectionId
+    private static ShardLogException refused(ShardId shard) {
+        return new ShardLogException(ErrorCode.LOG_FAILED, "cannot append to " + shard
                 + ": refused by the test's RefusingShardLog", null);
     }
 
