@@ -8,10 +8,12 @@ import java.util.Set;
  * (stored as JSON text, held in memory parsed), which partitions exist, and which approximate index each vector
  * field asks for ({@code vectorIndexes}, aligned with the fields; null where a field is searched exactly), and how
  * many shards its writes are spread over on a sharded log ({@code shardsNum}, CreateCollection's {@code shards_num};
- * the local write-ahead log ignores it).
+ * the local write-ahead log ignores it). {@code scalarIndexes} (aligned with the fields; null where a field has none)
+ * names the scalar index each scalar field asks for, built per sealed segment to answer filters.
  */
 public record CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
-                               Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum) {
+                               Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum,
+                               ScalarIndexSpec[] scalarIndexes) {
     /** The {@code vectorDims} entry of a sparse vector field (its rows are {@link dev.vectorvault.index.SparseVector}s). */
     public static final int SPARSE = -1;
 
@@ -27,6 +29,17 @@ public record CollectionLayout(long collectionId, int primaryKeyField, int[] vec
             throw new IllegalArgumentException(vectorIndexes.length + " index specs for " + vectorDims.length
                     + " fields");
         }
+        scalarIndexes = scalarIndexes == null ? new ScalarIndexSpec[vectorDims.length] : scalarIndexes.clone();
+        if (scalarIndexes.length != vectorDims.length) {
+            throw new IllegalArgumentException(scalarIndexes.length + " scalar index specs for " + vectorDims.length
+                    + " fields");
+        }
+    }
+
+    /** A layout whose scalar fields have no scalar index (every filter scans). */
+    public CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
+                            Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum) {
+        this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, shardsNum, null);
     }
 
     /** A layout of one shard. */
