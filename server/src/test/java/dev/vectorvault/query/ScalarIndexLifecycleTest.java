@@ -82,10 +82,14 @@ class ScalarIndexLifecycleTest {
         assertThat(Files.readAllBytes(files.get(0))).as("rebuilt and rewritten").isEqualTo(good);
         assertThat(count("tag == 7")).isEqualTo(50);
         assertThat(count("tag >= 48")).isEqualTo(100);
+        // A delete by filter takes its rows from the index too.
+        fx.writer.delete(DB, "l", "", "tag == 7 or tag == 8", Map.of());
+        assertThat(count("tag == 7 or tag == 8 or id % 50 == 7")).isZero();
+        assertThat(count("tag >= 0")).isEqualTo(2400);
 
         fx.indexes.drop(DB, "l", "tag", "");
         assertThat(segmentsWithIndex()).isZero();
-        assertThat(count("tag == 7")).isEqualTo(50);
+        assertThat(count("tag == 9")).isEqualTo(50);
         fx.data.checkpoint();
         assertThat(indexFiles()).isEmpty();
     }
