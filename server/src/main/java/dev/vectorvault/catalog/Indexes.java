@@ -16,11 +16,13 @@ import java.util.Set;
 /**
  * Index definitions and the load state that depends on them. Vector fields take the kinds of {@link IndexKinds}
  * (FLAT for exact search, HNSW, IVF_FLAT, AUTOINDEX for HNSW with its defaults), each validating its own parameters;
- * the ANN indexes are built per sealed segment by the data layer. Scalar indexes are recorded and reported but every
- * filter is evaluated exactly, so they change no result.
+ * the ANN indexes are built per sealed segment by the data layer. Scalar fields take Milvus's scalar index types under
+ * Milvus's rules ({@link ScalarIndexRules}); STL_SORT, INVERTED, BITMAP and AUTOINDEX are built per sealed segment and
+ * answer filters, TRIE and indexes on JSON are recorded only.
  */
 public final class Indexes {
     public static final Set<String> SCALAR_INDEX_TYPES = Set.of("AUTOINDEX", "INVERTED", "STL_SORT", "TRIE", "BITMAP");
+    static final String SCALAR_AUTOINDEX = "AUTOINDEX";
 
     private final Catalog catalog;
 
@@ -68,6 +70,7 @@ public final class Indexes {
                 throw new MilvusException(ErrorCode.INDEX_NOT_SUPPORTED, "index type not supported: " + type
                         + " on scalar field " + fieldName);
             }
+            ScalarIndexRules.check(field, type);
             metric = Optional.empty(); // Milvus ignores a metric given for a scalar index
         }
         String name = indexName == null || indexName.isEmpty() ? fieldName : indexName;
@@ -126,6 +129,15 @@ public final class Indexes {
         List<IndexDefinition> remaining = new ArrayList<>(collection.indexes());
         remaining.removeAll(dropping);
         catalog.replace(collection.withIndexes(remaining, catalog.now()));
+    }
+
+    /**
+     * The scalar index the data layer builds per sealed segment for {@code index} on {@code field}; empty when the
+     * field's filters scan (a vector index, TRIE, JSON).
+     */
+    public static Optional<dev.vectorvault.index.ScalarIndexType> builtScalarType(FieldSchema field,
+                                                                                 IndexDefinition index) {
+        return index.metric().isPresent() ? Optional.empty() : ScalarIndexRules.builtType(field, index.indexType());
     }
 
     /** Loading needs an index on every vector field, as in Milvus. */

@@ -9,10 +9,12 @@ import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.index.MetricType;
 import dev.vectorvault.query.expr.ExpressionLimits;
 import dev.vectorvault.query.expr.FilterExpression;
+import dev.vectorvault.query.expr.RowSelection;
 import dev.vectorvault.storage.data.CollectionView;
 import dev.vectorvault.storage.data.DataStore;
 import dev.vectorvault.storage.data.IndexProgress;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -289,8 +291,22 @@ public final class EntityReader {
                 }
             } else {
                 for (int s = 0; s < view.segmentCount(); s++) {
-                    for (int o = 0; o < view.segmentSize(s); o++) {
-                        considerMatch(view, cursor, filter, partitions, matches, s, o);
+                    Optional<RowSelection> selected = cursor.select(filter, s);
+                    if (selected.isEmpty()) {
+                        for (int o = 0; o < view.segmentSize(s); o++) {
+                            considerMatch(view, cursor, filter, partitions, matches, s, o);
+                        }
+                        continue;
+                    }
+                    // The segment's scalar indexes answered: only their rows are looked at, and re-tested unless
+                    // the indexes answered the whole filter.
+                    BitSet rows = selected.get().rows();
+                    boolean exact = selected.get().exact();
+                    for (int o = rows.nextSetBit(0); o >= 0; o = rows.nextSetBit(o + 1)) {
+                        if (exact ? view.isLive(s, o) && partitions.contains(view.partition(s, o))
+                                : isMatch(view, cursor, filter, partitions, s, o)) {
+                            matches.add(new long[] {s, o});
+                        }
                     }
                 }
             }
@@ -313,10 +329,15 @@ public final class EntityReader {
 
     private static void considerMatch(CollectionView view, Filters.RowCursor cursor, FilterExpression filter,
                                       PartitionSet partitions, List<long[]> matches, int segment, int ordinal) {
-        if (view.isLive(segment, ordinal) && partitions.contains(view.partition(segment, ordinal))
-                && filter.test(cursor.at(segment, ordinal))) {
+        if (isMatch(view, cursor, filter, partitions, segment, ordinal)) {
             matches.add(new long[] {segment, ordinal});
         }
+    }
+
+    private static boolean isMatch(CollectionView view, Filters.RowCursor cursor, FilterExpression filter,
+                                   PartitionSet partitions, int segment, int ordinal) {
+        return view.isLive(segment, ordinal) && partitions.contains(view.partition(segment, ordinal))
+                && filter.test(cursor.at(segment, ordinal));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -9,7 +9,13 @@ import dev.vectorvault.query.expr.ExpressionLimits;
 import dev.vectorvault.query.expr.FilterExpression;
 import dev.vectorvault.query.expr.Row;
 import dev.vectorvault.storage.data.CollectionView;
+import dev.vectorvault.index.ScalarIndex;
+import dev.vectorvault.query.expr.IndexedRows;
+import dev.vectorvault.query.expr.RowSelection;
+import java.util.BitSet;
 import java.util.HashMap;
+import java.util.Optional;
+import java.util.function.ToIntFunction;
 import java.util.List;
 import java.util.Map;
 
@@ -55,6 +61,67 @@ final class Filters {
         public Object value(String field) {
             Integer index = fieldIndex.get(field);
             return index == null ? null : view.value(segment, index, ordinal);
+        }
+
+        /**
+         * The rows of segment {@code segment} that {@code filter}'s scalar indexes leave there (see
+         * {@link FilterExpression#select}); empty when the segment has to be scanned.
+         */
+        Optional<RowSelection> select(FilterExpression filter, int segment) {
+            if (filter == FilterExpression.alwaysTrue()) {
+                return Optional.empty();
+            }
+            return filter.select(new SegmentIndexes(segment));
+        }
+
+        /** One segment's finished scalar indexes, for a filter to ask. */
+        private final class SegmentIndexes implements IndexedRows {
+            private final int segment;
+
+            SegmentIndexes(int segment) {
+                this.segment = segment;
+            }
+
+            @Override
+            public int rowCount() {
+                return view.segmentSize(segment);
+            }
+
+            @Override
+            public FieldIndex field(String field) {
+                Integer f = fieldIndex.get(field);
+                ScalarIndex index = f == null ? null : view.scalarIndex(segment, f);
+                // An index over another number of rows (never expected) or over unordered values answers nothing.
+                if (index == null || !index.ordered() || index.rows() != view.segmentSize(segment)) {
+                    return null;
+                }
+                return new FieldIndex() {
+                    @Override
+                    public Keys keys() {
+                        return switch (index.family()) {
+                            case NONE -> Keys.NONE;
+                            case BOOL -> Keys.BOOL;
+                            case LONG, DOUBLE -> Keys.NUMBER;
+                            case STRING -> Keys.STRING;
+                        };
+                    }
+
+                    @Override
+                    public boolean arrayElements() {
+                        return index.arrayElements();
+                    }
+
+                    @Override
+                    public BitSet nulls() {
+                        return index.nulls();
+                    }
+
+                    @Override
+                    public BitSet rowsWhere(ToIntFunction<Object> position) {
+                        return index.rowsWhere(position);
+                    }
+                };
+            }
         }
     }
 }

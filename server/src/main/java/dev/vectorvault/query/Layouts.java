@@ -5,6 +5,7 @@ import dev.vectorvault.catalog.Collection;
 import dev.vectorvault.catalog.DataType;
 import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.catalog.IndexDefinition;
+import dev.vectorvault.catalog.Indexes;
 import dev.vectorvault.catalog.Partition;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.index.IndexKind;
@@ -12,6 +13,7 @@ import dev.vectorvault.index.IndexParams;
 import dev.vectorvault.index.VectorEncoding;
 import dev.vectorvault.storage.data.CollectionLayout;
 import dev.vectorvault.storage.data.DataStore;
+import dev.vectorvault.storage.data.ScalarIndexSpec;
 import dev.vectorvault.storage.data.VectorIndexSpec;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +36,7 @@ public final class Layouts implements DataStore.LayoutSource {
         List<FieldSchema> fields = collection.schema().fields();
         int[] dims = new int[fields.size()];
         VectorIndexSpec[] indexes = new VectorIndexSpec[fields.size()];
+        ScalarIndexSpec[] scalarIndexes = new ScalarIndexSpec[fields.size()];
         boolean[] json = new boolean[fields.size()];
         VectorEncoding[] encodings = new VectorEncoding[fields.size()];
         int pk = -1;
@@ -45,6 +48,10 @@ public final class Layouts implements DataStore.LayoutSource {
             json[f] = field.dataType() == DataType.JSON;
             if (dims[f] != 0) {
                 indexes[f] = collection.indexOnField(field.name()).flatMap(Layouts::spec).orElse(null);
+            } else {
+                scalarIndexes[f] = collection.indexOnField(field.name()).flatMap(index ->
+                        Indexes.builtScalarType(field, index).map(type -> new ScalarIndexSpec(index.indexId(), type,
+                                field.dataType() == DataType.ARRAY))).orElse(null);
             }
             if (field.primaryKey()) {
                 pk = f;
@@ -52,7 +59,7 @@ public final class Layouts implements DataStore.LayoutSource {
         }
         return new CollectionLayout(collection.collectionId(), pk, dims, json,
                 collection.partitions().stream().map(Partition::partitionId).collect(Collectors.toSet()), indexes,
-                Math.max(1, collection.shardsNum()), encodings);
+                Math.max(1, collection.shardsNum()), encodings, scalarIndexes);
     }
 
     /** The built index an index definition asks the data layer for; empty for FLAT (exact search). */

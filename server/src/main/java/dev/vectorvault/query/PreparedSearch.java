@@ -276,6 +276,17 @@ final class PreparedSearch {
         if (noFilter && noDeletes && partitions.all()) {
             return OrdinalFilter.ACCEPT_ALL;
         }
+        java.util.Optional<dev.vectorvault.query.expr.RowSelection> selected = noFilter ? java.util.Optional.empty()
+                : cursor.select(filter, segment);
+        if (selected.isPresent()) {
+            // Pre-filtering from the segment's scalar indexes: the graph or list search skips every row outside the
+            // bit set without reading it; the filter is re-tested only where the indexes did not answer all of it.
+            java.util.BitSet rows = selected.get().rows();
+            boolean exact = selected.get().exact();
+            return ordinal -> rows.get(ordinal) && (noDeletes || view.isLive(segment, ordinal))
+                    && partitions.contains(view.partition(segment, ordinal))
+                    && (exact || filter.test(cursor.at(segment, ordinal)));
+        }
         return ordinal -> (noDeletes || view.isLive(segment, ordinal))
                 && partitions.contains(view.partition(segment, ordinal))
                 && (noFilter || filter.test(cursor.at(segment, ordinal)));

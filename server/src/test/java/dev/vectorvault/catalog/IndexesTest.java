@@ -139,12 +139,32 @@ class IndexesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"INVERTED", "STL_SORT", "TRIE", "BITMAP", "AUTOINDEX"})
+    @ValueSource(strings = {"INVERTED", "TRIE", "BITMAP", "AUTOINDEX"})
     void scalarIndexTypesAreRecordedWithoutMetric(String type) {
         IndexDefinition index = create("title", "t", type, "L2");
         assertThat(index.indexType()).isEqualTo(type);
         assertThat(index.metric()).isEmpty();
         assertThat(indexes.describe(DB, "c", "title", "")).containsExactly(index);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"INVERTED", "STL_SORT", "BITMAP", "AUTOINDEX"})
+    void numericFieldsTakeEveryBuiltScalarIndexType(String type) {
+        assertThat(create("age", "a", type, null).indexType()).isEqualTo(type);
+    }
+
+    @Test
+    void scalarIndexTypesAreRefusedOnFieldsMilvusRefusesThemOn() {
+        failsWith(ErrorCode.PARAMETER_INVALID, () -> create("title", "t", "STL_SORT", null))
+                .hasMessage("STL_SORT are only supported on numeric field");
+        failsWith(ErrorCode.PARAMETER_INVALID, () -> create("tags", "t", "STL_SORT", null))
+                .hasMessage("STL_SORT are only supported on numeric field");
+        failsWith(ErrorCode.PARAMETER_INVALID, () -> create("age", "a", "TRIE", null))
+                .hasMessage("TRIE are only supported on varchar field");
+        failsWith(ErrorCode.PARAMETER_INVALID, () -> create("id", "i", "BITMAP", null))
+                .hasMessage("create bitmap index on primary key not supported");
+        assertThat(catalog.collection(DB, "c").indexes()).isEmpty();
+        assertThat(create("tags", "t", "BITMAP", null).indexType()).isEqualTo("BITMAP");
     }
 
     @Test

@@ -28,6 +28,36 @@ final class And implements Condition {
     }
 
     @Override
+    public Selection select(IndexedRows rows) {
+        Selection result = null;
+        for (Condition part : parts) {
+            Selection selection = part.select(rows);
+            if (selection == null) {
+                return null;
+            }
+            result = result == null ? selection : result.and(selection);
+        }
+        return result;
+    }
+
+    // A row is TRUE only where every part is: any part's candidates bound the whole.
+    @Override
+    public java.util.BitSet candidates(IndexedRows rows) {
+        java.util.BitSet result = null;
+        for (Condition part : parts) {
+            java.util.BitSet narrowed = part.candidates(rows);
+            if (narrowed != null) {
+                if (result == null) {
+                    result = narrowed;
+                } else {
+                    result.and(narrowed);
+                }
+            }
+        }
+        return result;
+    }
+
+    @Override
     public Set<Object> pinnedValues(String field) {
         Set<Object> pinned = null;
         for (Condition part : parts) {

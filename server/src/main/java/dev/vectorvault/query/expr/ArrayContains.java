@@ -30,6 +30,28 @@ final class ArrayContains implements Condition {
         return Truth.of(mode == Mode.ANY ? containsAny(elements) : containsAll(elements));
     }
 
+    @Override
+    public Selection select(IndexedRows rows) {
+        IndexedRows.FieldIndex index = IndexLookups.indexOf(rows, array);
+        if (index == null || !index.arrayElements()) {
+            return null;
+        }
+        java.util.BitSet known = IndexLookups.known(rows, index);
+        java.util.BitSet matching;
+        if (mode == Mode.ANY) {
+            matching = IndexLookups.anyEqual(rows, index, needles);
+        } else {
+            matching = (java.util.BitSet) known.clone(); // every array holds all of no needles
+            for (Object needle : needles) {
+                if (needle == null) {
+                    return null;
+                }
+                matching.and(IndexLookups.equalRows(rows, index, needle));
+            }
+        }
+        return Selection.within(known, matching);
+    }
+
     private boolean containsAny(List<?> elements) {
         for (Object element : elements) {
             if (needleSet.contains(element)) {

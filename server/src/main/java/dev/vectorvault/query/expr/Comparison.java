@@ -11,6 +11,28 @@ record Comparison(Operand left, CompareOp op, Operand right) implements Conditio
     }
 
     @Override
+    public Selection select(IndexedRows rows) {
+        if (left instanceof FieldReference && right instanceof Constant constant) {
+            return IndexLookups.compare(rows, IndexLookups.indexOf(rows, left), op, constant.value());
+        }
+        if (right instanceof FieldReference && left instanceof Constant constant) {
+            return IndexLookups.compare(rows, IndexLookups.indexOf(rows, right), flipped(op), constant.value());
+        }
+        return null;
+    }
+
+    /** The operator with its operands swapped: {@code c < x} is {@code x > c}. */
+    static CompareOp flipped(CompareOp op) {
+        return switch (op) {
+            case LT -> CompareOp.GT;
+            case LE -> CompareOp.GE;
+            case GT -> CompareOp.LT;
+            case GE -> CompareOp.LE;
+            case EQ, NE -> op;
+        };
+    }
+
+    @Override
     public boolean collectKeys(String primaryKey, Collection<Object> keys) {
         Operand other = isField(left, primaryKey) ? right : isField(right, primaryKey) ? left : null;
         if (op != CompareOp.EQ || !(other instanceof Constant key)) {

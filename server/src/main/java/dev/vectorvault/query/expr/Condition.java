@@ -8,6 +8,23 @@ interface Condition {
     Truth evaluate(Row row);
 
     /**
+     * This condition's exact answer over one segment from its scalar indexes, or null when some part of it needs the
+     * rows themselves (no index on a field it reads, an operator no index answers).
+     */
+    default Selection select(IndexedRows rows) {
+        return null;
+    }
+
+    /**
+     * A superset of the rows of one segment where this condition is TRUE, from the parts its indexes answer; null
+     * when they narrow nothing. The rows in it must still be tested unless {@link #select} answered.
+     */
+    default java.util.BitSet candidates(IndexedRows rows) {
+        Selection exact = select(rows);
+        return exact == null ? null : exact.trueRows();
+    }
+
+    /**
      * Adds to {@code keys} the primary-key values this condition matches exactly and returns true, when the
      * condition is nothing but {@code pk == v} / {@code pk in [...]} (possibly OR-ed); returns false otherwise.
      */

@@ -8,4 +8,9 @@ record ConstantCondition(Truth truth) implements Condition {
     public Truth evaluate(Row row) {
         return truth;
     }
+
+    @Override
+    public Selection select(IndexedRows rows) {
+        return Selection.all(rows.rowCount(), truth);
+    }
 }

@@ -98,6 +98,20 @@ public final class FilterExpression {
         }
     }
 
+    /**
+     * The rows of one segment this filter's scalar indexes leave: exactly the matching rows when every part of the
+     * filter is answered by an index, else a superset to test row by row; empty when the indexes narrow nothing (no
+     * index on the fields it reads), so the segment is scanned. Deletions and partitions are not applied.
+     */
+    public Optional<RowSelection> select(IndexedRows rows) {
+        Selection exact = root.select(rows);
+        if (exact != null) {
+            return Optional.of(new RowSelection(exact.trueRows(), true));
+        }
+        java.util.BitSet candidates = root.candidates(rows);
+        return candidates == null ? Optional.empty() : Optional.of(new RowSelection(candidates, false));
+    }
+
     /** The expression as written. */
     @Override
     public String toString() {

@@ -37,6 +37,24 @@ final class LikePattern {
     }
 
     /**
+     * The literal text before the pattern's only wildcard when the pattern is {@code "text%"}, which matches exactly
+     * the strings starting with that text; null for any other pattern.
+     */
+    String prefixOnly() {
+        if (pattern.length == 0 || pattern[pattern.length - 1] != ANY_RUN) {
+            return null;
+        }
+        StringBuilder prefix = new StringBuilder();
+        for (int i = 0; i < pattern.length - 1; i++) {
+            if (pattern[i] < 0) {
+                return null;
+            }
+            prefix.appendCodePoint(pattern[i]);
+        }
+        return prefix.toString();
+    }
+
+    /**
      * Greedy matching with backtracking to the last {@code %} only: linear for patterns with one {@code %},
      * O(text x pattern) at worst, never exponential.
      */

@@ -28,6 +28,17 @@ final class Membership implements Condition {
     }
 
     @Override
+    public Selection select(IndexedRows rows) {
+        IndexedRows.FieldIndex index = IndexLookups.indexOf(rows, operand);
+        if (index == null || index.arrayElements()) {
+            return null;
+        }
+        java.util.BitSet known = IndexLookups.known(rows, index);
+        java.util.BitSet in = IndexLookups.anyEqual(rows, index, values);
+        return Selection.within(known, negated ? IndexLookups.minus(known, in) : in);
+    }
+
+    @Override
     public boolean collectKeys(String primaryKey, Collection<Object> keys) {
         if (negated || !(operand instanceof FieldReference field) || !field.name().equals(primaryKey)) {
             return false;

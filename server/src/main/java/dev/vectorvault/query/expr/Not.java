@@ -8,6 +8,12 @@ record Not(Condition operand) implements Condition {
     }
 
     @Override
+    public Selection select(IndexedRows rows) {
+        Selection inner = operand.select(rows);
+        return inner == null ? null : inner.not();
+    }
+
+    @Override
     public boolean pinsIsolatedKey(String key) {
         if (operand.pinsIsolatedKey(key)) {
             throw new IsolationViolation("NOT");

@@ -9,4 +9,16 @@ record NullCheck(Operand operand, boolean matchNull) implements Condition {
     public Truth evaluate(Row row) {
         return Truth.of((operand.evaluate(row) == null) == matchNull);
     }
+
+    @Override
+    public Selection select(IndexedRows rows) {
+        IndexedRows.FieldIndex index = IndexLookups.indexOf(rows, operand);
+        if (index == null) {
+            return null;
+        }
+        java.util.BitSet all = new java.util.BitSet(rows.rowCount());
+        all.set(0, rows.rowCount());
+        java.util.BitSet nulls = index.nulls();
+        return Selection.within(all, matchNull ? nulls : IndexLookups.minus(all, nulls));
+    }
 }

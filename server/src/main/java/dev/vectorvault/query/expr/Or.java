@@ -29,6 +29,37 @@ final class Or implements Condition {
     }
 
     @Override
+    public Selection select(IndexedRows rows) {
+        Selection result = null;
+        for (Condition part : parts) {
+            Selection selection = part.select(rows);
+            if (selection == null) {
+                return null;
+            }
+            result = result == null ? selection : result.or(selection);
+        }
+        return result;
+    }
+
+    // A row is TRUE where some part is: the union bounds the whole, unless a part narrows nothing.
+    @Override
+    public java.util.BitSet candidates(IndexedRows rows) {
+        java.util.BitSet result = null;
+        for (Condition part : parts) {
+            java.util.BitSet narrowed = part.candidates(rows);
+            if (narrowed == null) {
+                return null;
+            }
+            if (result == null) {
+                result = narrowed;
+            } else {
+                result.or(narrowed);
+            }
+        }
+        return result;
+    }
+
+    @Override
     public boolean collectKeys(String primaryKey, Collection<Object> keys) {
         for (Condition part : parts) {
             if (!part.collectKeys(primaryKey, keys)) {

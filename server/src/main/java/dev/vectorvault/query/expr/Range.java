@@ -16,6 +16,18 @@ record Range(Operand lower, CompareOp lowerOp, Operand middle, CompareOp upperOp
         return high == Truth.TRUE ? low : high;
     }
 
+    // lower op1 x op2 upper is (x flipped(op1) lower) AND (x op2 upper), with AND's three-valued logic, as evaluate.
+    @Override
+    public Selection select(IndexedRows rows) {
+        if (!(lower instanceof Constant low) || !(upper instanceof Constant high)) {
+            return null;
+        }
+        IndexedRows.FieldIndex index = IndexLookups.indexOf(rows, middle);
+        Selection above = IndexLookups.compare(rows, index, Comparison.flipped(lowerOp), low.value());
+        Selection below = IndexLookups.compare(rows, index, upperOp, high.value());
+        return above == null || below == null ? null : above.and(below);
+    }
+
     @Override
     public boolean pinsIsolatedKey(String key) {
         if (middle instanceof FieldReference reference && reference.name().equals(key)) {

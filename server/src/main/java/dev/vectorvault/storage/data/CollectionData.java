@@ -272,6 +272,12 @@ final class CollectionData {
         }
 
         @Override
+        public dev.vectorvault.index.ScalarIndex scalarIndex(int segment, int field) {
+            SegmentScalarIndex index = segments.get(segment).scalarIndex(field);
+            return index == null ? null : index.index();
+        }
+
+        @Override
         public long locate(Object primaryKey) {
             Long where = primaryKeys.get(primaryKey);
             return where == null ? -1 : where;

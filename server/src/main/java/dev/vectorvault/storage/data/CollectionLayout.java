@@ -10,13 +10,15 @@ import java.util.Set;
  * (stored as JSON text, held in memory parsed), which partitions exist, and which approximate index each vector
  * field asks for ({@code vectorIndexes}, aligned with the fields; null where a field is searched exactly), and how
  * many shards its writes are spread over on a sharded log ({@code shardsNum}, CreateCollection's {@code shards_num};
- * the local write-ahead log ignores it), and how each dense vector field's components are stored
+ * the local write-ahead log ignores it), how each dense vector field's components are stored
  * ({@code vectorEncodings}, aligned with the fields; {@link VectorEncoding#FLOAT32} for every other field: rows hold
- * {@code float[]} whatever the encoding, which decides only the bytes in the log and in segment files).
+ * {@code float[]} whatever the encoding, which decides only the bytes in the log and in segment files), and which
+ * scalar index each scalar field asks for ({@code scalarIndexes}, aligned with the fields; null where a field has
+ * none), built per sealed segment to answer filters.
  */
 public record CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
                                Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum,
-                               VectorEncoding[] vectorEncodings) {
+                               VectorEncoding[] vectorEncodings, ScalarIndexSpec[] scalarIndexes) {
     /** The {@code vectorDims} entry of a sparse vector field (its rows are {@link dev.vectorvault.index.SparseVector}s). */
     public static final int SPARSE = -1;
 
@@ -37,12 +39,33 @@ public record CollectionLayout(long collectionId, int primaryKeyField, int[] vec
             throw new IllegalArgumentException(vectorIndexes.length + " index specs for " + vectorDims.length
                     + " fields");
         }
+        scalarIndexes = scalarIndexes == null ? new ScalarIndexSpec[vectorDims.length] : scalarIndexes.clone();
+        if (scalarIndexes.length != vectorDims.length) {
+            throw new IllegalArgumentException(scalarIndexes.length + " scalar index specs for " + vectorDims.length
+                    + " fields");
+        }
+    }
+
+    /** A layout whose dense vector fields are all float32 and whose scalar fields have no scalar index. */
+    public CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
+                            Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum) {
+        this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, shardsNum, null, null);
+    }
+
+    /** A layout whose scalar fields have no scalar index (every filter scans). */
+    public CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
+                            Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum,
+                            VectorEncoding[] vectorEncodings) {
+        this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, shardsNum,
+                vectorEncodings, null);
     }
 
     /** A layout whose dense vector fields are all float32. */
     public CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
-                            Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum) {
-        this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, shardsNum, null);
+                            Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum,
+                            ScalarIndexSpec[] scalarIndexes) {
+        this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, shardsNum, null,
+                scalarIndexes);
     }
 
     private static VectorEncoding[] float32(int fields) {

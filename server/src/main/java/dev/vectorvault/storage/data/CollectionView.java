@@ -34,6 +34,14 @@ public interface CollectionView {
      */
     AnnIndex annIndex(int segment, int field);
 
+    /**
+     * The finished scalar index of a sealed segment's scalar field, or null when filters scan the field there: the
+     * segment is growing or too small, the field has no scalar index, or it is not built or loaded yet.
+     */
+    default dev.vectorvault.index.ScalarIndex scalarIndex(int segment, int field) {
+        return null;
+    }
+
     /** Where a live primary key is, as {@code segment << 32 | ordinal}, or -1. */
     long locate(Object primaryKey);
 }

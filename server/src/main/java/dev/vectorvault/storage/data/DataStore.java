@@ -498,6 +498,14 @@ public final class DataStore implements AutoCloseable {
                     failure[0] = index.failure();
                 }
             }
+            SegmentScalarIndex scalar = field >= 0 && field < segment.fieldCount() ? segment.scalarIndex(field)
+                    : null;
+            if (scalar != null && !scalar.ready()) {
+                totals[1] += live; // a scalar index is built in one step: its rows are pending until it is ready
+                if (scalar.failed()) {
+                    failure[0] = scalar.failure();
+                }
+            }
         });
         return new IndexProgress(totals[0], totals[0] - totals[1], totals[1], failure[0]);
     }

@@ -51,6 +51,17 @@ final class IndexMaintenance {
         }
     }
 
+    /** One segment's scalar index to make ready, and how many tries at it failed so far. */
+    private record ScalarJob(Segment segment, SegmentScalarIndex index, String file, boolean fromDisk, int failures) {
+        ScalarJob failedOnce() {
+            return new ScalarJob(segment, index, file, fromDisk, failures + 1);
+        }
+
+        boolean wanted() {
+            return !index.cancelled() && segment.scalarIndex(index.field) == index;
+        }
+    }
+
     void start() {
         started = true;
     }
@@ -82,7 +93,64 @@ final class IndexMaintenance {
                     reconcile(data.collectionId(), segment, f, specs[f]);
                 }
             }
+            ScalarIndexSpec[] scalarSpecs = layout.scalarIndexes();
+            for (int f = 0; f < Math.min(scalarSpecs.length, segment.fieldCount()); f++) {
+                if (segment.scalarValues(f) != null) {
+                    reconcileScalar(data.collectionId(), segment, f, scalarSpecs[f]);
+                }
+            }
         });
+    }
+
+    private void reconcileScalar(long collectionId, Segment segment, int field, ScalarIndexSpec spec) {
+        SegmentScalarIndex current = segment.scalarIndex(field);
+        boolean wanted = spec != null && segment.sealed() && segment.size() >= settings.minSegmentRows();
+        if (!wanted) {
+            if (current != null && segment.replaceScalarIndex(field, current, null)) {
+                current.cancel();
+            }
+            return;
+        }
+        if (current != null && current.spec.equals(spec)) {
+            return;
+        }
+        SegmentScalarIndex fresh = new SegmentScalarIndex(spec, segment.segmentId(), field, segment.size());
+        if (!segment.replaceScalarIndex(field, current, fresh)) {
+            return;
+        }
+        if (current != null) {
+            current.cancel();
+        }
+        String file = SegmentDirectory.scalarIndexFile(collectionId, spec, segment.segmentId(), field);
+        submitScalar(new ScalarJob(segment, fresh, file, segment.persisted(), 0));
+    }
+
+    private void submitScalar(ScalarJob job) {
+        if (!builds.submit(() -> runScalar(job))) {
+            job.index().cancel();
+        }
+    }
+
+    private void runScalar(ScalarJob job) {
+        boolean settled = job.index().loadOrBuild(job.segment().scalarValues(job.index().field), directory.files(),
+                job.file(), job.fromDisk());
+        if (settled || !started || !job.wanted()) {
+            return;
+        }
+        ScalarJob retry = job.failedOnce();
+        Duration delay = settings.retryDelay(retry.failures());
+        LOG.warn("event=scalar_index_build_retry_scheduled segment={} field={} failures={} delayMs={}",
+                job.index().segmentId, job.index().field, retry.failures(), delay.toMillis());
+        try {
+            delays.schedule(delay, () -> {
+                if (started && retry.wanted()) {
+                    retry.index().tryingAgain();
+                    submitScalar(retry);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // Shutting down: the next start builds what is missing.
+        }
     }
 
     private void reconcile(long collectionId, Segment segment, int field, VectorIndexSpec spec) {
@@ -150,6 +218,13 @@ final class IndexMaintenance {
             for (int f = 0; f < specs.length; f++) {
                 if (specs[f] != null) {
                     files.add(SegmentDirectory.indexFile(data.collectionId(), specs[f], segment.segmentId(), f));
+                }
+            }
+            ScalarIndexSpec[] scalarSpecs = layout.scalarIndexes();
+            for (int f = 0; f < scalarSpecs.length; f++) {
+                if (scalarSpecs[f] != null) {
+                    files.add(SegmentDirectory.scalarIndexFile(data.collectionId(), scalarSpecs[f],
+                            segment.segmentId(), f));
                 }
             }
         });

@@ -35,6 +35,8 @@ final class Segment {
     private boolean persisted;
     /** Per field, the approximate index of this sealed segment (null: none, searched exactly). */
     private final AtomicReferenceArray<SegmentIndex> annIndexes;
+    /** Per field, the scalar index of this sealed segment (null: none, filters scan the field). */
+    private final AtomicReferenceArray<SegmentScalarIndex> scalarIndexes;
 
     @SuppressWarnings("unchecked")
     Segment(long segmentId, int[] vectorDims) {
@@ -43,6 +45,7 @@ final class Segment {
         this.vectors = new AtomicReferenceArray<>(vectorDims.length);
         this.sparse = new SparseColumn[vectorDims.length];
         this.annIndexes = new AtomicReferenceArray<>(vectorDims.length);
+        this.scalarIndexes = new AtomicReferenceArray<>(vectorDims.length);
         for (int f = 0; f < vectorDims.length; f++) {
             if (vectorDims[f] > 0) {
                 vectors.set(f, new VectorColumn(vectorDims[f]));
@@ -194,7 +197,25 @@ final class Segment {
             if (index != null) {
                 index.cancel();
             }
+            SegmentScalarIndex scalar = scalarIndexes.getAndSet(f, null);
+            if (scalar != null) {
+                scalar.cancel();
+            }
         }
+    }
+
+    /** The values of scalar field {@code field} (null for a vector field); read-only once the segment is sealed. */
+    List<Object> scalarValues(int field) {
+        return scalars[field];
+    }
+
+    SegmentScalarIndex scalarIndex(int field) {
+        return scalarIndexes.get(field);
+    }
+
+    /** Swaps the field's scalar index if it is still {@code expected}; safe against concurrent reconciliations. */
+    boolean replaceScalarIndex(int field, SegmentScalarIndex expected, SegmentScalarIndex next) {
+        return scalarIndexes.compareAndSet(field, expected, next);
     }
 
     boolean persisted() {

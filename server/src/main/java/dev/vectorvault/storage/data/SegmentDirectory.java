@@ -73,6 +73,10 @@ final class SegmentDirectory {
         return collectionDir(collectionId) + spec.fileName(segmentId, field);
     }
 
+    static String scalarIndexFile(long collectionId, ScalarIndexSpec spec, long segmentId, int field) {
+        return collectionDir(collectionId) + spec.fileName(segmentId, field);
+    }
+
     static String previousVersionIndexFile(long collectionId, VectorIndexSpec spec, long segmentId, int field) {
         return collectionDir(collectionId) + spec.previousVersionFileName(segmentId, field);
     }
