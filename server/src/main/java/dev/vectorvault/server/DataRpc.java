@@ -154,6 +154,10 @@ final class DataRpc {
 
     // ------------------------------------------------------------------ reads
 
+    io.milvus.grpc.RunAnalyzerResponse runAnalyzer(io.milvus.grpc.RunAnalyzerRequest r) {
+        return AnalyzerRpc.run(catalog, r);
+    }
+
     /**
      * The search's {@code metric_type}, parsed here once. {@code "INVALID"} (any case) is the Java SDK's placeholder
      * for "not set" (its MetricType.INVALID), so it means none, as in Milvus; an unknown name travels on to be refused
@@ -230,7 +234,7 @@ final class DataRpc {
                 topK, iteration == null ? intParam(params, "offset", 0) : 0, r.getDsl(),
                 Templates.of(r.getExprTemplateValuesMap()), r.getOutputFieldsList(),
                 searchMetric(params.get("metric_type")), radius, rangeFilter, nested, groupBy, keys,
-                queries.sparse());
+                queries.sparse(), queries.texts());
         awaitConsistency(database, r.getCollectionName(), r.getConsistencyLevel(), r.getUseDefaultConsistency());
         ResultRows rows;
         try {
@@ -353,7 +357,7 @@ final class DataRpc {
                 List.of(), params.getOrDefault("anns_field", ""), queries.dense(), (int) topK, 0, s.getDsl(),
                 Templates.of(s.getExprTemplateValuesMap()), List.of(), searchMetric(params.get("metric_type")),
                 floatParam(nested, params, "radius"), floatParam(nested, params, "range_filter"), nested, null, null,
-                queries.sparse());
+                queries.sparse(), queries.texts());
         return new dev.vectorvault.query.HybridSearchRequest.SubRequest(search, roundDecimal);
     }
 
@@ -443,8 +447,8 @@ final class DataRpc {
     }
 
     /** A request's query vectors: dense ones, or sparse ones for a sparse field (the other list empty). */
-    record QueryVectors(float[][] dense, List<SparseVector> sparse) {
-        static final QueryVectors NONE = new QueryVectors(new float[0][], List.of());
+    record QueryVectors(float[][] dense, List<SparseVector> sparse, List<String> texts) {
+        static final QueryVectors NONE = new QueryVectors(new float[0][], List.of(), List.of());
     }
 
     /**
@@ -464,18 +468,30 @@ final class DataRpc {
         }
         PlaceholderValue placeholder = group.getPlaceholders(0);
         if (placeholder.getType() != PlaceholderType.FloatVector
-                && placeholder.getType() != PlaceholderType.SparseFloatVector) {
-            throw MilvusException.invalidParameter("only float vectors and sparse float vectors can be searched,"
-                    + " got " + placeholder.getType());
+                && placeholder.getType() != PlaceholderType.SparseFloatVector
+                && placeholder.getType() != PlaceholderType.VarChar) {
+            throw MilvusException.invalidParameter("only float vectors, sparse float vectors and texts (on a BM25"
+                    + " function's output) can be searched, got " + placeholder.getType());
         }
         // Before any vector is decoded: two million query vectors must cost nothing but this check.
         limits.checkNq(placeholder.getValuesCount());
+        if (placeholder.getType() == PlaceholderType.VarChar) {
+            // Full-text search: each value is one query text in UTF-8 (Milvus's EmbeddedText / a pymilvus str).
+            List<String> texts = new ArrayList<>(placeholder.getValuesCount());
+            for (com.google.protobuf.ByteString text : placeholder.getValuesList()) {
+                if (!text.isValidUtf8()) {
+                    throw MilvusException.invalidParameter("query text is not valid UTF-8");
+                }
+                texts.add(text.toStringUtf8());
+            }
+            return new QueryVectors(new float[0][], List.of(), texts);
+        }
         if (placeholder.getType() == PlaceholderType.SparseFloatVector) {
             List<SparseVector> sparse = new ArrayList<>(placeholder.getValuesCount());
             for (com.google.protobuf.ByteString row : placeholder.getValuesList()) {
                 sparse.add(SparseVector.fromMilvusBytes(row.toByteArray()));
             }
-            return new QueryVectors(new float[0][], sparse);
+            return new QueryVectors(new float[0][], sparse, List.of());
         }
         float[][] out = new float[placeholder.getValuesCount()][];
         for (int i = 0; i < out.length; i++) {
@@ -487,7 +503,7 @@ final class DataRpc {
             bytes.asFloatBuffer().get(v);
             out[i] = v;
         }
-        return new QueryVectors(out, List.of());
+        return new QueryVectors(out, List.of(), List.of());
     }
 
     private static float round(float score, int decimals) {
