@@ -230,6 +230,16 @@ public enum MetricType {
         };
     }
 
+    /** Whether this metric compares dense vectors (every one but BM25, which scores texts). */
+    public boolean dense() {
+        return this != BM25;
+    }
+
+    /** The metrics of dense vector indexes, in declaration order. */
+    public static List<MetricType> denseMetrics() {
+        return Arrays.stream(values()).filter(MetricType::dense).toList();
+    }
+
     /** Every wire name, in declaration order, for error messages. */
     public static List<String> wireNames() {
         return WIRE_NAMES;
