@@ -36,9 +36,21 @@ class ArchitectureTest {
 
     @Test
     void lowerLayersKnowNothingOfTheLayersAboveThem() {
-        noClasses().that().resideInAnyPackage("..storage..", "..index..", "..config..", "..common..")
+        noClasses().that().resideInAnyPackage("..storage..", "..index..", "..config..", "..common..", "..text..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.vectorvault.auth..",
                         "dev.vectorvault.catalog..", "dev.vectorvault.query..")
+                .check(CLASSES);
+    }
+
+    /** Analyzers and BM25 sit beside the index layer: they know sparse vectors, never storage or the services. */
+    @Test
+    void fullTextSearchKnowsOnlyTheIndexLayerAndLucene() {
+        noClasses().that().resideInAPackage("dev.vectorvault.text..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.vectorvault.storage..",
+                        "dev.vectorvault.cluster..", "dev.vectorvault.server..", "dev.vectorvault.auth..")
+                .check(CLASSES);
+        noClasses().that().resideOutsideOfPackage("dev.vectorvault.text..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.lucene..", "org.tartarus..")
                 .check(CLASSES);
     }
 

@@ -6,6 +6,7 @@ import dev.vectorvault.index.IndexKind;
 import dev.vectorvault.index.IndexKinds;
 import dev.vectorvault.index.MetricType;
 import dev.vectorvault.index.RequestedMetric;
+import dev.vectorvault.text.Bm25IndexParams;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -63,7 +64,17 @@ public final class Indexes {
             }
             // AUTOINDEX on a sparse field is stored as the kind it stands for: the stored name is what selects it.
             type = kind.sparse() ? kind.name() : requestedType;
-            metric = Optional.of(kind.checkMetric(metricType));
+            if (collection.schema().bm25Producing(fieldName).isPresent()) {
+                // Milvus: a BM25 output is searched with metric BM25 (filled in when missing) and its k1, b, avgdl.
+                if (metricType.isNamed() && !"BM25".equalsIgnoreCase(metricType.name())) {
+                    throw MilvusException.invalidParameter("index metric type of BM25 function output field must be"
+                            + " BM25, got " + metricType.name());
+                }
+                metric = Optional.of(MetricType.BM25);
+                params = Bm25IndexParams.withDefaults(params);
+            } else {
+                metric = Optional.of(kind.checkMetric(metricType));
+            }
             kind.parse(params); // refuses out-of-range parameters before anything is stored
         } else {
             if (!SCALAR_INDEX_TYPES.contains(type)) {

@@ -47,6 +47,7 @@ final class SchemaValidator {
             throw MilvusException.invalidParameter("schema does not contain vector field");
         }
         checkPartitionKey(given);
+        FunctionRules.check(given, schema.functions());
         List<FieldSchema> fields = new ArrayList<>();
         long id = FIRST_FIELD_ID;
         for (FieldSchema field : given) {
@@ -56,7 +57,7 @@ final class SchemaValidator {
             fields.add(new FieldSchema(id, FieldSchema.DYNAMIC_FIELD_NAME, "dynamic schema", DataType.JSON,
                     false, false, 0, 0, null, 0, false, null, true, false));
         }
-        return new CollectionSchema(schema.description(), fields, schema.enableDynamicField());
+        return new CollectionSchema(schema.description(), fields, schema.enableDynamicField(), schema.functions());
     }
 
     /** Milvus's rules: at most one partition key, Int64 or VarChar, neither the primary key nor nullable. */

@@ -33,9 +33,9 @@ public interface IndexKind {
         if (!requested.isNamed()) {
             return MetricType.DEFAULT;
         }
-        return requested.metric().orElseThrow(() -> dev.vectorvault.common.MilvusException.invalidParameter(
-                "metric type " + requested.name() + " not found or not supported, supported: "
-                        + MetricType.wireNames()));
+        return requested.metric().filter(MetricType::dense).orElseThrow(() ->
+                dev.vectorvault.common.MilvusException.invalidParameter("metric type " + requested.name()
+                        + " not found or not supported, supported: " + MetricType.denseMetrics()));
     }
 
     /**

@@ -144,6 +144,46 @@ public enum MetricType {
         float scoreOf(float distance) {
             return Math.max(-1f, Math.min(1f, -distance));
         }
+    },
+    /**
+     * BM25 relevance of a text to the sparse term-frequency vector a BM25 function stored (Milvus's metric of BM25
+     * output fields); larger is better. Scored by {@code text.Bm25}, never by the dense kernels below.
+     */
+    BM25 {
+        @Override
+        public boolean higherIsBetter() {
+            return true;
+        }
+
+        @Override
+        float score(KernelPath kernels, float[] query, float queryNorm, float[] data, int offset, float norm,
+                int dim) {
+            throw denseUse();
+        }
+
+        @Override
+        float distance(float[] prepared, int preparedOffset, float[] data, int offset, float norm, int dim) {
+            throw denseUse();
+        }
+
+        @Override
+        float distance(float[] prepared, VectorColumn.View vectors, int ordinal) {
+            throw denseUse();
+        }
+
+        @Override
+        float distanceBetween(VectorColumn.View vectors, int a, int b) {
+            throw denseUse();
+        }
+
+        @Override
+        float scoreOf(float distance) {
+            return -distance;
+        }
+
+        private UnsupportedOperationException denseUse() {
+            return new UnsupportedOperationException("BM25 scores sparse term vectors, not dense vectors");
+        }
     };
 
     /** Milvus's default metric for a vector index that names none. */
@@ -176,7 +216,7 @@ public enum MetricType {
     /**
      * Milvus's normalisation of a score for the weighted reranker of a hybrid search ({@code norm_score}, and the
      * distance side of a mix of distances and similarities): COSINE {@code (1 + s) / 2}; IP {@code 1/2 + atan(s)/pi};
-     * a distance (L2) {@code 1 - 2 atan(s)/pi}, so that larger is better for every metric. Computed step by step in
+     * a distance (L2) {@code 1 - 2 atan(s)/pi}; BM25 {@code 2 atan(s)/pi}, so that larger is better for every metric. Computed step by step in
      * float32 as Milvus computes it ({@code getNormalizeFunc}), so a fused score equals Milvus's to the last bit.
      */
     public float rerankNormalised(float score) {
@@ -186,7 +226,18 @@ public enum MetricType {
             case COSINE -> (1 + score) * 0.5f;
             case IP -> 0.5f + atan / pi;
             case L2 -> 1f - 2 * atan / pi;
+            case BM25 -> 2 * atan / pi;
         };
+    }
+
+    /** Whether this metric compares dense vectors (every one but BM25, which scores texts). */
+    public boolean dense() {
+        return this != BM25;
+    }
+
+    /** The metrics of dense vector indexes, in declaration order. */
+    public static List<MetricType> denseMetrics() {
+        return Arrays.stream(values()).filter(MetricType::dense).toList();
     }
 
     /** Every wire name, in declaration order, for error messages. */

@@ -69,6 +69,35 @@ public final class SparseColumn implements FieldVectors {
         return best.drainBestFirst();
     }
 
+    /**
+     * Exact term-weighted search (BM25: {@code weights} are the query terms' weights, {@code scorer} the document
+     * side) over the first {@code limit} rows; {@code radius}/{@code rangeFilter} as for {@link #search}.
+     *
+     * @return at most {@code k} hits with a positive score, best first, ties by smaller ordinal
+     */
+    public java.util.List<SearchHit> searchTermWeighted(SparseVector weights, TermScorer scorer, int k, int limit,
+                                                        OrdinalFilter filter, float radius, float rangeFilter) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be at least 1: " + k);
+        }
+        ScoreRange range = Float.isNaN(radius) && Float.isNaN(rangeFilter) ? ScoreRange.UNBOUNDED
+                : ScoreRange.of(MetricType.BM25, radius, rangeFilter);
+        TopK best = TopK.largest(k);
+        SparseVector[] all = rows;
+        int n = Math.min(limit, size);
+        for (int ordinal = 0; ordinal < n; ordinal++) {
+            if (!filter.accept(ordinal)) {
+                continue;
+            }
+            SparseVector row = all[ordinal];
+            float score = weights.weightedDot(row, scorer, row.sum());
+            if (score > 0 && range.accepts(score)) {
+                best.offer(ordinal, score);
+            }
+        }
+        return best.drainBestFirst();
+    }
+
     /** Heap bytes of the rows (entries × 8 plus object overhead), for memory accounting. */
     public long memoryBytes() {
         long bytes = 16L + 8L * rows.length;

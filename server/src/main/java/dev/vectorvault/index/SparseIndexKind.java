@@ -5,8 +5,9 @@ import dev.vectorvault.storage.io.ObjectStore;
 import java.util.Map;
 
 /**
- * Milvus's sparse vector indexes ({@link SparseInvertedIndex}), metric IP only here (BM25 belongs to the output of
- * a BM25 function, not supported yet).
+ * Milvus's sparse vector indexes ({@link SparseInvertedIndex}), metric IP on plain sparse fields; on a BM25 function's
+ * output the catalog gives them metric BM25 and the search scores texts term at a time
+ * ({@link SparseInvertedIndex#searchTermWeighted}).
  * <ul>
  * <li>{@code SPARSE_INVERTED_INDEX}: build parameter {@code inverted_index_algo} ({@code DAAT_MAXSCORE} by default,
  *     {@code DAAT_WAND}, {@code TAAT_NAIVE}).</li>
@@ -58,8 +59,8 @@ final class SparseIndexKind implements IndexKind {
             return MetricType.IP;
         }
         if ("BM25".equalsIgnoreCase(requested.name())) {
-            throw MilvusException.invalidParameter("metric type BM25 is for the output field of a BM25 function,"
-                    + " which is not supported yet; index " + name + " on a sparse field takes metric IP");
+            throw MilvusException.invalidParameter("metric type BM25 is for the output field of a BM25 function;"
+                    + " index " + name + " on a plain sparse field takes metric IP");
         }
         MetricType metric = requested.metric().orElse(null);
         if (metric != MetricType.IP) {

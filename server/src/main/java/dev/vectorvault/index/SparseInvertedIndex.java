@@ -39,6 +39,8 @@ public final class SparseInvertedIndex implements VectorIndex {
     private final float[][] values;
     private final float[] maxValues;
     private final Map<Integer, Integer> listOf;
+    /** Row lengths for term-weighted searches; racy single-check init (any thread computes the same array). */
+    private volatile float[] rowLengths;
 
     private SparseInvertedIndex(SparseIndexKind kind, SparseColumn column, SparseIndexParams params, int size,
                                 int[] dimensions, int[][] ordinals, float[][] values) {
@@ -160,6 +162,56 @@ public final class SparseInvertedIndex implements VectorIndex {
             case DAAT_WAND -> wand(q, cursors, best, filter);
         }
         return best.drainBestFirst();
+    }
+
+    /**
+     * Term-weighted search (BM25) term at a time over the posting lists: each query term adds weight × scorer(stored
+     * value, row length) to its rows, in ascending term order as {@link SparseVector#weightedDot} does, so scores and
+     * hits equal {@link SparseColumn#searchTermWeighted}'s exactly. The pruning of the DAAT algorithms needs bounds
+     * that hold for the search's statistics, which change with every write, so it is not used here.
+     */
+    @Override
+    public List<SearchHit> searchTermWeighted(SparseVector weights, TermScorer scorer, int k, OrdinalFilter filter) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be at least 1: " + k);
+        }
+        float[] lengths = rowLengths();
+        float[] scores = new float[size];
+        boolean[] touched = new boolean[size];
+        for (int i = 0; i < weights.size(); i++) {
+            Integer list = listOf.get(weights.index(i));
+            if (list == null) {
+                continue;
+            }
+            float w = weights.value(i);
+            int[] rows = ordinals[list];
+            float[] stored = values[list];
+            for (int p = 0; p < rows.length; p++) {
+                int o = rows[p];
+                scores[o] += w * scorer.value(stored[p], lengths[o]);
+                touched[o] = true;
+            }
+        }
+        TopK best = TopK.largest(k);
+        for (int o = 0; o < size; o++) {
+            if (touched[o] && scores[o] > 0 && (filter == OrdinalFilter.ACCEPT_ALL || filter.accept(o))) {
+                best.offer(o, scores[o]);
+            }
+        }
+        return best.drainBestFirst();
+    }
+
+    /** Each row's length (sum of its values), computed on first use. */
+    private float[] rowLengths() {
+        float[] lengths = rowLengths;
+        if (lengths == null) {
+            lengths = new float[size];
+            for (int o = 0; o < size; o++) {
+                lengths[o] = column.get(o).sum();
+            }
+            rowLengths = lengths;
+        }
+        return lengths;
     }
 
     /** Scores one candidate exactly and offers it; rows already tested are never offered twice. */

@@ -130,6 +130,39 @@ public final class SparseVector {
     }
 
     /** Inner product: the sum of value products over the indices both rows hold (a merge of two sorted lists). */
+    /** The sum of the values (a BM25 row's length: its token count). */
+    public float sum() {
+        float total = 0;
+        for (float v : values) {
+            total += v;
+        }
+        return total;
+    }
+
+    /**
+     * Σ over shared indices of {@code this[i] × scorer(row[i], rowLength)}, summed in ascending index order (the
+     * order the inverted index's term-at-a-time search adds them in, so both give the same float).
+     */
+    public float weightedDot(SparseVector row, TermScorer scorer, float rowLength) {
+        float score = 0;
+        int i = 0;
+        int j = 0;
+        int[] rowIndices = row.indices;
+        while (i < indices.length && j < rowIndices.length) {
+            int c = Integer.compareUnsigned(indices[i], rowIndices[j]);
+            if (c == 0) {
+                score += values[i] * scorer.value(row.values[j], rowLength);
+                i++;
+                j++;
+            } else if (c < 0) {
+                i++;
+            } else {
+                j++;
+            }
+        }
+        return score;
+    }
+
     public float dot(SparseVector other) {
         int[] a = indices;
         int[] b = other.indices;

@@ -36,6 +36,14 @@ public interface VectorIndex {
         throw new IllegalArgumentException("a dense vector index is searched with float vectors");
     }
 
+    /**
+     * A term-weighted search (BM25) of a sparse index ({@link SparseColumn#searchTermWeighted}); null when this
+     * index cannot run one (the caller searches exactly).
+     */
+    default List<SearchHit> searchTermWeighted(SparseVector weights, TermScorer scorer, int k, OrdinalFilter filter) {
+        return null;
+    }
+
     /** Heap bytes this index holds beyond the column's vectors (links, lists, centroids). */
     long memoryBytes();
 

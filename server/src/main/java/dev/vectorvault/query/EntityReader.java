@@ -132,7 +132,8 @@ public final class EntityReader {
             SearchRequest s = sub.search();
             SearchRequest asRun = new SearchRequest(s.database(), s.collection(), request.partitions(),
                     s.annsField(), s.queries(), s.topK(), 0, s.filter(), s.templates(), List.of(), s.metric(),
-                    s.radius(), s.rangeFilter(), s.searchParams(), request.groupBy(), null, s.sparseQueries());
+                    s.radius(), s.rangeFilter(), s.searchParams(), request.groupBy(), null, s.sparseQueries(),
+                    s.texts());
             PreparedSearch p = new PreparedSearch(collection, asRun, nq, limits, filterLimits);
             prepared.add(p);
             metrics.add(p.metric);

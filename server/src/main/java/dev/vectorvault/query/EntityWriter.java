@@ -131,6 +131,7 @@ public final class EntityWriter {
         List<FieldSchema> fields = collection.schema().fields();
         checkNoUnknownColumns(collection, batch);
         checkRowCounts(batch);
+        FunctionOutputs functions = FunctionOutputs.of(collection);
         List<Object[]> rows = new ArrayList<>(batch.rowCount());
         List<Object> keys = new ArrayList<>(batch.rowCount());
         int pk = fields.indexOf(collection.schema().primaryKey());
@@ -140,10 +141,14 @@ public final class EntityWriter {
             Object[] before = partial ? existing.get(valueFor(fields.get(pk), batch, r, true)) : null;
             for (int f = 0; f < fields.size(); f++) {
                 FieldSchema field = fields.get(f);
+                if (functions.computes(f)) {
+                    continue; // filled below from the row's input values
+                }
                 boolean sent = field.dynamic() ? batch.dynamicRows() != null
                         : batch.columns().containsKey(field.name());
                 row[f] = before != null && !sent ? before[f] : valueFor(field, batch, r, upsert);
             }
+            functions.fill(row);
             rows.add(row);
         }
         // A key repeated within one request: the last row wins, as with any later write of that key.
@@ -277,6 +282,10 @@ public final class EntityWriter {
             if (collection.schema().field(name).filter(f -> !f.dynamic()).isEmpty()) {
                 throw MilvusException.invalidParameter("field " + name + " does not exist in collection "
                         + collection.name());
+            }
+            if (collection.schema().isFunctionOutput(name)) {
+                throw MilvusException.invalidParameter("not allowed to insert data into field " + name
+                        + ", the output field of a function: the server computes it");
             }
         }
         if (batch.dynamicRows() != null && !collection.schema().enableDynamicField()) {

@@ -31,11 +31,16 @@ public record OutputFields(List<FieldSchema> fields, List<String> names, Set<Str
                 continue;
             }
             if (trimmed.equals("*")) {
-                schema.fields().forEach(f -> wanted.add(f.name()));
+                // Milvus leaves function outputs out of "*" (their raw data is not retrievable).
+                schema.fields().stream().filter(f -> !schema.isFunctionOutput(f.name()))
+                        .forEach(f -> wanted.add(f.name()));
                 allDynamic = true;
                 continue;
             }
             FieldSchema field = schema.field(trimmed).orElse(null);
+            if (field != null && schema.isFunctionOutput(field.name())) {
+                throw MilvusException.invalidParameter("not allowed to retrieve raw data of field " + field.name());
+            }
             if (field != null) {
                 wanted.add(field.name());
                 allDynamic |= field.dynamic();

@@ -46,6 +46,8 @@ final class PreparedSearch {
     final int groupFieldIndex;
     private final int topK;
     private final int offset;
+    /** The full-text side of a search on a BM25 function's output field; null for any other search. */
+    private final Bm25Search bm25;
 
     /**
      * Checks {@code request} against {@code collection} for {@code nq} queries: everything but the query vectors of a
@@ -77,7 +79,27 @@ final class PreparedSearch {
         }
         this.groupField = grouped;
         this.groupFieldIndex = grouped == null ? -1 : fields.indexOf(grouped);
-        if (field.dataType().isSparseVector() ? request.queries().length > 0 : !request.sparseQueries().isEmpty()) {
+        var function = collection.schema().bm25Producing(field.name());
+        if (function.isPresent()) {
+            if (byKeys) {
+                throw MilvusException.invalidParameter("search by primary keys is not supported on field "
+                        + field.name() + ", the output of BM25 function " + function.get().name());
+            }
+            if (request.queries().length > 0 || !request.sparseQueries().isEmpty()) {
+                throw MilvusException.invalidParameter("please provide varchar/text for BM25 Function based search,"
+                        + " got " + (request.queries().length > 0 ? "FloatVector" : "SparseFloatVector"));
+            }
+            this.bm25 = Bm25Search.prepare(collection, function.get(), index, request.searchParams(),
+                    request.texts());
+        } else if (!request.texts().isEmpty()) {
+            throw MilvusException.invalidParameter("vector type must be the same: field type "
+                    + (field.dataType().isSparseVector() ? "SparseFloatVector" : "FloatVector")
+                    + ", search type VarChar (raw text is searched on the output field of a BM25 function)");
+        } else {
+            this.bm25 = null;
+        }
+        if (function.isEmpty() && (field.dataType().isSparseVector() ? request.queries().length > 0
+                : !request.sparseQueries().isEmpty())) {
             throw MilvusException.invalidParameter("vector type must be the same: field type "
                     + (field.dataType().isSparseVector() ? "SparseFloatVector, search type FloatVector"
                     : "FloatVector, search type SparseFloatVector"));
@@ -112,6 +134,8 @@ final class PreparedSearch {
     final class Run {
         private final CollectionView view;
         private final SegmentSearch segments;
+        /** BM25's N, avgdl and n_t over this view (full-text searches only). */
+        private final Bm25Search.Statistics statistics;
 
         private Run(CollectionView view, Filters.RowCursor cursor) {
             this.view = view;
@@ -122,6 +146,7 @@ final class PreparedSearch {
             }
             this.segments = new SegmentSearch(view, fieldIndex, metric, searchParams, accepts, range, radius,
                     rangeFilter);
+            this.statistics = bm25 == null ? null : bm25.statistics(view, fieldIndex);
         }
 
         /**
@@ -132,6 +157,12 @@ final class PreparedSearch {
         List<Candidate> page(Object query) {
             if (query == null) {
                 return List.of();
+            }
+            if (query instanceof String text) {
+                query = bm25.query(text, statistics);
+                if (query == null) {
+                    return List.of(); // no tokens stored: Milvus answers no hits
+                }
             }
             int window = topK + offset;
             if (groupBy == null) {
@@ -228,7 +259,9 @@ final class PreparedSearch {
                 int wanted = exhaustive ? Math.max(1, Math.min(k, size)) : k;
                 AnnIndex ann = range || exact[s] ? null : view.annIndex(segment, fieldIndex);
                 List<SearchHit> hits = null;
-                if (ann != null) {
+                if (ann != null && query instanceof Bm25Search.Query text) {
+                    hits = ann.searchTermWeighted(text.weights(), text.scorer(), wanted, accepts[s]);
+                } else if (ann != null) {
                     hits = query instanceof SparseVector sparse ? ann.search(sparse, wanted, params, accepts[s])
                             : ann.search((float[]) query, wanted, params, accepts[s]);
                     if (exhaustive && hits.size() < wanted) {
@@ -236,7 +269,10 @@ final class PreparedSearch {
                         hits = null;
                     }
                 }
-                if (hits == null && query instanceof SparseVector sparse) {
+                if (hits == null && query instanceof Bm25Search.Query text) {
+                    hits = view.sparseVectors(segment, fieldIndex).searchTermWeighted(text.weights(), text.scorer(),
+                            wanted, size, accepts[s], range ? radius : Float.NaN, range ? rangeFilter : Float.NaN);
+                } else if (hits == null && query instanceof SparseVector sparse) {
                     hits = view.sparseVectors(segment, fieldIndex).search(sparse, wanted, size, accepts[s],
                             range ? radius : Float.NaN, range ? rangeFilter : Float.NaN);
                 } else if (hits == null) {

@@ -13,6 +13,8 @@ import java.util.Map;
  * {@code groupBy} is null for a plain search. {@code primaryKeys} is null for a search with query vectors; otherwise
  * ({@code queries} then empty) the stored vectors of those rows are the queries, in this order (search by IDs).
  * {@code sparseQueries} are the queries of a search on a sparse vector field ({@code queries} then empty).
+ * {@code texts} are the raw query texts of a full-text search on a BM25 function's output field (the others then
+ * empty).
  */
 public record SearchRequest(
         String database,
@@ -31,14 +33,26 @@ public record SearchRequest(
         Map<String, String> searchParams,
         GroupBy groupBy,
         List<Object> primaryKeys,
-        List<SparseVector> sparseQueries) {
+        List<SparseVector> sparseQueries,
+        List<String> texts) {
 
     public SearchRequest {
         sparseQueries = sparseQueries == null ? List.of() : List.copyOf(sparseQueries);
+        texts = texts == null ? List.of() : List.copyOf(texts);
         metric = metric == null ? RequestedMetric.none() : metric;
         searchParams = searchParams == null ? Map.of() : Map.copyOf(searchParams);
         primaryKeys = primaryKeys == null ? null : List.copyOf(primaryKeys);
         queries = queries == null ? new float[0][] : queries;
+    }
+
+    /** A search with query vectors (or by primary keys), no texts. */
+    public SearchRequest(String database, String collection, List<String> partitions, String annsField,
+                         float[][] queries, int topK, int offset, String filter, Map<String, Object> templates,
+                         List<String> outputFields, RequestedMetric metric, float radius, float rangeFilter,
+                         Map<String, String> searchParams, GroupBy groupBy, List<Object> primaryKeys,
+                         List<SparseVector> sparseQueries) {
+        this(database, collection, partitions, annsField, queries, topK, offset, filter, templates, outputFields,
+                metric, radius, rangeFilter, searchParams, groupBy, primaryKeys, sparseQueries, List.of());
     }
 
     /** A search with dense query vectors (or by primary keys). */
@@ -50,20 +64,23 @@ public record SearchRequest(
                 metric, radius, rangeFilter, searchParams, groupBy, primaryKeys, List.of());
     }
 
-    /** The query vectors, one per query: {@code float[]}s, or {@link SparseVector}s for a sparse field. */
+    /**
+     * The queries, one per query: {@code float[]}s, {@link SparseVector}s for a sparse field, or {@code String}s for
+     * a full-text search.
+     */
     public Object[] queryVectors() {
-        return sparseQueries.isEmpty() ? queries : sparseQueries.toArray();
+        return !texts.isEmpty() ? texts.toArray() : sparseQueries.isEmpty() ? queries : sparseQueries.toArray();
     }
 
     /** Number of queries given with the request (0 for a search by primary keys). */
     public int queryCount() {
-        return queries.length + sparseQueries.size();
+        return queries.length + sparseQueries.size() + texts.size();
     }
 
     /** The same search with sparse query vectors instead of dense ones. */
     public SearchRequest withSparseQueries(List<SparseVector> sparse) {
         return new SearchRequest(database, collection, partitions, annsField, new float[0][], topK, offset, filter,
-                templates, outputFields, metric, radius, rangeFilter, searchParams, groupBy, primaryKeys, sparse);
+                templates, outputFields, metric, radius, rangeFilter, searchParams, groupBy, primaryKeys, sparse, texts);
     }
 
     /** A plain (ungrouped) search with query vectors. */
@@ -88,7 +105,7 @@ public record SearchRequest(
     public SearchRequest withGroupBy(GroupBy grouping) {
         return new SearchRequest(database, collection, partitions, annsField, queries, topK, offset, filter,
                 templates, outputFields, metric, radius, rangeFilter, searchParams, grouping, primaryKeys,
-                sparseQueries);
+                sparseQueries, texts);
     }
 
     /** The same search with the stored vectors of these rows as its queries. */

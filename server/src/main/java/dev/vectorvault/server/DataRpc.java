@@ -171,6 +171,10 @@ final class DataRpc {
 
     // ------------------------------------------------------------------ reads
 
+    io.milvus.grpc.RunAnalyzerResponse runAnalyzer(io.milvus.grpc.RunAnalyzerRequest r) {
+        return AnalyzerRpc.run(catalog, r);
+    }
+
     /**
      * The search's {@code metric_type}, parsed here once. {@code "INVALID"} (any case) is the Java SDK's placeholder
      * for "not set" (its MetricType.INVALID), so it means none, as in Milvus; an unknown name travels on to be refused
@@ -248,7 +252,7 @@ final class DataRpc {
                 topK, iteration == null ? intParam(params, "offset", 0) : 0, r.getDsl(),
                 Templates.of(r.getExprTemplateValuesMap()), r.getOutputFieldsList(),
                 searchMetric(params.get("metric_type")), radius, rangeFilter, nested, groupBy, keys,
-                queries.sparse());
+                queries.sparse(), queries.texts());
         awaitConsistency(database, r.getCollectionName(), r.getConsistencyLevel(), r.getUseDefaultConsistency(),
                 r.getGuaranteeTimestamp());
         ResultRows rows;
@@ -375,7 +379,7 @@ final class DataRpc {
                 (int) topK, 0, s.getDsl(),
                 Templates.of(s.getExprTemplateValuesMap()), List.of(), searchMetric(params.get("metric_type")),
                 floatParam(nested, params, "radius"), floatParam(nested, params, "range_filter"), nested, null, null,
-                queries.sparse());
+                queries.sparse(), queries.texts());
         return new dev.vectorvault.query.HybridSearchRequest.SubRequest(search, roundDecimal);
     }
 
@@ -466,8 +470,9 @@ final class DataRpc {
     }
 
     /** A request's query vectors: dense ones, or sparse ones for a sparse field (the other list empty). */
-    record QueryVectors(float[][] dense, List<SparseVector> sparse, VectorEncoding encoding) {
-        static final QueryVectors NONE = new QueryVectors(new float[0][], List.of(), VectorEncoding.FLOAT32);
+    record QueryVectors(float[][] dense, List<SparseVector> sparse, VectorEncoding encoding, List<String> texts) {
+        static final QueryVectors NONE = new QueryVectors(new float[0][], List.of(), VectorEncoding.FLOAT32,
+                List.of());
 
         /**
          * The dense queries as the searched field takes them: a query of the field's own type as decoded; a float32
@@ -532,21 +537,32 @@ final class DataRpc {
         }
         PlaceholderValue placeholder = group.getPlaceholders(0);
         VectorEncoding encoding = switch (placeholder.getType()) {
-            case FloatVector, SparseFloatVector -> VectorEncoding.FLOAT32;
+            case FloatVector, SparseFloatVector, VarChar -> VectorEncoding.FLOAT32;
             case Float16Vector -> VectorEncoding.FLOAT16;
             case BFloat16Vector -> VectorEncoding.BFLOAT16;
             case Int8Vector -> VectorEncoding.INT8;
             default -> throw MilvusException.invalidParameter("only float, float16, bfloat16, int8 and sparse float"
-                    + " vectors can be searched, got " + placeholder.getType());
+                    + " vectors and texts (on a BM25 function's output) can be searched, got " + placeholder.getType());
         };
         // Before any vector is decoded: two million query vectors must cost nothing but this check.
         limits.checkNq(placeholder.getValuesCount());
+        if (placeholder.getType() == PlaceholderType.VarChar) {
+            // Full-text search: each value is one query text in UTF-8 (Milvus's EmbeddedText / a pymilvus str).
+            List<String> texts = new ArrayList<>(placeholder.getValuesCount());
+            for (com.google.protobuf.ByteString text : placeholder.getValuesList()) {
+                if (!text.isValidUtf8()) {
+                    throw MilvusException.invalidParameter("query text is not valid UTF-8");
+                }
+                texts.add(text.toStringUtf8());
+            }
+            return new QueryVectors(new float[0][], List.of(), VectorEncoding.FLOAT32, texts);
+        }
         if (placeholder.getType() == PlaceholderType.SparseFloatVector) {
             List<SparseVector> sparse = new ArrayList<>(placeholder.getValuesCount());
             for (com.google.protobuf.ByteString row : placeholder.getValuesList()) {
                 sparse.add(SparseVector.fromMilvusBytes(row.toByteArray()));
             }
-            return new QueryVectors(new float[0][], sparse, VectorEncoding.FLOAT32);
+            return new QueryVectors(new float[0][], sparse, VectorEncoding.FLOAT32, List.of());
         }
         if (encoding != VectorEncoding.FLOAT32) {
             float[][] narrow = new float[placeholder.getValuesCount()][];
@@ -558,7 +574,7 @@ final class DataRpc {
                 }
                 narrow[i] = encoding.decode(row);
             }
-            return new QueryVectors(narrow, List.of(), encoding);
+            return new QueryVectors(narrow, List.of(), encoding, List.of());
         }
         float[][] out = new float[placeholder.getValuesCount()][];
         for (int i = 0; i < out.length; i++) {
@@ -570,7 +586,7 @@ final class DataRpc {
             bytes.asFloatBuffer().get(v);
             out[i] = v;
         }
-        return new QueryVectors(out, List.of(), VectorEncoding.FLOAT32);
+        return new QueryVectors(out, List.of(), VectorEncoding.FLOAT32, List.of());
     }
 
     private static float round(float score, int decimals) {

@@ -75,6 +75,7 @@ final class ForwardingRoutes {
         // The replica placement is metadata in etcd, mirrored on every node.
         ROUTES.put("GetReplicas", Route.ANY_NODE);
         ROUTES.put("BatchDescribeCollection", Route.ANY_NODE);
+        ROUTES.put("RunAnalyzer", Route.ANY_NODE); // reads only the (mirrored) catalog
         for (String rpc : new String[] {"AddCollectionField", "AddCollectionFunction", "AddFileResource",
                 "AddUserTags", "AlterCollectionField", "AlterCollectionFunction", "AlterIndex", "AlterRole",
                 "CalcDistance", "CreateReplicateStream", "CreateResourceGroup",
@@ -85,7 +86,7 @@ final class ForwardingRoutes {
                 "GetQuerySegmentInfo", "GetReplicateConfiguration", "GetReplicateInfo", "GetUserTags",
                 "Import", "ListFileResources", "ListImportTasks", "ListIndexedSegment",
                 "ListResourceGroups", "ListRowPolicies", "ListUsersWithTag", "LoadBalance", "ManualCompaction",
-                "RegisterLink", "RemoveFileResource", "ReplicateMessage", "RunAnalyzer", "TransferNode",
+                "RegisterLink", "RemoveFileResource", "ReplicateMessage", "TransferNode",
                 "TransferReplica", "UpdateReplicateConfiguration", "UpdateResourceGroups"}) {
             ROUTES.put(rpc, Route.UNIMPLEMENTED);
         }

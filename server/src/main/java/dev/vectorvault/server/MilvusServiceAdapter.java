@@ -336,6 +336,13 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
     }
 
     @Override
+    public void runAnalyzer(io.milvus.grpc.RunAnalyzerRequest r,
+                            StreamObserver<io.milvus.grpc.RunAnalyzerResponse> out) {
+        respond("RunAnalyzer", out, () -> dataRpc.runAnalyzer(r),
+                s -> io.milvus.grpc.RunAnalyzerResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
     public void query(QueryRequest r, StreamObserver<QueryResults> out) {
         calls.run(() -> dataRpc.cost(r), () -> respond("Query", out, () -> dataRpc.query(r),
                 s -> QueryResults.newBuilder().setStatus(s).build()));

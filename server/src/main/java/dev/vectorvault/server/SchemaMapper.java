@@ -4,6 +4,7 @@ import dev.vectorvault.catalog.CollectionSchema;
 import dev.vectorvault.catalog.ConsistencyLevel;
 import dev.vectorvault.catalog.DataType;
 import dev.vectorvault.catalog.FieldSchema;
+import dev.vectorvault.catalog.FunctionSchema;
 import dev.vectorvault.common.MilvusException;
 import io.milvus.grpc.KeyValuePair;
 import io.milvus.grpc.ValueField;
@@ -21,9 +22,6 @@ final class SchemaMapper {
             if (f.getIsDynamic()) {
                 continue; // recreated by the catalog when dynamic fields are enabled
             }
-            if (f.getIsFunctionOutput()) {
-                throw MilvusException.invalidParameter("functions are not supported: field " + f.getName());
-            }
             Map<String, String> params = keyValues(f.getTypeParamsList());
             DataType type = dataType(f.getDataType(), f.getName());
             DataType element = type == DataType.ARRAY ? dataType(f.getElementType(), f.getName()) : null;
@@ -31,12 +29,55 @@ final class SchemaMapper {
                     f.getAutoID() || (f.getIsPrimaryKey() && proto.getAutoID()),
                     intParam(params, "dim", f.getName()), intParam(params, "max_length", f.getName()), element,
                     intParam(params, "max_capacity", f.getName()), f.getNullable(),
-                    f.hasDefaultValue() ? defaultValue(f.getDefaultValue()) : null, false, f.getIsPartitionKey()));
+                    f.hasDefaultValue() ? defaultValue(f.getDefaultValue()) : null, false, f.getIsPartitionKey(),
+                    boolParam(params, "enable_analyzer", f.getName()), analyzerParams(params, f.getName()),
+                    boolParam(params, "enable_match", f.getName())));
         }
-        if (proto.getFunctionsCount() > 0) {
-            throw MilvusException.invalidParameter("functions are not supported");
+        List<FunctionSchema> functions = new ArrayList<>();
+        for (io.milvus.grpc.FunctionSchema fn : proto.getFunctionsList()) {
+            functions.add(new FunctionSchema(fn.getName(), fn.getDescription(), functionType(fn.getType()),
+                    fn.getInputFieldNamesList(), fn.getOutputFieldNamesList(), keyValues(fn.getParamsList())));
         }
-        return new CollectionSchema(proto.getDescription(), fields, proto.getEnableDynamicField());
+        for (io.milvus.grpc.FieldSchema f : proto.getFieldsList()) {
+            // A field the client marks as a function's output must be one (the server fills it, never the client).
+            if (f.getIsFunctionOutput() && functions.stream().noneMatch(fn -> fn.outputFieldNames()
+                    .contains(f.getName()))) {
+                throw MilvusException.invalidParameter("field " + f.getName() + " is marked as a function output"
+                        + " but no function outputs it");
+            }
+        }
+        return new CollectionSchema(proto.getDescription(), fields, proto.getEnableDynamicField(), functions);
+    }
+
+    private static String functionType(io.milvus.grpc.FunctionType type) {
+        return switch (type) {
+            case BM25 -> FunctionSchema.BM25;
+            default -> type.name();
+        };
+    }
+
+    /**
+     * {@code analyzer_params} as the SDKs send it: a JSON object in a string (both SDKs serialise their map). Kept as
+     * sent; the catalog checks it builds an analyzer.
+     */
+    private static String analyzerParams(Map<String, String> params, String field) {
+        String value = params.get("analyzer_params");
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static boolean boolParam(Map<String, String> params, String key, String field) {
+        String value = params.get(key);
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        if (value.trim().equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (value.trim().equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw MilvusException.invalidParameter("type param " + key + " of field " + field + " must be true or false,"
+                + " got " + value);
     }
 
     static io.milvus.grpc.CollectionSchema toProto(String name, CollectionSchema schema) {
@@ -58,7 +99,8 @@ final class SchemaMapper {
                     .setAutoID(f.autoId())
                     .setIsDynamic(f.dynamic())
                     .setIsPartitionKey(f.partitionKey())
-                    .setNullable(f.nullable());
+                    .setNullable(f.nullable())
+                    .setIsFunctionOutput(schema.isFunctionOutput(f.name()));
             if (f.dataType().isDenseVector()) {
                 field.addTypeParams(pair("dim", f.dim()));
             }
@@ -68,10 +110,36 @@ final class SchemaMapper {
             if (f.dataType() == DataType.ARRAY) {
                 field.setElementType(protoType(f.elementType())).addTypeParams(pair("max_capacity", f.maxCapacity()));
             }
+            if (f.enableAnalyzer()) {
+                field.addTypeParams(pair("enable_analyzer", "true"));
+                if (f.analyzerParams() != null) {
+                    field.addTypeParams(pair("analyzer_params", f.analyzerParams()));
+                }
+            }
+            if (f.enableMatch()) {
+                field.addTypeParams(pair("enable_match", "true"));
+            }
             if (f.defaultValue() != null) {
                 field.setDefaultValue(protoDefault(f.dataType(), f.defaultValue()));
             }
             out.addFields(field);
+        }
+        for (FunctionSchema fn : schema.functions()) {
+            io.milvus.grpc.FunctionSchema.Builder function = io.milvus.grpc.FunctionSchema.newBuilder()
+                    .setName(fn.name())
+                    .setDescription(fn.description())
+                    .setType(FunctionSchema.BM25.equals(fn.type()) ? io.milvus.grpc.FunctionType.BM25
+                            : io.milvus.grpc.FunctionType.Unknown)
+                    .addAllInputFieldNames(fn.inputFieldNames())
+                    .addAllOutputFieldNames(fn.outputFieldNames())
+                    .addAllParams(pairs(fn.params()));
+            for (String input : fn.inputFieldNames()) {
+                schema.field(input).ifPresent(f -> function.addInputFieldIds(f.fieldId()));
+            }
+            for (String output : fn.outputFieldNames()) {
+                schema.field(output).ifPresent(f -> function.addOutputFieldIds(f.fieldId()));
+            }
+            out.addFunctions(function);
         }
         return out.build();
     }

@@ -53,6 +53,10 @@ class FrozenCatalogRecordsTest {
         return Path.of(FrozenCatalogRecordsTest.class.getResource("/formats/v2/records").toURI());
     }
 
+    private static Path recordsV3() throws URISyntaxException {
+        return Path.of(FrozenCatalogRecordsTest.class.getResource("/formats/v3/records").toURI());
+    }
+
     /** The frozen v1 records, those of {@code folder} (under records/) replacing the unversioned ones where present. */
     private static void store(MvMetaStore meta, String folder) throws Exception {
         store(meta, records().resolve(folder));
@@ -125,14 +129,55 @@ class FrozenCatalogRecordsTest {
     }
 
     @Test
-    void aPartialReleaseOfAVersion1CollectionIsWrittenAsTheFrozenVersion2Record() throws Exception {
+    void catalogRecordsOfVersion3Load() throws Exception {
+        try (MvMetaStore meta = MvMetaStore.inMemory()) {
+            store(meta, recordsV3());
+            Catalog catalog = new Catalog(meta, new HybridClock(), IGNORED);
+            checkFrozenContents(catalog);
+            assertThat(catalog.collection("default", "docs").schema().functions()).isEmpty();
+        }
+    }
+
+    @Test
+    void aVersion3CollectionWithABm25FunctionLoadsWithItsFunctionAndAnalyzer() throws Exception {
+        try (MvMetaStore meta = MvMetaStore.inMemory()) {
+            meta.put("catalog/collection/default/docs",
+                    Files.readAllBytes(recordsV3().resolve("bm25").resolve("catalog-collection.json")));
+            meta.put("catalog/next-id", "2000".getBytes(StandardCharsets.UTF_8));
+            CollectionSchema schema = new Catalog(meta, new HybridClock(), IGNORED).collection("default", "docs")
+                    .schema();
+            assertThat(schema.functions()).containsExactly(new FunctionSchema("text_bm25", "", FunctionSchema.BM25,
+                    List.of("text"), List.of("sparse"), Map.of()));
+            FieldSchema text = schema.field("text").orElseThrow();
+            assertThat(text.enableAnalyzer()).isTrue();
+            assertThat(text.enableMatch()).isTrue();
+            assertThat(text.analyzerParams()).isEqualTo("{\"type\":\"english\"}");
+            assertThat(schema.bm25Producing("sparse")).isPresent();
+            assertThat(schema.field("id").orElseThrow().enableAnalyzer()).isFalse();
+        }
+    }
+
+    @Test
+    void aVersion2CollectionHasNoFunctionsAndNoTextParams() throws Exception {
+        try (MvMetaStore meta = MvMetaStore.inMemory()) {
+            store(meta, recordsV2());
+            CollectionSchema schema = new Catalog(meta, new HybridClock(), IGNORED).collection("default", "docs")
+                    .schema();
+            assertThat(schema.functions()).isEmpty();
+            assertThat(schema.fields()).noneMatch(f -> f.enableAnalyzer() || f.enableMatch()
+                    || f.analyzerParams() != null);
+        }
+    }
+
+    @Test
+    void aPartialReleaseOfAVersion1CollectionIsWrittenAsTheFrozenVersion3Record() throws Exception {
         ObjectMapper json = new ObjectMapper();
         try (MvMetaStore meta = MvMetaStore.inMemory()) {
             store(meta, "loaded");
             Catalog catalog = new Catalog(meta, new HybridClock(), IGNORED);
             catalog.releasePartitions("default", "docs", List.of("part_b"));
             JsonNode written = json.readTree(meta.get("catalog/collection/default/docs").orElseThrow());
-            assertThat(written).isEqualTo(json.readTree(recordsV2().resolve("partial")
+            assertThat(written).isEqualTo(json.readTree(recordsV3().resolve("partial")
                     .resolve("catalog-collection.json").toFile()));
         }
     }
@@ -150,18 +195,18 @@ class FrozenCatalogRecordsTest {
             for (String key : List.of("catalog/database/default", "catalog/collection/default/docs",
                     "catalog/alias/default/docs_alias")) {
                 JsonNode written = json.readTree(meta.get(key).orElseThrow());
-                assertThat(written.get(CatalogStore.VERSION_FIELD).asInt()).as(key).isEqualTo(2);
-                assertThat(written).as(key).isEqualTo(json.readTree(recordsV2().resolve(KEYS.get(key)).toFile()));
+                assertThat(written.get(CatalogStore.VERSION_FIELD).asInt()).as(key).isEqualTo(3);
+                assertThat(written).as(key).isEqualTo(json.readTree(recordsV3().resolve(KEYS.get(key)).toFile()));
             }
             catalog.createDatabase("fresh", Map.of());
             assertThat(new String(meta.get("catalog/database/fresh").orElseThrow(), StandardCharsets.UTF_8))
-                    .startsWith("{\"formatVersion\":2,");
+                    .startsWith("{\"formatVersion\":3,");
         }
     }
 
     @Test
     void aRecordOfAnUnknownFormatVersionIsRefusedNamingItsKey() throws Exception {
-        for (Map.Entry<String, String> entry : Map.of("catalog/collection/default/docs", "3",
+        for (Map.Entry<String, String> entry : Map.of("catalog/collection/default/docs", "4",
                 "catalog/database/default", "99", "catalog/alias/default/docs_alias", "\"1\"").entrySet()) {
             try (MvMetaStore meta = MvMetaStore.inMemory()) {
                 store(meta, "");

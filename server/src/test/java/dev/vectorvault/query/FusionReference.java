@@ -26,7 +26,8 @@ final class FusionReference {
             float atan = (float) Math.atan(score);
             float pi = (float) Math.PI;
             v = metric == MetricType.COSINE ? (1 + score) * 0.5f
-                    : metric == MetricType.IP ? 0.5f + atan / pi : 1f - 2 * atan / pi;
+                    : metric == MetricType.IP ? 0.5f + atan / pi
+                    : metric == MetricType.BM25 ? 2 * atan / pi : 1f - 2 * atan / pi;
         }
         return w.weights()[sub] * v;
     }

@@ -17,4 +17,8 @@ public interface AnnIndex {
     /** As above for the index of a sparse vector field. */
     List<SearchHit> search(dev.vectorvault.index.SparseVector query, int k, SearchParams params,
                            OrdinalFilter filter);
+
+    /** A term-weighted (BM25) search of a sparse index; null when the index cannot run one. */
+    List<SearchHit> searchTermWeighted(dev.vectorvault.index.SparseVector weights,
+                                       dev.vectorvault.index.TermScorer scorer, int k, OrdinalFilter filter);
 }
