@@ -26,8 +26,10 @@ import picocli.CommandLine.Option;
  * every scrape carries HTTP Basic credentials of root as a real scraper's would:
  * <ol>
  *   <li>With 1, 100 and 1,000 collections (each loaded, a few rows): scrapes one at a time on an otherwise idle
- *   server; p50/p99 latency, body bytes, series (non-comment lines) and the CPU the management threads (handler pool
- *   and HTTP dispatcher) used per scrape, read from the JVM's per-thread CPU clocks.</li>
+ *   server, after as many unmeasured ones; p50/p99 latency, body bytes, series (non-comment lines) and the CPU
+ *   the management threads (handler pool and HTTP dispatcher) used per scrape, read from the JVM's per-thread CPU
+ *   clocks. The process's CPU per scrape is shown too; it includes the client and whatever else the JVM ran
+ *   meanwhile (JIT, GC, the server's background tasks).</li>
  *   <li>At the largest collection count: small-search throughput with no scraper, with one scraping every 1 s and
  *   with one scraping every 100 ms, in alternating windows (the order rotates each round, so a drift of the machine
  *   lands on every side alike), and each side's ratio to no scraping.</li>
@@ -124,9 +126,9 @@ public final class ScrapeCostBenchmark {
                         collection.insert(MilvusMessages.insert(data, from, Math.min(data.length, from + 1_000)));
                     }
                 }
-                progress.note("%d collections; scraping %d times", count, scrapes);
-                for (int i = 0; i < 20; i++) {
-                    scraper.scrape(); // warm-up: JIT, connection, the credential cache, both pool threads
+                progress.note("%d collections; scraping %d + %d times", count, scrapes, scrapes);
+                for (int i = 0; i < scrapes; i++) {
+                    scraper.scrape(); // warm-up as long as the measurement: JIT, connection, credential cache
                 }
                 LatencySamples latencies = new LatencySamples();
                 long managementBefore = managementCpuNanos();
