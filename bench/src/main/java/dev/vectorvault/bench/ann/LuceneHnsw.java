@@ -151,8 +151,7 @@ final class LuceneHnsw implements AnnEngine {
             case L2 -> VectorSimilarityFunction.EUCLIDEAN;
             case COSINE -> VectorSimilarityFunction.COSINE;
             case IP -> VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
-            // BM25 scores text, not dense vectors: no ANN library here has it, nor do the dense data sets.
-            case BM25 -> throw new IllegalArgumentException("BM25 is not a dense-vector metric");
+            case BM25 -> throw new IllegalArgumentException("BM25 scores texts, not dense vectors");
         };
     }
 }
