@@ -107,6 +107,11 @@ final class BenchServer implements AutoCloseable {
         return server.restPort();
     }
 
+    /** The bound management port ({@code /metrics}, {@code /healthz}), -1 when it is off. */
+    int managementPort() {
+        return server.managementPort();
+    }
+
     String settings() {
         return settings;
     }
