@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ManagementEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementEndpoint.class);
+    private static final String NODELAY = "sun.net.httpserver.nodelay";
     private static final String CHALLENGE = "Basic realm=\"vectorvault metrics\", charset=\"UTF-8\"";
 
     /** Who may read {@code /metrics}; the user was authenticated first. */
@@ -76,6 +77,12 @@ public final class ManagementEndpoint implements AutoCloseable {
     static ManagementEndpoint start(int port, ServerMetrics metrics, Supplier<List<String>> health,
                                     Authenticator authenticator, MetricsReaders readers,
                                     boolean protectedMode, WebConsole console, SSLContext tls) throws IOException {
+        // The JDK's HTTP server leaves Nagle's algorithm on; a small answer (/healthz, a small /metrics) then waits
+        // for the client's delayed acknowledgement, about 40 ms per keep-alive request (bin/bench-scrape measured
+        // p50 48 ms against 2.7 ms with it off). The server reads this property once, when the first one is made.
+        if (System.getProperty(NODELAY) == null) {
+            System.setProperty(NODELAY, "true");
+        }
         HttpServer http;
         if (tls == null) {
             http = HttpServer.create(new InetSocketAddress(port), 16);
