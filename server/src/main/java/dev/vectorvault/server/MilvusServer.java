@@ -426,10 +426,17 @@ public final class MilvusServer implements AutoCloseable {
             String host = config.cluster().advertiseHost();
             node.start(host + ":" + config.port(), host + ":" + internal.port());
         }
+        // The management port opens before the gRPC port: a client (or a probe, or a test) that sees the gRPC port
+        // listen may go straight to /healthz or /metrics, and must find them there.
+        ManagementEndpoint management = startManagement(config, metrics, authenticator, rbac, nodeHealth,
+                consoleGateway, recentAudit, credentials);
         Server grpc;
         try {
             grpc = builder.build().start();
         } catch (IOException | RuntimeException e) {
+            if (management != null) {
+                management.close();
+            }
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             if (internal != null) {
@@ -446,6 +453,7 @@ public final class MilvusServer implements AutoCloseable {
                 node == null ? "off" : "node " + node.nodeId());
         MilvusServer server = new MilvusServer(grpc, store, data, connections, budget, boss, workers, dataExecutors,
                 node, coordination);
+        server.management = management;
         server.rest = rest;
         server.calls = calls;
         if (rest != null && config.http().separatePort(config.port())) {
@@ -464,8 +472,6 @@ public final class MilvusServer implements AutoCloseable {
         server.owners = owners;
         server.auditFile = auditFile;
         server.consoleGateway = consoleGateway;
-        server.management = startManagement(config, metrics, authenticator, rbac, nodeHealth,
-                consoleGateway, recentAudit, credentials);
         server.objectStorage = objectStorage;
         return server;
     }
