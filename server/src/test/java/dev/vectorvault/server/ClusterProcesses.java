@@ -1,6 +1,8 @@
 package dev.vectorvault.server;
 
 import dev.vectorvault.testkit.EtcdCluster;
+import dev.vectorvault.testkit.KafkaBroker;
+import dev.vectorvault.testkit.S3Server;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -42,6 +44,28 @@ final class ClusterProcesses implements AutoCloseable {
         this.dir = dir;
         this.etcd = etcd;
         this.sharedKeys = List.copyOf(sharedKeys);
+    }
+
+    /**
+     * The keys of a cluster on Milvus's own engines: the log on {@code kafka} (four DML channels), sealed segments in
+     * {@code bucket} of the s3proxy listening on {@code s3Port}, sessions that lapse {@code sessionTtlSeconds} after
+     * a node dies.
+     */
+    static List<String> onKafkaAndS3(KafkaBroker kafka, int s3Port, String bucket, int sessionTtlSeconds) {
+        return List.of(
+                "common.session.ttl=" + sessionTtlSeconds,
+                "cluster.changeAckTimeoutMs=2000",
+                "mq.type=kafka",
+                "kafka.brokerList=" + kafka.bootstrapServers(),
+                "kafka.readTimeout=5",
+                "rootCoord.dmlChannelNum=4",
+                "common.storageType=remote",
+                "minio.address=127.0.0.1",
+                "minio.port=" + s3Port,
+                "minio.accessKeyID=" + S3Server.ACCESS_KEY,
+                "minio.secretAccessKey=" + S3Server.SECRET_KEY,
+                "minio.bucketName=" + bucket,
+                "minio.rootPath=files");
     }
 
     /** Starts {@code count} more nodes and waits until each serves. */

@@ -108,20 +108,8 @@ class KillNineCampaignTest {
         etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));
         kafka = KafkaBroker.start();
         s3 = S3Server.start(Files.createDirectories(dir.resolve("s3")));
-        cluster = new ClusterProcesses(dir, etcd, List.of(
-                "common.session.ttl=" + TTL_SECONDS,
-                "cluster.changeAckTimeoutMs=2000",
-                "mq.type=kafka",
-                "kafka.brokerList=" + kafka.bootstrapServers(),
-                "kafka.readTimeout=5",
-                "rootCoord.dmlChannelNum=4",
-                "common.storageType=remote",
-                "minio.address=127.0.0.1",
-                "minio.port=" + s3.port(),
-                "minio.accessKeyID=" + S3Server.ACCESS_KEY,
-                "minio.secretAccessKey=" + S3Server.SECRET_KEY,
-                "minio.bucketName=campaign",
-                "minio.rootPath=files"));
+        cluster = new ClusterProcesses(dir, etcd,
+                ClusterProcesses.onKafkaAndS3(kafka, s3.port(), "campaign", TTL_SECONDS));
         cluster.start(3);
         createCollection(cluster.stub(0, 60)); // its first data call makes node 0 the owner
 

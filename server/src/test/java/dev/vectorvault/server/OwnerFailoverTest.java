@@ -6,9 +6,7 @@ import com.google.protobuf.ByteString;
 import dev.vectorvault.testkit.EtcdCluster;
 import dev.vectorvault.testkit.KafkaBroker;
 import dev.vectorvault.testkit.S3Server;
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.CreateCollectionRequest;
 import io.milvus.grpc.CreateIndexRequest;
@@ -18,10 +16,8 @@ import io.milvus.grpc.FieldSchema;
 import io.milvus.grpc.FloatArray;
 import io.milvus.grpc.FlushRequest;
 import io.milvus.grpc.InsertRequest;
-import io.milvus.grpc.ListDatabasesRequest;
 import io.milvus.grpc.LoadCollectionRequest;
 import io.milvus.grpc.LongArray;
-import io.milvus.grpc.MilvusServiceGrpc;
 import io.milvus.grpc.MilvusServiceGrpc.MilvusServiceBlockingStub;
 import io.milvus.grpc.MutationResult;
 import io.milvus.grpc.QueryRequest;
@@ -29,11 +25,8 @@ import io.milvus.grpc.QueryResults;
 import io.milvus.grpc.ScalarField;
 import io.milvus.grpc.SearchResults;
 import io.milvus.grpc.VectorField;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -60,19 +53,12 @@ class OwnerFailoverTest {
     private EtcdCluster etcd;
     private KafkaBroker kafka;
     private S3Server s3;
-    private final List<Process> nodes = new ArrayList<>();
-    private final List<ManagedChannel> channels = new ArrayList<>();
+    private ClusterProcesses cluster;
 
     @AfterEach
     void stop() {
-        channels.forEach(ManagedChannel::shutdownNow);
-        nodes.forEach(Process::destroyForcibly);
-        for (Process node : nodes) {
-            try {
-                node.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (cluster != null) {
+            cluster.close();
         }
         if (kafka != null) {
             kafka.close();
@@ -90,19 +76,12 @@ class OwnerFailoverTest {
         etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));
         kafka = KafkaBroker.start();
         s3 = S3Server.start(Files.createDirectories(dir.resolve("s3")));
-        int[] ports = new int[6];
-        for (int i = 0; i < ports.length; i++) {
-            ports[i] = freePort();
-        }
-        Process ownerProcess = node(0, ports);
-        node(1, ports);
-        node(2, ports);
-        MilvusServiceBlockingStub a = stub(ports[0]);
-        MilvusServiceBlockingStub b = stub(ports[2]);
-        MilvusServiceBlockingStub c = stub(ports[4]);
-        awaitServing(a);
-        awaitServing(b);
-        awaitServing(c);
+        cluster = new ClusterProcesses(dir, etcd,
+                ClusterProcesses.onKafkaAndS3(kafka, s3.port(), "failover", TTL_SECONDS));
+        cluster.start(3);
+        MilvusServiceBlockingStub a = cluster.stub(0, 380);
+        MilvusServiceBlockingStub b = cluster.stub(1, 380);
+        MilvusServiceBlockingStub c = cluster.stub(2, 380);
 
         CollectionSchema schema = CollectionSchema.newBuilder().setName("c")
                 .addFields(FieldSchema.newBuilder().setName("id").setDataType(DataType.Int64).setIsPrimaryKey(true))
@@ -123,8 +102,7 @@ class OwnerFailoverTest {
         assertThat(ids(b)).isEqualTo(acknowledged);
 
         long killed = System.nanoTime();
-        ownerProcess.destroyForcibly(); // SIGKILL: no checkpoint, no lease revocation
-        ownerProcess.waitFor(10, TimeUnit.SECONDS);
+        cluster.kill(0); // SIGKILL: no checkpoint, no lease revocation
 
         // Search through a survivor until it answers: the first call after the lease ran out takes the collection.
         int failures = 0;
@@ -191,79 +169,5 @@ class OwnerFailoverTest {
         TreeSet<Long> set = new TreeSet<>(list);
         assertThat(set).as("no id twice").hasSize(list.size());
         return set;
-    }
-
-    private Process node(int index, int[] ports) throws IOException {
-        Path data = Files.createDirectories(dir.resolve("node" + index));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "dev.vectorvault.Main"));
-        String[] keys = {
-            "proxy.port=" + ports[2 * index],
-            "proxy.internalPort=" + ports[2 * index + 1],
-            "localStorage.path=" + data,
-            "etcd.endpoints=" + etcd.endpointsCsv(),
-            "common.session.ttl=" + TTL_SECONDS,
-            "cluster.changeAckTimeoutMs=2000",
-            "mq.type=kafka",
-            "kafka.brokerList=" + kafka.bootstrapServers(),
-            "kafka.readTimeout=5",
-            "rootCoord.dmlChannelNum=4",
-            "common.storageType=remote",
-            "minio.address=127.0.0.1",
-            "minio.port=" + s3.port(),
-            "minio.accessKeyID=" + S3Server.ACCESS_KEY,
-            "minio.secretAccessKey=" + S3Server.SECRET_KEY,
-            "minio.bucketName=failover",
-            "minio.rootPath=files",
-        };
-        for (String key : keys) {
-            command.add("--set");
-            command.add(key);
-        }
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("node" + index + ".log").toFile()).start();
-        nodes.add(process);
-        return process;
-    }
-
-    private void awaitServing(MilvusServiceBlockingStub stub) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (true) {
-            try {
-                stub.listDatabases(ListDatabasesRequest.getDefaultInstance());
-                return;
-            } catch (StatusRuntimeException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("a node did not start; logs: " + logs(), e);
-                }
-                Thread.sleep(200);
-            }
-        }
-    }
-
-    private String logs() throws IOException {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < nodes.size(); i++) {
-            Path log = dir.resolve("node" + i + ".log");
-            if (Files.exists(log)) {
-                String text = Files.readString(log);
-                out.append("\n--- node ").append(i).append(" ---\n")
-                        .append(text.substring(Math.max(0, text.length() - 4000)));
-            }
-        }
-        return out.toString();
-    }
-
-    private MilvusServiceBlockingStub stub(int port) {
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-        channels.add(channel);
-        return MilvusServiceGrpc.newBlockingStub(channel).withDeadlineAfter(380, TimeUnit.SECONDS);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

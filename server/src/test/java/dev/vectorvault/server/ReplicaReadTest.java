@@ -6,9 +6,7 @@ import com.google.protobuf.ByteString;
 import dev.vectorvault.testkit.EtcdCluster;
 import dev.vectorvault.testkit.KafkaBroker;
 import dev.vectorvault.testkit.S3Server;
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.ConsistencyLevel;
 import io.milvus.grpc.CreateCollectionRequest;
@@ -21,10 +19,8 @@ import io.milvus.grpc.FlushRequest;
 import io.milvus.grpc.GetReplicasRequest;
 import io.milvus.grpc.GetReplicasResponse;
 import io.milvus.grpc.InsertRequest;
-import io.milvus.grpc.ListDatabasesRequest;
 import io.milvus.grpc.LoadCollectionRequest;
 import io.milvus.grpc.LongArray;
-import io.milvus.grpc.MilvusServiceGrpc;
 import io.milvus.grpc.MilvusServiceGrpc.MilvusServiceBlockingStub;
 import io.milvus.grpc.MutationResult;
 import io.milvus.grpc.QueryRequest;
@@ -35,8 +31,6 @@ import io.milvus.grpc.ScalarField;
 import io.milvus.grpc.SearchResults;
 import io.milvus.grpc.Status;
 import io.milvus.grpc.VectorField;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,19 +62,12 @@ class ReplicaReadTest {
     private EtcdCluster etcd;
     private KafkaBroker kafka;
     private S3Server s3;
-    private final List<Process> nodes = new ArrayList<>();
-    private final List<ManagedChannel> channels = new ArrayList<>();
+    private ClusterProcesses cluster;
 
     @AfterEach
     void stop() {
-        channels.forEach(ManagedChannel::shutdownNow);
-        nodes.forEach(Process::destroyForcibly);
-        for (Process node : nodes) {
-            try {
-                node.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (cluster != null) {
+            cluster.close();
         }
         if (kafka != null) {
             kafka.close();
@@ -98,15 +85,12 @@ class ReplicaReadTest {
         etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));
         kafka = KafkaBroker.start();
         s3 = S3Server.start(Files.createDirectories(dir.resolve("s3")));
-        int[] ports = new int[6];
-        for (int i = 0; i < ports.length; i++) {
-            ports[i] = freePort();
-        }
-        List<Process> processes = List.of(node(0, ports), node(1, ports), node(2, ports));
-        List<MilvusServiceBlockingStub> stubs = List.of(stub(ports[0]), stub(ports[2]), stub(ports[4]));
-        for (MilvusServiceBlockingStub stub : stubs) {
-            awaitServing(stub);
-        }
+        cluster = new ClusterProcesses(dir, etcd,
+                ClusterProcesses.onKafkaAndS3(kafka, s3.port(), "replicas", TTL_SECONDS));
+        cluster.start(3);
+        List<MilvusServiceBlockingStub> stubs = List.of(cluster.stub(0, 380), cluster.stub(1, 380),
+                cluster.stub(2, 380));
+        int[] ports = {cluster.clientPort(0), cluster.clientPort(1), cluster.clientPort(2)};
         MilvusServiceBlockingStub owner = stubs.get(0);
 
         CollectionSchema schema = CollectionSchema.newBuilder().setName("c")
@@ -144,8 +128,8 @@ class ReplicaReadTest {
             replicaPorts.add(Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
         }
         assertThat(replicaPorts.get(0)).as("the first replica is the owner's").isEqualTo(ports[0]);
-        int followerIndex = replicaPorts.get(1) == ports[2] ? 1 : 2;
-        assertThat(replicaPorts.get(1)).isEqualTo(ports[2 * followerIndex]);
+        int followerIndex = replicaPorts.get(1) == ports[1] ? 1 : 2;
+        assertThat(replicaPorts.get(1)).isEqualTo(ports[followerIndex]);
         MilvusServiceBlockingStub follower = stubs.get(followerIndex);
         MilvusServiceBlockingStub other = stubs.get(3 - followerIndex);
         awaitLog(followerIndex, "event=replica_copy_built");
@@ -210,8 +194,7 @@ class ReplicaReadTest {
             Thread.sleep(20);
         }
         int beforeKill = answered.get();
-        processes.get(0).destroyForcibly(); // SIGKILL: no checkpoint, no lease revocation
-        processes.get(0).waitFor(10, TimeUnit.SECONDS);
+        cluster.kill(0); // SIGKILL: no checkpoint, no lease revocation
         long killed = System.nanoTime();
         // Past the dead owner's session TTL, so both the dead node's refusals and its removal from membership happen.
         while (System.nanoTime() - killed < TimeUnit.SECONDS.toNanos(TTL_SECONDS * 2L)) {
@@ -240,7 +223,7 @@ class ReplicaReadTest {
                 String address = replica.getShardReplicas(0).getLeaderAddr();
                 live.add(address.isEmpty() ? -1 : Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
             }
-            if (live.size() == 2 && live.containsAll(List.of(ports[2], ports[4]))) {
+            if (live.size() == 2 && live.containsAll(List.of(ports[1], ports[2]))) {
                 break;
             }
             assertThat(System.nanoTime()).as("the dead node's replica moves; now " + live).isLessThan(deadline);
@@ -323,83 +306,9 @@ class ReplicaReadTest {
         Path log = dir.resolve("node" + node + ".log");
         while (!Files.readString(log).contains(text)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("node " + node + " never logged " + text + "; logs: " + logs());
+                throw new AssertionError("node " + node + " never logged " + text + "; logs: " + cluster.logTails());
             }
             Thread.sleep(100);
-        }
-    }
-
-    private Process node(int index, int[] ports) throws IOException {
-        Path data = Files.createDirectories(dir.resolve("node" + index));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "dev.vectorvault.Main"));
-        String[] keys = {
-            "proxy.port=" + ports[2 * index],
-            "proxy.internalPort=" + ports[2 * index + 1],
-            "localStorage.path=" + data,
-            "etcd.endpoints=" + etcd.endpointsCsv(),
-            "common.session.ttl=" + TTL_SECONDS,
-            "cluster.changeAckTimeoutMs=2000",
-            "mq.type=kafka",
-            "kafka.brokerList=" + kafka.bootstrapServers(),
-            "kafka.readTimeout=5",
-            "rootCoord.dmlChannelNum=4",
-            "common.storageType=remote",
-            "minio.address=127.0.0.1",
-            "minio.port=" + s3.port(),
-            "minio.accessKeyID=" + S3Server.ACCESS_KEY,
-            "minio.secretAccessKey=" + S3Server.SECRET_KEY,
-            "minio.bucketName=replicas",
-            "minio.rootPath=files",
-        };
-        for (String key : keys) {
-            command.add("--set");
-            command.add(key);
-        }
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("node" + index + ".log").toFile()).start();
-        nodes.add(process);
-        return process;
-    }
-
-    private void awaitServing(MilvusServiceBlockingStub stub) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (true) {
-            try {
-                stub.listDatabases(ListDatabasesRequest.getDefaultInstance());
-                return;
-            } catch (StatusRuntimeException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("a node did not start; logs: " + logs(), e);
-                }
-                Thread.sleep(200);
-            }
-        }
-    }
-
-    private String logs() throws IOException {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < nodes.size(); i++) {
-            Path log = dir.resolve("node" + i + ".log");
-            if (Files.exists(log)) {
-                String text = Files.readString(log);
-                out.append("\n--- node ").append(i).append(" ---\n")
-                        .append(text.substring(Math.max(0, text.length() - 4000)));
-            }
-        }
-        return out.toString();
-    }
-
-    private MilvusServiceBlockingStub stub(int port) {
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-        channels.add(channel);
-        return MilvusServiceGrpc.newBlockingStub(channel).withDeadlineAfter(380, TimeUnit.SECONDS);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
