@@ -10,6 +10,12 @@ import io.milvus.v2.service.collection.request.DropCollectionReq;
 import io.milvus.v2.service.collection.request.GetCollectionStatsReq;
 import io.milvus.v2.service.collection.request.HasCollectionReq;
 import io.milvus.v2.service.collection.request.ReleaseCollectionReq;
+import io.milvus.v2.service.utility.request.CompactReq;
+import io.milvus.v2.service.utility.request.FlushReq;
+import io.milvus.v2.service.utility.request.GetCompactionStateReq;
+import io.milvus.v2.service.utility.request.GetPersistentSegmentInfoReq;
+import io.milvus.v2.service.utility.request.GetQuerySegmentInfoReq;
+import io.milvus.v2.service.utility.response.CompactResp;
 import io.milvus.v2.service.vector.request.DeleteReq;
 import io.milvus.v2.service.vector.request.GetReq;
 import io.milvus.v2.service.vector.request.InsertReq;
@@ -34,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The v2 SDK's everyday flow with authentication on: quick setup, insert, search, query, delete, upsert, count,
- * and an exact search checked against a brute-force answer computed here.
+ * and an exact search checked against a brute-force answer computed here; compaction and the segment views.
  */
 @Timeout(300)
 class QuickSetupDataFlowTest {
@@ -162,6 +168,40 @@ class QuickSetupDataFlowTest {
         client.dropCollection(DropCollectionReq.builder().collectionName("quick").build());
         client.dropCollection(DropCollectionReq.builder().collectionName("quick").build()); // idempotent
         assertThat(client.hasCollection(HasCollectionReq.builder().collectionName("quick").build())).isFalse();
+    }
+
+    @Test
+    void compactMergesFlushedSegmentsAndTheSegmentViewsShowIt() {
+        client.createCollection(CreateCollectionReq.builder().collectionName("compacted").dimension(DIM).build());
+        Random random = new Random(7);
+        for (int batch = 0; batch < 2; batch++) {
+            List<JsonObject> rows = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                rows.add(row(batch * 20L + i, vector(random), "red"));
+            }
+            client.insert(InsertReq.builder().collectionName("compacted").data(rows).build());
+            client.flush(FlushReq.builder().collectionNames(List.of("compacted")).build());
+        }
+        client.delete(DeleteReq.builder().collectionName("compacted").filter("id < 5").build());
+        assertThat(client.getPersistentSegmentInfo(GetPersistentSegmentInfoReq.builder()
+                .collectionName("compacted").build()).getSegmentInfos())
+                .extracting(s -> s.getNumOfRows(), s -> s.getState())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(20L, "Flushed"),
+                        org.assertj.core.groups.Tuple.tuple(20L, "Flushed"));
+
+        CompactResp compaction = client.compact(CompactReq.builder().collectionName("compacted").build());
+        assertThat(client.getCompactionState(GetCompactionStateReq.builder()
+                .compactionID(compaction.getCompactionID()).build()).getState())
+                .isEqualTo(io.milvus.v2.common.CompactionState.Completed);
+
+        assertThat(client.getPersistentSegmentInfo(GetPersistentSegmentInfoReq.builder()
+                .collectionName("compacted").build()).getSegmentInfos())
+                .extracting(s -> s.getNumOfRows()).containsExactly(35L);
+        assertThat(client.getQuerySegmentInfo(GetQuerySegmentInfoReq.builder().collectionName("compacted")
+                .build()).getSegmentInfos()).extracting(s -> s.getNumOfRows()).containsExactly(35L);
+        assertThat(count("compacted")).isEqualTo(35);
+        assertThatThrownBy(() -> client.compact(CompactReq.builder().collectionName("compacted").isClustering(true)
+                .build())).hasMessageContaining("clustering key");
     }
 
     private static long count(String collection) {

@@ -201,9 +201,10 @@ final class ForwardingInterceptor implements ServerInterceptor {
         /** The collections the request names, each with its placement; unknown names are left to the handler. */
         private List<Destination> destinations(Message message) {
             Caller caller = CallContext.caller();
-            String database = stringField(message, "db_name").filter(s -> !s.isEmpty()).orElse(caller.database());
+            String database = stringField(message, "db_name").filter(s -> !s.isEmpty())
+                    .or(() -> stringField(message, "dbName").filter(s -> !s.isEmpty())).orElse(caller.database());
             List<String> names = route != ForwardingRoutes.Route.OWNERS_OF_EACH
-                    ? stringField(message, "collection_name").map(List::of).orElse(List.of())
+                    ? ownerRouted(message, database).map(List::of).orElse(List.of())
                     : repeatedStrings(message, "collection_names");
             List<Destination> out = new ArrayList<>();
             for (String name : names) {
@@ -216,6 +217,23 @@ final class ForwardingInterceptor implements ServerInterceptor {
                 collection.ifPresent(c -> out.add(new Destination(c.name(), placement.placementOf(c.collectionId()))));
             }
             return out;
+        }
+
+        /**
+         * The collection an OWNER-routed request names: {@code collection_name}; the segment views' camel-case
+         * {@code collectionName}; or ManualCompaction's {@code collectionID}, in the request's database only.
+         */
+        private Optional<String> ownerRouted(Message message, String database) {
+            Optional<String> name = stringField(message, "collection_name").filter(s -> !s.isEmpty())
+                    .or(() -> stringField(message, "collectionName").filter(s -> !s.isEmpty()));
+            if (name.isPresent()) {
+                return name;
+            }
+            FieldDescriptor id = message.getDescriptorForType().findFieldByName("collectionID");
+            if (id == null || !(message.getField(id) instanceof Long collectionId) || collectionId == 0) {
+                return Optional.empty();
+            }
+            return catalog.byId(collectionId).filter(c -> c.database().equals(database)).map(Collection::name);
         }
 
         /**

@@ -44,7 +44,8 @@ final class ForwardingRoutes {
         }
         for (String rpc : new String[] {"Insert", "Upsert", "Delete",
                 "GetCollectionStatistics", "GetPartitionStatistics",
-                "DescribeIndex", "GetIndexState", "GetIndexBuildProgress"}) {
+                "DescribeIndex", "GetIndexState", "GetIndexBuildProgress",
+                "ManualCompaction", "GetPersistentSegmentInfo", "GetQuerySegmentInfo"}) {
             ROUTES.put(rpc, Route.OWNER);
         }
         ROUTES.put("Flush", Route.OWNERS_OF_EACH);
@@ -76,16 +77,19 @@ final class ForwardingRoutes {
         ROUTES.put("GetReplicas", Route.ANY_NODE);
         ROUTES.put("BatchDescribeCollection", Route.ANY_NODE);
         ROUTES.put("RunAnalyzer", Route.ANY_NODE); // reads only the (mirrored) catalog
+        // A compaction completes within ManualCompaction's call: any node may say so (see SegmentRpc).
+        ROUTES.put("GetCompactionState", Route.ANY_NODE);
+        ROUTES.put("GetCompactionStateWithPlans", Route.ANY_NODE);
         for (String rpc : new String[] {"AddCollectionField", "AddCollectionFunction", "AddFileResource",
                 "AddUserTags", "AlterCollectionField", "AlterCollectionFunction", "AlterIndex", "AlterRole",
                 "CalcDistance", "CreateReplicateStream", "CreateResourceGroup",
                 "CreateRowPolicy", "DeleteUserTags", "DescribeResourceGroup", "DescribeSegmentIndexData",
                 "DropCollectionFunction", "DropResourceGroup", "DropRowPolicy", "Dummy", "DumpMessages", "FlushAll",
-                "GetCompactionState", "GetCompactionStateWithPlans", "GetFlushAllState",
-                "GetImportState", "GetIndexStatistics", "GetPersistentSegmentInfo",
-                "GetQuerySegmentInfo", "GetReplicateConfiguration", "GetReplicateInfo", "GetUserTags",
+                "GetFlushAllState",
+                "GetImportState", "GetIndexStatistics",
+                "GetReplicateConfiguration", "GetReplicateInfo", "GetUserTags",
                 "Import", "ListFileResources", "ListImportTasks", "ListIndexedSegment",
-                "ListResourceGroups", "ListRowPolicies", "ListUsersWithTag", "LoadBalance", "ManualCompaction",
+                "ListResourceGroups", "ListRowPolicies", "ListUsersWithTag", "LoadBalance",
                 "RegisterLink", "RemoveFileResource", "ReplicateMessage", "TransferNode",
                 "TransferReplica", "UpdateReplicateConfiguration", "UpdateResourceGroups"}) {
             ROUTES.put(rpc, Route.UNIMPLEMENTED);

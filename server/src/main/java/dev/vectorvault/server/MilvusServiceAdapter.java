@@ -33,10 +33,12 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
     private final ServerInfo serverInfo;
     private final SystemInfoRpc systemInfo;
     private final CallExecution calls;
+    private final SegmentRpc segmentRpc;
 
     MilvusServiceAdapter(UserService users, CatalogRpc catalogRpc, DataRpc dataRpc, RbacRpc rbacRpc,
-                         String buildTime, SystemInfoRpc systemInfo, CallExecution calls) {
+                         String buildTime, SystemInfoRpc systemInfo, CallExecution calls, SegmentRpc segmentRpc) {
         this.systemInfo = systemInfo;
+        this.segmentRpc = segmentRpc;
         this.calls = calls;
         this.users = users;
         this.rbacRpc = rbacRpc;
@@ -321,6 +323,41 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
     @Override
     public void getFlushState(GetFlushStateRequest r, StreamObserver<GetFlushStateResponse> out) {
         respond("GetFlushState", out, () -> dataRpc.flushState(), s -> GetFlushStateResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void manualCompaction(io.milvus.grpc.ManualCompactionRequest r,
+                                 StreamObserver<io.milvus.grpc.ManualCompactionResponse> out) {
+        respond("ManualCompaction", out, () -> segmentRpc.manualCompaction(r),
+                s -> io.milvus.grpc.ManualCompactionResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getCompactionState(io.milvus.grpc.GetCompactionStateRequest r,
+                                   StreamObserver<io.milvus.grpc.GetCompactionStateResponse> out) {
+        respond("GetCompactionState", out, () -> segmentRpc.compactionState(r),
+                s -> io.milvus.grpc.GetCompactionStateResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getCompactionStateWithPlans(io.milvus.grpc.GetCompactionPlansRequest r,
+                                            StreamObserver<io.milvus.grpc.GetCompactionPlansResponse> out) {
+        respond("GetCompactionStateWithPlans", out, () -> segmentRpc.compactionPlans(r),
+                s -> io.milvus.grpc.GetCompactionPlansResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getPersistentSegmentInfo(io.milvus.grpc.GetPersistentSegmentInfoRequest r,
+                                         StreamObserver<io.milvus.grpc.GetPersistentSegmentInfoResponse> out) {
+        respond("GetPersistentSegmentInfo", out, () -> segmentRpc.persistentSegments(r),
+                s -> io.milvus.grpc.GetPersistentSegmentInfoResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getQuerySegmentInfo(io.milvus.grpc.GetQuerySegmentInfoRequest r,
+                                    StreamObserver<io.milvus.grpc.GetQuerySegmentInfoResponse> out) {
+        respond("GetQuerySegmentInfo", out, () -> segmentRpc.querySegments(r),
+                s -> io.milvus.grpc.GetQuerySegmentInfoResponse.newBuilder().setStatus(s).build());
     }
 
     @Override

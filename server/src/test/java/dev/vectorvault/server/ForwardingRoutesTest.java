@@ -9,6 +9,7 @@ import io.grpc.MethodDescriptor;
 import io.milvus.grpc.MilvusServiceGrpc;
 import java.lang.reflect.Method;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -52,9 +53,13 @@ class ForwardingRoutesTest {
             }
             Descriptor request = ((Message) ((MethodDescriptor.PrototypeMarshaller<?>) method.getRequestMarshaller())
                     .getMessagePrototype()).getDescriptorForType();
-            FieldDescriptor database = request.findFieldByName("db_name");
-            FieldDescriptor collection = request.findFieldByName(
-                    route != ForwardingRoutes.Route.OWNERS_OF_EACH ? "collection_name" : "collection_names");
+            // The segment views spell them dbName and collectionName; ManualCompaction may name its collection by id.
+            FieldDescriptor database = Optional.ofNullable(request.findFieldByName("db_name"))
+                    .orElse(request.findFieldByName("dbName"));
+            FieldDescriptor collection = route == ForwardingRoutes.Route.OWNERS_OF_EACH
+                    ? request.findFieldByName("collection_names")
+                    : Optional.ofNullable(request.findFieldByName("collection_name"))
+                            .orElse(request.findFieldByName("collectionName"));
             assertThat(database).as(method.getBareMethodName()).isNotNull();
             assertThat(database.getJavaType()).isEqualTo(FieldDescriptor.JavaType.STRING);
             assertThat(collection).as(method.getBareMethodName()).isNotNull();
@@ -66,7 +71,8 @@ class ForwardingRoutesTest {
     @Test
     void theRpcsThatTouchACollectionsDataGoToItsOwner() {
         for (String rpc : new String[] {"Insert", "Upsert", "Delete", "GetCollectionStatistics",
-                "GetPartitionStatistics", "DescribeIndex", "GetIndexState", "GetIndexBuildProgress"}) {
+                "GetPartitionStatistics", "DescribeIndex", "GetIndexState", "GetIndexBuildProgress",
+                "ManualCompaction", "GetPersistentSegmentInfo", "GetQuerySegmentInfo"}) {
             assertThat(ForwardingRoutes.of(rpc)).as(rpc).isEqualTo(ForwardingRoutes.Route.OWNER);
         }
         // Reads go to one replica (the owner when the collection has no replica placement).

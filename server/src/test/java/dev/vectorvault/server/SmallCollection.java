@@ -40,23 +40,28 @@ final class SmallCollection {
                 .build();
         ok(stub.createCollection(CreateCollectionRequest.newBuilder().setCollectionName("c")
                 .setSchema(ByteString.copyFrom(schema.toByteArray())).build()));
+        insert(stub, 0, rows);
+        ok(stub.createIndex(CreateIndexRequest.newBuilder().setCollectionName("c").setFieldName("v")
+                .addExtraParams(pair("index_type", "FLAT")).addExtraParams(pair("metric_type", "L2")).build()));
+        ok(stub.loadCollection(LoadCollectionRequest.newBuilder().setCollectionName("c").build()));
+    }
+
+    /** Inserts rows id = i, v = [i, i, i, i] for i in [from, to) into {@code c}. */
+    static void insert(MilvusServiceBlockingStub stub, int from, int to) {
         LongArray.Builder ids = LongArray.newBuilder();
         FloatArray.Builder vectors = FloatArray.newBuilder();
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
             ids.addData(i);
             for (int d = 0; d < DIM; d++) {
                 vectors.addData(i);
             }
         }
-        ok(stub.insert(InsertRequest.newBuilder().setCollectionName("c").setNumRows(rows)
+        ok(stub.insert(InsertRequest.newBuilder().setCollectionName("c").setNumRows(to - from)
                 .addFieldsData(FieldData.newBuilder().setFieldName("id").setType(DataType.Int64)
                         .setScalars(ScalarField.newBuilder().setLongData(ids)))
                 .addFieldsData(FieldData.newBuilder().setFieldName("v").setType(DataType.FloatVector)
                         .setVectors(VectorField.newBuilder().setDim(DIM).setFloatVector(vectors)))
                 .build()).getStatus());
-        ok(stub.createIndex(CreateIndexRequest.newBuilder().setCollectionName("c").setFieldName("v")
-                .addExtraParams(pair("index_type", "FLAT")).addExtraParams(pair("metric_type", "L2")).build()));
-        ok(stub.loadCollection(LoadCollectionRequest.newBuilder().setCollectionName("c").build()));
     }
 
     /** A search request on {@code c} with {@code nq} query vectors (all zero) and the given search params. */

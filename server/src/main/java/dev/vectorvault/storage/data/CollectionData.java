@@ -86,6 +86,27 @@ final class CollectionData {
         });
     }
 
+    /** Every segment holding rows, once per partition it holds rows of, in segment order. */
+    List<SegmentInfo> segmentInfos() {
+        lock.readLock().lock();
+        try {
+            List<SegmentInfo> infos = new ArrayList<>();
+            for (Segment segment : segments) {
+                SegmentInfo.State state = !segment.sealed() ? SegmentInfo.State.GROWING
+                        : segment.persisted() ? SegmentInfo.State.FLUSHED : SegmentInfo.State.SEALED;
+                Map<Long, Long> rows = new java.util.TreeMap<>();
+                for (int ordinal = 0; ordinal < segment.size(); ordinal++) {
+                    rows.merge(segment.partition(ordinal), 1L, Long::sum);
+                }
+                rows.forEach((partition, count) -> infos.add(
+                        new SegmentInfo(segment.segmentId(), partition, count, state)));
+            }
+            return infos;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** Removes every row of a partition (the partition was dropped). */
     void dropPartition(long partitionId) {
         lock.writeLock().lock();
@@ -161,6 +182,23 @@ final class CollectionData {
         for (int ordinal = 0; ordinal < compacted.size(); ordinal++) {
             primaryKeys.put(compacted.value(primaryKeyField, ordinal), position(index, ordinal));
         }
+    }
+
+    /**
+     * Replaces the segments at {@code indexes} by {@code merged} (a copy of their live rows), which takes the first
+     * one's place; the others become empty, for {@link #removeEmptySegments} to drop. Caller holds exclusive().
+     */
+    void replaceMerged(List<Integer> indexes, Segment merged) {
+        replaceCompacted(indexes.get(0), merged);
+        for (int index : indexes.subList(1, indexes.size())) {
+            segments.get(index).cancelAnnIndexes();
+            segments.set(index, new Segment(-1, vectorDims));
+        }
+    }
+
+    /** Rows after which a growing segment seals: the size merged segments are kept under. */
+    int sealThreshold() {
+        return sealThreshold;
     }
 
     /**

@@ -635,6 +635,49 @@ public final class DataStore implements AutoCloseable {
     }
 
     /**
+     * A manual compaction (Milvus's ManualCompaction) of one collection's flushed segments, or of those in
+     * {@code segmentIds}: merges small ones and rewrites those with tombstones (see {@link SegmentSealer#compact}),
+     * then checkpoints so the manifest names the new segments; returns what it did. Writers wait meanwhile.
+     */
+    public List<CompactionPlan> compact(CollectionLayout layout, Set<Long> segmentIds) {
+        CollectionData data = owned(layout);
+        if (!segmentIds.isEmpty()) {
+            Set<Long> known = new HashSet<>();
+            data.segmentInfos().forEach(info -> known.add(info.segmentId()));
+            for (long id : segmentIds) {
+                if (!known.contains(id)) {
+                    throw dev.vectorvault.common.MilvusException.invalidParameter(
+                            "segment " + id + " is not a segment of collection " + layout.collectionId());
+                }
+            }
+        }
+        checkpointLock.writeLock().lock();
+        try {
+            List<CompactionPlan> plans = sealer.compact(data, segmentIds);
+            if (!plans.isEmpty()) {
+                checkpoint(); // the write lock is reentrant: no write slips in between
+            }
+            return plans;
+        } finally {
+            checkpointLock.writeLock().unlock();
+        }
+    }
+
+    /** The collection's segments as this node holds them (the owner's, or the embedded store's). */
+    public List<SegmentInfo> segments(CollectionLayout layout) {
+        return owned(layout).segmentInfos();
+    }
+
+    private CollectionData owned(CollectionLayout layout) {
+        java.util.function.LongPredicate owns = ownsHere;
+        if (owns != null && !owns.test(layout.collectionId())) {
+            throw new dev.vectorvault.common.MilvusException(dev.vectorvault.common.ErrorCode.SERVICE_UNAVAILABLE,
+                    "collection " + layout.collectionId() + " is not owned by this node now");
+        }
+        return data(layout);
+    }
+
+    /**
      * Makes everything acknowledged so far part of segment files, records the manifest and shortens the log.
      * Writers wait meanwhile.
      */

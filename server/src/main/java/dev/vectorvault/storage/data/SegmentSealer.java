@@ -58,6 +58,71 @@ final class SegmentSealer {
         data.removeEmptySegments();
     }
 
+    /**
+     * A manual compaction of the collection's flushed segments (all of them, or those in {@code only}): runs of
+     * consecutive small segments (under half the seal threshold of live rows) merge into one while the merged one
+     * stays within the threshold; any other with tombstones is rewritten without them. Growing and not yet flushed
+     * segments are left to the checkpoint, as Milvus compacts flushed segments only. The caller then checkpoints.
+     */
+    List<CompactionPlan> compact(CollectionData data, java.util.Set<Long> only) {
+        return data.exclusive(segments -> {
+            int threshold = data.sealThreshold();
+            List<List<Integer>> groups = new ArrayList<>();
+            List<Integer> run = new ArrayList<>();
+            long runRows = 0;
+            for (int i = 0; i < segments.size(); i++) {
+                Segment segment = segments.get(i);
+                if (!segment.persisted() || !only.isEmpty() && !only.contains(segment.segmentId())) {
+                    groups.add(run);
+                    run = new ArrayList<>();
+                    runRows = 0;
+                    continue;
+                }
+                long live = segment.size() - segment.deletedCount();
+                boolean small = live < threshold / 2;
+                if (!small || runRows + live > threshold) {
+                    groups.add(run);
+                    run = new ArrayList<>();
+                    runRows = 0;
+                }
+                if (small) {
+                    run.add(i);
+                    runRows += live;
+                } else if (segment.deletedCount() > 0) {
+                    groups.add(List.of(i));
+                }
+            }
+            groups.add(run);
+            // Segments with tombstones that merge with nothing are rewritten alone.
+            List<List<Integer>> plans = new ArrayList<>();
+            for (List<Integer> group : groups) {
+                if (group.size() > 1 || group.size() == 1 && segments.get(group.get(0)).deletedCount() > 0) {
+                    plans.add(group);
+                }
+            }
+            // Indexes stay put until every plan is done: merged-away segments are left empty, then dropped at once.
+            List<CompactionPlan> done = new ArrayList<>();
+            for (List<Integer> group : plans) {
+                List<Long> sources = new ArrayList<>();
+                Segment merged = data.newSegment();
+                for (int index : group) {
+                    Segment source = segments.get(index);
+                    sources.add(source.segmentId());
+                    for (int ordinal = 0; ordinal < source.size(); ordinal++) {
+                        if (!source.isDeleted(ordinal)) {
+                            merged.append(source.partition(ordinal), source.row(ordinal));
+                        }
+                    }
+                }
+                merged.seal();
+                data.replaceMerged(group, merged);
+                done.add(new CompactionPlan(sources, merged.size() == 0 ? -1 : merged.segmentId()));
+            }
+            data.removeEmptySegments();
+            return done;
+        });
+    }
+
     /** A new segment with only the live rows; the old files go once the manifest no longer names them. */
     private static Segment compact(Segment segment, CollectionData data) {
         Segment compacted = data.newSegment();

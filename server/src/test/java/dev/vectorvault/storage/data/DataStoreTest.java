@@ -46,8 +46,8 @@ class DataStoreTest {
     }
 
     /** Writes rows k in [from, to) into a partition, one request, and records them in the model. */
-    private static void put(DataStoreFixture fx, CollectionLayout layout, long partition, long from, long to,
-                            String text, Map<Object, List<Object>> model) {
+    static void put(DataStoreFixture fx, CollectionLayout layout, long partition, long from, long to,
+                    String text, Map<Object, List<Object>> model) {
         List<Object[]> rows = new ArrayList<>();
         for (long k = from; k < to; k++) {
             Object[] row = row(k, text + k);
