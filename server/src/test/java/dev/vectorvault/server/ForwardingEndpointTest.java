@@ -207,6 +207,28 @@ class ForwardingEndpointTest {
     }
 
     @Test
+    void compactionAndSegmentViewsThroughTheOtherNodeActOnTheOwner() {
+        MilvusServiceBlockingStub root = stub(toB, "root", "Milvus");
+        ok(root.flush(FlushRequest.newBuilder().addCollectionNames("c").build()).getStatus());
+        ok(root.delete(io.milvus.grpc.DeleteRequest.newBuilder().setCollectionName("c").setExpr("id in [1]")
+                .build()).getStatus());
+        // Named by camel-case collectionName: B holds none of c's rows, so these are the owner's.
+        var segments = root.getPersistentSegmentInfo(io.milvus.grpc.GetPersistentSegmentInfoRequest.newBuilder()
+                .setCollectionName("c").build());
+        ok(segments.getStatus());
+        assertThat(segments.getInfosList()).extracting(io.milvus.grpc.PersistentSegmentInfo::getNumRows)
+                .containsExactly(10L);
+        // Named by id only, as the Java SDK sends it.
+        long id = root.describeCollection(io.milvus.grpc.DescribeCollectionRequest.newBuilder()
+                .setCollectionName("c").build()).getCollectionID();
+        var compaction = root.manualCompaction(io.milvus.grpc.ManualCompactionRequest.newBuilder()
+                .setCollectionID(id).build());
+        ok(compaction.getStatus());
+        assertThat(compaction.getCompactionPlanCount()).isEqualTo(1);
+        assertThat(rowCount(stub(toA, "root", "Milvus"))).isEqualTo(9);
+    }
+
+    @Test
     void aUserWithoutThePrivilegeIsDeniedOnTheEntryNode() {
         assertThatThrownBy(() -> stub(toB, "bob", PASSWORD).insert(rows(100, 1)))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
