@@ -132,6 +132,29 @@ final class DataRpc {
         return GetFlushStateResponse.newBuilder().setStatus(StatusMapper.success()).setFlushed(true).build();
     }
 
+    /**
+     * FlushAll: seals and writes every collection's rows held here (more than a {@code db_name} or
+     * {@code flush_targets} asks for, which changes no result). In a cluster each owner seals its own collections at
+     * its checkpoints; their acknowledged rows are already durable in the log.
+     */
+    io.milvus.grpc.FlushAllResponse flushAll(io.milvus.grpc.FlushAllRequest r) {
+        if (!r.getDbName().isEmpty()) {
+            catalog.database(r.getDbName());
+        }
+        data.checkpoint();
+        return io.milvus.grpc.FlushAllResponse.newBuilder().setStatus(StatusMapper.success())
+                .setFlushAllTs(clock.next()).build();
+    }
+
+    /** Flushed: what was acknowledged before any flush_all_ts is durable already (see {@link #flush}). */
+    io.milvus.grpc.GetFlushAllStateResponse flushAllState(io.milvus.grpc.GetFlushAllStateRequest r) {
+        if (!r.getDbName().isEmpty()) {
+            catalog.database(r.getDbName());
+        }
+        return io.milvus.grpc.GetFlushAllStateResponse.newBuilder().setStatus(StatusMapper.success())
+                .setFlushed(true).build();
+    }
+
     private MutationResult.Builder mutation(WriteResult result) {
         MutationResult.Builder out = MutationResult.newBuilder().setStatus(StatusMapper.success())
                 .setTimestamp(result.timestamp());

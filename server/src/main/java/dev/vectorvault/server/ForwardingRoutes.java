@@ -80,12 +80,14 @@ final class ForwardingRoutes {
         // A compaction completes within ManualCompaction's call: any node may say so (see SegmentRpc).
         ROUTES.put("GetCompactionState", Route.ANY_NODE);
         ROUTES.put("GetCompactionStateWithPlans", Route.ANY_NODE);
+        // FlushAll seals what the called node holds; every acknowledged row is durable in the log anyway.
+        ROUTES.put("FlushAll", Route.ANY_NODE);
+        ROUTES.put("GetFlushAllState", Route.ANY_NODE);
         for (String rpc : new String[] {"AddCollectionField", "AddCollectionFunction", "AddFileResource",
                 "AddUserTags", "AlterCollectionField", "AlterCollectionFunction", "AlterIndex", "AlterRole",
                 "CalcDistance", "CreateReplicateStream", "CreateResourceGroup",
                 "CreateRowPolicy", "DeleteUserTags", "DescribeResourceGroup", "DescribeSegmentIndexData",
-                "DropCollectionFunction", "DropResourceGroup", "DropRowPolicy", "Dummy", "DumpMessages", "FlushAll",
-                "GetFlushAllState",
+                "DropCollectionFunction", "DropResourceGroup", "DropRowPolicy", "Dummy", "DumpMessages",
                 "GetImportState", "GetIndexStatistics",
                 "GetReplicateConfiguration", "GetReplicateInfo", "GetUserTags",
                 "Import", "ListFileResources", "ListImportTasks", "ListIndexedSegment",

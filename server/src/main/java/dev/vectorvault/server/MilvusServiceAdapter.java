@@ -326,6 +326,19 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
     }
 
     @Override
+    public void flushAll(io.milvus.grpc.FlushAllRequest r, StreamObserver<io.milvus.grpc.FlushAllResponse> out) {
+        respond("FlushAll", out, () -> dataRpc.flushAll(r),
+                s -> io.milvus.grpc.FlushAllResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void getFlushAllState(io.milvus.grpc.GetFlushAllStateRequest r,
+                                 StreamObserver<io.milvus.grpc.GetFlushAllStateResponse> out) {
+        respond("GetFlushAllState", out, () -> dataRpc.flushAllState(r),
+                s -> io.milvus.grpc.GetFlushAllStateResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
     public void manualCompaction(io.milvus.grpc.ManualCompactionRequest r,
                                  StreamObserver<io.milvus.grpc.ManualCompactionResponse> out) {
         respond("ManualCompaction", out, () -> segmentRpc.manualCompaction(r),

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** ManualCompaction, its state, and the segment views on the wire. */
+/** ManualCompaction, its state, the segment views and FlushAll on the wire. */
 @Timeout(120)
 class SegmentRpcTest {
     @TempDir
@@ -154,6 +154,24 @@ class SegmentRpcTest {
     }
 
     @Test
+    void flushAllSealsTheGrowingRowsAndReportsThemFlushed() {
+        SmallCollection.insert(root, 10, 15);
+        assertThat(persistent().getInfosList()).extracting(PersistentSegmentInfo::getState)
+                .containsExactly(SegmentState.Flushed, SegmentState.Growing);
+        io.milvus.grpc.FlushAllResponse flushed = root.flushAll(io.milvus.grpc.FlushAllRequest.getDefaultInstance());
+        SmallCollection.ok(flushed.getStatus());
+        assertThat(flushed.getFlushAllTs()).isPositive();
+        assertThat(persistent().getInfosList()).extracting(PersistentSegmentInfo::getState)
+                .containsOnly(SegmentState.Flushed);
+        io.milvus.grpc.GetFlushAllStateResponse state = root.getFlushAllState(io.milvus.grpc.GetFlushAllStateRequest
+                .newBuilder().setFlushAllTs(flushed.getFlushAllTs()).build());
+        SmallCollection.ok(state.getStatus());
+        assertThat(state.getFlushed()).isTrue();
+        assertThat(root.flushAll(io.milvus.grpc.FlushAllRequest.newBuilder().setDbName("nowhere").build())
+                .getStatus().getCode()).isEqualTo(800);
+    }
+
+    @Test
     void aUserWithoutGrantsNeitherCompactsNorSeesTheSegments() {
         SmallCollection.ok(root.createCredential(CreateCredentialRequest.newBuilder().setUsername("eve")
                 .setPassword(Base64.getEncoder().encodeToString("Eve-pass-123".getBytes(StandardCharsets.UTF_8)))
@@ -167,5 +185,7 @@ class SegmentRpcTest {
                 .build()).getStatus().getCode()).isEqualTo(1401);
         assertThat(eve.getQuerySegmentInfo(GetQuerySegmentInfoRequest.newBuilder().setCollectionName("c")
                 .build()).getStatus().getCode()).isEqualTo(1401);
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> eve.flushAll(
+                io.milvus.grpc.FlushAllRequest.getDefaultInstance()))).hasMessageContaining("PERMISSION_DENIED");
     }
 }
