@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import io.milvus.common.clientenum.FunctionType;
+import io.milvus.orm.iterator.QueryIterator;
+import io.milvus.response.QueryResultsWrapper;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.DataType;
 import io.milvus.v2.common.IndexParam;
@@ -14,6 +16,7 @@ import io.milvus.v2.service.collection.request.CreateCollectionReq;
 import io.milvus.v2.service.vector.request.AnnSearchReq;
 import io.milvus.v2.service.vector.request.HybridSearchReq;
 import io.milvus.v2.service.vector.request.InsertReq;
+import io.milvus.v2.service.vector.request.QueryIteratorReq;
 import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.EmbeddedText;
@@ -189,6 +192,17 @@ class FullTextSearchTest {
 
         assertThatThrownBy(() -> client.query(QueryReq.builder().collectionName(COLLECTION)
                 .filter("text_match(doc, 'doc1')").build())).hasMessageContaining("field \"doc\" does not enable match");
+
+        // The query iterator pages the same rows.
+        QueryIterator iterator = client.queryIterator(QueryIteratorReq.builder().collectionName(COLLECTION)
+                .expr("text_match(text, 'lemon honey')").outputFields(List.of("id")).batchSize(7).build());
+        List<Long> paged = new ArrayList<>();
+        List<QueryResultsWrapper.RowRecord> batch;
+        while (!(batch = iterator.next()).isEmpty()) {
+            batch.forEach(r -> paged.add((Long) r.get("id")));
+        }
+        iterator.close();
+        assertThat(paged.stream().sorted().toList()).isEqualTo(want);
     }
 
     @Test

@@ -61,7 +61,8 @@ primary
 
 subscript : LBRACKET key=(STRING | INTEGER) RBRACKET ;
 
-// A named constant argument, as in text_match(f, 'q', minimum_should_match=2).
+// A named constant argument, as in text_match(f, 'q', minimum_should_match=2); after a comma, the two tokens
+// IDENTIFIER '=' tell it from a positional argument (the one place that looks two tokens ahead).
 option : name=IDENTIFIER ASSIGN value=arith ;
 
 LPAREN : '(' ;
