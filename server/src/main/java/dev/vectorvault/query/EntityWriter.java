@@ -97,12 +97,15 @@ public final class EntityWriter {
             }
             Filters.RowCursor cursor = new Filters.RowCursor(view, collection.schema().fields());
             for (int s = 0; s < view.segmentCount(); s++) {
-                // The segment's scalar indexes narrow the rows to look at; those left are tested as without them.
-                java.util.BitSet narrowed = cursor.select(expression, s).map(r -> r.rows()).orElse(null);
+                // The segment's scalar and term indexes narrow the rows to look at; those left are tested as
+                // without them, unless the indexes answered the whole filter.
+                dev.vectorvault.query.expr.RowSelection selected = cursor.select(expression, s).orElse(null);
+                java.util.BitSet narrowed = selected == null ? null : selected.rows();
+                boolean exact = selected != null && selected.exact();
                 for (int o = narrowed == null ? 0 : narrowed.nextSetBit(0); o >= 0 && o < view.segmentSize(s);
                      o = narrowed == null ? o + 1 : narrowed.nextSetBit(o + 1)) {
                     if (view.isLive(s, o) && (partitionId == null || view.partition(s, o) == partitionId)
-                            && expression.test(cursor.at(s, o))) {
+                            && (exact || expression.test(cursor.at(s, o)))) {
                         matching.add(view.value(s, pk, o));
                     }
                 }

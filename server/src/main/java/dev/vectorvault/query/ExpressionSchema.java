@@ -3,9 +3,11 @@ package dev.vectorvault.query;
 import dev.vectorvault.catalog.CollectionSchema;
 import dev.vectorvault.catalog.DataType;
 import dev.vectorvault.catalog.FieldSchema;
+import dev.vectorvault.query.expr.FieldAnalyzer;
 import dev.vectorvault.query.expr.FieldType;
 import dev.vectorvault.query.expr.Schema;
 import dev.vectorvault.query.expr.ValueType;
+import dev.vectorvault.text.TextAnalyzer;
 import java.util.Optional;
 
 /** A collection schema as the filter-expression language sees it. */
@@ -25,6 +27,19 @@ final class ExpressionSchema implements Schema {
     @Override
     public Optional<String> dynamicField() {
         return schema.dynamicField().map(FieldSchema::name);
+    }
+
+    @Override
+    public Optional<FieldAnalyzer> matchAnalyzer(String name) {
+        return schema.field(name)
+                .filter(f -> f.dataType() == DataType.VARCHAR && f.enableAnalyzer() && f.enableMatch())
+                .map(f -> analyzer(TextAnalyzer.fromParams(f.analyzerParams())));
+    }
+
+    /** A field's analyzer as the filter language reads it: token strings and positions. */
+    static FieldAnalyzer analyzer(TextAnalyzer analyzer) {
+        return text -> analyzer.analyze(text).stream()
+                .map(t -> new FieldAnalyzer.Token(t.token(), t.position())).toList();
     }
 
     private static ValueType type(DataType type) {

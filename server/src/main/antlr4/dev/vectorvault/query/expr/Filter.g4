@@ -54,12 +54,16 @@ primary
     | BOOLEAN                                                  # BooleanLiteral
     | LBRACKET (arith (COMMA arith)* COMMA?)? RBRACKET         # ListLiteral
     | LBRACE IDENTIFIER RBRACE                                 # Placeholder
-    | IDENTIFIER LPAREN (arith (COMMA arith)*)? RPAREN         # FunctionCall
+    | IDENTIFIER LPAREN (arith (COMMA arith)*)? (COMMA option)? RPAREN   # FunctionCall
     | IDENTIFIER subscript*                                    # FieldPath
     | LPAREN orExpr RPAREN                                     # Parenthesized
     ;
 
 subscript : LBRACKET key=(STRING | INTEGER) RBRACKET ;
+
+// A named constant argument, as in text_match(f, 'q', minimum_should_match=2); after a comma, the two tokens
+// IDENTIFIER '=' tell it from a positional argument (the one place that looks two tokens ahead).
+option : name=IDENTIFIER ASSIGN value=arith ;
 
 LPAREN : '(' ;
 RPAREN : ')' ;
@@ -70,6 +74,7 @@ RBRACE : '}' ;
 COMMA : ',' ;
 
 EQ : '==' ;
+ASSIGN : '=' ;
 NE : '!=' ;
 LE : '<=' ;
 LT : '<' ;

@@ -32,6 +32,7 @@ final class ExpressionCompiler extends FilterBaseVisitor<Term> {
     private final Map<String, Object> templateValues;
     private final FieldResolver fields;
     private final ArrayFunctions functions;
+    private final TextFunctions textFunctions;
     private final ExpressionLimits limits;
 
     private ExpressionCompiler(Source source, Schema schema, Map<String, Object> templateValues,
@@ -41,6 +42,7 @@ final class ExpressionCompiler extends FilterBaseVisitor<Term> {
         this.limits = limits;
         this.fields = new FieldResolver(schema, source);
         this.functions = new ArrayFunctions(source);
+        this.textFunctions = new TextFunctions(source, schema);
     }
 
     /**
@@ -438,6 +440,12 @@ final class ExpressionCompiler extends FilterBaseVisitor<Term> {
         List<Term> arguments = new ArrayList<>(ctx.arith().size());
         for (FilterParser.ArithContext argument : ctx.arith()) {
             arguments.add(visit(argument));
+        }
+        if (TextFunctions.handles(ctx.IDENTIFIER().getText())) {
+            return textFunctions.call(ctx, arguments, ctx.option() == null ? null : visit(ctx.option().value));
+        }
+        if (ctx.option() != null) {
+            throw source.error(ctx.option(), "function " + ctx.IDENTIFIER().getText() + "() takes no named argument");
         }
         return functions.call(ctx, arguments);
     }

@@ -14,6 +14,11 @@ public interface IndexedRows {
     /** The index of {@code field} in this segment, or null when the segment scans that field. */
     FieldIndex field(String field);
 
+    /** The term index of text field {@code field} in this segment, or null when the segment scans it. */
+    default TextIndex text(String field) {
+        return null;
+    }
+
     /** What an index's values are; a filter asks it only about constants of the same kind. */
     enum Keys { NONE, BOOL, NUMBER, STRING }
 

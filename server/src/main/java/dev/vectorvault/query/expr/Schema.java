@@ -12,4 +12,12 @@ public interface Schema {
      * identifiers then mean dynamicField["identifier"].
      */
     Optional<String> dynamicField();
+
+    /**
+     * The analyzer of {@code field} when it is a VarChar field with {@code enable_match} (so {@code text_match} and
+     * {@code phrase_match} apply to it), else empty.
+     */
+    default Optional<FieldAnalyzer> matchAnalyzer(String field) {
+        return Optional.empty();
+    }
 }

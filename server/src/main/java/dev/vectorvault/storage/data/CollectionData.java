@@ -316,6 +316,12 @@ final class CollectionData {
         }
 
         @Override
+        public Object sealedRows(int segment) {
+            Segment rows = segments.get(segment);
+            return rows.sealed() ? rows : null;
+        }
+
+        @Override
         public long locate(Object primaryKey) {
             Long where = primaryKeys.get(primaryKey);
             return where == null ? -1 : where;

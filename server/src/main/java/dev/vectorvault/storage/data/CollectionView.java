@@ -42,6 +42,15 @@ public interface CollectionView {
         return null;
     }
 
+    /**
+     * An object standing for sealed segment {@code segment} for as long as its rows stay as they are (the same object
+     * in every view until the segment is dropped, compacted or reloaded), so that what is derived from its rows can be
+     * kept with it; null for a growing segment.
+     */
+    default Object sealedRows(int segment) {
+        return null;
+    }
+
     /** Where a live primary key is, as {@code segment << 32 | ordinal}, or -1. */
     long locate(Object primaryKey);
 }
