@@ -167,8 +167,8 @@ class BinaryVectorTest {
             for (int i = 0; i < hits.size(); i++) {
                 SearchResp.SearchResult hit = hits.get(i);
                 byte[] bits = stored.get(((Long) hit.getId()).intValue());
-                assertThat((double) hit.getScore()).as("rank " + i).isEqualTo(hamming(query, bits))
-                        .isEqualTo(model.get(i));
+                assertThat((double) hit.getScore()).as("rank " + i).isEqualTo((double) hamming(query, bits))
+                        .isEqualTo((double) model.get(i));
                 assertThat(bytes(hit.getEntity().get("bin"))).isEqualTo(bits);
             }
 
