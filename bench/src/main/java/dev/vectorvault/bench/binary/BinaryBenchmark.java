@@ -18,6 +18,8 @@ import java.util.Random;
  * distance or nearer counts: ties are equally right) and bytes per vector.
  *
  * <pre>java -cp vectorvault-bench.jar dev.vectorvault.bench.binary.BinaryBenchmark [rows] [queries] [dim] [nlist] [seed]</pre>
+ * With {@code -Dbinary.dump=FILE} the corpus and queries are also written to FILE (packed rows, then the queries) for
+ * {@code bin/bench-binary-faiss}, which runs FAISS's IndexBinaryFlat and IndexBinaryIVF on the same bytes.
  */
 public final class BinaryBenchmark {
     private static final int K = 10;
@@ -53,6 +55,21 @@ public final class BinaryBenchmark {
         byte[][] qs = new byte[queries][];
         for (int q = 0; q < queries; q++) {
             qs[q] = near(random, centres[random.nextInt(CENTRES)]);
+        }
+        String dump = System.getProperty("binary.dump");
+        if (dump != null) {
+            // The same corpus for bin/bench-binary-faiss: rows then queries, packed bytes back to back.
+            try (var out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(
+                    java.nio.file.Path.of(dump)))) {
+                for (int r = 0; r < rows; r++) {
+                    out.write(column.get(r));
+                }
+                for (byte[] q : qs) {
+                    out.write(q);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
         System.out.printf("corpus: %,d binary vectors of %d bits (%d bytes each, %,d bytes in all), %d clustered"
                 + " queries, HAMMING, k=%d, seed %d, 1 thread%n", rows, dim, dim / 8, column.memoryBytes(), queries,
