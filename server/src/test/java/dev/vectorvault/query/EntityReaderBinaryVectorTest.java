@@ -207,5 +207,10 @@ class EntityReaderBinaryVectorTest {
                 .isInstanceOf(MilvusException.class).hasMessageContaining("expected vector size(byte) 9, actual 10");
         assertThatThrownBy(() -> fx.writer.insert(DB, "b", "", batch(1, "id", List.of(1L), "v",
                 List.of(new byte[3])))).isInstanceOf(MilvusException.class).hasMessageContaining("dim (24)");
+        FieldSchema odd = new FieldSchema(0, "v", "", DataType.BINARY_VECTOR, false, false, 12, 0, null, 0, false,
+                null, false, false);
+        assertThatThrownBy(() -> fx.catalog.createCollection(DB, "odd", schema(int64Key("id"), odd), 1,
+                ConsistencyLevel.STRONG, Map.of())).isInstanceOf(MilvusException.class)
+                .hasMessageContaining("binary vector dimension should be multiple of 8");
     }
 }
