@@ -54,16 +54,23 @@ public final class Indexes {
         Optional<MetricType> metric;
         if (field.dataType().isVector()) {
             boolean sparse = field.dataType().isSparseVector();
-            IndexKind kind = IndexKinds.forField(requestedType, sparse).orElseThrow(() -> new MilvusException(
-                    ErrorCode.INDEX_NOT_SUPPORTED, "index type not supported: " + requestedType
+            boolean binary = field.dataType().isBinaryVector();
+            IndexKind kind = IndexKinds.forField(requestedType, sparse, binary).orElseThrow(() ->
+                    new MilvusException(ErrorCode.INDEX_NOT_SUPPORTED, "index type not supported: " + requestedType
                     + " (supported for vectors: " + IndexKinds.names() + ")"));
-            if (kind.sparse() != sparse) {
+            if (kind.sparse() != sparse || kind.binary() != binary) {
                 throw MilvusException.invalidParameter("data type " + (sparse ? "SparseFloatVector"
-                        : field.dataType().encoding().wireName())
+                        : binary ? "BinaryVector" : field.dataType().encoding().wireName())
                         + " can't build with this index " + kind.name() + " (field " + fieldName + ")");
             }
-            // AUTOINDEX on a sparse field is stored as the kind it stands for: the stored name is what selects it.
-            type = kind.sparse() ? kind.name() : requestedType;
+            if (binary && IndexKinds.AUTOINDEX.equals(requestedType)) {
+                // Milvus's autoIndex.params.binary.build: BIN_IVF_FLAT with nlist 1024 unless the client set it.
+                Map<String, String> filled = new java.util.HashMap<>(IndexKinds.BINARY_AUTOINDEX_PARAMS);
+                filled.putAll(params);
+                params = Map.copyOf(filled);
+            }
+            // AUTOINDEX on a sparse or binary field is stored as the kind it stands for: the stored name selects it.
+            type = kind.sparse() || kind.binary() ? kind.name() : requestedType;
             if (collection.schema().bm25Producing(fieldName).isPresent()) {
                 // Milvus: a BM25 output is searched with metric BM25 (filled in when missing) and its k1, b, avgdl.
                 if (metricType.isNamed() && !"BM25".equalsIgnoreCase(metricType.name())) {

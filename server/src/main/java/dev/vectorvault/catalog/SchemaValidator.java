@@ -134,6 +134,20 @@ final class SchemaValidator {
                     throw illegal("vector field " + f.name() + " does not support default value");
                 }
             }
+            case BINARY_VECTOR -> {
+                // Milvus (validateDimension): binary fields take 8 times the float limit, in whole bytes.
+                if (f.dim() <= 0 || f.dim() > 8 * MAX_DIM) {
+                    throw MilvusException.invalidParameter("invalid dimension: " + f.dim()
+                            + ". should be in range 2 ~ " + 8 * MAX_DIM);
+                }
+                if (f.dim() % 8 != 0) {
+                    throw MilvusException.invalidParameter("invalid dimension: " + f.dim() + " of field " + f.name()
+                            + ". binary vector dimension should be multiple of 8. ");
+                }
+                if (f.defaultValue() != null) {
+                    throw illegal("vector field " + f.name() + " does not support default value");
+                }
+            }
             case SPARSE_FLOAT_VECTOR -> {
                 if (f.dim() != 0) {
                     throw MilvusException.invalidParameter("dim should not be specified for sparse vector field "

@@ -24,6 +24,11 @@ public interface IndexKind {
         return false;
     }
 
+    /** Whether this kind indexes binary vector fields ({@link BinaryColumn}) rather than float ones. */
+    default boolean binary() {
+        return false;
+    }
+
     /**
      * The metric an index definition of this kind gets for the metric the client named (none: the kind's default).
      *

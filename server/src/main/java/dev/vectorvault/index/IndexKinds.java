@@ -8,12 +8,12 @@ import java.util.Optional;
 
 /**
  * The registry of vector index kinds, by Milvus's {@code index_type}. {@code AUTOINDEX} is Milvus's "let the server
- * choose" and means HNSW with its defaults here.
+ * choose" and means HNSW with its defaults here (on binary fields BIN_IVF_FLAT, on sparse ones SPARSE_INVERTED_INDEX).
  */
 public final class IndexKinds {
     /** Every kind, in the order error messages list them; a new kind is added here and nowhere else. */
     private static final List<IndexKind> KINDS = List.of(FlatKind.INSTANCE, HnswKind.INSTANCE, IvfFlatKind.INSTANCE,
-            SparseIndexKind.INVERTED, SparseIndexKind.WAND);
+            SparseIndexKind.INVERTED, SparseIndexKind.WAND, BinFlatKind.INSTANCE, BinIvfFlatKind.INSTANCE);
     public static final String AUTOINDEX = "AUTOINDEX";
 
     private static final Map<String, IndexKind> BY_NAME = byName();
@@ -44,6 +44,20 @@ public final class IndexKinds {
             return Optional.of(SparseIndexKind.INVERTED);
         }
         return of(indexType);
+    }
+
+    /** Milvus's AUTOINDEX build parameters on a binary field ({@code autoIndex.params.binary.build}). */
+    public static final java.util.Map<String, String> BINARY_AUTOINDEX_PARAMS = java.util.Map.of("nlist", "1024");
+
+    /**
+     * As {@link #forField(String, boolean)}, for a binary field too: {@code AUTOINDEX} on a BinaryVector field is
+     * BIN_IVF_FLAT (HAMMING, nlist 1024), as Milvus's {@code autoIndex.params.binary.build} says.
+     */
+    public static Optional<IndexKind> forField(String indexType, boolean sparseField, boolean binaryField) {
+        if (binaryField && indexType != null && indexType.trim().equalsIgnoreCase(AUTOINDEX)) {
+            return Optional.of(BinIvfFlatKind.INSTANCE);
+        }
+        return forField(indexType, sparseField);
     }
 
     /** Every accepted {@code index_type} for vector fields, for error messages. */

@@ -184,6 +184,88 @@ public enum MetricType {
         private UnsupportedOperationException denseUse() {
             return new UnsupportedOperationException("BM25 scores sparse term vectors, not dense vectors");
         }
+    },
+    /**
+     * Hamming distance between two packed binary vectors: the number of differing bits; smaller is better. Scores
+     * binary fields only ({@link BinaryKernels}), never the dense kernels.
+     */
+    HAMMING {
+        @Override
+        public boolean higherIsBetter() {
+            return false;
+        }
+
+        @Override
+        float distance(byte[] query, int queryOffset, byte[] data, int offset, int bytes) {
+            return BinaryKernels.hamming(query, queryOffset, data, offset, bytes);
+        }
+
+        @Override
+        float score(KernelPath kernels, float[] query, float queryNorm, float[] data, int offset, float norm,
+                int dim) {
+            throw floatUse(this);
+        }
+
+        @Override
+        float distance(float[] prepared, int preparedOffset, float[] data, int offset, float norm, int dim) {
+            throw floatUse(this);
+        }
+
+        @Override
+        float distance(float[] prepared, VectorColumn.View vectors, int ordinal) {
+            throw floatUse(this);
+        }
+
+        @Override
+        float distanceBetween(VectorColumn.View vectors, int a, int b) {
+            throw floatUse(this);
+        }
+
+        @Override
+        float scoreOf(float distance) {
+            return distance;
+        }
+    },
+    /**
+     * Jaccard distance between two packed binary vectors, {@code 1 - |a AND b| / |a OR b|} in [0, 1]; smaller is
+     * better. Binary fields only, as {@link #HAMMING}.
+     */
+    JACCARD {
+        @Override
+        public boolean higherIsBetter() {
+            return false;
+        }
+
+        @Override
+        float distance(byte[] query, int queryOffset, byte[] data, int offset, int bytes) {
+            return BinaryKernels.jaccard(query, queryOffset, data, offset, bytes);
+        }
+
+        @Override
+        float score(KernelPath kernels, float[] query, float queryNorm, float[] data, int offset, float norm,
+                int dim) {
+            throw floatUse(this);
+        }
+
+        @Override
+        float distance(float[] prepared, int preparedOffset, float[] data, int offset, float norm, int dim) {
+            throw floatUse(this);
+        }
+
+        @Override
+        float distance(float[] prepared, VectorColumn.View vectors, int ordinal) {
+            throw floatUse(this);
+        }
+
+        @Override
+        float distanceBetween(VectorColumn.View vectors, int a, int b) {
+            throw floatUse(this);
+        }
+
+        @Override
+        float scoreOf(float distance) {
+            return distance;
+        }
     };
 
     /** Milvus's default metric for a vector index that names none. */
@@ -227,12 +309,38 @@ public enum MetricType {
             case IP -> 0.5f + atan / pi;
             case L2 -> 1f - 2 * atan / pi;
             case BM25 -> 2 * atan / pi;
+            // Milvus normalises every other distance as it does L2.
+            case HAMMING, JACCARD -> 1f - 2 * atan / pi;
         };
     }
 
-    /** Whether this metric compares dense vectors (every one but BM25, which scores texts). */
+    /** Whether this metric compares dense float vectors (L2, IP, COSINE: not BM25, not the binary metrics). */
     public boolean dense() {
-        return this != BM25;
+        return this != BM25 && !binary();
+    }
+
+    /** Whether this metric compares packed binary vectors (HAMMING, JACCARD). */
+    public boolean binary() {
+        return this == HAMMING || this == JACCARD;
+    }
+
+    /** The metrics of binary vector indexes, in declaration order. */
+    public static List<MetricType> binaryMetrics() {
+        return Arrays.stream(values()).filter(MetricType::binary).toList();
+    }
+
+    /**
+     * The distance between two packed binary vectors of {@code bytes} bytes (a binary metric's score, smaller is
+     * better).
+     *
+     * @throws UnsupportedOperationException for a metric that does not compare binary vectors
+     */
+    float distance(byte[] query, int queryOffset, byte[] data, int offset, int bytes) {
+        throw new UnsupportedOperationException(this + " does not compare binary vectors");
+    }
+
+    private static UnsupportedOperationException floatUse(MetricType metric) {
+        return new UnsupportedOperationException(metric + " compares binary vectors, not float vectors");
     }
 
     /** The metrics of dense vector indexes, in declaration order. */

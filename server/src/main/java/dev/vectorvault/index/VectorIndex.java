@@ -37,6 +37,16 @@ public interface VectorIndex {
     }
 
     /**
+     * As {@link #search(float[], int, SearchParams, OrdinalFilter)} for an index over a binary field: {@code query}
+     * holds the packed bits ({@code dim / 8} bytes).
+     *
+     * @throws IllegalArgumentException for an index over float or sparse vectors
+     */
+    default List<SearchHit> search(byte[] query, int k, SearchParams params, OrdinalFilter filter) {
+        throw new IllegalArgumentException("this vector index is not searched with binary vectors");
+    }
+
+    /**
      * A term-weighted search (BM25) of a sparse index ({@link SparseColumn#searchTermWeighted}); null when this
      * index cannot run one (the caller searches exactly).
      */

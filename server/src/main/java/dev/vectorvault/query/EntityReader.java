@@ -133,7 +133,7 @@ public final class EntityReader {
             SearchRequest asRun = new SearchRequest(s.database(), s.collection(), request.partitions(),
                     s.annsField(), s.queries(), s.topK(), 0, s.filter(), s.templates(), List.of(), s.metric(),
                     s.radius(), s.rangeFilter(), s.searchParams(), request.groupBy(), null, s.sparseQueries(),
-                    s.texts());
+                    s.texts(), s.binaryQueries());
             PreparedSearch p = new PreparedSearch(collection, asRun, nq, limits, filterLimits);
             prepared.add(p);
             metrics.add(p.metric);

@@ -50,7 +50,8 @@ final class ExpressionSchema implements Schema {
             case VARCHAR -> ValueType.STRING;
             case JSON -> ValueType.JSON;
             case ARRAY -> ValueType.ARRAY;
-            case FLOAT_VECTOR, SPARSE_FLOAT_VECTOR, FLOAT16_VECTOR, BFLOAT16_VECTOR, INT8_VECTOR -> ValueType.VECTOR;
+            case FLOAT_VECTOR, SPARSE_FLOAT_VECTOR, FLOAT16_VECTOR, BFLOAT16_VECTOR, INT8_VECTOR, BINARY_VECTOR ->
+                    ValueType.VECTOR;
         };
     }
 }

@@ -86,6 +86,11 @@ public record GroupBy(String field, int groupSize, boolean strict) {
         }
     }
 
+    /** Milvus's name of a field's data type, as its messages spell it ("FloatVector", "BinaryVector", ...). */
+    static String wireTypeName(FieldSchema field) {
+        return wireName(field);
+    }
+
     private static String wireName(FieldSchema field) {
         return switch (field.dataType()) {
             case FLOAT -> "Float";
@@ -93,6 +98,7 @@ public record GroupBy(String field, int groupSize, boolean strict) {
             case ARRAY -> "Array";
             case FLOAT_VECTOR -> "FloatVector";
             case SPARSE_FLOAT_VECTOR -> "SparseFloatVector";
+            case BINARY_VECTOR -> "BinaryVector";
             case FLOAT16_VECTOR, BFLOAT16_VECTOR, INT8_VECTOR -> field.dataType().encoding().wireName();
             default -> field.dataType().name();
         };

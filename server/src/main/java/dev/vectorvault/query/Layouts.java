@@ -44,7 +44,8 @@ public final class Layouts implements DataStore.LayoutSource {
             FieldSchema field = fields.get(f);
             encodings[f] = field.dataType().isDenseVector() ? field.dataType().encoding() : VectorEncoding.FLOAT32;
             dims[f] = field.dataType().isDenseVector() ? field.dim()
-                    : field.dataType().isSparseVector() ? CollectionLayout.SPARSE : 0;
+                    : field.dataType().isSparseVector() ? CollectionLayout.SPARSE
+                    : field.dataType().isBinaryVector() ? CollectionLayout.binaryEntry(field.dim()) : 0;
             json[f] = field.dataType() == DataType.JSON;
             if (dims[f] != 0) {
                 indexes[f] = collection.indexOnField(field.name()).flatMap(Layouts::spec).orElse(null);

@@ -98,6 +98,20 @@ final class PreparedSearch {
         } else {
             this.bm25 = null;
         }
+        boolean binaryField = field.dataType().isBinaryVector();
+        if (binaryField != !request.binaryQueries().isEmpty() && request.queryCount() > 0) {
+            String searched = !request.binaryQueries().isEmpty() ? "BinaryVector"
+                    : !request.sparseQueries().isEmpty() ? "SparseFloatVector"
+                    : !request.texts().isEmpty() ? "VarChar" : "FloatVector";
+            throw MilvusException.invalidParameter("vector type must be the same: field type "
+                    + GroupBy.wireTypeName(field) + ", search type " + searched);
+        }
+        for (byte[] bits : request.binaryQueries()) {
+            if (bits.length * 8 != field.dim()) {
+                throw MilvusException.invalidParameter("vector dimension mismatch, expected vector size(byte) "
+                        + field.dim() / 8 + ", actual " + bits.length);
+            }
+        }
         if (function.isEmpty() && (field.dataType().isSparseVector() ? request.queries().length > 0
                 : !request.sparseQueries().isEmpty())) {
             throw MilvusException.invalidParameter("vector type must be the same: field type "
@@ -152,7 +166,8 @@ final class PreparedSearch {
         /**
          * One query's page: {@code [offset, offset + topK)} of the best hits, or for a group-by search the hits of
          * the returned groups, group after group. A null query (search by IDs of a row whose vector is null) has no
-         * hits, as in Milvus. {@code query} is a {@code float[]}, or a {@link SparseVector} for a sparse field.
+         * hits, as in Milvus. {@code query} is a {@code float[]}, a {@link SparseVector} for a sparse field, or the
+         * packed bits ({@code byte[]}) for a binary field.
          */
         List<Candidate> page(Object query) {
             if (query == null) {
@@ -263,6 +278,7 @@ final class PreparedSearch {
                     hits = ann.searchTermWeighted(text.weights(), text.scorer(), wanted, accepts[s]);
                 } else if (ann != null) {
                     hits = query instanceof SparseVector sparse ? ann.search(sparse, wanted, params, accepts[s])
+                            : query instanceof byte[] bits ? ann.search(bits, wanted, params, accepts[s])
                             : ann.search((float[]) query, wanted, params, accepts[s]);
                     if (exhaustive && hits.size() < wanted) {
                         exact[s] = true;
@@ -274,6 +290,9 @@ final class PreparedSearch {
                             wanted, size, accepts[s], range ? radius : Float.NaN, range ? rangeFilter : Float.NaN);
                 } else if (hits == null && query instanceof SparseVector sparse) {
                     hits = view.sparseVectors(segment, fieldIndex).search(sparse, wanted, size, accepts[s],
+                            range ? radius : Float.NaN, range ? rangeFilter : Float.NaN);
+                } else if (hits == null && query instanceof byte[] bits) {
+                    hits = view.binaryVectors(segment, fieldIndex).search(bits, metric, wanted, size, accepts[s],
                             range ? radius : Float.NaN, range ? rangeFilter : Float.NaN);
                 } else if (hits == null) {
                     FlatIndex flat = new FlatIndex(view.vectors(segment, fieldIndex), metric);

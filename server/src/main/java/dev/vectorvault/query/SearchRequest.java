@@ -14,7 +14,8 @@ import java.util.Map;
  * ({@code queries} then empty) the stored vectors of those rows are the queries, in this order (search by IDs).
  * {@code sparseQueries} are the queries of a search on a sparse vector field ({@code queries} then empty).
  * {@code texts} are the raw query texts of a full-text search on a BM25 function's output field (the others then
- * empty).
+ * empty). {@code binaryQueries} are the packed bits ({@code dim / 8} bytes each) of a search on a binary vector field
+ * (the others then empty).
  */
 public record SearchRequest(
         String database,
@@ -34,15 +35,27 @@ public record SearchRequest(
         GroupBy groupBy,
         List<Object> primaryKeys,
         List<SparseVector> sparseQueries,
-        List<String> texts) {
+        List<String> texts,
+        List<byte[]> binaryQueries) {
 
     public SearchRequest {
+        binaryQueries = binaryQueries == null ? List.of() : List.copyOf(binaryQueries);
         sparseQueries = sparseQueries == null ? List.of() : List.copyOf(sparseQueries);
         texts = texts == null ? List.of() : List.copyOf(texts);
         metric = metric == null ? RequestedMetric.none() : metric;
         searchParams = searchParams == null ? Map.of() : Map.copyOf(searchParams);
         primaryKeys = primaryKeys == null ? null : List.copyOf(primaryKeys);
         queries = queries == null ? new float[0][] : queries;
+    }
+
+    /** A search with float, sparse or text queries (or by primary keys), no binary ones. */
+    public SearchRequest(String database, String collection, List<String> partitions, String annsField,
+                         float[][] queries, int topK, int offset, String filter, Map<String, Object> templates,
+                         List<String> outputFields, RequestedMetric metric, float radius, float rangeFilter,
+                         Map<String, String> searchParams, GroupBy groupBy, List<Object> primaryKeys,
+                         List<SparseVector> sparseQueries, List<String> texts) {
+        this(database, collection, partitions, annsField, queries, topK, offset, filter, templates, outputFields,
+                metric, radius, rangeFilter, searchParams, groupBy, primaryKeys, sparseQueries, texts, List.of());
     }
 
     /** A search with query vectors (or by primary keys), no texts. */
@@ -65,16 +78,19 @@ public record SearchRequest(
     }
 
     /**
-     * The queries, one per query: {@code float[]}s, {@link SparseVector}s for a sparse field, or {@code String}s for
-     * a full-text search.
+     * The queries, one per query: {@code float[]}s, {@link SparseVector}s for a sparse field, {@code byte[]}s for a
+     * binary field, or {@code String}s for a full-text search.
      */
     public Object[] queryVectors() {
+        if (!binaryQueries.isEmpty()) {
+            return binaryQueries.toArray();
+        }
         return !texts.isEmpty() ? texts.toArray() : sparseQueries.isEmpty() ? queries : sparseQueries.toArray();
     }
 
     /** Number of queries given with the request (0 for a search by primary keys). */
     public int queryCount() {
-        return queries.length + sparseQueries.size() + texts.size();
+        return queries.length + sparseQueries.size() + texts.size() + binaryQueries.size();
     }
 
     /** The same search with sparse query vectors instead of dense ones. */
@@ -105,7 +121,7 @@ public record SearchRequest(
     public SearchRequest withGroupBy(GroupBy grouping) {
         return new SearchRequest(database, collection, partitions, annsField, queries, topK, offset, filter,
                 templates, outputFields, metric, radius, rangeFilter, searchParams, grouping, primaryKeys,
-                sparseQueries, texts);
+                sparseQueries, texts, binaryQueries);
     }
 
     /** The same search with the stored vectors of these rows as its queries. */

@@ -58,6 +58,14 @@ final class ValueRules {
                     }
                 }
             }
+            case BINARY_VECTOR -> {
+                require(value instanceof byte[], field, type, row);
+                int bytes = ((byte[]) value).length;
+                if (bytes * 8 != field.dim()) {
+                    throw MilvusException.invalidParameter("the dim (" + bytes * 8 + ") of field data("
+                            + field.name() + ") is not equal to schema dim (" + field.dim() + ")");
+                }
+            }
             // Checked when decoded from the wire (SparseVector.fromMilvusBytes): sorted, finite, non-negative.
             case SPARSE_FLOAT_VECTOR -> require(value instanceof SparseVector, field, type, row);
         }

@@ -275,7 +275,7 @@ final class DataRpc {
                 topK, iteration == null ? intParam(params, "offset", 0) : 0, r.getDsl(),
                 Templates.of(r.getExprTemplateValuesMap()), r.getOutputFieldsList(),
                 searchMetric(params.get("metric_type")), radius, rangeFilter, nested, groupBy, keys,
-                queries.sparse(), queries.texts());
+                queries.sparse(), queries.texts(), queries.binary());
         awaitConsistency(database, r.getCollectionName(), r.getConsistencyLevel(), r.getUseDefaultConsistency(),
                 r.getGuaranteeTimestamp());
         ResultRows rows;
@@ -402,7 +402,7 @@ final class DataRpc {
                 (int) topK, 0, s.getDsl(),
                 Templates.of(s.getExprTemplateValuesMap()), List.of(), searchMetric(params.get("metric_type")),
                 floatParam(nested, params, "radius"), floatParam(nested, params, "range_filter"), nested, null, null,
-                queries.sparse(), queries.texts());
+                queries.sparse(), queries.texts(), queries.binary());
         return new dev.vectorvault.query.HybridSearchRequest.SubRequest(search, roundDecimal);
     }
 
@@ -493,9 +493,14 @@ final class DataRpc {
     }
 
     /** A request's query vectors: dense ones, or sparse ones for a sparse field (the other list empty). */
-    record QueryVectors(float[][] dense, List<SparseVector> sparse, VectorEncoding encoding, List<String> texts) {
+    record QueryVectors(float[][] dense, List<SparseVector> sparse, VectorEncoding encoding, List<String> texts,
+                        List<byte[]> binary) {
         static final QueryVectors NONE = new QueryVectors(new float[0][], List.of(), VectorEncoding.FLOAT32,
                 List.of());
+
+        QueryVectors(float[][] dense, List<SparseVector> sparse, VectorEncoding encoding, List<String> texts) {
+            this(dense, sparse, encoding, texts, List.of());
+        }
 
         /**
          * The dense queries as the searched field takes them: a query of the field's own type as decoded; a float32
@@ -513,6 +518,7 @@ final class DataRpc {
             if (field == null || !field.dataType().isDenseVector()) {
                 if (field != null && encoding != VectorEncoding.FLOAT32) {
                     throw mismatch(field.dataType() == DataType.SPARSE_FLOAT_VECTOR ? "SparseFloatVector"
+                            : field.dataType() == DataType.BINARY_VECTOR ? "BinaryVector"
                             : field.dataType().name());
                 }
                 return dense;
@@ -564,8 +570,10 @@ final class DataRpc {
             case Float16Vector -> VectorEncoding.FLOAT16;
             case BFloat16Vector -> VectorEncoding.BFLOAT16;
             case Int8Vector -> VectorEncoding.INT8;
-            default -> throw MilvusException.invalidParameter("only float, float16, bfloat16, int8 and sparse float"
-                    + " vectors and texts (on a BM25 function's output) can be searched, got " + placeholder.getType());
+            case BinaryVector -> null;
+            default -> throw MilvusException.invalidParameter("only float, float16, bfloat16, int8, binary and sparse"
+                    + " float vectors and texts (on a BM25 function's output) can be searched, got "
+                    + placeholder.getType());
         };
         // Before any vector is decoded: two million query vectors must cost nothing but this check.
         limits.checkNq(placeholder.getValuesCount());
@@ -579,6 +587,14 @@ final class DataRpc {
                 texts.add(text.toStringUtf8());
             }
             return new QueryVectors(new float[0][], List.of(), VectorEncoding.FLOAT32, texts);
+        }
+        if (placeholder.getType() == PlaceholderType.BinaryVector) {
+            // Each value is one query's packed bits, as stored (dim / 8 bytes; checked against the field later).
+            List<byte[]> binary = new ArrayList<>(placeholder.getValuesCount());
+            for (com.google.protobuf.ByteString row : placeholder.getValuesList()) {
+                binary.add(row.toByteArray());
+            }
+            return new QueryVectors(new float[0][], List.of(), VectorEncoding.FLOAT32, List.of(), binary);
         }
         if (placeholder.getType() == PlaceholderType.SparseFloatVector) {
             List<SparseVector> sparse = new ArrayList<>(placeholder.getValuesCount());

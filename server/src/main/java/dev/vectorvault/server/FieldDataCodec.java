@@ -81,6 +81,9 @@ final class FieldDataCodec {
         if (type.isDenseVector()) {
             return narrowVectors(data, field);
         }
+        if (type.isBinaryVector()) {
+            return binaryVectors(data, field);
+        }
         if (type == DataType.SPARSE_FLOAT_VECTOR) {
             VectorField vectors = data.getVectors();
             if (data.getFieldCase() != FieldData.FieldCase.VECTORS
@@ -96,6 +99,33 @@ final class FieldDataCodec {
             return out;
         }
         return scalars(data.getScalars(), type, field.name());
+    }
+
+    /** BinaryVector rows: {@code dim / 8} bytes each, concatenated row after row, kept packed as given. */
+    private static List<Object> binaryVectors(FieldData data, FieldSchema field) {
+        VectorField vectors = data.getVectors();
+        if (data.getFieldCase() != FieldData.FieldCase.VECTORS
+                || vectors.getDataCase() != VectorField.DataCase.BINARY_VECTOR) {
+            throw MilvusException.invalidParameter("field " + field.name() + " expects BinaryVector data"
+                    + " (binary_vector), got "
+                    + (data.getFieldCase() == FieldData.FieldCase.VECTORS ? vectors.getDataCase() : data.getFieldCase()));
+        }
+        int dim = (int) vectors.getDim();
+        if (dim != field.dim()) {
+            throw MilvusException.invalidParameter("the dim (" + dim + ") of field data(" + field.name()
+                    + ") is not equal to schema dim (" + field.dim() + ")");
+        }
+        ByteString bytes = vectors.getBinaryVector();
+        int rowBytes = dim / 8;
+        if (rowBytes == 0 || bytes.size() % rowBytes != 0) {
+            throw MilvusException.invalidParameter("the binary vector data of field " + field.name() + " ("
+                    + bytes.size() + " bytes) is not a multiple of its row size (" + rowBytes + " bytes)");
+        }
+        List<Object> out = new ArrayList<>(bytes.size() / rowBytes);
+        for (int from = 0; from < bytes.size(); from += rowBytes) {
+            out.add(bytes.substring(from, from + rowBytes).toByteArray());
+        }
+        return out;
     }
 
     /** Float16, BFloat16 and Int8 rows: Milvus's bytes, concatenated row after row, decoded to float per row. */
@@ -213,6 +243,15 @@ final class FieldDataCodec {
         }
         if (field.dataType() == DataType.SPARSE_FLOAT_VECTOR) {
             return out.setVectors(sparseColumn(values)).build();
+        }
+        if (field.dataType().isBinaryVector()) {
+            // The stored bytes, exactly as inserted, rows back to back.
+            ByteString.Output all = ByteString.newOutput(values.size() * (field.dim() / 8));
+            for (Object v : values) {
+                all.write((byte[]) v, 0, ((byte[]) v).length);
+            }
+            return out.setVectors(VectorField.newBuilder().setDim(field.dim()).setBinaryVector(all.toByteString()))
+                    .build();
         }
         if (field.nullable()) {
             values.forEach(v -> out.addValidData(v != null));

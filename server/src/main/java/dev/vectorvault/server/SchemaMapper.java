@@ -101,7 +101,7 @@ final class SchemaMapper {
                     .setIsPartitionKey(f.partitionKey())
                     .setNullable(f.nullable())
                     .setIsFunctionOutput(schema.isFunctionOutput(f.name()));
-            if (f.dataType().isDenseVector()) {
+            if (f.dataType().isDenseVector() || f.dataType().isBinaryVector()) {
                 field.addTypeParams(pair("dim", f.dim()));
             }
             if (f.dataType() == DataType.VARCHAR || f.elementType() == DataType.VARCHAR) {
@@ -161,6 +161,7 @@ final class SchemaMapper {
             case Float16Vector -> DataType.FLOAT16_VECTOR;
             case BFloat16Vector -> DataType.BFLOAT16_VECTOR;
             case Int8Vector -> DataType.INT8_VECTOR;
+            case BinaryVector -> DataType.BINARY_VECTOR;
             default -> throw MilvusException.invalidParameter("data type " + type + " of field " + field
                     + " is not supported");
         };
@@ -183,6 +184,7 @@ final class SchemaMapper {
             case FLOAT16_VECTOR -> io.milvus.grpc.DataType.Float16Vector;
             case BFLOAT16_VECTOR -> io.milvus.grpc.DataType.BFloat16Vector;
             case INT8_VECTOR -> io.milvus.grpc.DataType.Int8Vector;
+            case BINARY_VECTOR -> io.milvus.grpc.DataType.BinaryVector;
         };
     }
 
@@ -253,7 +255,8 @@ final class SchemaMapper {
             case FLOAT -> out.setFloatData(((Number) value).floatValue());
             case DOUBLE -> out.setDoubleData(((Number) value).doubleValue());
             case VARCHAR -> out.setStringData((String) value);
-            case JSON, ARRAY, FLOAT_VECTOR, SPARSE_FLOAT_VECTOR, FLOAT16_VECTOR, BFLOAT16_VECTOR, INT8_VECTOR -> { }
+            case JSON, ARRAY, FLOAT_VECTOR, SPARSE_FLOAT_VECTOR, FLOAT16_VECTOR, BFLOAT16_VECTOR, INT8_VECTOR,
+                 BINARY_VECTOR -> { }
         }
         return out.build();
     }

@@ -63,7 +63,7 @@ class IndexDefinitionJsonTest {
             assertThat(written).contains("\"metricType\":\"" + metric.wireName() + "\"");
             assertThat(json.readValue(written, IndexDefinition.class)).isEqualTo(index);
         }
-        assertThatThrownBy(() -> json.readValue(FROZEN_VECTOR_INDEX.replace("\"L2\"", "\"HAMMING\""),
-                IndexDefinition.class)).hasMessageContaining("metric type HAMMING");
+        assertThatThrownBy(() -> json.readValue(FROZEN_VECTOR_INDEX.replace("\"L2\"", "\"SUBSTRUCTURE\""),
+                IndexDefinition.class)).hasMessageContaining("metric type SUBSTRUCTURE");
     }
 }

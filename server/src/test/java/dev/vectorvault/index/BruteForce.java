@@ -43,7 +43,7 @@ final class BruteForce {
             case L2 -> squaredDistance;
             case IP -> dot;
             case COSINE -> squaredNormA == 0 || squaredNormB == 0 ? 0 : dot / Math.sqrt(squaredNormA * squaredNormB);
-            case BM25 -> throw new IllegalArgumentException("BM25 scores texts, not dense vectors");
+            case BM25, HAMMING, JACCARD -> throw new IllegalArgumentException(metric + " does not score dense vectors");
         };
     }
 
@@ -66,7 +66,7 @@ final class BruteForce {
             case L2 -> slack * (squaredDistance + 1e-30);
             case IP -> slack * (Math.sqrt(normA * normB) + 1e-30);
             case COSINE -> slack + 1e-6;
-            case BM25 -> throw new IllegalArgumentException("BM25 scores texts, not dense vectors");
+            case BM25, HAMMING, JACCARD -> throw new IllegalArgumentException(metric + " does not score dense vectors");
         };
     }
 }

@@ -25,7 +25,7 @@ class FlatIndexTest {
     private static final int ALL_ORDINALS = Integer.MAX_VALUE;
 
     @ParameterizedTest
-    @EnumSource(value = MetricType.class, mode = EnumSource.Mode.EXCLUDE, names = "BM25")
+    @EnumSource(value = MetricType.class, mode = EnumSource.Mode.EXCLUDE, names = {"BM25", "HAMMING", "JACCARD"})
     void topKEqualsABruteForceSortOfRandomVectors(MetricType metric) {
         Random random = TestSeeds.random("topKEqualsABruteForceSortOfRandomVectors-" + metric);
         for (int dim : new int[] {1, 3, 16, 17, 100, 128, 131}) {
@@ -70,7 +70,7 @@ class FlatIndexTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = MetricType.class, mode = EnumSource.Mode.EXCLUDE, names = "BM25")
+    @EnumSource(value = MetricType.class, mode = EnumSource.Mode.EXCLUDE, names = {"BM25", "HAMMING", "JACCARD"})
     void duplicateVectorsTieAndComeBackInOrdinalOrder(MetricType metric) {
         Random random = TestSeeds.random("duplicateVectorsTieAndComeBackInOrdinalOrder-" + metric);
         float[][] distinct = new float[5][];
@@ -205,7 +205,7 @@ class FlatIndexTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = MetricType.class, mode = EnumSource.Mode.EXCLUDE, names = "BM25")
+    @EnumSource(value = MetricType.class, mode = EnumSource.Mode.EXCLUDE, names = {"BM25", "HAMMING", "JACCARD"})
     void batchSearchOnManyThreadsEqualsOneQueryAtATime(MetricType metric) throws Exception {
         Random random = TestSeeds.random("batchSearchOnManyThreadsEqualsOneQueryAtATime-" + metric);
         Fixture fixture = Fixture.gaussian(random, 8, 20_000, 10);
@@ -240,7 +240,7 @@ class FlatIndexTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = MetricType.class, mode = EnumSource.Mode.EXCLUDE, names = "BM25")
+    @EnumSource(value = MetricType.class, mode = EnumSource.Mode.EXCLUDE, names = {"BM25", "HAMMING", "JACCARD"})
     void anArrangedColumnIsSearchedExactlyAsTheAppendedOneWithFiltersLimitsAndRanges(MetricType metric)
             throws Exception {
         Random random = TestSeeds.random("anArrangedColumnIsSearchedExactlyAsTheAppendedOne-" + metric);

@@ -34,7 +34,7 @@ class HnswIndexTest {
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(value = MetricType.class, mode = EnumSource.Mode.EXCLUDE, names = "BM25")
+    @EnumSource(value = MetricType.class, mode = EnumSource.Mode.EXCLUDE, names = {"BM25", "HAMMING", "JACCARD"})
     void recallAtTenIsAtLeastNinetyFivePercentAtEfSixtyFour(MetricType metric) {
         Random random = TestSeeds.random("hnswRecall" + metric);
         ClusteredVectors data = ClusteredVectors.generate(random, 3000, 100, DIM, 20);

@@ -25,7 +25,7 @@ class IvfFlatIndexTest {
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(value = MetricType.class, mode = EnumSource.Mode.EXCLUDE, names = "BM25")
+    @EnumSource(value = MetricType.class, mode = EnumSource.Mode.EXCLUDE, names = {"BM25", "HAMMING", "JACCARD"})
     void probingAQuarterOfTheListsFindsNinetyPercentOfTheTopTen(MetricType metric) {
         Random random = TestSeeds.random("ivfRecall" + metric);
         ClusteredVectors data = ClusteredVectors.generate(random, 3000, 100, DIM, 20);

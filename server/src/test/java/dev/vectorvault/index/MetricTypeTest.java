@@ -12,13 +12,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 class MetricTypeTest {
     @Test
     void wireNamesAreMilvusNamesReadWhateverTheCase() {
-        assertThat(MetricType.wireNames()).containsExactly("L2", "IP", "COSINE", "BM25");
+        assertThat(MetricType.wireNames()).containsExactly("L2", "IP", "COSINE", "BM25", "HAMMING", "JACCARD");
         assertThat(MetricType.denseMetrics()).containsExactly(MetricType.L2, MetricType.IP, MetricType.COSINE);
         for (MetricType metric : MetricType.values()) {
             assertThat(MetricType.fromWireName(metric.wireName().toLowerCase(java.util.Locale.ROOT)))
                     .contains(metric);
         }
-        assertThat(MetricType.fromWireName("HAMMING")).isEmpty();
+        assertThat(MetricType.fromWireName("SUBSTRUCTURE")).isEmpty();
         assertThat(MetricType.fromWireName("")).isEmpty();
         assertThat(MetricType.fromWireName(null)).isEmpty();
         assertThat(MetricType.DEFAULT).isEqualTo(MetricType.COSINE);
@@ -32,7 +32,7 @@ class MetricTypeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = MetricType.class, mode = EnumSource.Mode.EXCLUDE, names = "BM25")
+    @EnumSource(value = MetricType.class, mode = EnumSource.Mode.EXCLUDE, names = {"BM25", "HAMMING", "JACCARD"})
     void theSearchDistanceOfAPreparedQueryGivesBackTheExactScore(MetricType metric) {
         Random random = TestSeeds.random("metricDistance" + metric);
         VectorColumn column = new VectorColumn(24);

@@ -34,13 +34,14 @@ class RequestedMetricTest {
 
     @Test
     void anUnknownNameIsNamedButNoMetricAndAllowsNoIndex() {
-        RequestedMetric hamming = RequestedMetric.parse("hamming");
-        assertThat(hamming.isNamed()).isTrue();
-        assertThat(hamming.metric()).isEmpty();
-        assertThat(hamming.name()).as("upper-cased as Milvus quotes it").isEqualTo("HAMMING");
+        RequestedMetric substructure = RequestedMetric.parse("substructure");
+        assertThat(substructure.isNamed()).isTrue();
+        assertThat(substructure.metric()).isEmpty();
+        assertThat(substructure.name()).as("upper-cased as Milvus quotes it").isEqualTo("SUBSTRUCTURE");
         for (MetricType metric : MetricType.values()) {
-            assertThat(hamming.allows(metric)).isFalse();
+            assertThat(substructure.allows(metric)).isFalse();
         }
-        assertThat(hamming).isNotEqualTo(RequestedMetric.parse("JACCARD")).isNotEqualTo(RequestedMetric.none());
+        assertThat(substructure).isNotEqualTo(RequestedMetric.parse("SUPERSTRUCTURE"))
+                .isNotEqualTo(RequestedMetric.none());
     }
 }

@@ -20,7 +20,8 @@ final class FusionReference {
             return 1f / (rrf.k() + (float) (position + 1));
         }
         Ranker.Weighted w = (Ranker.Weighted) ranker;
-        boolean distance = metric == MetricType.L2;
+        // Milvus's distances are the metrics that are not "positively related": L2, HAMMING, JACCARD.
+        boolean distance = !metric.higherIsBetter();
         float v = score;
         if (w.normScore() || (mixed && distance)) {
             float atan = (float) Math.atan(score);
@@ -34,8 +35,8 @@ final class FusionReference {
 
     static List<Object[]> fuse(Ranker ranker, List<List<RankFusion.Hit>> lists, List<MetricType> metrics,
                                int limit, int offset, int roundDecimal, GroupBy groupBy, GroupScorer scorer) {
-        boolean hasDistance = metrics.contains(MetricType.L2);
-        boolean hasSimilarity = metrics.stream().anyMatch(m -> m != MetricType.L2);
+        boolean hasDistance = metrics.stream().anyMatch(m -> !m.higherIsBetter());
+        boolean hasSimilarity = metrics.stream().anyMatch(MetricType::higherIsBetter);
         boolean mixed = hasDistance && hasSimilarity;
         Map<Object, Float> total = new LinkedHashMap<>();
         Map<Object, Object> group = new HashMap<>();

@@ -160,7 +160,7 @@ public final class Lucene10Hnsw implements AnnEngine {
             case L2 -> VectorSimilarityFunction.EUCLIDEAN;
             case COSINE -> VectorSimilarityFunction.COSINE;
             case IP -> VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
-            case BM25 -> throw new IllegalArgumentException("BM25 scores texts, not dense vectors");
+            case BM25, HAMMING, JACCARD -> throw new IllegalArgumentException(metric + " does not score dense vectors");
         };
     }
 }

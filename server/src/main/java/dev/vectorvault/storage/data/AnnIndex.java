@@ -18,6 +18,9 @@ public interface AnnIndex {
     List<SearchHit> search(dev.vectorvault.index.SparseVector query, int k, SearchParams params,
                            OrdinalFilter filter);
 
+    /** As above for the index of a binary vector field ({@code query}: the packed bits). */
+    List<SearchHit> search(byte[] query, int k, SearchParams params, OrdinalFilter filter);
+
     /** A term-weighted (BM25) search of a sparse index; null when the index cannot run one. */
     List<SearchHit> searchTermWeighted(dev.vectorvault.index.SparseVector weights,
                                        dev.vectorvault.index.TermScorer scorer, int k, OrdinalFilter filter);

@@ -304,6 +304,11 @@ final class CollectionData {
         }
 
         @Override
+        public dev.vectorvault.index.BinaryColumn binaryVectors(int segment, int field) {
+            return segments.get(segment).binaryVectors(field);
+        }
+
+        @Override
         public AnnIndex annIndex(int segment, int field) {
             SegmentIndex index = segments.get(segment).annIndex(field);
             return index != null && index.ready() && !index.cancelled() ? index : null;

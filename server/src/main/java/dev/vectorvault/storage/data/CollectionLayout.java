@@ -22,6 +22,22 @@ public record CollectionLayout(long collectionId, int primaryKeyField, int[] vec
     /** The {@code vectorDims} entry of a sparse vector field (its rows are {@link dev.vectorvault.index.SparseVector}s). */
     public static final int SPARSE = -1;
 
+    /**
+     * The {@code vectorDims} entry of a binary vector field of {@code dim} bits: {@code -dim} (dim is a positive
+     * multiple of 8, so never {@link #SPARSE}); its rows are {@code byte[]}s of {@code dim / 8} bytes, held packed.
+     */
+    public static int binaryEntry(int dim) {
+        if (dim <= 0 || dim % 8 != 0) {
+            throw new IllegalArgumentException("a binary vector's dimension is a positive multiple of 8: " + dim);
+        }
+        return -dim;
+    }
+
+    /** Whether a {@code vectorDims} entry is a binary vector field's ({@link #binaryEntry}). */
+    public static boolean isBinaryEntry(int entry) {
+        return entry < SPARSE;
+    }
+
     public CollectionLayout {
         if (shardsNum < 1) {
             throw new IllegalArgumentException("a collection has at least one shard, got " + shardsNum);
@@ -95,6 +111,11 @@ public record CollectionLayout(long collectionId, int primaryKeyField, int[] vec
     /** Whether field {@code f} holds sparse vectors. */
     public boolean sparse(int f) {
         return vectorDims[f] == SPARSE;
+    }
+
+    /** Whether field {@code f} holds binary vectors; its dimension in bits is then {@code -vectorDims()[f]}. */
+    public boolean binary(int f) {
+        return isBinaryEntry(vectorDims[f]);
     }
 
     public int fieldCount() {

@@ -20,13 +20,17 @@ public interface CollectionView {
 
     long partition(int segment, int ordinal);
 
-    /** A value: Boolean, Long, Double, String, JSON (Map/List/scalars), List (arrays), float[], SparseVector or null. */
+    /** A value: Boolean, Long, Double, String, JSON (Map/List/scalars), List (arrays), float[], SparseVector,
+     * byte[] (a binary vector's packed bits) or null. */
     Object value(int segment, int field, int ordinal);
 
     VectorColumn vectors(int segment, int field);
 
     /** The sparse vectors of a sparse vector field (null for any other field). */
     SparseColumn sparseVectors(int segment, int field);
+
+    /** The packed binary vectors of a binary vector field (null for any other field). */
+    dev.vectorvault.index.BinaryColumn binaryVectors(int segment, int field);
 
     /**
      * The finished approximate index of a sealed segment's vector field, or null when the segment is to be searched

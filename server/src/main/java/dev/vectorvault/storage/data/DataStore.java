@@ -265,6 +265,13 @@ public final class DataStore implements AutoCloseable {
                 }
                 continue;
             }
+            if (CollectionLayout.isBinaryEntry(dim)) {
+                if (!(row[f] instanceof byte[] bits) || bits.length * 8 != -dim) {
+                    throw new IllegalArgumentException("field " + f + " needs a binary vector of " + -dim / 8
+                            + " bytes");
+                }
+                continue;
+            }
             if (dim == 0) {
                 continue;
             }

@@ -148,6 +148,10 @@ final class LogRecordCodec {
                     }
                 }
             }
+            if (CollectionLayout.isBinaryEntry(dim) && !(value instanceof byte[] bits && bits.length * 8 == -dim)) {
+                throw in.corrupt(at, "field " + f + " holds " + describe(value) + " where the " + -dim / 8
+                        + " bytes of a binary vector of dimension " + -dim + " belong");
+            }
             if (dim == CollectionLayout.SPARSE && !(value instanceof dev.vectorvault.index.SparseVector)) {
                 throw in.corrupt(at, "field " + f + " holds " + describe(value)
                         + " where a sparse vector belongs");
@@ -178,6 +182,7 @@ final class LogRecordCodec {
         int bytes = 16 * layout.fieldCount();
         for (int f = 0; f < layout.fieldCount(); f++) {
             bytes += layout.encoding(f).bytesPerComponent() * Math.max(0, layout.vectorDims()[f]);
+            bytes += layout.binary(f) ? -layout.vectorDims()[f] / 8 : 0;
         }
         return bytes;
     }

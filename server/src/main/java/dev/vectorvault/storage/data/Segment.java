@@ -1,5 +1,6 @@
 package dev.vectorvault.storage.data;
 
+import dev.vectorvault.index.BinaryColumn;
 import dev.vectorvault.index.FieldVectors;
 import dev.vectorvault.index.SparseColumn;
 import dev.vectorvault.index.SparseVector;
@@ -25,6 +26,8 @@ final class Segment {
     private final AtomicReferenceArray<VectorColumn> vectors;
     /** Per field, its sparse vectors (null for any other field). */
     private final SparseColumn[] sparse;
+    /** Per field, its packed binary vectors (null for any other field). */
+    private final BinaryColumn[] binary;
     private long[] partitions = new long[64];
     private final BitSet deleted = new BitSet();
     private int size;
@@ -44,6 +47,7 @@ final class Segment {
         this.scalars = new List[vectorDims.length];
         this.vectors = new AtomicReferenceArray<>(vectorDims.length);
         this.sparse = new SparseColumn[vectorDims.length];
+        this.binary = new BinaryColumn[vectorDims.length];
         this.annIndexes = new AtomicReferenceArray<>(vectorDims.length);
         this.scalarIndexes = new AtomicReferenceArray<>(vectorDims.length);
         for (int f = 0; f < vectorDims.length; f++) {
@@ -51,6 +55,8 @@ final class Segment {
                 vectors.set(f, new VectorColumn(vectorDims[f]));
             } else if (vectorDims[f] == CollectionLayout.SPARSE) {
                 sparse[f] = new SparseColumn();
+            } else if (CollectionLayout.isBinaryEntry(vectorDims[f])) {
+                binary[f] = new BinaryColumn(-vectorDims[f]);
             } else {
                 scalars[f] = new ArrayList<>();
             }
@@ -80,6 +86,8 @@ final class Segment {
                 column.append((float[]) row[f]);
             } else if (sparse[f] != null) {
                 sparse[f].append((SparseVector) row[f]);
+            } else if (binary[f] != null) {
+                binary[f].append((byte[]) row[f]);
             } else {
                 scalars[f].add(row[f]);
             }
@@ -101,6 +109,9 @@ final class Segment {
         if (sparse[field] != null) {
             return sparse[field].get(ordinal);
         }
+        if (binary[field] != null) {
+            return binary[field].get(ordinal);
+        }
         return scalars[field].get(ordinal);
     }
 
@@ -120,10 +131,14 @@ final class Segment {
         return sparse[field];
     }
 
-    /** The vectors an index of field {@code field} is built over (dense or sparse); null for a scalar field. */
+    BinaryColumn binaryVectors(int field) {
+        return binary[field];
+    }
+
+    /** The vectors an index of field {@code field} is built over (dense, sparse or binary); null for a scalar field. */
     FieldVectors indexable(int field) {
         VectorColumn dense = vectors.get(field);
-        return dense != null ? dense : sparse[field];
+        return dense != null ? dense : sparse[field] != null ? sparse[field] : binary[field];
     }
 
     /**

@@ -199,6 +199,11 @@ final class SegmentIndex implements AnnIndex {
     }
 
     @Override
+    public List<SearchHit> search(byte[] query, int k, SearchParams params, OrdinalFilter filter) {
+        return index.search(query, k, params, filter);
+    }
+
+    @Override
     public List<SearchHit> searchTermWeighted(SparseVector weights, dev.vectorvault.index.TermScorer scorer, int k,
                                               OrdinalFilter filter) {
         return index.searchTermWeighted(weights, scorer, k, filter);
