@@ -42,7 +42,9 @@ public final class SparseColumn implements FieldVectors {
      * not indexed twice in memory.
      */
     public void releasePostings() {
-        postings = null;
+        if (postings != null) {
+            postings = null;
+        }
     }
 
     private GrowingPostings postings() {
