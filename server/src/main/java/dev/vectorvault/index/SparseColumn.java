@@ -13,6 +13,10 @@ import java.util.Arrays;
 public final class SparseColumn implements FieldVectors {
     private volatile SparseVector[] rows = new SparseVector[16];
     private volatile int size;
+    /** BM25's corpus statistics of these rows, made on a full-text search's first need (never for other fields). */
+    private TermStatistics termStatistics;
+    /** Posting lists for full-text searches while the segment has no finished index; null otherwise. */
+    private volatile GrowingPostings postings;
 
     /** Appends a row (null, for a row without a value, is stored as the empty row); returns its ordinal. */
     public synchronized int append(SparseVector row) {
@@ -23,6 +27,38 @@ public final class SparseColumn implements FieldVectors {
         }
         current[size] = row == null ? SparseVector.EMPTY : row;
         return size++;
+    }
+
+    /** The BM25 statistics of this column's rows, kept here so that they live and die with the rows. */
+    public synchronized TermStatistics termStatistics() {
+        if (termStatistics == null) {
+            termStatistics = new TermStatistics(this);
+        }
+        return termStatistics;
+    }
+
+    /**
+     * Frees the posting lists of full-text searches: called once the segment's index answers them, so the rows are
+     * not indexed twice in memory.
+     */
+    public void releasePostings() {
+        if (postings != null) {
+            postings = null;
+        }
+    }
+
+    private GrowingPostings postings() {
+        GrowingPostings p = postings;
+        if (p == null) {
+            synchronized (this) {
+                p = postings;
+                if (p == null) {
+                    p = new GrowingPostings(this);
+                    postings = p;
+                }
+            }
+        }
+        return p;
     }
 
     @Override
@@ -71,7 +107,8 @@ public final class SparseColumn implements FieldVectors {
 
     /**
      * Exact term-weighted search (BM25: {@code weights} are the query terms' weights, {@code scorer} the document
-     * side) over the first {@code limit} rows; {@code radius}/{@code rangeFilter} as for {@link #search}.
+     * side) over the first {@code limit} rows; {@code radius}/{@code rangeFilter} as for {@link #search}. A top-k
+     * search reads posting lists kept for it ({@link GrowingPostings}, the same hits); a range search scans.
      *
      * @return at most {@code k} hits with a positive score, best first, ties by smaller ordinal
      */
@@ -80,8 +117,11 @@ public final class SparseColumn implements FieldVectors {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1: " + k);
         }
-        ScoreRange range = Float.isNaN(radius) && Float.isNaN(rangeFilter) ? ScoreRange.UNBOUNDED
-                : ScoreRange.of(MetricType.BM25, radius, rangeFilter);
+        if (Float.isNaN(radius) && Float.isNaN(rangeFilter)) {
+            // Top-k: through posting lists, same hits as the scan below (a range search keeps the scan).
+            return postings().searchTermWeighted(weights, scorer, k, Math.min(limit, size), filter);
+        }
+        ScoreRange range = ScoreRange.of(MetricType.BM25, radius, rangeFilter);
         TopK best = TopK.largest(k);
         SparseVector[] all = rows;
         int n = Math.min(limit, size);

@@ -41,6 +41,8 @@ public final class SparseInvertedIndex implements VectorIndex {
     private final Map<Integer, Integer> listOf;
     /** Row lengths for term-weighted searches; racy single-check init (any thread computes the same array). */
     private volatile float[] rowLengths;
+    /** Per list, its (value, row length) frontier for term-weighted pruning ({@link #frontiers}). */
+    private volatile float[][][] frontiers;
 
     private SparseInvertedIndex(SparseIndexKind kind, SparseColumn column, SparseIndexParams params, int size,
                                 int[] dimensions, int[][] ordinals, float[][] values) {
@@ -158,17 +160,25 @@ public final class SparseInvertedIndex implements VectorIndex {
         TopK best = TopK.largest(k);
         switch (params.algorithm()) {
             case TAAT_NAIVE -> termAtATime(q, cursors, best, filter);
-            case DAAT_MAXSCORE -> maxScore(q, cursors, best, filter);
-            case DAAT_WAND -> wand(q, cursors, best, filter);
+            case DAAT_MAXSCORE -> maxScore(cursors, best, o -> offer(q, o, best, filter));
+            case DAAT_WAND -> wand(cursors, best, o -> offer(q, o, best, filter));
         }
         return best.drainBestFirst();
     }
 
     /**
-     * Term-weighted search (BM25) term at a time over the posting lists: each query term adds weight × scorer(stored
-     * value, row length) to its rows, in ascending term order as {@link SparseVector#weightedDot} does, so scores and
-     * hits equal {@link SparseColumn#searchTermWeighted}'s exactly. The pruning of the DAAT algorithms needs bounds
-     * that hold for the search's statistics, which change with every write, so it is not used here.
+     * Term-weighted search (BM25): with TAAT_NAIVE term at a time over the posting lists, each query term adding
+     * weight × scorer(stored value, row length) to its rows in ascending term order as
+     * {@link SparseVector#weightedDot} does; with DAAT_MAXSCORE or DAAT_WAND document at a time with pruning, each
+     * candidate scored by {@link SparseVector#weightedDot} itself. Either way the scores and hits equal
+     * {@link SparseColumn#searchTermWeighted}'s exactly.
+     *
+     * <p>The pruning needs each list's largest value under this search's statistics (avgdl changes with every write,
+     * and k1 and b may differ per search), so no bound is stored. Instead each list keeps its <em>frontier</em>: the
+     * (term frequency, row length) pairs no other posting of the list beats on both (a larger or equal frequency in
+     * a shorter or equal row). BM25's document value grows with the frequency and falls with the length for any
+     * k1, b and avgdl, so the list's largest value is the largest over its frontier, which is short (a few points
+     * where the list has thousands).
      */
     @Override
     public List<SearchHit> searchTermWeighted(SparseVector weights, TermScorer scorer, int k, OrdinalFilter filter) {
@@ -176,6 +186,38 @@ public final class SparseInvertedIndex implements VectorIndex {
             throw new IllegalArgumentException("k must be at least 1: " + k);
         }
         float[] lengths = rowLengths();
+        if (params.algorithm() != SparseAlgorithm.TAAT_NAIVE) {
+            float[][][] frontiers = frontiers();
+            List<Cursor> cursors = new ArrayList<>(weights.size());
+            for (int i = 0; i < weights.size(); i++) {
+                Integer list = listOf.get(weights.index(i));
+                float w = weights.value(i);
+                if (list == null || !(w > 0)) {
+                    continue; // a term no row holds, or one that cannot add to a score
+                }
+                float[][] frontier = frontiers[list];
+                float largest = 0;
+                for (int f = 0; f < frontier[0].length; f++) {
+                    largest = Math.max(largest, scorer.value(frontier[0][f], frontier[1][f]));
+                }
+                cursors.add(new Cursor(ordinals[list], ordinals[list].length, values[list], w, w * largest));
+            }
+            TopK best = TopK.largest(k);
+            Offer offer = ordinal -> {
+                if (filter == OrdinalFilter.ACCEPT_ALL || filter.accept(ordinal)) {
+                    float score = weights.weightedDot(column.get(ordinal), scorer, lengths[ordinal]);
+                    if (score > 0) {
+                        best.offer(ordinal, score);
+                    }
+                }
+            };
+            if (params.algorithm() == SparseAlgorithm.DAAT_WAND) {
+                wand(cursors, best, offer);
+            } else {
+                maxScoreTermWeighted(cursors, best, scorer, o -> lengths[o], offer);
+            }
+            return best.drainBestFirst();
+        }
         float[] scores = new float[size];
         boolean[] touched = new boolean[size];
         for (int i = 0; i < weights.size(); i++) {
@@ -199,6 +241,55 @@ public final class SparseInvertedIndex implements VectorIndex {
             }
         }
         return best.drainBestFirst();
+    }
+
+    /**
+     * Per list, its frontier as {stored values, row lengths}: sorted by length ascending, each point with a larger
+     * value than every shorter one. Computed on the first term-weighted search (racy single-check init, as
+     * {@link #rowLengths}: any thread computes the same arrays).
+     */
+    private float[][][] frontiers() {
+        float[][][] all = frontiers;
+        if (all == null) {
+            float[] lengths = rowLengths();
+            all = new float[dimensions.length][][];
+            for (int l = 0; l < dimensions.length; l++) {
+                all[l] = frontier(ordinals[l], values[l], lengths);
+            }
+            frontiers = all;
+        }
+        return all;
+    }
+
+    private static float[][] frontier(int[] rows, float[] stored, float[] lengths) {
+        int n = rows.length;
+        // Length ascending, then value descending: lengths and values are non-negative, so their float bits order
+        // as the floats do.
+        long[] keys = new long[n];
+        for (int p = 0; p < n; p++) {
+            keys[p] = ((long) Float.floatToIntBits(lengths[rows[p]]) << 32)
+                    | (Integer.MAX_VALUE - Float.floatToIntBits(stored[p]));
+        }
+        Arrays.sort(keys);
+        float[] tf = new float[n];
+        float[] len = new float[n];
+        int kept = 0;
+        float best = -1;
+        for (long key : keys) {
+            float value = Float.intBitsToFloat(Integer.MAX_VALUE - (int) key);
+            if (value > best) {
+                best = value;
+                tf[kept] = value;
+                len[kept++] = Float.intBitsToFloat((int) (key >>> 32));
+            }
+        }
+        return new float[][] {Arrays.copyOf(tf, kept), Arrays.copyOf(len, kept)};
+    }
+
+    /** Scores one candidate row of a document-at-a-time search and keeps it if good enough. */
+    @FunctionalInterface
+    interface Offer {
+        void offer(int ordinal);
     }
 
     /** Each row's length (sum of its values), computed on first use. */
@@ -255,7 +346,7 @@ public final class SparseInvertedIndex implements VectorIndex {
      * plus the non-essential bounds cannot reach the threshold is skipped unscored. Rows are visited in ascending
      * ordinal order, so a skipped row would also lose a tie against every kept row (ties go to smaller ordinals).
      */
-    private void maxScore(SparseVector q, List<Cursor> cursors, TopK best, OrdinalFilter filter) {
+    static void maxScore(List<Cursor> cursors, TopK best, Offer offer) {
         Cursor[] lists = cursors.toArray(new Cursor[0]);
         Arrays.sort(lists, (a, b) -> Float.compare(a.bound, b.bound));
         int n = lists.length;
@@ -280,7 +371,7 @@ public final class SparseInvertedIndex implements VectorIndex {
                 }
             }
             if (mayEnter(essentialBound + prefix[firstEssential], threshold(best))) {
-                offer(q, doc, best, filter);
+                offer.offer(doc);
                 float threshold = threshold(best);
                 while (firstEssential < n && !mayEnter(prefix[firstEssential + 1], threshold)) {
                     firstEssential++;
@@ -290,11 +381,67 @@ public final class SparseInvertedIndex implements VectorIndex {
     }
 
     /**
+     * MaxScore for term-weighted searches, tighter than {@link #maxScore}: a candidate's essential part is computed
+     * from the lists (weight × scorer(stored value, row length)), then the non-essential lists are looked up, the
+     * largest bound first, while the row may still enter; only a row that passes is scored exactly by {@code offer}.
+     * The parts add in another order than the exact score does, which the bound slack covers.
+     */
+    static void maxScoreTermWeighted(List<Cursor> cursors, TopK best, TermScorer scorer, RowLengths lengths,
+                                     Offer offer) {
+        Cursor[] lists = cursors.toArray(new Cursor[0]);
+        Arrays.sort(lists, (a, b) -> Float.compare(a.bound, b.bound));
+        int n = lists.length;
+        float[] prefix = new float[n + 1];
+        for (int i = 0; i < n; i++) {
+            prefix[i + 1] = prefix[i] + lists[i].bound;
+        }
+        int firstEssential = 0;
+        float threshold = threshold(best);
+        while (firstEssential < n) {
+            int doc = Integer.MAX_VALUE;
+            for (int i = firstEssential; i < n; i++) {
+                doc = Math.min(doc, lists[i].doc());
+            }
+            if (doc == Integer.MAX_VALUE) {
+                return;
+            }
+            float length = lengths.of(doc);
+            float bound = prefix[firstEssential];
+            for (int i = firstEssential; i < n; i++) {
+                if (lists[i].doc() == doc) {
+                    bound += lists[i].part(scorer, length);
+                    lists[i].next();
+                }
+            }
+            for (int i = firstEssential - 1; i >= 0 && mayEnter(bound, threshold); i--) {
+                bound -= lists[i].bound;
+                lists[i].advanceTo(doc);
+                if (lists[i].doc() == doc) {
+                    bound += lists[i].part(scorer, length);
+                }
+            }
+            if (mayEnter(bound, threshold)) {
+                offer.offer(doc);
+                threshold = threshold(best);
+                while (firstEssential < n && !mayEnter(prefix[firstEssential + 1], threshold)) {
+                    firstEssential++;
+                }
+            }
+        }
+    }
+
+    /** A row's length (the sum of its stored values) by ordinal. */
+    @FunctionalInterface
+    interface RowLengths {
+        float of(int ordinal);
+    }
+
+    /**
      * WAND: cursors sorted by their current row; the pivot is the first cursor at which the summed upper bounds may
      * reach the threshold. If the first cursor is already at the pivot row, that row is scored; otherwise the cursors
      * before the pivot skip ahead to it, passing over rows that cannot enter the results.
      */
-    private void wand(SparseVector q, List<Cursor> cursors, TopK best, OrdinalFilter filter) {
+    private static void wand(List<Cursor> cursors, TopK best, Offer offer) {
         Cursor[] live = cursors.toArray(new Cursor[0]);
         int n = live.length;
         while (true) {
@@ -320,7 +467,7 @@ public final class SparseInvertedIndex implements VectorIndex {
             }
             int pivotDoc = live[pivot].doc();
             if (live[0].doc() == pivotDoc) {
-                offer(q, pivotDoc, best, filter);
+                offer.offer(pivotDoc);
                 for (int i = 0; i < n && live[i].doc() == pivotDoc; i++) {
                     live[i].next();
                 }
@@ -345,20 +492,43 @@ public final class SparseInvertedIndex implements VectorIndex {
         }
     }
 
-    /** A position in one posting list, with the list's bound (query weight × the list's largest value). */
-    private static final class Cursor {
+    /**
+     * A position in one posting list (its first {@code length} ordinals), with the list's bound (query weight × the
+     * list's largest value).
+     */
+    static final class Cursor {
         final int[] ordinals;
+        final int length;
+        final float[] values;
+        final float weight;
         final float bound;
         int position;
 
         Cursor(int[] ordinals, float bound) {
+            this(ordinals, ordinals.length, bound);
+        }
+
+        Cursor(int[] ordinals, int length, float bound) {
+            this(ordinals, length, null, 0, bound);
+        }
+
+        /** A term-weighted search's cursor: the list's stored values and the query term's weight too. */
+        Cursor(int[] ordinals, int length, float[] values, float weight, float bound) {
             this.ordinals = ordinals;
+            this.length = length;
+            this.values = values;
+            this.weight = weight;
             this.bound = bound;
+        }
+
+        /** The query term's part of the current row's score. */
+        float part(TermScorer scorer, float rowLength) {
+            return weight * scorer.value(values[position], rowLength);
         }
 
         /** The current row, {@link Integer#MAX_VALUE} once exhausted. */
         int doc() {
-            return position < ordinals.length ? ordinals[position] : Integer.MAX_VALUE;
+            return position < length ? ordinals[position] : Integer.MAX_VALUE;
         }
 
         void next() {
@@ -367,7 +537,7 @@ public final class SparseInvertedIndex implements VectorIndex {
 
         /** Moves to the first row at or after {@code target} (binary search over the rest of the list). */
         void advanceTo(int target) {
-            int found = Arrays.binarySearch(ordinals, position, ordinals.length, target);
+            int found = Arrays.binarySearch(ordinals, position, length, target);
             position = found >= 0 ? found : -found - 1;
         }
     }

@@ -6,9 +6,9 @@ import dev.vectorvault.catalog.FunctionSchema;
 import dev.vectorvault.catalog.IndexDefinition;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.index.ParamReader;
-import dev.vectorvault.index.SparseColumn;
 import dev.vectorvault.index.SparseVector;
 import dev.vectorvault.index.TermScorer;
+import dev.vectorvault.index.TermStatistics;
 import dev.vectorvault.storage.data.CollectionView;
 import dev.vectorvault.text.Bm25;
 import dev.vectorvault.text.Bm25IndexParams;
@@ -19,8 +19,8 @@ import java.util.Map;
 
 /**
  * A full-text search on a BM25 function's output field: the query texts analyzed with the input field's analyzer,
- * and per view the statistics BM25 needs, recomputed from the stored term vectors of that view (nothing is kept
- * between searches, so inserts, upserts, deletes, compaction and restarts can never leave them stale).
+ * and per view the statistics BM25 needs, summed from per-segment statistics that each segment keeps current as
+ * its rows are appended and deleted ({@link TermStatistics}; a compacted or reloaded segment starts from its rows).
  *
  * <p><b>Statistics rule.</b> N is the number of live rows of the collection (every partition, rows with an empty
  * text included, deleted rows excluded), avgdl their total token count / N, and n_t the live rows containing t.
@@ -77,43 +77,18 @@ final class Bm25Search {
         return new Bm25Search(bm25, dropRatio, TextAnalyzer.fromParams(input.analyzerParams()), texts);
     }
 
-    /** N, the total token count and n_t of the request's terms over the live rows of {@code view}. */
+    /**
+     * N, the total token count and n_t of the request's terms over the live rows of {@code view}: the sums of each
+     * segment's statistics, which the segment keeps current as rows are added and deleted ({@link TermStatistics}).
+     */
     Statistics statistics(CollectionView view, int field) {
-        long rows = 0;
-        double tokens = 0;
-        long[] df = new long[terms.length];
+        TermStatistics.Totals totals = new TermStatistics.Totals(terms);
         for (int s = 0; s < view.segmentCount(); s++) {
-            SparseColumn column = view.sparseVectors(s, field);
-            int size = view.segmentSize(s);
-            boolean deletes = view.deletedCount(s) > 0;
-            for (int o = 0; o < size; o++) {
-                if (deletes && !view.isLive(s, o)) {
-                    continue;
-                }
-                SparseVector row = column.get(o);
-                rows++;
-                tokens += row.sum();
-                count(row, df);
-            }
+            int segment = s;
+            view.sparseVectors(s, field).termStatistics().addTo(totals, view.segmentSize(s), view.deletedCount(s),
+                    ordinal -> !view.isLive(segment, ordinal));
         }
-        return new Statistics(rows, tokens, df);
-    }
-
-    /** Adds 1 to {@code df[i]} for each request term the row holds (both sorted ascending unsigned). */
-    private void count(SparseVector row, long[] df) {
-        int i = 0;
-        int j = 0;
-        while (i < terms.length && j < row.size()) {
-            int c = Integer.compareUnsigned(terms[i], row.index(j));
-            if (c == 0) {
-                df[i++]++;
-                j++;
-            } else if (c < 0) {
-                i++;
-            } else {
-                j++;
-            }
-        }
+        return new Statistics(totals.rows(), totals.tokens(), totals.documentFrequencies());
     }
 
     /**

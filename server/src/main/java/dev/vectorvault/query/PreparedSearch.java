@@ -275,6 +275,7 @@ final class PreparedSearch {
                 AnnIndex ann = range || exact[s] ? null : view.annIndex(segment, fieldIndex);
                 List<SearchHit> hits = null;
                 if (ann != null && query instanceof Bm25Search.Query text) {
+                    view.sparseVectors(segment, fieldIndex).releasePostings(); // the index answers from now on
                     hits = ann.searchTermWeighted(text.weights(), text.scorer(), wanted, accepts[s]);
                 } else if (ann != null) {
                     hits = query instanceof SparseVector sparse ? ann.search(sparse, wanted, params, accepts[s])

@@ -1,0 +1,120 @@
+package dev.vectorvault.index;
+
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.IntPredicate;
+
+/**
+ * The corpus statistics BM25 needs over the live rows of one segment's sparse column of term frequencies (a BM25
+ * function's output): the row count, the total token count and, per term, the rows holding it. A search reads them
+ * here instead of scanning every row of the collection, which cost more than the index search itself.
+ *
+ * <p><b>Kept current, never stale.</b> A column only grows at its end and a segment's tombstones are only ever added,
+ * so each call brings the statistics forward from what it saw last: rows appended since are added, rows deleted since
+ * are subtracted (found by comparing the segment's deletion count with the count already subtracted, then checking
+ * each counted row). Should either ever go backwards, everything is recounted from the rows. A restarted server or a
+ * compacted segment has new columns, whose statistics start from their rows. Term frequencies are whole numbers, so
+ * the token sums (doubles) are exact whatever the order of adding and subtracting.
+ *
+ * <p><b>Thread-safety.</b> Synchronized: concurrent searches of one segment bring it forward once; the caller holds
+ * the collection's read view, so the rows and tombstones it passes do not change during a call.
+ */
+public final class TermStatistics {
+    private final SparseColumn column;
+    /** Rows {@code [0, counted)} of the column are in the sums. */
+    private int counted;
+    /** Counted rows subtracted again as deleted. */
+    private final BitSet subtracted = new BitSet();
+    private int subtractedCount;
+    private long rows;
+    private double tokens;
+    /** Term id → rows holding it, among the counted rows not subtracted (boxed keys: built once per segment). */
+    private final Map<Integer, int[]> documentFrequency = new HashMap<>();
+
+    TermStatistics(SparseColumn column) {
+        this.column = column;
+    }
+
+    /**
+     * Adds this segment's statistics to {@code totals}: over its first {@code size} rows, less the
+     * {@code deletedCount} rows {@code deleted} accepts.
+     */
+    public synchronized void addTo(Totals totals, int size, int deletedCount, IntPredicate deleted) {
+        if (size < counted || deletedCount < subtractedCount) {
+            reset();
+        }
+        for (int o = counted; o < size; o++) {
+            apply(column.get(o), 1);
+        }
+        counted = Math.max(counted, size);
+        if (deletedCount != subtractedCount) {
+            for (int o = 0; o < counted; o++) {
+                if (!subtracted.get(o) && deleted.test(o)) {
+                    subtracted.set(o);
+                    subtractedCount++;
+                    apply(column.get(o), -1);
+                }
+            }
+        }
+        totals.rows += rows;
+        totals.tokens += tokens;
+        for (int i = 0; i < totals.terms.length; i++) {
+            int[] n = documentFrequency.get(totals.terms[i]);
+            if (n != null) {
+                totals.documentFrequencies[i] += n[0];
+            }
+        }
+    }
+
+    private void reset() {
+        counted = 0;
+        subtracted.clear();
+        subtractedCount = 0;
+        rows = 0;
+        tokens = 0;
+        documentFrequency.clear();
+    }
+
+    private void apply(SparseVector row, int sign) {
+        rows += sign;
+        tokens += sign * (double) row.sum();
+        for (int i = 0; i < row.size(); i++) {
+            int term = row.index(i);
+            int[] n = documentFrequency.computeIfAbsent(term, t -> new int[1]);
+            n[0] += sign;
+            if (n[0] == 0) {
+                documentFrequency.remove(term);
+            }
+        }
+    }
+
+    /** Statistics summed over segments for the terms of one request. */
+    public static final class Totals {
+        private final int[] terms;
+        private final long[] documentFrequencies;
+        private long rows;
+        private double tokens;
+
+        /** Sums for {@code terms} (term ids as a sparse vector holds them). */
+        public Totals(int[] terms) {
+            this.terms = terms.clone();
+            this.documentFrequencies = new long[terms.length];
+        }
+
+        /** N: the live rows. */
+        public long rows() {
+            return rows;
+        }
+
+        /** The live rows' total token count (the sum of their term frequencies). */
+        public double tokens() {
+            return tokens;
+        }
+
+        /** n_t of each term, in the order given. */
+        public long[] documentFrequencies() {
+            return documentFrequencies.clone();
+        }
+    }
+}
