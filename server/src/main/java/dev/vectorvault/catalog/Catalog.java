@@ -381,6 +381,17 @@ public final class Catalog {
         return replace(current.withProperties(properties, clock.next()));
     }
 
+    /**
+     * AddCollectionField: {@code field} (a nullable scalar, see {@link SchemaValidator#checkAdded}) becomes the
+     * collection's last field and the schema's version moves on. Rows already written read it as its default value,
+     * or null; the data layer learns the wider layout from the catalog at its next use of the collection.
+     */
+    public synchronized Collection addField(String database, String name, FieldSchema field) {
+        Collection current = collection(database, name);
+        FieldSchema added = SchemaValidator.checkAdded(current.schema(), current.name(), field);
+        return replace(current.withSchema(current.schema().withAddedField(added), clock.next()));
+    }
+
     /** LoadCollection ({@code true}: every partition, and those created later) or ReleaseCollection. */
     public synchronized Collection setLoaded(String database, String name, boolean loaded) {
         Collection current = collection(database, name);

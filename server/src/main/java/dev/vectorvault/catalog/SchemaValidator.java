@@ -60,6 +60,57 @@ final class SchemaValidator {
         return new CollectionSchema(schema.description(), fields, schema.enableDynamicField(), schema.functions());
     }
 
+    /**
+     * Milvus 2.6's rules for a field added to an existing collection (AddCollectionField): a nullable scalar that is
+     * neither primary key, auto id, partition key nor dynamic, with a new name, within the field limit; its type
+     * params and default value as at creation. Full-text params are refused: an added field's rows written before
+     * it would need analysing afresh, which this server does not do. Returns the field with its new id.
+     */
+    static FieldSchema checkAdded(CollectionSchema schema, String collection, FieldSchema field) {
+        String name = field.name();
+        NameRules.check("field", name);
+        if (field.dynamic() || FieldSchema.DYNAMIC_FIELD_NAME.equals(name)) {
+            throw MilvusException.invalidParameter("not support to add dynamic field, field name = " + name);
+        }
+        if (field.primaryKey()) {
+            throw MilvusException.invalidParameter("not support to add pk field, field name = " + name);
+        }
+        if (field.autoId()) {
+            throw MilvusException.invalidParameter("only primary field can speficy AutoID with true, field name = "
+                    + name);
+        }
+        if (field.partitionKey()) {
+            throw MilvusException.invalidParameter("not support to add partition key field, field name  = " + name);
+        }
+        if (field.dataType().isVector()) {
+            throw MilvusException.invalidParameter("not support to add vector field, field name = " + name);
+        }
+        if (!field.nullable()) {
+            throw MilvusException.invalidParameter("added field must be nullable, please check it, field name = "
+                    + name);
+        }
+        if (field.enableAnalyzer() || field.enableMatch()) {
+            throw MilvusException.invalidParameter("enable_analyzer and enable_match on an added field (" + name
+                    + ") are not supported by this server");
+        }
+        if (schema.field(name).isPresent()) {
+            throw MilvusException.invalidParameter("duplicate field name: " + name);
+        }
+        long userFields = schema.fields().stream().filter(f -> !f.dynamic()).count();
+        if (userFields >= MAX_FIELDS) {
+            throw MilvusException.invalidParameter("The number of fields has reached the maximum value "
+                    + MAX_FIELDS);
+        }
+        if ((field.dataType() == DataType.VARCHAR || field.elementType() == DataType.VARCHAR)
+                && field.maxLength() == 0) {
+            throw MilvusException.invalidParameter("type param(max_length) should be specified for the field("
+                    + name + ") of collection " + collection);
+        }
+        checkField(field);
+        long id = schema.fields().stream().mapToLong(FieldSchema::fieldId).max().orElse(FIRST_FIELD_ID - 1) + 1;
+        return field.withId(id);
+    }
+
     /** Milvus's rules: at most one partition key, Int64 or VarChar, neither the primary key nor nullable. */
     private static void checkPartitionKey(List<FieldSchema> fields) {
         FieldSchema first = null;

@@ -292,6 +292,20 @@ final class CatalogRpc {
         return StatusMapper.success();
     }
 
+    /** AddCollectionField: a nullable scalar field added to an existing collection (Milvus 2.6's rules). */
+    Status addCollectionField(io.milvus.grpc.AddCollectionFieldRequest r) {
+        io.milvus.grpc.FieldSchema field;
+        try {
+            field = io.milvus.grpc.FieldSchema.parseFrom(r.getSchema());
+        } catch (InvalidProtocolBufferException e) {
+            throw MilvusException.invalidParameter("schema is not a valid FieldSchema message");
+        }
+        String database = db(r.getDbName());
+        Collection c = collectionByNameOrId(database, r.getCollectionName(), r.getCollectionID());
+        catalog.addField(database, c.name(), SchemaMapper.fieldFromProto(field));
+        return StatusMapper.success();
+    }
+
     GetCollectionStatisticsResponse collectionStatistics(GetCollectionStatisticsRequest r) {
         Collection c = catalog.collection(db(r.getDbName()), r.getCollectionName());
         return GetCollectionStatisticsResponse.newBuilder().setStatus(StatusMapper.success())

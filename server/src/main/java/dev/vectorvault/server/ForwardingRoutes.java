@@ -75,8 +75,11 @@ final class ForwardingRoutes {
         // The replica placement is metadata in etcd, mirrored on every node.
         ROUTES.put("GetReplicas", Route.ANY_NODE);
         ROUTES.put("BatchDescribeCollection", Route.ANY_NODE);
+        // Schema changes are catalog records in etcd; the owner's data store reads the wider layout from its mirror
+        // at its next use of the collection (rows written before read the added field as absent).
+        ROUTES.put("AddCollectionField", Route.ANY_NODE);
         ROUTES.put("RunAnalyzer", Route.ANY_NODE); // reads only the (mirrored) catalog
-        for (String rpc : new String[] {"AddCollectionField", "AddCollectionFunction", "AddFileResource",
+        for (String rpc : new String[] {"AddCollectionFunction", "AddFileResource",
                 "AddUserTags", "AlterCollectionField", "AlterCollectionFunction", "AlterIndex", "AlterRole",
                 "CalcDistance", "CreateReplicateStream", "CreateResourceGroup",
                 "CreateRowPolicy", "DeleteUserTags", "DescribeResourceGroup", "DescribeSegmentIndexData",

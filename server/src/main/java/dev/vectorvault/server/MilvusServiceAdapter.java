@@ -177,6 +177,11 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
     }
 
     @Override
+    public void addCollectionField(io.milvus.grpc.AddCollectionFieldRequest r, StreamObserver<Status> out) {
+        respond("AddCollectionField", out, () -> catalogRpc.addCollectionField(r), Function.identity());
+    }
+
+    @Override
     public void getCollectionStatistics(GetCollectionStatisticsRequest r, StreamObserver<GetCollectionStatisticsResponse> out) {
         respond("GetCollectionStatistics", out, () -> catalogRpc.collectionStatistics(r), s -> GetCollectionStatisticsResponse.newBuilder().setStatus(s).build());
     }

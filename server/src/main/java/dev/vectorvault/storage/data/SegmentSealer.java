@@ -63,7 +63,7 @@ final class SegmentSealer {
         Segment compacted = data.newSegment();
         for (int ordinal = 0; ordinal < segment.size(); ordinal++) {
             if (!segment.isDeleted(ordinal)) {
-                compacted.append(segment.partition(ordinal), segment.row(ordinal));
+                compacted.append(segment.partition(ordinal), data.fullRow(segment, ordinal));
             }
         }
         compacted.seal();
