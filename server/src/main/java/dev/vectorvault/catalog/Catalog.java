@@ -392,6 +392,24 @@ public final class Catalog {
         return replace(current.withSchema(current.schema().withAddedField(added), clock.next()));
     }
 
+    /**
+     * AlterCollectionField: {@code max_length} / {@code max_capacity} of one field (see
+     * {@link SchemaValidator#altered}), enforced on later inserts; the schema's version moves on. Setting what is
+     * already set changes nothing.
+     */
+    public synchronized Collection alterField(String database, String name, String fieldName,
+                                              Map<String, String> set, List<String> deleteKeys) {
+        Collection current = collection(database, name);
+        FieldSchema field = current.schema().field(fieldName).filter(f -> !f.dynamic())
+                .orElseThrow(() -> new MilvusException(ErrorCode.UNEXPECTED, "field not found[field=" + fieldName
+                        + "]"));
+        FieldSchema altered = SchemaValidator.altered(field, set, deleteKeys);
+        if (altered.equals(field)) {
+            return current;
+        }
+        return replace(current.withSchema(current.schema().withChangedField(fieldName, altered), clock.next()));
+    }
+
     /** LoadCollection ({@code true}: every partition, and those created later) or ReleaseCollection. */
     public synchronized Collection setLoaded(String database, String name, boolean loaded) {
         Collection current = collection(database, name);

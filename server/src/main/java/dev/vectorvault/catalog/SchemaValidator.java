@@ -5,6 +5,7 @@ import dev.vectorvault.common.MilvusException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -109,6 +110,83 @@ final class SchemaValidator {
         checkField(field);
         long id = schema.fields().stream().mapToLong(FieldSchema::fieldId).max().orElse(FIRST_FIELD_ID - 1) + 1;
         return field.withId(id);
+    }
+
+    /** Keys Milvus 2.6 lets AlterCollectionField set that change nothing this server could act on. */
+    private static final List<String> FIELD_KEYS_NOT_ACTED_ON = List.of("mmap.enabled", "mmap_enabled",
+            "field.description", "warmup", "warmup.scalarField", "warmup.scalarIndex", "warmup.vectorField",
+            "warmup.vectorIndex");
+
+    /**
+     * Milvus 2.6's AlterCollectionField: {@code max_length} of a VarChar field (or of an array's VarChar elements)
+     * and {@code max_capacity} of an array field, enforced on later inserts (rows already stored stay as they are,
+     * as in Milvus). Keys Milvus also allows (mmap, warmup, description) are refused as not supported here; any
+     * other key, and any drop, with Milvus's messages.
+     */
+    static FieldSchema altered(FieldSchema field, Map<String, String> set, List<String> deleteKeys) {
+        int maxLength = field.maxLength();
+        int maxCapacity = field.maxCapacity();
+        for (Map.Entry<String, String> property : set.entrySet()) {
+            String key = property.getKey();
+            String value = property.getValue() == null ? "" : property.getValue().trim();
+            switch (key) {
+                case "max_length" -> {
+                    if (field.dataType() != DataType.VARCHAR && field.elementType() != DataType.VARCHAR) {
+                        throw MilvusException.invalidParameter(" can not modify the maxlength for non-string types");
+                    }
+                    int length;
+                    try {
+                        length = Integer.parseInt(value);
+                    } catch (NumberFormatException e) {
+                        throw MilvusException.invalidParameter("max_length should be an integer, but got string");
+                    }
+                    if (length > MAX_VARCHAR_LENGTH) {
+                        throw MilvusException.invalidParameter(value + " exceeds the maximum allowed value "
+                                + MAX_VARCHAR_LENGTH);
+                    }
+                    checkMaxLength(field.name(), length);
+                    maxLength = length;
+                }
+                case "max_capacity" -> {
+                    if (field.dataType() != DataType.ARRAY) {
+                        throw MilvusException.invalidParameter(" can not modify the maxcapacity for non-array types");
+                    }
+                    long capacity;
+                    try {
+                        capacity = Long.parseLong(value);
+                    } catch (NumberFormatException e) {
+                        throw MilvusException.invalidParameter("the value for max_capacity of field " + field.name()
+                                + " must be an integer");
+                    }
+                    if (capacity <= 0 || capacity > MAX_ARRAY_CAPACITY) {
+                        throw MilvusException.invalidParameter("the maximum capacity specified for a Array should be"
+                                + " in (0, " + MAX_ARRAY_CAPACITY + "]");
+                    }
+                    maxCapacity = (int) capacity;
+                }
+                default -> {
+                    if (FIELD_KEYS_NOT_ACTED_ON.contains(key)) {
+                        throw MilvusException.invalidParameter("request field property " + key
+                                + " of AlterCollectionField is not supported by this server (fields are held in"
+                                + " memory; nothing would change)");
+                    }
+                    throw MilvusException.invalidParameter(key + " does not allow update in collection field param");
+                }
+            }
+        }
+        for (String key : deleteKeys) {
+            if (FIELD_KEYS_NOT_ACTED_ON.contains(key)) {
+                throw MilvusException.invalidParameter("request field property " + key
+                        + " of AlterCollectionField is not supported by this server (nothing was set)");
+            }
+            throw MilvusException.invalidParameter(key + " is not allowed to drop in collection field param");
+        }
+        if (field.defaultValue() instanceof String text
+                && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > maxLength) {
+            throw MilvusException.invalidParameter("default value " + text + " of field " + field.name()
+                    + " would not fit max_length " + maxLength);
+        }
+        return field.withLimits(maxLength, maxCapacity);
     }
 
     /** Milvus's rules: at most one partition key, Int64 or VarChar, neither the primary key nor nullable. */

@@ -306,6 +306,13 @@ final class CatalogRpc {
         return StatusMapper.success();
     }
 
+    /** AlterCollectionField: {@code max_length} / {@code max_capacity}, Milvus 2.6's rules. */
+    Status alterCollectionField(io.milvus.grpc.AlterCollectionFieldRequest r) {
+        catalog.alterField(db(r.getDbName()), r.getCollectionName(), r.getFieldName(),
+                SchemaMapper.keyValues(r.getPropertiesList()), r.getDeleteKeysList());
+        return StatusMapper.success();
+    }
+
     GetCollectionStatisticsResponse collectionStatistics(GetCollectionStatisticsRequest r) {
         Collection c = catalog.collection(db(r.getDbName()), r.getCollectionName());
         return GetCollectionStatisticsResponse.newBuilder().setStatus(StatusMapper.success())

@@ -78,9 +78,10 @@ final class ForwardingRoutes {
         // Schema changes are catalog records in etcd; the owner's data store reads the wider layout from its mirror
         // at its next use of the collection (rows written before read the added field as absent).
         ROUTES.put("AddCollectionField", Route.ANY_NODE);
+        ROUTES.put("AlterCollectionField", Route.ANY_NODE);
         ROUTES.put("RunAnalyzer", Route.ANY_NODE); // reads only the (mirrored) catalog
         for (String rpc : new String[] {"AddCollectionFunction", "AddFileResource",
-                "AddUserTags", "AlterCollectionField", "AlterCollectionFunction", "AlterIndex", "AlterRole",
+                "AddUserTags", "AlterCollectionFunction", "AlterIndex", "AlterRole",
                 "CalcDistance", "CreateReplicateStream", "CreateResourceGroup",
                 "CreateRowPolicy", "DeleteUserTags", "DescribeResourceGroup", "DescribeSegmentIndexData",
                 "DropCollectionFunction", "DropResourceGroup", "DropRowPolicy", "Dummy", "DumpMessages", "FlushAll",

@@ -182,6 +182,11 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
     }
 
     @Override
+    public void alterCollectionField(io.milvus.grpc.AlterCollectionFieldRequest r, StreamObserver<Status> out) {
+        respond("AlterCollectionField", out, () -> catalogRpc.alterCollectionField(r), Function.identity());
+    }
+
+    @Override
     public void getCollectionStatistics(GetCollectionStatisticsRequest r, StreamObserver<GetCollectionStatisticsResponse> out) {
         respond("GetCollectionStatistics", out, () -> catalogRpc.collectionStatistics(r), s -> GetCollectionStatisticsResponse.newBuilder().setStatus(s).build());
     }
