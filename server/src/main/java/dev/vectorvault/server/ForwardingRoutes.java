@@ -79,9 +79,10 @@ final class ForwardingRoutes {
         // at its next use of the collection (rows written before read the added field as absent).
         ROUTES.put("AddCollectionField", Route.ANY_NODE);
         ROUTES.put("AlterCollectionField", Route.ANY_NODE);
+        ROUTES.put("AlterIndex", Route.ANY_NODE); // refuses every property it is given (nothing would change here)
         ROUTES.put("RunAnalyzer", Route.ANY_NODE); // reads only the (mirrored) catalog
         for (String rpc : new String[] {"AddCollectionFunction", "AddFileResource",
-                "AddUserTags", "AlterCollectionFunction", "AlterIndex", "AlterRole",
+                "AddUserTags", "AlterCollectionFunction", "AlterRole",
                 "CalcDistance", "CreateReplicateStream", "CreateResourceGroup",
                 "CreateRowPolicy", "DeleteUserTags", "DescribeResourceGroup", "DescribeSegmentIndexData",
                 "DropCollectionFunction", "DropResourceGroup", "DropRowPolicy", "Dummy", "DumpMessages", "FlushAll",

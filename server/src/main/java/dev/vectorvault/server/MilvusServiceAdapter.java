@@ -187,6 +187,11 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
     }
 
     @Override
+    public void alterIndex(io.milvus.grpc.AlterIndexRequest r, StreamObserver<Status> out) {
+        respond("AlterIndex", out, () -> catalogRpc.alterIndex(r), Function.identity());
+    }
+
+    @Override
     public void getCollectionStatistics(GetCollectionStatisticsRequest r, StreamObserver<GetCollectionStatisticsResponse> out) {
         respond("GetCollectionStatistics", out, () -> catalogRpc.collectionStatistics(r), s -> GetCollectionStatisticsResponse.newBuilder().setStatus(s).build());
     }
