@@ -104,6 +104,32 @@ class SchemaChangeRpcTest {
     }
 
     @Test
+    void anInsertBuiltOnASchemaFromBeforeAChangeIsToldToDescribeAgain() {
+        long before = stub.describeCollection(DescribeCollectionRequest.newBuilder().setCollectionName("c").build())
+                .getUpdateTimestamp();
+        io.milvus.grpc.InsertRequest.Builder insert = io.milvus.grpc.InsertRequest.newBuilder().setCollectionName("c")
+                .setNumRows(1)
+                .addFieldsData(FieldData.newBuilder().setFieldName("id").setType(DataType.Int64)
+                        .setScalars(io.milvus.grpc.ScalarField.newBuilder().setLongData(
+                                io.milvus.grpc.LongArray.newBuilder().addData(99))))
+                .addFieldsData(FieldData.newBuilder().setFieldName("v").setType(DataType.FloatVector)
+                        .setVectors(io.milvus.grpc.VectorField.newBuilder().setDim(4).setFloatVector(
+                                io.milvus.grpc.FloatArray.newBuilder().addData(1).addData(1).addData(1).addData(1))));
+        assertThat(stub.insert(insert.setSchemaTimestamp(before).build()).getStatus().getCode())
+                .as("no schema change yet").isZero();
+        assertThat(addField(FieldSchema.newBuilder().setName("tag").setDataType(DataType.VarChar).setNullable(true)
+                .addTypeParams(SmallCollection.pair("max_length", "8"))).getCode()).isZero();
+        io.milvus.grpc.Status stale = stub.insert(insert.setSchemaTimestamp(before).build()).getStatus();
+        assertThat(stale.getCode()).isEqualTo(109);
+        assertThat(stale.getErrorCode()).isEqualTo(io.milvus.grpc.ErrorCode.SchemaMismatch);
+        assertThat(stale.getReason()).isEqualTo("collection schema mismatch[collection=c]");
+        long now = stub.describeCollection(DescribeCollectionRequest.newBuilder().setCollectionName("c").build())
+                .getUpdateTimestamp();
+        assertThat(stub.insert(insert.setSchemaTimestamp(now).build()).getStatus().getCode()).isZero();
+        assertThat(stub.insert(insert.setSchemaTimestamp(0).build()).getStatus().getCode()).isZero();
+    }
+
+    @Test
     void alterIndexRefusesWhatWouldChangeNothingAndWhatMilvusDoesNotAllow() {
         io.milvus.grpc.Status mmap = stub.alterIndex(AlterIndexRequest.newBuilder().setCollectionName("c")
                 .setIndexName("v").addExtraParams(SmallCollection.pair("mmap.enabled", "true")).build());
