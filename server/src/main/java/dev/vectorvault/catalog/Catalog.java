@@ -381,6 +381,35 @@ public final class Catalog {
         return replace(current.withProperties(properties, clock.next()));
     }
 
+    /**
+     * AddCollectionField: {@code field} (a nullable scalar, see {@link SchemaValidator#checkAdded}) becomes the
+     * collection's last field and the schema's version moves on. Rows already written read it as its default value,
+     * or null; the data layer learns the wider layout from the catalog at its next use of the collection.
+     */
+    public synchronized Collection addField(String database, String name, FieldSchema field) {
+        Collection current = collection(database, name);
+        FieldSchema added = SchemaValidator.checkAdded(current.schema(), current.name(), field);
+        return replace(current.withSchema(current.schema().withAddedField(added), clock.next()));
+    }
+
+    /**
+     * AlterCollectionField: {@code max_length} / {@code max_capacity} of one field (see
+     * {@link SchemaValidator#altered}), enforced on later inserts; the schema's version moves on. Setting what is
+     * already set changes nothing.
+     */
+    public synchronized Collection alterField(String database, String name, String fieldName,
+                                              Map<String, String> set, List<String> deleteKeys) {
+        Collection current = collection(database, name);
+        FieldSchema field = current.schema().field(fieldName).filter(f -> !f.dynamic())
+                .orElseThrow(() -> new MilvusException(ErrorCode.UNEXPECTED, "field not found[field=" + fieldName
+                        + "]"));
+        FieldSchema altered = SchemaValidator.altered(field, set, deleteKeys);
+        if (altered.equals(field)) {
+            return current;
+        }
+        return replace(current.withSchema(current.schema().withChangedField(fieldName, altered), clock.next()));
+    }
+
     /** LoadCollection ({@code true}: every partition, and those created later) or ReleaseCollection. */
     public synchronized Collection setLoaded(String database, String name, boolean loaded) {
         Collection current = collection(database, name);

@@ -26,15 +26,20 @@ import java.util.Optional;
  * is read as exactly that. Version 3 added a schema's {@code functions} (BM25) and a field's text type params
  * ({@code enableAnalyzer}, {@code analyzerParams}, {@code enableMatch}); records of versions 1 and 2 have none, which
  * is what their absence means, so they read as they are. The version moved so that an older server refuses a record
- * whose BM25 output field it would otherwise treat as a plain sparse field. Databases and aliases are the same in
- * every version.
+ * whose BM25 output field it would otherwise treat as a plain sparse field. Version 4 added a schema's
+ * {@code version} and {@code addedFields} (fields added by AddCollectionField, the schema's last ones); records of
+ * versions 1 to 3 have neither, which means 0: no field was ever added. The version moved so that an older server
+ * refuses a record with added fields (it would take rows written before the field for damaged ones). Databases and
+ * aliases are the same in every version.
  *
  * <p>Creates and the id counter are conditional writes, so servers sharing one store (cluster mode) cannot both
  * create the same name or hand out the same id: the store decides, and the loser learns it from the result.
  */
 final class CatalogStore {
     /** The record layout this code writes; records without the field are version 1. */
-    static final int FORMAT_VERSION = 3;
+    static final int FORMAT_VERSION = 4;
+    /** Version 3: functions and text type params; no schema version, no added fields. */
+    static final int FORMAT_VERSION_3 = 3;
     /** Version 2: a load state per partition; no functions, no text type params. */
     static final int FORMAT_VERSION_2 = 2;
     /** Version 1: collections with one load flag for the whole collection (no per-partition state). */
@@ -205,7 +210,7 @@ final class CatalogStore {
     }
 
     /**
-     * Versions this code reads: 1 (also when the field is absent) to 3. Anything else was written by a newer
+     * Versions this code reads: 1 (also when the field is absent) to 4. Anything else was written by a newer
      * server or is damage; either way reading it as an older version could silently drop what it says.
      */
     private static int checkFormatVersion(String key, JsonNode record) {

@@ -119,6 +119,11 @@ public record Collection(
                 newPartitions, indexes, whole, createdTimestamp, updatedTimestamp);
     }
 
+    public Collection withSchema(CollectionSchema newSchema, long now) {
+        return new Collection(collectionId, database, name, newSchema, shardsNum, consistencyLevel, properties,
+                partitions, indexes, loadedWhole, createdTimestamp, now);
+    }
+
     public Collection withProperties(Map<String, String> newProperties, long now) {
         return new Collection(collectionId, database, name, schema, shardsNum, consistencyLevel, newProperties,
                 partitions, indexes, loadedWhole, createdTimestamp, now);

@@ -4,15 +4,45 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The fields of a collection, in declaration order (the dynamic field, when enabled, last), and its functions (BM25:
- * output fields the server computes; none in records written before functions existed).
+ * The fields of a collection, in declaration order (the dynamic field, when enabled, after those it was created
+ * with), and its functions (BM25: output fields the server computes; none in records written before functions
+ * existed). {@code version} is Milvus's schema version: 0 at creation, one more with each schema change
+ * (AddCollectionField, AlterCollectionField). {@code addedFields} counts the last fields, which were added to the
+ * existing collection (AddCollectionField): rows written before hold no value for them. Both are 0 in records
+ * written before fields could be added.
  */
 public record CollectionSchema(String description, List<FieldSchema> fields, boolean enableDynamicField,
-                               List<FunctionSchema> functions) {
+                               List<FunctionSchema> functions, int version, int addedFields) {
 
     public CollectionSchema {
         fields = List.copyOf(fields);
         functions = functions == null ? List.of() : List.copyOf(functions);
+        if (addedFields < 0 || addedFields > fields.size()) {
+            throw new IllegalArgumentException(addedFields + " added fields of " + fields.size());
+        }
+    }
+
+    public CollectionSchema(String description, List<FieldSchema> fields, boolean enableDynamicField,
+                            List<FunctionSchema> functions) {
+        this(description, fields, enableDynamicField, functions, 0, 0);
+    }
+
+    /** How many fields the collection was created with (its rows of before any AddCollectionField hold these). */
+    public int createdFieldCount() {
+        return fields.size() - addedFields;
+    }
+
+    /** This schema with {@code field} added at the end: a new version. */
+    public CollectionSchema withAddedField(FieldSchema field) {
+        List<FieldSchema> next = new java.util.ArrayList<>(fields);
+        next.add(field);
+        return new CollectionSchema(description, next, enableDynamicField, functions, version + 1, addedFields + 1);
+    }
+
+    /** This schema with field {@code name} replaced by {@code field}: a new version. */
+    public CollectionSchema withChangedField(String name, FieldSchema field) {
+        List<FieldSchema> next = fields.stream().map(f -> f.name().equals(name) ? field : f).toList();
+        return new CollectionSchema(description, next, enableDynamicField, functions, version + 1, addedFields);
     }
 
     public CollectionSchema(String description, List<FieldSchema> fields, boolean enableDynamicField) {

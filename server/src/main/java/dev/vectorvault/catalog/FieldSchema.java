@@ -52,6 +52,13 @@ public record FieldSchema(
                 enableMatch);
     }
 
+    /** The same field with other length limits (AlterCollectionField's {@code max_length}, {@code max_capacity}). */
+    public FieldSchema withLimits(int newMaxLength, int newMaxCapacity) {
+        return new FieldSchema(fieldId, name, description, dataType, primaryKey, autoId, dim, newMaxLength,
+                elementType, newMaxCapacity, nullable, defaultValue, dynamic, partitionKey, enableAnalyzer,
+                analyzerParams, enableMatch);
+    }
+
     /** The same field with text type params. */
     public FieldSchema withText(boolean analyzer, String params, boolean match) {
         return new FieldSchema(fieldId, name, description, dataType, primaryKey, autoId, dim, maxLength, elementType,

@@ -5,6 +5,7 @@ import dev.vectorvault.common.MilvusException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -58,6 +59,134 @@ final class SchemaValidator {
                     false, false, 0, 0, null, 0, false, null, true, false));
         }
         return new CollectionSchema(schema.description(), fields, schema.enableDynamicField(), schema.functions());
+    }
+
+    /**
+     * Milvus 2.6's rules for a field added to an existing collection (AddCollectionField): a nullable scalar that is
+     * neither primary key, auto id, partition key nor dynamic, with a new name, within the field limit; its type
+     * params and default value as at creation. Full-text params are refused: an added field's rows written before
+     * it would need analysing afresh, which this server does not do. Returns the field with its new id.
+     */
+    static FieldSchema checkAdded(CollectionSchema schema, String collection, FieldSchema field) {
+        String name = field.name();
+        NameRules.check("field", name);
+        if (field.dynamic() || FieldSchema.DYNAMIC_FIELD_NAME.equals(name)) {
+            throw MilvusException.invalidParameter("not support to add dynamic field, field name = " + name);
+        }
+        if (field.primaryKey()) {
+            throw MilvusException.invalidParameter("not support to add pk field, field name = " + name);
+        }
+        if (field.autoId()) {
+            throw MilvusException.invalidParameter("only primary field can speficy AutoID with true, field name = "
+                    + name);
+        }
+        if (field.partitionKey()) {
+            throw MilvusException.invalidParameter("not support to add partition key field, field name  = " + name);
+        }
+        if (field.dataType().isVector()) {
+            throw MilvusException.invalidParameter("not support to add vector field, field name = " + name);
+        }
+        if (!field.nullable()) {
+            throw MilvusException.invalidParameter("added field must be nullable, please check it, field name = "
+                    + name);
+        }
+        if (field.enableAnalyzer() || field.enableMatch()) {
+            throw MilvusException.invalidParameter("enable_analyzer and enable_match on an added field (" + name
+                    + ") are not supported by this server");
+        }
+        if (schema.field(name).isPresent()) {
+            throw MilvusException.invalidParameter("duplicate field name: " + name);
+        }
+        long userFields = schema.fields().stream().filter(f -> !f.dynamic()).count();
+        if (userFields >= MAX_FIELDS) {
+            throw MilvusException.invalidParameter("The number of fields has reached the maximum value "
+                    + MAX_FIELDS);
+        }
+        if ((field.dataType() == DataType.VARCHAR || field.elementType() == DataType.VARCHAR)
+                && field.maxLength() == 0) {
+            throw MilvusException.invalidParameter("type param(max_length) should be specified for the field("
+                    + name + ") of collection " + collection);
+        }
+        checkField(field);
+        long id = schema.fields().stream().mapToLong(FieldSchema::fieldId).max().orElse(FIRST_FIELD_ID - 1) + 1;
+        return field.withId(id);
+    }
+
+    /** Keys Milvus 2.6 lets AlterCollectionField set that change nothing this server could act on. */
+    private static final List<String> FIELD_KEYS_NOT_ACTED_ON = List.of("mmap.enabled", "mmap_enabled",
+            "field.description", "warmup", "warmup.scalarField", "warmup.scalarIndex", "warmup.vectorField",
+            "warmup.vectorIndex");
+
+    /**
+     * Milvus 2.6's AlterCollectionField: {@code max_length} of a VarChar field (or of an array's VarChar elements)
+     * and {@code max_capacity} of an array field, enforced on later inserts (rows already stored stay as they are,
+     * as in Milvus). Keys Milvus also allows (mmap, warmup, description) are refused as not supported here; any
+     * other key, and any drop, with Milvus's messages.
+     */
+    static FieldSchema altered(FieldSchema field, Map<String, String> set, List<String> deleteKeys) {
+        int maxLength = field.maxLength();
+        int maxCapacity = field.maxCapacity();
+        for (Map.Entry<String, String> property : set.entrySet()) {
+            String key = property.getKey();
+            String value = property.getValue() == null ? "" : property.getValue().trim();
+            switch (key) {
+                case "max_length" -> {
+                    if (field.dataType() != DataType.VARCHAR && field.elementType() != DataType.VARCHAR) {
+                        throw MilvusException.invalidParameter(" can not modify the maxlength for non-string types");
+                    }
+                    int length;
+                    try {
+                        length = Integer.parseInt(value);
+                    } catch (NumberFormatException e) {
+                        throw MilvusException.invalidParameter("max_length should be an integer, but got string");
+                    }
+                    if (length > MAX_VARCHAR_LENGTH) {
+                        throw MilvusException.invalidParameter(value + " exceeds the maximum allowed value "
+                                + MAX_VARCHAR_LENGTH);
+                    }
+                    checkMaxLength(field.name(), length);
+                    maxLength = length;
+                }
+                case "max_capacity" -> {
+                    if (field.dataType() != DataType.ARRAY) {
+                        throw MilvusException.invalidParameter(" can not modify the maxcapacity for non-array types");
+                    }
+                    long capacity;
+                    try {
+                        capacity = Long.parseLong(value);
+                    } catch (NumberFormatException e) {
+                        throw MilvusException.invalidParameter("the value for max_capacity of field " + field.name()
+                                + " must be an integer");
+                    }
+                    if (capacity <= 0 || capacity > MAX_ARRAY_CAPACITY) {
+                        throw MilvusException.invalidParameter("the maximum capacity specified for a Array should be"
+                                + " in (0, " + MAX_ARRAY_CAPACITY + "]");
+                    }
+                    maxCapacity = (int) capacity;
+                }
+                default -> {
+                    if (FIELD_KEYS_NOT_ACTED_ON.contains(key)) {
+                        throw MilvusException.invalidParameter("request field property " + key
+                                + " of AlterCollectionField is not supported by this server (fields are held in"
+                                + " memory; nothing would change)");
+                    }
+                    throw MilvusException.invalidParameter(key + " does not allow update in collection field param");
+                }
+            }
+        }
+        for (String key : deleteKeys) {
+            if (FIELD_KEYS_NOT_ACTED_ON.contains(key)) {
+                throw MilvusException.invalidParameter("request field property " + key
+                        + " of AlterCollectionField is not supported by this server (nothing was set)");
+            }
+            throw MilvusException.invalidParameter(key + " is not allowed to drop in collection field param");
+        }
+        if (field.defaultValue() instanceof String text
+                && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > maxLength) {
+            throw MilvusException.invalidParameter("default value " + text + " of field " + field.name()
+                    + " would not fit max_length " + maxLength);
+        }
+        return field.withLimits(maxLength, maxCapacity);
     }
 
     /** Milvus's rules: at most one partition key, Int64 or VarChar, neither the primary key nor nullable. */

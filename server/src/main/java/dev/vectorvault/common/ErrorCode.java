@@ -96,7 +96,13 @@ public enum ErrorCode {
     /** REST: a required body field is missing (merr ErrMissingRequiredParameters). */
     MISSING_REQUIRED_PARAMETERS(1802, 1),
     /** REST: rows that do not fit the collection's schema (merr ErrInvalidInsertData). */
-    INVALID_INSERT_DATA(1804, 1);
+    INVALID_INSERT_DATA(1804, 1),
+    /**
+     * An insert or upsert built on a schema the collection no longer has (its {@code schema_timestamp} is not the
+     * collection's update timestamp; merr ErrCollectionSchemaMismatch, legacy SchemaMismatch): the SDKs describe the
+     * collection again and resend.
+     */
+    SCHEMA_MISMATCH(109, 62);
 
     private final int code;
     private final int legacyCode;

@@ -38,6 +38,7 @@ public final class Layouts implements DataStore.LayoutSource {
         VectorIndexSpec[] indexes = new VectorIndexSpec[fields.size()];
         ScalarIndexSpec[] scalarIndexes = new ScalarIndexSpec[fields.size()];
         boolean[] json = new boolean[fields.size()];
+        Object[] absent = new Object[fields.size()];
         VectorEncoding[] encodings = new VectorEncoding[fields.size()];
         int pk = -1;
         for (int f = 0; f < fields.size(); f++) {
@@ -47,6 +48,8 @@ public final class Layouts implements DataStore.LayoutSource {
                     : field.dataType().isSparseVector() ? CollectionLayout.SPARSE
                     : field.dataType().isBinaryVector() ? CollectionLayout.binaryEntry(field.dim()) : 0;
             json[f] = field.dataType() == DataType.JSON;
+            // Rows written before the field was added read its default value (Milvus), else null.
+            absent[f] = field.defaultValue();
             if (dims[f] != 0) {
                 indexes[f] = collection.indexOnField(field.name()).flatMap(Layouts::spec).orElse(null);
             } else {
@@ -60,7 +63,8 @@ public final class Layouts implements DataStore.LayoutSource {
         }
         return new CollectionLayout(collection.collectionId(), pk, dims, json,
                 collection.partitions().stream().map(Partition::partitionId).collect(Collectors.toSet()), indexes,
-                Math.max(1, collection.shardsNum()), encodings, scalarIndexes);
+                Math.max(1, collection.shardsNum()), encodings, scalarIndexes,
+                collection.schema().createdFieldCount(), absent);
     }
 
     /** The built index an index definition asks the data layer for; empty for FLAT (exact search). */

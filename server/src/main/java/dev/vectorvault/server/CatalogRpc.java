@@ -292,6 +292,27 @@ final class CatalogRpc {
         return StatusMapper.success();
     }
 
+    /** AddCollectionField: a nullable scalar field added to an existing collection (Milvus 2.6's rules). */
+    Status addCollectionField(io.milvus.grpc.AddCollectionFieldRequest r) {
+        io.milvus.grpc.FieldSchema field;
+        try {
+            field = io.milvus.grpc.FieldSchema.parseFrom(r.getSchema());
+        } catch (InvalidProtocolBufferException e) {
+            throw MilvusException.invalidParameter("schema is not a valid FieldSchema message");
+        }
+        String database = db(r.getDbName());
+        Collection c = collectionByNameOrId(database, r.getCollectionName(), r.getCollectionID());
+        catalog.addField(database, c.name(), SchemaMapper.fieldFromProto(field));
+        return StatusMapper.success();
+    }
+
+    /** AlterCollectionField: {@code max_length} / {@code max_capacity}, Milvus 2.6's rules. */
+    Status alterCollectionField(io.milvus.grpc.AlterCollectionFieldRequest r) {
+        catalog.alterField(db(r.getDbName()), r.getCollectionName(), r.getFieldName(),
+                SchemaMapper.keyValues(r.getPropertiesList()), r.getDeleteKeysList());
+        return StatusMapper.success();
+    }
+
     GetCollectionStatisticsResponse collectionStatistics(GetCollectionStatisticsRequest r) {
         Collection c = catalog.collection(db(r.getDbName()), r.getCollectionName());
         return GetCollectionStatisticsResponse.newBuilder().setStatus(StatusMapper.success())
@@ -477,6 +498,38 @@ final class CatalogRpc {
             params.put("params", JsonParams.toJson(index.params()));
         }
         return SchemaMapper.pairs(params);
+    }
+
+    /** Index properties Milvus 2.6's AlterIndex accepts; none would change anything here. */
+    private static final java.util.List<String> INDEX_PROPERTIES_NOT_ACTED_ON = java.util.List.of("mmap.enabled",
+            "warmup", "warmup.scalarIndex", "warmup.vectorIndex");
+
+    /**
+     * AlterIndex. Milvus 2.6 lets it set only properties of how an index is held ({@code mmap.enabled}, warmup);
+     * indexes are held in memory here, so such a change would do nothing and is refused, naming the property;
+     * anything else (an index build or search param) is refused with Milvus's message. The index must exist (700).
+     */
+    Status alterIndex(io.milvus.grpc.AlterIndexRequest r) {
+        String database = db(r.getDbName());
+        if (r.getIndexName().isEmpty()) {
+            throw MilvusException.invalidParameter("index name is empty");
+        }
+        indexes.describe(database, r.getCollectionName(), "", r.getIndexName()); // 700 when there is none
+        if (r.getExtraParamsCount() == 0 && r.getDeleteKeysCount() == 0) {
+            throw MilvusException.invalidParameter("no params or delete keys to alter the index");
+        }
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        r.getExtraParamsList().forEach(p -> keys.add(p.getKey()));
+        keys.addAll(r.getDeleteKeysList());
+        for (String key : keys) {
+            if (INDEX_PROPERTIES_NOT_ACTED_ON.contains(key)) {
+                throw MilvusException.invalidParameter("request field index property " + key + " of AlterIndex is"
+                        + " not supported by this server (indexes are held in memory; nothing would change)");
+            }
+            throw new MilvusException(dev.vectorvault.common.ErrorCode.UNEXPECTED, key
+                    + " is not a configable index property");
+        }
+        return StatusMapper.success();
     }
 
     GetIndexStateResponse indexState(GetIndexStateRequest r) {

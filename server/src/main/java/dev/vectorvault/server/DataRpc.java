@@ -94,10 +94,26 @@ final class DataRpc {
         return ahead;
     }
 
+    /**
+     * Milvus's check of an insert's or upsert's {@code schema_timestamp} (the update timestamp of the description
+     * the client built its rows from; 0: not sent): a client whose cached schema predates a schema change
+     * (AddCollectionField, AlterCollectionField) would put an added field's values in the dynamic field, so it is
+     * told to describe again (109, legacy SchemaMismatch: the SDKs refresh and resend). Only collections whose schema
+     * changed are checked: before that no cached schema can be stale, whatever else moved the timestamp.
+     */
+    private static void checkSchemaTimestamp(Collection collection, long schemaTimestamp) {
+        if (schemaTimestamp != 0 && collection.schema().version() > 0
+                && schemaTimestamp != collection.updatedTimestamp()) {
+            throw new MilvusException(dev.vectorvault.common.ErrorCode.SCHEMA_MISMATCH,
+                    "collection schema mismatch[collection=" + collection.name() + "]");
+        }
+    }
+
     MutationResult insert(InsertRequest r) {
         String database = CatalogRpc.db(r.getDbName());
-        ColumnBatch batch = batch(catalog.collection(database, r.getCollectionName()), r.getFieldsDataList(),
-                r.getNumRows());
+        Collection target = catalog.collection(database, r.getCollectionName());
+        checkSchemaTimestamp(target, r.getSchemaTimestamp());
+        ColumnBatch batch = batch(target, r.getFieldsDataList(), r.getNumRows());
         WriteResult result = writer.insert(database, r.getCollectionName(), r.getPartitionName(), batch);
         return mutation(result).setInsertCnt(result.count()).build();
     }
@@ -105,8 +121,9 @@ final class DataRpc {
     MutationResult upsert(UpsertRequest r) {
         RequestAudit.upsert(r);
         String database = CatalogRpc.db(r.getDbName());
-        ColumnBatch batch = batch(catalog.collection(database, r.getCollectionName()), r.getFieldsDataList(),
-                r.getNumRows());
+        Collection target = catalog.collection(database, r.getCollectionName());
+        checkSchemaTimestamp(target, r.getSchemaTimestamp());
+        ColumnBatch batch = batch(target, r.getFieldsDataList(), r.getNumRows());
         WriteResult result = r.getPartialUpdate()
                 ? writer.partialUpsert(database, r.getCollectionName(), r.getPartitionName(), batch)
                 : writer.upsert(database, r.getCollectionName(), r.getPartitionName(), batch);

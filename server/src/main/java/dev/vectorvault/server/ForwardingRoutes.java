@@ -76,6 +76,11 @@ final class ForwardingRoutes {
         // The replica placement is metadata in etcd, mirrored on every node.
         ROUTES.put("GetReplicas", Route.ANY_NODE);
         ROUTES.put("BatchDescribeCollection", Route.ANY_NODE);
+        // Schema changes are catalog records in etcd; the owner's data store reads the wider layout from its mirror
+        // at its next use of the collection (rows written before read the added field as absent).
+        ROUTES.put("AddCollectionField", Route.ANY_NODE);
+        ROUTES.put("AlterCollectionField", Route.ANY_NODE);
+        ROUTES.put("AlterIndex", Route.ANY_NODE); // refuses every property it is given (nothing would change here)
         ROUTES.put("RunAnalyzer", Route.ANY_NODE); // reads only the (mirrored) catalog
         // A compaction completes within ManualCompaction's call: any node may say so (see SegmentRpc).
         ROUTES.put("GetCompactionState", Route.ANY_NODE);
@@ -83,8 +88,8 @@ final class ForwardingRoutes {
         // FlushAll seals what the called node holds; every acknowledged row is durable in the log anyway.
         ROUTES.put("FlushAll", Route.ANY_NODE);
         ROUTES.put("GetFlushAllState", Route.ANY_NODE);
-        for (String rpc : new String[] {"AddCollectionField", "AddCollectionFunction", "AddFileResource",
-                "AddUserTags", "AlterCollectionField", "AlterCollectionFunction", "AlterIndex", "AlterRole",
+        for (String rpc : new String[] {"AddCollectionFunction", "AddFileResource",
+                "AddUserTags", "AlterCollectionFunction", "AlterRole",
                 "CalcDistance", "CreateReplicateStream", "CreateResourceGroup",
                 "CreateRowPolicy", "DeleteUserTags", "DescribeResourceGroup", "DescribeSegmentIndexData",
                 "DropCollectionFunction", "DropResourceGroup", "DropRowPolicy", "Dummy", "DumpMessages",

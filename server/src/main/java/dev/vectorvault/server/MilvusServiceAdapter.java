@@ -179,6 +179,21 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
     }
 
     @Override
+    public void addCollectionField(io.milvus.grpc.AddCollectionFieldRequest r, StreamObserver<Status> out) {
+        respond("AddCollectionField", out, () -> catalogRpc.addCollectionField(r), Function.identity());
+    }
+
+    @Override
+    public void alterCollectionField(io.milvus.grpc.AlterCollectionFieldRequest r, StreamObserver<Status> out) {
+        respond("AlterCollectionField", out, () -> catalogRpc.alterCollectionField(r), Function.identity());
+    }
+
+    @Override
+    public void alterIndex(io.milvus.grpc.AlterIndexRequest r, StreamObserver<Status> out) {
+        respond("AlterIndex", out, () -> catalogRpc.alterIndex(r), Function.identity());
+    }
+
+    @Override
     public void getCollectionStatistics(GetCollectionStatisticsRequest r, StreamObserver<GetCollectionStatisticsResponse> out) {
         respond("GetCollectionStatistics", out, () -> catalogRpc.collectionStatistics(r), s -> GetCollectionStatisticsResponse.newBuilder().setStatus(s).build());
     }

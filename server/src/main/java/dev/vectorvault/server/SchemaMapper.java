@@ -49,6 +49,14 @@ final class SchemaMapper {
         return new CollectionSchema(proto.getDescription(), fields, proto.getEnableDynamicField(), functions);
     }
 
+    /** One field as AddCollectionField sends it (a serialized {@code schema.FieldSchema}). */
+    static FieldSchema fieldFromProto(io.milvus.grpc.FieldSchema f) {
+        if (f.getIsDynamic()) {
+            throw MilvusException.invalidParameter("not support to add dynamic field, field name = " + f.getName());
+        }
+        return fromProto(io.milvus.grpc.CollectionSchema.newBuilder().addFields(f).build()).fields().get(0);
+    }
+
     private static String functionType(io.milvus.grpc.FunctionType type) {
         return switch (type) {
             case BM25 -> FunctionSchema.BM25;
@@ -85,6 +93,7 @@ final class SchemaMapper {
                 .setName(name)
                 .setDescription(schema.description())
                 .setEnableDynamicField(schema.enableDynamicField())
+                .setVersion(schema.version())
                 .setAutoID(schema.primaryKey().autoId());
         for (FieldSchema f : schema.fields()) {
             if (f.dynamic()) {

@@ -57,6 +57,10 @@ class FrozenCatalogRecordsTest {
         return Path.of(FrozenCatalogRecordsTest.class.getResource("/formats/v3/records").toURI());
     }
 
+    private static Path recordsV4() throws URISyntaxException {
+        return Path.of(FrozenCatalogRecordsTest.class.getResource("/formats/v4/records").toURI());
+    }
+
     /** The frozen v1 records, those of {@code folder} (under records/) replacing the unversioned ones where present. */
     private static void store(MvMetaStore meta, String folder) throws Exception {
         store(meta, records().resolve(folder));
@@ -158,6 +162,40 @@ class FrozenCatalogRecordsTest {
     }
 
     @Test
+    void aVersion3CollectionHasSchemaVersion0AndNoAddedFields() throws Exception {
+        try (MvMetaStore meta = MvMetaStore.inMemory()) {
+            store(meta, recordsV3());
+            CollectionSchema schema = new Catalog(meta, new HybridClock(), IGNORED).collection("default", "docs")
+                    .schema();
+            assertThat(schema.version()).isZero();
+            assertThat(schema.addedFields()).isZero();
+            assertThat(schema.createdFieldCount()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aFieldAddedToAVersion3CollectionIsWrittenAsVersion4AndReadBack() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        try (MvMetaStore meta = MvMetaStore.inMemory()) {
+            store(meta, recordsV3());
+            Catalog catalog = new Catalog(meta, new HybridClock(), IGNORED);
+            catalog.addField("default", "docs", new FieldSchema(0, "score", "", DataType.INT64, false, false, 0, 0,
+                    null, 0, true, 7L, false, false));
+            JsonNode written = json.readTree(meta.get("catalog/collection/default/docs").orElseThrow());
+            assertThat(written.get(CatalogStore.VERSION_FIELD).asInt()).isEqualTo(4);
+            CollectionSchema schema = new Catalog(meta, new HybridClock(), IGNORED).collection("default", "docs")
+                    .schema();
+            assertThat(schema.fields()).extracting(FieldSchema::name)
+                    .containsExactly("pk", "vec", "meta", "title", "score");
+            assertThat(schema.field("score").orElseThrow().fieldId()).isEqualTo(104);
+            assertThat(schema.field("score").orElseThrow().defaultValue()).isEqualTo(7L);
+            assertThat(schema.version()).isEqualTo(1);
+            assertThat(schema.addedFields()).isEqualTo(1);
+            assertThat(schema.createdFieldCount()).isEqualTo(4);
+        }
+    }
+
+    @Test
     void aVersion2CollectionHasNoFunctionsAndNoTextParams() throws Exception {
         try (MvMetaStore meta = MvMetaStore.inMemory()) {
             store(meta, recordsV2());
@@ -170,14 +208,14 @@ class FrozenCatalogRecordsTest {
     }
 
     @Test
-    void aPartialReleaseOfAVersion1CollectionIsWrittenAsTheFrozenVersion3Record() throws Exception {
+    void aPartialReleaseOfAVersion1CollectionIsWrittenAsTheFrozenVersion4Record() throws Exception {
         ObjectMapper json = new ObjectMapper();
         try (MvMetaStore meta = MvMetaStore.inMemory()) {
             store(meta, "loaded");
             Catalog catalog = new Catalog(meta, new HybridClock(), IGNORED);
             catalog.releasePartitions("default", "docs", List.of("part_b"));
             JsonNode written = json.readTree(meta.get("catalog/collection/default/docs").orElseThrow());
-            assertThat(written).isEqualTo(json.readTree(recordsV3().resolve("partial")
+            assertThat(written).isEqualTo(json.readTree(recordsV4().resolve("partial")
                     .resolve("catalog-collection.json").toFile()));
         }
     }
@@ -195,18 +233,18 @@ class FrozenCatalogRecordsTest {
             for (String key : List.of("catalog/database/default", "catalog/collection/default/docs",
                     "catalog/alias/default/docs_alias")) {
                 JsonNode written = json.readTree(meta.get(key).orElseThrow());
-                assertThat(written.get(CatalogStore.VERSION_FIELD).asInt()).as(key).isEqualTo(3);
-                assertThat(written).as(key).isEqualTo(json.readTree(recordsV3().resolve(KEYS.get(key)).toFile()));
+                assertThat(written.get(CatalogStore.VERSION_FIELD).asInt()).as(key).isEqualTo(4);
+                assertThat(written).as(key).isEqualTo(json.readTree(recordsV4().resolve(KEYS.get(key)).toFile()));
             }
             catalog.createDatabase("fresh", Map.of());
             assertThat(new String(meta.get("catalog/database/fresh").orElseThrow(), StandardCharsets.UTF_8))
-                    .startsWith("{\"formatVersion\":3,");
+                    .startsWith("{\"formatVersion\":4,");
         }
     }
 
     @Test
     void aRecordOfAnUnknownFormatVersionIsRefusedNamingItsKey() throws Exception {
-        for (Map.Entry<String, String> entry : Map.of("catalog/collection/default/docs", "4",
+        for (Map.Entry<String, String> entry : Map.of("catalog/collection/default/docs", "5",
                 "catalog/database/default", "99", "catalog/alias/default/docs_alias", "\"1\"").entrySet()) {
             try (MvMetaStore meta = MvMetaStore.inMemory()) {
                 store(meta, "");

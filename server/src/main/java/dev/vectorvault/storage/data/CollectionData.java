@@ -19,7 +19,10 @@ import java.util.function.LongSupplier;
 final class CollectionData {
     private final long collectionId;
     private final int primaryKeyField;
-    private final int[] vectorDims;
+    /** The fields as the collection has them now; grows when fields are added (see {@link #adopt}). */
+    private volatile int[] vectorDims;
+    /** What each field reads in a row written before the field existed (aligned with {@link #vectorDims}). */
+    private volatile Object[] absentValues;
     private final int sealThreshold;
     private final LongSupplier segmentIds;
     private final List<Segment> segments = new ArrayList<>();
@@ -34,6 +37,40 @@ final class CollectionData {
         this.vectorDims = vectorDims.clone();
         this.sealThreshold = sealThreshold;
         this.segmentIds = segmentIds;
+    }
+
+    /**
+     * Takes the collection's current layout: when fields were added since (AddCollectionField), new segments get
+     * them, and rows of the older, narrower segments read them as the layout's absent values. Cheap when nothing
+     * changed; fields are only ever added at the end.
+     */
+    CollectionData adopt(CollectionLayout layout) {
+        if (absentValues != null && layout.fieldCount() <= vectorDims.length) {
+            return this;
+        }
+        lock.writeLock().lock();
+        try {
+            if (absentValues == null || layout.fieldCount() > vectorDims.length) {
+                absentValues = layout.absentValues();
+                vectorDims = layout.vectorDims();
+            }
+            return this;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** A row of {@code segment} with a value for every field the collection has now. */
+    Object[] fullRow(Segment segment, int ordinal) {
+        Object[] row = segment.row(ordinal);
+        if (row.length == vectorDims.length) {
+            return row;
+        }
+        Object[] full = java.util.Arrays.copyOf(row, vectorDims.length);
+        for (int f = row.length; f < full.length; f++) {
+            full[f] = absentValues[f];
+        }
+        return full;
     }
 
     long collectionId() {
@@ -229,6 +266,9 @@ final class CollectionData {
     }
 
     private int growingIndex() {
+        if (!segments.isEmpty() && segments.get(segments.size() - 1).fieldCount() < vectorDims.length) {
+            segments.get(segments.size() - 1).seal(); // grown before a field was added: new rows are wider
+        }
         if (segments.isEmpty() || segments.get(segments.size() - 1).sealed()) {
             segments.add(newSegment());
         }
@@ -290,7 +330,8 @@ final class CollectionData {
 
         @Override
         public Object value(int segment, int field, int ordinal) {
-            return segments.get(segment).value(field, ordinal);
+            Segment s = segments.get(segment);
+            return field < s.fieldCount() ? s.value(field, ordinal) : absentValues[field];
         }
 
         @Override

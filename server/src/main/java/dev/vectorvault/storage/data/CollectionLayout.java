@@ -15,10 +15,16 @@ import java.util.Set;
  * {@code float[]} whatever the encoding, which decides only the bytes in the log and in segment files), and which
  * scalar index each scalar field asks for ({@code scalarIndexes}, aligned with the fields; null where a field has
  * none), built per sealed segment to answer filters.
+ *
+ * <p>Fields added to an existing collection (AddCollectionField) are always the last ones. Rows written before a
+ * field existed hold fewer values; they read that field as {@code absentValues[f]} (its default value, or null).
+ * {@code createdFields} is how many fields the collection had when created: log records of the format that carried
+ * no row width (type 3, written before fields could be added) hold exactly that many values per row.
  */
 public record CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
                                Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum,
-                               VectorEncoding[] vectorEncodings, ScalarIndexSpec[] scalarIndexes) {
+                               VectorEncoding[] vectorEncodings, ScalarIndexSpec[] scalarIndexes,
+                               int createdFields, Object[] absentValues) {
     /** The {@code vectorDims} entry of a sparse vector field (its rows are {@link dev.vectorvault.index.SparseVector}s). */
     public static final int SPARSE = -1;
 
@@ -60,6 +66,24 @@ public record CollectionLayout(long collectionId, int primaryKeyField, int[] vec
             throw new IllegalArgumentException(scalarIndexes.length + " scalar index specs for " + vectorDims.length
                     + " fields");
         }
+        absentValues = absentValues == null ? new Object[vectorDims.length] : absentValues.clone();
+        if (absentValues.length != vectorDims.length || createdFields < 0 || createdFields > vectorDims.length) {
+            throw new IllegalArgumentException(absentValues.length + " absent values and " + createdFields
+                    + " created fields for " + vectorDims.length + " fields");
+        }
+    }
+
+    /** A layout of a collection whose fields all existed when it was created. */
+    public CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
+                            Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum,
+                            VectorEncoding[] vectorEncodings, ScalarIndexSpec[] scalarIndexes) {
+        this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, shardsNum,
+                vectorEncodings, scalarIndexes, vectorDims.length, null);
+    }
+
+    /** What field {@code f} reads in a row written before the field was added. */
+    public Object absentValue(int f) {
+        return absentValues[f];
     }
 
     /** A layout whose dense vector fields are all float32 and whose scalar fields have no scalar index. */

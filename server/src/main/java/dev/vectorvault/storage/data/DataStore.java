@@ -403,6 +403,10 @@ public final class DataStore implements AutoCloseable {
     public <R> R read(CollectionLayout layout, Function<CollectionView, R> reader) {
         FollowedCollection copy = followed.get(layout.collectionId());
         if (copy != null) {
+            CollectionData current = copy.data();
+            if (current != null) {
+                current.adopt(layout); // a field added since the copy was made reads as absent in its rows
+            }
             return copy.read(reader);
         }
         java.util.function.LongPredicate owns = ownsHere;
@@ -620,7 +624,8 @@ public final class DataStore implements AutoCloseable {
 
     private CollectionData data(CollectionLayout layout) {
         return collections.computeIfAbsent(layout.collectionId(), id -> new CollectionData(layout.collectionId(),
-                layout.primaryKeyField(), layout.vectorDims(), sealThreshold, segmentIds::getAndIncrement));
+                layout.primaryKeyField(), layout.vectorDims(), sealThreshold, segmentIds::getAndIncrement))
+                .adopt(layout);
     }
 
     /** Replays one log record. */

@@ -230,7 +230,7 @@ final class FollowedCollection implements AutoCloseable {
         CollectionLayout layout = found.get();
         DataManifest part = directory.readFollowedManifest(collectionId);
         CollectionData data = new CollectionData(collectionId, layout.primaryKeyField(), layout.vectorDims(),
-                sealThreshold, LOCAL_SEGMENT_IDS::getAndIncrement);
+                sealThreshold, LOCAL_SEGMENT_IDS::getAndIncrement).adopt(layout);
         DataStore.LayoutSource only = c -> c == collectionId ? layouts.layout(c) : Optional.empty();
         directory.loadSegments(part, only, (l, segment) -> data.addLoaded(segment));
         int shards = layout.shardsNum();
@@ -309,7 +309,7 @@ final class FollowedCollection implements AutoCloseable {
         for (LogRecordCodec.Entry entry : entries) {
             if (entry instanceof LogRecordCodec.Put put) {
                 if (entry.layout().partitions().contains(put.partitionId())) {
-                    data.put(put.partitionId(), put.rows());
+                    data.adopt(entry.layout()).put(put.partitionId(), put.rows());
                 } else {
                     int pk = entry.layout().primaryKeyField();
                     data.delete(put.rows().stream().map(row -> row[pk]).toList());

@@ -18,18 +18,23 @@ import java.util.Optional;
  * frame already carries one, and a later payload format takes new record-type numbers, so a record's version is
  * recognised by its type forever.
  * <ul>
- * <li>Version 2 (written now): puts are type 3, whose rows may hold sparse vectors (value encoding version 2);
- *     deletes are unchanged (type 2).</li>
+ * <li>Version 3 (written now): puts are type 4, type 3 with the number of values per row after the row count:
+ *     rows written before a field was added (AddCollectionField) hold fewer values than the collection has fields
+ *     now, and read the missing ones as the layout's absent values.</li>
+ * <li>Version 2: puts are type 3, whose rows may hold sparse vectors (value encoding version 2);
+ *     deletes are unchanged (type 2). Still read: such rows hold one value per field the collection was
+ *     created with (no field could be added then).</li>
  * <li>Float16, BFloat16 and Int8 vector fields did not change the format: their rows are the stored bytes as a byte
  *     string (value tag 8, in every version), decoded by the layout that says which fields hold them.</li>
  * <li>Version 1: puts type 1 (rows in value encoding version 1), deletes type 2. Still read.</li>
  * </ul>
  */
 final class LogRecordCodec {
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
     private static final int PUT_V1 = 1;
     private static final int DELETE = 2;
-    private static final int PUT = 3;
+    private static final int PUT_V2 = 3;
+    private static final int PUT = 4;
 
     /** One decoded record; the rows or keys are already shaped by the collection's layout. */
     sealed interface Entry permits Put, Delete {
@@ -44,7 +49,8 @@ final class LogRecordCodec {
 
     static byte[] encodePut(CollectionLayout layout, long partitionId, List<Object[]> rows) {
         ValueWriter out = new ValueWriter(256 + rows.size() * estimatedRowBytes(layout));
-        out.writeInt(PUT).writeLong(layout.collectionId()).writeLong(partitionId).writeInt(rows.size());
+        out.writeInt(PUT).writeLong(layout.collectionId()).writeLong(partitionId).writeInt(rows.size())
+                .writeInt(layout.fieldCount());
         for (Object[] row : rows) {
             writeRow(out, layout, row);
         }
@@ -74,7 +80,7 @@ final class LogRecordCodec {
     static Optional<Entry> decode(String log, String where, byte[] payload, DataStore.LayoutSource layouts) {
         ValueReader in = new ValueReader(log, where, payload);
         int type = in.readInt();
-        if (type != PUT && type != PUT_V1 && type != DELETE) {
+        if (type != PUT && type != PUT_V2 && type != PUT_V1 && type != DELETE) {
             throw in.corrupt(0, "unknown log record type " + type);
         }
         Optional<CollectionLayout> found = layouts.layout(in.readLong());
@@ -82,12 +88,18 @@ final class LogRecordCodec {
             return Optional.empty();
         }
         CollectionLayout layout = found.get();
-        if (type == PUT || type == PUT_V1) {
+        if (type == PUT || type == PUT_V2 || type == PUT_V1) {
             long partitionId = in.readLong();
             int count = in.readInt();
-            List<Object[]> rows = new ArrayList<>(count);
+            int widthAt = in.position();
+            int width = type == PUT ? in.readInt() : layout.createdFields();
+            if (width < 1 || width > layout.fieldCount()) {
+                throw in.corrupt(widthAt, "rows of " + width + " values where collection " + layout.collectionId()
+                        + " has " + layout.fieldCount() + " fields");
+            }
+            List<Object[]> rows = new ArrayList<>(Math.min(count, 1 << 16));
             for (int r = 0; r < count; r++) {
-                rows.add(readRow(in, layout));
+                rows.add(readRow(in, layout, width));
             }
             return Optional.of(new Put(layout, partitionId, rows));
         }
@@ -121,9 +133,12 @@ final class LogRecordCodec {
      * that is not JSON text, is refused as {@code STORAGE_CORRUPT} ({@link ValueReader#corrupt}): the bytes are
      * damaged, and such a row would fail far from here, in a search or a query.
      */
-    static Object[] readRow(ValueReader in, CollectionLayout layout) {
+    static Object[] readRow(ValueReader in, CollectionLayout layout, int width) {
         Object[] row = new Object[layout.fieldCount()];
-        for (int f = 0; f < row.length; f++) {
+        for (int f = width; f < row.length; f++) {
+            row[f] = layout.absentValue(f); // a field added after the row was written
+        }
+        for (int f = 0; f < width; f++) {
             int at = in.position();
             Object value = in.readValue();
             int dim = layout.vectorDims()[f];

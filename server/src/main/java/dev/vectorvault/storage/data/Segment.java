@@ -75,10 +75,18 @@ final class Segment {
         return scalars.length;
     }
 
-    /** Appends a row whose values are aligned with the schema's fields; returns its ordinal. */
+    /**
+     * Appends a row whose values are aligned with the schema's fields; returns its ordinal. A segment holds as many
+     * fields as the collection had when the segment was made: rows of a collection that gained fields since go to
+     * a new segment (a narrower segment reads added fields as absent, see {@link CollectionData}).
+     */
     int append(long partitionId, Object[] row) {
         if (sealed) {
             throw new IllegalStateException("segment " + segmentId + " is sealed");
+        }
+        if (row.length != scalars.length) {
+            throw new IllegalStateException("a row of " + row.length + " values for segment " + segmentId + " of "
+                    + scalars.length + " fields");
         }
         for (int f = 0; f < row.length; f++) {
             VectorColumn column = vectors.get(f);
@@ -124,11 +132,11 @@ final class Segment {
     }
 
     VectorColumn vectors(int field) {
-        return vectors.get(field);
+        return field < scalars.length ? vectors.get(field) : null;
     }
 
     SparseColumn sparseVectors(int field) {
-        return sparse[field];
+        return field < scalars.length ? sparse[field] : null;
     }
 
     BinaryColumn binaryVectors(int field) {
@@ -196,8 +204,9 @@ final class Segment {
         sealed = true;
     }
 
+    /** Null also for a field added to the collection after this segment was made (it has no index here). */
     SegmentIndex annIndex(int field) {
-        return annIndexes.get(field);
+        return field < scalars.length ? annIndexes.get(field) : null;
     }
 
     /** Swaps the field's index if it is still {@code expected}; safe against concurrent reconciliations. */
@@ -225,7 +234,7 @@ final class Segment {
     }
 
     SegmentScalarIndex scalarIndex(int field) {
-        return scalarIndexes.get(field);
+        return field < scalars.length ? scalarIndexes.get(field) : null;
     }
 
     /** Swaps the field's scalar index if it is still {@code expected}; safe against concurrent reconciliations. */

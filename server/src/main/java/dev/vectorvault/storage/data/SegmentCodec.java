@@ -35,7 +35,8 @@ final class SegmentCodec {
         long segmentId = in.readLong();
         int fields = in.readInt();
         int rows = in.readInt();
-        if (fields != layout.fieldCount()) {
+        // Fewer fields: written before fields were added to the collection; its rows read them as absent values.
+        if (fields < 1 || fields > layout.fieldCount()) {
             throw in.corrupt(8, "segment " + segmentId + " has " + fields + " fields, collection "
                     + layout.collectionId() + " has " + layout.fieldCount());
         }
@@ -45,7 +46,7 @@ final class SegmentCodec {
         Segment segment = new Segment(segmentId, layout.vectorDims());
         for (int r = 0; r < rows; r++) {
             long partition = in.readLong();
-            segment.append(partition, LogRecordCodec.readRow(in, layout));
+            segment.append(partition, LogRecordCodec.readRow(in, layout, fields));
         }
         if (in.hasRemaining()) {
             throw in.corrupt(in.position(), in.remaining() + " bytes after the last row");

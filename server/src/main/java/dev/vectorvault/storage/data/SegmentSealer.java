@@ -110,7 +110,7 @@ final class SegmentSealer {
                     sources.add(source.segmentId());
                     for (int ordinal = 0; ordinal < source.size(); ordinal++) {
                         if (!source.isDeleted(ordinal)) {
-                            merged.append(source.partition(ordinal), source.row(ordinal));
+                            merged.append(source.partition(ordinal), data.fullRow(source, ordinal));
                         }
                     }
                 }
@@ -128,7 +128,7 @@ final class SegmentSealer {
         Segment compacted = data.newSegment();
         for (int ordinal = 0; ordinal < segment.size(); ordinal++) {
             if (!segment.isDeleted(ordinal)) {
-                compacted.append(segment.partition(ordinal), segment.row(ordinal));
+                compacted.append(segment.partition(ordinal), data.fullRow(segment, ordinal));
             }
         }
         compacted.seal();

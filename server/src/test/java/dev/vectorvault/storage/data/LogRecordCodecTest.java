@@ -70,17 +70,58 @@ class LogRecordCodecTest {
             new int[] {0, CollectionLayout.SPARSE}, new boolean[] {false, false}, java.util.Set.of(5L));
 
     @Test
-    void aPutOfSparseVectorsRoundTripsAsARecordOfVersion2() {
+    void aPutOfSparseVectorsRoundTripsAsARecordOfVersion3() {
         dev.vectorvault.index.SparseVector row = dev.vectorvault.index.SparseVector.of(new long[] {1, 0xFFFF_FFFEL},
                 new float[] {0.5f, 2f});
         byte[] put = LogRecordCodec.encodePut(SPARSE, 5, List.<Object[]>of(new Object[] {9L, row},
                 new Object[] {10L, dev.vectorvault.index.SparseVector.EMPTY}));
         assertThat(new dev.vectorvault.storage.codec.ValueReader("wal/", "r", put).readInt())
-                .as("puts of version 2 have record type 3").isEqualTo(3);
+                .as("puts of version 3 have record type 4").isEqualTo(4);
         LogRecordCodec.Put decoded = (LogRecordCodec.Put) LogRecordCodec.decode("wal/", new WalRecord(4, put),
                 id -> Optional.of(SPARSE)).orElseThrow();
         assertThat(decoded.rows().get(0)[1]).isEqualTo(row);
         assertThat(decoded.rows().get(1)[1]).isEqualTo(dev.vectorvault.index.SparseVector.EMPTY);
+    }
+
+    /** {@code id}, {@code n}: as created; {@code score} (default 7) added later. */
+    private static final CollectionLayout NARROW = new CollectionLayout(8, 0, new int[] {0, 0},
+            new boolean[] {false, false}, java.util.Set.of(5L));
+    private static final CollectionLayout WIDENED = new CollectionLayout(8, 0, new int[] {0, 0, 0},
+            new boolean[] {false, false, false}, java.util.Set.of(5L), new VectorIndexSpec[3], 1, null, null, 2,
+            new Object[] {null, null, 7L});
+
+    @Test
+    void rowsWrittenBeforeAFieldWasAddedReadItsAbsentValue() {
+        byte[] put = LogRecordCodec.encodePut(NARROW, 5, List.<Object[]>of(new Object[] {1L, 2L}));
+        LogRecordCodec.Put decoded = (LogRecordCodec.Put) LogRecordCodec.decode("wal/", new WalRecord(1, put),
+                id -> Optional.of(WIDENED)).orElseThrow();
+        assertThat(decoded.rows().get(0)).containsExactly(1L, 2L, 7L);
+
+        byte[] wide = LogRecordCodec.encodePut(WIDENED, 5, List.<Object[]>of(new Object[] {1L, 2L, null}));
+        decoded = (LogRecordCodec.Put) LogRecordCodec.decode("wal/", new WalRecord(2, wide),
+                id -> Optional.of(WIDENED)).orElseThrow();
+        assertThat(decoded.rows().get(0)).as("a null written after the field was added stays null")
+                .containsExactly(1L, 2L, null);
+    }
+
+    @Test
+    void aPutOfVersion2HoldsTheFieldsTheCollectionWasCreatedWith() {
+        dev.vectorvault.storage.codec.ValueWriter out = new dev.vectorvault.storage.codec.ValueWriter(64);
+        out.writeInt(3).writeLong(8).writeLong(5).writeInt(2);
+        LogRecordCodec.writeRow(out, NARROW, new Object[] {1L, 2L});
+        LogRecordCodec.writeRow(out, NARROW, new Object[] {3L, 4L});
+        LogRecordCodec.Put decoded = (LogRecordCodec.Put) LogRecordCodec.decode("wal/",
+                new WalRecord(3, out.toByteArray()), id -> Optional.of(WIDENED)).orElseThrow();
+        assertThat(decoded.rows()).containsExactly(new Object[] {1L, 2L, 7L}, new Object[] {3L, 4L, 7L});
+    }
+
+    @Test
+    void aRowWidthBeyondTheCollectionsFieldsIsRefusedAsCorrupt() {
+        byte[] put = LogRecordCodec.encodePut(WIDENED, 5, List.<Object[]>of(new Object[] {1L, 2L, 3L}));
+        StorageException e = catchThrowableOfType(StorageException.class, () -> LogRecordCodec.decode("wal/",
+                new WalRecord(7, put), id -> Optional.of(NARROW)));
+        assertCorrupt(e, 7);
+        assertThat(e.getMessage()).contains("rows of 3 values where collection 8 has 2 fields");
     }
 
     @Test

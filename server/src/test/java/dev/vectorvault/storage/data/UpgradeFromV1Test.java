@@ -159,4 +159,37 @@ class UpgradeFromV1Test {
                 SegmentIndex.Origin.LOADED);
         close();
     }
+
+    /**
+     * A field added before this code ever opened the folder: the version 1 segment files and log records hold the
+     * four fields the collections were created with, and read the added one as its default value.
+     */
+    @Test
+    void aFieldAddedToAPreviousReleasesCollectionReadsAsItsDefaultInEveryOldRow() throws Exception {
+        Path folder = FrozenV1.copyTo(dir);
+        try (MvMetaStore catalogOnly = MvMetaStore.open(folder.resolve("meta"))) {
+            new Catalog(catalogOnly, new HybridClock(), new CatalogListener() {
+                @Override
+                public void collectionDropped(long collectionId) {}
+
+                @Override
+                public void partitionDropped(long collectionId, long partitionId) {}
+
+                @Override
+                public void indexesChanged(long collectionId) {}
+            }).addField("default", "docs", new dev.vectorvault.catalog.FieldSchema(0, "score", "",
+                    dev.vectorvault.catalog.DataType.INT64, false, false, 0, 0, null, 0, true, 7L, false, false));
+        }
+        open(folder);
+        CollectionLayout docs = layout("docs");
+        assertThat(docs.fieldCount()).isEqualTo(5);
+        Map<Long, List<Object>> rows = live(docs);
+        assertThat(rows).hasSize(101).containsKeys(0L, 99L, 1000L, 1004L).doesNotContainKeys(3L, 10L);
+        assertThat(rows.values()).allSatisfy(row -> assertThat(row).hasSize(5).endsWith(7L));
+        store.checkpoint();
+        close();
+        open(folder);
+        assertThat(live(layout("docs"))).isEqualTo(rows);
+        close();
+    }
 }
