@@ -146,6 +146,13 @@ class AddCollectionFieldTest {
         checkOldAndNewRows(50);
         fx.restart();
         checkOldAndNewRows(50);
+
+        // A manual compaction merges the small segments of both widths into one of the new width.
+        fx.writer.delete(DB, "t", "", "id == 41", Map.of());
+        assertThat(fx.data.compact(Layouts.of(fx.catalog.collection(DB, "t")), java.util.Set.of())).isNotEmpty();
+        checkOldAndNewRows(49);
+        fx.restart();
+        checkOldAndNewRows(49);
     }
 
     @Test
