@@ -93,7 +93,8 @@ final class LogRecordCodec {
             int count = in.readInt();
             int widthAt = in.position();
             int width = type == PUT ? in.readInt() : layout.createdFields();
-            if (width < 1 || width > layout.fieldCount()) {
+            // Never fewer than the collection was created with: only added fields may be absent from a row.
+            if (width < Math.max(1, layout.createdFields()) || width > layout.fieldCount()) {
                 throw in.corrupt(widthAt, "rows of " + width + " values where collection " + layout.collectionId()
                         + " has " + layout.fieldCount() + " fields");
             }

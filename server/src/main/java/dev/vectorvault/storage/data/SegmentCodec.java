@@ -36,7 +36,8 @@ final class SegmentCodec {
         int fields = in.readInt();
         int rows = in.readInt();
         // Fewer fields: written before fields were added to the collection; its rows read them as absent values.
-        if (fields < 1 || fields > layout.fieldCount()) {
+        // Never fewer than the collection was created with: only added fields may be absent from a row.
+        if (fields < Math.max(1, layout.createdFields()) || fields > layout.fieldCount()) {
             throw in.corrupt(8, "segment " + segmentId + " has " + fields + " fields, collection "
                     + layout.collectionId() + " has " + layout.fieldCount());
         }
