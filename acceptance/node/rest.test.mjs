@@ -232,18 +232,24 @@ function assertSameHits(rest, grpc, what) {
     `${what}: hit ${i} scores ${h[1]} over REST, ${grpcHits[i][1]} over gRPC`));
 }
 
+/** A collection name and a gRPC client for comparing with, both let go (the collection dropped) after the test. */
+function withGrpcClient(t, prefix) {
+  const grpc = new MilvusClient({ address, username: 'root', password: 'Milvus' });
+  const collectionName = unique(prefix);
+  t.after(async () => {
+    await root.dropCollection({ collectionName });
+    await grpc.closeConnection();
+  });
+  return { grpc, collectionName };
+}
+
 function base64(bytes) {
   return Buffer.from(bytes).toString('base64');
 }
 
 test('REST: sparse + BM25 and binary vectors round-trip, and searches equal the gRPC client\'s',
   { timeout: TEST_TIMEOUT_MS }, async t => {
-    const grpc = new MilvusClient({ address, username: 'root', password: 'Milvus' });
-    const collectionName = unique('rest_sparse');
-    t.after(async () => {
-      await root.dropCollection({ collectionName });
-      await grpc.closeConnection();
-    });
+    const { grpc, collectionName } = withGrpcClient(t, 'rest_sparse');
     ok(await root.createCollection({
       collectionName,
       schema: {
@@ -319,12 +325,7 @@ test('REST: sparse + BM25 and binary vectors round-trip, and searches equal the 
 
 test('REST: Float16, BFloat16 and Int8 vectors round-trip, and searches equal the gRPC client\'s',
   { timeout: TEST_TIMEOUT_MS }, async t => {
-    const grpc = new MilvusClient({ address, username: 'root', password: 'Milvus' });
-    const collectionName = unique('rest_half');
-    t.after(async () => {
-      await root.dropCollection({ collectionName });
-      await grpc.closeConnection();
-    });
+    const { grpc, collectionName } = withGrpcClient(t, 'rest_half');
     ok(await root.createCollection({
       collectionName,
       schema: {
@@ -342,7 +343,7 @@ test('REST: Float16, BFloat16 and Int8 vectors round-trip, and searches equal th
       ],
     }), 'createCollection');
     // Multiples of 1/4: exact in float16 and bfloat16.
-    const floats = i => [i / 4, -i / 2, 1 - i / 4, 0.75];
+    const floats = i => [i / 4, 0.5 - i / 2, 1 - i / 4, 0.75];
     const ints = i => [i * 20 - 60, 127 - i * 50, -128 + i, i];
     const data = Array.from({ length: 5 }, (_, i) => ({
       id: i + 1,

@@ -141,6 +141,15 @@ class RestVectorTypesTest {
             assertThat(byId(read, i + 1).get("h").asText()).isEqualTo(base64(rows[i]));
             assertThat(byId(read, i + 1).get("j").asText()).isEqualTo(base64(rows[i]));
         }
+        // An upsert replaces a row's vectors: it reads back (and is found) with the new bytes.
+        ok(server, "entities/upsert", "{\"collectionName\":\"b\",\"data\":[{\"id\":4,\"h\":[170,85],"
+                + "\"j\":\"qlU=\"}]}");
+        rows[3] = new byte[] {(byte) 170, 85};
+        JsonNode upserted = ok(server, "entities/get", "{\"collectionName\":\"b\",\"id\":[4],"
+                + "\"outputFields\":[\"h\",\"j\"]}");
+        assertThat(upserted.at("/0/h").asText()).isEqualTo(base64(rows[3])).isEqualTo("qlU=");
+        assertThat(upserted.at("/0/j").asText()).isEqualTo("qlU=");
+
         byte[] query = {(byte) 0xF0, 0x00};
         JsonNode hamming = ok(server, "entities/search", "{\"collectionName\":\"b\",\"annsField\":\"h\","
                 + "\"data\":[[240,0]],\"limit\":4,\"outputFields\":[\"h\"]}");
