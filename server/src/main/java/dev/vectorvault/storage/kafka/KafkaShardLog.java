@@ -43,11 +43,13 @@ import org.slf4j.LoggerFactory;
  * pchannel's partition, so a shard's positions grow but are not consecutive.
  *
  * <h2>Durability and fencing (Kafka's own mechanisms, nothing home-made)</h2>
- * Writers are idempotent producers with {@code acks=all}, and transactional with {@code transactional.id} = the
- * vchannel: each append is one transaction, so it is all or nothing, and {@code initTransactions} of a new writer of
- * the same shard fences every older one (its later appends fail with {@code LOG_WRITER_FENCED}) and aborts or
- * completes the transaction it left open. Readers use {@code read_committed}: records of aborted or unfinished
- * appends are never returned. An append returns once the brokers have committed it to all in-sync replicas.
+ * Writers are idempotent producers with {@code acks=all}, one per collection, transactional with
+ * {@code transactional.id} = {@link ChannelNames#writerId}: each append is one transaction over every shard it writes
+ * (a Kafka transaction spans partitions), so a write spread over several shards is all or nothing, and
+ * {@code initTransactions} of a new writer of the same collection fences every older one (its later appends fail with
+ * {@code LOG_WRITER_FENCED}) and aborts or completes the transaction it left open. Readers use
+ * {@code read_committed}: records of aborted or unfinished appends are never returned. An append returns once the
+ * brokers have committed it to all in-sync replicas.
  *
  * <h2>Timeouts</h2>
  * {@code kafka.readTimeout} bounds each blocking client call (request, delivery, metadata wait, commit); an append
@@ -88,14 +90,21 @@ public final class KafkaShardLog implements ShardLog {
     }
 
     @Override
-    public ShardWriter openWriter(ShardId shard) {
-        String vchannel = names.vchannel(shard);
-        TopicPartition partition = partition(shard);
-        ensureTopic(partition.topic(), shard);
-        Map<String, Object> props = clients.client("vectorvault-writer-" + vchannel);
+    public ShardWriter openWriter(long collectionId, int shards) {
+        if (shards < 1) {
+            throw new IllegalArgumentException("a collection has at least one shard, got " + shards);
+        }
+        String writerId = names.writerId(collectionId);
+        TopicPartition[] partitions = new TopicPartition[shards];
+        for (int i = 0; i < shards; i++) {
+            ShardId shard = new ShardId(collectionId, i);
+            partitions[i] = partition(shard);
+            ensureTopic(partitions[i].topic(), shard);
+        }
+        Map<String, Object> props = clients.client("vectorvault-writer-" + writerId);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, vchannel);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, writerId);
         // One append is one transaction that commits at once: nothing to gain from waiting for more records.
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) clients.timeoutMs());
@@ -104,21 +113,25 @@ public final class KafkaShardLog implements ShardLog {
                 (int) Math.min(900_000, Math.max(60_000, 2 * clients.timeoutMs())));
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        String what = "collection " + collectionId + " (" + writerId + ")";
         KafkaProducer<byte[], byte[]> producer;
         try {
             producer = new KafkaProducer<>(props);
         } catch (RuntimeException e) {
-            throw KafkaFailures.classify("open a writer of " + shard, e);
+            throw KafkaFailures.classify("open the writer of " + what, e);
         }
         try {
             producer.initTransactions();
         } catch (RuntimeException e) {
             producer.close(Duration.ZERO);
-            throw KafkaFailures.classify("open a writer of " + shard + " (" + vchannel + ")", e);
+            throw KafkaFailures.classify("open the writer of " + what, e);
         }
-        LOG.info("event=shard_writer_opened shard={} collection={} vchannel={} topic={}", shard.index(),
-                shard.collectionId(), vchannel, partition.topic());
-        return new KafkaShardWriter(shard, vchannel, partition, producer);
+        LOG.info("event=shard_writer_opened collection={} shards={} writer={}", collectionId, shards, writerId);
+        String[] vchannels = new String[shards];
+        for (int i = 0; i < shards; i++) {
+            vchannels[i] = names.vchannel(new ShardId(collectionId, i));
+        }
+        return new KafkaShardWriter(collectionId, writerId, partitions, vchannels, producer);
     }
 
     @Override
