@@ -319,6 +319,27 @@ public final class KafkaBroker implements AutoCloseable {
         LIVE.remove(process);
     }
 
+    /**
+     * Deletes the transaction coordinator's state (the {@code __transaction_state} partitions) of a killed broker, as
+     * an unclean stop can lose it while a data partition keeps a transaction's records: after {@link #restart} the
+     * coordinator knows none of the transactions in flight at the kill, which then hang on their partitions.
+     */
+    public void forgetTransactions() {
+        if (isRunning()) {
+            throw new IllegalStateException("the Kafka broker is running: kill it first");
+        }
+        try (Stream<Path> partitions = Files.list(dir.resolve("data"))) {
+            for (Path partition : partitions.filter(p -> p.getFileName().toString().startsWith("__transaction_state-"))
+                    .toList()) {
+                try (Stream<Path> files = Files.walk(partition)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Starts a killed broker again on its ports and data, and waits until it accepts clients. */
     public void restart() {
         if (isRunning()) {

@@ -57,7 +57,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Cost to know: while an append is open, read_committed readers of the same pchannel wait for it (the partition's
  * last stable offset stops there). Appends are short; one whose writer died is settled when the shard's next writer
- * opens, or by the brokers after the transaction timeout (at least 60 s).
+ * opens, or by the brokers after the transaction timeout ({@code kafka.transactionTimeout}). One the brokers no
+ * longer track (a broker killed mid-append can lose that) would stop the pchannel for good: a reader stuck behind an
+ * open append aborts it once it is older than the transaction timeout and its coordinator does not know it
+ * ({@link HangingTransactions}, Kafka's own rule for hanging transactions).
  */
 public final class KafkaShardLog implements ShardLog {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaShardLog.class);
@@ -66,11 +69,18 @@ public final class KafkaShardLog implements ShardLog {
     /** Record header naming the record format version. */
     static final String FORMAT_HEADER = "vv-log";
     static final byte FORMAT_VERSION = 1;
+    /**
+     * How often a broker looks for timed-out transactions to abort (Kafka's
+     * {@code transaction.abort.timed.out.transaction.cleanup.interval.ms}, 10 s by default), with a margin.
+     */
+    private static final long COORDINATOR_ABORT_SWEEP_MS = 15_000;
 
     private final KafkaClientProperties clients;
     private final ChannelNames names;
     private final Admin admin;
     private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+    private final long transactionTimeoutMs;
+    private final HangingTransactions hanging;
 
     public KafkaShardLog(MessageQueueSettings settings) {
         if (!settings.kafka()) {
@@ -83,6 +93,9 @@ public final class KafkaShardLog implements ShardLog {
         } catch (RuntimeException e) {
             throw KafkaFailures.classify("connect to Kafka at kafka.brokerList " + settings.brokerList(), e);
         }
+        this.transactionTimeoutMs = settings.transactionTimeoutMs();
+        this.hanging = new HangingTransactions(admin, transactionTimeoutMs + COORDINATOR_ABORT_SWEEP_MS,
+                clients.timeoutMs(), System::currentTimeMillis);
     }
 
     public ChannelNames names() {
@@ -109,8 +122,7 @@ public final class KafkaShardLog implements ShardLog {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) clients.timeoutMs());
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, clients.timeoutMs());
-        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                (int) Math.min(900_000, Math.max(60_000, 2 * clients.timeoutMs())));
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeoutMs);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         String what = "collection " + collectionId + " (" + writerId + ")";
@@ -187,6 +199,14 @@ public final class KafkaShardLog implements ShardLog {
             Thread.currentThread().interrupt();
             throw new ShardLogException(ErrorCode.LOG_FAILED, "interrupted while finding the end of " + shard, e);
         }
+    }
+
+    /**
+     * Aborts the transactions left hanging on the partition carrying {@code shard} (see {@link HangingTransactions});
+     * returns how many. A reader stuck behind an open append asks this before it gives up.
+     */
+    int abortHangingTransactions(ShardId shard) {
+        return hanging.abortIn(partition(shard));
     }
 
     TopicPartition partition(ShardId shard) {

@@ -384,6 +384,72 @@ class KafkaShardLogTest {
         }
     }
 
+    /**
+     * A broker that comes back from a kill without its coordinator's record of an append in flight leaves that
+     * append open on the pchannel for good (a hanging transaction: no one will write its marker, and a new writer of
+     * the same id gets a new producer id). Readers of every shard on that pchannel would wait forever; instead, once
+     * the append is older than kafka.transactionTimeout (plus the brokers' abort sweep), a stuck reader aborts it
+     * and reads on. Committed records before and after it are all there; the hanging one never shows.
+     */
+    @Test
+    void anAppendTheBrokerForgotAtAKillIsAbortedOnceOlderThanTheTransactionTimeoutAndReadersMoveOn() {
+        ShardId shard = newShard();
+        Map<String, String> keys = new HashMap<>();
+        keys.put("mq.type", "kafka");
+        keys.put("kafka.brokerList", broker.bootstrapServers());
+        keys.put("kafka.readTimeout", "3");
+        keys.put("kafka.transactionTimeout", "2");
+        try (KafkaShardLog quick = new KafkaShardLog(ServerConfig.fromFlatKeys(keys).mq())) {
+            try (ShardWriter writer = quick.openWriter(shard.collectionId(), 1)) {
+                writer.append(0, records("before"));
+            }
+            Map<String, Object> props = new HashMap<>();
+            props.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    broker.bootstrapServers());
+            props.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                    quick.names().writerId(shard.collectionId()));
+            props.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+            var dying = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(props,
+                    new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer());
+            dying.initTransactions();
+            dying.beginTransaction();
+            var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+            headers.add(KafkaShardLog.FORMAT_HEADER, new byte[] {KafkaShardLog.FORMAT_VERSION});
+            dying.send(new org.apache.kafka.clients.producer.ProducerRecord<>(quick.names().pchannelOf(shard), 0,
+                    quick.names().vchannel(shard).getBytes(StandardCharsets.UTF_8),
+                    "hanging".getBytes(StandardCharsets.UTF_8), headers));
+            dying.flush();
+            broker.kill();
+            dying.close(java.time.Duration.ZERO);
+            broker.forgetTransactions();
+            broker.restart();
+
+            long started = System.nanoTime();
+            int stuck = 0;
+            List<String> read = null;
+            while (read == null) {
+                try (ShardReader reader = quick.openReader(shard, 0)) {
+                    read = texts(reader.readToEnd());
+                } catch (ShardLogException e) {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.LOG_UNAVAILABLE);
+                    stuck++;
+                    assertThat(System.nanoTime() - started).as("the hanging append was never aborted; broker log:\n"
+                            + broker.logTail()).isLessThan(120_000_000_000L);
+                }
+            }
+            System.out.println("KafkaShardLogTest: readers moved past the hanging append after "
+                    + (System.nanoTime() - started) / 1_000_000 + " ms (" + stuck + " reads gave up before)");
+            assertThat(read).containsExactly("before");
+            try (ShardWriter writer = quick.openWriter(shard.collectionId(), 1)) {
+                writer.append(0, records("after"));
+            }
+            try (ShardReader reader = quick.openReader(shard, 0)) {
+                assertThat(texts(reader.readToEnd())).containsExactly("before", "after");
+            }
+        }
+    }
+
     /** After a broker restart, the transaction coordinator may need a moment: retry as an application would. */
     private static ShardWriter openWriterRetrying(ShardId shard) {
         for (int attempt = 1; ; attempt++) {
