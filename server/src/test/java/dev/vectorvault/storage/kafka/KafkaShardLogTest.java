@@ -198,23 +198,8 @@ class KafkaShardLogTest {
         try (ShardWriter first = writerOf(shard)) {
             first.append(0, records("first-1"));
         }
-        Map<String, Object> props = new HashMap<>();
-        props.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-                log.names().writerId(shard.collectionId()));
-        props.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        try (var paused = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(props,
-                new org.apache.kafka.common.serialization.ByteArraySerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            // Exactly what KafkaShardWriter sends, up to the commit it never reaches in time.
-            paused.initTransactions();
-            paused.beginTransaction();
-            var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-            headers.add(KafkaShardLog.FORMAT_HEADER, new byte[] {KafkaShardLog.FORMAT_VERSION});
-            paused.send(new org.apache.kafka.clients.producer.ProducerRecord<>(log.names().pchannelOf(shard), 0,
-                    log.names().vchannel(shard).getBytes(StandardCharsets.UTF_8),
-                    "paused-1".getBytes(StandardCharsets.UTF_8), headers));
-            paused.flush();
+        // Exactly what KafkaShardWriter sends, up to the commit it never reaches in time.
+        try (var paused = openAppend(log, shard.collectionId(), Map.of(shard, "paused-1"))) {
             try (ShardWriter current = writerOf(shard)) {
                 assertThatThrownBy(paused::commitTransaction).satisfies(e -> assertThat(
                         KafkaFailures.classify("commit", e).errorCode()).isEqualTo(ErrorCode.LOG_WRITER_FENCED));
@@ -250,24 +235,7 @@ class KafkaShardLogTest {
             assertThat(fenced.errorCode()).isEqualTo(ErrorCode.LOG_WRITER_FENCED);
             current.append(Map.of(0, records("c0"), 2, records("c2")));
         }
-        Map<String, Object> props = new HashMap<>();
-        props.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-                log.names().writerId(collection));
-        props.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        try (var dying = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(props,
-                new org.apache.kafka.common.serialization.ByteArraySerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            dying.initTransactions();
-            dying.beginTransaction();
-            for (ShardId shard : List.of(s0, s1)) {
-                var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-                headers.add(KafkaShardLog.FORMAT_HEADER, new byte[] {KafkaShardLog.FORMAT_VERSION});
-                dying.send(new org.apache.kafka.clients.producer.ProducerRecord<>(log.names().pchannelOf(shard), 0,
-                        log.names().vchannel(shard).getBytes(StandardCharsets.UTF_8),
-                        ("dying-" + shard.index()).getBytes(StandardCharsets.UTF_8), headers));
-            }
-            dying.flush();
+        try (var dying = openAppend(log, collection, Map.of(s0, "dying-0", s1, "dying-1"))) {
             // The process "dies" here: the next writer opens, and the half-sent append is settled (aborted).
             try (ShardWriter next = log.openWriter(collection, 3)) {
                 next.append(1, records("after"));
@@ -403,23 +371,7 @@ class KafkaShardLogTest {
             try (ShardWriter writer = quick.openWriter(shard.collectionId(), 1)) {
                 writer.append(0, records("before"));
             }
-            Map<String, Object> props = new HashMap<>();
-            props.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    broker.bootstrapServers());
-            props.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-                    quick.names().writerId(shard.collectionId()));
-            props.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-            var dying = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(props,
-                    new org.apache.kafka.common.serialization.ByteArraySerializer(),
-                    new org.apache.kafka.common.serialization.ByteArraySerializer());
-            dying.initTransactions();
-            dying.beginTransaction();
-            var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-            headers.add(KafkaShardLog.FORMAT_HEADER, new byte[] {KafkaShardLog.FORMAT_VERSION});
-            dying.send(new org.apache.kafka.clients.producer.ProducerRecord<>(quick.names().pchannelOf(shard), 0,
-                    quick.names().vchannel(shard).getBytes(StandardCharsets.UTF_8),
-                    "hanging".getBytes(StandardCharsets.UTF_8), headers));
-            dying.flush();
+            var dying = openAppend(quick, shard.collectionId(), Map.of(shard, "hanging"));
             broker.kill();
             dying.close(java.time.Duration.ZERO);
             broker.forgetTransactions();
@@ -448,6 +400,33 @@ class KafkaShardLogTest {
                 assertThat(texts(reader.readToEnd())).containsExactly("before", "after");
             }
         }
+    }
+
+    /**
+     * A transactional producer with the collection writer's id that sends exactly what KafkaShardWriter sends (one
+     * record per shard given) and stops before the commit: an append left open.
+     */
+    private static org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> openAppend(
+            KafkaShardLog on, long collectionId, Map<ShardId, String> texts) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                on.names().writerId(collectionId));
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(props,
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
+        producer.initTransactions();
+        producer.beginTransaction();
+        texts.forEach((shard, text) -> {
+            var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+            headers.add(KafkaShardLog.FORMAT_HEADER, new byte[] {KafkaShardLog.FORMAT_VERSION});
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(on.names().pchannelOf(shard), 0,
+                    on.names().vchannel(shard).getBytes(StandardCharsets.UTF_8),
+                    text.getBytes(StandardCharsets.UTF_8), headers));
+        });
+        producer.flush();
+        return producer;
     }
 
     /** After a broker restart, the transaction coordinator may need a moment: retry as an application would. */
