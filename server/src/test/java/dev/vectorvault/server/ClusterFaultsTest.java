@@ -91,6 +91,9 @@ class ClusterFaultsTest {
                 "mq.type=kafka",
                 "kafka.brokerList=" + kafka.bootstrapServers(),
                 "kafka.readTimeout=3",
+                // An append the restarted broker no longer tracks is aborted after this + 15 s, well inside the
+                // test's wait for writes to resume.
+                "kafka.transactionTimeout=10",
                 "common.storageType=remote",
                 "minio.address=127.0.0.1",
                 "minio.port=" + s3Link.port(),
