@@ -15,7 +15,7 @@ import java.util.Arrays;
  * stored alongside, so COSINE search over a column shared with other metrics costs one division per candidate.
  *
  * <p><b>Thread-safety.</b> {@link #append} is synchronized (one writer at a time); reads never lock. The writer only
- * ever writes where no reader can look yet: a new vector's floats and norm go to a slot at or beyond {@code size},
+ * ever writes where no reader can look yet: a new vector's components and norm go to a slot at or beyond {@code size},
  * and a new chunk goes to a directory entry beyond every reader's last chunk. Anything a reader may already hold is
  * replaced, never changed: when the directory is full, or the first chunk must grow, the writer copies it and
  * publishes the copy with a volatile write. Each append ends with the volatile write of {@code size}. A reader
@@ -68,7 +68,7 @@ public final class VectorColumn implements FieldVectors {
 
     /**
      * A read view of the ordinals {@code [0, size)} that existed when it was taken; ordinal {@code o} lives in chunk
-     * {@code o >>> chunkShift} at float offset {@code (o & chunkMask) * dim}. Valid for as long as it is held.
+     * {@code o >>> chunkShift} at component offset {@code (o & chunkMask) * dim}. Valid for as long as it is held.
      *
      * <p>This is the random-access vector source of every index (the role of JVector's
      * {@code RandomAccessVectorValues}): graph and list indexes keep a view of the segment's column instead of a copy
@@ -78,8 +78,14 @@ public final class VectorColumn implements FieldVectors {
      *
      * <p>Positions in the chunks are <em>slots</em>. In an appended column slot and ordinal are the same; in an
      * {@linkplain #arrangedAs arranged} column {@link #ordinalAt} and {@link #slotOf} translate (both null
-     * otherwise). The accessors by ordinal ({@link #chunk}, {@link #offset}, {@link #norm}) translate for the
-     * caller; scans that walk slots in order ({@link FlatIndex}, IVF lists) read {@link #ordinalAt} themselves.
+     * otherwise). The accessors by ordinal ({@link #decode}, {@link #dot}, {@link #squaredL2}, {@link #norm})
+     * translate for the caller; scans that walk slots in order ({@link FlatIndex}, IVF lists) use the accessors by
+     * slot ({@link #dotAt}, {@link #squaredL2At}, {@link #normAt}, or a float32 column's arrays) and read
+     * {@link #ordinalAt} themselves.
+     *
+     * <p>Distances take a float32 query; a narrow column's components are widened by the kernels as they are read
+     * ({@link NarrowKernels}). The encoding is a field, so each call branches on it once; the branch always goes the
+     * same way for a column and costs nothing next to the kernel.
      */
     static final class View {
         final int size;
