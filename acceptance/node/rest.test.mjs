@@ -1,6 +1,7 @@
 // Acceptance test: the official Milvus Node SDK's REST client (HttpClient, RESTful API v2) against a running VectorVault
 // server with authentication on, on the gRPC port as Milvus serves it: users and roles, a quick-setup collection,
-// insert, search, query, get, delete, partitions, aliases, indexes, databases, a privilege denial and a wrong password.
+// insert, search, query, get, delete, partitions, aliases, indexes, databases, a privilege denial and a wrong password;
+// sparse (and BM25), binary, Float16, BFloat16 and Int8 vectors in Milvus's JSON shapes, searched as the gRPC client does.
 // Run with `MILVUS_ADDRESS=127.0.0.1:19530 node --test` (NodeSdkAcceptanceTest does this). Root must still have the
 // default password.
 //
@@ -9,7 +10,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HttpClient } from '@zilliz/milvus2-sdk-node';
+import {
+  f32ArrayToBf16Bytes, f32ArrayToF16Bytes, HttpClient, MilvusClient, RRFRanker,
+} from '@zilliz/milvus2-sdk-node';
 
 const address = process.env.MILVUS_ADDRESS;
 if (!address) {
@@ -213,3 +216,162 @@ test('REST: users, roles, grants, denial and a wrong password', { timeout: TEST_
   assert.equal((await rejection(renewed.listCollections({}))).status, 401);
   ok(await root.dropCollection({ collectionName }), 'drop');
 });
+
+/** A search's hits as [id, score] pairs, from REST (id, distance) or the gRPC client (id, score). */
+function hitPairs(hits) {
+  return hits.map(h => [String(h.id), h.distance ?? h.score]);
+}
+
+function assertSameHits(rest, grpc, what) {
+  assert.equal(grpc.status.error_code, 'Success', `${what} over gRPC: ${JSON.stringify(grpc.status)}`);
+  const restHits = hitPairs(rest);
+  const grpcHits = hitPairs(grpc.results);
+  assert.ok(restHits.length > 0, `${what}: no hits`);
+  assert.deepEqual(restHits.map(h => h[0]), grpcHits.map(h => h[0]), `${what}: ids`);
+  restHits.forEach((h, i) => assert.ok(Math.abs(h[1] - grpcHits[i][1]) <= 1e-6,
+    `${what}: hit ${i} scores ${h[1]} over REST, ${grpcHits[i][1]} over gRPC`));
+}
+
+/** A collection name and a gRPC client for comparing with, both let go (the collection dropped) after the test. */
+function withGrpcClient(t, prefix) {
+  const grpc = new MilvusClient({ address, username: 'root', password: 'Milvus' });
+  const collectionName = unique(prefix);
+  t.after(async () => {
+    await root.dropCollection({ collectionName });
+    await grpc.closeConnection();
+  });
+  return { grpc, collectionName };
+}
+
+function base64(bytes) {
+  return Buffer.from(bytes).toString('base64');
+}
+
+test('REST: sparse + BM25 and binary vectors round-trip, and searches equal the gRPC client\'s',
+  { timeout: TEST_TIMEOUT_MS }, async t => {
+    const { grpc, collectionName } = withGrpcClient(t, 'rest_sparse');
+    ok(await root.createCollection({
+      collectionName,
+      schema: {
+        fields: [
+          { fieldName: 'id', dataType: 'Int64', isPrimary: true },
+          { fieldName: 'text', dataType: 'VarChar', elementTypeParams: { max_length: 200, enable_analyzer: true } },
+          { fieldName: 'bm25', dataType: 'SparseFloatVector' },
+          { fieldName: 'sv', dataType: 'SparseFloatVector' },
+          { fieldName: 'bin', dataType: 'BinaryVector', elementTypeParams: { dim: 16 } },
+        ],
+        functions: [{ name: 'text_bm25', type: 'BM25', inputFieldNames: ['text'], outputFieldNames: ['bm25'] }],
+      },
+    }), 'createCollection');
+    const texts = ['how to cook rice', 'rice, rice and more rice', 'green tea with honey', 'fried rice with egg',
+      'the weather today', 'honey cake'];
+    const data = texts.map((text, i) => ({
+      id: i + 1,
+      text,
+      // Milvus's two sparse shapes, alternately.
+      sv: i % 2 === 0 ? { [i + 1]: 0.5, [10 + i]: 1.5 } : { indices: [0, i + 1], values: [0.25, 2] },
+      bin: i % 2 === 0 ? [i * 37 % 256, (i * 91 + 5) % 256] : base64([i * 37 % 256, (i * 91 + 5) % 256]),
+    }));
+    assert.equal(ok(await root.insert({ collectionName, data }), 'insert').insertCount, texts.length);
+    ok(await root.createIndex({
+      collectionName,
+      indexParams: [
+        { fieldName: 'bm25', indexName: 'bm25', indexType: 'SPARSE_WAND', metricType: 'BM25' },
+        { fieldName: 'sv', indexName: 'sv', indexType: 'SPARSE_INVERTED_INDEX', metricType: 'IP' },
+        { fieldName: 'bin', indexName: 'bin', indexType: 'BIN_IVF_FLAT', metricType: 'HAMMING', params: { nlist: 2 } },
+      ],
+    }), 'createIndex');
+    ok(await root.loadCollection({ collectionName }), 'load');
+    const described = ok(await root.describeCollection({ collectionName }), 'describeCollection');
+    assert.deepEqual(described.functions.map(f => [f.name, f.type]), [['text_bm25', 'BM25']]);
+
+    const rows = ok(await root.query({ collectionName, filter: 'id > 0', outputFields: ['id', 'sv', 'bin'] }), 'query');
+    assert.equal(rows.length, texts.length);
+    for (const row of rows) {
+      const i = Number(row.id) - 1;
+      const sv = i % 2 === 0 ? { [i + 1]: 0.5, [10 + i]: 1.5 } : { 0: 0.25, [i + 1]: 2 };
+      assert.deepEqual(row.sv, sv, `sv of ${row.id}`);
+      assert.equal(row.bin, base64([i * 37 % 256, (i * 91 + 5) % 256]), `bin of ${row.id}`);
+    }
+
+    const sparseQuery = { 1: 1, 3: 0.5, 12: 2 };
+    assertSameHits(ok(await root.search({ collectionName, annsField: 'sv', data: [sparseQuery], limit: 4 }), 'sparse'),
+      await grpc.search({ collection_name: collectionName, anns_field: 'sv', data: [sparseQuery], limit: 4 }),
+      'sparse search');
+    assertSameHits(ok(await root.search({ collectionName, annsField: 'bm25', data: ['rice'], limit: 4 }), 'bm25'),
+      await grpc.search({ collection_name: collectionName, anns_field: 'bm25', data: ['rice'], limit: 4 }),
+      'full-text search');
+    assertSameHits(ok(await root.search({ collectionName, annsField: 'bin', data: [[200, 17]], limit: 3,
+      searchParams: { params: { nprobe: 2 } } }), 'binary'),
+    await grpc.search({ collection_name: collectionName, anns_field: 'bin', data: [[200, 17]], limit: 3,
+      params: { nprobe: 2 } }), 'binary search');
+    assertSameHits(ok(await root.hybridSearch({
+      collectionName,
+      search: [{ data: [sparseQuery], annsField: 'sv', limit: 4 }, { data: ['honey rice'], annsField: 'bm25', limit: 4 }],
+      rerank: { strategy: 'rrf', params: { k: 60 } },
+      limit: 4,
+    }), 'hybrid'), await grpc.hybridSearch({
+      collection_name: collectionName,
+      data: [{ data: sparseQuery, anns_field: 'sv', limit: 4 }, { data: 'honey rice', anns_field: 'bm25', limit: 4 }],
+      rerank: RRFRanker(60),
+      limit: 4,
+    }), 'hybrid search');
+
+    const bad = await root.insert({ collectionName, data: [{ id: 9, text: 'x', sv: { a: 1 }, bin: [1, 2] }] });
+    assert.equal(bad.code, 1804);
+    assert.match(bad.message, /field sv has key "a", which is not an index/);
+    assert.equal(ok(await root.query({ collectionName, filter: 'id == 9', outputFields: ['id'] }), 'query 9').length, 0);
+  });
+
+test('REST: Float16, BFloat16 and Int8 vectors round-trip, and searches equal the gRPC client\'s',
+  { timeout: TEST_TIMEOUT_MS }, async t => {
+    const { grpc, collectionName } = withGrpcClient(t, 'rest_half');
+    ok(await root.createCollection({
+      collectionName,
+      schema: {
+        fields: [
+          { fieldName: 'id', dataType: 'Int64', isPrimary: true },
+          { fieldName: 'f16', dataType: 'Float16Vector', elementTypeParams: { dim: 4 } },
+          { fieldName: 'bf16', dataType: 'BFloat16Vector', elementTypeParams: { dim: 4 } },
+          { fieldName: 'i8', dataType: 'Int8Vector', elementTypeParams: { dim: 4 } },
+        ],
+      },
+      indexParams: [
+        { fieldName: 'f16', indexName: 'f16', indexType: 'FLAT', metricType: 'L2' },
+        { fieldName: 'bf16', indexName: 'bf16', indexType: 'FLAT', metricType: 'IP' },
+        { fieldName: 'i8', indexName: 'i8', indexType: 'FLAT', metricType: 'L2' },
+      ],
+    }), 'createCollection');
+    // Multiples of 1/4: exact in float16 and bfloat16.
+    const floats = i => [i / 4, 0.5 - i / 2, 1 - i / 4, 0.75];
+    const ints = i => [i * 20 - 60, 127 - i * 50, -128 + i, i];
+    const data = Array.from({ length: 5 }, (_, i) => ({
+      id: i + 1,
+      // Numbers (converted by the server) or the base64 of the half-width bytes, alternately.
+      f16: i % 2 === 0 ? floats(i) : base64(f32ArrayToF16Bytes(floats(i))),
+      bf16: i % 2 === 0 ? floats(i) : base64(f32ArrayToBf16Bytes(floats(i))),
+      i8: ints(i),
+    }));
+    ok(await root.insert({ collectionName, data }), 'insert');
+    const rows = ok(await root.query({ collectionName, filter: 'id > 0', outputFields: ['id', 'f16', 'bf16', 'i8'] }),
+      'query');
+    assert.equal(rows.length, 5);
+    for (const row of rows) {
+      const i = Number(row.id) - 1;
+      assert.equal(row.f16, base64(f32ArrayToF16Bytes(floats(i))), `f16 of ${row.id}`);
+      assert.equal(row.bf16, base64(f32ArrayToBf16Bytes(floats(i))), `bf16 of ${row.id}`);
+      assert.deepEqual(row.i8, ints(i), `i8 of ${row.id}`);
+    }
+    const q = [0.5, -0.25, 1, 0];
+    for (const annsField of ['f16', 'bf16']) {
+      assertSameHits(ok(await root.search({ collectionName, annsField, data: [q], limit: 3 }), annsField),
+        await grpc.search({ collection_name: collectionName, anns_field: annsField, data: [q], limit: 3 }),
+        `${annsField} search`);
+    }
+    assertSameHits(ok(await root.search({ collectionName, annsField: 'i8', data: [[10, -20, 30, 0]], limit: 3 }), 'i8'),
+      await grpc.search({ collection_name: collectionName, anns_field: 'i8', data: [[10, -20, 30, 0]], limit: 3 }),
+      'i8 search');
+    const bad = await root.insert({ collectionName, data: [{ id: 9, f16: [1, 2], bf16: q, i8: [1, 2, 3, 4] }] });
+    assert.equal(bad.code, 1804);
+    assert.match(bad.message, /field f16 must be an array of 4 numbers/);
+  });

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the official Node SDK's acceptance tests ({@code acceptance/node/*.test.mjs}: users, data, RBAC, full-text and
- * hybrid search; pinned
+ * hybrid search, binary / half-width / Int8 vectors, schema changes, REST; pinned
  * {@code @zilliz/milvus2-sdk-node}) with {@code node --test} against the real server process with authentication on.
  * Needs {@code node} and {@code npm} on the PATH; dependencies are installed with {@code npm ci} on first use.
  */
@@ -37,6 +37,7 @@ class NodeSdkAcceptanceTest {
         assertThat(nodeProject.resolve("auth.test.mjs")).isRegularFile();
         assertThat(nodeProject.resolve("rbac.test.mjs")).isRegularFile();
         assertThat(nodeProject.resolve("fulltext.test.mjs")).isRegularFile();
+        assertThat(nodeProject.resolve("vectors.test.mjs")).isRegularFile();
         if (!Files.isDirectory(nodeProject.resolve("node_modules"))) {
             Result install = run(nodeProject, Map.of(), NPM_CI_TIMEOUT_MINUTES, "npm", "ci", "--no-audit", "--no-fund");
             assertThat(install.exitCode()).as("npm ci failed:%n%s", install.output()).isZero();

@@ -254,13 +254,15 @@ public record ServerConfig(
     /**
      * The shard log: Milvus's {@code mq.type} ({@code default} keeps the local write-ahead log; {@code kafka} puts each
      * collection's shards on Kafka) with the {@code kafka.*} client keys, Milvus's channel naming
-     * ({@code msgChannel.chanNamePrefix.*}, {@code rootCoord.dmlChannelNum}) and {@code kafka.readTimeout} (seconds in
-     * the file, kept here in milliseconds) bounding every call to the brokers.
+     * ({@code msgChannel.chanNamePrefix.*}, {@code rootCoord.dmlChannelNum}), {@code kafka.readTimeout} (seconds in
+     * the file, kept here in milliseconds) bounding every call to the brokers, and {@code kafka.transactionTimeout}
+     * (ours, seconds): the writers' transaction timeout, after which the brokers abort an append left open.
      */
     public record MessageQueueSettings(String type, java.util.List<String> brokerList, String securityProtocol,
                                        String saslMechanism, String saslUsername, Secret saslPassword,
                                        boolean sslEnabled, Path tlsCert, Path tlsKey, Path tlsCaCert,
-                                       Secret tlsKeyPassword, long readTimeoutMs, String clusterPrefix,
+                                       Secret tlsKeyPassword, long readTimeoutMs, long transactionTimeoutMs,
+                                       String clusterPrefix,
                                        String dmlPrefix, int dmlChannelNum) {
         /** Milvus's message queue types; only {@code default} and {@code kafka} are served. */
         public static final Set<String> MILVUS_TYPES = Set.of("default", "kafka", "pulsar", "rocksmq", "woodpecker",
@@ -287,7 +289,8 @@ public record ServerConfig(
             // Spelled out so that no future component can leak a secret through the record's generated toString.
             return "MessageQueueSettings[type=" + type + ", brokerList=" + brokerList + ", securityProtocol="
                     + securityProtocol + ", saslMechanism=" + saslMechanism + ", sasl=" + sasl() + ", sslEnabled="
-                    + sslEnabled + ", readTimeoutMs=" + readTimeoutMs + ", pchannelPrefix=" + pchannelPrefix()
+                    + sslEnabled + ", readTimeoutMs=" + readTimeoutMs + ", transactionTimeoutMs=" + transactionTimeoutMs
+                    + ", pchannelPrefix=" + pchannelPrefix()
                     + ", dmlChannelNum=" + dmlChannelNum + "]";
         }
     }
@@ -611,11 +614,15 @@ public record ServerConfig(
         if (kafka && protocol.startsWith("SASL") && user.isEmpty()) {
             throw new ConfigException("kafka.saslUsername", "must be set when kafka.securityProtocol is " + protocol);
         }
+        long readTimeoutSeconds = v.longIn("kafka.readTimeout", 10, 1, 3_600);
         MessageQueueSettings mq = new MessageQueueSettings(type, brokers, protocol, mechanism, user,
                 new Secret(password), ssl,
                 Path.of(v.string("kafka.ssl.tlsCert", "")), Path.of(v.string("kafka.ssl.tlsKey", "")),
                 Path.of(v.string("kafka.ssl.tlsCaCert", "")), new Secret(v.string("kafka.ssl.tlsKeyPassword", "")),
-                v.longIn("kafka.readTimeout", 10, 1, 3_600) * 1_000,
+                readTimeoutSeconds * 1_000,
+                // Unset: long enough for any append that can still succeed (twice kafka.readTimeout, at least 60 s).
+                v.longIn("kafka.transactionTimeout", Math.min(900, Math.max(60, 2 * readTimeoutSeconds)), 1, 900)
+                        * 1_000,
                 v.string("msgChannel.chanNamePrefix.cluster", "by-dev").trim(),
                 v.string("msgChannel.chanNamePrefix.rootCoordDml", "rootcoord-dml").trim(),
                 v.intIn("rootCoord.dmlChannelNum", 16, 1, 1_024));

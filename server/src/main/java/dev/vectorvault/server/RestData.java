@@ -21,10 +21,7 @@ import io.milvus.grpc.JSONArray;
 import io.milvus.grpc.LongArray;
 import io.milvus.grpc.ScalarField;
 import io.milvus.grpc.StringArray;
-import io.milvus.grpc.VectorField;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -122,23 +119,8 @@ final class RestData {
         if (optional) {
             values.forEach(v -> out.addValidData(v != null));
         }
-        if (field.getDataType() == DataType.FloatVector) {
-            int dim = intParam(field, "dim");
-            FloatArray.Builder floats = FloatArray.newBuilder();
-            for (int r = 0; r < values.size(); r++) {
-                JsonNode v = values.get(r);
-                if (v == null) {
-                    continue;
-                }
-                if (!v.isArray() || v.size() != dim) {
-                    throw RestFailure.of(ErrorCode.INVALID_INSERT_DATA, "row " + r + ": field " + name
-                            + " must be an array of " + dim + " numbers");
-                }
-                for (JsonNode x : v) {
-                    floats.addData((float) number(x, name, r));
-                }
-            }
-            return out.setVectors(VectorField.newBuilder().setDim(dim).setFloatVector(floats)).build();
+        if (RestVectors.isVector(field.getDataType())) {
+            return out.setVectors(RestVectors.column(field, values)).build();
         }
         return out.setScalars(scalars(field.getDataType(), field.getElementType(), values, name)).build();
     }
@@ -263,32 +245,6 @@ final class RestData {
                 .map(p -> Integer.parseInt(p.getValue())).orElse(0);
     }
 
-    /** The search vectors: a {@code PlaceholderGroup} of little-endian float32 rows. */
-    static ByteString floatVectors(JsonNode data, int dim) {
-        if (data == null || !data.isArray() || data.isEmpty()) {
-            throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "data must be a non-empty array of vectors");
-        }
-        io.milvus.grpc.PlaceholderValue.Builder value = io.milvus.grpc.PlaceholderValue.newBuilder().setTag("$0")
-                .setType(io.milvus.grpc.PlaceholderType.FloatVector);
-        int q = 0;
-        for (JsonNode vector : data) {
-            if (!vector.isArray() || (dim > 0 && vector.size() != dim)) {
-                throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "query vector " + q + " must be an array of "
-                        + dim + " numbers");
-            }
-            ByteBuffer buffer = ByteBuffer.allocate(vector.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
-            for (JsonNode x : vector) {
-                if (!x.isNumber()) {
-                    throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "query vector " + q + " has a non-number");
-                }
-                buffer.putFloat(x.floatValue());
-            }
-            value.addValues(ByteString.copyFrom(buffer.array()));
-            q++;
-        }
-        return io.milvus.grpc.PlaceholderGroup.newBuilder().addPlaceholders(value).build().toByteString();
-    }
-
     // ------------------------------------------------------------------ results
 
     /** Rows from result columns ({@code rowCount} rows); the dynamic field's keys are merged into each row. */
@@ -316,8 +272,7 @@ final class RestData {
     /** Rows in a column: its own count, whatever the type. */
     static int rowCount(FieldData column) {
         if (column.hasVectors()) {
-            VectorField v = column.getVectors();
-            return v.getDim() == 0 ? 0 : v.getFloatVector().getDataCount() / (int) v.getDim();
+            return RestVectors.rowCount(column.getVectors());
         }
         if (column.getValidDataCount() > 0) {
             return column.getValidDataCount();
@@ -339,17 +294,7 @@ final class RestData {
     private static List<JsonNode> values(FieldData column, boolean int64AsNumber) {
         List<JsonNode> out = new ArrayList<>();
         if (column.hasVectors()) {
-            VectorField v = column.getVectors();
-            int dim = (int) v.getDim();
-            List<Float> floats = v.getFloatVector().getDataList();
-            for (int i = 0; dim > 0 && i + dim <= floats.size(); i += dim) {
-                ArrayNode vector = NODES.arrayNode(dim);
-                for (int d = 0; d < dim; d++) {
-                    vector.add(floats.get(i + d));
-                }
-                out.add(vector);
-            }
-            return out;
+            return RestVectors.values(column.getVectors());
         }
         List<JsonNode> present = scalarValues(column.getScalars(), column.getType(), int64AsNumber);
         if (column.getValidDataCount() == 0) {

@@ -138,6 +138,15 @@ final class RestRoutes {
             for (JsonNode field : fields) {
                 schema.addFields(field(field, schemaNode));
             }
+            JsonNode functions = schemaNode.get("functions");
+            if (functions != null && !functions.isNull()) {
+                if (!functions.isArray()) {
+                    throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "schema.functions must be an array");
+                }
+                for (JsonNode function : functions) {
+                    schema.addFunctions(function(function));
+                }
+            }
             JsonNode indexParams = call.body.get("indexParams");
             if (indexParams != null && indexParams.isArray()) {
                 for (JsonNode index : indexParams) {
@@ -215,6 +224,51 @@ final class RestRoutes {
         return out.build();
     }
 
+    /**
+     * One entry of {@code schema.functions} ({@code name}, {@code type}, {@code inputFieldNames},
+     * {@code outputFieldNames}, optional {@code description} and {@code params}); the gRPC CreateCollection checks it
+     * (BM25 only) and marks the output fields.
+     */
+    private static io.milvus.grpc.FunctionSchema function(JsonNode function) {
+        if (!function.isObject()) {
+            throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "schema.functions entries must be objects");
+        }
+        String name = text(function, "name");
+        String type = text(function, "type");
+        if (name == null || name.isEmpty() || type == null || type.isEmpty()) {
+            throw new RestFailure(200, ErrorCode.MISSING_REQUIRED_PARAMETERS.code(),
+                    "missing required parameters, error: schema.functions[].name and type are required");
+        }
+        FunctionType functionType = java.util.Arrays.stream(FunctionType.values())
+                .filter(t -> t != FunctionType.UNRECOGNIZED && t.name().equalsIgnoreCase(type)).findFirst()
+                .orElseThrow(() -> RestFailure.of(ErrorCode.PARAMETER_INVALID, "function " + name
+                        + ": unknown function type " + type));
+        io.milvus.grpc.FunctionSchema.Builder out = io.milvus.grpc.FunctionSchema.newBuilder().setName(name)
+                .setType(functionType).setDescription(function.hasNonNull("description")
+                        ? function.get("description").asText() : "")
+                .addAllInputFieldNames(names(function, "inputFieldNames", name))
+                .addAllOutputFieldNames(names(function, "outputFieldNames", name));
+        out.addAllParams(properties(function.get("params")));
+        return out.build();
+    }
+
+    private static List<String> names(JsonNode function, String key, String functionName) {
+        JsonNode list = function.get(key);
+        if (list == null || !list.isArray()) {
+            throw new RestFailure(200, ErrorCode.MISSING_REQUIRED_PARAMETERS.code(),
+                    "missing required parameters, error: function " + functionName + ": " + key + " is required");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode name : list) {
+            if (!name.isTextual()) {
+                throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "function " + functionName + ": " + key
+                        + " must hold field names");
+            }
+            out.add(name.textValue());
+        }
+        return out;
+    }
+
     private static ValueField defaultValue(DataType type, JsonNode value, String field) {
         ValueField.Builder out = ValueField.newBuilder();
         switch (type) {
@@ -257,6 +311,15 @@ final class RestRoutes {
             field.set("params", pairs(f.getTypeParamsList()));
         }
         data.set("fields", fields);
+        ArrayNode functions = array();
+        for (io.milvus.grpc.FunctionSchema f : r.getSchema().getFunctionsList()) {
+            ObjectNode function = functions.addObject().put("name", f.getName()).put("type", f.getType().name())
+                    .put("description", f.getDescription());
+            function.set("inputFieldNames", strings(f.getInputFieldNamesList()));
+            function.set("outputFieldNames", strings(f.getOutputFieldNamesList()));
+            function.set("params", pairs(f.getParamsList()));
+        }
+        data.set("functions", functions);
         // Index and load state as Milvus's describe shows them; each is its own call through the chain (its own
         // privilege), so a caller allowed to describe but not to see index details gets the schema without them.
         ArrayNode indexes = array();
@@ -421,13 +484,16 @@ final class RestRoutes {
             throw new RestFailure(200, ErrorCode.MISSING_REQUIRED_PARAMETERS.code(),
                     "missing required parameters, error: data is required");
         }
+        String annsField = call.text("annsField", "");
+        QueryVectors queries = new QueryVectors(() -> call.collectionSchema(RestSchemaService.FOR_SEARCH,
+                SearchRequest.newBuilder().setDbName(call.db()).setCollectionName(name).build()));
         SearchRequest.Builder request = SearchRequest.newBuilder().setDbName(call.db()).setCollectionName(name)
                 .setDsl(call.text("filter", "")).setDslType(DslType.BoolExprV1)
                 .addAllOutputFields(call.strings("outputFields"))
                 .addAllPartitionNames(call.strings("partitionNames"))
-                .setPlaceholderGroup(RestData.floatVectors(vectors, 0)).setNq(vectors.size());
+                .setPlaceholderGroup(queries.placeholders(vectors, annsField)).setNq(vectors.size());
         request.addSearchParams(pair("topk", Long.toString(call.integer("limit", 100))));
-        request.addSearchParams(pair("anns_field", call.text("annsField", "")));
+        request.addSearchParams(pair("anns_field", annsField));
         long offset = call.integer("offset", 0);
         if (offset > 0) {
             request.addSearchParams(pair("offset", Long.toString(offset)));
@@ -464,6 +530,8 @@ final class RestRoutes {
         HybridSearchRequest.Builder request = HybridSearchRequest.newBuilder().setDbName(call.db())
                 .setCollectionName(name).addAllOutputFields(call.strings("outputFields"))
                 .addAllPartitionNames(call.strings("partitionNames"));
+        QueryVectors queries = new QueryVectors(() -> call.collectionSchema(RestSchemaService.FOR_HYBRID_SEARCH,
+                HybridSearchRequest.newBuilder().setDbName(call.db()).setCollectionName(name).build()));
         for (int i = 0; i < subs.size(); i++) {
             JsonNode sub = subs.get(i);
             String where = "search[" + i + "].";
@@ -476,10 +544,11 @@ final class RestRoutes {
                         "missing required parameters, error: " + where + "data is required");
             }
             refuseUnsupported(sub, where);
+            String annsField = RestApi.text(sub, where, "annsField", "");
             SearchRequest.Builder one = SearchRequest.newBuilder().setDbName(call.db()).setCollectionName(name)
                     .setDsl(RestApi.text(sub, where, "filter", "")).setDslType(DslType.BoolExprV1)
-                    .setPlaceholderGroup(RestData.floatVectors(vectors, 0)).setNq(vectors.size());
-            one.addSearchParams(pair("anns_field", RestApi.text(sub, where, "annsField", "")));
+                    .setPlaceholderGroup(queries.placeholders(vectors, annsField)).setNq(vectors.size());
+            one.addSearchParams(pair("anns_field", annsField));
             long subLimit = RestApi.integer(sub, where, "limit", 0);
             if (subLimit > 0) { // else the hybrid search's limit + offset, as HybridSearch decides
                 one.addSearchParams(pair("topk", Long.toString(subLimit)));
@@ -535,6 +604,30 @@ final class RestRoutes {
         SearchResults r = call.rpc().hybridSearch(request.build());
         check(r.getStatus());
         return hits(call, r.getResults());
+    }
+
+    /**
+     * A search's query vectors, read in the type of the field they search; the collection's schema is read (once, with
+     * the search's own privilege) only when their JSON shape does not already say they are float vectors.
+     */
+    private static final class QueryVectors {
+        private final java.util.function.Supplier<CollectionSchema> read;
+        private CollectionSchema schema;
+
+        QueryVectors(java.util.function.Supplier<CollectionSchema> read) {
+            this.read = read;
+        }
+
+        com.google.protobuf.ByteString placeholders(JsonNode data, String annsField) {
+            FieldSchema field = null;
+            if (RestVectors.needsSchema(data)) {
+                if (schema == null) {
+                    schema = read.get();
+                }
+                field = RestVectors.searchField(schema, annsField).orElse(null);
+            }
+            return RestVectors.placeholders(data, field);
+        }
     }
 
     /** Milvus's {@code groupSize} / {@code strictGroupSize} of a grouped search, as the search parameters carry them. */

@@ -37,6 +37,9 @@ class MessageQueueConfigTest {
         assertThat(mq.kafka()).isTrue();
         assertThat(mq.brokerList()).containsExactly("k1:9092", "k2:9093");
         assertThat(mq.readTimeoutMs()).isEqualTo(3_000);
+        assertThat(mq.transactionTimeoutMs()).as("unset: twice kafka.readTimeout, at least 60 s").isEqualTo(60_000);
+        assertThat(mq("kafka.readTimeout", "100").transactionTimeoutMs()).isEqualTo(200_000);
+        assertThat(mq("kafka.transactionTimeout", "7").transactionTimeoutMs()).isEqualTo(7_000);
         assertThat(mq.pchannelPrefix()).isEqualTo("vdb-rootcoord-dml");
         assertThat(mq.dmlChannelNum()).isEqualTo(4);
     }
@@ -75,6 +78,7 @@ class MessageQueueConfigTest {
         assertThatThrownBy(() -> mq("mq.type", "kafka", "kafka.brokerList", " , "))
                 .hasMessageContaining("kafka.brokerList");
         assertThatThrownBy(() -> mq("kafka.readTimeout", "0")).hasMessageContaining("kafka.readTimeout");
+        assertThatThrownBy(() -> mq("kafka.transactionTimeout", "901")).hasMessageContaining("kafka.transactionTimeout");
         assertThatThrownBy(() -> mq("rootCoord.dmlChannelNum", "0")).hasMessageContaining("rootCoord.dmlChannelNum");
         assertThatThrownBy(() -> mq("msgChannel.chanNamePrefix.cluster", "a b"))
                 .hasMessageContaining("msgChannel.chanNamePrefix.cluster");

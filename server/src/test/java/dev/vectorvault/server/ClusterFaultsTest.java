@@ -3,7 +3,6 @@ package dev.vectorvault.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.vectorvault.common.MilvusHash;
 import dev.vectorvault.testkit.EtcdCluster;
 import dev.vectorvault.testkit.KafkaBroker;
 import dev.vectorvault.testkit.S3Server;
@@ -154,15 +153,11 @@ class ClusterFaultsTest {
         TreeSet<Long> rows = ids(cluster.stub(1, 60));
         assertThat(rows).as("every acknowledged row").containsAll(acknowledged);
         for (Set<Long> batch : refused) {
-            // Each shard's part is one Kafka transaction; a batch is not atomic across shards (docs/durability.md).
-            for (int shard = 0; shard < 2; shard++) {
-                int s = shard;
-                List<Long> part = batch.stream().filter(id -> MilvusHash.bucket(id, 2) == s).toList();
-                long present = part.stream().filter(rows::contains).count();
-                assertThat(present).as("shard %d's part %s of refused batch %s is there whole or not at all", s,
-                        part, batch).isIn(0L, (long) part.size());
-            }
-            // Parts that committed after all (each whole, checked above) are held like acknowledged rows.
+            // A write is one Kafka transaction over every shard it touches: a refused batch is there whole or not.
+            long present = batch.stream().filter(rows::contains).count();
+            assertThat(present).as("refused batch %s is there whole or not at all", batch)
+                    .isIn(0L, (long) batch.size());
+            // A batch that committed after all is held like acknowledged rows.
             batch.stream().filter(rows::contains).forEach(acknowledged::add);
         }
         assertThat(rows).as("nothing that was never written").isEqualTo(acknowledged);

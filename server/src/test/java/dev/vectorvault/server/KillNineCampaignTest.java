@@ -3,7 +3,6 @@ package dev.vectorvault.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.vectorvault.common.MilvusHash;
 import dev.vectorvault.testkit.EtcdCluster;
 import dev.vectorvault.testkit.KafkaBroker;
 import dev.vectorvault.testkit.S3Server;
@@ -55,8 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
  * random moment, writes through a survivor until a write is acknowledged again (the failover time: kill to first
  * acknowledged write, which includes the owner's session lease running out), then checks the whole collection:
  * every acknowledged operation is there, no id appears twice, and each writer's one unacknowledged batch is applied
- * shard by shard entirely or not at all (its shards' parts are separate Kafka transactions, as Milvus's are
- * separate messages per channel: a kill between two commits keeps the committed part; README "Acknowledgement"). The killed node is restarted on its folder for the later trials. The engines and the
+ * entirely or not at all, across both shards (one Kafka transaction per write; Milvus's separate messages per channel
+ * can keep part of a batch). The killed node is restarted on its folder for the later trials. The engines and the
  * collection are kept across trials, so each takeover must also keep everything from the earlier ones.
  *
  * <p>{@code -Dtests.seed=N} repeats a run (the seed is printed); {@code -Dtests.killTrials=N} sets the trial count
@@ -124,7 +123,6 @@ class KillNineCampaignTest {
         List<Long> failoverMs = new ArrayList<>();
         long inFlightApplied = 0;
         long inFlightAbsent = 0;
-        long inFlightSplit = 0;
         long campaignStarted = System.nanoTime();
 
         for (int trial = 0; trial < trials; trial++) {
@@ -194,28 +192,15 @@ class KillNineCampaignTest {
                             seed).isEqualTo(writer.model);
                     continue;
                 }
-                // Each shard's part of the batch is whole or absent; the parts are separate Kafka transactions, so
-                // a kill between them leaves some shards' parts (README "Acknowledgement": as in Milvus).
-                List<TreeMap<Long, Long>> outcomes = new ArrayList<>();
-                for (int committed = 0; committed < 1 << SHARDS; committed++) {
-                    TreeMap<Long, Long> outcome = writer.model;
-                    for (int shard = 0; shard < SHARDS; shard++) {
-                        if ((committed & 1 << shard) != 0) {
-                            outcome = writer.inFlight.part(shard).applyTo(outcome);
-                        }
-                    }
-                    outcomes.add(outcome);
-                }
-                assertThat(actual).as("trial %d (seed %d): every acknowledged operation, and each shard's part of"
-                        + " the batch in flight at the kill (%s) entirely or not at all", trial, seed, writer.inFlight)
-                        .isIn(outcomes.toArray());
-                TreeMap<Long, Long> whole = outcomes.get(outcomes.size() - 1);
+                // The batch is one Kafka transaction over every shard it touches: whole or absent, never split.
+                TreeMap<Long, Long> whole = writer.inFlight.applyTo(writer.model);
+                assertThat(actual).as("trial %d (seed %d): every acknowledged operation, and the batch in flight at"
+                        + " the kill (%s) entirely or not at all", trial, seed, writer.inFlight)
+                        .isIn(writer.model, whole);
                 if (actual.equals(writer.model)) {
                     inFlightAbsent++;
-                } else if (actual.equals(whole)) {
-                    inFlightApplied++;
                 } else {
-                    inFlightSplit++;
+                    inFlightApplied++;
                 }
                 writer.model = new TreeMap<>(actual);
                 writer.inFlight = null;
@@ -229,9 +214,9 @@ class KillNineCampaignTest {
             }
             probesPresent.addAll(probesNow);
             System.out.printf("KillNineCampaignTest: trial %d: owner node %d killed, failover %d ms; so far %d rows"
-                            + " acknowledged, in flight %d whole / %d absent / %d split by shard%n", trial, owner,
+                            + " acknowledged, in flight %d whole / %d absent%n", trial, owner,
                     failoverMs.get(trial), writers.stream().mapToLong(w -> w.acknowledgedRows).sum(), inFlightApplied,
-                    inFlightAbsent, inFlightSplit);
+                    inFlightAbsent);
         }
 
         long rowsAcknowledged = writers.stream().mapToLong(w -> w.acknowledgedRows).sum();
@@ -240,10 +225,9 @@ class KillNineCampaignTest {
         Collections.sort(sorted);
         System.out.printf("KillNineCampaignTest: seed %d, %d trials in %d s; %d operations (%d rows) acknowledged,"
                         + " 0 lost, 0 duplicated; batches in flight at the kill: %d applied whole, %d absent whole,"
-                        + " %d with only some shards' parts (each part whole);"
                         + " failover (kill -9 to first acknowledged write, session TTL %d s) p50 %d ms, p99 %d ms,"
                         + " max %d ms%n", seed, trials, (System.nanoTime() - campaignStarted) / 1_000_000_000L,
-                opsAcknowledged, rowsAcknowledged, inFlightApplied, inFlightAbsent, inFlightSplit, TTL_SECONDS,
+                opsAcknowledged, rowsAcknowledged, inFlightApplied, inFlightAbsent, TTL_SECONDS,
                 percentile(sorted, 0.50), percentile(sorted, 0.99), sorted.get(sorted.size() - 1));
         assertThat(rowsAcknowledged).as("the writers got writes through").isPositive();
     }
@@ -285,19 +269,6 @@ class KillNineCampaignTest {
             next.putAll(puts);
             deletes.forEach(next::remove);
             return next;
-        }
-
-        /** The rows of this batch that go to {@code shard} (Milvus's primary-key hash). */
-        Batch part(int shard) {
-            Map<Long, Long> partPuts = new LinkedHashMap<>();
-            puts.forEach((id, ver) -> {
-                if (MilvusHash.bucket(id, SHARDS) == shard) {
-                    partPuts.put(id, ver);
-                }
-            });
-            Set<Long> partDeletes = deletes.stream().filter(id -> MilvusHash.bucket(id, SHARDS) == shard)
-                    .collect(Collectors.toCollection(LinkedHashSet::new));
-            return new Batch(kind, partPuts, partDeletes);
         }
 
         @Override

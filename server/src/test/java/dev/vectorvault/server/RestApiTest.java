@@ -1,9 +1,10 @@
 package dev.vectorvault.server;
 
+import static dev.vectorvault.server.RestCalls.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vectorvault.server.RestCalls.Reply;
 import io.milvus.grpc.MilvusServiceGrpc;
 import io.milvus.grpc.ShowCollectionsRequest;
 import io.milvus.grpc.ShowCollectionsResponse;
@@ -27,29 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class RestApiTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String ROOT = "Bearer root:Milvus";
+    private static final ObjectMapper JSON = RestCalls.JSON;
+    private static final String ROOT = RestCalls.ROOT;
 
     @TempDir
     Path dir;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-    private record Reply(int status, JsonNode body) {}
-
-    private Reply post(int port, String path, String authorization, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Reply(response.statusCode(), JSON.readTree(response.body()));
-    }
-
-    private Reply post(LoopbackServer server, String route, String authorization, String body) throws Exception {
-        return post(server.port(), "/v2/vectordb/" + route, authorization, body);
-    }
 
     private static LoopbackServer withAuth(Path dir, Map<String, String> more) throws Exception {
         Map<String, String> keys = new HashMap<>(more);
@@ -334,7 +319,7 @@ class RestApiTest {
     }
 
     private static int code(Reply reply) {
-        return reply.body().get("code").asInt();
+        return reply.code();
     }
 
     private static String basic(String user, String password) {

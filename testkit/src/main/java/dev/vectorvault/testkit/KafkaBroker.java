@@ -132,6 +132,10 @@ public final class KafkaBroker implements AutoCloseable {
                 "share.coordinator.state.topic.min.isr=1",
                 "share.coordinator.state.topic.num.partitions=1",
                 "min.insync.replicas=1",
+                // One broker, replication 1: without a forced flush, a kill -9 could lose the tail of
+                // __transaction_state while a data partition kept a committed record, whose markers then never
+                // came (docs/durability.md). A real cluster relies on replication instead.
+                "log.flush.interval.messages=1",
                 "group.initial.rebalance.delay.ms=0",
                 // A small machine shared by several builds: few threads, a small cleaner buffer.
                 "num.network.threads=2",
@@ -313,6 +317,27 @@ public final class KafkaBroker implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         LIVE.remove(process);
+    }
+
+    /**
+     * Deletes the transaction coordinator's state (the {@code __transaction_state} partitions) of a killed broker, as
+     * an unclean stop can lose it while a data partition keeps a transaction's records: after {@link #restart} the
+     * coordinator knows none of the transactions in flight at the kill, which then hang on their partitions.
+     */
+    public void forgetTransactions() {
+        if (isRunning()) {
+            throw new IllegalStateException("the Kafka broker is running: kill it first");
+        }
+        try (Stream<Path> partitions = Files.list(dir.resolve("data"))) {
+            for (Path partition : partitions.filter(p -> p.getFileName().toString().startsWith("__transaction_state-"))
+                    .toList()) {
+                try (Stream<Path> files = Files.walk(partition)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Starts a killed broker again on its ports and data, and waits until it accepts clients. */

@@ -49,13 +49,17 @@ public abstract sealed class DataLog implements AutoCloseable permits LocalDataL
     abstract int shardCount(CollectionLayout layout);
 
     /**
-     * Appends one record to shard {@code shard} of the collection durably: when it returns, the record survives a
-     * crash of this process.
+     * Appends one write's records (one per shard it touches) durably and as one unit: when it returns, all of them
+     * survive a crash of this process; when it fails, none of them is acknowledged, and after any crash either all of
+     * them come back or none does.
      *
-     * @param replay applies records the log had to catch up first (a shard reopened after a failed append whose
+     * @param replay applies records the log had to catch up first (a collection reopened after a failed append whose
      *               outcome was unknown): they were not applied yet
      */
-    abstract void append(CollectionLayout layout, int shard, byte[] record, Replay replay);
+    abstract void append(CollectionLayout layout, List<ShardRecord> records, Replay replay);
+
+    /** One shard's record of a write. */
+    record ShardRecord(int shard, byte[] record) {}
 
     /** Replays every record after the manifest's positions, in an order that rebuilds the acknowledged state. */
     abstract int replay(DataManifest manifest, DataStore.LayoutSource layouts, Replay replay);

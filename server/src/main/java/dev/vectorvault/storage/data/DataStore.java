@@ -595,9 +595,9 @@ public final class DataStore implements AutoCloseable {
     private record ShardWrite(int shard, byte[] record, ToIntFunction<CollectionData> apply) {}
 
     /**
-     * Appends each shard's record and applies it to memory once the log made it durable, so memory never holds what
-     * the log lacks (a write spread over shards may fail part-way, as in Milvus: the shards appended before the
-     * failure stay written, and the caller gets the failure).
+     * Appends the write's records (one per shard it touches) as one unit and applies them to memory once the log
+     * made them durable, so memory never holds what the log lacks, and a write spread over shards is never half
+     * there: the log commits all of its shards' records or none.
      */
     private int durably(CollectionLayout layout, List<ShardWrite> writes) {
         if (log.failed()) {
@@ -609,9 +609,13 @@ public final class DataStore implements AutoCloseable {
         checkpointLock.readLock().lock();
         try {
             synchronized (writeOrder.computeIfAbsent(layout.collectionId(), id -> new Object())) {
+                List<DataLog.ShardRecord> records = new ArrayList<>(writes.size());
                 for (ShardWrite write : writes) {
-                    log.append(layout, write.shard(), write.record(), this::apply);
+                    records.add(new DataLog.ShardRecord(write.shard(), write.record()));
                     logged += write.record().length;
+                }
+                log.append(layout, records, this::apply);
+                for (ShardWrite write : writes) {
                     result += write.apply().applyAsInt(data);
                 }
             }

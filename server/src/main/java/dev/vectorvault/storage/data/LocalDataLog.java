@@ -50,8 +50,12 @@ final class LocalDataLog extends DataLog {
     }
 
     @Override
-    void append(CollectionLayout layout, int shard, byte[] record, Replay replay) {
-        lastLsn.accumulateAndGet(wal.append(record), Math::max);
+    void append(CollectionLayout layout, List<ShardRecord> records, Replay replay) {
+        if (records.size() != 1) {
+            // One shard here (shardCount): a write is one record, and one WAL record is all or nothing.
+            throw new IllegalArgumentException("the local log takes one record per write, got " + records.size());
+        }
+        lastLsn.accumulateAndGet(wal.append(records.get(0).record()), Math::max);
     }
 
     @Override

@@ -27,13 +27,16 @@ import org.slf4j.LoggerFactory;
  * position right after the last record that memory holds: a checkpoint records these positions with the segments that
  * hold everything before them, and recovery reads each shard from its recorded position to the end.
  *
- * <p><b>Fencing first.</b> A shard is always opened for writing before it is read for recovery: opening fences every
- * earlier writer (a stale process, a paused node) and settles the append it left open, so the read that follows sees
- * the shard's final content and nobody else can add to it.
+ * <p><b>One writer per collection.</b> A write spread over several shards is one append of the collection's writer,
+ * committed on all of them or none ({@link ShardWriter#append(Map)}).
+ *
+ * <p><b>Fencing first.</b> A collection's shards are always opened for writing before they are read for recovery:
+ * opening fences every earlier writer (a stale process, a paused node) and settles the append it left open, so the
+ * read that follows sees each shard's final content and nobody else can add to it.
  *
  * <p><b>A failed append.</b> Its outcome may be unknown (the log did not answer in time: it may still commit). The
- * shard's writer is dropped; the next write to the shard opens it again (which settles that append) and first
- * applies whatever the log holds after the last applied position, so memory and log never disagree and a checkpoint
+ * collection's writer is dropped; the next write opens it again (which settles that append) and first applies
+ * whatever the log holds after each shard's last applied position, so memory and log never disagree and a checkpoint
  * never records a position past a record that memory lacks. An append the log refused outright ({@code LOG_FAILED})
  * is retried once at once, through a reopened writer, when the reopening shows it did not commit.
  *
@@ -47,11 +50,12 @@ final class ShardedDataLog extends DataLog {
 
     private final ShardLog log;
     private final Supplier<Collection<Long>> served;
-    private final Map<ShardId, ShardWriter> writers = new ConcurrentHashMap<>();
+    /** Each collection's writer of all its shards, by collection id. */
+    private final Map<Long, ShardWriter> writers = new ConcurrentHashMap<>();
     /** Position after the last record of each shard that memory holds. */
     private final Map<ShardId, Long> positions = new ConcurrentHashMap<>();
-    /** Shards whose last append failed: to be reopened and caught up before the next append. */
-    private final Set<ShardId> unsettled = ConcurrentHashMap.newKeySet();
+    /** Collections whose last append failed: to be reopened and caught up before the next append. */
+    private final Set<Long> unsettled = ConcurrentHashMap.newKeySet();
 
     ShardedDataLog(ShardLog log, Supplier<Collection<Long>> served) {
         this.log = log;
@@ -69,42 +73,51 @@ final class ShardedDataLog extends DataLog {
     }
 
     @Override
-    void append(CollectionLayout layout, int shard, byte[] record, Replay replay) {
-        ShardId id = new ShardId(layout.collectionId(), shard);
-        ShardWriter writer = writers.get(id);
-        if (writer == null || unsettled.contains(id)) {
-            writer = reopen(id, layout, replay).writer();
+    void append(CollectionLayout layout, List<ShardRecord> records, Replay replay) {
+        long collectionId = layout.collectionId();
+        Map<Integer, List<byte[]>> byShard = new HashMap<>();
+        for (ShardRecord record : records) {
+            byShard.computeIfAbsent(record.shard(), s -> new ArrayList<>()).add(record.record());
+        }
+        ShardWriter writer = writers.get(collectionId);
+        if (writer == null || unsettled.contains(collectionId)) {
+            writer = reopen(layout, replay).writer();
         }
         try {
-            positions.put(id, writer.append(List.of(record)));
+            appended(collectionId, writer.append(byShard));
         } catch (ShardLogException e) {
-            unsettled.add(id);
-            writers.remove(id, writer);
+            unsettled.add(collectionId);
+            writers.remove(collectionId, writer);
             if (e.errorCode() != ErrorCode.LOG_FAILED) {
-                throw e; // fenced: the shard is no longer ours; unavailable: the outcome is unknown until it answers
+                throw e; // fenced: the collection is no longer ours; unavailable: the outcome is unknown for now
             }
-            retryOnce(id, layout, record, replay, e);
+            retryOnce(layout, byShard, replay, e);
         }
+    }
+
+    private void appended(long collectionId, Map<Integer, Long> after) {
+        after.forEach((shard, position) -> positions.put(new ShardId(collectionId, shard), position));
     }
 
     /**
      * The log refused the append (the broker answered, for example an invalid transaction state right after a
      * fence): reopening settles it, and if it did not commit after all, the append is made again with the new writer.
      * If it did, the catch-up applied it to memory, and the caller still gets the failure: returning normally would
-     * make it apply the record a second time.
+     * make it apply the records a second time.
      */
-    private void retryOnce(ShardId id, CollectionLayout layout, byte[] record, Replay replay, ShardLogException first) {
-        Reopened reopened = reopen(id, layout, replay);
+    private void retryOnce(CollectionLayout layout, Map<Integer, List<byte[]>> byShard, Replay replay,
+                           ShardLogException first) {
+        long collectionId = layout.collectionId();
+        Reopened reopened = reopen(layout, replay);
         if (reopened.caughtUp() > 0) {
             throw first;
         }
-        LOG.warn("event=shard_append_retried shard={} collection={} reason={}", id.index(), id.collectionId(),
-                first.getMessage());
+        LOG.warn("event=shard_append_retried collection={} reason={}", collectionId, first.getMessage());
         try {
-            positions.put(id, reopened.writer().append(List.of(record)));
+            appended(collectionId, reopened.writer().append(byShard));
         } catch (ShardLogException e) {
-            unsettled.add(id);
-            writers.remove(id, reopened.writer());
+            unsettled.add(collectionId);
+            writers.remove(collectionId, reopened.writer());
             e.addSuppressed(first);
             throw e;
         }
@@ -112,32 +125,39 @@ final class ShardedDataLog extends DataLog {
 
     private record Reopened(ShardWriter writer, int caughtUp) {}
 
-    /** Opens the shard's writer (fencing others, settling an open append) and applies what memory lacks. */
-    private Reopened reopen(ShardId id, CollectionLayout layout, Replay replay) {
-        ShardWriter previous = writers.remove(id);
+    /**
+     * Opens the collection's writer (fencing others, settling an open append) and applies what memory lacks of each
+     * of its shards.
+     */
+    private Reopened reopen(CollectionLayout layout, Replay replay) {
+        long collectionId = layout.collectionId();
+        ShardWriter previous = writers.remove(collectionId);
         if (previous != null) {
             previous.close();
         }
-        ShardWriter writer = log.openWriter(id);
+        ShardWriter writer = log.openWriter(collectionId, layout.shardsNum());
         int caughtUp = 0;
         try {
-            Long applied = positions.get(id);
-            if (applied == null) {
-                positions.put(id, log.endPosition(id));
-            } else {
-                DataStore.LayoutSource only = c -> c == id.collectionId() ? Optional.of(layout) : Optional.empty();
-                caughtUp = readFrom(id, applied, only, replay);
-                if (caughtUp > 0) {
-                    LOG.warn("event=shard_caught_up shard={} collection={} records={}: an append whose outcome was"
-                            + " unknown committed after all", id.index(), id.collectionId(), caughtUp);
+            DataStore.LayoutSource only = c -> c == collectionId ? Optional.of(layout) : Optional.empty();
+            for (int shard = 0; shard < layout.shardsNum(); shard++) {
+                ShardId id = new ShardId(collectionId, shard);
+                Long applied = positions.get(id);
+                if (applied == null) {
+                    positions.put(id, log.endPosition(id));
+                } else {
+                    caughtUp += readFrom(id, applied, only, replay);
                 }
+            }
+            if (caughtUp > 0) {
+                LOG.warn("event=shard_caught_up collection={} records={}: an append whose outcome was unknown"
+                        + " committed after all", collectionId, caughtUp);
             }
         } catch (RuntimeException e) {
             writer.close();
             throw e;
         }
-        writers.put(id, writer);
-        unsettled.remove(id);
+        writers.put(collectionId, writer);
+        unsettled.remove(collectionId);
         return new Reopened(writer, caughtUp);
     }
 
@@ -170,9 +190,10 @@ final class ShardedDataLog extends DataLog {
             if (layout.isEmpty()) {
                 continue;
             }
+            // Fence before reading: nobody else may append after.
+            writers.put(collectionId, log.openWriter(collectionId, layout.get().shardsNum()));
             for (int shard = 0; shard < layout.get().shardsNum(); shard++) {
                 ShardId id = new ShardId(collectionId, shard);
-                writers.put(id, log.openWriter(id)); // fence before reading: nobody else may append after
                 replayed += readFrom(id, recorded.getOrDefault(id, 0L), layouts, replay);
             }
         }
@@ -185,6 +206,7 @@ final class ShardedDataLog extends DataLog {
         collectionDropped(collectionId); // whatever this node held of it is stale
         DataStore.LayoutSource only = c -> c == collectionId ? Optional.of(layout) : Optional.empty();
         int replayed = 0;
+        writers.put(collectionId, log.openWriter(collectionId, layout.shardsNum())); // fences the former owner first
         for (int shard = 0; shard < layout.shardsNum(); shard++) {
             ShardId id = new ShardId(collectionId, shard);
             long from = 0;
@@ -193,7 +215,6 @@ final class ShardedDataLog extends DataLog {
                     from = p.position();
                 }
             }
-            writers.put(id, log.openWriter(id)); // fences the former owner before reading
             replayed += readFrom(id, from, only, replay);
         }
         return replayed;
@@ -229,15 +250,12 @@ final class ShardedDataLog extends DataLog {
 
     @Override
     void collectionDropped(long collectionId) {
-        writers.entrySet().removeIf(e -> {
-            if (e.getKey().collectionId() == collectionId) {
-                e.getValue().close();
-                return true;
-            }
-            return false;
-        });
+        ShardWriter writer = writers.remove(collectionId);
+        if (writer != null) {
+            writer.close();
+        }
         positions.keySet().removeIf(id -> id.collectionId() == collectionId);
-        unsettled.removeIf(id -> id.collectionId() == collectionId);
+        unsettled.remove(collectionId);
     }
 
     @Override

@@ -46,4 +46,13 @@ public final class ChannelNames {
     public String vchannel(ShardId shard) {
         return pchannelOf(shard) + "_" + shard.collectionId() + "v" + shard.index();
     }
+
+    /**
+     * The Kafka {@code transactional.id} of the writer of a collection's shards, {@code <prefix>_<collectionId>w}:
+     * one per collection, so a newer writer fences the older one across all its shards, and a write spread over
+     * several shards is one transaction.
+     */
+    public String writerId(long collectionId) {
+        return prefix + "_" + collectionId + "w";
+    }
 }

@@ -12,7 +12,7 @@ final class KafkaFailures {
     private KafkaFailures() {}
 
     /**
-     * @param action what was being done, for example {@code "append to shard 0 of collection 7"}
+     * @param action what was being done, for example {@code "append to collection 7"}
      * @param failure what the client threw (a wrapped cause is looked through)
      */
     static ShardLogException classify(String action, Throwable failure) {
@@ -21,7 +21,7 @@ final class KafkaFailures {
         }
         if (has(failure, ProducerFencedException.class) || has(failure, InvalidProducerEpochException.class)) {
             return new ShardLogException(ErrorCode.LOG_WRITER_FENCED, "cannot " + action + ": a newer writer opened"
-                    + " this shard, so this writer is fenced; nothing of this append becomes visible", failure);
+                    + " this collection's log, so this writer is fenced; nothing of this append becomes visible", failure);
         }
         if (has(failure, TimeoutException.class)) {
             return new ShardLogException(ErrorCode.LOG_UNAVAILABLE, "cannot " + action + ": Kafka did not answer"

@@ -43,11 +43,13 @@ import org.slf4j.LoggerFactory;
  * pchannel's partition, so a shard's positions grow but are not consecutive.
  *
  * <h2>Durability and fencing (Kafka's own mechanisms, nothing home-made)</h2>
- * Writers are idempotent producers with {@code acks=all}, and transactional with {@code transactional.id} = the
- * vchannel: each append is one transaction, so it is all or nothing, and {@code initTransactions} of a new writer of
- * the same shard fences every older one (its later appends fail with {@code LOG_WRITER_FENCED}) and aborts or
- * completes the transaction it left open. Readers use {@code read_committed}: records of aborted or unfinished
- * appends are never returned. An append returns once the brokers have committed it to all in-sync replicas.
+ * Writers are idempotent producers with {@code acks=all}, one per collection, transactional with
+ * {@code transactional.id} = {@link ChannelNames#writerId}: each append is one transaction over every shard it writes
+ * (a Kafka transaction spans partitions), so a write spread over several shards is all or nothing, and
+ * {@code initTransactions} of a new writer of the same collection fences every older one (its later appends fail with
+ * {@code LOG_WRITER_FENCED}) and aborts or completes the transaction it left open. Readers use
+ * {@code read_committed}: records of aborted or unfinished appends are never returned. An append returns once the
+ * brokers have committed it to all in-sync replicas.
  *
  * <h2>Timeouts</h2>
  * {@code kafka.readTimeout} bounds each blocking client call (request, delivery, metadata wait, commit); an append
@@ -55,7 +57,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Cost to know: while an append is open, read_committed readers of the same pchannel wait for it (the partition's
  * last stable offset stops there). Appends are short; one whose writer died is settled when the shard's next writer
- * opens, or by the brokers after the transaction timeout (at least 60 s).
+ * opens, or by the brokers after the transaction timeout ({@code kafka.transactionTimeout}). One the brokers no
+ * longer track (a broker killed mid-append can lose that) would stop the pchannel for good: a reader stuck behind an
+ * open append aborts it once it is older than the transaction timeout and its coordinator does not know it
+ * ({@link HangingTransactions}, Kafka's own rule for hanging transactions).
  */
 public final class KafkaShardLog implements ShardLog {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaShardLog.class);
@@ -64,11 +69,18 @@ public final class KafkaShardLog implements ShardLog {
     /** Record header naming the record format version. */
     static final String FORMAT_HEADER = "vv-log";
     static final byte FORMAT_VERSION = 1;
+    /**
+     * How often a broker looks for timed-out transactions to abort (Kafka's
+     * {@code transaction.abort.timed.out.transaction.cleanup.interval.ms}, 10 s by default), with a margin.
+     */
+    private static final long COORDINATOR_ABORT_SWEEP_MS = 15_000;
 
     private final KafkaClientProperties clients;
     private final ChannelNames names;
     private final Admin admin;
     private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+    private final long transactionTimeoutMs;
+    private final HangingTransactions hanging;
 
     public KafkaShardLog(MessageQueueSettings settings) {
         if (!settings.kafka()) {
@@ -81,6 +93,9 @@ public final class KafkaShardLog implements ShardLog {
         } catch (RuntimeException e) {
             throw KafkaFailures.classify("connect to Kafka at kafka.brokerList " + settings.brokerList(), e);
         }
+        this.transactionTimeoutMs = settings.transactionTimeoutMs();
+        this.hanging = new HangingTransactions(admin, transactionTimeoutMs + COORDINATOR_ABORT_SWEEP_MS,
+                clients.timeoutMs(), System::currentTimeMillis);
     }
 
     public ChannelNames names() {
@@ -88,37 +103,47 @@ public final class KafkaShardLog implements ShardLog {
     }
 
     @Override
-    public ShardWriter openWriter(ShardId shard) {
-        String vchannel = names.vchannel(shard);
-        TopicPartition partition = partition(shard);
-        ensureTopic(partition.topic(), shard);
-        Map<String, Object> props = clients.client("vectorvault-writer-" + vchannel);
+    public ShardWriter openWriter(long collectionId, int shards) {
+        if (shards < 1) {
+            throw new IllegalArgumentException("a collection has at least one shard, got " + shards);
+        }
+        String writerId = names.writerId(collectionId);
+        TopicPartition[] partitions = new TopicPartition[shards];
+        for (int i = 0; i < shards; i++) {
+            ShardId shard = new ShardId(collectionId, i);
+            partitions[i] = partition(shard);
+            ensureTopic(partitions[i].topic(), shard);
+        }
+        Map<String, Object> props = clients.client("vectorvault-writer-" + writerId);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, vchannel);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, writerId);
         // One append is one transaction that commits at once: nothing to gain from waiting for more records.
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) clients.timeoutMs());
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, clients.timeoutMs());
-        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                (int) Math.min(900_000, Math.max(60_000, 2 * clients.timeoutMs())));
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeoutMs);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        String what = "collection " + collectionId + " (" + writerId + ")";
         KafkaProducer<byte[], byte[]> producer;
         try {
             producer = new KafkaProducer<>(props);
         } catch (RuntimeException e) {
-            throw KafkaFailures.classify("open a writer of " + shard, e);
+            throw KafkaFailures.classify("open the writer of " + what, e);
         }
         try {
             producer.initTransactions();
         } catch (RuntimeException e) {
             producer.close(Duration.ZERO);
-            throw KafkaFailures.classify("open a writer of " + shard + " (" + vchannel + ")", e);
+            throw KafkaFailures.classify("open the writer of " + what, e);
         }
-        LOG.info("event=shard_writer_opened shard={} collection={} vchannel={} topic={}", shard.index(),
-                shard.collectionId(), vchannel, partition.topic());
-        return new KafkaShardWriter(shard, vchannel, partition, producer);
+        LOG.info("event=shard_writer_opened collection={} shards={} writer={}", collectionId, shards, writerId);
+        String[] vchannels = new String[shards];
+        for (int i = 0; i < shards; i++) {
+            vchannels[i] = names.vchannel(new ShardId(collectionId, i));
+        }
+        return new KafkaShardWriter(collectionId, writerId, partitions, vchannels, producer);
     }
 
     @Override
@@ -174,6 +199,14 @@ public final class KafkaShardLog implements ShardLog {
             Thread.currentThread().interrupt();
             throw new ShardLogException(ErrorCode.LOG_FAILED, "interrupted while finding the end of " + shard, e);
         }
+    }
+
+    /**
+     * Aborts the transactions left hanging on the partition carrying {@code shard} (see {@link HangingTransactions});
+     * returns how many. A reader stuck behind an open append asks this before it gives up.
+     */
+    int abortHangingTransactions(ShardId shard) {
+        return hanging.abortIn(partition(shard));
     }
 
     TopicPartition partition(ShardId shard) {

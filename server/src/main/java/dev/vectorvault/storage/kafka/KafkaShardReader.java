@@ -94,10 +94,14 @@ final class KafkaShardReader implements ShardReader {
             if (position > before) {
                 lastProgress = System.nanoTime();
             } else if (System.nanoTime() - lastProgress > timeoutMs * 1_000_000L) {
+                if (log.abortHangingTransactions(shard) > 0) {
+                    lastProgress = System.nanoTime(); // the partition's last stable offset can move on now
+                    continue;
+                }
                 throw new ShardLogException(ErrorCode.LOG_UNAVAILABLE, "cannot read " + shard + " (" + vchannel
                         + ") to its end " + end + ": stuck at position " + position + " for longer than"
                         + " kafka.readTimeout (an append left open there by a writer that died settles when the"
-                        + " shard it wrote opens again, or after Kafka's transaction timeout)", null);
+                        + " collection it wrote opens again, or after kafka.transactionTimeout)", null);
             }
         }
         return out;

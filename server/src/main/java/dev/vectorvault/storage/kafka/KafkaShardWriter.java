@@ -1,13 +1,13 @@
 package dev.vectorvault.storage.kafka;
 
 import dev.vectorvault.common.ErrorCode;
-import dev.vectorvault.storage.log.ShardId;
 import dev.vectorvault.storage.log.ShardLogException;
 import dev.vectorvault.storage.log.ShardWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -19,58 +19,88 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One shard's transactional producer: each append is one Kafka transaction. See {@link KafkaShardLog}. */
+/**
+ * One collection's transactional producer: each append is one Kafka transaction over the partitions of the shards it
+ * writes. See {@link KafkaShardLog}.
+ */
 final class KafkaShardWriter implements ShardWriter {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaShardWriter.class);
 
-    private final ShardId shard;
-    private final String vchannel;
-    private final byte[] key;
-    private final TopicPartition partition;
+    private final long collectionId;
+    private final String writerId;
+    private final TopicPartition[] partitions;
+    private final byte[][] keys;
     private final KafkaProducer<byte[], byte[]> producer;
     /** Set once the writer can append no more: the failure that ended it, or "closed". */
     private String ended;
     private ErrorCode endedCode;
 
-    KafkaShardWriter(ShardId shard, String vchannel, TopicPartition partition, KafkaProducer<byte[], byte[]> producer) {
-        this.shard = shard;
-        this.vchannel = vchannel;
-        this.key = vchannel.getBytes(StandardCharsets.UTF_8);
-        this.partition = partition;
+    /**
+     * @param partitions the partition carrying each shard, by shard index
+     * @param vchannels  each shard's vchannel name, its records' key
+     */
+    KafkaShardWriter(long collectionId, String writerId, TopicPartition[] partitions, String[] vchannels,
+                     KafkaProducer<byte[], byte[]> producer) {
+        this.collectionId = collectionId;
+        this.writerId = writerId;
+        this.partitions = partitions;
+        this.keys = new byte[vchannels.length][];
+        for (int i = 0; i < vchannels.length; i++) {
+            keys[i] = vchannels[i].getBytes(StandardCharsets.UTF_8);
+        }
         this.producer = producer;
     }
 
     @Override
-    public ShardId shard() {
-        return shard;
+    public long collectionId() {
+        return collectionId;
     }
 
     @Override
-    public long append(List<byte[]> records) {
+    public Map<Integer, Long> append(Map<Integer, List<byte[]>> records) {
         if (records.isEmpty()) {
-            throw new IllegalArgumentException("an append needs at least one record");
+            throw new IllegalArgumentException("an append needs at least one shard");
         }
+        records.forEach((shard, list) -> {
+            if (shard < 0 || shard >= partitions.length) {
+                throw new IllegalArgumentException("collection " + collectionId + " has shards 0.."
+                        + (partitions.length - 1) + ", not " + shard);
+            }
+            if (list.isEmpty()) {
+                throw new IllegalArgumentException("an append needs at least one record for shard " + shard);
+            }
+        });
         if (ended != null) {
-            throw new ShardLogException(endedCode, "cannot append to " + shard + ": this writer " + ended
-                    + "; open the shard again", null);
+            throw new ShardLogException(endedCode, "cannot append to collection " + collectionId + ": this writer "
+                    + ended + "; open the collection again", null);
         }
-        List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
+        Map<Integer, Future<RecordMetadata>> last = new HashMap<>();
         try {
             producer.beginTransaction();
-            for (byte[] payload : records) {
-                RecordHeaders headers = new RecordHeaders();
-                headers.add(new RecordHeader(KafkaShardLog.FORMAT_HEADER, new byte[] {KafkaShardLog.FORMAT_VERSION}));
-                sent.add(producer.send(new ProducerRecord<>(partition.topic(), partition.partition(), key, payload,
-                        headers)));
+            for (Map.Entry<Integer, List<byte[]>> shard : records.entrySet()) {
+                int index = shard.getKey();
+                for (byte[] payload : shard.getValue()) {
+                    RecordHeaders headers = new RecordHeaders();
+                    headers.add(new RecordHeader(KafkaShardLog.FORMAT_HEADER,
+                            new byte[] {KafkaShardLog.FORMAT_VERSION}));
+                    last.put(index, producer.send(new ProducerRecord<>(partitions[index].topic(),
+                            partitions[index].partition(), keys[index], payload, headers)));
+                }
             }
             producer.commitTransaction();
             // Committed: every send completed successfully before the commit could.
-            return sent.get(sent.size() - 1).get().offset() + 1;
+            Map<Integer, Long> positions = new HashMap<>();
+            for (Map.Entry<Integer, Future<RecordMetadata>> shard : last.entrySet()) {
+                positions.put(shard.getKey(), shard.getValue().get().offset() + 1);
+            }
+            return positions;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw end(new ShardLogException(ErrorCode.LOG_FAILED, "interrupted while appending to " + shard, e));
+            throw end(new ShardLogException(ErrorCode.LOG_FAILED, "interrupted while appending to collection "
+                    + collectionId, e));
         } catch (Exception e) {
-            ShardLogException failure = KafkaFailures.classify("append to " + shard + " (" + vchannel + ")", e);
+            ShardLogException failure = KafkaFailures.classify("append to collection " + collectionId + " ("
+                    + writerId + ")", e);
             if (failure.errorCode() == ErrorCode.LOG_FAILED && !KafkaFailures.has(e, TimeoutException.class)) {
                 abortQuietly();
             }
@@ -78,18 +108,18 @@ final class KafkaShardWriter implements ShardWriter {
         }
     }
 
-    /** Lets readers of the pchannel move on at once instead of waiting for the next writer or the broker's timeout. */
+    /** Lets readers of the pchannels move on at once instead of waiting for the next writer or the broker's timeout. */
     private void abortQuietly() {
         try {
             producer.abortTransaction();
         } catch (RuntimeException e) {
-            // The next writer of the shard aborts it instead (initTransactions).
+            // The next writer of the collection aborts it instead (initTransactions).
         }
     }
 
     private ShardLogException end(ShardLogException failure) {
-        LOG.warn("event=shard_append_failed shard={} collection={} vchannel={} code={} reason={}", shard.index(),
-                shard.collectionId(), vchannel, failure.errorCode(), failure.getMessage());
+        LOG.warn("event=shard_append_failed collection={} writer={} code={} reason={}", collectionId, writerId,
+                failure.errorCode(), failure.getMessage());
         ended = "failed earlier (" + failure.errorCode() + ")";
         endedCode = failure.errorCode();
         producer.close(Duration.ZERO);
@@ -107,6 +137,6 @@ final class KafkaShardWriter implements ShardWriter {
 
     @Override
     public String toString() {
-        return "KafkaShardWriter[" + vchannel + "]";
+        return "KafkaShardWriter[" + writerId + "]";
     }
 }

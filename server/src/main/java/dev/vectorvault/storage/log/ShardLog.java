@@ -8,12 +8,13 @@ package dev.vectorvault.storage.log;
  */
 public interface ShardLog extends AutoCloseable {
     /**
-     * Opens {@code shard} as its single writer, fencing every earlier writer of it (here or on another node) and
-     * settling an append such a writer left unfinished (made wholly visible or dropped).
+     * Opens the shards of collection {@code collectionId} ({@code shards} of them) as their single writer, fencing
+     * every earlier writer of the collection (here or on another node) and settling an append such a writer left
+     * unfinished (made wholly visible or dropped).
      *
      * @throws ShardLogException {@code LOG_UNAVAILABLE} when the log cannot be reached in time
      */
-    ShardWriter openWriter(ShardId shard);
+    ShardWriter openWriter(long collectionId, int shards);
 
     /**
      * A reader of {@code shard} from {@code position} on (0 = from the start).

@@ -1,30 +1,39 @@
 package dev.vectorvault.storage.log;
 
 import java.util.List;
+import java.util.Map;
 
 /**
- * The single writer of one shard. Opening a writer fences every earlier writer of the same shard, wherever it runs:
- * from then on their appends fail with {@link dev.vectorvault.common.ErrorCode#LOG_WRITER_FENCED} and nothing they
- * had not committed becomes visible. Not thread-safe: one caller appends at a time.
+ * The single writer of one collection's shards. Opening a writer fences every earlier writer of the same collection,
+ * wherever it runs: from then on their appends fail with {@link dev.vectorvault.common.ErrorCode#LOG_WRITER_FENCED}
+ * and nothing they had not committed becomes visible. One writer for all of a collection's shards, so that a write
+ * spread over several shards (rows routed by primary key) is one unit: all of it becomes visible or none.
+ * Not thread-safe: one caller appends at a time.
  */
 public interface ShardWriter extends AutoCloseable {
-    /** The shard this writer appends to. */
-    ShardId shard();
+    /** The collection whose shards this writer appends to. */
+    long collectionId();
 
     /**
-     * Appends {@code records}, in order, as one unit: either all of them become visible to readers or none does.
-     * Returns only once the log has made them durable; the result is the position right after the last of them (a
-     * reader or checkpoint starting there sees only later records).
+     * Appends each shard's records, in order, as one unit across every shard named: either all of them become
+     * visible to readers or none does. Returns only once the log has made them durable; the result maps each shard
+     * to the position right after its last record (a reader or checkpoint starting there sees only later records).
      *
      * <p>On failure it throws {@link ShardLogException} and acknowledges nothing; the writer is then closed, and the
-     * shard must be opened again to append more. Opening it again settles the failed append: afterwards it is either
-     * wholly visible or not at all (its outcome is unknown only when the log could not be reached in time).
+     * collection must be opened again to append more. Opening it again settles the failed append: afterwards it is
+     * either wholly visible or not at all (its outcome is unknown only when the log could not be reached in time).
      *
-     * @throws ShardLogException {@code LOG_WRITER_FENCED} when a newer writer opened the shard,
+     * @param records the records of each shard (by shard index), in append order; none empty
+     * @throws ShardLogException {@code LOG_WRITER_FENCED} when a newer writer opened the collection,
      *     {@code LOG_UNAVAILABLE} when the log did not answer in time, {@code LOG_FAILED} otherwise
-     * @throws IllegalArgumentException for an empty list
+     * @throws IllegalArgumentException for no shard, an empty list, or a shard index outside the collection's
      */
-    long append(List<byte[]> records);
+    Map<Integer, Long> append(Map<Integer, List<byte[]>> records);
+
+    /** {@link #append(Map)} to one shard; returns the position right after its last record. */
+    default long append(int shard, List<byte[]> records) {
+        return append(Map.of(shard, records)).get(shard);
+    }
 
     /** Releases the connection; a writer closed while an append was running leaves that append unacknowledged. */
     @Override

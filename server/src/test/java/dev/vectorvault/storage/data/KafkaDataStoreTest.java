@@ -282,7 +282,12 @@ class KafkaDataStoreTest {
             model.put(7L, lost);
         }
         assertThat(after).isEqualTo(model);
-        assertThat(live(node.crashAndReopen().store, layout)).isEqualTo(model);
+        try {
+            assertThat(live(node.crashAndReopen().store, layout)).isEqualTo(model);
+        } catch (RuntimeException e) {
+            System.out.println("BROKER LOG TAIL:\n" + broker.logTail());
+            throw e;
+        }
     }
 
     @Test

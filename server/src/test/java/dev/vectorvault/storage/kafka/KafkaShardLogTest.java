@@ -78,6 +78,11 @@ class KafkaShardLogTest {
         return ServerConfig.fromFlatKeys(keys).mq();
     }
 
+    /** The writer of the shard's collection (shards 0 up to this one). */
+    private static ShardWriter writerOf(ShardId shard) {
+        return log.openWriter(shard.collectionId(), shard.index() + 1);
+    }
+
     private static ShardId newShard() {
         return new ShardId(NEXT_COLLECTION.getAndIncrement(), 0);
     }
@@ -105,14 +110,14 @@ class KafkaShardLogTest {
         ShardId shard = newShard();
         long first;
         long second;
-        try (ShardWriter writer = log.openWriter(shard)) {
-            first = writer.append(records("a1", "a2"));
-            second = writer.append(records("a3"));
+        try (ShardWriter writer = writerOf(shard)) {
+            first = writer.append(0, records("a1", "a2"));
+            second = writer.append(0, records("a3"));
         }
         assertThat(second).isGreaterThan(first);
         long third;
-        try (ShardWriter writer = log.openWriter(shard)) {
-            third = writer.append(records("b1", "b2", "b3"));
+        try (ShardWriter writer = writerOf(shard)) {
+            third = writer.append(0, records("b1", "b2", "b3"));
         }
         assertThat(third).isGreaterThan(second);
         assertThat(log.endPosition(shard)).isGreaterThanOrEqualTo(third);
@@ -133,10 +138,10 @@ class KafkaShardLogTest {
         ShardId other = new ShardId(one.collectionId() + 16 * 1_000, 0);
         assertThat(log.names().pchannelOf(other)).isEqualTo(log.names().pchannelOf(one));
         assertThat(log.names().vchannel(one)).isEqualTo(log.names().pchannelOf(one) + "_" + one.collectionId() + "v0");
-        try (ShardWriter a = log.openWriter(one); ShardWriter b = log.openWriter(other)) {
-            a.append(records("one-1"));
-            b.append(records("other-1", "other-2"));
-            a.append(records("one-2"));
+        try (ShardWriter a = writerOf(one); ShardWriter b = writerOf(other)) {
+            a.append(0, records("one-1"));
+            b.append(0, records("other-1", "other-2"));
+            a.append(0, records("one-2"));
         }
         assertThat(texts(readAll(one, 0))).containsExactly("one-1", "one-2");
         assertThat(texts(readAll(other, 0))).containsExactly("other-1", "other-2");
@@ -151,11 +156,11 @@ class KafkaShardLogTest {
     void everyAcknowledgedAppendIsReadByAReaderOpenedTheMomentItReturns() {
         ShardId one = newShard();
         ShardId other = new ShardId(one.collectionId() + 16 * 1_000, 0); // same pchannel
-        try (ShardWriter a = log.openWriter(one); ShardWriter b = log.openWriter(other)) {
+        try (ShardWriter a = writerOf(one); ShardWriter b = writerOf(other)) {
             long from = 0;
             for (int i = 0; i < 60; i++) {
-                b.append(records("other-" + i));
-                long end = a.append(records("one-" + i));
+                b.append(0, records("other-" + i));
+                long end = a.append(0, records("one-" + i));
                 assertThat(log.endPosition(one)).as("end after append %d", i).isGreaterThanOrEqualTo(end);
                 assertThat(texts(readAll(one, from))).as("read right after append %d", i).containsExactly("one-" + i);
                 from = end;
@@ -166,15 +171,15 @@ class KafkaShardLogTest {
     @Test
     void aStaleWriterIsFencedAndNothingOfItsRefusedAppendBecomesVisible() {
         ShardId shard = newShard();
-        try (ShardWriter stale = log.openWriter(shard)) {
-            stale.append(records("stale-1"));
-            try (ShardWriter current = log.openWriter(shard)) {
+        try (ShardWriter stale = writerOf(shard)) {
+            stale.append(0, records("stale-1"));
+            try (ShardWriter current = writerOf(shard)) {
                 ShardLogException fenced = catchThrowableOfType(ShardLogException.class,
-                        () -> stale.append(records("stale-2", "stale-3")));
+                        () -> stale.append(0, records("stale-2", "stale-3")));
                 assertThat(fenced.errorCode()).isEqualTo(ErrorCode.LOG_WRITER_FENCED);
-                assertThat(fenced.getMessage()).contains("newer writer").contains(shard.toString());
+                assertThat(fenced.getMessage()).contains("newer writer").contains("collection " + shard.collectionId());
                 // Once fenced, it stays refused.
-                assertThatThrownBy(() -> stale.append(records("stale-4")))
+                assertThatThrownBy(() -> stale.append(0, records("stale-4")))
                         .isInstanceOfSatisfying(ShardLogException.class,
                                 e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.LOG_WRITER_FENCED));
                 appendRetryingARefusal(shard, current, "current-1");
@@ -190,12 +195,13 @@ class KafkaShardLogTest {
     @Test
     void aWriterPausedMidAppendIsFencedAndItsOpenAppendNeverBecomesVisible() {
         ShardId shard = newShard();
-        try (ShardWriter first = log.openWriter(shard)) {
-            first.append(records("first-1"));
+        try (ShardWriter first = writerOf(shard)) {
+            first.append(0, records("first-1"));
         }
         Map<String, Object> props = new HashMap<>();
         props.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG, log.names().vchannel(shard));
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                log.names().writerId(shard.collectionId()));
         props.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         try (var paused = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(props,
                 new org.apache.kafka.common.serialization.ByteArraySerializer(),
@@ -209,40 +215,94 @@ class KafkaShardLogTest {
                     log.names().vchannel(shard).getBytes(StandardCharsets.UTF_8),
                     "paused-1".getBytes(StandardCharsets.UTF_8), headers));
             paused.flush();
-            try (ShardWriter current = log.openWriter(shard)) {
+            try (ShardWriter current = writerOf(shard)) {
                 assertThatThrownBy(paused::commitTransaction).satisfies(e -> assertThat(
                         KafkaFailures.classify("commit", e).errorCode()).isEqualTo(ErrorCode.LOG_WRITER_FENCED));
-                current.append(records("current-1"));
+                current.append(0, records("current-1"));
             }
         }
         assertThat(texts(readAll(shard, 0))).containsExactly("first-1", "current-1");
     }
 
+    /**
+     * A write spread over several shards is one append: all of its shards' records become visible together; a
+     * fenced writer's append leaves no shard touched; and a writer that dies in the middle of one (records sent to
+     * two shards, no commit) leaves neither shard with any of it once the next writer opens.
+     */
+    @Test
+    void anAppendAcrossShardsIsAllOrNothingOnEveryShard() {
+        long collection = newShard().collectionId();
+        ShardId s0 = new ShardId(collection, 0);
+        ShardId s1 = new ShardId(collection, 1);
+        ShardId s2 = new ShardId(collection, 2);
+        assertThat(log.names().pchannelOf(s0)).isNotEqualTo(log.names().pchannelOf(s1));
+        try (ShardWriter writer = log.openWriter(collection, 3)) {
+            Map<Integer, Long> positions = writer.append(Map.of(0, records("a0"), 1, records("a1", "b1"),
+                    2, records("a2")));
+            assertThat(positions).containsOnlyKeys(0, 1, 2);
+            assertThat(readAll(s1, positions.get(1))).isEmpty();
+            assertThatThrownBy(() -> writer.append(Map.of(3, records("x")))).isInstanceOf(
+                    IllegalArgumentException.class);
+        }
+        try (ShardWriter stale = log.openWriter(collection, 3); ShardWriter current = log.openWriter(collection, 3)) {
+            ShardLogException fenced = catchThrowableOfType(ShardLogException.class,
+                    () -> stale.append(Map.of(0, records("stale-0"), 1, records("stale-1"))));
+            assertThat(fenced.errorCode()).isEqualTo(ErrorCode.LOG_WRITER_FENCED);
+            current.append(Map.of(0, records("c0"), 2, records("c2")));
+        }
+        Map<String, Object> props = new HashMap<>();
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                log.names().writerId(collection));
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        try (var dying = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(props,
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            dying.initTransactions();
+            dying.beginTransaction();
+            for (ShardId shard : List.of(s0, s1)) {
+                var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+                headers.add(KafkaShardLog.FORMAT_HEADER, new byte[] {KafkaShardLog.FORMAT_VERSION});
+                dying.send(new org.apache.kafka.clients.producer.ProducerRecord<>(log.names().pchannelOf(shard), 0,
+                        log.names().vchannel(shard).getBytes(StandardCharsets.UTF_8),
+                        ("dying-" + shard.index()).getBytes(StandardCharsets.UTF_8), headers));
+            }
+            dying.flush();
+            // The process "dies" here: the next writer opens, and the half-sent append is settled (aborted).
+            try (ShardWriter next = log.openWriter(collection, 3)) {
+                next.append(1, records("after"));
+            }
+        }
+        assertThat(texts(readAll(s0, 0))).containsExactly("a0", "c0");
+        assertThat(texts(readAll(s1, 0))).containsExactly("a1", "b1", "after");
+        assertThat(texts(readAll(s2, 0))).containsExactly("a2", "c2");
+    }
+
     @Test
     void anUnreachableBrokerFailsTheAppendWithinTheTimeoutAndNeverAcknowledgesIt() {
         ShardId shard = newShard();
-        ShardWriter writer = log.openWriter(shard);
-        writer.append(records("before"));
+        ShardWriter writer = writerOf(shard);
+        writer.append(0, records("before"));
         broker.kill();
         long started = System.nanoTime();
         ShardLogException failure = catchThrowableOfType(ShardLogException.class,
-                () -> writer.append(records("during-1", "during-2")));
+                () -> writer.append(0, records("during-1", "during-2")));
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
         System.out.println("KafkaShardLogTest: append to a stopped broker failed after " + elapsedMs + " ms"
                 + " (kafka.readTimeout " + READ_TIMEOUT_SECONDS + " s): " + failure.getMessage());
         assertThat(failure.errorCode()).isEqualTo(ErrorCode.LOG_UNAVAILABLE);
-        assertThat(failure.getMessage()).contains("kafka.readTimeout").contains(shard.toString());
+        assertThat(failure.getMessage()).contains("kafka.readTimeout").contains("collection " + shard.collectionId());
         // The documented bound: about twice kafka.readTimeout (metadata wait, then the commit), plus slack.
         assertThat(elapsedMs).isLessThan(2L * READ_TIMEOUT_SECONDS * 1_000 + 5_000);
-        assertThatThrownBy(() -> writer.append(records("after-failure")))
-                .isInstanceOf(ShardLogException.class).hasMessageContaining("open the shard again");
+        assertThatThrownBy(() -> writer.append(0, records("after-failure")))
+                .isInstanceOf(ShardLogException.class).hasMessageContaining("open the collection again");
         writer.close();
         assertThat(catchThrowableOfType(ShardLogException.class, () -> log.endPosition(shard)).errorCode())
                 .isEqualTo(ErrorCode.LOG_UNAVAILABLE);
 
         broker.restart();
         try (ShardWriter again = openWriterRetrying(shard)) {
-            again.append(records("after"));
+            again.append(0, records("after"));
         }
         List<String> seen = texts(readAll(shard, 0));
         // All or nothing: the failed append is either wholly there (between the two) or not at all.
@@ -261,7 +321,7 @@ class KafkaShardLogTest {
         ConcurrentLinkedQueue<List<String>> acknowledged = new ConcurrentLinkedQueue<>();
         AtomicReference<List<String>> failed = new AtomicReference<>();
         AtomicReference<ShardLogException> failure = new AtomicReference<>();
-        ShardWriter writer = log.openWriter(shard);
+        ShardWriter writer = writerOf(shard);
         long[] sizes = random.longs(10_000, 1, 21).toArray();
         Thread appender = new Thread(() -> {
             for (int batch = 0; batch < sizes.length; batch++) {
@@ -270,7 +330,7 @@ class KafkaShardLogTest {
                     texts.add("batch-" + batch + "-record-" + i);
                 }
                 try {
-                    writer.append(records(texts.toArray(String[]::new)));
+                    writer.append(0, records(texts.toArray(String[]::new)));
                     acknowledged.add(texts);
                 } catch (ShardLogException e) {
                     failed.set(texts);
@@ -290,7 +350,7 @@ class KafkaShardLogTest {
         assertThat(failure.get().errorCode()).isIn(ErrorCode.LOG_UNAVAILABLE, ErrorCode.LOG_FAILED);
         broker.restart();
         try (ShardWriter again = openWriterRetrying(shard)) {
-            again.append(records("after-restart"));
+            again.append(0, records("after-restart"));
         }
 
         List<String> expected = new ArrayList<>();
@@ -313,13 +373,79 @@ class KafkaShardLogTest {
      */
     private static void appendRetryingARefusal(ShardId shard, ShardWriter writer, String text) {
         try {
-            writer.append(records(text));
+            writer.append(0, records(text));
         } catch (ShardLogException e) {
             assertThat(e.errorCode()).as("only a refusal is retried: %s", e.getMessage()).isEqualTo(ErrorCode.LOG_FAILED);
             System.out.println("KafkaShardLogTest: the first append after the fence was refused, retried: "
                     + e.getMessage());
-            try (ShardWriter again = log.openWriter(shard)) {
-                again.append(records(text));
+            try (ShardWriter again = writerOf(shard)) {
+                again.append(0, records(text));
+            }
+        }
+    }
+
+    /**
+     * A broker that comes back from a kill without its coordinator's record of an append in flight leaves that
+     * append open on the pchannel for good (a hanging transaction: no one will write its marker, and a new writer of
+     * the same id gets a new producer id). Readers of every shard on that pchannel would wait forever; instead, once
+     * the append is older than kafka.transactionTimeout (plus the brokers' abort sweep), a stuck reader aborts it
+     * and reads on. Committed records before and after it are all there; the hanging one never shows.
+     */
+    @Test
+    void anAppendTheBrokerForgotAtAKillIsAbortedOnceOlderThanTheTransactionTimeoutAndReadersMoveOn() {
+        ShardId shard = newShard();
+        Map<String, String> keys = new HashMap<>();
+        keys.put("mq.type", "kafka");
+        keys.put("kafka.brokerList", broker.bootstrapServers());
+        keys.put("kafka.readTimeout", "3");
+        keys.put("kafka.transactionTimeout", "2");
+        try (KafkaShardLog quick = new KafkaShardLog(ServerConfig.fromFlatKeys(keys).mq())) {
+            try (ShardWriter writer = quick.openWriter(shard.collectionId(), 1)) {
+                writer.append(0, records("before"));
+            }
+            Map<String, Object> props = new HashMap<>();
+            props.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    broker.bootstrapServers());
+            props.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                    quick.names().writerId(shard.collectionId()));
+            props.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+            var dying = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(props,
+                    new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer());
+            dying.initTransactions();
+            dying.beginTransaction();
+            var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+            headers.add(KafkaShardLog.FORMAT_HEADER, new byte[] {KafkaShardLog.FORMAT_VERSION});
+            dying.send(new org.apache.kafka.clients.producer.ProducerRecord<>(quick.names().pchannelOf(shard), 0,
+                    quick.names().vchannel(shard).getBytes(StandardCharsets.UTF_8),
+                    "hanging".getBytes(StandardCharsets.UTF_8), headers));
+            dying.flush();
+            broker.kill();
+            dying.close(java.time.Duration.ZERO);
+            broker.forgetTransactions();
+            broker.restart();
+
+            long started = System.nanoTime();
+            int stuck = 0;
+            List<String> read = null;
+            while (read == null) {
+                try (ShardReader reader = quick.openReader(shard, 0)) {
+                    read = texts(reader.readToEnd());
+                } catch (ShardLogException e) {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.LOG_UNAVAILABLE);
+                    stuck++;
+                    assertThat(System.nanoTime() - started).as("the hanging append was never aborted; broker log:\n"
+                            + broker.logTail()).isLessThan(120_000_000_000L);
+                }
+            }
+            System.out.println("KafkaShardLogTest: readers moved past the hanging append after "
+                    + (System.nanoTime() - started) / 1_000_000 + " ms (" + stuck + " reads gave up before)");
+            assertThat(read).containsExactly("before");
+            try (ShardWriter writer = quick.openWriter(shard.collectionId(), 1)) {
+                writer.append(0, records("after"));
+            }
+            try (ShardReader reader = quick.openReader(shard, 0)) {
+                assertThat(texts(reader.readToEnd())).containsExactly("before", "after");
             }
         }
     }
@@ -328,7 +454,7 @@ class KafkaShardLogTest {
     private static ShardWriter openWriterRetrying(ShardId shard) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return log.openWriter(shard);
+                return writerOf(shard);
             } catch (ShardLogException e) {
                 if (e.errorCode() != ErrorCode.LOG_UNAVAILABLE || attempt == 10) {
                     throw new AssertionError("cannot open " + shard + " after the restart; broker log:\n"
@@ -340,8 +466,8 @@ class KafkaShardLogTest {
 
     @Test
     void anAppendOfNothingIsRefused() {
-        try (ShardWriter writer = log.openWriter(newShard())) {
-            assertThatThrownBy(() -> writer.append(List.of())).isInstanceOf(IllegalArgumentException.class);
+        try (ShardWriter writer = writerOf(newShard())) {
+            assertThatThrownBy(() -> writer.append(0, List.of())).isInstanceOf(IllegalArgumentException.class);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.vectorvault.storage.log;
 
 import dev.vectorvault.common.ErrorCode;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -27,27 +28,27 @@ public final class RefusingShardLog implements ShardLog {
     }
 
     @Override
-    public ShardWriter openWriter(ShardId shard) {
-        ShardWriter writer = real.openWriter(shard);
+    public ShardWriter openWriter(long collectionId, int shards) {
+        ShardWriter writer = real.openWriter(collectionId, shards);
         return new ShardWriter() {
             @Override
-            public ShardId shard() {
-                return shard;
+            public long collectionId() {
+                return collectionId;
             }
 
             @Override
-            public long append(List<byte[]> records) {
+            public Map<Integer, Long> append(Map<Integer, List<byte[]>> records) {
                 Refusal refusal = armed.getAndSet(null);
                 if (refusal == Refusal.BEFORE) {
                     writer.close();
-                    throw refused(shard);
+                    throw refused(collectionId);
                 }
-                long position = writer.append(records);
+                Map<Integer, Long> positions = writer.append(records);
                 if (refusal == Refusal.AFTER) {
                     writer.close();
-                    throw refused(shard);
+                    throw refused(collectionId);
                 }
-                return position;
+                return positions;
             }
 
             @Override
@@ -57,8 +58,8 @@ public final class RefusingShardLog implements ShardLog {
         };
     }
 
-    private static ShardLogException refused(ShardId shard) {
-        return new ShardLogException(ErrorCode.LOG_FAILED, "cannot append to " + shard
+    private static ShardLogException refused(long collectionId) {
+        return new ShardLogException(ErrorCode.LOG_FAILED, "cannot append to collection " + collectionId
                 + ": refused by the test's RefusingShardLog", null);
     }
 
