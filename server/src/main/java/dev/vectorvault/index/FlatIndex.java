@@ -229,6 +229,10 @@ public final class FlatIndex {
     /** The hot loop: slots {@code [start, end)} lie within one chunk; no allocation per candidate. */
     private void scanBlock(VectorColumn.View view, float[] query, float queryNorm, int start, int end,
             boolean[] accepted, ScoreRange range, TopK top) {
+        if (view.vectors == null) {
+            scanNarrowBlock(view, query, queryNorm, start, end, accepted, range, top);
+            return;
+        }
         int dim = view.dim;
         int chunk = start >>> view.chunkShift;
         float[] data = view.vectors[chunk];
@@ -240,6 +244,24 @@ public final class FlatIndex {
                 continue;
             }
             float score = metric.score(kernels, query, queryNorm, data, at * dim, norms[at], dim);
+            if (range.accepts(score)) {
+                top.offer(ordinalAt == null ? slot : ordinalAt[slot], score);
+            }
+        }
+    }
+
+    /**
+     * {@link #scanBlock} over a column of float16, bfloat16 or int8 components, widened by the kernels as they are
+     * read. A loop of its own so that the float32 loop above keeps its array-at-a-time form.
+     */
+    private void scanNarrowBlock(VectorColumn.View view, float[] query, float queryNorm, int start, int end,
+            boolean[] accepted, ScoreRange range, TopK top) {
+        int[] ordinalAt = view.ordinalAt;
+        for (int slot = start; slot < end; slot++) {
+            if (accepted != null && !accepted[slot - start]) {
+                continue;
+            }
+            float score = metric.score(kernels, query, queryNorm, view, slot);
             if (range.accepts(score)) {
                 top.offer(ordinalAt == null ? slot : ordinalAt[slot], score);
             }

@@ -83,8 +83,9 @@ public final class IvfFlatIndex implements VectorIndex {
         int[] assignment = new int[size];
         AtomicLong done = new AtomicLong();
         Parallel.forRange(threads, size, (from, to) -> {
+            float[] scratch = new float[vectors.dim];
             for (int i = from; i < to; i++) {
-                assignment[i] = nearestList(vectors, metric, centroids, lists, i);
+                assignment[i] = nearestList(vectors, metric, centroids, lists, i, scratch);
                 if ((i - from) % 1024 == 1023) {
                     progress.indexed(done.addAndGet(1024), size);
                 }
@@ -95,18 +96,20 @@ public final class IvfFlatIndex implements VectorIndex {
         return index;
     }
 
-    /** The list whose centroid is nearest to a stored vector, by the metric (the centroid in the query's role). */
+    /**
+     * The list whose centroid is nearest to a stored vector, by the metric (the centroid in the query's role); the
+     * vector is widened into {@code scratch} ({@code dim} floats) once and compared with every centroid from there.
+     */
     private static int nearestList(VectorColumn.View vectors, MetricType metric, float[] centroids, int lists,
-            int ordinal) {
+            int ordinal, float[] scratch) {
         int dim = vectors.dim;
-        float[] data = vectors.chunk(ordinal);
-        int offset = vectors.offset(ordinal);
+        vectors.decode(ordinal, scratch, 0);
         float norm = vectors.norm(ordinal);
         int best = 0;
         float bestDistance = Float.POSITIVE_INFINITY;
         for (int c = 0; c < lists; c++) {
             // COSINE: -dot(centroid, v) / |v| ranks like -dot(centroid, v / |v|); the centroids are unit length.
-            float distance = metric.distance(centroids, c * dim, data, offset, norm, dim);
+            float distance = metric.distance(centroids, c * dim, scratch, 0, norm, dim);
             if (distance < bestDistance) {
                 bestDistance = distance;
                 best = c;
@@ -195,6 +198,10 @@ public final class IvfFlatIndex implements VectorIndex {
      * method of its own, as FLAT's block scan, so the compiler inlines the distance kernel into a small loop.
      */
     private void scanRun(float[] query, float queryNorm, int from, int to, OrdinalFilter filter, TopK top) {
+        if (vectors.vectors == null) {
+            scanNarrowRun(query, queryNorm, from, to, filter, top);
+            return;
+        }
         int dim = vectors.dim;
         int chunk = from >>> vectors.chunkShift;
         float[] data = vectors.vectors[chunk];
@@ -204,6 +211,17 @@ public final class IvfFlatIndex implements VectorIndex {
             int ordinal = ordinalAt[slot];
             if (filter == null || filter.accept(ordinal)) {
                 top.offer(ordinal, metric.score(KernelPath.AUTO, query, queryNorm, data, at * dim, norms[at], dim));
+            }
+        }
+    }
+
+    /** {@link #scanRun} over a column of float16, bfloat16 or int8 components, widened as they are read. */
+    private void scanNarrowRun(float[] query, float queryNorm, int from, int to, OrdinalFilter filter, TopK top) {
+        int[] ordinalAt = vectors.ordinalAt;
+        for (int slot = from; slot < to; slot++) {
+            int ordinal = ordinalAt[slot];
+            if (filter == null || filter.accept(ordinal)) {
+                top.offer(ordinal, metric.score(KernelPath.AUTO, query, queryNorm, vectors, slot));
             }
         }
     }

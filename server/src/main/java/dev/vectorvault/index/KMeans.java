@@ -25,7 +25,7 @@ final class KMeans {
                 random);
         float[] data = new float[sample.length * dim];
         for (int i = 0; i < sample.length; i++) {
-            System.arraycopy(vectors.chunk(sample[i]), vectors.offset(sample[i]), data, i * dim, dim);
+            vectors.decode(sample[i], data, i * dim);
             metric.prepareStored(data, i * dim, dim, vectors.norm(sample[i]));
         }
         float[] centroids = new float[clusters * dim];

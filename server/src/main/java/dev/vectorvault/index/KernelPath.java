@@ -18,4 +18,34 @@ enum KernelPath {
         return this == SCALAR ? DistanceKernels.squaredL2Scalar(a, aOffset, b, bOffset, dim)
                 : DistanceKernels.squaredL2(a, aOffset, b, bOffset, dim);
     }
+
+    float dotBfloat16(float[] a, int aOffset, short[] b, int bOffset, int dim) {
+        return this == SCALAR ? NarrowKernels.dotBfloat16Scalar(a, aOffset, b, bOffset, dim)
+                : NarrowKernels.dotBfloat16(a, aOffset, b, bOffset, dim);
+    }
+
+    float squaredL2Bfloat16(float[] a, int aOffset, short[] b, int bOffset, int dim) {
+        return this == SCALAR ? NarrowKernels.squaredL2Bfloat16Scalar(a, aOffset, b, bOffset, dim)
+                : NarrowKernels.squaredL2Bfloat16(a, aOffset, b, bOffset, dim);
+    }
+
+    float dotFloat16(float[] a, int aOffset, short[] b, int bOffset, int dim) {
+        return this == SCALAR ? NarrowKernels.dotFloat16Scalar(a, aOffset, b, bOffset, dim)
+                : NarrowKernels.dotFloat16(a, aOffset, b, bOffset, dim);
+    }
+
+    float squaredL2Float16(float[] a, int aOffset, short[] b, int bOffset, int dim) {
+        return this == SCALAR ? NarrowKernels.squaredL2Float16Scalar(a, aOffset, b, bOffset, dim)
+                : NarrowKernels.squaredL2Float16(a, aOffset, b, bOffset, dim);
+    }
+
+    float dotInt8(float[] a, int aOffset, byte[] b, int bOffset, int dim) {
+        return this == SCALAR ? NarrowKernels.dotInt8Scalar(a, aOffset, b, bOffset, dim)
+                : NarrowKernels.dotInt8(a, aOffset, b, bOffset, dim);
+    }
+
+    float squaredL2Int8(float[] a, int aOffset, byte[] b, int bOffset, int dim) {
+        return this == SCALAR ? NarrowKernels.squaredL2Int8Scalar(a, aOffset, b, bOffset, dim)
+                : NarrowKernels.squaredL2Int8(a, aOffset, b, bOffset, dim);
+    }
 }

@@ -45,15 +45,18 @@ public enum MetricType {
         }
 
         @Override
+        float score(KernelPath kernels, float[] query, float queryNorm, VectorColumn.View vectors, int slot) {
+            return vectors.squaredL2At(kernels, query, slot);
+        }
+
+        @Override
         float distance(float[] prepared, VectorColumn.View vectors, int ordinal) {
-            return DistanceKernels.squaredL2(prepared, 0, vectors.chunk(ordinal), vectors.offset(ordinal),
-                    vectors.dim);
+            return vectors.squaredL2(prepared, ordinal);
         }
 
         @Override
         float distanceBetween(VectorColumn.View vectors, int a, int b) {
-            return DistanceKernels.squaredL2(vectors.chunk(a), vectors.offset(a), vectors.chunk(b), vectors.offset(b),
-                    vectors.dim);
+            return vectors.squaredL2Between(a, b);
         }
 
         @Override
@@ -80,14 +83,18 @@ public enum MetricType {
         }
 
         @Override
+        float score(KernelPath kernels, float[] query, float queryNorm, VectorColumn.View vectors, int slot) {
+            return vectors.dotAt(kernels, query, slot);
+        }
+
+        @Override
         float distance(float[] prepared, VectorColumn.View vectors, int ordinal) {
-            return -DistanceKernels.dot(prepared, 0, vectors.chunk(ordinal), vectors.offset(ordinal), vectors.dim);
+            return -vectors.dot(prepared, ordinal);
         }
 
         @Override
         float distanceBetween(VectorColumn.View vectors, int a, int b) {
-            return -DistanceKernels.dot(vectors.chunk(a), vectors.offset(a), vectors.chunk(b), vectors.offset(b),
-                    vectors.dim);
+            return -vectors.dotBetween(a, b);
         }
 
         @Override
@@ -127,16 +134,19 @@ public enum MetricType {
         }
 
         @Override
+        float score(KernelPath kernels, float[] query, float queryNorm, VectorColumn.View vectors, int slot) {
+            return DistanceKernels.cosine(vectors.dotAt(kernels, query, slot), queryNorm, vectors.normAt(slot));
+        }
+
+        @Override
         float distance(float[] prepared, VectorColumn.View vectors, int ordinal) {
-            return distance(prepared, 0, vectors.chunk(ordinal), vectors.offset(ordinal), vectors.norm(ordinal),
-                    vectors.dim);
+            float norm = vectors.norm(ordinal);
+            return norm == 0f ? 0f : -vectors.dot(prepared, ordinal) / norm;
         }
 
         @Override
         float distanceBetween(VectorColumn.View vectors, int a, int b) {
-            float dot = DistanceKernels.dot(vectors.chunk(a), vectors.offset(a), vectors.chunk(b), vectors.offset(b),
-                    vectors.dim);
-            return -DistanceKernels.cosine(dot, vectors.norm(a), vectors.norm(b));
+            return -DistanceKernels.cosine(vectors.dotBetween(a, b), vectors.norm(a), vectors.norm(b));
         }
 
         /** Rounding can carry a normalised product a few ulps past 1; clamped as {@link #score} clamps. */
@@ -359,6 +369,16 @@ public enum MetricType {
      */
     abstract float score(KernelPath kernels, float[] query, float queryNorm, float[] data, int offset, float norm,
             int dim);
+
+    /**
+     * {@link #score} of the vector at {@code slot} of a column, whatever its encoding (the scans of FLAT and IVF over
+     * narrow columns; float32 columns are scanned through the array form above).
+     *
+     * @throws UnsupportedOperationException for a metric that does not compare dense vectors
+     */
+    float score(KernelPath kernels, float[] query, float queryNorm, VectorColumn.View vectors, int slot) {
+        throw new UnsupportedOperationException(this + " does not compare dense vectors");
+    }
 
     /** {@link #score} on the default (Vector API when usable) kernels. */
     float score(float[] query, float queryNorm, float[] data, int offset, float norm, int dim) {

@@ -1,16 +1,21 @@
 package dev.vectorvault.index;
 
+import java.lang.ref.WeakReference;
 import java.util.Arrays;
 
 /**
- * Append-only storage for float vectors of one dimension, addressed by dense ordinals {@code 0..size()-1}. Vectors
+ * Append-only storage for dense vectors of one dimension, addressed by dense ordinals {@code 0..size()-1}, held at
+ * the width of their field's {@link VectorEncoding}: float32 components in {@code float[]} chunks, float16 and
+ * bfloat16 bits in {@code short[]} chunks (2 bytes a component), int8 in {@code byte[]} chunks (1 byte). Vectors come
+ * in and go out as float arrays (every stored value is exactly a float), and searches widen the stored components on
+ * the fly ({@link NarrowKernels}), so a narrow field computes in float without a float copy of its vectors. Vectors
  * sit unboxed in fixed-size chunks of {@code 2^chunkShift} vectors (at most 256 KiB each by default), so growth never
  * copies the whole column and ordinal lookup is a shift and a mask. To keep small columns small, the first chunk starts
  * at 16 vectors and doubles until it reaches full size. Each vector's Euclidean norm is computed once on append and
  * stored alongside, so COSINE search over a column shared with other metrics costs one division per candidate.
  *
  * <p><b>Thread-safety.</b> {@link #append} is synchronized (one writer at a time); reads never lock. The writer only
- * ever writes where no reader can look yet: a new vector's floats and norm go to a slot at or beyond {@code size},
+ * ever writes where no reader can look yet: a new vector's components and norm go to a slot at or beyond {@code size},
  * and a new chunk goes to a directory entry beyond every reader's last chunk. Anything a reader may already hold is
  * replaced, never changed: when the directory is full, or the first chunk must grow, the writer copies it and
  * publishes the copy with a volatile write. Each append ends with the volatile write of {@code size}. A reader
@@ -29,18 +34,20 @@ public final class VectorColumn implements FieldVectors {
      * 1 MiB chunks took twice the vectors' size of heap (measured: 1,034 bytes per 128-d vector instead of 516 with a
      * 3 GiB heap). 256 KiB is below half of G1's smallest region.
      */
-    private static final int TARGET_CHUNK_FLOATS = 1 << 16;
+    private static final int TARGET_CHUNK_BYTES = 1 << 18;
     private static final int FIRST_CHUNK_VECTORS = 16;
 
     /**
      * The chunk directory: parallel arrays of vector chunks and norm chunks, with spare capacity at the end that the
      * writer fills in place. Entries a reader may reach are never overwritten (see the class comment).
+     * {@code vectors} is a {@code float[][]}, {@code short[][]} or {@code byte[][]} by the column's encoding; copies
+     * keep that type, and a {@link View} reads it through the typed field that matches.
      */
     private static final class Chunks {
-        final float[][] vectors;
+        final Object[] vectors;
         final float[][] norms;
 
-        Chunks(float[][] vectors, float[][] norms) {
+        Chunks(Object[] vectors, float[][] norms) {
             this.vectors = vectors;
             this.norms = norms;
         }
@@ -51,7 +58,7 @@ public final class VectorColumn implements FieldVectors {
         }
 
         /** A copy whose entry {@code chunk} is replaced, for readers may still use the old entry. */
-        Chunks replacing(int chunk, float[] chunkVectors, float[] chunkNorms) {
+        Chunks replacing(int chunk, Object chunkVectors, float[] chunkNorms) {
             Chunks copy = withCapacity(vectors.length);
             copy.vectors[chunk] = chunkVectors;
             copy.norms[chunk] = chunkNorms;
@@ -61,7 +68,7 @@ public final class VectorColumn implements FieldVectors {
 
     /**
      * A read view of the ordinals {@code [0, size)} that existed when it was taken; ordinal {@code o} lives in chunk
-     * {@code o >>> chunkShift} at float offset {@code (o & chunkMask) * dim}. Valid for as long as it is held.
+     * {@code o >>> chunkShift} at component offset {@code (o & chunkMask) * dim}. Valid for as long as it is held.
      *
      * <p>This is the random-access vector source of every index (the role of JVector's
      * {@code RandomAccessVectorValues}): graph and list indexes keep a view of the segment's column instead of a copy
@@ -71,27 +78,46 @@ public final class VectorColumn implements FieldVectors {
      *
      * <p>Positions in the chunks are <em>slots</em>. In an appended column slot and ordinal are the same; in an
      * {@linkplain #arrangedAs arranged} column {@link #ordinalAt} and {@link #slotOf} translate (both null
-     * otherwise). The accessors by ordinal ({@link #chunk}, {@link #offset}, {@link #norm}) translate for the
-     * caller; scans that walk slots in order ({@link FlatIndex}, IVF lists) read {@link #ordinalAt} themselves.
+     * otherwise). The accessors by ordinal ({@link #decode}, {@link #dot}, {@link #squaredL2}, {@link #norm})
+     * translate for the caller; scans that walk slots in order ({@link FlatIndex}, IVF lists) use the accessors by
+     * slot ({@link #dotAt}, {@link #squaredL2At}, {@link #normAt}, or a float32 column's arrays) and read
+     * {@link #ordinalAt} themselves.
+     *
+     * <p>Distances take a float32 query; a narrow column's components are widened by the kernels as they are read
+     * ({@link NarrowKernels}). The encoding is a field, so each call branches on it once; the branch always goes the
+     * same way for a column and costs nothing next to the kernel.
      */
     static final class View {
         final int size;
         final int dim;
         final int chunkShift;
         final int chunkMask;
+        final VectorEncoding encoding;
+        /** The chunks of a FLOAT32 column (null otherwise). */
         final float[][] vectors;
+        /** The chunks of a FLOAT16 or BFLOAT16 column: the 16 bits of each component (null otherwise). */
+        final short[][] halves;
+        /** The chunks of an INT8 column (null otherwise). */
+        final byte[][] bytes;
+        /** Whichever of the three above is set, untyped, for copies ({@link #arrangedAs}). */
+        final Object[] data;
         final float[][] norms;
         /** Slot -> ordinal, or null when they are equal. */
         final int[] ordinalAt;
         /** Ordinal -> slot, or null when they are equal. */
         final int[] slotOf;
 
-        private View(int size, int dim, int chunkShift, Chunks chunks, int[] ordinalAt, int[] slotOf) {
+        private View(int size, int dim, int chunkShift, VectorEncoding encoding, Chunks chunks, int[] ordinalAt,
+                int[] slotOf) {
             this.size = size;
             this.dim = dim;
             this.chunkShift = chunkShift;
             this.chunkMask = (1 << chunkShift) - 1;
-            this.vectors = chunks.vectors;
+            this.encoding = encoding;
+            this.vectors = chunks.vectors instanceof float[][] floats ? floats : null;
+            this.halves = chunks.vectors instanceof short[][] shorts ? shorts : null;
+            this.bytes = chunks.vectors instanceof byte[][] narrow ? narrow : null;
+            this.data = chunks.vectors;
             this.norms = chunks.norms;
             this.ordinalAt = ordinalAt;
             this.slotOf = slotOf;
@@ -107,35 +133,134 @@ public final class VectorColumn implements FieldVectors {
             return ordinalAt == null ? slot : ordinalAt[slot];
         }
 
-        /** The chunk array holding {@code ordinal}; its floats start at {@link #offset}. */
-        float[] chunk(int ordinal) {
-            return vectors[slot(ordinal) >>> chunkShift];
-        }
-
-        /** Float offset of {@code ordinal} within its {@link #chunk}. */
-        int offset(int ordinal) {
-            return (slot(ordinal) & chunkMask) * dim;
-        }
-
         /** The Euclidean norm of {@code ordinal}, as cached on append. */
         float norm(int ordinal) {
-            int slot = slot(ordinal);
+            return normAt(slot(ordinal));
+        }
+
+        /** The Euclidean norm of the vector at {@code slot}. */
+        float normAt(int slot) {
             return norms[slot >>> chunkShift][slot & chunkMask];
         }
 
+        /** Writes {@code ordinal}'s vector, widened to float, to {@code out[outOffset..outOffset + dim)}. */
+        void decode(int ordinal, float[] out, int outOffset) {
+            int slot = slot(ordinal);
+            int chunk = slot >>> chunkShift;
+            int at = (slot & chunkMask) * dim;
+            switch (encoding) {
+                case FLOAT32 -> System.arraycopy(vectors[chunk], at, out, outOffset, dim);
+                case FLOAT16 -> {
+                    for (int i = 0; i < dim; i++) {
+                        out[outOffset + i] = VectorEncoding.halfToFloat(halves[chunk][at + i]);
+                    }
+                }
+                case BFLOAT16 -> {
+                    for (int i = 0; i < dim; i++) {
+                        out[outOffset + i] = VectorEncoding.bfloat16ToFloat(halves[chunk][at + i]);
+                    }
+                }
+                case INT8 -> {
+                    for (int i = 0; i < dim; i++) {
+                        out[outOffset + i] = bytes[chunk][at + i];
+                    }
+                }
+            }
+        }
+
+        /** The inner product of {@code query} ({@code dim} floats from 0) and the vector at {@code slot}. */
+        float dotAt(KernelPath kernels, float[] query, int slot) {
+            int chunk = slot >>> chunkShift;
+            int at = (slot & chunkMask) * dim;
+            return switch (encoding) {
+                case FLOAT32 -> kernels.dot(query, 0, vectors[chunk], at, dim);
+                case FLOAT16 -> kernels.dotFloat16(query, 0, halves[chunk], at, dim);
+                case BFLOAT16 -> kernels.dotBfloat16(query, 0, halves[chunk], at, dim);
+                case INT8 -> kernels.dotInt8(query, 0, bytes[chunk], at, dim);
+            };
+        }
+
+        /** The squared Euclidean distance between {@code query} and the vector at {@code slot}. */
+        float squaredL2At(KernelPath kernels, float[] query, int slot) {
+            int chunk = slot >>> chunkShift;
+            int at = (slot & chunkMask) * dim;
+            return switch (encoding) {
+                case FLOAT32 -> kernels.squaredL2(query, 0, vectors[chunk], at, dim);
+                case FLOAT16 -> kernels.squaredL2Float16(query, 0, halves[chunk], at, dim);
+                case BFLOAT16 -> kernels.squaredL2Bfloat16(query, 0, halves[chunk], at, dim);
+                case INT8 -> kernels.squaredL2Int8(query, 0, bytes[chunk], at, dim);
+            };
+        }
+
+        /** {@link #dotAt} by ordinal, on the default kernels. */
+        float dot(float[] query, int ordinal) {
+            return dotAt(KernelPath.AUTO, query, slot(ordinal));
+        }
+
+        /** {@link #squaredL2At} by ordinal, on the default kernels. */
+        float squaredL2(float[] query, int ordinal) {
+            return squaredL2At(KernelPath.AUTO, query, slot(ordinal));
+        }
+
+        /** The inner product of two stored vectors (graph construction). */
+        float dotBetween(int a, int b) {
+            if (vectors == null) {
+                return dot(decoded(a), b);
+            }
+            int slotA = slot(a);
+            int slotB = slot(b);
+            return DistanceKernels.dot(vectors[slotA >>> chunkShift], (slotA & chunkMask) * dim,
+                    vectors[slotB >>> chunkShift], (slotB & chunkMask) * dim, dim);
+        }
+
+        /** The squared Euclidean distance between two stored vectors (graph construction). */
+        float squaredL2Between(int a, int b) {
+            if (vectors == null) {
+                return squaredL2(decoded(a), b);
+            }
+            int slotA = slot(a);
+            int slotB = slot(b);
+            return DistanceKernels.squaredL2(vectors[slotA >>> chunkShift], (slotA & chunkMask) * dim,
+                    vectors[slotB >>> chunkShift], (slotB & chunkMask) * dim, dim);
+        }
+
         /**
-         * Bytes this view reaches: vector data and norms (the column's own memory, not a copy), and the two
-         * translation arrays of an arranged column.
+         * A narrow vector widened into this thread's scratch, valid until the thread's next call. A graph build
+         * compares one node with many in a row, so the last decoded vector is kept and usually reused.
          */
-        long memoryBytes() {
-            return 4L * size * dim + 4L * size + (ordinalAt == null ? 0L : 8L * size);
+        private float[] decoded(int ordinal) {
+            Decoded last = DECODED.get();
+            if (last.ordinal != ordinal || last.view.get() != this) {
+                if (last.values.length != dim) {
+                    last.values = new float[dim];
+                }
+                if (last.view.get() != this) {
+                    last.view = new WeakReference<>(this);
+                }
+                last.ordinal = ordinal;
+                decode(ordinal, last.values, 0);
+            }
+            return last.values;
         }
     }
 
+    /**
+     * The narrow vector a thread last widened for a comparison of two stored vectors. The view is weakly held so a
+     * thread's scratch never keeps a dropped segment's column alive.
+     */
+    private static final class Decoded {
+        WeakReference<View> view = new WeakReference<>(null);
+        int ordinal = -1;
+        float[] values = new float[0];
+    }
+
+    private static final ThreadLocal<Decoded> DECODED = ThreadLocal.withInitial(Decoded::new);
+
     private final int dim;
+    private final VectorEncoding encoding;
     private final int chunkShift;
     private final int chunkVectors;
-    private volatile Chunks chunks = new Chunks(new float[0][], new float[0][]);
+    private volatile Chunks chunks;
     private volatile int size;
     /** Chunks allocated so far; written and read by the writer only, under the lock. */
     private int allocatedChunks;
@@ -143,29 +268,46 @@ public final class VectorColumn implements FieldVectors {
     private final int[] ordinalAt;
     private final int[] slotOf;
 
-    /** An empty column for vectors of {@code dim} floats. */
+    /** An empty column for float32 vectors of {@code dim} components. */
     public VectorColumn(int dim) {
-        this(dim, defaultChunkShift(dim));
+        this(dim, VectorEncoding.FLOAT32);
+    }
+
+    /** An empty column for vectors of {@code dim} components, held at {@code encoding}'s width. */
+    public VectorColumn(int dim, VectorEncoding encoding) {
+        this(dim, encoding, defaultChunkShift(dim, encoding));
     }
 
     /** Lets tests force tiny chunks so that chunk boundaries are crossed with a handful of vectors. */
     VectorColumn(int dim, int chunkShift) {
+        this(dim, VectorEncoding.FLOAT32, chunkShift);
+    }
+
+    /** As {@link #VectorColumn(int, int)}, at {@code encoding}'s width. */
+    VectorColumn(int dim, VectorEncoding encoding, int chunkShift) {
         if (dim <= 0) {
             throw new IllegalArgumentException("dim must be positive: " + dim);
+        }
+        if (encoding == null) {
+            throw new IllegalArgumentException("encoding is required");
         }
         if (chunkShift < 0 || chunkShift > 30 || (long) dim << chunkShift > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("chunk of 2^" + chunkShift + " vectors of dim " + dim + " is too big");
         }
         this.dim = dim;
+        this.encoding = encoding;
         this.chunkShift = chunkShift;
         this.chunkVectors = 1 << chunkShift;
+        this.chunks = new Chunks(newDirectory(encoding, 0), new float[0][]);
         this.ordinalAt = null;
         this.slotOf = null;
     }
 
     /** An arranged, read-only column: {@code chunks} hold {@code ordinalAt.length} vectors in slot order. */
-    private VectorColumn(int dim, int chunkShift, Chunks chunks, int[] ordinalAt, int[] slotOf) {
+    private VectorColumn(int dim, VectorEncoding encoding, int chunkShift, Chunks chunks, int[] ordinalAt,
+            int[] slotOf) {
         this.dim = dim;
+        this.encoding = encoding;
         this.chunkShift = chunkShift;
         this.chunkVectors = 1 << chunkShift;
         this.chunks = chunks;
@@ -175,18 +317,41 @@ public final class VectorColumn implements FieldVectors {
         this.size = ordinalAt.length;
     }
 
-    private static int defaultChunkShift(int dim) {
+    private static int defaultChunkShift(int dim, VectorEncoding encoding) {
         // A non-positive dim is rejected by the constructor this feeds; just do not divide by it first.
-        int vectorsPerChunk = Math.max(1, TARGET_CHUNK_FLOATS / Math.max(1, dim));
+        int width = encoding == null ? 4 : encoding.bytesPerComponent();
+        int vectorsPerChunk = Math.max(1, TARGET_CHUNK_BYTES / width / Math.max(1, dim));
         return Integer.numberOfTrailingZeros(Integer.highestOneBit(vectorsPerChunk));
     }
 
+    /** An empty chunk directory of {@code encoding}'s array type with room for {@code capacity} chunks. */
+    private static Object[] newDirectory(VectorEncoding encoding, int capacity) {
+        return switch (encoding) {
+            case FLOAT32 -> new float[capacity][];
+            case FLOAT16, BFLOAT16 -> new short[capacity][];
+            case INT8 -> new byte[capacity][];
+        };
+    }
+
+    /** A zeroed chunk of {@code components} of this column's width. */
+    private Object newChunk(int components) {
+        return switch (encoding) {
+            case FLOAT32 -> new float[components];
+            case FLOAT16, BFLOAT16 -> new short[components];
+            case INT8 -> new byte[components];
+        };
+    }
+
     /**
-     * Copies {@code vector} into the column.
+     * Copies {@code vector} into the column, at its encoding's width. A component that is not a value of the
+     * encoding is rounded as the field's log and segment files round it ({@link VectorEncoding#encode}), so the
+     * column holds what a restart would load; rows of narrow fields arrive decoded, so nothing is rounded in
+     * practice.
      *
      * @return the new vector's ordinal, which equals the previous {@link #size()}
-     * @throws IllegalArgumentException if the length is not {@link #dim()} or a component is NaN or infinite (Milvus
-     *                                  rejects those too; they would make every score involving them NaN)
+     * @throws IllegalArgumentException if the length is not {@link #dim()} or a component is NaN or infinite, or
+     *                                  would be once stored (beyond the float16 range; Milvus rejects those too; they
+     *                                  would make every score involving them NaN)
      * @throws IllegalStateException    if the column already holds {@code Integer.MAX_VALUE} vectors
      */
     public synchronized int append(float[] vector) {
@@ -194,6 +359,10 @@ public final class VectorColumn implements FieldVectors {
             throw new IllegalStateException("an arranged column is read-only");
         }
         requireVector(vector, dim, "vector");
+        float[] stored = encoding.rounded(vector);
+        if (stored != vector) {
+            requireVector(stored, dim, encoding.wireName() + " vector");
+        }
         int ordinal = size;
         if (ordinal == Integer.MAX_VALUE) {
             throw new IllegalStateException("column is full: " + ordinal + " vectors");
@@ -207,20 +376,46 @@ public final class VectorColumn implements FieldVectors {
                 chunks = current;
             }
             int capacity = chunk == 0 ? Math.min(FIRST_CHUNK_VECTORS, chunkVectors) : chunkVectors;
-            current.vectors[chunk] = new float[capacity * dim];
+            current.vectors[chunk] = newChunk(capacity * dim);
             current.norms[chunk] = new float[capacity];
             allocatedChunks++;
         } else if (slot == current.norms[chunk].length) {
             // Only the first chunk starts short. Readers may be scanning the old array, so swap in a grown copy.
             int capacity = Math.min(chunkVectors, 2 * slot);
-            current = current.replacing(chunk, Arrays.copyOf(current.vectors[chunk], capacity * dim),
-                    Arrays.copyOf(current.norms[chunk], capacity));
+            Object grown = newChunk(capacity * dim);
+            System.arraycopy(current.vectors[chunk], 0, grown, 0, slot * dim);
+            current = current.replacing(chunk, grown, Arrays.copyOf(current.norms[chunk], capacity));
             chunks = current;
         }
-        System.arraycopy(vector, 0, current.vectors[chunk], slot * dim, dim);
-        current.norms[chunk][slot] = DistanceKernels.norm(vector, 0, dim);
+        store(stored, current.vectors[chunk], slot * dim);
+        current.norms[chunk][slot] = DistanceKernels.norm(stored, 0, dim);
         size = ordinal + 1;
         return ordinal;
+    }
+
+    /** Writes {@code vector}, whose components are values of the encoding, at {@code target[offset..]}. */
+    private void store(float[] vector, Object target, int offset) {
+        switch (encoding) {
+            case FLOAT32 -> System.arraycopy(vector, 0, target, offset, dim);
+            case FLOAT16 -> {
+                short[] halves = (short[]) target;
+                for (int i = 0; i < dim; i++) {
+                    halves[offset + i] = VectorEncoding.floatToHalf(vector[i]);
+                }
+            }
+            case BFLOAT16 -> {
+                short[] halves = (short[]) target;
+                for (int i = 0; i < dim; i++) {
+                    halves[offset + i] = VectorEncoding.floatToBfloat16(vector[i]);
+                }
+            }
+            case INT8 -> {
+                byte[] bytes = (byte[]) target;
+                for (int i = 0; i < dim; i++) {
+                    bytes[offset + i] = VectorEncoding.floatToInt8(vector[i]);
+                }
+            }
+        }
     }
 
     /** Number of vectors appended so far; every ordinal below it is readable. */
@@ -232,14 +427,19 @@ public final class VectorColumn implements FieldVectors {
         return dim;
     }
 
-    /** Copies the vector at {@code ordinal} into the first {@link #dim()} slots of {@code out}. */
+    /** How the components are held (the field's encoding). */
+    public VectorEncoding encoding() {
+        return encoding;
+    }
+
+    /** Copies the vector at {@code ordinal}, widened to float, into the first {@link #dim()} slots of {@code out}. */
     public void copyTo(int ordinal, float[] out) {
         if (out.length < dim) {
             throw new IllegalArgumentException("output holds " + out.length + " floats, dim is " + dim);
         }
         View view = view();
         checkOrdinal(ordinal, view.size);
-        System.arraycopy(view.chunk(ordinal), view.offset(ordinal), out, 0, dim);
+        view.decode(ordinal, out, 0);
     }
 
     /** The Euclidean norm of the vector at {@code ordinal}, as cached on append. */
@@ -249,18 +449,35 @@ public final class VectorColumn implements FieldVectors {
         return view.norm(ordinal);
     }
 
+    /**
+     * Heap bytes of the vectors this column holds now: its chunks at their element width (spare capacity included)
+     * and the cached norms (4 bytes a vector), counted from the arrays themselves, so it is what the encoding really
+     * costs. An arranged column's translation arrays are the arranging index's ({@link IvfFlatIndex#memoryBytes}).
+     */
+    public long memoryBytes() {
+        Chunks current = chunks;
+        long bytes = 0L;
+        for (int c = 0; c < current.vectors.length; c++) {
+            if (current.vectors[c] != null) {
+                bytes += (long) java.lang.reflect.Array.getLength(current.vectors[c]) * encoding.bytesPerComponent()
+                        + 4L * current.norms[c].length;
+            }
+        }
+        return bytes;
+    }
+
     /** A consistent view of the ordinals that exist now; the read order is what makes it safe (class comment). */
     View view() {
         int visible = size;
         Chunks published = chunks;
-        return new View(visible, dim, chunkShift, published, ordinalAt, slotOf);
+        return new View(visible, dim, chunkShift, encoding, published, ordinalAt, slotOf);
     }
 
     /**
      * A read-only copy of this column whose slot {@code i} holds the vector (and norm) of ordinal {@code order[i]}:
-     * the same ordinals and vectors, stored in another order. An inverted-list index arranges its segment's column in
-     * list order so that a probe is one sequential scan, and the segment then keeps only the arranged column
-     * (vectors held once). Ordinals keep their meaning, so nothing above the index notices.
+     * the same ordinals and vectors, stored in another order and at the same width. An inverted-list index arranges
+     * its segment's column in list order so that a probe is one sequential scan, and the segment then keeps only the
+     * arranged column (vectors held once). Ordinals keep their meaning, so nothing above the index notices.
      *
      * @param order a permutation of {@code [0, size())}; not kept
      * @throws IllegalArgumentException when it is not one
@@ -283,21 +500,22 @@ public final class VectorColumn implements FieldVectors {
             slotOf[ordinal] = slot;
         }
         int chunkCount = (int) (((long) n + chunkVectors - 1) >>> chunkShift);
-        float[][] vectors = new float[chunkCount][];
+        Object[] vectors = newDirectory(encoding, chunkCount);
         float[][] norms = new float[chunkCount][];
         for (int c = 0; c < chunkCount; c++) {
             int length = Math.min(chunkVectors, n - (c << chunkShift));
-            vectors[c] = new float[length * dim];
+            vectors[c] = newChunk(length * dim);
             norms[c] = new float[length];
         }
         for (int slot = 0; slot < n; slot++) {
-            int ordinal = ordinalAt[slot];
+            int from = source.slot(ordinalAt[slot]);
             int chunk = slot >>> chunkShift;
             int at = slot & (chunkVectors - 1);
-            System.arraycopy(source.chunk(ordinal), source.offset(ordinal), vectors[chunk], at * dim, dim);
-            norms[chunk][at] = source.norm(ordinal);
+            System.arraycopy(source.data[from >>> chunkShift], (from & (chunkVectors - 1)) * dim,
+                    vectors[chunk], at * dim, dim);
+            norms[chunk][at] = source.normAt(from);
         }
-        return new VectorColumn(dim, chunkShift, new Chunks(vectors, norms), ordinalAt, slotOf);
+        return new VectorColumn(dim, encoding, chunkShift, new Chunks(vectors, norms), ordinalAt, slotOf);
     }
 
     /** Whether this column is arranged exactly as {@code order} ({@link #arrangedAs}), so a new arrangement is moot. */

@@ -55,7 +55,7 @@ public enum VectorEncoding {
                 case FLOAT32 -> Float.intBitsToFloat((source[at] & 0xFF) | (source[at + 1] & 0xFF) << 8
                         | (source[at + 2] & 0xFF) << 16 | (source[at + 3] & 0xFF) << 24);
                 case FLOAT16 -> halfToFloat((short) ((source[at] & 0xFF) | (source[at + 1] & 0xFF) << 8));
-                case BFLOAT16 -> Float.intBitsToFloat(((source[at] & 0xFF) | (source[at + 1] & 0xFF) << 8) << 16);
+                case BFLOAT16 -> bfloat16ToFloat((short) ((source[at] & 0xFF) | (source[at + 1] & 0xFF) << 8));
                 case INT8 -> source[at];
             };
         }
@@ -99,11 +99,11 @@ public enum VectorEncoding {
                     target[at + 1] = (byte) (h >>> 8);
                 }
                 case BFLOAT16 -> {
-                    int b = Float.floatToRawIntBits(vector[i]) >>> 16;
+                    short b = floatToBfloat16(vector[i]);
                     target[at] = (byte) b;
                     target[at + 1] = (byte) (b >>> 8);
                 }
-                case INT8 -> target[at] = (byte) Math.max(-128, Math.min(127, Math.round(vector[i])));
+                case INT8 -> target[at] = floatToInt8(vector[i]);
             }
         }
     }
@@ -142,6 +142,42 @@ public enum VectorEncoding {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code vector} with each component replaced by the value this encoding stores for it ({@link #encode} then
+     * {@link #decode}): the vector itself for FLOAT32, a rounded copy otherwise. A float16 component beyond 65504
+     * becomes infinite, which the caller refuses as it refuses any non-finite component.
+     */
+    public float[] rounded(float[] vector) {
+        if (this == FLOAT32) {
+            return vector;
+        }
+        float[] out = new float[vector.length];
+        for (int i = 0; i < vector.length; i++) {
+            out[i] = switch (this) {
+                case FLOAT16 -> halfToFloat(floatToHalf(vector[i]));
+                case BFLOAT16 -> bfloat16ToFloat(floatToBfloat16(vector[i]));
+                case INT8 -> floatToInt8(vector[i]);
+                case FLOAT32 -> vector[i];
+            };
+        }
+        return out;
+    }
+
+    /** The bfloat16 bits stored for {@code value}: its top 16 bits (truncation, as Milvus converts). */
+    public static short floatToBfloat16(float value) {
+        return (short) (Float.floatToRawIntBits(value) >>> 16);
+    }
+
+    /** The bfloat16 value {@code bits} as a float32 (exact: the bits are the float's top half). */
+    public static float bfloat16ToFloat(short bits) {
+        return Float.intBitsToFloat(bits << 16);
+    }
+
+    /** The int8 stored for {@code value}: rounded to nearest and clamped to [-128, 127]. */
+    public static byte floatToInt8(float value) {
+        return (byte) Math.max(-128, Math.min(127, Math.round(value)));
     }
 
     /** The binary16 value {@code half} as a float32 (exact). */

@@ -25,7 +25,7 @@ final class VectorFingerprint {
         int samples = Math.min(SAMPLES, size);
         for (int s = 0; s < samples; s++) {
             int ordinal = (int) ((long) s * size / samples);
-            System.arraycopy(vectors.chunk(ordinal), vectors.offset(ordinal), sample, 0, dim);
+            vectors.decode(ordinal, sample, 0);
             metric.prepareStored(sample, 0, dim, vectors.norm(ordinal));
             buffer.clear();
             buffer.asFloatBuffer().put(sample, 0, dim);

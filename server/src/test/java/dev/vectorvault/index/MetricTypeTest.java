@@ -49,8 +49,9 @@ class MetricTypeTest {
         float[] prepared = metric.prepareQuery(query);
         float queryNorm = DistanceKernels.norm(query, 0, 24);
         for (int ordinal = 0; ordinal < view.size; ordinal++) {
-            float exact = metric.score(query, queryNorm, view.chunk(ordinal), view.offset(ordinal),
-                    view.norm(ordinal), 24);
+            float[] stored = new float[24];
+            view.decode(ordinal, stored, 0);
+            float exact = metric.score(query, queryNorm, stored, 0, view.norm(ordinal), 24);
             float viaDistance = metric.scoreOf(metric.distance(prepared, view, ordinal));
             assertThat(viaDistance).as(TestSeeds.describe(metric + " ordinal " + ordinal))
                     .isCloseTo(exact, Offset.offset(1e-5f * Math.max(1f, Math.abs(exact))));

@@ -14,6 +14,7 @@ import dev.vectorvault.catalog.DataType;
 import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.index.MetricType;
 import dev.vectorvault.index.RequestedMetric;
+import dev.vectorvault.index.VectorColumn;
 import dev.vectorvault.index.VectorEncoding;
 import dev.vectorvault.storage.data.IndexProgress;
 import java.nio.file.Path;
@@ -186,8 +187,30 @@ class EntityReaderNarrowVectorTest {
             for (Object[] r : queried.rows()) {
                 assertThat((float[]) r[1]).containsExactly(live.get((Long) r[0]));
             }
+            assertHeldAtFieldWidth(encoding);
             fx.restart(); // rows from segment files and the log, the index rebuilt or read back
             awaitIndex();
         }
+    }
+
+    /**
+     * Every segment's column of the field (growing, sealed, loaded from files, arranged by IVF_FLAT) holds the
+     * field's encoding: its arrays cost the encoding's width per component and a 4-byte norm per vector, with at
+     * most the first chunk's doubling as spare room (half of float32's cost even then, for a 2-byte encoding).
+     */
+    private void assertHeldAtFieldWidth(VectorEncoding encoding) {
+        Collection collection = fx.catalog.collection(DB, "n");
+        long perVector = (long) DIM * encoding.bytesPerComponent() + 4;
+        int segments = fx.data.read(Layouts.of(collection), view -> {
+            for (int s = 0; s < view.segmentCount(); s++) {
+                VectorColumn column = view.vectors(s, 1);
+                assertThat(column.encoding()).isEqualTo(encoding);
+                long capacity = Math.max(16, Integer.highestOneBit(2 * column.size()));
+                assertThat(column.memoryBytes()).as("segment %d of %d rows", s, column.size())
+                        .isBetween(perVector * column.size(), perVector * capacity);
+            }
+            return view.segmentCount();
+        });
+        assertThat(segments).isGreaterThan(1);
     }
 }

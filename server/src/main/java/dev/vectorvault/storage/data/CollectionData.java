@@ -1,6 +1,7 @@
 package dev.vectorvault.storage.data;
 
 import dev.vectorvault.index.VectorColumn;
+import dev.vectorvault.index.VectorEncoding;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,6 +22,8 @@ final class CollectionData {
     private final int primaryKeyField;
     /** The fields as the collection has them now; grows when fields are added (see {@link #adopt}). */
     private volatile int[] vectorDims;
+    /** How each dense vector field's components are held (aligned with {@link #vectorDims}; null: all float32). */
+    private volatile VectorEncoding[] vectorEncodings;
     /** What each field reads in a row written before the field existed (aligned with {@link #vectorDims}). */
     private volatile Object[] absentValues;
     private final int sealThreshold;
@@ -52,6 +55,7 @@ final class CollectionData {
         try {
             if (absentValues == null || layout.fieldCount() > vectorDims.length) {
                 absentValues = layout.absentValues();
+                vectorEncodings = layout.vectorEncodings();
                 vectorDims = layout.vectorDims();
             }
             return this;
@@ -229,7 +233,7 @@ final class CollectionData {
         replaceCompacted(indexes.get(0), merged);
         for (int index : indexes.subList(1, indexes.size())) {
             segments.get(index).cancelAnnIndexes();
-            segments.set(index, new Segment(-1, vectorDims));
+            segments.set(index, new Segment(-1, vectorDims, vectorEncodings));
         }
     }
 
@@ -262,7 +266,7 @@ final class CollectionData {
     }
 
     Segment newSegment() {
-        return new Segment(segmentIds.getAsLong(), vectorDims);
+        return new Segment(segmentIds.getAsLong(), vectorDims, vectorEncodings);
     }
 
     private int growingIndex() {

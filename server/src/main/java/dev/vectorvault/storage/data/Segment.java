@@ -5,13 +5,15 @@ import dev.vectorvault.index.FieldVectors;
 import dev.vectorvault.index.SparseColumn;
 import dev.vectorvault.index.SparseVector;
 import dev.vectorvault.index.VectorColumn;
+import dev.vectorvault.index.VectorEncoding;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * A run of rows of one collection, stored by column: vectors in contiguous {@link VectorColumn}s (never boxed),
+ * A run of rows of one collection, stored by column: vectors in contiguous {@link VectorColumn}s (never boxed, at
+ * their field's width),
  * scalar values in lists, the partition of every row in a growable long array, deletions as a bit set of
  * ordinals (tombstones). Rows are only appended; a sealed segment takes no more rows. Not thread-safe: the owning
  * {@link CollectionData} guards it with its lock.
@@ -41,8 +43,17 @@ final class Segment {
     /** Per field, the scalar index of this sealed segment (null: none, filters scan the field). */
     private final AtomicReferenceArray<SegmentScalarIndex> scalarIndexes;
 
-    @SuppressWarnings("unchecked")
+    /** A segment whose dense vector fields are all float32. */
     Segment(long segmentId, int[] vectorDims) {
+        this(segmentId, vectorDims, null);
+    }
+
+    /**
+     * A segment of fields as {@link CollectionLayout} describes them; each dense vector field's column holds its
+     * vectors at the width of {@code vectorEncodings[f]} (null: all float32).
+     */
+    @SuppressWarnings("unchecked")
+    Segment(long segmentId, int[] vectorDims, VectorEncoding[] vectorEncodings) {
         this.segmentId = segmentId;
         this.scalars = new List[vectorDims.length];
         this.vectors = new AtomicReferenceArray<>(vectorDims.length);
@@ -52,7 +63,8 @@ final class Segment {
         this.scalarIndexes = new AtomicReferenceArray<>(vectorDims.length);
         for (int f = 0; f < vectorDims.length; f++) {
             if (vectorDims[f] > 0) {
-                vectors.set(f, new VectorColumn(vectorDims[f]));
+                vectors.set(f, new VectorColumn(vectorDims[f],
+                        vectorEncodings == null ? VectorEncoding.FLOAT32 : vectorEncodings[f]));
             } else if (vectorDims[f] == CollectionLayout.SPARSE) {
                 sparse[f] = new SparseColumn();
             } else if (CollectionLayout.isBinaryEntry(vectorDims[f])) {

@@ -44,7 +44,7 @@ final class SegmentCodec {
         if (rows < 0) {
             throw in.corrupt(12, "row count " + rows);
         }
-        Segment segment = new Segment(segmentId, layout.vectorDims());
+        Segment segment = new Segment(segmentId, layout.vectorDims(), layout.vectorEncodings());
         for (int r = 0; r < rows; r++) {
             long partition = in.readLong();
             segment.append(partition, LogRecordCodec.readRow(in, layout, fields));
