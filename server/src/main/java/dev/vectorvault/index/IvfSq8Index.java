@@ -74,6 +74,9 @@ final class IvfSq8Index implements VectorIndex {
         if (k < 1 || nprobe < 1) {
             throw new IllegalArgumentException("k and nprobe must be at least 1: k=" + k + " nprobe=" + nprobe);
         }
+        if (filter == null) {
+            throw new IllegalArgumentException("filter is required");
+        }
         VectorColumn.requireVector(query, vectors.dim, "query");
         float[] prepared = metric.prepareQuery(query);
         Sq8Codes.Query coded = codes.prepare(prepared);
