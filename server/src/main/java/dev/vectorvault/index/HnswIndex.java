@@ -110,15 +110,7 @@ public final class HnswIndex implements VectorIndex {
         if (vectors.size == 0) {
             return List.of();
         }
-        int ep = entryPoint;
-        float epDistance = metric.distance(q, vectors, ep);
-        for (int level = maxLevel; level > 0; level--) {
-            ep = greedyClosest(q, ep, epDistance, level);
-            epDistance = metric.distance(q, vectors, ep);
-        }
-        SearchScratch scratch = SearchScratch.forThread(vectors.size);
-        searchLayer0(q, ep, epDistance, Math.max(ef, k), filter, scratch);
-        NodeHeap results = scratch.results;
+        NodeHeap results = nearest(node -> metric.distance(q, vectors, node), Math.max(ef, k), filter);
         TopK top = TopK.forMetric(metric, k);
         for (int i = 0; i < results.size(); i++) {
             top.offer(results.nodeAt(i), metric.scoreOf(results.distanceAt(i)));
@@ -126,8 +118,34 @@ public final class HnswIndex implements VectorIndex {
         return top.drainBestFirst();
     }
 
+    /**
+     * The distance from one search's query to a node of the graph, smaller better: what the walk reads. Plain HNSW
+     * reads the column's floats; {@link HnswSqIndex} reads 8-bit codes through the same graph.
+     */
+    @FunctionalInterface
+    interface NodeDistance {
+        float to(int node);
+    }
+
+    /**
+     * The graph walk of a search (upper layers greedily, then layer 0 with beam {@code ef} and the filter inside),
+     * by {@code distance}. Returns this thread's result heap (farthest on top, up to {@code ef} accepted nodes, with
+     * the distances the walk read), valid until the thread's next search. The graph must not be empty.
+     */
+    NodeHeap nearest(NodeDistance distance, int ef, OrdinalFilter filter) {
+        int ep = entryPoint;
+        float epDistance = distance.to(ep);
+        for (int level = maxLevel; level > 0; level--) {
+            ep = greedyClosest(distance, ep, epDistance, level);
+            epDistance = distance.to(ep);
+        }
+        SearchScratch scratch = SearchScratch.forThread(vectors.size);
+        searchLayer0(distance, ep, epDistance, ef, filter, scratch);
+        return scratch.results;
+    }
+
     /** Walks an upper layer to the node closest to the query (the paper's search with ef = 1). */
-    private int greedyClosest(float[] q, int start, float startDistance, int level) {
+    private int greedyClosest(NodeDistance distanceTo, int start, float startDistance, int level) {
         int stride = params.m() + 1;
         int current = start;
         float best = startDistance;
@@ -139,7 +157,7 @@ public final class HnswIndex implements VectorIndex {
             int count = links[base];
             for (int j = 1; j <= count; j++) {
                 int neighbour = links[base + j];
-                float distance = metric.distance(q, vectors, neighbour);
+                float distance = distanceTo.to(neighbour);
                 if (distance < best) {
                     best = distance;
                     current = neighbour;
@@ -155,7 +173,7 @@ public final class HnswIndex implements VectorIndex {
      * the search stops when the nearest unexpanded candidate is farther than the worst of {@code ef} accepted results.
      * Leaves the accepted results in {@code scratch.results}.
      */
-    private void searchLayer0(float[] q, int ep, float epDistance, int ef, OrdinalFilter filter,
+    private void searchLayer0(NodeDistance distanceTo, int ep, float epDistance, int ef, OrdinalFilter filter,
                               SearchScratch scratch) {
         boolean acceptAll = filter == OrdinalFilter.ACCEPT_ALL;
         NodeHeap candidates = scratch.candidates;
@@ -186,7 +204,7 @@ public final class HnswIndex implements VectorIndex {
                     continue;
                 }
                 visited++;
-                float distance = metric.distance(q, vectors, neighbour);
+                float distance = distanceTo.to(neighbour);
                 if (distance < worst) {
                     candidates.push(neighbour, distance);
                     if (acceptAll || filter.accept(neighbour)) {
@@ -201,7 +219,7 @@ public final class HnswIndex implements VectorIndex {
                 }
             }
             if (visited > scanThreshold && results.size() < ef) {
-                scanUnvisited(q, ef, filter, scratch);
+                scanUnvisited(distanceTo, ef, filter, scratch);
                 return;
             }
         }
@@ -212,13 +230,13 @@ public final class HnswIndex implements VectorIndex {
      * While the results are not full, every accepted node visited so far is among them (nothing was cut), so the
      * results end up the exact {@code ef} nearest accepted nodes, and no node's filter is asked twice.
      */
-    private void scanUnvisited(float[] q, int ef, OrdinalFilter filter, SearchScratch scratch) {
+    private void scanUnvisited(NodeDistance distanceTo, int ef, OrdinalFilter filter, SearchScratch scratch) {
         NodeHeap results = scratch.results;
         for (int node = 0; node < vectors.size; node++) {
             if (!scratch.visit(node) || !filter.accept(node)) {
                 continue;
             }
-            float distance = metric.distance(q, vectors, node);
+            float distance = distanceTo.to(node);
             if (results.size() < ef || distance < results.topDistance()) {
                 results.push(node, distance);
                 if (results.size() > ef) {

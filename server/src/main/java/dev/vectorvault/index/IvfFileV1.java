@@ -21,55 +21,24 @@ final class IvfFileV1 {
         out.writeLong(VectorFingerprint.of(index.vectors, index.metric));
         out.writeInt(index.params.nlist());
         out.writeLong(index.params.seed());
-        out.writeInt(index.listCount());
-        IndexFile.writeFloats(out, index.centroids);
-        for (int c = 0; c < index.listCount(); c++) {
-            int[] ordinals = index.listOrdinals(c);
-            out.writeInt(ordinals.length);
-            IndexFile.writeInts(out, ordinals, 0, ordinals.length);
+        int[][] ordinals = new int[index.listCount()][];
+        for (int c = 0; c < ordinals.length; c++) {
+            ordinals[c] = index.listOrdinals(c);
         }
+        new IvfLists(index.centroids, ordinals).write(out);
     }
 
     static IvfFlatIndex read(String file, DataInput in, VectorColumn column, MetricType metric)
             throws IOException {
         VectorColumn.View vectors = column.view();
         VectorFingerprint.checkHeader(file, in, vectors, metric);
-        int size = vectors.size;
-        int dim = vectors.dim;
         IvfParams params;
         try {
             params = new IvfParams(in.readInt(), in.readLong());
         } catch (IllegalArgumentException e) {
             throw new CorruptIndexException(file, e.getMessage());
         }
-        int lists = in.readInt();
-        if (lists < 0 || lists > Math.min(params.nlist(), size)) {
-            throw new CorruptIndexException(file, lists + " lists for nlist " + params.nlist() + " and " + size
-                    + " vectors");
-        }
-        float[] centroids = new float[lists * dim];
-        IndexFile.readFloats(in, centroids);
-        int[][] ordinals = new int[lists][];
-        boolean[] seen = new boolean[size];
-        int total = 0;
-        for (int c = 0; c < lists; c++) {
-            int length = in.readInt();
-            if (length < 0 || length > size - total) {
-                throw new CorruptIndexException(file, "list " + c + " of " + length + " entries overflows " + size);
-            }
-            ordinals[c] = new int[length];
-            IndexFile.readInts(in, ordinals[c], 0, length);
-            for (int ordinal : ordinals[c]) {
-                if (ordinal < 0 || ordinal >= size || seen[ordinal]) {
-                    throw new CorruptIndexException(file, "list " + c + " holds ordinal " + ordinal + " badly");
-                }
-                seen[ordinal] = true;
-            }
-            total += length;
-        }
-        if (total != size) {
-            throw new CorruptIndexException(file, "lists hold " + total + " of " + size + " vectors");
-        }
-        return new IvfFlatIndex(column, metric, params, centroids, ordinals);
+        IvfLists lists = IvfLists.read(file, in, params.nlist(), vectors.size, vectors.dim);
+        return new IvfFlatIndex(column, metric, params, lists.centroids(), lists.ordinals());
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Milvus's IVF_FLAT: the vectors are clustered by k-means into {@code nlist} inverted lists; a search ranks the
@@ -72,68 +71,10 @@ public final class IvfFlatIndex implements VectorIndex {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1: " + threads);
         }
-        VectorColumn.View vectors = column.view();
-        int size = vectors.size;
-        int lists = Math.min(params.nlist(), size);
-        if (lists == 0) {
-            progress.indexed(0, 0);
-            return new IvfFlatIndex(column, metric, params, new float[0], new int[0][]);
-        }
-        float[] centroids = KMeans.train(vectors, metric, lists, params.seed(), threads);
-        int[] assignment = new int[size];
-        AtomicLong done = new AtomicLong();
-        Parallel.forRange(threads, size, (from, to) -> {
-            float[] scratch = new float[vectors.dim];
-            for (int i = from; i < to; i++) {
-                assignment[i] = nearestList(vectors, metric, centroids, lists, i, scratch);
-                if ((i - from) % 1024 == 1023) {
-                    progress.indexed(done.addAndGet(1024), size);
-                }
-            }
-        });
-        IvfFlatIndex index = new IvfFlatIndex(column, metric, params, centroids, fill(assignment, lists));
-        progress.indexed(size, size);
+        IvfLists lists = IvfLists.cluster(column.view(), metric, params, threads, progress);
+        IvfFlatIndex index = new IvfFlatIndex(column, metric, params, lists.centroids(), lists.ordinals());
+        progress.indexed(column.size(), column.size());
         return index;
-    }
-
-    /**
-     * The list whose centroid is nearest to a stored vector, by the metric (the centroid in the query's role); the
-     * vector is widened into {@code scratch} ({@code dim} floats) once and compared with every centroid from there.
-     */
-    private static int nearestList(VectorColumn.View vectors, MetricType metric, float[] centroids, int lists,
-            int ordinal, float[] scratch) {
-        int dim = vectors.dim;
-        vectors.decode(ordinal, scratch, 0);
-        float norm = vectors.norm(ordinal);
-        int best = 0;
-        float bestDistance = Float.POSITIVE_INFINITY;
-        for (int c = 0; c < lists; c++) {
-            // COSINE: -dot(centroid, v) / |v| ranks like -dot(centroid, v / |v|); the centroids are unit length.
-            float distance = metric.distance(centroids, c * dim, scratch, 0, norm, dim);
-            if (distance < bestDistance) {
-                bestDistance = distance;
-                best = c;
-            }
-        }
-        return best;
-    }
-
-    /** Ordinals per list, ascending within each list. */
-    private static int[][] fill(int[] assignment, int lists) {
-        int[] counts = new int[lists];
-        for (int list : assignment) {
-            counts[list]++;
-        }
-        int[][] ordinals = new int[lists][];
-        for (int c = 0; c < lists; c++) {
-            ordinals[c] = new int[counts[c]];
-        }
-        int[] filled = new int[lists];
-        for (int ordinal = 0; ordinal < assignment.length; ordinal++) {
-            int list = assignment[ordinal];
-            ordinals[list][filled[list]++] = ordinal;
-        }
-        return ordinals;
     }
 
     @Override
@@ -166,19 +107,7 @@ public final class IvfFlatIndex implements VectorIndex {
         VectorColumn.requireVector(query, dim, "query");
         float[] prepared = metric.prepareQuery(query);
         float queryNorm = DistanceKernels.norm(query, 0, dim);
-        int lists = listCount();
-        int probes = Math.min(nprobe, lists);
-        NodeHeap nearest = NodeHeap.farthestOnTop(probes + 1);
-        for (int c = 0; c < lists; c++) {
-            // Centroids are unit length for COSINE, so the norm 1 makes the distance their inner product.
-            float distance = metric.distance(prepared, 0, centroids, c * dim, 1f, dim);
-            if (nearest.size() < probes || distance < nearest.topDistance()) {
-                nearest.push(c, distance);
-                if (nearest.size() > probes) {
-                    nearest.pop();
-                }
-            }
-        }
+        NodeHeap nearest = IvfLists.probe(prepared, metric, centroids, dim, nprobe);
         TopK top = TopK.forMetric(metric, k);
         boolean acceptAll = filter == OrdinalFilter.ACCEPT_ALL;
         for (int p = 0; p < nearest.size(); p++) {

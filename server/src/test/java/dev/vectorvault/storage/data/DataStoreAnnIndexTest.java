@@ -252,6 +252,36 @@ class DataStoreAnnIndexTest {
         assertThat(indexFiles()).isEqualTo(files);
     }
 
+    /** The quantized kinds persist their codes too: loaded after a restart, not rebuilt, and answering the same. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"IVF_SQ8", "HNSW_SQ"})
+    void aQuantizedIndexIsLoadedAfterARestartAndAnswersTheSame(String indexType) throws Exception {
+        open();
+        Random random = new Random(SEED ^ 5);
+        dev.vectorvault.index.IndexKind kind = dev.vectorvault.index.IndexKinds.of(indexType).orElseThrow();
+        Map<String, String> params = Map.of("nlist", "16", "M", "8", "efConstruction", "64", "refine", "true");
+        CollectionLayout layout = layouts.computeIfAbsent(COLLECTION, id -> layout(new VectorIndexSpec(902, kind,
+                MetricType.COSINE, kind.parse(params))));
+        List<float[]> vectors = insert(layout, 3000, random);
+        store.checkpoint();
+        awaitIndexed(layout);
+        SearchParams search = kind.parseSearch(Map.of("nprobe", "4", "ef", "40", "refine_k", "2"), 10);
+        float[] query = vectors.get(17);
+        List<SearchHit> before = store.read(layout, view -> view.annIndex(0, 1).search(query, 10, search,
+                OrdinalFilter.ACCEPT_ALL));
+        assertThat(before.get(0).ordinal()).as("seed %d", SEED).isEqualTo(17);
+        assertThat(indexFiles()).hasSize(2).allMatch(f -> f.getFileName().toString()
+                .endsWith(kind.fileKind() + "-v" + kind.fileVersion() + ".idx"));
+
+        restart();
+        awaitIndexed(layout);
+
+        assertThat(origins(layout)).containsExactly(SegmentIndex.Origin.LOADED, SegmentIndex.Origin.LOADED);
+        List<SearchHit> after = store.read(layout, view -> view.annIndex(0, 1).search(query, 10, search,
+                OrdinalFilter.ACCEPT_ALL));
+        assertThat(after).isEqualTo(before);
+    }
+
     @Test
     void aDamagedIndexFileIsRebuiltNotUsed() throws Exception {
         open();

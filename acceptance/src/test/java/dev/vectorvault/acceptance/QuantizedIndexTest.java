@@ -1,0 +1,146 @@
+package dev.vectorvault.acceptance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.common.DataType;
+import io.milvus.v2.common.IndexParam;
+import io.milvus.v2.service.collection.request.AddFieldReq;
+import io.milvus.v2.service.collection.request.CreateCollectionReq;
+import io.milvus.v2.service.collection.request.LoadCollectionReq;
+import io.milvus.v2.service.index.request.CreateIndexReq;
+import io.milvus.v2.service.index.request.DescribeIndexReq;
+import io.milvus.v2.service.index.response.DescribeIndexResp;
+import io.milvus.v2.service.vector.request.InsertReq;
+import io.milvus.v2.service.vector.request.SearchReq;
+import io.milvus.v2.service.vector.request.data.FloatVec;
+import io.milvus.v2.service.vector.response.SearchResp;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Java SDK v2 with the quantized indexes: IVF_SQ8 (L2) and HNSW_SQ (COSINE, refine FP32) created through the SDK's
+ * index types, described with their parameters, searched with {@code nprobe} and {@code ef}/{@code refine_k} once the
+ * sealed segments are indexed, and an sq_type this server does not build refused with code 1100.
+ */
+@Timeout(300)
+class QuantizedIndexTest {
+    private static final int ROWS = 3000;
+    private static final int DIM = 24;
+
+    @TempDir
+    Path dataDir;
+
+    private static float[] vector(Random random, int cluster) {
+        float[] v = new float[DIM];
+        for (int d = 0; d < DIM; d++) {
+            v[d] = (float) (((cluster * 7 + d) % 5) - 2 + random.nextGaussian() * 0.3);
+        }
+        return v;
+    }
+
+    private static List<Float> list(float[] v) {
+        List<Float> out = new ArrayList<>(v.length);
+        for (float f : v) {
+            out.add(f);
+        }
+        return out;
+    }
+
+    @Test
+    void ivfSq8AndHnswSqAreCreatedDescribedAndSearchedThroughTheSdk() throws Exception {
+        try (ServerProcess server = ServerProcess.startWithAuth(dataDir, "localStorage.segmentRows", "1000")) {
+            MilvusClientV2 client = Clients.root(server);
+            CreateCollectionReq.CollectionSchema schema = CreateCollectionReq.CollectionSchema.builder().build();
+            schema.addField(AddFieldReq.builder().fieldName("id").dataType(DataType.Int64).isPrimaryKey(true).build());
+            schema.addField(AddFieldReq.builder().fieldName("sq8").dataType(DataType.FloatVector).dimension(DIM)
+                    .build());
+            schema.addField(AddFieldReq.builder().fieldName("hsq").dataType(DataType.FloatVector).dimension(DIM)
+                    .build());
+            client.createCollection(CreateCollectionReq.builder().collectionName("quant").collectionSchema(schema)
+                    .build());
+            client.createIndex(CreateIndexReq.builder().collectionName("quant").indexParams(List.of(
+                    IndexParam.builder().fieldName("sq8").indexType(IndexParam.IndexType.IVF_SQ8)
+                            .metricType(IndexParam.MetricType.L2).extraParams(Map.of("nlist", 16)).build(),
+                    IndexParam.builder().fieldName("hsq").indexType(IndexParam.IndexType.HNSW_SQ)
+                            .metricType(IndexParam.MetricType.COSINE).extraParams(Map.of("M", 12,
+                                    "efConstruction", 100, "sq_type", "SQ8", "refine", true, "refine_type", "FP32"))
+                            .build())).build());
+            client.loadCollection(LoadCollectionReq.builder().collectionName("quant").build());
+
+            DescribeIndexResp.IndexDesc sq8 = client.describeIndex(DescribeIndexReq.builder().collectionName("quant")
+                    .fieldName("sq8").build()).getIndexDescriptions().get(0);
+            assertThat(sq8.getIndexType()).isEqualTo(IndexParam.IndexType.IVF_SQ8);
+            assertThat(sq8.getExtraParams()).containsEntry("nlist", "16");
+            DescribeIndexResp.IndexDesc hsq = client.describeIndex(DescribeIndexReq.builder().collectionName("quant")
+                    .fieldName("hsq").build()).getIndexDescriptions().get(0);
+            assertThat(hsq.getIndexType()).isEqualTo(IndexParam.IndexType.HNSW_SQ);
+            assertThat(hsq.getMetricType()).isEqualTo(IndexParam.MetricType.COSINE);
+            assertThat(hsq.getExtraParams()).containsEntry("sq_type", "SQ8").containsEntry("refine", "true")
+                    .containsEntry("refine_type", "FP32").containsEntry("M", "12");
+
+            Gson gson = new Gson();
+            Random random = new Random(7);
+            List<float[]> stored = new ArrayList<>();
+            for (int start = 0; start < ROWS; start += 500) {
+                List<JsonObject> rows = new ArrayList<>();
+                for (int i = start; i < start + 500; i++) {
+                    float[] v = vector(random, i % 9);
+                    stored.add(v);
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("id", (long) i);
+                    row.put("sq8", v);
+                    row.put("hsq", v);
+                    rows.add(gson.toJsonTree(row).getAsJsonObject());
+                }
+                client.insert(InsertReq.builder().collectionName("quant").data(rows).build());
+            }
+            awaitIndexed(client, "sq8");
+            awaitIndexed(client, "hsq");
+
+            float[] query = stored.get(1234);
+            List<SearchResp.SearchResult> byCodes = client.search(SearchReq.builder().collectionName("quant")
+                    .annsField("sq8").data(List.of(new FloatVec(query))).limit(5)
+                    .searchParams(Map.of("nprobe", 16)).build()).getSearchResults().get(0);
+            assertThat(byCodes).hasSize(5);
+            assertThat(byCodes.get(0).getId()).isEqualTo(1234L);
+            assertThat(byCodes.get(0).getScore()).as("an 8-bit code's L2 to its own vector is small, not 0")
+                    .isLessThan(0.05f);
+
+            List<SearchResp.SearchResult> refined = client.search(SearchReq.builder().collectionName("quant")
+                    .annsField("hsq").data(List.of(new FloatVec(query))).limit(5)
+                    .searchParams(Map.of("ef", 64, "refine_k", 2)).build()).getSearchResults().get(0);
+            assertThat(refined).hasSize(5);
+            assertThat(refined.get(0).getId()).isEqualTo(1234L);
+            assertThat((double) refined.get(0).getScore()).as("refined scores are exact cosines")
+                    .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+
+            assertThatThrownBy(() -> client.createIndex(CreateIndexReq.builder().collectionName("quant")
+                    .indexParams(List.of(IndexParam.builder().fieldName("sq8").indexName("other")
+                            .indexType(IndexParam.IndexType.HNSW_SQ).metricType(IndexParam.MetricType.L2)
+                            .extraParams(Map.of("sq_type", "SQ6")).build())).build()))
+                    .hasMessageContaining("sq_type SQ6 is not supported by this server");
+        }
+    }
+
+    private static void awaitIndexed(MilvusClientV2 client, String field) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        DescribeIndexResp.IndexDesc desc;
+        do {
+            Thread.sleep(100);
+            desc = client.describeIndex(DescribeIndexReq.builder().collectionName("quant").fieldName(field).build())
+                    .getIndexDescriptions().get(0);
+        } while (desc.getPendingIndexRows() > 0 && System.nanoTime() < deadline);
+        assertThat(desc.getPendingIndexRows()).as(field + " indexed within a minute").isZero();
+    }
+}

@@ -1,0 +1,194 @@
+package dev.vectorvault.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.storage.io.LocalDisk;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * IVF_SQ8 and HNSW_SQ against {@link FlatIndex} on clustered data, for every dense metric: recall@10 above stated
+ * floors (quantization costs a little recall; refine wins it back), file round trips, and Milvus's parameter checks.
+ */
+@Timeout(180)
+class QuantizedIndexTest {
+    private static final int DIM = 32;
+    private static final IndexKind IVF_SQ8 = IndexKinds.of("IVF_SQ8").orElseThrow();
+    private static final IndexKind HNSW_SQ = IndexKinds.of("HNSW_SQ").orElseThrow();
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @EnumSource(value = MetricType.class, mode = EnumSource.Mode.EXCLUDE, names = {"BM25", "HAMMING", "JACCARD"})
+    void ivfSq8FindsNinetyPercentOfTheTopTenProbingAQuarterOfTheLists(MetricType metric) {
+        Random random = TestSeeds.random("ivfSq8Recall" + metric);
+        ClusteredVectors data = ClusteredVectors.generate(random, 3000, 100, DIM, 20);
+        VectorColumn column = data.column();
+        VectorIndex index = IVF_SQ8.build(column, metric, IVF_SQ8.parse(Map.of("nlist", "32")), 2,
+                BuildProgress.NONE);
+
+        double quarter = recall(index, column, metric, data.queries, Map.of("nprobe", "8"));
+        double all = recall(index, column, metric, data.queries, Map.of("nprobe", "32"));
+
+        System.out.printf("IVF_SQ8 %s recall@10 nprobe 8/32: %.4f, 32/32: %.4f%n", metric, quarter, all);
+        assertThat(quarter).as(TestSeeds.describe(metric + " recall at nprobe 8 of 32")).isGreaterThanOrEqualTo(0.88);
+        assertThat(all).as(TestSeeds.describe(metric + " recall probing every list (codes only)"))
+                .isGreaterThanOrEqualTo(0.93);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MetricType.class, mode = EnumSource.Mode.EXCLUDE, names = {"BM25", "HAMMING", "JACCARD"})
+    void hnswSqReadsCodesAndRefineWinsBackTheRecall(MetricType metric) {
+        Random random = TestSeeds.random("hnswSqRecall" + metric);
+        ClusteredVectors data = ClusteredVectors.generate(random, 3000, 100, DIM, 20);
+        VectorColumn column = data.column();
+        Map<String, String> build = Map.of("M", "12", "efConstruction", "100");
+        VectorIndex plain = HNSW_SQ.build(column, metric, HNSW_SQ.parse(build), 2, BuildProgress.NONE);
+        Map<String, String> refined = new HashMap<>(build);
+        refined.put("refine", "true");
+        refined.put("refine_type", "fp32");
+        VectorIndex refine = HNSW_SQ.build(column, metric, HNSW_SQ.parse(refined), 2, BuildProgress.NONE);
+
+        double codesOnly = recall(plain, column, metric, data.queries, Map.of("ef", "64"));
+        double reranked = recall(refine, column, metric, data.queries, Map.of("ef", "64", "refine_k", "3"));
+
+        System.out.printf("HNSW_SQ %s recall@10 ef 64: %.4f, refine_k 3: %.4f%n", metric, codesOnly, reranked);
+        assertThat(codesOnly).as(TestSeeds.describe(metric + " recall on codes")).isGreaterThanOrEqualTo(0.88);
+        assertThat(reranked).as(TestSeeds.describe(metric + " recall with refine")).isGreaterThanOrEqualTo(0.97);
+        // Refined scores are exact: the metric's own score of the float vectors, as FLAT reports them.
+        FlatIndex flat = new FlatIndex(column, metric);
+        float[] query = data.queries.get(0);
+        List<SearchHit> hits = refine.search(query, 10, HNSW_SQ.parseSearch(Map.of("refine_k", "3"), 10),
+                OrdinalFilter.ACCEPT_ALL);
+        for (SearchHit hit : hits) {
+            float exact = flat.search(query, 3000, Integer.MAX_VALUE, ordinal -> ordinal == hit.ordinal()).get(0)
+                    .score();
+            assertThat(hit.score()).isCloseTo(exact, org.assertj.core.data.Offset.offset(Math.abs(exact) * 1e-5f
+                    + 1e-5f));
+        }
+    }
+
+    @Test
+    void filtersHoldForBothKinds() {
+        Random random = TestSeeds.random("quantFilter");
+        ClusteredVectors data = ClusteredVectors.generate(random, 2000, 20, DIM, 10);
+        VectorColumn column = data.column();
+        OrdinalFilter odd = ordinal -> ordinal % 2 == 1;
+        for (IndexKind kind : List.of(IVF_SQ8, HNSW_SQ)) {
+            VectorIndex index = kind.build(column, MetricType.L2, kind.parse(Map.of("nlist", "16")), 1,
+                    BuildProgress.NONE);
+            for (float[] query : data.queries) {
+                List<SearchHit> hits = index.search(query, 10, kind.parseSearch(Map.of("nprobe", "16"), 10), odd);
+                assertThat(hits).as(TestSeeds.describe(kind.name())).hasSize(10)
+                        .allMatch(hit -> hit.ordinal() % 2 == 1);
+            }
+        }
+    }
+
+    @Test
+    void filesRoundTripAndAnswerTheSame() throws IOException {
+        Random random = TestSeeds.random("quantRoundTrip");
+        ClusteredVectors data = ClusteredVectors.generate(random, 1500, 20, DIM, 10);
+        VectorColumn column = data.column();
+        LocalDisk disk = LocalDisk.open(dir);
+        for (MetricType metric : MetricType.denseMetrics()) {
+            for (IndexKind kind : List.of(IVF_SQ8, HNSW_SQ)) {
+                VectorIndex built = kind.build(column, metric,
+                        kind.parse(Map.of("nlist", "16", "refine", "true")), 2, BuildProgress.NONE);
+                String name = kind.fileKind() + "-" + metric + ".idx";
+                built.write(disk, name);
+                VectorIndex read = kind.read(disk, name, column, metric);
+                assertThat(read.kind()).isSameAs(kind);
+                assertThat(read.memoryBytes()).isEqualTo(built.memoryBytes());
+                SearchParams params = kind.parseSearch(Map.of("nprobe", "4", "ef", "32", "refine_k", "2"), 10);
+                for (float[] query : data.queries) {
+                    assertThat(read.search(query, 10, params, OrdinalFilter.ACCEPT_ALL))
+                            .as(TestSeeds.describe(kind + " " + metric))
+                            .isEqualTo(built.search(query, 10, params, OrdinalFilter.ACCEPT_ALL));
+                }
+                MetricType other = metric == MetricType.L2 ? MetricType.IP : MetricType.L2;
+                assertThatThrownBy(() -> kind.read(disk, name, column, other))
+                        .isInstanceOf(CorruptIndexException.class).hasMessageContaining("built over other vectors");
+            }
+        }
+    }
+
+    @Test
+    void memoryPerVectorIsAQuarterOfTheFloatsPlusTheStructure() {
+        Random random = TestSeeds.random("quantMemory");
+        ClusteredVectors data = ClusteredVectors.generate(random, 2000, 1, DIM, 10);
+        VectorColumn column = data.column();
+        VectorIndex ivf = IVF_SQ8.build(column, MetricType.L2, IVF_SQ8.parse(Map.of("nlist", "16")), 1,
+                BuildProgress.NONE);
+        // DIM code bytes, a 4-byte row term and a 4-byte ordinal per vector, plus centroids and bounds.
+        assertThat((double) ivf.memoryBytes() / column.size()).isBetween(DIM + 8.0, DIM + 8.0 + 2.0);
+        VectorIndex hnsw = HnswKind.INSTANCE.build(column, MetricType.IP, HnswKind.INSTANCE.parse(Map.of()), 1,
+                BuildProgress.NONE);
+        VectorIndex hnswSq = HNSW_SQ.build(column, MetricType.IP, HNSW_SQ.parse(Map.of()), 1, BuildProgress.NONE);
+        // IP keeps no per-row term: the graph plus DIM bytes per vector.
+        assertThat(hnswSq.memoryBytes() - hnsw.memoryBytes()).isBetween((long) DIM * column.size(),
+                (long) DIM * column.size() + 8L * DIM + 64);
+    }
+
+    @Test
+    void milvusParametersAreCheckedWithMilvusMessages() {
+        assertThat(HNSW_SQ.parse(Map.of())).isEqualTo(new HnswSqParams(new HnswParams(HnswParams.DEFAULT_M,
+                HnswParams.DEFAULT_EF_CONSTRUCTION, IndexParams.DEFAULT_SEED), "SQ8", false, "FP32"));
+        assertThat(HNSW_SQ.parse(Map.of("sq_type", "sq8", "refine", "TRUE", "refine_type", "FP32")))
+                .isEqualTo(new HnswSqParams(new HnswParams(16, 200, IndexParams.DEFAULT_SEED), "SQ8", true, "FP32"));
+        assertRefused(HNSW_SQ, Map.of("sq_type", "SQ6"), "sq_type SQ6 is not supported by this server,"
+                + " supported: [SQ8]: invalid parameter");
+        assertRefused(HNSW_SQ, Map.of("sq_type", "FP16"), "sq_type FP16 is not supported");
+        assertRefused(HNSW_SQ, Map.of("sq_type", "SQ7"), "param 'sq_type' (SQ7) should be in [SQ4U, SQ6, SQ8,"
+                + " BF16, FP16]");
+        assertRefused(HNSW_SQ, Map.of("refine", "yes"), "param 'refine' (yes) should be a boolean");
+        assertRefused(HNSW_SQ, Map.of("refine", "true", "refine_type", "BF16"),
+                "refine_type BF16 is not supported by this server, supported: [FP32]");
+        assertRefused(HNSW_SQ, Map.of("refine", "true", "refine_type", "SQ8"),
+                "refine_type SQ8 must be more precise than sq_type SQ8");
+        assertRefused(HNSW_SQ, Map.of("refine_type", "INT4"), "param 'refine_type' (INT4) should be in");
+        assertRefused(HNSW_SQ, Map.of("M", "1"), "param 'M' (1) should be in range [2, 2048]");
+        assertRefused(IVF_SQ8, Map.of("nlist", "0"), "param 'nlist' (0) should be in range [1, 65536]");
+        assertThat(IVF_SQ8.parse(Map.of())).isEqualTo(new IvfParams(IvfParams.DEFAULT_NLIST, IndexParams.DEFAULT_SEED));
+
+        assertThat(HNSW_SQ.parseSearch(Map.of(), 10)).isEqualTo(new HnswSqKind.Search(HnswKind.DEFAULT_EF, 1.0));
+        assertThat(HNSW_SQ.parseSearch(Map.of("ef", "5", "refine_k", "2.5"), 20))
+                .isEqualTo(new HnswSqKind.Search(20, 2.5));
+        assertThatThrownBy(() -> HNSW_SQ.parseSearch(Map.of("refine_k", "0.5"), 10))
+                .isInstanceOf(MilvusException.class).hasMessageContaining("param 'refine_k' (0.5) should be in range");
+        assertThatThrownBy(() -> IndexKinds.parseSearch(IVF_SQ8, Map.of("nprobe", "0"), 10))
+                .isInstanceOf(MilvusException.class).hasMessageContaining("param 'nprobe' (0)");
+    }
+
+    private static void assertRefused(IndexKind kind, Map<String, String> params, String message) {
+        assertThatThrownBy(() -> kind.parse(params)).as(kind + " " + params).isInstanceOf(MilvusException.class)
+                .hasMessageContaining(message)
+                .satisfies(e -> assertThat(((MilvusException) e).errorCode().code()).isEqualTo(1100));
+    }
+
+    private static double recall(VectorIndex index, VectorColumn column, MetricType metric, List<float[]> queries,
+            Map<String, String> search) {
+        FlatIndex flat = new FlatIndex(column, metric);
+        SearchParams params = index.kind().parseSearch(search, 10);
+        List<List<SearchHit>> exact = new ArrayList<>();
+        List<List<SearchHit>> approximate = new ArrayList<>();
+        for (float[] query : queries) {
+            exact.add(flat.search(query, 10, Integer.MAX_VALUE, OrdinalFilter.ACCEPT_ALL));
+            approximate.add(index.search(query, 10, params, OrdinalFilter.ACCEPT_ALL));
+        }
+        return ClusteredVectors.recall(exact, approximate);
+    }
+}
