@@ -7,6 +7,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
+import io.milvus.v2.common.DataType;
+import io.milvus.v2.common.IndexParam;
+import io.milvus.v2.service.collection.request.AddFieldReq;
 import io.milvus.v2.service.collection.request.AlterCollectionPropertiesReq;
 import io.milvus.v2.service.collection.request.CreateCollectionReq;
 import io.milvus.v2.service.collection.request.DescribeCollectionReq;
@@ -73,7 +76,16 @@ class CollectionTtlTest {
         try (ServerProcess server = ServerProcess.startWithAuth(dataDir)) {
             MilvusClientV2 client = Clients.root(server);
             try {
-                client.createCollection(CreateCollectionReq.builder().collectionName("ttl").dimension(DIM)
+                // With a schema: the SDK's quick setup (dimension only) sends no properties.
+                CreateCollectionReq.CollectionSchema schema = CreateCollectionReq.CollectionSchema.builder().build();
+                schema.addField(AddFieldReq.builder().fieldName("id").dataType(DataType.Int64).isPrimaryKey(true)
+                        .build());
+                schema.addField(AddFieldReq.builder().fieldName("vector").dataType(DataType.FloatVector)
+                        .dimension(DIM).build());
+                client.createCollection(CreateCollectionReq.builder().collectionName("ttl").collectionSchema(schema)
+                        .indexParams(List.of(IndexParam.builder().fieldName("vector")
+                                .indexType(IndexParam.IndexType.AUTOINDEX).metricType(IndexParam.MetricType.L2)
+                                .build()))
                         .property("collection.ttl.seconds", "3").build());
                 assertThat(client.describeCollection(DescribeCollectionReq.builder().collectionName("ttl").build())
                         .getProperties()).containsEntry("collection.ttl.seconds", "3");

@@ -18,9 +18,6 @@ import java.util.Set;
  * fields" table lists the whole audit, including the fields that pass because they cannot change a result.
  */
 final class RequestAudit {
-    /** Milvus's collection TTL property: rows inserted longer ago than this disappear from every read. */
-    static final String COLLECTION_TTL = "collection.ttl.seconds";
-
     private RequestAudit() {}
 
     static void search(SearchRequest r) {
@@ -157,7 +154,7 @@ final class RequestAudit {
      */
     private static void properties(List<KeyValuePair> properties) {
         for (KeyValuePair p : properties) {
-            if (p.getKey().equals(COLLECTION_TTL)) {
+            if (p.getKey().equals(dev.vectorvault.query.Layouts.TTL_PROPERTY)) {
                 long seconds;
                 try {
                     seconds = Long.parseLong(p.getValue());

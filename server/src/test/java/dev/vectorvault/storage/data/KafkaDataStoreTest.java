@@ -331,30 +331,10 @@ class KafkaDataStoreTest {
     void aFollowerHoldsExactlyTheOwnersRowsAcrossCheckpoints() throws Exception {
         CollectionLayout layout = collection(2);
         long id = layout.collectionId();
-        DataStore.LayoutSource layoutSource = c -> Optional.ofNullable(layouts.get(c));
-        Map<Long, byte[]> records = new ConcurrentHashMap<>();
-        Manifests.CollectionRecords shared = new Manifests.CollectionRecords() {
-            @Override
-            public Optional<byte[]> read(long collectionId) {
-                return Optional.ofNullable(records.get(collectionId));
-            }
-
-            @Override
-            public boolean writeWhileOwner(long collectionId, byte[] record) {
-                records.put(collectionId, record);
-                return true;
-            }
-        };
-        // Both stores see the same sealed files (as nodes sharing object storage); the follower's opens first.
-        SealedStorage sealed = SealedStorage.local(DataStore.localDisk(dir.resolve("shared")));
-        DataLog followerLog = DataLog.sharded(new KafkaShardLog(settings()), Set::of);
-        DataStore follower = DataStore.open(followerLog, sealed, Manifests.perCollection(shared, Set::of),
-                layoutSource, 8, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
-        toClose.add(follower);
-        DataLog ownerLog = DataLog.sharded(new KafkaShardLog(settings()), () -> Set.of(id));
-        DataStore owner = DataStore.open(ownerLog, sealed, Manifests.perCollection(shared, () -> Set.of(id)),
-                layoutSource, 8, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
-        toClose.add(owner);
+        Replicas replicas = replicas(id, "shared");
+        DataStore owner = replicas.owner();
+        DataStore follower = replicas.follower();
+        Manifests.CollectionRecords shared = replicas.shared();
 
         owner.put(layout, P0, keyRange(0, 30, "a"));
         owner.checkpoint(); // a manifest with sealed segments before the follower starts
@@ -393,29 +373,10 @@ class KafkaDataStoreTest {
         CollectionLayout layout = collection(2).withTtlSeconds(30);
         long id = layout.collectionId();
         layouts.put(id, layout);
-        DataStore.LayoutSource layoutSource = c -> Optional.ofNullable(layouts.get(c));
-        Map<Long, byte[]> records = new ConcurrentHashMap<>();
-        Manifests.CollectionRecords shared = new Manifests.CollectionRecords() {
-            @Override
-            public Optional<byte[]> read(long collectionId) {
-                return Optional.ofNullable(records.get(collectionId));
-            }
-
-            @Override
-            public boolean writeWhileOwner(long collectionId, byte[] record) {
-                records.put(collectionId, record);
-                return true;
-            }
-        };
-        SealedStorage sealed = SealedStorage.local(DataStore.localDisk(dir.resolve("shared-ttl")));
-        DataLog followerLog = DataLog.sharded(new KafkaShardLog(settings()), Set::of);
-        DataStore follower = DataStore.open(followerLog, sealed, Manifests.perCollection(shared, Set::of),
-                layoutSource, 8, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
-        toClose.add(follower);
-        DataLog ownerLog = DataLog.sharded(new KafkaShardLog(settings()), () -> Set.of(id));
-        DataStore owner = DataStore.open(ownerLog, sealed, Manifests.perCollection(shared, () -> Set.of(id)),
-                layoutSource, 8, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
-        toClose.add(owner);
+        Replicas replicas = replicas(id, "shared-ttl");
+        DataStore owner = replicas.owner();
+        DataStore follower = replicas.follower();
+        Manifests.CollectionRecords shared = replicas.shared();
         AtomicLong ownerClock = new AtomicLong(1_000_000);
         AtomicLong followerClock = new AtomicLong(9_000_000);
         owner.useClock(ownerClock::get);
@@ -434,6 +395,37 @@ class KafkaDataStoreTest {
         followerClock.set(1_035_000);
         assertThat(live(owner, layout)).as("the first 20 rows expired on the owner").hasSize(10);
         assertThat(live(follower, layout)).isEqualTo(live(owner, layout));
+    }
+
+    /** An owner of collection {@code id} and a follower store, sharing sealed files and manifest records. */
+    private record Replicas(DataStore owner, DataStore follower, Manifests.CollectionRecords shared) {}
+
+    private Replicas replicas(long id, String sealedFolder) {
+        DataStore.LayoutSource layoutSource = c -> Optional.ofNullable(layouts.get(c));
+        Map<Long, byte[]> records = new ConcurrentHashMap<>();
+        Manifests.CollectionRecords shared = new Manifests.CollectionRecords() {
+            @Override
+            public Optional<byte[]> read(long collectionId) {
+                return Optional.ofNullable(records.get(collectionId));
+            }
+
+            @Override
+            public boolean writeWhileOwner(long collectionId, byte[] record) {
+                records.put(collectionId, record);
+                return true;
+            }
+        };
+        // Both stores see the same sealed files (as nodes sharing object storage); the follower's opens first.
+        SealedStorage sealed = SealedStorage.local(DataStore.localDisk(dir.resolve(sealedFolder)));
+        DataLog followerLog = DataLog.sharded(new KafkaShardLog(settings()), Set::of);
+        DataStore follower = DataStore.open(followerLog, sealed, Manifests.perCollection(shared, Set::of),
+                layoutSource, 8, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
+        toClose.add(follower);
+        DataLog ownerLog = DataLog.sharded(new KafkaShardLog(settings()), () -> Set.of(id));
+        DataStore owner = DataStore.open(ownerLog, sealed, Manifests.perCollection(shared, () -> Set.of(id)),
+                layoutSource, 8, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
+        toClose.add(owner);
+        return new Replicas(owner, follower, shared);
     }
 
     private static List<Object[]> keyRange(long from, long to, String text) {
