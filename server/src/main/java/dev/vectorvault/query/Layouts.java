@@ -64,7 +64,26 @@ public final class Layouts implements DataStore.LayoutSource {
         return new CollectionLayout(collection.collectionId(), pk, dims, json,
                 collection.partitions().stream().map(Partition::partitionId).collect(Collectors.toSet()), indexes,
                 Math.max(1, collection.shardsNum()), encodings, scalarIndexes,
-                collection.schema().createdFieldCount(), absent);
+                collection.schema().createdFieldCount(), absent, ttlSeconds(collection));
+    }
+
+    /** Milvus's collection property for the rows' time to live, in seconds (0, absent or -1: no TTL). */
+    public static final String TTL_PROPERTY = "collection.ttl.seconds";
+
+    /**
+     * The collection's TTL; 0 when it has none. The value was checked when it was set (an integer of at least -1);
+     * anything else here came from a catalog written before TTLs were kept, where only 0 passed, and reads as none.
+     */
+    static long ttlSeconds(Collection collection) {
+        String value = collection.properties().get(TTL_PROPERTY);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** The built index an index definition asks the data layer for; empty for FLAT (exact search). */

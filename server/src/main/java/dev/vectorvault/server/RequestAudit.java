@@ -18,9 +18,6 @@ import java.util.Set;
  * fields" table lists the whole audit, including the fields that pass because they cannot change a result.
  */
 final class RequestAudit {
-    /** Milvus's collection TTL property: rows older than this would disappear from every read. */
-    static final String COLLECTION_TTL = "collection.ttl.seconds";
-
     private RequestAudit() {}
 
     static void search(SearchRequest r) {
@@ -147,19 +144,26 @@ final class RequestAudit {
         properties(r.getPropertiesList());
     }
 
-    /** A positive TTL would expire rows, which this server never does; 0 (no TTL) and other properties pass. */
+    /** Milvus's bounds of a collection TTL in seconds: -1 and 0 mean none; at most 100 years. */
+    static final long MIN_TTL_SECONDS = -1;
+    static final long MAX_TTL_SECONDS = 3_155_760_000L;
+
+    /**
+     * A collection TTL must be an integer in Milvus's range, refused with its messages otherwise (as Go's Atoi reads
+     * it: no blanks around); other properties pass.
+     */
     private static void properties(List<KeyValuePair> properties) {
         for (KeyValuePair p : properties) {
-            if (p.getKey().equals(COLLECTION_TTL) && !p.getValue().isBlank()) {
+            if (p.getKey().equals(dev.vectorvault.query.Layouts.TTL_PROPERTY)) {
                 long seconds;
                 try {
-                    seconds = Long.parseLong(p.getValue().trim());
+                    seconds = Long.parseLong(p.getValue());
                 } catch (NumberFormatException e) {
-                    throw MilvusException.invalidParameter(COLLECTION_TTL + " [" + p.getValue()
-                            + "] is invalid, it should be an integer");
+                    throw MilvusException.invalidParameter("collection TTL is not a valid positive integer");
                 }
-                if (seconds > 0) {
-                    throw unsupported("property " + COLLECTION_TTL + "=" + seconds + " (rows never expire here)");
+                if (seconds < MIN_TTL_SECONDS || seconds > MAX_TTL_SECONDS) {
+                    throw MilvusException.invalidParameter("collection TTL is out of range, expect ["
+                            + MIN_TTL_SECONDS + ", " + MAX_TTL_SECONDS + "], got " + seconds);
                 }
             }
         }

@@ -43,6 +43,8 @@ final class EntityFixture implements AutoCloseable {
     DataStore data;
     EntityWriter writer;
     EntityReader reader;
+    /** The data store's clock (insert times, TTL expiry); tests of a TTL move it by hand. */
+    java.util.function.LongSupplier clock = System::currentTimeMillis;
 
     EntityFixture(Path dir, int segmentRows) {
         this.dir = dir;
@@ -58,6 +60,7 @@ final class EntityFixture implements AutoCloseable {
         data = DataStore.open(dir.resolve("data"), Durability.FSYNC, meta, new Layouts(catalog), segmentRows,
                 DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
         cleanup.data = data;
+        data.useClock(() -> this.clock.getAsLong());
         data.startBackgroundWork();
         indexes = new Indexes(catalog);
         writer = new EntityWriter(catalog, data, clock);

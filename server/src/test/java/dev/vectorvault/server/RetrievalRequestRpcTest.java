@@ -132,11 +132,29 @@ class RetrievalRequestRpcTest {
                 .setCollectionName("c").addFieldOps(io.milvus.grpc.FieldPartialUpdateOp.newBuilder()
                         .setFieldName("id").setOp(io.milvus.grpc.FieldPartialUpdateOp.OpType.ARRAY_APPEND)).build());
         assertThat(ops.getStatus().getReason()).contains("field_ops");
-        io.milvus.grpc.Status ttl = stub.alterCollection(io.milvus.grpc.AlterCollectionRequest.newBuilder()
-                .setCollectionName("c").addProperties(SmallCollection.pair("collection.ttl.seconds", "60")).build());
-        assertThat(ttl.getCode()).isEqualTo(1100);
-        assertThat(ttl.getReason()).contains("collection.ttl.seconds=60");
+        io.milvus.grpc.Status word = stub.alterCollection(io.milvus.grpc.AlterCollectionRequest.newBuilder()
+                .setCollectionName("c").addProperties(SmallCollection.pair("collection.ttl.seconds", "abc")).build());
+        assertThat(word.getCode()).isEqualTo(1100);
+        assertThat(word.getReason()).isEqualTo("collection TTL is not a valid positive integer: invalid parameter");
+        io.milvus.grpc.Status negative = stub.alterCollection(io.milvus.grpc.AlterCollectionRequest.newBuilder()
+                .setCollectionName("c").addProperties(SmallCollection.pair("collection.ttl.seconds", "-2")).build());
+        assertThat(negative.getCode()).isEqualTo(1100);
+        assertThat(negative.getReason()).isEqualTo(
+                "collection TTL is out of range, expect [-1, 3155760000], got -2: invalid parameter");
+        io.milvus.grpc.Status fraction = stub.createCollection(io.milvus.grpc.CreateCollectionRequest.newBuilder()
+                .setCollectionName("c2").addProperties(SmallCollection.pair("collection.ttl.seconds", "1.5")).build());
+        assertThat(fraction.getReason()).isEqualTo("collection TTL is not a valid positive integer: invalid parameter");
         SmallCollection.ok(stub.alterCollection(io.milvus.grpc.AlterCollectionRequest.newBuilder()
-                .setCollectionName("c").addProperties(SmallCollection.pair("collection.ttl.seconds", "0")).build()));
+                .setCollectionName("c").addProperties(SmallCollection.pair("collection.ttl.seconds", "60")).build()));
+        assertThat(stub.describeCollection(io.milvus.grpc.DescribeCollectionRequest.newBuilder()
+                .setCollectionName("c").build()).getPropertiesList())
+                .contains(SmallCollection.pair("collection.ttl.seconds", "60"));
+        SmallCollection.ok(stub.alterCollection(io.milvus.grpc.AlterCollectionRequest.newBuilder()
+                .setCollectionName("c").addDeleteKeys("collection.ttl.seconds").build()));
+        assertThat(stub.describeCollection(io.milvus.grpc.DescribeCollectionRequest.newBuilder()
+                .setCollectionName("c").build()).getPropertiesList())
+                .noneMatch(p -> p.getKey().equals("collection.ttl.seconds"));
+        SmallCollection.ok(stub.alterCollection(io.milvus.grpc.AlterCollectionRequest.newBuilder()
+                .setCollectionName("c").addProperties(SmallCollection.pair("collection.ttl.seconds", "-1")).build()));
     }
 }

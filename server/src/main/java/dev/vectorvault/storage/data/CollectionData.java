@@ -31,7 +31,10 @@ final class CollectionData {
     private final List<Segment> segments = new ArrayList<>();
     private final Map<Object, Long> primaryKeys = new HashMap<>();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
-    private final View view = new View();
+    /** The view of reads that expire nothing (no TTL), shared by them. */
+    private final View view = new View(NO_EXPIRY);
+    /** An expiry cutoff below every insert time: no row expires. */
+    static final long NO_EXPIRY = Long.MIN_VALUE;
 
     CollectionData(long collectionId, int primaryKeyField, int[] vectorDims, int sealThreshold,
                    LongSupplier segmentIds) {
@@ -81,14 +84,17 @@ final class CollectionData {
         return collectionId;
     }
 
-    /** Writes rows (replacing rows with the same primary key). */
-    void put(long partitionId, List<Object[]> rows) {
+    /**
+     * Writes rows (replacing rows with the same primary key), all inserted at {@code insertTime} (epoch milliseconds
+     * as the log record holds it, or {@link Segment#NO_INSERT_TIME}).
+     */
+    void put(long partitionId, long insertTime, List<Object[]> rows) {
         lock.writeLock().lock();
         try {
             for (Object[] row : rows) {
                 deleteKey(row[primaryKeyField]);
                 int index = growingIndex();
-                int ordinal = segments.get(index).append(partitionId, row);
+                int ordinal = segments.get(index).append(partitionId, insertTime, row);
                 primaryKeys.put(row[primaryKeyField], position(index, ordinal));
             }
         } finally {
@@ -112,14 +118,18 @@ final class CollectionData {
         }
     }
 
-    long liveRows(long partitionId) {
-        return read(v -> {
-            if (partitionId < 0) {
+    /** Rows not deleted and not expired at {@code cutoff} ({@link #NO_EXPIRY}: none expire); -1: every partition. */
+    long liveRows(long partitionId, long cutoff) {
+        return read(cutoff, v -> {
+            if (partitionId < 0 && cutoff == NO_EXPIRY) {
                 return (long) primaryKeys.size();
             }
             long count = 0;
             for (long where : primaryKeys.values()) {
-                if (v.partition(segmentOf(where), ordinalOf(where)) == partitionId) {
+                int segment = segmentOf(where);
+                int ordinal = ordinalOf(where);
+                if ((partitionId < 0 || v.partition(segment, ordinal) == partitionId)
+                        && !segments.get(segment).isExpired(ordinal, cutoff)) {
                     count++;
                 }
             }
@@ -166,10 +176,15 @@ final class CollectionData {
         }
     }
 
-    <R> R read(Function<CollectionView, R> reader) {
+    /**
+     * Runs {@code reader} on a view in which rows inserted before {@code cutoff} (the reader's now less the
+     * collection's TTL, or {@link #NO_EXPIRY}) read as deleted: expiry is decided at read time, so a TTL change
+     * applies to existing rows at once, and each replica decides with the insert times the log carried.
+     */
+    <R> R read(long cutoff, Function<CollectionView, R> reader) {
         lock.readLock().lock();
         try {
-            return reader.apply(view);
+            return reader.apply(cutoff == NO_EXPIRY ? view : new View(cutoff));
         } finally {
             lock.readLock().unlock();
         }
@@ -235,6 +250,14 @@ final class CollectionData {
             segments.get(index).cancelAnnIndexes();
             segments.set(index, new Segment(-1, vectorDims, vectorEncodings));
         }
+    }
+
+    /**
+     * An expired row is being compacted away: its key has no row any more (a later put of the key is an insert).
+     * Caller holds exclusive().
+     */
+    void forgetExpired(Segment segment, int ordinal) {
+        primaryKeys.remove(segment.value(primaryKeyField, ordinal));
     }
 
     /** Rows after which a growing segment seals: the size merged segments are kept under. */
@@ -306,7 +329,20 @@ final class CollectionData {
         return (int) position;
     }
 
+    /** A view at one expiry cutoff; used by the threads of one read at once (see {@link #deletedCount}). */
     private final class View implements CollectionView {
+        private final long cutoff;
+        /** Per segment, its deleted plus expired rows, or -1 until counted (racing threads count alike). */
+        private final int[] hidden;
+
+        View(long cutoff) {
+            this.cutoff = cutoff;
+            this.hidden = cutoff == NO_EXPIRY ? null : new int[segments.size()];
+            if (hidden != null) {
+                java.util.Arrays.fill(hidden, -1);
+            }
+        }
+
         @Override
         public int segmentCount() {
             return segments.size();
@@ -319,12 +355,22 @@ final class CollectionData {
 
         @Override
         public int deletedCount(int segment) {
-            return segments.get(segment).deletedCount();
+            Segment s = segments.get(segment);
+            if (hidden == null) {
+                return s.deletedCount();
+            }
+            int count = hidden[segment];
+            if (count < 0) {
+                count = s.deletedCount() + s.expiredLiveCount(cutoff);
+                hidden[segment] = count;
+            }
+            return count;
         }
 
         @Override
         public boolean isLive(int segment, int ordinal) {
-            return !segments.get(segment).isDeleted(ordinal);
+            Segment s = segments.get(segment);
+            return !s.isDeleted(ordinal) && !s.isExpired(ordinal, cutoff);
         }
 
         @Override
@@ -374,7 +420,7 @@ final class CollectionData {
         @Override
         public long locate(Object primaryKey) {
             Long where = primaryKeys.get(primaryKey);
-            return where == null ? -1 : where;
+            return where == null || segments.get(segmentOf(where)).isExpired(ordinalOf(where), cutoff) ? -1 : where;
         }
     }
 }

@@ -20,11 +20,14 @@ import java.util.Set;
  * field existed hold fewer values; they read that field as {@code absentValues[f]} (its default value, or null).
  * {@code createdFields} is how many fields the collection had when created: log records of the format that carried
  * no row width (type 3, written before fields could be added) hold exactly that many values per row.
+ *
+ * <p>{@code ttlSeconds} is the collection's TTL ({@code collection.ttl.seconds}; 0 or less: rows never expire): a
+ * row inserted more than that long before a read is invisible to it, and compaction removes it.
  */
 public record CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
                                Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum,
                                VectorEncoding[] vectorEncodings, ScalarIndexSpec[] scalarIndexes,
-                               int createdFields, Object[] absentValues) {
+                               int createdFields, Object[] absentValues, long ttlSeconds) {
     /** The {@code vectorDims} entry of a sparse vector field (its rows are {@link dev.vectorvault.index.SparseVector}s). */
     public static final int SPARSE = -1;
 
@@ -71,6 +74,29 @@ public record CollectionLayout(long collectionId, int primaryKeyField, int[] vec
             throw new IllegalArgumentException(absentValues.length + " absent values and " + createdFields
                     + " created fields for " + vectorDims.length + " fields");
         }
+    }
+
+    /** A layout of a collection without a TTL. */
+    public CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
+                            Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum,
+                            VectorEncoding[] vectorEncodings, ScalarIndexSpec[] scalarIndexes,
+                            int createdFields, Object[] absentValues) {
+        this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, shardsNum,
+                vectorEncodings, scalarIndexes, createdFields, absentValues, 0);
+    }
+
+    /** This layout with another TTL. */
+    public CollectionLayout withTtlSeconds(long seconds) {
+        return new CollectionLayout(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes,
+                shardsNum, vectorEncodings, scalarIndexes, createdFields, absentValues, seconds);
+    }
+
+    /**
+     * The insert time before which rows are expired for a read at {@code nowMillis} (Milvus: a row expires when its
+     * insert time plus the TTL is before the read's time), or {@link CollectionData#NO_EXPIRY} without a TTL.
+     */
+    long expiryCutoff(long nowMillis) {
+        return ttlSeconds <= 0 ? CollectionData.NO_EXPIRY : nowMillis - ttlSeconds * 1000;
     }
 
     /** A layout of a collection whose fields all existed when it was created. */

@@ -67,6 +67,8 @@ public final class DataStore implements AutoCloseable {
     private final ReentrantReadWriteLock checkpointLock = new ReentrantReadWriteLock();
     private final AtomicLong segmentIds = new AtomicLong(1);
     private final DataExecutors.Delays delays;
+    /** Epoch milliseconds: the insert time of puts, and the time reads and compactions expire rows at. */
+    private volatile java.util.function.LongSupplier clockMillis = System::currentTimeMillis;
     private volatile boolean closed;
 
     private DataStore(DataLog log, SealedStorage sealed, Manifests manifests,
@@ -224,9 +226,21 @@ public final class DataStore implements AutoCloseable {
         }
     }
 
-    /** Writes rows (each aligned with the collection's fields); a row with an existing key replaces it. */
+    /**
+     * The clock of insert times and of expiry (a collection TTL); the system clock unless a test sets another.
+     * Replayed and followed rows keep the insert time their log record carries.
+     */
+    public void useClock(java.util.function.LongSupplier clockMillis) {
+        this.clockMillis = java.util.Objects.requireNonNull(clockMillis);
+    }
+
+    /**
+     * Writes rows (each aligned with the collection's fields); a row with an existing key replaces it. The rows'
+     * insert time is this store's clock now, written into the log record, so replays and replicas agree on it.
+     */
     public void put(CollectionLayout layout, long partitionId, List<Object[]> rows) {
         rows.forEach(row -> checkRow(layout, row));
+        long insertTime = clockMillis.getAsLong();
         int shards = log.shardCount(layout);
         List<List<Object[]>> byShard = shards == 1 ? List.of(rows)
                 : ShardRouting.rowsByShard(rows, layout.primaryKeyField(), shards);
@@ -234,8 +248,9 @@ public final class DataStore implements AutoCloseable {
         for (int shard = 0; shard < byShard.size(); shard++) {
             List<Object[]> group = byShard.get(shard);
             if (shards == 1 || !group.isEmpty()) {
-                writes.add(new ShardWrite(shard, LogRecordCodec.encodePut(layout, partitionId, group), data -> {
-                    data.put(partitionId, group);
+                byte[] record = LogRecordCodec.encodePut(layout, partitionId, insertTime, group);
+                writes.add(new ShardWrite(shard, record, data -> {
+                    data.put(partitionId, insertTime, group);
                     return 0;
                 }));
             }
@@ -392,22 +407,25 @@ public final class DataStore implements AutoCloseable {
         return log.refusal();
     }
 
+    /** Rows neither deleted nor expired now; {@code partitionId} -1: of every partition. */
     public long liveRows(CollectionLayout layout, long partitionId) {
-        return data(layout).liveRows(partitionId);
+        return data(layout).liveRows(partitionId, layout.expiryCutoff(clockMillis.getAsLong()));
     }
 
     /**
      * Runs {@code reader} on a consistent view: of the collection's data here, or of this node's read-only copy when
-     * it follows the collection. Schedules nothing: indexes follow sealing and catalog notices.
+     * it follows the collection. Schedules nothing: indexes follow sealing and catalog notices. Rows the layout's TTL
+     * expired by this store's clock now read as deleted.
      */
     public <R> R read(CollectionLayout layout, Function<CollectionView, R> reader) {
+        long cutoff = layout.expiryCutoff(clockMillis.getAsLong());
         FollowedCollection copy = followed.get(layout.collectionId());
         if (copy != null) {
             CollectionData current = copy.data();
             if (current != null) {
                 current.adopt(layout); // a field added since the copy was made reads as absent in its rows
             }
-            return copy.read(reader);
+            return copy.read(cutoff, reader);
         }
         java.util.function.LongPredicate owns = ownsHere;
         if (owns != null && !owns.test(layout.collectionId())) {
@@ -415,7 +433,7 @@ public final class DataStore implements AutoCloseable {
             throw new dev.vectorvault.common.MilvusException(dev.vectorvault.common.ErrorCode.SERVICE_UNAVAILABLE,
                     "this node holds no replica of collection " + layout.collectionId() + " now");
         }
-        return data(layout).read(reader);
+        return data(layout).read(cutoff, reader);
     }
 
     /** Reads a collection's manifest record as its owner last wrote it (where every node finds it). */
@@ -638,7 +656,7 @@ public final class DataStore implements AutoCloseable {
         CollectionData data = data(layout);
         if (entry instanceof LogRecordCodec.Put put) {
             if (layout.partitions().contains(put.partitionId())) {
-                data.put(put.partitionId(), put.rows());
+                data.put(put.partitionId(), put.insertTime(), put.rows());
             } else {
                 // The partition was dropped after this write, taking these rows with it; but they had replaced
                 // any earlier rows with the same keys, which must stay gone too.
@@ -652,7 +670,8 @@ public final class DataStore implements AutoCloseable {
 
     /**
      * A manual compaction (Milvus's ManualCompaction) of one collection's flushed segments, or of those in
-     * {@code segmentIds}: merges small ones and rewrites those with tombstones (see {@link SegmentSealer#compact}),
+     * {@code segmentIds}: merges small ones and rewrites those with tombstones or expired rows (see
+     * {@link SegmentSealer#compact}),
      * then checkpoints so the manifest names the new segments; returns what it did. Writers wait meanwhile.
      */
     public List<CompactionPlan> compact(CollectionLayout layout, Set<Long> segmentIds) {
@@ -669,7 +688,8 @@ public final class DataStore implements AutoCloseable {
         }
         checkpointLock.writeLock().lock();
         try {
-            List<CompactionPlan> plans = sealer.compact(data, segmentIds);
+            List<CompactionPlan> plans = sealer.compact(data, segmentIds,
+                    layout.expiryCutoff(clockMillis.getAsLong()));
             if (!plans.isEmpty()) {
                 checkpoint(); // the write lock is reentrant: no write slips in between
             }
@@ -713,7 +733,8 @@ public final class DataStore implements AutoCloseable {
                     collections.remove(data.collectionId());
                     continue;
                 }
-                refs.addAll(sealer.persist(data, layout.get()));
+                refs.addAll(sealer.persist(data, layout.get(),
+                        layout.get().expiryCutoff(clockMillis.getAsLong())));
                 // Segments sealed or compacted just now get their indexes.
                 indexes.reconcile(layout.get(), data);
                 indexFiles.addAll(IndexMaintenance.wantedFiles(layout.get(), data));

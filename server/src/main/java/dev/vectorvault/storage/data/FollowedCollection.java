@@ -113,13 +113,14 @@ final class FollowedCollection implements AutoCloseable {
         return current != null;
     }
 
-    <R> R read(Function<CollectionView, R> reader) {
+    /** Reads the copy, rows inserted before {@code cutoff} hidden (see {@link CollectionData#read}). */
+    <R> R read(long cutoff, Function<CollectionView, R> reader) {
         Copy copy = current;
         if (copy == null) {
             throw new MilvusException(ErrorCode.SERVICE_UNAVAILABLE, "the replica of collection " + collectionId
                     + " on this node is still loading" + (lastFailure.isEmpty() ? "" : " (" + lastFailure + ")"));
         }
-        return copy.data.read(reader);
+        return copy.data.read(cutoff, reader);
     }
 
     /** The copy as it is now (index reconciliation, dropped partitions); null while loading. */
@@ -309,7 +310,7 @@ final class FollowedCollection implements AutoCloseable {
         for (LogRecordCodec.Entry entry : entries) {
             if (entry instanceof LogRecordCodec.Put put) {
                 if (entry.layout().partitions().contains(put.partitionId())) {
-                    data.adopt(entry.layout()).put(put.partitionId(), put.rows());
+                    data.adopt(entry.layout()).put(put.partitionId(), put.insertTime(), put.rows());
                 } else {
                     int pk = entry.layout().primaryKeyField();
                     data.delete(put.rows().stream().map(row -> row[pk]).toList());

@@ -18,7 +18,10 @@ import java.util.Optional;
  * frame already carries one, and a later payload format takes new record-type numbers, so a record's version is
  * recognised by its type forever.
  * <ul>
- * <li>Version 3 (written now): puts are type 4, type 3 with the number of values per row after the row count:
+ * <li>Version 4 (written now): puts are type 5, type 4 with the insert time (epoch milliseconds, the writer's clock
+ *     when it accepted the put) after the partition: a collection TTL expires rows by it, and every replica and
+ *     every replay must see the same time, so it is never taken from the reader's clock.</li>
+ * <li>Version 3: puts are type 4, type 3 with the number of values per row after the row count:
  *     rows written before a field was added (AddCollectionField) hold fewer values than the collection has fields
  *     now, and read the missing ones as the layout's absent values.</li>
  * <li>Version 2: puts are type 3, whose rows may hold sparse vectors (value encoding version 2);
@@ -30,27 +33,29 @@ import java.util.Optional;
  * </ul>
  */
 final class LogRecordCodec {
-    static final int FORMAT_VERSION = 3;
+    static final int FORMAT_VERSION = 4;
     private static final int PUT_V1 = 1;
     private static final int DELETE = 2;
     private static final int PUT_V2 = 3;
-    private static final int PUT = 4;
+    private static final int PUT_V3 = 4;
+    private static final int PUT = 5;
 
     /** One decoded record; the rows or keys are already shaped by the collection's layout. */
     sealed interface Entry permits Put, Delete {
         CollectionLayout layout();
     }
 
-    record Put(CollectionLayout layout, long partitionId, List<Object[]> rows) implements Entry {}
+    /** {@code insertTime}: {@link Segment#NO_INSERT_TIME} for puts of types 1, 3 and 4, which recorded none. */
+    record Put(CollectionLayout layout, long partitionId, long insertTime, List<Object[]> rows) implements Entry {}
 
     record Delete(CollectionLayout layout, List<Object> primaryKeys) implements Entry {}
 
     private LogRecordCodec() {}
 
-    static byte[] encodePut(CollectionLayout layout, long partitionId, List<Object[]> rows) {
+    static byte[] encodePut(CollectionLayout layout, long partitionId, long insertTime, List<Object[]> rows) {
         ValueWriter out = new ValueWriter(256 + rows.size() * estimatedRowBytes(layout));
-        out.writeInt(PUT).writeLong(layout.collectionId()).writeLong(partitionId).writeInt(rows.size())
-                .writeInt(layout.fieldCount());
+        out.writeInt(PUT).writeLong(layout.collectionId()).writeLong(partitionId).writeLong(insertTime)
+                .writeInt(rows.size()).writeInt(layout.fieldCount());
         for (Object[] row : rows) {
             writeRow(out, layout, row);
         }
@@ -80,7 +85,8 @@ final class LogRecordCodec {
     static Optional<Entry> decode(String log, String where, byte[] payload, DataStore.LayoutSource layouts) {
         ValueReader in = new ValueReader(log, where, payload);
         int type = in.readInt();
-        if (type != PUT && type != PUT_V2 && type != PUT_V1 && type != DELETE) {
+        boolean put = type == PUT || type == PUT_V3 || type == PUT_V2 || type == PUT_V1;
+        if (!put && type != DELETE) {
             throw in.corrupt(0, "unknown log record type " + type);
         }
         Optional<CollectionLayout> found = layouts.layout(in.readLong());
@@ -88,11 +94,12 @@ final class LogRecordCodec {
             return Optional.empty();
         }
         CollectionLayout layout = found.get();
-        if (type == PUT || type == PUT_V2 || type == PUT_V1) {
+        if (put) {
             long partitionId = in.readLong();
+            long insertTime = type == PUT ? in.readLong() : Segment.NO_INSERT_TIME;
             int count = in.readInt();
             int widthAt = in.position();
-            int width = type == PUT ? in.readInt() : layout.createdFields();
+            int width = type == PUT || type == PUT_V3 ? in.readInt() : layout.createdFields();
             // Never fewer than the collection was created with: only added fields may be absent from a row.
             if (width < Math.max(1, layout.createdFields()) || width > layout.fieldCount()) {
                 throw in.corrupt(widthAt, "rows of " + width + " values where collection " + layout.collectionId()
@@ -102,7 +109,7 @@ final class LogRecordCodec {
             for (int r = 0; r < count; r++) {
                 rows.add(readRow(in, layout, width));
             }
-            return Optional.of(new Put(layout, partitionId, rows));
+            return Optional.of(new Put(layout, partitionId, insertTime, rows));
         }
         int count = in.readInt();
         List<Object> keys = new ArrayList<>(count);

@@ -19,6 +19,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * {@link CollectionData} guards it with its lock.
  */
 final class Segment {
+    /**
+     * The insert time of rows written by a version that recorded none (log puts of types 1, 3 and 4, segment files
+     * before version 4): such rows never expire. Larger than any cutoff, so no special case is needed.
+     */
+    static final long NO_INSERT_TIME = Long.MAX_VALUE;
+
     private final long segmentId;
     private final List<Object>[] scalars;
     /**
@@ -31,6 +37,14 @@ final class Segment {
     /** Per field, its packed binary vectors (null for any other field). */
     private final BinaryColumn[] binary;
     private long[] partitions = new long[64];
+    /**
+     * Per row, when the put that wrote it was accepted (epoch milliseconds, the writer's clock, carried in the log
+     * record so every replica and every replay holds the same), or {@link #NO_INSERT_TIME}. A collection TTL hides
+     * rows by it at read time.
+     */
+    private long[] insertTimes = new long[64];
+    /** The smallest of {@link #insertTimes}: a read whose expiry cutoff is not above it needs no per-row check. */
+    private long oldestInsertTime = NO_INSERT_TIME;
     private final BitSet deleted = new BitSet();
     private int size;
     private boolean sealed;
@@ -92,7 +106,7 @@ final class Segment {
      * fields as the collection had when the segment was made: rows of a collection that gained fields since go to
      * a new segment (a narrower segment reads added fields as absent, see {@link CollectionData}).
      */
-    int append(long partitionId, Object[] row) {
+    int append(long partitionId, long insertTime, Object[] row) {
         if (sealed) {
             throw new IllegalStateException("segment " + segmentId + " is sealed");
         }
@@ -114,8 +128,11 @@ final class Segment {
         }
         if (size == partitions.length) {
             partitions = java.util.Arrays.copyOf(partitions, size * 2);
+            insertTimes = java.util.Arrays.copyOf(insertTimes, size * 2);
         }
         partitions[size] = partitionId;
+        insertTimes[size] = insertTime;
+        oldestInsertTime = Math.min(oldestInsertTime, insertTime);
         return size++;
     }
 
@@ -176,6 +193,34 @@ final class Segment {
 
     long partition(int ordinal) {
         return partitions[ordinal];
+    }
+
+    long insertTime(int ordinal) {
+        return insertTimes[ordinal];
+    }
+
+    /** Whether the row was written before {@code cutoff} (now less the TTL): expired, unless the TTL is off. */
+    boolean isExpired(int ordinal, long cutoff) {
+        return insertTimes[ordinal] < cutoff;
+    }
+
+    /** Whether any row of this segment was written before {@code cutoff}. */
+    boolean mayHoldExpired(long cutoff) {
+        return oldestInsertTime < cutoff;
+    }
+
+    /** How many rows are not deleted but expired at {@code cutoff}. */
+    int expiredLiveCount(long cutoff) {
+        if (!mayHoldExpired(cutoff)) {
+            return 0;
+        }
+        int count = 0;
+        for (int ordinal = 0; ordinal < size; ordinal++) {
+            if (insertTimes[ordinal] < cutoff && !deleted.get(ordinal)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     boolean isDeleted(int ordinal) {

@@ -5,10 +5,15 @@ import dev.vectorvault.storage.codec.ValueReader;
 import dev.vectorvault.storage.codec.ValueWriter;
 import java.util.BitSet;
 
-/** Segment and tombstone files' bodies: rows with their partition, and the deleted ordinals. */
+/**
+ * Segment and tombstone files' bodies: rows with their partition (and, from segment file version 4, their insert
+ * time), and the deleted ordinals.
+ */
 final class SegmentCodec {
     static final String SEGMENT_KIND = "segment";
     static final String DELETES_KIND = "deletes";
+    /** The first segment file version whose rows carry an insert time. */
+    static final int TIMED_ROWS_VERSION = 4;
 
     private SegmentCodec() {}
 
@@ -16,21 +21,23 @@ final class SegmentCodec {
         ValueWriter out = new ValueWriter(1024 + segment.size() * 64);
         out.writeLong(segment.segmentId()).writeInt(segment.fieldCount()).writeInt(segment.size());
         for (int ordinal = 0; ordinal < segment.size(); ordinal++) {
-            out.writeLong(segment.partition(ordinal));
+            out.writeLong(segment.partition(ordinal)).writeLong(segment.insertTime(ordinal));
             LogRecordCodec.writeRow(out, layout, segment.row(ordinal));
         }
         return out.toByteArray();
     }
 
     /**
-     * The segment a body written by {@link #encodeRows} holds.
+     * The segment a body written by {@link #encodeRows} in segment file version {@code version} holds. Bodies before
+     * version 4 hold no insert times: their rows read {@link Segment#NO_INSERT_TIME} (they never expire).
      *
      * @param file for messages
      * @throws StorageException {@code STORAGE_CORRUPT} naming the file and the body offset, when the body is not one
      *                          that {@link #encodeRows} writes for this layout (a checksum can pass over bytes
      *                          written wrongly, and version 1 files are only as good as their writer)
      */
-    static Segment decodeRows(String file, byte[] body, CollectionLayout layout) {
+    static Segment decodeRows(String file, int version, byte[] body, CollectionLayout layout) {
+        boolean insertTimes = version >= TIMED_ROWS_VERSION;
         ValueReader in = new ValueReader(file, SEGMENT_KIND + " body", body);
         long segmentId = in.readLong();
         int fields = in.readInt();
@@ -47,7 +54,8 @@ final class SegmentCodec {
         Segment segment = new Segment(segmentId, layout.vectorDims(), layout.vectorEncodings());
         for (int r = 0; r < rows; r++) {
             long partition = in.readLong();
-            segment.append(partition, LogRecordCodec.readRow(in, layout, fields));
+            long insertTime = insertTimes ? in.readLong() : Segment.NO_INSERT_TIME;
+            segment.append(partition, insertTime, LogRecordCodec.readRow(in, layout, fields));
         }
         if (in.hasRemaining()) {
             throw in.corrupt(in.position(), in.remaining() + " bytes after the last row");

@@ -155,8 +155,8 @@ final class SegmentDirectory {
 
     private Segment loadSegment(SegmentRef ref, CollectionLayout layout) {
         String rows = segmentFile(ref.collectionId(), ref.segmentId());
-        Segment segment = SegmentCodec.decodeRows(files.describe(rows),
-                SegmentFile.read(files, rows, SegmentCodec.SEGMENT_KIND), layout);
+        dev.vectorvault.storage.io.Frame.Body body = SegmentFile.readVersioned(files, rows, SegmentCodec.SEGMENT_KIND);
+        Segment segment = SegmentCodec.decodeRows(files.describe(rows), body.version(), body.bytes(), layout);
         String deletes = deletesFile(ref.collectionId(), ref.segmentId());
         if (exists(deletes)) {
             BitSet deleted = SegmentCodec.decodeDeletes(files.describe(deletes),

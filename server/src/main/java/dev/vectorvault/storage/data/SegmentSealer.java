@@ -19,18 +19,22 @@ final class SegmentSealer {
         this.directory = directory;
     }
 
-    /** Persists the collection's segments; returns them as the manifest will name them. */
-    List<SegmentRef> persist(CollectionData data, CollectionLayout layout) {
+    /**
+     * Persists the collection's segments; returns them as the manifest will name them. Rows inserted before
+     * {@code cutoff} (now less the collection's TTL, or {@link CollectionData#NO_EXPIRY}) count as deleted for
+     * deciding what to rewrite, and are left out of what is rewritten.
+     */
+    List<SegmentRef> persist(CollectionData data, CollectionLayout layout, long cutoff) {
         List<SegmentRef> refs = new ArrayList<>();
         data.exclusive(segments -> {
-            persist(data, segments, layout);
+            persist(data, segments, layout, cutoff);
             segments.forEach(s -> refs.add(new SegmentRef(data.collectionId(), s.segmentId())));
             return null;
         });
         return refs;
     }
 
-    private void persist(CollectionData data, List<Segment> segments, CollectionLayout layout) {
+    private void persist(CollectionData data, List<Segment> segments, CollectionLayout layout, long cutoff) {
         long collectionId = data.collectionId();
         for (int i = 0; i < segments.size(); i++) {
             Segment segment = segments.get(i);
@@ -38,8 +42,9 @@ final class SegmentSealer {
                 continue;
             }
             segment.seal();
-            if (segment.persisted() && segment.deletedCount() > COMPACT_RATIO * segment.size()) {
-                segment = compact(segment, data);
+            if (segment.persisted()
+                    && segment.deletedCount() + segment.expiredLiveCount(cutoff) > COMPACT_RATIO * segment.size()) {
+                segment = compact(segment, data, cutoff);
                 data.replaceCompacted(i, segment);
             }
             if (!segment.persisted()) {
@@ -62,9 +67,10 @@ final class SegmentSealer {
      * A manual compaction of the collection's flushed segments (all of them, or those in {@code only}): runs of
      * consecutive small segments (under half the seal threshold of live rows) merge into one while the merged one
      * stays within the threshold; any other with tombstones is rewritten without them. Growing and not yet flushed
-     * segments are left to the checkpoint, as Milvus compacts flushed segments only. The caller then checkpoints.
+     * segments are left to the checkpoint, as Milvus compacts flushed segments only. Rows expired at {@code cutoff}
+     * count as tombstones and are dropped (Milvus's compaction removes expired rows). The caller then checkpoints.
      */
-    List<CompactionPlan> compact(CollectionData data, java.util.Set<Long> only) {
+    List<CompactionPlan> compact(CollectionData data, java.util.Set<Long> only, long cutoff) {
         return data.exclusive(segments -> {
             int threshold = data.sealThreshold();
             List<List<Integer>> groups = new ArrayList<>();
@@ -78,7 +84,8 @@ final class SegmentSealer {
                     runRows = 0;
                     continue;
                 }
-                long live = segment.size() - segment.deletedCount();
+                int hidden = segment.deletedCount() + segment.expiredLiveCount(cutoff);
+                long live = segment.size() - hidden;
                 boolean small = live < threshold / 2;
                 if (!small || runRows + live > threshold) {
                     groups.add(run);
@@ -88,7 +95,7 @@ final class SegmentSealer {
                 if (small) {
                     run.add(i);
                     runRows += live;
-                } else if (segment.deletedCount() > 0) {
+                } else if (hidden > 0) {
                     groups.add(List.of(i));
                 }
             }
@@ -96,7 +103,9 @@ final class SegmentSealer {
             // Segments with tombstones that merge with nothing are rewritten alone.
             List<List<Integer>> plans = new ArrayList<>();
             for (List<Integer> group : groups) {
-                if (group.size() > 1 || group.size() == 1 && segments.get(group.get(0)).deletedCount() > 0) {
+                Segment first = group.isEmpty() ? null : segments.get(group.get(0));
+                if (group.size() > 1 || group.size() == 1
+                        && first.deletedCount() + first.expiredLiveCount(cutoff) > 0) {
                     plans.add(group);
                 }
             }
@@ -109,8 +118,11 @@ final class SegmentSealer {
                     Segment source = segments.get(index);
                     sources.add(source.segmentId());
                     for (int ordinal = 0; ordinal < source.size(); ordinal++) {
-                        if (!source.isDeleted(ordinal)) {
-                            merged.append(source.partition(ordinal), data.fullRow(source, ordinal));
+                        if (!source.isDeleted(ordinal) && !source.isExpired(ordinal, cutoff)) {
+                            merged.append(source.partition(ordinal), source.insertTime(ordinal),
+                                    data.fullRow(source, ordinal));
+                        } else if (!source.isDeleted(ordinal)) {
+                            data.forgetExpired(source, ordinal);
                         }
                     }
                 }
@@ -123,12 +135,18 @@ final class SegmentSealer {
         });
     }
 
-    /** A new segment with only the live rows; the old files go once the manifest no longer names them. */
-    private static Segment compact(Segment segment, CollectionData data) {
+    /**
+     * A new segment with only the live rows (neither deleted nor expired at {@code cutoff}); the old files go once
+     * the manifest no longer names them.
+     */
+    private static Segment compact(Segment segment, CollectionData data, long cutoff) {
         Segment compacted = data.newSegment();
         for (int ordinal = 0; ordinal < segment.size(); ordinal++) {
-            if (!segment.isDeleted(ordinal)) {
-                compacted.append(segment.partition(ordinal), data.fullRow(segment, ordinal));
+            if (!segment.isDeleted(ordinal) && !segment.isExpired(ordinal, cutoff)) {
+                compacted.append(segment.partition(ordinal), segment.insertTime(ordinal),
+                        data.fullRow(segment, ordinal));
+            } else if (!segment.isDeleted(ordinal)) {
+                data.forgetExpired(segment, ordinal);
             }
         }
         compacted.seal();

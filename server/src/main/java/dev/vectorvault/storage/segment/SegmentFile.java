@@ -14,11 +14,14 @@ import java.util.Objects;
  *
  * <h2>Versions</h2>
  * <ul>
- * <li>3: as 2; bodies may hold sparse vectors (value encoding version 2, tag 11). Written now.</li>
+ * <li>4: as 3; a segment body holds each row's insert time after its partition (a collection TTL expires rows by
+ *     it). Tombstone bodies did not change. Written now.</li>
+ * <li>3: as 2; bodies may hold sparse vectors (value encoding version 2, tag 11).</li>
  * <li>2: the common frame (little-endian header with CRC32C, body, footer with length and CRC32C).</li>
  * <li>1: the segment framing of commit 53506df and before, read by {@link SegmentFileV1}.</li>
  * </ul>
- * The body layouts did not change between 1 and 2; a body change gets a new version here. Float16, BFloat16 and
+ * The body layouts did not change between 1 and 2; a body change gets a new version here, and a reader whose body
+ * changed asks for the version ({@link #readVersioned}). Float16, BFloat16 and
  * Int8 vector fields needed none: their rows are byte strings (value tag 8, readable since version 1), and which
  * fields hold them is the catalog's knowledge (a server too old for these types cannot read that catalog either).
  *
@@ -29,7 +32,7 @@ import java.util.Objects;
  */
 public final class SegmentFile {
     public static final String FORMAT_PREFIX = "vectorvault-";
-    static final int VERSION = 3;
+    public static final int VERSION = 4;
     /** The first version written in the common frame. */
     static final int FIRST_FRAMED_VERSION = 2;
     /** Oldest version this code reads; raise it only together with dropping the old reader. */
@@ -61,6 +64,11 @@ public final class SegmentFile {
      *                          match; {@code STORAGE_NOT_FOUND} or {@code STORAGE_IO_FAILED} if it cannot be read
      */
     public static byte[] read(ObjectStore store, String name, String expectedKind) {
+        return readVersioned(store, name, expectedKind).bytes();
+    }
+
+    /** As {@link #read}, with the format version the object was written in (1 for the unframed first version). */
+    public static Frame.Body readVersioned(ObjectStore store, String name, String expectedKind) {
         Objects.requireNonNull(expectedKind, "expectedKind");
         String format = formatName(expectedKind);
         String file = store.describe(name);
@@ -71,10 +79,10 @@ public final class SegmentFile {
             throw StorageException.io("read", file, e);
         }
         if (SegmentFileV1.isV1(bytes)) {
-            return SegmentFileV1.read(file, bytes, expectedKind);
+            return new Frame.Body(1, SegmentFileV1.read(file, bytes, expectedKind));
         }
         // Version 1 predates the frame, so a framed file is version 2 or later; 2's bodies are a subset of 3's.
-        return Frame.unframe(file, bytes, format, FIRST_FRAMED_VERSION, VERSION).bytes();
+        return Frame.unframe(file, bytes, format, FIRST_FRAMED_VERSION, VERSION);
     }
 
     /** {@link #write} to a file on the local disk (tests, tools). */

@@ -33,6 +33,8 @@ final class DataStoreFixture implements AutoCloseable {
     final DataExecutors executors = new DataExecutors();
     MvMetaStore meta;
     DataStore store;
+    /** The store's clock (insert times, TTL expiry), read through this field so tests can move it. */
+    java.util.function.LongSupplier clock = System::currentTimeMillis;
 
     DataStoreFixture(Path dir, Durability durability, int sealThreshold) {
         this.dir = dir;
@@ -61,6 +63,7 @@ final class DataStoreFixture implements AutoCloseable {
         meta = MvMetaStore.open(dir.resolve("meta"));
         store = DataStore.open(dir.resolve("data"), durability, meta, id -> Optional.ofNullable(layouts.get(id)),
                 sealThreshold, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
+        store.useClock(() -> clock.getAsLong());
         store.startBackgroundWork();
     }
 

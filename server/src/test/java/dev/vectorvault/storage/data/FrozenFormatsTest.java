@@ -48,7 +48,8 @@ class FrozenFormatsTest {
     }
 
     private static Segment rows(LocalDisk disk, String name, CollectionLayout layout) {
-        return SegmentCodec.decodeRows(name, SegmentFile.read(disk, name, "segment"), layout);
+        Frame.Body body = SegmentFile.readVersioned(disk, name, "segment");
+        return SegmentCodec.decodeRows(name, body.version(), body.bytes(), layout);
     }
 
     /** Tombstones of one of the 40-row segments. */
@@ -86,6 +87,57 @@ class FrozenFormatsTest {
         assertRows(segment, 0, 12);
         BitSet deleted = SegmentCodec.decodeDeletes("7.del", SegmentFile.read(disk, "7.del", "deletes"), 12);
         assertThat(deleted.stream().boxed().toList()).containsExactly(3, 10);
+    }
+
+    /**
+     * Segment and tombstone files of version 3 (bodies without insert times), written by commit 69f3239 before
+     * version 4: {@code formats/v3/segments/9.seg} holds rows 0..11 of {@link FrozenV1#row} in the {@code docs}
+     * layout, {@code 9.del} ordinals 2 and 7. Their rows have no insert time and never expire.
+     */
+    @Test
+    void segmentAndTombstoneFilesOfVersion3AreReadAsNeverExpiring() throws IOException {
+        LocalDisk disk = LocalDisk.open(Path.of(java.util.Objects.requireNonNull(
+                FrozenFormatsTest.class.getResource("/formats/v3/segments")).getPath()));
+        assertThat(SegmentFile.readVersioned(disk, "9.seg", "segment").version()).isEqualTo(3);
+        Segment segment = rows(disk, "9.seg", FrozenV1.layout(FrozenV1.DOCS, FrozenV1.DOCS_PARTITION));
+        assertThat(segment.segmentId()).isEqualTo(9);
+        assertRows(segment, 0, 12);
+        for (int ordinal = 0; ordinal < 12; ordinal++) {
+            assertThat(segment.insertTime(ordinal)).isEqualTo(Segment.NO_INSERT_TIME);
+        }
+        assertThat(segment.expiredLiveCount(Long.MAX_VALUE - 1)).as("never expire, whatever the TTL").isZero();
+        BitSet deleted = SegmentCodec.decodeDeletes("9.del", SegmentFile.read(disk, "9.del", "deletes"), 12);
+        assertThat(deleted.stream().boxed().toList()).containsExactly(2, 7);
+    }
+
+    /**
+     * Log record payloads of format 3 (puts of type 4: a row width, no insert time), written by commit 69f3239:
+     * {@code formats/v3/log/put-type4.bin} puts rows 2000..2004 into the {@code docs} partition,
+     * {@code delete-type2.bin} deletes keys 2001 and 7. The put's rows have no insert time and never expire.
+     */
+    @Test
+    void logRecordsOfPayloadFormat3DecodeWithoutInsertTimes() throws IOException {
+        Path log = Path.of(java.util.Objects.requireNonNull(
+                FrozenFormatsTest.class.getResource("/formats/v3/log")).getPath());
+        CollectionLayout docs = FrozenV1.layout(FrozenV1.DOCS, FrozenV1.DOCS_PARTITION);
+        DataStore.LayoutSource layouts = id -> java.util.Optional.of(docs).filter(l -> id == FrozenV1.DOCS);
+        byte[] putBytes = Files.readAllBytes(log.resolve("put-type4.bin"));
+        assertThat(new ValueReader("log", "put", putBytes).readInt()).as("record type").isEqualTo(4);
+        LogRecordCodec.Put put = (LogRecordCodec.Put) LogRecordCodec.decode("log", "put", putBytes, layouts)
+                .orElseThrow();
+        assertThat(put.partitionId()).isEqualTo(FrozenV1.DOCS_PARTITION);
+        assertThat(put.insertTime()).isEqualTo(Segment.NO_INSERT_TIME);
+        assertThat(put.rows()).hasSize(5);
+        for (int i = 0; i < 5; i++) {
+            Object[] expected = FrozenV1.row(2000 + i);
+            assertThat(put.rows().get(i)[0]).isEqualTo(expected[0]);
+            assertThat((float[]) put.rows().get(i)[1]).containsExactly((float[]) expected[1]);
+            assertThat(put.rows().get(i)[2]).isEqualTo(expected[2]);
+            assertThat(put.rows().get(i)[3]).isEqualTo(expected[3]);
+        }
+        LogRecordCodec.Delete delete = (LogRecordCodec.Delete) LogRecordCodec.decode("log", "delete",
+                Files.readAllBytes(log.resolve("delete-type2.bin")), layouts).orElseThrow();
+        assertThat(delete.primaryKeys()).containsExactly(2001L, 7L);
     }
 
     @Test

@@ -336,30 +336,10 @@ class KafkaDataStoreTest {
     void aFollowerHoldsExactlyTheOwnersRowsAcrossCheckpoints() throws Exception {
         CollectionLayout layout = collection(2);
         long id = layout.collectionId();
-        DataStore.LayoutSource layoutSource = c -> Optional.ofNullable(layouts.get(c));
-        Map<Long, byte[]> records = new ConcurrentHashMap<>();
-        Manifests.CollectionRecords shared = new Manifests.CollectionRecords() {
-            @Override
-            public Optional<byte[]> read(long collectionId) {
-                return Optional.ofNullable(records.get(collectionId));
-            }
-
-            @Override
-            public boolean writeWhileOwner(long collectionId, byte[] record) {
-                records.put(collectionId, record);
-                return true;
-            }
-        };
-        // Both stores see the same sealed files (as nodes sharing object storage); the follower's opens first.
-        SealedStorage sealed = SealedStorage.local(DataStore.localDisk(dir.resolve("shared")));
-        DataLog followerLog = DataLog.sharded(new KafkaShardLog(settings()), Set::of);
-        DataStore follower = DataStore.open(followerLog, sealed, Manifests.perCollection(shared, Set::of),
-                layoutSource, 8, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
-        toClose.add(follower);
-        DataLog ownerLog = DataLog.sharded(new KafkaShardLog(settings()), () -> Set.of(id));
-        DataStore owner = DataStore.open(ownerLog, sealed, Manifests.perCollection(shared, () -> Set.of(id)),
-                layoutSource, 8, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
-        toClose.add(owner);
+        Replicas replicas = replicas(id, "shared");
+        DataStore owner = replicas.owner();
+        DataStore follower = replicas.follower();
+        Manifests.CollectionRecords shared = replicas.shared();
 
         owner.put(layout, P0, keyRange(0, 30, "a"));
         owner.checkpoint(); // a manifest with sealed segments before the follower starts
@@ -387,6 +367,70 @@ class KafkaDataStoreTest {
 
         follower.unfollow(id);
         assertThat(follower.followReady(id)).isFalse();
+    }
+
+    /**
+     * A collection TTL on a follower replica: rows carry the owner's insert time through the shard log, so the
+     * follower hides exactly the rows the owner hides, although its own clock stood elsewhere while it applied them.
+     */
+    @Test
+    void aFollowerExpiresRowsByTheOwnersInsertTimesNotItsOwnClock() throws Exception {
+        CollectionLayout layout = collection(2).withTtlSeconds(30);
+        long id = layout.collectionId();
+        layouts.put(id, layout);
+        Replicas replicas = replicas(id, "shared-ttl");
+        DataStore owner = replicas.owner();
+        DataStore follower = replicas.follower();
+        Manifests.CollectionRecords shared = replicas.shared();
+        AtomicLong ownerClock = new AtomicLong(1_000_000);
+        AtomicLong followerClock = new AtomicLong(9_000_000);
+        owner.useClock(ownerClock::get);
+        follower.useClock(followerClock::get);
+
+        owner.put(layout, P0, keyRange(0, 12, "old"));
+        owner.checkpoint(); // some rows reach the follower through sealed segments, the rest through the shards
+        owner.put(layout, P0, keyRange(12, 20, "old"));
+        ownerClock.set(1_020_000);
+        owner.put(layout, P0, keyRange(20, 30, "new"));
+        follower.followersRead(shared::read, c -> false);
+        follower.follow(id);
+        // Read without the TTL while the clocks stand far apart: the follower has applied every row by then.
+        assertFollowerMatches(owner, follower, layout.withTtlSeconds(0));
+        ownerClock.set(1_035_000);
+        followerClock.set(1_035_000);
+        assertThat(live(owner, layout)).as("the first 20 rows expired on the owner").hasSize(10);
+        assertThat(live(follower, layout)).isEqualTo(live(owner, layout));
+    }
+
+    /** An owner of collection {@code id} and a follower store, sharing sealed files and manifest records. */
+    private record Replicas(DataStore owner, DataStore follower, Manifests.CollectionRecords shared) {}
+
+    private Replicas replicas(long id, String sealedFolder) {
+        DataStore.LayoutSource layoutSource = c -> Optional.ofNullable(layouts.get(c));
+        Map<Long, byte[]> records = new ConcurrentHashMap<>();
+        Manifests.CollectionRecords shared = new Manifests.CollectionRecords() {
+            @Override
+            public Optional<byte[]> read(long collectionId) {
+                return Optional.ofNullable(records.get(collectionId));
+            }
+
+            @Override
+            public boolean writeWhileOwner(long collectionId, byte[] record) {
+                records.put(collectionId, record);
+                return true;
+            }
+        };
+        // Both stores see the same sealed files (as nodes sharing object storage); the follower's opens first.
+        SealedStorage sealed = SealedStorage.local(DataStore.localDisk(dir.resolve(sealedFolder)));
+        DataLog followerLog = DataLog.sharded(new KafkaShardLog(settings()), Set::of);
+        DataStore follower = DataStore.open(followerLog, sealed, Manifests.perCollection(shared, Set::of),
+                layoutSource, 8, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
+        toClose.add(follower);
+        DataLog ownerLog = DataLog.sharded(new KafkaShardLog(settings()), () -> Set.of(id));
+        DataStore owner = DataStore.open(ownerLog, sealed, Manifests.perCollection(shared, () -> Set.of(id)),
+                layoutSource, 8, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
+        toClose.add(owner);
+        return new Replicas(owner, follower, shared);
     }
 
     private static List<Object[]> keyRange(long from, long to, String text) {

@@ -31,16 +31,20 @@ class LogRecordCodecTest {
         assertThat(e.getMessage()).contains("wal/").contains("log record " + lsn).contains("at offset");
     }
 
+    /** The insert time the puts of these tests carry. */
+    private static final long AT = 1_700_000_000_000L;
+
     @Test
     void aPutRoundTrips() {
-        byte[] put = LogRecordCodec.encodePut(DOCS, FrozenV1.DOCS_PARTITION, List.<Object[]>of(FrozenV1.row(7)));
+        byte[] put = LogRecordCodec.encodePut(DOCS, FrozenV1.DOCS_PARTITION, AT, List.<Object[]>of(FrozenV1.row(7)));
         LogRecordCodec.Put decoded = (LogRecordCodec.Put) decode(3, put).orElseThrow();
         assertThat(decoded.rows().get(0)[0]).isEqualTo(7L);
+        assertThat(decoded.insertTime()).as("the writer's insert time, never the reader's clock").isEqualTo(AT);
     }
 
     @Test
     void everyTruncatedPutIsRefusedAsCorruptNamingTheRecord() {
-        byte[] put = LogRecordCodec.encodePut(DOCS, FrozenV1.DOCS_PARTITION, List.<Object[]>of(FrozenV1.row(7)));
+        byte[] put = LogRecordCodec.encodePut(DOCS, FrozenV1.DOCS_PARTITION, AT, List.<Object[]>of(FrozenV1.row(7)));
         for (int length = 0; length < put.length; length++) {
             byte[] prefix = Arrays.copyOf(put, length);
             assertCorrupt(catchThrowableOfType(StorageException.class, () -> decode(12, prefix)), 12);
@@ -49,7 +53,7 @@ class LogRecordCodecTest {
 
     @Test
     void anUnknownRecordTypeIsRefusedAsCorrupt() {
-        byte[] put = LogRecordCodec.encodePut(DOCS, FrozenV1.DOCS_PARTITION, List.<Object[]>of(FrozenV1.row(7)));
+        byte[] put = LogRecordCodec.encodePut(DOCS, FrozenV1.DOCS_PARTITION, AT, List.<Object[]>of(FrozenV1.row(7)));
         put[0] = 9;
         StorageException e = catchThrowableOfType(StorageException.class, () -> decode(5, put));
         assertCorrupt(e, 5);
@@ -60,7 +64,7 @@ class LogRecordCodecTest {
     void aVectorOfTheWrongDimensionIsRefusedAsCorrupt() {
         Object[] row = FrozenV1.row(7);
         row[1] = new float[] {1, 2};
-        byte[] put = LogRecordCodec.encodePut(DOCS, FrozenV1.DOCS_PARTITION, List.<Object[]>of(row));
+        byte[] put = LogRecordCodec.encodePut(DOCS, FrozenV1.DOCS_PARTITION, AT, List.<Object[]>of(row));
         StorageException e = catchThrowableOfType(StorageException.class, () -> decode(8, put));
         assertCorrupt(e, 8);
         assertThat(e.getMessage()).contains("vector of dimension 2").contains("dimension 4 belongs");
@@ -70,13 +74,13 @@ class LogRecordCodecTest {
             new int[] {0, CollectionLayout.SPARSE}, new boolean[] {false, false}, java.util.Set.of(5L));
 
     @Test
-    void aPutOfSparseVectorsRoundTripsAsARecordOfVersion3() {
+    void aPutOfSparseVectorsRoundTripsAsARecordOfTheCurrentVersion() {
         dev.vectorvault.index.SparseVector row = dev.vectorvault.index.SparseVector.of(new long[] {1, 0xFFFF_FFFEL},
                 new float[] {0.5f, 2f});
-        byte[] put = LogRecordCodec.encodePut(SPARSE, 5, List.<Object[]>of(new Object[] {9L, row},
+        byte[] put = LogRecordCodec.encodePut(SPARSE, 5, AT, List.<Object[]>of(new Object[] {9L, row},
                 new Object[] {10L, dev.vectorvault.index.SparseVector.EMPTY}));
         assertThat(new dev.vectorvault.storage.codec.ValueReader("wal/", "r", put).readInt())
-                .as("puts of version 3 have record type 4").isEqualTo(4);
+                .as("puts of version 4 have record type 5").isEqualTo(5);
         LogRecordCodec.Put decoded = (LogRecordCodec.Put) LogRecordCodec.decode("wal/", new WalRecord(4, put),
                 id -> Optional.of(SPARSE)).orElseThrow();
         assertThat(decoded.rows().get(0)[1]).isEqualTo(row);
@@ -92,12 +96,12 @@ class LogRecordCodecTest {
 
     @Test
     void rowsWrittenBeforeAFieldWasAddedReadItsAbsentValue() {
-        byte[] put = LogRecordCodec.encodePut(NARROW, 5, List.<Object[]>of(new Object[] {1L, 2L}));
+        byte[] put = LogRecordCodec.encodePut(NARROW, 5, AT, List.<Object[]>of(new Object[] {1L, 2L}));
         LogRecordCodec.Put decoded = (LogRecordCodec.Put) LogRecordCodec.decode("wal/", new WalRecord(1, put),
                 id -> Optional.of(WIDENED)).orElseThrow();
         assertThat(decoded.rows().get(0)).containsExactly(1L, 2L, 7L);
 
-        byte[] wide = LogRecordCodec.encodePut(WIDENED, 5, List.<Object[]>of(new Object[] {1L, 2L, null}));
+        byte[] wide = LogRecordCodec.encodePut(WIDENED, 5, AT, List.<Object[]>of(new Object[] {1L, 2L, null}));
         decoded = (LogRecordCodec.Put) LogRecordCodec.decode("wal/", new WalRecord(2, wide),
                 id -> Optional.of(WIDENED)).orElseThrow();
         assertThat(decoded.rows().get(0)).as("a null written after the field was added stays null")
@@ -117,7 +121,7 @@ class LogRecordCodecTest {
 
     @Test
     void aRowWidthBeyondTheCollectionsFieldsIsRefusedAsCorrupt() {
-        byte[] put = LogRecordCodec.encodePut(WIDENED, 5, List.<Object[]>of(new Object[] {1L, 2L, 3L}));
+        byte[] put = LogRecordCodec.encodePut(WIDENED, 5, AT, List.<Object[]>of(new Object[] {1L, 2L, 3L}));
         StorageException e = catchThrowableOfType(StorageException.class, () -> LogRecordCodec.decode("wal/",
                 new WalRecord(7, put), id -> Optional.of(NARROW)));
         assertCorrupt(e, 7);
@@ -126,7 +130,7 @@ class LogRecordCodecTest {
 
     @Test
     void aScalarWhereASparseVectorBelongsIsRefusedAsCorrupt() {
-        byte[] put = LogRecordCodec.encodePut(SPARSE, 5, List.<Object[]>of(new Object[] {9L, "text"}));
+        byte[] put = LogRecordCodec.encodePut(SPARSE, 5, AT, List.<Object[]>of(new Object[] {9L, "text"}));
         StorageException e = catchThrowableOfType(StorageException.class, () -> LogRecordCodec.decode("wal/",
                 new WalRecord(6, put), id -> Optional.of(SPARSE)));
         assertCorrupt(e, 6);
@@ -135,7 +139,7 @@ class LogRecordCodecTest {
 
     @Test
     void aSparseVectorWithUnsortedIndicesIsRefusedAsCorrupt() {
-        byte[] put = LogRecordCodec.encodePut(SPARSE, 5, List.<Object[]>of(new Object[] {9L,
+        byte[] put = LogRecordCodec.encodePut(SPARSE, 5, AT, List.<Object[]>of(new Object[] {9L,
                 dev.vectorvault.index.SparseVector.of(new long[] {1, 2}, new float[] {1, 1})}));
         // The second index (little-endian, after tag, count and the first pair) becomes 0: unsorted.
         int second = put.length - 8;
@@ -158,7 +162,7 @@ class LogRecordCodecTest {
             CollectionLayout layout = new CollectionLayout(5, 0, new int[] {0, dim}, new boolean[2], java.util.Set.of(1L),
                     new VectorIndexSpec[2], 1, new dev.vectorvault.index.VectorEncoding[] {
                             dev.vectorvault.index.VectorEncoding.FLOAT32, encoding});
-            byte[] put = LogRecordCodec.encodePut(layout, 1, List.<Object[]>of(new Object[] {7L, vector}));
+            byte[] put = LogRecordCodec.encodePut(layout, 1, AT, List.<Object[]>of(new Object[] {7L, vector}));
             if (float32 == null) {
                 float32 = put;
             }

@@ -22,7 +22,7 @@ class SegmentCodecFuzzTest {
 
     @FuzzTest(maxDuration = "60s")
     void segmentBodyDecodesOrIsRefusedAsCorrupt(byte[] body) throws Exception {
-        FuzzOutcome.resultOrCorrupt(() -> SegmentCodec.decodeRows("1.seg", body, LAYOUT))
+        FuzzOutcome.resultOrCorrupt(() -> SegmentCodec.decodeRows("1.seg", SegmentFile.VERSION, body, LAYOUT))
                 .ifPresent(SegmentCodecFuzzTest::checkRows);
     }
 
@@ -35,8 +35,11 @@ class SegmentCodecFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void segmentOrTombstoneFileReadsOrIsRefusedAsCorrupt(byte[] bytes) throws Exception {
         FilesInMemory store = FilesInMemory.of("1.seg", bytes);
-        FuzzOutcome.resultOrCorrupt(() -> SegmentCodec.decodeRows(store.describe("1.seg"),
-                SegmentFile.read(store, "1.seg", SegmentCodec.SEGMENT_KIND), LAYOUT))
+        FuzzOutcome.resultOrCorrupt(() -> {
+            dev.vectorvault.storage.io.Frame.Body body = SegmentFile.readVersioned(store, "1.seg",
+                    SegmentCodec.SEGMENT_KIND);
+            return SegmentCodec.decodeRows(store.describe("1.seg"), body.version(), body.bytes(), LAYOUT);
+        })
                 .ifPresent(SegmentCodecFuzzTest::checkRows);
         FuzzOutcome.resultOrCorrupt(() -> SegmentCodec.decodeDeletes(store.describe("1.seg"),
                 SegmentFile.read(store, "1.seg", SegmentCodec.DELETES_KIND), ROWS))

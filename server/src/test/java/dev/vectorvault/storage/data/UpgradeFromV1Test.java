@@ -154,6 +154,8 @@ class UpgradeFromV1Test {
         open(folder);
         docs = layout("docs");
         assertThat(live(docs)).isEqualTo(expected(docsKeys));
+        assertThat(live(docs.withTtlSeconds(1))).as("rows of version 1 files have no insert time: never expire")
+                .isEqualTo(expected(docsKeys));
         assertThat(live(layout("items"))).isEqualTo(expected(itemsKeys));
         assertThat(awaitIndexes(docs)).startsWith(SegmentIndex.Origin.LOADED, SegmentIndex.Origin.LOADED,
                 SegmentIndex.Origin.LOADED);
