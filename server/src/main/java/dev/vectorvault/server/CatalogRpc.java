@@ -472,6 +472,17 @@ final class CatalogRpc {
         return out.build();
     }
 
+    /**
+     * Milvus's GetIndexStatistics: the collection's index descriptions (one named index, or all), with the same
+     * parameters, state and row counts as DescribeIndex. Milvus fills it from the same index metadata.
+     */
+    io.milvus.grpc.GetIndexStatisticsResponse getIndexStatistics(io.milvus.grpc.GetIndexStatisticsRequest r) {
+        DescribeIndexResponse described = describeIndex(DescribeIndexRequest.newBuilder().setDbName(r.getDbName())
+                .setCollectionName(r.getCollectionName()).setIndexName(r.getIndexName()).build());
+        return io.milvus.grpc.GetIndexStatisticsResponse.newBuilder().setStatus(described.getStatus())
+                .addAllIndexDescriptions(described.getIndexDescriptionsList()).build();
+    }
+
     /** The progress of every index a request matches, summed; failed wins over pending. */
     private dev.vectorvault.storage.data.IndexProgress progressOf(String database, String collection, String field,
                                                                   String indexName) {

@@ -44,7 +44,7 @@ final class ForwardingRoutes {
         }
         for (String rpc : new String[] {"Insert", "Upsert", "Delete",
                 "GetCollectionStatistics", "GetPartitionStatistics",
-                "DescribeIndex", "GetIndexState", "GetIndexBuildProgress",
+                "DescribeIndex", "GetIndexStatistics", "GetIndexState", "GetIndexBuildProgress",
                 "ManualCompaction", "GetPersistentSegmentInfo", "GetQuerySegmentInfo"}) {
             ROUTES.put(rpc, Route.OWNER);
         }
@@ -93,7 +93,7 @@ final class ForwardingRoutes {
                 "CalcDistance", "CreateReplicateStream", "CreateResourceGroup",
                 "CreateRowPolicy", "DeleteUserTags", "DescribeResourceGroup", "DescribeSegmentIndexData",
                 "DropCollectionFunction", "DropResourceGroup", "DropRowPolicy", "Dummy", "DumpMessages",
-                "GetImportState", "GetIndexStatistics",
+                "GetImportState",
                 "GetReplicateConfiguration", "GetReplicateInfo", "GetUserTags",
                 "Import", "ListFileResources", "ListImportTasks", "ListIndexedSegment",
                 "ListResourceGroups", "ListRowPolicies", "ListUsersWithTag", "LoadBalance",

@@ -259,6 +259,13 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
     }
 
     @Override
+    public void getIndexStatistics(io.milvus.grpc.GetIndexStatisticsRequest r,
+                                   StreamObserver<io.milvus.grpc.GetIndexStatisticsResponse> out) {
+        respond("GetIndexStatistics", out, () -> catalogRpc.getIndexStatistics(r),
+                s -> io.milvus.grpc.GetIndexStatisticsResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
     public void getIndexState(GetIndexStateRequest r, StreamObserver<GetIndexStateResponse> out) {
         respond("GetIndexState", out, () -> catalogRpc.indexState(r), s -> GetIndexStateResponse.newBuilder().setStatus(s).build());
     }

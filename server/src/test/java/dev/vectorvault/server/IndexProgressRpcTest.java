@@ -113,6 +113,13 @@ class IndexProgressRpcTest {
                 .newBuilder().setCollectionName("c").build());
         assertThat(progress.getIndexedRows()).isEqualTo(ROWS);
         assertThat(progress.getTotalRows()).isEqualTo(ROWS);
+        io.milvus.grpc.GetIndexStatisticsResponse statistics = stub.getIndexStatistics(
+                io.milvus.grpc.GetIndexStatisticsRequest.newBuilder().setCollectionName("c").build());
+        ok(statistics.getStatus());
+        assertThat(statistics.getIndexDescriptionsList()).as("the same descriptions as DescribeIndex")
+                .containsExactly(description);
+        assertThat(stub.getIndexStatistics(io.milvus.grpc.GetIndexStatisticsRequest.newBuilder()
+                .setCollectionName("c").setIndexName("no_such_index").build()).getStatus().getCode()).isNotZero();
 
         ok(stub.loadCollection(LoadCollectionRequest.newBuilder().setCollectionName("c").build()));
         ByteBuffer query = ByteBuffer.allocate(4 * DIM).order(ByteOrder.LITTLE_ENDIAN);
