@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * <li>the partition still reports the same transaction open (same producer, same first offset) afterwards, so it was
  *     not completed between the two looks.</li>
  * </ol>
- * Only then is an abort marker written for it. Aborting drops that append's records, which were never acknowledged
- * by us unless the brokers themselves lost the coordinator's commit decision, a loss no writer could repair.
+ * Only then is an abort marker written for it. Aborting drops that append's records, which were never acknowledged:
+ * a writer acknowledges only once its commit markers are in the partitions ({@code KafkaShardWriter}).
  */
 final class HangingTransactions {
     private static final Logger LOG = LoggerFactory.getLogger(HangingTransactions.class);

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 final class KafkaShardWriter implements ShardWriter {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaShardWriter.class);
 
+    private final KafkaShardLog log;
     private final long collectionId;
     private final String writerId;
     private final TopicPartition[] partitions;
@@ -39,8 +40,9 @@ final class KafkaShardWriter implements ShardWriter {
      * @param partitions the partition carrying each shard, by shard index
      * @param vchannels  each shard's vchannel name, its records' key
      */
-    KafkaShardWriter(long collectionId, String writerId, TopicPartition[] partitions, String[] vchannels,
-                     KafkaProducer<byte[], byte[]> producer) {
+    KafkaShardWriter(KafkaShardLog log, long collectionId, String writerId, TopicPartition[] partitions,
+                     String[] vchannels, KafkaProducer<byte[], byte[]> producer) {
+        this.log = log;
         this.collectionId = collectionId;
         this.writerId = writerId;
         this.partitions = partitions;
@@ -93,6 +95,7 @@ final class KafkaShardWriter implements ShardWriter {
             for (Map.Entry<Integer, Future<RecordMetadata>> shard : last.entrySet()) {
                 positions.put(shard.getKey(), shard.getValue().get().offset() + 1);
             }
+            awaitMarkers(positions);
             return positions;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -105,6 +108,24 @@ final class KafkaShardWriter implements ShardWriter {
                 abortQuietly();
             }
             throw end(failure);
+        }
+    }
+
+    /**
+     * Returns once every written partition holds the commit's markers. Kafka answers a commit once its coordinator has
+     * logged the decision and writes the markers after that; a broker killed in between must redo them from its
+     * transaction log, which one unreplicated broker can lose, leaving an acknowledged append open for good. Waiting
+     * for the markers (usually a millisecond) makes an acknowledgement mean the records are committed in the data
+     * partitions themselves. A commit whose markers do not show in time is reported as unknown (LOG_UNAVAILABLE),
+     * like any append Kafka did not confirm: the collection's next write settles it.
+     */
+    private void awaitMarkers(Map<Integer, Long> positions) throws InterruptedException {
+        Map<TopicPartition, Long> after = new HashMap<>();
+        positions.forEach((shard, position) -> after.merge(partitions[shard], position, Math::max));
+        if (!log.awaitCommitted(after)) {
+            throw new ShardLogException(ErrorCode.LOG_UNAVAILABLE, "cannot confirm the append to collection "
+                    + collectionId + ": Kafka accepted its commit but did not mark it in the log within"
+                    + " kafka.readTimeout; it is settled by the collection's next write", null);
         }
     }
 
