@@ -70,7 +70,7 @@ public final class BinaryIvfIndex implements VectorIndex {
             }
         });
         progress.indexed(size, size);
-        return new BinaryIvfIndex(column, rows, metric, params, centroids, fill(assignment, count));
+        return new BinaryIvfIndex(column, rows, metric, params, centroids, IvfLists.fill(assignment, count));
     }
 
     /** k-modes: {@code count} centroids of {@code rowBytes} bytes each, from a seeded sample of the rows. */
@@ -155,22 +155,6 @@ public final class BinaryIvfIndex implements VectorIndex {
             }
         }
         return best;
-    }
-
-    private static int[][] fill(int[] assignment, int count) {
-        int[] sizes = new int[count];
-        for (int list : assignment) {
-            sizes[list]++;
-        }
-        int[][] out = new int[count][];
-        for (int c = 0; c < count; c++) {
-            out[c] = new int[sizes[c]];
-        }
-        int[] filled = new int[count];
-        for (int ordinal = 0; ordinal < assignment.length; ordinal++) {
-            out[assignment[ordinal]][filled[assignment[ordinal]]++] = ordinal;
-        }
-        return out;
     }
 
     @Override

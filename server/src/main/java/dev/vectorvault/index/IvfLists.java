@@ -69,8 +69,8 @@ record IvfLists(float[] centroids, int[][] ordinals) {
         return best;
     }
 
-    /** Ordinals per list, ascending within each list. */
-    private static int[][] fill(int[] assignment, int lists) {
+    /** Ordinals per list, ascending within each list (binary IVF lists are filled the same way). */
+    static int[][] fill(int[] assignment, int lists) {
         int[] counts = new int[lists];
         for (int list : assignment) {
             counts[list]++;
