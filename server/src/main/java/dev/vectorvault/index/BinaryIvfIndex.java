@@ -276,27 +276,7 @@ public final class BinaryIvfIndex implements VectorIndex {
         }
         byte[] centroids = new byte[count * rows.rowBytes()];
         in.readFully(centroids);
-        int[][] lists = new int[count][];
-        boolean[] seen = new boolean[size];
-        int total = 0;
-        for (int c = 0; c < count; c++) {
-            int length = in.readInt();
-            if (length < 0 || length > size - total) {
-                throw new CorruptIndexException(file, "list " + c + " of " + length + " entries overflows " + size);
-            }
-            lists[c] = new int[length];
-            IndexFile.readInts(in, lists[c], 0, length);
-            for (int ordinal : lists[c]) {
-                if (ordinal < 0 || ordinal >= size || seen[ordinal]) {
-                    throw new CorruptIndexException(file, "list " + c + " holds ordinal " + ordinal + " badly");
-                }
-                seen[ordinal] = true;
-            }
-            total += length;
-        }
-        if (total != size) {
-            throw new CorruptIndexException(file, "lists hold " + total + " of " + size + " vectors");
-        }
+        int[][] lists = IvfLists.readOrdinals(file, in, count, size);
         return new BinaryIvfIndex(column, rows, metric, params, centroids, lists);
     }
 

@@ -139,6 +139,14 @@ record IvfLists(float[] centroids, int[][] ordinals) {
         }
         float[] centroids = new float[lists * dim];
         IndexFile.readFloats(in, centroids);
+        return new IvfLists(centroids, readOrdinals(file, in, lists, size));
+    }
+
+    /**
+     * Reads {@code lists} length-prefixed lists of ordinals that together hold each of {@code size} vectors exactly
+     * once, refusing anything else as corrupt (binary IVF files store their lists the same way).
+     */
+    static int[][] readOrdinals(String file, java.io.DataInput in, int lists, int size) throws java.io.IOException {
         int[][] ordinals = new int[lists][];
         boolean[] seen = new boolean[size];
         int total = 0;
@@ -160,6 +168,6 @@ record IvfLists(float[] centroids, int[][] ordinals) {
         if (total != size) {
             throw new CorruptIndexException(file, "lists hold " + total + " of " + size + " vectors");
         }
-        return new IvfLists(centroids, ordinals);
+        return ordinals;
     }
 }
