@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SegmentFileVectorsTest {
     private static final int DIM = 12;
     private static final int ROWS = 300;
-    private static final String NAME = "segments/7/3.seg";
+    private static final String NAME = SegmentDirectory.segmentFile(7, 3);
 
     @TempDir
     Path dir;
@@ -39,7 +40,7 @@ class SegmentFileVectorsTest {
                 new VectorEncoding[] {null, null, encoding});
     }
 
-    private List<float[]> writeSegment(LocalDisk disk, CollectionLayout layout) {
+    private List<float[]> writeSegment(dev.vectorvault.storage.io.ObjectStore disk, CollectionLayout layout) {
         Random random = new Random(11);
         Segment segment = new Segment(3, layout.vectorDims(), layout.vectorEncodings());
         List<float[]> vectors = new ArrayList<>();
@@ -84,6 +85,26 @@ class SegmentFileVectorsTest {
             assertThat(out).containsExactly(vectors.get(r));
         }
         assertThatThrownBy(() -> stored.append(vectors.get(0))).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** Object storage (cluster mode) under Milvus's keys, read through the bounded local copy, and straight from it. */
+    @Test
+    void vectorsOfASegmentOnObjectStorageAreReadThroughItsLocalCache() throws Exception {
+        CollectionLayout layout = layout(VectorEncoding.FLOAT32);
+        LocalDisk bucket = LocalDisk.open(dir.resolve("bucket"));
+        SealedStorage cached = SealedStorage.remote(bucket, dir.resolve("cache"), 1 << 20);
+        List<float[]> vectors = writeSegment(cached.objects(), layout);
+        for (SealedStorage sealed : List.of(cached, SealedStorage.remote(bucket))) {
+            SegmentFileVectors file = SegmentFileVectors.open(sealed.objects(), NAME, layout, 2, ROWS);
+            float[] out = new float[DIM];
+            for (int r = 0; r < ROWS; r += 7) {
+                file.read(r, out);
+                assertThat(out).as("%s row %d", sealed, r).containsExactly(vectors.get(r));
+            }
+        }
+        try (Stream<Path> keys = Files.walk(dir.resolve("bucket"))) {
+            assertThat(keys.map(Path::toString)).as("under Milvus's key layout").anyMatch(k -> k.contains("insert_log"));
+        }
     }
 
     @Test
