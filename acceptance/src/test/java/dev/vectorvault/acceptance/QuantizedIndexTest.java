@@ -14,9 +14,12 @@ import io.milvus.v2.service.collection.request.LoadCollectionReq;
 import io.milvus.v2.service.index.request.CreateIndexReq;
 import io.milvus.v2.service.index.request.DescribeIndexReq;
 import io.milvus.v2.service.index.response.DescribeIndexResp;
+import io.milvus.v2.service.utility.request.FlushReq;
 import io.milvus.v2.service.vector.request.InsertReq;
+import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.FloatVec;
+import io.milvus.v2.service.vector.response.QueryResp;
 import io.milvus.v2.service.vector.response.SearchResp;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Java SDK v2 with the quantized indexes: IVF_SQ8 (L2) and HNSW_SQ (COSINE, refine FP32) created through the SDK's
  * index types, described with their parameters, searched with {@code nprobe} and {@code ef}/{@code refine_k} once the
- * sealed segments are indexed, and an sq_type this server does not build refused with code 1100.
+ * sealed segments are indexed, and an sq_type this server does not build refused with code 1100; once flushed (the
+ * vectors then stay in the segment files, off the heap), vector output fields still come back exact, also after a
+ * restart.
  */
 @Timeout(300)
 class QuantizedIndexTest {
@@ -130,6 +135,39 @@ class QuantizedIndexTest {
                             .indexType(IndexParam.IndexType.HNSW_SQ).metricType(IndexParam.MetricType.L2)
                             .extraParams(Map.of("sq_type", "SQ6")).build())).build()))
                     .hasMessageContaining("sq_type SQ6 is not supported by this server");
+
+            // Flushed, the sealed segments keep these vectors in their files, not on the heap; output fields (search
+            // and query) still return them exactly, before and after a restart.
+            client.flush(FlushReq.builder().collectionNames(List.of("quant")).build());
+            Thread.sleep(1000);
+            assertExactOutput(client, stored, query);
+            client.close();
+            server.restart();
+            MilvusClientV2 again = Clients.root(server);
+            again.loadCollection(LoadCollectionReq.builder().collectionName("quant").build());
+            awaitIndexed(again, "sq8");
+            awaitIndexed(again, "hsq");
+            Thread.sleep(1000);
+            assertExactOutput(again, stored, query);
+        }
+    }
+
+    private static void assertExactOutput(MilvusClientV2 client, List<float[]> stored, float[] query) {
+        List<SearchResp.SearchResult> hits = client.search(SearchReq.builder().collectionName("quant")
+                .annsField("hsq").data(List.of(new FloatVec(query))).limit(10).outputFields(List.of("sq8", "hsq"))
+                .searchParams(Map.of("ef", 64, "refine_k", 2)).build()).getSearchResults().get(0);
+        assertThat(hits).hasSize(10);
+        for (SearchResp.SearchResult hit : hits) {
+            List<Float> exact = list(stored.get((int) (long) (Long) hit.getId()));
+            assertThat(hit.getEntity().get("sq8")).as("id %s", hit.getId()).isEqualTo(exact);
+            assertThat(hit.getEntity().get("hsq")).as("id %s", hit.getId()).isEqualTo(exact);
+        }
+        List<QueryResp.QueryResult> rows = client.query(QueryReq.builder().collectionName("quant")
+                .filter("id in [0, 999, 1000, 2999]").outputFields(List.of("id", "sq8")).build()).getQueryResults();
+        assertThat(rows).hasSize(4);
+        for (QueryResp.QueryResult row : rows) {
+            long id = (Long) row.getEntity().get("id");
+            assertThat(row.getEntity().get("sq8")).as("id %d", id).isEqualTo(list(stored.get((int) id)));
         }
     }
 

@@ -21,7 +21,9 @@ import java.util.Set;
  * {@code nprobe}, HNSW and HNSW_SQ (codes only, and refine FP32 at two {@code refine_k}) at several {@code ef}; k = 10,
  * one search thread, on seeded clustered synthetic vectors ({@link ClusteredVectors}, nothing is fetched). Prints
  * build seconds, q/s, recall@10 against FLAT, the index's own heap bytes per vector ({@link VectorIndex#memoryBytes}:
- * links, lists, codes) and the resident bytes per vector with the float column every sealed segment still holds.
+ * links, lists, codes) and the resident bytes per vector with the float column beside it. A second table puts the
+ * corpus in a data store per index type and reports heap after GC per vector of what the sealed segments hold, the
+ * quantized ones with their vectors left in the segment files ({@link SegmentMemory}).
  *
  * <pre>java -cp vectorvault-bench.jar dev.vectorvault.bench.QuantBenchmark [rows] [queries] [dim] [metric] [threads] [seed]</pre>
  */
@@ -30,7 +32,7 @@ public final class QuantBenchmark {
 
     private QuantBenchmark() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException, InterruptedException {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int queries = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         int dim = args.length > 2 ? Integer.parseInt(args[2]) : 128;
@@ -43,7 +45,7 @@ public final class QuantBenchmark {
             column.append(v);
         }
         float[][] qs = mixture.points(queries, 1);
-        // The column every sealed segment holds whatever its index: the floats and a cached norm per vector.
+        // The float column beside the index at build time: the floats and a cached norm per vector.
         long columnPerVector = 4L * dim + 4;
         System.out.printf(Locale.ROOT, "corpus: %,d x %d clustered synthetic (256 clusters, seed %d), %,d queries, %s,"
                 + " k=%d, 1 search thread, %d build threads; float column %d B/vector%n", rows, dim, seed, queries,
@@ -78,6 +80,57 @@ public final class QuantBenchmark {
                         Map.of("ef", Integer.toString(ef), "refine_k", refineK), qs, truth, rows, columnPerVector);
             }
         }
+        hnsw = null;
+        hnswSq = null;
+        hnswSqRefine = null;
+        segments(column, qs, truth, metric, threads);
+    }
+
+    /**
+     * Second table: the same corpus in a data store per index type ({@link SegmentMemory}), heap after GC per vector
+     * of everything the sealed segments hold, with a quantized index's vectors left in the segment files.
+     */
+    private static void segments(VectorColumn column, float[][] qs, Set<Integer>[] truth, MetricType metric,
+            int threads) throws java.io.IOException, InterruptedException {
+        int rows = column.size();
+        float[][] corpus = new float[rows][column.dim()];
+        for (int i = 0; i < rows; i++) {
+            column.copyTo(i, corpus[i]);
+        }
+        int sealRows = Math.max(1000, rows / 4);
+        System.out.printf(Locale.ROOT, "%nsealed segments in a data store (%,d rows a segment), heap after GC:%n",
+                sealRows);
+        System.out.printf("%-10s %8s %14s %12s  %s%n", "index", "build s", "heap B/vec", "vectors", "q/s, recall@10");
+        Map<String, String> ivf = Map.of("nlist", "1024");
+        Map<String, String> graph = Map.of("M", "16", "efConstruction", "200");
+        Map<String, String> refined = Map.of("M", "16", "efConstruction", "200", "refine", "true",
+                "refine_type", "FP32");
+        Map<String, Map<String, String>> probes = new java.util.LinkedHashMap<>();
+        probes.put("nprobe 16", Map.of("nprobe", "16"));
+        Map<String, Map<String, String>> beams = new java.util.LinkedHashMap<>();
+        beams.put("ef 64", Map.of("ef", "64"));
+        Map<String, Map<String, String>> refines = new java.util.LinkedHashMap<>();
+        refines.put("ef 64 refine_k 1", Map.of("ef", "64", "refine_k", "1"));
+        refines.put("ef 64 refine_k 2", Map.of("ef", "64", "refine_k", "2"));
+        segmentRow("FLAT", SegmentMemory.measure(corpus, qs, truth, K, metric, null, Map.of(), Map.of(), sealRows,
+                threads));
+        segmentRow("IVF_FLAT", SegmentMemory.measure(corpus, qs, truth, K, metric, "IVF_FLAT", ivf, probes,
+                sealRows, threads));
+        segmentRow("IVF_SQ8", SegmentMemory.measure(corpus, qs, truth, K, metric, "IVF_SQ8", ivf, probes,
+                sealRows, threads));
+        segmentRow("HNSW", SegmentMemory.measure(corpus, qs, truth, K, metric, "HNSW", graph, beams, sealRows,
+                threads));
+        segmentRow("HNSW_SQ", SegmentMemory.measure(corpus, qs, truth, K, metric, "HNSW_SQ", refined, refines,
+                sealRows, threads));
+    }
+
+    private static void segmentRow(String type, SegmentMemory.Result result) {
+        StringBuilder searches = new StringBuilder();
+        for (SegmentMemory.Measured m : result.searches()) {
+            searches.append(String.format(Locale.ROOT, "%s: %.0f q/s %.3f; ", m.setting(), m.qps(), m.recall()));
+        }
+        System.out.printf(Locale.ROOT, "%-10s %8.1f %14.1f %12s  %s%n", type, result.buildSeconds(),
+                result.heapPerVector(), result.vectorsStored() ? "in files" : "on heap", searches);
     }
 
     private record Built(VectorIndex index, double seconds) {}

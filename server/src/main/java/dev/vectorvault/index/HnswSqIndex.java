@@ -21,7 +21,10 @@ final class HnswSqIndex implements VectorIndex {
     /** The common frame starts at version 2 ({@link IndexFile}); this kind's first body layout. */
     static final int FILE_VERSION = 2;
 
-    private final HnswIndex graph;
+    /** Over the column's view, or over only its {@linkplain VectorColumn#shape shape} once the vectors are stored. */
+    private volatile HnswIndex graph;
+    /** Where refine reads exact vectors once the segment keeps them stored; null while the graph's view holds them. */
+    private volatile VectorColumn stored;
     private final Sq8Codes codes;
     private final HnswSqParams params;
 
@@ -61,6 +64,8 @@ final class HnswSqIndex implements VectorIndex {
         if (filter == null) {
             throw new IllegalArgumentException("filter is required");
         }
+        HnswIndex graph = this.graph;
+        VectorColumn exact = stored;
         VectorColumn.View vectors = graph.vectors;
         VectorColumn.requireVector(query, vectors.dim, "query");
         if (vectors.size == 0) {
@@ -83,11 +88,37 @@ final class HnswSqIndex implements VectorIndex {
             byCode.offer(found.nodeAt(i), found.distanceAt(i));
         }
         TopK top = TopK.forMetric(metric, k);
+        float[] vector = exact == null ? null : new float[vectors.dim];
         for (SearchHit candidate : byCode.drainBestFirst()) {
             int node = candidate.ordinal();
-            top.offer(node, metric.scoreOf(metric.distance(prepared, vectors, node)));
+            float distance;
+            if (exact == null) {
+                distance = metric.distance(prepared, vectors, node);
+            } else {
+                exact.copyTo(node, vector);
+                distance = metric.distance(prepared, 0, vector, 0, DistanceKernels.norm(vector, 0, vectors.dim),
+                        vectors.dim);
+            }
+            top.offer(node, metric.scoreOf(distance));
         }
         return top.drainBestFirst();
+    }
+
+    /**
+     * The graph walk reads codes only; refine reads {@code ceil(refine_k * k)} exact vectors per search from
+     * {@code stored} instead of the resident column, which the segment then lets go.
+     */
+    @Override
+    public void readExactVectorsFrom(VectorColumn stored) {
+        HnswIndex current = graph;
+        this.stored = stored;
+        graph = new HnswIndex(stored.shape(), current.metric, current.params, current.links0, current.linksUp,
+                current.entryPoint, current.maxLevel);
+    }
+
+    @Override
+    public boolean readsOnlyCodes() {
+        return true;
     }
 
     @Override
@@ -104,7 +135,7 @@ final class HnswSqIndex implements VectorIndex {
         return params;
     }
 
-    /** The graph's links plus the codes; the float column (still resident for output fields and refine) is not. */
+    /** The graph's links plus the codes; the float column (stored in the segment file once released) is not. */
     @Override
     public long memoryBytes() {
         return graph.memoryBytes() + codes.memoryBytes();

@@ -21,7 +21,8 @@ final class IvfSq8Index implements VectorIndex {
     /** The common frame starts at version 2 ({@link IndexFile}); this kind's first body layout. */
     static final int FILE_VERSION = 2;
 
-    private final VectorColumn.View vectors;
+    /** The column's view, or only its {@linkplain VectorColumn#shape shape} once the vectors are stored. */
+    private volatile VectorColumn.View vectors;
     private final MetricType metric;
     private final IvfParams params;
     private final IvfLists lists;
@@ -77,10 +78,11 @@ final class IvfSq8Index implements VectorIndex {
         if (filter == null) {
             throw new IllegalArgumentException("filter is required");
         }
-        VectorColumn.requireVector(query, vectors.dim, "query");
+        int dim = vectors.dim;
+        VectorColumn.requireVector(query, dim, "query");
         float[] prepared = metric.prepareQuery(query);
         Sq8Codes.Query coded = codes.prepare(prepared);
-        NodeHeap probes = IvfLists.probe(prepared, metric, lists.centroids(), vectors.dim, nprobe);
+        NodeHeap probes = IvfLists.probe(prepared, metric, lists.centroids(), dim, nprobe);
         TopK top = TopK.forMetric(metric, k);
         boolean acceptAll = filter == OrdinalFilter.ACCEPT_ALL;
         for (int p = 0; p < probes.size(); p++) {
@@ -98,6 +100,17 @@ final class IvfSq8Index implements VectorIndex {
     @Override
     public int size() {
         return vectors.size;
+    }
+
+    @Override
+    public boolean readsOnlyCodes() {
+        return true;
+    }
+
+    /** Searches read only the codes: the full-precision vectors are not needed here at all. */
+    @Override
+    public void readExactVectorsFrom(VectorColumn stored) {
+        vectors = stored.shape();
     }
 
     @Override

@@ -25,7 +25,10 @@ import java.util.Arrays;
  * reader sees every ordinal that existed when it started, fully written, and never looks at later ones.
  *
  * <p>A sealed segment's column may be replaced by an {@linkplain #arrangedAs arranged} copy: the same ordinals
- * stored in another order (an IVF index's list order), read-only, final from its construction.
+ * stored in another order (an IVF index's list order), read-only, final from its construction. It may also be
+ * replaced by a {@linkplain #stored stored} column, which holds no vectors: reads by ordinal go to its
+ * {@link StoredVectors} (the segment's file), and a {@link #view()} of it loads them all first (slow, for the rare
+ * reader that scans: an exact search while an index is replaced, an index build).
  */
 public final class VectorColumn implements FieldVectors {
     /**
@@ -267,6 +270,8 @@ public final class VectorColumn implements FieldVectors {
     /** For an arranged column (read-only), slot -> ordinal and ordinal -> slot; null for an appended one. */
     private final int[] ordinalAt;
     private final int[] slotOf;
+    /** For a stored column, where its vectors are read from; null for a resident one. */
+    private final StoredVectors stored;
 
     /** An empty column for float32 vectors of {@code dim} components. */
     public VectorColumn(int dim) {
@@ -301,6 +306,7 @@ public final class VectorColumn implements FieldVectors {
         this.chunks = new Chunks(newDirectory(encoding, 0), new float[0][]);
         this.ordinalAt = null;
         this.slotOf = null;
+        this.stored = null;
     }
 
     /** An arranged, read-only column: {@code chunks} hold {@code ordinalAt.length} vectors in slot order. */
@@ -315,6 +321,40 @@ public final class VectorColumn implements FieldVectors {
         this.ordinalAt = ordinalAt;
         this.slotOf = slotOf;
         this.size = ordinalAt.length;
+        this.stored = null;
+    }
+
+    private VectorColumn(int dim, VectorEncoding encoding, int size, StoredVectors stored) {
+        this.dim = dim;
+        this.encoding = encoding;
+        this.chunkShift = defaultChunkShift(dim, encoding);
+        this.chunkVectors = 1 << chunkShift;
+        this.chunks = new Chunks(newDirectory(encoding, 0), new float[0][]);
+        this.ordinalAt = null;
+        this.slotOf = null;
+        this.size = size;
+        this.stored = stored;
+    }
+
+    /**
+     * A read-only column of {@code size} vectors that holds none itself: each is read from {@code stored} when asked
+     * for. A sealed segment whose field a quantized index serves keeps this instead of its resident column.
+     */
+    public static VectorColumn stored(int dim, VectorEncoding encoding, int size, StoredVectors stored) {
+        if (dim <= 0 || size < 0 || encoding == null || stored == null) {
+            throw new IllegalArgumentException("a stored column needs a dim, a size, an encoding and its source");
+        }
+        return new VectorColumn(dim, encoding, size, stored);
+    }
+
+    /** Whether the vectors are on the heap (false for a {@linkplain #stored stored} column). */
+    public boolean resident() {
+        return stored == null;
+    }
+
+    /** This column if resident, else its vectors read into a new resident column. */
+    public VectorColumn residentCopy() {
+        return stored == null ? this : stored.loadAll();
     }
 
     private static int defaultChunkShift(int dim, VectorEncoding encoding) {
@@ -355,7 +395,7 @@ public final class VectorColumn implements FieldVectors {
      * @throws IllegalStateException    if the column already holds {@code Integer.MAX_VALUE} vectors
      */
     public synchronized int append(float[] vector) {
-        if (ordinalAt != null) {
+        if (ordinalAt != null || stored != null) {
             throw new IllegalStateException("an arranged column is read-only");
         }
         requireVector(vector, dim, "vector");
@@ -437,6 +477,11 @@ public final class VectorColumn implements FieldVectors {
         if (out.length < dim) {
             throw new IllegalArgumentException("output holds " + out.length + " floats, dim is " + dim);
         }
+        if (stored != null) {
+            checkOrdinal(ordinal, size);
+            stored.read(ordinal, out);
+            return;
+        }
         View view = view();
         checkOrdinal(ordinal, view.size);
         view.decode(ordinal, out, 0);
@@ -444,6 +489,11 @@ public final class VectorColumn implements FieldVectors {
 
     /** The Euclidean norm of the vector at {@code ordinal}, as cached on append. */
     public float norm(int ordinal) {
+        if (stored != null) {
+            float[] vector = new float[dim];
+            copyTo(ordinal, vector);
+            return DistanceKernels.norm(vector, 0, dim);
+        }
         View view = view();
         checkOrdinal(ordinal, view.size);
         return view.norm(ordinal);
@@ -455,6 +505,9 @@ public final class VectorColumn implements FieldVectors {
      * costs. An arranged column's translation arrays are the arranging index's ({@link IvfFlatIndex#memoryBytes}).
      */
     public long memoryBytes() {
+        if (stored != null) {
+            return stored.memoryBytes();
+        }
         Chunks current = chunks;
         long bytes = 0L;
         for (int c = 0; c < current.vectors.length; c++) {
@@ -468,9 +521,22 @@ public final class VectorColumn implements FieldVectors {
 
     /** A consistent view of the ordinals that exist now; the read order is what makes it safe (class comment). */
     View view() {
+        if (stored != null) {
+            return stored.loadAll().view();
+        }
         int visible = size;
         Chunks published = chunks;
         return new View(visible, dim, chunkShift, encoding, published, ordinalAt, slotOf);
+    }
+
+    /**
+     * A view of this column's size and dimension with no vectors: what an index that reads only its own codes keeps
+     * once the segment's vectors are {@linkplain #stored stored}, so that it holds none of them. Reading a vector
+     * through it fails (an index out of bounds), never answers wrongly.
+     */
+    View shape() {
+        return new View(size, dim, chunkShift, encoding, new Chunks(newDirectory(encoding, 0), new float[0][]),
+                null, null);
     }
 
     /**

@@ -67,6 +67,23 @@ public interface VectorIndex {
     }
 
     /**
+     * Whether searches read only this index's own codes (a quantized index), so the segment may keep the field's
+     * full-precision vectors off the heap once the index is ready ({@link #readExactVectorsFrom}).
+     */
+    default boolean readsOnlyCodes() {
+        return false;
+    }
+
+    /**
+     * For an index that {@linkplain #readsOnlyCodes reads only codes}: stop holding the resident column and read
+     * exact vectors (refine) from {@code stored} from now on; the segment then swaps {@code stored} in for its column.
+     * Call it only once the index file is written: the index can no longer fingerprint the vectors to write it.
+     */
+    default void readExactVectorsFrom(VectorColumn stored) {
+        throw new UnsupportedOperationException(kind() + " searches its field's vectors");
+    }
+
+    /**
      * Writes the index (not the vectors, which live in the segment) as object {@code name} of {@code store}, whole and
      * durably, in the newest format version of its kind ({@link IndexKind#fileVersion()}).
      *

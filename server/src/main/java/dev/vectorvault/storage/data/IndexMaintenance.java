@@ -2,6 +2,8 @@ package dev.vectorvault.storage.data;
 
 import dev.vectorvault.index.FieldVectors;
 import dev.vectorvault.index.VectorColumn;
+import dev.vectorvault.index.VectorIndex;
+import dev.vectorvault.storage.StorageException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -39,10 +41,10 @@ final class IndexMaintenance {
     }
 
     /** One segment index to make ready, and how many tries at it failed so far. */
-    private record Job(Segment segment, SegmentIndex index, FieldVectors column, String file, String previousVersion,
-                       boolean fromDisk, int failures) {
+    private record Job(CollectionLayout layout, Segment segment, SegmentIndex index, FieldVectors column, String file,
+                       String previousVersion, boolean fromDisk, int failures) {
         Job failedOnce() {
-            return new Job(segment, index, column, file, previousVersion, fromDisk, failures + 1);
+            return new Job(layout, segment, index, column, file, previousVersion, fromDisk, failures + 1);
         }
 
         /** The index is still the one its segment wants: neither the segment nor the definition went away. */
@@ -90,7 +92,7 @@ final class IndexMaintenance {
             }
             for (int f = 0; f < Math.min(specs.length, segment.fieldCount()); f++) {
                 if (segment.indexable(f) != null) {
-                    reconcile(data.collectionId(), segment, f, specs[f]);
+                    reconcile(layout, segment, f, specs[f]);
                 }
             }
             ScalarIndexSpec[] scalarSpecs = layout.scalarIndexes();
@@ -153,21 +155,33 @@ final class IndexMaintenance {
         }
     }
 
-    private void reconcile(long collectionId, Segment segment, int field, VectorIndexSpec spec) {
+    private void reconcile(CollectionLayout layout, Segment segment, int field, VectorIndexSpec spec) {
+        long collectionId = layout.collectionId();
         SegmentIndex current = segment.annIndex(field);
         boolean wanted = spec != null && segment.sealed() && segment.size() >= settings.minSegmentRows();
         if (!wanted) {
-            if (current != null && segment.replaceAnnIndex(field, current, null)) {
-                current.cancel();
+            synchronized (segment) {
+                keepResident(segment, field);
+                if (current != null && segment.replaceAnnIndex(field, current, null)) {
+                    current.cancel();
+                }
             }
             return;
         }
         if (current != null && current.spec.equals(spec)) {
+            // Persisted since its index became ready (a checkpoint wrote the segment file): the vectors can go now.
+            if (current.ready() && segment.persisted() && current.claimVectorRelease()) {
+                builds.submit(() -> storeVectors(layout, segment, current));
+            }
             return;
         }
         SegmentIndex fresh = new SegmentIndex(spec, segment.segmentId(), field, segment.size());
-        if (!segment.replaceAnnIndex(field, current, fresh)) {
-            return; // another reconciliation got there first
+        synchronized (segment) {
+            // The new index is built over resident vectors, and until it is ready the segment is searched exactly.
+            keepResident(segment, field);
+            if (!segment.replaceAnnIndex(field, current, fresh)) {
+                return; // another reconciliation got there first
+            }
         }
         if (current != null) {
             current.cancel();
@@ -175,7 +189,63 @@ final class IndexMaintenance {
         String file = SegmentDirectory.indexFile(collectionId, spec, segment.segmentId(), field);
         String previousVersion = SegmentDirectory.previousVersionIndexFile(collectionId, spec, segment.segmentId(),
                 field);
-        submit(new Job(segment, fresh, segment.indexable(field), file, previousVersion, segment.persisted(), 0));
+        submit(new Job(layout, segment, fresh, segment.indexable(field), file, previousVersion, segment.persisted(),
+                0));
+    }
+
+    /**
+     * Puts a stored field's vectors back on the heap: the index that read only codes is going away, and whatever
+     * comes next (an exact search, another index) scans the vectors. Called under the segment's monitor, which
+     * {@link #storeVectors} takes too, so a release never lands after the index it was for is replaced.
+     */
+    private static void keepResident(Segment segment, int field) {
+        VectorColumn column = segment.vectors(field);
+        if (column == null || column.resident()) {
+            return;
+        }
+        try {
+            segment.replaceColumn(field, column, column.residentCopy());
+        } catch (StorageException e) {
+            // Still correct: reads of a stored column load its vectors when they need them all.
+            LOG.warn("event=vectors_reload_failed segment={} field={} error={}", segment.segmentId(), field,
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * Lets a sealed, persisted segment drop the resident vectors of a field whose ready index reads only its codes
+     * (IVF_SQ8, HNSW_SQ): the index and the segment read exact vectors from the segment file from now on
+     * ({@link SegmentFileVectors}). Runs on the build thread: opening reads and verifies the whole file. A file that
+     * cannot be opened leaves the vectors resident (logged); nothing else changes.
+     */
+    private void storeVectors(CollectionLayout layout, Segment segment, SegmentIndex index) {
+        int field = index.field;
+        VectorColumn column = segment.vectors(field);
+        VectorIndex ready = index.index();
+        if (column == null || !column.resident() || ready == null || !ready.readsOnlyCodes()
+                || !segment.persisted()) {
+            return;
+        }
+        SegmentFileVectors file;
+        try {
+            file = SegmentFileVectors.open(directory.files(),
+                    SegmentDirectory.segmentFile(layout.collectionId(), segment.segmentId()), layout, field,
+                    column.size());
+        } catch (StorageException e) {
+            LOG.warn("event=vectors_store_failed segment={} field={} error={} action=keep_resident",
+                    segment.segmentId(), field, e.getMessage());
+            return;
+        }
+        VectorColumn stored = VectorColumn.stored(column.dim(), column.encoding(), column.size(), file);
+        synchronized (segment) {
+            if (index.cancelled() || segment.annIndex(field) != index) {
+                return;
+            }
+            ready.readExactVectorsFrom(stored);
+            segment.replaceColumn(field, column, stored);
+        }
+        LOG.info("event=vectors_stored segment={} field={} rows={} freedBytes={}", segment.segmentId(), field,
+                column.size(), column.memoryBytes() - stored.memoryBytes());
     }
 
     private void submit(Job job) {
@@ -189,7 +259,10 @@ final class IndexMaintenance {
                 job.fromDisk(), settings.threads());
         if (job.column() instanceof VectorColumn dense) {
             job.index().arrangedColumn().ifPresent(
-                    arranged -> job.segment().adoptArrangedColumn(job.index().field, dense, arranged));
+                    arranged -> job.segment().replaceColumn(job.index().field, dense, arranged));
+        }
+        if (settled && job.wanted() && job.segment().persisted() && job.index().claimVectorRelease()) {
+            storeVectors(job.layout(), job.segment(), job.index());
         }
         if (settled || !started || !job.wanted()) {
             return;

@@ -29,7 +29,7 @@ final class Segment {
     private final List<Object>[] scalars;
     /**
      * Per field, its vectors (null for a scalar field). Atomic because an index build may swap in an arranged copy
-     * ({@link #adoptArrangedColumn}) while searches read the segment: either column answers every ordinal alike.
+     * ({@link #replaceColumn}: arranged, stored or resident again) while searches read the segment: either column answers every ordinal alike.
      */
     private final AtomicReferenceArray<VectorColumn> vectors;
     /** Per field, its sparse vectors (null for any other field). */
@@ -179,16 +179,17 @@ final class Segment {
     }
 
     /**
-     * Replaces a sealed segment's column by {@code arranged}, the same vectors in an index's scan order, if the
-     * column is still {@code expected} (a later arrangement is never overwritten by an earlier one); the old column
-     * is then garbage once the searches holding it end, so the segment holds its vectors once.
+     * Replaces a sealed segment's column by {@code next}, the same vectors held another way (in an index's scan
+     * order, {@linkplain VectorColumn#stored stored} in the segment file, or back on the heap), if the column is still
+     * {@code expected} (a later replacement is never overwritten by an earlier one); the old column is then garbage
+     * once the searches holding it end, so the segment holds its vectors once.
      */
-    boolean adoptArrangedColumn(int field, VectorColumn expected, VectorColumn arranged) {
+    boolean replaceColumn(int field, VectorColumn expected, VectorColumn next) {
         // Only sealed segments are indexed, so no append can race with the swap.
-        if (arranged.size() != expected.size() || arranged.dim() != expected.dim()) {
+        if (next.size() != expected.size() || next.dim() != expected.dim()) {
             return false;
         }
-        return vectors.compareAndSet(field, expected, arranged);
+        return vectors.compareAndSet(field, expected, next);
     }
 
     long partition(int ordinal) {

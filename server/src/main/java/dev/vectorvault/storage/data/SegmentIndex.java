@@ -39,6 +39,9 @@ final class SegmentIndex implements AnnIndex {
     private volatile Origin origin = Origin.NONE;
     private volatile String failure = "";
     private volatile boolean cancelled;
+    /** Whether letting the segment store this field's vectors was tried already (once per index is enough). */
+    private final java.util.concurrent.atomic.AtomicBoolean vectorReleaseClaimed =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     SegmentIndex(VectorIndexSpec spec, long segmentId, int field, int rows) {
         this.spec = spec;
@@ -83,6 +86,16 @@ final class SegmentIndex implements AnnIndex {
 
     boolean cancelled() {
         return cancelled;
+    }
+
+    /**
+     * True the first time it is asked for a ready index that reads only codes: the caller then tries to let the
+     * segment store this field's vectors ({@link IndexMaintenance}); false afterwards, or for any other index.
+     */
+    boolean claimVectorRelease() {
+        VectorIndex finished = index;
+        return ready() && !cancelled && finished != null && finished.readsOnlyCodes()
+                && vectorReleaseClaimed.compareAndSet(false, true);
     }
 
     /**

@@ -282,6 +282,107 @@ class DataStoreAnnIndexTest {
         assertThat(after).isEqualTo(before);
     }
 
+    /**
+     * Per segment: whether its vector field is held on the heap (false: stored, read from the segment file). Waits,
+     * since a ready quantized index lets the vectors go a moment after it is ready, on the build thread.
+     */
+    private List<Boolean> awaitResidency(CollectionLayout layout, List<Boolean> expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        List<Boolean> resident = residency(layout);
+        while (!resident.equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            resident = residency(layout);
+        }
+        return resident;
+    }
+
+    private List<Boolean> residency(CollectionLayout layout) {
+        return store.read(layout, view -> {
+            List<Boolean> resident = new ArrayList<>();
+            for (int s = 0; s < view.segmentCount(); s++) {
+                resident.add(view.vectors(s, 1).resident());
+            }
+            return resident;
+        });
+    }
+
+    /** Every live row's vector, read through the view as a query's output field reads it, equals what was inserted. */
+    private void assertVectorsReadBackExactly(CollectionLayout layout, List<float[]> inserted) {
+        int checked = store.read(layout, view -> {
+            int rows = 0;
+            for (int s = 0; s < view.segmentCount(); s++) {
+                for (int ordinal = 0; ordinal < view.segmentSize(s); ordinal++) {
+                    if (!view.isLive(s, ordinal)) {
+                        continue;
+                    }
+                    long pk = (Long) view.value(s, 0, ordinal);
+                    assertThat((float[]) view.value(s, 1, ordinal)).as("seed %d pk %d", SEED, pk)
+                            .containsExactly(inserted.get((int) pk));
+                    rows++;
+                }
+            }
+            return rows;
+        });
+        assertThat(checked).isPositive();
+    }
+
+    /**
+     * A quantized index cuts memory: once it is ready and the segment file is written, the segment drops its
+     * resident vectors (8 bytes a row stay: where each vector is in the file), and exact values still come back for
+     * output fields and refine, after deletes, a compaction and a restart; dropping the index brings them back.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"IVF_SQ8", "HNSW_SQ"})
+    void aQuantizedIndexLeavesTheVectorsInTheSegmentFileAndExactValuesStillComeBack(String indexType)
+            throws Exception {
+        open();
+        Random random = new Random(SEED ^ 6);
+        dev.vectorvault.index.IndexKind kind = dev.vectorvault.index.IndexKinds.of(indexType).orElseThrow();
+        Map<String, String> params = Map.of("nlist", "16", "M", "8", "efConstruction", "64", "refine", "true");
+        CollectionLayout layout = layouts.computeIfAbsent(COLLECTION, id -> layout(new VectorIndexSpec(903, kind,
+                MetricType.L2, kind.parse(params))));
+        List<float[]> vectors = insert(layout, 3000, random);
+        store.checkpoint();
+        awaitIndexed(layout);
+
+        assertThat(awaitResidency(layout, List.of(false, false))).as("seed %d", SEED).containsExactly(false, false);
+        store.read(layout, view -> {
+            assertThat(view.vectors(0, 1).memoryBytes()).as("a file position a row").isEqualTo(8L * SEAL);
+            return null;
+        });
+        assertVectorsReadBackExactly(layout, vectors);
+        if (indexType.equals("HNSW_SQ")) {
+            SearchParams refine = kind.parseSearch(Map.of("ef", "40", "refine_k", "2"), 10);
+            List<SearchHit> hits = store.read(layout, view -> view.annIndex(0, 1).search(vectors.get(17), 10,
+                    refine, OrdinalFilter.ACCEPT_ALL));
+            assertThat(hits.get(0).ordinal()).as("seed %d", SEED).isEqualTo(17);
+            assertThat(hits.get(0).score()).as("refined on the exact vector read from the file").isZero();
+        }
+
+        store.delete(layout, List.of(0L, 1L, 2L, 5L, 1499L));
+        assertVectorsReadBackExactly(layout, vectors);
+        assertThat(store.compact(layout, Set.of())).as("segment 0 has tombstones: rewritten").isNotEmpty();
+        assertVectorsReadBackExactly(layout, vectors);
+        awaitIndexed(layout);
+        List<Boolean> stored = new ArrayList<>(java.util.Collections.nCopies(residency(layout).size(), false));
+        assertThat(awaitResidency(layout, stored)).as("the compacted segment's new index lets its vectors go too")
+                .isEqualTo(stored);
+        assertVectorsReadBackExactly(layout, vectors);
+
+        restart();
+        awaitIndexed(layout);
+        assertThat(origins(layout)).containsOnly(SegmentIndex.Origin.LOADED);
+        assertThat(awaitResidency(layout, stored)).as("stored again once the loaded index is ready").isEqualTo(stored);
+        assertVectorsReadBackExactly(layout, vectors);
+
+        CollectionLayout exact = layout(null);
+        layouts.put(COLLECTION, exact);
+        store.indexesChanged(COLLECTION);
+        List<Boolean> resident = new ArrayList<>(java.util.Collections.nCopies(stored.size(), true));
+        assertThat(residency(exact)).as("resident again as soon as the index is dropped").isEqualTo(resident);
+        assertVectorsReadBackExactly(exact, vectors);
+    }
+
     @Test
     void aDamagedIndexFileIsRebuiltNotUsed() throws Exception {
         open();
