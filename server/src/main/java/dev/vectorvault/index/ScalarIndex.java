@@ -1,6 +1,5 @@
 package dev.vectorvault.index;
 
-import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.storage.StorageException;
 import dev.vectorvault.storage.io.Frame;
 import dev.vectorvault.storage.io.ObjectStore;
@@ -310,21 +309,7 @@ public final class ScalarIndex {
     public static ScalarIndex read(ObjectStore store, String name, ScalarIndexType type, int rows,
                                    boolean arrayElements) {
         String file = store.describe(name);
-        byte[] framed;
-        try {
-            framed = store.readAll(name);
-        } catch (IOException e) {
-            throw StorageException.io("read scalar index file", file, e);
-        }
-        Frame.Body body;
-        try {
-            body = Frame.unframe(file, framed, FORMAT, 1, FILE_VERSION);
-        } catch (StorageException e) {
-            if (e.errorCode() == ErrorCode.STORAGE_NOT_FOUND) {
-                throw e;
-            }
-            throw new CorruptIndexException(file, e.getMessage());
-        }
+        Frame.Body body = FramedIndexFile.read(store, name, FORMAT, FILE_VERSION, "scalar index file");
         try {
             DataInput in = new IndexFile.LittleEndianInput(new ByteArrayInputStream(body.bytes()));
             ScalarIndex index = readBody(in, file);

@@ -13,11 +13,8 @@ import dev.vectorvault.index.ScalarIndex;
 import dev.vectorvault.query.expr.IndexedRows;
 import dev.vectorvault.query.expr.RowSelection;
 import dev.vectorvault.query.expr.TextIndex;
-import dev.vectorvault.text.TextAnalyzer;
 import dev.vectorvault.text.TextMatchIndex;
 import java.util.BitSet;
-import java.util.Collections;
-import java.util.WeakHashMap;
 import java.util.HashMap;
 import java.util.Optional;
 import java.util.function.ToIntFunction;
@@ -40,41 +37,6 @@ final class Filters {
         } catch (ExpressionException e) {
             throw new MilvusException(ErrorCode.PARAMETER_INVALID, e.getMessage());
         }
-    }
-
-    /**
-     * The term indexes of text fields with {@code enable_match}, per sealed segment (by {@link
-     * CollectionView#sealedRows}) and field position, built on first use from the segment's rows and dropped with the
-     * segment (weak keys). A growing segment is scanned instead.
-     */
-    private static final Map<Object, TextMatchIndex[]> TEXT_INDEXES = Collections.synchronizedMap(new WeakHashMap<>());
-
-    static TextMatchIndex textIndex(CollectionView view, int segment, int field, FieldSchema schema) {
-        Object rows = view.sealedRows(segment);
-        if (rows == null || !schema.enableMatch()) {
-            return null;
-        }
-        TextMatchIndex[] byField;
-        synchronized (TEXT_INDEXES) {
-            byField = TEXT_INDEXES.computeIfAbsent(rows, r -> new TextMatchIndex[field + 1]);
-            if (byField.length <= field) {
-                byField = java.util.Arrays.copyOf(byField, field + 1);
-                TEXT_INDEXES.put(rows, byField);
-            }
-            if (byField[field] != null) {
-                return byField[field];
-            }
-        }
-        // Built outside the lock: two first queries may both build it, and either result is the same.
-        TextMatchIndex built = TextMatchIndex.build(TextAnalyzer.fromParams(schema.analyzerParams()),
-                view.segmentSize(segment), ordinal -> view.value(segment, field, ordinal));
-        synchronized (TEXT_INDEXES) {
-            TextMatchIndex[] current = TEXT_INDEXES.get(rows);
-            if (current != null && current.length > field && current[field] == null) {
-                current[field] = built;
-            }
-        }
-        return built;
     }
 
     /** A reusable row cursor: point it at (segment, ordinal), then let the expression read fields by name. */
@@ -132,7 +94,9 @@ final class Filters {
             @Override
             public TextIndex text(String field) {
                 Integer f = fieldIndex.get(field);
-                TextMatchIndex index = f == null ? null : textIndex(view, segment, f, fields.get(f));
+                // Sealed segments' match indexes are built with the segment (storage.data's SegmentTextIndex); a
+                // growing segment, or one whose index is not ready yet, is analysed row by row.
+                TextMatchIndex index = f == null ? null : view.textMatchIndex(segment, f);
                 if (index == null || index.rows() != view.segmentSize(segment)) {
                     return null;
                 }

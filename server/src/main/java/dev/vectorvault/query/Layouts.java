@@ -14,6 +14,7 @@ import dev.vectorvault.index.VectorEncoding;
 import dev.vectorvault.storage.data.CollectionLayout;
 import dev.vectorvault.storage.data.DataStore;
 import dev.vectorvault.storage.data.ScalarIndexSpec;
+import dev.vectorvault.storage.data.TextMatchSpec;
 import dev.vectorvault.storage.data.VectorIndexSpec;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +38,7 @@ public final class Layouts implements DataStore.LayoutSource {
         int[] dims = new int[fields.size()];
         VectorIndexSpec[] indexes = new VectorIndexSpec[fields.size()];
         ScalarIndexSpec[] scalarIndexes = new ScalarIndexSpec[fields.size()];
+        TextMatchSpec[] textMatch = new TextMatchSpec[fields.size()];
         boolean[] json = new boolean[fields.size()];
         Object[] absent = new Object[fields.size()];
         VectorEncoding[] encodings = new VectorEncoding[fields.size()];
@@ -57,6 +59,10 @@ public final class Layouts implements DataStore.LayoutSource {
                         Indexes.builtScalarType(field, index).map(type -> new ScalarIndexSpec(index.indexId(), type,
                                 field.dataType() == DataType.ARRAY))).orElse(null);
             }
+            // The fields text_match accepts (ExpressionSchema's rule).
+            if (field.dataType() == DataType.VARCHAR && field.enableAnalyzer() && field.enableMatch()) {
+                textMatch[f] = new TextMatchSpec(field.analyzerParams());
+            }
             if (field.primaryKey()) {
                 pk = f;
             }
@@ -64,7 +70,7 @@ public final class Layouts implements DataStore.LayoutSource {
         return new CollectionLayout(collection.collectionId(), pk, dims, json,
                 collection.partitions().stream().map(Partition::partitionId).collect(Collectors.toSet()), indexes,
                 Math.max(1, collection.shardsNum()), encodings, scalarIndexes,
-                collection.schema().createdFieldCount(), absent, ttlSeconds(collection));
+                collection.schema().createdFieldCount(), absent, ttlSeconds(collection), textMatch);
     }
 
     /** Milvus's collection property for the rows' time to live, in seconds (0, absent or -1: no TTL). */

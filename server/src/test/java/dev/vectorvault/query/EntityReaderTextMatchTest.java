@@ -23,6 +23,8 @@ import dev.vectorvault.index.RequestedMetric;
 import dev.vectorvault.text.AnalyzerToken;
 import dev.vectorvault.text.TextAnalyzer;
 import dev.vectorvault.text.TextMatchIndex;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,8 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code text_match} and {@code phrase_match} below the wire, in query, filtered search and delete-by-expression,
  * against a plain reference model over the live rows (the field's analyzer for tokens, every choice of positions
- * tried for slop): rows over several sealed segments (answered from their term indexes) and a growing one (scanned),
- * upserts, deletes, a restart (indexes rebuilt from the reloaded rows) and writes after it. Prints its seed; replay
+ * tried for slop): rows over several sealed segments (answered from their match indexes) and a growing one (scanned),
+ * upserts, deletes, a restart (indexes loaded from their files) and writes after it; the match index files' life. Prints its seed; replay
  * with {@code -Dtests.seed=<seed>}.
  */
 @Timeout(180)
@@ -178,7 +181,7 @@ class EntityReaderTextMatchTest {
     }
 
     @Test
-    void matchFiltersEqualTheReferenceAcrossSegmentsUpsertsDeletesAndRestart() {
+    void matchFiltersEqualTheReferenceAcrossSegmentsUpsertsDeletesAndRestart() throws InterruptedException {
         System.out.println("EntityReaderTextMatchTest seed " + SEED + " (-Dtests.seed=" + SEED + ")");
         Random random = new Random(SEED);
         String params = random.nextBoolean() ? null : "{\"type\":\"english\"}";
@@ -197,7 +200,7 @@ class EntityReaderTextMatchTest {
         }
         fx.writer.delete(DB, "t", "", "id in " + deleted, Map.of());
         deleted.forEach(live::remove);
-        assertThat(sealedSegmentsIndexed()).as("sealed segments answer from a term index").isPositive();
+        awaitIndexed(segmentCount() - 1); // every sealed segment; the last one grows
         checkQueriesAndSearches(random, 40);
 
         // Delete by expression, then the same filter matches nothing.
@@ -217,21 +220,97 @@ class EntityReaderTextMatchTest {
         checkQueriesAndSearches(random, 20);
     }
 
-    /** How many sealed segments of the collection have a term index over all their rows. */
-    private int sealedSegmentsIndexed() {
+    /** How many segments of the collection have a finished match index over all their rows. */
+    private int segmentsIndexed() {
         Collection collection = fx.catalog.collection(DB, "t");
-        FieldSchema text = collection.schema().field("text").orElseThrow();
-        int textField = collection.schema().fields().indexOf(text);
+        int textField = collection.schema().fields().indexOf(collection.schema().field("text").orElseThrow());
         return fx.data.read(Layouts.of(collection), view -> {
             int indexed = 0;
             for (int s = 0; s < view.segmentCount(); s++) {
-                TextMatchIndex index = Filters.textIndex(view, s, textField, text);
+                TextMatchIndex index = view.textMatchIndex(s, textField);
                 if (index != null && index.rows() == view.segmentSize(s)) {
                     indexed++;
                 }
             }
             return indexed;
         });
+    }
+
+    private int segmentCount() {
+        return fx.data.read(Layouts.of(fx.catalog.collection(DB, "t")), view -> view.segmentCount());
+    }
+
+    /** Waits until at least {@code segments} segments answer from a match index (built or loaded in the background). */
+    private void awaitIndexed(int segments) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (segmentsIndexed() < segments && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(segmentsIndexed()).as("segments with a match index").isGreaterThanOrEqualTo(segments);
+    }
+
+    private List<Path> matchFiles() throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(p -> p.getFileName().toString().endsWith(".text_match-v1.idx")).sorted().toList();
+        }
+    }
+
+    /**
+     * The match index lives with its segment: built and written when the segment seals (every sealed segment, small
+     * ones included), loaded from its file after a restart, rebuilt to the same bytes when the file is damaged, built
+     * anew for a compacted segment and deleted with the segment it belonged to; filters equal the reference
+     * throughout.
+     */
+    @Test
+    void matchIndexFilesAreLoadedRebuiltWhenDamagedAndFollowCompaction() throws Exception {
+        System.out.println("EntityReaderTextMatchTest seed " + SEED + " (-Dtests.seed=" + SEED + ")");
+        Random random = new Random(SEED);
+        String params = "{\"type\":\"english\"}";
+        analyzer = TextAnalyzer.fromParams(params);
+        fx = new EntityFixture(dir, 300);
+        fx.catalog.createCollection(DB, "t", schema(params), 1, ConsistencyLevel.STRONG, Map.of());
+        fx.indexes.create(DB, "t", "dense", "", "FLAT", RequestedMetric.parse("L2"), Map.of());
+        fx.indexes.load(DB, "t");
+        insert(random, 0, 950);
+        fx.data.checkpoint(); // seals the growing segment of 50 rows too
+        int segments = segmentCount();
+        assertThat(segments).isEqualTo(4);
+        awaitIndexed(segments);
+        List<Path> files = matchFiles();
+        assertThat(files).as("one file per sealed segment").hasSize(segments);
+        checkQueriesAndSearches(random, 15);
+
+        byte[] good = Files.readAllBytes(files.get(0));
+        byte[] damaged = good.clone();
+        damaged[damaged.length / 2] ^= 0x55;
+        Files.write(files.get(0), damaged);
+        fx.restart();
+        awaitIndexed(segments);
+        assertThat(Files.readAllBytes(files.get(0))).as("rebuilt and rewritten").isEqualTo(good);
+        checkQueriesAndSearches(random, 15);
+
+        // Most rows of the first segment go: the compacted segment gets an index of its own, the old file goes.
+        List<Long> deleted = new ArrayList<>();
+        for (long k = 0; k < 300; k++) {
+            if (k % 4 != 0) {
+                deleted.add(k);
+            }
+        }
+        fx.writer.delete(DB, "t", "", "id in " + deleted, Map.of());
+        deleted.forEach(live::remove);
+        checkQueriesAndSearches(random, 10);
+        fx.data.compact(Layouts.of(fx.catalog.collection(DB, "t")), java.util.Set.of());
+        int compacted = segmentCount();
+        awaitIndexed(compacted);
+        fx.data.checkpoint();
+        List<Path> after = matchFiles();
+        assertThat(after).as("one file per segment after compaction").hasSize(compacted);
+        assertThat(after.containsAll(files)).as("the compacted segment's old file is deleted").isFalse();
+        checkQueriesAndSearches(random, 15);
+
+        fx.restart();
+        awaitIndexed(compacted);
+        checkQueriesAndSearches(random, 15);
     }
 
     @Test

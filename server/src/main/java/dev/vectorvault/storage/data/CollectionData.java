@@ -412,9 +412,9 @@ final class CollectionData {
         }
 
         @Override
-        public Object sealedRows(int segment) {
-            Segment rows = segments.get(segment);
-            return rows.sealed() ? rows : null;
+        public dev.vectorvault.text.TextMatchIndex textMatchIndex(int segment, int field) {
+            SegmentTextIndex index = segments.get(segment).textIndex(field);
+            return index == null ? null : index.index();
         }
 
         @Override

@@ -23,11 +23,15 @@ import java.util.Set;
  *
  * <p>{@code ttlSeconds} is the collection's TTL ({@code collection.ttl.seconds}; 0 or less: rows never expire): a
  * row inserted more than that long before a read is invisible to it, and compaction removes it.
+ *
+ * <p>{@code textMatch} (aligned with the fields; null where a field has no {@code enable_match}) gives each match
+ * field's analyzer: every sealed segment gets a term index of the field for {@code text_match} / {@code phrase_match}.
  */
 public record CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
                                Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum,
                                VectorEncoding[] vectorEncodings, ScalarIndexSpec[] scalarIndexes,
-                               int createdFields, Object[] absentValues, long ttlSeconds) {
+                               int createdFields, Object[] absentValues, long ttlSeconds,
+                               TextMatchSpec[] textMatch) {
     /** The {@code vectorDims} entry of a sparse vector field (its rows are {@link dev.vectorvault.index.SparseVector}s). */
     public static final int SPARSE = -1;
 
@@ -74,6 +78,20 @@ public record CollectionLayout(long collectionId, int primaryKeyField, int[] vec
             throw new IllegalArgumentException(absentValues.length + " absent values and " + createdFields
                     + " created fields for " + vectorDims.length + " fields");
         }
+        textMatch = textMatch == null ? new TextMatchSpec[vectorDims.length] : textMatch.clone();
+        if (textMatch.length != vectorDims.length) {
+            throw new IllegalArgumentException(textMatch.length + " text match specs for " + vectorDims.length
+                    + " fields");
+        }
+    }
+
+    /** A layout without text match fields. */
+    public CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
+                            Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum,
+                            VectorEncoding[] vectorEncodings, ScalarIndexSpec[] scalarIndexes,
+                            int createdFields, Object[] absentValues, long ttlSeconds) {
+        this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, shardsNum,
+                vectorEncodings, scalarIndexes, createdFields, absentValues, ttlSeconds, null);
     }
 
     /** A layout of a collection without a TTL. */
@@ -82,13 +100,13 @@ public record CollectionLayout(long collectionId, int primaryKeyField, int[] vec
                             VectorEncoding[] vectorEncodings, ScalarIndexSpec[] scalarIndexes,
                             int createdFields, Object[] absentValues) {
         this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, shardsNum,
-                vectorEncodings, scalarIndexes, createdFields, absentValues, 0);
+                vectorEncodings, scalarIndexes, createdFields, absentValues, 0, null);
     }
 
     /** This layout with another TTL. */
     public CollectionLayout withTtlSeconds(long seconds) {
         return new CollectionLayout(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes,
-                shardsNum, vectorEncodings, scalarIndexes, createdFields, absentValues, seconds);
+                shardsNum, vectorEncodings, scalarIndexes, createdFields, absentValues, seconds, textMatch);
     }
 
     /**

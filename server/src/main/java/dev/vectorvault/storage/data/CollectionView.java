@@ -47,11 +47,10 @@ public interface CollectionView {
     }
 
     /**
-     * An object standing for sealed segment {@code segment} for as long as its rows stay as they are (the same object
-     * in every view until the segment is dropped, compacted or reloaded), so that what is derived from its rows can be
-     * kept with it; null for a growing segment.
+     * The finished match index of a sealed segment's text field ({@code enable_match}), or null when match filters
+     * analyse the segment's rows: the segment is growing, or its index is not built or loaded yet.
      */
-    default Object sealedRows(int segment) {
+    default dev.vectorvault.text.TextMatchIndex textMatchIndex(int segment, int field) {
         return null;
     }
 

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the approximate indexes of sealed segments in line with what the layout asks for: loads or builds missing
+ * Keeps the approximate, scalar and match indexes of sealed segments in line with what the layout asks for: loads or builds missing
  * ones on an executor the server owns, and cancels those no longer asked for. Told when segments seal (after a write,
  * at a checkpoint, after recovery) and when the catalog's index definitions change; never by a read, so searching
  * has no side effects. Does nothing until {@link #start()}, so opening a store only recovers.
@@ -53,14 +53,15 @@ final class IndexMaintenance {
         }
     }
 
-    /** One segment's scalar index to make ready, and how many tries at it failed so far. */
-    private record ScalarJob(Segment segment, SegmentScalarIndex index, String file, boolean fromDisk, int failures) {
-        ScalarJob failedOnce() {
-            return new ScalarJob(segment, index, file, fromDisk, failures + 1);
+    /** One segment's scalar or match index to make ready, and how many tries at it failed so far. */
+    private record FieldJob(Segment segment, SegmentFieldIndex<?> index, String file, boolean fromDisk,
+                            int failures) {
+        FieldJob failedOnce() {
+            return new FieldJob(segment, index, file, fromDisk, failures + 1);
         }
 
         boolean wanted() {
-            return !index.cancelled() && segment.scalarIndex(index.field) == index;
+            return !index.cancelled() && index.heldBy(segment);
         }
     }
 
@@ -96,12 +97,40 @@ final class IndexMaintenance {
                 }
             }
             ScalarIndexSpec[] scalarSpecs = layout.scalarIndexes();
+            TextMatchSpec[] textSpecs = layout.textMatch();
             for (int f = 0; f < Math.min(scalarSpecs.length, segment.fieldCount()); f++) {
                 if (segment.scalarValues(f) != null) {
                     reconcileScalar(data.collectionId(), segment, f, scalarSpecs[f]);
+                    reconcileText(data.collectionId(), segment, f, textSpecs[f]);
                 }
             }
         });
+    }
+
+    /**
+     * A match field's index is wanted for every sealed segment, small ones included: Milvus builds it at seal time,
+     * and without it each match filter analyses every row of the segment.
+     */
+    private void reconcileText(long collectionId, Segment segment, int field, TextMatchSpec spec) {
+        SegmentTextIndex current = segment.textIndex(field);
+        if (spec == null || !segment.sealed()) {
+            if (current != null && segment.replaceTextIndex(field, current, null)) {
+                current.cancel();
+            }
+            return;
+        }
+        if (current != null && current.spec.equals(spec)) {
+            return;
+        }
+        SegmentTextIndex fresh = new SegmentTextIndex(spec, segment.segmentId(), field, segment.size());
+        if (!segment.replaceTextIndex(field, current, fresh)) {
+            return;
+        }
+        if (current != null) {
+            current.cancel();
+        }
+        submitField(new FieldJob(segment, fresh, SegmentDirectory.textMatchFile(collectionId, segment.segmentId(),
+                field), segment.persisted(), 0));
     }
 
     private void reconcileScalar(long collectionId, Segment segment, int field, ScalarIndexSpec spec) {
@@ -124,30 +153,30 @@ final class IndexMaintenance {
             current.cancel();
         }
         String file = SegmentDirectory.scalarIndexFile(collectionId, spec, segment.segmentId(), field);
-        submitScalar(new ScalarJob(segment, fresh, file, segment.persisted(), 0));
+        submitField(new FieldJob(segment, fresh, file, segment.persisted(), 0));
     }
 
-    private void submitScalar(ScalarJob job) {
-        if (!builds.submit(() -> runScalar(job))) {
+    private void submitField(FieldJob job) {
+        if (!builds.submit(() -> runField(job))) {
             job.index().cancel();
         }
     }
 
-    private void runScalar(ScalarJob job) {
+    private void runField(FieldJob job) {
         boolean settled = job.index().loadOrBuild(job.segment().scalarValues(job.index().field), directory.files(),
                 job.file(), job.fromDisk());
         if (settled || !started || !job.wanted()) {
             return;
         }
-        ScalarJob retry = job.failedOnce();
+        FieldJob retry = job.failedOnce();
         Duration delay = settings.retryDelay(retry.failures());
-        LOG.warn("event=scalar_index_build_retry_scheduled segment={} field={} failures={} delayMs={}",
+        LOG.warn("event={}_build_retry_scheduled segment={} field={} failures={} delayMs={}", job.index().event(),
                 job.index().segmentId, job.index().field, retry.failures(), delay.toMillis());
         try {
             delays.schedule(delay, () -> {
                 if (started && retry.wanted()) {
                     retry.index().tryingAgain();
-                    submitScalar(retry);
+                    submitField(retry);
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -298,6 +327,12 @@ final class IndexMaintenance {
                 if (scalarSpecs[f] != null) {
                     files.add(SegmentDirectory.scalarIndexFile(data.collectionId(), scalarSpecs[f],
                             segment.segmentId(), f));
+                }
+            }
+            TextMatchSpec[] textSpecs = layout.textMatch();
+            for (int f = 0; f < textSpecs.length; f++) {
+                if (textSpecs[f] != null) {
+                    files.add(SegmentDirectory.textMatchFile(data.collectionId(), segment.segmentId(), f));
                 }
             }
         });

@@ -56,6 +56,8 @@ final class Segment {
     private final AtomicReferenceArray<SegmentIndex> annIndexes;
     /** Per field, the scalar index of this sealed segment (null: none, filters scan the field). */
     private final AtomicReferenceArray<SegmentScalarIndex> scalarIndexes;
+    /** Per field, the match index of this sealed segment's text field (null: none, match filters analyse rows). */
+    private final AtomicReferenceArray<SegmentTextIndex> textIndexes;
 
     /** A segment whose dense vector fields are all float32. */
     Segment(long segmentId, int[] vectorDims) {
@@ -75,6 +77,7 @@ final class Segment {
         this.binary = new BinaryColumn[vectorDims.length];
         this.annIndexes = new AtomicReferenceArray<>(vectorDims.length);
         this.scalarIndexes = new AtomicReferenceArray<>(vectorDims.length);
+        this.textIndexes = new AtomicReferenceArray<>(vectorDims.length);
         for (int f = 0; f < vectorDims.length; f++) {
             if (vectorDims[f] > 0) {
                 vectors.set(f, new VectorColumn(vectorDims[f],
@@ -283,6 +286,10 @@ final class Segment {
             if (scalar != null) {
                 scalar.cancel();
             }
+            SegmentTextIndex text = textIndexes.getAndSet(f, null);
+            if (text != null) {
+                text.cancel();
+            }
         }
     }
 
@@ -298,6 +305,15 @@ final class Segment {
     /** Swaps the field's scalar index if it is still {@code expected}; safe against concurrent reconciliations. */
     boolean replaceScalarIndex(int field, SegmentScalarIndex expected, SegmentScalarIndex next) {
         return scalarIndexes.compareAndSet(field, expected, next);
+    }
+
+    SegmentTextIndex textIndex(int field) {
+        return field < scalars.length ? textIndexes.get(field) : null;
+    }
+
+    /** Swaps the field's match index if it is still {@code expected}; safe against concurrent reconciliations. */
+    boolean replaceTextIndex(int field, SegmentTextIndex expected, SegmentTextIndex next) {
+        return textIndexes.compareAndSet(field, expected, next);
     }
 
     boolean persisted() {

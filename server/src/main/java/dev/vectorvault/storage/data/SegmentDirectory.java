@@ -77,6 +77,10 @@ final class SegmentDirectory {
         return collectionDir(collectionId) + spec.fileName(segmentId, field);
     }
 
+    static String textMatchFile(long collectionId, long segmentId, int field) {
+        return collectionDir(collectionId) + TextMatchSpec.fileName(segmentId, field);
+    }
+
     static String previousVersionIndexFile(long collectionId, VectorIndexSpec spec, long segmentId, int field) {
         return collectionDir(collectionId) + spec.previousVersionFileName(segmentId, field);
     }

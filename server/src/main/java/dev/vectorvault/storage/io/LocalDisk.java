@@ -143,14 +143,29 @@ public final class LocalDisk implements FileStore {
             return List.of();
         }
         List<String> names = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(start)) {
-            files.filter(Files::isRegularFile).forEach(file -> {
+        Files.walkFileTree(start, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file,
+                                                           java.nio.file.attribute.BasicFileAttributes attributes) {
                 String name = root.relativize(file).toString().replace('\\', '/');
-                if (name.startsWith(prefix)) {
+                if (attributes.isRegularFile() && name.startsWith(prefix)) {
                     names.add(name);
                 }
-            });
-        }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            /**
+             * A file renamed or deleted between reading its folder and looking at it (an index build's temporary file
+             * becoming the index file while a cleanup lists) is simply not listed: it is not there any more.
+             */
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof java.nio.file.NoSuchFileException) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
         names.sort(null);
         return names;
     }
