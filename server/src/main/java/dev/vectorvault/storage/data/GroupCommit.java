@@ -69,6 +69,7 @@ final class GroupCommit<W> {
     int submit(W write, Carrier<W> carrier) {
         Pending<W> mine = new Pending<>(write);
         boolean interrupted = false;
+        boolean leader;
         synchronized (waiting) {
             // Uninterruptible like the monitor it replaces: a queued write must learn its outcome.
             while (waiting.size() >= maxWrites) {
@@ -78,24 +79,24 @@ final class GroupCommit<W> {
             while (!mine.done && leading) {
                 interrupted |= waitOn();
             }
-            if (!mine.done) {
-                leading = true;
-            }
+            leader = !mine.done;
+            leading |= leader;
         }
-        try {
-            while (!isDone(mine)) {
-                carryOneGroup(carrier);
-            }
-        } finally {
-            synchronized (waiting) {
-                if (leading && mine.done) {
+        if (leader) {
+            try {
+                // Only a leader takes writes from the queue, so this one's write is queued or carried.
+                while (!isDone(mine)) {
+                    carryOneGroup(carrier);
+                }
+            } finally {
+                synchronized (waiting) {
                     leading = false;
                     waiting.notifyAll();
                 }
             }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (mine.fatal != null) {
             throw mine.fatal;

@@ -106,6 +106,42 @@ class GroupCommitTest {
         assertThat(groups).containsExactly(List.of(0), List.of(4));
     }
 
+    /** Many writers, a small limit: one group at a time, every write carried once, each writer's writes in order. */
+    @Test
+    void manyWritersNeverCarryTwoGroupsAtOnceAndKeepEachWritersOrder() throws Exception {
+        GroupCommit<Integer> commit = new GroupCommit<>(2);
+        AtomicInteger carrying = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        GroupCommit.Carrier<Integer> checked = group -> {
+            if (carrying.incrementAndGet() > 1) {
+                overlaps.incrementAndGet();
+            }
+            assertThat(group).hasSizeBetween(1, 2);
+            Thread.yield();
+            carryAll(group);
+            carrying.decrementAndGet();
+        };
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int writer = t;
+            threads.add(start(() -> {
+                for (int i = 0; i < 300; i++) {
+                    assertThat(commit.submit(writer * 1_000 + i, checked)).isEqualTo(writer * 1_000 + i);
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(overlaps).hasValue(0);
+        List<Integer> carried = groups.stream().flatMap(List::stream).toList();
+        assertThat(carried).hasSize(8 * 300).doesNotHaveDuplicates();
+        for (int t = 0; t < 8; t++) {
+            int writer = t;
+            assertThat(carried.stream().filter(w -> w / 1_000 == writer).toList()).isSorted();
+        }
+    }
+
     @Test
     void aWriteThatMemoryRefusesFailsAloneAndLaterWritesGoOn() {
         GroupCommit<Integer> commit = new GroupCommit<>(8);
