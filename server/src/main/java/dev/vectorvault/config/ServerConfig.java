@@ -256,13 +256,15 @@ public record ServerConfig(
      * collection's shards on Kafka) with the {@code kafka.*} client keys, Milvus's channel naming
      * ({@code msgChannel.chanNamePrefix.*}, {@code rootCoord.dmlChannelNum}), {@code kafka.readTimeout} (seconds in
      * the file, kept here in milliseconds) bounding every call to the brokers, and {@code kafka.transactionTimeout}
-     * (ours, seconds): the writers' transaction timeout, after which the brokers abort an append left open.
+     * (ours, seconds): the writers' transaction timeout, after which the brokers abort an append left open;
+     * {@code kafka.groupCommit.maxWrites} (ours): the most client writes of one collection that one Kafka transaction
+     * carries, which also bounds how many wait for the next transaction.
      */
     public record MessageQueueSettings(String type, java.util.List<String> brokerList, String securityProtocol,
                                        String saslMechanism, String saslUsername, Secret saslPassword,
                                        boolean sslEnabled, Path tlsCert, Path tlsKey, Path tlsCaCert,
                                        Secret tlsKeyPassword, long readTimeoutMs, long transactionTimeoutMs,
-                                       String clusterPrefix,
+                                       int groupCommitMaxWrites, String clusterPrefix,
                                        String dmlPrefix, int dmlChannelNum) {
         /** Milvus's message queue types; only {@code default} and {@code kafka} are served. */
         public static final Set<String> MILVUS_TYPES = Set.of("default", "kafka", "pulsar", "rocksmq", "woodpecker",
@@ -290,7 +292,7 @@ public record ServerConfig(
             return "MessageQueueSettings[type=" + type + ", brokerList=" + brokerList + ", securityProtocol="
                     + securityProtocol + ", saslMechanism=" + saslMechanism + ", sasl=" + sasl() + ", sslEnabled="
                     + sslEnabled + ", readTimeoutMs=" + readTimeoutMs + ", transactionTimeoutMs=" + transactionTimeoutMs
-                    + ", pchannelPrefix=" + pchannelPrefix()
+                    + ", groupCommitMaxWrites=" + groupCommitMaxWrites + ", pchannelPrefix=" + pchannelPrefix()
                     + ", dmlChannelNum=" + dmlChannelNum + "]";
         }
     }
@@ -623,6 +625,7 @@ public record ServerConfig(
                 // Unset: long enough for any append that can still succeed (twice kafka.readTimeout, at least 60 s).
                 v.longIn("kafka.transactionTimeout", Math.min(900, Math.max(60, 2 * readTimeoutSeconds)), 1, 900)
                         * 1_000,
+                v.intIn("kafka.groupCommit.maxWrites", 64, 1, 4_096),
                 v.string("msgChannel.chanNamePrefix.cluster", "by-dev").trim(),
                 v.string("msgChannel.chanNamePrefix.rootCoordDml", "rootcoord-dml").trim(),
                 v.intIn("rootCoord.dmlChannelNum", 16, 1, 1_024));

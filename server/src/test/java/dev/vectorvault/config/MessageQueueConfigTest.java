@@ -40,6 +40,8 @@ class MessageQueueConfigTest {
         assertThat(mq.transactionTimeoutMs()).as("unset: twice kafka.readTimeout, at least 60 s").isEqualTo(60_000);
         assertThat(mq("kafka.readTimeout", "100").transactionTimeoutMs()).isEqualTo(200_000);
         assertThat(mq("kafka.transactionTimeout", "7").transactionTimeoutMs()).isEqualTo(7_000);
+        assertThat(mq.groupCommitMaxWrites()).as("unset").isEqualTo(64);
+        assertThat(mq("kafka.groupCommit.maxWrites", "1").groupCommitMaxWrites()).isEqualTo(1);
         assertThat(mq.pchannelPrefix()).isEqualTo("vdb-rootcoord-dml");
         assertThat(mq.dmlChannelNum()).isEqualTo(4);
     }
@@ -79,6 +81,8 @@ class MessageQueueConfigTest {
                 .hasMessageContaining("kafka.brokerList");
         assertThatThrownBy(() -> mq("kafka.readTimeout", "0")).hasMessageContaining("kafka.readTimeout");
         assertThatThrownBy(() -> mq("kafka.transactionTimeout", "901")).hasMessageContaining("kafka.transactionTimeout");
+        assertThatThrownBy(() -> mq("kafka.groupCommit.maxWrites", "0"))
+                .hasMessageContaining("kafka.groupCommit.maxWrites");
         assertThatThrownBy(() -> mq("rootCoord.dmlChannelNum", "0")).hasMessageContaining("rootCoord.dmlChannelNum");
         assertThatThrownBy(() -> mq("msgChannel.chanNamePrefix.cluster", "a b"))
                 .hasMessageContaining("msgChannel.chanNamePrefix.cluster");

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * s3proxy as processes), and the time a survivor takes to serve a collection loaded from object storage after its
  * owner is killed with SIGKILL. A program that prints a table: nothing is asserted, and it runs only when asked:
  * {@code mvn -B -o -pl server test -Dtest=ClusterDataBenchmark -Dbench.clusterData=true} (add
- * {@code -Dbench.rows=N -Dbench.dim=D -Dbench.seconds=S}).
+ * {@code -Dbench.rows=N -Dbench.dim=D -Dbench.seconds=S -Dbench.clients=C}).
  */
 @EnabledIfSystemProperty(named = "bench.clusterData", matches = "true")
 class ClusterDataBenchmark {
@@ -50,7 +50,7 @@ class ClusterDataBenchmark {
     private static final int DIM = Integer.getInteger("bench.dim", 64);
     private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
     private static final int BATCH = 500;
-    private static final int CLIENTS = 2;
+    private static final int CLIENTS = Integer.getInteger("bench.clients", 2);
 
     @TempDir
     Path dir;

@@ -32,12 +32,19 @@ public abstract sealed class DataLog implements AutoCloseable permits LocalDataL
     /**
      * Each collection's writes on {@code shards_num} shards of {@code log}, which the data store closes with itself.
      *
-     * @param served the collections whose shards this node replays at start-up and writes: every collection of a
-     *               single server, the collections it owns in a cluster (opening a shard fences its other writers)
+     * @param served    the collections whose shards this node replays at start-up and writes: every collection of a
+     *                  single server, the collections it owns in a cluster (opening a shard fences its other writers)
+     * @param maxWrites the most client writes of one collection one append carries ({@code kafka.groupCommit.maxWrites})
      */
-    public static DataLog sharded(ShardLog log, Supplier<Collection<Long>> served) {
-        return new ShardedDataLog(log, served);
+    public static DataLog sharded(ShardLog log, Supplier<Collection<Long>> served, int maxWrites) {
+        return new ShardedDataLog(log, served, maxWrites);
     }
+
+    /**
+     * The most client writes of one collection that one {@link #append} may carry together (group commit): 1 for the
+     * local write-ahead log, which groups its fsyncs itself and takes one record per write.
+     */
+    abstract int maxWritesPerAppend();
 
     /** A decoded record handed to the store during replay. */
     interface Replay extends Consumer<LogRecordCodec.Entry> {}

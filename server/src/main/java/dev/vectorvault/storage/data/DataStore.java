@@ -63,7 +63,8 @@ public final class DataStore implements AutoCloseable {
     private final Map<Long, FollowedCollection> followed = new ConcurrentHashMap<>();
     private volatile ManifestRecords manifestRecords;
     private volatile java.util.function.LongPredicate ownsHere;
-    private final Map<Long, Object> writeOrder = new ConcurrentHashMap<>();
+    /** Each collection's writes on their way to the log, in order (see {@link #durably}). */
+    private final Map<Long, GroupCommit<ClientWrite>> writeOrder = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock checkpointLock = new ReentrantReadWriteLock();
     private final AtomicLong segmentIds = new AtomicLong(1);
     private final DataExecutors.Delays delays;
@@ -612,36 +613,65 @@ public final class DataStore implements AutoCloseable {
     /** One shard's part of a write: its log record and how memory applies it (returning a count, or 0). */
     private record ShardWrite(int shard, byte[] record, ToIntFunction<CollectionData> apply) {}
 
+    /** One client write: its shards' parts, the layout it was encoded with and the memory it applies to. */
+    private record ClientWrite(CollectionLayout layout, CollectionData data, List<ShardWrite> parts) {}
+
     /**
      * Appends the write's records (one per shard it touches) as one unit and applies them to memory once the log
      * made them durable, so memory never holds what the log lacks, and a write spread over shards is never half
-     * there: the log commits all of its shards' records or none.
+     * there: the log commits all of its shards' records or none. Concurrent writes of the collection may share one
+     * append ({@link GroupCommit}); the read lock held until the write's group is done keeps checkpoints out.
      */
     private int durably(CollectionLayout layout, List<ShardWrite> writes) {
         if (log.failed()) {
             recoverFromDisk();
         }
-        CollectionData data = data(layout);
-        int result = 0;
+        ClientWrite write = new ClientWrite(layout, data(layout), writes);
         int logged = 0;
+        for (ShardWrite part : writes) {
+            logged += part.record().length;
+        }
         checkpointLock.readLock().lock();
         try {
-            synchronized (writeOrder.computeIfAbsent(layout.collectionId(), id -> new Object())) {
-                List<DataLog.ShardRecord> records = new ArrayList<>(writes.size());
-                for (ShardWrite write : writes) {
-                    records.add(new DataLog.ShardRecord(write.shard(), write.record()));
-                    logged += write.record().length;
-                }
-                log.append(layout, records, this::apply);
-                for (ShardWrite write : writes) {
-                    result += write.apply().applyAsInt(data);
-                }
-            }
+            return writeOrder.computeIfAbsent(layout.collectionId(),
+                    id -> new GroupCommit<ClientWrite>(log.maxWritesPerAppend())).submit(write, this::carry);
         } finally {
             checkpointLock.readLock().unlock();
             autoCheckpoint.logged(logged);
         }
-        return result;
+    }
+
+    /** How many writes of the collection wait for a group to take them to the log (tests watch them queue up). */
+    int queuedWrites(long collectionId) {
+        GroupCommit<ClientWrite> queue = writeOrder.get(collectionId);
+        return queue == null ? 0 : queue.waiting();
+    }
+
+    /**
+     * Carries one group of a collection's writes: one append of all their records, in the group's order, then each
+     * write applied to memory in that order (the order a replay of the log applies them in). A failed append fails
+     * every write of the group; a write that memory refuses after its append fails alone.
+     */
+    private void carry(List<GroupCommit.Pending<ClientWrite>> group) {
+        List<DataLog.ShardRecord> records = new ArrayList<>();
+        for (GroupCommit.Pending<ClientWrite> pending : group) {
+            for (ShardWrite part : pending.write().parts()) {
+                records.add(new DataLog.ShardRecord(part.shard(), part.record()));
+            }
+        }
+        // The newest layout of the group: a reopened writer's catch-up decodes the log with it.
+        log.append(group.get(group.size() - 1).write().layout(), records, this::apply);
+        for (GroupCommit.Pending<ClientWrite> pending : group) {
+            try {
+                int result = 0;
+                for (ShardWrite part : pending.write().parts()) {
+                    result += part.apply().applyAsInt(pending.write().data());
+                }
+                pending.succeeded(result);
+            } catch (RuntimeException e) {
+                pending.failed(e);
+            }
+        }
     }
 
     private CollectionData data(CollectionLayout layout) {

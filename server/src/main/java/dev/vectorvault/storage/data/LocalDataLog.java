@@ -50,6 +50,11 @@ final class LocalDataLog extends DataLog {
     }
 
     @Override
+    int maxWritesPerAppend() {
+        return 1;
+    }
+
+    @Override
     void append(CollectionLayout layout, List<ShardRecord> records, Replay replay) {
         if (records.size() != 1) {
             // One shard here (shardCount): a write is one record, and one WAL record is all or nothing.

@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * hold everything before them, and recovery reads each shard from its recorded position to the end.
  *
  * <p><b>One writer per collection.</b> A write spread over several shards is one append of the collection's writer,
- * committed on all of them or none ({@link ShardWriter#append(Map)}).
+ * committed on all of them or none ({@link ShardWriter#append(Map)}). Concurrent writes of a collection may share one
+ * append (the data store's {@code GroupCommit}): their records follow each other in each shard in the order given, and
+ * the append commits all of them or none.
  *
  * <p><b>Fencing first.</b> A collection's shards are always opened for writing before they are read for recovery:
  * opening fences every earlier writer (a stale process, a paused node) and settles the append it left open, so the
@@ -50,6 +52,7 @@ final class ShardedDataLog extends DataLog {
 
     private final ShardLog log;
     private final Supplier<Collection<Long>> served;
+    private final int maxWrites;
     /** Each collection's writer of all its shards, by collection id. */
     private final Map<Long, ShardWriter> writers = new ConcurrentHashMap<>();
     /** Position after the last record of each shard that memory holds. */
@@ -57,9 +60,13 @@ final class ShardedDataLog extends DataLog {
     /** Collections whose last append failed: to be reopened and caught up before the next append. */
     private final Set<Long> unsettled = ConcurrentHashMap.newKeySet();
 
-    ShardedDataLog(ShardLog log, Supplier<Collection<Long>> served) {
+    ShardedDataLog(ShardLog log, Supplier<Collection<Long>> served, int maxWrites) {
+        if (maxWrites < 1) {
+            throw new IllegalArgumentException("an append carries at least one write, got " + maxWrites);
+        }
         this.log = log;
         this.served = served;
+        this.maxWrites = maxWrites;
     }
 
     @Override
@@ -70,6 +77,12 @@ final class ShardedDataLog extends DataLog {
     @Override
     int shardCount(CollectionLayout layout) {
         return layout.shardsNum();
+    }
+
+    /** Several writes in one append share its Kafka transaction: one commit and one marker wait for all of them. */
+    @Override
+    int maxWritesPerAppend() {
+        return maxWrites;
     }
 
     @Override

@@ -10,11 +10,13 @@ import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.config.ServerConfig.MessageQueueSettings;
 import dev.vectorvault.storage.MvMetaStore;
 import dev.vectorvault.storage.kafka.KafkaShardLog;
+import dev.vectorvault.storage.log.HoldingShardLog;
 import dev.vectorvault.storage.log.LogRecord;
 import dev.vectorvault.storage.log.RefusingShardLog;
 import dev.vectorvault.storage.log.ShardId;
 import dev.vectorvault.storage.log.ShardLogException;
 import dev.vectorvault.storage.log.ShardReader;
+import dev.vectorvault.storage.log.ShardWriter;
 import dev.vectorvault.testkit.KafkaBroker;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +28,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -100,8 +103,9 @@ class KafkaDataStoreTest {
 
     /** An open store; {@code crash} abandons it later without a checkpoint, closing only its log's connections. */
     private final class Node {
-        final RefusingShardLog shardLog = new RefusingShardLog(new KafkaShardLog(settings()));
-        final DataLog log = DataLog.sharded(shardLog, layouts::keySet);
+        final HoldingShardLog holding = new HoldingShardLog(new KafkaShardLog(settings()));
+        final RefusingShardLog shardLog = new RefusingShardLog(holding);
+        final DataLog log = DataLog.sharded(shardLog, layouts::keySet, settings().groupCommitMaxWrites());
         final DataStore store;
 
         Node() {
@@ -238,6 +242,103 @@ class KafkaDataStoreTest {
         assertThat(live(third.store, mixed)).isEqualTo(model);
         assertThat(live(third.store, insertsOnly)).isEqualTo(insertedModel);
         assertThat(physicalRows(third.store, insertsOnly)).isEqualTo(insertedModel.size());
+    }
+
+    /**
+     * Writes arriving while an append is in the log queue up and reach the log together as the next append: one Kafka
+     * transaction (one commit, one marker wait) for all of them, each write whole, memory in the log's order.
+     */
+    @Test
+    void writesQueuedBehindAnAppendShareTheNextOne() throws Exception {
+        CollectionLayout layout = collection(2);
+        Node node = new Node();
+        Map<Object, List<Object>> model = new ConcurrentHashMap<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        node.holding.holdNextAppend();
+        List<Thread> threads = new ArrayList<>();
+        threads.add(writing(() -> put(node.store, layout, List.of(1L, 2L), "first", model), failures));
+        node.holding.awaitHeld();
+        int queuedRecords = 0;
+        for (int w = 0; w < 4; w++) {
+            // Every write also writes key 99: whichever order they queued in, memory and log must agree on it.
+            List<Long> keys = List.of(10L + 2 * w, 11L + 2 * w, 99L);
+            queuedRecords += (int) keys.stream().map(k -> ShardRouting.shardOf(k, 2)).distinct().count();
+            String text = "queued" + w + "-";
+            threads.add(writing(() -> put(node.store, layout, keys, text, new HashMap<>()), failures));
+        }
+        awaitQueued(node.store, layout, 4);
+        node.holding.release();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(failures).isEmpty();
+        int firstRecords = (int) List.of(1L, 2L).stream().map(k -> ShardRouting.shardOf(k, 2)).distinct().count();
+        assertThat(node.holding.recordsPerAppend()).as("records per append (per Kafka transaction)")
+                .containsExactly(firstRecords, queuedRecords);
+
+        Map<Object, List<Object>> inMemory = live(node.store, layout);
+        assertThat(inMemory).hasSize(2 + 8 + 1).containsAllEntriesOf(model);
+        assertThat(live(node.crashAndReopen().store, layout)).as("the log replayed").isEqualTo(inMemory);
+    }
+
+    /**
+     * The writer is fenced (a new owner opened the collection's log) while writes wait for their group: the group's
+     * append fails, every write in it is refused, and none of them shows, neither in memory nor in the log.
+     */
+    @Test
+    void aGroupWhoseAppendFailsAcknowledgesNoneOfItsWrites() throws Exception {
+        CollectionLayout layout = collection(2);
+        Node node = new Node();
+        Map<Object, List<Object>> model = new ConcurrentHashMap<>();
+        put(node.store, layout, List.of(1L, 2L), "before", model);
+        List<Throwable> acknowledged = new CopyOnWriteArrayList<>();
+        List<Throwable> refused = new CopyOnWriteArrayList<>();
+        node.holding.holdNextAppend();
+        Thread held = writing(() -> put(node.store, layout, List.of(3L, 4L), "held", model), acknowledged);
+        node.holding.awaitHeld();
+        List<Thread> queued = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            List<Long> keys = List.of(10L + 2 * w, 11L + 2 * w, 1L);
+            queued.add(writing(() -> {
+                put(node.store, layout, keys, "queued", model);
+                refused.add(new AssertionError("a write of the fenced group was acknowledged: " + keys));
+            }, refused));
+        }
+        awaitQueued(node.store, layout, 4);
+        try (KafkaShardLog other = new KafkaShardLog(settings());
+             ShardWriter newer = other.openWriter(layout.collectionId(), 2)) {
+            assertThat(newer.collectionId()).isEqualTo(layout.collectionId());
+        }
+        node.holding.release();
+        held.join();
+        for (Thread thread : queued) {
+            thread.join();
+        }
+        assertThat(acknowledged).as("the held append committed before the fence").isEmpty();
+        assertThat(refused).hasSize(4).allSatisfy(e -> assertThat(e).isInstanceOfSatisfying(ShardLogException.class,
+                f -> assertThat(f.errorCode()).isEqualTo(ErrorCode.LOG_WRITER_FENCED)));
+        assertThat(node.holding.recordsPerAppend()).as("the group's append never committed").hasSize(2);
+        assertThat(live(node.store, layout)).isEqualTo(model);
+        assertThat(live(node.crashAndReopen().store, layout)).as("the log replayed").isEqualTo(model);
+    }
+
+    private static Thread writing(Runnable write, List<Throwable> failures) {
+        Thread thread = new Thread(() -> {
+            try {
+                write.run();
+            } catch (Throwable e) {
+                failures.add(e);
+            }
+        });
+        thread.start();
+        return thread;
+    }
+
+    /** Returns once {@code count} writes of the collection wait in its queue (the test's timeout bounds the wait). */
+    private static void awaitQueued(DataStore store, CollectionLayout layout, int count) throws InterruptedException {
+        while (store.queuedWrites(layout.collectionId()) < count) {
+            Thread.sleep(2);
+        }
     }
 
     @Test
@@ -422,11 +523,11 @@ class KafkaDataStoreTest {
         };
         // Both stores see the same sealed files (as nodes sharing object storage); the follower's opens first.
         SealedStorage sealed = SealedStorage.local(DataStore.localDisk(dir.resolve(sealedFolder)));
-        DataLog followerLog = DataLog.sharded(new KafkaShardLog(settings()), Set::of);
+        DataLog followerLog = DataLog.sharded(new KafkaShardLog(settings()), Set::of, settings().groupCommitMaxWrites());
         DataStore follower = DataStore.open(followerLog, sealed, Manifests.perCollection(shared, Set::of),
                 layoutSource, 8, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
         toClose.add(follower);
-        DataLog ownerLog = DataLog.sharded(new KafkaShardLog(settings()), () -> Set.of(id));
+        DataLog ownerLog = DataLog.sharded(new KafkaShardLog(settings()), () -> Set.of(id), settings().groupCommitMaxWrites());
         DataStore owner = DataStore.open(ownerLog, sealed, Manifests.perCollection(shared, () -> Set.of(id)),
                 layoutSource, 8, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
         toClose.add(owner);

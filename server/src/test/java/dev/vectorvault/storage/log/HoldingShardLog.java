@@ -1,0 +1,92 @@
+package dev.vectorvault.storage.log;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A {@link ShardLog} that passes everything to a real one, counting the records of each append (one append is one
+ * Kafka transaction), and that can hold the next append after the log committed it, until released: writes made
+ * meanwhile queue up behind it, as they do behind a slow commit.
+ */
+public final class HoldingShardLog implements ShardLog {
+    private final ShardLog real;
+    private final List<Integer> recordsPerAppend = new CopyOnWriteArrayList<>();
+    private final AtomicReference<CountDownLatch> held = new AtomicReference<>();
+    private final CountDownLatch reached = new CountDownLatch(1);
+
+    public HoldingShardLog(ShardLog real) {
+        this.real = real;
+    }
+
+    /** The next committed append waits for {@link #release}; one hold per instance. */
+    public void holdNextAppend() {
+        held.set(new CountDownLatch(1));
+    }
+
+    /** Returns once the held append has committed and is waiting. */
+    public void awaitHeld() throws InterruptedException {
+        reached.await();
+    }
+
+    public void release() {
+        CountDownLatch latch = held.get();
+        if (latch != null) {
+            latch.countDown();
+        }
+    }
+
+    /** How many records each append so far carried (all shards together), in order; failed appends are left out. */
+    public List<Integer> recordsPerAppend() {
+        return List.copyOf(recordsPerAppend);
+    }
+
+    @Override
+    public ShardWriter openWriter(long collectionId, int shards) {
+        ShardWriter writer = real.openWriter(collectionId, shards);
+        return new ShardWriter() {
+            @Override
+            public long collectionId() {
+                return collectionId;
+            }
+
+            @Override
+            public Map<Integer, Long> append(Map<Integer, List<byte[]>> records) {
+                Map<Integer, Long> positions = writer.append(records);
+                recordsPerAppend.add(records.values().stream().mapToInt(List::size).sum());
+                CountDownLatch latch = held.get();
+                if (latch != null && reached.getCount() > 0) {
+                    reached.countDown();
+                    try {
+                        latch.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return positions;
+            }
+
+            @Override
+            public void close() {
+                writer.close();
+            }
+        };
+    }
+
+    @Override
+    public ShardReader openReader(ShardId shard, long position) {
+        return real.openReader(shard, position);
+    }
+
+    @Override
+    public long endPosition(ShardId shard) {
+        return real.endPosition(shard);
+    }
+
+    @Override
+    public void close() {
+        real.close();
+    }
+}
