@@ -85,6 +85,15 @@ class BackgroundExpiryCompactionTest {
         }
     }
 
+    /** A store, and a collection with a 100 s TTL holding one flushed segment of eight rows written at T0. */
+    private CollectionLayout eightRowsFlushed(boolean background) {
+        open(background);
+        CollectionLayout c = fx.add(layout(C, P).withTtlSeconds(100));
+        put(c, 0, 8);
+        fx.store.checkpoint();
+        return c;
+    }
+
     /** Lets the background round come due once, on both clocks. */
     private void nextRound() {
         now.addAndGet(INTERVAL.toMillis());
@@ -117,10 +126,7 @@ class BackgroundExpiryCompactionTest {
 
     @Test
     void withoutBackgroundCompactionExpiredRowsStayInTheFiles() throws IOException {
-        open(false);
-        CollectionLayout c = fx.add(layout(C, P).withTtlSeconds(100));
-        put(c, 0, 8);
-        fx.store.checkpoint();
+        CollectionLayout c = eightRowsFlushed(false);
         Set<String> before = segmentFiles();
         nextRound();
         nextRound();
@@ -191,10 +197,7 @@ class BackgroundExpiryCompactionTest {
 
     @Test
     void aCollectionOwnedElsewhereIsNeverCompactedHere() throws IOException {
-        open(true);
-        CollectionLayout c = fx.add(layout(C, P).withTtlSeconds(100));
-        put(c, 0, 8);
-        fx.store.checkpoint();
+        eightRowsFlushed(true);
         Set<String> before = segmentFiles();
         fx.store.followersRead(id -> Optional.empty(), id -> false);
         nextRound();
