@@ -34,7 +34,17 @@ public record ServerConfig(
         HttpSettings http,
         WebUiSettings webui,
         int maxShardNum,
-        ObjectGcSettings objectGc) {
+        ObjectGcSettings objectGc,
+        CompactionSettings compaction,
+        long entityExpirationSeconds) {
+
+    /**
+     * When flushed segments are rewritten without deleted and expired rows, with Milvus's {@code dataCoord.compaction.*}
+     * keys: whether expired rows are compacted away in the background ({@code enableAutoCompaction}), how often that
+     * looks ({@code global.interval}, seconds in the file, kept here in milliseconds), and the share of deleted or
+     * expired rows that makes a segment worth rewriting ({@code single.ratio.threshold}).
+     */
+    public record CompactionSettings(boolean background, long intervalMs, double ratioThreshold) {}
 
     /**
      * Garbage collection of sealed objects (segment, tombstone and index files no manifest names any more), with
@@ -518,7 +528,13 @@ public record ServerConfig(
                 v.intIn("proxy.maxShardNum", 16, 1, 1_024),
                 new ObjectGcSettings(v.longIn("dataCoord.gc.interval", 3_600, 1, 604_800) * 1000,
                         v.longIn("dataCoord.gc.dropTolerance", 10_800, 0, 31_536_000) * 1000,
-                        v.longIn("dataCoord.gc.missingTolerance", 86_400, 0, 31_536_000) * 1000));
+                        v.longIn("dataCoord.gc.missingTolerance", 86_400, 0, 31_536_000) * 1000),
+                new CompactionSettings(v.bool("dataCoord.compaction.enableAutoCompaction", true),
+                        v.longIn("dataCoord.compaction.global.interval", 60, 1, 604_800) * 1000,
+                        v.fractionBelowOne("dataCoord.compaction.single.ratio.threshold", 0.2)),
+                // Milvus's default TTL of collections without collection.ttl.seconds; -1 (or 0): none. The same
+                // range as the collection property.
+                v.longIn("common.entityExpiration", -1, -1, 3_155_760_000L));
     }
 
     private static AuditLogSettings readAuditLog(Values v, Path dataDir) {
@@ -701,6 +717,24 @@ public record ServerConfig(
             }
             if (parsed < min || parsed > max) {
                 throw new ConfigException(key, "must be between " + min + " and " + max + ", got " + parsed);
+            }
+            return parsed;
+        }
+
+        /** A share in [0, 1). */
+        double fractionBelowOne(String key, double fallback) {
+            String value = keys.get(key);
+            if (value == null) {
+                return fallback;
+            }
+            double parsed;
+            try {
+                parsed = Double.parseDouble(value.trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key, "expected a number, got '" + value + "'");
+            }
+            if (!(parsed >= 0 && parsed < 1)) {
+                throw new ConfigException(key, "must be at least 0 and below 1, got " + value.trim());
             }
             return parsed;
         }

@@ -12,12 +12,19 @@ import java.util.List;
  * row is written where no reader looks yet ({@code >= size}) and published by the volatile write of {@code size}; a
  * full array is copied and the copy published before {@code size} moves, so a reader that reads {@code size} first
  * and the array second sees every row below that size.
+ *
+ * <p>A sealed segment's column may be replaced by an {@linkplain #arrangedAs arranged} copy (BIN_IVF_FLAT stores
+ * its rows in list order, so a probe reads one contiguous run of bytes): the same ordinals and rows, read-only, each
+ * row found through the ordinal's slot. Ordinals keep their meaning, so nothing above the index notices.
  */
 public final class BinaryColumn implements FieldVectors {
     private final int dim;
     private final int rowBytes;
     private volatile byte[] data;
     private volatile int size;
+    /** For an arranged column (read-only), slot -> ordinal and ordinal -> slot; null for an appended one. */
+    private final int[] ordinalAt;
+    private final int[] slotOf;
 
     /**
      * @param dim bits per vector, a positive multiple of 8
@@ -30,6 +37,40 @@ public final class BinaryColumn implements FieldVectors {
         this.dim = dim;
         this.rowBytes = dim / 8;
         this.data = new byte[rowBytes * 16];
+        this.ordinalAt = null;
+        this.slotOf = null;
+    }
+
+    private BinaryColumn(int dim, byte[] data, int[] ordinalAt, int[] slotOf) {
+        this.dim = dim;
+        this.rowBytes = dim / 8;
+        this.data = data;
+        this.ordinalAt = ordinalAt;
+        this.slotOf = slotOf;
+        this.size = ordinalAt.length;
+    }
+
+    /**
+     * A read-only copy whose slot {@code i} holds the row of ordinal {@code order[i]}: the same rows, in another
+     * order. The segment then keeps only the copy, so every row is held once.
+     *
+     * @param order a permutation of {@code [0, size())}; not kept
+     * @throws IllegalArgumentException when it is not one
+     */
+    public BinaryColumn arrangedAs(int[] order) {
+        View source = view();
+        int[] arrangedOrder = order == null ? null : order.clone();
+        int[] slots = Arrangement.slotsOf(arrangedOrder, source.size());
+        byte[] arranged = new byte[source.size() * rowBytes];
+        for (int slot = 0; slot < arrangedOrder.length; slot++) {
+            System.arraycopy(source.data(), source.offset(arrangedOrder[slot]), arranged, slot * rowBytes, rowBytes);
+        }
+        return new BinaryColumn(dim, arranged, arrangedOrder, slots);
+    }
+
+    /** Whether this column is arranged exactly as {@code order} ({@link #arrangedAs}), so a new arrangement is moot. */
+    public boolean isArrangedAs(int[] order) {
+        return ordinalAt != null && Arrays.equals(ordinalAt, order);
     }
 
     /** Bits per vector. */
@@ -53,6 +94,9 @@ public final class BinaryColumn implements FieldVectors {
      * @throws IllegalArgumentException for a row of another length
      */
     public synchronized int append(byte[] row) {
+        if (ordinalAt != null) {
+            throw new IllegalStateException("an arranged column is read-only");
+        }
         if (row == null || row.length != rowBytes) {
             throw new IllegalArgumentException("a binary vector of dimension " + dim + " has " + rowBytes
                     + " bytes, got " + (row == null ? "none" : row.length));
@@ -81,7 +125,7 @@ public final class BinaryColumn implements FieldVectors {
         if (ordinal < 0 || ordinal >= n) {
             throw new IndexOutOfBoundsException("ordinal " + ordinal + " of " + n);
         }
-        int from = ordinal * rowBytes;
+        int from = (slotOf == null ? ordinal : slotOf[ordinal]) * rowBytes;
         return Arrays.copyOfRange(data, from, from + rowBytes);
     }
 
@@ -93,13 +137,30 @@ public final class BinaryColumn implements FieldVectors {
     /** A consistent snapshot for reading: the rows below the size seen at this call. */
     View view() {
         int n = size;
-        return new View(data, n, rowBytes);
+        return new View(data, n, rowBytes, ordinalAt, slotOf);
     }
 
-    /** The rows below {@code size}, read without locks; a distance of a row to a query is one kernel call. */
-    record View(byte[] data, int size, int rowBytes) {
+    /**
+     * The rows below {@code size}, read without locks; a distance of a row to a query is one kernel call. In an
+     * arranged column ({@code slotOf} set) a row's bytes are at its slot, not at its ordinal.
+     */
+    record View(byte[] data, int size, int rowBytes, int[] ordinalAt, int[] slotOf) {
+        /** Where the row of {@code ordinal} starts in {@link #data}. */
+        int offset(int ordinal) {
+            return (slotOf == null ? ordinal : slotOf[ordinal]) * rowBytes;
+        }
+
+        /** The ordinal whose row is at {@code slot}. */
+        int ordinalAt(int slot) {
+            return ordinalAt == null ? slot : ordinalAt[slot];
+        }
+
         float distance(MetricType metric, byte[] query, int ordinal) {
-            return metric.distance(query, 0, data, ordinal * rowBytes, rowBytes);
+            return metric.distance(query, 0, data, offset(ordinal), rowBytes);
+        }
+
+        float distanceAtSlot(MetricType metric, byte[] query, int slot) {
+            return metric.distance(query, 0, data, slot * rowBytes, rowBytes);
         }
     }
 

@@ -6,6 +6,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -14,8 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * centroids, and a search scans the rows of the {@code nprobe} lists whose centroids are nearest the query. Centroids
  * are trained by k-modes on a seeded sample ({@link #SAMPLE_PER_CENTROID} rows a list): rows are assigned by the
  * index's own metric and each centroid bit becomes the majority bit of its rows, so centroids stay packed bit vectors
- * compared by the same popcount kernel as the rows. The index holds the column's rows by reference (no copy) plus the
- * centroids ({@code nlist * dim / 8} bytes) and one int per row. Immutable once built; thread-safe to search.
+ * compared by the same popcount kernel as the rows. As {@link IvfFlatIndex} does, the index arranges its segment's
+ * column in list order ({@link BinaryColumn#arrangedAs}) and the segment keeps only that arrangement
+ * ({@link #arrangedColumn}), so a probe reads one contiguous run of bytes and every row is held once; the index adds
+ * the centroids ({@code nlist * dim / 8} bytes) and the arrangement's two ints per row. Immutable once built;
+ * thread-safe to search.
  */
 public final class BinaryIvfIndex implements VectorIndex {
     public static final String FILE_KIND = "bin_ivf_flat";
@@ -25,21 +29,24 @@ public final class BinaryIvfIndex implements VectorIndex {
     static final int ITERATIONS = 10;
     private static final int FINGERPRINT_SAMPLES = 64;
 
-    private final BinaryColumn column;
+    /** The column in list order: list {@code c} is slots {@code [listStart[c], listStart[c + 1])}. */
+    private final BinaryColumn arranged;
     private final BinaryColumn.View rows;
     private final MetricType metric;
     private final IvfParams params;
     private final byte[] centroids;
-    private final int[][] lists;
+    private final int[] listStart;
 
-    private BinaryIvfIndex(BinaryColumn column, BinaryColumn.View rows, MetricType metric, IvfParams params,
-                           byte[] centroids, int[][] lists) {
-        this.column = column;
-        this.rows = rows;
+    /** Lists over {@code column}'s rows; arranges the column in list order unless it already is. */
+    private BinaryIvfIndex(BinaryColumn column, MetricType metric, IvfParams params, byte[] centroids,
+                           int[][] lists) {
         this.metric = metric;
         this.params = params;
         this.centroids = centroids;
-        this.lists = lists;
+        this.listStart = new int[lists.length + 1];
+        int[] order = IvfLists.order(lists, column.size(), listStart);
+        this.arranged = column.isArrangedAs(order) ? column : column.arrangedAs(order);
+        this.rows = arranged.view();
     }
 
     /** Clusters the rows the column holds now; a column with fewer rows than {@code nlist} gets a list per row. */
@@ -63,14 +70,14 @@ public final class BinaryIvfIndex implements VectorIndex {
         AtomicLong done = new AtomicLong();
         Parallel.forRange(threads, size, (from, to) -> {
             for (int i = from; i < to; i++) {
-                assignment[i] = nearest(metric, centroids, count, width, rows.data(), i * width);
+                assignment[i] = nearest(metric, centroids, count, width, rows.data(), rows.offset(i));
                 if ((i - from) % 1024 == 1023) {
                     progress.indexed(done.addAndGet(1024), size);
                 }
             }
         });
         progress.indexed(size, size);
-        return new BinaryIvfIndex(column, rows, metric, params, centroids, IvfLists.fill(assignment, count));
+        return new BinaryIvfIndex(column, metric, params, centroids, IvfLists.fill(assignment, count));
     }
 
     /** k-modes: {@code count} centroids of {@code rowBytes} bytes each, from a seeded sample of the rows. */
@@ -85,7 +92,7 @@ public final class BinaryIvfIndex implements VectorIndex {
         int[] sample = sample(rows.size(), sampleSize, random);
         // The sample is a random permutation prefix: its first `count` rows are distinct rows to start from.
         for (int c = 0; c < count; c++) {
-            System.arraycopy(rows.data(), sample[c] * width, centroids, c * width, width);
+            System.arraycopy(rows.data(), rows.offset(sample[c]), centroids, c * width, width);
         }
         int[] assignment = new int[sampleSize];
         int bits = width * 8;
@@ -93,7 +100,7 @@ public final class BinaryIvfIndex implements VectorIndex {
             byte[] current = centroids;
             Parallel.forRange(threads, sampleSize, (from, to) -> {
                 for (int i = from; i < to; i++) {
-                    assignment[i] = nearest(metric, current, count, width, rows.data(), sample[i] * width);
+                    assignment[i] = nearest(metric, current, count, width, rows.data(), rows.offset(sample[i]));
                 }
             });
             int[] members = new int[count];
@@ -101,7 +108,7 @@ public final class BinaryIvfIndex implements VectorIndex {
             for (int i = 0; i < sampleSize; i++) {
                 int c = assignment[i];
                 members[c]++;
-                int from = sample[i] * width;
+                int from = rows.offset(sample[i]);
                 for (int b = 0; b < width; b++) {
                     int value = rows.data()[from + b] & 0xFF;
                     while (value != 0) {
@@ -115,7 +122,8 @@ public final class BinaryIvfIndex implements VectorIndex {
             for (int c = 0; c < count; c++) {
                 if (members[c] == 0) {
                     // An empty list is re-seeded with a random sample row, so no list is wasted.
-                    System.arraycopy(rows.data(), sample[random.nextInt(sampleSize)] * width, next, c * width, width);
+                    System.arraycopy(rows.data(), rows.offset(sample[random.nextInt(sampleSize)]), next, c * width,
+                            width);
                     continue;
                 }
                 for (int bit = 0; bit < bits; bit++) {
@@ -174,7 +182,7 @@ public final class BinaryIvfIndex implements VectorIndex {
 
     /** The number of lists (at most nlist, at most the size). */
     public int listCount() {
-        return lists.length;
+        return listStart.length - 1;
     }
 
     @Override
@@ -189,22 +197,25 @@ public final class BinaryIvfIndex implements VectorIndex {
 
     /** The {@code k} nearest accepted rows among the {@code nprobe} lists nearest the query. */
     public List<SearchHit> search(byte[] query, int k, int nprobe, OrdinalFilter filter) {
-        column.checkQuery(query, metric);
+        arranged.checkQuery(query, metric);
         if (k < 1 || nprobe < 1 || filter == null) {
             throw new IllegalArgumentException("k and nprobe must be at least 1 and a filter is required");
         }
         int width = rows.rowBytes();
-        int probes = Math.min(nprobe, lists.length);
+        int listCount = listCount();
+        int probes = Math.min(nprobe, listCount);
         TopK nearestLists = TopK.smallest(Math.max(1, probes));
-        for (int c = 0; c < lists.length; c++) {
+        for (int c = 0; c < listCount; c++) {
             nearestLists.offer(c, metric.distance(query, 0, centroids, c * width, width));
         }
         TopK best = TopK.smallest(k);
         boolean all = filter == OrdinalFilter.ACCEPT_ALL;
         for (SearchHit list : nearestLists.drainBestFirst()) {
-            for (int ordinal : lists[list.ordinal()]) {
+            int end = listStart[list.ordinal() + 1];
+            for (int slot = listStart[list.ordinal()]; slot < end; slot++) {
+                int ordinal = rows.ordinalAt(slot);
                 if (all || filter.accept(ordinal)) {
-                    best.offer(ordinal, rows.distance(metric, query, ordinal));
+                    best.offer(ordinal, rows.distanceAtSlot(metric, query, slot));
                 }
             }
         }
@@ -212,8 +223,14 @@ public final class BinaryIvfIndex implements VectorIndex {
     }
 
     @Override
+    public Optional<BinaryColumn> arrangedColumn() {
+        return Optional.of(arranged);
+    }
+
+    /** Heap bytes beyond the rows: centroids, list bounds and the arranged column's two translation arrays. */
+    @Override
     public long memoryBytes() {
-        return centroids.length + 4L * rows.size() + 16L * lists.length;
+        return centroids.length + 8L * rows.size() + 4L * listStart.length;
     }
 
     @Override
@@ -232,11 +249,12 @@ public final class BinaryIvfIndex implements VectorIndex {
         out.writeLong(fingerprint(rows));
         out.writeInt(params.nlist());
         out.writeLong(params.seed());
-        out.writeInt(lists.length);
+        out.writeInt(listCount());
         out.write(centroids);
-        for (int[] list : lists) {
-            out.writeInt(list.length);
-            IndexFile.writeInts(out, list, 0, list.length);
+        int[] order = rows.ordinalAt();
+        for (int c = 0; c < listCount(); c++) {
+            out.writeInt(listStart[c + 1] - listStart[c]);
+            IndexFile.writeInts(out, order, listStart[c], listStart[c + 1]);
         }
     }
 
@@ -277,7 +295,7 @@ public final class BinaryIvfIndex implements VectorIndex {
         byte[] centroids = new byte[count * rows.rowBytes()];
         in.readFully(centroids);
         int[][] lists = IvfLists.readOrdinals(file, in, count, size);
-        return new BinaryIvfIndex(column, rows, metric, params, centroids, lists);
+        return new BinaryIvfIndex(column, metric, params, centroids, lists);
     }
 
     /** A hash of up to 64 evenly spaced rows, so an index file is never loaded over other rows. */
@@ -287,8 +305,9 @@ public final class BinaryIvfIndex implements VectorIndex {
         int step = Math.max(1, size / FINGERPRINT_SAMPLES);
         int width = rows.rowBytes();
         for (int ordinal = 0; ordinal < size; ordinal += step) {
+            int from = rows.offset(ordinal);
             for (int b = 0; b < width; b++) {
-                hash = 31 * hash + rows.data()[ordinal * width + b];
+                hash = 31 * hash + rows.data()[from + b];
             }
         }
         return hash;

@@ -44,14 +44,7 @@ public final class IvfFlatIndex implements VectorIndex {
         this.params = params;
         this.centroids = centroids;
         this.listStart = new int[listOrdinals.length + 1];
-        int[] order = new int[column.size()];
-        int slot = 0;
-        for (int c = 0; c < listOrdinals.length; c++) {
-            listStart[c] = slot;
-            System.arraycopy(listOrdinals[c], 0, order, slot, listOrdinals[c].length);
-            slot += listOrdinals[c].length;
-        }
-        listStart[listOrdinals.length] = slot;
+        int[] order = IvfLists.order(listOrdinals, column.size(), listStart);
         this.arranged = column.isArrangedAs(order) ? column : column.arrangedAs(order);
         this.vectors = arranged.view();
     }

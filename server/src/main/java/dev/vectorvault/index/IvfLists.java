@@ -170,4 +170,20 @@ record IvfLists(float[] centroids, int[][] ordinals) {
         }
         return ordinals;
     }
+
+    /**
+     * The lists' ordinals back to back (the scan order an arranged column is built in); {@code listStart} (one longer
+     * than {@code lists}) receives where each list starts, its last entry the total.
+     */
+    static int[] order(int[][] lists, int size, int[] listStart) {
+        int[] order = new int[size];
+        int slot = 0;
+        for (int c = 0; c < lists.length; c++) {
+            listStart[c] = slot;
+            System.arraycopy(lists[c], 0, order, slot, lists[c].length);
+            slot += lists[c].length;
+        }
+        listStart[lists.length] = slot;
+        return order;
+    }
 }

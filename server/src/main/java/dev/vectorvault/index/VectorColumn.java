@@ -551,20 +551,8 @@ public final class VectorColumn implements FieldVectors {
     public VectorColumn arrangedAs(int[] order) {
         View source = view();
         int n = source.size;
-        if (order == null || order.length != n) {
-            throw new IllegalArgumentException("an arrangement must list each of the " + n + " ordinals once");
-        }
-        int[] ordinalAt = order.clone();
-        int[] slotOf = new int[n];
-        Arrays.fill(slotOf, -1);
-        for (int slot = 0; slot < n; slot++) {
-            int ordinal = ordinalAt[slot];
-            if (ordinal < 0 || ordinal >= n || slotOf[ordinal] != -1) {
-                throw new IllegalArgumentException("ordinal " + ordinal + " at slot " + slot
-                        + " is out of range or repeated");
-            }
-            slotOf[ordinal] = slot;
-        }
+        int[] ordinalAt = order == null ? null : order.clone();
+        int[] slotOf = Arrangement.slotsOf(ordinalAt, n);
         int chunkCount = (int) (((long) n + chunkVectors - 1) >>> chunkShift);
         Object[] vectors = newDirectory(encoding, chunkCount);
         float[][] norms = new float[chunkCount][];

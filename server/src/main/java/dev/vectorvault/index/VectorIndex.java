@@ -59,10 +59,11 @@ public interface VectorIndex {
 
     /**
      * The column's vectors stored in the order this index scans them, when it arranged them so
-     * ({@link VectorColumn#arrangedAs}): the segment replaces its column with it, so every vector is held once and
-     * the appended column can be collected. Empty when the index searches the column as it is.
+     * ({@link VectorColumn#arrangedAs}, {@link BinaryColumn#arrangedAs}): the segment replaces its column with it, so
+     * every vector is held once and the appended column can be collected. Empty when the index searches the column
+     * as it is.
      */
-    default Optional<VectorColumn> arrangedColumn() {
+    default Optional<? extends FieldVectors> arrangedColumn() {
         return Optional.empty();
     }
 

@@ -77,13 +77,15 @@ public final class Layouts implements DataStore.LayoutSource {
     public static final String TTL_PROPERTY = "collection.ttl.seconds";
 
     /**
-     * The collection's TTL; 0 when it has none. The value was checked when it was set (an integer of at least -1);
-     * anything else here came from a catalog written before TTLs were kept, where only 0 passed, and reads as none.
+     * The collection's TTL; {@link CollectionLayout#DEFAULT_TTL} when it has no property (the server's
+     * {@code common.entityExpiration} applies then, as in Milvus), 0 when the property says none. The value was
+     * checked when it was set (an integer of at least -1); anything else here came from a catalog written before
+     * TTLs were kept, where only 0 passed, and reads as none.
      */
     static long ttlSeconds(Collection collection) {
         String value = collection.properties().get(TTL_PROPERTY);
         if (value == null) {
-            return 0;
+            return CollectionLayout.DEFAULT_TTL;
         }
         try {
             return Math.max(0, Long.parseLong(value.trim()));

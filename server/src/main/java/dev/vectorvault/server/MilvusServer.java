@@ -278,6 +278,11 @@ public final class MilvusServer implements AutoCloseable {
                 java.time.Duration.ofMillis(config.objectGc().intervalMs()),
                 java.time.Duration.ofMillis(config.objectGc().dropToleranceMs()),
                 java.time.Duration.ofMillis(config.objectGc().missingToleranceMs())), System::currentTimeMillis);
+        // Rows a TTL expired leave the segment files by themselves (Milvus's dataCoord.compaction.* keys); the
+        // default TTL of collections without one is Milvus's common.entityExpiration.
+        data.expireByDefault(config.entityExpirationSeconds());
+        data.compaction(new dev.vectorvault.storage.data.CompactionPolicy(config.compaction().background(),
+                java.time.Duration.ofMillis(config.compaction().intervalMs()), config.compaction().ratioThreshold()));
         NodeHealth nodeHealth = new NodeHealth(data, dataExecutors, node);
         if (node != null && config.mq().kafka() && objectStorage != null) {
             // Everything of a collection is shared (Kafka, object storage, its etcd manifest): it can move.

@@ -115,6 +115,56 @@ class FrozenIndexFormatsTest {
         assertThat(IndexKinds.of("IVF_FLAT").orElseThrow().fileVersion()).isEqualTo(2);
     }
 
+    /** The binary rows the frozen BIN_IVF_FLAT files were built over (six clusters of 64 bits); must never change. */
+    static BinaryColumn binaryColumn() {
+        Random random = new Random(20261206L);
+        BinaryColumn column = new BinaryColumn(64);
+        byte[][] centers = new byte[6][8];
+        for (byte[] center : centers) {
+            random.nextBytes(center);
+        }
+        for (int i = 0; i < 300; i++) {
+            byte[] row = centers[i % 6].clone();
+            for (int flip = random.nextInt(8); flip > 0; flip--) {
+                int bit = random.nextInt(64);
+                row[bit / 8] ^= (byte) (1 << (bit % 8));
+            }
+            column.append(row);
+        }
+        return column;
+    }
+
+    /**
+     * BIN_IVF_FLAT version 2 (the common frame), written at commit f2b2cf9 by
+     * {@code BinaryIvfIndex.build(binaryColumn(), metric, new IvfParams(8, 7), 1, NONE).write}, before the index
+     * arranged its column in list order: the same hits (ties by smaller ordinal), and every row still reads by its
+     * ordinal through the arranged column.
+     */
+    @Test
+    void binIvfFlatVersionTwoFilesOpenAndAnswerAsTheyDidWhenWritten() throws IOException {
+        BinaryColumn column = binaryColumn();
+        byte[] query = column.get(17);
+        query[0] ^= 0x03;
+        Path hammingFile = resource("bin_ivf_flat-v2-hamming.idx");
+        var disk = dev.vectorvault.storage.io.LocalDisk.open(hammingFile.getParent());
+        BinaryIvfIndex hamming = BinaryIvfIndex.read(disk, "bin_ivf_flat-v2-hamming.idx", column, MetricType.HAMMING);
+        assertThat(hamming.listCount()).isEqualTo(8);
+        assertHits(hamming.search(query, 5, 2, OrdinalFilter.ACCEPT_ALL), List.of(17, 23, 59, 197, 5),
+                new float[] {2, 8, 8, 8, 9});
+        BinaryColumn arranged = hamming.arrangedColumn().orElseThrow();
+        for (int ordinal = 0; ordinal < column.size(); ordinal++) {
+            assertThat(arranged.get(ordinal)).as("row %d", ordinal).isEqualTo(column.get(ordinal));
+        }
+
+        resource("bin_ivf_flat-v2-jaccard.idx");
+        IndexKind kind = IndexKinds.of("BIN_IVF_FLAT").orElseThrow();
+        VectorIndex jaccard = kind.read(disk, "bin_ivf_flat-v2-jaccard.idx", column, MetricType.JACCARD);
+        assertHits(((BinaryIvfIndex) jaccard).search(query, 5, 2, OrdinalFilter.ACCEPT_ALL),
+                List.of(17, 59, 197, 23, 5), new float[] {0.05405408f, 0.19512194f, 0.19999999f, 0.2051282f,
+                    0.21951222f});
+        assertThat(kind.fileVersion()).isEqualTo(BinaryIvfIndex.FILE_VERSION).isEqualTo(2);
+    }
+
     private static void assertHits(List<SearchHit> hits, List<Integer> ordinals, float[] scores) {
         assertThat(hits.stream().map(SearchHit::ordinal).toList()).isEqualTo(ordinals);
         for (int i = 0; i < scores.length; i++) {

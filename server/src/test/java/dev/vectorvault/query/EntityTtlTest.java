@@ -128,4 +128,27 @@ class EntityTtlTest {
         insert(0, 10);
         assertThat(count()).as("a key whose row was compacted away is inserted anew").isEqualTo(800);
     }
+
+    @Test
+    void theServersDefaultTtlAppliesToCollectionsWithoutTheProperty() {
+        fx = new EntityFixture(dir, 1100);
+        fx.clock = now::get;
+        fx.data.useClock(now::get);
+        fx.data.expireByDefault(30); // common.entityExpiration
+        fx.catalog.createCollection(DB, "t", schema(int64Key("id"), vector("vec", DIM)), 1,
+                ConsistencyLevel.STRONG, Map.of());
+        fx.indexes.create(DB, "t", "vec", "", "FLAT", RequestedMetric.of(MetricType.L2), Map.of());
+        fx.indexes.load(DB, "t");
+        insert(0, 10);
+        now.set(T0 + 30_001);
+        assertThat(count()).as("no property: the default TTL expired the rows").isZero();
+        ttl("60");
+        assertThat(count()).as("the collection's property wins over the default").isEqualTo(10);
+        ttl("-1");
+        assertThat(count()).as("-1 says never, whatever the default").isEqualTo(10);
+        fx.catalog.alterProperties(DB, "t", Map.of(), List.of("collection.ttl.seconds"));
+        assertThat(count()).as("the property dropped: the default again").isZero();
+        fx.data.expireByDefault(-1);
+        assertThat(count()).as("no default: nothing expires").isEqualTo(10);
+    }
 }

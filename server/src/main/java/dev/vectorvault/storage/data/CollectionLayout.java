@@ -23,6 +23,8 @@ import java.util.Set;
  *
  * <p>{@code ttlSeconds} is the collection's TTL ({@code collection.ttl.seconds}; 0 or less: rows never expire): a
  * row inserted more than that long before a read is invisible to it, and compaction removes it.
+ * {@link #DEFAULT_TTL} (the collection has no such property) means the store's default TTL
+ * ({@link DataStore#expireByDefault}, Milvus's {@code common.entityExpiration}) applies.
  *
  * <p>{@code textMatch} (aligned with the fields; null where a field has no {@code enable_match}) gives each match
  * field's analyzer: every sealed segment gets a term index of the field for {@code text_match} / {@code phrase_match}.
@@ -34,6 +36,12 @@ public record CollectionLayout(long collectionId, int primaryKeyField, int[] vec
                                TextMatchSpec[] textMatch) {
     /** The {@code vectorDims} entry of a sparse vector field (its rows are {@link dev.vectorvault.index.SparseVector}s). */
     public static final int SPARSE = -1;
+
+    /**
+     * The {@code ttlSeconds} of a collection without a TTL property of its own: the store's default applies. Not -1,
+     * which a collection may set to say "never", overriding the default.
+     */
+    public static final long DEFAULT_TTL = Long.MIN_VALUE;
 
     /**
      * The {@code vectorDims} entry of a binary vector field of {@code dim} bits: {@code -dim} (dim is a positive
@@ -111,10 +119,12 @@ public record CollectionLayout(long collectionId, int primaryKeyField, int[] vec
 
     /**
      * The insert time before which rows are expired for a read at {@code nowMillis} (Milvus: a row expires when its
-     * insert time plus the TTL is before the read's time), or {@link CollectionData#NO_EXPIRY} without a TTL.
+     * insert time plus the TTL is before the read's time), or {@link CollectionData#NO_EXPIRY} without a TTL;
+     * {@code defaultTtlSeconds} applies when the collection has no TTL of its own ({@link #DEFAULT_TTL}).
      */
-    long expiryCutoff(long nowMillis) {
-        return ttlSeconds <= 0 ? CollectionData.NO_EXPIRY : nowMillis - ttlSeconds * 1000;
+    long expiryCutoff(long nowMillis, long defaultTtlSeconds) {
+        long ttl = ttlSeconds == DEFAULT_TTL ? defaultTtlSeconds : ttlSeconds;
+        return ttl <= 0 ? CollectionData.NO_EXPIRY : nowMillis - ttl * 1000;
     }
 
     /** A layout of a collection whose fields all existed when it was created. */

@@ -68,8 +68,12 @@ public final class DataStore implements AutoCloseable {
     private final ReentrantReadWriteLock checkpointLock = new ReentrantReadWriteLock();
     private final AtomicLong segmentIds = new AtomicLong(1);
     private final DataExecutors.Delays delays;
+    private final java.util.concurrent.Executor checkpointExecutor;
     /** Epoch milliseconds: the insert time of puts, and the time reads and compactions expire rows at. */
     private volatile java.util.function.LongSupplier clockMillis = System::currentTimeMillis;
+    /** The TTL of collections without one of their own (Milvus's {@code common.entityExpiration}); -1: none. */
+    private volatile long defaultTtlSeconds = -1;
+    private volatile BackgroundCompaction backgroundCompaction;
     private volatile boolean closed;
 
     private DataStore(DataLog log, SealedStorage sealed, Manifests manifests,
@@ -83,6 +87,7 @@ public final class DataStore implements AutoCloseable {
         this.indexes = new IndexMaintenance(executors.indexBuilds(), executors.delays(), directory, indexSettings);
         this.autoCheckpoint = new AutoCheckpoint(executors.checkpoints(), autoCheckpointBytes, this::checkpoint);
         this.delays = executors.delays();
+        this.checkpointExecutor = executors.checkpoints();
     }
 
     /**
@@ -233,6 +238,20 @@ public final class DataStore implements AutoCloseable {
      */
     public void useClock(java.util.function.LongSupplier clockMillis) {
         this.clockMillis = java.util.Objects.requireNonNull(clockMillis);
+    }
+
+    /**
+     * The TTL, in seconds, of every collection that has no {@code collection.ttl.seconds} of its own (Milvus's
+     * {@code common.entityExpiration}); 0 or less: such collections' rows never expire (the default). Like a
+     * collection's own TTL it is applied at read time, so it covers rows written before it was set.
+     */
+    public void expireByDefault(long seconds) {
+        this.defaultTtlSeconds = seconds;
+    }
+
+    /** The insert time before which the collection's rows are expired now (see {@link CollectionLayout}). */
+    private long cutoff(CollectionLayout layout) {
+        return layout.expiryCutoff(clockMillis.getAsLong(), defaultTtlSeconds);
     }
 
     /**
@@ -410,7 +429,7 @@ public final class DataStore implements AutoCloseable {
 
     /** Rows neither deleted nor expired now; {@code partitionId} -1: of every partition. */
     public long liveRows(CollectionLayout layout, long partitionId) {
-        return data(layout).liveRows(partitionId, layout.expiryCutoff(clockMillis.getAsLong()));
+        return data(layout).liveRows(partitionId, cutoff(layout));
     }
 
     /**
@@ -419,7 +438,7 @@ public final class DataStore implements AutoCloseable {
      * expired by this store's clock now read as deleted.
      */
     public <R> R read(CollectionLayout layout, Function<CollectionView, R> reader) {
-        long cutoff = layout.expiryCutoff(clockMillis.getAsLong());
+        long cutoff = cutoff(layout);
         FollowedCollection copy = followed.get(layout.collectionId());
         if (copy != null) {
             CollectionData current = copy.data();
@@ -716,10 +735,14 @@ public final class DataStore implements AutoCloseable {
                 }
             }
         }
+        return compact(data, layout, segmentIds);
+    }
+
+    /** The one compaction path, manual and background: rewrites, then checkpoints. Writers wait meanwhile. */
+    private List<CompactionPlan> compact(CollectionData data, CollectionLayout layout, Set<Long> segmentIds) {
         checkpointLock.writeLock().lock();
         try {
-            List<CompactionPlan> plans = sealer.compact(data, segmentIds,
-                    layout.expiryCutoff(clockMillis.getAsLong()));
+            List<CompactionPlan> plans = sealer.compact(data, segmentIds, cutoff(layout));
             if (!plans.isEmpty()) {
                 checkpoint(); // the write lock is reentrant: no write slips in between
             }
@@ -727,6 +750,54 @@ public final class DataStore implements AutoCloseable {
         } finally {
             checkpointLock.writeLock().unlock();
         }
+    }
+
+    /**
+     * Sets when flushed segments are rewritten without their deleted and expired rows: the ratio threshold of every
+     * checkpoint from now on, and, with {@code policy.background()}, an expiry compaction round every
+     * {@code policy.interval()} on the executors' delays (the round itself on the checkpoint executor) until the
+     * store closes. Call once, after {@code open}.
+     */
+    public void compaction(CompactionPolicy policy) {
+        sealer.ratioThreshold(policy.ratioThreshold());
+        if (policy.background() && backgroundCompaction == null && !closed) {
+            BackgroundCompaction background = new BackgroundCompaction(delays, checkpointExecutor,
+                    policy.interval(), this::compactExpired);
+            backgroundCompaction = background;
+            background.start();
+        }
+    }
+
+    /**
+     * One background expiry compaction round: in every collection this store writes (never a followed copy, nor a
+     * collection another node owns now), the flushed segments holding rows its TTL expired, with deleted and
+     * expired rows past the ratio threshold, are compacted as a manual compaction naming them would be.
+     *
+     * @return what was rewritten
+     */
+    List<CompactionPlan> compactExpired() {
+        List<CompactionPlan> done = new ArrayList<>();
+        for (CollectionData data : collections.values()) {
+            java.util.function.LongPredicate owns = ownsHere;
+            if (closed || owns != null && !owns.test(data.collectionId())) {
+                continue;
+            }
+            Optional<CollectionLayout> layout = layouts.layout(data.collectionId());
+            if (layout.isEmpty()) {
+                continue;
+            }
+            long cutoff = cutoff(layout.get());
+            if (cutoff == CollectionData.NO_EXPIRY) {
+                continue; // tombstones alone wait for the checkpoint, as they always did
+            }
+            Set<Long> due = sealer.dueForExpiry(data, cutoff);
+            if (!due.isEmpty()) {
+                List<CompactionPlan> plans = compact(data, layout.get(), due);
+                LOG.info("event=expiry_compacted collection={} plans={}", data.collectionId(), plans);
+                done.addAll(plans);
+            }
+        }
+        return done;
     }
 
     /** The collection's segments as this node holds them (the owner's, or the embedded store's). */
@@ -763,8 +834,7 @@ public final class DataStore implements AutoCloseable {
                     collections.remove(data.collectionId());
                     continue;
                 }
-                refs.addAll(sealer.persist(data, layout.get(),
-                        layout.get().expiryCutoff(clockMillis.getAsLong())));
+                refs.addAll(sealer.persist(data, layout.get(), cutoff(layout.get())));
                 // Segments sealed or compacted just now get their indexes.
                 indexes.reconcile(layout.get(), data);
                 indexFiles.addAll(IndexMaintenance.wantedFiles(layout.get(), data));
@@ -789,6 +859,10 @@ public final class DataStore implements AutoCloseable {
         collections.values().forEach(CollectionData::cancelAnnIndexes);
         indexes.close();
         autoCheckpoint.close();
+        BackgroundCompaction background = backgroundCompaction;
+        if (background != null) {
+            background.close(); // waits for a round in progress: it ends in a checkpoint of its own
+        }
         try {
             checkpoint();
         } finally {

@@ -1,5 +1,6 @@
 package dev.vectorvault.storage.data;
 
+import dev.vectorvault.index.BinaryColumn;
 import dev.vectorvault.index.FieldVectors;
 import dev.vectorvault.index.VectorColumn;
 import dev.vectorvault.index.VectorIndex;
@@ -286,10 +287,13 @@ final class IndexMaintenance {
     private void run(Job job) {
         boolean settled = job.index().loadOrBuild(job.column(), directory.files(), job.file(), job.previousVersion(),
                 job.fromDisk(), settings.threads());
-        if (job.column() instanceof VectorColumn dense) {
-            job.index().arrangedColumn().ifPresent(
-                    arranged -> job.segment().replaceColumn(job.index().field, dense, arranged));
-        }
+        job.index().arrangedColumn().ifPresent(arranged -> {
+            if (job.column() instanceof VectorColumn dense && arranged instanceof VectorColumn vectors) {
+                job.segment().replaceColumn(job.index().field, dense, vectors);
+            } else if (job.column() instanceof BinaryColumn bits && arranged instanceof BinaryColumn arrangedBits) {
+                job.segment().replaceColumn(job.index().field, bits, arrangedBits);
+            }
+        });
         if (settled && job.wanted() && job.segment().persisted() && job.index().claimVectorRelease()) {
             storeVectors(job.layout(), job.segment(), job.index());
         }

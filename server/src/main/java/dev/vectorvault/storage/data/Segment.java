@@ -35,7 +35,7 @@ final class Segment {
     /** Per field, its sparse vectors (null for any other field). */
     private final SparseColumn[] sparse;
     /** Per field, its packed binary vectors (null for any other field). */
-    private final BinaryColumn[] binary;
+    private final AtomicReferenceArray<BinaryColumn> binary;
     private long[] partitions = new long[64];
     /**
      * Per row, when the put that wrote it was accepted (epoch milliseconds, the writer's clock, carried in the log
@@ -74,7 +74,7 @@ final class Segment {
         this.scalars = new List[vectorDims.length];
         this.vectors = new AtomicReferenceArray<>(vectorDims.length);
         this.sparse = new SparseColumn[vectorDims.length];
-        this.binary = new BinaryColumn[vectorDims.length];
+        this.binary = new AtomicReferenceArray<>(vectorDims.length);
         this.annIndexes = new AtomicReferenceArray<>(vectorDims.length);
         this.scalarIndexes = new AtomicReferenceArray<>(vectorDims.length);
         this.textIndexes = new AtomicReferenceArray<>(vectorDims.length);
@@ -85,7 +85,7 @@ final class Segment {
             } else if (vectorDims[f] == CollectionLayout.SPARSE) {
                 sparse[f] = new SparseColumn();
             } else if (CollectionLayout.isBinaryEntry(vectorDims[f])) {
-                binary[f] = new BinaryColumn(-vectorDims[f]);
+                binary.set(f, new BinaryColumn(-vectorDims[f]));
             } else {
                 scalars[f] = new ArrayList<>();
             }
@@ -123,8 +123,8 @@ final class Segment {
                 column.append((float[]) row[f]);
             } else if (sparse[f] != null) {
                 sparse[f].append((SparseVector) row[f]);
-            } else if (binary[f] != null) {
-                binary[f].append((byte[]) row[f]);
+            } else if (binary.get(f) != null) {
+                binary.get(f).append((byte[]) row[f]);
             } else {
                 scalars[f].add(row[f]);
             }
@@ -149,8 +149,9 @@ final class Segment {
         if (sparse[field] != null) {
             return sparse[field].get(ordinal);
         }
-        if (binary[field] != null) {
-            return binary[field].get(ordinal);
+        BinaryColumn bits = binary.get(field);
+        if (bits != null) {
+            return bits.get(ordinal);
         }
         return scalars[field].get(ordinal);
     }
@@ -172,13 +173,13 @@ final class Segment {
     }
 
     BinaryColumn binaryVectors(int field) {
-        return binary[field];
+        return binary.get(field);
     }
 
     /** The vectors an index of field {@code field} is built over (dense, sparse or binary); null for a scalar field. */
     FieldVectors indexable(int field) {
         VectorColumn dense = vectors.get(field);
-        return dense != null ? dense : sparse[field] != null ? sparse[field] : binary[field];
+        return dense != null ? dense : sparse[field] != null ? sparse[field] : binary.get(field);
     }
 
     /**
@@ -193,6 +194,14 @@ final class Segment {
             return false;
         }
         return vectors.compareAndSet(field, expected, next);
+    }
+
+    /** As above for a binary vector field's column (BIN_IVF_FLAT arranges it in list order). */
+    boolean replaceColumn(int field, BinaryColumn expected, BinaryColumn arranged) {
+        if (arranged.size() != expected.size() || arranged.dim() != expected.dim()) {
+            return false;
+        }
+        return binary.compareAndSet(field, expected, arranged);
     }
 
     long partition(int ordinal) {

@@ -196,7 +196,7 @@ final class SegmentIndex implements AnnIndex {
     }
 
     /** The column in the finished index's scan order, for the segment to keep instead of its own (if any). */
-    Optional<VectorColumn> arrangedColumn() {
+    Optional<? extends FieldVectors> arrangedColumn() {
         VectorIndex finished = index;
         return finished == null || !ready() || cancelled ? Optional.empty() : finished.arrangedColumn();
     }

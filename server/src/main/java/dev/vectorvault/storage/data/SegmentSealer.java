@@ -10,13 +10,40 @@ import java.util.List;
  * keeps writers out and records the manifest afterwards.
  */
 final class SegmentSealer {
-    /** A segment whose rows are more than this share tombstones is rewritten at the next checkpoint. */
-    static final double COMPACT_RATIO = 0.2;
-
     private final SegmentDirectory directory;
+    /**
+     * A flushed segment whose rows are more than this share deleted or expired is rewritten at the next checkpoint,
+     * and by the background expiry compaction (Milvus's {@code dataCoord.compaction.single.ratio.threshold}).
+     */
+    private volatile double ratioThreshold = CompactionPolicy.DEFAULT_RATIO_THRESHOLD;
 
     SegmentSealer(SegmentDirectory directory) {
         this.directory = directory;
+    }
+
+    void ratioThreshold(double ratio) {
+        this.ratioThreshold = ratio;
+    }
+
+    /** Whether the segment's deleted and expired rows together pass the ratio threshold. */
+    private boolean mostlyHidden(Segment segment, long cutoff) {
+        return segment.deletedCount() + segment.expiredLiveCount(cutoff) > ratioThreshold * segment.size();
+    }
+
+    /**
+     * The flushed segments that hold rows expired at {@code cutoff} and whose deleted and expired rows pass the ratio
+     * threshold: what a background expiry compaction rewrites (with {@link #compact(CollectionData, java.util.Set,
+     * long)}, as a manual compaction naming them would).
+     */
+    java.util.Set<Long> dueForExpiry(CollectionData data, long cutoff) {
+        java.util.Set<Long> due = new java.util.HashSet<>();
+        data.forEachSegment(segment -> {
+            if (segment.persisted() && segment.mayHoldExpired(cutoff) && segment.expiredLiveCount(cutoff) > 0
+                    && mostlyHidden(segment, cutoff)) {
+                due.add(segment.segmentId());
+            }
+        });
+        return due;
     }
 
     /**
@@ -42,8 +69,7 @@ final class SegmentSealer {
                 continue;
             }
             segment.seal();
-            if (segment.persisted()
-                    && segment.deletedCount() + segment.expiredLiveCount(cutoff) > COMPACT_RATIO * segment.size()) {
+            if (segment.persisted() && mostlyHidden(segment, cutoff)) {
                 segment = compact(segment, data, cutoff);
                 data.replaceCompacted(i, segment);
             }

@@ -147,6 +147,44 @@ class DataStoreAnnIndexTest {
     }
 
     @Test
+    void aBinIvfFlatIndexLeavesItsSegmentHoldingEachBinaryRowOnceInListOrder() throws Exception {
+        open();
+        Random random = new Random(SEED ^ 13);
+        VectorIndexSpec spec = new VectorIndexSpec(902, dev.vectorvault.index.IndexKinds.of("BIN_IVF_FLAT")
+                .orElseThrow(), MetricType.HAMMING, new dev.vectorvault.index.IvfParams(8, 7));
+        CollectionLayout layout = layouts.computeIfAbsent(COLLECTION, id -> new CollectionLayout(COLLECTION, 0,
+                new int[] {0, CollectionLayout.binaryEntry(64)}, new boolean[2], Set.of(PARTITION),
+                new VectorIndexSpec[] {null, spec}));
+        List<byte[]> rows = new ArrayList<>();
+        List<Object[]> batch = new ArrayList<>();
+        for (int i = 0; i < 2 * SEAL + 10; i++) {
+            byte[] bits = new byte[8];
+            random.nextBytes(bits);
+            rows.add(bits);
+            batch.add(new Object[] {(long) i, bits});
+        }
+        store.put(layout, PARTITION, batch);
+        store.checkpoint();
+        for (int round = 0; round < 2; round++) {
+            awaitIndexed(layout);
+            store.read(layout, view -> {
+                for (int s = 0; s < 2; s++) {
+                    dev.vectorvault.index.BinaryColumn kept = view.binaryVectors(s, 1);
+                    var index = ((SegmentIndex) view.annIndex(s, 1)).index();
+                    assertThat((Object) index.arrangedColumn().orElseThrow())
+                            .as("segment %d keeps the index's arrangement only", s).isSameAs(kept);
+                    for (int ordinal = 0; ordinal < kept.size(); ordinal++) {
+                        assertThat(kept.get(ordinal)).as("seed %d segment %d ordinal %d", SEED, s, ordinal)
+                                .isEqualTo(rows.get(s * SEAL + ordinal));
+                    }
+                }
+                return null;
+            });
+            restart(); // the second round: loaded from the index files, arranged again
+        }
+    }
+
+    @Test
     void indexedSearchFindsWhatExactSearchFindsAndNeverADeletedRow() throws Exception {
         open();
         Random random = new Random(SEED ^ 1);

@@ -30,13 +30,19 @@ final class DataStoreFixture implements AutoCloseable {
     /** What the catalog would answer: removing an entry is dropping the collection. */
     final Map<Long, CollectionLayout> layouts = new ConcurrentHashMap<>();
     /** Shared by every store this fixture opens (a crashed one's builds included); closed with the fixture. */
-    final DataExecutors executors = new DataExecutors();
+    final DataExecutors executors;
     MvMetaStore meta;
     DataStore store;
     /** The store's clock (insert times, TTL expiry), read through this field so tests can move it. */
     java.util.function.LongSupplier clock = System::currentTimeMillis;
 
     DataStoreFixture(Path dir, Durability durability, int sealThreshold) {
+        this(dir, durability, sealThreshold, new DataExecutors());
+    }
+
+    /** On the given executors (a test passes direct ones with {@link ManualDelays} to drive background work). */
+    DataStoreFixture(Path dir, Durability durability, int sealThreshold, DataExecutors executors) {
+        this.executors = executors;
         this.dir = dir;
         this.durability = durability;
         this.sealThreshold = sealThreshold;
