@@ -265,6 +265,14 @@ public final class DataStore implements AutoCloseable {
     }
 
     /**
+     * Refuses rows that {@link #put} would refuse for their size alone (one row larger than the log's record limit),
+     * for a request written as several puts: so none of them is written.
+     */
+    public void checkRowsFit(CollectionLayout layout, List<Object[]> rows) {
+        LogRecordCodec.checkRowsFit(layout, rows, log.maxRecordBytes());
+    }
+
+    /**
      * Refuses, before anything is logged, a row that memory cannot take: once logged, it would fail again at every
      * start-up (the log is replayed), and a half-applied row would shift the segment's columns.
      */

@@ -133,9 +133,7 @@ final class LogRecordCodec {
         for (int i = 0; i <= items.size(); i++) {
             int start = i == 0 ? 0 : ends[i - 1];
             if (i < items.size() && headerBytes + (long) ends[i] - start > maxBytes) {
-                throw dev.vectorvault.common.MilvusException.invalidParameter(name.apply(i) + " takes "
-                        + (headerBytes + ends[i] - start) + " bytes in a log record, over the limit of " + maxBytes
-                        + " bytes per record (kafka.maxMessageSize); nothing of this write was written");
+                throw tooLarge(name.apply(i), headerBytes + ends[i] - start, maxBytes);
             }
             boolean full = i < items.size() && headerBytes + (long) ends[i] - firstStart > maxBytes;
             if (i == items.size() && (i > first || pieces.isEmpty()) || full) {
@@ -148,6 +146,30 @@ final class LogRecordCodec {
             }
         }
         return pieces;
+    }
+
+    /**
+     * Refuses rows of which one alone would not fit a put record of {@code maxBytes}, as {@link #encodePuts} would,
+     * for a request written as several puts (one per partition): checked before the first is written.
+     */
+    static void checkRowsFit(CollectionLayout layout, List<Object[]> rows, int maxBytes) {
+        if (maxBytes == Integer.MAX_VALUE) {
+            return;
+        }
+        for (Object[] row : rows) {
+            ValueWriter out = new ValueWriter(estimatedRowBytes(layout));
+            writeRow(out, layout, row);
+            if (PUT_HEADER_BYTES + (long) out.size() > maxBytes) {
+                throw tooLarge("the row with primary key " + shortened(row[layout.primaryKeyField()]),
+                        PUT_HEADER_BYTES + out.size(), maxBytes);
+            }
+        }
+    }
+
+    private static dev.vectorvault.common.MilvusException tooLarge(String what, int bytes, int maxBytes) {
+        return dev.vectorvault.common.MilvusException.invalidParameter(what + " takes " + bytes
+                + " bytes in a log record, over the limit of " + maxBytes
+                + " bytes per record (kafka.maxMessageSize); nothing of this write was written");
     }
 
     private static String shortened(Object key) {

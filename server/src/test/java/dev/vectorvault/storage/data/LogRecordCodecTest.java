@@ -234,5 +234,9 @@ class LogRecordCodecTest {
         assertThat(e.errorCode()).isEqualTo(ErrorCode.PARAMETER_INVALID);
         assertThat(e.getMessage()).contains("primary key 1", "limit of " + (oneRow - 1) + " bytes");
         assertThat(LogRecordCodec.encodePuts(DOCS, FrozenV1.DOCS_PARTITION, AT, rows, oneRow)).hasSize(2);
+        // The same check for a request written as one put per partition (partition key), before the first put.
+        assertThat(catchThrowableOfType(dev.vectorvault.common.MilvusException.class,
+                () -> LogRecordCodec.checkRowsFit(DOCS, rows, oneRow - 1))).hasMessage(e.getMessage());
+        LogRecordCodec.checkRowsFit(DOCS, rows, oneRow);
     }
 }
