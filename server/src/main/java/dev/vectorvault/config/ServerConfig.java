@@ -268,13 +268,16 @@ public record ServerConfig(
      * the file, kept here in milliseconds) bounding every call to the brokers, and {@code kafka.transactionTimeout}
      * (ours, seconds): the writers' transaction timeout, after which the brokers abort an append left open;
      * {@code kafka.groupCommit.maxWrites} (ours): the most client writes of one collection that one Kafka transaction
-     * carries, which also bounds how many wait for the next transaction.
+     * carries, which also bounds how many wait for the next transaction; {@code kafka.maxMessageSize} (bytes; named
+     * after Milvus's {@code pulsar.maxMessageSize}): the largest record a writer sends, a write's part for one shard
+     * being cut into several records of one transaction when larger (the brokers' {@code message.max.bytes} must
+     * allow it).
      */
     public record MessageQueueSettings(String type, java.util.List<String> brokerList, String securityProtocol,
                                        String saslMechanism, String saslUsername, Secret saslPassword,
                                        boolean sslEnabled, Path tlsCert, Path tlsKey, Path tlsCaCert,
                                        Secret tlsKeyPassword, long readTimeoutMs, long transactionTimeoutMs,
-                                       int groupCommitMaxWrites, String clusterPrefix,
+                                       int groupCommitMaxWrites, int maxMessageBytes, String clusterPrefix,
                                        String dmlPrefix, int dmlChannelNum) {
         /** Milvus's message queue types; only {@code default} and {@code kafka} are served. */
         public static final Set<String> MILVUS_TYPES = Set.of("default", "kafka", "pulsar", "rocksmq", "woodpecker",
@@ -302,7 +305,8 @@ public record ServerConfig(
             return "MessageQueueSettings[type=" + type + ", brokerList=" + brokerList + ", securityProtocol="
                     + securityProtocol + ", saslMechanism=" + saslMechanism + ", sasl=" + sasl() + ", sslEnabled="
                     + sslEnabled + ", readTimeoutMs=" + readTimeoutMs + ", transactionTimeoutMs=" + transactionTimeoutMs
-                    + ", groupCommitMaxWrites=" + groupCommitMaxWrites + ", pchannelPrefix=" + pchannelPrefix()
+                    + ", groupCommitMaxWrites=" + groupCommitMaxWrites + ", maxMessageBytes=" + maxMessageBytes
+                    + ", pchannelPrefix=" + pchannelPrefix()
                     + ", dmlChannelNum=" + dmlChannelNum + "]";
         }
     }
@@ -642,6 +646,9 @@ public record ServerConfig(
                 v.longIn("kafka.transactionTimeout", Math.min(900, Math.max(60, 2 * readTimeoutSeconds)), 1, 900)
                         * 1_000,
                 v.intIn("kafka.groupCommit.maxWrites", 64, 1, 4_096),
+                // Unset: 768 KiB, under the 1 MiB that Kafka's producers and brokers take by default with room for
+                // each record's key, header and batch framing.
+                v.intIn("kafka.maxMessageSize", 768 * 1024, 4_096, 64 << 20),
                 v.string("msgChannel.chanNamePrefix.cluster", "by-dev").trim(),
                 v.string("msgChannel.chanNamePrefix.rootCoordDml", "rootcoord-dml").trim(),
                 v.intIn("rootCoord.dmlChannelNum", 16, 1, 1_024));

@@ -183,6 +183,7 @@ public final class EntityWriter {
                     .add(row);
         }
         CollectionLayout layout = Layouts.of(collection);
+        data.checkRowsFit(layout, rows); // a row too large for the log fails the request before any partition's put
         byPartition.forEach((partitionId, partitionRows) -> data.put(layout, partitionId, partitionRows));
     }
 

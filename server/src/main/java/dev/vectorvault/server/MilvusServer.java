@@ -165,7 +165,8 @@ public final class MilvusServer implements AutoCloseable {
         }
         KafkaShardLog shards = new KafkaShardLog(config.mq());
         LOG.info("event=shard_log mq={}", config.mq());
-        return DataLog.sharded(shards, () -> servedCollections(catalog, node), config.mq().groupCommitMaxWrites());
+        return DataLog.sharded(shards, () -> servedCollections(catalog, node), config.mq().groupCommitMaxWrites(),
+                config.mq().maxMessageBytes());
     }
 
     /**

@@ -42,6 +42,8 @@ class MessageQueueConfigTest {
         assertThat(mq("kafka.transactionTimeout", "7").transactionTimeoutMs()).isEqualTo(7_000);
         assertThat(mq.groupCommitMaxWrites()).as("unset").isEqualTo(64);
         assertThat(mq("kafka.groupCommit.maxWrites", "1").groupCommitMaxWrites()).isEqualTo(1);
+        assertThat(mq.maxMessageBytes()).as("unset: 768 KiB, under Kafka's 1 MiB defaults").isEqualTo(786_432);
+        assertThat(mq("kafka.maxMessageSize", "5242880").maxMessageBytes()).isEqualTo(5_242_880);
         assertThat(mq.pchannelPrefix()).isEqualTo("vdb-rootcoord-dml");
         assertThat(mq.dmlChannelNum()).isEqualTo(4);
     }
@@ -83,6 +85,8 @@ class MessageQueueConfigTest {
         assertThatThrownBy(() -> mq("kafka.transactionTimeout", "901")).hasMessageContaining("kafka.transactionTimeout");
         assertThatThrownBy(() -> mq("kafka.groupCommit.maxWrites", "0"))
                 .hasMessageContaining("kafka.groupCommit.maxWrites");
+        assertThatThrownBy(() -> mq("kafka.maxMessageSize", "4095")).hasMessageContaining("kafka.maxMessageSize");
+        assertThatThrownBy(() -> mq("kafka.maxMessageSize", "67108865")).hasMessageContaining("kafka.maxMessageSize");
         assertThatThrownBy(() -> mq("rootCoord.dmlChannelNum", "0")).hasMessageContaining("rootCoord.dmlChannelNum");
         assertThatThrownBy(() -> mq("msgChannel.chanNamePrefix.cluster", "a b"))
                 .hasMessageContaining("msgChannel.chanNamePrefix.cluster");

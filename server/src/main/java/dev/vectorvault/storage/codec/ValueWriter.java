@@ -75,6 +75,15 @@ public final class ValueWriter {
         return this;
     }
 
+    /** Appends {@code length} bytes of {@code bytes} from {@code offset} as they are (already encoded values). */
+    public ValueWriter writeRaw(byte[] bytes, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+        ensureCapacity(length);
+        System.arraycopy(bytes, offset, buffer, size, length);
+        size += length;
+        return this;
+    }
+
     /** Number of bytes written so far. */
     public int size() {
         return size;

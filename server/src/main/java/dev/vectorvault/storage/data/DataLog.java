@@ -35,10 +35,21 @@ public abstract sealed class DataLog implements AutoCloseable permits LocalDataL
      * @param served    the collections whose shards this node replays at start-up and writes: every collection of a
      *                  single server, the collections it owns in a cluster (opening a shard fences its other writers)
      * @param maxWrites the most client writes of one collection one append carries ({@code kafka.groupCommit.maxWrites})
+     * @param maxRecordBytes the largest record the log takes ({@code kafka.maxMessageSize}): a write's part for one
+     *                  shard is cut into records of at most this size, all appended together
      */
-    public static DataLog sharded(ShardLog log, Supplier<Collection<Long>> served, int maxWrites) {
-        return new ShardedDataLog(log, served, maxWrites);
+    public static DataLog sharded(ShardLog log, Supplier<Collection<Long>> served, int maxWrites,
+                                  int maxRecordBytes) {
+        return new ShardedDataLog(log, served, maxWrites, maxRecordBytes);
     }
+
+    /**
+     * The largest record the log takes: a shard's part of a write that encodes larger is cut on row (or key)
+     * boundaries into several records, appended as one unit with the rest of the write, and a row (or key) that
+     * alone is larger is refused before it is queued. {@link Integer#MAX_VALUE} for the local write-ahead log: one
+     * record per write as always (its own bound, 128 MiB per record, lies above what a request can carry).
+     */
+    abstract int maxRecordBytes();
 
     /**
      * The most client writes of one collection that one {@link #append} may carry together (group commit): 1 for the

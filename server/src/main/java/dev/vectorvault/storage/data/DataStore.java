@@ -268,16 +268,27 @@ public final class DataStore implements AutoCloseable {
         for (int shard = 0; shard < byShard.size(); shard++) {
             List<Object[]> group = byShard.get(shard);
             if (shards == 1 || !group.isEmpty()) {
-                byte[] record = LogRecordCodec.encodePut(layout, partitionId, insertTime, group);
-                writes.add(new ShardWrite(shard, record, data -> {
-                    data.put(partitionId, insertTime, group);
-                    return 0;
-                }));
+                // Memory applies each record's rows as a replay of the log will: record by record.
+                for (LogRecordCodec.Piece<Object[]> piece : LogRecordCodec.encodePuts(layout, partitionId,
+                        insertTime, group, log.maxRecordBytes())) {
+                    writes.add(new ShardWrite(shard, piece.record(), data -> {
+                        data.put(partitionId, insertTime, piece.items());
+                        return 0;
+                    }));
+                }
             }
         }
         durably(layout, writes);
         // A segment may have sealed on the way (it reached the seal threshold): index it.
         indexes.reconcile(layout, data(layout));
+    }
+
+    /**
+     * Refuses rows that {@link #put} would refuse for their size alone (one row larger than the log's record limit),
+     * for a request written as several puts: so none of them is written.
+     */
+    public void checkRowsFit(CollectionLayout layout, List<Object[]> rows) {
+        LogRecordCodec.checkRowsFit(layout, rows, log.maxRecordBytes());
     }
 
     /**
@@ -330,8 +341,10 @@ public final class DataStore implements AutoCloseable {
         for (int shard = 0; shard < byShard.size(); shard++) {
             List<Object> group = byShard.get(shard);
             if (shards == 1 || !group.isEmpty()) {
-                writes.add(new ShardWrite(shard, LogRecordCodec.encodeDelete(layout, group),
-                        data -> data.delete(group)));
+                for (LogRecordCodec.Piece<Object> piece : LogRecordCodec.encodeDeletes(layout, group,
+                        log.maxRecordBytes())) {
+                    writes.add(new ShardWrite(shard, piece.record(), data -> data.delete(piece.items())));
+                }
             }
         }
         return durably(layout, writes);
@@ -629,7 +642,10 @@ public final class DataStore implements AutoCloseable {
         }
     }
 
-    /** One shard's part of a write: its log record and how memory applies it (returning a count, or 0). */
+    /**
+     * One record of a shard's part of a write (a part too large for one record of the log takes several, all in the
+     * write's one append) and how memory applies it (returning a count, or 0).
+     */
     private record ShardWrite(int shard, byte[] record, ToIntFunction<CollectionData> apply) {}
 
     /** One client write: its shards' parts, the layout it was encoded with and the memory it applies to. */

@@ -55,6 +55,11 @@ final class LocalDataLog extends DataLog {
     }
 
     @Override
+    int maxRecordBytes() {
+        return Integer.MAX_VALUE;
+    }
+
+    @Override
     void append(CollectionLayout layout, List<ShardRecord> records, Replay replay) {
         if (records.size() != 1) {
             // One shard here (shardCount): a write is one record, and one WAL record is all or nothing.

@@ -69,6 +69,114 @@ final class LogRecordCodec {
         return out.toByteArray();
     }
 
+    /** Bytes before the rows of a put record: type, collection, partition, insert time, row count, row width. */
+    private static final int PUT_HEADER_BYTES = 4 + 8 + 8 + 8 + 4 + 4;
+    /** Bytes before the keys of a delete record: type, collection, key count. */
+    private static final int DELETE_HEADER_BYTES = 4 + 8 + 4;
+
+    /**
+     * One record of a write and the rows or keys it carries: a write too large for one record of the log is cut into
+     * several, each a complete record of the usual format, so a reader applies them one after the other exactly as
+     * it would apply the whole.
+     */
+    record Piece<T>(byte[] record, List<T> items) {}
+
+    /**
+     * The put records of {@code rows}, cut on row boundaries into records of at most {@code maxBytes} bytes, the rows
+     * in their order ({@link Integer#MAX_VALUE}: one record, as {@link #encodePut} writes it).
+     *
+     * @throws dev.vectorvault.common.MilvusException {@code PARAMETER_INVALID} when one row alone exceeds the limit
+     */
+    static List<Piece<Object[]>> encodePuts(CollectionLayout layout, long partitionId, long insertTime,
+                                            List<Object[]> rows, int maxBytes) {
+        if (maxBytes == Integer.MAX_VALUE) {
+            return List.of(new Piece<>(encodePut(layout, partitionId, insertTime, rows), rows));
+        }
+        ValueWriter body = new ValueWriter(Math.min(1 << 26, 64 + rows.size() * estimatedRowBytes(layout)));
+        int[] ends = new int[rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+            writeRow(body, layout, rows.get(r));
+            ends[r] = body.size();
+        }
+        return cut(rows, ends, body.toByteArray(), PUT_HEADER_BYTES, maxBytes,
+                r -> "the row with primary key " + shortened(rows.get(r)[layout.primaryKeyField()]),
+                (out, count) -> out.writeInt(PUT).writeLong(layout.collectionId()).writeLong(partitionId)
+                        .writeLong(insertTime).writeInt(count).writeInt(layout.fieldCount()));
+    }
+
+    /** The delete records of {@code primaryKeys}, cut as {@link #encodePuts} cuts rows. */
+    static List<Piece<Object>> encodeDeletes(CollectionLayout layout, List<Object> primaryKeys, int maxBytes) {
+        if (maxBytes == Integer.MAX_VALUE) {
+            return List.of(new Piece<>(encodeDelete(layout, primaryKeys), primaryKeys));
+        }
+        ValueWriter body = new ValueWriter(Math.min(1 << 26, 64 + primaryKeys.size() * 16));
+        int[] ends = new int[primaryKeys.size()];
+        for (int k = 0; k < primaryKeys.size(); k++) {
+            body.writeValue(primaryKeys.get(k));
+            ends[k] = body.size();
+        }
+        return cut(primaryKeys, ends, body.toByteArray(), DELETE_HEADER_BYTES, maxBytes,
+                k -> "the primary key " + shortened(primaryKeys.get(k)),
+                (out, count) -> out.writeInt(DELETE).writeLong(layout.collectionId()).writeInt(count));
+    }
+
+    /**
+     * Cuts encoded items ({@code body}, item {@code i} ending at {@code ends[i]}) into records of at most
+     * {@code maxBytes}, each the header written for its item count followed by its items' bytes.
+     */
+    private static <T> List<Piece<T>> cut(List<T> items, int[] ends, byte[] body, int headerBytes, int maxBytes,
+                                          java.util.function.IntFunction<String> name,
+                                          java.util.function.ObjIntConsumer<ValueWriter> header) {
+        List<Piece<T>> pieces = new ArrayList<>();
+        int first = 0;
+        int firstStart = 0;
+        for (int i = 0; i <= items.size(); i++) {
+            int start = i == 0 ? 0 : ends[i - 1];
+            if (i < items.size() && headerBytes + (long) ends[i] - start > maxBytes) {
+                throw tooLarge(name.apply(i), headerBytes + ends[i] - start, maxBytes);
+            }
+            boolean full = i < items.size() && headerBytes + (long) ends[i] - firstStart > maxBytes;
+            if (i == items.size() && (i > first || pieces.isEmpty()) || full) {
+                ValueWriter out = new ValueWriter(headerBytes + start - firstStart);
+                header.accept(out, i - first);
+                out.writeRaw(body, firstStart, start - firstStart);
+                pieces.add(new Piece<>(out.toByteArray(), items.subList(first, i)));
+                first = i;
+                firstStart = start;
+            }
+        }
+        return pieces;
+    }
+
+    /**
+     * Refuses rows of which one alone would not fit a put record of {@code maxBytes}, as {@link #encodePuts} would,
+     * for a request written as several puts (one per partition): checked before the first is written.
+     */
+    static void checkRowsFit(CollectionLayout layout, List<Object[]> rows, int maxBytes) {
+        if (maxBytes == Integer.MAX_VALUE) {
+            return;
+        }
+        for (Object[] row : rows) {
+            ValueWriter out = new ValueWriter(estimatedRowBytes(layout));
+            writeRow(out, layout, row);
+            if (PUT_HEADER_BYTES + (long) out.size() > maxBytes) {
+                throw tooLarge("the row with primary key " + shortened(row[layout.primaryKeyField()]),
+                        PUT_HEADER_BYTES + out.size(), maxBytes);
+            }
+        }
+    }
+
+    private static dev.vectorvault.common.MilvusException tooLarge(String what, int bytes, int maxBytes) {
+        return dev.vectorvault.common.MilvusException.invalidParameter(what + " takes " + bytes
+                + " bytes in a log record, over the limit of " + maxBytes
+                + " bytes per record (kafka.maxMessageSize); nothing of this write was written");
+    }
+
+    private static String shortened(Object key) {
+        String text = String.valueOf(key);
+        return text.length() <= 64 ? text : text.substring(0, 64) + "...";
+    }
+
     /**
      * Decodes a record; empty when its collection no longer exists (a row's shape is only known from the layout, so
      * the records of a dropped collection cannot be, and need not be, read further).

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>One writer per collection.</b> A write spread over several shards is one append of the collection's writer,
  * committed on all of them or none ({@link ShardWriter#append(Map)}). Concurrent writes of a collection may share one
  * append (the data store's {@code GroupCommit}): their records follow each other in each shard in the order given, and
- * the append commits all of them or none.
+ * the append commits all of them or none. A write's part for one shard may itself be several records (the data store
+ * cuts it under {@link #maxRecordBytes}): they travel in the same append, so they too commit together or not at all.
  *
  * <p><b>Fencing first.</b> A collection's shards are always opened for writing before they are read for recovery:
  * opening fences every earlier writer (a stale process, a paused node) and settles the append it left open, so the
@@ -53,6 +54,9 @@ final class ShardedDataLog extends DataLog {
     private final ShardLog log;
     private final Supplier<Collection<Long>> served;
     private final int maxWrites;
+    /** Smallest {@code kafka.maxMessageSize}: room for a record's header and a row of a few fields. */
+    static final int MIN_RECORD_BYTES = 4_096;
+    private final int maxRecordBytes;
     /** Each collection's writer of all its shards, by collection id. */
     private final Map<Long, ShardWriter> writers = new ConcurrentHashMap<>();
     /** Position after the last record of each shard that memory holds. */
@@ -60,10 +64,15 @@ final class ShardedDataLog extends DataLog {
     /** Collections whose last append failed: to be reopened and caught up before the next append. */
     private final Set<Long> unsettled = ConcurrentHashMap.newKeySet();
 
-    ShardedDataLog(ShardLog log, Supplier<Collection<Long>> served, int maxWrites) {
+    ShardedDataLog(ShardLog log, Supplier<Collection<Long>> served, int maxWrites, int maxRecordBytes) {
         if (maxWrites < 1) {
             throw new IllegalArgumentException("an append carries at least one write, got " + maxWrites);
         }
+        if (maxRecordBytes < MIN_RECORD_BYTES) {
+            throw new IllegalArgumentException("a log record may hold at least " + MIN_RECORD_BYTES + " bytes, got "
+                    + maxRecordBytes);
+        }
+        this.maxRecordBytes = maxRecordBytes;
         this.log = log;
         this.served = served;
         this.maxWrites = maxWrites;
@@ -77,6 +86,11 @@ final class ShardedDataLog extends DataLog {
     @Override
     int shardCount(CollectionLayout layout) {
         return layout.shardsNum();
+    }
+
+    @Override
+    int maxRecordBytes() {
+        return maxRecordBytes;
     }
 
     /** Several writes in one append share its Kafka transaction: one commit and one marker wait for all of them. */

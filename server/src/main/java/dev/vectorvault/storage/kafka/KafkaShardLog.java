@@ -80,6 +80,7 @@ public final class KafkaShardLog implements ShardLog {
     private final Admin admin;
     private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
     private final long transactionTimeoutMs;
+    private final int maxMessageBytes;
     private final HangingTransactions hanging;
 
     public KafkaShardLog(MessageQueueSettings settings) {
@@ -94,6 +95,7 @@ public final class KafkaShardLog implements ShardLog {
             throw KafkaFailures.classify("connect to Kafka at kafka.brokerList " + settings.brokerList(), e);
         }
         this.transactionTimeoutMs = settings.transactionTimeoutMs();
+        this.maxMessageBytes = settings.maxMessageBytes();
         this.hanging = new HangingTransactions(admin, transactionTimeoutMs + COORDINATOR_ABORT_SWEEP_MS,
                 clients.timeoutMs(), System::currentTimeMillis);
     }
@@ -123,6 +125,10 @@ public final class KafkaShardLog implements ShardLog {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) clients.timeoutMs());
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, clients.timeoutMs());
         props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeoutMs);
+        // A record holds at most kafka.maxMessageSize bytes of payload (the data store cuts larger writes); the key,
+        // header and batch framing come on top, so the producer's own bound is that plus a margin, never under its
+        // default.
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(1 << 20, maxMessageBytes + (64 << 10)));
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         String what = "collection " + collectionId + " (" + writerId + ")";

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.config.ServerConfig.MessageQueueSettings;
 import dev.vectorvault.storage.MvMetaStore;
@@ -105,7 +106,8 @@ class KafkaDataStoreTest {
     private final class Node {
         final HoldingShardLog holding = new HoldingShardLog(new KafkaShardLog(settings()));
         final RefusingShardLog shardLog = new RefusingShardLog(holding);
-        final DataLog log = DataLog.sharded(shardLog, layouts::keySet, settings().groupCommitMaxWrites());
+        final DataLog log = DataLog.sharded(shardLog, layouts::keySet, settings().groupCommitMaxWrites(),
+                settings().maxMessageBytes());
         final DataStore store;
 
         Node() {
@@ -254,10 +256,7 @@ class KafkaDataStoreTest {
         Node node = new Node();
         Map<Object, List<Object>> model = new ConcurrentHashMap<>();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
-        node.holding.holdNextAppend();
-        List<Thread> threads = new ArrayList<>();
-        threads.add(writing(() -> put(node.store, layout, List.of(1L, 2L), "first", model), failures));
-        node.holding.awaitHeld();
+        List<Thread> threads = holdingAFirstWrite(node, layout, model, failures);
         int queuedRecords = 0;
         for (int w = 0; w < 4; w++) {
             // Every write also writes key 99: whichever order they queued in, memory and log must agree on it.
@@ -320,6 +319,104 @@ class KafkaDataStoreTest {
         assertThat(node.holding.recordsPerAppend()).as("the group's append never committed").hasSize(2);
         assertThat(live(node.store, layout)).isEqualTo(model);
         assertThat(live(node.crashAndReopen().store, layout)).as("the log replayed").isEqualTo(model);
+    }
+
+    /**
+     * Writes of several MB for one shard (Kafka refuses a record over its {@code max.request.size}, 1 MiB by default,
+     * and brokers one over {@code message.max.bytes}): each shard's part travels as several records under
+     * {@code kafka.maxMessageSize}, all in the write's one transaction, and a replay applies the pieces exactly as the
+     * whole was applied. An upsert batch whose rows share keys keeps its last row per key; a delete of many keys
+     * reports the rows that existed.
+     */
+    @Test
+    void writesOfSeveralMegabytesAreAcknowledgedAndReplayIdentically() {
+        CollectionLayout layout = collection(2);
+        Node node = new Node();
+        Map<Object, List<Object>> model = new TreeMap<>();
+        String filler = "x".repeat(1_000);
+        List<Long> inserted = new ArrayList<>();
+        for (long k = 1; k <= 5_000; k++) {
+            inserted.add(k);
+        }
+        put(node.store, layout, inserted, filler, model); // about 5 MB, 2.5 MB per shard
+        assertThat(live(node.store, layout)).isEqualTo(model);
+
+        List<Long> upserted = new ArrayList<>();
+        for (long k = 2_001; k <= 6_000; k++) {
+            upserted.add(k);
+        }
+        for (long k = 2_001; k <= 3_000; k++) {
+            upserted.add(k); // the same keys again in the same batch: the later row wins
+        }
+        put(node.store, layout, upserted, "u" + filler, model);
+        assertThat(live(node.store, layout)).isEqualTo(model);
+
+        List<Object> deleted = new ArrayList<>();
+        for (long k = 1; k <= 300_000; k++) {
+            deleted.add(k * 7); // about 2.7 MB of keys; 857 of them exist
+        }
+        int existed = (int) deleted.stream().filter(model::containsKey).count();
+        assertThat(node.store.delete(layout, deleted)).isEqualTo(existed);
+        deleted.forEach(model::remove);
+        Map<Object, List<Object>> inMemory = live(node.store, layout);
+        assertThat(inMemory).isEqualTo(model);
+        int physical = physicalRows(node.store, layout);
+
+        int limit = settings().maxMessageBytes();
+        try (KafkaShardLog shards = new KafkaShardLog(settings())) {
+            for (int shard = 0; shard < 2; shard++) {
+                List<LogRecord> records;
+                try (ShardReader reader = shards.openReader(new ShardId(layout.collectionId(), shard), 0)) {
+                    records = reader.readToEnd();
+                }
+                assertThat(records).as("shard %d: each write in several records", shard).hasSizeGreaterThan(6);
+                assertThat(records).allSatisfy(r -> assertThat(r.payload().length).isLessThanOrEqualTo(limit));
+            }
+        }
+        Node reopened = node.crashAndReopen();
+        assertThat(live(reopened.store, layout)).as("the log replayed").isEqualTo(inMemory);
+        assertThat(physicalRows(reopened.store, layout)).as("rows held, live or replaced").isEqualTo(physical);
+    }
+
+    /**
+     * A row larger than {@code kafka.maxMessageSize} cannot be cut: its write is refused (code 1100, naming the limit)
+     * before it joins a group, so the writes of other clients queued at the same time are acknowledged.
+     */
+    @Test
+    void aRowLargerThanTheRecordLimitIsRefusedAloneAndItsGroupCommits() throws Exception {
+        CollectionLayout layout = collection(1);
+        Node node = new Node();
+        Map<Object, List<Object>> model = new ConcurrentHashMap<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<Thread> threads = holdingAFirstWrite(node, layout, model, failures);
+        for (int w = 0; w < 3; w++) {
+            List<Long> keys = List.of(10L + w);
+            threads.add(writing(() -> put(node.store, layout, keys, "queued", model), failures));
+        }
+        awaitQueued(node.store, layout, 3);
+        int limit = settings().maxMessageBytes();
+        MilvusException refused = catchThrowableOfType(MilvusException.class, () -> node.store.put(layout, P0,
+                List.<Object[]>of(row(50, "y".repeat(limit)))));
+        assertThat(refused.errorCode()).isEqualTo(ErrorCode.PARAMETER_INVALID);
+        assertThat(refused.getMessage()).contains("primary key 50", "limit of " + limit + " bytes",
+                "kafka.maxMessageSize");
+        node.holding.release();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(live(node.store, layout)).hasSize(5).isEqualTo(model).doesNotContainKey(50L);
+        assertThat(live(node.crashAndReopen().store, layout)).as("the log replayed").isEqualTo(model);
+    }
+
+    /** Starts a write of keys 1 and 2 whose append the log holds; returns its thread once it is held. */
+    private static List<Thread> holdingAFirstWrite(Node node, CollectionLayout layout, Map<Object, List<Object>> model,
+                                                   List<Throwable> failures) throws InterruptedException {
+        node.holding.holdNextAppend();
+        List<Thread> threads = new ArrayList<>();
+        threads.add(writing(() -> put(node.store, layout, List.of(1L, 2L), "first", model), failures));
+        node.holding.awaitHeld();
+        return threads;
     }
 
     private static Thread writing(Runnable write, List<Throwable> failures) {
@@ -523,11 +620,13 @@ class KafkaDataStoreTest {
         };
         // Both stores see the same sealed files (as nodes sharing object storage); the follower's opens first.
         SealedStorage sealed = SealedStorage.local(DataStore.localDisk(dir.resolve(sealedFolder)));
-        DataLog followerLog = DataLog.sharded(new KafkaShardLog(settings()), Set::of, settings().groupCommitMaxWrites());
+        DataLog followerLog = DataLog.sharded(new KafkaShardLog(settings()), Set::of, settings().groupCommitMaxWrites(),
+                settings().maxMessageBytes());
         DataStore follower = DataStore.open(followerLog, sealed, Manifests.perCollection(shared, Set::of),
                 layoutSource, 8, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
         toClose.add(follower);
-        DataLog ownerLog = DataLog.sharded(new KafkaShardLog(settings()), () -> Set.of(id), settings().groupCommitMaxWrites());
+        DataLog ownerLog = DataLog.sharded(new KafkaShardLog(settings()), () -> Set.of(id), settings().groupCommitMaxWrites(),
+                settings().maxMessageBytes());
         DataStore owner = DataStore.open(ownerLog, sealed, Manifests.perCollection(shared, () -> Set.of(id)),
                 layoutSource, 8, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
         toClose.add(owner);

@@ -178,4 +178,65 @@ class LogRecordCodecTest {
                     new WalRecord(4, truncatedRow), id -> Optional.of(wider))), 4);
         }
     }
+
+    /**
+     * A write cut under a record limit: every record is at most the limit, full up to the row that did not fit, and
+     * the records decode to the rows (or keys) in their order; without a limit it is the one record as before.
+     */
+    @Test
+    void aWriteLargerThanTheRecordLimitIsCutOnRowBoundariesIntoWholeRecords() {
+        List<Object[]> rows = new java.util.ArrayList<>();
+        List<Object> keys = new java.util.ArrayList<>();
+        for (long k = 0; k < 500; k++) {
+            rows.add(FrozenV1.row(k));
+            keys.add(k);
+        }
+        byte[] whole = LogRecordCodec.encodePut(DOCS, FrozenV1.DOCS_PARTITION, AT, rows);
+        assertThat(LogRecordCodec.encodePuts(DOCS, FrozenV1.DOCS_PARTITION, AT, rows, Integer.MAX_VALUE))
+                .singleElement().satisfies(p -> assertThat(p.record()).isEqualTo(whole));
+        int limit = whole.length / 7;
+        List<LogRecordCodec.Piece<Object[]>> puts =
+                LogRecordCodec.encodePuts(DOCS, FrozenV1.DOCS_PARTITION, AT, rows, limit);
+        assertThat(puts).hasSizeGreaterThanOrEqualTo(7);
+        List<Object> decodedKeys = new java.util.ArrayList<>();
+        for (int i = 0; i < puts.size(); i++) {
+            LogRecordCodec.Piece<Object[]> piece = puts.get(i);
+            assertThat(piece.record().length).isLessThanOrEqualTo(limit);
+            LogRecordCodec.Put decoded = (LogRecordCodec.Put) decode(i + 1, piece.record()).orElseThrow();
+            assertThat(decoded.rows()).hasSameSizeAs(piece.items());
+            assertThat(decoded.insertTime()).isEqualTo(AT);
+            int start = decodedKeys.size();
+            if (i < puts.size() - 1) {
+                assertThat(LogRecordCodec.encodePut(DOCS, FrozenV1.DOCS_PARTITION, AT,
+                        rows.subList(start, start + piece.items().size() + 1)).length)
+                        .as("record %d holds as many rows as fit", i).isGreaterThan(limit);
+            }
+            decoded.rows().forEach(row -> decodedKeys.add(row[0]));
+        }
+        assertThat(decodedKeys).isEqualTo(keys);
+
+        List<LogRecordCodec.Piece<Object>> deletes = LogRecordCodec.encodeDeletes(DOCS, keys, 64);
+        List<Object> deletedKeys = new java.util.ArrayList<>();
+        for (LogRecordCodec.Piece<Object> piece : deletes) {
+            assertThat(piece.record().length).isLessThanOrEqualTo(64);
+            deletedKeys.addAll(((LogRecordCodec.Delete) decode(1, piece.record()).orElseThrow()).primaryKeys());
+        }
+        assertThat(deletes).hasSizeGreaterThan(10);
+        assertThat(deletedKeys).isEqualTo(keys);
+    }
+
+    @Test
+    void aRowLargerThanTheRecordLimitIsRefusedNamingItsKeyAndTheLimit() {
+        List<Object[]> rows = List.of(FrozenV1.row(1), FrozenV1.row(2));
+        int oneRow = LogRecordCodec.encodePut(DOCS, FrozenV1.DOCS_PARTITION, AT, rows.subList(0, 1)).length;
+        dev.vectorvault.common.MilvusException e = catchThrowableOfType(dev.vectorvault.common.MilvusException.class,
+                () -> LogRecordCodec.encodePuts(DOCS, FrozenV1.DOCS_PARTITION, AT, rows, oneRow - 1));
+        assertThat(e.errorCode()).isEqualTo(ErrorCode.PARAMETER_INVALID);
+        assertThat(e.getMessage()).contains("primary key 1", "limit of " + (oneRow - 1) + " bytes");
+        assertThat(LogRecordCodec.encodePuts(DOCS, FrozenV1.DOCS_PARTITION, AT, rows, oneRow)).hasSize(2);
+        // The same check for a request written as one put per partition (partition key), before the first put.
+        assertThat(catchThrowableOfType(dev.vectorvault.common.MilvusException.class,
+                () -> LogRecordCodec.checkRowsFit(DOCS, rows, oneRow - 1))).hasMessage(e.getMessage());
+        LogRecordCodec.checkRowsFit(DOCS, rows, oneRow);
+    }
 }
