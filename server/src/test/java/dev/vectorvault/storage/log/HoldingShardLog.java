@@ -7,18 +7,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A {@link ShardLog} that passes everything to a real one, counting the records of each append (one append is one
+ * A {@link ShardLog} that passes everything to a real one ({@link InterceptingShardLog}), counting the records of each append (one append is one
  * Kafka transaction), and that can hold the next append after the log committed it, until released: writes made
  * meanwhile queue up behind it, as they do behind a slow commit.
  */
-public final class HoldingShardLog implements ShardLog {
-    private final ShardLog real;
+public final class HoldingShardLog extends InterceptingShardLog {
     private final List<Integer> recordsPerAppend = new CopyOnWriteArrayList<>();
     private final AtomicReference<CountDownLatch> held = new AtomicReference<>();
     private final CountDownLatch reached = new CountDownLatch(1);
 
     public HoldingShardLog(ShardLog real) {
-        this.real = real;
+        super(real);
     }
 
     /** The next committed append waits for {@link #release}; one hold per instance. */
@@ -44,49 +43,18 @@ public final class HoldingShardLog implements ShardLog {
     }
 
     @Override
-    public ShardWriter openWriter(long collectionId, int shards) {
-        ShardWriter writer = real.openWriter(collectionId, shards);
-        return new ShardWriter() {
-            @Override
-            public long collectionId() {
-                return collectionId;
+    Map<Integer, Long> append(ShardWriter writer, long collectionId, Map<Integer, List<byte[]>> records) {
+        Map<Integer, Long> positions = writer.append(records);
+        recordsPerAppend.add(records.values().stream().mapToInt(List::size).sum());
+        CountDownLatch latch = held.get();
+        if (latch != null && reached.getCount() > 0) {
+            reached.countDown();
+            try {
+                latch.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-
-            @Override
-            public Map<Integer, Long> append(Map<Integer, List<byte[]>> records) {
-                Map<Integer, Long> positions = writer.append(records);
-                recordsPerAppend.add(records.values().stream().mapToInt(List::size).sum());
-                CountDownLatch latch = held.get();
-                if (latch != null && reached.getCount() > 0) {
-                    reached.countDown();
-                    try {
-                        latch.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                return positions;
-            }
-
-            @Override
-            public void close() {
-                writer.close();
-            }
-        };
-    }
-
-    @Override
-    public ShardReader openReader(ShardId shard, long position) {
-        return real.openReader(shard, position);
-    }
-
-    @Override
-    public long endPosition(ShardId shard) {
-        return real.endPosition(shard);
-    }
-
-    @Override
-    public void close() {
-        real.close();
+        }
+        return positions;
     }
 }

@@ -6,20 +6,19 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A {@link ShardLog} that passes everything to a real one, except that the next append can be made to fail with
+ * A {@link ShardLog} that passes everything to a real one ({@link InterceptingShardLog}), except that the next append can be made to fail with
  * {@code LOG_FAILED} as a broker refusal would: either before it reaches the log ({@link Refusal#BEFORE}: nothing
  * committed) or after the log committed it ({@link Refusal#AFTER}: the caller is told it failed, but it is there).
  * The writer that failed is closed, as a real one is.
  */
-public final class RefusingShardLog implements ShardLog {
+public final class RefusingShardLog extends InterceptingShardLog {
     /** Where the armed append fails. */
     public enum Refusal { BEFORE, AFTER }
 
-    private final ShardLog real;
     private final AtomicReference<Refusal> armed = new AtomicReference<>();
 
     public RefusingShardLog(ShardLog real) {
-        this.real = real;
+        super(real);
     }
 
     /** The next append, to any shard, fails as {@code refusal} says; later ones pass. */
@@ -28,53 +27,22 @@ public final class RefusingShardLog implements ShardLog {
     }
 
     @Override
-    public ShardWriter openWriter(long collectionId, int shards) {
-        ShardWriter writer = real.openWriter(collectionId, shards);
-        return new ShardWriter() {
-            @Override
-            public long collectionId() {
-                return collectionId;
-            }
-
-            @Override
-            public Map<Integer, Long> append(Map<Integer, List<byte[]>> records) {
-                Refusal refusal = armed.getAndSet(null);
-                if (refusal == Refusal.BEFORE) {
-                    writer.close();
-                    throw refused(collectionId);
-                }
-                Map<Integer, Long> positions = writer.append(records);
-                if (refusal == Refusal.AFTER) {
-                    writer.close();
-                    throw refused(collectionId);
-                }
-                return positions;
-            }
-
-            @Override
-            public void close() {
-                writer.close();
-            }
-        };
+    Map<Integer, Long> append(ShardWriter writer, long collectionId, Map<Integer, List<byte[]>> records) {
+        Refusal refusal = armed.getAndSet(null);
+        if (refusal == Refusal.BEFORE) {
+            writer.close();
+            throw refused(collectionId);
+        }
+        Map<Integer, Long> positions = writer.append(records);
+        if (refusal == Refusal.AFTER) {
+            writer.close();
+            throw refused(collectionId);
+        }
+        return positions;
     }
 
     private static ShardLogException refused(long collectionId) {
         return new ShardLogException(ErrorCode.LOG_FAILED, "cannot append to collection " + collectionId
                 + ": refused by the test's RefusingShardLog", null);
-    }
-
-    @Override
-    public ShardReader openReader(ShardId shard, long position) {
-        return real.openReader(shard, position);
-    }
-
-    @Override
-    public long endPosition(ShardId shard) {
-        return real.endPosition(shard);
-    }
-
-    @Override
-    public void close() {
-        real.close();
     }
 }
