@@ -1,6 +1,7 @@
 package dev.vectorvault.storage.data;
 
 import dev.vectorvault.common.JsonValues;
+import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.index.VectorEncoding;
 import dev.vectorvault.storage.StorageException;
 import dev.vectorvault.storage.codec.ValueReader;
@@ -9,6 +10,8 @@ import dev.vectorvault.storage.wal.WalRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntFunction;
+import java.util.function.ObjIntConsumer;
 
 /**
  * The payload of a log record: a batch of rows put into a partition, or a batch of primary keys deleted. Also the
@@ -85,7 +88,7 @@ final class LogRecordCodec {
      * The put records of {@code rows}, cut on row boundaries into records of at most {@code maxBytes} bytes, the rows
      * in their order ({@link Integer#MAX_VALUE}: one record, as {@link #encodePut} writes it).
      *
-     * @throws dev.vectorvault.common.MilvusException {@code PARAMETER_INVALID} when one row alone exceeds the limit
+     * @throws MilvusException {@code PARAMETER_INVALID} when one row alone exceeds the limit
      */
     static List<Piece<Object[]>> encodePuts(CollectionLayout layout, long partitionId, long insertTime,
                                             List<Object[]> rows, int maxBytes) {
@@ -99,7 +102,7 @@ final class LogRecordCodec {
             ends[r] = body.size();
         }
         return cut(rows, ends, body.toByteArray(), PUT_HEADER_BYTES, maxBytes,
-                r -> "the row with primary key " + shortened(rows.get(r)[layout.primaryKeyField()]),
+                r -> rowName(layout, rows.get(r)),
                 (out, count) -> out.writeInt(PUT).writeLong(layout.collectionId()).writeLong(partitionId)
                         .writeLong(insertTime).writeInt(count).writeInt(layout.fieldCount()));
     }
@@ -125,8 +128,8 @@ final class LogRecordCodec {
      * {@code maxBytes}, each the header written for its item count followed by its items' bytes.
      */
     private static <T> List<Piece<T>> cut(List<T> items, int[] ends, byte[] body, int headerBytes, int maxBytes,
-                                          java.util.function.IntFunction<String> name,
-                                          java.util.function.ObjIntConsumer<ValueWriter> header) {
+                                          IntFunction<String> name,
+                                          ObjIntConsumer<ValueWriter> header) {
         List<Piece<T>> pieces = new ArrayList<>();
         int first = 0;
         int firstStart = 0;
@@ -160,16 +163,20 @@ final class LogRecordCodec {
             ValueWriter out = new ValueWriter(estimatedRowBytes(layout));
             writeRow(out, layout, row);
             if (PUT_HEADER_BYTES + (long) out.size() > maxBytes) {
-                throw tooLarge("the row with primary key " + shortened(row[layout.primaryKeyField()]),
+                throw tooLarge(rowName(layout, row),
                         PUT_HEADER_BYTES + out.size(), maxBytes);
             }
         }
     }
 
-    private static dev.vectorvault.common.MilvusException tooLarge(String what, int bytes, int maxBytes) {
-        return dev.vectorvault.common.MilvusException.invalidParameter(what + " takes " + bytes
+    private static MilvusException tooLarge(String what, int bytes, int maxBytes) {
+        return MilvusException.invalidParameter(what + " takes " + bytes
                 + " bytes in a log record, over the limit of " + maxBytes
                 + " bytes per record (kafka.maxMessageSize); nothing of this write was written");
+    }
+
+    private static String rowName(CollectionLayout layout, Object[] row) {
+        return "the row with primary key " + shortened(row[layout.primaryKeyField()]);
     }
 
     private static String shortened(Object key) {
@@ -294,7 +301,7 @@ final class LogRecordCodec {
                 }
                 try {
                     value = JsonValues.parse(text);
-                } catch (dev.vectorvault.common.MilvusException e) {
+                } catch (MilvusException e) {
                     throw in.corrupt(at, "field " + f + ": " + e.getMessage());
                 }
             }
