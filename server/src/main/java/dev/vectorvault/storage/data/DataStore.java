@@ -1,5 +1,8 @@
 package dev.vectorvault.storage.data;
 
+import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.index.SparseVector;
 import dev.vectorvault.storage.MetaStore;
 import dev.vectorvault.storage.StorageException;
 import dev.vectorvault.storage.data.DataManifest.SegmentRef;
@@ -15,9 +18,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
+import java.util.function.LongPredicate;
+import java.util.function.LongSupplier;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,15 +69,15 @@ public final class DataStore implements AutoCloseable {
     /** Read-only copies of collections other nodes own (this node is one of their follower replicas). */
     private final Map<Long, FollowedCollection> followed = new ConcurrentHashMap<>();
     private volatile ManifestRecords manifestRecords;
-    private volatile java.util.function.LongPredicate ownsHere;
+    private volatile LongPredicate ownsHere;
     /** Each collection's writes on their way to the log, in order (see {@link #durably}). */
     private final Map<Long, GroupCommit<ClientWrite>> writeOrder = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock checkpointLock = new ReentrantReadWriteLock();
     private final AtomicLong segmentIds = new AtomicLong(1);
     private final DataExecutors.Delays delays;
-    private final java.util.concurrent.Executor checkpointExecutor;
+    private final Executor checkpointExecutor;
     /** Epoch milliseconds: the insert time of puts, and the time reads and compactions expire rows at. */
-    private volatile java.util.function.LongSupplier clockMillis = System::currentTimeMillis;
+    private volatile LongSupplier clockMillis = System::currentTimeMillis;
     /** The TTL of collections without one of their own (Milvus's {@code common.entityExpiration}); -1: none. */
     private volatile long defaultTtlSeconds = -1;
     private volatile BackgroundCompaction backgroundCompaction;
@@ -236,7 +243,7 @@ public final class DataStore implements AutoCloseable {
      * The clock of insert times and of expiry (a collection TTL); the system clock unless a test sets another.
      * Replayed and followed rows keep the insert time their log record carries.
      */
-    public void useClock(java.util.function.LongSupplier clockMillis) {
+    public void useClock(LongSupplier clockMillis) {
         this.clockMillis = java.util.Objects.requireNonNull(clockMillis);
     }
 
@@ -306,7 +313,7 @@ public final class DataStore implements AutoCloseable {
         for (int f = 0; f < row.length; f++) {
             int dim = layout.vectorDims()[f];
             if (dim == CollectionLayout.SPARSE) {
-                if (!(row[f] instanceof dev.vectorvault.index.SparseVector)) {
+                if (!(row[f] instanceof SparseVector)) {
                     throw new IllegalArgumentException("field " + f + " needs a sparse vector");
                 }
                 continue;
@@ -355,7 +362,7 @@ public final class DataStore implements AutoCloseable {
      * every checkpoint and every {@code policy.interval()} on the executors' delays, each object once its grace
      * has passed on {@code clockMillis}. Without this call unnamed objects go at the next checkpoint. Call once.
      */
-    public void collectGarbage(GarbagePolicy policy, java.util.function.LongSupplier clockMillis) {
+    public void collectGarbage(GarbagePolicy policy, LongSupplier clockMillis) {
         directory.garbage().policy(policy, clockMillis);
         scheduleGarbageSweep(policy.interval());
     }
@@ -377,7 +384,7 @@ public final class DataStore implements AutoCloseable {
                     scheduleGarbageSweep(interval);
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // shut down: no more sweeps
         }
     }
@@ -413,7 +420,7 @@ public final class DataStore implements AutoCloseable {
      * here (a statistics call made one); it names nothing of its own, so it is never swept from here.
      */
     private Set<Long> collectedHere() {
-        java.util.function.LongPredicate owns = ownsHere;
+        LongPredicate owns = ownsHere;
         Set<Long> named = directory.lastManifestCollections();
         Set<Long> out = new HashSet<>();
         for (CollectionData data : collections.values()) {
@@ -460,10 +467,10 @@ public final class DataStore implements AutoCloseable {
             }
             return copy.read(cutoff, reader);
         }
-        java.util.function.LongPredicate owns = ownsHere;
+        LongPredicate owns = ownsHere;
         if (owns != null && !owns.test(layout.collectionId())) {
             // A read routed here for a replica this node does not hold (yet, or any more): another replica answers.
-            throw new dev.vectorvault.common.MilvusException(dev.vectorvault.common.ErrorCode.SERVICE_UNAVAILABLE,
+            throw new MilvusException(ErrorCode.SERVICE_UNAVAILABLE,
                     "this node holds no replica of collection " + layout.collectionId() + " now");
         }
         return data(layout).read(cutoff, reader);
@@ -479,7 +486,7 @@ public final class DataStore implements AutoCloseable {
      * Call before the first {@link #follow}. From then on a read of a collection that this store neither follows nor
      * {@code ownsHere} is refused (SERVICE_UNAVAILABLE) rather than answered from nothing.
      */
-    public void followersRead(ManifestRecords records, java.util.function.LongPredicate ownsHere) {
+    public void followersRead(ManifestRecords records, LongPredicate ownsHere) {
         this.manifestRecords = records;
         this.ownsHere = ownsHere;
     }
@@ -536,7 +543,7 @@ public final class DataStore implements AutoCloseable {
      * (Strong), unless it was at the shards' end within {@code maxLagMillis} (Bounded). Returns at once for a
      * collection this store holds itself (every acknowledged write is applied here before it is acknowledged).
      *
-     * @throws dev.vectorvault.common.MilvusException {@code SERVICE_UNAVAILABLE} past {@code timeoutMillis}
+     * @throws MilvusException {@code SERVICE_UNAVAILABLE} past {@code timeoutMillis}
      */
     public void awaitFresh(long collectionId, long maxLagMillis, long timeoutMillis) {
         FollowedCollection copy = followed.get(collectionId);
@@ -746,7 +753,7 @@ public final class DataStore implements AutoCloseable {
             data.segmentInfos().forEach(info -> known.add(info.segmentId()));
             for (long id : segmentIds) {
                 if (!known.contains(id)) {
-                    throw dev.vectorvault.common.MilvusException.invalidParameter(
+                    throw MilvusException.invalidParameter(
                             "segment " + id + " is not a segment of collection " + layout.collectionId());
                 }
             }
@@ -794,7 +801,7 @@ public final class DataStore implements AutoCloseable {
     List<CompactionPlan> compactExpired() {
         List<CompactionPlan> done = new ArrayList<>();
         for (CollectionData data : collections.values()) {
-            java.util.function.LongPredicate owns = ownsHere;
+            LongPredicate owns = ownsHere;
             if (closed || owns != null && !owns.test(data.collectionId())) {
                 continue;
             }
@@ -822,9 +829,9 @@ public final class DataStore implements AutoCloseable {
     }
 
     private CollectionData owned(CollectionLayout layout) {
-        java.util.function.LongPredicate owns = ownsHere;
+        LongPredicate owns = ownsHere;
         if (owns != null && !owns.test(layout.collectionId())) {
-            throw new dev.vectorvault.common.MilvusException(dev.vectorvault.common.ErrorCode.SERVICE_UNAVAILABLE,
+            throw new MilvusException(ErrorCode.SERVICE_UNAVAILABLE,
                     "collection " + layout.collectionId() + " is not owned by this node now");
         }
         return data(layout);
