@@ -223,7 +223,7 @@ public final class DataStore implements AutoCloseable {
                 return; // another thread recovered meanwhile
             }
             log.reopenAfterFailure();
-            collections.values().forEach(CollectionData::cancelAnnIndexes);
+            collections.values().forEach(CollectionData::retire);
             collections.clear();
             autoCheckpoint.reset();
             load("data_recovered_after_failure");
@@ -589,7 +589,7 @@ public final class DataStore implements AutoCloseable {
         unfollow(collectionId);
         CollectionData data = collections.remove(collectionId);
         if (data != null) {
-            data.cancelAnnIndexes();
+            data.retire();
         }
         log.collectionDropped(collectionId);
     }
@@ -611,7 +611,7 @@ public final class DataStore implements AutoCloseable {
             }
             CollectionData stale = collections.remove(collectionId);
             if (stale != null) {
-                stale.cancelAnnIndexes();
+                stale.retire();
             }
             DataManifest part = directory.readCollectionManifest(collectionId);
             part.segments().forEach(ref -> segmentIds.accumulateAndGet(ref.segmentId() + 1, Math::max));
@@ -872,7 +872,7 @@ public final class DataStore implements AutoCloseable {
         closed = true;
         new ArrayList<>(followed.keySet()).forEach(this::unfollow);
         // Builds in progress are abandoned: their segments' files stay absent and the next start builds them.
-        collections.values().forEach(CollectionData::cancelAnnIndexes);
+        collections.values().forEach(CollectionData::retire);
         indexes.close();
         autoCheckpoint.close();
         BackgroundCompaction background = backgroundCompaction;
