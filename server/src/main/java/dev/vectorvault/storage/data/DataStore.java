@@ -67,6 +67,7 @@ public final class DataStore implements AutoCloseable {
     private final Map<Long, GroupCommit<ClientWrite>> writeOrder = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock checkpointLock = new ReentrantReadWriteLock();
     private final AtomicLong segmentIds = new AtomicLong(1);
+    private final CompactionHistory compactions = new CompactionHistory();
     private final DataExecutors.Delays delays;
     private final java.util.concurrent.Executor checkpointExecutor;
     /** Epoch milliseconds: the insert time of puts, and the time reads and compactions expire rows at. */
@@ -809,11 +810,21 @@ public final class DataStore implements AutoCloseable {
             Set<Long> due = sealer.dueForExpiry(data, cutoff);
             if (!due.isEmpty()) {
                 List<CompactionPlan> plans = compact(data, layout.get(), due);
-                LOG.info("event=expiry_compacted collection={} plans={}", data.collectionId(), plans);
+                long id = compactions.record(plans);
+                LOG.info("event=expiry_compacted collection={} compactionID={} plans={}", data.collectionId(), id,
+                        plans);
                 done.addAll(plans);
             }
         }
         return done;
+    }
+
+    /**
+     * This store's recent compactions by id (GetCompactionState, GetCompactionStateWithPlans): manual ones, whose
+     * caller records them, and automatic ones, recorded here.
+     */
+    public CompactionHistory compactionHistory() {
+        return compactions;
     }
 
     /** The collection's segments as this node holds them (the owner's, or the embedded store's). */
@@ -850,7 +861,13 @@ public final class DataStore implements AutoCloseable {
                     collections.remove(data.collectionId());
                     continue;
                 }
-                refs.addAll(sealer.persist(data, layout.get(), cutoff(layout.get())));
+                List<CompactionPlan> rewritten = new ArrayList<>();
+                refs.addAll(sealer.persist(data, layout.get(), cutoff(layout.get()), rewritten));
+                if (!rewritten.isEmpty()) {
+                    // Segments past the ratio threshold, rewritten on the way: an automatic compaction of its own.
+                    LOG.info("event=checkpoint_compacted collection={} compactionID={} plans={}",
+                            data.collectionId(), compactions.record(rewritten), rewritten);
+                }
                 // Segments sealed or compacted just now get their indexes.
                 indexes.reconcile(layout.get(), data);
                 indexFiles.addAll(IndexMaintenance.wantedFiles(layout.get(), data));
