@@ -100,7 +100,8 @@ public final class QuantBenchmark {
         int sealRows = Math.max(1000, rows / 4);
         System.out.printf(Locale.ROOT, "%nsealed segments in a data store (%,d rows a segment), heap after GC:%n",
                 sealRows);
-        System.out.printf("%-10s %8s %14s %12s  %s%n", "index", "build s", "heap B/vec", "vectors", "q/s, recall@10");
+        System.out.printf("%-10s %8s %14s %12s %12s  %s%n", "index", "build s", "heap B/vec", "vectors",
+                "vec reads/s", "q/s, recall@10");
         Map<String, String> ivf = Map.of("nlist", "1024");
         Map<String, String> graph = Map.of("M", "16", "efConstruction", "200");
         Map<String, String> refined = Map.of("M", "16", "efConstruction", "200", "refine", "true",
@@ -129,8 +130,9 @@ public final class QuantBenchmark {
         for (SegmentMemory.Measured m : result.searches()) {
             searches.append(String.format(Locale.ROOT, "%s: %.0f q/s %.3f; ", m.setting(), m.qps(), m.recall()));
         }
-        System.out.printf(Locale.ROOT, "%-10s %8.1f %14.1f %12s  %s%n", type, result.buildSeconds(),
-                result.heapPerVector(), result.vectorsStored() ? "in files" : "on heap", searches);
+        System.out.printf(Locale.ROOT, "%-10s %8.1f %14.1f %12s %12.0f  %s%n", type, result.buildSeconds(),
+                result.heapPerVector(), result.vectorsStored() ? "in files" : "on heap",
+                result.vectorReadsPerSecond(), searches);
     }
 
     private record Built(VectorIndex index, double seconds) {}

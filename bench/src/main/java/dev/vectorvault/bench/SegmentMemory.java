@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  */
 final class SegmentMemory {
     /** One index type measured: heap bytes per vector, whether the vectors left the heap, recall and q/s per setting. */
-    record Result(double heapPerVector, boolean vectorsStored, double buildSeconds, List<Measured> searches) {}
+    record Result(double heapPerVector, boolean vectorsStored, double buildSeconds, List<Measured> searches,
+            double vectorReadsPerSecond) {}
 
     record Measured(String setting, double qps, double recall) {}
 
@@ -97,7 +98,7 @@ final class SegmentMemory {
                     double qps = queries.length / ((System.nanoTime() - timed) / 1e9);
                     searches.add(new Measured(setting.getKey(), qps, found / ((double) k * queries.length)));
                 }
-                return new Result(perVector, stored, build, searches);
+                return new Result(perVector, stored, build, searches, vectorReadsPerSecond(store, layout));
             } finally {
                 store.close();
                 meta.close();
@@ -124,6 +125,33 @@ final class SegmentMemory {
             Comparator<Hit> order = Comparator.comparingDouble(Hit::score);
             hits.sort(metric.higherIsBetter() ? order.reversed() : order);
             return hits.stream().limit(k).map(Hit::id).toList();
+        });
+    }
+
+    /**
+     * Vector values read per second as a query's vector output field reads them ({@code view.value}), at seeded
+     * random rows, one thread, after a warm-up pass: from the heap, or from the segment file once stored.
+     */
+    private static double vectorReadsPerSecond(DataStore store, CollectionLayout layout) {
+        return store.read(layout, view -> {
+            java.util.Random random = new java.util.Random(5);
+            int reads = 20_000;
+            int[] segments = new int[reads];
+            int[] ordinals = new int[reads];
+            for (int i = 0; i < reads; i++) {
+                segments[i] = random.nextInt(view.segmentCount());
+                ordinals[i] = random.nextInt(view.segmentSize(segments[i]));
+            }
+            double sum = 0;
+            long start = 0;
+            for (int pass = 0; pass < 2; pass++) {
+                start = System.nanoTime();
+                for (int i = 0; i < reads; i++) {
+                    sum += ((float[]) view.value(segments[i], 1, ordinals[i]))[0];
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return sum == Double.MAX_VALUE ? 0 : reads / seconds; // the sum only keeps the reads from being elided
         });
     }
 

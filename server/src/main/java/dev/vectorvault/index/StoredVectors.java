@@ -19,4 +19,10 @@ public interface StoredVectors {
 
     /** Heap bytes this source holds (its per-row file positions), not the vectors. */
     long memoryBytes();
+
+    /**
+     * Lets go of what this source holds open (the segment is gone, or its vectors are resident again). Reads in
+     * progress finish first; a read that comes later still works, opening the file for itself. Idempotent.
+     */
+    void close();
 }

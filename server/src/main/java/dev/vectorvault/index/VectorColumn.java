@@ -352,6 +352,16 @@ public final class VectorColumn implements FieldVectors {
         return stored == null;
     }
 
+    /**
+     * A stored column lets its source close what it holds open ({@link StoredVectors#close}): the segment is gone or
+     * holds its vectors resident again. Nothing for a resident column.
+     */
+    public void releaseStorage() {
+        if (stored != null) {
+            stored.close();
+        }
+    }
+
     /** This column if resident, else its vectors read into a new resident column. */
     public VectorColumn residentCopy() {
         return stored == null ? this : stored.loadAll();

@@ -334,7 +334,7 @@ public final class MilvusServer implements AutoCloseable {
                 new RbacRpc(rbac.service(), audit), started.toString(),
                 new SystemInfoRpc(nodeHealth, node == null ? 0 : node.nodeId(), node != null,
                         config.cluster().advertiseHost(), config.dataDir(), started, started.toString()), calls,
-                new SegmentRpc(catalog, data, clock, node == null ? 0 : node.nodeId(), rbac.visibility()));
+                new SegmentRpc(catalog, data, node == null ? 0 : node.nodeId(), rbac.visibility()));
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()))
                 .channelFactory(connections::newServerChannel)
                 .executor(calls.pool())

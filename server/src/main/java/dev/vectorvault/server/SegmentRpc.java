@@ -6,9 +6,9 @@ import dev.vectorvault.catalog.Collection;
 import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.catalog.IndexDefinition;
 import dev.vectorvault.common.ErrorCode;
-import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.query.Layouts;
+import dev.vectorvault.storage.data.CompactionHistory;
 import dev.vectorvault.storage.data.CompactionPlan;
 import dev.vectorvault.storage.data.DataStore;
 import dev.vectorvault.storage.data.SegmentInfo;
@@ -29,41 +29,31 @@ import io.milvus.grpc.QuerySegmentInfo;
 import io.milvus.grpc.SegmentLevel;
 import io.milvus.grpc.SegmentState;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * ManualCompaction and the segment views (GetPersistentSegmentInfo, GetQuerySegmentInfo). A compaction runs within
  * the call, so by the time a client asks GetCompactionState it is complete; like Milvus, an id this node does not
- * know reads as completed with no plans (the plans of the last {@value #REMEMBERED} compactions are kept for
- * GetCompactionStateWithPlans; in a cluster, on the node that ran it).
+ * know reads as completed with no plans. The store's {@link CompactionHistory} keeps the plans of its recent
+ * compactions for GetCompactionStateWithPlans (in a cluster, on the node that ran them): manual ones, and the
+ * automatic ones (background expiry, a checkpoint's threshold rewrite), whose ids only their log lines tell, as in
+ * Milvus.
  *
  * <p>Milvus checks no privilege for the segment views; here they describe only collections the caller may see (as
  * DescribeCollection does), since row counts are the collection's data.
  */
 final class SegmentRpc {
-    private static final int REMEMBERED = 256;
-
     private final Catalog catalog;
     private final DataStore data;
-    private final HybridClock clock;
     private final long nodeId;
     private final Visibility visibility;
-    private final Map<Long, List<CompactionPlan>> recent = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, List<CompactionPlan>> eldest) {
-            return size() > REMEMBERED;
-        }
-    };
 
     /** {@code nodeId}: this node's cluster id, 0 when embedded (reported as the node holding the segments). */
-    SegmentRpc(Catalog catalog, DataStore data, HybridClock clock, long nodeId, Visibility visibility) {
+    SegmentRpc(Catalog catalog, DataStore data, long nodeId, Visibility visibility) {
         this.catalog = catalog;
         this.visibility = visibility;
         this.data = data;
-        this.clock = clock;
         this.nodeId = nodeId;
     }
 
@@ -105,10 +95,7 @@ final class SegmentRpc {
     }
 
     private ManualCompactionResponse remember(List<CompactionPlan> plans) {
-        long id = clock.next();
-        synchronized (recent) {
-            recent.put(id, plans);
-        }
+        long id = data.compactionHistory().record(plans);
         return ManualCompactionResponse.newBuilder().setStatus(StatusMapper.success()).setCompactionID(id)
                 .setCompactionPlanCount(plans.size()).build();
     }
@@ -130,9 +117,7 @@ final class SegmentRpc {
     }
 
     private List<CompactionPlan> plans(long compactionId) {
-        synchronized (recent) {
-            return recent.getOrDefault(compactionId, List.of());
-        }
+        return data.compactionHistory().plans(compactionId);
     }
 
     GetPersistentSegmentInfoResponse persistentSegments(GetPersistentSegmentInfoRequest r) {

@@ -226,14 +226,21 @@ final class CollectionData {
         }
     }
 
-    /** The collection is dropped: stop index builds of all its segments. */
-    void cancelAnnIndexes() {
-        forEachSegment(Segment::cancelAnnIndexes);
+    /**
+     * This data is going away (its collection dropped or reloaded, the store closing, a replica's copy replaced):
+     * retire every segment ({@link Segment#retire}).
+     */
+    void retire() {
+        // Exclusive, so a read in progress on this data (a replica's copy just replaced) finishes with its files.
+        exclusive(segments -> {
+            segments.forEach(Segment::retire);
+            return null;
+        });
     }
 
     /** Replaces one segment by its compacted copy (same live rows, no tombstones); caller holds exclusive(). */
     void replaceCompacted(int index, Segment compacted) {
-        segments.get(index).cancelAnnIndexes();
+        segments.get(index).retire();
         segments.set(index, compacted);
         for (int ordinal = 0; ordinal < compacted.size(); ordinal++) {
             primaryKeys.put(compacted.value(primaryKeyField, ordinal), position(index, ordinal));
@@ -247,7 +254,7 @@ final class CollectionData {
     void replaceMerged(List<Integer> indexes, Segment merged) {
         replaceCompacted(indexes.get(0), merged);
         for (int index : indexes.subList(1, indexes.size())) {
-            segments.get(index).cancelAnnIndexes();
+            segments.get(index).retire();
             segments.set(index, new Segment(-1, vectorDims, vectorEncodings));
         }
     }
@@ -280,7 +287,7 @@ final class CollectionData {
             if (newIndex[i] >= 0) {
                 kept.add(segments.get(i));
             } else {
-                segments.get(i).cancelAnnIndexes();
+                segments.get(i).retire();
             }
         }
         segments.clear();

@@ -74,6 +74,7 @@ public final class DataStore implements AutoCloseable {
     private final Map<Long, GroupCommit<ClientWrite>> writeOrder = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock checkpointLock = new ReentrantReadWriteLock();
     private final AtomicLong segmentIds = new AtomicLong(1);
+    private final CompactionHistory compactions = new CompactionHistory();
     private final DataExecutors.Delays delays;
     private final Executor checkpointExecutor;
     /** Epoch milliseconds: the insert time of puts, and the time reads and compactions expire rows at. */
@@ -230,7 +231,7 @@ public final class DataStore implements AutoCloseable {
                 return; // another thread recovered meanwhile
             }
             log.reopenAfterFailure();
-            collections.values().forEach(CollectionData::cancelAnnIndexes);
+            collections.values().forEach(CollectionData::retire);
             collections.clear();
             autoCheckpoint.reset();
             load("data_recovered_after_failure");
@@ -596,7 +597,7 @@ public final class DataStore implements AutoCloseable {
         unfollow(collectionId);
         CollectionData data = collections.remove(collectionId);
         if (data != null) {
-            data.cancelAnnIndexes();
+            data.retire();
         }
         log.collectionDropped(collectionId);
     }
@@ -618,7 +619,7 @@ public final class DataStore implements AutoCloseable {
             }
             CollectionData stale = collections.remove(collectionId);
             if (stale != null) {
-                stale.cancelAnnIndexes();
+                stale.retire();
             }
             DataManifest part = directory.readCollectionManifest(collectionId);
             part.segments().forEach(ref -> segmentIds.accumulateAndGet(ref.segmentId() + 1, Math::max));
@@ -816,11 +817,21 @@ public final class DataStore implements AutoCloseable {
             Set<Long> due = sealer.dueForExpiry(data, cutoff);
             if (!due.isEmpty()) {
                 List<CompactionPlan> plans = compact(data, layout.get(), due);
-                LOG.info("event=expiry_compacted collection={} plans={}", data.collectionId(), plans);
+                long id = compactions.record(plans);
+                LOG.info("event=expiry_compacted collection={} compactionID={} plans={}", data.collectionId(), id,
+                        plans);
                 done.addAll(plans);
             }
         }
         return done;
+    }
+
+    /**
+     * This store's recent compactions by id (GetCompactionState, GetCompactionStateWithPlans): manual ones, whose
+     * caller records them, and automatic ones, recorded here.
+     */
+    public CompactionHistory compactionHistory() {
+        return compactions;
     }
 
     /** The collection's segments as this node holds them (the owner's, or the embedded store's). */
@@ -857,7 +868,13 @@ public final class DataStore implements AutoCloseable {
                     collections.remove(data.collectionId());
                     continue;
                 }
-                refs.addAll(sealer.persist(data, layout.get(), cutoff(layout.get())));
+                List<CompactionPlan> rewritten = new ArrayList<>();
+                refs.addAll(sealer.persist(data, layout.get(), cutoff(layout.get()), rewritten));
+                if (!rewritten.isEmpty()) {
+                    // Segments past the ratio threshold, rewritten on the way: an automatic compaction of its own.
+                    LOG.info("event=checkpoint_compacted collection={} compactionID={} plans={}",
+                            data.collectionId(), compactions.record(rewritten), rewritten);
+                }
                 // Segments sealed or compacted just now get their indexes.
                 indexes.reconcile(layout.get(), data);
                 indexFiles.addAll(IndexMaintenance.wantedFiles(layout.get(), data));
@@ -879,7 +896,7 @@ public final class DataStore implements AutoCloseable {
         closed = true;
         new ArrayList<>(followed.keySet()).forEach(this::unfollow);
         // Builds in progress are abandoned: their segments' files stay absent and the next start builds them.
-        collections.values().forEach(CollectionData::cancelAnnIndexes);
+        collections.values().forEach(CollectionData::retire);
         indexes.close();
         autoCheckpoint.close();
         BackgroundCompaction background = backgroundCompaction;

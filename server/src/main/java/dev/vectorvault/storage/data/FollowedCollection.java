@@ -273,6 +273,7 @@ final class FollowedCollection implements AutoCloseable {
         builds.incrementAndGet();
         if (previous != null) {
             previous.close();
+            previous.data.retire(); // waits for the searches still reading the old copy
         }
         LOG.info("event=replica_copy_built collection={} segments={} replayedRecords={} positions={}", collectionId,
                 part.segments().size(), replayed, Arrays.toString(positions));
@@ -341,7 +342,7 @@ final class FollowedCollection implements AutoCloseable {
         Copy copy = current;
         current = null;
         if (copy != null) {
-            copy.data.cancelAnnIndexes();
+            copy.data.retire();
             copy.close();
         }
     }

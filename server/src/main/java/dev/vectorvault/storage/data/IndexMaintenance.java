@@ -234,7 +234,9 @@ final class IndexMaintenance {
             return;
         }
         try {
-            segment.replaceColumn(field, column, column.residentCopy());
+            if (segment.replaceColumn(field, column, column.residentCopy())) {
+                column.releaseStorage(); // searches still reading the stored column finish first
+            }
         } catch (StorageException e) {
             // Still correct: reads of a stored column load its vectors when they need them all.
             LOG.warn("event=vectors_reload_failed segment={} field={} error={}", segment.segmentId(), field,
@@ -268,11 +270,12 @@ final class IndexMaintenance {
         }
         VectorColumn stored = VectorColumn.stored(column.dim(), column.encoding(), column.size(), file);
         synchronized (segment) {
-            if (index.cancelled() || segment.annIndex(field) != index) {
+            if (index.cancelled() || segment.annIndex(field) != index
+                    || !segment.replaceColumn(field, column, stored)) {
+                file.close(); // the segment or its index went meanwhile (Segment.retire holds this monitor too)
                 return;
             }
             ready.readExactVectorsFrom(stored);
-            segment.replaceColumn(field, column, stored);
         }
         LOG.info("event=vectors_stored segment={} field={} rows={} freedBytes={}", segment.segmentId(), field,
                 column.size(), column.memoryBytes() - stored.memoryBytes());

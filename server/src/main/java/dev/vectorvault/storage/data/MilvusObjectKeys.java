@@ -1,6 +1,7 @@
 package dev.vectorvault.storage.data;
 
 import dev.vectorvault.storage.io.ObjectStore;
+import dev.vectorvault.storage.io.ReadHandle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -77,6 +78,11 @@ final class MilvusObjectKeys implements ObjectStore {
     @Override
     public byte[] readAll(String name) throws IOException {
         return bucket.readAll(key(name));
+    }
+
+    @Override
+    public ReadHandle openReader(String name) throws IOException {
+        return bucket.openReader(key(name));
     }
 
     @Override

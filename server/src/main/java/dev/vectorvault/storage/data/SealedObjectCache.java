@@ -2,11 +2,13 @@ package dev.vectorvault.storage.data;
 
 import dev.vectorvault.storage.io.LocalDisk;
 import dev.vectorvault.storage.io.ObjectStore;
+import dev.vectorvault.storage.io.ReadHandle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * bucket). A write goes to the local copy first, then to the bucket from it; a read of an object not held locally
  * fetches it whole in large ranges first. The least recently used copies go once the total passes the bound; a copy
  * removed while being read falls back to the bucket. The bucket stays the truth: listings always come from it.
+ * A copy held open by a {@link #openReader reader} (the exact vectors of a quantized segment) is pinned: eviction
+ * passes over it until the reader closes, so the disk holds no evicted copy that is still open and uncounted.
  */
 final class SealedObjectCache implements ObjectStore {
     private static final Logger LOG = LoggerFactory.getLogger(SealedObjectCache.class);
@@ -32,6 +36,8 @@ final class SealedObjectCache implements ObjectStore {
     private final long maxBytes;
     /** Local copies and their sizes, least recently used first. */
     private final LinkedHashMap<String, Long> entries = new LinkedHashMap<>(16, 0.75f, true);
+    /** Open readers per local copy; a pinned copy is never evicted. */
+    private final Map<String, Integer> pins = new HashMap<>();
     private long bytes;
 
     private SealedObjectCache(ObjectStore remote, LocalDisk local, long maxBytes) {
@@ -93,7 +99,7 @@ final class SealedObjectCache implements ObjectStore {
             Iterator<Map.Entry<String, Long>> it = entries.entrySet().iterator();
             while (bytes > maxBytes && it.hasNext()) {
                 Map.Entry<String, Long> eldest = it.next();
-                if (eldest.getKey().equals(keep)) {
+                if (eldest.getKey().equals(keep) || pins.containsKey(eldest.getKey())) {
                     continue;
                 }
                 bytes -= eldest.getValue();
@@ -177,6 +183,67 @@ final class SealedObjectCache implements ObjectStore {
             }
         }
         return remote.read(name, position, into);
+    }
+
+    /**
+     * A reader of the local copy (fetched first), pinned until closed; an object that is not cacheable, or whose copy
+     * went before it was pinned, is read from the bucket.
+     */
+    @Override
+    public ReadHandle openReader(String name) throws IOException {
+        if (ensureLocal(name) && pin(name)) {
+            try {
+                ReadHandle copy = local.openReader(name);
+                return new ReadHandle() {
+                    private boolean closed;
+
+                    @Override
+                    public int read(long position, ByteBuffer into) throws IOException {
+                        return copy.read(position, into);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        synchronized (this) {
+                            if (closed) {
+                                return;
+                            }
+                            closed = true;
+                        }
+                        try {
+                            copy.close();
+                        } finally {
+                            unpin(name);
+                        }
+                    }
+                };
+            } catch (NoSuchFileException evicted) {
+                unpin(name);
+                forget(name);
+            }
+        }
+        return remote.openReader(name);
+    }
+
+    /** Pins a held copy; false when it is not held (evicted since {@link #ensureLocal}). */
+    private synchronized boolean pin(String name) {
+        if (!entries.containsKey(name)) {
+            return false;
+        }
+        pins.merge(name, 1, Integer::sum);
+        return true;
+    }
+
+    private void unpin(String name) {
+        synchronized (this) {
+            pins.computeIfPresent(name, (n, count) -> count == 1 ? null : count - 1);
+        }
+        evict(null);
+    }
+
+    /** Copies pinned by open readers now (tests). */
+    synchronized int pinned() {
+        return pins.size();
     }
 
     @Override

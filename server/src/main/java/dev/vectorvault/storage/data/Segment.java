@@ -284,8 +284,12 @@ final class Segment {
         return annIndexes.compareAndSet(field, expected, next);
     }
 
-    /** The segment is going away (compacted, emptied, dropped): stop its builds and let its indexes go. */
-    void cancelAnnIndexes() {
+    /**
+     * The segment is going away (compacted, emptied, dropped, reloaded): stop its builds, let its indexes go, and let
+     * its stored vectors close the segment file (reads in progress finish first). Under the segment's monitor for the
+     * columns, as {@link IndexMaintenance} swaps them: a stored column swapped in meanwhile is seen and closed here.
+     */
+    void retire() {
         for (int f = 0; f < annIndexes.length(); f++) {
             SegmentIndex index = annIndexes.getAndSet(f, null);
             if (index != null) {
@@ -298,6 +302,14 @@ final class Segment {
             SegmentTextIndex text = textIndexes.getAndSet(f, null);
             if (text != null) {
                 text.cancel();
+            }
+        }
+        synchronized (this) {
+            for (int f = 0; f < vectors.length(); f++) {
+                VectorColumn column = vectors.get(f);
+                if (column != null) {
+                    column.releaseStorage();
+                }
             }
         }
     }

@@ -8,18 +8,33 @@ import dev.vectorvault.storage.codec.ValueReader;
 import dev.vectorvault.storage.io.Frame;
 import dev.vectorvault.storage.io.ObjectStore;
 import dev.vectorvault.storage.segment.SegmentFile;
+import dev.vectorvault.storage.io.ReadHandle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One dense vector field of a sealed segment read from the segment's own file, a vector at a time, so that the
  * segment need not hold the field's vectors on the heap ({@link VectorColumn#stored}). No new file: opening reads
  * and verifies the whole segment file once (its checksums, as loading does) and keeps, per row, where the field's
- * vector components start in the file (8 bytes a row); a read is then one ranged read through the {@link ObjectStore}
- * seam (the local disk, or object storage behind its local cache). Segment files are immutable and are deleted only
- * after the segment is gone from every manifest and a grace period, so a position stays valid while it is used.
+ * vector components start in the file (8 bytes a row).
+ *
+ * <p><b>One open handle.</b> Opening also opens the file once for reading ({@link ObjectStore#openReader}: a local
+ * file stays open; object storage reads through the local cache's copy, pinned, or by ranged requests); every read is
+ * a positional read on it, from any thread. The handle is counted: the segment holds one use until it
+ * {@linkplain #close closes} this (the segment is retired or its vectors are resident again), each read holds one
+ * while it runs, and the handle closes when the last use ends. A read after that (a reader that still held the old
+ * column) opens the file for itself, as every read did before. Segment files are immutable and are deleted only after
+ * the segment is gone from every manifest and a grace period; an open local file also outlives its deletion, so a
+ * segment that stays open keeps its reads working.
  */
 final class SegmentFileVectors implements StoredVectors {
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentFileVectors.class);
+    /** The most bytes {@link #loadAll} reads at once. */
+    private static final int WINDOW_BYTES = 4 << 20;
     /** The footer after a body: the common frame's, or version 1's (magic and CRC32C). */
     private static final int V1_FOOTER_BYTES = 8;
 
@@ -31,8 +46,13 @@ final class SegmentFileVectors implements StoredVectors {
     private final int vectorBytes;
     /** Per ordinal, the file position of its vector's first component byte. */
     private final long[] positions;
+    private final ReadHandle handle;
+    /** Uses of {@link #handle}: the segment's (until {@link #close}) and each read's in progress; 0 once closed. */
+    private final AtomicInteger uses = new AtomicInteger(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private SegmentFileVectors(ObjectStore store, String name, int dim, VectorEncoding encoding, long[] positions) {
+    private SegmentFileVectors(ObjectStore store, String name, int dim, VectorEncoding encoding, long[] positions,
+            ReadHandle handle) {
         this.store = store;
         this.name = name;
         this.file = store.describe(name);
@@ -40,6 +60,7 @@ final class SegmentFileVectors implements StoredVectors {
         this.encoding = encoding;
         this.vectorBytes = dim * encoding.bytesPerComponent();
         this.positions = positions;
+        this.handle = handle;
     }
 
     /**
@@ -90,42 +111,110 @@ final class SegmentFileVectors implements StoredVectors {
                 }
             }
         }
-        return new SegmentFileVectors(store, name, dim, encoding, positions);
+        try {
+            return new SegmentFileVectors(store, name, dim, encoding, positions, store.openReader(name));
+        } catch (IOException e) {
+            throw StorageException.io("open", file, e);
+        }
     }
 
     @Override
     public void read(int ordinal, float[] out) {
         byte[] bytes = new byte[vectorBytes];
-        ByteBuffer into = ByteBuffer.wrap(bytes);
-        long position = positions[ordinal];
+        readFully(positions[ordinal], bytes, "the vector of row " + ordinal);
+        decodeInto(bytes, 0, ordinal, out);
+    }
+
+    /**
+     * Every vector, read through the handle in windows of consecutive rows (at most {@link #WINDOW_BYTES} each, or
+     * one row), so a scan costs one sequential pass over the file's byte range of the field without holding the whole
+     * file. Checksums were verified on opening and the file is immutable; each component is still checked finite.
+     */
+    @Override
+    public VectorColumn loadAll() {
+        VectorColumn column = new VectorColumn(dim, encoding);
+        float[] vector = new float[dim];
+        int rows = positions.length;
+        int first = 0;
+        while (first < rows) {
+            long start = positions[first];
+            int last = first;
+            while (last + 1 < rows && positions[last + 1] > positions[last]
+                    && positions[last + 1] + vectorBytes - start <= WINDOW_BYTES) {
+                last++;
+            }
+            byte[] window = new byte[(int) (positions[last] + vectorBytes - start)];
+            readFully(start, window, "rows " + first + " to " + last);
+            for (int ordinal = first; ordinal <= last; ordinal++) {
+                decodeInto(window, (int) (positions[ordinal] - start), ordinal, vector);
+                column.append(vector);
+            }
+            first = last + 1;
+        }
+        return column;
+    }
+
+    /** Reads {@code into.length} bytes at {@code position}: through the shared handle while open, else on its own. */
+    private void readFully(long position, byte[] into, String what) {
         try {
-            while (into.hasRemaining()) {
-                if (store.read(name, position + into.position(), into) < 0) {
-                    throw StorageException.corrupt(file, position + into.position(),
-                            "the file ends inside the vector of row " + ordinal);
+            if (acquire()) {
+                try {
+                    fill(handle, position, into, what);
+                } finally {
+                    release();
+                }
+            } else {
+                try (ReadHandle once = store.openReader(name)) {
+                    fill(once, position, into, what);
                 }
             }
         } catch (IOException e) {
             throw StorageException.io("read", file, e);
         }
-        decodeInto(bytes, 0, ordinal, out);
     }
 
-    @Override
-    public VectorColumn loadAll() {
-        Frame.Body body = SegmentFile.readVersioned(store, name, SegmentCodec.SEGMENT_KIND);
-        long bodyStart = bodyStart(store, name, body);
-        VectorColumn column = new VectorColumn(dim, encoding);
-        float[] vector = new float[dim];
-        for (int ordinal = 0; ordinal < positions.length; ordinal++) {
-            long at = positions[ordinal] - bodyStart;
-            if (at < 0 || at + vectorBytes > body.bytes().length) {
-                throw StorageException.corrupt(file, positions[ordinal], "the file no longer holds row " + ordinal);
+    private void fill(ReadHandle from, long position, byte[] bytes, String what) throws IOException {
+        ByteBuffer into = ByteBuffer.wrap(bytes);
+        while (into.hasRemaining()) {
+            if (from.read(position + into.position(), into) < 0) {
+                throw StorageException.corrupt(file, position + into.position(), "the file ends inside " + what);
             }
-            decodeInto(body.bytes(), (int) at, ordinal, vector);
-            column.append(vector);
         }
-        return column;
+    }
+
+    private boolean acquire() {
+        while (true) {
+            int now = uses.get();
+            if (now == 0) {
+                return false;
+            }
+            if (uses.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void release() {
+        if (uses.decrementAndGet() == 0) {
+            try {
+                handle.close();
+            } catch (IOException e) {
+                LOG.warn("event=segment_file_close_failed file={} error={}", file, e.toString());
+            }
+        }
+    }
+
+    /** The segment lets go of the file; the handle closes once reads in progress end. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            release();
+        }
+    }
+
+    /** Whether the shared handle is still open (tests). */
+    boolean open() {
+        return uses.get() > 0;
     }
 
     /** Where {@code body} starts in the file: the footer follows it, whatever the header's length. */

@@ -49,19 +49,22 @@ final class SegmentSealer {
     /**
      * Persists the collection's segments; returns them as the manifest will name them. Rows inserted before
      * {@code cutoff} (now less the collection's TTL, or {@link CollectionData#NO_EXPIRY}) count as deleted for
-     * deciding what to rewrite, and are left out of what is rewritten.
+     * deciding what to rewrite, and are left out of what is rewritten; each segment so rewritten is added to
+     * {@code rewritten}.
      */
-    List<SegmentRef> persist(CollectionData data, CollectionLayout layout, long cutoff) {
+    List<SegmentRef> persist(CollectionData data, CollectionLayout layout, long cutoff,
+            List<CompactionPlan> rewritten) {
         List<SegmentRef> refs = new ArrayList<>();
         data.exclusive(segments -> {
-            persist(data, segments, layout, cutoff);
+            persist(data, segments, layout, cutoff, rewritten);
             segments.forEach(s -> refs.add(new SegmentRef(data.collectionId(), s.segmentId())));
             return null;
         });
         return refs;
     }
 
-    private void persist(CollectionData data, List<Segment> segments, CollectionLayout layout, long cutoff) {
+    private void persist(CollectionData data, List<Segment> segments, CollectionLayout layout, long cutoff,
+            List<CompactionPlan> rewritten) {
         long collectionId = data.collectionId();
         for (int i = 0; i < segments.size(); i++) {
             Segment segment = segments.get(i);
@@ -70,8 +73,10 @@ final class SegmentSealer {
             }
             segment.seal();
             if (segment.persisted() && mostlyHidden(segment, cutoff)) {
+                long source = segment.segmentId();
                 segment = compact(segment, data, cutoff);
                 data.replaceCompacted(i, segment);
+                rewritten.add(new CompactionPlan(List.of(source), segment.size() == 0 ? -1 : segment.segmentId()));
             }
             if (!segment.persisted()) {
                 directory.writeSegment(collectionId, segment, layout);

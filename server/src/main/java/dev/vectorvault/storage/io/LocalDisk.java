@@ -121,6 +121,11 @@ public final class LocalDisk implements FileStore {
     }
 
     @Override
+    public ReadHandle openReader(String name) throws IOException {
+        return new LocalReadHandle(path(name));
+    }
+
+    @Override
     public byte[] readAll(String name) throws IOException {
         Path file = path(name);
         long size = Files.size(file);
@@ -283,6 +288,59 @@ public final class LocalDisk implements FileStore {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * One {@link FileChannel} shared by every reader: its positional reads are thread-safe and do not move a shared
+     * position. A FileChannel closes itself when a thread blocked in it is interrupted (every other reader then fails
+     * with {@link java.nio.channels.AsynchronousCloseException}); a pending interrupt is hidden for the read, and a
+     * channel closed that way is opened again and the read retried, so one interrupted search cannot fail the
+     * others. Opening again needs the name: a file deleted meanwhile then fails with {@link NoSuchFileException}.
+     */
+    private static final class LocalReadHandle implements ReadHandle {
+        private final Path file;
+        private volatile FileChannel channel;
+        private volatile boolean closed;
+
+        LocalReadHandle(Path file) throws IOException {
+            this.file = file;
+            this.channel = FileChannel.open(file, StandardOpenOption.READ);
+        }
+
+        @Override
+        public int read(long position, ByteBuffer into) throws IOException {
+            boolean interrupted = Thread.interrupted();
+            try {
+                while (true) {
+                    FileChannel current = channel;
+                    try {
+                        return current.read(into, position);
+                    } catch (java.nio.channels.ClosedChannelException e) {
+                        if (closed) {
+                            throw e;
+                        }
+                        interrupted |= Thread.interrupted(); // else the retry closes the new channel at once
+                        reopen(current);
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private synchronized void reopen(FileChannel failed) throws IOException {
+            if (channel == failed && !closed) {
+                channel = FileChannel.open(file, StandardOpenOption.READ);
+            }
+        }
+
+        @Override
+        public synchronized void close() throws IOException {
+            closed = true;
+            channel.close();
         }
     }
 

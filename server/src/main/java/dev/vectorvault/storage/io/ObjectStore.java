@@ -43,6 +43,33 @@ public interface ObjectStore {
      */
     int read(String name, long position, ByteBuffer into) throws IOException;
 
+    /**
+     * Opens {@code name} for repeated ranged reads ({@link ReadHandle}); the caller closes it. This default opens
+     * nothing: each read is one {@link #read} (what object storage does anyway, a ranged request). Stores that open
+     * something per read (a file) keep it open instead.
+     *
+     * @throws java.nio.file.NoSuchFileException when absent
+     */
+    default ReadHandle openReader(String name) throws IOException {
+        size(name); // absent objects fail here, not at the first read
+        return new ReadHandle() {
+            private volatile boolean closed;
+
+            @Override
+            public int read(long position, ByteBuffer into) throws IOException {
+                if (closed) {
+                    throw new java.nio.channels.ClosedChannelException();
+                }
+                return ObjectStore.this.read(name, position, into);
+            }
+
+            @Override
+            public void close() {
+                closed = true;
+            }
+        };
+    }
+
     boolean exists(String name) throws IOException;
 
     /** Names of the objects that start with {@code prefix} (a folder prefix ends in '/'), sorted. */

@@ -216,4 +216,49 @@ class BackgroundExpiryCompactionTest {
                 id -> Optional.ofNullable(fx.layouts.get(id)), 8, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES,
                 IndexBuildSettings.defaults(), fx.executors); // for tearDown's close
     }
+
+    /** The segment ids a segment file name holds ({@code <id>.seg}). */
+    private static Set<Long> ids(Set<String> segmentFiles) {
+        return segmentFiles.stream().map(n -> Long.parseLong(n.substring(0, n.indexOf('.'))))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /**
+     * Automatic compactions are listed as Milvus lists them: each has a compaction id of its own (the one its log
+     * line gives), under which GetCompactionStateWithPlans finds its plans, beside the manual ones' ids.
+     */
+    @Test
+    void eachAutomaticCompactionHasAnIdUnderWhichItsPlansAreListed() throws IOException {
+        CollectionLayout c = eightRowsFlushed(true);
+        Set<Long> before = ids(segmentFiles());
+        CompactionHistory history = fx.store.compactionHistory();
+        assertThat(history.ids()).as("nothing compacted yet").isEmpty();
+
+        nextRound(); // T0 + 60 s: nothing expired yet
+        assertThat(history.ids()).as("a round with nothing due records nothing").isEmpty();
+        nextRound(); // T0 + 120 s: all eight rows expired; the file goes
+        assertThat(history.ids()).hasSize(1);
+        long expiry = history.ids().get(0);
+        assertThat(history.plans(expiry)).as("the whole segment expired: rewritten as nothing")
+                .containsExactly(new CompactionPlan(List.copyOf(before), -1));
+
+        // A checkpoint's rewrite of a segment past the ratio threshold is an automatic compaction too.
+        put(c, 100, 108);
+        fx.store.checkpoint();
+        Set<Long> flushed = ids(segmentFiles());
+        fx.store.delete(c, List.of(100L, 101L, 102L));
+        fx.store.checkpoint();
+        assertThat(history.ids()).hasSize(2);
+        long rewrite = history.ids().get(1);
+        assertThat(rewrite).as("ids increase").isGreaterThan(expiry);
+        List<CompactionPlan> plans = history.plans(rewrite);
+        assertThat(plans).hasSize(1);
+        assertThat(plans.get(0).sources()).isEqualTo(List.copyOf(flushed));
+        assertThat(ids(segmentFiles())).as("the plan's target is the file now on disk")
+                .containsExactly(plans.get(0).target());
+
+        long manual = history.record(fx.store.compact(c, Set.of()));
+        assertThat(history.ids()).containsExactly(expiry, rewrite, manual);
+        assertThat(history.plans(42)).as("an unknown id has no plans").isEmpty();
+    }
 }

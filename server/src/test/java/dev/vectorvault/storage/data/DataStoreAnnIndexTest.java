@@ -344,6 +344,35 @@ class DataStoreAnnIndexTest {
         });
     }
 
+    /**
+     * How many segment files this process holds open now, deleted ones included (Linux's {@code /proc/self/fd}); a
+     * stored column holds its segment's open. Waits for {@code expected} a while: a background read may hold one more
+     * for a moment.
+     */
+    private long awaitOpenSegmentFiles(long expected) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        long open = openSegmentFiles();
+        while (open != expected && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            open = openSegmentFiles();
+        }
+        return open;
+    }
+
+    private long openSegmentFiles() throws IOException {
+        String segments = dir.resolve("data/segments").toRealPath().toString();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.map(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString();
+                } catch (IOException gone) {
+                    return "";
+                }
+            }).filter(target -> target.startsWith(segments)
+                    && (target.endsWith(".seg") || target.endsWith(".seg (deleted)"))).count();
+        }
+    }
+
     /** Every live row's vector, read through the view as a query's output field reads it, equals what was inserted. */
     private void assertVectorsReadBackExactly(CollectionLayout layout, List<float[]> inserted) {
         int checked = store.read(layout, view -> {
@@ -388,6 +417,10 @@ class DataStoreAnnIndexTest {
             assertThat(view.vectors(0, 1).memoryBytes()).as("a file position a row").isEqualTo(8L * SEAL);
             return null;
         });
+        boolean fds = Files.isDirectory(Path.of("/proc/self/fd"));
+        if (fds) {
+            assertThat(awaitOpenSegmentFiles(2)).as("one open handle a stored segment").isEqualTo(2);
+        }
         assertVectorsReadBackExactly(layout, vectors);
         if (indexType.equals("HNSW_SQ")) {
             SearchParams refine = kind.parseSearch(Map.of("ef", "40", "refine_k", "2"), 10);
@@ -406,12 +439,20 @@ class DataStoreAnnIndexTest {
         assertThat(awaitResidency(layout, stored)).as("the compacted segment's new index lets its vectors go too")
                 .isEqualTo(stored);
         assertVectorsReadBackExactly(layout, vectors);
+        if (fds) {
+            assertThat(awaitOpenSegmentFiles(stored.size())).as("the compacted-away segment's handle is closed")
+                    .isEqualTo(stored.size());
+        }
 
         restart();
         awaitIndexed(layout);
         assertThat(origins(layout)).containsOnly(SegmentIndex.Origin.LOADED);
         assertThat(awaitResidency(layout, stored)).as("stored again once the loaded index is ready").isEqualTo(stored);
         assertVectorsReadBackExactly(layout, vectors);
+        if (fds) {
+            assertThat(awaitOpenSegmentFiles(stored.size())).as("the closed store's handles are closed")
+                    .isEqualTo(stored.size());
+        }
 
         CollectionLayout exact = layout(null);
         layouts.put(COLLECTION, exact);
@@ -419,6 +460,9 @@ class DataStoreAnnIndexTest {
         List<Boolean> resident = new ArrayList<>(java.util.Collections.nCopies(stored.size(), true));
         assertThat(residency(exact)).as("resident again as soon as the index is dropped").isEqualTo(resident);
         assertVectorsReadBackExactly(exact, vectors);
+        if (fds) {
+            assertThat(awaitOpenSegmentFiles(0)).as("resident again: no segment file held open").isZero();
+        }
     }
 
     @Test

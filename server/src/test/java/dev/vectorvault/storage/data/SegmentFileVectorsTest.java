@@ -7,14 +7,23 @@ import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.index.VectorColumn;
 import dev.vectorvault.index.VectorEncoding;
 import dev.vectorvault.storage.StorageException;
+import dev.vectorvault.storage.io.FaultyDisk;
 import dev.vectorvault.storage.io.LocalDisk;
+import dev.vectorvault.storage.io.ObjectStore;
+import dev.vectorvault.storage.io.ReadHandle;
 import dev.vectorvault.storage.segment.SegmentFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -154,5 +163,210 @@ class SegmentFileVectorsTest {
                         e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.STORAGE_CORRUPT));
         assertThatThrownBy(file::loadAll).isInstanceOfSatisfying(StorageException.class,
                 e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.STORAGE_CORRUPT));
+    }
+
+    /**
+     * One handle serves every read (so a read opens nothing), and it keeps reading the file it opened after the name
+     * is deleted (a compaction's old segment past its grace period) until the segment closes it; after that a read
+     * opens the file for itself, and finds it gone.
+     */
+    @Test
+    void oneOpenHandleServesEveryReadOutlivesTheFilesDeletionAndClosesWithTheSegment() throws Exception {
+        FaultyDisk disk = new FaultyDisk();
+        CollectionLayout layout = layout(VectorEncoding.FLOAT32);
+        List<float[]> vectors = writeSegment(disk, layout);
+        SegmentFileVectors file = SegmentFileVectors.open(disk, NAME, layout, 2, ROWS);
+        assertThat(disk.openReaders()).isEqualTo(1);
+
+        disk.delete(NAME);
+        float[] out = new float[DIM];
+        for (int r = 0; r < ROWS; r++) {
+            file.read(r, out);
+            assertThat(out).as("row %d", r).containsExactly(vectors.get(r));
+        }
+        VectorColumn all = file.loadAll();
+        for (int r = 0; r < ROWS; r++) {
+            all.copyTo(r, out);
+            assertThat(out).containsExactly(vectors.get(r));
+        }
+        assertThat(disk.openReaders()).as("no handle opened per read").isEqualTo(1);
+
+        file.close();
+        file.close();
+        assertThat(disk.openReaders()).isZero();
+        assertThat(file.open()).isFalse();
+        assertThatThrownBy(() -> file.read(0, out)).isInstanceOfSatisfying(StorageException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.STORAGE_NOT_FOUND));
+    }
+
+    /** A read after the segment closed its handle, the file still there, opens it for that read and closes it again. */
+    @Test
+    void aReadAfterCloseOpensTheFileForItself() throws Exception {
+        FaultyDisk disk = new FaultyDisk();
+        CollectionLayout layout = layout(VectorEncoding.FLOAT16);
+        List<float[]> vectors = writeSegment(disk, layout);
+        SegmentFileVectors file = SegmentFileVectors.open(disk, NAME, layout, 2, ROWS);
+        file.close();
+        float[] out = new float[DIM];
+        file.read(ROWS / 2, out);
+        assertThat(out).containsExactly(vectors.get(ROWS / 2));
+        assertThat(disk.openReaders()).isZero();
+    }
+
+    /** A failing read through the storage seam fails that read with the I/O code; the handle still serves the next. */
+    @Test
+    void anInjectedReadFailureFailsOneReadWithTheIoCodeAndTheHandleStaysUsable() throws Exception {
+        FaultyDisk disk = new FaultyDisk();
+        CollectionLayout layout = layout(VectorEncoding.BFLOAT16);
+        List<float[]> vectors = writeSegment(disk, layout);
+        SegmentFileVectors file = SegmentFileVectors.open(disk, NAME, layout, 2, ROWS);
+        float[] out = new float[DIM];
+
+        disk.failReads(1);
+        assertThatThrownBy(() -> file.read(3, out)).isInstanceOfSatisfying(StorageException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.STORAGE_IO_FAILED));
+        disk.failReads(1);
+        assertThatThrownBy(file::loadAll).as("a whole-column read")
+                .isInstanceOfSatisfying(StorageException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.STORAGE_IO_FAILED));
+
+        file.read(3, out);
+        assertThat(out).containsExactly(vectors.get(3));
+        assertThat(disk.openReaders()).isEqualTo(1);
+        file.close();
+        assertThat(disk.openReaders()).isZero();
+    }
+
+    /** Closing while a read is in progress leaves the handle to that read: it finishes, then the handle closes. */
+    @Test
+    void closingWhileAReadRunsClosesTheHandleWhenTheReadEnds() throws Exception {
+        LocalDisk disk = LocalDisk.open(dir);
+        CollectionLayout layout = layout(VectorEncoding.FLOAT32);
+        List<float[]> vectors = writeSegment(disk, layout);
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch proceed = new CountDownLatch(1);
+        AtomicInteger closes = new AtomicInteger();
+        ObjectStore gated = new GatedReads(disk, reading, proceed, closes);
+        SegmentFileVectors file = SegmentFileVectors.open(gated, NAME, layout, 2, ROWS);
+        float[] out = new float[DIM];
+        CompletableFuture<Void> read = CompletableFuture.runAsync(() -> file.read(9, out));
+        assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+
+        file.close();
+        assertThat(closes.get()).as("the read in progress holds the handle").isZero();
+        Files.delete(dir.resolve(NAME));
+        proceed.countDown();
+        read.get(10, TimeUnit.SECONDS);
+        assertThat(out).containsExactly(vectors.get(9));
+        assertThat(closes.get()).isEqualTo(1);
+    }
+
+    /** The local disk's handle reads a deleted file, and a pending interrupt neither fails a read nor is lost. */
+    @Test
+    void aLocalHandleReadsADeletedFileAndSurvivesAPendingInterrupt() throws Exception {
+        LocalDisk disk = LocalDisk.open(dir);
+        CollectionLayout layout = layout(VectorEncoding.INT8);
+        List<float[]> vectors = writeSegment(disk, layout);
+        SegmentFileVectors file = SegmentFileVectors.open(disk, NAME, layout, 2, ROWS);
+        Files.delete(dir.resolve(NAME));
+        float[] out = new float[DIM];
+        Thread.currentThread().interrupt();
+        try {
+            file.read(5, out);
+        } finally {
+            assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+        }
+        assertThat(out).containsExactly(vectors.get(5));
+        file.read(6, out);
+        assertThat(out).as("the channel is still open").containsExactly(vectors.get(6));
+        file.close();
+    }
+
+    /**
+     * In the local cache of object storage, the copy a segment holds open is pinned: writes that push the cache over
+     * its bound evict other copies, not it, until the segment closes it.
+     */
+    @Test
+    void aCachedCopyHeldOpenIsNotEvictedUntilClosed() throws Exception {
+        CollectionLayout layout = layout(VectorEncoding.FLOAT32);
+        LocalDisk bucket = LocalDisk.open(dir.resolve("bucket"));
+        SealedStorage cached = SealedStorage.remote(bucket, dir.resolve("cache"), 40_000);
+        SealedObjectCache cache = (SealedObjectCache) cached.objects();
+        List<float[]> vectors = writeSegment(cache, layout);
+        SegmentFileVectors file = SegmentFileVectors.open(cache, NAME, layout, 2, ROWS);
+        assertThat(cache.pinned()).isEqualTo(1);
+        Path copy = dir.resolve("cache").resolve(NAME);
+
+        cache.write("segments/7/9.seg", new byte[39_000]);
+        assertThat(copy).as("pinned: not evicted").exists();
+        float[] out = new float[DIM];
+        file.read(ROWS - 1, out);
+        assertThat(out).containsExactly(vectors.get(ROWS - 1));
+
+        file.close();
+        assertThat(cache.pinned()).isZero();
+        assertThat(copy).as("evicted once closed").doesNotExist();
+    }
+
+    /** A store that holds every handle read until told to go on, and counts handle closes. */
+    private record GatedReads(ObjectStore disk, CountDownLatch reading, CountDownLatch proceed, AtomicInteger closes)
+            implements ObjectStore {
+        @Override
+        public ReadHandle openReader(String name) throws IOException {
+            ReadHandle handle = disk.openReader(name);
+            return new ReadHandle() {
+                @Override
+                public int read(long position, ByteBuffer into) throws IOException {
+                    reading.countDown();
+                    try {
+                        proceed.await();
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException();
+                    }
+                    return handle.read(position, into);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    closes.incrementAndGet();
+                    handle.close();
+                }
+            };
+        }
+
+        @Override
+        public void write(String name, Contents contents) throws IOException {
+            disk.write(name, contents);
+        }
+
+        @Override
+        public long size(String name) throws IOException {
+            return disk.size(name);
+        }
+
+        @Override
+        public int read(String name, long position, ByteBuffer into) throws IOException {
+            return disk.read(name, position, into);
+        }
+
+        @Override
+        public boolean exists(String name) throws IOException {
+            return disk.exists(name);
+        }
+
+        @Override
+        public List<String> list(String prefix) throws IOException {
+            return disk.list(prefix);
+        }
+
+        @Override
+        public void delete(String name) throws IOException {
+            disk.delete(name);
+        }
+
+        @Override
+        public String describe(String name) {
+            return disk.describe(name);
+        }
     }
 }

@@ -30,10 +30,13 @@ import java.util.TreeMap;
  * <li>{@link #diskFullAfter(long)}: once that many more bytes were written, writes throw "No space left on device";
  * an append writes the prefix that still fits first (a short write).</li>
  * <li>{@link #tearAppend(int, int)}: the n-th append from now writes only a prefix of its bytes, then throws.</li>
+ * <li>{@link #failReads(int)}: the n-th ranged read from now, by name or through a {@link ReadHandle}, throws an
+ * {@link IOException}.</li>
  * <li>{@link #crash()} drops every unforced byte and unforced name change; {@link #crash(Random)} instead keeps a
  * random subset of the unforced writes, each possibly torn (writes reach the platter out of order).</li>
  * </ul>
- * After a crash, handles opened before it fail; open the store's users again on the same instance. Thread-safe.
+ * A {@link ReadHandle} reads the file it opened even once the name is deleted or replaced (as an open POSIX file
+ * does) until it is closed; {@link #openReaders()} counts those not closed. After a crash, handles opened before it fail; open the store's users again on the same instance. Thread-safe.
  */
 public final class FaultyDisk implements FileStore {
     private static final String DISK_FULL = "No space left on device";
@@ -94,6 +97,8 @@ public final class FaultyDisk implements FileStore {
     private long bytesUntilFull = -1;
     private int appendsUntilTear = -1;
     private int tearKeep;
+    private int readsUntilFailure = -1;
+    private int openReaders;
     private long forces;
     private long bytesWritten;
 
@@ -118,7 +123,19 @@ public final class FaultyDisk implements FileStore {
         return this;
     }
 
+    /** The {@code n}-th ranged read from now (1 = the next) fails. */
+    public synchronized FaultyDisk failReads(int n) {
+        readsUntilFailure = n;
+        return this;
+    }
+
+    /** Read handles opened and not closed yet. */
+    public synchronized int openReaders() {
+        return openReaders;
+    }
+
     public synchronized FaultyDisk clearFaults() {
+        readsUntilFailure = -1;
         forcesUntilFailure = -1;
         bytesUntilFull = -1;
         appendsUntilTear = -1;
@@ -188,13 +205,52 @@ public final class FaultyDisk implements FileStore {
 
     @Override
     public synchronized int read(String name, long position, ByteBuffer into) throws IOException {
-        Node node = node(name);
+        return readFrom(node(name), name, position, into);
+    }
+
+    private int readFrom(Node node, String name, long position, ByteBuffer into) throws IOException {
+        if (readsUntilFailure > 0 && --readsUntilFailure == 0) {
+            throw new IOException("injected read failure: " + name);
+        }
         if (position >= node.length) {
             return -1;
         }
         int n = (int) Math.min(into.remaining(), node.length - position);
         into.put(node.current, (int) position, n);
         return n;
+    }
+
+    @Override
+    public synchronized ReadHandle openReader(String name) throws IOException {
+        Node node = node(name);
+        long opened = generation;
+        openReaders++;
+        return new ReadHandle() {
+            private boolean closed;
+
+            @Override
+            public int read(long position, ByteBuffer into) throws IOException {
+                synchronized (FaultyDisk.this) {
+                    if (closed) {
+                        throw new IOException("closed: " + name);
+                    }
+                    if (generation != opened) {
+                        throw new IOException("the machine crashed; " + name + " must be opened again");
+                    }
+                    return readFrom(node, name, position, into);
+                }
+            }
+
+            @Override
+            public void close() {
+                synchronized (FaultyDisk.this) {
+                    if (!closed) {
+                        closed = true;
+                        openReaders--;
+                    }
+                }
+            }
+        };
     }
 
     @Override

@@ -43,6 +43,42 @@ public abstract class ObjectStoreContract {
         assertThat(viaRanges).isEqualTo(bytes);
     }
 
+    /** A read handle reads what ranged reads by name do, from several threads; closed, it reads no more. */
+    @Test
+    public void aReadHandleReadsRangesFromManyThreadsUntilClosed() throws Exception {
+        ObjectStore store = store();
+        byte[] bytes = randomBytes(100_000, 2);
+        store.write("c/1/8.seg", bytes);
+        assertThatThrownBy(() -> store.openReader("no/such.seg")).isInstanceOf(NoSuchFileException.class);
+        ReadHandle handle = store.openReader("c/1/8.seg");
+        java.util.List<java.util.concurrent.CompletableFuture<Void>> readers = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int seed = t;
+            readers.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                Random random = new Random(seed);
+                for (int i = 0; i < 50; i++) {
+                    int at = random.nextInt(bytes.length);
+                    ByteBuffer into = ByteBuffer.allocate(Math.min(64, bytes.length - at));
+                    try {
+                        while (into.hasRemaining()) {
+                            assertThat(handle.read(at + into.position(), into)).isPositive();
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    assertThat(into.array()).isEqualTo(Arrays.copyOfRange(bytes, at, at + into.capacity()));
+                }
+            }));
+        }
+        for (java.util.concurrent.CompletableFuture<Void> reader : readers) {
+            reader.get();
+        }
+        assertThat(handle.read(bytes.length, ByteBuffer.allocate(4))).isEqualTo(-1);
+        handle.close();
+        handle.close();
+        assertThatThrownBy(() -> handle.read(0, ByteBuffer.allocate(4))).isInstanceOf(IOException.class);
+    }
+
     @Test
     public void aReadAtTheEndGetsTheRestAndPastItGetsMinusOne() throws IOException {
         ObjectStore store = store();
