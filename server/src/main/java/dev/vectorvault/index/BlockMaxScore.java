@@ -1,5 +1,7 @@
 package dev.vectorvault.index;
 
+import java.util.Arrays;
+
 /**
  * Block-max MaxScore for term-weighted (BM25) searches over posting lists, scoring from the postings themselves.
  *
@@ -36,7 +38,7 @@ final class BlockMaxScore {
         float[] prefix = new float[n + 1];
         float[] parts = new float[n];
         int[] partRow = new int[n];
-        java.util.Arrays.fill(partRow, -1);
+        Arrays.fill(partRow, -1);
         boolean acceptAll = filter == OrdinalFilter.ACCEPT_ALL;
         float threshold = threshold(best);
         int start = 0;
@@ -236,7 +238,7 @@ final class BlockMaxScore {
                 step <<= 1;
                 high = low + step;
             }
-            int found = java.util.Arrays.binarySearch(ordinals, low + 1, Math.min(high, length), target);
+            int found = Arrays.binarySearch(ordinals, low + 1, Math.min(high, length), target);
             position = found >= 0 ? found : -found - 1;
         }
     }
