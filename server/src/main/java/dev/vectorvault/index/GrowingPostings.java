@@ -9,14 +9,12 @@ import java.util.Map;
 /**
  * Posting lists over a column that has no finished index yet (a growing segment, or a sealed one still being
  * indexed), so that a full-text search reads the lists of its query terms instead of every row: the rows are added
- * at search time, from where the last search stopped, up to the rows the search sees. Candidates are visited
- * document at a time with MaxScore pruning
- * ({@link SparseInvertedIndex#maxScoreTermWeighted}) and scored by {@link SparseVector#weightedDot} itself, so the hits equal
- * an exhaustive scan's ({@link SparseColumn#searchTermWeighted}) exactly.
+ * at search time, from where the last search stopped, up to the rows the search sees. Searched as the sealed index
+ * searches with DAAT_MAXSCORE ({@link BlockMaxScore}), so the hits equal an exhaustive scan's
+ * ({@link SparseColumn#searchTermWeighted}) exactly.
  *
- * <p>A list's bound is the document value of its largest stored value in its shortest row: BM25's document value
- * grows with the frequency and falls with the row length, whatever k1, b and avgdl the search uses, so no posting of
- * the list can score more.
+ * <p>Each list keeps the frontier of every full block of postings ({@link BlockFrontiers}), made when the block fills;
+ * a search bounds the unfinished last block by scoring its few postings.
  *
  * <p><b>Thread-safety.</b> Adding rows and taking a search's cursors happen under the lock; the search itself runs
  * without it. A list's arrays are only ever written beyond the length a cursor was given (a full array is copied, the
@@ -37,7 +35,7 @@ final class GrowingPostings {
     /** The {@code k} best of the first {@code limit} rows that {@code filter} accepts, as the exhaustive scan. */
     List<SearchHit> searchTermWeighted(SparseVector weights, TermScorer scorer, int k, int limit,
                                        OrdinalFilter filter) {
-        List<SparseInvertedIndex.Cursor> cursors = new ArrayList<>(weights.size());
+        List<BlockMaxScore.TermCursor> cursors = new ArrayList<>(weights.size());
         float[] rowLengths;
         synchronized (this) {
             for (int o = added; o < limit; o++) {
@@ -48,57 +46,46 @@ final class GrowingPostings {
                 }
                 lengths[o] = length;
                 for (int i = 0; i < row.size(); i++) {
-                    lists.computeIfAbsent(row.index(i), t -> new PostingList()).add(o, row.value(i), length);
+                    lists.computeIfAbsent(row.index(i), t -> new PostingList()).add(o, row.value(i), lengths);
                 }
             }
             added = Math.max(added, limit);
+            rowLengths = lengths;
             for (int i = 0; i < weights.size(); i++) {
                 PostingList list = lists.get(weights.index(i));
-                float w = weights.value(i);
-                if (list == null || !(w > 0)) {
+                if (list == null) {
                     continue;
                 }
                 // Rows past this search's limit (added by a search that saw more) are cut off by the count.
                 int n = list.countBelow(limit);
                 if (n > 0) {
-                    cursors.add(new SparseInvertedIndex.Cursor(list.ordinals, n, list.values, w,
-                            w * scorer.value(list.largestValue, list.shortestRow)));
+                    cursors.add(new BlockMaxScore.TermCursor(cursors.size(), list.ordinals, list.values, n,
+                            weights.value(i), scorer, rowLengths, list.frontiers.view()));
                 }
             }
-            rowLengths = lengths;
         }
         TopK best = TopK.largest(k);
-        SparseInvertedIndex.maxScoreTermWeighted(cursors, best, scorer, o -> rowLengths[o], ordinal -> {
-            if (filter == OrdinalFilter.ACCEPT_ALL || filter.accept(ordinal)) {
-                float score = weights.weightedDot(column.get(ordinal), scorer, rowLengths[ordinal]);
-                if (score > 0) {
-                    best.offer(ordinal, score);
-                }
-            }
-        });
+        BlockMaxScore.search(cursors.toArray(new BlockMaxScore.TermCursor[0]), rowLengths, best, filter);
         return best.drainBestFirst();
     }
 
-    /**
-     * The rows holding one term, ascending, with their stored values, and the largest value and the shortest row
-     * among them.
-     */
+    /** The rows holding one term, ascending, with their stored values and the frontiers of their full blocks. */
     private static final class PostingList {
         int[] ordinals = new int[4];
         float[] values = new float[4];
         int size;
-        float largestValue;
-        float shortestRow = Float.POSITIVE_INFINITY;
+        final BlockFrontiers frontiers = new BlockFrontiers();
 
-        void add(int ordinal, float value, float rowLength) {
+        void add(int ordinal, float value, float[] rowLengths) {
             if (size == ordinals.length) {
                 ordinals = Arrays.copyOf(ordinals, size * 2);
                 values = Arrays.copyOf(values, size * 2);
             }
             values[size] = value;
             ordinals[size++] = ordinal;
-            largestValue = Math.max(largestValue, value);
-            shortestRow = Math.min(shortestRow, rowLength);
+            if ((size & (BlockFrontiers.BLOCK - 1)) == 0) {
+                frontiers.add(ordinals, values, size - BlockFrontiers.BLOCK, size, rowLengths);
+            }
         }
 
         /** How many of the ordinals are below {@code limit}. */

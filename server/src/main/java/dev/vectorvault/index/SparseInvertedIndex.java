@@ -41,8 +41,10 @@ public final class SparseInvertedIndex implements VectorIndex {
     private final Map<Integer, Integer> listOf;
     /** Row lengths for term-weighted searches; racy single-check init (any thread computes the same array). */
     private volatile float[] rowLengths;
-    /** Per list, its (value, row length) frontier for term-weighted pruning ({@link #frontiers}). */
+    /** Per list, its (value, row length) frontier for WAND's term-weighted pruning ({@link #frontiers}). */
     private volatile float[][][] frontiers;
+    /** Per list, its blocks' frontiers for block-max MaxScore ({@link #blockFrontiers}). */
+    private volatile BlockFrontiers.View[] blockFrontiers;
 
     private SparseInvertedIndex(SparseIndexKind kind, SparseColumn column, SparseIndexParams params, int size,
                                 int[] dimensions, int[][] ordinals, float[][] values) {
@@ -169,16 +171,14 @@ public final class SparseInvertedIndex implements VectorIndex {
     /**
      * Term-weighted search (BM25): with TAAT_NAIVE term at a time over the posting lists, each query term adding
      * weight × scorer(stored value, row length) to its rows in ascending term order as
-     * {@link SparseVector#weightedDot} does; with DAAT_MAXSCORE or DAAT_WAND document at a time with pruning, each
-     * candidate scored by {@link SparseVector#weightedDot} itself. Either way the scores and hits equal
+     * {@link SparseVector#weightedDot} does; with DAAT_MAXSCORE document at a time by {@link BlockMaxScore} (block-max
+     * MaxScore, scored from the postings); with DAAT_WAND document at a time with WAND, each candidate scored by
+     * {@link SparseVector#weightedDot} itself. Either way the scores and hits equal
      * {@link SparseColumn#searchTermWeighted}'s exactly.
      *
-     * <p>The pruning needs each list's largest value under this search's statistics (avgdl changes with every write,
-     * and k1 and b may differ per search), so no bound is stored. Instead each list keeps its <em>frontier</em>: the
-     * (term frequency, row length) pairs no other posting of the list beats on both (a larger or equal frequency in
-     * a shorter or equal row). BM25's document value grows with the frequency and falls with the length for any
-     * k1, b and avgdl, so the list's largest value is the largest over its frontier, which is short (a few points
-     * where the list has thousands).
+     * <p>The pruning needs bounds under this search's statistics (avgdl changes with every write, and k1 and b may
+     * differ per search), so no bound is stored. Instead each list (for WAND) and each block of a list (for MaxScore)
+     * keeps its <em>frontier</em> ({@link BlockFrontiers}), from which the bound of this search is computed.
      */
     @Override
     public List<SearchHit> searchTermWeighted(SparseVector weights, TermScorer scorer, int k, OrdinalFilter filter) {
@@ -186,7 +186,21 @@ public final class SparseInvertedIndex implements VectorIndex {
             throw new IllegalArgumentException("k must be at least 1: " + k);
         }
         float[] lengths = rowLengths();
-        if (params.algorithm() != SparseAlgorithm.TAAT_NAIVE) {
+        if (params.algorithm() == SparseAlgorithm.DAAT_MAXSCORE) {
+            BlockFrontiers.View[] blocks = blockFrontiers();
+            List<BlockMaxScore.TermCursor> cursors = new ArrayList<>(weights.size());
+            for (int i = 0; i < weights.size(); i++) {
+                Integer list = listOf.get(weights.index(i));
+                if (list != null) { // a term no row holds adds nothing
+                    cursors.add(new BlockMaxScore.TermCursor(cursors.size(), ordinals[list], values[list],
+                            ordinals[list].length, weights.value(i), scorer, lengths, blocks[list]));
+                }
+            }
+            TopK best = TopK.largest(k);
+            BlockMaxScore.search(cursors.toArray(new BlockMaxScore.TermCursor[0]), lengths, best, filter);
+            return best.drainBestFirst();
+        }
+        if (params.algorithm() == SparseAlgorithm.DAAT_WAND) {
             float[][][] frontiers = frontiers();
             List<Cursor> cursors = new ArrayList<>(weights.size());
             for (int i = 0; i < weights.size(); i++) {
@@ -200,22 +214,17 @@ public final class SparseInvertedIndex implements VectorIndex {
                 for (int f = 0; f < frontier[0].length; f++) {
                     largest = Math.max(largest, scorer.value(frontier[0][f], frontier[1][f]));
                 }
-                cursors.add(new Cursor(ordinals[list], ordinals[list].length, values[list], w, w * largest));
+                cursors.add(new Cursor(ordinals[list], w * largest));
             }
             TopK best = TopK.largest(k);
-            Offer offer = ordinal -> {
+            wand(cursors, best, ordinal -> {
                 if (filter == OrdinalFilter.ACCEPT_ALL || filter.accept(ordinal)) {
                     float score = weights.weightedDot(column.get(ordinal), scorer, lengths[ordinal]);
                     if (score > 0) {
                         best.offer(ordinal, score);
                     }
                 }
-            };
-            if (params.algorithm() == SparseAlgorithm.DAAT_WAND) {
-                wand(cursors, best, offer);
-            } else {
-                maxScoreTermWeighted(cursors, best, scorer, o -> lengths[o], offer);
-            }
+            });
             return best.drainBestFirst();
         }
         float[] scores = new float[size];
@@ -244,9 +253,9 @@ public final class SparseInvertedIndex implements VectorIndex {
     }
 
     /**
-     * Per list, its frontier as {stored values, row lengths}: sorted by length ascending, each point with a larger
-     * value than every shorter one. Computed on the first term-weighted search (racy single-check init, as
-     * {@link #rowLengths}: any thread computes the same arrays).
+     * Per list, its frontier as {stored values, row lengths} ({@link BlockFrontiers#frontier}), for WAND's list
+     * bounds. Computed on the first term-weighted search (racy single-check init, as {@link #rowLengths}: any thread
+     * computes the same arrays).
      */
     private float[][][] frontiers() {
         float[][][] all = frontiers;
@@ -254,36 +263,25 @@ public final class SparseInvertedIndex implements VectorIndex {
             float[] lengths = rowLengths();
             all = new float[dimensions.length][][];
             for (int l = 0; l < dimensions.length; l++) {
-                all[l] = frontier(ordinals[l], values[l], lengths);
+                all[l] = BlockFrontiers.frontier(ordinals[l], values[l], 0, ordinals[l].length, lengths);
             }
             frontiers = all;
         }
         return all;
     }
 
-    private static float[][] frontier(int[] rows, float[] stored, float[] lengths) {
-        int n = rows.length;
-        // Length ascending, then value descending: lengths and values are non-negative, so their float bits order
-        // as the floats do.
-        long[] keys = new long[n];
-        for (int p = 0; p < n; p++) {
-            keys[p] = ((long) Float.floatToIntBits(lengths[rows[p]]) << 32)
-                    | (Integer.MAX_VALUE - Float.floatToIntBits(stored[p]));
-        }
-        Arrays.sort(keys);
-        float[] tf = new float[n];
-        float[] len = new float[n];
-        int kept = 0;
-        float best = -1;
-        for (long key : keys) {
-            float value = Float.intBitsToFloat(Integer.MAX_VALUE - (int) key);
-            if (value > best) {
-                best = value;
-                tf[kept] = value;
-                len[kept++] = Float.intBitsToFloat((int) (key >>> 32));
+    /** Per list, its blocks' frontiers, for {@link BlockMaxScore}; computed on first use as {@link #frontiers}. */
+    private BlockFrontiers.View[] blockFrontiers() {
+        BlockFrontiers.View[] all = blockFrontiers;
+        if (all == null) {
+            float[] lengths = rowLengths();
+            all = new BlockFrontiers.View[dimensions.length];
+            for (int l = 0; l < dimensions.length; l++) {
+                all[l] = BlockFrontiers.of(ordinals[l], values[l], ordinals[l].length, lengths).view();
             }
+            blockFrontiers = all;
         }
-        return new float[][] {Arrays.copyOf(tf, kept), Arrays.copyOf(len, kept)};
+        return all;
     }
 
     /** Scores one candidate row of a document-at-a-time search and keeps it if good enough. */
@@ -381,62 +379,6 @@ public final class SparseInvertedIndex implements VectorIndex {
     }
 
     /**
-     * MaxScore for term-weighted searches, tighter than {@link #maxScore}: a candidate's essential part is computed
-     * from the lists (weight × scorer(stored value, row length)), then the non-essential lists are looked up, the
-     * largest bound first, while the row may still enter; only a row that passes is scored exactly by {@code offer}.
-     * The parts add in another order than the exact score does, which the bound slack covers.
-     */
-    static void maxScoreTermWeighted(List<Cursor> cursors, TopK best, TermScorer scorer, RowLengths lengths,
-                                     Offer offer) {
-        Cursor[] lists = cursors.toArray(new Cursor[0]);
-        Arrays.sort(lists, (a, b) -> Float.compare(a.bound, b.bound));
-        int n = lists.length;
-        float[] prefix = new float[n + 1];
-        for (int i = 0; i < n; i++) {
-            prefix[i + 1] = prefix[i] + lists[i].bound;
-        }
-        int firstEssential = 0;
-        float threshold = threshold(best);
-        while (firstEssential < n) {
-            int doc = Integer.MAX_VALUE;
-            for (int i = firstEssential; i < n; i++) {
-                doc = Math.min(doc, lists[i].doc());
-            }
-            if (doc == Integer.MAX_VALUE) {
-                return;
-            }
-            float length = lengths.of(doc);
-            float bound = prefix[firstEssential];
-            for (int i = firstEssential; i < n; i++) {
-                if (lists[i].doc() == doc) {
-                    bound += lists[i].part(scorer, length);
-                    lists[i].next();
-                }
-            }
-            for (int i = firstEssential - 1; i >= 0 && mayEnter(bound, threshold); i--) {
-                bound -= lists[i].bound;
-                lists[i].advanceTo(doc);
-                if (lists[i].doc() == doc) {
-                    bound += lists[i].part(scorer, length);
-                }
-            }
-            if (mayEnter(bound, threshold)) {
-                offer.offer(doc);
-                threshold = threshold(best);
-                while (firstEssential < n && !mayEnter(prefix[firstEssential + 1], threshold)) {
-                    firstEssential++;
-                }
-            }
-        }
-    }
-
-    /** A row's length (the sum of its stored values) by ordinal. */
-    @FunctionalInterface
-    interface RowLengths {
-        float of(int ordinal);
-    }
-
-    /**
      * WAND: cursors sorted by their current row; the pivot is the first cursor at which the summed upper bounds may
      * reach the threshold. If the first cursor is already at the pivot row, that row is scored; otherwise the cursors
      * before the pivot skip ahead to it, passing over rows that cannot enter the results.
@@ -492,43 +434,20 @@ public final class SparseInvertedIndex implements VectorIndex {
         }
     }
 
-    /**
-     * A position in one posting list (its first {@code length} ordinals), with the list's bound (query weight × the
-     * list's largest value).
-     */
+    /** A position in one posting list, with the list's bound (query weight × the list's largest value). */
     static final class Cursor {
         final int[] ordinals;
-        final int length;
-        final float[] values;
-        final float weight;
         final float bound;
         int position;
 
         Cursor(int[] ordinals, float bound) {
-            this(ordinals, ordinals.length, bound);
-        }
-
-        Cursor(int[] ordinals, int length, float bound) {
-            this(ordinals, length, null, 0, bound);
-        }
-
-        /** A term-weighted search's cursor: the list's stored values and the query term's weight too. */
-        Cursor(int[] ordinals, int length, float[] values, float weight, float bound) {
             this.ordinals = ordinals;
-            this.length = length;
-            this.values = values;
-            this.weight = weight;
             this.bound = bound;
-        }
-
-        /** The query term's part of the current row's score. */
-        float part(TermScorer scorer, float rowLength) {
-            return weight * scorer.value(values[position], rowLength);
         }
 
         /** The current row, {@link Integer#MAX_VALUE} once exhausted. */
         int doc() {
-            return position < length ? ordinals[position] : Integer.MAX_VALUE;
+            return position < ordinals.length ? ordinals[position] : Integer.MAX_VALUE;
         }
 
         void next() {
@@ -537,7 +456,7 @@ public final class SparseInvertedIndex implements VectorIndex {
 
         /** Moves to the first row at or after {@code target} (binary search over the rest of the list). */
         void advanceTo(int target) {
-            int found = Arrays.binarySearch(ordinals, position, length, target);
+            int found = Arrays.binarySearch(ordinals, position, ordinals.length, target);
             position = found >= 0 ? found : -found - 1;
         }
     }

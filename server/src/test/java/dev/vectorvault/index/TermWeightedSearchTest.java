@@ -157,6 +157,70 @@ class TermWeightedSearchTest {
         }
     }
 
+    /**
+     * Long posting lists spanning many blocks, with regions of long rows (low block bounds, skipped) between regions
+     * of short ones, and frequencies that repeat (equal bounds and tied scores): the block-max search of the sealed
+     * index (DAAT_MAXSCORE) and of the growing lists (full blocks and an unfinished last one, a limit inside a block)
+     * equal the brute force hit for hit, with and without a filter, for k from 1 up.
+     */
+    @Test
+    void blockMaxScoreOverLongListsEqualsBruteForce() {
+        Random random = new Random(SEED ^ 0x5DEECE66DL);
+        SparseColumn column = new SparseColumn();
+        int rows = 3 * BlockFrontiers.BLOCK * 20 + random.nextInt(BlockFrontiers.BLOCK);
+        long tokens = 0;
+        for (int o = 0; o < rows; o++) {
+            boolean longRegion = (o / 700) % 2 == 1;
+            java.util.TreeMap<Long, Float> tf = new java.util.TreeMap<>();
+            tf.put(0L, (float) (1 + random.nextInt(3))); // in every row, as "webster" in dict-gcide
+            if (random.nextInt(3) == 0) {
+                tf.put(1L, (float) (1 + random.nextInt(2)));
+            }
+            if (random.nextInt(40) == 0) {
+                tf.put(2L, 1f);
+            }
+            int filler = longRegion ? 60 + random.nextInt(60) : random.nextInt(6);
+            for (int i = 0; i < filler; i++) {
+                tf.merge(10L + random.nextInt(500), 1f, Float::sum);
+            }
+            SparseVector row = SparseVector.of(tf.keySet().stream().mapToLong(Long::longValue).toArray(), values(tf));
+            tokens += (long) row.sum();
+            column.append(row);
+        }
+        float avgdl = (float) tokens / rows;
+        Bm25 bm25 = new Bm25(1.2f, 0.75f);
+        TermScorer scorer = (stored, length) -> bm25.documentValue(stored, length, avgdl);
+        IndexKind kind = IndexKinds.of("SPARSE_INVERTED_INDEX").orElseThrow();
+        VectorIndex sealed = kind.build(column, MetricType.IP, kind.parse(Map.of("inverted_index_algo",
+                "DAAT_MAXSCORE")), 1, (done, total) -> { });
+        BitSet none = new BitSet();
+        BitSet deleted = new BitSet();
+        for (int i = 0; i < rows / 10; i++) {
+            deleted.set(random.nextInt(rows));
+        }
+        long[][] queries = {{0}, {1}, {0, 1}, {0, 2}, {1, 2}, {0, 1, 2}, {0, 1, 2, 10, 11}, {2, 99_999}};
+        for (long[] terms : queries) {
+            float[] weights = new float[terms.length];
+            for (int i = 0; i < terms.length; i++) {
+                weights[i] = 0.25f + random.nextInt(8) / 4f;
+            }
+            SparseVector w = SparseVector.of(terms, weights);
+            for (int k : new int[] {1, 2, 10, 100}) {
+                for (BitSet gone : new BitSet[] {none, deleted}) {
+                    OrdinalFilter live = gone.isEmpty() ? OrdinalFilter.ACCEPT_ALL : o -> !gone.get(o);
+                    String what = java.util.Arrays.toString(terms) + " top-" + k + (gone.isEmpty() ? "" : ", filtered");
+                    assertThat(sealed.searchTermWeighted(w, scorer, k, live))
+                            .as("sealed %s (seed %s)", what, SEED)
+                            .containsExactlyElementsOf(bruteTopK(column, rows, gone, w, scorer, k));
+                    int limit = rows - random.nextInt(BlockFrontiers.BLOCK * 2);
+                    assertThat(column.searchTermWeighted(w, scorer, k, limit, live, Float.NaN, Float.NaN))
+                            .as("growing %s, limit %d (seed %s)", what, limit, SEED)
+                            .containsExactlyElementsOf(bruteTopK(column, limit, gone, w, scorer, k));
+                }
+            }
+        }
+    }
+
     @Test
     void statisticsStartOverWhenTheRowsTheyCountedAreGone() {
         SparseColumn column = new SparseColumn();

@@ -4,6 +4,8 @@ import dev.vectorvault.bench.MachineFacts;
 import dev.vectorvault.text.Bm25;
 import dev.vectorvault.text.TextAnalyzer;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.apache.lucene.index.Term;
@@ -25,9 +28,9 @@ import org.apache.lucene.util.SmallFloat;
 /**
  * Full-text search, VectorVault against Lucene, in one JVM and one run: the same corpus (dict-gcide's entries), the
  * same analyzer (the standard one: Lucene's StandardTokenizer + lowercase), the same queries, k = 10, BM25 k1 1.2 and
- * b 0.75. Prints build time, q/s on one thread and on every core, and how far the results agree, with the reasons
- * they may differ measured rather than assumed. Ours runs the server's engine path below gRPC
- * ({@link VectorVaultFullText}); Lucene runs as an application would use it ({@link LuceneBm25}).
+ * b 0.75. Prints build time, q/s on one thread and on every core, queries per CPU-second on one thread, and how far
+ * the results agree, with the reasons they may differ measured rather than assumed. Ours runs the server's engine
+ * path below gRPC ({@link VectorVaultFullText}); Lucene runs as an application would use it ({@link LuceneBm25}).
  *
  * <pre>java ... FullTextBenchmark --dictd DIR [--docs N] [--queries N] [--seed S] [--segment-rows N]
  *     [--algo DAAT_MAXSCORE] [--threads N] [--rounds N]</pre>
@@ -103,13 +106,19 @@ public final class FullTextBenchmark {
             double[] luceneSingle = new double[rounds];
             double[] ourAll = new double[rounds];
             double[] luceneAll = new double[rounds];
+            double[] ourCpu = new double[rounds];
+            double[] luceneCpu = new double[rounds];
             double loadBefore = MachineFacts.loadAverage();
             // Rounds interleaved, so load from other processes on this shared machine falls on both alike.
             for (int r = 0; r < rounds; r++) {
-                ourSingle[r] = qps(queries, 1, ours::search);
-                luceneSingle[r] = qps(queries, 1, lucene::search);
-                ourAll[r] = qps(queries, threads, ours::search);
-                luceneAll[r] = qps(queries, threads, lucene::search);
+                Rate ourRate = qps(queries, 1, ours::search);
+                Rate luceneRate = qps(queries, 1, lucene::search);
+                ourSingle[r] = ourRate.perSecond();
+                luceneSingle[r] = luceneRate.perSecond();
+                ourCpu[r] = ourRate.perCpuSecond();
+                luceneCpu[r] = luceneRate.perCpuSecond();
+                ourAll[r] = qps(queries, threads, ours::search).perSecond();
+                luceneAll[r] = qps(queries, threads, lucene::search).perSecond();
             }
             double loadAfter = MachineFacts.loadAverage();
 
@@ -122,8 +131,12 @@ public final class FullTextBenchmark {
                     median(ourSingle), median(luceneSingle), median(ourSingle) / median(luceneSingle));
             System.out.printf(Locale.ROOT, "%-38s %14.0f %14.0f %7.2fx%n", "q/s, " + threads + " threads (median of "
                     + rounds + ")", median(ourAll), median(luceneAll), median(ourAll) / median(luceneAll));
+            System.out.printf(Locale.ROOT, "%-38s %14.0f %14.0f %7.2fx%n", "q per CPU-s, 1 thread (median of " + rounds
+                    + ")", median(ourCpu), median(luceneCpu), median(ourCpu) / median(luceneCpu));
             System.out.printf(Locale.ROOT, "rounds, q/s 1 thread: ours %s, Lucene %s; %d threads: ours %s, Lucene %s%n",
                     fmt(ourSingle), fmt(luceneSingle), threads, fmt(ourAll), fmt(luceneAll));
+            System.out.printf(Locale.ROOT, "rounds, q per CPU-s 1 thread: ours %s, Lucene %s%n", fmt(ourCpu),
+                    fmt(luceneCpu));
             System.out.printf(Locale.ROOT, "load average (1 min) before/after the timed rounds: %.2f / %.2f%n",
                     loadBefore, loadAfter);
             System.out.println();
@@ -153,25 +166,36 @@ public final class FullTextBenchmark {
         return sorted[sorted.length / 2];
     }
 
-    /** Every query once, spread over {@code threads} threads taking the next query as they finish one. */
-    private static double qps(List<String> queries, int threads, BiFunction<String, Integer, Hits> search)
+    /**
+     * Every query once, spread over {@code threads} threads taking the next query as they finish one: queries per
+     * second of wall time, and per second of the workers' own CPU time (thread CPU; GC and JIT threads not counted),
+     * which time spent waiting for a core on a loaded machine does not enter.
+     */
+    private static Rate qps(List<String> queries, int threads, BiFunction<String, Integer, Hits> search)
             throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
+        AtomicLong cpuNanos = new AtomicLong();
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         Thread[] workers = new Thread[threads];
         long start = System.nanoTime();
         for (int t = 0; t < threads; t++) {
             workers[t] = new Thread(() -> {
+                long cpuStart = cpu.getCurrentThreadCpuTime();
                 for (int q = next.getAndIncrement(); q < queries.size(); q = next.getAndIncrement()) {
                     search.apply(queries.get(q), K);
                 }
+                cpuNanos.addAndGet(cpu.getCurrentThreadCpuTime() - cpuStart);
             });
             workers[t].start();
         }
         for (Thread w : workers) {
             w.join();
         }
-        return queries.size() / ((System.nanoTime() - start) / 1e9);
+        return new Rate(queries.size() / ((System.nanoTime() - start) / 1e9), queries.size() / (cpuNanos.get() / 1e9));
     }
+
+    /** Queries per second of wall time and per second of the searching threads' CPU time. */
+    private record Rate(double perSecond, double perCpuSecond) {}
 
     /**
      * Top-10 overlap, and the scores of the documents both return. The formulas differ in two known ways: Milvus's
