@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * s3proxy as processes), and the time a survivor takes to serve a collection loaded from object storage after its
  * owner is killed with SIGKILL. A program that prints a table: nothing is asserted, and it runs only when asked:
  * {@code mvn -B -o -pl server test -Dtest=ClusterDataBenchmark -Dbench.clusterData=true} (add
- * {@code -Dbench.rows=N -Dbench.dim=D -Dbench.seconds=S -Dbench.clients=C}).
+ * {@code -Dbench.rows=N -Dbench.dim=D -Dbench.seconds=S -Dbench.clients=C -Dbench.maxNodes=M}).
  */
 @EnabledIfSystemProperty(named = "bench.clusterData", matches = "true")
 class ClusterDataBenchmark {
@@ -51,6 +51,8 @@ class ClusterDataBenchmark {
     private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
     private static final int BATCH = 500;
     private static final int CLIENTS = Integer.getInteger("bench.clients", 2);
+    /** The largest cluster measured; {@code -Dbench.maxNodes=1} keeps a before/after comparison short. */
+    private static final int MAX_NODES = Integer.getInteger("bench.maxNodes", 3);
 
     @TempDir
     Path dir;
@@ -65,7 +67,7 @@ class ClusterDataBenchmark {
              S3Server s3 = S3Server.start(Files.createDirectories(dir.resolve("s3")))) {
             double[] embedded = null;
             String load = "";
-            for (int nodes = 0; nodes <= 3; nodes++) {
+            for (int nodes = 0; nodes <= MAX_NODES; nodes++) {
                 Path setupDir = Files.createDirectories(dir.resolve("setup" + nodes));
                 List<String> keys = nodes == 0 ? List.of() : List.of(
                         "etcd.rootPath=bench" + nodes,
