@@ -94,22 +94,7 @@ class QuantizedIndexTest {
             assertThat(hsq.getExtraParams()).containsEntry("sq_type", "SQ8").containsEntry("refine", "true")
                     .containsEntry("refine_type", "FP32").containsEntry("M", "12");
 
-            Gson gson = new Gson();
-            Random random = new Random(7);
-            List<float[]> stored = new ArrayList<>();
-            for (int start = 0; start < ROWS; start += 500) {
-                List<JsonObject> rows = new ArrayList<>();
-                for (int i = start; i < start + 500; i++) {
-                    float[] v = vector(random, i % 9);
-                    stored.add(v);
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("id", (long) i);
-                    row.put("sq8", v);
-                    row.put("hsq", v);
-                    rows.add(gson.toJsonTree(row).getAsJsonObject());
-                }
-                client.insert(InsertReq.builder().collectionName("quant").data(rows).build());
-            }
+            List<float[]> stored = insert(client, "quant", List.of("sq8", "hsq"), new Random(7));
             awaitIndexed(client, "sq8");
             awaitIndexed(client, "hsq");
 
@@ -189,21 +174,7 @@ class QuantizedIndexTest {
             assertThat(pq.getExtraParams()).containsEntry("nlist", "16").containsEntry("m", "12")
                     .containsEntry("nbits", "8");
 
-            Gson gson = new Gson();
-            Random random = new Random(11);
-            List<float[]> stored = new ArrayList<>();
-            for (int start = 0; start < ROWS; start += 500) {
-                List<JsonObject> rows = new ArrayList<>();
-                for (int i = start; i < start + 500; i++) {
-                    float[] v = vector(random, i % 9);
-                    stored.add(v);
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("id", (long) i);
-                    row.put("pq", v);
-                    rows.add(gson.toJsonTree(row).getAsJsonObject());
-                }
-                client.insert(InsertReq.builder().collectionName("pq").data(rows).build());
-            }
+            List<float[]> stored = insert(client, "pq", List.of("pq"), new Random(11));
             awaitIndexed(client, "pq", "pq");
 
             float[] query = stored.get(2345);
@@ -226,6 +197,26 @@ class QuantizedIndexTest {
                 assertThat(row.getEntity().get("pq")).as("id %d", id).isEqualTo(list(stored.get((int) id)));
             }
         }
+    }
+
+    /** {@link #ROWS} rows in batches of 500, ids from 0, the same vector in every named field; the vectors by id. */
+    private static List<float[]> insert(MilvusClientV2 client, String collection, List<String> fields,
+            Random random) {
+        Gson gson = new Gson();
+        List<float[]> stored = new ArrayList<>();
+        for (int start = 0; start < ROWS; start += 500) {
+            List<JsonObject> rows = new ArrayList<>();
+            for (int i = start; i < start + 500; i++) {
+                float[] v = vector(random, i % 9);
+                stored.add(v);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("id", (long) i);
+                fields.forEach(field -> row.put(field, v));
+                rows.add(gson.toJsonTree(row).getAsJsonObject());
+            }
+            client.insert(InsertReq.builder().collectionName(collection).data(rows).build());
+        }
+        return stored;
     }
 
     private static void assertExactOutput(MilvusClientV2 client, List<float[]> stored, float[] query) {

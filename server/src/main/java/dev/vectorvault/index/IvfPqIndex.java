@@ -14,10 +14,10 @@ import java.util.SplittableRandom;
  * by all lists fits them far better). COSINE quantizes vectors divided by their norm, so it is the inner product of
  * directions, as for the other IVF kinds. Codes are stored in list order; the float column is not read by a search.
  *
- * <p>A search probes the {@code nprobe} lists of IVF_FLAT and scores each entry from a distance table: for L2 the
- * table of the query minus the list's centroid (one per probed list), for IP and COSINE one table of the query plus the
- * list's centroid's inner product with it (a vector's inner product is its centroid's plus its residual's), for COSINE
- * divided by the decoded vector's norm. Scores are
+ * <p>A search probes the {@code nprobe} lists of IVF_FLAT and scores each entry from one table a query (ADC): the
+ * query's inner product with every sub-space centroid, plus the probed list's centroid's inner product with the query
+ * (a decoded vector is its centroid plus its decoded residual). L2 adds the query's and the decoded vector's squared
+ * norms, COSINE divides by the decoded vector's norm (both kept per row, derived on load). Scores are
  * those of the decoded vectors, so they differ from FLAT's by the quantization error, as Milvus's do; Milvus's IVF_PQ
  * has no refine step and neither has this one. Filters are checked per entry before it is scored. Immutable once
  * built; thread-safe.
@@ -39,11 +39,13 @@ final class IvfPqIndex implements VectorIndex {
     /** Row {@code r}'s codes at {@code [r * m, (r + 1) * m)}. */
     private final byte[] codes;
     /**
-     * COSINE only (empty otherwise): per row the inverse norm of its decoded vector, 0 for a zero one. The decoded
-     * direction is not unit length, and for a query close to a vector the error along the vector (its length) is what
-     * the inner product sees most; dividing it out scores the decoded direction, as IVF_SQ8 does. Derived on load.
+     * Per row, derived on load: for L2 the squared norm of the decoded vector, so that {@code |q - y|^2 = |q|^2 -
+     * 2 q.y + |y|^2} needs only the query's inner-product table (one table a query, not one per probed list); for
+     * COSINE its inverse norm (0 for a zero vector): the decoded direction is not unit length, and for a query close
+     * to a vector the error along the vector is what the inner product sees most, so it is divided out, as IVF_SQ8
+     * does; IP keeps none.
      */
-    private final float[] inverseNorm;
+    private final float[] rowTerm;
 
     private IvfPqIndex(VectorColumn.View vectors, MetricType metric, IvfPqParams params, IvfLists lists,
             PqCodebook codebook, byte[] codes) {
@@ -58,14 +60,14 @@ final class IvfPqIndex implements VectorIndex {
         this.ordinalAt = lists.order(vectors.size);
         this.codebook = codebook;
         this.codes = codes;
-        this.inverseNorm = metric == MetricType.COSINE ? inverseNorms() : new float[0];
+        this.rowTerm = metric == MetricType.IP ? new float[0] : rowTerms();
     }
 
-    private float[] inverseNorms() {
+    private float[] rowTerms() {
         int dim = vectors.dim;
         float[] centroids = lists.centroids();
         float[] decoded = new float[dim];
-        float[] inverse = new float[ordinalAt.length];
+        float[] terms = new float[ordinalAt.length];
         for (int list = 0; list < lists.count(); list++) {
             for (int row = listStart[list]; row < listStart[list + 1]; row++) {
                 codebook.decode(codes, row * codebook.m, decoded);
@@ -74,10 +76,11 @@ final class IvfPqIndex implements VectorIndex {
                     double value = centroids[list * dim + d] + decoded[d];
                     squared += value * value;
                 }
-                inverse[row] = squared == 0 ? 0f : (float) (1 / Math.sqrt(squared));
+                terms[row] = metric == MetricType.L2 ? (float) squared
+                        : squared == 0 ? 0f : (float) (1 / Math.sqrt(squared));
             }
         }
-        return inverse;
+        return terms;
     }
 
     static IvfPqIndex build(VectorColumn column, MetricType metric, IvfPqParams params, int threads,
@@ -157,43 +160,30 @@ final class IvfPqIndex implements VectorIndex {
      * @return at most {@code k} hits, best first (ties by smaller ordinal)
      */
     List<SearchHit> search(float[] query, int k, int nprobe, OrdinalFilter filter) {
-        if (k < 1 || nprobe < 1) {
-            throw new IllegalArgumentException("k and nprobe must be at least 1: k=" + k + " nprobe=" + nprobe);
-        }
-        if (filter == null) {
-            throw new IllegalArgumentException("filter is required");
-        }
+        IvfLists.requireSearch(k, nprobe, filter);
         int dim = vectors.dim;
         VectorColumn.requireVector(query, dim, "query");
         float[] prepared = metric.prepareQuery(query);
         float[] centroids = lists.centroids();
         NodeHeap probes = IvfLists.probe(prepared, metric, centroids, dim, nprobe);
-        boolean l2 = metric == MetricType.L2;
-        boolean cosine = metric == MetricType.COSINE;
-        float[] dotTable = l2 ? null : codebook.dotTable(prepared);
-        float[] target = l2 ? new float[dim] : null;
+        float[] table = codebook.dotTable(prepared);
+        float squaredNorm = DistanceKernels.dot(prepared, 0, prepared, 0, dim);
         int m = codebook.m;
         TopK top = TopK.forMetric(metric, k);
         boolean acceptAll = filter == OrdinalFilter.ACCEPT_ALL;
         for (int p = 0; p < probes.size(); p++) {
             int list = probes.nodeAt(p);
-            float[] table;
-            float base;
-            if (l2) {
-                for (int d = 0; d < dim; d++) {
-                    target[d] = prepared[d] - centroids[list * dim + d];
-                }
-                table = codebook.l2Table(target);
-                base = 0f;
-            } else {
-                table = dotTable;
-                base = DistanceKernels.dot(prepared, 0, centroids, list * dim, dim);
-            }
+            // A decoded vector is its list's centroid plus its decoded residual, so is its inner product.
+            float base = DistanceKernels.dot(prepared, 0, centroids, list * dim, dim);
             for (int row = listStart[list], end = listStart[list + 1]; row < end; row++) {
                 int ordinal = ordinalAt[row];
                 if (acceptAll || filter.accept(ordinal)) {
-                    float sum = codebook.lookup(table, codes, row * m);
-                    float distance = l2 ? sum : cosine ? -(base + sum) * inverseNorm[row] : -(base + sum);
+                    float dot = base + codebook.lookup(table, codes, row * m);
+                    float distance = switch (metric) {
+                        case L2 -> Math.max(0f, squaredNorm - 2 * dot + rowTerm[row]);
+                        case COSINE -> -dot * rowTerm[row];
+                        default -> -dot;
+                    };
                     top.offer(ordinal, metric.scoreOf(distance));
                 }
             }
@@ -234,11 +224,14 @@ final class IvfPqIndex implements VectorIndex {
         return lists.count();
     }
 
-    /** Codes, COSINE's inverse norms, codebook, centroids, list bounds and the row-to-ordinal array; the float column is not counted. */
+    /**
+     * Codes, per-row terms, codebook, centroids, list bounds and the row-to-ordinal array; the float column
+     * is not counted.
+     */
     @Override
     public long memoryBytes() {
-        return codes.length + 4L * inverseNorm.length + codebook.memoryBytes() + 4L * lists.centroids().length + 4L * listStart.length
-                + 4L * ordinalAt.length;
+        return codes.length + 4L * rowTerm.length + codebook.memoryBytes() + 4L * lists.centroids().length
+                + 4L * listStart.length + 4L * ordinalAt.length;
     }
 
     // ------------------------------------------------------------------ persistence

@@ -10,10 +10,9 @@ import java.util.SplittableRandom;
  * each is replaced by the index (one byte) of its nearest centroid among the {@code ksub} of its sub-space. Every
  * sub-space has its own codebook, trained with {@link KMeans#lloyd} (Euclidean) on that slice of a sample.
  *
- * <p>Distances are asymmetric (ADC): the float query is never quantized. Per query (or per query and IVF list) one
- * table of {@code m * ksub} floats holds the query's term against every centroid of every sub-space, so a code's
- * distance is {@code m} table look-ups and adds: {@link #l2Table} for squared Euclidean distance (which adds up over
- * sub-spaces), {@link #dotTable} for the inner product (which does too).
+ * <p>Distances are asymmetric (ADC): the float query is never quantized. Per query one table of {@code m * ksub} floats
+ * ({@link #dotTable}) holds the query's inner product with every centroid of every sub-space, so a code's inner
+ * product with the query is {@code m} table look-ups and adds (inner products add up over sub-spaces).
  *
  * <p>Immutable; thread-safe.
  */
@@ -85,23 +84,6 @@ final class PqCodebook {
         for (int j = 0; j < m; j++) {
             System.arraycopy(centroids, (j * ksub + (codes[at + j] & 0xff)) * subDim, out, j * subDim, subDim);
         }
-    }
-
-    /** Per sub-space and centroid: the squared Euclidean distance from that slice of {@code target}. */
-    float[] l2Table(float[] target) {
-        float[] table = new float[m * ksub];
-        for (int j = 0; j < m; j++) {
-            for (int k = 0; k < ksub; k++) {
-                int centroid = (j * ksub + k) * subDim;
-                float distance = 0;
-                for (int d = 0; d < subDim; d++) {
-                    float diff = target[j * subDim + d] - centroids[centroid + d];
-                    distance += diff * diff;
-                }
-                table[j * ksub + k] = distance;
-            }
-        }
-        return table;
     }
 
     /** Per sub-space and centroid: the inner product with that slice of {@code query}. */
