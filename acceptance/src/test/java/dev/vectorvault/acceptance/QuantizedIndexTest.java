@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * index types, described with their parameters, searched with {@code nprobe} and {@code ef}/{@code refine_k} once the
  * sealed segments are indexed, and an sq_type this server does not build refused with code 1100; once flushed (the
  * vectors then stay in the segment files, off the heap), vector output fields still come back exact, also after a
- * restart.
+ * restart. IVF_PQ the same way, in a collection of its own.
  */
 @Timeout(300)
 class QuantizedIndexTest {
@@ -94,22 +94,7 @@ class QuantizedIndexTest {
             assertThat(hsq.getExtraParams()).containsEntry("sq_type", "SQ8").containsEntry("refine", "true")
                     .containsEntry("refine_type", "FP32").containsEntry("M", "12");
 
-            Gson gson = new Gson();
-            Random random = new Random(7);
-            List<float[]> stored = new ArrayList<>();
-            for (int start = 0; start < ROWS; start += 500) {
-                List<JsonObject> rows = new ArrayList<>();
-                for (int i = start; i < start + 500; i++) {
-                    float[] v = vector(random, i % 9);
-                    stored.add(v);
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("id", (long) i);
-                    row.put("sq8", v);
-                    row.put("hsq", v);
-                    rows.add(gson.toJsonTree(row).getAsJsonObject());
-                }
-                client.insert(InsertReq.builder().collectionName("quant").data(rows).build());
-            }
+            List<float[]> stored = insert(client, "quant", List.of("sq8", "hsq"), new Random(7));
             awaitIndexed(client, "sq8");
             awaitIndexed(client, "hsq");
 
@@ -152,6 +137,88 @@ class QuantizedIndexTest {
         }
     }
 
+    /**
+     * IVF_PQ (L2, nlist 16, m 12 of a 24-dimension field, nbits 8) through the SDK's index type: described with its
+     * parameters, searched with {@code nprobe} once the sealed segments are indexed (a stored vector finds itself
+     * first, at a small code distance), an {@code m} that does not divide the dimension and an {@code nbits} this
+     * server does not build refused with code 1100, and exact vectors still returned from the segment files once
+     * flushed.
+     */
+    @Test
+    void ivfPqIsCreatedDescribedAndSearchedThroughTheSdk() throws Exception {
+        try (ServerProcess server = ServerProcess.startWithAuth(dataDir, "localStorage.segmentRows", "1000")) {
+            MilvusClientV2 client = Clients.root(server);
+            CreateCollectionReq.CollectionSchema schema = CreateCollectionReq.CollectionSchema.builder().build();
+            schema.addField(AddFieldReq.builder().fieldName("id").dataType(DataType.Int64).isPrimaryKey(true).build());
+            schema.addField(AddFieldReq.builder().fieldName("pq").dataType(DataType.FloatVector).dimension(DIM)
+                    .build());
+            client.createCollection(CreateCollectionReq.builder().collectionName("pq").collectionSchema(schema)
+                    .build());
+            assertThatThrownBy(() -> client.createIndex(CreateIndexReq.builder().collectionName("pq")
+                    .indexParams(List.of(IndexParam.builder().fieldName("pq").indexType(IndexParam.IndexType.IVF_PQ)
+                            .metricType(IndexParam.MetricType.L2).extraParams(Map.of("nlist", 16, "m", 5)).build()))
+                    .build())).hasMessageContaining("dimension must be abled to be divided by `m`, dimension: 24,"
+                            + " m: 5");
+            assertThatThrownBy(() -> client.createIndex(CreateIndexReq.builder().collectionName("pq")
+                    .indexParams(List.of(IndexParam.builder().fieldName("pq").indexType(IndexParam.IndexType.IVF_PQ)
+                            .metricType(IndexParam.MetricType.L2).extraParams(Map.of("m", 12, "nbits", 16))
+                            .build())).build())).hasMessageContaining("nbits 16 is not supported by this server");
+            client.createIndex(CreateIndexReq.builder().collectionName("pq").indexParams(List.of(
+                    IndexParam.builder().fieldName("pq").indexType(IndexParam.IndexType.IVF_PQ)
+                            .metricType(IndexParam.MetricType.L2).extraParams(Map.of("nlist", 16, "m", 12,
+                                    "nbits", 8)).build())).build());
+            client.loadCollection(LoadCollectionReq.builder().collectionName("pq").build());
+            DescribeIndexResp.IndexDesc pq = client.describeIndex(DescribeIndexReq.builder().collectionName("pq")
+                    .fieldName("pq").build()).getIndexDescriptions().get(0);
+            assertThat(pq.getIndexType()).isEqualTo(IndexParam.IndexType.IVF_PQ);
+            assertThat(pq.getExtraParams()).containsEntry("nlist", "16").containsEntry("m", "12")
+                    .containsEntry("nbits", "8");
+
+            List<float[]> stored = insert(client, "pq", List.of("pq"), new Random(11));
+            awaitIndexed(client, "pq", "pq");
+
+            float[] query = stored.get(2345);
+            List<SearchResp.SearchResult> hits = client.search(SearchReq.builder().collectionName("pq")
+                    .annsField("pq").data(List.of(new FloatVec(query))).limit(5)
+                    .searchParams(Map.of("nprobe", 16)).build()).getSearchResults().get(0);
+            assertThat(hits).hasSize(5);
+            assertThat(hits.get(0).getId()).isEqualTo(2345L);
+            assertThat(hits.get(0).getScore()).as("a PQ code's L2 to its own vector is small, not 0")
+                    .isLessThan(0.5f);
+
+            client.flush(FlushReq.builder().collectionNames(List.of("pq")).build());
+            Thread.sleep(1000);
+            List<QueryResp.QueryResult> rows = client.query(QueryReq.builder().collectionName("pq")
+                    .filter("id in [0, 999, 1000, 2999]").outputFields(List.of("id", "pq")).build())
+                    .getQueryResults();
+            assertThat(rows).hasSize(4);
+            for (QueryResp.QueryResult row : rows) {
+                long id = (Long) row.getEntity().get("id");
+                assertThat(row.getEntity().get("pq")).as("id %d", id).isEqualTo(list(stored.get((int) id)));
+            }
+        }
+    }
+
+    /** {@link #ROWS} rows in batches of 500, ids from 0, the same vector in every named field; the vectors by id. */
+    private static List<float[]> insert(MilvusClientV2 client, String collection, List<String> fields,
+            Random random) {
+        Gson gson = new Gson();
+        List<float[]> stored = new ArrayList<>();
+        for (int start = 0; start < ROWS; start += 500) {
+            List<JsonObject> rows = new ArrayList<>();
+            for (int i = start; i < start + 500; i++) {
+                float[] v = vector(random, i % 9);
+                stored.add(v);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("id", (long) i);
+                fields.forEach(field -> row.put(field, v));
+                rows.add(gson.toJsonTree(row).getAsJsonObject());
+            }
+            client.insert(InsertReq.builder().collectionName(collection).data(rows).build());
+        }
+        return stored;
+    }
+
     private static void assertExactOutput(MilvusClientV2 client, List<float[]> stored, float[] query) {
         List<SearchResp.SearchResult> hits = client.search(SearchReq.builder().collectionName("quant")
                 .annsField("hsq").data(List.of(new FloatVec(query))).limit(10).outputFields(List.of("sq8", "hsq"))
@@ -172,11 +239,16 @@ class QuantizedIndexTest {
     }
 
     private static void awaitIndexed(MilvusClientV2 client, String field) throws InterruptedException {
+        awaitIndexed(client, "quant", field);
+    }
+
+    private static void awaitIndexed(MilvusClientV2 client, String collection, String field)
+            throws InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;
         DescribeIndexResp.IndexDesc desc;
         do {
             Thread.sleep(100);
-            desc = client.describeIndex(DescribeIndexReq.builder().collectionName("quant").fieldName(field).build())
+            desc = client.describeIndex(DescribeIndexReq.builder().collectionName(collection).fieldName(field).build())
                     .getIndexDescriptions().get(0);
         } while (desc.getPendingIndexRows() > 0 && System.nanoTime() < deadline);
         assertThat(desc.getPendingIndexRows()).as(field + " indexed within a minute").isZero();

@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The quantized indexes against the float ones, same run, same data: FLAT, IVF_FLAT and IVF_SQ8 at several
- * {@code nprobe}, HNSW and HNSW_SQ (codes only, and refine FP32 at two {@code refine_k}) at several {@code ef}; k = 10,
+ * The quantized indexes against the float ones, same run, same data: FLAT, IVF_FLAT, IVF_SQ8 and IVF_PQ ({@code m}
+ * of dim / 2 and dim / 4, nbits 8) at several {@code nprobe}, HNSW and HNSW_SQ (codes only, and refine FP32 at two {@code refine_k}) at several {@code ef}; k = 10,
  * one search thread, on seeded clustered synthetic vectors ({@link ClusteredVectors}, nothing is fetched). Prints
  * build seconds, q/s, recall@10 against FLAT, the index's own heap bytes per vector ({@link VectorIndex#memoryBytes}:
  * links, lists, codes) and the resident bytes per vector with the float column beside it. A second table puts the
@@ -61,6 +61,18 @@ public final class QuantBenchmark {
             Built built = build(type, column, metric, Map.of("nlist", "1024"), threads);
             for (int nprobe : new int[] {8, 16, 32, 64}) {
                 measure(type + " nlist 1024 nprobe " + nprobe, built, Map.of("nprobe", Integer.toString(nprobe)),
+                        qs, truth, rows, columnPerVector);
+            }
+        }
+        // IVF_PQ with sub-quantizers of 2 and of 4 dimensions: dim / 2 and dim / 4 code bytes a vector.
+        for (int m : new int[] {dim / 2, dim / 4}) {
+            if (m < 1 || dim % m != 0) {
+                continue;
+            }
+            Built built = build("IVF_PQ", column, metric, Map.of("nlist", "1024", "m", Integer.toString(m)),
+                    threads);
+            for (int nprobe : new int[] {8, 16, 32, 64}) {
+                measure("IVF_PQ m " + m + " nprobe " + nprobe, built, Map.of("nprobe", Integer.toString(nprobe)),
                         qs, truth, rows, columnPerVector);
             }
         }
@@ -119,6 +131,11 @@ public final class QuantBenchmark {
                 sealRows, threads));
         segmentRow("IVF_SQ8", SegmentMemory.measure(corpus, qs, truth, K, metric, "IVF_SQ8", ivf, probes,
                 sealRows, threads));
+        if (column.dim() % 4 == 0) {
+            Map<String, String> pq = Map.of("nlist", "1024", "m", Integer.toString(column.dim() / 4));
+            segmentRow("IVF_PQ", SegmentMemory.measure(corpus, qs, truth, K, metric, "IVF_PQ", pq, probes,
+                    sealRows, threads));
+        }
         segmentRow("HNSW", SegmentMemory.measure(corpus, qs, truth, K, metric, "HNSW", graph, beams, sealRows,
                 threads));
         segmentRow("HNSW_SQ", SegmentMemory.measure(corpus, qs, truth, K, metric, "HNSW_SQ", refined, refines,

@@ -82,7 +82,8 @@ public final class Indexes {
             } else {
                 metric = Optional.of(kind.checkMetric(metricType));
             }
-            kind.parse(params); // refuses out-of-range parameters before anything is stored
+            // Refuses out-of-range parameters before anything is stored.
+            kind.checkDimension(kind.parse(params), field.dim());
         } else {
             if (!SCALAR_INDEX_TYPES.contains(type)) {
                 throw new MilvusException(ErrorCode.INDEX_NOT_SUPPORTED, "index type not supported: " + type

@@ -51,6 +51,14 @@ public interface IndexKind {
     IndexParams parse(Map<String, String> params);
 
     /**
+     * Checks parameters from {@link #parse} against the field's dimension (IVF_PQ's {@code m} must divide it); the
+     * other kinds take any dimension.
+     *
+     * @throws dev.vectorvault.common.MilvusException 1100 (invalid parameter) with Milvus's message
+     */
+    default void checkDimension(IndexParams params, int dim) {}
+
+    /**
      * Validates a search request's parameters for this kind.
      *
      * @param window topk + offset; some kinds never search narrower than that

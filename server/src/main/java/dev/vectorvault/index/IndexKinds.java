@@ -13,7 +13,7 @@ import java.util.Optional;
 public final class IndexKinds {
     /** Every kind, in the order error messages list them; a new kind is added here and nowhere else. */
     private static final List<IndexKind> KINDS = List.of(FlatKind.INSTANCE, HnswKind.INSTANCE, IvfFlatKind.INSTANCE,
-            IvfSq8Kind.INSTANCE, HnswSqKind.INSTANCE, SparseIndexKind.INVERTED, SparseIndexKind.WAND, BinFlatKind.INSTANCE, BinIvfFlatKind.INSTANCE);
+            IvfSq8Kind.INSTANCE, IvfPqKind.INSTANCE, HnswSqKind.INSTANCE, SparseIndexKind.INVERTED, SparseIndexKind.WAND, BinFlatKind.INSTANCE, BinIvfFlatKind.INSTANCE);
     public static final String AUTOINDEX = "AUTOINDEX";
 
     private static final Map<String, IndexKind> BY_NAME = byName();

@@ -90,12 +90,7 @@ public final class IvfFlatIndex implements VectorIndex {
      *                                  or a null filter
      */
     public List<SearchHit> search(float[] query, int k, int nprobe, OrdinalFilter filter) {
-        if (k < 1 || nprobe < 1) {
-            throw new IllegalArgumentException("k and nprobe must be at least 1: k=" + k + " nprobe=" + nprobe);
-        }
-        if (filter == null) {
-            throw new IllegalArgumentException("filter is required");
-        }
+        IvfLists.requireSearch(k, nprobe, filter);
         int dim = vectors.dim;
         VectorColumn.requireVector(query, dim, "query");
         float[] prepared = metric.prepareQuery(query);

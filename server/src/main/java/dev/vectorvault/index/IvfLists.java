@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The inverted lists every IVF kind shares (IVF_FLAT, IVF_SQ8): k-means centroids and, per list, the ordinals nearest
+ * The inverted lists every IVF kind shares (IVF_FLAT, IVF_SQ8, IVF_PQ): k-means centroids and, per list, the ordinals nearest
  * to its centroid by the index's metric; how a query picks the lists to probe; and the lists' part of the file body.
  * The kinds differ only in what they scan inside a list (the column's floats, or 8-bit codes).
  *
@@ -106,6 +106,16 @@ record IvfLists(float[] centroids, int[][] ordinals) {
             }
         }
         return nearest;
+    }
+
+    /** The argument checks every IVF search makes before it probes. */
+    static void requireSearch(int k, int nprobe, OrdinalFilter filter) {
+        if (k < 1 || nprobe < 1) {
+            throw new IllegalArgumentException("k and nprobe must be at least 1: k=" + k + " nprobe=" + nprobe);
+        }
+        if (filter == null) {
+            throw new IllegalArgumentException("filter is required");
+        }
     }
 
     /** Every ordinal in list order: list 0's, then list 1's, ... (the slot order of a list-ordered layout). */

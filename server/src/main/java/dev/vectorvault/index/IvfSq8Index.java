@@ -72,12 +72,7 @@ final class IvfSq8Index implements VectorIndex {
      * @return at most {@code k} hits, best first (ties by smaller ordinal)
      */
     List<SearchHit> search(float[] query, int k, int nprobe, OrdinalFilter filter) {
-        if (k < 1 || nprobe < 1) {
-            throw new IllegalArgumentException("k and nprobe must be at least 1: k=" + k + " nprobe=" + nprobe);
-        }
-        if (filter == null) {
-            throw new IllegalArgumentException("filter is required");
-        }
+        IvfLists.requireSearch(k, nprobe, filter);
         int dim = vectors.dim;
         VectorColumn.requireVector(query, dim, "query");
         float[] prepared = metric.prepareQuery(query);

@@ -28,13 +28,24 @@ final class KMeans {
             vectors.decode(sample[i], data, i * dim);
             metric.prepareStored(data, i * dim, dim, vectors.norm(sample[i]));
         }
-        float[] centroids = new float[clusters * dim];
         // The sample is a random permutation prefix, so its first `clusters` entries are distinct random vectors.
+        return lloyd(data, dim, metric, clusters, random, threads);
+    }
+
+    /**
+     * Lloyd's iterations over vectors already in the form the metric compares, {@code data.length / dim} of them in
+     * random order (the first {@code clusters} are the initial centroids). IVF_PQ trains its sub-quantizers with it
+     * on residual slices, with metric L2 (no normalising).
+     */
+    static float[] lloyd(float[] data, int dim, MetricType metric, int clusters, SplittableRandom random,
+            int threads) {
+        int rows = data.length / dim;
+        float[] centroids = new float[clusters * dim];
         System.arraycopy(data, 0, centroids, 0, clusters * dim);
-        int[] assignment = new int[sample.length];
+        int[] assignment = new int[rows];
         for (int iteration = 0; iteration < ITERATIONS; iteration++) {
             float[] current = centroids;
-            Parallel.forRange(threads, sample.length, (from, to) -> {
+            Parallel.forRange(threads, rows, (from, to) -> {
                 for (int i = from; i < to; i++) {
                     assignment[i] = nearestL2(current, clusters, data, i * dim, dim);
                 }
@@ -85,7 +96,7 @@ final class KMeans {
     }
 
     /** {@code count} distinct ordinals below {@code size}, in random order (a partial Fisher-Yates shuffle). */
-    private static int[] sample(int size, int count, SplittableRandom random) {
+    static int[] sample(int size, int count, SplittableRandom random) {
         int[] ordinals = new int[size];
         for (int i = 0; i < size; i++) {
             ordinals[i] = i;

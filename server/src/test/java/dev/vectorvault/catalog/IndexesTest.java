@@ -124,8 +124,22 @@ class IndexesTest {
         assertThat(catalog.collection(DB, "c").indexes()).isEmpty();
     }
 
+    @Test
+    void ivfPqNeedsAnMThatDividesTheFieldsDimensionAndStoresNothingOtherwise() {
+        failsWith(ErrorCode.PARAMETER_INVALID, () -> indexes.create(DB, "c", "vec", "i", "IVF_PQ", named("L2"),
+                Map.of("nlist", "8"))).hasMessageContaining("parameter `m` not found");
+        failsWith(ErrorCode.PARAMETER_INVALID, () -> indexes.create(DB, "c", "vec", "i", "IVF_PQ", named("L2"),
+                Map.of("m", "3"))).hasMessageContaining("dimension must be abled to be divided by `m`, dimension: 4,"
+                + " m: 3");
+        failsWith(ErrorCode.PARAMETER_INVALID, () -> indexes.create(DB, "c", "vec", "i", "IVF_PQ", named("L2"),
+                Map.of("m", "2", "nbits", "12"))).hasMessageContaining("nbits 12 is not supported by this server");
+        assertThat(catalog.collection(DB, "c").indexes()).isEmpty();
+        IndexDefinition pq = indexes.create(DB, "c", "vec", "i", "ivf_pq", named("COSINE"), Map.of("m", "2"));
+        assertThat(pq.indexType()).isEqualTo("IVF_PQ");
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"DISKANN", "IVF_PQ", "INVERTED", "STL_SORT"})
+    @ValueSource(strings = {"DISKANN", "SCANN", "INVERTED", "STL_SORT"})
     void otherIndexTypesOnVectorsAreNotSupported(String type) {
         failsWith(ErrorCode.INDEX_NOT_SUPPORTED, () -> create("vec", "i", type, "L2"))
                 .hasMessageContaining("index type not supported: " + type);

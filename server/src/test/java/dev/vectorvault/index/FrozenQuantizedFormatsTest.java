@@ -15,11 +15,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The first format versions of the quantized kinds (ivf_sq8 and hnsw_sq version 2, in the common frame) must always
+ * The first format versions of the quantized kinds (ivf_sq8, ivf_pq and hnsw_sq version 2, in the common frame) must always
  * open: the files under {@code index-formats/} were written at the commit that introduced them, over
  * {@link FrozenIndexFormatsTest#column()}, by {@code IvfSq8Index.build(column, metric, new IvfParams(8, 7), 1, NONE)}
  * and {@code HnswSqIndex.build(column, metric, new HnswSqParams(new HnswParams(4, 20, 7), "SQ8", true, "FP32"), 1,
- * NONE)}; the hits below are what they answered then.
+ * NONE)}; ivf_pq's version 2 by {@code IvfPqIndex.build(column, metric, new IvfPqParams(new IvfParams(8, 7), 4, 6), 1,
+ * NONE)}. The hits below are what they answered then.
  */
 @Timeout(60)
 class FrozenQuantizedFormatsTest {
@@ -57,6 +58,21 @@ class FrozenQuantizedFormatsTest {
         IvfSq8Index cosine = (IvfSq8Index) read("IVF_SQ8", "ivf_sq8-v2-cosine.idx", column, MetricType.COSINE);
         assertHits(cosine.search(query(column), 5, 2, OrdinalFilter.ACCEPT_ALL), List.of(17, 73, 6, 75, 11),
                 new float[] {0.9994269f, 0.8226735f, 0.77046233f, 0.7316719f, 0.7207588f});
+    }
+
+    @Test
+    void ivfPqVersionTwoFilesOpenAndAnswerAsTheyDidWhenWritten() throws IOException {
+        VectorColumn column = FrozenIndexFormatsTest.column();
+        IvfPqIndex l2 = (IvfPqIndex) read("IVF_PQ", "ivf_pq-v2-l2.idx", column, MetricType.L2);
+        assertThat(l2.params()).isEqualTo(new IvfPqParams(new IvfParams(8, 7), 4, 6));
+        assertThat(l2.listCount()).isEqualTo(8);
+        assertThat(l2.codebook().ksub).isEqualTo(64);
+        // Four 2-dimension codes a vector: coarser than SQ8 (FrozenIndexFormatsTest has the exact distances).
+        assertHits(l2.search(query(column), 5, 2, OrdinalFilter.ACCEPT_ALL), List.of(17, 245, 49, 7, 189),
+                new float[] {0.4977533f, 21.606674f, 28.03652f, 29.90654f, 31.2626f});
+        IvfPqIndex cosine = (IvfPqIndex) read("IVF_PQ", "ivf_pq-v2-cosine.idx", column, MetricType.COSINE);
+        assertHits(cosine.search(query(column), 5, 2, OrdinalFilter.ACCEPT_ALL), List.of(17, 73, 75, 11, 250),
+                new float[] {0.99780494f, 0.8118289f, 0.73927265f, 0.7291389f, 0.7250728f});
     }
 
     @Test

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * IVF_SQ8 and HNSW_SQ against {@link FlatIndex} on clustered data, for every dense metric: recall@10 above stated
+ * IVF_SQ8, IVF_PQ and HNSW_SQ against {@link FlatIndex} on clustered data, for every dense metric: recall@10 above stated
  * floors (quantization costs a little recall; refine wins it back), file round trips, and Milvus's parameter checks.
  */
 @Timeout(180)
@@ -27,6 +27,7 @@ class QuantizedIndexTest {
     private static final int DIM = 32;
     private static final IndexKind IVF_SQ8 = IndexKinds.of("IVF_SQ8").orElseThrow();
     private static final IndexKind HNSW_SQ = IndexKinds.of("HNSW_SQ").orElseThrow();
+    private static final IndexKind IVF_PQ = IndexKinds.of("IVF_PQ").orElseThrow();
 
     @TempDir
     Path dir;
@@ -47,6 +48,101 @@ class QuantizedIndexTest {
         assertThat(quarter).as(TestSeeds.describe(metric + " recall at nprobe 8 of 32")).isGreaterThanOrEqualTo(0.88);
         assertThat(all).as(TestSeeds.describe(metric + " recall probing every list (codes only)"))
                 .isGreaterThanOrEqualTo(0.93);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MetricType.class, mode = EnumSource.Mode.EXCLUDE, names = {"BM25", "HAMMING", "JACCARD"})
+    void ivfPqFindsMostOfTheTopTenAtAnEighthOfTheMemoryOfSq8(MetricType metric) {
+        Random random = TestSeeds.random("ivfPqRecall" + metric);
+        ClusteredVectors data = ClusteredVectors.generate(random, 3000, 100, DIM, 20);
+        VectorColumn column = data.column();
+        VectorIndex coarse = IVF_PQ.build(column, metric, IVF_PQ.parse(Map.of("nlist", "32", "m", "4")), 2,
+                BuildProgress.NONE);
+        VectorIndex fine = IVF_PQ.build(column, metric, IVF_PQ.parse(Map.of("nlist", "32", "m", "16")), 2,
+                BuildProgress.NONE);
+
+        double quarter = recall(fine, column, metric, data.queries, Map.of("nprobe", "8"));
+        double all = recall(fine, column, metric, data.queries, Map.of("nprobe", "32"));
+        double fewer = recall(coarse, column, metric, data.queries, Map.of("nprobe", "32"));
+
+        System.out.printf("IVF_PQ %s recall@10 m 16 nprobe 8/32: %.4f, 32/32: %.4f; m 4 32/32: %.4f%n", metric,
+                quarter, all, fewer);
+        // Probing every list leaves only the quantization error: 16 sub-quantizers of 2 dimensions (16 bytes a
+        // vector) keep most of the top ten, 4 of 8 dimensions (4 bytes) fewer but far more than chance (10 of 3000).
+        assertThat(all).as(TestSeeds.describe(metric + " m 16 probing every list")).isGreaterThanOrEqualTo(0.80);
+        assertThat(quarter).as(TestSeeds.describe(metric + " m 16 at nprobe 8 of 32")).isGreaterThanOrEqualTo(0.75);
+        assertThat(fewer).as(TestSeeds.describe(metric + " m 4 probing every list")).isGreaterThanOrEqualTo(0.35)
+                .isLessThan(all);
+    }
+
+    @Test
+    void pqCodesDecodeToCentroidsThatEncodeBackAndTheTableScoresTheDecodedVectors() {
+        Random random = TestSeeds.random("pqCodebook");
+        int rows = 1200;
+        float[] data = new float[rows * DIM];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) random.nextGaussian();
+        }
+        for (int nbits : new int[] {1, 4, 8}) {
+            PqCodebook codebook = PqCodebook.train(data, DIM, 8, nbits, new java.util.SplittableRandom(nbits), 2);
+            assertThat(codebook.ksub).isEqualTo(1 << nbits);
+            float[] query = new float[DIM];
+            for (int d = 0; d < DIM; d++) {
+                query[d] = (float) random.nextGaussian();
+            }
+            float[] dot = codebook.dotTable(query);
+            byte[] codes = new byte[8];
+            byte[] again = new byte[8];
+            float[] decoded = new float[DIM];
+            float[] redecoded = new float[DIM];
+            for (int r = 0; r < 200; r++) {
+                codebook.encode(data, r * DIM, codes, 0);
+                codebook.decode(codes, 0, decoded);
+                codebook.encode(decoded, 0, again, 0);
+                codebook.decode(again, 0, redecoded);
+                assertThat(redecoded).as("nbits %d row %d", nbits, r).containsExactly(decoded);
+                double inner = 0;
+                for (int d = 0; d < DIM; d++) {
+                    inner += query[d] * decoded[d];
+                }
+                assertThat((double) codebook.lookup(dot, codes, 0)).isCloseTo(inner,
+                        org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(inner))));
+                // The code is the nearest centroid per sub-space: no other one is closer to the row's slice.
+                for (int j = 0; j < 8; j++) {
+                    double own = slice(data, r * DIM + j * 4, decoded, j * 4);
+                    for (int k = 0; k < codebook.ksub; k++) {
+                        byte[] other = codes.clone();
+                        other[j] = (byte) k;
+                        codebook.decode(other, 0, redecoded);
+                        assertThat(slice(data, r * DIM + j * 4, redecoded, j * 4)).isGreaterThanOrEqualTo(own);
+                    }
+                }
+            }
+        }
+    }
+
+    private static double slice(float[] a, int aOffset, float[] b, int bOffset) {
+        double sum = 0;
+        for (int d = 0; d < 4; d++) {
+            double diff = a[aOffset + d] - b[bOffset + d];
+            sum += diff * diff;
+        }
+        return sum;
+    }
+
+    @Test
+    void ivfPqOnFewerVectorsThanCentroidsAndOnNoneStillAnswers() {
+        Random random = TestSeeds.random("ivfPqSmall");
+        ClusteredVectors data = ClusteredVectors.generate(random, 40, 5, DIM, 4);
+        VectorColumn column = data.column();
+        IvfPqIndex index = (IvfPqIndex) IVF_PQ.build(column, MetricType.IP, IVF_PQ.parse(Map.of("nlist", "4",
+                "m", "8")), 1, BuildProgress.NONE);
+        assertThat(index.codebook().ksub).as("one centroid per sample vector at most").isEqualTo(40);
+        assertThat(index.search(data.queries.get(0), 50, 4, OrdinalFilter.ACCEPT_ALL)).hasSize(40);
+        VectorColumn empty = new VectorColumn(DIM);
+        IvfPqIndex none = (IvfPqIndex) IVF_PQ.build(empty, MetricType.L2, IVF_PQ.parse(Map.of("m", "8")), 1,
+                BuildProgress.NONE);
+        assertThat(none.search(data.queries.get(0), 10, 8, OrdinalFilter.ACCEPT_ALL)).isEmpty();
     }
 
     @ParameterizedTest
@@ -87,8 +183,8 @@ class QuantizedIndexTest {
         ClusteredVectors data = ClusteredVectors.generate(random, 2000, 20, DIM, 10);
         VectorColumn column = data.column();
         OrdinalFilter odd = ordinal -> ordinal % 2 == 1;
-        for (IndexKind kind : List.of(IVF_SQ8, HNSW_SQ)) {
-            VectorIndex index = kind.build(column, MetricType.L2, kind.parse(Map.of("nlist", "16")), 1,
+        for (IndexKind kind : List.of(IVF_SQ8, IVF_PQ, HNSW_SQ)) {
+            VectorIndex index = kind.build(column, MetricType.L2, kind.parse(Map.of("nlist", "16", "m", "8")), 1,
                     BuildProgress.NONE);
             for (float[] query : data.queries) {
                 List<SearchHit> hits = index.search(query, 10, kind.parseSearch(Map.of("nprobe", "16"), 10), odd);
@@ -105,9 +201,9 @@ class QuantizedIndexTest {
         VectorColumn column = data.column();
         LocalDisk disk = LocalDisk.open(dir);
         for (MetricType metric : MetricType.denseMetrics()) {
-            for (IndexKind kind : List.of(IVF_SQ8, HNSW_SQ)) {
+            for (IndexKind kind : List.of(IVF_SQ8, IVF_PQ, HNSW_SQ)) {
                 VectorIndex built = kind.build(column, metric,
-                        kind.parse(Map.of("nlist", "16", "refine", "true")), 2, BuildProgress.NONE);
+                        kind.parse(Map.of("nlist", "16", "refine", "true", "m", "8")), 2, BuildProgress.NONE);
                 String name = kind.fileKind() + "-" + metric + ".idx";
                 built.write(disk, name);
                 VectorIndex read = kind.read(disk, name, column, metric);
@@ -135,6 +231,11 @@ class QuantizedIndexTest {
                 BuildProgress.NONE);
         // DIM code bytes, a 4-byte row term and a 4-byte ordinal per vector, plus centroids and bounds.
         assertThat((double) ivf.memoryBytes() / column.size()).isBetween(DIM + 8.0, DIM + 8.0 + 2.0);
+        VectorIndex pq = IVF_PQ.build(column, MetricType.L2, IVF_PQ.parse(Map.of("nlist", "16", "m", "8")), 1,
+                BuildProgress.NONE);
+        // 8 code bytes, a 4-byte row term and a 4-byte ordinal per vector, plus the codebook (256 centroids of DIM
+        // floats), centroids and bounds.
+        assertThat((double) (pq.memoryBytes() - 4L * 256 * DIM) / column.size()).isBetween(8 + 8.0, 8 + 8.0 + 2.0);
         VectorIndex hnsw = HnswKind.INSTANCE.build(column, MetricType.IP, HnswKind.INSTANCE.parse(Map.of()), 1,
                 BuildProgress.NONE);
         VectorIndex hnswSq = HNSW_SQ.build(column, MetricType.IP, HNSW_SQ.parse(Map.of()), 1, BuildProgress.NONE);
@@ -163,6 +264,25 @@ class QuantizedIndexTest {
         assertRefused(HNSW_SQ, Map.of("M", "1"), "param 'M' (1) should be in range [2, 2048]");
         assertRefused(IVF_SQ8, Map.of("nlist", "0"), "param 'nlist' (0) should be in range [1, 65536]");
         assertThat(IVF_SQ8.parse(Map.of())).isEqualTo(new IvfParams(IvfParams.DEFAULT_NLIST, IndexParams.DEFAULT_SEED));
+
+        assertThat(IVF_PQ.parse(Map.of("m", "8"))).isEqualTo(new IvfPqParams(new IvfParams(IvfParams.DEFAULT_NLIST,
+                IndexParams.DEFAULT_SEED), 8, 8));
+        assertThat(IVF_PQ.parse(Map.of("nlist", "64", "m", "4", "nbits", "4")))
+                .isEqualTo(new IvfPqParams(new IvfParams(64, IndexParams.DEFAULT_SEED), 4, 4));
+        assertRefused(IVF_PQ, Map.of("nlist", "16"), "parameter `m` not found");
+        assertRefused(IVF_PQ, Map.of("m", "0"), "param 'm' (0) should be in range [1, 65536]");
+        assertRefused(IVF_PQ, Map.of("m", "four"), "param 'm' (four) should be integer");
+        assertRefused(IVF_PQ, Map.of("m", "4", "nbits", "25"), "param 'nbits' (25) should be in range [1, 24]");
+        assertRefused(IVF_PQ, Map.of("m", "4", "nbits", "0"), "param 'nbits' (0) should be in range [1, 24]");
+        assertRefused(IVF_PQ, Map.of("m", "4", "nbits", "16"), "nbits 16 is not supported by this server,"
+                + " supported: [1, 8]");
+        assertRefused(IVF_PQ, Map.of("m", "4", "nlist", "65537"), "param 'nlist' (65537) should be in range");
+        IVF_PQ.checkDimension(IVF_PQ.parse(Map.of("m", "8")), 128);
+        assertThatThrownBy(() -> IVF_PQ.checkDimension(IVF_PQ.parse(Map.of("m", "7")), 128))
+                .isInstanceOf(MilvusException.class)
+                .hasMessageContaining("dimension must be abled to be divided by `m`, dimension: 128, m: 7")
+                .satisfies(e -> assertThat(((MilvusException) e).errorCode().code()).isEqualTo(1100));
+        assertThat(IndexKinds.parseSearch(IVF_PQ, Map.of("nprobe", "3"), 10)).isEqualTo(new IvfFlatKind.Search(3));
 
         assertThat(HNSW_SQ.parseSearch(Map.of(), 10)).isEqualTo(new HnswSqKind.Search(HnswKind.DEFAULT_EF, 1.0));
         assertThat(HNSW_SQ.parseSearch(Map.of("ef", "5", "refine_k", "2.5"), 20))

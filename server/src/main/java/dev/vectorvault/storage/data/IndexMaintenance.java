@@ -246,7 +246,7 @@ final class IndexMaintenance {
 
     /**
      * Lets a sealed, persisted segment drop the resident vectors of a field whose ready index reads only its codes
-     * (IVF_SQ8, HNSW_SQ): the index and the segment read exact vectors from the segment file from now on
+     * (IVF_SQ8, IVF_PQ, HNSW_SQ): the index and the segment read exact vectors from the segment file from now on
      * ({@link SegmentFileVectors}). Runs on the build thread: opening reads and verifies the whole file. A file that
      * cannot be opened leaves the vectors resident (logged); nothing else changes.
      */

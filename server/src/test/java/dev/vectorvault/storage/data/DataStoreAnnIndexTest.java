@@ -292,12 +292,13 @@ class DataStoreAnnIndexTest {
 
     /** The quantized kinds persist their codes too: loaded after a restart, not rebuilt, and answering the same. */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"IVF_SQ8", "HNSW_SQ"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"IVF_SQ8", "IVF_PQ", "HNSW_SQ"})
     void aQuantizedIndexIsLoadedAfterARestartAndAnswersTheSame(String indexType) throws Exception {
         open();
         Random random = new Random(SEED ^ 5);
         dev.vectorvault.index.IndexKind kind = dev.vectorvault.index.IndexKinds.of(indexType).orElseThrow();
-        Map<String, String> params = Map.of("nlist", "16", "M", "8", "efConstruction", "64", "refine", "true");
+        Map<String, String> params = Map.of("nlist", "16", "M", "8", "efConstruction", "64", "refine", "true",
+                "m", "8");
         CollectionLayout layout = layouts.computeIfAbsent(COLLECTION, id -> layout(new VectorIndexSpec(902, kind,
                 MetricType.COSINE, kind.parse(params))));
         List<float[]> vectors = insert(layout, 3000, random);
@@ -401,13 +402,14 @@ class DataStoreAnnIndexTest {
      * output fields and refine, after deletes, a compaction and a restart; dropping the index brings them back.
      */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"IVF_SQ8", "HNSW_SQ"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"IVF_SQ8", "IVF_PQ", "HNSW_SQ"})
     void aQuantizedIndexLeavesTheVectorsInTheSegmentFileAndExactValuesStillComeBack(String indexType)
             throws Exception {
         open();
         Random random = new Random(SEED ^ 6);
         dev.vectorvault.index.IndexKind kind = dev.vectorvault.index.IndexKinds.of(indexType).orElseThrow();
-        Map<String, String> params = Map.of("nlist", "16", "M", "8", "efConstruction", "64", "refine", "true");
+        Map<String, String> params = Map.of("nlist", "16", "M", "8", "efConstruction", "64", "refine", "true",
+                "m", "8");
         CollectionLayout layout = layouts.computeIfAbsent(COLLECTION, id -> layout(new VectorIndexSpec(903, kind,
                 MetricType.L2, kind.parse(params))));
         List<float[]> vectors = insert(layout, 3000, random);
