@@ -233,6 +233,8 @@ class DataStoreAnnIndexTest {
         List<float[]> vectors = insert(layout, 3000, random);
         store.checkpoint();
         awaitIndexed(layout);
+        awaitArranged(layout, 0);
+        awaitArranged(layout, 1);
 
         store.read(layout, view -> {
             for (int s = 0; s < 2; s++) {
@@ -259,6 +261,7 @@ class DataStoreAnnIndexTest {
         restart();
         awaitIndexed(layout);
         assertThat(origins(layout)).containsExactly(SegmentIndex.Origin.LOADED, SegmentIndex.Origin.LOADED);
+        awaitArranged(layout, 1);
         store.read(layout, view -> {
             IvfFlatIndex ivf = (IvfFlatIndex) ((SegmentIndex) view.annIndex(1, 1)).index();
             assertThat(ivf.arrangedColumn()).containsSame(view.vectors(1, 1));
@@ -321,6 +324,19 @@ class DataStoreAnnIndexTest {
         List<SearchHit> after = store.read(layout, view -> view.annIndex(0, 1).search(query, 10, search,
                 OrdinalFilter.ACCEPT_ALL));
         assertThat(after).isEqualTo(before);
+    }
+
+    /**
+     * Waits until segment {@code s} holds its ready IVF index's arranged column: the build thread swaps it in a moment
+     * after the index is ready (searches meanwhile read the unarranged column, which answers every ordinal alike).
+     */
+    private void awaitArranged(CollectionLayout layout, int s) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!store.read(layout, view -> ((IvfFlatIndex) ((SegmentIndex) view.annIndex(s, 1)).index())
+                .arrangedColumn().filter(arranged -> arranged == view.vectors(s, 1)).isPresent())
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
     }
 
     /**
