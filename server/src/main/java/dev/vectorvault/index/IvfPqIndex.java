@@ -22,21 +22,14 @@ import java.util.SplittableRandom;
  * has no refine step and neither has this one. Filters are checked per entry before it is scored. Immutable once
  * built; thread-safe.
  */
-final class IvfPqIndex implements VectorIndex {
+final class IvfPqIndex extends CodedIvfIndex {
     static final String FILE_KIND = "ivf_pq";
     /** The common frame starts at version 2 ({@link IndexFile}); this kind's first body layout. */
     static final int FILE_VERSION = 2;
 
-    /** The column's view, or only its {@linkplain VectorColumn#shape shape} once the vectors are stored. */
-    private volatile VectorColumn.View vectors;
-    private final MetricType metric;
     private final IvfPqParams params;
-    private final IvfLists lists;
-    /** List {@code c} is rows {@code [listStart[c], listStart[c + 1])} of {@link #codes} and {@link #ordinalAt}. */
-    private final int[] listStart;
-    private final int[] ordinalAt;
     private final PqCodebook codebook;
-    /** Row {@code r}'s codes at {@code [r * m, (r + 1) * m)}. */
+    /** Row {@code r}'s codes at {@code [r * m, (r + 1) * m)}, rows in list order as {@link #ordinalAt}. */
     private final byte[] codes;
     /**
      * Per row, derived on load: for L2 the squared norm of the decoded vector, so that {@code |q - y|^2 = |q|^2 -
@@ -49,15 +42,8 @@ final class IvfPqIndex implements VectorIndex {
 
     private IvfPqIndex(VectorColumn.View vectors, MetricType metric, IvfPqParams params, IvfLists lists,
             PqCodebook codebook, byte[] codes) {
-        this.vectors = vectors;
-        this.metric = metric;
+        super(vectors, metric, lists);
         this.params = params;
-        this.lists = lists;
-        this.listStart = new int[lists.count() + 1];
-        for (int c = 0; c < lists.count(); c++) {
-            listStart[c + 1] = listStart[c] + lists.ordinals()[c].length;
-        }
-        this.ordinalAt = lists.order(vectors.size);
         this.codebook = codebook;
         this.codes = codes;
         this.rowTerm = metric == MetricType.IP ? new float[0] : rowTerms();
@@ -149,16 +135,6 @@ final class IvfPqIndex implements VectorIndex {
     }
 
     @Override
-    public List<SearchHit> search(float[] query, int k, SearchParams params, OrdinalFilter filter) {
-        return search(query, k, ((IvfFlatKind.Search) params).nprobe(), filter);
-    }
-
-    /**
-     * The {@code k} best matches by code distance among the accepted ordinals of the {@code nprobe} lists whose
-     * centroids rank best for the query.
-     *
-     * @return at most {@code k} hits, best first (ties by smaller ordinal)
-     */
     List<SearchHit> search(float[] query, int k, int nprobe, OrdinalFilter filter) {
         IvfLists.requireSearch(k, nprobe, filter);
         int dim = vectors.dim;
@@ -191,27 +167,6 @@ final class IvfPqIndex implements VectorIndex {
         return top.drainBestFirst();
     }
 
-    @Override
-    public int size() {
-        return vectors.size;
-    }
-
-    @Override
-    public boolean readsOnlyCodes() {
-        return true;
-    }
-
-    /** Searches read only the codes: the full-precision vectors are not needed here at all. */
-    @Override
-    public void readExactVectorsFrom(VectorColumn stored) {
-        vectors = stored.shape();
-    }
-
-    @Override
-    public MetricType metric() {
-        return metric;
-    }
-
     IvfPqParams params() {
         return params;
     }
@@ -220,18 +175,13 @@ final class IvfPqIndex implements VectorIndex {
         return codebook;
     }
 
-    int listCount() {
-        return lists.count();
-    }
-
     /**
      * Codes, per-row terms, codebook, centroids, list bounds and the row-to-ordinal array; the float column
      * is not counted.
      */
     @Override
     public long memoryBytes() {
-        return codes.length + 4L * rowTerm.length + codebook.memoryBytes() + 4L * lists.centroids().length
-                + 4L * listStart.length + 4L * ordinalAt.length;
+        return codes.length + 4L * rowTerm.length + codebook.memoryBytes() + listMemoryBytes();
     }
 
     // ------------------------------------------------------------------ persistence
@@ -247,12 +197,7 @@ final class IvfPqIndex implements VectorIndex {
     }
 
     private void writeBody(DataOutput out) throws IOException {
-        out.writeUTF(metric.wireName());
-        out.writeInt(vectors.dim);
-        out.writeInt(vectors.size);
-        out.writeLong(VectorFingerprint.of(vectors, metric));
-        out.writeInt(params.lists().nlist());
-        out.writeLong(params.lists().seed());
+        writeHeader(out, params.lists());
         out.writeInt(params.m());
         out.writeInt(params.nbits());
         lists.write(out);

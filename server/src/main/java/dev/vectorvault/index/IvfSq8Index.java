@@ -16,32 +16,19 @@ import java.util.List;
  * from FLAT's by the quantization error, as Milvus's do; probing every list is not exact either, for the same reason.
  * Filters are checked per list entry before it is scored. Immutable once built; thread-safe.
  */
-final class IvfSq8Index implements VectorIndex {
+final class IvfSq8Index extends CodedIvfIndex {
     static final String FILE_KIND = "ivf_sq8";
     /** The common frame starts at version 2 ({@link IndexFile}); this kind's first body layout. */
     static final int FILE_VERSION = 2;
 
-    /** The column's view, or only its {@linkplain VectorColumn#shape shape} once the vectors are stored. */
-    private volatile VectorColumn.View vectors;
-    private final MetricType metric;
     private final IvfParams params;
-    private final IvfLists lists;
-    /** List {@code c} is rows {@code [listStart[c], listStart[c + 1])} of {@link #codes} and {@link #ordinalAt}. */
-    private final int[] listStart;
-    private final int[] ordinalAt;
+    /** In list order, as {@link #ordinalAt}. */
     private final Sq8Codes codes;
 
     private IvfSq8Index(VectorColumn.View vectors, MetricType metric, IvfParams params, IvfLists lists,
             Sq8Codes codes) {
-        this.vectors = vectors;
-        this.metric = metric;
+        super(vectors, metric, lists);
         this.params = params;
-        this.lists = lists;
-        this.listStart = new int[lists.count() + 1];
-        for (int c = 0; c < lists.count(); c++) {
-            listStart[c + 1] = listStart[c] + lists.ordinals()[c].length;
-        }
-        this.ordinalAt = lists.order(vectors.size);
         this.codes = codes;
     }
 
@@ -61,16 +48,6 @@ final class IvfSq8Index implements VectorIndex {
     }
 
     @Override
-    public List<SearchHit> search(float[] query, int k, SearchParams params, OrdinalFilter filter) {
-        return search(query, k, ((IvfFlatKind.Search) params).nprobe(), filter);
-    }
-
-    /**
-     * The {@code k} best matches by code distance among the accepted ordinals of the {@code nprobe} lists whose
-     * centroids rank best for the query.
-     *
-     * @return at most {@code k} hits, best first (ties by smaller ordinal)
-     */
     List<SearchHit> search(float[] query, int k, int nprobe, OrdinalFilter filter) {
         IvfLists.requireSearch(k, nprobe, filter);
         int dim = vectors.dim;
@@ -92,39 +69,14 @@ final class IvfSq8Index implements VectorIndex {
         return top.drainBestFirst();
     }
 
-    @Override
-    public int size() {
-        return vectors.size;
-    }
-
-    @Override
-    public boolean readsOnlyCodes() {
-        return true;
-    }
-
-    /** Searches read only the codes: the full-precision vectors are not needed here at all. */
-    @Override
-    public void readExactVectorsFrom(VectorColumn stored) {
-        vectors = stored.shape();
-    }
-
-    @Override
-    public MetricType metric() {
-        return metric;
-    }
-
     IvfParams params() {
         return params;
-    }
-
-    int listCount() {
-        return lists.count();
     }
 
     /** Codes, per-row terms, centroids, list bounds and the row-to-ordinal array; the float column is not counted. */
     @Override
     public long memoryBytes() {
-        return codes.memoryBytes() + 4L * lists.centroids().length + 4L * listStart.length + 4L * ordinalAt.length;
+        return codes.memoryBytes() + listMemoryBytes();
     }
 
     // ------------------------------------------------------------------ persistence
@@ -140,12 +92,7 @@ final class IvfSq8Index implements VectorIndex {
     }
 
     private void writeBody(DataOutput out) throws IOException {
-        out.writeUTF(metric.wireName());
-        out.writeInt(vectors.dim);
-        out.writeInt(vectors.size);
-        out.writeLong(VectorFingerprint.of(vectors, metric));
-        out.writeInt(params.nlist());
-        out.writeLong(params.seed());
+        writeHeader(out, params);
         lists.write(out);
         codes.write(out);
     }
