@@ -164,12 +164,9 @@ final class HnswSqIndex implements VectorIndex {
     static HnswSqIndex read(ObjectStore store, String name, VectorColumn column, MetricType metric) {
         VectorColumn.View vectors = HnswIndex.snapshot(column);
         String file = store.describe(name);
-        return IndexFile.read(store, name, FILE_KIND, FILE_VERSION, FILE_VERSION, (in, version) -> {
-            if (version != FILE_VERSION) {
-                throw new CorruptIndexException(file, "no reader for " + FILE_KIND + " format version " + version);
-            }
-            return readBody(file, in, vectors, metric);
-        });
+        // IndexFile admits only FILE_VERSION here, so every body is of this one layout.
+        return IndexFile.read(store, name, FILE_KIND, FILE_VERSION, FILE_VERSION,
+                (in, version) -> readBody(file, in, vectors, metric));
     }
 
     private static HnswSqIndex readBody(String file, DataInput in, VectorColumn.View vectors, MetricType metric)

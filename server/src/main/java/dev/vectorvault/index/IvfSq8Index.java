@@ -100,12 +100,9 @@ final class IvfSq8Index extends CodedIvfIndex {
     static IvfSq8Index read(ObjectStore store, String name, VectorColumn column, MetricType metric) {
         VectorColumn.View vectors = column.view();
         String file = store.describe(name);
-        return IndexFile.read(store, name, FILE_KIND, FILE_VERSION, FILE_VERSION, (in, version) -> {
-            if (version != FILE_VERSION) {
-                throw new CorruptIndexException(file, "no reader for " + FILE_KIND + " format version " + version);
-            }
-            return readBody(file, in, vectors, metric);
-        });
+        // IndexFile admits only FILE_VERSION here, so every body is of this one layout.
+        return IndexFile.read(store, name, FILE_KIND, FILE_VERSION, FILE_VERSION,
+                (in, version) -> readBody(file, in, vectors, metric));
     }
 
     private static IvfSq8Index readBody(String file, DataInput in, VectorColumn.View vectors, MetricType metric)
