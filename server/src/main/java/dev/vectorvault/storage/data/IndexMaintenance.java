@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,26 +42,17 @@ final class IndexMaintenance {
         this.settings = settings;
     }
 
-    /** One segment index to make ready, and how many tries at it failed so far. */
-    private record Job(CollectionLayout layout, Segment segment, SegmentIndex index, FieldVectors column, String file,
-                       String previousVersion, boolean fromDisk, int failures) {
-        Job failedOnce() {
-            return new Job(layout, segment, index, column, file, previousVersion, fromDisk, failures + 1);
+    /**
+     * One segment index to make ready from what it is built of, what follows each try (whether it settled), and how
+     * many tries at it failed so far.
+     */
+    private record Job<S>(Segment segment, SegmentFieldIndex<S, ?> index, S source, String file,
+                          String previousVersion, boolean fromDisk, Consumer<Boolean> afterTry, int failures) {
+        Job<S> failedOnce() {
+            return new Job<>(segment, index, source, file, previousVersion, fromDisk, afterTry, failures + 1);
         }
 
         /** The index is still the one its segment wants: neither the segment nor the definition went away. */
-        boolean wanted() {
-            return !index.cancelled() && segment.annIndex(index.field) == index;
-        }
-    }
-
-    /** One segment's scalar or match index to make ready, and how many tries at it failed so far. */
-    private record FieldJob(Segment segment, SegmentFieldIndex<?> index, String file, boolean fromDisk,
-                            int failures) {
-        FieldJob failedOnce() {
-            return new FieldJob(segment, index, file, fromDisk, failures + 1);
-        }
-
         boolean wanted() {
             return !index.cancelled() && index.heldBy(segment);
         }
@@ -130,8 +122,8 @@ final class IndexMaintenance {
         if (current != null) {
             current.cancel();
         }
-        submitField(new FieldJob(segment, fresh, SegmentDirectory.textMatchFile(collectionId, segment.segmentId(),
-                field), segment.persisted(), 0));
+        submit(new Job<>(segment, fresh, segment.scalarValues(field), SegmentDirectory.textMatchFile(collectionId,
+                segment.segmentId(), field), null, segment.persisted(), settled -> { }, 0));
     }
 
     private void reconcileScalar(long collectionId, Segment segment, int field, ScalarIndexSpec spec) {
@@ -154,35 +146,8 @@ final class IndexMaintenance {
             current.cancel();
         }
         String file = SegmentDirectory.scalarIndexFile(collectionId, spec, segment.segmentId(), field);
-        submitField(new FieldJob(segment, fresh, file, segment.persisted(), 0));
-    }
-
-    private void submitField(FieldJob job) {
-        if (!builds.submit(() -> runField(job))) {
-            job.index().cancel();
-        }
-    }
-
-    private void runField(FieldJob job) {
-        boolean settled = job.index().loadOrBuild(job.segment().scalarValues(job.index().field), directory.files(),
-                job.file(), job.fromDisk());
-        if (settled || !started || !job.wanted()) {
-            return;
-        }
-        FieldJob retry = job.failedOnce();
-        Duration delay = settings.retryDelay(retry.failures());
-        LOG.warn("event={}_build_retry_scheduled segment={} field={} failures={} delayMs={}", job.index().event(),
-                job.index().segmentId, job.index().field, retry.failures(), delay.toMillis());
-        try {
-            delays.schedule(delay, () -> {
-                if (started && retry.wanted()) {
-                    retry.index().tryingAgain();
-                    submitField(retry);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // Shutting down: the next start builds what is missing.
-        }
+        submit(new Job<>(segment, fresh, segment.scalarValues(field), file, null, segment.persisted(), settled -> { },
+                0));
     }
 
     private void reconcile(CollectionLayout layout, Segment segment, int field, VectorIndexSpec spec) {
@@ -205,7 +170,7 @@ final class IndexMaintenance {
             }
             return;
         }
-        SegmentIndex fresh = new SegmentIndex(spec, segment.segmentId(), field, segment.size());
+        SegmentIndex fresh = new SegmentIndex(spec, segment.segmentId(), field, segment.size(), settings.threads());
         synchronized (segment) {
             // The new index is built over resident vectors, and until it is ready the segment is searched exactly.
             keepResident(segment, field);
@@ -219,8 +184,9 @@ final class IndexMaintenance {
         String file = SegmentDirectory.indexFile(collectionId, spec, segment.segmentId(), field);
         String previousVersion = SegmentDirectory.previousVersionIndexFile(collectionId, spec, segment.segmentId(),
                 field);
-        submit(new Job(layout, segment, fresh, segment.indexable(field), file, previousVersion, segment.persisted(),
-                0));
+        FieldVectors column = segment.indexable(field);
+        submit(new Job<>(segment, fresh, column, file, previousVersion, segment.persisted(),
+                settled -> afterVectorTry(layout, segment, fresh, column, settled), 0));
     }
 
     /**
@@ -281,31 +247,22 @@ final class IndexMaintenance {
                 column.size(), column.memoryBytes() - stored.memoryBytes());
     }
 
-    private void submit(Job job) {
+    private <S> void submit(Job<S> job) {
         if (!builds.submit(() -> run(job))) {
-            job.index().cancel(); // closing: the segment stays exact
+            job.index().cancel(); // closing: the segment is read without the index
         }
     }
 
-    private void run(Job job) {
-        boolean settled = job.index().loadOrBuild(job.column(), directory.files(), job.file(), job.previousVersion(),
-                job.fromDisk(), settings.threads());
-        job.index().arrangedColumn().ifPresent(arranged -> {
-            if (job.column() instanceof VectorColumn dense && arranged instanceof VectorColumn vectors) {
-                job.segment().replaceColumn(job.index().field, dense, vectors);
-            } else if (job.column() instanceof BinaryColumn bits && arranged instanceof BinaryColumn arrangedBits) {
-                job.segment().replaceColumn(job.index().field, bits, arrangedBits);
-            }
-        });
-        if (settled && job.wanted() && job.segment().persisted() && job.index().claimVectorRelease()) {
-            storeVectors(job.layout(), job.segment(), job.index());
-        }
+    private <S> void run(Job<S> job) {
+        boolean settled = job.index().loadOrBuild(job.source(), directory.files(), job.file(), job.previousVersion(),
+                job.fromDisk());
+        job.afterTry().accept(settled && job.wanted());
         if (settled || !started || !job.wanted()) {
             return;
         }
-        Job retry = job.failedOnce();
+        Job<S> retry = job.failedOnce();
         Duration delay = settings.retryDelay(retry.failures());
-        LOG.warn("event=index_build_retry_scheduled segment={} field={} failures={} delayMs={}",
+        LOG.warn("event={}_build_retry_scheduled segment={} field={} failures={} delayMs={}", job.index().event(),
                 job.index().segmentId, job.index().field, retry.failures(), delay.toMillis());
         try {
             delays.schedule(delay, () -> {
@@ -316,6 +273,24 @@ final class IndexMaintenance {
             });
         } catch (RejectedExecutionException e) {
             // Shutting down: the next start builds what is missing.
+        }
+    }
+
+    /**
+     * After each try at a vector index: the segment keeps the finished index's arranged column (if it has one), and
+     * once the index is settled, still wanted and the segment persisted, a codes-only index lets the vectors go.
+     */
+    private void afterVectorTry(CollectionLayout layout, Segment segment, SegmentIndex index, FieldVectors column,
+                                boolean settledAndWanted) {
+        index.arrangedColumn().ifPresent(arranged -> {
+            if (column instanceof VectorColumn dense && arranged instanceof VectorColumn vectors) {
+                segment.replaceColumn(index.field, dense, vectors);
+            } else if (column instanceof BinaryColumn bits && arranged instanceof BinaryColumn arrangedBits) {
+                segment.replaceColumn(index.field, bits, arrangedBits);
+            }
+        });
+        if (settledAndWanted && segment.persisted() && index.claimVectorRelease()) {
+            storeVectors(layout, segment, index);
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
  * The scalar index (STL_SORT, INVERTED, BITMAP) of one sealed segment's field; filters use it once ready, scanning
  * the segment until then.
  */
-final class SegmentScalarIndex extends SegmentFieldIndex<ScalarIndex> {
+final class SegmentScalarIndex extends SegmentFieldIndex<List<Object>, ScalarIndex> {
     final ScalarIndexSpec spec;
 
     SegmentScalarIndex(ScalarIndexSpec spec, long segmentId, int field, int rows) {
@@ -27,7 +27,7 @@ final class SegmentScalarIndex extends SegmentFieldIndex<ScalarIndex> {
     }
 
     @Override
-    ScalarIndex read(ObjectStore store, String file) {
+    ScalarIndex read(ObjectStore store, String file, List<Object> values) {
         return ScalarIndex.read(store, file, spec.type(), rows, spec.arrayElements());
     }
 
@@ -37,8 +37,13 @@ final class SegmentScalarIndex extends SegmentFieldIndex<ScalarIndex> {
     }
 
     @Override
+    String definition() {
+        return "type=" + spec.type();
+    }
+
+    @Override
     String describe(ScalarIndex built) {
-        return "type=" + spec.type() + " keys=" + built.keyCount();
+        return "keys=" + built.keyCount();
     }
 
     @Override

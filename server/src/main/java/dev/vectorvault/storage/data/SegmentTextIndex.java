@@ -25,7 +25,7 @@ import java.util.List;
  * The common {@link Frame} (format name {@value #FORMAT}, CRC32C of header and body) around the body
  * {@link TextMatchIndex#writeTo} writes (its version 1).
  */
-final class SegmentTextIndex extends SegmentFieldIndex<TextMatchIndex> {
+final class SegmentTextIndex extends SegmentFieldIndex<List<Object>, TextMatchIndex> {
     static final int FILE_VERSION = 1;
     static final String FORMAT = "vectorvault-text-match-index";
 
@@ -55,7 +55,7 @@ final class SegmentTextIndex extends SegmentFieldIndex<TextMatchIndex> {
     }
 
     @Override
-    TextMatchIndex read(ObjectStore store, String file) {
+    TextMatchIndex read(ObjectStore store, String file, List<Object> values) {
         return read(store, file, rows, spec);
     }
 
@@ -86,6 +86,11 @@ final class SegmentTextIndex extends SegmentFieldIndex<TextMatchIndex> {
     @Override
     String event() {
         return "text_match_index";
+    }
+
+    @Override
+    String definition() {
+        return spec.analyzerParams() == null ? "analyzer=standard" : "analyzer=custom";
     }
 
     @Override

@@ -113,12 +113,12 @@ class DataStoreAnnIndexTest {
     }
 
     /** Per segment: whether a ready index is used, and how it came to be. */
-    private List<SegmentIndex.Origin> origins(CollectionLayout layout) {
+    private List<SegmentFieldIndex.Origin> origins(CollectionLayout layout) {
         return store.read(layout, view -> {
-            List<SegmentIndex.Origin> origins = new ArrayList<>();
+            List<SegmentFieldIndex.Origin> origins = new ArrayList<>();
             for (int s = 0; s < view.segmentCount(); s++) {
                 AnnIndex index = view.annIndex(s, 1);
-                origins.add(index == null ? SegmentIndex.Origin.NONE : ((SegmentIndex) index).origin());
+                origins.add(index == null ? SegmentFieldIndex.Origin.NONE : ((SegmentIndex) index).origin());
             }
             return origins;
         });
@@ -141,8 +141,8 @@ class DataStoreAnnIndexTest {
 
         assertThat(progress.totalRows()).isEqualTo(3400);
         assertThat(progress.indexedRows()).isEqualTo(3400);
-        assertThat(origins(layout)).containsExactly(SegmentIndex.Origin.BUILT, SegmentIndex.Origin.BUILT,
-                SegmentIndex.Origin.NONE);
+        assertThat(origins(layout)).containsExactly(SegmentFieldIndex.Origin.BUILT, SegmentFieldIndex.Origin.BUILT,
+                SegmentFieldIndex.Origin.NONE);
         assertThat(indexFiles()).as("written next to the segments, before any checkpoint").hasSize(2);
     }
 
@@ -260,7 +260,7 @@ class DataStoreAnnIndexTest {
 
         restart();
         awaitIndexed(layout);
-        assertThat(origins(layout)).containsExactly(SegmentIndex.Origin.LOADED, SegmentIndex.Origin.LOADED);
+        assertThat(origins(layout)).containsExactly(SegmentFieldIndex.Origin.LOADED, SegmentFieldIndex.Origin.LOADED);
         awaitArranged(layout, 1);
         store.read(layout, view -> {
             IvfFlatIndex ivf = (IvfFlatIndex) ((SegmentIndex) view.annIndex(1, 1)).index();
@@ -286,7 +286,7 @@ class DataStoreAnnIndexTest {
         restart();
         awaitIndexed(layout);
 
-        assertThat(origins(layout)).containsExactly(SegmentIndex.Origin.LOADED, SegmentIndex.Origin.LOADED);
+        assertThat(origins(layout)).containsExactly(SegmentFieldIndex.Origin.LOADED, SegmentFieldIndex.Origin.LOADED);
         List<SearchHit> after = store.read(layout, view -> view.annIndex(0, 1).search(query, 10, ef(40),
                 OrdinalFilter.ACCEPT_ALL));
         assertThat(after).isEqualTo(before);
@@ -320,7 +320,7 @@ class DataStoreAnnIndexTest {
         restart();
         awaitIndexed(layout);
 
-        assertThat(origins(layout)).containsExactly(SegmentIndex.Origin.LOADED, SegmentIndex.Origin.LOADED);
+        assertThat(origins(layout)).containsExactly(SegmentFieldIndex.Origin.LOADED, SegmentFieldIndex.Origin.LOADED);
         List<SearchHit> after = store.read(layout, view -> view.annIndex(0, 1).search(query, 10, search,
                 OrdinalFilter.ACCEPT_ALL));
         assertThat(after).isEqualTo(before);
@@ -466,7 +466,7 @@ class DataStoreAnnIndexTest {
 
         restart();
         awaitIndexed(layout);
-        assertThat(origins(layout)).containsOnly(SegmentIndex.Origin.LOADED);
+        assertThat(origins(layout)).containsOnly(SegmentFieldIndex.Origin.LOADED);
         assertThat(awaitResidency(layout, stored)).as("stored again once the loaded index is ready").isEqualTo(stored);
         assertVectorsReadBackExactly(layout, vectors);
         if (fds) {
@@ -503,7 +503,7 @@ class DataStoreAnnIndexTest {
         awaitIndexed(layout);
 
         assertThat(origins(layout)).as("the 100-row segment is too small to index")
-                .containsExactly(SegmentIndex.Origin.BUILT, SegmentIndex.Origin.NONE);
+                .containsExactly(SegmentFieldIndex.Origin.BUILT, SegmentFieldIndex.Origin.NONE);
     }
 
     @Test
@@ -513,21 +513,21 @@ class DataStoreAnnIndexTest {
         insert(exact, 2000, new Random(SEED ^ 4));
         store.checkpoint();
         assertThat(store.indexProgress(exact, 1)).isEqualTo(new IndexProgress(2000, 2000, 0, ""));
-        assertThat(origins(exact)).containsOnly(SegmentIndex.Origin.NONE);
+        assertThat(origins(exact)).containsOnly(SegmentFieldIndex.Origin.NONE);
 
         CollectionLayout ivf = layout(VectorIndexSpec.ivfFlat(901, MetricType.IP, 16));
         layouts.put(COLLECTION, ivf);
         assertThat(store.indexProgress(ivf, 1)).as("reads schedule nothing").isEqualTo(new IndexProgress(2000, 2000, 0, ""));
-        assertThat(origins(ivf)).as("reads schedule nothing").containsOnly(SegmentIndex.Origin.NONE);
+        assertThat(origins(ivf)).as("reads schedule nothing").containsOnly(SegmentFieldIndex.Origin.NONE);
         store.indexesChanged(COLLECTION);
         awaitIndexed(ivf);
         assertThat(origins(ivf)).as("1500 sealed rows, then 500 sealed by the checkpoint")
-                .containsExactly(SegmentIndex.Origin.BUILT, SegmentIndex.Origin.BUILT);
+                .containsExactly(SegmentFieldIndex.Origin.BUILT, SegmentFieldIndex.Origin.BUILT);
         assertThat(indexFiles()).hasSize(2);
 
         layouts.put(COLLECTION, exact);
         store.indexesChanged(COLLECTION);
-        assertThat(origins(exact)).as("no longer used once dropped").containsOnly(SegmentIndex.Origin.NONE);
+        assertThat(origins(exact)).as("no longer used once dropped").containsOnly(SegmentFieldIndex.Origin.NONE);
         store.checkpoint();
         assertThat(indexFiles()).as("deleted at the next checkpoint").isEmpty();
     }
@@ -550,12 +550,12 @@ class DataStoreAnnIndexTest {
                     new IndexBuildSettings(2, 500), executors);
             assertThat(store.indexProgress(layout, 1)).as("opened, nothing scheduled yet")
                     .isEqualTo(new IndexProgress(3000, 3000, 0, ""));
-            assertThat(origins(layout)).containsOnly(SegmentIndex.Origin.NONE);
+            assertThat(origins(layout)).containsOnly(SegmentFieldIndex.Origin.NONE);
 
             store.startBackgroundWork();
 
             awaitIndexed(layout);
-            assertThat(origins(layout)).containsExactly(SegmentIndex.Origin.LOADED, SegmentIndex.Origin.LOADED);
+            assertThat(origins(layout)).containsExactly(SegmentFieldIndex.Origin.LOADED, SegmentFieldIndex.Origin.LOADED);
             store.close();
             meta.close();
             store = null;

@@ -99,17 +99,17 @@ class UpgradeFromV1Test {
         return rows;
     }
 
-    private List<SegmentIndex.Origin> awaitIndexes(CollectionLayout layout) throws InterruptedException {
+    private List<SegmentFieldIndex.Origin> awaitIndexes(CollectionLayout layout) throws InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!store.indexProgress(layout, 1).finished() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         assertThat(store.indexProgress(layout, 1).finished()).as("indexes ready within a minute").isTrue();
         return store.read(layout, view -> {
-            List<SegmentIndex.Origin> origins = new ArrayList<>();
+            List<SegmentFieldIndex.Origin> origins = new ArrayList<>();
             for (int s = 0; s < view.segmentCount(); s++) {
                 AnnIndex index = view.annIndex(s, 1);
-                origins.add(index == null ? SegmentIndex.Origin.NONE : ((SegmentIndex) index).origin());
+                origins.add(index == null ? SegmentFieldIndex.Origin.NONE : ((SegmentIndex) index).origin());
             }
             return origins;
         });
@@ -144,8 +144,8 @@ class UpgradeFromV1Test {
         assertThat(live(docs)).as("segments, tombstones and the log's tail").isEqualTo(expected(docsKeys));
         assertThat(live(items)).isEqualTo(expected(itemsKeys));
         assertThat(awaitIndexes(docs)).as("version-1 index files are loaded, not rebuilt")
-                .startsWith(SegmentIndex.Origin.LOADED, SegmentIndex.Origin.LOADED, SegmentIndex.Origin.LOADED);
-        assertThat(awaitIndexes(items)).containsExactly(SegmentIndex.Origin.LOADED, SegmentIndex.Origin.LOADED);
+                .startsWith(SegmentFieldIndex.Origin.LOADED, SegmentFieldIndex.Origin.LOADED, SegmentFieldIndex.Origin.LOADED);
+        assertThat(awaitIndexes(items)).containsExactly(SegmentFieldIndex.Origin.LOADED, SegmentFieldIndex.Origin.LOADED);
         store.checkpoint();
         assertThat(indexFiles(folder)).as("rewritten in the current version; the old files are gone")
                 .allMatch(n -> n.endsWith("-v2.idx")).hasSize(5);
@@ -157,8 +157,8 @@ class UpgradeFromV1Test {
         assertThat(live(docs.withTtlSeconds(1))).as("rows of version 1 files have no insert time: never expire")
                 .isEqualTo(expected(docsKeys));
         assertThat(live(layout("items"))).isEqualTo(expected(itemsKeys));
-        assertThat(awaitIndexes(docs)).startsWith(SegmentIndex.Origin.LOADED, SegmentIndex.Origin.LOADED,
-                SegmentIndex.Origin.LOADED);
+        assertThat(awaitIndexes(docs)).startsWith(SegmentFieldIndex.Origin.LOADED, SegmentFieldIndex.Origin.LOADED,
+                SegmentFieldIndex.Origin.LOADED);
         close();
     }
 
