@@ -217,6 +217,11 @@ final class SegmentIndex implements AnnIndex {
     }
 
     @Override
+    public boolean scoresExactly() {
+        return index.scoresExactly();
+    }
+
+    @Override
     public List<SearchHit> searchTermWeighted(SparseVector weights, dev.vectorvault.index.TermScorer scorer, int k,
                                               OrdinalFilter filter) {
         return index.searchTermWeighted(weights, scorer, k, filter);
