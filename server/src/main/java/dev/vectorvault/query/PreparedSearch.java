@@ -30,7 +30,8 @@ import java.util.List;
  * hybrid search runs one per sub-request over the same view. Runs per segment, then the per-segment winners are
  * merged: a sealed segment whose approximate index (HNSW, IVF_FLAT) is ready is searched through it, with deletes,
  * partitions and the filter applied inside the index search; every other segment (growing, small, or still being
- * indexed) and every range search is exact (FLAT).
+ * indexed) and every range search is exact (FLAT). Where scalar indexes answer the filter, a segment's rows to search
+ * are a bit set: exact searches visit only its rows, and an index search gives way to an exact one when it is small.
  */
 final class PreparedSearch {
     final FieldSchema field;

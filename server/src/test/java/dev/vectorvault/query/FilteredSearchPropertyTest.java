@@ -14,7 +14,6 @@ import dev.vectorvault.catalog.ConsistencyLevel;
 import dev.vectorvault.catalog.DataType;
 import dev.vectorvault.index.MetricType;
 import dev.vectorvault.index.RequestedMetric;
-import dev.vectorvault.storage.data.IndexProgress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,7 +75,7 @@ class FilteredSearchPropertyTest {
             fx.indexes.create(DB, name, "shop", "", "BITMAP", RequestedMetric.none(), Map.of());
             Collection c = fx.catalog.collection(DB, name);
             for (String f : List.of("vec", "price", "sku", "shop")) {
-                waitFor(c, f);
+                fx.awaitIndex(c, f);
             }
         }
 
@@ -94,7 +93,7 @@ class FilteredSearchPropertyTest {
             float radius = range ? 2.0f + random.nextFloat() * 6 : Float.NaN;
             float[][] queries = new float[random.nextInt(8) == 0 ? 3 : 1][];
             for (int q = 0; q < queries.length; q++) {
-                queries[q] = randomVector(random);
+                queries[q] = EntityFixture.gaussian(random, DIM);
             }
             String expected = answer("oracle", filter, partitions, queries, topK, offset, radius);
             // Without the bit set's exact search a graph or list answer may differ from the exact one: only
@@ -167,7 +166,7 @@ class FilteredSearchPropertyTest {
             List<Object> shops = new ArrayList<>();
             for (int k = start; k < start + 100; k++) {
                 ids.add((long) k);
-                vecs.add(randomVector(random));
+                vecs.add(EntityFixture.gaussian(random, DIM));
                 prices.add((long) random.nextInt(PRICES));
                 skus.add(String.format("sku-%05d", k));
                 shops.add((long) random.nextInt(SHOPS));
@@ -180,25 +179,7 @@ class FilteredSearchPropertyTest {
         }
     }
 
-    private void waitFor(Collection collection, String field) throws InterruptedException {
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        IndexProgress progress = fx.reader.indexProgress(collection, field);
-        while (!progress.finished() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            progress = fx.reader.indexProgress(collection, field);
-        }
-        assertThat(progress.finished()).as("index on %s finished: %s", field, progress).isTrue();
-    }
-
     private static int pick(Random random, int... choices) {
         return choices[random.nextInt(choices.length)];
-    }
-
-    private static float[] randomVector(Random random) {
-        float[] v = new float[DIM];
-        for (int d = 0; d < DIM; d++) {
-            v[d] = (float) random.nextGaussian();
-        }
-        return v;
     }
 }

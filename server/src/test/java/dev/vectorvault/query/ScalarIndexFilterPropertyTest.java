@@ -16,7 +16,6 @@ import dev.vectorvault.catalog.ConsistencyLevel;
 import dev.vectorvault.catalog.DataType;
 import dev.vectorvault.index.MetricType;
 import dev.vectorvault.index.RequestedMetric;
-import dev.vectorvault.storage.data.IndexProgress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,7 +73,7 @@ class ScalarIndexFilterPropertyTest {
         insert(random);
         fx.writer.delete(DB, "p", "", "id % 9 == 4", Map.of());
         Collection plain = fx.catalog.collection(DB, "p");
-        waitFor(plain, "vec");
+        fx.awaitIndex(plain, "vec");
 
         List<String> filters = new ArrayList<>();
         for (int i = 0; i < FILTERS; i++) {
@@ -82,7 +81,7 @@ class ScalarIndexFilterPropertyTest {
         }
         float[][] queries = new float[filters.size()][];
         for (int q = 0; q < queries.length; q++) {
-            queries[q] = randomVector(random);
+            queries[q] = EntityFixture.gaussian(random, DIM);
         }
         List<String> scanned = answers(filters, queries);
 
@@ -93,7 +92,7 @@ class ScalarIndexFilterPropertyTest {
         fx.indexes.create(DB, "p", "arr", "", "INVERTED", RequestedMetric.none(), Map.of());
         Collection indexed = fx.catalog.collection(DB, "p");
         for (String field : List.of("i", "f", "s", "b", "arr")) {
-            waitFor(indexed, field);
+            fx.awaitIndex(indexed, field);
         }
         assertThat(sealedSegmentsWithIndex(indexed, "i")).isEqualTo(3);
         assertThat(sealedSegmentsWithIndex(indexed, "arr")).isEqualTo(3);
@@ -103,7 +102,7 @@ class ScalarIndexFilterPropertyTest {
         fx.restart();
         Collection reopened = fx.catalog.collection(DB, "p");
         for (String field : List.of("i", "f", "s", "b", "arr")) {
-            waitFor(reopened, field);
+            fx.awaitIndex(reopened, field);
         }
         assertThat(sealedSegmentsWithIndex(reopened, "s")).isEqualTo(3);
         compare(filters, scanned, answers(filters, queries));
@@ -142,16 +141,6 @@ class ScalarIndexFilterPropertyTest {
         return out;
     }
 
-    private void waitFor(Collection collection, String field) throws InterruptedException {
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        IndexProgress progress = fx.reader.indexProgress(collection, field);
-        while (!progress.finished() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            progress = fx.reader.indexProgress(collection, field);
-        }
-        assertThat(progress.finished()).as("index on %s finished: %s", field, progress).isTrue();
-    }
-
     private void insert(Random random) {
         for (int start = 0; start < ROWS; start += 500) {
             List<Object> ids = new ArrayList<>();
@@ -164,7 +153,7 @@ class ScalarIndexFilterPropertyTest {
             List<Object> ns = new ArrayList<>();
             for (int k = start; k < start + 500; k++) {
                 ids.add((long) k);
-                vecs.add(randomVector(random));
+                vecs.add(EntityFixture.gaussian(random, DIM));
                 is.add(random.nextInt(10) == 0 ? null : (long) (random.nextInt(41) - 20));
                 fs.add(random.nextInt(10) == 0 ? null : pick(random, -0.0, 0.0, 1.5, -2.25, 3.0, 7.75, 1e9));
                 ss.add(random.nextInt(10) == 0 ? null : STRINGS[random.nextInt(STRINGS.length)]);
@@ -188,14 +177,6 @@ class ScalarIndexFilterPropertyTest {
 
     private static Object pick(Random random, Object... choices) {
         return choices[random.nextInt(choices.length)];
-    }
-
-    private static float[] randomVector(Random random) {
-        float[] v = new float[DIM];
-        for (int d = 0; d < DIM; d++) {
-            v[d] = (float) random.nextGaussian();
-        }
-        return v;
     }
 
     private static String condition(Random random, int depth) {
