@@ -184,7 +184,7 @@ public final class BinaryColumn implements FieldVectors {
         int n = Math.min(limit, rows.size());
         TopK best = TopK.smallest(k);
         boolean all = filter == OrdinalFilter.ACCEPT_ALL;
-        for (int ordinal = 0; ordinal < n; ordinal++) {
+        for (int ordinal = filter.next(0); ordinal >= 0 && ordinal < n; ordinal = filter.next(ordinal + 1)) {
             if (!all && !filter.accept(ordinal)) {
                 continue;
             }

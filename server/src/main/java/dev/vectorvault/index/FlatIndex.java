@@ -1,6 +1,7 @@
 package dev.vectorvault.index;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -119,7 +120,16 @@ public final class FlatIndex {
             VectorColumn.requireVector(queries[q], vectors.dim(), "query " + q);
             queryNorms[q] = DistanceKernels.norm(queries[q], 0, vectors.dim());
         }
+        BitSet candidates = filter.candidates();
+        if (candidates != null && !vectors.resident() && vectors.encoding() == VectorEncoding.FLOAT32) {
+            // Read only the candidates from the segment's file, not every vector of it (FLOAT32 is read back bit
+            // for bit, so the scores are those of the resident scan).
+            return collect(scanStoredCandidates(queries, queryNorms, candidates, limit, k, filter, range));
+        }
         VectorColumn.View view = vectors.view();
+        if (candidates != null && (parallelism == 1 || candidates.cardinality() < MIN_SLICE_VECTORS)) {
+            return collect(scanCandidates(view, queries, queryNorms, candidates, limit, k, filter, range));
+        }
         // Slots are scanned in order. In an arranged column the ordinals below the limit are anywhere, so every
         // slot is scanned and the limit becomes part of the filter.
         int end = view.ordinalAt == null ? Math.min(limit, view.size) : view.size;
@@ -142,6 +152,72 @@ public final class FlatIndex {
             results.add(merged.drainBestFirst());
         }
         return results;
+    }
+
+    private static List<List<SearchHit>> collect(TopK[] tops) {
+        List<List<SearchHit>> results = new ArrayList<>(tops.length);
+        for (TopK top : tops) {
+            results.add(top.drainBestFirst());
+        }
+        return results;
+    }
+
+    /**
+     * Top-k per query over the set bits of {@code candidates} below {@code limit} that {@code filter} accepts, each
+     * vector scored against every query while it is in cache: the work is the candidates', not the column's.
+     */
+    private TopK[] scanCandidates(VectorColumn.View view, float[][] queries, float[] queryNorms, BitSet candidates,
+            int limit, int k, OrdinalFilter filter, ScoreRange range) {
+        int end = Math.min(limit, view.size);
+        TopK[] tops = newTops(queries.length, k, end);
+        for (int ordinal = candidates.nextSetBit(0); ordinal >= 0 && ordinal < end;
+                ordinal = ordinal + 1 < end ? candidates.nextSetBit(ordinal + 1) : -1) {
+            if (!filter.accept(ordinal)) {
+                continue;
+            }
+            int slot = view.slot(ordinal);
+            for (int q = 0; q < queries.length; q++) {
+                float score = view.vectors == null ? metric.score(kernels, queries[q], queryNorms[q], view, slot)
+                        : metric.score(kernels, queries[q], queryNorms[q], view.vectors[slot >>> view.chunkShift],
+                                (slot & view.chunkMask) * view.dim, view.normAt(slot), view.dim);
+                if (range.accepts(score)) {
+                    tops[q].offer(ordinal, score);
+                }
+            }
+        }
+        return tops;
+    }
+
+    /** {@link #scanCandidates} over a FLOAT32 column whose vectors are in the segment's file: one read per candidate. */
+    private TopK[] scanStoredCandidates(float[][] queries, float[] queryNorms, BitSet candidates, int limit, int k,
+            OrdinalFilter filter, ScoreRange range) {
+        int end = Math.min(limit, vectors.size());
+        int dim = vectors.dim();
+        TopK[] tops = newTops(queries.length, k, end);
+        float[] vector = new float[dim];
+        for (int ordinal = candidates.nextSetBit(0); ordinal >= 0 && ordinal < end;
+                ordinal = ordinal + 1 < end ? candidates.nextSetBit(ordinal + 1) : -1) {
+            if (!filter.accept(ordinal)) {
+                continue;
+            }
+            vectors.copyTo(ordinal, vector);
+            float norm = DistanceKernels.norm(vector, 0, dim);
+            for (int q = 0; q < queries.length; q++) {
+                float score = metric.score(kernels, queries[q], queryNorms[q], vector, 0, norm, dim);
+                if (range.accepts(score)) {
+                    tops[q].offer(ordinal, score);
+                }
+            }
+        }
+        return tops;
+    }
+
+    private TopK[] newTops(int queries, int k, int end) {
+        TopK[] tops = new TopK[queries];
+        for (int q = 0; q < queries; q++) {
+            tops[q] = TopK.forMetric(metric, Math.max(1, Math.min(k, end)));
+        }
+        return tops;
     }
 
     private TopK[][] scanSlices(VectorColumn.View view, float[][] queries, float[] queryNorms, int end, int slices,

@@ -92,7 +92,7 @@ public final class SparseColumn implements FieldVectors {
         TopK best = TopK.largest(k);
         SparseVector[] all = rows;
         int n = Math.min(limit, size);
-        for (int ordinal = 0; ordinal < n; ordinal++) {
+        for (int ordinal = filter.next(0); ordinal >= 0 && ordinal < n; ordinal = filter.next(ordinal + 1)) {
             if (!filter.accept(ordinal)) {
                 continue;
             }
@@ -125,7 +125,7 @@ public final class SparseColumn implements FieldVectors {
         TopK best = TopK.largest(k);
         SparseVector[] all = rows;
         int n = Math.min(limit, size);
-        for (int ordinal = 0; ordinal < n; ordinal++) {
+        for (int ordinal = filter.next(0); ordinal >= 0 && ordinal < n; ordinal = filter.next(ordinal + 1)) {
             if (!filter.accept(ordinal)) {
                 continue;
             }

@@ -76,6 +76,15 @@ public interface VectorIndex {
     }
 
     /**
+     * Whether the scores this index reports are the metric's exact scores of the stored vectors (a graph or list over
+     * them), so that an exact search of the same rows may answer in its place; false for a quantized index, whose
+     * scores are those of its codes.
+     */
+    default boolean scoresExactly() {
+        return !readsOnlyCodes();
+    }
+
+    /**
      * For an index that {@linkplain #readsOnlyCodes reads only codes}: stop holding the resident column and read
      * exact vectors (refine) from {@code stored} from now on; the segment then swaps {@code stored} in for its column.
      * Call it only once the index file is written: the index can no longer fingerprint the vectors to write it.

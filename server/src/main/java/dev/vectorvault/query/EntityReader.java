@@ -405,7 +405,7 @@ public final class EntityReader {
                 work(view, prepared.fieldIndex, (long) nq * Math.max(1, prepared.field.dim()), false));
         List<List<List<PreparedSearch.Candidate>>> parts = SearchWorkers.map(chunks, c -> {
             PreparedSearch.Run own = c == 0 ? run
-                    : prepared.start(view, new Filters.RowCursor(view, collection.schema().fields()));
+                    : run.sibling(new Filters.RowCursor(view, collection.schema().fields()));
             List<List<PreparedSearch.Candidate>> part = new ArrayList<>();
             for (int q = SearchWorkers.from(c, chunks, nq); q < SearchWorkers.from(c + 1, chunks, nq); q++) {
                 part.add(own.page(queries[q]));

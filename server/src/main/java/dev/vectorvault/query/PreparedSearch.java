@@ -14,8 +14,10 @@ import dev.vectorvault.index.OrdinalFilter;
 import dev.vectorvault.index.SearchHit;
 import dev.vectorvault.index.SearchParams;
 import dev.vectorvault.index.SparseVector;
+import dev.vectorvault.index.VectorColumn;
 import dev.vectorvault.query.expr.ExpressionLimits;
 import dev.vectorvault.query.expr.FilterExpression;
+import dev.vectorvault.query.expr.RowSelection;
 import dev.vectorvault.storage.data.AnnIndex;
 import dev.vectorvault.storage.data.CollectionView;
 import java.util.ArrayList;
@@ -28,7 +30,8 @@ import java.util.List;
  * hybrid search runs one per sub-request over the same view. Runs per segment, then the per-segment winners are
  * merged: a sealed segment whose approximate index (HNSW, IVF_FLAT) is ready is searched through it, with deletes,
  * partitions and the filter applied inside the index search; every other segment (growing, small, or still being
- * indexed) and every range search is exact (FLAT).
+ * indexed) and every range search is exact (FLAT). Where scalar indexes answer the filter, a segment's rows to search
+ * are a bit set: exact searches visit only its rows, and an index search gives way to an exact one when it is small.
  */
 final class PreparedSearch {
     final FieldSchema field;
@@ -151,16 +154,33 @@ final class PreparedSearch {
         /** BM25's N, avgdl and n_t over this view (full-text searches only). */
         private final Bm25Search.Statistics statistics;
 
+        /** Per segment, the rows its scalar indexes leave for the filter (null: scanned), shared by sibling runs. */
+        private final RowSelection[] selections;
+
         private Run(CollectionView view, Filters.RowCursor cursor) {
+            this(view, cursor, selections(view, cursor), null);
+        }
+
+        private Run(CollectionView view, Filters.RowCursor cursor, RowSelection[] selections,
+                    Bm25Search.Statistics statistics) {
             this.view = view;
+            this.selections = selections;
             boolean noFilter = filter == FilterExpression.alwaysTrue();
             OrdinalFilter[] accepts = new OrdinalFilter[view.segmentCount()];
             for (int s = 0; s < accepts.length; s++) {
-                accepts[s] = acceptFor(view, s, partitions, noFilter, filter, cursor);
+                accepts[s] = acceptFor(view, s, partitions, noFilter, filter, selections[s], cursor);
             }
             this.segments = new SegmentSearch(view, fieldIndex, metric, searchParams, accepts, range, radius,
                     rangeFilter);
-            this.statistics = bm25 == null ? null : bm25.statistics(view, fieldIndex);
+            this.statistics = statistics != null || bm25 == null ? statistics : bm25.statistics(view, fieldIndex);
+        }
+
+        /**
+         * Another run of this search over the same view for another thread, with its own row cursor: the filter's
+         * per-segment bit sets (and BM25's statistics) are this run's, not evaluated again.
+         */
+        Run sibling(Filters.RowCursor cursor) {
+            return new Run(view, cursor, selections, statistics);
         }
 
         /**
@@ -233,6 +253,11 @@ final class PreparedSearch {
 
     /** The per-segment searches of one request, merged best first. */
     private static final class SegmentSearch {
+        /** knowhere's kHnswSearchKnnBFFilterThreshold: the share of filtered-out rows from which HNSW brute-forces. */
+        private static final double BRUTE_FORCE_FILTERED = 0.93;
+        /** knowhere's kHnswSearchBFTopkThreshold: brute force when k is at least this share of the rows left. */
+        private static final double BRUTE_FORCE_TOP_K = 0.5;
+
         private final CollectionView view;
         private final int fieldIndex;
         private final MetricType metric;
@@ -273,6 +298,9 @@ final class PreparedSearch {
                 // A widened group-by search never asks a segment for more than all of it.
                 int wanted = exhaustive ? Math.max(1, Math.min(k, size)) : k;
                 AnnIndex ann = range || exact[s] ? null : view.annIndex(segment, fieldIndex);
+                if (ann != null && !(query instanceof Bm25Search.Query) && bruteForce(segment, ann, wanted)) {
+                    ann = null;
+                }
                 List<SearchHit> hits = null;
                 if (ann != null && query instanceof Bm25Search.Query text) {
                     view.sparseVectors(segment, fieldIndex).releasePostings(); // the index answers from now on
@@ -320,6 +348,39 @@ final class PreparedSearch {
             }
             return new Candidates(best, more, trusted);
         }
+
+        /**
+         * Whether a segment with an approximate index is better searched exactly over the rows its scalar indexes
+         * left: knowhere's rule for HNSW (WhetherPerformBruteForceSearch), applied here to every index kind whose
+         * scores are exact. It searches by brute force when the filter removes at least 93% of the segment, or when
+         * {@code k} is at least half the rows left; a graph walk or a list probe would then reject almost every row
+         * it reads and may come back with fewer than {@code k}. Quantized indexes keep their walk (their scores are
+         * those of their codes), as do columns whose vectors are in the segment's file.
+         */
+        private boolean bruteForce(int segment, AnnIndex ann, int k) {
+            java.util.BitSet candidates = accepts[segment].candidates();
+            if (candidates == null || !ann.scoresExactly()) {
+                return false;
+            }
+            VectorColumn dense = view.vectors(segment, fieldIndex);
+            if (dense != null && !dense.resident()) {
+                return false;
+            }
+            long left = candidates.cardinality();
+            int size = view.segmentSize(segment);
+            return left <= size * (1 - BRUTE_FORCE_FILTERED) || k >= left * BRUTE_FORCE_TOP_K;
+        }
+    }
+
+    /** Per segment, the rows {@code filter}'s scalar indexes leave there; null where the segment is scanned. */
+    private RowSelection[] selections(CollectionView view, Filters.RowCursor cursor) {
+        RowSelection[] selected = new RowSelection[view.segmentCount()];
+        if (filter != FilterExpression.alwaysTrue()) {
+            for (int s = 0; s < selected.length; s++) {
+                selected[s] = cursor.select(filter, s).orElse(null);
+            }
+        }
+        return selected;
     }
 
     /**
@@ -327,21 +388,20 @@ final class PreparedSearch {
      * tests nothing at all; otherwise the cheapest checks run first and nothing is boxed per row.
      */
     private static OrdinalFilter acceptFor(CollectionView view, int segment, PartitionSet partitions,
-                                           boolean noFilter, FilterExpression filter, Filters.RowCursor cursor) {
+                                           boolean noFilter, FilterExpression filter, RowSelection selected,
+                                           Filters.RowCursor cursor) {
         boolean noDeletes = view.deletedCount(segment) == 0;
         if (noFilter && noDeletes && partitions.all()) {
             return OrdinalFilter.ACCEPT_ALL;
         }
-        java.util.Optional<dev.vectorvault.query.expr.RowSelection> selected = noFilter ? java.util.Optional.empty()
-                : cursor.select(filter, segment);
-        if (selected.isPresent()) {
-            // Pre-filtering from the segment's scalar indexes: the graph or list search skips every row outside the
-            // bit set without reading it; the filter is re-tested only where the indexes did not answer all of it.
-            java.util.BitSet rows = selected.get().rows();
-            boolean exact = selected.get().exact();
-            return ordinal -> rows.get(ordinal) && (noDeletes || view.isLive(segment, ordinal))
+        if (selected != null) {
+            // Pre-filtering from the segment's scalar indexes: an exact search visits only the bit set's rows, a
+            // graph or list search skips every other row without reading it; deletions, partitions and (where the
+            // indexes did not answer all of it) the filter are tested on the bit set's rows only.
+            boolean exact = selected.exact();
+            return OrdinalFilter.within(selected.rows(), ordinal -> (noDeletes || view.isLive(segment, ordinal))
                     && partitions.contains(view.partition(segment, ordinal))
-                    && (exact || filter.test(cursor.at(segment, ordinal)));
+                    && (exact || filter.test(cursor.at(segment, ordinal))));
         }
         return ordinal -> (noDeletes || view.isLive(segment, ordinal))
                 && partitions.contains(view.partition(segment, ordinal))

@@ -280,6 +280,73 @@ class FlatIndexTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = VectorEncoding.class)
+    void aFilterWithCandidatesIsAnsweredFromThemAsThePerOrdinalFilter(VectorEncoding encoding) {
+        Random random = TestSeeds.random("aFilterWithCandidatesIsAnsweredFromThem-" + encoding);
+        VectorColumn column = new VectorColumn(7, encoding);
+        for (int i = 0; i < 9_000; i++) {
+            float[] v = TestSeeds.gaussian(random, 7);
+            for (int d = 0; d < v.length; d++) {
+                v[d] = encoding == VectorEncoding.INT8 ? Math.max(-128, Math.min(127, Math.round(v[d] * 30))) : v[d];
+            }
+            column.append(v);
+        }
+        int[] order = new int[column.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = (i * 7_919) % order.length; // 7919 is prime to 9000: a permutation
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        // A stored column (a quantized index's segment) reads FLOAT32 candidates one by one from its source.
+        VectorColumn stored = VectorColumn.stored(7, encoding, column.size(), new StoredVectors() {
+            @Override
+            public void read(int ordinal, float[] out) {
+                column.copyTo(ordinal, out);
+            }
+
+            @Override
+            public VectorColumn loadAll() {
+                return column;
+            }
+
+            @Override
+            public long memoryBytes() {
+                return 0;
+            }
+
+            @Override
+            public void close() {}
+        });
+        try {
+            for (VectorColumn searched : List.of(column, column.arrangedAs(order), stored)) {
+                for (MetricType metric : List.of(MetricType.L2, MetricType.IP, MetricType.COSINE)) {
+                    FlatIndex flat = new FlatIndex(searched, metric);
+                    for (int round = 0; round < 6; round++) {
+                        BitSet candidates = randomBits(random, 9_000, round % 2 == 0 ? 0.01 : 0.6);
+                        BitSet live = randomBits(random, 9_000, 0.8);
+                        OrdinalFilter within = OrdinalFilter.within(candidates, live::get);
+                        OrdinalFilter plain = o -> candidates.get(o) && live.get(o);
+                        float[] query = TestSeeds.gaussian(random, 7);
+                        int k = 1 + random.nextInt(60);
+                        int limit = random.nextBoolean() ? ALL_ORDINALS : random.nextInt(9_000);
+                        String as = TestSeeds.describe(encoding + " " + metric + " column " + searched.resident()
+                                + "/" + (searched != column) + " round " + round);
+                        assertThat(flat.search(query, k, limit, within)).as(as)
+                                .containsExactlyElementsOf(flat.search(query, k, limit, plain));
+                        List<SearchHit> ranged = flat.rangeSearch(query, k, limit, plain, 0.5f, Float.NaN);
+                        assertThat(flat.rangeSearch(query, k, limit, within, 0.5f, Float.NaN)).as(as)
+                                .containsExactlyElementsOf(ranged);
+                        assertThat(flat.searchBatch(new float[][] {query, query}, k, limit, within, pool, 2))
+                                .as(as).allSatisfy(hits -> assertThat(hits)
+                                        .containsExactlyElementsOf(flat.search(query, k, limit, plain)));
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void batchSearchRethrowsAFailureFromAnySlice() {
         Fixture fixture = Fixture.gaussian(new Random(1), 4, 20_000, 1);

@@ -157,6 +157,26 @@ final class EntityFixture implements AutoCloseable {
                         .isEqualTo(code));
     }
 
+    /** A vector of {@code dim} standard normal components. */
+    static float[] gaussian(java.util.Random random, int dim) {
+        float[] v = new float[dim];
+        for (int d = 0; d < dim; d++) {
+            v[d] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    /** Waits (up to 2 minutes) until every segment's index on {@code field} is built or loaded; fails otherwise. */
+    void awaitIndex(dev.vectorvault.catalog.Collection collection, String field) throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        dev.vectorvault.storage.data.IndexProgress progress = reader.indexProgress(collection, field);
+        while (!progress.finished() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            progress = reader.indexProgress(collection, field);
+        }
+        Assertions.assertThat(progress.finished()).as("index on %s finished: %s", field, progress).isTrue();
+    }
+
     /** The primary keys of result rows, in order. */
     static List<Object> keys(ResultRows rows) {
         return rows.rows().stream().map(r -> r[rows.primaryKeyField()]).toList();

@@ -21,6 +21,12 @@ public interface AnnIndex {
     /** As above for the index of a binary vector field ({@code query}: the packed bits). */
     List<SearchHit> search(byte[] query, int k, SearchParams params, OrdinalFilter filter);
 
+    /**
+     * Whether its scores are exact (not a quantized index's): an exact search of a few rows may then replace a
+     * filtered search through it.
+     */
+    boolean scoresExactly();
+
     /** A term-weighted (BM25) search of a sparse index; null when the index cannot run one. */
     List<SearchHit> searchTermWeighted(dev.vectorvault.index.SparseVector weights,
                                        dev.vectorvault.index.TermScorer scorer, int k, OrdinalFilter filter);

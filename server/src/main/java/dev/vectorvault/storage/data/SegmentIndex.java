@@ -113,6 +113,11 @@ final class SegmentIndex extends SegmentFieldIndex<FieldVectors, VectorIndex> im
     }
 
     @Override
+    public boolean scoresExactly() {
+        return held().scoresExactly();
+    }
+
+    @Override
     public List<SearchHit> searchTermWeighted(SparseVector weights, TermScorer scorer, int k,
                                               OrdinalFilter filter) {
         return held().searchTermWeighted(weights, scorer, k, filter);
