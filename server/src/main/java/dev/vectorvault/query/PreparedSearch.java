@@ -21,6 +21,7 @@ import dev.vectorvault.query.expr.RowSelection;
 import dev.vectorvault.storage.data.AnnIndex;
 import dev.vectorvault.storage.data.CollectionView;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 
@@ -358,7 +359,7 @@ final class PreparedSearch {
          * those of their codes), as do columns whose vectors are in the segment's file.
          */
         private boolean bruteForce(int segment, AnnIndex ann, int k) {
-            java.util.BitSet candidates = accepts[segment].candidates();
+            BitSet candidates = accepts[segment].candidates();
             if (candidates == null || !ann.scoresExactly()) {
                 return false;
             }
