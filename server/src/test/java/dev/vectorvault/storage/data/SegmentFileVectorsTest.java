@@ -416,26 +416,18 @@ class SegmentFileVectorsTest {
         }
 
         @Override
-        public ReadHandle openReader(String name) throws IOException {
-            ReadHandle handle = disk.openReader(name);
-            return new ReadHandle() {
-                @Override
-                public int read(long position, ByteBuffer into) throws IOException {
-                    reading.countDown();
-                    try {
-                        proceed.await();
-                    } catch (InterruptedException e) {
-                        throw new java.io.InterruptedIOException();
-                    }
-                    return handle.read(position, into);
-                }
+        void beforeRead(ByteBuffer into) throws IOException {
+            reading.countDown();
+            try {
+                proceed.await();
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+        }
 
-                @Override
-                public void close() throws IOException {
-                    closes.incrementAndGet();
-                    handle.close();
-                }
-            };
+        @Override
+        void closing() {
+            closes.incrementAndGet();
         }
     }
 
@@ -448,24 +440,12 @@ class SegmentFileVectorsTest {
         }
 
         @Override
-        public ReadHandle openReader(String name) throws IOException {
-            ReadHandle handle = disk.openReader(name);
-            return new ReadHandle() {
-                @Override
-                public int read(long position, ByteBuffer into) throws IOException {
-                    requested.add(into.remaining());
-                    return handle.read(position, into);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    handle.close();
-                }
-            };
+        void beforeRead(ByteBuffer into) {
+            requested.add(into.remaining());
         }
     }
 
-    /** Everything but {@link #openReader} passed to {@code disk}. */
+    /** Everything passed to {@code disk}; a handle's reads and close first call the hooks. */
     private abstract static class ForwardingStore implements ObjectStore {
         final ObjectStore disk;
 
@@ -473,8 +453,27 @@ class SegmentFileVectorsTest {
             this.disk = disk;
         }
 
+        void beforeRead(ByteBuffer into) throws IOException {}
+
+        void closing() {}
+
         @Override
-        public abstract ReadHandle openReader(String name) throws IOException;
+        public ReadHandle openReader(String name) throws IOException {
+            ReadHandle handle = disk.openReader(name);
+            return new ReadHandle() {
+                @Override
+                public int read(long position, ByteBuffer into) throws IOException {
+                    beforeRead(into);
+                    return handle.read(position, into);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    closing();
+                    handle.close();
+                }
+            };
+        }
 
         @Override
         public void write(String name, Contents contents) throws IOException {
