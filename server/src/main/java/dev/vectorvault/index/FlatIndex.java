@@ -22,6 +22,10 @@ import java.util.concurrent.FutureTask;
  * the L2 cache. One query at a time is memory-bound (0.5 FLOP per byte read); reusing each block for the whole batch
  * is what makes batches cheaper than the same queries sent one by one.
  *
+ * <p>A {@linkplain VectorColumn#stored stored} column (its vectors in the segment file) is scanned on the calling
+ * thread a file window of rows at a time, all queries against each window, never loaded whole: a range search or an
+ * exhaustive group-by on a field that a quantized index serves then holds one window per search, not the segment.
+ *
  * <p>Thread-safe: any number of searches may run concurrently with each other and with appends to the column.
  */
 public final class FlatIndex {
@@ -121,10 +125,16 @@ public final class FlatIndex {
             queryNorms[q] = DistanceKernels.norm(queries[q], 0, vectors.dim());
         }
         BitSet candidates = filter.candidates();
-        if (candidates != null && !vectors.resident() && vectors.encoding() == VectorEncoding.FLOAT32) {
-            // Read only the candidates from the segment's file, not every vector of it (FLOAT32 is read back bit
-            // for bit, so the scores are those of the resident scan).
-            return collect(scanStoredCandidates(queries, queryNorms, candidates, limit, k, filter, range));
+        if (!vectors.resident()) {
+            // The vectors are in the segment's file. A few candidates are read one by one; more, and the file is
+            // read a window at a time (a positional read per vector costs about what a window's sequential read
+            // costs per eight vectors). FLOAT32 reads back bit for bit, so both give the resident scan's scores.
+            int end = Math.min(limit, vectors.size());
+            if (candidates != null && vectors.encoding() == VectorEncoding.FLOAT32
+                    && (long) candidates.cardinality() * 8 < end) {
+                return collect(scanStoredCandidates(queries, queryNorms, candidates, limit, k, filter, range));
+            }
+            return collect(scanStored(queries, queryNorms, k, limit, filter, range));
         }
         VectorColumn.View view = vectors.view();
         if (candidates != null && (parallelism == 1 || candidates.cardinality() < MIN_SLICE_VECTORS)) {
@@ -152,6 +162,24 @@ public final class FlatIndex {
             results.add(merged.drainBestFirst());
         }
         return results;
+    }
+
+    /**
+     * The exact scan of a {@linkplain VectorColumn#stored stored} column (a field a quantized index serves, whose
+     * vectors stay in the segment file): one window of rows at a time, on the calling thread, every query scored
+     * against a window while it is held. The same scores and the same ties as a scan of the resident column (the
+     * window is such a column, ordinals shifted by its first), so the hits are those of the resident path; memory is
+     * one window, not the segment's column.
+     */
+    private TopK[] scanStored(float[][] queries, float[] queryNorms, int k, int limit, OrdinalFilter filter,
+            ScoreRange range) {
+        int end = Math.min(limit, vectors.size());
+        TopK[] tops = newTops(queries.length, k, end);
+        vectors.scanStored(end, (first, rows) -> {
+            VectorColumn.View window = rows.view();
+            scanInto(window, first, queries, queryNorms, 0, window.size, filter, range, tops);
+        });
+        return tops;
     }
 
     private static List<List<SearchHit>> collect(TopK[] tops) {
@@ -273,6 +301,16 @@ public final class FlatIndex {
         for (int q = 0; q < queries.length; q++) {
             tops[q] = TopK.forMetric(metric, Math.min(k, to - from));
         }
+        scanInto(view, 0, queries, queryNorms, from, to, filter, range, tops);
+        return tops;
+    }
+
+    /**
+     * Offers slots {@code [from, to)} of {@code view} to {@code tops} (one per query), slot {@code s} as ordinal
+     * {@code base + } its ordinal in the view: 0 for a column, a window's first ordinal for a window of a stored one.
+     */
+    private void scanInto(VectorColumn.View view, int base, float[][] queries, float[] queryNorms, int from, int to,
+            OrdinalFilter filter, ScoreRange range, TopK[] tops) {
         int blockVectors = Math.max(1, BLOCK_FLOATS / view.dim);
         // Evaluated once per ordinal per block rather than once per (ordinal, query): filters can be costly.
         boolean[] accepted = filter == OrdinalFilter.ACCEPT_ALL ? null : new boolean[blockVectors];
@@ -280,22 +318,21 @@ public final class FlatIndex {
         while (start < to) {
             long chunkEnd = ((long) (start >>> view.chunkShift) + 1) << view.chunkShift;
             int blockEnd = (int) Math.min(Math.min(to, (long) start + blockVectors), chunkEnd);
-            if (accepted == null || markAccepted(filter, view, start, blockEnd, accepted)) {
+            if (accepted == null || markAccepted(filter, view, base, start, blockEnd, accepted)) {
                 for (int q = 0; q < queries.length; q++) {
-                    scanBlock(view, queries[q], queryNorms[q], start, blockEnd, accepted, range, tops[q]);
+                    scanBlock(view, base, queries[q], queryNorms[q], start, blockEnd, accepted, range, tops[q]);
                 }
             }
             start = blockEnd;
         }
-        return tops;
     }
 
     /** Fills {@code accepted[0, to - from)} for slots {@code [from, to)}; false when the filter rejects them all. */
-    private static boolean markAccepted(OrdinalFilter filter, VectorColumn.View view, int from, int to,
+    private static boolean markAccepted(OrdinalFilter filter, VectorColumn.View view, int base, int from, int to,
             boolean[] accepted) {
         boolean any = false;
         for (int slot = from; slot < to; slot++) {
-            boolean accept = filter.accept(view.ordinalAt(slot));
+            boolean accept = filter.accept(base + view.ordinalAt(slot));
             accepted[slot - from] = accept;
             any |= accept;
         }
@@ -303,10 +340,10 @@ public final class FlatIndex {
     }
 
     /** The hot loop: slots {@code [start, end)} lie within one chunk; no allocation per candidate. */
-    private void scanBlock(VectorColumn.View view, float[] query, float queryNorm, int start, int end,
+    private void scanBlock(VectorColumn.View view, int base, float[] query, float queryNorm, int start, int end,
             boolean[] accepted, ScoreRange range, TopK top) {
         if (view.vectors == null) {
-            scanNarrowBlock(view, query, queryNorm, start, end, accepted, range, top);
+            scanNarrowBlock(view, base, query, queryNorm, start, end, accepted, range, top);
             return;
         }
         int dim = view.dim;
@@ -321,7 +358,7 @@ public final class FlatIndex {
             }
             float score = metric.score(kernels, query, queryNorm, data, at * dim, norms[at], dim);
             if (range.accepts(score)) {
-                top.offer(ordinalAt == null ? slot : ordinalAt[slot], score);
+                top.offer(base + (ordinalAt == null ? slot : ordinalAt[slot]), score);
             }
         }
     }
@@ -330,7 +367,7 @@ public final class FlatIndex {
      * {@link #scanBlock} over a column of float16, bfloat16 or int8 components, widened by the kernels as they are
      * read. A loop of its own so that the float32 loop above keeps its array-at-a-time form.
      */
-    private void scanNarrowBlock(VectorColumn.View view, float[] query, float queryNorm, int start, int end,
+    private void scanNarrowBlock(VectorColumn.View view, int base, float[] query, float queryNorm, int start, int end,
             boolean[] accepted, ScoreRange range, TopK top) {
         int[] ordinalAt = view.ordinalAt;
         for (int slot = start; slot < end; slot++) {
@@ -339,7 +376,7 @@ public final class FlatIndex {
             }
             float score = metric.score(kernels, query, queryNorm, view, slot);
             if (range.accepts(score)) {
-                top.offer(ordinalAt == null ? slot : ordinalAt[slot], score);
+                top.offer(base + (ordinalAt == null ? slot : ordinalAt[slot]), score);
             }
         }
     }

@@ -89,9 +89,10 @@ final class IvfPqIndex extends CodedIvfIndex {
         byte[] codes = new byte[Math.multiplyExact(vectors.size, m)];
         Parallel.forRange(threads, order.length, (from, to) -> {
             float[] residual = new float[dim];
+            PqCodebook.Encoder encoder = codebook.encoder();
             for (int row = from; row < to; row++) {
                 residual(vectors, metric, lists, order[row], listOf[order[row]], residual);
-                codebook.encode(residual, 0, codes, row * m);
+                encoder.encode(residual, 0, codes, row * m);
             }
         });
         progress.indexed(vectors.size, vectors.size);

@@ -34,22 +34,38 @@ final class KMeans {
 
     /**
      * Lloyd's iterations over vectors already in the form the metric compares, {@code data.length / dim} of them in
-     * random order (the first {@code clusters} are the initial centroids). IVF_PQ trains its sub-quantizers with it
-     * on residual slices, with metric L2 (no normalising).
+     * random order (the first {@code clusters} are the initial centroids), each assigned to its nearest centroid by
+     * {@link #nearestL2}.
      */
     static float[] lloyd(float[] data, int dim, MetricType metric, int clusters, SplittableRandom random,
             int threads) {
+        return lloyd(data, dim, metric, clusters, random, threads, (centroids, from, to, assignment) -> {
+            for (int i = from; i < to; i++) {
+                assignment[i] = nearestL2(centroids, clusters, data, i * dim, dim);
+            }
+        });
+    }
+
+    /**
+     * Assigns rows {@code [from, to)} of one Lloyd iteration to their nearest of {@code centroids} (row-major, as
+     * {@link #lloyd} keeps them), the same centroid the Euclidean scan would pick: IVF_PQ's sub-spaces search
+     * their few short centroids another way ({@link PqSubspace}).
+     */
+    @FunctionalInterface
+    interface Assignment {
+        void assign(float[] centroids, int from, int to, int[] assignment);
+    }
+
+    /** {@link #lloyd} with its nearest-centroid search given. */
+    static float[] lloyd(float[] data, int dim, MetricType metric, int clusters, SplittableRandom random, int threads,
+            Assignment nearest) {
         int rows = data.length / dim;
         float[] centroids = new float[clusters * dim];
         System.arraycopy(data, 0, centroids, 0, clusters * dim);
         int[] assignment = new int[rows];
         for (int iteration = 0; iteration < ITERATIONS; iteration++) {
             float[] current = centroids;
-            Parallel.forRange(threads, rows, (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    assignment[i] = nearestL2(current, clusters, data, i * dim, dim);
-                }
-            });
+            Parallel.forRange(threads, rows, (from, to) -> nearest.assign(current, from, to, assignment));
             centroids = update(data, dim, metric, assignment, clusters, random);
         }
         return centroids;

@@ -14,8 +14,29 @@ public interface StoredVectors {
      */
     void read(int ordinal, float[] out);
 
-    /** Every vector, read at once into a new resident column (same ordinals, same encoding). */
+    /**
+     * Every vector, read at once into a new resident column (same ordinals, same encoding). For rebuilding an index
+     * or putting the vectors back on the heap; a search scans with {@link #scan} instead, whose memory does not grow
+     * with the segment.
+     */
     VectorColumn loadAll();
+
+    /**
+     * Ordinals {@code [from, to)} in order, a window of consecutive rows at a time: each window is read into a new
+     * resident column (its slot {@code i} is ordinal {@code first + i}, same encoding) handed to {@code window} and
+     * dropped when it returns, so a scan holds one window of vectors (a fixed number of bytes, or one row) whatever
+     * the segment's size.
+     *
+     * @throws dev.vectorvault.storage.StorageException as {@link #read}
+     */
+    void scan(int from, int to, Window window);
+
+    /** Receives the windows of a {@link #scan}. */
+    @FunctionalInterface
+    interface Window {
+        /** Rows {@code [first, first + rows.size())}; {@code rows} is valid only during the call. */
+        void accept(int first, VectorColumn rows);
+    }
 
     /** Heap bytes this source holds (its per-row file positions), not the vectors. */
     long memoryBytes();

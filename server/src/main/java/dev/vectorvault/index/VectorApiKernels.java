@@ -1,6 +1,7 @@
 package dev.vectorvault.index;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -104,6 +105,35 @@ final class VectorApiKernels {
             sum += d * d;
         }
         return sum;
+    }
+
+    /**
+     * The smallest squared distance's centroid ({@link PqSubspace}): {@code dim} components of {@code x} against
+     * {@code stride} centroids stored component-major, a vector's width of centroids at a time; {@code distances}
+     * ({@code stride} floats) keeps them for the second pass that finds the first lane holding the minimum. Product
+     * then add, no FMA: the same rounding as the scalar loop. 0 when no distance is a number (NaN input).
+     */
+    static int nearestByComponent(float[] x, int xOffset, int dim, float[] byComponent, int stride,
+            float[] distances) {
+        FloatVector min = FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
+        for (int k = 0; k < stride; k += LANES) {
+            FloatVector sum = FloatVector.zero(SPECIES);
+            for (int d = 0; d < dim; d++) {
+                FloatVector diff = FloatVector.broadcast(SPECIES, x[xOffset + d])
+                        .sub(load(byComponent, d * stride + k));
+                sum = sum.add(diff.mul(diff));
+            }
+            sum.intoArray(distances, k);
+            min = min.min(sum);
+        }
+        float best = min.reduceLanes(VectorOperators.MIN);
+        for (int k = 0; k < stride; k += LANES) {
+            VectorMask<Float> at = load(distances, k).eq(best);
+            if (at.anyTrue()) {
+                return k + at.firstTrue();
+            }
+        }
+        return 0;
     }
 
     private static FloatVector load(float[] array, int offset) {

@@ -27,8 +27,9 @@ import java.util.Arrays;
  * <p>A sealed segment's column may be replaced by an {@linkplain #arrangedAs arranged} copy: the same ordinals
  * stored in another order (an IVF index's list order), read-only, final from its construction. It may also be
  * replaced by a {@linkplain #stored stored} column, which holds no vectors: reads by ordinal go to its
- * {@link StoredVectors} (the segment's file), and a {@link #view()} of it loads them all first (slow, for the rare
- * reader that scans: an exact search while an index is replaced, an index build).
+ * {@link StoredVectors} (the segment's file). An exact search scans it a window of rows at a time
+ * ({@link #scanStored}), so its memory stays one window whatever the segment's size; a {@link #view()} of it loads
+ * them all first (slow, for the rare reader that needs every vector at once: an index build).
  */
 public final class VectorColumn implements FieldVectors {
     /**
@@ -360,6 +361,19 @@ public final class VectorColumn implements FieldVectors {
         if (stored != null) {
             stored.close();
         }
+    }
+
+    /**
+     * A stored column's ordinals {@code [0, end)}, a window of consecutive rows at a time ({@link StoredVectors#scan}):
+     * what an exact search reads instead of a {@link #view()}, which would hold every vector at once.
+     *
+     * @throws IllegalStateException on a resident column (its {@link #view()} holds nothing new)
+     */
+    void scanStored(int end, StoredVectors.Window window) {
+        if (stored == null) {
+            throw new IllegalStateException("the column is resident: scan its view");
+        }
+        stored.scan(0, Math.min(end, size), window);
     }
 
     /** This column if resident, else its vectors read into a new resident column. */

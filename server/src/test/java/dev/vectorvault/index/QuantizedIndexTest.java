@@ -95,10 +95,11 @@ class QuantizedIndexTest {
             byte[] again = new byte[8];
             float[] decoded = new float[DIM];
             float[] redecoded = new float[DIM];
+            PqCodebook.Encoder encoder = codebook.encoder();
             for (int r = 0; r < 200; r++) {
-                codebook.encode(data, r * DIM, codes, 0);
+                encoder.encode(data, r * DIM, codes, 0);
                 codebook.decode(codes, 0, decoded);
-                codebook.encode(decoded, 0, again, 0);
+                encoder.encode(decoded, 0, again, 0);
                 codebook.decode(again, 0, redecoded);
                 assertThat(redecoded).as("nbits %d row %d", nbits, r).containsExactly(decoded);
                 double inner = 0;
@@ -117,6 +118,67 @@ class QuantizedIndexTest {
                         assertThat(slice(data, r * DIM + j * 4, redecoded, j * 4)).isGreaterThanOrEqualTo(own);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * The component-major nearest-centroid search of PQ training and encoding picks the centroid the row-major scalar
+     * scan picks (same sums, same order, ties to the smaller number), for sub-vectors shorter and longer than a SIMD
+     * vector, centroid counts that do and do not fill whole vectors, and duplicated centroids (ties).
+     */
+    @Test
+    void theComponentMajorNearestCentroidIsTheScalarScansIncludingTies() {
+        Random random = TestSeeds.random("pqSubspaceNearest");
+        for (int round = 0; round < 300; round++) {
+            int subDim = 1 + random.nextInt(17);
+            int ksub = 1 + random.nextInt(256);
+            float[] centroids = new float[ksub * subDim];
+            for (int i = 0; i < centroids.length; i++) {
+                // Small integers half the time: many equal distances, so the tie rule is exercised.
+                centroids[i] = round % 2 == 0 ? random.nextInt(3) - 1 : (float) random.nextGaussian();
+            }
+            if (ksub > 2) {
+                System.arraycopy(centroids, 0, centroids, (ksub - 1) * subDim, subDim);
+            }
+            PqSubspace space = new PqSubspace(centroids, 0, ksub, subDim);
+            float[] scratch = space.scratch();
+            float[] x = new float[subDim + 3];
+            for (int trial = 0; trial < 20; trial++) {
+                for (int d = 0; d < x.length; d++) {
+                    x[d] = round % 2 == 0 ? random.nextInt(3) - 1 : (float) random.nextGaussian();
+                }
+                int best = 0;
+                float bestDistance = Float.POSITIVE_INFINITY;
+                for (int k = 0; k < ksub; k++) {
+                    float distance = DistanceKernels.squaredL2Scalar(x, 3, centroids, k * subDim, subDim);
+                    if (distance < bestDistance) {
+                        bestDistance = distance;
+                        best = k;
+                    }
+                }
+                assertThat(space.nearest(x, 3, scratch)).as(TestSeeds.describe("subDim " + subDim + " ksub " + ksub))
+                        .isEqualTo(best);
+            }
+        }
+    }
+
+    /** Sub-spaces train in parallel, each from its own generator: the codebook is the same whatever the threads. */
+    @Test
+    void aPqCodebookDoesNotDependOnTheBuildThreads() {
+        Random random = TestSeeds.random("pqCodebookThreads");
+        float[] data = new float[3000 * DIM];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) random.nextGaussian();
+        }
+        long seed = random.nextLong();
+        for (int m : new int[] {2, 16}) {
+            float[] query = TestSeeds.gaussian(random, DIM);
+            float[] one = PqCodebook.train(data, DIM, m, 6, new java.util.SplittableRandom(seed), 1).dotTable(query);
+            for (int threads : new int[] {2, 3, 8}) {
+                assertThat(PqCodebook.train(data, DIM, m, 6, new java.util.SplittableRandom(seed), threads)
+                        .dotTable(query)).as(TestSeeds.describe("m " + m + " threads " + threads))
+                        .containsExactly(one);
             }
         }
     }

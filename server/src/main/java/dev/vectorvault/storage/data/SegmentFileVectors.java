@@ -12,6 +12,7 @@ import dev.vectorvault.storage.io.ReadHandle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SegmentFileVectors implements StoredVectors {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentFileVectors.class);
-    /** The most bytes {@link #loadAll} reads at once. */
-    private static final int WINDOW_BYTES = 4 << 20;
+    /** The most bytes one read of {@link #loadAll} or {@link #scan} takes from the file (one window). */
+    static final int WINDOW_BYTES = 4 << 20;
     /** The footer after a body: the common frame's, or version 1's (magic and CRC32C). */
     private static final int V1_FOOTER_BYTES = 8;
 
@@ -126,32 +127,51 @@ final class SegmentFileVectors implements StoredVectors {
     }
 
     /**
-     * Every vector, read through the handle in windows of consecutive rows (at most {@link #WINDOW_BYTES} each, or
-     * one row), so a scan costs one sequential pass over the file's byte range of the field without holding the whole
-     * file. Checksums were verified on opening and the file is immutable; each component is still checked finite.
+     * Every vector, read through the handle in windows of consecutive rows ({@link #windows}), so a scan costs one
+     * sequential pass over the file's byte range of the field without holding the whole file.
      */
     @Override
     public VectorColumn loadAll() {
         VectorColumn column = new VectorColumn(dim, encoding);
+        windows(0, positions.length, () -> column, (first, rows) -> { });
+        return column;
+    }
+
+    /** Each window becomes a column of its own, dropped after the callback: one window's vectors held at a time. */
+    @Override
+    public void scan(int from, int to, Window window) {
+        if (from < 0 || to > positions.length || from > to) {
+            throw new IndexOutOfBoundsException("rows [" + from + ", " + to + ") of " + positions.length);
+        }
+        windows(from, to, () -> new VectorColumn(dim, encoding), window);
+    }
+
+    /**
+     * Rows {@code [from, to)} in windows of consecutive rows whose bytes are consecutive in the file, at most
+     * {@link #WINDOW_BYTES} each (or one row): one positional read a window, its rows appended to the column
+     * {@code into} gives for it, then {@code done} is told. Checksums were verified on opening and the file is
+     * immutable; each component is still checked finite.
+     */
+    private void windows(int from, int to, Supplier<VectorColumn> into, Window done) {
         float[] vector = new float[dim];
-        int rows = positions.length;
-        int first = 0;
-        while (first < rows) {
+        int first = from;
+        while (first < to) {
             long start = positions[first];
             int last = first;
-            while (last + 1 < rows && positions[last + 1] > positions[last]
+            while (last + 1 < to && positions[last + 1] > positions[last]
                     && positions[last + 1] + vectorBytes - start <= WINDOW_BYTES) {
                 last++;
             }
             byte[] window = new byte[(int) (positions[last] + vectorBytes - start)];
             readFully(start, window, "rows " + first + " to " + last);
+            VectorColumn column = into.get();
             for (int ordinal = first; ordinal <= last; ordinal++) {
                 decodeInto(window, (int) (positions[ordinal] - start), ordinal, vector);
                 column.append(vector);
             }
+            done.accept(first, column);
             first = last + 1;
         }
-        return column;
     }
 
     /** Reads {@code into.length} bytes at {@code position}: through the shared handle while open, else on its own. */

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.index.FlatIndex;
+import dev.vectorvault.index.MetricType;
+import dev.vectorvault.index.OrdinalFilter;
+import dev.vectorvault.index.SearchHit;
+import dev.vectorvault.index.StoredVectors;
 import dev.vectorvault.index.VectorColumn;
 import dev.vectorvault.index.VectorEncoding;
 import dev.vectorvault.storage.StorageException;
@@ -50,17 +55,21 @@ class SegmentFileVectorsTest {
     }
 
     private List<float[]> writeSegment(dev.vectorvault.storage.io.ObjectStore disk, CollectionLayout layout) {
-        Random random = new Random(11);
+        return writeSegment(disk, layout, ROWS, new Random(11));
+    }
+
+    private List<float[]> writeSegment(ObjectStore disk, CollectionLayout layout, int rows, Random random) {
+        int dim = layout.vectorDims()[2];
         Segment segment = new Segment(3, layout.vectorDims(), layout.vectorEncodings());
         List<float[]> vectors = new ArrayList<>();
-        for (int r = 0; r < ROWS; r++) {
-            float[] v = new float[DIM];
-            for (int d = 0; d < DIM; d++) {
+        for (int r = 0; r < rows; r++) {
+            float[] v = new float[dim];
+            for (int d = 0; d < dim; d++) {
                 v[d] = layout.encoding(2) == VectorEncoding.INT8 ? random.nextInt(255) - 127
                         : (float) random.nextGaussian();
             }
             segment.append(70L, 1000L + r, new Object[] {(long) r, "x".repeat(r % 37), v});
-            float[] held = new float[DIM];
+            float[] held = new float[dim];
             segment.vectors(2).copyTo(r, held);
             vectors.add(held);
         }
@@ -199,6 +208,91 @@ class SegmentFileVectorsTest {
                 e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.STORAGE_NOT_FOUND));
     }
 
+    /**
+     * An exact search of a stored column (a range search, or an exhaustive group-by, on a field a quantized index
+     * serves) answers what the scan of the same vectors on the heap answers, and reads the file a window at a time:
+     * every read asks for at most {@link SegmentFileVectors#WINDOW_BYTES}, every window handed to the search holds at
+     * most that many bytes of vectors, one pass a search, and the whole column is never loaded. So what one search
+     * holds is bounded by the window, not by the segment (here about 10 MiB of vectors, three windows).
+     */
+    @Test
+    void anExactSearchOfAStoredColumnReadsAWindowAtATimeAndAnswersAsTheHeapDoes() throws Exception {
+        long seed = Long.getLong("tests.seed", new Random().nextLong());
+        System.out.println("anExactSearchOfAStoredColumnReadsAWindowAtATime tests.seed=" + seed);
+        Random random = new Random(seed);
+        int dim = 256;
+        int rows = 10_000;
+        CollectionLayout layout = new CollectionLayout(7, 0, new int[] {0, 0, dim}, new boolean[3], Set.of(70L),
+                new VectorIndexSpec[3], 1, new VectorEncoding[] {null, null, VectorEncoding.FLOAT32});
+        RecordedReads disk = new RecordedReads(LocalDisk.open(dir));
+        List<float[]> vectors = writeSegment(disk, layout, rows, random);
+        VectorColumn resident = new VectorColumn(dim);
+        vectors.forEach(resident::append);
+        SegmentFileVectors file = SegmentFileVectors.open(disk, NAME, layout, 2, rows);
+        List<Integer> windowRows = java.util.Collections.synchronizedList(new ArrayList<>());
+        StoredVectors watched = new StoredVectors() {
+            @Override
+            public void read(int ordinal, float[] out) {
+                file.read(ordinal, out);
+            }
+
+            @Override
+            public VectorColumn loadAll() {
+                throw new AssertionError("a search loaded the whole column");
+            }
+
+            @Override
+            public void scan(int from, int to, Window window) {
+                file.scan(from, to, (first, held) -> {
+                    windowRows.add(held.size());
+                    window.accept(first, held);
+                });
+            }
+
+            @Override
+            public long memoryBytes() {
+                return file.memoryBytes();
+            }
+
+            @Override
+            public void close() {
+                file.close();
+            }
+        };
+        VectorColumn stored = VectorColumn.stored(dim, VectorEncoding.FLOAT32, rows, watched);
+        long fileBytes = disk.size(NAME);
+
+        for (MetricType metric : List.of(MetricType.L2, MetricType.IP, MetricType.COSINE)) {
+            float[] query = vectors.get(random.nextInt(rows)).clone();
+            query[0] += 0.5f;
+            FlatIndex heap = new FlatIndex(resident, metric);
+            FlatIndex fromFile = new FlatIndex(stored, metric);
+            List<SearchHit> ranked = heap.search(query, 1_000, Integer.MAX_VALUE, OrdinalFilter.ACCEPT_ALL);
+            float rangeFilter = ranked.get(5).score();
+            float radius = ranked.get(900).score();
+            disk.requested.clear();
+            windowRows.clear();
+
+            assertThat(fromFile.rangeSearch(query, rows, Integer.MAX_VALUE, OrdinalFilter.ACCEPT_ALL, radius,
+                    rangeFilter)).as("%s seed %d", metric, seed).isNotEmpty().isEqualTo(heap.rangeSearch(query, rows,
+                    Integer.MAX_VALUE, OrdinalFilter.ACCEPT_ALL, radius, rangeFilter));
+
+            assertThat(disk.requested).as("bytes asked per read").hasSizeGreaterThanOrEqualTo(3)
+                    .allSatisfy(bytes -> assertThat(bytes).isBetween(1, SegmentFileVectors.WINDOW_BYTES));
+            assertThat(disk.requested.stream().mapToLong(Integer::longValue).sum()).as("one pass")
+                    .isLessThanOrEqualTo(fileBytes);
+            assertThat(windowRows).as("vectors held at once").hasSizeGreaterThanOrEqualTo(3)
+                    .allSatisfy(held -> assertThat((long) held * dim * Float.BYTES)
+                            .isLessThanOrEqualTo(SegmentFileVectors.WINDOW_BYTES));
+            assertThat(windowRows.stream().mapToInt(Integer::intValue).sum()).isEqualTo(rows);
+
+            OrdinalFilter odd = ordinal -> ordinal % 2 == 1;
+            assertThat(fromFile.search(query, 50, rows - 7, odd)).as("%s seed %d", metric, seed)
+                    .isEqualTo(heap.search(query, 50, rows - 7, odd));
+        }
+        file.close();
+    }
+
     /** A read after the segment closed its handle, the file still there, opens it for that read and closes it again. */
     @Test
     void aReadAfterCloseOpensTheFileForItself() throws Exception {
@@ -309,26 +403,73 @@ class SegmentFileVectorsTest {
     }
 
     /** A store that holds every handle read until told to go on, and counts handle closes. */
-    private record GatedReads(ObjectStore disk, CountDownLatch reading, CountDownLatch proceed, AtomicInteger closes)
-            implements ObjectStore {
+    private static final class GatedReads extends ForwardingStore {
+        private final CountDownLatch reading;
+        private final CountDownLatch proceed;
+        private final AtomicInteger closes;
+
+        GatedReads(ObjectStore disk, CountDownLatch reading, CountDownLatch proceed, AtomicInteger closes) {
+            super(disk);
+            this.reading = reading;
+            this.proceed = proceed;
+            this.closes = closes;
+        }
+
+        @Override
+        void beforeRead(ByteBuffer into) throws IOException {
+            reading.countDown();
+            try {
+                proceed.await();
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+        }
+
+        @Override
+        void closing() {
+            closes.incrementAndGet();
+        }
+    }
+
+    /** A store that records how many bytes each read through a handle asks for. */
+    private static final class RecordedReads extends ForwardingStore {
+        final List<Integer> requested = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        RecordedReads(ObjectStore disk) {
+            super(disk);
+        }
+
+        @Override
+        void beforeRead(ByteBuffer into) {
+            requested.add(into.remaining());
+        }
+    }
+
+    /** Everything passed to {@code disk}; a handle's reads and close first call the hooks. */
+    private abstract static class ForwardingStore implements ObjectStore {
+        final ObjectStore disk;
+
+        ForwardingStore(ObjectStore disk) {
+            this.disk = disk;
+        }
+
+        void beforeRead(ByteBuffer into) throws IOException {}
+
+        void closing() {}
+
         @Override
         public ReadHandle openReader(String name) throws IOException {
             ReadHandle handle = disk.openReader(name);
             return new ReadHandle() {
                 @Override
                 public int read(long position, ByteBuffer into) throws IOException {
-                    reading.countDown();
-                    try {
-                        proceed.await();
-                    } catch (InterruptedException e) {
-                        throw new java.io.InterruptedIOException();
-                    }
+                    beforeRead(into);
                     return handle.read(position, into);
                 }
 
                 @Override
                 public void close() throws IOException {
-                    closes.incrementAndGet();
+                    closing();
                     handle.close();
                 }
             };
