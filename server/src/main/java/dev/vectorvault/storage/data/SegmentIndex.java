@@ -207,8 +207,9 @@ final class SegmentIndex implements AnnIndex {
     }
 
     @Override
-    public List<SearchHit> search(SparseVector query, int k, SearchParams params, OrdinalFilter filter) {
-        return index.search(query, k, params, filter);
+    public List<SearchHit> search(SparseVector query, int k, SearchParams params, OrdinalFilter filter,
+                                  float floor) {
+        return index.search(query, k, params, filter, floor);
     }
 
     @Override
@@ -218,7 +219,7 @@ final class SegmentIndex implements AnnIndex {
 
     @Override
     public List<SearchHit> searchTermWeighted(SparseVector weights, dev.vectorvault.index.TermScorer scorer, int k,
-                                              OrdinalFilter filter) {
-        return index.searchTermWeighted(weights, scorer, k, filter);
+                                              OrdinalFilter filter, float floor) {
+        return index.searchTermWeighted(weights, scorer, k, filter, floor);
     }
 }
