@@ -119,6 +119,11 @@ final class BlockFrontiers {
     record View(int[] ends, float[] stored, float[] lengths, int blocks) {
         static final View NONE = new View(new int[0], new float[0], new float[0], 0);
 
+        /** Heap bytes of this view and its arrays, at their capacity (a growing list's arrays hold spare room). */
+        long memoryBytes() {
+            return 32L + 3 * 16L + 4L * (ends.length + stored.length + lengths.length);
+        }
+
         /** The largest document value of block {@code block} ({@code < blocks}) under {@code scorer}. */
         float largest(int block, TermScorer scorer) {
             float largest = 0;

@@ -18,6 +18,11 @@ import java.util.Arrays;
  * <p>Rows are visited in ascending ordinal order and a row is skipped only when it scores below the k-th kept one, so
  * a skipped row would also lose a tie (ties go to smaller ordinals). Bounds and parts add in other orders than the
  * score does, which {@link #BOUND_SLACK} covers.
+ *
+ * <p>A search may start from a <em>floor</em>: a score that a row must exceed to matter to the caller (the k-th score
+ * of the segments searched before this one, whose hits win ties). The threshold is then never below the floor, so
+ * blocks are skipped from the first window on instead of only once k rows are kept; rows scoring at or below the
+ * floor are not offered.
  */
 final class BlockMaxScore {
     /** Relative slack on pruning bounds: float sums in another order than the exact score can differ by ulps. */
@@ -27,12 +32,14 @@ final class BlockMaxScore {
     private BlockMaxScore() {}
 
     /**
-     * Offers to {@code best} every row with a positive score that {@code filter} accepts and that may still enter.
+     * Offers to {@code best} every row with a positive score above {@code floor} that {@code filter} accepts and that
+     * may still enter.
      *
      * @param cursors one per query term that has a list, in query-term order (ascending unsigned term)
      * @param rowLengths each row's length (sum of its stored values), by ordinal
+     * @param floor rows scoring at or below it are of no use to the caller ({@code -inf}: none)
      */
-    static void search(TermCursor[] cursors, float[] rowLengths, TopK best, OrdinalFilter filter) {
+    static void search(TermCursor[] cursors, float[] rowLengths, TopK best, OrdinalFilter filter, float floor) {
         int n = cursors.length;
         TermCursor[] order = cursors.clone();
         float[] prefix = new float[n + 1];
@@ -40,7 +47,7 @@ final class BlockMaxScore {
         int[] partRow = new int[n];
         Arrays.fill(partRow, -1);
         boolean acceptAll = filter == OrdinalFilter.ACCEPT_ALL;
-        float threshold = threshold(best);
+        float threshold = threshold(best, floor);
         int start = 0;
         while (true) {
             int end = NO_MORE_ROWS;
@@ -115,8 +122,8 @@ final class BlockMaxScore {
                         score += parts[s];
                     }
                 }
-                if (score > 0 && best.offer(row, score)) {
-                    threshold = threshold(best);
+                if (score > 0 && score > floor && best.offer(row, score)) {
+                    threshold = threshold(best, floor);
                     while (firstEssential < n && !mayEnter(prefix[firstEssential + 1], threshold)) {
                         firstEssential++;
                     }
@@ -129,9 +136,9 @@ final class BlockMaxScore {
         }
     }
 
-    /** The score a candidate must beat ({@code -inf} until k rows are kept). */
-    private static float threshold(TopK best) {
-        return best.isFull() ? best.worstScore() : Float.NEGATIVE_INFINITY;
+    /** The score a candidate must beat: the floor until k rows are kept, then the larger of it and the k-th. */
+    private static float threshold(TopK best, float floor) {
+        return best.isFull() ? Math.max(floor, best.worstScore()) : floor;
     }
 
     /** Whether a row whose score is at most {@code bound} may still enter the results. */

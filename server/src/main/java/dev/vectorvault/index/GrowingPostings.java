@@ -32,9 +32,12 @@ final class GrowingPostings {
         this.column = column;
     }
 
-    /** The {@code k} best of the first {@code limit} rows that {@code filter} accepts, as the exhaustive scan. */
+    /**
+     * The {@code k} best of the first {@code limit} rows that {@code filter} accepts and that score above
+     * {@code floor}, as the exhaustive scan.
+     */
     List<SearchHit> searchTermWeighted(SparseVector weights, TermScorer scorer, int k, int limit,
-                                       OrdinalFilter filter) {
+                                       OrdinalFilter filter, float floor) {
         List<BlockMaxScore.TermCursor> cursors = new ArrayList<>(weights.size());
         float[] rowLengths;
         synchronized (this) {
@@ -65,7 +68,7 @@ final class GrowingPostings {
             }
         }
         TopK best = TopK.largest(k);
-        BlockMaxScore.search(cursors.toArray(new BlockMaxScore.TermCursor[0]), rowLengths, best, filter);
+        BlockMaxScore.search(cursors.toArray(new BlockMaxScore.TermCursor[0]), rowLengths, best, filter, floor);
         return best.drainBestFirst();
     }
 

@@ -109,17 +109,19 @@ public final class SparseColumn implements FieldVectors {
      * Exact term-weighted search (BM25: {@code weights} are the query terms' weights, {@code scorer} the document
      * side) over the first {@code limit} rows; {@code radius}/{@code rangeFilter} as for {@link #search}. A top-k
      * search reads posting lists kept for it ({@link GrowingPostings}, the same hits); a range search scans.
+     * Rows scoring at or below {@code floor} are left out ({@code -inf}: none), and the top-k search prunes from it.
      *
      * @return at most {@code k} hits with a positive score, best first, ties by smaller ordinal
      */
     public java.util.List<SearchHit> searchTermWeighted(SparseVector weights, TermScorer scorer, int k, int limit,
-                                                        OrdinalFilter filter, float radius, float rangeFilter) {
+                                                        OrdinalFilter filter, float radius, float rangeFilter,
+                                                        float floor) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1: " + k);
         }
         if (Float.isNaN(radius) && Float.isNaN(rangeFilter)) {
             // Top-k: through posting lists, same hits as the scan below (a range search keeps the scan).
-            return postings().searchTermWeighted(weights, scorer, k, Math.min(limit, size), filter);
+            return postings().searchTermWeighted(weights, scorer, k, Math.min(limit, size), filter, floor);
         }
         ScoreRange range = ScoreRange.of(MetricType.BM25, radius, rangeFilter);
         TopK best = TopK.largest(k);
@@ -131,7 +133,7 @@ public final class SparseColumn implements FieldVectors {
             }
             SparseVector row = all[ordinal];
             float score = weights.weightedDot(row, scorer, row.sum());
-            if (score > 0 && range.accepts(score)) {
+            if (score > 0 && score > floor && range.accepts(score)) {
                 best.offer(ordinal, score);
             }
         }

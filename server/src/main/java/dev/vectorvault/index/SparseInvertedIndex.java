@@ -148,6 +148,13 @@ public final class SparseInvertedIndex implements VectorIndex {
      */
     @Override
     public List<SearchHit> search(SparseVector query, int k, SearchParams searchParams, OrdinalFilter filter) {
+        return search(query, k, searchParams, filter, Float.NEGATIVE_INFINITY);
+    }
+
+    /** As above, leaving out rows that score at or below {@code floor}, which the pruning starts from. */
+    @Override
+    public List<SearchHit> search(SparseVector query, int k, SearchParams searchParams, OrdinalFilter filter,
+                                  float floor) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1: " + k);
         }
@@ -161,9 +168,9 @@ public final class SparseInvertedIndex implements VectorIndex {
         }
         TopK best = TopK.largest(k);
         switch (params.algorithm()) {
-            case TAAT_NAIVE -> termAtATime(q, cursors, best, filter);
-            case DAAT_MAXSCORE -> maxScore(cursors, best, o -> offer(q, o, best, filter));
-            case DAAT_WAND -> wand(cursors, best, o -> offer(q, o, best, filter));
+            case TAAT_NAIVE -> termAtATime(q, cursors, best, filter, floor);
+            case DAAT_MAXSCORE -> maxScore(cursors, best, floor, o -> offer(q, o, best, filter, floor));
+            case DAAT_WAND -> wand(cursors, best, floor, o -> offer(q, o, best, filter, floor));
         }
         return best.drainBestFirst();
     }
@@ -179,9 +186,12 @@ public final class SparseInvertedIndex implements VectorIndex {
      * <p>The pruning needs bounds under this search's statistics (avgdl changes with every write, and k1 and b may
      * differ per search), so no bound is stored. Instead each list (for WAND) and each block of a list (for MaxScore)
      * keeps its <em>frontier</em> ({@link BlockFrontiers}), from which the bound of this search is computed.
+     *
+     * <p>Rows scoring at or below {@code floor} are left out, and the pruning starts from it.
      */
     @Override
-    public List<SearchHit> searchTermWeighted(SparseVector weights, TermScorer scorer, int k, OrdinalFilter filter) {
+    public List<SearchHit> searchTermWeighted(SparseVector weights, TermScorer scorer, int k, OrdinalFilter filter,
+                                              float floor) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1: " + k);
         }
@@ -197,7 +207,7 @@ public final class SparseInvertedIndex implements VectorIndex {
                 }
             }
             TopK best = TopK.largest(k);
-            BlockMaxScore.search(cursors.toArray(new BlockMaxScore.TermCursor[0]), lengths, best, filter);
+            BlockMaxScore.search(cursors.toArray(new BlockMaxScore.TermCursor[0]), lengths, best, filter, floor);
             return best.drainBestFirst();
         }
         if (params.algorithm() == SparseAlgorithm.DAAT_WAND) {
@@ -217,10 +227,10 @@ public final class SparseInvertedIndex implements VectorIndex {
                 cursors.add(new Cursor(ordinals[list], w * largest));
             }
             TopK best = TopK.largest(k);
-            wand(cursors, best, ordinal -> {
+            wand(cursors, best, floor, ordinal -> {
                 if (filter == OrdinalFilter.ACCEPT_ALL || filter.accept(ordinal)) {
                     float score = weights.weightedDot(column.get(ordinal), scorer, lengths[ordinal]);
-                    if (score > 0) {
+                    if (score > 0 && score > floor) {
                         best.offer(ordinal, score);
                     }
                 }
@@ -245,7 +255,7 @@ public final class SparseInvertedIndex implements VectorIndex {
         }
         TopK best = TopK.largest(k);
         for (int o = 0; o < size; o++) {
-            if (touched[o] && scores[o] > 0 && (filter == OrdinalFilter.ACCEPT_ALL || filter.accept(o))) {
+            if (touched[o] && scores[o] > 0 && scores[o] > floor && (filter == OrdinalFilter.ACCEPT_ALL || filter.accept(o))) {
                 best.offer(o, scores[o]);
             }
         }
@@ -304,19 +314,19 @@ public final class SparseInvertedIndex implements VectorIndex {
     }
 
     /** Scores one candidate exactly and offers it; rows already tested are never offered twice. */
-    private void offer(SparseVector q, int ordinal, TopK best, OrdinalFilter filter) {
+    private void offer(SparseVector q, int ordinal, TopK best, OrdinalFilter filter, float floor) {
         if (filter != OrdinalFilter.ACCEPT_ALL && !filter.accept(ordinal)) {
             return;
         }
         float score = q.dot(column.get(ordinal));
-        if (score > 0) {
+        if (score > 0 && score > floor) {
             best.offer(ordinal, score);
         }
     }
 
-    /** The score a candidate must beat ({@code -inf} until k rows are kept). */
-    private static float threshold(TopK best) {
-        return best.isFull() ? best.worstScore() : Float.NEGATIVE_INFINITY;
+    /** The score a candidate must beat: the floor until k rows are kept, then the larger of it and the k-th. */
+    private static float threshold(TopK best, float floor) {
+        return best.isFull() ? Math.max(floor, best.worstScore()) : floor;
     }
 
     /** Whether a row whose score is at most {@code bound} may still enter the results. */
@@ -324,7 +334,7 @@ public final class SparseInvertedIndex implements VectorIndex {
         return bound * (1 + BOUND_SLACK) >= threshold;
     }
 
-    private void termAtATime(SparseVector q, List<Cursor> cursors, TopK best, OrdinalFilter filter) {
+    private void termAtATime(SparseVector q, List<Cursor> cursors, TopK best, OrdinalFilter filter, float floor) {
         boolean[] touched = new boolean[size];
         for (Cursor c : cursors) {
             for (int o : c.ordinals) {
@@ -333,7 +343,7 @@ public final class SparseInvertedIndex implements VectorIndex {
         }
         for (int o = 0; o < size; o++) {
             if (touched[o]) {
-                offer(q, o, best, filter);
+                offer(q, o, best, filter, floor);
             }
         }
     }
@@ -344,7 +354,7 @@ public final class SparseInvertedIndex implements VectorIndex {
      * plus the non-essential bounds cannot reach the threshold is skipped unscored. Rows are visited in ascending
      * ordinal order, so a skipped row would also lose a tie against every kept row (ties go to smaller ordinals).
      */
-    static void maxScore(List<Cursor> cursors, TopK best, Offer offer) {
+    static void maxScore(List<Cursor> cursors, TopK best, float floor, Offer offer) {
         Cursor[] lists = cursors.toArray(new Cursor[0]);
         Arrays.sort(lists, (a, b) -> Float.compare(a.bound, b.bound));
         int n = lists.length;
@@ -353,6 +363,9 @@ public final class SparseInvertedIndex implements VectorIndex {
             prefix[i + 1] = prefix[i] + lists[i].bound;
         }
         int firstEssential = 0;
+        while (firstEssential < n && !mayEnter(prefix[firstEssential + 1], floor)) {
+            firstEssential++;
+        }
         while (firstEssential < n) {
             int doc = Integer.MAX_VALUE;
             for (int i = firstEssential; i < n; i++) {
@@ -368,9 +381,9 @@ public final class SparseInvertedIndex implements VectorIndex {
                     lists[i].next();
                 }
             }
-            if (mayEnter(essentialBound + prefix[firstEssential], threshold(best))) {
+            if (mayEnter(essentialBound + prefix[firstEssential], threshold(best, floor))) {
                 offer.offer(doc);
-                float threshold = threshold(best);
+                float threshold = threshold(best, floor);
                 while (firstEssential < n && !mayEnter(prefix[firstEssential + 1], threshold)) {
                     firstEssential++;
                 }
@@ -383,7 +396,7 @@ public final class SparseInvertedIndex implements VectorIndex {
      * reach the threshold. If the first cursor is already at the pivot row, that row is scored; otherwise the cursors
      * before the pivot skip ahead to it, passing over rows that cannot enter the results.
      */
-    private static void wand(List<Cursor> cursors, TopK best, Offer offer) {
+    private static void wand(List<Cursor> cursors, TopK best, float floor, Offer offer) {
         Cursor[] live = cursors.toArray(new Cursor[0]);
         int n = live.length;
         while (true) {
@@ -394,7 +407,7 @@ public final class SparseInvertedIndex implements VectorIndex {
             if (n == 0) {
                 return;
             }
-            float threshold = threshold(best);
+            float threshold = threshold(best, floor);
             float bound = 0;
             int pivot = -1;
             for (int i = 0; i < n; i++) {
@@ -466,6 +479,23 @@ public final class SparseInvertedIndex implements VectorIndex {
         long bytes = 64L + dimensions.length * 64L;
         for (int[] list : ordinals) {
             bytes += 8L * list.length;
+        }
+        // What BM25 searches derive on first use: row lengths, WAND's list frontiers, MaxScore's block frontiers.
+        float[] lengths = rowLengths;
+        if (lengths != null) {
+            bytes += 16L + 4L * lengths.length;
+        }
+        float[][][] wand = frontiers;
+        if (wand != null) {
+            for (float[][] frontier : wand) {
+                bytes += 3 * 16L + 4L * (frontier[0].length + frontier[1].length);
+            }
+        }
+        BlockFrontiers.View[] blocks = blockFrontiers;
+        if (blocks != null) {
+            for (BlockFrontiers.View view : blocks) {
+                bytes += 8L + view.memoryBytes();
+            }
         }
         return bytes;
     }

@@ -47,10 +47,22 @@ public interface VectorIndex {
     }
 
     /**
-     * A term-weighted search (BM25) of a sparse index ({@link SparseColumn#searchTermWeighted}); null when this
-     * index cannot run one (the caller searches exactly).
+     * As the sparse search above, where the caller has no use for rows scoring at or below {@code floor} (the k-th
+     * score of the segments it searched before, which win ties): an index may prune with it and leave such rows out.
+     * Rows above the floor come back exactly as without it. This default ignores it.
      */
-    default List<SearchHit> searchTermWeighted(SparseVector weights, TermScorer scorer, int k, OrdinalFilter filter) {
+    default List<SearchHit> search(SparseVector query, int k, SearchParams params, OrdinalFilter filter,
+                                   float floor) {
+        return search(query, k, params, filter);
+    }
+
+    /**
+     * A term-weighted search (BM25) of a sparse index ({@link SparseColumn#searchTermWeighted}); null when this
+     * index cannot run one (the caller searches exactly). Rows scoring at or below {@code floor} may be left out,
+     * as for the sparse search ({@code -inf}: none).
+     */
+    default List<SearchHit> searchTermWeighted(SparseVector weights, TermScorer scorer, int k, OrdinalFilter filter,
+                                               float floor) {
         return null;
     }
 

@@ -14,6 +14,7 @@ import dev.vectorvault.index.OrdinalFilter;
 import dev.vectorvault.index.SearchHit;
 import dev.vectorvault.index.SearchParams;
 import dev.vectorvault.index.SparseVector;
+import dev.vectorvault.index.TopK;
 import dev.vectorvault.index.VectorColumn;
 import dev.vectorvault.query.expr.ExpressionLimits;
 import dev.vectorvault.query.expr.FilterExpression;
@@ -287,12 +288,24 @@ final class PreparedSearch {
          * The {@code k} best hits of every segment, merged. With {@code exhaustive}, an approximate index that
          * returns fewer than {@code k} hits is replaced by an exact search of its segment (for this and every later
          * call), so that "fewer than asked" always means "nothing more is there".
+         *
+         * <p>Without {@code exhaustive} only the first {@code k} merged hits are used, so a full-text or sparse
+         * search carries a floor from segment to segment: the k-th best score of the segments searched so far. The
+         * merge keeps segment order among equal scores, so a later row scoring at or below it would come after
+         * those k hits; the next segment's search leaves such rows out and prunes from the floor instead of
+         * starting with an empty heap. The first k merged hits are the same as without it (a segment's rows above
+         * the floor come back as they would without it). A group-by search ({@code exhaustive}) reads past the
+         * first k and its {@link Candidates#more()} and {@link Candidates#trusted()} need every segment's own top
+         * k, so it carries none.
          */
         Candidates candidates(Object query, int k, boolean exhaustive) {
             List<Candidate> best = new ArrayList<>();
             boolean more = false;
             boolean higherIsBetter = metric.higherIsBetter();
             float bound = higherIsBetter ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
+            TopK kth = !exhaustive && higherIsBetter
+                    && (query instanceof Bm25Search.Query || query instanceof SparseVector) ? TopK.largest(k) : null;
+            float floor = Float.NEGATIVE_INFINITY;
             for (int s = 0; s < view.segmentCount(); s++) {
                 int segment = s;
                 int size = view.segmentSize(segment);
@@ -305,9 +318,10 @@ final class PreparedSearch {
                 List<SearchHit> hits = null;
                 if (ann != null && query instanceof Bm25Search.Query text) {
                     view.sparseVectors(segment, fieldIndex).releasePostings(); // the index answers from now on
-                    hits = ann.searchTermWeighted(text.weights(), text.scorer(), wanted, accepts[s]);
+                    hits = ann.searchTermWeighted(text.weights(), text.scorer(), wanted, accepts[s], floor);
                 } else if (ann != null) {
-                    hits = query instanceof SparseVector sparse ? ann.search(sparse, wanted, params, accepts[s])
+                    hits = query instanceof SparseVector sparse
+                            ? ann.search(sparse, wanted, params, accepts[s], floor)
                             : query instanceof byte[] bits ? ann.search(bits, wanted, params, accepts[s])
                             : ann.search((float[]) query, wanted, params, accepts[s]);
                     if (exhaustive && hits.size() < wanted) {
@@ -317,7 +331,8 @@ final class PreparedSearch {
                 }
                 if (hits == null && query instanceof Bm25Search.Query text) {
                     hits = view.sparseVectors(segment, fieldIndex).searchTermWeighted(text.weights(), text.scorer(),
-                            wanted, size, accepts[s], range ? radius : Float.NaN, range ? rangeFilter : Float.NaN);
+                            wanted, size, accepts[s], range ? radius : Float.NaN, range ? rangeFilter : Float.NaN,
+                            floor);
                 } else if (hits == null && query instanceof SparseVector sparse) {
                     hits = view.sparseVectors(segment, fieldIndex).search(sparse, wanted, size, accepts[s],
                             range ? radius : Float.NaN, range ? rangeFilter : Float.NaN);
@@ -336,6 +351,10 @@ final class PreparedSearch {
                     bound = higherIsBetter ? Math.max(bound, last) : Math.min(bound, last);
                 }
                 hits.forEach(h -> best.add(new Candidate(segment, h.ordinal(), h.score())));
+                if (kth != null) {
+                    hits.forEach(h -> kth.offer(0, h.score()));
+                    floor = kth.isFull() ? kth.worstScore() : floor;
+                }
             }
             Comparator<Candidate> order = Comparator.comparingDouble(Candidate::score);
             best.sort(higherIsBetter ? order.reversed() : order);

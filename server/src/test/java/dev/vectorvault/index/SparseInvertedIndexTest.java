@@ -94,6 +94,39 @@ class SparseInvertedIndexTest {
         }
     }
 
+    /**
+     * With a floor (the k-th score of the segments searched before), every algorithm returns exactly the exact
+     * search's top k among the rows scoring above it: floors at a hit's score (ties on it), next to it, and beyond
+     * every score.
+     */
+    @Test
+    void aFloorLeavesOutExactlyTheRowsAtOrBelowIt() {
+        Random random = new Random(SEED ^ 0xF100L);
+        SparseColumn column = column(random, 3000, 2000);
+        List<SparseInvertedIndex> indexes = allIndexes(column);
+        SearchParams exact = kind("SPARSE_INVERTED_INDEX").parseSearch(Map.of(), 10);
+        for (int q = 0; q < 40; q++) {
+            SparseVector query = randomRow(random, 2000, 1 + random.nextInt(30));
+            int modulus = 1 + random.nextInt(4);
+            OrdinalFilter filter = q % 2 == 0 ? OrdinalFilter.ACCEPT_ALL : o -> o % modulus == 0;
+            List<SearchHit> all = column.search(query, column.size(), column.size(), filter, Float.NaN, Float.NaN);
+            if (all.isEmpty()) {
+                continue;
+            }
+            float at = all.get(random.nextInt(all.size())).score();
+            for (float floor : new float[] {at, Math.nextDown(at), Math.nextUp(at), all.get(0).score(), 0}) {
+                int k = 1 + random.nextInt(50);
+                List<SearchHit> expected = all.stream().filter(h -> h.score() > floor).limit(k).toList();
+                for (SparseInvertedIndex index : indexes) {
+                    assertThat(index.search(query, k, exact, filter, floor))
+                            .as("seed %d query %d algorithm %s floor %s k %d", SEED, q, index.params().algorithm(),
+                                    floor, k)
+                            .isEqualTo(expected);
+                }
+            }
+        }
+    }
+
     @Test
     void dropRatioSearchTradesRecallForSpeed() {
         Random random = new Random(SEED ^ 0x5eed);

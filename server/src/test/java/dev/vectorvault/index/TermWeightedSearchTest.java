@@ -141,7 +141,8 @@ class TermWeightedSearchTest {
             OrdinalFilter live = deleted.isEmpty() ? OrdinalFilter.ACCEPT_ALL : o -> !deleted.get(o);
             // A search may see fewer rows than an earlier one added (a limit below the column's size).
             int limit = random.nextInt(5) == 0 ? random.nextInt(size + 1) : size;
-            assertThat(column.searchTermWeighted(w, scorer, k, limit, live, Float.NaN, Float.NaN))
+            assertThat(column.searchTermWeighted(w, scorer, k, limit, live, Float.NaN, Float.NaN,
+                    Float.NEGATIVE_INFINITY))
                     .as("growing top-%d, round %d, limit %d (seed %s)", k, round, limit, SEED)
                     .containsExactlyElementsOf(bruteTopK(column, limit, deleted, w, scorer, k));
             if (round % 10 == 9) {
@@ -149,7 +150,7 @@ class TermWeightedSearchTest {
                     IndexKind kind = IndexKinds.of("SPARSE_INVERTED_INDEX").orElseThrow();
                     VectorIndex index = kind.build(column, MetricType.IP,
                             kind.parse(Map.of("inverted_index_algo", algorithm)), 1, (done, total) -> { });
-                    assertThat(index.searchTermWeighted(w, scorer, k, live))
+                    assertThat(index.searchTermWeighted(w, scorer, k, live, Float.NEGATIVE_INFINITY))
                             .as("%s top-%d, round %d (seed %s)", algorithm, k, round, SEED)
                             .containsExactlyElementsOf(bruteTopK(column, size, deleted, w, scorer, k));
                 }
@@ -209,13 +210,92 @@ class TermWeightedSearchTest {
                 for (BitSet gone : new BitSet[] {none, deleted}) {
                     OrdinalFilter live = gone.isEmpty() ? OrdinalFilter.ACCEPT_ALL : o -> !gone.get(o);
                     String what = java.util.Arrays.toString(terms) + " top-" + k + (gone.isEmpty() ? "" : ", filtered");
-                    assertThat(sealed.searchTermWeighted(w, scorer, k, live))
+                    assertThat(sealed.searchTermWeighted(w, scorer, k, live, Float.NEGATIVE_INFINITY))
                             .as("sealed %s (seed %s)", what, SEED)
                             .containsExactlyElementsOf(bruteTopK(column, rows, gone, w, scorer, k));
                     int limit = rows - random.nextInt(BlockFrontiers.BLOCK * 2);
-                    assertThat(column.searchTermWeighted(w, scorer, k, limit, live, Float.NaN, Float.NaN))
+                    assertThat(column.searchTermWeighted(w, scorer, k, limit, live, Float.NaN, Float.NaN,
+                            Float.NEGATIVE_INFINITY))
                             .as("growing %s, limit %d (seed %s)", what, limit, SEED)
                             .containsExactlyElementsOf(bruteTopK(column, limit, gone, w, scorer, k));
+                }
+            }
+        }
+    }
+
+    /** What a BM25 search derives (row lengths, block frontiers) counts in the index's memory once it exists. */
+    @Test
+    void theDerivedRowLengthsAndBlockFrontiersAreCountedInMemoryBytes() {
+        Random random = new Random(SEED ^ 0x3E3L);
+        SparseColumn column = new SparseColumn();
+        java.util.Map<Integer, Integer> postings = new java.util.HashMap<>();
+        int rows = 3000;
+        for (int o = 0; o < rows; o++) {
+            SparseVector row = textRow(random);
+            for (int i = 0; i < row.size(); i++) {
+                postings.merge(row.index(i), 1, Integer::sum);
+            }
+            column.append(row);
+        }
+        // Each block of each list keeps at least one point (value and length) and its end.
+        long blocks = postings.values().stream().mapToLong(n -> (n + BlockFrontiers.BLOCK - 1) / BlockFrontiers.BLOCK)
+                .sum();
+        IndexKind kind = IndexKinds.of("SPARSE_INVERTED_INDEX").orElseThrow();
+        VectorIndex index = kind.build(column, MetricType.IP, kind.parse(Map.of("inverted_index_algo",
+                "DAAT_MAXSCORE")), 1, (done, total) -> { });
+        long before = index.memoryBytes();
+        Bm25 bm25 = new Bm25(1.2f, 0.75f);
+        index.searchTermWeighted(query(random), (stored, length) -> bm25.documentValue(stored, length, 5f), 10,
+                OrdinalFilter.ACCEPT_ALL, Float.NEGATIVE_INFINITY);
+        assertThat(index.memoryBytes() - before).as("seed %s", SEED)
+                .isGreaterThanOrEqualTo(4L * rows + 12L * blocks);
+    }
+
+    /**
+     * A floor (the k-th score of segments searched before) leaves out exactly the rows scoring at or below it: every
+     * algorithm's hits equal the brute force's top k among the rows above it, with the floor at a hit's score (ties
+     * on the floor), just below or above it, below every score and above every one.
+     */
+    @Test
+    void aFloorLeavesOutExactlyTheRowsAtOrBelowIt() {
+        Random random = new Random(SEED ^ 0xF100L);
+        SparseColumn column = new SparseColumn();
+        int rows = 2 * BlockFrontiers.BLOCK * 10 + random.nextInt(BlockFrontiers.BLOCK);
+        long tokens = 0;
+        for (int o = 0; o < rows; o++) {
+            SparseVector row = textRow(random);
+            tokens += (long) row.sum();
+            column.append(row);
+        }
+        float avgdl = (float) tokens / rows;
+        Bm25 bm25 = new Bm25(1.2f, 0.75f);
+        TermScorer scorer = (stored, length) -> bm25.documentValue(stored, length, avgdl);
+        BitSet deleted = new BitSet();
+        for (int i = 0; i < rows / 8; i++) {
+            deleted.set(random.nextInt(rows));
+        }
+        for (String algorithm : new String[] {"TAAT_NAIVE", "DAAT_WAND", "DAAT_MAXSCORE"}) {
+            IndexKind kind = IndexKinds.of("SPARSE_INVERTED_INDEX").orElseThrow();
+            VectorIndex sealed = kind.build(column, MetricType.IP, kind.parse(Map.of("inverted_index_algo",
+                    algorithm)), 1, (done, total) -> { });
+            for (int q = 0; q < 40; q++) {
+                SparseVector w = query(random);
+                BitSet gone = random.nextBoolean() ? new BitSet() : deleted;
+                OrdinalFilter live = gone.isEmpty() ? OrdinalFilter.ACCEPT_ALL : o -> !gone.get(o);
+                List<SearchHit> all = bruteTopK(column, rows, gone, w, scorer, rows);
+                if (all.isEmpty()) {
+                    continue;
+                }
+                float at = all.get(random.nextInt(all.size())).score();
+                for (float floor : new float[] {at, Math.nextDown(at), Math.nextUp(at), 0, all.get(0).score(),
+                        Float.NEGATIVE_INFINITY}) {
+                    int k = 1 + random.nextInt(20);
+                    List<SearchHit> expected = all.stream().filter(h -> h.score() > floor).limit(k).toList();
+                    String what = algorithm + " " + w + " top-" + k + " floor " + floor;
+                    assertThat(sealed.searchTermWeighted(w, scorer, k, live, floor))
+                            .as("sealed %s (seed %s)", what, SEED).containsExactlyElementsOf(expected);
+                    assertThat(column.searchTermWeighted(w, scorer, k, rows, live, Float.NaN, Float.NaN, floor))
+                            .as("growing %s (seed %s)", what, SEED).containsExactlyElementsOf(expected);
                 }
             }
         }

@@ -39,7 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Full-text search (BM25 function output, raw text queries) below the wire against a brute-force BM25 over the live
  * texts, written independently of the search path (token strings, not term ids; statistics over the live rows):
- * inserts over several segments, upserts, deletes, a restart and writes after it, exact and indexed. Prints its seed;
+ * inserts over several segments, upserts, deletes, a restart and writes after it, exact and indexed; and over many
+ * small segments, pages against one search too deep to carry a score floor between segments. Prints its seed;
  * replay with {@code -Dtests.seed=<seed>}.
  */
 @Timeout(180)
@@ -50,6 +51,9 @@ class EntityReaderBm25SearchTest {
             + " bake fry steam roast grill").split(" ");
     private static final float K1 = 1.2f;
     private static final float B = 0.75f;
+
+    /** Above every row count of the floor test: the search that never carries a floor. */
+    private static final int DEEP = 4000;
 
     @TempDir
     Path dir;
@@ -248,5 +252,111 @@ class EntityReaderBm25SearchTest {
         fx.indexes.create(DB, "t", "sp", "", "SPARSE_INVERTED_INDEX", RequestedMetric.none(), Map.of());
         fx.indexes.load(DB, "t");
         assertThat(keys(fx.reader.search(request(List.of("rice"), 5, "")))).isEmpty();
+    }
+
+    private static SearchRequest pageRequest(String text, int topK, int offset, String filter, float radius,
+                                             GroupBy groupBy) {
+        return new SearchRequest(DB, "t", List.of(), "sp", new float[0][], topK, offset, filter, Map.of(),
+                List.of("tag"), RequestedMetric.parse("BM25"), radius, Float.NaN, Map.of(), groupBy, null, List.of(),
+                List.of(text));
+    }
+
+    /** (key, score, tag) of each hit, in order. */
+    private static List<List<Object>> hits(ResultRows rows) {
+        List<Object> keys = keys(rows);
+        int tag = 2; // rows are aligned with the schema: id, text, tag, ...
+        List<List<Object>> out = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            out.add(List.of(keys.get(i), rows.scores()[i], rows.rows().get(i)[tag]));
+        }
+        return out;
+    }
+
+    /** Milvus's group-by reduce over a best-first list, written out here: groups open in order, full ones skip. */
+    private static List<List<Object>> grouped(List<List<Object>> bestFirst, int offset, int limit, int groupSize) {
+        Map<Object, List<List<Object>>> groups = new LinkedHashMap<>();
+        for (List<Object> hit : bestFirst) {
+            List<List<Object>> group = groups.get(hit.get(2));
+            if (group == null && groups.size() < offset + limit) {
+                group = new ArrayList<>();
+                groups.put(hit.get(2), group);
+            }
+            if (group != null && group.size() < groupSize) {
+                group.add(hit);
+            }
+        }
+        List<List<Object>> page = new ArrayList<>();
+        groups.values().stream().skip(offset).forEach(page::addAll);
+        return page;
+    }
+
+    /**
+     * Full-text search over many small segments (sealed and indexed, and a growing one), where each segment's search
+     * starts from the k-th score of the segments searched before it: every page (limit, offset, filter, deletions,
+     * range) must equal, hit for hit and score for score, the same slice of one search deep enough (a limit above
+     * the collection's size) that no segment ever starts from a floor; a group-by page (strict group size, so that
+     * the search widens until every group is full or nothing is left) must equal the groups formed from that deep
+     * list.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"DAAT_MAXSCORE", "DAAT_WAND", "TAAT_NAIVE"})
+    void everyPageEqualsTheSliceOfASearchWithoutFloor(String algorithm) throws Exception {
+        System.out.println("EntityReaderBm25SearchTest seed " + SEED + " (-Dtests.seed=" + SEED + ")");
+        Random random = new Random(SEED);
+        fx = new EntityFixture(dir, 90 + random.nextInt(40));
+        FieldSchema text = varchar("text", 2000).withText(true, null, false);
+        fx.catalog.createCollection(DB, "t", new CollectionSchema("", List.of(int64Key("id"), text,
+                field("tag", DataType.INT64), field("sp", DataType.SPARSE_FLOAT_VECTOR), vector("dense", 2)), false,
+                List.of(new FunctionSchema("bm25", "", FunctionSchema.BM25, List.of("text"), List.of("sp"),
+                        Map.of()))), 1, ConsistencyLevel.STRONG, Map.of());
+        fx.indexes.create(DB, "t", "dense", "", "FLAT", RequestedMetric.parse("L2"), Map.of());
+        fx.indexes.create(DB, "t", "sp", "", "SPARSE_INVERTED_INDEX", RequestedMetric.none(),
+                Map.of("inverted_index_algo", algorithm));
+        fx.indexes.load(DB, "t");
+        for (long start = 0; start < 1500; start += 250) {
+            List<Object> ids = new ArrayList<>();
+            List<Object> texts = new ArrayList<>();
+            List<Object> tags = new ArrayList<>();
+            List<Object> dense = new ArrayList<>();
+            for (long k = start; k < start + 250; k++) {
+                ids.add(k);
+                texts.add(text(random));
+                tags.add((long) random.nextInt(12));
+                dense.add(new float[] {k, 1});
+            }
+            fx.writer.upsert(DB, "t", "", batch(250, "id", ids, "text", texts, "tag", tags, "dense", dense));
+        }
+        List<Long> deleted = new ArrayList<>();
+        for (long k = random.nextInt(5); k < 1500; k += 3 + random.nextInt(9)) {
+            deleted.add(k);
+        }
+        fx.writer.delete(DB, "t", "", "id in " + deleted, Map.of());
+        awaitIndex();
+        String[] filters = {"", "id > 400", "tag in [1, 2, 3, 5, 8]", "id < 300 or id > 1200"};
+        Map<String, List<List<Object>>> deep = new HashMap<>();
+        int compared = 0;
+        for (int q = 0; q < 60; q++) {
+            String query = text(random);
+            String filter = filters[random.nextInt(filters.length)];
+            float radius = random.nextInt(5) == 0 ? 0.5f + random.nextFloat() * 2 : Float.NaN;
+            List<List<Object>> all = deep.computeIfAbsent(query + "|" + filter + "|" + radius,
+                    key -> hits(fx.reader.search(pageRequest(query, DEEP, 0, filter, radius, null))));
+            int topK = 1 + random.nextInt(12);
+            int offset = random.nextInt(3) == 0 ? random.nextInt(15) : 0;
+            List<List<Object>> page = hits(fx.reader.search(pageRequest(query, topK, offset, filter, radius, null)));
+            assertThat(page).as("'%s' limit %d offset %d filter '%s' radius %s (seed %s)", query, topK, offset,
+                    filter, radius, SEED).isEqualTo(all.subList(Math.min(offset, all.size()),
+                    Math.min(offset + topK, all.size())));
+            if (Float.isNaN(radius)) {
+                int groupSize = 1 + random.nextInt(3);
+                int groups = 1 + random.nextInt(5);
+                List<List<Object>> groupPage = hits(fx.reader.search(pageRequest(query, groups, offset, filter,
+                        Float.NaN, new GroupBy("tag", groupSize, true))));
+                assertThat(groupPage).as("'%s' groups %d of %d offset %d filter '%s' (seed %s)", query, groups,
+                        groupSize, offset, filter, SEED).isEqualTo(grouped(all, offset, groups, groupSize));
+            }
+            compared += page.size();
+        }
+        assertThat(compared).as("hits compared (seed %s)", SEED).isGreaterThan(100);
     }
 }

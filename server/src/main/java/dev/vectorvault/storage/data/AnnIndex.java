@@ -14,9 +14,12 @@ public interface AnnIndex {
      */
     List<SearchHit> search(float[] query, int k, SearchParams params, OrdinalFilter filter);
 
-    /** As above for the index of a sparse vector field. */
+    /**
+     * As above for the index of a sparse vector field; rows scoring at or below {@code floor} (the k-th score of the
+     * segments searched before, which win ties; {@code -inf} for none) may be left out, the rest come back as without.
+     */
     List<SearchHit> search(dev.vectorvault.index.SparseVector query, int k, SearchParams params,
-                           OrdinalFilter filter);
+                           OrdinalFilter filter, float floor);
 
     /** As above for the index of a binary vector field ({@code query}: the packed bits). */
     List<SearchHit> search(byte[] query, int k, SearchParams params, OrdinalFilter filter);
@@ -27,7 +30,8 @@ public interface AnnIndex {
      */
     boolean scoresExactly();
 
-    /** A term-weighted (BM25) search of a sparse index; null when the index cannot run one. */
+    /** A term-weighted (BM25) search of a sparse index, {@code floor} as above; null when it cannot run one. */
     List<SearchHit> searchTermWeighted(dev.vectorvault.index.SparseVector weights,
-                                       dev.vectorvault.index.TermScorer scorer, int k, OrdinalFilter filter);
+                                       dev.vectorvault.index.TermScorer scorer, int k, OrdinalFilter filter,
+                                       float floor);
 }

@@ -103,8 +103,9 @@ final class SegmentIndex extends SegmentFieldIndex<FieldVectors, VectorIndex> im
     }
 
     @Override
-    public List<SearchHit> search(SparseVector query, int k, SearchParams params, OrdinalFilter filter) {
-        return held().search(query, k, params, filter);
+    public List<SearchHit> search(SparseVector query, int k, SearchParams params, OrdinalFilter filter,
+                                  float floor) {
+        return held().search(query, k, params, filter, floor);
     }
 
     @Override
@@ -119,7 +120,7 @@ final class SegmentIndex extends SegmentFieldIndex<FieldVectors, VectorIndex> im
 
     @Override
     public List<SearchHit> searchTermWeighted(SparseVector weights, TermScorer scorer, int k,
-                                              OrdinalFilter filter) {
-        return held().searchTermWeighted(weights, scorer, k, filter);
+                                              OrdinalFilter filter, float floor) {
+        return held().searchTermWeighted(weights, scorer, k, filter, floor);
     }
 }
