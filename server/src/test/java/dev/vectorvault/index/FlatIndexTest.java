@@ -310,6 +310,19 @@ class FlatIndexTest {
             }
 
             @Override
+            public void scan(int from, int to, Window window) {
+                float[] vector = new float[7];
+                for (int first = from; first < to; first += 1_000) {
+                    VectorColumn rows = new VectorColumn(7, encoding);
+                    for (int ordinal = first; ordinal < Math.min(to, first + 1_000); ordinal++) {
+                        column.copyTo(ordinal, vector);
+                        rows.append(vector);
+                    }
+                    window.accept(first, rows);
+                }
+            }
+
+            @Override
             public long memoryBytes() {
                 return 0;
             }
