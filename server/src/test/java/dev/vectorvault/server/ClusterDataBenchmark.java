@@ -33,6 +33,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * owner is killed with SIGKILL. A program that prints a table: nothing is asserted, and it runs only when asked:
  * {@code mvn -B -o -pl server test -Dtest=ClusterDataBenchmark -Dbench.clusterData=true} (add
  * {@code -Dbench.rows=N -Dbench.dim=D -Dbench.seconds=S -Dbench.clients=C -Dbench.maxNodes=M}).
+ *
+ * <p>{@code -Dbench.mode=load} measures instead what loading a collection from object storage takes, per size in
+ * {@code -Dbench.loadRows} (comma-separated row counts): see {@link #printsLoadTimesFromObjectStorage}.
  */
 @EnabledIfSystemProperty(named = "bench.clusterData", matches = "true")
 class ClusterDataBenchmark {
@@ -58,6 +62,7 @@ class ClusterDataBenchmark {
     Path dir;
 
     @Test
+    @DisabledIfSystemProperty(named = "bench.mode", matches = "load")
     void printsInsertAndSearchThroughputWithOneTwoAndThreeNodesBesideTheEmbeddedMode() throws Exception {
         List<String> table = new ArrayList<>();
         table.add(String.format("%-12s | %12s | %10s | %10s | %10s", "setup", "insert rows/s", "vs embedded",
@@ -69,19 +74,7 @@ class ClusterDataBenchmark {
             String load = "";
             for (int nodes = 0; nodes <= MAX_NODES; nodes++) {
                 Path setupDir = Files.createDirectories(dir.resolve("setup" + nodes));
-                List<String> keys = nodes == 0 ? List.of() : List.of(
-                        "etcd.rootPath=bench" + nodes,
-                        "msgChannel.chanNamePrefix.cluster=bench" + nodes,
-                        "common.session.ttl=2",
-                        "mq.type=kafka",
-                        "kafka.brokerList=" + kafka.bootstrapServers(),
-                        "common.storageType=remote",
-                        "minio.address=127.0.0.1",
-                        "minio.port=" + s3.port(),
-                        "minio.accessKeyID=" + S3Server.ACCESS_KEY,
-                        "minio.secretAccessKey=" + S3Server.SECRET_KEY,
-                        "minio.bucketName=bench" + nodes,
-                        "minio.rootPath=files");
+                List<String> keys = nodes == 0 ? List.of() : clusterKeys("bench" + nodes, 2, kafka, s3);
                 try (ClusterProcesses cluster = new ClusterProcesses(setupDir, nodes == 0 ? null : etcd, keys)) {
                     cluster.start(Math.max(1, nodes));
                     double[] measured = measure(cluster);
@@ -105,16 +98,173 @@ class ClusterDataBenchmark {
         }
     }
 
-    /** Inserts {@link #ROWS} rows, flushes, indexes, loads, then searches for {@link #SECONDS}: rows/s and q/s. */
-    private static double[] measure(ClusterProcesses cluster) throws Exception {
-        MilvusServiceBlockingStub first = cluster.stub(0, 120);
+    /**
+     * Per size: a 2-node cluster (node JVMs with {@code -Dbench.nodeHeap}, default 2g, the JVM's default collector,
+     * plus the space-separated {@code -Dbench.nodeJvmArgs}, where {@code {node}} is the node's index; session TTL
+     * {@code -Dbench.sessionTtl}, default 10 s: 2 s lapsed under a million-row insert on a loaded machine) inserts that many rows
+     * into a 2-shard collection through its owner (node 0), flushes them to object storage and loads the collection
+     * (FLAT). Then two loads from object storage, each on a node whose local object cache is empty:
+     * <ol>
+     * <li>takeover: node 0 killed with SIGKILL; the time until node 1 answers a search (session TTL, then node 1
+     *     adopts the collection: its sealed segments from object storage, then the shards' Kafka tails), and the
+     *     adoption's own time from node 1's log;</li>
+     * <li>LoadCollection: a fresh node 2 joins, the collection is released and loaded again with 2 replicas; the time
+     *     until node 2's read-only copy is built (node 2's log), and the copy's own build time.</li>
+     * </ol>
+     * With {@code -Dbench.jfrDir=D} every node records a flight recording, dumped to {@code D/<rows>-node<i>.jfr}
+     * before the cluster stops.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "bench.mode", matches = "load")
+    void printsLoadTimesFromObjectStorage() throws Exception {
+        String heap = System.getProperty("bench.nodeHeap", "2g");
+        String jfrDir = System.getProperty("bench.jfrDir", "");
+        int ttl = Integer.getInteger("bench.sessionTtl", 10);
+        List<String> table = new ArrayList<>();
+        table.add(String.format("%9s | %11s | %10s | %10s | %11s | %11s | %10s | %11s | %s", "rows", "object MB",
+                "insert s", "segments", "takeover s", "minus TTL s", "adopt ms", "replica s", "copy ms"));
+        try (EtcdCluster etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));
+             KafkaBroker kafka = KafkaBroker.start();
+             S3Server s3 = S3Server.start(Files.createDirectories(dir.resolve("s3")))) {
+            for (String size : System.getProperty("bench.loadRows", "250000").split(",")) {
+                int rows = Integer.parseInt(size.trim());
+                String name = "load" + rows;
+                List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
+                for (String arg : System.getProperty("bench.nodeJvmArgs", "").trim().split("\\s+")) {
+                    if (!arg.isEmpty()) {
+                        jvm.add(arg);
+                    }
+                }
+                if (!jfrDir.isEmpty()) {
+                    jvm.add("-XX:StartFlightRecording=name=bench,settings=profile");
+                }
+                List<String> keys = clusterKeys(name, ttl, kafka, s3);
+                Path setupDir = Files.createDirectories(dir.resolve(name));
+                try (ClusterProcesses cluster = new ClusterProcesses(setupDir, etcd, keys, jvm)) {
+                    cluster.start(2);
+                    table.add(loadOnce(cluster, rows, s3.blobs().resolve(name), jfrDir, ttl));
+                    System.out.println("ClusterDataBenchmark: " + table.get(table.size() - 1) + "; load average "
+                            + Files.readString(Path.of("/proc/loadavg")).trim());
+                }
+            }
+        }
+        System.out.println("ClusterDataBenchmark: load from object storage, " + DIM + "-d float vectors, 2 shards,"
+                + " node heap " + heap + ", session TTL " + ttl + " s; load average " + Files.readString(Path.of("/proc/loadavg")).trim());
+        table.forEach(line -> System.out.println("ClusterDataBenchmark: " + line));
+    }
+
+    /** A cluster on Kafka and s3proxy whose etcd root, topics and bucket are {@code name}'s alone. */
+    private static List<String> clusterKeys(String name, int sessionTtlSeconds, KafkaBroker kafka, S3Server s3) {
+        return List.of(
+                "etcd.rootPath=" + name,
+                "msgChannel.chanNamePrefix.cluster=" + name,
+                "common.session.ttl=" + sessionTtlSeconds,
+                "mq.type=kafka",
+                "kafka.brokerList=" + kafka.bootstrapServers(),
+                "common.storageType=remote",
+                "minio.address=127.0.0.1",
+                "minio.port=" + s3.port(),
+                "minio.accessKeyID=" + S3Server.ACCESS_KEY,
+                "minio.secretAccessKey=" + S3Server.SECRET_KEY,
+                "minio.bucketName=" + name,
+                "minio.rootPath=files");
+    }
+
+    private static String loadOnce(ClusterProcesses cluster, int rows, Path bucket, String jfrDir, int ttl)
+            throws Exception {
+        MilvusServiceBlockingStub owner = cluster.stub(0, 600);
+        createCollection(owner);
+        int batch = Integer.getInteger("bench.loadBatch", 2_000);
+        AtomicLong next = new AtomicLong();
+        long started = System.nanoTime();
+        runClients(client -> {
+            for (long from = next.getAndAdd(batch); from < rows; from = next.getAndAdd(batch)) {
+                SmallCollection.ok(cluster.stub(0, 600).insert(batch(from, (int) Math.min(batch, rows - from)))
+                        .getStatus());
+            }
+        });
+        double insertSeconds = (System.nanoTime() - started) / 1e9;
+        SmallCollection.ok(owner.flush(FlushRequest.newBuilder().addCollectionNames("c").build()).getStatus());
+        indexAndLoad(owner, 1);
+        search(owner, new Random(0));
+        long bytes;
+        long segments;
+        try (var files = Files.walk(bucket)) {
+            List<Path> sealed = files.filter(Files::isRegularFile).toList();
+            bytes = 0;
+            for (Path file : sealed) {
+                bytes += Files.size(file);
+            }
+            segments = sealed.stream().filter(f -> f.toString().contains("insert_log")).count();
+        }
+        System.out.println("ClusterDataBenchmark: " + rows + " rows inserted in " + String.format("%.1f s",
+                insertSeconds) + ", " + bytes + " bytes in " + segments + " segment objects on object storage");
+
+        cluster.kill(0);
+        long killed = System.nanoTime();
+        searchUntilAnswered(cluster, 1);
+        double takeover = (System.nanoTime() - killed) / 1e9;
+        long adoptMs = loggedMillis(cluster, 1, "event=collection_adopted");
+
+        cluster.start(1); // node 2: nothing of the collection on its disk
+        SmallCollection.ok(cluster.stub(1, 60).releaseCollection(io.milvus.grpc.ReleaseCollectionRequest.newBuilder()
+                .setCollectionName("c").build()));
+        long loadStarted = System.nanoTime();
+        SmallCollection.ok(cluster.stub(1, 600).loadCollection(LoadCollectionRequest.newBuilder()
+                .setCollectionName("c").setReplicaNumber(2).build()));
+        long copyMs;
+        while ((copyMs = loggedMillis(cluster, 2, "event=replica_copy_built")) < 0) {
+            Thread.sleep(20);
+        }
+        double replica = (System.nanoTime() - loadStarted) / 1e9;
+        search(cluster.stub(2, 60), new Random(2));
+        if (!jfrDir.isEmpty()) {
+            for (int node = 1; node <= 2; node++) {
+                Path file = Files.createDirectories(Path.of(jfrDir)).resolve(rows + "-node" + node + ".jfr");
+                new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        String.valueOf(cluster.pid(node)), "JFR.dump", "name=bench", "filename=" + file)
+                        .inheritIO().start().waitFor(60, TimeUnit.SECONDS);
+            }
+        }
+        return String.format("%9d | %11.1f | %10.1f | %10d | %11.2f | %11.2f | %10d | %11.2f | %d", rows,
+                bytes / 1e6, insertSeconds, segments, takeover, takeover - ttl, adoptMs, replica, copyMs);
+    }
+
+    /** The {@code ms=} of the last log line of node {@code index} holding {@code event}; -1 before there is one. */
+    private static long loggedMillis(ClusterProcesses cluster, int index, String event) throws java.io.IOException {
+        long ms = -1;
+        for (String line : Files.readAllLines(cluster.log(index))) {
+            int at = line.indexOf(event);
+            int field = line.indexOf(" ms=", Math.max(at, 0));
+            if (at >= 0 && field >= 0) {
+                ms = Long.parseLong(line.substring(field + 4).split("\\D", 2)[0]);
+            }
+        }
+        return ms;
+    }
+
+    private static void createCollection(MilvusServiceBlockingStub stub) {
         CollectionSchema schema = CollectionSchema.newBuilder().setName("c")
                 .addFields(FieldSchema.newBuilder().setName("id").setDataType(DataType.Int64).setIsPrimaryKey(true))
                 .addFields(FieldSchema.newBuilder().setName("v").setDataType(DataType.FloatVector)
                         .addTypeParams(SmallCollection.pair("dim", String.valueOf(DIM))))
                 .build();
-        SmallCollection.ok(first.createCollection(CreateCollectionRequest.newBuilder().setCollectionName("c")
+        SmallCollection.ok(stub.createCollection(CreateCollectionRequest.newBuilder().setCollectionName("c")
                 .setShardsNum(2).setSchema(ByteString.copyFrom(schema.toByteArray())).build()));
+    }
+
+    private static void indexAndLoad(MilvusServiceBlockingStub stub, int replicas) {
+        SmallCollection.ok(stub.createIndex(CreateIndexRequest.newBuilder().setCollectionName("c")
+                .setFieldName("v").addExtraParams(SmallCollection.pair("index_type", "FLAT"))
+                .addExtraParams(SmallCollection.pair("metric_type", "L2")).build()));
+        SmallCollection.ok(stub.loadCollection(LoadCollectionRequest.newBuilder().setCollectionName("c")
+                .setReplicaNumber(replicas).build()));
+    }
+
+    /** Inserts {@link #ROWS} rows, flushes, indexes, loads, then searches for {@link #SECONDS}: rows/s and q/s. */
+    private static double[] measure(ClusterProcesses cluster) throws Exception {
+        MilvusServiceBlockingStub first = cluster.stub(0, 120);
+        createCollection(first);
         SmallCollection.ok(first.insert(batch(-1, 1)).getStatus()); // node 0 owns it; untimed
         AtomicLong next = new AtomicLong();
         long started = System.nanoTime();
@@ -126,10 +276,7 @@ class ClusterDataBenchmark {
         });
         double insertRate = ROWS / ((System.nanoTime() - started) / 1e9);
         SmallCollection.ok(first.flush(FlushRequest.newBuilder().addCollectionNames("c").build()).getStatus());
-        SmallCollection.ok(first.createIndex(CreateIndexRequest.newBuilder().setCollectionName("c")
-                .setFieldName("v").addExtraParams(SmallCollection.pair("index_type", "FLAT"))
-                .addExtraParams(SmallCollection.pair("metric_type", "L2")).build()));
-        SmallCollection.ok(first.loadCollection(LoadCollectionRequest.newBuilder().setCollectionName("c").build()));
+        indexAndLoad(first, 1);
         for (int i = 0; i < 20; i++) { // warm-up through every node
             search(cluster.stub(i % cluster.size(), 60), new Random(i));
         }
@@ -151,22 +298,27 @@ class ClusterDataBenchmark {
     private static String loadFromObjectStorage(ClusterProcesses cluster) throws Exception {
         cluster.kill(0);
         long killed = System.nanoTime();
-        int refused = 0;
-        while (true) {
-            try {
-                search(cluster.stub(1, 60), new Random(1));
-                break;
-            } catch (RuntimeException | AssertionError e) {
-                refused++;
-                Thread.sleep(20);
-            }
-        }
+        int refused = searchUntilAnswered(cluster, 1);
         double seconds = (System.nanoTime() - killed) / 1e9;
         double takeover = Math.max(0, seconds - 2);
         return String.format("owner of %d sealed rows killed: a survivor answered a search after %.2f s (session"
                         + " TTL 2 s, %d refused searches); the takeover part (minus the 2 s TTL) is %.2f s = %.1f s per"
                         + " million %d-d vectors if linear (extrapolated from %d rows)", ROWS, seconds, refused,
                 takeover, takeover * 1_000_000 / ROWS, DIM, ROWS);
+    }
+
+    /** Searches through node {@code node} every 20 ms until one is answered; returns how many were refused. */
+    private static int searchUntilAnswered(ClusterProcesses cluster, int node) throws InterruptedException {
+        int refused = 0;
+        while (true) {
+            try {
+                search(cluster.stub(node, 60), new Random(node));
+                return refused;
+            } catch (RuntimeException | AssertionError e) {
+                refused++;
+                Thread.sleep(20);
+            }
+        }
     }
 
     private interface Client {

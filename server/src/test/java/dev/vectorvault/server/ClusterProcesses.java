@@ -31,6 +31,7 @@ final class ClusterProcesses implements AutoCloseable {
     private final Path dir;
     private final EtcdCluster etcd;
     private final List<String> sharedKeys;
+    private final List<String> jvmOptions;
     private final List<int[]> ports = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
     private final List<ManagedChannel> channels = new ArrayList<>();
@@ -41,9 +42,19 @@ final class ClusterProcesses implements AutoCloseable {
      * {@code etcd} null starts embedded servers.
      */
     ClusterProcesses(Path dir, EtcdCluster etcd, List<String> sharedKeys) {
+        this(dir, etcd, sharedKeys, List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    }
+
+    /**
+     * As above, with the node JVMs' options instead of the tests' small heap, SerialGC and C1 only (a benchmark that
+     * loads a million vectors needs a larger heap, or a flight recording); {@code {node}} in an option becomes the
+     * node's index.
+     */
+    ClusterProcesses(Path dir, EtcdCluster etcd, List<String> sharedKeys, List<String> jvmOptions) {
         this.dir = dir;
         this.etcd = etcd;
         this.sharedKeys = List.copyOf(sharedKeys);
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     /**
@@ -103,6 +114,10 @@ final class ClusterProcesses implements AutoCloseable {
         Process process = processes.get(index);
         process.destroyForcibly();
         process.waitFor(20, TimeUnit.SECONDS);
+    }
+
+    long pid(int index) {
+        return processes.get(index).pid();
     }
 
     boolean isAlive(int index) {
@@ -171,15 +186,16 @@ final class ClusterProcesses implements AutoCloseable {
         return out.toString();
     }
 
-    private Path log(int index) {
+    Path log(int index) {
         return dir.resolve("node" + index + ".log");
     }
 
     private Process launch(int index) throws IOException {
         Path data = Files.createDirectories(dir.resolve("node" + index));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "dev.vectorvault.Main"));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        jvmOptions.forEach(option -> command.add(option.replace("{node}", String.valueOf(index))));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.vectorvault.Main"));
         List<String> keys = new ArrayList<>(List.of(
                 "proxy.port=" + ports.get(index)[0],
                 "proxy.internalPort=" + ports.get(index)[1],

@@ -612,6 +612,7 @@ public final class DataStore implements AutoCloseable {
     public void adoptCollection(long collectionId) {
         unfollow(collectionId); // the read-only copy gives way to the collection itself
         checkpointLock.writeLock().lock();
+        long started = System.nanoTime();
         try {
             Optional<CollectionLayout> layout = layouts.layout(collectionId);
             if (layout.isEmpty()) {
@@ -626,8 +627,8 @@ public final class DataStore implements AutoCloseable {
             directory.loadSegments(part, layouts, (l, segment) -> data(l).addLoaded(segment));
             int replayed = log.replayCollection(layout.get(), part, this::apply);
             indexes.reconcile(layout.get(), data(layout.get()));
-            LOG.info("event=collection_adopted collection={} segments={} replayedRecords={}", collectionId,
-                    part.segments().size(), replayed);
+            LOG.info("event=collection_adopted collection={} segments={} replayedRecords={} ms={}", collectionId,
+                    part.segments().size(), replayed, (System.nanoTime() - started) / 1_000_000);
         } finally {
             checkpointLock.writeLock().unlock();
         }

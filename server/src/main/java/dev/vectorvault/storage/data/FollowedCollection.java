@@ -229,6 +229,7 @@ final class FollowedCollection implements AutoCloseable {
             return; // dropped: unfollowed soon
         }
         CollectionLayout layout = found.get();
+        long buildStarted = System.nanoTime();
         DataManifest part = directory.readFollowedManifest(collectionId);
         CollectionData data = new CollectionData(collectionId, layout.primaryKeyField(), layout.vectorDims(),
                 sealThreshold, LOCAL_SEGMENT_IDS::getAndIncrement).adopt(layout);
@@ -275,8 +276,9 @@ final class FollowedCollection implements AutoCloseable {
             previous.close();
             previous.data.retire(); // waits for the searches still reading the old copy
         }
-        LOG.info("event=replica_copy_built collection={} segments={} replayedRecords={} positions={}", collectionId,
-                part.segments().size(), replayed, Arrays.toString(positions));
+        LOG.info("event=replica_copy_built collection={} segments={} replayedRecords={} positions={} ms={}",
+                collectionId, part.segments().size(), replayed, Arrays.toString(positions),
+                (System.nanoTime() - buildStarted) / 1_000_000);
     }
 
     /** Polls every shard once and applies what arrived. */

@@ -246,8 +246,25 @@ final class SealedObjectCache implements ObjectStore {
         return pins.size();
     }
 
+    /**
+     * The whole object. One not held locally is fetched whole into memory (the caller wants all of it anyway) by
+     * one ranged request into an array of its size, and the local copy is written from those bytes, rather than
+     * fetched to the disk in ranges and read back from it. A local copy that cannot be written (a full disk) costs
+     * the next read a fetch, not this one its bytes.
+     */
     @Override
     public byte[] readAll(String name) throws IOException {
+        if (cacheable(name) && !held(name)) {
+            byte[] bytes = fetchWhole(name);
+            try {
+                local.write(name, out -> out.write(bytes));
+                remember(name, bytes.length);
+                evict(name);
+            } catch (IOException e) {
+                LOG.warn("event=object_cache_fill_failed file={} error={}", local.describe(name), e.toString());
+            }
+            return bytes;
+        }
         if (ensureLocal(name)) {
             try {
                 return local.readAll(name);
@@ -256,6 +273,22 @@ final class SealedObjectCache implements ObjectStore {
             }
         }
         return remote.readAll(name);
+    }
+
+    /** The object's bytes in an array of exactly its size (no growing buffer, no copy of the whole). */
+    private byte[] fetchWhole(String name) throws IOException {
+        long size = remote.size(name);
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IOException(remote.describe(name) + " of " + size + " bytes is too large to read at once");
+        }
+        byte[] bytes = new byte[(int) size];
+        ByteBuffer into = ByteBuffer.wrap(bytes);
+        while (into.hasRemaining()) {
+            if (remote.read(name, into.position(), into) < 0) {
+                throw new java.io.EOFException(remote.describe(name) + " ends at " + into.position() + " of " + size);
+            }
+        }
+        return bytes;
     }
 
     @Override

@@ -37,8 +37,13 @@ final class SegmentCodec {
      *                          written wrongly, and version 1 files are only as good as their writer)
      */
     static Segment decodeRows(String file, int version, byte[] body, CollectionLayout layout) {
-        boolean insertTimes = version >= TIMED_ROWS_VERSION;
-        ValueReader in = new ValueReader(file, SEGMENT_KIND + " body", body);
+        return decodeRows(file, new dev.vectorvault.storage.io.Frame.BodySlice(version, body, 0, body.length), layout);
+    }
+
+    /** As above, for a body that lies inside a larger array (decoded in place); offsets in messages are the body's. */
+    static Segment decodeRows(String file, dev.vectorvault.storage.io.Frame.BodySlice body, CollectionLayout layout) {
+        boolean insertTimes = body.version() >= TIMED_ROWS_VERSION;
+        ValueReader in = new ValueReader(file, SEGMENT_KIND + " body", body.bytes(), body.offset(), body.length());
         long segmentId = in.readLong();
         int fields = in.readInt();
         int rows = in.readInt();

@@ -45,6 +45,12 @@ public final class Frame {
     /** A verified object: its format version and body. */
     public record Body(int version, byte[] bytes) {}
 
+    /**
+     * A verified object's body where it lies in the object's bytes ({@code length} bytes of {@code bytes} from
+     * {@code offset}), for a reader that decodes it in place rather than holding a second copy of a large body.
+     */
+    public record BodySlice(int version, byte[] bytes, int offset, int length) {}
+
     private Frame() {
     }
 
@@ -143,13 +149,21 @@ public final class Frame {
      * @throws StorageException {@code STORAGE_CORRUPT} naming the file and the offset of the damage
      */
     public static Body unframe(String file, byte[] bytes, String format, int minVersion, int maxVersion) {
+        BodySlice body = unframeInPlace(file, bytes, format, minVersion, maxVersion);
+        return new Body(body.version(), java.util.Arrays.copyOfRange(bytes, body.offset(),
+                body.offset() + body.length()));
+    }
+
+    /** As {@link #unframe}, verifying the same, but the body stays where it is in {@code bytes} (not copied). */
+    public static BodySlice unframeInPlace(String file, byte[] bytes, String format, int minVersion,
+                                           int maxVersion) {
         Header header = readHeader(file, bytes, format, minVersion, maxVersion);
         int footer = bytes.length - FOOTER_BYTES;
         if (footer < header.length()) {
             throw StorageException.corrupt(file, header.length(), "truncated: no room for the footer");
         }
         checkFooter(file, bytes, header.length(), footer);
-        return new Body(header.version(), java.util.Arrays.copyOfRange(bytes, header.length(), footer));
+        return new BodySlice(header.version(), bytes, header.length(), footer - header.length());
     }
 
     private static void checkFooter(String file, byte[] bytes, int bodyStart, int footer) {

@@ -6,6 +6,7 @@ import dev.vectorvault.storage.io.LocalDisk;
 import dev.vectorvault.storage.io.ObjectStore;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -69,6 +70,16 @@ public final class SegmentFile {
 
     /** As {@link #read}, with the format version the object was written in (1 for the unframed first version). */
     public static Frame.Body readVersioned(ObjectStore store, String name, String expectedKind) {
+        Frame.BodySlice body = readInPlace(store, name, expectedKind);
+        return new Frame.Body(body.version(), body.offset() == 0 && body.length() == body.bytes().length
+                ? body.bytes() : Arrays.copyOfRange(body.bytes(), body.offset(), body.offset() + body.length()));
+    }
+
+    /**
+     * As {@link #readVersioned}, verifying the same, but the body is left where it lies in the object's bytes: a
+     * segment of tens of megabytes is then held once, not twice, while it is decoded.
+     */
+    public static Frame.BodySlice readInPlace(ObjectStore store, String name, String expectedKind) {
         Objects.requireNonNull(expectedKind, "expectedKind");
         String format = formatName(expectedKind);
         String file = store.describe(name);
@@ -79,10 +90,11 @@ public final class SegmentFile {
             throw StorageException.io("read", file, e);
         }
         if (SegmentFileV1.isV1(bytes)) {
-            return new Frame.Body(1, SegmentFileV1.read(file, bytes, expectedKind));
+            byte[] body = SegmentFileV1.read(file, bytes, expectedKind);
+            return new Frame.BodySlice(1, body, 0, body.length);
         }
         // Version 1 predates the frame, so a framed file is version 2 or later; 2's bodies are a subset of 3's.
-        return Frame.unframe(file, bytes, format, FIRST_FRAMED_VERSION, VERSION);
+        return Frame.unframeInPlace(file, bytes, format, FIRST_FRAMED_VERSION, VERSION);
     }
 
     /** {@link #write} to a file on the local disk (tests, tools). */

@@ -83,4 +83,46 @@ class SealedObjectCacheTest extends ObjectStoreContract {
         assertThat(second.cachedBytes()).isEqualTo(1);
         assertThat(second.exists("segments/1/2.seg")).isFalse();
     }
+
+    @Test
+    void aWholeReadFetchesTheObjectOnceAndKeepsItsCopy() throws IOException {
+        LocalDisk bucket = LocalDisk.open(dir.resolve("b"));
+        LocalDisk local = LocalDisk.open(dir.resolve("c"));
+        java.util.concurrent.atomic.AtomicInteger bucketReads = new java.util.concurrent.atomic.AtomicInteger();
+        // The bucket, counting the calls that read object bytes from it.
+        ObjectStore counted = (ObjectStore) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ObjectStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("read") || method.getName().equals("readAll")) {
+                        bucketReads.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(bucket, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        SealedObjectCache cache = SealedObjectCache.open(counted, local, 1 << 20);
+        bucket.write("segments/1/7.seg", new byte[] {7, 8, 9});
+
+        assertThat(cache.readAll("segments/1/7.seg")).containsExactly(7, 8, 9);
+        assertThat(bucketReads).as("one read of the bucket, of the whole object").hasValue(1);
+        assertThat(local.readAll("segments/1/7.seg")).containsExactly(7, 8, 9);
+        assertThat(cache.cachedBytes()).isEqualTo(3);
+        assertThat(cache.readAll("segments/1/7.seg")).containsExactly(7, 8, 9);
+        assertThat(bucketReads).as("the second read is the local copy's").hasValue(1);
+    }
+
+    @Test
+    void aWholeReadWhoseCopyCannotBeWrittenStillAnswersFromTheBucket() throws IOException {
+        LocalDisk bucket = LocalDisk.open(dir.resolve("b"));
+        LocalDisk local = LocalDisk.open(dir.resolve("c"));
+        SealedObjectCache cache = SealedObjectCache.open(bucket, local, 1 << 20);
+        bucket.write("segments/1/8.seg", new byte[] {1, 2});
+        // A folder where the copy would go: the copy's final rename fails, as on a disk that went bad.
+        java.nio.file.Files.createDirectories(dir.resolve("c/segments/1/8.seg/in-the-way"));
+
+        assertThat(cache.readAll("segments/1/8.seg")).containsExactly(1, 2);
+        assertThat(cache.cachedBytes()).isZero();
+        assertThat(cache.readAll("segments/1/8.seg")).as("again from the bucket").containsExactly(1, 2);
+    }
 }
