@@ -8,10 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -147,18 +147,37 @@ public final class TextAnalyzer {
         if (text == null || text.isEmpty()) {
             return SparseVector.EMPTY;
         }
-        TreeMap<Long, Float> counts = new TreeMap<>();
-        for (AnalyzerToken token : analyze(text)) {
-            counts.merge(token.hash(), 1f, Float::sum);
+        // Every insert of a BM25 collection comes through here: the term ids are collected into a primitive array
+        // and counted after one sort, with no token objects, offsets or boxed map entries per token.
+        long[] hashes = new long[32];
+        int count = 0;
+        try (TokenStream stream = analyzer.tokenStream("", text)) {
+            CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
+            stream.reset();
+            while (stream.incrementToken()) {
+                if (count == hashes.length) {
+                    hashes = Arrays.copyOf(hashes, count * 2);
+                }
+                hashes[count++] = TermHash.of(term.toString());
+            }
+            stream.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a String reader never fails
         }
-        long[] indices = new long[counts.size()];
-        float[] values = new float[counts.size()];
-        int i = 0;
-        for (Map.Entry<Long, Float> e : counts.entrySet()) {
-            indices[i] = e.getKey();
-            values[i++] = e.getValue();
+        Arrays.sort(hashes, 0, count);
+        long[] indices = new long[count];
+        float[] values = new float[count];
+        int distinct = 0;
+        for (int i = 0; i < count; ) {
+            int run = i;
+            while (run < count && hashes[run] == hashes[i]) {
+                run++;
+            }
+            indices[distinct] = hashes[i];
+            values[distinct++] = run - i;
+            i = run;
         }
-        return SparseVector.of(indices, values);
+        return SparseVector.of(Arrays.copyOf(indices, distinct), Arrays.copyOf(values, distinct));
     }
 
     private static int[] utf8Offsets(String text) {

@@ -7,6 +7,8 @@ import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.index.SparseVector;
 import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -75,6 +77,41 @@ class TextAnalyzerTest {
         assertThat(v.sum()).isEqualTo(3f);
         assertThat(TextAnalyzer.STANDARD.termFrequencies("")).isEqualTo(SparseVector.EMPTY);
         assertThat(TextAnalyzer.STANDARD.termFrequencies(null)).isEqualTo(SparseVector.EMPTY);
+    }
+
+    /**
+     * The insert path counts term ids straight off the token stream; it must give what counting the hashes of
+     * {@link TextAnalyzer#analyze}'s tokens gives, for every analyzer and any text (accents, CJK, surrogate pairs,
+     * repeats). Random texts; replay with {@code -Dtests.seed=N}.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "{\"type\":\"english\"}", "{\"type\":\"chinese\"}",
+            "{\"tokenizer\":\"whitespace\",\"filter\":[\"lowercase\",\"asciifolding\",{\"type\":\"length\","
+                    + "\"max\":6}]}"})
+    void termFrequenciesEqualTheCountedHashesOfTheAnalyzedTokens(String params) {
+        long seed = Long.getLong("tests.seed", new Random().nextLong());
+        System.out.printf("termFrequenciesEqualTheCountedHashesOfTheAnalyzedTokens tests.seed=%d%n", seed);
+        Random random = new Random(seed ^ params.hashCode());
+        String[] words = {"the", "Rice", "rice", "wheat", "Éclair", "straße", "naïve", "北京", "天安门", "😀smile",
+                "2.6", "a-b", "x", "running", "runners", "!!", "ÆON", "longerthanmax", "\t", "  "};
+        TextAnalyzer analyzer = TextAnalyzer.fromParams(params.isEmpty() ? null : params);
+        for (int round = 0; round < 200; round++) {
+            StringBuilder text = new StringBuilder();
+            for (int w = random.nextInt(40); w >= 0; w--) {
+                text.append(words[random.nextInt(words.length)]).append(random.nextBoolean() ? " " : ", ");
+            }
+            TreeMap<Long, Float> expected = new TreeMap<>();
+            for (AnalyzerToken token : analyzer.analyze(text.toString())) {
+                expected.merge(token.hash(), 1f, Float::sum);
+            }
+            SparseVector counted = analyzer.termFrequencies(text.toString());
+            TreeMap<Long, Float> actual = new TreeMap<>();
+            for (int i = 0; i < counted.size(); i++) {
+                actual.put(Integer.toUnsignedLong(counted.index(i)), counted.value(i));
+            }
+            assertThat(actual).as("'%s' with %s (replay with -Dtests.seed=%d)", text, params, seed)
+                    .isEqualTo(expected);
+        }
     }
 
     @ParameterizedTest
