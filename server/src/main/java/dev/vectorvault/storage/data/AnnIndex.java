@@ -3,6 +3,8 @@ package dev.vectorvault.storage.data;
 import dev.vectorvault.index.OrdinalFilter;
 import dev.vectorvault.index.SearchHit;
 import dev.vectorvault.index.SearchParams;
+import dev.vectorvault.index.SparseVector;
+import dev.vectorvault.index.TermScorer;
 import java.util.List;
 
 /** The finished approximate index of one sealed segment's vector field. Thread-safe. */
@@ -18,8 +20,7 @@ public interface AnnIndex {
      * As above for the index of a sparse vector field; rows scoring at or below {@code floor} (the k-th score of the
      * segments searched before, which win ties; {@code -inf} for none) may be left out, the rest come back as without.
      */
-    List<SearchHit> search(dev.vectorvault.index.SparseVector query, int k, SearchParams params,
-                           OrdinalFilter filter, float floor);
+    List<SearchHit> search(SparseVector query, int k, SearchParams params, OrdinalFilter filter, float floor);
 
     /** As above for the index of a binary vector field ({@code query}: the packed bits). */
     List<SearchHit> search(byte[] query, int k, SearchParams params, OrdinalFilter filter);
@@ -31,7 +32,6 @@ public interface AnnIndex {
     boolean scoresExactly();
 
     /** A term-weighted (BM25) search of a sparse index, {@code floor} as above; null when it cannot run one. */
-    List<SearchHit> searchTermWeighted(dev.vectorvault.index.SparseVector weights,
-                                       dev.vectorvault.index.TermScorer scorer, int k, OrdinalFilter filter,
+    List<SearchHit> searchTermWeighted(SparseVector weights, TermScorer scorer, int k, OrdinalFilter filter,
                                        float floor);
 }

@@ -3,6 +3,7 @@ package dev.vectorvault.storage.data;
 import dev.vectorvault.storage.StorageException;
 import dev.vectorvault.storage.codec.ValueReader;
 import dev.vectorvault.storage.codec.ValueWriter;
+import dev.vectorvault.storage.io.Frame;
 import java.util.BitSet;
 
 /**
@@ -37,11 +38,11 @@ final class SegmentCodec {
      *                          written wrongly, and version 1 files are only as good as their writer)
      */
     static Segment decodeRows(String file, int version, byte[] body, CollectionLayout layout) {
-        return decodeRows(file, new dev.vectorvault.storage.io.Frame.BodySlice(version, body, 0, body.length), layout);
+        return decodeRows(file, new Frame.BodySlice(version, body, 0, body.length), layout);
     }
 
     /** As above, for a body that lies inside a larger array (decoded in place); offsets in messages are the body's. */
-    static Segment decodeRows(String file, dev.vectorvault.storage.io.Frame.BodySlice body, CollectionLayout layout) {
+    static Segment decodeRows(String file, Frame.BodySlice body, CollectionLayout layout) {
         boolean insertTimes = body.version() >= TIMED_ROWS_VERSION;
         ValueReader in = new ValueReader(file, SEGMENT_KIND + " body", body.bytes(), body.offset(), body.length());
         long segmentId = in.readLong();

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.zip.CRC32C;
 
@@ -150,7 +151,7 @@ public final class Frame {
      */
     public static Body unframe(String file, byte[] bytes, String format, int minVersion, int maxVersion) {
         BodySlice body = unframeInPlace(file, bytes, format, minVersion, maxVersion);
-        return new Body(body.version(), java.util.Arrays.copyOfRange(bytes, body.offset(),
+        return new Body(body.version(), Arrays.copyOfRange(bytes, body.offset(),
                 body.offset() + body.length()));
     }
 
