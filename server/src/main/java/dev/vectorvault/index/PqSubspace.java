@@ -47,6 +47,11 @@ final class PqSubspace {
         if (DistanceKernels.vectorApiEnabled()) {
             return VectorApiKernels.nearestByComponent(x, offset, subDim, byComponent, stride, scratch);
         }
+        return nearestScalar(x, offset);
+    }
+
+    /** {@link #nearest} without the Vector API (a JVM without the incubator module), over the same layout. */
+    int nearestScalar(float[] x, int offset) {
         int best = 0;
         float bestDistance = Float.POSITIVE_INFINITY;
         for (int k = 0; k < ksub; k++) {

@@ -159,6 +159,8 @@ class QuantizedIndexTest {
                 }
                 assertThat(space.nearest(x, 3, scratch)).as(TestSeeds.describe("subDim " + subDim + " ksub " + ksub))
                         .isEqualTo(best);
+                assertThat(space.nearestScalar(x, 3)).as(TestSeeds.describe("scalar, subDim " + subDim + " ksub "
+                        + ksub)).isEqualTo(best);
             }
         }
     }
