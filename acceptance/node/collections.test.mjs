@@ -1,7 +1,8 @@
 // Acceptance test: the official Milvus Node SDK with Milvus 2.4-2.6 collection features, against a running VectorVault
 // server with authentication on: partial load (loadPartitions / releasePartitions of one partition, getLoadState per
 // partition), a partition-key collection (num_partitions, 1,000 distinct keys, reads filtered on the key), a quantized
-// IVF_SQ8 index (create, describe, search once built), truncateCollection, and upsert with partial_update.
+// IVF_SQ8 index (create, describe, search once built), truncateCollection, and upsert with partial_update (dynamic keys
+// merged).
 // Run with `MILVUS_ADDRESS=127.0.0.1:19530 node --test` (NodeSdkAcceptanceTest does this).
 
 import { test } from 'node:test';
@@ -207,41 +208,49 @@ test('truncateCollection removes every row and keeps the schema, partitions, ind
     assert.deepEqual(await ids(client, collection_name, 'id >= 0', { partition_names: ['p1'] }), ['3', '40']);
   });
 
-test('upsert with partial_update keeps the fields a row leaves out and inserts new keys',
+test('upsert with partial_update keeps the fields and dynamic keys a row leaves out and inserts new keys',
   { timeout: TEST_TIMEOUT_MS }, async t => {
     const { client, collection } = fixture(t);
     const collection_name = collection('nodecoll_partialupsert');
-    assertSuccess(await client.createCollection(simpleCollection(collection_name, [
-      { name: 'title', data_type: DataType.VarChar, max_length: 32 },
-      { name: 'rank', data_type: DataType.Int32 },
-    ])), 'createCollection');
-    const original = range(0, 4).map(id => ({ id, vec: [id, 0.5, 0.25, 0], title: `t${id}`, rank: id * 10 }));
+    assertSuccess(await client.createCollection({
+      ...simpleCollection(collection_name, [
+        { name: 'title', data_type: DataType.VarChar, max_length: 32 },
+        { name: 'rank', data_type: DataType.Int32 },
+      ]),
+      enable_dynamic_field: true,
+    }), 'createCollection');
+    const original = range(0, 4)
+      .map(id => ({ id, vec: [id, 0.5, 0.25, 0], title: `t${id}`, rank: id * 10, color: `c${id}` }));
     assertSuccess((await client.insert({ collection_name, data: original })).status, 'insert');
 
-    // Every row of one partial upsert carries the same fields (the SDK sends one column per field).
+    // Every row of one partial upsert carries the same fields (the SDK sends one column per field). Dynamic keys
+    // are merged into the row's: a sent key replaces the stored one, the others stay.
     const partial = async (data, count) => {
       const upserted = await client.upsert({ collection_name, partial_update: true, data });
       assertSuccess(upserted.status, `partial upsert ${JSON.stringify(data)}`);
       assert.equal(Number(upserted.upsert_cnt), count);
     };
     await partial([{ id: 1, rank: 99 }, { id: 3, rank: 33 }], 2);
-    await partial([{ id: 2, title: 'renamed' }], 1);
+    await partial([{ id: 2, title: 'renamed', size: 'XL' }], 1);
     await partial([
-      { id: 0, vec: [0, 1, 1, 1], title: 'zero', rank: 7 },
-      { id: 9, vec: [9, 9, 9, 9], title: 'new', rank: 90 },
+      { id: 0, vec: [0, 1, 1, 1], title: 'zero', rank: 7, color: 'c0b' },
+      { id: 9, vec: [9, 9, 9, 9], title: 'new', rank: 90, color: 'c9' },
     ], 2);
 
     const res = await client.query({
-      collection_name, filter: 'id >= 0', output_fields: ['id', 'vec', 'title', 'rank'],
+      collection_name, filter: 'id >= 0', output_fields: ['id', 'vec', 'title', 'rank', 'color', 'size'],
     });
     assertSuccess(res.status, 'query');
-    const byId = Object.fromEntries(res.data.map(r => [String(r.id), [r.vec.map(Number), r.title, Number(r.rank)]]));
+    // Dynamic keys come back flattened or inside '$meta', depending on the SDK's row building.
+    const key = (row, name) => row[name] ?? row.$meta?.[name];
+    const byId = Object.fromEntries(res.data.map(r => [String(r.id),
+      [r.vec.map(Number), r.title, Number(r.rank), key(r, 'color'), key(r, 'size')]]));
     assert.deepEqual(byId, {
-      0: [[0, 1, 1, 1], 'zero', 7],
-      1: [[1, 0.5, 0.25, 0], 't1', 99],
-      2: [[2, 0.5, 0.25, 0], 'renamed', 20],
-      3: [[3, 0.5, 0.25, 0], 't3', 33],
-      9: [[9, 9, 9, 9], 'new', 90],
+      0: [[0, 1, 1, 1], 'zero', 7, 'c0b', undefined],
+      1: [[1, 0.5, 0.25, 0], 't1', 99, 'c1', undefined],
+      2: [[2, 0.5, 0.25, 0], 'renamed', 20, 'c2', 'XL'],
+      3: [[3, 0.5, 0.25, 0], 't3', 33, 'c3', undefined],
+      9: [[9, 9, 9, 9], 'new', 90, 'c9', undefined],
     });
 
     // A new key under partial_update needs every field an insert needs.
