@@ -58,7 +58,7 @@ public final class EntityWriter {
 
     /**
      * Upsert with Milvus 2.6's {@code partial_update}: a row whose key exists keeps the values of the fields the
-     * request leaves out (the dynamic field too, when no dynamic values are sent); a row whose key is new is inserted
+     * request leaves out and the dynamic keys it does not send; a row whose key is new is inserted
      * and needs every field an insert needs. The existing rows are read just before the write; a concurrent write
      * of the same key in between is overwritten, as with any upsert.
      */
@@ -149,7 +149,11 @@ public final class EntityWriter {
                 }
                 boolean sent = field.dynamic() ? batch.dynamicRows() != null
                         : batch.columns().containsKey(field.name());
-                row[f] = before != null && !sent ? before[f] : valueFor(field, batch, r, upsert);
+                if (before != null && field.dynamic()) {
+                    row[f] = mergedDynamic(before[f], valueFor(field, batch, r, upsert), fields);
+                } else {
+                    row[f] = before != null && !sent ? before[f] : valueFor(field, batch, r, upsert);
+                }
             }
             functions.fill(row);
             rows.add(row);
@@ -214,6 +218,24 @@ public final class EntityWriter {
             }
             return found;
         });
+    }
+
+    /**
+     * A partial update's dynamic keys are merged into the row's, as Milvus 2.6 merges {@code $meta}: a sent key
+     * replaces the stored one, the others stay. The SDKs send a {@code $meta} column ({@code {}} for a row without
+     * dynamic keys) with every write to a dynamic collection, so replacing it would lose the row's keys. A stored key
+     * that has since become a declared field (AddCollectionField) is dropped, as Milvus drops it.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> mergedDynamic(Object stored, Object sent, List<FieldSchema> fields) {
+        Map<String, Object> merged = new LinkedHashMap<>(stored == null ? Map.of() : (Map<String, Object>) stored);
+        merged.putAll((Map<String, Object>) sent);
+        fields.forEach(field -> {
+            if (!field.dynamic()) {
+                merged.remove(field.name());
+            }
+        });
+        return merged;
     }
 
     private Object valueFor(FieldSchema field, ColumnBatch batch, int row, boolean upsert) {

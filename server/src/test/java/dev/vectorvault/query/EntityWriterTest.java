@@ -301,17 +301,48 @@ class EntityWriterTest {
         assertThat(result.primaryKeys()).hasSize(2).allMatch(k -> k instanceof String).doesNotHaveDuplicates();
     }
 
-    @Test
-    void dynamicKeysAreStoredInMeta() {
-        fx.createLoaded("dyn", dynamicSchema(int64Key("id"), vector("v", 2)), "L2");
+    private static Map<String, Object> redSizeThree() {
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("color", "red");
         extra.put("size", 3L);
+        return extra;
+    }
+
+    /** Collection "dyn" with a dynamic field and rows 1 and 2 holding these dynamic keys. */
+    private void createDynamicWith(Map<String, Object> one, Map<String, Object> two) {
+        fx.createLoaded("dyn", dynamicSchema(int64Key("id"), vector("v", 2)), "L2");
         writer.insert(DB, "dyn", "", withDynamic(batch(2, "id", values(1L, 2L), "v",
-                values(new float[] {1, 0}, new float[] {0, 1})), List.of(extra, Map.of())));
+                values(new float[] {1, 0}, new float[] {0, 1})), List.of(one, two)));
+    }
+
+    @Test
+    void dynamicKeysAreStoredInMeta() {
+        Map<String, Object> extra = redSizeThree();
+        createDynamicWith(extra, Map.of());
         ResultRows rows = fx.reader.query(query("dyn", "id in [1, 2]", List.of("*"), 0, 0));
         assertThat(rows.rows()).extracting(r -> r[2]).containsExactly(extra, Map.of());
         assertThat(keys(fx.reader.query(query("dyn", "color == 'red'", List.of(), 0, 0)))).containsExactly(1L);
+    }
+
+    @Test
+    void partialUpsertMergesDynamicKeysIntoTheRows() {
+        createDynamicWith(redSizeThree(), Map.of("color", "blue"));
+
+        Map<String, Object> sent = new LinkedHashMap<>();
+        sent.put("size", 4L);
+        sent.put("shape", "round");
+        // Row 2 gets {} (what the SDKs send for a row without dynamic keys) with a new vector.
+        writer.partialUpsert(DB, "dyn", "", withDynamic(batch(2, "id", values(1L, 2L), "v",
+                values(new float[] {1, 1}, new float[] {2, 2})), List.of(sent, Map.of())));
+
+        ResultRows rows = fx.reader.query(query("dyn", "id in [1, 2]", List.of("*"), 0, 0));
+        Map<String, Object> merged = new LinkedHashMap<>();
+        merged.put("color", "red");
+        merged.put("size", 4L);
+        merged.put("shape", "round");
+        assertThat(rows.rows()).extracting(r -> r[2]).containsExactly(merged, Map.of("color", "blue"));
+        assertThat(keys(fx.reader.query(query("dyn", "size == 4 and color == 'red'", List.of(), 0, 0))))
+                .containsExactly(1L);
     }
 
     @Test
