@@ -101,11 +101,16 @@ final class Report {
         }
         for (EngineRun run : runs) {
             for (SweepPoint p : run.points()) {
-                csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%.5f,%.2f%n", data.name(), run.engine(),
-                        run.kind(), run.kind().parameter, p.value(), p.recall(), p.qps()));
+                csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%.5f,%.2f%n", csvField(data.name()),
+                        csvField(run.engine()), run.kind(), run.kind().parameter, p.value(), p.recall(), p.qps()));
             }
         }
         Files.writeString(file, csv, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /** A text field as RFC 4180 has it: engine names such as "Lucene 10.6.0 HNSW (Java 25, ...)" hold commas. */
+    private static String csvField(String text) {
+        return text.indexOf(',') < 0 && text.indexOf('"') < 0 ? text : '"' + text.replace("\"", "\"\"") + '"';
     }
 
     private Table buildTable() {
