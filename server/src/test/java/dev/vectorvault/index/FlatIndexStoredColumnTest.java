@@ -2,7 +2,6 @@ package dev.vectorvault.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -21,51 +20,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class FlatIndexStoredColumnTest {
     private static final int ROWS = 3_000;
     private static final int WINDOW_ROWS = 257;
-
-    /**
-     * Stored vectors served from a resident column in windows of {@link #WINDOW_ROWS} rows, each a fresh column as
-     * the segment file's are. Records the windows; a whole-column load fails the test.
-     */
-    private static final class WindowedVectors implements StoredVectors {
-        private final VectorColumn source;
-        final List<Integer> windowRows = new ArrayList<>();
-
-        WindowedVectors(VectorColumn source) {
-            this.source = source;
-        }
-
-        @Override
-        public void read(int ordinal, float[] out) {
-            source.copyTo(ordinal, out);
-        }
-
-        @Override
-        public VectorColumn loadAll() {
-            throw new AssertionError("a search loaded the whole stored column");
-        }
-
-        @Override
-        public synchronized void scan(int from, int to, Window window) {
-            float[] vector = new float[source.dim()];
-            for (int first = from; first < to; first += WINDOW_ROWS) {
-                VectorColumn rows = new VectorColumn(source.dim(), source.encoding());
-                for (int ordinal = first; ordinal < Math.min(to, first + WINDOW_ROWS); ordinal++) {
-                    source.copyTo(ordinal, vector);
-                    rows.append(vector);
-                }
-                windowRows.add(rows.size());
-                window.accept(first, rows);
-            }
-        }
-
-        @Override
-        public long memoryBytes() {
-            return 0;
-        }
-
-        @Override
-        public void close() {}
-    }
 
     private static VectorColumn randomColumn(Random random, int dim, VectorEncoding encoding) {
         VectorColumn column = new VectorColumn(dim, encoding);
@@ -90,7 +44,7 @@ class FlatIndexStoredColumnTest {
             for (VectorEncoding encoding : VectorEncoding.values()) {
                 int dim = 2 + random.nextInt(70);
                 VectorColumn resident = randomColumn(random, dim, encoding);
-                WindowedVectors windows = new WindowedVectors(resident);
+                WindowedVectors windows = new WindowedVectors(resident, WINDOW_ROWS);
                 VectorColumn stored = VectorColumn.stored(dim, encoding, ROWS, windows);
                 FlatIndex onHeap = new FlatIndex(resident, metric);
                 FlatIndex fromStore = new FlatIndex(stored, metric);
@@ -124,7 +78,7 @@ class FlatIndexStoredColumnTest {
                             .as(what + " batch range").isEqualTo(onHeap.rangeSearchBatch(batch, 50, limit, filter,
                                     radius, rangeFilter, pool, 2));
                 }
-                assertThat(windows.windowRows).as(what).isNotEmpty().allSatisfy(rows ->
+                assertThat(windows.windowRows()).as(what).isNotEmpty().allSatisfy(rows ->
                         assertThat(rows).isBetween(1, WINDOW_ROWS));
             }
         } finally {
@@ -137,12 +91,12 @@ class FlatIndexStoredColumnTest {
     void aSearchReadsTheRowsBelowItsLimitOnceAWindowAtATime() {
         Random random = TestSeeds.random("storedColumnWindows");
         VectorColumn resident = randomColumn(random, 16, VectorEncoding.FLOAT32);
-        WindowedVectors windows = new WindowedVectors(resident);
+        WindowedVectors windows = new WindowedVectors(resident, WINDOW_ROWS);
         FlatIndex index = new FlatIndex(VectorColumn.stored(16, VectorEncoding.FLOAT32, ROWS, windows),
                 MetricType.L2);
 
         index.rangeSearch(TestSeeds.gaussian(random, 16), 10, 1_000, OrdinalFilter.ACCEPT_ALL, 1e9f, Float.NaN);
 
-        assertThat(windows.windowRows).containsExactly(257, 257, 257, 229);
+        assertThat(windows.windowRows()).containsExactly(257, 257, 257, 229);
     }
 }

@@ -298,38 +298,7 @@ class FlatIndexTest {
         }
         ExecutorService pool = Executors.newFixedThreadPool(2);
         // A stored column (a quantized index's segment) reads FLOAT32 candidates one by one from its source.
-        VectorColumn stored = VectorColumn.stored(7, encoding, column.size(), new StoredVectors() {
-            @Override
-            public void read(int ordinal, float[] out) {
-                column.copyTo(ordinal, out);
-            }
-
-            @Override
-            public VectorColumn loadAll() {
-                return column;
-            }
-
-            @Override
-            public void scan(int from, int to, Window window) {
-                float[] vector = new float[7];
-                for (int first = from; first < to; first += 1_000) {
-                    VectorColumn rows = new VectorColumn(7, encoding);
-                    for (int ordinal = first; ordinal < Math.min(to, first + 1_000); ordinal++) {
-                        column.copyTo(ordinal, vector);
-                        rows.append(vector);
-                    }
-                    window.accept(first, rows);
-                }
-            }
-
-            @Override
-            public long memoryBytes() {
-                return 0;
-            }
-
-            @Override
-            public void close() {}
-        });
+        VectorColumn stored = VectorColumn.stored(7, encoding, column.size(), new WindowedVectors(column, 1_000));
         try {
             for (VectorColumn searched : List.of(column, column.arrangedAs(order), stored)) {
                 for (MetricType metric : List.of(MetricType.L2, MetricType.IP, MetricType.COSINE)) {
