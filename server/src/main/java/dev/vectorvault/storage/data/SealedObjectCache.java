@@ -3,6 +3,7 @@ package dev.vectorvault.storage.data;
 import dev.vectorvault.storage.io.LocalDisk;
 import dev.vectorvault.storage.io.ObjectStore;
 import dev.vectorvault.storage.io.ReadHandle;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -150,7 +151,7 @@ final class SealedObjectCache implements ObjectStore {
                 buffer.clear();
                 int n = remote.read(name, position, buffer);
                 if (n < 0) {
-                    throw new java.io.EOFException(remote.describe(name) + " ends at " + position + " of " + size);
+                    throw new EOFException(remote.describe(name) + " ends at " + position + " of " + size);
                 }
                 out.write(buffer.array(), 0, n);
                 position += n;
@@ -285,7 +286,7 @@ final class SealedObjectCache implements ObjectStore {
         ByteBuffer into = ByteBuffer.wrap(bytes);
         while (into.hasRemaining()) {
             if (remote.read(name, into.position(), into) < 0) {
-                throw new java.io.EOFException(remote.describe(name) + " ends at " + into.position() + " of " + size);
+                throw new EOFException(remote.describe(name) + " ends at " + into.position() + " of " + size);
             }
         }
         return bytes;
