@@ -33,7 +33,7 @@ final class BinIvfFlatKind implements IndexKind {
 
     @Override
     public MetricType checkMetric(RequestedMetric requested) {
-        return BinFlatKind.checkBinaryMetric(requested, name());
+        return ExactKind.checkBinaryMetric(requested, name());
     }
 
     @Override

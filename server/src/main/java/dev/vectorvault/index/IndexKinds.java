@@ -12,8 +12,9 @@ import java.util.Optional;
  */
 public final class IndexKinds {
     /** Every kind, in the order error messages list them; a new kind is added here and nowhere else. */
-    private static final List<IndexKind> KINDS = List.of(FlatKind.INSTANCE, HnswKind.INSTANCE, IvfFlatKind.INSTANCE,
-            IvfSq8Kind.INSTANCE, IvfPqKind.INSTANCE, HnswSqKind.INSTANCE, SparseIndexKind.INVERTED, SparseIndexKind.WAND, BinFlatKind.INSTANCE, BinIvfFlatKind.INSTANCE);
+    private static final List<IndexKind> KINDS = List.of(ExactKind.FLAT, HnswKind.INSTANCE, IvfFlatKind.INSTANCE,
+            IvfSq8Kind.INSTANCE, IvfPqKind.INSTANCE, HnswSqKind.INSTANCE, SparseIndexKind.INVERTED, SparseIndexKind.WAND,
+            ExactKind.BIN_FLAT, BinIvfFlatKind.INSTANCE);
     public static final String AUTOINDEX = "AUTOINDEX";
 
     private static final Map<String, IndexKind> BY_NAME = byName();

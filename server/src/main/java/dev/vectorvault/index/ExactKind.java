@@ -6,17 +6,29 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Milvus's BIN_FLAT on BinaryVector fields: exact search over the column ({@link BinaryColumn#search}), nothing built,
- * no parameters, no file; metrics HAMMING (default) and JACCARD.
+ * The kinds that build nothing: the column is searched exactly ({@link FlatIndex} for float fields,
+ * {@link BinaryColumn#search} for binary ones), with no parameters and no file. Milvus's FLAT and BIN_FLAT differ only
+ * in the fields and metrics they take, so they are one class with two instances.
  */
-final class BinFlatKind implements IndexKind {
-    static final BinFlatKind INSTANCE = new BinFlatKind();
+final class ExactKind implements IndexKind {
+    /** Milvus's FLAT on float (and float16, bfloat16, int8) vector fields. */
+    static final ExactKind FLAT = new ExactKind("FLAT", "flat", false);
+    /** Milvus's BIN_FLAT on BinaryVector fields; metrics HAMMING (default) and JACCARD. */
+    static final ExactKind BIN_FLAT = new ExactKind("BIN_FLAT", "bin_flat", true);
 
-    private BinFlatKind() {}
+    private final String name;
+    private final String fileKind;
+    private final boolean binary;
+
+    private ExactKind(String name, String fileKind, boolean binary) {
+        this.name = name;
+        this.fileKind = fileKind;
+        this.binary = binary;
+    }
 
     @Override
     public String name() {
-        return "BIN_FLAT";
+        return name;
     }
 
     @Override
@@ -26,12 +38,12 @@ final class BinFlatKind implements IndexKind {
 
     @Override
     public boolean binary() {
-        return true;
+        return binary;
     }
 
     @Override
     public MetricType checkMetric(RequestedMetric requested) {
-        return checkBinaryMetric(requested, name());
+        return binary ? checkBinaryMetric(requested, name) : IndexKind.super.checkMetric(requested);
     }
 
     /**
@@ -43,9 +55,9 @@ final class BinFlatKind implements IndexKind {
         if (!requested.isNamed()) {
             return MetricType.HAMMING;
         }
-        String name = requested.name().trim().toUpperCase(Locale.ROOT);
-        if (name.equals("SUBSTRUCTURE") || name.equals("SUPERSTRUCTURE")) {
-            throw MilvusException.invalidParameter("metric type " + name + " is not supported by this server for "
+        String metricName = requested.name().trim().toUpperCase(Locale.ROOT);
+        if (metricName.equals("SUBSTRUCTURE") || metricName.equals("SUPERSTRUCTURE")) {
+            throw MilvusException.invalidParameter("metric type " + metricName + " is not supported by this server for "
                     + kind + ", supported: " + MetricType.binaryMetrics());
         }
         return requested.metric().filter(MetricType::binary).orElseThrow(() ->
@@ -66,17 +78,17 @@ final class BinFlatKind implements IndexKind {
     @Override
     public VectorIndex build(FieldVectors vectors, MetricType metric, IndexParams params, int threads,
             BuildProgress progress) {
-        throw new UnsupportedOperationException("BIN_FLAT searches the column exactly; there is nothing to build");
+        throw new UnsupportedOperationException(name + " searches the column exactly; there is nothing to build");
     }
 
     @Override
     public VectorIndex read(ObjectStore store, String name, FieldVectors vectors, MetricType metric) {
-        throw new UnsupportedOperationException("BIN_FLAT has no index file");
+        throw new UnsupportedOperationException(this.name + " has no index file");
     }
 
     @Override
     public String fileKind() {
-        return "bin_flat";
+        return fileKind;
     }
 
     @Override
@@ -86,6 +98,6 @@ final class BinFlatKind implements IndexKind {
 
     @Override
     public String toString() {
-        return name();
+        return name;
     }
 }
