@@ -38,18 +38,80 @@ final class BenchServer implements AutoCloseable {
     private final String label;
     private final String settings;
     private final ServerConfig config;
-    private final MilvusServer server;
+    private final Host server;
     private final ManagedChannel channel;
+    /** The data folder this object deletes on close; null when a child process owns its own. */
     private final Path dataDir;
 
-    private BenchServer(String label, String settings, ServerConfig config, MilvusServer server,
-                        ManagedChannel channel, Path dataDir) {
+    private BenchServer(String label, String settings, ServerConfig config, Host server, ManagedChannel channel,
+                        Path dataDir) {
         this.label = label;
         this.settings = settings;
         this.config = config;
         this.server = server;
         this.channel = channel;
         this.dataDir = dataDir;
+    }
+
+    /** Where the server under test runs: in this JVM, or as a child process started from a server jar. */
+    private interface Host extends AutoCloseable {
+        int port();
+
+        int restPort();
+
+        int managementPort();
+
+        @Override
+        void close();
+
+        static Host of(MilvusServer server) {
+            return new Host() {
+                @Override
+                public int port() {
+                    return server.port();
+                }
+
+                @Override
+                public int restPort() {
+                    return server.restPort();
+                }
+
+                @Override
+                public int managementPort() {
+                    return server.managementPort();
+                }
+
+                @Override
+                public void close() {
+                    server.close();
+                }
+            };
+        }
+
+        /** A child answers REST on its gRPC port (the default) and has its management port off. */
+        static Host of(ServerChild child) {
+            return new Host() {
+                @Override
+                public int port() {
+                    return child.port();
+                }
+
+                @Override
+                public int restPort() {
+                    return child.port();
+                }
+
+                @Override
+                public int managementPort() {
+                    return -1;
+                }
+
+                @Override
+                public void close() {
+                    child.close();
+                }
+            };
+        }
     }
 
     /**
@@ -92,6 +154,29 @@ final class BenchServer implements AutoCloseable {
             deleteTree(dataDir);
             throw e;
         }
+        return connected(label, settings, config, Host.of(server), dataDir);
+    }
+
+    /**
+     * Starts the server of {@code jar} as a child process ({@link ServerChild}: its own data folder and JVM, with
+     * {@code maxHeap}), so the client's threads, garbage and JIT do not share a JVM with it, and so two builds (an
+     * older commit's jar against this one's) can be compared side by side. {@code keys} go to it as {@code --set}.
+     */
+    static BenchServer startProcess(String label, String settings, Path jar, String maxHeap, Map<String, String> keys)
+            throws IOException {
+        ServerChild child;
+        try {
+            child = ServerChild.start(jar, maxHeap, keys);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting " + jar, e);
+        }
+        // The child owns (and deletes) its data folder.
+        return connected(label, settings, ServerConfig.fromFlatKeys(keys), Host.of(child), null);
+    }
+
+    private static BenchServer connected(String label, String settings, ServerConfig config, Host server,
+                                         Path dataDir) {
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
                 .usePlaintext()
                 .build();
@@ -181,6 +266,9 @@ final class BenchServer implements AutoCloseable {
 
     /** Best effort: a leftover temporary folder is not worth failing a finished run for. */
     static void deleteTree(Path root) {
+        if (root == null) {
+            return;
+        }
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException | UncheckedIOException e) {

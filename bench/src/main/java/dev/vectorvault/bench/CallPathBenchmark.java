@@ -9,8 +9,10 @@ import io.milvus.grpc.PlaceholderGroup;
 import io.milvus.grpc.PlaceholderType;
 import io.milvus.grpc.PlaceholderValue;
 import io.milvus.grpc.SearchRequest;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,17 +34,26 @@ import java.util.concurrent.atomic.AtomicLong;
  *   rows and another runs large FLAT searches (each client on its own connection) ({@code --big-nq} queries over {@code --big-rows} rows, estimated far
  *   above the limit, so they run on the pool): the small searches' p50 and p99 must stay near their quiet values.</li>
  * </ol>
- * <pre>bin/bench-calls [--seconds S] [--rounds N] [--rows N] [--big-rows N] [--big-nq N] [--seed N]</pre>
+ * <p>Where the servers run: by default both in this JVM. {@code --process true} starts this build's server jar twice as
+ * child processes (the same two settings), so the client's threads and garbage do not share a JVM with them.
+ * {@code --server-jars old=A.jar,new=B.jar} starts two given jars as child processes with the same settings
+ * (authentication on, defaults otherwise): an older commit's build against this one, interleaved call by call, as
+ * issue 16 asks for GetVersion. The mix then runs on each in turn, as above.
+ * <pre>bin/bench-calls [--seconds S] [--rounds N] [--rows N] [--big-rows N] [--big-nq N] [--seed N]
+ *     [--process true | --server-jars LABEL=JAR,LABEL=JAR] [--server-heap 2g]</pre>
  */
 public final class CallPathBenchmark {
     private static final int DIM = 128;
     private static final long STUCK_SECONDS = 120;
+    private static final Map<String, String> AUTH = Map.of("common.security.authorizationEnabled", "true",
+            "common.metricsPort", "-1");
 
     private CallPathBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>(Map.of("seconds", "5", "rounds", "3", "rows", "20000",
-                "big-rows", "100000", "big-nq", "20", "seed", "42"));
+                "big-rows", "100000", "big-nq", "20", "seed", "42", "process", "false", "server-jars", "",
+                "server-heap", "2g"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + options.keySet());
@@ -66,11 +77,7 @@ public final class CallPathBenchmark {
         SearchRequest bigSearch = search("big", vectors(random, bigNq), 10);
         InsertRequest growing = MilvusMessages.insert(vectors(random, 2_000), 0, 2_000);
 
-        Map<String, String> auth = Map.of("common.security.authorizationEnabled", "true", "common.metricsPort", "-1");
-        Map<String, String> pooled = new HashMap<>(auth);
-        pooled.put("proxy.grpc.inlineCostLimit", "0");
-        try (BenchServer pool = BenchServer.start("pool", "inlineCostLimit=0", pooled);
-             BenchServer inline = BenchServer.start("inline", "default", auth)) {
+        try (BenchServer pool = first(options); BenchServer inline = second(options)) {
             List<BenchServer> servers = List.of(pool, inline);
             for (BenchServer server : servers) {
                 MilvusServiceBlockingStub stub = server.blocking(BenchServer.ROOT, BenchServer.ROOT_PASSWORD);
@@ -110,18 +117,59 @@ public final class CallPathBenchmark {
             }
 
             System.out.printf(Locale.ROOT, "%nbench-calls: %s, %s, load average %.1f; %d rounds of %.1f s; small = FLAT"
-                            + " %d x %d, big = FLAT %d x %d searched with nq %d%n%n", MachineFacts.cpu(),
+                            + " %d x %d, big = FLAT %d x %d searched with nq %d%n", MachineFacts.cpu(),
                     MachineFacts.jvm(), MachineFacts.loadAverage(), rounds, seconds, rows, DIM, bigRows, DIM, bigNq);
-            TextTable table = new TextTable(1, "call", "pool p50 µs", "inline p50 µs", "p50 ratio", "pool p99 µs",
-                    "inline p99 µs", "pool calls", "inline calls");
+            for (BenchServer server : servers) {
+                System.out.printf("  %s: %s%n", server.label(), server.settings());
+            }
+            System.out.println();
+            String a = pool.label();
+            String b = inline.label();
+            TextTable table = new TextTable(1, "call", a + " p50 µs", b + " p50 µs", "p50 ratio " + b + "/" + a,
+                    a + " p99 µs", b + " p99 µs", a + " calls", b + " calls");
             row(table, "GetVersion (alternating)", getVersion, counts[0]);
             row(table, "small search (alternating)", searches, counts[1]);
             row(table, "small search during the mix", mixed, new long[] {mixed[0].size(), mixed[1].size()});
             table.print(System.out, "");
-            System.out.printf(Locale.ROOT, "%nDuring the mix: pool side %d large searches and %d rows inserted;"
-                            + " inline side %d large searches and %d rows inserted.%n", background[0][0],
-                    background[0][1], background[1][0], background[1][1]);
+            System.out.printf(Locale.ROOT, "%nDuring the mix: %s side %d large searches and %d rows inserted;"
+                            + " %s side %d large searches and %d rows inserted.%n", a, background[0][0],
+                    background[0][1], b, background[1][0], background[1][1]);
         }
+    }
+
+    /** The first side: every call on the pool (inlineCostLimit=0), or the first of {@code --server-jars}. */
+    private static BenchServer first(Map<String, String> options) throws IOException {
+        Map<String, String> pooled = new HashMap<>(AUTH);
+        pooled.put("proxy.grpc.inlineCostLimit", "0");
+        return side(options, 0, "pool", "inlineCostLimit=0", pooled);
+    }
+
+    /** The second side: the default settings (cheap calls inline), or the second of {@code --server-jars}. */
+    private static BenchServer second(Map<String, String> options) throws IOException {
+        return side(options, 1, "inline", "default", AUTH);
+    }
+
+    private static BenchServer side(Map<String, String> options, int index, String label, String settings,
+                                    Map<String, String> keys) throws IOException {
+        String heap = options.get("server-heap");
+        String jars = options.get("server-jars");
+        if (!jars.isEmpty()) {
+            String[] given = jars.split(",");
+            if (given.length != 2) {
+                throw new IllegalArgumentException("--server-jars takes two jars, LABEL=JAR,LABEL=JAR: " + jars);
+            }
+            String entry = given[index];
+            int eq = entry.indexOf('=');
+            String name = eq < 0 ? (index == 0 ? "a" : "b") : entry.substring(0, eq);
+            Path jar = Path.of(eq < 0 ? entry : entry.substring(eq + 1));
+            // Both jars get the same settings: an older build may not know this one's keys.
+            return BenchServer.startProcess(name, "child process of " + jar + ", default settings", jar, heap, AUTH);
+        }
+        if (Boolean.parseBoolean(options.get("process"))) {
+            Path jar = Path.of("server", "target", "vectorvault-server.jar");
+            return BenchServer.startProcess(label, "child process of " + jar + ", " + settings, jar, heap, keys);
+        }
+        return BenchServer.start(label, settings + ", in this JVM", keys);
     }
 
     private static MilvusServiceBlockingStub stub(BenchServer server) {

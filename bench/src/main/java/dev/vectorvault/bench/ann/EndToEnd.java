@@ -3,6 +3,7 @@ package dev.vectorvault.bench.ann;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.vectorvault.bench.MachineFacts;
+import dev.vectorvault.bench.ServerChild;
 import dev.vectorvault.bench.TextTable;
 import dev.vectorvault.index.BuildProgress;
 import dev.vectorvault.index.HnswIndex;

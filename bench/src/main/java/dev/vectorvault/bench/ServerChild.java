@@ -1,4 +1,4 @@
-package dev.vectorvault.bench.ann;
+package dev.vectorvault.bench;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * fresh data folder (deleted on close) and its log in that folder. A separate process because the Milvus SDK and the
  * server both define {@code io.milvus.grpc} classes (the SDK's on shaded gRPC), which cannot share one classpath.
  */
-final class ServerChild implements AutoCloseable {
+public final class ServerChild implements AutoCloseable {
     private final Process process;
     private final Path dataDir;
     private final int port;
@@ -29,7 +29,7 @@ final class ServerChild implements AutoCloseable {
         this.port = port;
     }
 
-    static ServerChild start(Path jar, String maxHeap, Map<String, String> settings) throws IOException,
+    public static ServerChild start(Path jar, String maxHeap, Map<String, String> settings) throws IOException,
             InterruptedException {
         if (!Files.isRegularFile(jar)) {
             throw new IOException("server jar not built: " + jar);
@@ -67,12 +67,12 @@ final class ServerChild implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Pid of the server process, whose CPU time the report may want. */
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
