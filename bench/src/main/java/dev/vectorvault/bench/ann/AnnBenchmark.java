@@ -49,7 +49,7 @@ public final class AnnBenchmark implements Callable<Integer> {
     Integer size;
 
     @Option(names = "--fashion-rows", description = "Fashion-MNIST training images stored (default all 60000, "
-            + "quick 20000).")
+            + "quick 20000; the end-to-end part 20000).")
     Integer fashionRows;
 
     @Option(names = "--queries", description = "Queries per data set (default 1000, quick 300).")
@@ -141,7 +141,7 @@ public final class AnnBenchmark implements Callable<Integer> {
     boolean endToEndRestart;
 
     @Option(names = "--e2e-server-heap", defaultValue = "4g", description = "-Xmx of the server child (default 4g; "
-            + "about 12g for 1M x 128).")
+            + "8g is ample for 1M x 128).")
     String endToEndServerHeap;
 
     @Option(names = "--e2e-client-heap", defaultValue = "3g", description = "-Xmx of the end-to-end client JVM, which "

@@ -249,7 +249,7 @@ public final class EndToEnd implements Callable<Integer> {
                     queries, ClosedLoop.WARMUP_SECONDS, seconds);
             row(table, "Search, Java SDK v2, a client each", sdk8, sdkRecall);
             cell(table, "Search, Java SDK v2, one shared client", sdk, MANY_CLIENTS, queries, sdkRecall);
-            out.printf(Locale.ROOT, "   at ef %d: %.0f s per cell after %.0f s warm-up, queries cycled; load average"
+            out.printf(Locale.ROOT, "   at ef %d: %.1f s per cell after %.0f s warm-up, queries cycled; load average"
                     + " %.2f after the cells%n", chosenEf, seconds, ClosedLoop.WARMUP_SECONDS,
                     MachineFacts.loadAverage());
             table.print(out, "     ");
