@@ -20,6 +20,16 @@ public final class MachineFacts {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
+    /** The 1, 5 and 15-minute load averages as {@code uptime} prints them, from /proc/loadavg. */
+    public static String loadAverages() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return String.format(Locale.ROOT, "%s, %s, %s (1, 5, 15 min)", fields[0], fields[1], fields[2]);
+        } catch (IOException | RuntimeException e) {
+            return String.format(Locale.ROOT, "%.2f (1 min)", loadAverage());
+        }
+    }
+
     public static String cpu() {
         String model = "unknown CPU";
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {

@@ -17,16 +17,24 @@ import java.util.stream.Stream;
  * The server under test as a child process, started from its own jar exactly as {@code bin/server} starts it, with a
  * fresh data folder (deleted on close) and its log in that folder. A separate process because the Milvus SDK and the
  * server both define {@code io.milvus.grpc} classes (the SDK's on shaded gRPC), which cannot share one classpath.
+ * {@link #restart()} stops the process and starts a new one on the same data folder, which is how the benchmark
+ * times a load after a restart.
  */
 public final class ServerChild implements AutoCloseable {
-    private final Process process;
-    private final Path dataDir;
-    private final int port;
+    private static final long LISTEN_TIMEOUT_SECONDS = 600;
 
-    private ServerChild(Process process, Path dataDir, int port) {
-        this.process = process;
+    private final Path jar;
+    private final String maxHeap;
+    private final Map<String, String> settings;
+    private final Path dataDir;
+    private Process process;
+    private int port;
+
+    private ServerChild(Path jar, String maxHeap, Map<String, String> settings, Path dataDir) {
+        this.jar = jar;
+        this.maxHeap = maxHeap;
+        this.settings = settings;
         this.dataDir = dataDir;
-        this.port = port;
     }
 
     public static ServerChild start(Path jar, String maxHeap, Map<String, String> settings) throws IOException,
@@ -34,55 +42,89 @@ public final class ServerChild implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IOException("server jar not built: " + jar);
         }
-        Path dataDir = Files.createTempDirectory("vectorvault-bench-ann-");
-        int port;
+        ServerChild child = new ServerChild(jar, maxHeap, settings, Files.createTempDirectory("vectorvault-bench-ann-"));
+        try {
+            child.launch();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            child.close();
+            throw e;
+        }
+        return child;
+    }
+
+    /**
+     * Stops the server (SIGTERM, so it shuts down as an operator's stop would) and starts it again on the same data
+     * folder, on a new port (the old one may linger in TIME_WAIT). Returns the seconds from the new process's start
+     * until its gRPC port accepted a connection.
+     */
+    public double restart() throws IOException, InterruptedException {
+        stop();
+        long start = System.nanoTime();
+        launch();
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private void launch() throws IOException, InterruptedException {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx" + maxHeap, "--add-modules", "jdk.incubator.vector", "-jar", jar.toString(),
-                "--set", "proxy.port=" + port, "--set", "localStorage.path=" + dataDir.resolve("data")));
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + maxHeap, "--add-modules",
+                "jdk.incubator.vector", "-jar", jar.toString(), "--set", "proxy.port=" + port,
+                "--set", "localStorage.path=" + dataDir.resolve("data")));
         settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
         Path log = dataDir.resolve("server.log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        ServerChild child = new ServerChild(process, dataDir, port);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LISTEN_TIMEOUT_SECONDS);
         while (true) {
             if (!process.isAlive()) {
-                String text = Files.readString(log);
-                child.close();
-                throw new IOException("server exited with " + process.exitValue() + ":\n" + text);
+                throw new IOException("server exited with " + process.exitValue() + ":\n" + Files.readString(log));
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return child;
+                return;
             } catch (IOException notYet) {
                 if (System.nanoTime() > deadline) {
-                    child.close();
-                    throw new IOException("server did not listen on " + port + " within 60 s");
+                    throw new IOException("server did not listen on " + port + " within " + LISTEN_TIMEOUT_SECONDS
+                            + " s; log " + log);
                 }
-                Thread.sleep(100);
+                Thread.sleep(20);
             }
         }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     public int port() {
         return port;
     }
 
-    /** Pid of the server process, whose CPU time the report may want. */
+    /** Pid of the server process, whose CPU time or heap the report may want. */
     public long pid() {
         return process.pid();
     }
 
+    /** The heap limit the child runs with, as given to {@code -Xmx}. */
+    String maxHeap() {
+        return maxHeap;
+    }
+
+    private void stop() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
     @Override
     public void close() {
-        process.destroy();
         try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
+            stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

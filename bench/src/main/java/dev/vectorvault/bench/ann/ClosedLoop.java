@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 
 /**
  * Closed-loop load: {@code clients} threads, each sending its next query as soon as the previous answer arrives,
- * for a fixed time after an untimed warm-up; every call's latency is kept, so percentiles are exact.
+ * for a fixed time after an untimed warm-up; every call's latency is kept, so percentiles are exact. Each client
+ * either shares one {@link Query} with the others or gets its own (its own connection, say).
  */
 final class ClosedLoop {
     static final double WARMUP_SECONDS = 3;
@@ -42,11 +44,20 @@ final class ClosedLoop {
     private ClosedLoop() {}
 
     static Result run(Query query, int clients, int queryCount, double seconds) throws Exception {
-        drive(query, clients, queryCount, WARMUP_SECONDS);
-        return drive(query, clients, queryCount, seconds);
+        return run(client -> query, clients, queryCount, WARMUP_SECONDS, seconds);
     }
 
-    private static Result drive(Query query, int clients, int queryCount, double seconds) throws Exception {
+    /** {@code perClient} gives client number c (0 to clients - 1) its query function. */
+    static Result run(IntFunction<Query> perClient, int clients, int queryCount, double warmupSeconds,
+                      double seconds) throws Exception {
+        if (warmupSeconds > 0) {
+            drive(perClient, clients, queryCount, warmupSeconds);
+        }
+        return drive(perClient, clients, queryCount, seconds);
+    }
+
+    private static Result drive(IntFunction<Query> queries, int clients, int queryCount, double seconds)
+            throws Exception {
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         long[][] perClient = new long[clients][];
@@ -55,6 +66,7 @@ final class ClosedLoop {
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             int client = c;
+            Query query = queries.apply(c);
             Thread thread = new Thread(() -> {
                 long[] samples = new long[1 << 14];
                 int n = 0;
