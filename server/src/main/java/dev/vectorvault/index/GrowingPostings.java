@@ -2,9 +2,7 @@ package dev.vectorvault.index;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Posting lists over a column that has no finished index yet (a growing segment, or a sealed one still being
@@ -22,7 +20,10 @@ import java.util.Map;
  */
 final class GrowingPostings {
     private final SparseColumn column;
-    private final Map<Integer, PostingList> lists = new HashMap<>();
+    /** Term id → its list's position in {@link #lists}. */
+    private final TermCounts listOf = new TermCounts();
+    private PostingList[] lists = new PostingList[16];
+    private int listCount;
     /** Rows {@code [0, added)} are in the lists. */
     private int added;
     /** Their lengths (sums of their stored values), by ordinal; grown by copying, as the lists. */
@@ -49,16 +50,17 @@ final class GrowingPostings {
                 }
                 lengths[o] = length;
                 for (int i = 0; i < row.size(); i++) {
-                    lists.computeIfAbsent(row.index(i), t -> new PostingList()).add(o, row.value(i), lengths);
+                    list(row.index(i)).add(o, row.value(i), lengths);
                 }
             }
             added = Math.max(added, limit);
             rowLengths = lengths;
             for (int i = 0; i < weights.size(); i++) {
-                PostingList list = lists.get(weights.index(i));
-                if (list == null) {
+                int l = listOf.get(weights.index(i), -1);
+                if (l < 0) {
                     continue;
                 }
+                PostingList list = lists[l];
                 // Rows past this search's limit (added by a search that saw more) are cut off by the count.
                 int n = list.countBelow(limit);
                 if (n > 0) {
@@ -70,6 +72,20 @@ final class GrowingPostings {
         TopK best = TopK.largest(k);
         BlockMaxScore.search(cursors.toArray(new BlockMaxScore.TermCursor[0]), rowLengths, best, filter, floor);
         return best.drainBestFirst();
+    }
+
+    /** The list of {@code term}, made empty if it has none yet. */
+    private PostingList list(int term) {
+        int l = listOf.get(term, -1);
+        if (l < 0) {
+            l = listCount++;
+            if (l == lists.length) {
+                lists = Arrays.copyOf(lists, l * 2);
+            }
+            lists[l] = new PostingList();
+            listOf.put(term, l);
+        }
+        return lists[l];
     }
 
     /** The rows holding one term, ascending, with their stored values and the frontiers of their full blocks. */

@@ -194,8 +194,17 @@ final class IndexFile {
                 : ByteOrder.BIG_ENDIAN;
     }
 
+    /**
+     * The scratch of a bulk copy: at most {@link #BULK_BYTES}, and no larger than the values. An inverted index
+     * writes and reads hundreds of thousands of lists of a few values each, and a full-size scratch per list (zeroed
+     * on allocation) cost more than everything else its build did.
+     */
+    private static int scratchBytes(int values) {
+        return (int) Math.min(BULK_BYTES, 4L * Math.max(values, 0));
+    }
+
     static void writeInts(DataOutput out, int[] values, int from, int to) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(BULK_BYTES).order(order(out));
+        ByteBuffer buffer = ByteBuffer.allocate(scratchBytes(to - from)).order(order(out));
         int i = from;
         while (i < to) {
             buffer.clear();
@@ -207,7 +216,7 @@ final class IndexFile {
     }
 
     static void readInts(DataInput in, int[] values, int from, int to) throws IOException {
-        byte[] bytes = new byte[BULK_BYTES];
+        byte[] bytes = new byte[scratchBytes(to - from)];
         ByteBuffer buffer = ByteBuffer.wrap(bytes).order(order(in));
         int i = from;
         while (i < to) {
@@ -220,7 +229,7 @@ final class IndexFile {
     }
 
     static void writeFloats(DataOutput out, float[] values) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(BULK_BYTES).order(order(out));
+        ByteBuffer buffer = ByteBuffer.allocate(scratchBytes(values.length)).order(order(out));
         int i = 0;
         while (i < values.length) {
             buffer.clear();
@@ -232,7 +241,7 @@ final class IndexFile {
     }
 
     static void readFloats(DataInput in, float[] values) throws IOException {
-        byte[] bytes = new byte[BULK_BYTES];
+        byte[] bytes = new byte[scratchBytes(values.length)];
         ByteBuffer buffer = ByteBuffer.wrap(bytes).order(order(in));
         int i = 0;
         while (i < values.length) {

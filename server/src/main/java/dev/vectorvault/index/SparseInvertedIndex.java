@@ -67,33 +67,35 @@ public final class SparseInvertedIndex implements VectorIndex {
         }
     }
 
-    /** Builds over the rows the column holds now. */
+    /**
+     * Builds over the rows the column holds now: one pass counts each dimension's rows, a second fills the lists,
+     * sized exactly, in row order (so each list comes out ascending without a sort).
+     */
     static SparseInvertedIndex build(SparseIndexKind kind, SparseColumn column, SparseIndexParams params,
                                      BuildProgress progress) {
         int size = column.size();
-        Map<Integer, int[]> counts = new HashMap<>();
+        TermCounts slots = new TermCounts();
         for (int o = 0; o < size; o++) {
             SparseVector row = column.get(o);
             for (int i = 0; i < row.size(); i++) {
-                counts.computeIfAbsent(row.index(i), d -> new int[1])[0]++;
+                slots.add(row.index(i), 1);
             }
         }
-        int[] dimensions = counts.keySet().stream().mapToInt(Integer::intValue).toArray();
+        int[] dimensions = slots.keys();
         sortUnsigned(dimensions);
-        Map<Integer, Integer> slot = new HashMap<>(dimensions.length * 2);
         int[][] ordinals = new int[dimensions.length][];
         float[][] values = new float[dimensions.length][];
         for (int l = 0; l < dimensions.length; l++) {
-            slot.put(dimensions[l], l);
-            int n = counts.get(dimensions[l])[0];
+            int n = slots.get(dimensions[l], 0);
             ordinals[l] = new int[n];
             values[l] = new float[n];
+            slots.put(dimensions[l], l); // from here on the map gives each dimension's list
         }
         int[] filled = new int[dimensions.length];
         for (int o = 0; o < size; o++) {
             SparseVector row = column.get(o);
             for (int i = 0; i < row.size(); i++) {
-                int l = slot.get(row.index(i));
+                int l = slots.get(row.index(i), -1);
                 ordinals[l][filled[l]] = o;
                 values[l][filled[l]++] = row.value(i);
             }

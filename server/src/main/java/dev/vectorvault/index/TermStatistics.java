@@ -1,8 +1,6 @@
 package dev.vectorvault.index;
 
 import java.util.BitSet;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.IntPredicate;
 
 /**
@@ -29,8 +27,8 @@ public final class TermStatistics {
     private int subtractedCount;
     private long rows;
     private double tokens;
-    /** Term id → rows holding it, among the counted rows not subtracted (boxed keys: built once per segment). */
-    private final Map<Integer, int[]> documentFrequency = new HashMap<>();
+    /** Term id → rows holding it, among the counted rows not subtracted (a term no row holds any more reads 0). */
+    private final TermCounts documentFrequency = new TermCounts();
 
     TermStatistics(SparseColumn column) {
         this.column = column;
@@ -60,10 +58,7 @@ public final class TermStatistics {
         totals.rows += rows;
         totals.tokens += tokens;
         for (int i = 0; i < totals.terms.length; i++) {
-            int[] n = documentFrequency.get(totals.terms[i]);
-            if (n != null) {
-                totals.documentFrequencies[i] += n[0];
-            }
+            totals.documentFrequencies[i] += documentFrequency.get(totals.terms[i], 0);
         }
     }
 
@@ -80,12 +75,7 @@ public final class TermStatistics {
         rows += sign;
         tokens += sign * (double) row.sum();
         for (int i = 0; i < row.size(); i++) {
-            int term = row.index(i);
-            int[] n = documentFrequency.computeIfAbsent(term, t -> new int[1]);
-            n[0] += sign;
-            if (n[0] == 0) {
-                documentFrequency.remove(term);
-            }
+            documentFrequency.add(row.index(i), sign);
         }
     }
 

@@ -24,11 +24,15 @@ final class ValueRules {
             case FLOAT, DOUBLE -> require(value instanceof Double, field, type, row);
             case VARCHAR -> {
                 require(value instanceof String, field, type, row);
-                // Milvus counts max_length in UTF-8 bytes, not characters.
-                int length = ((String) value).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-                if (length > field.maxLength()) {
-                    throw MilvusException.invalidParameter("the length (" + length + ") of " + (row + 1)
-                            + "th VarChar " + field.name() + " exceeds max length (" + field.maxLength() + ")");
+                // Milvus counts max_length in UTF-8 bytes, not characters. A char is at most 3 bytes, so most
+                // strings are short enough to need no encoding here (an insert's texts are encoded for the log).
+                String text = (String) value;
+                if (3L * text.length() > field.maxLength()) {
+                    int length = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                    if (length > field.maxLength()) {
+                        throw MilvusException.invalidParameter("the length (" + length + ") of " + (row + 1)
+                                + "th VarChar " + field.name() + " exceeds max length (" + field.maxLength() + ")");
+                    }
                 }
             }
             case JSON -> { }

@@ -147,10 +147,11 @@ public final class TextAnalyzer {
         if (text == null || text.isEmpty()) {
             return SparseVector.EMPTY;
         }
-        // Every insert of a BM25 collection comes through here: the term ids are collected into a primitive array
-        // and counted after one sort, with no token objects, offsets or boxed map entries per token.
+        // Every insert of a BM25 collection comes through here: the term ids are hashed from the term buffer and
+        // collected into a primitive array, counted after one sort, with no objects, offsets or map entries per token.
         long[] hashes = new long[32];
         int count = 0;
+        TermHash.Hasher hasher = new TermHash.Hasher();
         try (TokenStream stream = analyzer.tokenStream("", text)) {
             CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
             stream.reset();
@@ -158,7 +159,7 @@ public final class TextAnalyzer {
                 if (count == hashes.length) {
                     hashes = Arrays.copyOf(hashes, count * 2);
                 }
-                hashes[count++] = TermHash.of(term.toString());
+                hashes[count++] = hasher.of(term.buffer(), term.length());
             }
             stream.end();
         } catch (IOException e) {
@@ -430,6 +431,9 @@ public final class TextAnalyzer {
         return new CharTokenizer(TokenStream.DEFAULT_TOKEN_ATTRIBUTE_FACTORY, MAX_TOKEN_CHARS) {
             @Override
             protected boolean isTokenChar(int c) {
+                if (c < 0x80) { // the same answer as below for ASCII, without the Unicode tables
+                    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+                }
                 return Character.isAlphabetic(c) || Character.isDigit(c)
                         || Character.getType(c) == Character.OTHER_NUMBER
                         || Character.getType(c) == Character.LETTER_NUMBER;

@@ -132,4 +132,16 @@ class TextAnalyzerTest {
         assertThatThrownBy(() -> TextAnalyzer.fromParams("{\"tokenizer\":\"standard\",\"flter\":[]}"))
                 .hasMessageContaining("unknown analyzer option key: flter");
     }
+
+    /** The standard tokenizer's ASCII shortcut keeps and splits exactly what the Unicode test does. */
+    @Test
+    void theStandardTokenizerSplitsAsciiAsTheUnicodeTestDoes() {
+        for (char c = 0; c < 0x80; c++) {
+            boolean tokenChar = Character.isAlphabetic(c) || Character.isDigit(c)
+                    || Character.getType(c) == Character.OTHER_NUMBER || Character.getType(c) == Character.LETTER_NUMBER;
+            String text = "x" + c + "y";
+            assertThat(TextAnalyzer.STANDARD.terms(text)).as("char %d", (int) c)
+                    .isEqualTo(tokenChar ? List.of(text.toLowerCase(java.util.Locale.ROOT)) : List.of("x", "y"));
+        }
+    }
 }

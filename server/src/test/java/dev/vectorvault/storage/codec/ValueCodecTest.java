@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.storage.StorageException;
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -179,6 +180,49 @@ class ValueCodecTest {
         cycle.add(cycle);
         assertThatThrownBy(() -> writer.writeValue(cycle)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("nested deeper");
+    }
+
+    /**
+     * Strings are written as the JDK's checking UTF-8 encoder writes them (ASCII through the fast path, the rest
+     * char by char: two-, three- and four-byte characters), and one with an unpaired surrogate is refused as that
+     * encoder refuses it, wherever the surrogate is and whatever else is around it (a '?' of the text included).
+     */
+    @Test
+    void stringsAreTheirUtf8AndUnpairedSurrogatesAreRefused() throws Exception {
+        Random random = new Random(SEED);
+        String[] pieces = {"a", "?", "~", "\u007f", "\u0080", "é", "\u07ff", "\u0800", "北", "\uffff", "😀",
+                "\ud800", "\udfff"};
+        for (int round = 0; round < 5_000; round++) {
+            StringBuilder text = new StringBuilder();
+            String main = pieces[random.nextInt(pieces.length)];
+            for (int n = random.nextInt(40); n > 0; n--) {
+                text.append(random.nextInt(8) == 0 ? pieces[random.nextInt(pieces.length)] : main);
+            }
+            String value = text.toString();
+            byte[] expected;
+            try {
+                java.nio.ByteBuffer encoded = java.nio.charset.StandardCharsets.UTF_8.newEncoder()
+                        .encode(java.nio.CharBuffer.wrap(value));
+                expected = Arrays.copyOf(encoded.array(), encoded.limit());
+            } catch (java.nio.charset.CharacterCodingException e) {
+                assertThatThrownBy(() -> new ValueWriter().writeString(value)).as("seed %d: %s", SEED, value)
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("surrogate");
+                continue;
+            }
+            ByteArrayOutputStream lengthThenBytes = new ByteArrayOutputStream();
+            for (long rest = expected.length; ; rest >>>= 7) { // the varint byte count
+                if (rest < 0x80) {
+                    lengthThenBytes.write((int) rest);
+                    break;
+                }
+                lengthThenBytes.write((int) (rest & 0x7F) | 0x80);
+            }
+            lengthThenBytes.write(expected);
+            assertThat(new ValueWriter().writeString(value).toByteArray()).as("seed %d: %s", SEED, value)
+                    .isEqualTo(lengthThenBytes.toByteArray());
+            assertThat(ValueCodec.decode(FILE, new ValueWriter().writeValue(value).toByteArray()))
+                    .as("seed %d: %s", SEED, value).isEqualTo(value);
+        }
     }
 
     @Test
