@@ -1,5 +1,9 @@
 package dev.vectorvault.text;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 
@@ -24,35 +28,27 @@ public final class TermHash {
 
     /**
      * {@link #of} straight from a tokenizer's term buffer: the first 100 bytes of UTF-8 are encoded into a reused
-     * array and hashed with a reused CRC, so a token costs no String, no byte array and no checksum object. Every
-     * insert into a BM25 collection hashes each of its tokens here. Not thread-safe: one per analysis.
+     * buffer by a reused encoder and hashed with a reused CRC, so a token costs no String, no byte array and no
+     * checksum object. Every insert into a BM25 collection hashes each of its tokens here. Not thread-safe: one per
+     * analysis.
      */
     static final class Hasher {
         /** Room for the 100 hashed bytes and the rest of a character that straddles them. */
-        private final byte[] utf8 = new byte[MAX_HASHED_BYTES + 3];
+        private final ByteBuffer utf8 = ByteBuffer.allocate(MAX_HASHED_BYTES + 3);
+        // '?' for an unpaired surrogate, as String.getBytes writes it, so both forms hash alike.
+        private final CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
         private final CRC32 crc = new CRC32();
 
         /** {@link TermHash#of} of the token {@code chars[0, length)}. */
         long of(char[] chars, int length) {
-            int bytes = 0;
-            for (int i = 0; i < length && bytes < MAX_HASHED_BYTES; i++) {
-                char c = chars[i];
-                if (c < 0x80) {
-                    utf8[bytes++] = (byte) c;
-                } else if (c < 0x800) {
-                    utf8[bytes++] = (byte) (0xC0 | c >> 6);
-                    utf8[bytes++] = (byte) (0x80 | c & 0x3F);
-                } else if (!Character.isSurrogate(c)) {
-                    utf8[bytes++] = (byte) (0xE0 | c >> 12);
-                    utf8[bytes++] = (byte) (0x80 | c >> 6 & 0x3F);
-                    utf8[bytes++] = (byte) (0x80 | c & 0x3F);
-                } else {
-                    // Pairs and unpaired surrogates (which String.getBytes turns into '?'): rare, done as of does.
-                    return TermHash.of(new String(chars, 0, length));
-                }
-            }
+            utf8.clear();
+            encoder.reset();
+            // Stops with OVERFLOW once the buffer is full: whole characters only, past the 100 hashed bytes.
+            encoder.encode(CharBuffer.wrap(chars, 0, length), utf8, true);
             crc.reset();
-            crc.update(utf8, 0, Math.min(bytes, MAX_HASHED_BYTES));
+            crc.update(utf8.array(), 0, Math.min(utf8.position(), MAX_HASHED_BYTES));
             return crc.getValue() % MODULUS;
         }
     }

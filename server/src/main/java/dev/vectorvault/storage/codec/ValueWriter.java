@@ -3,6 +3,9 @@ package dev.vectorvault.storage.codec;
 import dev.vectorvault.index.SparseVector;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.ConcurrentModificationException;
@@ -22,6 +25,8 @@ public final class ValueWriter {
     // Some JVMs reserve a few header words in arrays; this is the largest size that is always allocatable.
     private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
 
+    // newEncoder() reports malformed input instead of silently writing '?', so every string round-trips exactly.
+    private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder();
     private byte[] buffer;
     private int size;
 
@@ -69,13 +74,12 @@ public final class ValueWriter {
             size += ascii.length;
             return this;
         }
-        long length = utf8Length(value);
-        if (length > MAX_CAPACITY) {
-            throw new IllegalStateException("encoded values would exceed " + MAX_CAPACITY + " bytes");
-        }
+        ByteBuffer encoded = encodeUtf8(value);
+        int length = encoded.remaining();
         writeVarLong(length);
-        ensureCapacity((int) length);
-        putUtf8(value);
+        ensureCapacity(length);
+        encoded.get(buffer, size, length);
+        size += length;
         return this;
     }
 
@@ -174,10 +178,11 @@ public final class ValueWriter {
     }
 
     /**
-     * The UTF-8 of an all-ASCII string (its bytes are its chars), null for any other. Most text is ASCII, and
-     * {@link String#getBytes} (an intrinsic) encodes it several times faster than a loop over its chars; but it turns
-     * an unpaired surrogate into {@code '?'} where this writer must refuse it (so that every string round-trips
-     * exactly), so a result is only taken when every char became one byte and each {@code '?'} was one in the string.
+     * The UTF-8 of an all-ASCII string (its bytes are its chars), null for any other, which then goes through the
+     * strict encoder. Most text is ASCII, and {@link String#getBytes} (an intrinsic) encodes it several times faster
+     * than a {@link CharsetEncoder}; but it turns an unpaired surrogate into {@code '?'} where this writer must refuse
+     * it (so that every string round-trips exactly), so a result is only taken when every char became one byte and
+     * each {@code '?'} was one in the string.
      */
     private static byte[] asciiBytes(String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
@@ -192,54 +197,11 @@ public final class ValueWriter {
         return bytes;
     }
 
-    /**
-     * The UTF-8 byte count of {@code value}.
-     *
-     * @throws IllegalArgumentException on an unpaired surrogate (it has no UTF-8; writing it would lose it)
-     */
-    private static long utf8Length(String value) {
-        long bytes = 0;
-        int n = value.length();
-        for (int i = 0; i < n; i++) {
-            char c = value.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (!Character.isSurrogate(c)) {
-                bytes += 3;
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                throw new IllegalArgumentException("string is not valid UTF-16 (unpaired surrogate at char " + i
-                        + "), cannot encode it");
-            }
-        }
-        return bytes;
-    }
-
-    /** Writes the UTF-8 of {@code value}, which {@link #utf8Length} checked and made room for. */
-    private void putUtf8(String value) {
-        int n = value.length();
-        for (int i = 0; i < n; i++) {
-            char c = value.charAt(i);
-            if (c < 0x80) {
-                buffer[size++] = (byte) c;
-            } else if (c < 0x800) {
-                buffer[size++] = (byte) (0xC0 | c >> 6);
-                buffer[size++] = (byte) (0x80 | c & 0x3F);
-            } else if (!Character.isSurrogate(c)) {
-                buffer[size++] = (byte) (0xE0 | c >> 12);
-                buffer[size++] = (byte) (0x80 | c >> 6 & 0x3F);
-                buffer[size++] = (byte) (0x80 | c & 0x3F);
-            } else {
-                int code = Character.toCodePoint(c, value.charAt(++i));
-                buffer[size++] = (byte) (0xF0 | code >> 18);
-                buffer[size++] = (byte) (0x80 | code >> 12 & 0x3F);
-                buffer[size++] = (byte) (0x80 | code >> 6 & 0x3F);
-                buffer[size++] = (byte) (0x80 | code & 0x3F);
-            }
+    private ByteBuffer encodeUtf8(String value) {
+        try {
+            return utf8.encode(CharBuffer.wrap(value));
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("string is not valid UTF-16 (unpaired surrogate), cannot encode it", e);
         }
     }
 
