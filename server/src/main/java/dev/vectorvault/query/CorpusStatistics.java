@@ -23,8 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * summed per query, as without this cache). Thread-safe: racing searches may both sum; either result is the same.
  */
 final class CorpusStatistics {
-    /** Terms whose n_t a sum keeps: the vocabulary searches use, not every string a client may send. */
-    static final int MAX_TERMS = 1 << 16;
+    /**
+     * Terms whose n_t a sum keeps (about 80 bytes each, so about 1.3 MB at most): the vocabulary searches use, not
+     * every string clients may send.
+     */
+    static final int MAX_TERMS = 1 << 14;
     private volatile Sum current;
 
     private CorpusStatistics() {}
