@@ -14,7 +14,7 @@ public final class SparseColumn implements FieldVectors {
     private volatile SparseVector[] rows = new SparseVector[16];
     private volatile int size;
     /** BM25's corpus statistics of these rows, made on a full-text search's first need (never for other fields). */
-    private TermStatistics termStatistics;
+    private volatile TermStatistics termStatistics;
     /** Posting lists for full-text searches while the segment has no finished index; null otherwise. */
     private volatile GrowingPostings postings;
 
@@ -29,12 +29,22 @@ public final class SparseColumn implements FieldVectors {
         return size++;
     }
 
-    /** The BM25 statistics of this column's rows, kept here so that they live and die with the rows. */
-    public synchronized TermStatistics termStatistics() {
-        if (termStatistics == null) {
-            termStatistics = new TermStatistics(this);
+    /**
+     * The BM25 statistics of this column's rows, kept here so that they live and die with the rows. Searches ask for
+     * them on every query (to check a cached sum is current), so only their creation takes the column's lock.
+     */
+    public TermStatistics termStatistics() {
+        TermStatistics statistics = termStatistics;
+        if (statistics == null) {
+            synchronized (this) {
+                statistics = termStatistics;
+                if (statistics == null) {
+                    statistics = new TermStatistics(this);
+                    termStatistics = statistics;
+                }
+            }
         }
-        return termStatistics;
+        return statistics;
     }
 
     /**

@@ -38,7 +38,8 @@ public final class SparseInvertedIndex implements VectorIndex {
     private final int[][] ordinals;
     private final float[][] values;
     private final float[] maxValues;
-    private final Map<Integer, Integer> listOf;
+    /** Term id → its list (its position in {@code dimensions}). */
+    private final TermSlots listOf;
     /** Row lengths for term-weighted searches; racy single-check init (any thread computes the same array). */
     private volatile float[] rowLengths;
     /** Per list, its (value, row length) frontier for WAND's term-weighted pruning ({@link #frontiers}). */
@@ -56,14 +57,13 @@ public final class SparseInvertedIndex implements VectorIndex {
         this.ordinals = ordinals;
         this.values = values;
         this.maxValues = new float[dimensions.length];
-        this.listOf = new HashMap<>(dimensions.length * 2);
+        this.listOf = TermSlots.of(dimensions);
         for (int l = 0; l < dimensions.length; l++) {
             float max = 0;
             for (float v : values[l]) {
                 max = Math.max(max, v);
             }
             maxValues[l] = max;
-            listOf.put(dimensions[l], l);
         }
     }
 
@@ -163,8 +163,8 @@ public final class SparseInvertedIndex implements VectorIndex {
         SparseVector q = query.dropSmallest(((SparseIndexKind.Search) searchParams).dropRatio());
         List<Cursor> cursors = new ArrayList<>(q.size());
         for (int i = 0; i < q.size(); i++) {
-            Integer list = listOf.get(q.index(i));
-            if (list != null && q.value(i) > 0) {
+            int list = listOf.slotOf(q.index(i));
+            if (list >= 0 && q.value(i) > 0) {
                 cursors.add(new Cursor(ordinals[list], q.value(i) * maxValues[list]));
             }
         }
@@ -200,25 +200,28 @@ public final class SparseInvertedIndex implements VectorIndex {
         float[] lengths = rowLengths();
         if (params.algorithm() == SparseAlgorithm.DAAT_MAXSCORE) {
             BlockFrontiers.View[] blocks = blockFrontiers();
-            List<BlockMaxScore.TermCursor> cursors = new ArrayList<>(weights.size());
+            BlockMaxScore.TermCursor[] cursors = new BlockMaxScore.TermCursor[weights.size()];
+            int held = 0;
             for (int i = 0; i < weights.size(); i++) {
-                Integer list = listOf.get(weights.index(i));
-                if (list != null) { // a term no row holds adds nothing
-                    cursors.add(new BlockMaxScore.TermCursor(cursors.size(), ordinals[list], values[list],
-                            ordinals[list].length, weights.value(i), scorer, lengths, blocks[list]));
+                int list = listOf.slotOf(weights.index(i));
+                if (list >= 0) { // a term no row holds adds nothing
+                    cursors[held] = new BlockMaxScore.TermCursor(held, ordinals[list], values[list],
+                            ordinals[list].length, weights.value(i), scorer, lengths, blocks[list]);
+                    held++;
                 }
             }
             TopK best = TopK.largest(k);
-            BlockMaxScore.search(cursors.toArray(new BlockMaxScore.TermCursor[0]), lengths, best, filter, floor);
+            BlockMaxScore.search(held == cursors.length ? cursors : Arrays.copyOf(cursors, held), lengths, best,
+                    filter, floor);
             return best.drainBestFirst();
         }
         if (params.algorithm() == SparseAlgorithm.DAAT_WAND) {
             float[][][] frontiers = frontiers();
             List<Cursor> cursors = new ArrayList<>(weights.size());
             for (int i = 0; i < weights.size(); i++) {
-                Integer list = listOf.get(weights.index(i));
+                int list = listOf.slotOf(weights.index(i));
                 float w = weights.value(i);
-                if (list == null || !(w > 0)) {
+                if (list < 0 || !(w > 0)) {
                     continue; // a term no row holds, or one that cannot add to a score
                 }
                 float[][] frontier = frontiers[list];
@@ -242,8 +245,8 @@ public final class SparseInvertedIndex implements VectorIndex {
         float[] scores = new float[size];
         boolean[] touched = new boolean[size];
         for (int i = 0; i < weights.size(); i++) {
-            Integer list = listOf.get(weights.index(i));
-            if (list == null) {
+            int list = listOf.slotOf(weights.index(i));
+            if (list < 0) {
                 continue;
             }
             float w = weights.value(i);
@@ -478,7 +481,7 @@ public final class SparseInvertedIndex implements VectorIndex {
 
     @Override
     public long memoryBytes() {
-        long bytes = 64L + dimensions.length * 64L;
+        long bytes = 64L + dimensions.length * 48L + listOf.memoryBytes();
         for (int[] list : ordinals) {
             bytes += 8L * list.length;
         }

@@ -1,6 +1,7 @@
 package dev.vectorvault.index;
 
 import java.util.BitSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
 
 /**
@@ -19,6 +20,9 @@ import java.util.function.IntPredicate;
  * the collection's read view, so the rows and tombstones it passes do not change during a call.
  */
 public final class TermStatistics {
+    private static final AtomicLong SERIALS = new AtomicLong();
+    /** Tells these statistics from those of any other column, without a reference to either. */
+    private final long serial = SERIALS.incrementAndGet();
     private final SparseColumn column;
     /** Rows {@code [0, counted)} of the column are in the sums. */
     private int counted;
@@ -32,6 +36,14 @@ public final class TermStatistics {
 
     TermStatistics(SparseColumn column) {
         this.column = column;
+    }
+
+    /**
+     * A number no other column's statistics have, for as long as the process runs: a sum cached over several
+     * segments records it to tell whether a segment was replaced (compacted, reloaded) since.
+     */
+    public long serial() {
+        return serial;
     }
 
     /**

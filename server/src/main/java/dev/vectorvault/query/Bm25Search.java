@@ -79,16 +79,11 @@ final class Bm25Search {
 
     /**
      * N, the total token count and n_t of the request's terms over the live rows of {@code view}: the sums of each
-     * segment's statistics, which the segment keeps current as rows are added and deleted ({@link TermStatistics}).
+     * segment's statistics, which the segment keeps current as rows are added and deleted ({@link TermStatistics}),
+     * kept per collection while its rows are unchanged ({@link CorpusStatistics}).
      */
     Statistics statistics(CollectionView view, int field) {
-        TermStatistics.Totals totals = new TermStatistics.Totals(terms);
-        for (int s = 0; s < view.segmentCount(); s++) {
-            int segment = s;
-            view.sparseVectors(s, field).termStatistics().addTo(totals, view.segmentSize(s), view.deletedCount(s),
-                    ordinal -> !view.isLive(segment, ordinal));
-        }
-        return new Statistics(totals.rows(), totals.tokens(), totals.documentFrequencies());
+        return CorpusStatistics.of(view, field).statistics(view, field, terms);
     }
 
     /**

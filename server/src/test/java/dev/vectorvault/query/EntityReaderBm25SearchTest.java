@@ -87,6 +87,10 @@ class EntityReaderBm25SearchTest {
     }
 
     private void insert(Random random, long from, int count) {
+        insertInto("", random, from, count);
+    }
+
+    private void insertInto(String partition, Random random, long from, int count) {
         List<Object> ids = new ArrayList<>();
         List<Object> texts = new ArrayList<>();
         List<Object> dense = new ArrayList<>();
@@ -97,7 +101,7 @@ class EntityReaderBm25SearchTest {
             dense.add(new float[] {k, 1});
             live.put(k, t);
         }
-        fx.writer.upsert(DB, "t", "", batch(count, "id", ids, "text", texts, "dense", dense));
+        fx.writer.upsert(DB, "t", partition, batch(count, "id", ids, "text", texts, "dense", dense));
     }
 
     private void delete(List<Long> deleted) {
@@ -150,21 +154,23 @@ class EntityReaderBm25SearchTest {
 
     private void checkAgainstBruteForce(Random random, TextAnalyzer analyzer, int queries) {
         for (int q = 0; q < queries; q++) {
-            String query = text(random);
-            int topK = 1 + random.nextInt(15);
-            ResultRows rows = fx.reader.search(request(List.of(query), topK, ""));
-            List<Map.Entry<Long, Double>> expected = bruteForce(query, analyzer);
-            List<Object> got = keys(rows);
-            assertThat(got).as("hits of '%s' (seed %s)", query, SEED).hasSize(Math.min(topK, expected.size()));
-            Map<Long, Double> exact = new HashMap<>();
-            expected.forEach(e -> exact.put(e.getKey(), e.getValue()));
-            for (int i = 0; i < got.size(); i++) {
-                double want = expected.get(i).getValue();
-                assertThat((double) rows.scores()[i]).as("score %d of '%s' (seed %s)", i, query, SEED)
-                        .isCloseTo(want, within(1e-4 * Math.max(1, want)));
-                assertThat(exact.get((Long) got.get(i))).as("hit %d of '%s' is scored as returned (seed %s)", i,
-                        query, SEED).isCloseTo(rows.scores()[i], within(1e-4 * Math.max(1, want)));
-            }
+            checkAgainstBruteForce(text(random), 1 + random.nextInt(15), analyzer);
+        }
+    }
+
+    private void checkAgainstBruteForce(String query, int topK, TextAnalyzer analyzer) {
+        ResultRows rows = fx.reader.search(request(List.of(query), topK, ""));
+        List<Map.Entry<Long, Double>> expected = bruteForce(query, analyzer);
+        List<Object> got = keys(rows);
+        assertThat(got).as("hits of '%s' (seed %s)", query, SEED).hasSize(Math.min(topK, expected.size()));
+        Map<Long, Double> exact = new HashMap<>();
+        expected.forEach(e -> exact.put(e.getKey(), e.getValue()));
+        for (int i = 0; i < got.size(); i++) {
+            double want = expected.get(i).getValue();
+            assertThat((double) rows.scores()[i]).as("score %d of '%s' (seed %s)", i, query, SEED)
+                    .isCloseTo(want, within(1e-4 * Math.max(1, want)));
+            assertThat(exact.get((Long) got.get(i))).as("hit %d of '%s' is scored as returned (seed %s)", i,
+                    query, SEED).isCloseTo(rows.scores()[i], within(1e-4 * Math.max(1, want)));
         }
     }
 
@@ -210,6 +216,64 @@ class EntityReaderBm25SearchTest {
         delete(List.of(1L, 2L, 4L, 1201L));
         awaitIndex();
         checkAgainstBruteForce(random, analyzer, 20);
+    }
+
+    /**
+     * The statistics are summed once and kept while the rows stay the same ({@link CorpusStatistics}); a stale N,
+     * avgdl or n_t would change scores without any error. The same queries (so the kept n_t are read back) after
+     * each kind of change must score as the brute force over the rows live then: rows appended to the growing
+     * segment, a segment sealed and indexed, rows deleted, segments compacted, a partition's rows added then its
+     * segments dropped with it, and the collection dropped and created again with other rows.
+     */
+    @Test
+    void keptStatisticsFollowEveryChangeOfTheRows() throws Exception {
+        System.out.println("EntityReaderBm25SearchTest seed " + SEED + " (-Dtests.seed=" + SEED + ")");
+        Random random = new Random(SEED);
+        TextAnalyzer analyzer = TextAnalyzer.fromParams(null);
+        List<String> queries = new ArrayList<>();
+        for (int q = 0; q < 12; q++) {
+            queries.add(text(random));
+        }
+        Runnable check = () -> queries.forEach(query -> checkAgainstBruteForce(query, 10, analyzer));
+        fx = new EntityFixture(dir, 300);
+        createIndexedCollection();
+        fx.catalog.createPartition(DB, "t", "p1");
+        insert(random, 0, 250);
+        check.run();
+        insert(random, 250, 30); // the growing segment grows
+        check.run();
+        insert(random, 280, 400); // sealed (and indexed) segments, a new growing one
+        awaitIndex();
+        check.run();
+        List<Long> deleted = new ArrayList<>();
+        for (long k = 5; k < 680; k += 4) {
+            deleted.add(k);
+        }
+        delete(deleted);
+        check.run();
+        fx.data.compact(Layouts.of(fx.catalog.collection(DB, "t")), java.util.Set.of());
+        awaitIndex();
+        check.run();
+        insertInto("p1", random, 1000, 350);
+        awaitIndex();
+        check.run();
+        fx.indexes.release(DB, "t");
+        fx.catalog.dropPartition(DB, "t", "p1");
+        fx.indexes.load(DB, "t");
+        live.keySet().removeIf(k -> k >= 1000);
+        check.run();
+        fx.catalog.dropCollection(DB, "t");
+        live.clear();
+        createIndexedCollection();
+        insert(random, 0, 120);
+        check.run();
+    }
+
+    private void createIndexedCollection() {
+        fx.catalog.createCollection(DB, "t", schema(null), 1, ConsistencyLevel.STRONG, Map.of());
+        fx.indexes.create(DB, "t", "dense", "", "FLAT", RequestedMetric.parse("L2"), Map.of());
+        fx.indexes.create(DB, "t", "sp", "", "SPARSE_INVERTED_INDEX", RequestedMetric.none(), Map.of());
+        fx.indexes.load(DB, "t");
     }
 
     @Test

@@ -7,10 +7,12 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The rows of one collection: sealed segments plus one growing segment, and a primary-key map so that a key has at
@@ -31,6 +33,8 @@ final class CollectionData {
     private final List<Segment> segments = new ArrayList<>();
     private final Map<Object, Long> primaryKeys = new HashMap<>();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    /** {@link CollectionView#readerState}: what readers derived from these rows, kept between reads. */
+    private final ConcurrentHashMap<Object, Object> readerState = new ConcurrentHashMap<>();
     /** The view of reads that expire nothing (no TTL), shared by them. */
     private final View view = new View(NO_EXPIRY);
     /** An expiry cutoff below every insert time: no row expires. */
@@ -428,6 +432,12 @@ final class CollectionData {
         public long locate(Object primaryKey) {
             Long where = primaryKeys.get(primaryKey);
             return where == null || segments.get(segmentOf(where)).isExpired(ordinalOf(where), cutoff) ? -1 : where;
+        }
+
+        @Override
+        public <T> T readerState(Object key, Class<T> type, Supplier<T> create) {
+            Object kept = readerState.get(key);
+            return type.cast(kept != null ? kept : readerState.computeIfAbsent(key, k -> create.get()));
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.vectorvault.storage.data;
 
 import dev.vectorvault.index.SparseColumn;
 import dev.vectorvault.index.VectorColumn;
+import java.util.function.Supplier;
 
 /**
  * A consistent read-only view of one collection's rows, valid only inside {@link DataStore#read}: the collection
@@ -52,6 +53,15 @@ public interface CollectionView {
      */
     default dev.vectorvault.text.TextMatchIndex textMatchIndex(int segment, int field) {
         return null;
+    }
+
+    /**
+     * What readers derived from this collection's rows and keep for later reads of it, under {@code key} ({@code
+     * create} makes it on first use): shared by every view of the collection and dropped with its data. Whoever keeps
+     * it checks that it still describes the view at hand. Views without a store behind them keep nothing.
+     */
+    default <T> T readerState(Object key, Class<T> type, Supplier<T> create) {
+        return create.get();
     }
 
     /** Where a live primary key is, as {@code segment << 32 | ordinal}, or -1. */
