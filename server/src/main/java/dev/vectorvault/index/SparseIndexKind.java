@@ -88,12 +88,24 @@ final class SparseIndexKind implements IndexKind {
     @Override
     public VectorIndex build(FieldVectors vectors, MetricType metric, IndexParams params, int threads,
                              BuildProgress progress) {
-        return SparseInvertedIndex.build(this, sparseColumn(vectors), (SparseIndexParams) params, progress);
+        return readyFor(metric, SparseInvertedIndex.build(this, sparseColumn(vectors), (SparseIndexParams) params,
+                progress));
     }
 
     @Override
     public VectorIndex read(ObjectStore store, String name, FieldVectors vectors, MetricType metric) {
-        return SparseInvertedIndex.read(this, store, name, sparseColumn(vectors));
+        return readyFor(metric, SparseInvertedIndex.read(this, store, name, sparseColumn(vectors)));
+    }
+
+    /**
+     * A BM25 index derives its row lengths and pruning frontiers here, on the build or load thread, rather than on
+     * its first search: that search would otherwise pay for them (0.3-0.8 s on 126,240 dictionary entries).
+     */
+    private static SparseInvertedIndex readyFor(MetricType metric, SparseInvertedIndex index) {
+        if (metric == MetricType.BM25) {
+            index.deriveTermWeighted();
+        }
+        return index;
     }
 
     private SparseColumn sparseColumn(FieldVectors vectors) {

@@ -305,6 +305,19 @@ public final class SparseInvertedIndex implements VectorIndex {
         void offer(int ordinal);
     }
 
+    /**
+     * Derives now what term-weighted (BM25) searches of this index's algorithm would derive on first use: the row
+     * lengths, and the block frontiers (DAAT_MAXSCORE) or list frontiers (DAAT_WAND).
+     */
+    void deriveTermWeighted() {
+        rowLengths();
+        switch (params.algorithm()) {
+            case DAAT_MAXSCORE -> blockFrontiers();
+            case DAAT_WAND -> frontiers();
+            default -> { } // TAAT_NAIVE reads the lists as they are
+        }
+    }
+
     /** Each row's length (sum of its values), computed on first use. */
     private float[] rowLengths() {
         float[] lengths = rowLengths;

@@ -151,6 +151,30 @@ class SparseInvertedIndexTest {
         assertThat(recall).isGreaterThan(0.5).isLessThanOrEqualTo(1.0);
     }
 
+    /**
+     * A BM25 index derives its row lengths and frontiers when built or loaded (on the index-build or load thread),
+     * so its first search does not; an IP index, which never searches term-weighted, derives nothing. Seen through
+     * memoryBytes, which counts the derived arrays once they exist.
+     */
+    @Test
+    void aBm25IndexIsReadyForItsFirstSearchWhenBuiltOrLoaded() throws IOException {
+        SparseColumn column = column(new Random(SEED), 500, 300);
+        LocalDisk disk = LocalDisk.open(dir);
+        for (String algo : List.of("DAAT_WAND", "DAAT_MAXSCORE")) {
+            IndexKind inverted = kind("SPARSE_INVERTED_INDEX");
+            IndexParams params = inverted.parse(Map.of("inverted_index_algo", algo));
+            VectorIndex ip = inverted.build(column, MetricType.IP, params, 1, (d, t) -> { });
+            VectorIndex bm25 = inverted.build(column, MetricType.BM25, params, 1, (d, t) -> { });
+            assertThat(bm25.memoryBytes()).as(algo).isGreaterThan(ip.memoryBytes() + 4L * column.size());
+            String name = "bm25." + algo + ".idx";
+            ((SparseInvertedIndex) ip).write(disk, name);
+            assertThat(inverted.read(disk, name, column, MetricType.BM25).memoryBytes()).as(algo)
+                    .isEqualTo(bm25.memoryBytes());
+            assertThat(inverted.read(disk, name, column, MetricType.IP).memoryBytes()).as(algo)
+                    .isEqualTo(ip.memoryBytes());
+        }
+    }
+
     @Test
     void anIndexFileLoadsOverTheSameRowsAndAnswersAlike() throws IOException {
         Random random = new Random(SEED);
