@@ -64,8 +64,7 @@ public final class FullTextBenchmark {
         System.out.println("jvm:     " + MachineFacts.jvm());
         System.out.printf(Locale.ROOT, "load average at start: %.2f%n", MachineFacts.loadAverage());
         GcideCorpus corpus = GcideCorpus.read(dictd, 65_535);
-        List<String> docs = docLimit > 0 && docLimit < corpus.documents().size()
-                ? corpus.documents().subList(0, docLimit) : corpus.documents();
+        List<String> docs = corpus.documents(docLimit);
         List<String> queries = corpus.queries(queryCount, seed);
         long bytes = docs.stream().mapToLong(String::length).sum();
         System.out.printf(Locale.ROOT, "corpus: dict-gcide, %,d entries (%,d chars; %d longer than a VarChar left out);"

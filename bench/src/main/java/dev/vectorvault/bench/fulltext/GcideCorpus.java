@@ -63,6 +63,11 @@ record GcideCorpus(List<String> documents, int skippedTooLong) {
         return value;
     }
 
+    /** The first {@code limit} documents, or all of them when {@code limit} is 0 or covers them. */
+    List<String> documents(int limit) {
+        return limit > 0 && limit < documents.size() ? documents.subList(0, limit) : documents;
+    }
+
     /**
      * {@code count} queries of 1 to 4 words (3 letters or more) drawn from random entries, so that every query has
      * matches and mixes common words with rare ones as a reader's lookups would. Deterministic for a seed.

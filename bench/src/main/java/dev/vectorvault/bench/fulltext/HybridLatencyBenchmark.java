@@ -46,8 +46,7 @@ public final class HybridLatencyBenchmark {
         System.out.println("jvm:     " + MachineFacts.jvm());
         System.out.printf(Locale.ROOT, "load average at start: %.2f%n", MachineFacts.loadAverage());
         GcideCorpus corpus = GcideCorpus.read(dictd, 65_535);
-        List<String> docs = docLimit > 0 && docLimit < corpus.documents().size()
-                ? corpus.documents().subList(0, docLimit) : corpus.documents();
+        List<String> docs = corpus.documents(docLimit);
         List<String> texts = corpus.queries(queryCount, seed);
         Random random = new Random(seed);
         float[][] vectors = clustered(random, docs.size(), dim, 200);
