@@ -73,9 +73,7 @@ public final class FilterBenchmark {
         }
         System.out.printf(Locale.ROOT, "bench-filter: %,d rows, segments of %,d rows, %d runs per cell, seed %d%n",
                 rows, segmentRows, runs, seed);
-        System.out.println("machine: " + MachineFacts.cpu());
-        System.out.println("jvm: " + MachineFacts.jvm());
-        System.out.printf(Locale.ROOT, "load average at start: %.2f%n", MachineFacts.loadAverage());
+        MachineFacts.printHeader();
 
         Path dir = Files.createTempDirectory("vectorvault-bench-filter-");
         MvMetaStore meta = MvMetaStore.inMemory();

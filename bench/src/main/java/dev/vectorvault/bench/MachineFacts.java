@@ -16,6 +16,13 @@ public final class MachineFacts {
     private MachineFacts() {}
 
     /** The 1-minute system load average, or a negative number where the OS does not tell. */
+    /** The machine, the JVM and the load average at the start: the first lines of every benchmark's report. */
+    public static void printHeader() {
+        System.out.println("machine: " + cpu());
+        System.out.println("jvm:     " + jvm());
+        System.out.printf(java.util.Locale.ROOT, "load average at start: %.2f%n", loadAverage());
+    }
+
     public static double loadAverage() {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }

@@ -60,9 +60,7 @@ public final class FullTextBenchmark {
                 String.valueOf(Runtime.getRuntime().availableProcessors())));
         int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
 
-        System.out.println("machine: " + MachineFacts.cpu());
-        System.out.println("jvm:     " + MachineFacts.jvm());
-        System.out.printf(Locale.ROOT, "load average at start: %.2f%n", MachineFacts.loadAverage());
+        MachineFacts.printHeader();
         GcideCorpus corpus = GcideCorpus.read(dictd, 65_535);
         List<String> docs = corpus.documents(docLimit);
         List<String> queries = corpus.queries(queryCount, seed);
