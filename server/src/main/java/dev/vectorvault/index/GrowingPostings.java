@@ -1,5 +1,6 @@
 package dev.vectorvault.index;
 
+import com.carrotsearch.hppc.IntIntHashMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +22,7 @@ import java.util.List;
 final class GrowingPostings {
     private final SparseColumn column;
     /** Term id → its list's position in {@link #lists}. */
-    private final TermCounts listOf = new TermCounts();
+    private final IntIntHashMap listOf = new IntIntHashMap();
     private PostingList[] lists = new PostingList[16];
     private int listCount;
     /** Rows {@code [0, added)} are in the lists. */
@@ -56,7 +57,7 @@ final class GrowingPostings {
             added = Math.max(added, limit);
             rowLengths = lengths;
             for (int i = 0; i < weights.size(); i++) {
-                int l = listOf.get(weights.index(i), -1);
+                int l = listOf.getOrDefault(weights.index(i), -1);
                 if (l < 0) {
                     continue;
                 }
@@ -76,7 +77,7 @@ final class GrowingPostings {
 
     /** The list of {@code term}, made empty if it has none yet. */
     private PostingList list(int term) {
-        int l = listOf.get(term, -1);
+        int l = listOf.getOrDefault(term, -1);
         if (l < 0) {
             l = listCount++;
             if (l == lists.length) {

@@ -1,5 +1,6 @@
 package dev.vectorvault.index;
 
+import com.carrotsearch.hppc.IntIntHashMap;
 import dev.vectorvault.storage.io.ObjectStore;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -39,7 +40,7 @@ public final class SparseInvertedIndex implements VectorIndex {
     private final float[][] values;
     private final float[] maxValues;
     /** Term id → its list (its position in {@code dimensions}). */
-    private final TermSlots listOf;
+    private final IntIntHashMap listOf;
     /** Row lengths for term-weighted searches; racy single-check init (any thread computes the same array). */
     private volatile float[] rowLengths;
     /** Per list, its (value, row length) frontier for WAND's term-weighted pruning ({@link #frontiers}). */
@@ -57,7 +58,7 @@ public final class SparseInvertedIndex implements VectorIndex {
         this.ordinals = ordinals;
         this.values = values;
         this.maxValues = new float[dimensions.length];
-        this.listOf = TermSlots.of(dimensions);
+        this.listOf = listsOf(dimensions);
         for (int l = 0; l < dimensions.length; l++) {
             float max = 0;
             for (float v : values[l]) {
@@ -74,19 +75,19 @@ public final class SparseInvertedIndex implements VectorIndex {
     static SparseInvertedIndex build(SparseIndexKind kind, SparseColumn column, SparseIndexParams params,
                                      BuildProgress progress) {
         int size = column.size();
-        TermCounts slots = new TermCounts();
+        IntIntHashMap slots = new IntIntHashMap();
         for (int o = 0; o < size; o++) {
             SparseVector row = column.get(o);
             for (int i = 0; i < row.size(); i++) {
-                slots.add(row.index(i), 1);
+                slots.addTo(row.index(i), 1);
             }
         }
-        int[] dimensions = slots.keys();
+        int[] dimensions = slots.keys().toArray();
         sortUnsigned(dimensions);
         int[][] ordinals = new int[dimensions.length][];
         float[][] values = new float[dimensions.length][];
         for (int l = 0; l < dimensions.length; l++) {
-            int n = slots.get(dimensions[l], 0);
+            int n = slots.get(dimensions[l]);
             ordinals[l] = new int[n];
             values[l] = new float[n];
             slots.put(dimensions[l], l); // from here on the map gives each dimension's list
@@ -95,7 +96,7 @@ public final class SparseInvertedIndex implements VectorIndex {
         for (int o = 0; o < size; o++) {
             SparseVector row = column.get(o);
             for (int i = 0; i < row.size(); i++) {
-                int l = slots.get(row.index(i), -1);
+                int l = slots.get(row.index(i));
                 ordinals[l][filled[l]] = o;
                 values[l][filled[l]++] = row.value(i);
             }
@@ -105,6 +106,15 @@ public final class SparseInvertedIndex implements VectorIndex {
         }
         progress.indexed(size, size);
         return new SparseInvertedIndex(kind, column, params, size, dimensions, ordinals, values);
+    }
+
+    /** Term id → list for searches: term {@code dimensions[l]} owns list {@code l}; read-only once built. */
+    private static IntIntHashMap listsOf(int[] dimensions) {
+        IntIntHashMap lists = new IntIntHashMap(dimensions.length);
+        for (int l = 0; l < dimensions.length; l++) {
+            lists.put(dimensions[l], l);
+        }
+        return lists;
     }
 
     private static void sortUnsigned(int[] dimensions) {
@@ -163,7 +173,7 @@ public final class SparseInvertedIndex implements VectorIndex {
         SparseVector q = query.dropSmallest(((SparseIndexKind.Search) searchParams).dropRatio());
         List<Cursor> cursors = new ArrayList<>(q.size());
         for (int i = 0; i < q.size(); i++) {
-            int list = listOf.slotOf(q.index(i));
+            int list = listOf.getOrDefault(q.index(i), -1);
             if (list >= 0 && q.value(i) > 0) {
                 cursors.add(new Cursor(ordinals[list], q.value(i) * maxValues[list]));
             }
@@ -203,7 +213,7 @@ public final class SparseInvertedIndex implements VectorIndex {
             BlockMaxScore.TermCursor[] cursors = new BlockMaxScore.TermCursor[weights.size()];
             int held = 0;
             for (int i = 0; i < weights.size(); i++) {
-                int list = listOf.slotOf(weights.index(i));
+                int list = listOf.getOrDefault(weights.index(i), -1);
                 if (list >= 0) { // a term no row holds adds nothing
                     cursors[held] = new BlockMaxScore.TermCursor(held, ordinals[list], values[list],
                             ordinals[list].length, weights.value(i), scorer, lengths, blocks[list]);
@@ -219,7 +229,7 @@ public final class SparseInvertedIndex implements VectorIndex {
             float[][][] frontiers = frontiers();
             List<Cursor> cursors = new ArrayList<>(weights.size());
             for (int i = 0; i < weights.size(); i++) {
-                int list = listOf.slotOf(weights.index(i));
+                int list = listOf.getOrDefault(weights.index(i), -1);
                 float w = weights.value(i);
                 if (list < 0 || !(w > 0)) {
                     continue; // a term no row holds, or one that cannot add to a score
@@ -245,7 +255,7 @@ public final class SparseInvertedIndex implements VectorIndex {
         float[] scores = new float[size];
         boolean[] touched = new boolean[size];
         for (int i = 0; i < weights.size(); i++) {
-            int list = listOf.slotOf(weights.index(i));
+            int list = listOf.getOrDefault(weights.index(i), -1);
             if (list < 0) {
                 continue;
             }
@@ -494,7 +504,7 @@ public final class SparseInvertedIndex implements VectorIndex {
 
     @Override
     public long memoryBytes() {
-        long bytes = 64L + dimensions.length * 48L + listOf.memoryBytes();
+        long bytes = 64L + dimensions.length * 48L + listOf.ramBytesAllocated();
         for (int[] list : ordinals) {
             bytes += 8L * list.length;
         }

@@ -1,5 +1,6 @@
 package dev.vectorvault.index;
 
+import com.carrotsearch.hppc.IntIntHashMap;
 import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
@@ -32,7 +33,7 @@ public final class TermStatistics {
     private long rows;
     private double tokens;
     /** Term id → rows holding it, among the counted rows not subtracted (a term no row holds any more reads 0). */
-    private final TermCounts documentFrequency = new TermCounts();
+    private final IntIntHashMap documentFrequency = new IntIntHashMap();
 
     TermStatistics(SparseColumn column) {
         this.column = column;
@@ -70,7 +71,7 @@ public final class TermStatistics {
         totals.rows += rows;
         totals.tokens += tokens;
         for (int i = 0; i < totals.terms.length; i++) {
-            totals.documentFrequencies[i] += documentFrequency.get(totals.terms[i], 0);
+            totals.documentFrequencies[i] += documentFrequency.getOrDefault(totals.terms[i], 0);
         }
     }
 
@@ -87,7 +88,7 @@ public final class TermStatistics {
         rows += sign;
         tokens += sign * (double) row.sum();
         for (int i = 0; i < row.size(); i++) {
-            documentFrequency.add(row.index(i), sign);
+            documentFrequency.addTo(row.index(i), sign);
         }
     }
 
