@@ -90,7 +90,7 @@ public final class DataStore implements AutoCloseable {
         this.log = log;
         this.layouts = layouts;
         this.sealThreshold = sealThreshold;
-        this.directory = new SegmentDirectory(sealed.objects(), manifests, sealed.shared());
+        this.directory = new SegmentDirectory(sealed.objects(), manifests, sealed.shared(), executors.segmentLoads());
         this.sealer = new SegmentSealer(directory);
         this.indexes = new IndexMaintenance(executors.indexBuilds(), executors.delays(), directory, indexSettings);
         this.autoCheckpoint = new AutoCheckpoint(executors.checkpoints(), autoCheckpointBytes, this::checkpoint);

@@ -1,6 +1,5 @@
 package dev.vectorvault.storage.data;
 
-import dev.vectorvault.storage.MetaStore;
 import dev.vectorvault.storage.StorageException;
 import dev.vectorvault.storage.data.DataManifest.SegmentRef;
 import dev.vectorvault.storage.io.LocalDisk;
@@ -14,9 +13,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,16 +48,15 @@ final class SegmentDirectory {
     /** Collections the manifest read or written last names (segments or shard positions), and those taken over. */
     private volatile Set<Long> lastManifestCollections = Set.of();
     private final SealedGarbage garbage;
+    /** Where segments of a shared store are fetched, {@link #LOAD_PARALLELISM} at a time (the owner's threads). */
+    private final Executor loads;
 
-    SegmentDirectory(ObjectStore files, MetaStore meta) {
-        this(files, Manifests.node(meta), false);
-    }
-
-    SegmentDirectory(ObjectStore files, Manifests manifests, boolean shared) {
+    SegmentDirectory(ObjectStore files, Manifests manifests, boolean shared, Executor loads) {
         this.files = files;
         this.manifests = manifests;
         this.shared = shared;
         this.garbage = new SealedGarbage(files, shared);
+        this.loads = loads;
     }
 
     ObjectStore files() {
@@ -174,27 +172,24 @@ final class SegmentDirectory {
             }
             return;
         }
-        ExecutorService loaders = Executors.newFixedThreadPool(Math.min(LOAD_PARALLELISM, refs.size()), task -> {
-            Thread thread = new Thread(task, "segment-load");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ArrayDeque<FutureTask<Segment>> window = new ArrayDeque<>();
         try {
             // A window of LOAD_PARALLELISM segments in flight: memory holds at most that many files being decoded
             // beyond the segments already handed to the sink.
-            ArrayDeque<Future<Segment>> window = new ArrayDeque<>();
             int submitted = 0;
             for (int i = 0; i < refs.size(); i++) {
                 while (submitted < refs.size() && submitted < i + LOAD_PARALLELISM) {
                     SegmentRef ref = refs.get(submitted);
                     CollectionLayout layout = refLayouts.get(submitted);
-                    window.add(loaders.submit(() -> loadSegment(ref, layout)));
+                    FutureTask<Segment> loading = new FutureTask<>(() -> loadSegment(ref, layout));
+                    window.add(loading);
+                    loads.execute(loading);
                     submitted++;
                 }
                 sink.loaded(refLayouts.get(i), await(window.poll(), refs.get(i)));
             }
         } finally {
-            loaders.shutdownNow(); // after a failure: the segments still in flight are not wanted
+            window.forEach(loading -> loading.cancel(true)); // after a failure: the segments in flight are not wanted
         }
     }
 

@@ -39,12 +39,14 @@ class SegmentDirectoryLoadTest {
     private SegmentDirectory directory;
     private final CollectionLayout layout = layout(COLLECTION, PARTITION);
     private final List<SegmentRef> refs = new ArrayList<>();
+    private final java.util.concurrent.ExecutorService loads =
+            java.util.concurrent.Executors.newFixedThreadPool(SegmentDirectory.LOAD_PARALLELISM);
 
     @BeforeEach
     void writeSegments() throws IOException {
         meta = MvMetaStore.open(dir.resolve("meta"));
         bucket = LocalDisk.open(dir.resolve("bucket"));
-        directory = new SegmentDirectory(bucket, Manifests.node(meta), true);
+        directory = new SegmentDirectory(bucket, Manifests.node(meta), true, loads);
         for (int s = 0; s < SEGMENTS; s++) {
             long segmentId = 100 + s;
             Segment segment = new Segment(segmentId, layout.vectorDims(), layout.vectorEncodings());
@@ -59,6 +61,7 @@ class SegmentDirectoryLoadTest {
 
     @AfterEach
     void close() {
+        loads.shutdownNow();
         meta.close();
     }
 
@@ -96,7 +99,7 @@ class SegmentDirectoryLoadTest {
                                 throw e.getCause();
                             }
                         });
-        SegmentDirectory overObjects = new SegmentDirectory(watched, Manifests.node(meta), true);
+        SegmentDirectory overObjects = new SegmentDirectory(watched, Manifests.node(meta), true, loads);
         List<Long> loaded = new ArrayList<>();
         overObjects.loadSegments(new DataManifest(0, refs), c -> Optional.of(layout),
                 (l, segment) -> loaded.add(segment.segmentId()));
