@@ -22,6 +22,11 @@ import java.util.stream.Stream;
  */
 public final class ServerChild implements AutoCloseable {
     private static final long LISTEN_TIMEOUT_SECONDS = 600;
+    /**
+     * Extra JVM flags for every server child, split on spaces: a profiler on the server side of an end-to-end run,
+     * e.g. {@code SERVER_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/server.jfr,settings=profile"}.
+     */
+    static final String EXTRA_FLAGS_VARIABLE = "SERVER_JAVA_OPTS";
 
     private final Path jar;
     private final String maxHeap;
@@ -69,7 +74,12 @@ public final class ServerChild implements AutoCloseable {
             port = socket.getLocalPort();
         }
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + maxHeap, "--add-modules",
-                "jdk.incubator.vector", "-jar", jar.toString(), "--set", "proxy.port=" + port,
+                "jdk.incubator.vector"));
+        String extra = System.getenv(EXTRA_FLAGS_VARIABLE);
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString(), "--set", "proxy.port=" + port,
                 "--set", "localStorage.path=" + dataDir.resolve("data")));
         settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
         Path log = dataDir.resolve("server.log");

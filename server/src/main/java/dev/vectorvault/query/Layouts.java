@@ -33,7 +33,27 @@ public final class Layouts implements DataStore.LayoutSource {
         return catalog.byId(collectionId).map(Layouts::of);
     }
 
+    /**
+     * The layout last described, by the collection instance it was described from. A search or query describes its
+     * collection twice (its cost estimate, then the read) and the catalog hands out the same immutable instance until
+     * the collection changes, so this saves parsing its index parameters on every request; any other instance
+     * (another collection, or this one changed) is described afresh.
+     */
+    private static volatile Described last;
+
+    private record Described(Collection collection, CollectionLayout layout) {}
+
     public static CollectionLayout of(Collection collection) {
+        Described seen = last;
+        if (seen != null && seen.collection() == collection) {
+            return seen.layout();
+        }
+        CollectionLayout layout = describe(collection);
+        last = new Described(collection, layout);
+        return layout;
+    }
+
+    private static CollectionLayout describe(Collection collection) {
         List<FieldSchema> fields = collection.schema().fields();
         int[] dims = new int[fields.size()];
         VectorIndexSpec[] indexes = new VectorIndexSpec[fields.size()];

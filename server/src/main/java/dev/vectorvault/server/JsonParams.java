@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vectorvault.common.MilvusException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,10 +12,23 @@ import java.util.Map;
 final class JsonParams {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * The last object read: an application sends the same {@code params} string with every search (the SDKs write
+     * it from one map), and a Jackson tree per search was the largest search-specific cost of the handler after the
+     * index (issue 16, docs/benchmarks.md). One entry, replaced whole, so threads never see half of one.
+     */
+    private static volatile Parsed last;
+
+    private record Parsed(String json, Map<String, String> map) {}
+
     private JsonParams() {}
 
-    /** A JSON object whose values are scalars, as strings. */
+    /** A JSON object whose values are scalars, as strings; unmodifiable, in the object's order. */
     static Map<String, String> flatStringMap(String json) {
+        Parsed seen = last;
+        if (seen != null && seen.json().equals(json)) {
+            return seen.map();
+        }
         try {
             JsonNode node = JSON.readTree(json);
             if (node == null || !node.isObject()) {
@@ -23,7 +37,9 @@ final class JsonParams {
             Map<String, String> out = new LinkedHashMap<>();
             node.properties().forEach(e -> out.put(e.getKey(),
                     e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
-            return out;
+            Map<String, String> read = Collections.unmodifiableMap(out);
+            last = new Parsed(json, read);
+            return read;
         } catch (JsonProcessingException e) {
             throw MilvusException.invalidParameter("params is not valid JSON: " + json);
         }
