@@ -99,10 +99,10 @@ final class CallExecution implements ServerCallExecutorSupplier, AutoCloseable {
 
     /**
      * Makes the port run its calls where this class says. The port's default executor must be the transport thread
-     * itself: grpc-java looks the method up and asks {@link #getExecutor} on the default executor, so with the pool
-     * as default every call, the inline ones included, would first be handed to a pool thread and then stay there
-     * (measured: GetVersion p50 unchanged by the inline path in its own process). Here the lookup and the choice run
-     * on the transport thread that read the call, and a call for the pool makes one hand-off.
+     * itself: grpc-java asks {@link #getExecutor} from a step it runs on the default executor, so with the pool as
+     * default every call, the inline ones included, first waited for a pool thread (measured: GetVersion p50
+     * unchanged by the inline path in its own process). Here that step runs on the transport thread that read the
+     * call, and a call for the pool makes one hand-off.
      */
     void install(ServerBuilder<?> builder) {
         builder.executor(INLINE).callExecutor(this);

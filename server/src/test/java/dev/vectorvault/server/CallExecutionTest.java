@@ -113,7 +113,10 @@ class CallExecutionTest {
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
         try {
             MilvusServiceGrpc.MilvusServiceBlockingStub stub = MilvusServiceGrpc.newBlockingStub(channel);
+            java.util.concurrent.ThreadPoolExecutor pool = (java.util.concurrent.ThreadPoolExecutor) calls.pool();
             stub.getVersion(io.milvus.grpc.GetVersionRequest.getDefaultInstance());
+            // Not a single step of the call went through the pool (grpc-java's method lookup included).
+            assertThat(pool.getTaskCount()).isZero();
             stub.createCollection(io.milvus.grpc.CreateCollectionRequest.getDefaultInstance());
             assertThat(versionThread.get(10, TimeUnit.SECONDS)).doesNotStartWith("grpc-call-")
                     .isNotEqualTo(Thread.currentThread().getName());
