@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code --server-jars old=A.jar,new=B.jar} starts two given jars as child processes with the same settings
  * (authentication on, defaults otherwise): an older commit's build against this one, interleaved call by call, as
  * issue 16 asks for GetVersion. The mix then runs on each in turn, as above.
- * <pre>bin/bench-calls [--seconds S] [--rounds N] [--rows N] [--big-rows N] [--big-nq N] [--seed N]
+ * <pre>bin/bench-calls [--seconds S] [--rounds N] [--warm-up S] [--rows N] [--big-rows N] [--big-nq N] [--seed N]
  *     [--process true | --server-jars LABEL=JAR,LABEL=JAR] [--server-heap 2g]</pre>
  */
 public final class CallPathBenchmark {
@@ -53,7 +53,7 @@ public final class CallPathBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>(Map.of("seconds", "5", "rounds", "3", "rows", "20000",
                 "big-rows", "100000", "big-nq", "20", "seed", "42", "process", "false", "server-jars", "",
-                "server-heap", "2g"));
+                "server-heap", "2g", "warm-up", "2"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + options.keySet());
@@ -88,8 +88,9 @@ public final class CallPathBenchmark {
             MilvusServiceBlockingStub inlineStub = stub(inline);
             GetVersionRequest version = GetVersionRequest.getDefaultInstance();
             long slice = (long) (seconds * 1e9);
+            // Warm-up (both sides' JIT): on a loaded machine the default 2 s leaves the servers interpreting.
             alternate(i -> poolStub.getVersion(version), i -> inlineStub.getVersion(version),
-                    Math.min(slice, 2_000_000_000L)); // warm-up
+                    (long) (Double.parseDouble(options.get("warm-up")) * 1e9));
             LatencySamples[] getVersion = {new LatencySamples(), new LatencySamples()};
             LatencySamples[] searches = {new LatencySamples(), new LatencySamples()};
             long[][] counts = new long[2][2];

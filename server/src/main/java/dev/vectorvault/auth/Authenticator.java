@@ -137,6 +137,15 @@ public final class Authenticator {
         return stored.isPresent() && proven.covers(stored.get(), cache.digest(username, password));
     }
 
+    /**
+     * Counts a call whose credentials {@link #provenOn} has just confirmed on this connection as {@link #authenticate}
+     * counts an accepted proven call, without checking them a second time.
+     */
+    public void acceptedAsProven(String username, String client) {
+        throttle.recordSuccess(username, client);
+        metrics.login(ServerMetrics.LoginResult.ACCEPTED, true);
+    }
+
     /** The same decision as {@link #authenticate}, as a yes/no (for the old password of a password change). */
     public boolean isValid(String username, Password password, String client) {
         return authenticate(username, password, client) == Outcome.ACCEPTED;

@@ -72,7 +72,8 @@ final class ConnectionGuard {
                                                                ServerCallHandler<Q, R> next) {
                 SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
                 Connection connection = remote == null ? null : open.get(remote);
-                if (connection != null) {
+                // Read first: after its first call a connection is marked, and a volatile write per call is a fence.
+                if (connection != null && !connection.authenticated) {
                     connection.authenticated = true;
                 }
                 return next.startCall(call, headers);

@@ -337,8 +337,6 @@ public final class MilvusServer implements AutoCloseable {
                 new SegmentRpc(catalog, data, node == null ? 0 : node.nodeId(), rbac.visibility()));
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()))
                 .channelFactory(connections::newServerChannel)
-                .executor(calls.pool())
-                .callExecutor(calls)
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
                 // The SDKs ping every 10 s even when idle; grpc-java's default would answer GOAWAY too_many_pings.
@@ -350,6 +348,7 @@ public final class MilvusServer implements AutoCloseable {
                 .addService(budget.guard(service.bindService()))
                 .addService(budget.guard(health.getHealthService().bindService()))
                 .addTransportFilter(new ConnectionTracker(authenticator));
+        calls.install(builder);
         if (limits.maxConnectionIdleMs() > 0) {
             builder.maxConnectionIdle(limits.maxConnectionIdleMs(), TimeUnit.MILLISECONDS);
         }

@@ -13,11 +13,17 @@ import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.storage.MvMetaStore;
 import io.grpc.Attributes;
 import io.grpc.Context;
+import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
 import io.milvus.grpc.MilvusServiceGrpc;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
@@ -74,6 +80,53 @@ class CallExecutionTest {
                 new Metadata()))).startsWith("grpc-call-");
     }
 
+    /**
+     * Through a real port: grpc-java asks where a call runs on the port's default executor, so a pool there would
+     * carry even the inline calls to a pool thread. A cheap read must run on the transport thread that read it.
+     */
+    @Test
+    void onAPortACheapReadRunsOnTheTransportThreadAndAWriteOnThePool() throws Exception {
+        calls = new CallExecution(2, LIMIT, false, false, authenticator);
+        CompletableFuture<String> versionThread = new CompletableFuture<>();
+        CompletableFuture<String> createThread = new CompletableFuture<>();
+        MilvusServiceGrpc.MilvusServiceImplBase service = new MilvusServiceGrpc.MilvusServiceImplBase() {
+            @Override
+            public void getVersion(io.milvus.grpc.GetVersionRequest request,
+                                   StreamObserver<io.milvus.grpc.GetVersionResponse> out) {
+                versionThread.complete(Thread.currentThread().getName());
+                out.onNext(io.milvus.grpc.GetVersionResponse.getDefaultInstance());
+                out.onCompleted();
+            }
+
+            @Override
+            public void createCollection(io.milvus.grpc.CreateCollectionRequest request,
+                                         StreamObserver<io.milvus.grpc.Status> out) {
+                createThread.complete(Thread.currentThread().getName());
+                out.onNext(io.milvus.grpc.Status.getDefaultInstance());
+                out.onCompleted();
+            }
+        };
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(service);
+        calls.install(builder);
+        Server server = builder.build().start();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+        try {
+            MilvusServiceGrpc.MilvusServiceBlockingStub stub = MilvusServiceGrpc.newBlockingStub(channel);
+            java.util.concurrent.ThreadPoolExecutor pool = (java.util.concurrent.ThreadPoolExecutor) calls.pool();
+            stub.getVersion(io.milvus.grpc.GetVersionRequest.getDefaultInstance());
+            // Not a single step of the call went through the pool (grpc-java's method lookup included).
+            assertThat(pool.getTaskCount()).isZero();
+            stub.createCollection(io.milvus.grpc.CreateCollectionRequest.getDefaultInstance());
+            assertThat(versionThread.get(10, TimeUnit.SECONDS)).doesNotStartWith("grpc-call-")
+                    .isNotEqualTo(Thread.currentThread().getName());
+            assertThat(createThread.get(10, TimeUnit.SECONDS)).startsWith("grpc-call-");
+        } finally {
+            channel.shutdownNow();
+            server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void aClusterNodeOrALimitOfZeroRunsEveryCallOnThePool() throws Exception {
         calls = new CallExecution(2, LIMIT, true, false, authenticator);
@@ -101,6 +154,40 @@ class CallExecutionTest {
         assertThat(runsOn(calls.getExecutor(search, new Metadata()))).startsWith("grpc-call-");
         assertThat(runsOn(calls.getExecutor(call(MilvusServiceGrpc.getSearchMethod(), 8L),
                 basicAuth("app", "app-password")))).startsWith("grpc-call-");
+    }
+
+    /**
+     * The proof that put a call inline spares authentication a second hash, for those very headers only: another
+     * call's headers, even with the same text, and a call without a header are checked as always.
+     */
+    @Test
+    void authenticationReusesTheInlineProofOfTheSameHeadersOnly() throws Exception {
+        calls = new CallExecution(2, LIMIT, false, true, authenticator);
+        credentials.add("app", hasher.hash(Password.of("app-password")), "", 100);
+        assertThat(authenticator.authenticate("app", Password.of("app-password"), "127.0.0.1", 7L))
+                .isEqualTo(Authenticator.Outcome.ACCEPTED);
+        AuthInterceptor auth = new AuthInterceptor(true, false, authenticator);
+        ServerCall<?, ?> search = call(MilvusServiceGrpc.getSearchMethod(), 7L);
+
+        Metadata proven = basicAuth("app", "app-password");
+        assertThat(runsOn(calls.getExecutor(search, proven))).isEqualTo(Thread.currentThread().getName());
+        assertThat(callerOf(auth, search, proven)).isEqualTo("app");
+
+        calls.getExecutor(search, basicAuth("app", "app-password"));
+        assertThat(callerOf(auth, search, new Metadata())).isNull();
+        // The proof was dropped with that call: a later header-less call is refused too.
+        assertThat(callerOf(auth, search, new Metadata())).isNull();
+    }
+
+    /** The user the call reached the next handler as, or null when authentication closed it. */
+    @SuppressWarnings("unchecked")
+    private static String callerOf(AuthInterceptor auth, ServerCall<?, ?> call, Metadata headers) {
+        java.util.concurrent.atomic.AtomicReference<String> user = new java.util.concurrent.atomic.AtomicReference<>();
+        auth.interceptCall((ServerCall<Object, Object>) call, headers, (c, h) -> {
+            user.set(CallContext.CALLER.get().username());
+            return new ServerCall.Listener<>() {};
+        });
+        return user.get();
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.vectorvault.metrics.prometheus;
 
 import dev.vectorvault.metrics.ServerMetrics;
 import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -36,11 +39,17 @@ public final class PrometheusMetrics implements ServerMetrics {
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final String nodeId;
     private final Map<List<String>, LongAdder> requests = new ConcurrentHashMap<>();
+    /** Each RPC's latency child and outcome counts, found once: every call pays one map lookup, no label hashing. */
+    private final Map<String, MethodCalls> methods = new ConcurrentHashMap<>();
     private final LongAdder searchVectors = new LongAdder();
     private final LongAdder insertVectors = new LongAdder();
     private final Histogram requestLatency;
     private final Counter logins;
     private final Counter credentialCache;
+    /** Login counters' children, by {@link LoginResult} and by cache hit (0) or miss (1): every call logs in. */
+    private final AtomicReferenceArray<CounterDataPoint> loginOutcomes =
+            new AtomicReferenceArray<>(LoginResult.values().length);
+    private final AtomicReferenceArray<CounterDataPoint> cacheResults = new AtomicReferenceArray<>(2);
     private final Counter permissionDenials;
     private final Histogram walForce;
     private final AtomicReference<Supplier<List<CollectionRows>>> collectionRows =
@@ -97,8 +106,36 @@ public final class PrometheusMetrics implements ServerMetrics {
 
     @Override
     public void callCompleted(String method, CallStatus status, long nanos) {
-        requests.computeIfAbsent(List.of(nodeId, method, status.label()), labels -> new LongAdder()).increment();
-        requestLatency.labelValues(nodeId, method).observe(nanos / 1e6);
+        MethodCalls calls = methods.get(method);
+        if (calls == null) {
+            calls = methods.computeIfAbsent(method, MethodCalls::new);
+        }
+        calls.outcome(status).increment();
+        calls.latency.observe(nanos / 1e6);
+    }
+
+    /**
+     * One RPC's series. An outcome's count joins {@code requests} (what /metrics lists) when it first happens, so
+     * outcomes that never happened are not listed as zero.
+     */
+    private final class MethodCalls {
+        private final String method;
+        private final DistributionDataPoint latency;
+        private final AtomicReferenceArray<LongAdder> outcomes = new AtomicReferenceArray<>(CallStatus.values().length);
+
+        MethodCalls(String method) {
+            this.method = method;
+            this.latency = requestLatency.labelValues(nodeId, method);
+        }
+
+        LongAdder outcome(CallStatus status) {
+            LongAdder count = outcomes.get(status.ordinal());
+            if (count == null) {
+                count = requests.computeIfAbsent(List.of(nodeId, method, status.label()), labels -> new LongAdder());
+                outcomes.set(status.ordinal(), count);
+            }
+            return count;
+        }
     }
 
     @Override
@@ -113,10 +150,21 @@ public final class PrometheusMetrics implements ServerMetrics {
 
     @Override
     public void login(LoginResult result, boolean fromCache) {
-        logins.labelValues(result.label()).inc();
+        loginChild(loginOutcomes, result.ordinal(), logins, result.label()).inc();
         if (result == LoginResult.ACCEPTED) {
-            credentialCache.labelValues(fromCache ? "hit" : "miss").inc();
+            loginChild(cacheResults, fromCache ? 0 : 1, credentialCache, fromCache ? "hit" : "miss").inc();
         }
+    }
+
+    /** A child of a one-label counter, created when first used (as labelValues would) and then kept. */
+    private static CounterDataPoint loginChild(AtomicReferenceArray<CounterDataPoint> children, int index,
+                                               Counter counter, String label) {
+        CounterDataPoint child = children.get(index);
+        if (child == null) {
+            child = counter.labelValues(label);
+            children.set(index, child);
+        }
+        return child;
     }
 
     @Override
