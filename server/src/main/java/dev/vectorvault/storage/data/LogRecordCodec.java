@@ -95,16 +95,16 @@ final class LogRecordCodec {
         if (maxBytes == Integer.MAX_VALUE) {
             return List.of(new Piece<>(encodePut(layout, partitionId, insertTime, rows), rows));
         }
+        ObjIntConsumer<ValueWriter> header = (out, count) -> out.writeInt(PUT).writeLong(layout.collectionId())
+                .writeLong(partitionId).writeLong(insertTime).writeInt(count).writeInt(layout.fieldCount());
         ValueWriter body = new ValueWriter(Math.min(1 << 26, 64 + rows.size() * estimatedRowBytes(layout)));
+        header.accept(body, rows.size());
         int[] ends = new int[rows.size()];
         for (int r = 0; r < rows.size(); r++) {
             writeRow(body, layout, rows.get(r));
             ends[r] = body.size();
         }
-        return cut(rows, ends, body.toByteArray(), PUT_HEADER_BYTES, maxBytes,
-                r -> rowName(layout, rows.get(r)),
-                (out, count) -> out.writeInt(PUT).writeLong(layout.collectionId()).writeLong(partitionId)
-                        .writeLong(insertTime).writeInt(count).writeInt(layout.fieldCount()));
+        return cut(rows, ends, body, PUT_HEADER_BYTES, maxBytes, r -> rowName(layout, rows.get(r)), header);
     }
 
     /** The delete records of {@code primaryKeys}, cut as {@link #encodePuts} cuts rows. */
@@ -112,29 +112,37 @@ final class LogRecordCodec {
         if (maxBytes == Integer.MAX_VALUE) {
             return List.of(new Piece<>(encodeDelete(layout, primaryKeys), primaryKeys));
         }
+        ObjIntConsumer<ValueWriter> header = (out, count) -> out.writeInt(DELETE).writeLong(layout.collectionId())
+                .writeInt(count);
         ValueWriter body = new ValueWriter(Math.min(1 << 26, 64 + primaryKeys.size() * 16));
+        header.accept(body, primaryKeys.size());
         int[] ends = new int[primaryKeys.size()];
         for (int k = 0; k < primaryKeys.size(); k++) {
             body.writeValue(primaryKeys.get(k));
             ends[k] = body.size();
         }
-        return cut(primaryKeys, ends, body.toByteArray(), DELETE_HEADER_BYTES, maxBytes,
-                k -> "the primary key " + shortened(primaryKeys.get(k)),
-                (out, count) -> out.writeInt(DELETE).writeLong(layout.collectionId()).writeInt(count));
+        return cut(primaryKeys, ends, body, DELETE_HEADER_BYTES, maxBytes,
+                k -> "the primary key " + shortened(primaryKeys.get(k)), header);
     }
 
     /**
-     * Cuts encoded items ({@code body}, item {@code i} ending at {@code ends[i]}) into records of at most
-     * {@code maxBytes}, each the header written for its item count followed by its items' bytes.
+     * Cuts encoded items into records of at most {@code maxBytes}, each the header written for its item count
+     * followed by its items' bytes. {@code encoded} holds the header for all the items ({@code headerBytes} long),
+     * then the items, item {@code i} ending at {@code ends[i]}: when they all fit one record, it is that record as
+     * it stands, so the usual write (one record per shard) copies its bytes once, not three times.
      */
-    private static <T> List<Piece<T>> cut(List<T> items, int[] ends, byte[] body, int headerBytes, int maxBytes,
-                                          IntFunction<String> name,
+    private static <T> List<Piece<T>> cut(List<T> items, int[] ends, ValueWriter encoded, int headerBytes,
+                                          int maxBytes, IntFunction<String> name,
                                           ObjIntConsumer<ValueWriter> header) {
+        if (encoded.size() <= maxBytes) {
+            return List.of(new Piece<>(encoded.toByteArray(), items));
+        }
+        byte[] body = encoded.toByteArray();
         List<Piece<T>> pieces = new ArrayList<>();
         int first = 0;
-        int firstStart = 0;
+        int firstStart = headerBytes;
         for (int i = 0; i <= items.size(); i++) {
-            int start = i == 0 ? 0 : ends[i - 1];
+            int start = i == 0 ? headerBytes : ends[i - 1];
             if (i < items.size() && headerBytes + (long) ends[i] - start > maxBytes) {
                 throw tooLarge(name.apply(i), headerBytes + ends[i] - start, maxBytes);
             }

@@ -194,6 +194,17 @@ class LogRecordCodecTest {
         byte[] whole = LogRecordCodec.encodePut(DOCS, FrozenV1.DOCS_PARTITION, AT, rows);
         assertThat(LogRecordCodec.encodePuts(DOCS, FrozenV1.DOCS_PARTITION, AT, rows, Integer.MAX_VALUE))
                 .singleElement().satisfies(p -> assertThat(p.record()).isEqualTo(whole));
+        // A write that fits one record under the limit is that record byte for byte, up to the last byte.
+        assertThat(LogRecordCodec.encodePuts(DOCS, FrozenV1.DOCS_PARTITION, AT, rows, whole.length))
+                .singleElement().satisfies(p -> {
+                    assertThat(p.record()).isEqualTo(whole);
+                    assertThat(p.items()).isEqualTo(rows);
+                });
+        assertThat(LogRecordCodec.encodePuts(DOCS, FrozenV1.DOCS_PARTITION, AT, rows, whole.length - 1)).hasSize(2);
+        byte[] allKeys = LogRecordCodec.encodeDelete(DOCS, keys);
+        assertThat(LogRecordCodec.encodeDeletes(DOCS, keys, allKeys.length))
+                .singleElement().satisfies(p -> assertThat(p.record()).isEqualTo(allKeys));
+        assertThat(LogRecordCodec.encodeDeletes(DOCS, keys, allKeys.length - 1)).hasSize(2);
         int limit = whole.length / 7;
         List<LogRecordCodec.Piece<Object[]>> puts =
                 LogRecordCodec.encodePuts(DOCS, FrozenV1.DOCS_PARTITION, AT, rows, limit);
