@@ -232,11 +232,16 @@ final class HnswBuilder {
                 int current = candidates.topNode();
                 candidates.pop();
                 int count = readLinks(current, level, linkBuffer);
+                int fresh = 0;
                 for (int j = 0; j < count; j++) {
                     int neighbour = linkBuffer[j];
-                    if (!scratch.visit(neighbour)) {
-                        continue;
+                    if (scratch.visit(neighbour)) {
+                        linkBuffer[fresh++] = neighbour;
                     }
+                }
+                scratch.touched += vectors.touch(linkBuffer, fresh);
+                for (int j = 0; j < fresh; j++) {
+                    int neighbour = linkBuffer[j];
                     float distance = metric.distanceBetween(vectors, node, neighbour);
                     if (results.size() < ef || distance < results.topDistance()) {
                         candidates.push(neighbour, distance);

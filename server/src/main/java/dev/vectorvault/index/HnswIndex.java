@@ -110,7 +110,7 @@ public final class HnswIndex implements VectorIndex {
         if (vectors.size == 0) {
             return List.of();
         }
-        NodeHeap results = nearest(node -> metric.distance(q, vectors, node), Math.max(ef, k), filter);
+        NodeHeap results = nearest(new ColumnDistance(q), Math.max(ef, k), filter);
         TopK top = TopK.forMetric(metric, k);
         for (int i = 0; i < results.size(); i++) {
             top.offer(results.nodeAt(i), metric.scoreOf(results.distanceAt(i)));
@@ -125,6 +125,33 @@ public final class HnswIndex implements VectorIndex {
     @FunctionalInterface
     interface NodeDistance {
         float to(int node);
+
+        /**
+         * Reads the first {@code count} nodes' data ahead of {@link #to} so their cache misses overlap (see
+         * {@link VectorColumn.View#touch}); returns a meaningless sum the caller keeps. Nothing by default.
+         */
+        default float touch(int[] nodes, int count) {
+            return 0f;
+        }
+    }
+
+    /** The query's distance to the column's floats, which a walk touches ahead of scoring. */
+    private final class ColumnDistance implements NodeDistance {
+        private final float[] query;
+
+        ColumnDistance(float[] query) {
+            this.query = query;
+        }
+
+        @Override
+        public float to(int node) {
+            return metric.distance(query, vectors, node);
+        }
+
+        @Override
+        public float touch(int[] nodes, int count) {
+            return vectors.touch(nodes, count);
+        }
     }
 
     /**
@@ -198,12 +225,18 @@ public final class HnswIndex implements VectorIndex {
             candidates.pop();
             int base = current * stride;
             int count = links[base];
+            int[] fresh = scratch.fresh(count);
+            int unvisited = 0;
             for (int j = 1; j <= count; j++) {
                 int neighbour = links[base + j];
-                if (!scratch.visit(neighbour)) {
-                    continue;
+                if (scratch.visit(neighbour)) {
+                    fresh[unvisited++] = neighbour;
                 }
-                visited++;
+            }
+            visited += unvisited;
+            scratch.touched += distanceTo.touch(fresh, unvisited);
+            for (int j = 0; j < unvisited; j++) {
+                int neighbour = fresh[j];
                 float distance = distanceTo.to(neighbour);
                 if (distance < worst) {
                     candidates.push(neighbour, distance);

@@ -13,6 +13,10 @@ final class SearchScratch {
     private int epoch;
     final NodeHeap candidates = NodeHeap.nearestOnTop(64);
     final NodeHeap results = NodeHeap.farthestOnTop(64);
+    /** A node's unvisited neighbours, gathered before they are scored ({@link #fresh}). */
+    private int[] fresh = new int[64];
+    /** The sums {@link VectorColumn.View#touch} returns, kept only so its loads are not dropped as dead code. */
+    float touched;
 
     /** This thread's scratch, ready for a graph of {@code nodes} nodes with nothing visited. */
     static SearchScratch forThread(int nodes) {
@@ -41,6 +45,14 @@ final class SearchScratch {
         }
         candidates.clear();
         results.clear();
+    }
+
+    /** A buffer of at least {@code count} ints for one expansion's unvisited neighbours. */
+    int[] fresh(int count) {
+        if (fresh.length < count) {
+            fresh = new int[count];
+        }
+        return fresh;
     }
 
     /** Marks {@code node} visited; false when it already was. */

@@ -92,6 +92,8 @@ public final class VectorColumn implements FieldVectors {
      * same way for a column and costs nothing next to the kernel.
      */
     static final class View {
+        /** Floats in a 64-byte cache line ({@link #touch}). */
+        private static final int FLOATS_PER_LINE = 16;
         final int size;
         final int dim;
         final int chunkShift;
@@ -215,6 +217,30 @@ public final class VectorColumn implements FieldVectors {
             int slotB = slot(b);
             return DistanceKernels.dot(vectors[slotA >>> chunkShift], (slotA & chunkMask) * dim,
                     vectors[slotB >>> chunkShift], (slotB & chunkMask) * dim, dim);
+        }
+
+        /**
+         * Reads one component in every 64-byte cache line of each of the first {@code count} listed vectors and
+         * returns their sum, which means nothing: Java has no prefetch instruction, and these loads, independent of
+         * each other, let the core wait for all the lines' cache misses at once instead of one vector after another
+         * inside the distance kernel. The caller keeps the sum somewhere so the loads are not dropped as dead code.
+         * Only FLOAT32 columns are touched (0 otherwise).
+         */
+        float touch(int[] ordinals, int count) {
+            if (vectors == null) {
+                return 0f;
+            }
+            float sum = 0f;
+            for (int i = 0; i < count; i++) {
+                int slot = slot(ordinals[i]);
+                float[] chunk = vectors[slot >>> chunkShift];
+                int at = (slot & chunkMask) * dim;
+                for (int d = 0; d < dim; d += FLOATS_PER_LINE) {
+                    sum += chunk[at + d];
+                }
+                sum += chunk[at + dim - 1];
+            }
+            return sum;
         }
 
         /** The squared Euclidean distance between two stored vectors (graph construction). */

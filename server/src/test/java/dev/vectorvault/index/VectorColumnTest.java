@@ -101,6 +101,27 @@ class VectorColumnTest {
     }
 
     @Test
+    void touchReadsOneComponentPerCacheLineOfEachListedVectorAcrossChunks() {
+        // dim 20: components 0 and 16 start lines, 19 is the row's last; chunks of 2 vectors put rows in 3 chunks.
+        VectorColumn column = new VectorColumn(20, 1);
+        for (int i = 0; i < 6; i++) {
+            float[] vector = new float[20];
+            for (int d = 0; d < 20; d++) {
+                vector[d] = 100 * i + d;
+            }
+            column.append(vector);
+        }
+        VectorColumn.View view = column.view();
+        int[] listed = {5, 0, 3, 4};
+        // Only the first three are asked for: 5 (500 + 516 + 519), 0 (0 + 16 + 19) and 3 (300 + 316 + 319).
+        assertThat(view.touch(listed, 3)).isEqualTo(1535f + 35f + 935f);
+        assertThat(view.touch(listed, 0)).isZero();
+        VectorColumn narrow = new VectorColumn(20, VectorEncoding.FLOAT16);
+        narrow.append(filled(20, 1f));
+        assertThat(narrow.view().touch(new int[] {0}, 1)).isZero();
+    }
+
+    @Test
     void anArrangedColumnAnswersEveryOrdinalAsBeforeAndStoresThemInTheGivenOrder() {
         Random random = TestSeeds.random("anArrangedColumnAnswersEveryOrdinalAsBeforeAndStoresThemInTheGivenOrder");
         for (VectorColumn column : List.of(new VectorColumn(5, 2), new VectorColumn(5))) {

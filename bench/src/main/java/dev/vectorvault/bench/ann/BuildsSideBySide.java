@@ -21,9 +21,12 @@ import java.util.Random;
  * signatures ({@code build(column, metric, params, threads, progress)}, {@code search(query, k, nprobe|limit|ef,
  * filter)}) are the same on both sides; HNSW (M = 16, efConstruction = 100) indexes the first 20,000
  * vectors only, on one build thread so that both sides build the same graph. Every query's hits are compared: the two builds must answer identically.
+ * The mode {@code hnsw-build} times the HNSW builds themselves over all {@code n} vectors, alternating A and B, and
+ * prints both graphs' recall@10 at ef 16, 32 and 64 and their search rates at ef 32.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp bench/target/vectorvault-bench.jar:bench/target/lib/* \
- *     dev.vectorvault.bench.ann.BuildsSideBySide OLD/server/target/classes server/target/classes [n] [dim] [rounds]</pre>
+ *     dev.vectorvault.bench.ann.BuildsSideBySide OLD/server/target/classes server/target/classes [n] [dim] [rounds]
+ *     [ivf,flat,hnsw,hnsw-build]</pre>
  * The libraries come from this program's own class path ({@code bench/target/lib}); only the server's classes differ.
  */
 public final class BuildsSideBySide {
@@ -44,8 +47,18 @@ public final class BuildsSideBySide {
         MethodHandle flatSearch;
         MethodHandle hnswSearch;
 
+        final Class<?> columnClass;
+        final Class<?> metricClass;
+        final Class<?> filterClass;
+        final Class<?> progressClass;
+        final Class<?> hnswClass;
+        final Class<?> hnswParamsClass;
+        final MethodHandle append;
+        final float[][] data;
+
         Side(String name, String classes, float[][] data) throws Throwable {
             this.name = name;
+            this.data = data;
             List<URL> urls = new ArrayList<>();
             urls.add(new File(classes).toURI().toURL());
             for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
@@ -55,44 +68,51 @@ public final class BuildsSideBySide {
             }
             // The platform loader as parent: the JDK is shared, nothing of the bench's own server classes is.
             ClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
-            Class<?> columnClass = loader.loadClass("dev.vectorvault.index.VectorColumn");
-            Class<?> metricClass = loader.loadClass("dev.vectorvault.index.MetricType");
-            Class<?> filterClass = loader.loadClass("dev.vectorvault.index.OrdinalFilter");
-            column = columnClass.getConstructor(int.class).newInstance(data[0].length);
-            MethodHandle append = MethodHandles.publicLookup().findVirtual(columnClass, "append",
+            columnClass = loader.loadClass("dev.vectorvault.index.VectorColumn");
+            metricClass = loader.loadClass("dev.vectorvault.index.MetricType");
+            filterClass = loader.loadClass("dev.vectorvault.index.OrdinalFilter");
+            progressClass = loader.loadClass("dev.vectorvault.index.BuildProgress");
+            hnswClass = loader.loadClass("dev.vectorvault.index.HnswIndex");
+            hnswParamsClass = loader.loadClass("dev.vectorvault.index.HnswParams");
+            append = MethodHandles.publicLookup().findVirtual(columnClass, "append",
                     MethodType.methodType(int.class, float[].class));
-            for (float[] vector : data) {
-                int ignored = (int) append.invoke(column, vector);
-            }
+            column = columnOf(data.length);
             l2 = metricClass.getMethod("valueOf", String.class).invoke(null, "L2");
             acceptAll = filterClass.getField("ACCEPT_ALL").get(null);
             Class<?> flatClass = loader.loadClass("dev.vectorvault.index.FlatIndex");
             flat = flatClass.getConstructor(columnClass, metricClass).newInstance(column, l2);
             flatSearch = MethodHandles.publicLookup().findVirtual(flatClass, "search",
                     MethodType.methodType(List.class, float[].class, int.class, int.class, filterClass));
-            Class<?> ivfClass = loader.loadClass("dev.vectorvault.index.IvfFlatIndex");
-            Class<?> paramsClass = loader.loadClass("dev.vectorvault.index.IvfParams");
-            Class<?> progressClass = loader.loadClass("dev.vectorvault.index.BuildProgress");
+            hnswSearch = MethodHandles.publicLookup().findVirtual(hnswClass, "search",
+                    MethodType.methodType(List.class, float[].class, int.class, int.class, filterClass));
+        }
+
+        /** A new column holding the first {@code rows} vectors. */
+        Object columnOf(int rows) throws Throwable {
+            Object fresh = columnClass.getConstructor(int.class).newInstance(data[0].length);
+            for (int i = 0; i < Math.min(rows, data.length); i++) {
+                int ignored = (int) append.invoke(fresh, data[i]);
+            }
+            return fresh;
+        }
+
+        void buildIvf() throws Throwable {
+            Class<?> ivfClass = columnClass.getClassLoader().loadClass("dev.vectorvault.index.IvfFlatIndex");
+            Class<?> paramsClass = columnClass.getClassLoader().loadClass("dev.vectorvault.index.IvfParams");
             Object params = paramsClass.getConstructor(int.class, long.class)
                     .newInstance((int) Math.sqrt(data.length), 42L);
-            Object none = progressClass.getField("NONE").get(null);
             ivf = ivfClass.getMethod("build", columnClass, metricClass, paramsClass, int.class, progressClass)
-                    .invoke(null, column, l2, params, 1, none);
+                    .invoke(null, column, l2, params, 1, progressClass.getField("NONE").get(null));
             ivfSearch = MethodHandles.publicLookup().findVirtual(ivfClass, "search",
                     MethodType.methodType(List.class, float[].class, int.class, int.class, filterClass));
-            // HNSW over the first HNSW_ROWS vectors: a single-thread build of more takes minutes on a small machine.
-            Object hnswColumn = columnClass.getConstructor(int.class).newInstance(data[0].length);
-            for (int i = 0; i < Math.min(HNSW_ROWS, data.length); i++) {
-                int ignored = (int) append.invoke(hnswColumn, data[i]);
-            }
-            Class<?> hnswClass = loader.loadClass("dev.vectorvault.index.HnswIndex");
-            Class<?> hnswParamsClass = loader.loadClass("dev.vectorvault.index.HnswParams");
+        }
+
+        /** HNSW (M 16, efConstruction 100, seed 42) over {@code column}, one thread: the same graph on both sides. */
+        void buildHnsw(Object hnswColumn) throws Throwable {
             Object hnswParams = hnswParamsClass.getConstructor(int.class, int.class, long.class)
                     .newInstance(16, 100, 42L);
             hnsw = hnswClass.getMethod("build", columnClass, metricClass, hnswParamsClass, int.class, progressClass)
-                    .invoke(null, hnswColumn, l2, hnswParams, 1, none);
-            hnswSearch = MethodHandles.publicLookup().findVirtual(hnswClass, "search",
-                    MethodType.methodType(List.class, float[].class, int.class, int.class, filterClass));
+                    .invoke(null, hnswColumn, l2, hnswParams, 1, progressClass.getField("NONE").get(null));
         }
 
         List<?> hnsw(float[] query, int ef) throws Throwable {
@@ -116,7 +136,7 @@ public final class BuildsSideBySide {
     public static void main(String[] args) throws Throwable {
         if (args.length < 2) {
             System.err.println("usage: BuildsSideBySide <classes A> <classes B> [n=100000] [dim=128] [rounds=8]"
-                    + " [ivf,flat,hnsw]");
+                    + " [ivf,flat,hnsw,hnsw-build]");
             System.exit(2);
         }
         int n = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
@@ -145,8 +165,10 @@ public final class BuildsSideBySide {
         Side b = new Side("B " + args[1], args[1], data);
         System.out.printf(Locale.ROOT, "%,d x %d clustered vectors, %d queries, top-10 L2, 1 thread; A = %s, B = %s%n",
                 n, dim, queries.length, args[0], args[1]);
-        String only = args.length > 5 ? args[5] : "ivf,flat,hnsw";
+        List<String> only = Arrays.asList((args.length > 5 ? args[5] : "ivf,flat,hnsw").split(","));
         if (only.contains("ivf")) {
+            a.buildIvf();
+            b.buildIvf();
             compare("IVF_FLAT nprobe=8", a, b, queries, rounds, (side, q) -> side.ivf(q, 8));
             compare("IVF_FLAT nprobe=32", a, b, queries, rounds, (side, q) -> side.ivf(q, 32));
         }
@@ -154,8 +176,88 @@ public final class BuildsSideBySide {
             compare("FLAT", a, b, Arrays.copyOf(queries, 100), rounds, Side::flat);
         }
         if (only.contains("hnsw")) {
+            a.buildHnsw(a.columnOf(HNSW_ROWS));
+            b.buildHnsw(b.columnOf(HNSW_ROWS));
             compare("HNSW ef=64 (20k)", a, b, queries, rounds, (side, q) -> side.hnsw(q, 64));
         }
+        if (only.contains("hnsw-build")) {
+            compareHnswBuilds(a, b, queries, rounds);
+        }
+    }
+
+    /**
+     * Builds HNSW over all {@code n} vectors on each side in turn, A B B A ..., the side that goes first alternating,
+     * and reports the median per-round ratio of build times B / A. Then checks that the last graphs answer every
+     * query identically (one thread and one seed: the same graph unless the builds differ in what they build) and
+     * prints recall@10 against the exact scan at ef 16, 32 and 64, so a faster build cannot hide a worse graph, and
+     * the two graphs' search rates at ef 32.
+     */
+    private static void compareHnswBuilds(Side a, Side b, float[][] queries, int rounds) throws Throwable {
+        Object columnA = a.columnOf(a.data.length);
+        Object columnB = b.columnOf(b.data.length);
+        a.buildHnsw(columnA); // warm-up of both sides' JIT before anything is timed
+        b.buildHnsw(columnB);
+        double[] ratios = new double[rounds];
+        double[] secondsA = new double[rounds];
+        double[] secondsB = new double[rounds];
+        for (int round = 0; round < rounds; round++) {
+            boolean aFirst = round % 2 == 0;
+            double first = buildSeconds(aFirst ? a : b, aFirst ? columnA : columnB);
+            double second = buildSeconds(aFirst ? b : a, aFirst ? columnB : columnA);
+            secondsA[round] = aFirst ? first : second;
+            secondsB[round] = aFirst ? second : first;
+            ratios[round] = secondsB[round] / secondsA[round];
+            System.out.printf(Locale.ROOT, "  round %d: A %.2f s, B %.2f s, B/A %.3f%n", round + 1, secondsA[round],
+                    secondsB[round], ratios[round]);
+        }
+        double[] sorted = ratios.clone();
+        Arrays.sort(sorted);
+        System.out.printf(Locale.ROOT, "HNSW build (%,d rows, M 16, efC 100, 1 thread) s A median %.2f  B median %.2f"
+                + "  B/A per round: median %.3f (min %.3f, max %.3f)%n", a.data.length, median(secondsA),
+                median(secondsB), sorted[rounds / 2], sorted[0], sorted[rounds - 1]);
+        boolean identical = true;
+        for (float[] query : queries) {
+            identical &= a.hnsw(query, 64).toString().equals(b.hnsw(query, 64).toString());
+        }
+        System.out.println("identical hits at ef 64: " + (identical ? "yes" : "NO (the graphs differ)"));
+        List<List<Long>> exact = new ArrayList<>();
+        for (float[] query : queries) {
+            exact.add(idsOf(a.flat(query)));
+        }
+        for (int ef : new int[] {16, 32, 64}) {
+            System.out.printf(Locale.ROOT, "recall@10 at ef %d: A %.4f  B %.4f%n", ef, recall(a, queries, exact, ef),
+                    recall(b, queries, exact, ef));
+        }
+        compare(String.format(Locale.ROOT, "HNSW ef=32 (%,d)", a.data.length), a, b, queries, rounds,
+                (side, q) -> side.hnsw(q, 32));
+    }
+
+    private static double buildSeconds(Side side, Object column) throws Throwable {
+        long start = System.nanoTime();
+        side.buildHnsw(column);
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static double recall(Side side, float[][] queries, List<List<Long>> exact, int ef) throws Throwable {
+        long found = 0;
+        long wanted = 0;
+        for (int q = 0; q < queries.length; q++) {
+            List<Long> hits = idsOf(side.hnsw(queries[q], ef));
+            for (Long id : exact.get(q)) {
+                found += hits.contains(id) ? 1 : 0;
+            }
+            wanted += exact.get(q).size();
+        }
+        return (double) found / wanted;
+    }
+
+    /** The ids of a hit list, read through the hit's {@code ordinal()} accessor (each side has its own hit class). */
+    private static List<Long> idsOf(List<?> hits) throws Throwable {
+        List<Long> ids = new ArrayList<>(hits.size());
+        for (Object hit : hits) {
+            ids.add(((Number) hit.getClass().getMethod("ordinal").invoke(hit)).longValue());
+        }
+        return ids;
     }
 
     private static void compare(String name, Side a, Side b, float[][] queries, int rounds, Search search)
