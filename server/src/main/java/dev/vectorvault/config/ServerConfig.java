@@ -162,7 +162,13 @@ public record ServerConfig(
      * {@code indexNode.buildRetry.firstDelayMs}, {@code indexNode.buildRetry.maxDelayMs}).
      */
     public record StorageSettings(boolean syncWrites, int segmentRows, int indexBuildThreads,
-                                  long indexBuildRetryFirstDelayMs, long indexBuildRetryMaxDelayMs) {}
+                                  long indexBuildRetryFirstDelayMs, long indexBuildRetryMaxDelayMs,
+                                  int checkpointMB) {
+        /** The log volume after which a checkpoint starts by itself ({@code localStorage.checkpointMB}). */
+        public long checkpointBytes() {
+            return (long) checkpointMB << 20;
+        }
+    }
 
     /**
      * Bounds on filter expressions: length in characters ({@code proxy.maxExpressionLength}), nesting depth
@@ -437,7 +443,8 @@ public record ServerConfig(
                         1024),
                 retryFirstDelay,
                 v.longIn("indexNode.buildRetry.maxDelayMs", Math.max(300_000, retryFirstDelay), retryFirstDelay,
-                        86_400_000));
+                        86_400_000),
+                v.intIn("localStorage.checkpointMB", 256, 1, 1 << 20));
         // The legacy proxy.enablePublicPrivilege=false switches public's default grants off, as in Milvus.
         boolean publicPrivilege = v.bool("common.security.enablePublicPrivilege", true)
                 && v.bool("proxy.enablePublicPrivilege", true);

@@ -260,7 +260,7 @@ public final class MilvusServer implements AutoCloseable {
                             config.objectStorage().objectCacheMB() << 20);
             data = DataStore.open(dataLog(config, logDisk, catalog, node), sealed,
                     manifests(config, dataMeta, catalog, node),
-                    new Layouts(catalog), config.storage().segmentRows(), DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES,
+                    new Layouts(catalog), config.storage().segmentRows(), config.storage().checkpointBytes(),
                     new IndexBuildSettings(config.storage().indexBuildThreads(),
                             IndexBuildSettings.DEFAULT_MIN_SEGMENT_ROWS,
                             java.time.Duration.ofMillis(config.storage().indexBuildRetryFirstDelayMs()),

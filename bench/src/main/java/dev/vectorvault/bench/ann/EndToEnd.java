@@ -103,8 +103,12 @@ public final class EndToEnd implements Callable<Integer> {
         out.println("   machine: " + MachineFacts.cpu());
         out.println("   jdk (client and server child): " + MachineFacts.jvm());
         out.println("   uptime load average at start: " + loadAtStart);
+        // One segment for every row: a checkpoint seals the growing segment, so none may start before the flush
+        // (twice the rows' vector bytes, at least the default 256 MiB).
+        long logMB = Math.max(256, 2L * rows * (4L * data.dim() + 64) >> 20);
         Map<String, String> settings = Map.of("localStorage.syncWrites", "false",
                 "localStorage.segmentRows", Integer.toString(Math.max(65_536, rows)),
+                "localStorage.checkpointMB", Long.toString(Math.min(1 << 20, logMB)),
                 "indexNode.buildThreads", Integer.toString(threads));
         SdkCollection collection = new SdkCollection(data);
         try (ServerChild server = ServerChild.start(serverJar, serverHeap, settings)) {
