@@ -41,16 +41,9 @@ public final class FullTextBenchmark {
     private FullTextBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: --dictd DIR [--docs N] [--queries N] [--seed S]"
-                        + " [--segment-rows N] [--algo A] [--threads N] [--rounds N]; got " + args[i]);
-            }
-            opts.put(args[i].substring(2), args[++i]);
-        }
-        Path dictd = Path.of(opts.getOrDefault("dictd", System.getProperty("user.home")
-                + "/.cache/vectorvault-bench/fulltext/x/usr/share/dictd"));
+        Map<String, String> opts = CorpusFlags.parse(args, "--dictd DIR [--docs N] [--queries N] [--seed S]"
+                + " [--segment-rows N] [--algo A] [--threads N] [--rounds N]");
+        Path dictd = CorpusFlags.dictd(opts);
         int docLimit = Integer.parseInt(opts.getOrDefault("docs", "0"));
         int queryCount = Integer.parseInt(opts.getOrDefault("queries", "2000"));
         long seed = Long.parseLong(opts.getOrDefault("seed", "42"));

@@ -4,7 +4,6 @@ import dev.vectorvault.bench.MachineFacts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,16 +25,9 @@ public final class HybridLatencyBenchmark {
     private HybridLatencyBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("usage: --dictd DIR [--docs N] [--queries N] [--dim D]"
-                        + " [--rounds N] [--seed S]; got " + args[i]);
-            }
-            opts.put(args[i].substring(2), args[i + 1]);
-        }
-        Path dictd = Path.of(opts.getOrDefault("dictd", System.getProperty("user.home")
-                + "/.cache/vectorvault-bench/fulltext/x/usr/share/dictd"));
+        Map<String, String> opts = CorpusFlags.parse(args,
+                "--dictd DIR [--docs N] [--queries N] [--dim D] [--rounds N] [--seed S]");
+        Path dictd = CorpusFlags.dictd(opts);
         int docLimit = Integer.parseInt(opts.getOrDefault("docs", "0"));
         int queryCount = Integer.parseInt(opts.getOrDefault("queries", "2000"));
         int dim = Integer.parseInt(opts.getOrDefault("dim", "64"));
