@@ -181,12 +181,14 @@ public record ServerConfig(
      * {@code serverMaxSendSize}), the heap all requests may take while parsed and handled, and connection limits
      * (ours, {@code proxy.grpc.*}). Durations in milliseconds, 0 = no limit where the README says so. Where calls run:
      * the bounded pool's threads ({@code proxy.grpc.callThreads}, 0 = twice the cores, at least 8) and the estimated
-     * work up to which a cheap call runs on its transport thread ({@code proxy.grpc.inlineCostLimit}, 0 = never).
+     * work up to which a cheap call runs on its transport thread ({@code proxy.grpc.inlineCostLimit}, 0 = never);
+     * whether the port's event loops use Netty's native epoll transport where it loads
+     * ({@code proxy.grpc.nativeTransport}; the JDK's NIO otherwise).
      */
     public record EndpointLimits(int maxRecvBytes, int maxSendBytes, long maxInflightRecvBytes,
                                  int maxConnectionsPerAddress, long unauthenticatedIdleMs, long handshakeTimeoutMs,
                                  long maxConnectionIdleMs, long maxConnectionAgeMs, long maxConnectionAgeGraceMs,
-                                 int callThreads, long inlineCostLimit) {
+                                 int callThreads, long inlineCostLimit, boolean nativeTransport) {
         /** The pool's size: {@code callThreads}, or twice the cores (at least 8) when it is 0. */
         public int callPoolThreads() {
             return callThreads > 0 ? callThreads : Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
@@ -475,7 +477,8 @@ public record ServerConfig(
                 v.longIn("proxy.grpc.maxConnectionAgeMs", 3_600_000, 0, Long.MAX_VALUE),
                 v.longIn("proxy.grpc.maxConnectionAgeGraceMs", 60_000, 0, Long.MAX_VALUE),
                 v.intIn("proxy.grpc.callThreads", 0, 0, 4_096),
-                v.longIn("proxy.grpc.inlineCostLimit", 4_000_000, 0, Long.MAX_VALUE));
+                v.longIn("proxy.grpc.inlineCostLimit", 4_000_000, 0, Long.MAX_VALUE),
+                v.bool("proxy.grpc.nativeTransport", false));
         SearchLimits search = new SearchLimits(
                 v.intIn("quotaAndLimits.limits.nq", 16_384, 1, 1_000_000),
                 v.intIn("quotaAndLimits.limits.topK", 16_384, 1, 1_000_000),

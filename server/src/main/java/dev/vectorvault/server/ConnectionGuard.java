@@ -9,7 +9,6 @@ import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
 import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -39,6 +38,8 @@ final class ConnectionGuard {
 
     private final int maxPerAddress;
     private final long unauthenticatedIdleMs;
+    private final java.util.function.Supplier<ServerChannel> listeners;
+    private final String transport;
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<SocketAddress, Connection> open = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
@@ -47,8 +48,20 @@ final class ConnectionGuard {
 
     /** @param maxPerAddress 0 for no cap; @param unauthenticatedIdleMs 0 to never close such connections */
     ConnectionGuard(int maxPerAddress, long unauthenticatedIdleMs) {
+        this(maxPerAddress, unauthenticatedIdleMs, PortTransport.NIO);
+    }
+
+    /** @param transport whose listening channels this guard hands out (it must match the port's event loops) */
+    ConnectionGuard(int maxPerAddress, long unauthenticatedIdleMs, PortTransport transport) {
         this.maxPerAddress = maxPerAddress;
         this.unauthenticatedIdleMs = unauthenticatedIdleMs;
+        this.listeners = transport.listeners();
+        this.transport = transport.name();
+    }
+
+    /** The Netty transport of the listening channels handed out: {@code epoll} or {@code nio}. */
+    String transport() {
+        return transport;
     }
 
     /** One accepted TCP connection: whether a call on it has passed authentication. */
@@ -58,7 +71,7 @@ final class ConnectionGuard {
 
     /** The listening channel for {@code NettyServerBuilder.channelFactory}: it runs every accept through this guard. */
     ServerChannel newServerChannel() {
-        NioServerSocketChannel channel = new NioServerSocketChannel();
+        ServerChannel channel = listeners.get();
         // Added before Netty's own acceptor (which the server bootstrap appends), so it sees each new connection first.
         channel.pipeline().addLast(new Acceptor());
         return channel;

@@ -46,7 +46,6 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
@@ -320,13 +319,20 @@ public final class MilvusServer implements AutoCloseable {
         ServerConfig.EndpointLimits limits = config.endpoint();
         RequestBudget budget = new RequestBudget(limits.maxInflightRecvBytes() > 0 ? limits.maxInflightRecvBytes()
                 : Runtime.getRuntime().maxMemory() / 4);
+        PortTransport transport = PortTransport.choose(limits.nativeTransport());
+        String fallback = PortTransport.fellBackBecause(limits.nativeTransport());
+        if (fallback != null) {
+            LOG.warn("event=native_transport_unavailable transport=nio cause=\"{}\" (proxy.grpc.nativeTransport)",
+                    fallback);
+        }
         ConnectionGuard connections = new ConnectionGuard(limits.maxConnectionsPerAddress(),
-                limits.unauthenticatedIdleMs());
-        // Our own listening channel runs every accept through the connection guard; NIO, so our own event loops.
+                limits.unauthenticatedIdleMs(), transport);
+        // Our own listening channel runs every accept through the connection guard, so our own event loops, of the
+        // same transport as that channel.
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory("grpc-accept", true), NioIoHandler.newFactory());
+                new DefaultThreadFactory("grpc-accept", true), transport.ioHandlers().get());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0,
-                new DefaultThreadFactory("grpc-worker", true), NioIoHandler.newFactory());
+                new DefaultThreadFactory("grpc-worker", true), transport.ioHandlers().get());
         Instant started = Instant.now();
         CallExecution calls = new CallExecution(limits.callPoolThreads(), limits.inlineCostLimit(), node != null,
                 config.authorizationEnabled(), authenticator);

@@ -2,6 +2,7 @@ package dev.vectorvault.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import io.milvus.grpc.CheckHealthRequest;
 import io.milvus.grpc.MilvusServiceGrpc;
 import io.milvus.grpc.MilvusServiceGrpc.MilvusServiceBlockingStub;
@@ -13,13 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Idle connections are not kept forever: a per-address connection cap, a timeout for connections that never
- * authenticate a call, and a maximum connection age; all with real sockets.
+ * authenticate a call, and a maximum connection age; all with real sockets, on the JDK's NIO transport and on
+ * Netty's native epoll one ({@code proxy.grpc.nativeTransport}).
  */
 @Timeout(120)
 class ConnectionLimitsTest {
@@ -47,10 +50,19 @@ class ConnectionLimitsTest {
                 .withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
-    @Test
-    void connectionsBeyondThePerAddressCapAreClosedAtOnce() throws Exception {
+    /** The transport a server with {@code proxy.grpc.nativeTransport} set so must be using on this machine. */
+    private static void assertTransport(LoopbackServer server, boolean nativeTransport) {
+        assertThat(server.server().connections().transport())
+                .isEqualTo(nativeTransport && Epoll.isAvailable() ? "epoll" : "nio");
+    }
+
+    @ParameterizedTest(name = "nativeTransport={0}")
+    @ValueSource(booleans = {false, true})
+    void connectionsBeyondThePerAddressCapAreClosedAtOnce(boolean nativeTransport) throws Exception {
         try (LoopbackServer server = LoopbackServer.start(dataDir, Map.of(
-                "proxy.grpc.maxConnectionsPerAddress", "5", "proxy.grpc.unauthenticatedIdleTimeoutMs", "0"))) {
+                "proxy.grpc.maxConnectionsPerAddress", "5", "proxy.grpc.unauthenticatedIdleTimeoutMs", "0",
+                "proxy.grpc.nativeTransport", Boolean.toString(nativeTransport)))) {
+            assertTransport(server, nativeTransport);
             List<Socket> admitted = new ArrayList<>();
             try {
                 for (int i = 0; i < 5; i++) {
@@ -75,11 +87,15 @@ class ConnectionLimitsTest {
         }
     }
 
-    @Test
-    void aConnectionThatNeverAuthenticatesIsClosedAndAnAuthenticatedOneIsKept() throws Exception {
+    @ParameterizedTest(name = "nativeTransport={0}")
+    @ValueSource(booleans = {false, true})
+    void aConnectionThatNeverAuthenticatesIsClosedAndAnAuthenticatedOneIsKept(boolean nativeTransport)
+            throws Exception {
         try (LoopbackServer server = LoopbackServer.start(dataDir, Map.of(
                 "common.security.authorizationEnabled", "true",
-                "proxy.grpc.unauthenticatedIdleTimeoutMs", "1000"))) {
+                "proxy.grpc.unauthenticatedIdleTimeoutMs", "1000",
+                "proxy.grpc.nativeTransport", Boolean.toString(nativeTransport)))) {
+            assertTransport(server, nativeTransport);
             MilvusServiceBlockingStub root = root(server);
             assertThat(root.checkHealth(CheckHealthRequest.getDefaultInstance()).getIsHealthy()).isTrue();
             // Opened after the client's: its timer fires later, so once it is closed the client's timer has run.
@@ -105,10 +121,13 @@ class ConnectionLimitsTest {
         }
     }
 
-    @Test
-    void connectionsAreRecycledAfterTheirMaximumAge() throws Exception {
+    @ParameterizedTest(name = "nativeTransport={0}")
+    @ValueSource(booleans = {false, true})
+    void connectionsAreRecycledAfterTheirMaximumAge(boolean nativeTransport) throws Exception {
         try (LoopbackServer server = LoopbackServer.start(dataDir, Map.of(
-                "proxy.grpc.maxConnectionAgeMs", "1000", "proxy.grpc.maxConnectionAgeGraceMs", "10000"))) {
+                "proxy.grpc.maxConnectionAgeMs", "1000", "proxy.grpc.maxConnectionAgeGraceMs", "10000",
+                "proxy.grpc.nativeTransport", Boolean.toString(nativeTransport)))) {
+            assertTransport(server, nativeTransport);
             assertThat(root(server).checkHealth(CheckHealthRequest.getDefaultInstance()).getIsHealthy()).isTrue();
             // GOAWAY after the age; the idle client then lets its connection go.
             server.awaitOpenConnections(0);
