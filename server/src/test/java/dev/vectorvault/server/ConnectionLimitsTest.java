@@ -133,6 +133,8 @@ class ConnectionLimitsTest {
             server.awaitOpenConnections(0);
             // The next call simply connects again.
             assertThat(root(server).checkHealth(CheckHealthRequest.getDefaultInstance()).getIsHealthy()).isTrue();
+            // The REST protocol switch, added to the same listening channel, accepts HTTP/1.1 on this transport too.
+            assertThat(RestCalls.ok(server, "collections/list", "{}").isArray()).isTrue();
         }
     }
 }
