@@ -90,9 +90,18 @@ public final class EntityReader {
      * Hybrid search: every sub-request runs as a search of its own over one view (with the hybrid search's
      * partitions and group-by, offset 0, its own {@code topK}), its scores rounded by its own {@code round_decimal},
      * then each query's lists are fused by the request's {@link Ranker} ({@link RankFusion}). Deduplicated by primary
-     * key; a row's fields are read once, after fusion.
+     * key; a row's fields are read once, after fusion. The sub-requests run at once on {@link SearchWorkers} when
+     * their work together is large enough ({@link SubSearches}); the answer is the same either way.
      */
     public ResultRows hybridSearch(HybridSearchRequest request) {
+        return hybridSearch(request, 0);
+    }
+
+    /**
+     * {@link #hybridSearch} with its sub-requests cut into {@code chunks} groups run at once, or 0 to decide by their
+     * work: tests compare 1 (one after the other) with more.
+     */
+    ResultRows hybridSearch(HybridSearchRequest request, int chunks) {
         Collection collection = loadedCollection(request.database(), request.collection());
         List<HybridSearchRequest.SubRequest> subs = request.subRequests();
         if (subs.isEmpty()) {
@@ -143,26 +152,31 @@ public final class EntityReader {
         int pk = primaryKeyIndex(collection);
         boolean grouping = request.groupBy() != null;
         return data.read(Layouts.of(collection), view -> {
-            Filters.RowCursor cursor = new Filters.RowCursor(view, collection.schema().fields());
-            List<PreparedSearch.Run> runs = new ArrayList<>();
-            prepared.forEach(p -> runs.add(p.start(view, cursor)));
-            List<Object[]> subQueries = subs.stream().map(sub -> sub.search().queryVectors()).toList();
+            int groups = chunks > 0 ? Math.min(chunks, subs.size())
+                    : SearchWorkers.chunks(subs.size(), subSearchWork(view, prepared, nq));
+            List<List<List<RankFusion.Hit>>> perSub = SubSearches.run(subs.size(), nq, groups, i -> {
+                PreparedSearch.Run run = prepared.get(i).start(view,
+                        new Filters.RowCursor(view, collection.schema().fields()));
+                Object[] queries = subs.get(i).search().queryVectors();
+                int roundDecimal = subs.get(i).roundDecimal();
+                return q -> {
+                    List<RankFusion.Hit> list = new ArrayList<>();
+                    for (PreparedSearch.Candidate c : run.page(queries[q])) {
+                        list.add(new RankFusion.Hit(view.value(c.segment(), pk, c.ordinal()),
+                                subScore(c.score(), roundDecimal), c.segment(), c.ordinal(),
+                                grouping ? run.groupValue(c) : null));
+                    }
+                    return list;
+                };
+            });
             List<Object[]> rows = new ArrayList<>();
             List<Float> scores = new ArrayList<>();
             List<Object> groupValues = grouping ? new ArrayList<>() : null;
             int[] perQuery = new int[nq];
             for (int q = 0; q < nq; q++) {
                 List<List<RankFusion.Hit>> lists = new ArrayList<>();
-                for (int i = 0; i < runs.size(); i++) {
-                    PreparedSearch.Run run = runs.get(i);
-                    int roundDecimal = subs.get(i).roundDecimal();
-                    List<RankFusion.Hit> list = new ArrayList<>();
-                    for (PreparedSearch.Candidate c : run.page(subQueries.get(i)[q])) {
-                        list.add(new RankFusion.Hit(view.value(c.segment(), pk, c.ordinal()),
-                                subScore(c.score(), roundDecimal), c.segment(), c.ordinal(),
-                                grouping ? run.groupValue(c) : null));
-                    }
-                    lists.add(list);
+                for (List<List<RankFusion.Hit>> sub : perSub) {
+                    lists.add(sub.get(q)); // in request order: the rankers weigh and tie-break by it
                 }
                 List<RankFusion.Hit> fused = RankFusion.fuse(request.ranker(), lists, metrics, request.limit(),
                         request.offset(), request.roundDecimal(), request.groupBy(), request.groupScorer());
@@ -415,6 +429,15 @@ public final class EntityReader {
         List<List<PreparedSearch.Candidate>> all = new ArrayList<>(nq);
         parts.forEach(all::addAll);
         return all;
+    }
+
+    /** The work of a hybrid search's sub-requests together, each measured as {@link #pages} measures a search. */
+    private static long subSearchWork(CollectionView view, List<PreparedSearch> prepared, int nq) {
+        long total = 0;
+        for (PreparedSearch p : prepared) {
+            total += work(view, p.fieldIndex, (long) nq * Math.max(1, p.field.dim()), false);
+        }
+        return total;
     }
 
     /** {@link #readCost}'s measure over a view: {@code searched} = -1 for a scan without vectors. */

@@ -21,6 +21,7 @@ import dev.vectorvault.index.RequestedMetric;
 import dev.vectorvault.storage.data.IndexProgress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -215,6 +216,57 @@ class EntityReaderHybridSearchTest {
                         .isEqualTo(expected.stream().map(e -> List.of(e[0], e[1])).toList());
             }
         }
+    }
+
+    /**
+     * Sub-requests run at once on the search workers (one group each, two groups, or as their work decides) answer
+     * exactly what they answer one after the other: rows, scores, per-query counts and group values, for either
+     * ranker (which sees the sub-requests' lists in request order), filters, partitions and group-by.
+     */
+    @ParameterizedTest(name = "a {0}, b {1}")
+    @CsvSource({"FLAT, FLAT", "HNSW, IVF_FLAT"})
+    void subRequestsRunAtOnceAnswerAsOneAfterTheOther(String indexA, String indexB) throws Exception {
+        System.out.println("EntityReaderHybridSearchTest.atOnce tests.seed=" + SEED);
+        Random random = new Random(SEED ^ 991 ^ (indexA + indexB).hashCode());
+        populate(false, indexA, indexB, MetricType.IP, random);
+        for (int round = 0; round < 25; round++) {
+            int nq = 1 + random.nextInt(4);
+            int subCount = 2 + random.nextInt(2);
+            List<HybridSearchRequest.SubRequest> subs = new ArrayList<>();
+            for (int s = 0; s < subCount; s++) {
+                boolean onA = s % 2 == 0;
+                float[][] queries = new float[nq][];
+                for (int q = 0; q < nq; q++) {
+                    queries[q] = gaussian(random, onA ? DIM_A : DIM_B);
+                }
+                subs.add(new HybridSearchRequest.SubRequest(new SearchRequest(DB, "h", List.of(), onA ? "a" : "b",
+                        queries, 1 + random.nextInt(30), 0, FILTERS.get(random.nextInt(FILTERS.size())), Map.of(),
+                        List.of(), RequestedMetric.none(), Float.NaN, Float.NaN, Map.of()),
+                        random.nextInt(4) == 0 ? 2 : -1));
+            }
+            GroupBy groupBy = random.nextInt(3) == 0 ? new GroupBy("grp", 1 + random.nextInt(3), false) : null;
+            HybridSearchRequest request = new HybridSearchRequest(DB, "h",
+                    random.nextInt(3) == 0 ? List.of("p1") : List.of(), subs, randomRanker(random, subCount),
+                    1 + random.nextInt(15), random.nextInt(4), -1, List.of("cat", "grp"), groupBy,
+                    GroupScorer.values()[random.nextInt(3)]);
+            List<Object> oneAfterTheOther = answer(fx.reader.hybridSearch(request, 1));
+            for (int chunks : new int[] {0, 2, subCount}) {
+                assertThat(answer(fx.reader.hybridSearch(request, chunks)))
+                        .as("seed %d round %d chunks %d", SEED, round, chunks).isEqualTo(oneAfterTheOther);
+            }
+        }
+    }
+
+    /** Everything a hybrid search answers, comparable with equals. */
+    private static List<Object> answer(ResultRows rows) {
+        List<Object> all = new ArrayList<>();
+        rows.rows().forEach(row -> all.add(Arrays.asList(row)));
+        for (float score : rows.scores()) {
+            all.add(score);
+        }
+        all.add(Arrays.toString(rows.perQuery()));
+        all.add(String.valueOf(rows.groupValues()));
+        return all;
     }
 
     @Test
