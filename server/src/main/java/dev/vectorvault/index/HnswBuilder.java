@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Layers are drawn for all nodes up front from one seeded generator ({@code floor(-ln(u) / ln(M))}), so the
  * layer structure does not depend on thread timing. With several threads, nodes are handed out in ordinal order and
  * inserted concurrently: every read or write of a node's link list holds that node's lock (a stripe of a fixed lock
- * array; never two at once, so no deadlock), and the entry point changes under its own lock. With one thread no lock
- * is taken at all. Used once; not thread-safe itself.
+ * array; never two at once, so no deadlock; only the read-ahead of a link count, whose value is thrown away, takes
+ * none), and the entry point changes under its own lock. With one thread no lock is taken at all. Used once; not
+ * thread-safe itself.
  */
 final class HnswBuilder {
     /** Layers above this are not drawn; with M = 2 it is reached with probability 2^-31 per node. */
