@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Layers are drawn for all nodes up front from one seeded generator ({@code floor(-ln(u) / ln(M))}), so the
  * layer structure does not depend on thread timing. With several threads, nodes are handed out in ordinal order and
  * inserted concurrently: every read or write of a node's link list holds that node's lock (a stripe of a fixed lock
- * array; never two at once, so no deadlock), and the entry point changes under its own lock. With one thread no lock
- * is taken at all. Used once; not thread-safe itself.
+ * array; never two at once, so no deadlock; only the read-ahead of a link count, whose value is thrown away, takes
+ * none), and the entry point changes under its own lock. With one thread no lock is taken at all. Used once; not
+ * thread-safe itself.
  */
 final class HnswBuilder {
     /** Layers above this are not drawn; with M = 2 it is reached with probability 2^-31 per node. */
@@ -156,6 +157,8 @@ final class HnswBuilder {
         private int[] candidateIds = new int[Math.max(2 * m + 2, 64)];
         private float[] candidateDistances = new float[candidateIds.length];
         private final int[] selected = new int[2 * m + 1];
+        /** A node's chosen neighbours on the layer being linked ({@link #selected} is reused while linking back). */
+        private final int[] own = new int[m];
 
         void insert(int node) {
             int level = levels[node];
@@ -176,6 +179,7 @@ final class HnswBuilder {
                 while (moved) {
                     moved = false;
                     int count = readLinks(ep, lc, linkBuffer);
+                    scratch.touched += vectors.touch(linkBuffer, count);
                     for (int j = 0; j < count; j++) {
                         float distance = metric.distanceBetween(vectors, node, linkBuffer[j]);
                         if (distance < epDistance) {
@@ -192,7 +196,6 @@ final class HnswBuilder {
                 ep = candidateIds[0];
                 epDistance = candidateDistances[0];
                 int chosen = selectNeighbours(found, m);
-                int[] own = new int[chosen];
                 System.arraycopy(selected, 0, own, 0, chosen);
                 // Added one by one, never written over: in a concurrent build a node inserted meanwhile may already
                 // have linked itself into this node's list on this layer (it found the node through a higher layer),
@@ -231,6 +234,11 @@ final class HnswBuilder {
                 }
                 int current = candidates.topNode();
                 candidates.pop();
+                if (level == 0 && !candidates.isEmpty()) {
+                    // The likely next node to expand: its link row is read now, while this node's neighbours are
+                    // scored. Unlocked: a stale count is harmless, the value only keeps the load alive.
+                    scratch.touchedLinks += links0[candidates.topNode() * stride0];
+                }
                 int count = readLinks(current, level, linkBuffer);
                 int fresh = 0;
                 for (int j = 0; j < count; j++) {
@@ -243,30 +251,25 @@ final class HnswBuilder {
                 for (int j = 0; j < fresh; j++) {
                     int neighbour = linkBuffer[j];
                     float distance = metric.distanceBetween(vectors, node, neighbour);
-                    if (results.size() < ef || distance < results.topDistance()) {
+                    if (results.size() < ef) {
                         candidates.push(neighbour, distance);
                         results.push(neighbour, distance);
-                        if (results.size() > ef) {
-                            results.pop();
-                        }
+                    } else if (distance < results.topDistance()) {
+                        candidates.push(neighbour, distance);
+                        results.replaceTop(neighbour, distance);
                     }
                 }
             }
         }
 
-        /** Empties a farthest-on-top heap into the candidate arrays, nearest first; returns how many. */
+        /** Empties a heap into the candidate arrays, nearest first; returns how many. */
         private int drainAscending(NodeHeap heap) {
             int count = heap.size();
             if (candidateIds.length < count) {
                 candidateIds = new int[count];
                 candidateDistances = new float[count];
             }
-            for (int i = count - 1; i >= 0; i--) {
-                candidateIds[i] = heap.topNode();
-                candidateDistances[i] = heap.topDistance();
-                heap.pop();
-            }
-            return count;
+            return heap.drainNearestFirst(candidateIds, candidateDistances);
         }
 
         /**
@@ -328,12 +331,7 @@ final class HnswBuilder {
             for (int j = 1; j <= count; j++) {
                 sorter.push(links[base + j], metric.distanceBetween(vectors, target, links[base + j]));
             }
-            int candidates = 0;
-            while (!sorter.isEmpty()) {
-                candidateIds[candidates] = sorter.topNode();
-                candidateDistances[candidates++] = sorter.topDistance();
-                sorter.pop();
-            }
+            int candidates = drainAscending(sorter);
             int chosen = selectNeighbours(candidates, capacity);
             System.arraycopy(selected, 0, links, base + 1, chosen);
             links[base] = chosen;

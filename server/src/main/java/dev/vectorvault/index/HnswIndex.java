@@ -162,17 +162,21 @@ public final class HnswIndex implements VectorIndex {
     NodeHeap nearest(NodeDistance distance, int ef, OrdinalFilter filter) {
         int ep = entryPoint;
         float epDistance = distance.to(ep);
+        SearchScratch scratch = SearchScratch.forThread(vectors.size);
         for (int level = maxLevel; level > 0; level--) {
-            ep = greedyClosest(distance, ep, epDistance, level);
+            ep = greedyClosest(distance, ep, epDistance, level, scratch);
             epDistance = distance.to(ep);
         }
-        SearchScratch scratch = SearchScratch.forThread(vectors.size);
         searchLayer0(distance, ep, epDistance, ef, filter, scratch);
         return scratch.results;
     }
 
-    /** Walks an upper layer to the node closest to the query (the paper's search with ef = 1). */
-    private int greedyClosest(NodeDistance distanceTo, int start, float startDistance, int level) {
+    /**
+     * Walks an upper layer to the node closest to the query (the paper's search with ef = 1). Each node's links are
+     * touched before they are scored, as on layer 0: up here every link is a vector not read yet.
+     */
+    private int greedyClosest(NodeDistance distanceTo, int start, float startDistance, int level,
+                              SearchScratch scratch) {
         int stride = params.m() + 1;
         int current = start;
         float best = startDistance;
@@ -182,8 +186,11 @@ public final class HnswIndex implements VectorIndex {
             int[] links = linksUp[current];
             int base = (level - 1) * stride;
             int count = links[base];
-            for (int j = 1; j <= count; j++) {
-                int neighbour = links[base + j];
+            int[] listed = scratch.fresh(count);
+            System.arraycopy(links, base + 1, listed, 0, count);
+            scratch.touched += distanceTo.touch(listed, count);
+            for (int j = 0; j < count; j++) {
+                int neighbour = listed[j];
                 float distance = distanceTo.to(neighbour);
                 if (distance < best) {
                     best = distance;
@@ -223,6 +230,10 @@ public final class HnswIndex implements VectorIndex {
             }
             int current = candidates.topNode();
             candidates.pop();
+            if (!candidates.isEmpty()) {
+                // The likely next node to expand: its link row is read now, while this node's neighbours are scored.
+                scratch.touchedLinks += links[candidates.topNode() * stride];
+            }
             int base = current * stride;
             int count = links[base];
             int[] fresh = scratch.fresh(count);
@@ -241,9 +252,10 @@ public final class HnswIndex implements VectorIndex {
                 if (distance < worst) {
                     candidates.push(neighbour, distance);
                     if (acceptAll || filter.accept(neighbour)) {
-                        results.push(neighbour, distance);
-                        if (results.size() > ef) {
-                            results.pop();
+                        if (results.size() < ef) {
+                            results.push(neighbour, distance);
+                        } else {
+                            results.replaceTop(neighbour, distance);
                         }
                         if (results.size() == ef) {
                             worst = results.topDistance();

@@ -9,14 +9,20 @@ package dev.vectorvault.index;
 final class SearchScratch {
     private static final ThreadLocal<SearchScratch> PER_THREAD = ThreadLocal.withInitial(SearchScratch::new);
 
-    private int[] marks = new int[0];
-    private int epoch;
+    /**
+     * The epoch in which each node was last visited, in 16 bits as hnswlib keeps it: half the bytes of an int per
+     * node keep more of a large graph's marks in cache, at the price of a clearing every 65,535 searches.
+     */
+    private short[] marks = new short[0];
+    private short epoch;
     final NodeHeap candidates = NodeHeap.nearestOnTop(64);
     final NodeHeap results = NodeHeap.farthestOnTop(64);
     /** A node's unvisited neighbours, gathered before they are scored ({@link #fresh}). */
     private int[] fresh = new int[64];
     /** The sums {@link VectorColumn.View#touch} returns, kept only so its loads are not dropped as dead code. */
     float touched;
+    /** The same for link rows read ahead of their expansion. */
+    int touchedLinks;
 
     /** This thread's scratch, ready for a graph of {@code nodes} nodes with nothing visited. */
     static SearchScratch forThread(int nodes) {
@@ -35,12 +41,12 @@ final class SearchScratch {
     /** Forgets every visit and empties the heaps. */
     void reset(int nodes) {
         if (marks.length < nodes) {
-            marks = new int[nodes];
+            marks = new short[nodes];
             epoch = 0;
         }
         epoch++;
         if (epoch == 0) {
-            java.util.Arrays.fill(marks, 0);
+            java.util.Arrays.fill(marks, (short) 0);
             epoch = 1;
         }
         candidates.clear();

@@ -1,6 +1,8 @@
 package dev.vectorvault.bench.ann;
 
 import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -28,9 +30,15 @@ import java.util.Random;
  *     dev.vectorvault.bench.ann.BuildsSideBySide OLD/server/target/classes server/target/classes [n] [dim] [rounds]
  *     [ivf,flat,hnsw,hnsw-build]</pre>
  * The libraries come from this program's own class path ({@code bench/target/lib}); only the server's classes differ.
+ *
+ * <p>Every timing is taken twice: wall clock and this thread's CPU time (the one-thread builds and the searches run
+ * on the calling thread). On a machine shared with other jobs the wall clock also counts the time the thread waited
+ * for a core; the CPU time does not, so its ratios stay readable at a load where the wall clock's do not (it still
+ * counts cache and memory contention).
  */
 public final class BuildsSideBySide {
     private static final int HNSW_ROWS = 20_000;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private BuildsSideBySide() {}
 
@@ -197,24 +205,25 @@ public final class BuildsSideBySide {
         Object columnB = b.columnOf(b.data.length);
         a.buildHnsw(columnA); // warm-up of both sides' JIT before anything is timed
         b.buildHnsw(columnB);
-        double[] ratios = new double[rounds];
-        double[] secondsA = new double[rounds];
-        double[] secondsB = new double[rounds];
+        double[][] wall = new double[2][rounds];
+        double[][] cpu = new double[2][rounds];
         for (int round = 0; round < rounds; round++) {
             boolean aFirst = round % 2 == 0;
-            double first = buildSeconds(aFirst ? a : b, aFirst ? columnA : columnB);
-            double second = buildSeconds(aFirst ? b : a, aFirst ? columnB : columnA);
-            secondsA[round] = aFirst ? first : second;
-            secondsB[round] = aFirst ? second : first;
-            ratios[round] = secondsB[round] / secondsA[round];
-            System.out.printf(Locale.ROOT, "  round %d: A %.2f s, B %.2f s, B/A %.3f%n", round + 1, secondsA[round],
-                    secondsB[round], ratios[round]);
+            for (int turn = 0; turn < 2; turn++) {
+                boolean isA = aFirst == (turn == 0);
+                Side side = isA ? a : b;
+                Object column = isA ? columnA : columnB;
+                Timing timing = time(() -> side.buildHnsw(column));
+                wall[isA ? 0 : 1][round] = timing.wall();
+                cpu[isA ? 0 : 1][round] = timing.cpu();
+            }
+            System.out.printf(Locale.ROOT, "  round %d: wall A %.2f s, B %.2f s, B/A %.3f; cpu A %.2f s, B %.2f s,"
+                    + " B/A %.3f%n", round + 1, wall[0][round], wall[1][round], wall[1][round] / wall[0][round],
+                    cpu[0][round], cpu[1][round], cpu[1][round] / cpu[0][round]);
         }
-        double[] sorted = ratios.clone();
-        Arrays.sort(sorted);
-        System.out.printf(Locale.ROOT, "HNSW build (%,d rows, M 16, efC 100, 1 thread) s A median %.2f  B median %.2f"
-                + "  B/A per round: median %.3f (min %.3f, max %.3f)%n", a.data.length, median(secondsA),
-                median(secondsB), sorted[rounds / 2], sorted[0], sorted[rounds - 1]);
+        String build = String.format(Locale.ROOT, "HNSW build (%,d rows, M 16, efC 100, 1 thread)", a.data.length);
+        report(build + ", wall s", wall[0], wall[1]);
+        report(build + ", cpu s", cpu[0], cpu[1]);
         boolean identical = true;
         for (float[] query : queries) {
             identical &= a.hnsw(query, 64).toString().equals(b.hnsw(query, 64).toString());
@@ -232,10 +241,34 @@ public final class BuildsSideBySide {
                 (side, q) -> side.hnsw(q, 32));
     }
 
-    private static double buildSeconds(Side side, Object column) throws Throwable {
+    /** Prints the medians of A's and B's values and of the per-round ratios B / A (with their range). */
+    private static void report(String name, double[] valuesA, double[] valuesB) {
+        double[] ratios = new double[valuesA.length];
+        for (int round = 0; round < ratios.length; round++) {
+            ratios[round] = valuesB[round] / valuesA[round];
+        }
+        double[] sorted = ratios.clone();
+        Arrays.sort(sorted);
+        System.out.printf(Locale.ROOT, "%s: A median %,.2f  B median %,.2f  B/A per round: median %.3f (min %.3f,"
+                + " max %.3f)%n", name, median(valuesA), median(valuesB), median(ratios), sorted[0],
+                sorted[sorted.length - 1]);
+    }
+
+    /** Wall-clock and calling-thread CPU seconds of one run. */
+    private record Timing(double wall, double cpu) {
+    }
+
+    @FunctionalInterface
+    private interface Work {
+        void run() throws Throwable;
+    }
+
+    private static Timing time(Work work) throws Throwable {
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
         long start = System.nanoTime();
-        side.buildHnsw(column);
-        return (System.nanoTime() - start) / 1e9;
+        work.run();
+        long wallNanos = System.nanoTime() - start;
+        return new Timing(wallNanos / 1e9, (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e9);
     }
 
     private static double recall(Side side, float[][] queries, List<List<Long>> exact, int ef) throws Throwable {
@@ -270,34 +303,33 @@ public final class BuildsSideBySide {
             }
         }
         // Each round runs the query set often enough to take about half a second, so a round is not one time slice.
-        int passes = (int) Math.max(1, Math.ceil(0.5 * rate(a, queries, search, 1) / queries.length));
-        double[] ratios = new double[rounds];
-        double[] rateA = new double[rounds];
-        double[] rateB = new double[rounds];
+        int passes = (int) Math.max(1, Math.ceil(0.5 * queries.length / time(() -> runAll(a, queries, search, 1)).wall()
+                / queries.length));
+        double[][] wallRate = new double[2][rounds];
+        double[][] cpuRate = new double[2][rounds];
         for (int round = 0; round < rounds; round++) {
             // Alternate which side goes first, so neither always runs on a warmer cache.
             boolean aFirst = round % 2 == 0;
-            double first = rate(aFirst ? a : b, queries, search, passes);
-            double second = rate(aFirst ? b : a, queries, search, passes);
-            rateA[round] = aFirst ? first : second;
-            rateB[round] = aFirst ? second : first;
-            ratios[round] = rateB[round] / rateA[round];
+            for (int turn = 0; turn < 2; turn++) {
+                boolean isA = aFirst == (turn == 0);
+                Side side = isA ? a : b;
+                Timing timing = time(() -> runAll(side, queries, search, passes));
+                double searches = (double) passes * queries.length;
+                wallRate[isA ? 0 : 1][round] = searches / timing.wall();
+                cpuRate[isA ? 0 : 1][round] = searches / timing.cpu();
+            }
         }
-        double[] sorted = ratios.clone();
-        Arrays.sort(sorted);
-        System.out.printf(Locale.ROOT, "%-20s q/s A median %,8.0f  B median %,8.0f  B/A per round: median %.3f"
-                + " (min %.3f, max %.3f); identical hits: yes%n", name, median(rateA), median(rateB),
-                sorted[rounds / 2], sorted[0], sorted[rounds - 1]);
+        report(name + " q/s by wall", wallRate[0], wallRate[1]);
+        report(name + " q/s by cpu", cpuRate[0], cpuRate[1]);
+        System.out.println(name + ": identical hits: yes");
     }
 
-    private static double rate(Side side, float[][] queries, Search search, int passes) throws Throwable {
-        long start = System.nanoTime();
+    private static void runAll(Side side, float[][] queries, Search search, int passes) throws Throwable {
         for (int pass = 0; pass < passes; pass++) {
             for (float[] query : queries) {
                 search.run(side, query);
             }
         }
-        return (double) passes * queries.length / ((System.nanoTime() - start) / 1e9);
     }
 
     private static double median(double[] values) {
