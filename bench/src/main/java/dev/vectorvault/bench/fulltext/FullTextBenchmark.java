@@ -24,6 +24,9 @@ import java.util.stream.Stream;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.CollectionStatistics;
 import org.apache.lucene.util.SmallFloat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Full-text search, VectorVault against Lucene, in one JVM and one run: the same corpus (dict-gcide's entries), the
@@ -40,18 +43,31 @@ public final class FullTextBenchmark {
 
     private FullTextBenchmark() {}
 
+    /** The flags ({@code --help} lists them). */
+    @Command(name = "bench-fulltext", description = "BM25 full-text search: VectorVault against Lucene, one JVM")
+    static final class Flags {
+        @Mixin
+        CorpusFlags corpus = new CorpusFlags();
+        @Option(names = "--segment-rows", description = "rows per sealed segment (default ${DEFAULT-VALUE})")
+        int segmentRows = 65536;
+        @Option(names = "--algo", description = "SPARSE_INVERTED_INDEX's inverted_index_algo"
+                + " (default ${DEFAULT-VALUE})")
+        String algo = "DAAT_MAXSCORE";
+        @Option(names = "--threads", description = "threads of the every-core cells (default: cores)")
+        int threads = Runtime.getRuntime().availableProcessors();
+    }
+
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = CorpusFlags.parse(args, "--dictd DIR [--docs N] [--queries N] [--seed S]"
-                + " [--segment-rows N] [--algo A] [--threads N] [--rounds N]");
-        Path dictd = CorpusFlags.dictd(opts);
-        int docLimit = Integer.parseInt(opts.getOrDefault("docs", "0"));
-        int queryCount = Integer.parseInt(opts.getOrDefault("queries", "2000"));
-        long seed = Long.parseLong(opts.getOrDefault("seed", "42"));
-        int segmentRows = Integer.parseInt(opts.getOrDefault("segment-rows", "65536"));
-        String algo = opts.getOrDefault("algo", "DAAT_MAXSCORE");
-        int threads = Integer.parseInt(opts.getOrDefault("threads",
-                String.valueOf(Runtime.getRuntime().availableProcessors())));
-        int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
+        Flags flags = new Flags();
+        CorpusFlags.parse(flags, flags.corpus, args);
+        Path dictd = flags.corpus.dictd;
+        int docLimit = flags.corpus.docs;
+        int queryCount = flags.corpus.queries;
+        long seed = flags.corpus.seed;
+        int segmentRows = flags.segmentRows;
+        String algo = flags.algo;
+        int threads = flags.threads;
+        int rounds = flags.corpus.rounds;
 
         MachineFacts.printHeader();
         GcideCorpus corpus = GcideCorpus.read(dictd, 65_535);

@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Hybrid search latency against the sum of its parts (issue 13's benchmarks), one thread, one JVM: a LangChain-style
@@ -24,15 +26,24 @@ public final class HybridLatencyBenchmark {
 
     private HybridLatencyBenchmark() {}
 
+    /** The flags ({@code --help} lists them). */
+    @Command(name = "bench-fulltext --hybrid", description = "hybrid search latency against its parts")
+    static final class Flags {
+        @Mixin
+        CorpusFlags corpus = new CorpusFlags();
+        @Option(names = "--dim", description = "dimension of the synthetic dense vectors (default ${DEFAULT-VALUE})")
+        int dim = 64;
+    }
+
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = CorpusFlags.parse(args,
-                "--dictd DIR [--docs N] [--queries N] [--dim D] [--rounds N] [--seed S]");
-        Path dictd = CorpusFlags.dictd(opts);
-        int docLimit = Integer.parseInt(opts.getOrDefault("docs", "0"));
-        int queryCount = Integer.parseInt(opts.getOrDefault("queries", "2000"));
-        int dim = Integer.parseInt(opts.getOrDefault("dim", "64"));
-        int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
-        long seed = Long.parseLong(opts.getOrDefault("seed", "42"));
+        Flags flags = new Flags();
+        CorpusFlags.parse(flags, flags.corpus, args);
+        Path dictd = flags.corpus.dictd;
+        int docLimit = flags.corpus.docs;
+        int queryCount = flags.corpus.queries;
+        int dim = flags.dim;
+        int rounds = flags.corpus.rounds;
+        long seed = flags.corpus.seed;
 
         MachineFacts.printHeader();
         GcideCorpus corpus = GcideCorpus.read(dictd, 65_535);
