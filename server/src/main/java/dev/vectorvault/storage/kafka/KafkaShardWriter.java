@@ -115,9 +115,16 @@ final class KafkaShardWriter implements ShardWriter {
      * Returns once every written partition holds the commit's markers. Kafka answers a commit once its coordinator has
      * logged the decision and writes the markers after that; a broker killed in between must redo them from its
      * transaction log, which one unreplicated broker can lose, leaving an acknowledged append open for good. Waiting
-     * for the markers (usually a millisecond) makes an acknowledgement mean the records are committed in the data
-     * partitions themselves. A commit whose markers do not show in time is reported as unknown (LOG_UNAVAILABLE),
-     * like any append Kafka did not confirm: the collection's next write settles it.
+     * for the markers makes an acknowledgement mean the records are committed in the data partitions themselves. A
+     * commit whose markers do not show in time is reported as unknown (LOG_UNAVAILABLE), like any append Kafka did not
+     * confirm: the collection's next write settles it.
+     *
+     * <p>The writer's own memory apply needs the markers as much as the acknowledgement does, so it cannot start
+     * earlier: records applied before their markers are confirmed could be aborted later (a hanging transaction, see
+     * {@link HangingTransactions}), and a checkpoint would then hold rows the log never committed. Nor would starting
+     * the next transaction during this wait overlap anything: the brokers answer its first produce
+     * CONCURRENT_TRANSACTIONS until this commit is complete, markers included. What the wait can avoid is overshoot,
+     * hence {@link CommitMarkerWait}'s one round trip and 1 ms pause per poll.
      */
     private void awaitMarkers(Map<Integer, Long> positions) throws InterruptedException {
         Map<TopicPartition, Long> after = new HashMap<>();
