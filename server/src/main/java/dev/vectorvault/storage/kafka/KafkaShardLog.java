@@ -164,7 +164,14 @@ public final class KafkaShardLog implements ShardLog {
         for (int i = 0; i < shards; i++) {
             vchannels[i] = names.vchannel(new ShardId(collectionId, i));
         }
-        return new KafkaShardWriter(this, collectionId, writerId, partitions, vchannels, producer);
+        CommitMarkerWait markers;
+        try {
+            markers = new CommitMarkerWait(clients.client("vectorvault-markers-" + writerId), clients.timeoutMs());
+        } catch (RuntimeException e) {
+            producer.close(Duration.ZERO);
+            throw KafkaFailures.classify("open the writer of " + what, e);
+        }
+        return new KafkaShardWriter(collectionId, writerId, partitions, vchannels, producer, markers);
     }
 
     @Override
@@ -219,38 +226,6 @@ public final class KafkaShardLog implements ShardLog {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ShardLogException(ErrorCode.LOG_FAILED, "interrupted while finding the end of " + shard, e);
-        }
-    }
-
-    /**
-     * Whether each partition's last stable offset reached the given position (its commit markers are written) within
-     * {@code kafka.readTimeout}; polls the brokers' read_committed end.
-     */
-    boolean awaitCommitted(Map<TopicPartition, Long> positions) throws InterruptedException {
-        long deadline = System.nanoTime() + clients.timeoutMs() * 1_000_000L;
-        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-        positions.keySet().forEach(p -> latest.put(p, OffsetSpec.latest()));
-        long pause = 1;
-        while (true) {
-            try {
-                var result = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)
-                        .timeoutMs((int) clients.timeoutMs())).all()
-                        .get(clients.timeoutMs() + 1_000, TimeUnit.MILLISECONDS);
-                boolean all = true;
-                for (Map.Entry<TopicPartition, Long> p : positions.entrySet()) {
-                    all &= result.get(p.getKey()).offset() >= p.getValue();
-                }
-                if (all) {
-                    return true;
-                }
-            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-                // Not confirmed yet: ask again until the deadline.
-            }
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(pause);
-            pause = Math.min(50, pause * 2);
         }
     }
 

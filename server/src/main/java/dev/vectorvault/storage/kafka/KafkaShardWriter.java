@@ -26,12 +26,12 @@ import org.slf4j.LoggerFactory;
 final class KafkaShardWriter implements ShardWriter {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaShardWriter.class);
 
-    private final KafkaShardLog log;
     private final long collectionId;
     private final String writerId;
     private final TopicPartition[] partitions;
     private final byte[][] keys;
     private final KafkaProducer<byte[], byte[]> producer;
+    private final CommitMarkerWait markers;
     /** Set once the writer can append no more: the failure that ended it, or "closed". */
     private String ended;
     private ErrorCode endedCode;
@@ -40,9 +40,8 @@ final class KafkaShardWriter implements ShardWriter {
      * @param partitions the partition carrying each shard, by shard index
      * @param vchannels  each shard's vchannel name, its records' key
      */
-    KafkaShardWriter(KafkaShardLog log, long collectionId, String writerId, TopicPartition[] partitions,
-                     String[] vchannels, KafkaProducer<byte[], byte[]> producer) {
-        this.log = log;
+    KafkaShardWriter(long collectionId, String writerId, TopicPartition[] partitions,
+                     String[] vchannels, KafkaProducer<byte[], byte[]> producer, CommitMarkerWait markers) {
         this.collectionId = collectionId;
         this.writerId = writerId;
         this.partitions = partitions;
@@ -51,6 +50,7 @@ final class KafkaShardWriter implements ShardWriter {
             keys[i] = vchannels[i].getBytes(StandardCharsets.UTF_8);
         }
         this.producer = producer;
+        this.markers = markers;
     }
 
     @Override
@@ -115,14 +115,21 @@ final class KafkaShardWriter implements ShardWriter {
      * Returns once every written partition holds the commit's markers. Kafka answers a commit once its coordinator has
      * logged the decision and writes the markers after that; a broker killed in between must redo them from its
      * transaction log, which one unreplicated broker can lose, leaving an acknowledged append open for good. Waiting
-     * for the markers (usually a millisecond) makes an acknowledgement mean the records are committed in the data
-     * partitions themselves. A commit whose markers do not show in time is reported as unknown (LOG_UNAVAILABLE),
-     * like any append Kafka did not confirm: the collection's next write settles it.
+     * for the markers makes an acknowledgement mean the records are committed in the data partitions themselves. A
+     * commit whose markers do not show in time is reported as unknown (LOG_UNAVAILABLE), like any append Kafka did not
+     * confirm: the collection's next write settles it.
+     *
+     * <p>The writer's own memory apply needs the markers as much as the acknowledgement does, so it cannot start
+     * earlier: records applied before their markers are confirmed could be aborted later (a hanging transaction, see
+     * {@link HangingTransactions}), and a checkpoint would then hold rows the log never committed. Nor would starting
+     * the next transaction during this wait overlap anything: the brokers answer its first produce
+     * CONCURRENT_TRANSACTIONS until this commit is complete, markers included. What the wait can avoid is overshoot,
+     * hence {@link CommitMarkerWait}'s one round trip and 1 ms pause per poll.
      */
     private void awaitMarkers(Map<Integer, Long> positions) throws InterruptedException {
         Map<TopicPartition, Long> after = new HashMap<>();
         positions.forEach((shard, position) -> after.merge(partitions[shard], position, Math::max));
-        if (!log.awaitCommitted(after)) {
+        if (!markers.await(after)) {
             throw new ShardLogException(ErrorCode.LOG_UNAVAILABLE, "cannot confirm the append to collection "
                     + collectionId + ": Kafka accepted its commit but did not mark it in the log within"
                     + " kafka.readTimeout; it is settled by the collection's next write", null);
@@ -144,6 +151,7 @@ final class KafkaShardWriter implements ShardWriter {
         ended = "failed earlier (" + failure.errorCode() + ")";
         endedCode = failure.errorCode();
         producer.close(Duration.ZERO);
+        markers.close();
         return failure;
     }
 
@@ -153,6 +161,7 @@ final class KafkaShardWriter implements ShardWriter {
             ended = "is closed";
             endedCode = ErrorCode.LOG_FAILED;
             producer.close(Duration.ofSeconds(5));
+            markers.close();
         }
     }
 

@@ -168,6 +168,28 @@ class KafkaShardLogTest {
         }
     }
 
+    /**
+     * The writer's wait for its commit markers ({@link CommitMarkerWait}) confirms a position only once the partition's
+     * last stable offset passed it: never while the transaction holding the records is open (the high watermark
+     * already stands past them then), and at once after its commit.
+     */
+    @Test
+    void theMarkerWaitConfirmsRecordsOnlyOnceTheirTransactionCommitted() throws Exception {
+        ShardId shard = newShard();
+        var open = openAppend(log, shard.collectionId(), Map.of(shard, "open"));
+        long end = log.endPosition(shard);
+        var partition = log.partition(shard);
+        var props = new KafkaClientProperties(settings(broker.bootstrapServers())).client("marker-wait-test");
+        try (CommitMarkerWait wait = new CommitMarkerWait(props, 1_000)) {
+            assertThat(end).as("the open record is in the partition").isGreaterThan(0);
+            assertThat(wait.await(Map.of(partition, end))).as("confirmed while open").isFalse();
+            open.commitTransaction();
+            assertThat(wait.await(Map.of(partition, end))).as("confirmed after the commit").isTrue();
+        } finally {
+            open.close(java.time.Duration.ZERO);
+        }
+    }
+
     @Test
     void aStaleWriterIsFencedAndNothingOfItsRefusedAppendBecomesVisible() {
         ShardId shard = newShard();
