@@ -14,8 +14,9 @@ import java.util.function.IntFunction;
  * Splits one large read over the cores: the queries of a search with several of them (nq > 1) are cut into
  * contiguous chunks, each searched on its own over the same view, on one work-stealing pool shared by every request
  * (one thread per core; never a fan-out of threads per request). The calling thread searches the first chunk itself,
- * and then every chunk no worker has started, so a request never waits for a free worker to make progress. A request is split only when each chunk carries at
- * least {@link #MIN_WORK_PER_CHUNK} of work, so many small concurrent requests run as before, one thread each.
+ * and then every chunk no worker has started, so a request never waits for a free worker to make progress. A request
+ * is split only when each chunk carries at least {@link #MIN_WORK_PER_CHUNK} of work, so many small concurrent
+ * requests run as before, one thread each.
  */
 final class SearchWorkers {
     /** About a quarter of a millisecond of distance computations: below this a hand-off costs more than it saves. */
