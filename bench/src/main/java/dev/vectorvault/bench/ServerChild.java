@@ -27,6 +27,13 @@ public final class ServerChild implements AutoCloseable {
      * e.g. {@code SERVER_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/server.jfr,settings=profile"}.
      */
     static final String EXTRA_FLAGS_VARIABLE = "SERVER_JAVA_OPTS";
+    /**
+     * Extra server settings for every server child, {@code key=value} pairs split on spaces, each passed as
+     * {@code --set} after the benchmark's own (so they win): e.g.
+     * {@code SERVER_SETTINGS="proxy.grpc.nativeTransport=true"} to run an end-to-end comparison on another server
+     * configuration.
+     */
+    static final String EXTRA_SETTINGS_VARIABLE = "SERVER_SETTINGS";
 
     private final Path jar;
     private final String maxHeap;
@@ -82,6 +89,12 @@ public final class ServerChild implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString(), "--set", "proxy.port=" + port,
                 "--set", "localStorage.path=" + dataDir.resolve("data")));
         settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
+        String extraSettings = System.getenv(EXTRA_SETTINGS_VARIABLE);
+        if (extraSettings != null && !extraSettings.isBlank()) {
+            for (String setting : extraSettings.trim().split("\\s+")) {
+                command.addAll(List.of("--set", setting));
+            }
+        }
         Path log = dataDir.resolve("server.log");
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
