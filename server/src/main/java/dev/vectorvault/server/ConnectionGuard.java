@@ -38,8 +38,7 @@ final class ConnectionGuard {
 
     private final int maxPerAddress;
     private final long unauthenticatedIdleMs;
-    private final java.util.function.Supplier<ServerChannel> listeners;
-    private final String transport;
+    private final PortTransport transport;
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<SocketAddress, Connection> open = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
@@ -55,13 +54,12 @@ final class ConnectionGuard {
     ConnectionGuard(int maxPerAddress, long unauthenticatedIdleMs, PortTransport transport) {
         this.maxPerAddress = maxPerAddress;
         this.unauthenticatedIdleMs = unauthenticatedIdleMs;
-        this.listeners = transport.listeners();
-        this.transport = transport.name();
+        this.transport = transport;
     }
 
     /** The Netty transport of the listening channels handed out: {@code epoll} or {@code nio}. */
     String transport() {
-        return transport;
+        return transport.name();
     }
 
     /** One accepted TCP connection: whether a call on it has passed authentication. */
@@ -71,7 +69,7 @@ final class ConnectionGuard {
 
     /** The listening channel for {@code NettyServerBuilder.channelFactory}: it runs every accept through this guard. */
     ServerChannel newServerChannel() {
-        ServerChannel channel = listeners.get();
+        ServerChannel channel = transport.listeners().get();
         // Added before Netty's own acceptor (which the server bootstrap appends), so it sees each new connection first.
         channel.pipeline().addLast(new Acceptor());
         return channel;
