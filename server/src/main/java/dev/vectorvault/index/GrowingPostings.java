@@ -60,7 +60,7 @@ final class GrowingPostings {
                 int n = list.countBelow(limit);
                 if (n > 0) {
                     cursors.add(new BlockMaxScore.TermCursor(cursors.size(), list.ordinals, list.values, n,
-                            weights.value(i), scorer, rowLengths, list.frontiers.view()));
+                            weights.value(i), scorer, rowLengths, list.frontiers()));
                 }
             }
         }
@@ -115,7 +115,8 @@ final class GrowingPostings {
         int[] ordinals = new int[4];
         float[] values = new float[4];
         int size;
-        final BlockFrontiers frontiers = new BlockFrontiers();
+        /** Made when the first block fills: most terms of a text corpus are rare and never fill one. */
+        BlockFrontiers frontiers;
 
         void add(int ordinal, float value, float[] rowLengths) {
             if (size == ordinals.length) {
@@ -125,8 +126,16 @@ final class GrowingPostings {
             values[size] = value;
             ordinals[size++] = ordinal;
             if ((size & (BlockFrontiers.BLOCK - 1)) == 0) {
+                if (frontiers == null) {
+                    frontiers = new BlockFrontiers();
+                }
                 frontiers.add(ordinals, values, size - BlockFrontiers.BLOCK, size, rowLengths);
             }
+        }
+
+        /** The frontiers of the full blocks so far; under the lock. */
+        BlockFrontiers.View frontiers() {
+            return frontiers == null ? BlockFrontiers.View.NONE : frontiers.view();
         }
 
         /** How many of the ordinals are below {@code limit}. */

@@ -48,7 +48,7 @@ class DataStoreBm25PostingsTest {
 
     /** Per segment: {size, rows posted by the BM25 output, rows posted by the plain field}. */
     private List<int[]> postings() {
-        return fx.store.read(LAYOUT, view -> {
+        return fx.store.read(fx.layouts.get(41L), view -> {
             List<int[]> out = new ArrayList<>();
             for (int s = 0; s < view.segmentCount(); s++) {
                 SparseColumn bm25 = view.sparseVectors(s, BM25);
@@ -76,5 +76,31 @@ class DataStoreBm25PostingsTest {
             assertThat(segment[2]).as("plain sparse field posted after replay").isZero();
         });
         assertThat(postings().stream().mapToInt(segment -> segment[0]).sum()).isEqualTo(1500);
+    }
+
+    /** Once a sealed segment's index is ready, its kept postings go without waiting for a search to drop them. */
+    @Test
+    void aSealedSegmentsPostingsAreReleasedOnceItsIndexIsReady() throws InterruptedException {
+        dev.vectorvault.index.IndexKind kind = dev.vectorvault.index.IndexKinds.of("SPARSE_INVERTED_INDEX")
+                .orElseThrow();
+        VectorIndexSpec spec = new VectorIndexSpec(905, kind, dev.vectorvault.index.MetricType.BM25,
+                kind.parse(java.util.Map.of("inverted_index_algo", "DAAT_MAXSCORE")));
+        CollectionLayout indexed = new CollectionLayout(41, 0,
+                new int[] {0, 0, CollectionLayout.SPARSE, CollectionLayout.SPARSE}, new boolean[4], Set.of(1L),
+                new VectorIndexSpec[] {null, null, spec, null}, 1, null, null, 4, null, 0, null,
+                new boolean[] {false, false, true, false});
+        fx = new DataStoreFixture(dir, Durability.FSYNC, IndexBuildSettings.DEFAULT_MIN_SEGMENT_ROWS);
+        fx.add(indexed);
+        fx.store.put(indexed, 1L, rows(0, IndexBuildSettings.DEFAULT_MIN_SEGMENT_ROWS + 300));
+        fx.store.checkpoint();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline && (!fx.store.indexProgress(indexed, BM25).finished()
+                || postings().get(0)[1] != 0)) {
+            Thread.sleep(20);
+        }
+        List<int[]> segments = postings();
+        assertThat(segments.get(0)[1]).as("postings of the indexed segment (within a minute)").isZero();
+        assertThat(segments.get(segments.size() - 1)[1]).as("postings of the last segment, too small to index")
+                .isEqualTo(segments.get(segments.size() - 1)[0]).isPositive();
     }
 }
