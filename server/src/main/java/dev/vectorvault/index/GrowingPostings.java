@@ -7,15 +7,18 @@ import java.util.List;
 
 /**
  * Posting lists over a column that has no finished index yet (a growing segment, or a sealed one still being
- * indexed), so that a full-text search reads the lists of its query terms instead of every row: the rows are added
- * at search time, from where the last search stopped, up to the rows the search sees. Searched as the sealed index
+ * indexed), so that a full-text search reads the lists of its query terms instead of every row. A BM25 output column
+ * of a growing segment hands each row over as it is appended ({@link #append}), so no search pays for a backlog of
+ * inserts; any other column's lists are made at search time, from where the last search stopped, up to the rows the
+ * search sees. Searched as the sealed index
  * searches with DAAT_MAXSCORE ({@link BlockMaxScore}), so the hits equal an exhaustive scan's
  * ({@link SparseColumn#searchTermWeighted}) exactly.
  *
  * <p>Each list keeps the frontier of every full block of postings ({@link BlockFrontiers}), made when the block fills;
  * a search bounds the unfinished last block by scoring its few postings.
  *
- * <p><b>Thread-safety.</b> Adding rows and taking a search's cursors happen under the lock; the search itself runs
+ * <p><b>Thread-safety.</b> Adding rows (by the column's one writer, or by a search catching up) and taking a search's
+ * cursors happen under the lock; the search itself runs
  * without it. A list's arrays are only ever written beyond the length a cursor was given (a full array is copied, the
  * old one left as it was), so a cursor reads what it was handed.
  */
@@ -44,17 +47,8 @@ final class GrowingPostings {
         float[] rowLengths;
         synchronized (this) {
             for (int o = added; o < limit; o++) {
-                SparseVector row = column.get(o);
-                float length = row.sum();
-                if (o == lengths.length) {
-                    lengths = Arrays.copyOf(lengths, o * 2);
-                }
-                lengths[o] = length;
-                for (int i = 0; i < row.size(); i++) {
-                    list(row.index(i)).add(o, row.value(i), lengths);
-                }
+                add(o, column.get(o));
             }
-            added = Math.max(added, limit);
             rowLengths = lengths;
             for (int i = 0; i < weights.size(); i++) {
                 int l = listOf.getOrDefault(weights.index(i), -1);
@@ -66,13 +60,40 @@ final class GrowingPostings {
                 int n = list.countBelow(limit);
                 if (n > 0) {
                     cursors.add(new BlockMaxScore.TermCursor(cursors.size(), list.ordinals, list.values, n,
-                            weights.value(i), scorer, rowLengths, list.frontiers.view()));
+                            weights.value(i), scorer, rowLengths, list.frontiers()));
                 }
             }
         }
         TopK best = TopK.largest(k);
         BlockMaxScore.search(cursors.toArray(new BlockMaxScore.TermCursor[0]), rowLengths, best, filter, floor);
         return best.drainBestFirst();
+    }
+
+    /**
+     * Adds the row at {@code ordinal} as the column's writer appends it, before the column publishes it; a row already
+     * in the lists (there is none: searches see only published rows) or beyond the next one is left alone.
+     */
+    synchronized void append(int ordinal, SparseVector row) {
+        if (ordinal == added) {
+            add(ordinal, row);
+        }
+    }
+
+    /** How many rows, from the first, are in the lists. */
+    synchronized int rows() {
+        return added;
+    }
+
+    /** Adds row {@code ordinal}, which is {@link #added}; under the lock. */
+    private void add(int ordinal, SparseVector row) {
+        if (ordinal == lengths.length) {
+            lengths = Arrays.copyOf(lengths, ordinal * 2);
+        }
+        lengths[ordinal] = row.sum();
+        for (int i = 0; i < row.size(); i++) {
+            list(row.index(i)).add(ordinal, row.value(i), lengths);
+        }
+        added = ordinal + 1;
     }
 
     /** The list of {@code term}, made empty if it has none yet. */
@@ -94,7 +115,8 @@ final class GrowingPostings {
         int[] ordinals = new int[4];
         float[] values = new float[4];
         int size;
-        final BlockFrontiers frontiers = new BlockFrontiers();
+        /** Made when the first block fills: most terms of a text corpus are rare and never fill one. */
+        BlockFrontiers frontiers;
 
         void add(int ordinal, float value, float[] rowLengths) {
             if (size == ordinals.length) {
@@ -104,8 +126,16 @@ final class GrowingPostings {
             values[size] = value;
             ordinals[size++] = ordinal;
             if ((size & (BlockFrontiers.BLOCK - 1)) == 0) {
+                if (frontiers == null) {
+                    frontiers = new BlockFrontiers();
+                }
                 frontiers.add(ordinals, values, size - BlockFrontiers.BLOCK, size, rowLengths);
             }
+        }
+
+        /** The frontiers of the full blocks so far; under the lock. */
+        BlockFrontiers.View frontiers() {
+            return frontiers == null ? BlockFrontiers.View.NONE : frontiers.view();
         }
 
         /** How many of the ordinals are below {@code limit}. */

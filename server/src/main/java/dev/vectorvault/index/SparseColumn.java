@@ -5,6 +5,12 @@ import java.util.Arrays;
 /**
  * Append-only storage for the {@link SparseVector}s of one sparse field of one segment, addressed by ordinal.
  *
+ * <p>A BM25 function's output in a growing segment ({@link #bm25Output}) takes each row into its full-text postings
+ * and its BM25 statistics as the row is appended, so the first full-text search after a large insert finds them
+ * current instead of building them for every new row; the writer pays a little per row. Any other column (a plain
+ * sparse field, which full-text search never reads, or a segment made sealed, soon indexed) makes them only if a
+ * full-text search asks, from where the last one stopped.
+ *
  * <p><b>Thread-safety.</b> As {@link VectorColumn}: {@link #append} is synchronized (one writer), reads never lock.
  * The writer stores a row at an index no reader looks at yet ({@code >= size}), and publishes it with the volatile
  * write of {@code size}; a full array is copied and the copy published before {@code size} moves, so a reader that
@@ -13,10 +19,34 @@ import java.util.Arrays;
 public final class SparseColumn implements FieldVectors {
     private volatile SparseVector[] rows = new SparseVector[16];
     private volatile int size;
-    /** BM25's corpus statistics of these rows, made on a full-text search's first need (never for other fields). */
+    /**
+     * BM25's corpus statistics of these rows: made with a BM25 output column, else on a full-text search's first need
+     * (never for other fields).
+     */
     private volatile TermStatistics termStatistics;
     /** Posting lists for full-text searches while the segment has no finished index; null otherwise. */
     private volatile GrowingPostings postings;
+    /**
+     * Whether {@link #append} adds each row to {@link #postings} and {@link #termStatistics}: a BM25 output column
+     * until its postings are released. Read and written under the column's lock.
+     */
+    private boolean keptCurrent;
+
+    /** A column of a sparse field that is not a BM25 function's output (or of a segment made sealed). */
+    public SparseColumn() {
+    }
+
+    /**
+     * A column of a BM25 function's output (term frequencies) in a growing segment: its postings and statistics
+     * take each row as it is appended.
+     */
+    public static SparseColumn bm25Output() {
+        SparseColumn column = new SparseColumn();
+        column.postings = new GrowingPostings(column);
+        column.termStatistics = new TermStatistics(column);
+        column.keptCurrent = true;
+        return column;
+    }
 
     /** Appends a row (null, for a row without a value, is stored as the empty row); returns its ordinal. */
     public synchronized int append(SparseVector row) {
@@ -25,7 +55,13 @@ public final class SparseColumn implements FieldVectors {
             current = Arrays.copyOf(current, current.length * 2);
             rows = current;
         }
-        current[size] = row == null ? SparseVector.EMPTY : row;
+        SparseVector stored = row == null ? SparseVector.EMPTY : row;
+        current[size] = stored;
+        if (keptCurrent) {
+            // Before the row is published: a search seeing it finds it in the lists and in the sums.
+            postings.append(size, stored);
+            termStatistics.append(size, stored);
+        }
         return size++;
     }
 
@@ -49,12 +85,28 @@ public final class SparseColumn implements FieldVectors {
 
     /**
      * Frees the posting lists of full-text searches: called once the segment's index answers them, so the rows are
-     * not indexed twice in memory.
+     * not indexed twice in memory. Appends no longer keep them (a segment with an index takes no rows anyway); only a
+     * full-text search that finds no index to answer it (the index dropped or being rebuilt) makes them again.
      */
     public void releasePostings() {
         if (postings != null) {
-            postings = null;
+            synchronized (this) {
+                keptCurrent = false;
+                postings = null;
+            }
         }
+    }
+
+    /** How many rows, from the first, the full-text postings hold (0 without postings). */
+    public int postedRows() {
+        GrowingPostings p = postings;
+        return p == null ? 0 : p.rows();
+    }
+
+    /** How many rows, from the first, the BM25 statistics have counted (0 before any were made). */
+    public int countedRows() {
+        TermStatistics statistics = termStatistics;
+        return statistics == null ? 0 : statistics.countedRows();
     }
 
     private GrowingPostings postings() {

@@ -11,7 +11,8 @@ import java.util.function.IntPredicate;
  * here instead of scanning every row of the collection, which cost more than the index search itself.
  *
  * <p><b>Kept current, never stale.</b> A column only grows at its end and a segment's tombstones are only ever added,
- * so each call brings the statistics forward from what it saw last: rows appended since are added, rows deleted since
+ * so each call brings the statistics forward from what it saw last (a BM25 output column of a growing segment counts
+ * each row as it is appended, {@link #append}): rows appended since are added, rows deleted since
  * are subtracted (found by comparing the segment's deletion count with the count already subtracted, then checking
  * each counted row). Should either ever go backwards, everything is recounted from the rows. A restarted server or a
  * compacted segment has new columns, whose statistics start from their rows. Term frequencies are whole numbers, so
@@ -73,6 +74,22 @@ public final class TermStatistics {
         for (int i = 0; i < totals.terms.length; i++) {
             totals.documentFrequencies[i] += documentFrequency.getOrDefault(totals.terms[i], 0);
         }
+    }
+
+    /**
+     * Counts the row at {@code ordinal} as the column's writer appends it (a BM25 output column of a growing segment),
+     * so that the next search finds the sums current; any row but the next uncounted one is left to {@link #addTo}.
+     */
+    synchronized void append(int ordinal, SparseVector row) {
+        if (ordinal == counted) {
+            apply(row, 1);
+            counted++;
+        }
+    }
+
+    /** How many rows, from the first, are in the sums. */
+    synchronized int countedRows() {
+        return counted;
     }
 
     private void reset() {

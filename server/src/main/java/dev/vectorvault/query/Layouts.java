@@ -60,6 +60,7 @@ public final class Layouts implements DataStore.LayoutSource {
         ScalarIndexSpec[] scalarIndexes = new ScalarIndexSpec[fields.size()];
         TextMatchSpec[] textMatch = new TextMatchSpec[fields.size()];
         boolean[] json = new boolean[fields.size()];
+        boolean[] bm25Outputs = new boolean[fields.size()];
         Object[] absent = new Object[fields.size()];
         VectorEncoding[] encodings = new VectorEncoding[fields.size()];
         int pk = -1;
@@ -83,6 +84,8 @@ public final class Layouts implements DataStore.LayoutSource {
             if (field.dataType() == DataType.VARCHAR && field.enableAnalyzer() && field.enableMatch()) {
                 textMatch[f] = new TextMatchSpec(field.analyzerParams());
             }
+            bm25Outputs[f] = field.dataType().isSparseVector()
+                    && collection.schema().bm25Producing(field.name()).isPresent();
             if (field.primaryKey()) {
                 pk = f;
             }
@@ -90,7 +93,8 @@ public final class Layouts implements DataStore.LayoutSource {
         return new CollectionLayout(collection.collectionId(), pk, dims, json,
                 collection.partitions().stream().map(Partition::partitionId).collect(Collectors.toSet()), indexes,
                 Math.max(1, collection.shardsNum()), encodings, scalarIndexes,
-                collection.schema().createdFieldCount(), absent, ttlSeconds(collection), textMatch);
+                collection.schema().createdFieldCount(), absent, ttlSeconds(collection), textMatch,
+                bm25Outputs);
     }
 
     /** Milvus's collection property for the rows' time to live, in seconds (0, absent or -1: no TTL). */

@@ -19,6 +19,7 @@ import dev.vectorvault.catalog.FunctionSchema;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.index.RequestedMetric;
 import dev.vectorvault.index.SparseVector;
+import dev.vectorvault.storage.data.CollectionLayout;
 import dev.vectorvault.storage.data.IndexProgress;
 import dev.vectorvault.text.TextAnalyzer;
 import java.nio.file.Path;
@@ -306,6 +307,23 @@ class EntityReaderBm25SearchTest {
                 new float[0][], 3, 0, "", Map.of(), List.of(), RequestedMetric.parse("IP"), Float.NaN, Float.NaN,
                 Map.of(), null, null, List.of(), List.of("rice"))))
                 .hasMessageContaining("metric type not match");
+    }
+
+    /** The catalog's BM25 function reaches the data layer: its output is posted as rows arrive, before a search. */
+    @Test
+    void theBm25OutputIsPostedAsRowsAreInsertedBeforeAnySearch() {
+        fx = new EntityFixture(dir, 300);
+        fx.catalog.createCollection(DB, "t", schema(null), 1, ConsistencyLevel.STRONG, Map.of());
+        fx.indexes.create(DB, "t", "dense", "", "FLAT", RequestedMetric.parse("L2"), Map.of());
+        fx.indexes.create(DB, "t", "sp", "", "SPARSE_INVERTED_INDEX", RequestedMetric.none(), Map.of());
+        fx.indexes.load(DB, "t");
+        insert(new Random(SEED), 0, 200);
+        CollectionLayout layout = Layouts.of(fx.catalog.collection(DB, "t"));
+        int sp = 2;
+        assertThat(java.util.stream.IntStream.range(0, layout.fieldCount()).filter(layout::bm25Output).toArray())
+                .containsExactly(sp);
+        int posted = fx.data.read(layout, view -> view.sparseVectors(view.segmentCount() - 1, sp).postedRows());
+        assertThat(posted).isEqualTo(200);
     }
 
     @Test

@@ -28,6 +28,8 @@ final class CollectionData {
     private volatile VectorEncoding[] vectorEncodings;
     /** What each field reads in a row written before the field existed (aligned with {@link #vectorDims}). */
     private volatile Object[] absentValues;
+    /** Which sparse fields a BM25 function fills (aligned with {@link #vectorDims}; null: none). */
+    private volatile boolean[] bm25Outputs;
     private final int sealThreshold;
     private final LongSupplier segmentIds;
     private final List<Segment> segments = new ArrayList<>();
@@ -63,6 +65,7 @@ final class CollectionData {
             if (absentValues == null || layout.fieldCount() > vectorDims.length) {
                 absentValues = layout.absentValues();
                 vectorEncodings = layout.vectorEncodings();
+                bm25Outputs = layout.bm25Outputs();
                 vectorDims = layout.vectorDims();
             }
             return this;
@@ -299,8 +302,17 @@ final class CollectionData {
         primaryKeys.replaceAll((key, where) -> position(newIndex[segmentOf(where)], ordinalOf(where)));
     }
 
+    /** A segment to be filled and sealed at once (a compacted or merged copy). */
     Segment newSegment() {
         return new Segment(segmentIds.getAsLong(), vectorDims, vectorEncodings);
+    }
+
+    /**
+     * A segment that takes rows as they are written: its BM25 outputs keep their full-text postings current, since
+     * it is searched without an index until it seals and its index is built.
+     */
+    private Segment newGrowingSegment() {
+        return new Segment(segmentIds.getAsLong(), vectorDims, vectorEncodings, bm25Outputs);
     }
 
     private int growingIndex() {
@@ -308,12 +320,12 @@ final class CollectionData {
             segments.get(segments.size() - 1).seal(); // grown before a field was added: new rows are wider
         }
         if (segments.isEmpty() || segments.get(segments.size() - 1).sealed()) {
-            segments.add(newSegment());
+            segments.add(newGrowingSegment());
         }
         int last = segments.size() - 1;
         if (segments.get(last).size() >= sealThreshold) {
             segments.get(last).seal();
-            segments.add(newSegment());
+            segments.add(newGrowingSegment());
             last++;
         }
         return last;

@@ -28,12 +28,16 @@ import java.util.Set;
  *
  * <p>{@code textMatch} (aligned with the fields; null where a field has no {@code enable_match}) gives each match
  * field's analyzer: every sealed segment gets a term index of the field for {@code text_match} / {@code phrase_match}.
+ *
+ * <p>{@code bm25Outputs} (aligned with the fields; null: none) marks the sparse fields a BM25 function fills from a
+ * text field: a growing segment keeps their full-text postings and BM25 statistics current as rows arrive, which
+ * plain sparse fields (searched by inner product) never need.
  */
 public record CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
                                Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum,
                                VectorEncoding[] vectorEncodings, ScalarIndexSpec[] scalarIndexes,
                                int createdFields, Object[] absentValues, long ttlSeconds,
-                               TextMatchSpec[] textMatch) {
+                               TextMatchSpec[] textMatch, boolean[] bm25Outputs) {
     /** The {@code vectorDims} entry of a sparse vector field (its rows are {@link dev.vectorvault.index.SparseVector}s). */
     public static final int SPARSE = -1;
 
@@ -91,6 +95,25 @@ public record CollectionLayout(long collectionId, int primaryKeyField, int[] vec
             throw new IllegalArgumentException(textMatch.length + " text match specs for " + vectorDims.length
                     + " fields");
         }
+        bm25Outputs = bm25Outputs == null ? new boolean[vectorDims.length] : bm25Outputs.clone();
+        if (bm25Outputs.length != vectorDims.length) {
+            throw new IllegalArgumentException(bm25Outputs.length + " BM25 output marks for " + vectorDims.length
+                    + " fields");
+        }
+        for (int f = 0; f < bm25Outputs.length; f++) {
+            if (bm25Outputs[f] && vectorDims[f] != SPARSE) {
+                throw new IllegalArgumentException("field " + f + " is a BM25 output but not a sparse vector field");
+            }
+        }
+    }
+
+    /** A layout without BM25 function outputs. */
+    public CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
+                            Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum,
+                            VectorEncoding[] vectorEncodings, ScalarIndexSpec[] scalarIndexes,
+                            int createdFields, Object[] absentValues, long ttlSeconds, TextMatchSpec[] textMatch) {
+        this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, shardsNum,
+                vectorEncodings, scalarIndexes, createdFields, absentValues, ttlSeconds, textMatch, null);
     }
 
     /** A layout without text match fields. */
@@ -99,7 +122,7 @@ public record CollectionLayout(long collectionId, int primaryKeyField, int[] vec
                             VectorEncoding[] vectorEncodings, ScalarIndexSpec[] scalarIndexes,
                             int createdFields, Object[] absentValues, long ttlSeconds) {
         this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, shardsNum,
-                vectorEncodings, scalarIndexes, createdFields, absentValues, ttlSeconds, null);
+                vectorEncodings, scalarIndexes, createdFields, absentValues, ttlSeconds, null, null);
     }
 
     /** A layout of a collection without a TTL. */
@@ -108,13 +131,14 @@ public record CollectionLayout(long collectionId, int primaryKeyField, int[] vec
                             VectorEncoding[] vectorEncodings, ScalarIndexSpec[] scalarIndexes,
                             int createdFields, Object[] absentValues) {
         this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, shardsNum,
-                vectorEncodings, scalarIndexes, createdFields, absentValues, 0, null);
+                vectorEncodings, scalarIndexes, createdFields, absentValues, 0, null, null);
     }
 
     /** This layout with another TTL. */
     public CollectionLayout withTtlSeconds(long seconds) {
         return new CollectionLayout(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes,
-                shardsNum, vectorEncodings, scalarIndexes, createdFields, absentValues, seconds, textMatch);
+                shardsNum, vectorEncodings, scalarIndexes, createdFields, absentValues, seconds, textMatch,
+                bm25Outputs);
     }
 
     /**
@@ -189,6 +213,11 @@ public record CollectionLayout(long collectionId, int primaryKeyField, int[] vec
     /** Whether field {@code f} holds sparse vectors. */
     public boolean sparse(int f) {
         return vectorDims[f] == SPARSE;
+    }
+
+    /** Whether field {@code f} is filled by a BM25 function (a sparse field of term frequencies). */
+    public boolean bm25Output(int f) {
+        return bm25Outputs[f];
     }
 
     /** Whether field {@code f} holds binary vectors; its dimension in bits is then {@code -vectorDims()[f]}. */

@@ -2,6 +2,7 @@ package dev.vectorvault.storage.data;
 
 import dev.vectorvault.index.BinaryColumn;
 import dev.vectorvault.index.FieldVectors;
+import dev.vectorvault.index.SparseColumn;
 import dev.vectorvault.index.VectorColumn;
 import dev.vectorvault.index.VectorIndex;
 import dev.vectorvault.storage.StorageException;
@@ -289,6 +290,12 @@ final class IndexMaintenance {
                 segment.replaceColumn(index.field, bits, arrangedBits);
             }
         });
+        if (column instanceof SparseColumn sparse && index.ready() && !index.cancelled()
+                && segment.annIndex(index.field) == index) {
+            // The index answers full-text searches from now on: the postings kept while it was built can go, even
+            // if no search comes to release them.
+            sparse.releasePostings();
+        }
         if (settledAndWanted && segment.persisted() && index.claimVectorRelease()) {
             storeVectors(layout, segment, index);
         }

@@ -64,12 +64,19 @@ final class Segment {
         this(segmentId, vectorDims, null);
     }
 
+    /** A segment made to be sealed (loaded, compacted): its BM25 outputs keep nothing current at append. */
+    Segment(long segmentId, int[] vectorDims, VectorEncoding[] vectorEncodings) {
+        this(segmentId, vectorDims, vectorEncodings, null);
+    }
+
     /**
      * A segment of fields as {@link CollectionLayout} describes them; each dense vector field's column holds its
-     * vectors at the width of {@code vectorEncodings[f]} (null: all float32).
+     * vectors at the width of {@code vectorEncodings[f]} (null: all float32). The sparse fields that
+     * {@code bm25Outputs} marks (null: none; a growing segment's) keep their full-text postings and BM25 statistics
+     * current as rows are appended ({@link SparseColumn#bm25Output}).
      */
     @SuppressWarnings("unchecked")
-    Segment(long segmentId, int[] vectorDims, VectorEncoding[] vectorEncodings) {
+    Segment(long segmentId, int[] vectorDims, VectorEncoding[] vectorEncodings, boolean[] bm25Outputs) {
         this.segmentId = segmentId;
         this.scalars = new List[vectorDims.length];
         this.vectors = new AtomicReferenceArray<>(vectorDims.length);
@@ -83,7 +90,8 @@ final class Segment {
                 vectors.set(f, new VectorColumn(vectorDims[f],
                         vectorEncodings == null ? VectorEncoding.FLOAT32 : vectorEncodings[f]));
             } else if (vectorDims[f] == CollectionLayout.SPARSE) {
-                sparse[f] = new SparseColumn();
+                boolean bm25 = bm25Outputs != null && f < bm25Outputs.length && bm25Outputs[f];
+                sparse[f] = bm25 ? SparseColumn.bm25Output() : new SparseColumn();
             } else if (CollectionLayout.isBinaryEntry(vectorDims[f])) {
                 binary.set(f, new BinaryColumn(-vectorDims[f]));
             } else {
