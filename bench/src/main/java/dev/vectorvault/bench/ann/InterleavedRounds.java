@@ -94,23 +94,29 @@ final class InterleavedRounds {
             RoundRatios build = new RoundRatios();
             RoundRatios qps = new RoundRatios();
             RoundRatios interpolated = new RoundRatios();
+            RoundRatios buildCpu = new RoundRatios();
+            RoundRatios cpuQps = new RoundRatios();
             TextTable perRound = new TextTable("round", "first", "load this / ref", "build s this / ref",
-                    "build ratio", "q/s at target this / ref", "q/s ratio", "interpolated ratio");
+                    "build ratio", "build CPU ratio", "q/s at target this / ref", "q/s ratio", "interpolated ratio",
+                    "q/s by CPU ratio");
             for (int r = 0; r < rounds; r++) {
                 EngineRun mine = runs.get(r);
                 EngineRun ref = refs.get(r);
                 build.add(mine.buildSeconds(), ref.buildSeconds());
                 qps.add(mine.bestQpsAt(target), ref.bestQpsAt(target));
                 interpolated.add(mine.interpolatedQpsAt(target), ref.interpolatedQpsAt(target));
+                buildCpu.add(mine.buildCpuSeconds(), ref.buildCpuSeconds());
+                cpuQps.add(bestCpuQpsAt(mine), bestCpuQpsAt(ref));
                 String first = order(engines, r + 1).indexOf(entry.getKey())
                         < order(engines, r + 1).indexOf(reference) ? "this" : "ref";
                 perRound.row(Integer.toString(r + 1), first,
                         String.format(Locale.ROOT, "%.2f / %.2f", loads.get(entry.getKey()).get(r),
                                 loads.get(reference).get(r)),
                         String.format(Locale.ROOT, "%.2f / %.2f", mine.buildSeconds(), ref.buildSeconds()),
-                        RoundRatios.format(build.at(r)),
+                        RoundRatios.format(build.at(r)), RoundRatios.format(buildCpu.at(r)),
                         String.format(Locale.ROOT, "%.0f / %.0f", mine.bestQpsAt(target), ref.bestQpsAt(target)),
-                        RoundRatios.format(qps.at(r)), RoundRatios.format(interpolated.at(r)));
+                        RoundRatios.format(qps.at(r)), RoundRatios.format(interpolated.at(r)),
+                        RoundRatios.format(cpuQps.at(r)));
             }
             out.println();
             out.printf(Locale.ROOT, "   %s against %s, per round (build: time ratio, lower is faster; q/s: at the"
@@ -119,16 +125,22 @@ final class InterleavedRounds {
             out.println();
             TextTable summary = new TextTable("ratio " + name + " / " + refName, "median (min-max), rounds below 1");
             summary.row("build time", build.summary());
+            summary.row("build CPU time", buildCpu.summary());
             summary.row("q/s at recall@10 >= " + target, qps.summary());
             summary.row("q/s interpolated at " + target, interpolated.summary());
+            summary.row("q/s per CPU second at recall@10 >= " + target, cpuQps.summary());
             for (int value : commonValues(runs, refs)) {
                 RoundRatios atValue = new RoundRatios();
+                RoundRatios cpuAtValue = new RoundRatios();
                 for (int r = 0; r < rounds; r++) {
                     atValue.add(qpsAt(runs.get(r), value), qpsAt(refs.get(r), value));
+                    cpuAtValue.add(cpuQpsAt(runs.get(r), value), cpuQpsAt(refs.get(r), value));
                 }
                 summary.row(String.format(Locale.ROOT, "q/s at %s %d (recall %.4f / %.4f)",
                         runs.get(0).kind().parameter, value, recallAt(runs.get(0), value),
                         recallAt(refs.get(0), value)), atValue.summary());
+                summary.row(String.format(Locale.ROOT, "  per CPU second at %s %d", runs.get(0).kind().parameter,
+                        value), cpuAtValue.summary());
             }
             summary.print(out, "   ");
         }
@@ -150,6 +162,17 @@ final class InterleavedRounds {
                 .orElse(Double.NaN);
     }
 
+    private static double cpuQpsAt(EngineRun run, int value) {
+        return run.points().stream().filter(p -> p.value() == value).mapToDouble(SweepPoint::cpuQps).findFirst()
+                .orElse(Double.NaN);
+    }
+
+    /** Queries per CPU second at the point {@link EngineRun#bestQpsAt} picks (the fastest reaching the target). */
+    private double bestCpuQpsAt(EngineRun run) {
+        SweepPoint point = run.pointAt(target);
+        return point == null ? Double.NaN : point.cpuQps();
+    }
+
     private static double recallAt(EngineRun run, int value) {
         return run.points().stream().filter(p -> p.value() == value).mapToDouble(SweepPoint::recall).findFirst()
                 .orElse(Double.NaN);
@@ -162,13 +185,18 @@ final class InterleavedRounds {
         for (SweepPoint point : first.points()) {
             double best = runs.stream().mapToDouble(r -> qpsAt(r, point.value())).filter(q -> !Double.isNaN(q))
                     .max().orElse(Double.NaN);
-            points.add(new SweepPoint(point.value(), point.recall(), best));
+            double bestCpu = runs.stream().mapToDouble(r -> cpuQpsAt(r, point.value()))
+                    .filter(q -> !Double.isNaN(q)).max().orElse(Double.NaN);
+            points.add(new SweepPoint(point.value(), point.recall(), best, bestCpu));
         }
-        double[] builds = runs.stream().mapToDouble(EngineRun::buildSeconds).sorted().toArray();
-        int middle = builds.length / 2;
-        double build = builds.length % 2 == 1 ? builds[middle] : (builds[middle - 1] + builds[middle]) / 2;
         EngineRun last = runs.get(runs.size() - 1);
-        return new EngineRun(first.engine(), first.kind(), first.native_(), build, last.memoryBytes(),
-                last.memoryNote(), points);
+        return new EngineRun(first.engine(), first.kind(), first.native_(), median(runs, EngineRun::buildSeconds),
+                last.memoryBytes(), last.memoryNote(), points, median(runs, EngineRun::buildCpuSeconds));
+    }
+
+    private static double median(List<EngineRun> runs, java.util.function.ToDoubleFunction<EngineRun> figure) {
+        double[] values = runs.stream().mapToDouble(figure).sorted().toArray();
+        int middle = values.length / 2;
+        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 }
