@@ -167,10 +167,14 @@ final class InterleavedRounds {
                 .orElse(Double.NaN);
     }
 
-    /** Queries per CPU second at the point {@link EngineRun#bestQpsAt} picks (the fastest reaching the target). */
+    /**
+     * The best queries per CPU second among the points reaching the target, picked by that figure itself (as
+     * {@link EngineRun#bestQpsAt} picks by the wall clock), so a point whose wall clock happened to be slowed does not
+     * decide which point's CPU figure is read.
+     */
     private double bestCpuQpsAt(EngineRun run) {
-        SweepPoint point = run.pointAt(target);
-        return point == null ? Double.NaN : point.cpuQps();
+        return run.points().stream().filter(p -> p.recall() >= target).mapToDouble(SweepPoint::cpuQps)
+                .filter(q -> !Double.isNaN(q)).max().orElse(Double.NaN);
     }
 
     private static double recallAt(EngineRun run, int value) {
