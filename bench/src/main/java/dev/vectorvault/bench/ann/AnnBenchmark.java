@@ -77,6 +77,15 @@ public final class AnnBenchmark implements Callable<Integer> {
             completionCandidates = EngineNames.class)
     List<String> engines;
 
+    @Option(names = "--interleave", description = "Measure the engines round by round in turn (A B, B A, A B ...), "
+            + "each round one build and one timed sweep per engine, and print each round's ratios against the "
+            + "reference engine with their median and spread; for settling small differences on a busy machine.")
+    boolean interleave;
+
+    @Option(names = "--reference", description = "The engine --interleave divides by (default hnswlib-native when "
+            + "chosen, else the first engine of --engines).")
+    String reference;
+
     @Option(names = "--recall", defaultValue = "0.95", description = "Recall@10 of the headline (default 0.95).")
     double recallTarget;
 
@@ -182,6 +191,10 @@ public final class AnnBenchmark implements Callable<Integer> {
                 throw new CommandLine.ParameterException(new CommandLine(this), "unknown engine " + name);
             }
         }
+        if (reference != null && !chosen.contains(reference)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--reference " + reference
+                    + " is not among the chosen engines " + chosen);
+        }
         Path root = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "vectorvault-bench");
         Path results = root.resolve("results").resolve("ann-" + Instant.now().toString().replace(':', '-'));
         Files.createDirectories(results);
@@ -215,6 +228,25 @@ public final class AnnBenchmark implements Callable<Integer> {
             BuildSettings settings = new BuildSettings(m, efConstruction, lists, threads, seed);
             double loadBefore = MachineFacts.loadAverage();
             List<EngineRun> runs = new ArrayList<>();
+            if (interleave) {
+                String ref = reference != null ? reference
+                        : chosen.contains("hnswlib-native") ? "hnswlib-native" : chosen.get(0);
+                Timing once = new Timing(1, timing.pointSeconds(), timing.warmupSeconds());
+                runs.addAll(new InterleavedRounds(chosen, ref, passes, recallTarget, log).run(
+                        engine -> measureOnce(engine, data, truth, folder, root, settings, sweeps, once, log),
+                        data.name(), System.out));
+                double loadAfter = MachineFacts.loadAverage();
+                String setup = String.format(Locale.ROOT, "k=10, M=%d, efConstruction=%d, nlist=%d, %d build"
+                        + " thread(s), 1 search thread, %d interleaved round(s): best round per point, median"
+                        + " round's build; load average %.2f at the start, %.2f after.", m, efConstruction, lists,
+                        threads, passes, loadBefore, loadAfter);
+                Report report = new Report(data, setup, runs, recallTarget);
+                report.printText(System.out);
+                report.appendCsv(csv);
+                md.append("\n").append(report.markdown());
+                headlines.add(report.headlineLine());
+                continue;
+            }
             List<AnnEngine> jvmEngines = jvmEngines(chosen);
             try {
                 runs.addAll(new SweepRunner(data, truth, settings, sweeps, timing, log).run(jvmEngines));
@@ -326,6 +358,34 @@ public final class AnnBenchmark implements Callable<Integer> {
         defaults.fashionDir = fashionDir;
         defaults.fashionRows = rows;
         return defaults.load(name, root, rows, queryCount);
+    }
+
+    /** One fresh build and one timed sweep of {@code engine}, wherever it runs (this JVM, a child, a process). */
+    private EngineRun measureOnce(String engine, Dataset data, int[][] truth, Path folder, Path root,
+                                  BuildSettings settings, Sweeps sweeps, Timing once, ProgressLog log)
+            throws Exception {
+        List<EngineRun> runs;
+        if (engine.equals("hnswlib-native")) {
+            runs = new CompiledHnswlib(nativeSources.resolve("hnswlib_peer.cpp"), root.resolve("native"), log)
+                    .run(data, truth, folder, settings, sweeps, once);
+        } else if (engine.equals("hnswlib") || engine.startsWith("faiss")) {
+            runs = new NativePeers(python, scripts.resolve("peers.py"), log)
+                    .run(data, truth, folder, settings, sweeps, once, List.of(engine));
+        } else if (Jdk25Engines.NAMES.contains(engine)) {
+            runs = new Jdk25Engines(jdk25.resolve("bin/java"), Path.of("bench-lucene10/target"), log)
+                    .run(data, truth, folder, settings, quick, 1, List.of(engine));
+        } else {
+            List<AnnEngine> jvm = jvmEngines(List.of(engine));
+            try {
+                runs = new SweepRunner(data, truth, settings, sweeps, once, log).run(jvm);
+            } finally {
+                for (AnnEngine built : jvm) {
+                    built.close();
+                }
+            }
+            System.gc();
+        }
+        return runs.get(0);
     }
 
     private static List<AnnEngine> jvmEngines(List<String> chosen) {

@@ -12,9 +12,16 @@ import java.util.List;
  * @param memoryBytes  see {@code memoryNote}; negative when unknown
  * @param memoryNote   how the memory figure was taken
  * @param points       the sweep, in increasing parameter order
+ * @param buildCpuSeconds CPU time of the build (one build thread only; NaN when not taken)
  */
 record EngineRun(String engine, AnnEngine.Kind kind, boolean native_, double buildSeconds, long memoryBytes,
-                 String memoryNote, List<SweepPoint> points) {
+                 String memoryNote, List<SweepPoint> points, double buildCpuSeconds) {
+
+    /** A run whose build CPU time was not taken. */
+    EngineRun(String engine, AnnEngine.Kind kind, boolean native_, double buildSeconds, long memoryBytes,
+              String memoryNote, List<SweepPoint> points) {
+        this(engine, kind, native_, buildSeconds, memoryBytes, memoryNote, points, Double.NaN);
+    }
 
     /** The best queries/s among sweep points whose recall reaches {@code target}; NaN when none does. */
     double bestQpsAt(double target) {

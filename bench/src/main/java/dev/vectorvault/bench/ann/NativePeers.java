@@ -86,22 +86,28 @@ final class NativePeers {
         for (String line : Files.readAllLines(out.resolve("results.tsv"))) {
             String[] cells = line.split("\t");
             if (cells[0].equals("build")) {
-                builds.put(cells[1], new double[] {Double.parseDouble(cells[2]), Double.parseDouble(cells[3])});
+                builds.put(cells[1], new double[] {Double.parseDouble(cells[2]), Double.parseDouble(cells[3]),
+                        optional(cells, 4)});
             } else if (cells[0].equals("point")) {
                 int[][] answers = VecFiles.readInts(out.resolve(cells[4]));
                 points.computeIfAbsent(cells[1], name -> new ArrayList<>()).add(new SweepPoint(
                         Integer.parseInt(cells[2]), Recall.of(answers, truth, SweepRunner.K),
-                        Double.parseDouble(cells[3])));
+                        Double.parseDouble(cells[3]), optional(cells, 5)));
             }
         }
         List<EngineRun> runs = new ArrayList<>();
         for (Map.Entry<String, List<SweepPoint>> entry : points.entrySet()) {
-            double[] build = builds.getOrDefault(entry.getKey(), new double[] {Double.NaN, -1});
+            double[] build = builds.getOrDefault(entry.getKey(), new double[] {Double.NaN, -1, Double.NaN});
             AnnEngine.Kind kind = entry.getKey().contains("IVF") ? AnnEngine.Kind.IVF : AnnEngine.Kind.GRAPH;
             runs.add(new EngineRun(entry.getKey(), kind, true, build[0], (long) build[1],
-                    "process RSS growth over the build (vectors + index)", entry.getValue()));
+                    "process RSS growth over the build (vectors + index)", entry.getValue(), build[2]));
         }
         return runs;
+    }
+
+    /** A trailing CPU-time column, which only the compiled hnswlib writes; NaN when absent. */
+    private static double optional(String[] cells, int index) {
+        return cells.length > index ? Double.parseDouble(cells[index]) : Double.NaN;
     }
 
     static String join(int[] values) {

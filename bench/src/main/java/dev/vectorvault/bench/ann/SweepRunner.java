@@ -2,6 +2,8 @@ package dev.vectorvault.bench.ann;
 
 import dev.vectorvault.bench.MachineFacts;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +22,7 @@ import java.util.Map;
  */
 final class SweepRunner {
     static final int K = 10;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final Dataset data;
     private final int[][] truth;
@@ -43,16 +46,21 @@ final class SweepRunner {
             System.gc();
             long heapBefore = usedHeap();
             long start = System.nanoTime();
+            long cpuStart = THREADS.getCurrentThreadCpuTime();
             engine.build(data, settings);
             double seconds = (System.nanoTime() - start) / 1e9;
+            // With one build thread the calling thread does the build; with more, its CPU time says nothing.
+            double cpuSeconds = settings.threads() == 1 ? (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e9
+                    : Double.NaN;
             System.gc();
             long heapDelta = usedHeap() - heapBefore;
-            builds.put(engine, new double[] {seconds, heapDelta});
+            builds.put(engine, new double[] {seconds, heapDelta, cpuSeconds});
             log.note("%s: %s built in %.1f s (%d thread(s)); %s %.1f MiB, heap delta %.1f MiB; load %.2f",
                     data.name(), engine.name(), seconds, settings.threads(), engine.memoryNote(),
                     engine.memoryBytes() / 1048576.0, heapDelta / 1048576.0, MachineFacts.loadAverage());
         }
         Map<AnnEngine, double[]> bestQps = new LinkedHashMap<>();
+        Map<AnnEngine, double[]> bestCpuQps = new LinkedHashMap<>();
         Map<AnnEngine, double[]> recalls = new LinkedHashMap<>();
         for (AnnEngine engine : engines) {
             int[] values = sweeps.of(engine.kind());
@@ -62,6 +70,7 @@ final class SweepRunner {
                 pass(engine, values[i++ % values.length]);
             } while (i < values.length || System.nanoTime() < warmEnd);
             bestQps.put(engine, new double[values.length]);
+            bestCpuQps.put(engine, new double[values.length]);
             recalls.put(engine, new double[values.length]);
         }
         int rounds = timing.rounds();
@@ -71,6 +80,7 @@ final class SweepRunner {
                 for (int i = 0; i < values.length; i++) {
                     // Whole passes until the point has run long enough to time: fast points repeat the query set.
                     long start = System.nanoTime();
+                    long cpuStart = THREADS.getCurrentThreadCpuTime();
                     long minEnd = start + (long) (timing.pointSeconds() * 1e9);
                     int[][] answers = pass(engine, values[i]);
                     long passes = 1;
@@ -79,7 +89,9 @@ final class SweepRunner {
                         passes++;
                     }
                     double qps = passes * truth.length / ((System.nanoTime() - start) / 1e9);
+                    double cpuQps = passes * truth.length / ((THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e9);
                     bestQps.get(engine)[i] = Math.max(bestQps.get(engine)[i], qps);
+                    bestCpuQps.get(engine)[i] = Math.max(bestCpuQps.get(engine)[i], cpuQps);
                     if (round == 1) {
                         recalls.get(engine)[i] = Recall.of(answers, truth, K);
                     }
@@ -93,11 +105,12 @@ final class SweepRunner {
             int[] values = sweeps.of(engine.kind());
             List<SweepPoint> points = new ArrayList<>();
             for (int i = 0; i < values.length; i++) {
-                points.add(new SweepPoint(values[i], recalls.get(engine)[i], bestQps.get(engine)[i]));
+                points.add(new SweepPoint(values[i], recalls.get(engine)[i], bestQps.get(engine)[i],
+                        bestCpuQps.get(engine)[i]));
             }
             double[] build = builds.get(engine);
             runs.add(new EngineRun(engine.name(), engine.kind(), false, build[0], engine.memoryBytes(),
-                    engine.memoryNote(), points));
+                    engine.memoryNote(), points, build[2]));
         }
         return runs;
     }
