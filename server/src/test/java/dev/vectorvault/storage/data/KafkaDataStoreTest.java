@@ -88,13 +88,17 @@ class KafkaDataStoreTest {
         executors.close();
     }
 
+    /** The server's defaults, {@code kafka.transactionsInFlight} included. */
     static MessageQueueSettings settings() {
-        return settings(1);
+        return settings(0);
     }
 
+    /** With {@code kafka.transactionsInFlight} set to {@code transactionsInFlight}, unless 0 (the default). */
     static MessageQueueSettings settings(int transactionsInFlight) {
         Map<String, String> keys = new HashMap<>();
-        keys.put("kafka.transactionsInFlight", String.valueOf(transactionsInFlight));
+        if (transactionsInFlight > 0) {
+            keys.put("kafka.transactionsInFlight", String.valueOf(transactionsInFlight));
+        }
         keys.put("mq.type", "kafka");
         keys.put("kafka.brokerList", broker.bootstrapServers());
         keys.put("kafka.readTimeout", "5");
@@ -120,10 +124,10 @@ class KafkaDataStoreTest {
         final DataStore store;
 
         Node() {
-            this(1);
+            this(0);
         }
 
-        /** With {@code kafka.transactionsInFlight} set to {@code transactionsInFlight}. */
+        /** With {@code kafka.transactionsInFlight} set to {@code transactionsInFlight} (0: the default). */
         Node(int transactionsInFlight) {
             this.transactionsInFlight = transactionsInFlight;
             holding = new HoldingShardLog(new KafkaShardLog(settings(transactionsInFlight)));
@@ -536,11 +540,17 @@ class KafkaDataStoreTest {
         assertThat(refused.errorCode()).isEqualTo(ErrorCode.LOG_FAILED);
         // It committed after all: the reopening applied it (memory agrees with the log), and it was not appended again.
         model.put(2L, expected(P0, row(2L, "a2")));
+        assertHeldOnceHereAndAfterACrash(node, layout, model);
+    }
+
+    /** The node holds exactly {@code model}, each row once (no replayed duplicate), and so does its crash and reopen. */
+    private static void assertHeldOnceHereAndAfterACrash(Node node, CollectionLayout layout,
+                                                         Map<Object, List<Object>> model) {
         assertThat(live(node.store, layout)).isEqualTo(model);
-        assertThat(physicalRows(node.store, layout)).isEqualTo(2);
+        assertThat(physicalRows(node.store, layout)).isEqualTo(model.size());
         Node reopened = node.crashAndReopen();
         assertThat(live(reopened.store, layout)).isEqualTo(model);
-        assertThat(physicalRows(reopened.store, layout)).isEqualTo(2);
+        assertThat(physicalRows(reopened.store, layout)).isEqualTo(model.size());
     }
 
     /**
@@ -572,11 +582,8 @@ class KafkaDataStoreTest {
         put(node.store, layout, List.of(4L), "c", model);
         model.put(2L, expected(P0, row(2L, "first")));
         model.put(3L, expected(P0, row(3L, "second")));
-        assertThat(live(node.store, layout)).as("both committed: the reopening applied them").isEqualTo(model);
-        assertThat(physicalRows(node.store, layout)).isEqualTo(4);
-        Node reopened = node.crashAndReopen();
-        assertThat(live(reopened.store, layout)).isEqualTo(model);
-        assertThat(physicalRows(reopened.store, layout)).isEqualTo(4);
+        // Both committed: the reopening applied them, each once.
+        assertHeldOnceHereAndAfterACrash(node, layout, model);
     }
 
     /**

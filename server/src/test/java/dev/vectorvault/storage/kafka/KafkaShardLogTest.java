@@ -70,13 +70,17 @@ class KafkaShardLogTest {
         }
     }
 
+    /** The server's defaults, {@code kafka.transactionsInFlight} included. */
     static MessageQueueSettings settings(String brokers) {
-        return settings(brokers, 1);
+        return settings(brokers, 0);
     }
 
+    /** With {@code kafka.transactionsInFlight} set to {@code transactionsInFlight}, unless 0 (the default). */
     static MessageQueueSettings settings(String brokers, int transactionsInFlight) {
         Map<String, String> keys = new HashMap<>();
-        keys.put("kafka.transactionsInFlight", String.valueOf(transactionsInFlight));
+        if (transactionsInFlight > 0) {
+            keys.put("kafka.transactionsInFlight", String.valueOf(transactionsInFlight));
+        }
         keys.put("mq.type", "kafka");
         keys.put("kafka.brokerList", brokers);
         keys.put("kafka.readTimeout", String.valueOf(READ_TIMEOUT_SECONDS));
@@ -245,8 +249,9 @@ class KafkaShardLogTest {
     void openingAWriterFencesEveryLaneUpToTheBoundWhateverItsOwnCount() {
         ShardId shard = newShard();
         int lastLane = MessageQueueSettings.MAX_TRANSACTIONS_IN_FLIGHT - 1;
-        try (var paused = openAppend(log, shard.collectionId(), lastLane, Map.of(shard, "paused-on-last-lane"))) {
-            try (ShardWriter current = writerOf(shard)) {
+        try (var paused = openAppend(log, shard.collectionId(), lastLane, Map.of(shard, "paused-on-last-lane"));
+             KafkaShardLog oneLane = new KafkaShardLog(settings(broker.bootstrapServers(), 1))) {
+            try (ShardWriter current = oneLane.openWriter(shard.collectionId(), 1)) {
                 assertThat(current.appendsAtOnce()).isEqualTo(1);
                 assertThatThrownBy(paused::commitTransaction).satisfies(e -> assertThat(
                         KafkaFailures.classify("commit", e).errorCode()).isEqualTo(ErrorCode.LOG_WRITER_FENCED));
