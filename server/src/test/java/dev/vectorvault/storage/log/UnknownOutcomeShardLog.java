@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A {@link ShardLog} that passes everything to a real one ({@link InterceptingShardLog}), except that the next append
@@ -15,7 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class UnknownOutcomeShardLog extends InterceptingShardLog {
     private final AtomicBoolean armed = new AtomicBoolean();
     private final CountDownLatch held = new CountDownLatch(1);
-    private final CountDownLatch nextLogged = new CountDownLatch(1);
+    /** Counted down by the appends after the armed one; set when armed, so earlier appends do not count. */
+    private final AtomicReference<CountDownLatch> nextLogged = new AtomicReference<>(new CountDownLatch(0));
 
     public UnknownOutcomeShardLog(ShardLog real) {
         super(real);
@@ -23,6 +25,7 @@ public final class UnknownOutcomeShardLog extends InterceptingShardLog {
 
     /** The next append commits, then waits for the one after it and fails as unknown. */
     public void failNextAppendAfterTheFollowingOneLogged() {
+        nextLogged.set(new CountDownLatch(1));
         armed.set(true);
     }
 
@@ -35,10 +38,11 @@ public final class UnknownOutcomeShardLog extends InterceptingShardLog {
     Map<Integer, Long> append(ShardWriter writer, long collectionId, Map<Integer, List<byte[]>> records,
                               Runnable logged) {
         if (armed.getAndSet(false)) {
+            CountDownLatch following = nextLogged.get();
             writer.append(records, logged);
             held.countDown();
             try {
-                nextLogged.await();
+                following.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -48,7 +52,7 @@ public final class UnknownOutcomeShardLog extends InterceptingShardLog {
         }
         return writer.append(records, () -> {
             logged.run();
-            nextLogged.countDown();
+            nextLogged.get().countDown();
         });
     }
 }
