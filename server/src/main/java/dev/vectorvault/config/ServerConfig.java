@@ -276,7 +276,8 @@ public record ServerConfig(
      * the file, kept here in milliseconds) bounding every call to the brokers, and {@code kafka.transactionTimeout}
      * (ours, seconds): the writers' transaction timeout, after which the brokers abort an append left open;
      * {@code kafka.groupCommit.maxWrites} (ours): the most client writes of one collection that one Kafka transaction
-     * carries, which also bounds how many wait for the next transaction; {@code kafka.maxMessageSize} (bytes; named
+     * carries, which also bounds how many wait for the next transaction; {@code kafka.transactionsInFlight} (ours):
+     * how many such transactions of one collection may be in flight at once; {@code kafka.maxMessageSize} (bytes; named
      * after Milvus's {@code pulsar.maxMessageSize}): the largest record a writer sends, a write's part for one shard
      * being cut into several records of one transaction when larger (the brokers' {@code message.max.bytes} must
      * allow it).
@@ -285,8 +286,13 @@ public record ServerConfig(
                                        String saslMechanism, String saslUsername, Secret saslPassword,
                                        boolean sslEnabled, Path tlsCert, Path tlsKey, Path tlsCaCert,
                                        Secret tlsKeyPassword, long readTimeoutMs, long transactionTimeoutMs,
-                                       int groupCommitMaxWrites, int maxMessageBytes, String clusterPrefix,
-                                       String dmlPrefix, int dmlChannelNum) {
+                                       int groupCommitMaxWrites, int transactionsInFlight, int maxMessageBytes,
+                                       String clusterPrefix, String dmlPrefix, int dmlChannelNum) {
+        /**
+         * The bound of {@code kafka.transactionsInFlight}. A writer fences every lane up to it whatever its own
+         * count, so it may grow in later versions but never shrink.
+         */
+        public static final int MAX_TRANSACTIONS_IN_FLIGHT = 4;
         /** Milvus's message queue types; only {@code default} and {@code kafka} are served. */
         public static final Set<String> MILVUS_TYPES = Set.of("default", "kafka", "pulsar", "rocksmq", "woodpecker",
                 "natsmq");
@@ -313,7 +319,8 @@ public record ServerConfig(
             return "MessageQueueSettings[type=" + type + ", brokerList=" + brokerList + ", securityProtocol="
                     + securityProtocol + ", saslMechanism=" + saslMechanism + ", sasl=" + sasl() + ", sslEnabled="
                     + sslEnabled + ", readTimeoutMs=" + readTimeoutMs + ", transactionTimeoutMs=" + transactionTimeoutMs
-                    + ", groupCommitMaxWrites=" + groupCommitMaxWrites + ", maxMessageBytes=" + maxMessageBytes
+                    + ", groupCommitMaxWrites=" + groupCommitMaxWrites + ", transactionsInFlight="
+                    + transactionsInFlight + ", maxMessageBytes=" + maxMessageBytes
                     + ", pchannelPrefix=" + pchannelPrefix()
                     + ", dmlChannelNum=" + dmlChannelNum + "]";
         }
@@ -656,6 +663,7 @@ public record ServerConfig(
                 v.longIn("kafka.transactionTimeout", Math.min(900, Math.max(60, 2 * readTimeoutSeconds)), 1, 900)
                         * 1_000,
                 v.intIn("kafka.groupCommit.maxWrites", 64, 1, 4_096),
+                v.intIn("kafka.transactionsInFlight", 1, 1, MessageQueueSettings.MAX_TRANSACTIONS_IN_FLIGHT),
                 // Unset: 768 KiB, under the 1 MiB that Kafka's producers and brokers take by default with room for
                 // each record's key, header and batch framing.
                 v.intIn("kafka.maxMessageSize", 768 * 1024, 4_096, 64 << 20),

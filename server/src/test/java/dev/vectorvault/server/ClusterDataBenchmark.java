@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * s3proxy as processes), and the time a survivor takes to serve a collection loaded from object storage after its
  * owner is killed with SIGKILL. A program that prints a table: nothing is asserted, and it runs only when asked:
  * {@code mvn -B -o -pl server test -Dtest=ClusterDataBenchmark -Dbench.clusterData=true} (add
- * {@code -Dbench.rows=N -Dbench.dim=D -Dbench.seconds=S -Dbench.clients=C -Dbench.maxNodes=M}).
+ * {@code -Dbench.rows=N -Dbench.dim=D -Dbench.seconds=S -Dbench.clients=C -Dbench.maxNodes=M}, and
+ * {@code -Dbench.transactionsInFlight=K} for the nodes' {@code kafka.transactionsInFlight}).
  *
  * <p>{@code -Dbench.mode=load} measures instead what loading a collection from object storage takes, per size in
  * {@code -Dbench.loadRows} (comma-separated row counts): see {@link #printsLoadTimesFromObjectStorage}.
@@ -153,9 +154,12 @@ class ClusterDataBenchmark {
         table.forEach(line -> System.out.println("ClusterDataBenchmark: " + line));
     }
 
-    /** A cluster on Kafka and s3proxy whose etcd root, topics and bucket are {@code name}'s alone. */
+    /**
+     * A cluster on Kafka and s3proxy whose etcd root, topics and bucket are {@code name}'s alone, with
+     * {@code -Dbench.transactionsInFlight} when set.
+     */
     private static List<String> clusterKeys(String name, int sessionTtlSeconds, KafkaBroker kafka, S3Server s3) {
-        return List.of(
+        return ClusterProcesses.withTransactionsInFlight("bench.transactionsInFlight", List.of(
                 "etcd.rootPath=" + name,
                 "msgChannel.chanNamePrefix.cluster=" + name,
                 "common.session.ttl=" + sessionTtlSeconds,
@@ -167,7 +171,7 @@ class ClusterDataBenchmark {
                 "minio.accessKeyID=" + S3Server.ACCESS_KEY,
                 "minio.secretAccessKey=" + S3Server.SECRET_KEY,
                 "minio.bucketName=" + name,
-                "minio.rootPath=files");
+                "minio.rootPath=files"));
     }
 
     private static String loadOnce(ClusterProcesses cluster, int rows, Path bucket, String jfrDir, int ttl)

@@ -63,7 +63,7 @@ final class ClusterProcesses implements AutoCloseable {
      * a node dies.
      */
     static List<String> onKafkaAndS3(KafkaBroker kafka, int s3Port, String bucket, int sessionTtlSeconds) {
-        return List.of(
+        return withTransactionsInFlight("tests.transactionsInFlight", List.of(
                 "common.session.ttl=" + sessionTtlSeconds,
                 "cluster.changeAckTimeoutMs=2000",
                 "mq.type=kafka",
@@ -76,7 +76,21 @@ final class ClusterProcesses implements AutoCloseable {
                 "minio.accessKeyID=" + S3Server.ACCESS_KEY,
                 "minio.secretAccessKey=" + S3Server.SECRET_KEY,
                 "minio.bucketName=" + bucket,
-                "minio.rootPath=files");
+                "minio.rootPath=files"));
+    }
+
+    /**
+     * {@code keys} plus {@code kafka.transactionsInFlight} from the system property {@code property} when it is set
+     * (the server's default otherwise).
+     */
+    static List<String> withTransactionsInFlight(String property, List<String> keys) {
+        String value = System.getProperty(property, "").trim();
+        if (value.isEmpty()) {
+            return keys;
+        }
+        List<String> all = new java.util.ArrayList<>(keys);
+        all.add("kafka.transactionsInFlight=" + Integer.parseInt(value));
+        return List.copyOf(all);
     }
 
     /** Starts {@code count} more nodes and waits until each serves. */

@@ -59,7 +59,8 @@ import org.junit.jupiter.api.io.TempDir;
  * collection are kept across trials, so each takeover must also keep everything from the earlier ones.
  *
  * <p>{@code -Dtests.seed=N} repeats a run (the seed is printed); {@code -Dtests.killTrials=N} sets the trial count
- * (default 20, kept small for CI on two cores).
+ * (default 20, kept small for CI on two cores); {@code -Dtests.transactionsInFlight=K} sets the nodes'
+ * {@code kafka.transactionsInFlight}.
  */
 @Timeout(value = 3, unit = TimeUnit.HOURS)
 class KillNineCampaignTest {
@@ -101,7 +102,8 @@ class KillNineCampaignTest {
         long seed = Long.getLong("tests.seed", new Random().nextLong());
         int trials = Integer.getInteger("tests.killTrials", 20);
         System.out.println("KillNineCampaignTest: seed " + seed + " (-Dtests.seed=" + seed + "), " + trials
-                + " trials (-Dtests.killTrials)");
+                + " trials (-Dtests.killTrials), kafka.transactionsInFlight "
+                + System.getProperty("tests.transactionsInFlight", "default") + " (-Dtests.transactionsInFlight)");
         Random random = new Random(seed);
 
         etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));

@@ -76,6 +76,24 @@ public abstract sealed class DataLog implements AutoCloseable permits LocalDataL
      */
     abstract void append(CollectionLayout layout, List<ShardRecord> records, Replay replay);
 
+    /**
+     * How many appends of one collection may be in flight at once ({@code kafka.transactionsInFlight}): 1 unless the
+     * log overlaps them, and then each goes through {@link #append(CollectionLayout, List, Replay, GroupCommit.Turn)}.
+     */
+    int appendsAtOnce() {
+        return 1;
+    }
+
+    /**
+     * {@link #append(CollectionLayout, List, Replay)} as one of several appends in flight: {@code turn} keeps the
+     * records in the groups' order in the log and the positions in their order in memory. The caller applies the
+     * records to memory after this returns and before its group ends.
+     */
+    void append(CollectionLayout layout, List<ShardRecord> records, Replay replay, GroupCommit.Turn turn) {
+        turn.awaitEarlierEnded(); // one at a time
+        append(layout, records, replay);
+    }
+
     /** One shard's record of a write. */
     record ShardRecord(int shard, byte[] record) {}
 

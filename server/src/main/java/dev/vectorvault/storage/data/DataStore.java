@@ -286,7 +286,7 @@ public final class DataStore implements AutoCloseable {
                 }
             }
         }
-        durably(layout, writes);
+        durably(layout, writes, log.appendsAtOnce() == 1 ? null : keysOf(layout, rows));
         // A segment may have sealed on the way (it reached the seal threshold): index it.
         indexes.reconcile(layout, data(layout));
     }
@@ -355,7 +355,15 @@ public final class DataStore implements AutoCloseable {
                 }
             }
         }
-        return durably(layout, writes);
+        return durably(layout, writes, null);
+    }
+
+    private static Set<Object> keysOf(CollectionLayout layout, List<Object[]> rows) {
+        Set<Object> keys = new HashSet<>(rows.size() * 2);
+        for (Object[] row : rows) {
+            keys.add(row[layout.primaryKeyField()]);
+        }
+        return keys;
     }
 
     /**
@@ -657,8 +665,15 @@ public final class DataStore implements AutoCloseable {
      */
     private record ShardWrite(int shard, byte[] record, ToIntFunction<CollectionData> apply) {}
 
-    /** One client write: its shards' parts, the layout it was encoded with and the memory it applies to. */
-    private record ClientWrite(CollectionLayout layout, CollectionData data, List<ShardWrite> parts) {}
+    /**
+     * One client write: its shards' parts, the layout it was encoded with, the memory it applies to, and the primary
+     * keys it puts, or {@code null} for a delete. With several transactions in flight a group of puts overlaps only
+     * groups whose keys it does not share; a delete overlaps none (see {@link GroupCommit}). A put of keys that
+     * exist already (an upsert) passes too when no group in flight shares its keys: groups reach the log and memory in
+     * the same order anyway, so what such a put replaces is what a replay has it replace.
+     */
+    private record ClientWrite(CollectionLayout layout, CollectionData data, List<ShardWrite> parts,
+                               Set<Object> keys) {}
 
     /**
      * Appends the write's records (one per shard it touches) as one unit and applies them to memory once the log
@@ -666,11 +681,11 @@ public final class DataStore implements AutoCloseable {
      * there: the log commits all of its shards' records or none. Concurrent writes of the collection may share one
      * append ({@link GroupCommit}); the read lock held until the write's group is done keeps checkpoints out.
      */
-    private int durably(CollectionLayout layout, List<ShardWrite> writes) {
+    private int durably(CollectionLayout layout, List<ShardWrite> writes, Set<Object> keys) {
         if (log.failed()) {
             recoverFromDisk();
         }
-        ClientWrite write = new ClientWrite(layout, data(layout), writes);
+        ClientWrite write = new ClientWrite(layout, data(layout), writes, keys);
         int logged = 0;
         for (ShardWrite part : writes) {
             logged += part.record().length;
@@ -678,7 +693,8 @@ public final class DataStore implements AutoCloseable {
         checkpointLock.readLock().lock();
         try {
             return writeOrder.computeIfAbsent(layout.collectionId(),
-                    id -> new GroupCommit<ClientWrite>(log.maxWritesPerAppend())).submit(write, this::carry);
+                    id -> new GroupCommit<ClientWrite>(log.maxWritesPerAppend(), log.appendsAtOnce(),
+                            ClientWrite::keys)).submit(write, this::carry);
         } finally {
             checkpointLock.readLock().unlock();
             autoCheckpoint.logged(logged);
@@ -696,7 +712,7 @@ public final class DataStore implements AutoCloseable {
      * write applied to memory in that order (the order a replay of the log applies them in). A failed append fails
      * every write of the group; a write that memory refuses after its append fails alone.
      */
-    private void carry(List<GroupCommit.Pending<ClientWrite>> group) {
+    private void carry(List<GroupCommit.Pending<ClientWrite>> group, GroupCommit.Turn turn) {
         List<DataLog.ShardRecord> records = new ArrayList<>();
         for (GroupCommit.Pending<ClientWrite> pending : group) {
             for (ShardWrite part : pending.write().parts()) {
@@ -704,7 +720,7 @@ public final class DataStore implements AutoCloseable {
             }
         }
         // The newest layout of the group: a reopened writer's catch-up decodes the log with it.
-        log.append(group.get(group.size() - 1).write().layout(), records, this::apply);
+        log.append(group.get(group.size() - 1).write().layout(), records, this::apply, turn);
         for (GroupCommit.Pending<ClientWrite> pending : group) {
             try {
                 int result = 0;

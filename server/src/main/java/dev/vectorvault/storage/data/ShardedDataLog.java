@@ -100,12 +100,14 @@ final class ShardedDataLog extends DataLog {
     }
 
     @Override
+    int appendsAtOnce() {
+        return log.appendsAtOnce();
+    }
+
+    @Override
     void append(CollectionLayout layout, List<ShardRecord> records, Replay replay) {
         long collectionId = layout.collectionId();
-        Map<Integer, List<byte[]>> byShard = new HashMap<>();
-        for (ShardRecord record : records) {
-            byShard.computeIfAbsent(record.shard(), s -> new ArrayList<>()).add(record.record());
-        }
+        Map<Integer, List<byte[]>> byShard = byShard(records);
         ShardWriter writer = writers.get(collectionId);
         if (writer == null || unsettled.contains(collectionId)) {
             writer = reopen(layout, replay).writer();
@@ -120,6 +122,65 @@ final class ShardedDataLog extends DataLog {
             }
             retryOnce(layout, byShard, replay, e);
         }
+    }
+
+    /**
+     * One of several appends of the collection in flight ({@code kafka.transactionsInFlight}). The turn keeps three
+     * things in the groups' order: the records in the log (each append sends only once the one before has all its
+     * records placed, so it follows it in every shard), the positions (they move only when every earlier append
+     * ended, so a position never passes a record of an append still open), and the settling of a failure (a failed
+     * append makes the collection unsettled; the next append to start waits for every earlier one to end, then
+     * reopens, which fences every lane and catches memory up from the positions).
+     *
+     * <p>An append whose records already follow a failed one cannot tell whether the log holds the earlier records:
+     * it fails as unknown too, without moving the positions, even if it committed; the reopen applies both if they
+     * committed. The retry of a refused append ({@link #retryOnce}) needs the writer to itself, so it is left out.
+     */
+    @Override
+    void append(CollectionLayout layout, List<ShardRecord> records, Replay replay, GroupCommit.Turn turn) {
+        if (log.appendsAtOnce() == 1) {
+            turn.awaitEarlierEnded();
+            append(layout, records, replay);
+            return;
+        }
+        long collectionId = layout.collectionId();
+        Map<Integer, List<byte[]>> byShard = byShard(records);
+        turn.awaitEarlierLogged();
+        ShardWriter writer = writers.get(collectionId);
+        boolean settled = false;
+        Map<Integer, Long> after;
+        try {
+            if (writer == null || unsettled.contains(collectionId)) {
+                turn.awaitEarlierEnded(); // nobody else uses the writer now
+                writer = reopen(layout, replay).writer();
+                settled = true;
+            }
+            after = writer.append(byShard, turn::logged);
+        } catch (ShardLogException e) {
+            if (writer != null) {
+                unsettled.add(collectionId);
+                writers.remove(collectionId, writer);
+            }
+            throw e;
+        } finally {
+            turn.logged(); // the next append may go, and finds the collection unsettled if this one failed
+        }
+        if (!turn.awaitEarlierEnded() && !settled) {
+            unsettled.add(collectionId);
+            writers.remove(collectionId, writer);
+            throw new ShardLogException(ErrorCode.LOG_UNAVAILABLE, "the outcome of an append to collection "
+                    + collectionId + " is unknown: an earlier append in flight failed, and this one's records follow"
+                    + " it; the collection's next write settles both", null);
+        }
+        appended(collectionId, after);
+    }
+
+    private static Map<Integer, List<byte[]>> byShard(List<ShardRecord> records) {
+        Map<Integer, List<byte[]>> byShard = new HashMap<>();
+        for (ShardRecord record : records) {
+            byShard.computeIfAbsent(record.shard(), s -> new ArrayList<>()).add(record.record());
+        }
+        return byShard;
     }
 
     private void appended(long collectionId, Map<Integer, Long> after) {

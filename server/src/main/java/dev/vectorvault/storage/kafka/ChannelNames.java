@@ -55,4 +55,16 @@ public final class ChannelNames {
     public String writerId(long collectionId) {
         return prefix + "_" + collectionId + "w";
     }
+
+    /**
+     * The {@code transactional.id} of the writer's lane {@code lane} ({@code kafka.transactionsInFlight}): lane 0 is
+     * {@link #writerId(long)} itself, so one lane fences and is fenced as before; lane {@code j > 0} is
+     * {@code <prefix>_<collectionId>w<j>}.
+     */
+    public String writerId(long collectionId, int lane) {
+        if (lane < 0) {
+            throw new IllegalArgumentException("a lane is never negative, got " + lane);
+        }
+        return lane == 0 ? writerId(collectionId) : writerId(collectionId) + lane;
+    }
 }

@@ -8,6 +8,7 @@ import dev.vectorvault.storage.log.ShardLogException;
 import dev.vectorvault.storage.log.ShardReader;
 import dev.vectorvault.storage.log.ShardWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * pchannel's partition, so a shard's positions grow but are not consecutive.
  *
  * <h2>Durability and fencing (Kafka's own mechanisms, nothing home-made)</h2>
- * Writers are idempotent producers with {@code acks=all}, one per collection, transactional with
- * {@code transactional.id} = {@link ChannelNames#writerId}: each append is one transaction over every shard it writes
+ * Writers are idempotent producers with {@code acks=all}, one per collection and lane ({@code
+ * kafka.transactionsInFlight}, 1 by default), transactional with {@code transactional.id} =
+ * {@link ChannelNames#writerId(long, int)}: each append is one transaction over every shard it writes
  * (a Kafka transaction spans partitions), so a write spread over several shards is all or nothing, and
  * {@code initTransactions} of a new writer of the same collection fences every older one (its later appends fail with
  * {@code LOG_WRITER_FENCED}) and aborts or completes the transaction it left open. Readers use
@@ -84,6 +86,7 @@ public final class KafkaShardLog implements ShardLog {
     private final long transactionTimeoutMs;
     private final int maxMessageBytes;
     private final HangingTransactions hanging;
+    private final int transactionsInFlight;
 
     public KafkaShardLog(MessageQueueSettings settings) {
         if (!settings.kafka()) {
@@ -98,6 +101,7 @@ public final class KafkaShardLog implements ShardLog {
         }
         this.transactionTimeoutMs = settings.transactionTimeoutMs();
         this.maxMessageBytes = settings.maxMessageBytes();
+        this.transactionsInFlight = settings.transactionsInFlight();
         this.hanging = new HangingTransactions(admin, transactionTimeoutMs + COORDINATOR_ABORT_SWEEP_MS,
                 clients.timeoutMs(), System::currentTimeMillis);
     }
@@ -106,18 +110,59 @@ public final class KafkaShardLog implements ShardLog {
         return names;
     }
 
+    /**
+     * Opens the collection's writer: {@code kafka.transactionsInFlight} transactional producers (its lanes), with ids
+     * {@link ChannelNames#writerId(long, int)}. Every id up to {@link MessageQueueSettings#MAX_TRANSACTIONS_IN_FLIGHT}
+     * is fenced first, used here or not: a former owner may have run with more lanes than this node (the key is a
+     * node's setting, not the collection's), and each of its ids may hold an open transaction that must be settled
+     * before anything is read. Deriving the set from the key's bound rather than recording each collection's count
+     * keeps the fence right across any change of the key with nothing new to store, at the cost of a producer per
+     * unused id at each open; the bound may therefore only ever grow.
+     */
     @Override
     public ShardWriter openWriter(long collectionId, int shards) {
         if (shards < 1) {
             throw new IllegalArgumentException("a collection has at least one shard, got " + shards);
         }
-        String writerId = names.writerId(collectionId);
         TopicPartition[] partitions = new TopicPartition[shards];
         for (int i = 0; i < shards; i++) {
             ShardId shard = new ShardId(collectionId, i);
             partitions[i] = partition(shard);
             ensureTopic(partitions[i].topic(), shard);
         }
+        List<KafkaShardWriter.Lane> lanes = new ArrayList<>();
+        try {
+            for (int lane = 0; lane < MessageQueueSettings.MAX_TRANSACTIONS_IN_FLIGHT; lane++) {
+                String writerId = names.writerId(collectionId, lane);
+                KafkaProducer<byte[], byte[]> producer = initProducer(collectionId, writerId);
+                if (lane >= transactionsInFlight) {
+                    producer.close(Duration.ofSeconds(5)); // fenced and settled, not used
+                    continue;
+                }
+                try {
+                    lanes.add(new KafkaShardWriter.Lane(writerId, producer, new CommitMarkerWait(
+                            clients.client("vectorvault-markers-" + writerId), clients.timeoutMs())));
+                } catch (RuntimeException e) {
+                    producer.close(Duration.ZERO);
+                    throw KafkaFailures.classify("open the writer of collection " + collectionId + " ("
+                            + writerId + ")", e);
+                }
+            }
+        } catch (RuntimeException e) {
+            lanes.forEach(lane -> lane.close(Duration.ZERO));
+            throw e;
+        }
+        LOG.info("event=shard_writer_opened collection={} shards={} writer={} lanes={}", collectionId, shards,
+                names.writerId(collectionId), lanes.size());
+        String[] vchannels = new String[shards];
+        for (int i = 0; i < shards; i++) {
+            vchannels[i] = names.vchannel(new ShardId(collectionId, i));
+        }
+        return new KafkaShardWriter(collectionId, partitions, vchannels, lanes);
+    }
+
+    /** A transactional producer of {@code writerId}, initialized: every earlier producer of that id is fenced. */
+    private KafkaProducer<byte[], byte[]> initProducer(long collectionId, String writerId) {
         Map<String, Object> props = clients.client("vectorvault-writer-" + writerId);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -159,19 +204,12 @@ public final class KafkaShardLog implements ShardLog {
             producer.close(Duration.ZERO);
             throw KafkaFailures.classify("open the writer of " + what, e);
         }
-        LOG.info("event=shard_writer_opened collection={} shards={} writer={}", collectionId, shards, writerId);
-        String[] vchannels = new String[shards];
-        for (int i = 0; i < shards; i++) {
-            vchannels[i] = names.vchannel(new ShardId(collectionId, i));
-        }
-        CommitMarkerWait markers;
-        try {
-            markers = new CommitMarkerWait(clients.client("vectorvault-markers-" + writerId), clients.timeoutMs());
-        } catch (RuntimeException e) {
-            producer.close(Duration.ZERO);
-            throw KafkaFailures.classify("open the writer of " + what, e);
-        }
-        return new KafkaShardWriter(collectionId, writerId, partitions, vchannels, producer, markers);
+        return producer;
+    }
+
+    @Override
+    public int appendsAtOnce() {
+        return transactionsInFlight;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.vectorvault.storage.log.ShardLogException;
 import dev.vectorvault.storage.log.ShardWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,19 +21,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One collection's transactional producer: each append is one Kafka transaction over the partitions of the shards it
- * writes. See {@link KafkaShardLog}.
+ * One collection's transactional producers (one per {@code kafka.transactionsInFlight}, its lanes): each append is one
+ * Kafka transaction, on a lane of its own, over the partitions of the shards it writes. See {@link KafkaShardLog}.
  */
 final class KafkaShardWriter implements ShardWriter {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaShardWriter.class);
 
+    /** One transactional producer and its marker wait; used by one append at a time. */
+    record Lane(String writerId, KafkaProducer<byte[], byte[]> producer, CommitMarkerWait markers) {
+        void close(Duration timeout) {
+            producer.close(timeout);
+            markers.close();
+        }
+    }
+
     private final long collectionId;
-    private final String writerId;
     private final TopicPartition[] partitions;
     private final byte[][] keys;
-    private final KafkaProducer<byte[], byte[]> producer;
-    private final CommitMarkerWait markers;
-    /** Set once the writer can append no more: the failure that ended it, or "closed". */
+    private final List<Lane> lanes;
+    /** The lanes no append uses now; guarded by {@code this}. */
+    private final ArrayDeque<Lane> idle;
+    /** Set once the writer can append no more: the failure that ended it, or "closed"; guarded by {@code this}. */
     private String ended;
     private ErrorCode endedCode;
 
@@ -40,17 +49,20 @@ final class KafkaShardWriter implements ShardWriter {
      * @param partitions the partition carrying each shard, by shard index
      * @param vchannels  each shard's vchannel name, its records' key
      */
-    KafkaShardWriter(long collectionId, String writerId, TopicPartition[] partitions,
-                     String[] vchannels, KafkaProducer<byte[], byte[]> producer, CommitMarkerWait markers) {
+    KafkaShardWriter(long collectionId, TopicPartition[] partitions, String[] vchannels, List<Lane> lanes) {
         this.collectionId = collectionId;
-        this.writerId = writerId;
         this.partitions = partitions;
         this.keys = new byte[vchannels.length][];
         for (int i = 0; i < vchannels.length; i++) {
             keys[i] = vchannels[i].getBytes(StandardCharsets.UTF_8);
         }
-        this.producer = producer;
-        this.markers = markers;
+        this.lanes = List.copyOf(lanes);
+        this.idle = new ArrayDeque<>(lanes);
+    }
+
+    @Override
+    public int appendsAtOnce() {
+        return lanes.size();
     }
 
     @Override
@@ -60,6 +72,11 @@ final class KafkaShardWriter implements ShardWriter {
 
     @Override
     public Map<Integer, Long> append(Map<Integer, List<byte[]>> records) {
+        return append(records, () -> { });
+    }
+
+    @Override
+    public Map<Integer, Long> append(Map<Integer, List<byte[]>> records, Runnable logged) {
         if (records.isEmpty()) {
             throw new IllegalArgumentException("an append needs at least one shard");
         }
@@ -72,10 +89,36 @@ final class KafkaShardWriter implements ShardWriter {
                 throw new IllegalArgumentException("an append needs at least one record for shard " + shard);
             }
         });
-        if (ended != null) {
-            throw new ShardLogException(endedCode, "cannot append to collection " + collectionId + ": this writer "
-                    + ended + "; open the collection again", null);
+        Lane lane;
+        synchronized (this) {
+            if (ended != null) {
+                throw new ShardLogException(endedCode, "cannot append to collection " + collectionId + ": this writer "
+                        + ended + "; open the collection again", null);
+            }
+            lane = idle.poll();
         }
+        if (lane == null) {
+            throw new IllegalStateException("more appends at once than the " + lanes.size()
+                    + " transactions in flight of collection " + collectionId);
+        }
+        boolean usable = false;
+        try {
+            Map<Integer, Long> positions = append(lane, records, logged);
+            usable = true;
+            return positions;
+        } finally {
+            synchronized (this) {
+                if (usable && ended == null) {
+                    idle.add(lane);
+                } else if (usable) {
+                    lane.close(Duration.ZERO); // the writer ended while this append ran
+                }
+            }
+        }
+    }
+
+    private Map<Integer, Long> append(Lane lane, Map<Integer, List<byte[]>> records, Runnable logged) {
+        KafkaProducer<byte[], byte[]> producer = lane.producer();
         Map<Integer, Future<RecordMetadata>> last = new HashMap<>();
         try {
             producer.beginTransaction();
@@ -89,25 +132,34 @@ final class KafkaShardWriter implements ShardWriter {
                             partitions[index].partition(), keys[index], payload, headers)));
                 }
             }
+            if (lanes.size() > 1) {
+                // Every record in its partition before the next lane sends (the caller's order, see logged); a
+                // lone lane lets the commit send what lingers.
+                producer.flush();
+                logged.run();
+            }
             producer.commitTransaction();
             // Committed: every send completed successfully before the commit could.
             Map<Integer, Long> positions = new HashMap<>();
             for (Map.Entry<Integer, Future<RecordMetadata>> shard : last.entrySet()) {
                 positions.put(shard.getKey(), shard.getValue().get().offset() + 1);
             }
-            awaitMarkers(positions);
+            if (lanes.size() == 1) {
+                logged.run();
+            }
+            awaitMarkers(lane.markers(), positions);
             return positions;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw end(new ShardLogException(ErrorCode.LOG_FAILED, "interrupted while appending to collection "
+            throw end(lane, new ShardLogException(ErrorCode.LOG_FAILED, "interrupted while appending to collection "
                     + collectionId, e));
         } catch (Exception e) {
             ShardLogException failure = KafkaFailures.classify("append to collection " + collectionId + " ("
-                    + writerId + ")", e);
+                    + lane.writerId() + ")", e);
             if (failure.errorCode() == ErrorCode.LOG_FAILED && !KafkaFailures.has(e, TimeoutException.class)) {
-                abortQuietly();
+                abortQuietly(producer);
             }
-            throw end(failure);
+            throw end(lane, failure);
         }
     }
 
@@ -125,8 +177,11 @@ final class KafkaShardWriter implements ShardWriter {
      * the next transaction during this wait overlap anything: the brokers answer its first produce
      * CONCURRENT_TRANSACTIONS until this commit is complete, markers included. What the wait can avoid is overshoot,
      * hence {@link CommitMarkerWait}'s one round trip and 1 ms pause per poll.
+     *
+     * <p>With several lanes the last stable offset also waits for every transaction whose records come earlier in the
+     * partition: once it passes this append's records, each earlier append on the same partitions is settled too.
      */
-    private void awaitMarkers(Map<Integer, Long> positions) throws InterruptedException {
+    private void awaitMarkers(CommitMarkerWait markers, Map<Integer, Long> positions) throws InterruptedException {
         Map<TopicPartition, Long> after = new HashMap<>();
         positions.forEach((shard, position) -> after.merge(partitions[shard], position, Math::max));
         if (!markers.await(after)) {
@@ -137,7 +192,7 @@ final class KafkaShardWriter implements ShardWriter {
     }
 
     /** Lets readers of the pchannels move on at once instead of waiting for the next writer or the broker's timeout. */
-    private void abortQuietly() {
+    private static void abortQuietly(KafkaProducer<byte[], byte[]> producer) {
         try {
             producer.abortTransaction();
         } catch (RuntimeException e) {
@@ -145,28 +200,41 @@ final class KafkaShardWriter implements ShardWriter {
         }
     }
 
-    private ShardLogException end(ShardLogException failure) {
-        LOG.warn("event=shard_append_failed collection={} writer={} code={} reason={}", collectionId, writerId,
+    /**
+     * A failure of any lane ends the writer: no new append starts on its other lanes. Appends running on them finish
+     * (their caller fails them too, see the data store's group order), and the collection's next write opens it again,
+     * fencing every lane.
+     */
+    private ShardLogException end(Lane lane, ShardLogException failure) {
+        LOG.warn("event=shard_append_failed collection={} writer={} code={} reason={}", collectionId, lane.writerId(),
                 failure.errorCode(), failure.getMessage());
-        ended = "failed earlier (" + failure.errorCode() + ")";
-        endedCode = failure.errorCode();
-        producer.close(Duration.ZERO);
-        markers.close();
+        synchronized (this) {
+            if (ended == null) {
+                ended = "failed earlier (" + failure.errorCode() + ")";
+                endedCode = failure.errorCode();
+            }
+            idle.forEach(other -> other.close(Duration.ZERO));
+            idle.clear();
+        }
+        lane.close(Duration.ZERO);
         return failure;
     }
 
+    /** Closes the idle lanes; a lane still appending is closed when its append returns. */
     @Override
     public void close() {
-        if (ended == null) {
-            ended = "is closed";
-            endedCode = ErrorCode.LOG_FAILED;
-            producer.close(Duration.ofSeconds(5));
-            markers.close();
+        synchronized (this) {
+            if (ended == null) {
+                ended = "is closed";
+                endedCode = ErrorCode.LOG_FAILED;
+            }
+            idle.forEach(lane -> lane.close(Duration.ofSeconds(5)));
+            idle.clear();
         }
     }
 
     @Override
     public String toString() {
-        return "KafkaShardWriter[" + writerId + "]";
+        return "KafkaShardWriter[" + lanes.get(0).writerId() + " x" + lanes.size() + "]";
     }
 }

@@ -16,6 +16,11 @@ public interface ShardLog extends AutoCloseable {
      */
     ShardWriter openWriter(long collectionId, int shards);
 
+    /** {@link ShardWriter#appendsAtOnce()} of the writers this log opens. */
+    default int appendsAtOnce() {
+        return 1;
+    }
+
     /**
      * A reader of {@code shard} from {@code position} on (0 = from the start).
      *

@@ -8,7 +8,7 @@ import java.util.Map;
  * wherever it runs: from then on their appends fail with {@link dev.vectorvault.common.ErrorCode#LOG_WRITER_FENCED}
  * and nothing they had not committed becomes visible. One writer for all of a collection's shards, so that a write
  * spread over several shards (rows routed by primary key) is one unit: all of it becomes visible or none.
- * Not thread-safe: one caller appends at a time.
+ * Not thread-safe beyond {@link #appendsAtOnce()}: at most that many callers append at a time.
  */
 public interface ShardWriter extends AutoCloseable {
     /** The collection whose shards this writer appends to. */
@@ -29,6 +29,26 @@ public interface ShardWriter extends AutoCloseable {
      * @throws IllegalArgumentException for no shard, an empty list, or a shard index outside the collection's
      */
     Map<Integer, Long> append(Map<Integer, List<byte[]>> records);
+
+    /**
+     * How many appends may run at once, each its own unit (on Kafka, its own transaction: {@code
+     * kafka.transactionsInFlight}); 1 unless the log says otherwise. Callers that overlap appends keep their order
+     * themselves: see {@link #append(Map, Runnable)}.
+     */
+    default int appendsAtOnce() {
+        return 1;
+    }
+
+    /**
+     * {@link #append(Map)} that runs {@code logged} once every record has its place in the log, before the append is
+     * committed: an append started after that puts its records after these in every shard. A log that learns the
+     * places only at the commit runs it then.
+     */
+    default Map<Integer, Long> append(Map<Integer, List<byte[]>> records, Runnable logged) {
+        Map<Integer, Long> positions = append(records);
+        logged.run();
+        return positions;
+    }
 
     /** {@link #append(Map)} to one shard; returns the position right after its last record. */
     default long append(int shard, List<byte[]> records) {

@@ -3,6 +3,7 @@ package dev.vectorvault.storage.data;
 import static dev.vectorvault.storage.data.DataStoreFixture.expected;
 import static dev.vectorvault.storage.data.DataStoreFixture.row;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.vectorvault.common.ErrorCode;
@@ -18,6 +19,7 @@ import dev.vectorvault.storage.log.ShardId;
 import dev.vectorvault.storage.log.ShardLogException;
 import dev.vectorvault.storage.log.ShardReader;
 import dev.vectorvault.storage.log.ShardWriter;
+import dev.vectorvault.storage.log.UnknownOutcomeShardLog;
 import dev.vectorvault.testkit.KafkaBroker;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,6 +32,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -85,8 +88,17 @@ class KafkaDataStoreTest {
         executors.close();
     }
 
+    /** The server's defaults, {@code kafka.transactionsInFlight} included. */
     static MessageQueueSettings settings() {
+        return settings(0);
+    }
+
+    /** With {@code kafka.transactionsInFlight} set to {@code transactionsInFlight}, unless 0 (the default). */
+    static MessageQueueSettings settings(int transactionsInFlight) {
         Map<String, String> keys = new HashMap<>();
+        if (transactionsInFlight > 0) {
+            keys.put("kafka.transactionsInFlight", String.valueOf(transactionsInFlight));
+        }
         keys.put("mq.type", "kafka");
         keys.put("kafka.brokerList", broker.bootstrapServers());
         keys.put("kafka.readTimeout", "5");
@@ -104,13 +116,25 @@ class KafkaDataStoreTest {
 
     /** An open store; {@code crash} abandons it later without a checkpoint, closing only its log's connections. */
     private final class Node {
-        final HoldingShardLog holding = new HoldingShardLog(new KafkaShardLog(settings()));
-        final RefusingShardLog shardLog = new RefusingShardLog(holding);
-        final DataLog log = DataLog.sharded(shardLog, layouts::keySet, settings().groupCommitMaxWrites(),
-                settings().maxMessageBytes());
+        final int transactionsInFlight;
+        final HoldingShardLog holding;
+        final UnknownOutcomeShardLog unknown;
+        final RefusingShardLog shardLog;
+        final DataLog log;
         final DataStore store;
 
         Node() {
+            this(0);
+        }
+
+        /** With {@code kafka.transactionsInFlight} set to {@code transactionsInFlight} (0: the default). */
+        Node(int transactionsInFlight) {
+            this.transactionsInFlight = transactionsInFlight;
+            holding = new HoldingShardLog(new KafkaShardLog(settings(transactionsInFlight)));
+            unknown = new UnknownOutcomeShardLog(holding);
+            shardLog = new RefusingShardLog(unknown);
+            log = DataLog.sharded(shardLog, layouts::keySet, settings().groupCommitMaxWrites(),
+                    settings().maxMessageBytes());
             if (meta == null) {
                 meta = MvMetaStore.open(dir.resolve("meta"));
                 toClose.add(() -> meta.close());
@@ -123,7 +147,7 @@ class KafkaDataStoreTest {
 
         /** As {@code kill -9}: no checkpoint; its producers stay alive (as a paused process's would) until the end. */
         Node crashAndReopen() {
-            return new Node();
+            return new Node(transactionsInFlight);
         }
     }
 
@@ -516,11 +540,228 @@ class KafkaDataStoreTest {
         assertThat(refused.errorCode()).isEqualTo(ErrorCode.LOG_FAILED);
         // It committed after all: the reopening applied it (memory agrees with the log), and it was not appended again.
         model.put(2L, expected(P0, row(2L, "a2")));
+        assertHeldOnceHereAndAfterACrash(node, layout, model);
+    }
+
+    /** The node holds exactly {@code model}, each row once (no replayed duplicate), and so does its crash and reopen. */
+    private static void assertHeldOnceHereAndAfterACrash(Node node, CollectionLayout layout,
+                                                         Map<Object, List<Object>> model) {
         assertThat(live(node.store, layout)).isEqualTo(model);
-        assertThat(physicalRows(node.store, layout)).isEqualTo(2);
+        assertThat(physicalRows(node.store, layout)).isEqualTo(model.size());
         Node reopened = node.crashAndReopen();
         assertThat(live(reopened.store, layout)).isEqualTo(model);
-        assertThat(physicalRows(reopened.store, layout)).isEqualTo(2);
+        assertThat(physicalRows(reopened.store, layout)).isEqualTo(model.size());
+    }
+
+    /**
+     * Two transactions in flight: the first commits but its outcome is reported unknown while the second, whose records
+     * follow it, is in flight. The second fails as unknown too, though it committed, and neither is applied; the next
+     * write reopens the collection (fencing every lane) and applies both from the log, each once.
+     */
+    @Test
+    void withTwoTransactionsInFlightAnUnknownOutcomeEndsBothAndTheNextWriteSettlesThem() throws Exception {
+        CollectionLayout layout = collection(2);
+        Node node = new Node(2);
+        Map<Object, List<Object>> model = new TreeMap<>();
+        put(node.store, layout, List.of(1L), "a", model);
+
+        node.unknown.failNextAppendAfterTheFollowingOneLogged();
+        List<Throwable> firstFailure = new CopyOnWriteArrayList<>();
+        Thread first = new Thread(() -> firstFailure.add(catchThrowable(
+                () -> node.store.put(layout, P0, List.<Object[]>of(row(2L, "first"))))));
+        first.start();
+        node.unknown.awaitHeld();
+        Throwable second = catchThrowable(() -> node.store.put(layout, P0, List.<Object[]>of(row(3L, "second"))));
+        first.join();
+        assertThat(firstFailure).singleElement().isInstanceOfSatisfying(ShardLogException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.LOG_UNAVAILABLE));
+        assertThat(second).as("in flight behind an unknown outcome").isInstanceOfSatisfying(ShardLogException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.LOG_UNAVAILABLE));
+        assertThat(live(node.store, layout)).as("neither is applied before the log is settled").isEqualTo(model);
+
+        put(node.store, layout, List.of(4L), "c", model);
+        model.put(2L, expected(P0, row(2L, "first")));
+        model.put(3L, expected(P0, row(3L, "second")));
+        // Both committed: the reopening applied them, each once.
+        assertHeldOnceHereAndAfterACrash(node, layout, model);
+    }
+
+    /**
+     * Two appends in flight on one shard, driven step by step: while the earlier one is still open and the later one
+     * has its records in the log, a checkpoint records the position before both; once the earlier one is applied and
+     * the later one committed but not yet its turn, the position after the earlier one; and only once the later one
+     * ended, the position after it.
+     */
+    @Test
+    void aCheckpointWhileALaterAppendIsCommittedAndAnEarlierOneOpenRecordsTheEarlierPosition() throws Exception {
+        CollectionLayout layout = collection(1);
+        ShardId shard = new ShardId(layout.collectionId(), 0);
+        try (KafkaShardLog shards = new KafkaShardLog(settings(2));
+             KafkaShardLog observer = new KafkaShardLog(settings());
+             DataLog log = DataLog.sharded(shards, layouts::keySet, 64, settings().maxMessageBytes())) {
+            DataLog.Replay none = entry -> {
+                throw new AssertionError("nothing to catch up");
+            };
+            log.append(layout, List.of(new DataLog.ShardRecord(0, "opening".getBytes())), none);
+            long start = checkpointedPosition(log, shard);
+
+            StepTurn earlier = new StepTurn(null, true);
+            StepTurn later = new StepTurn(earlier, false);
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            CountDownLatch earlierAppended = new CountDownLatch(1);
+            Thread a = new Thread(() -> {
+                try {
+                    log.append(layout, List.of(new DataLog.ShardRecord(0, "earlier".getBytes())), none, earlier);
+                    earlierAppended.countDown();
+                    earlier.awaitEnd(); // as memory applying it
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            Thread b = new Thread(() -> {
+                try {
+                    log.append(layout, List.of(new DataLog.ShardRecord(0, "later".getBytes())), none, later);
+                    later.endNow(true);
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            a.start();
+            b.start();
+            earlier.loggedSignal.await();
+            while (observer.endPosition(shard) < start + 3) {
+                Thread.sleep(2); // the later append's record follows the earlier one's open record
+            }
+            assertThat(checkpointedPosition(log, shard)).as("earlier open, later in the log").isEqualTo(start);
+
+            earlier.releaseLogged.countDown();
+            earlierAppended.await();
+            later.awaitingEarlierEnd.await(); // committed, markers confirmed, waiting for its turn
+            long afterEarlier = checkpointedPosition(log, shard);
+            assertThat(afterEarlier).as("earlier applied, later committed").isGreaterThan(start)
+                    .isLessThan(observer.endPosition(shard));
+            try (ShardReader reader = observer.openReader(shard, afterEarlier)) {
+                assertThat(reader.readToEnd()).extracting(r -> new String(r.payload())).containsExactly("later");
+            }
+
+            earlier.endNow(true);
+            a.join();
+            b.join();
+            assertThat(failures).isEmpty();
+            try (ShardReader reader = observer.openReader(shard, checkpointedPosition(log, shard))) {
+                assertThat(reader.readToEnd()).as("the later append ended: nothing after the position").isEmpty();
+            }
+        }
+    }
+
+    private static long checkpointedPosition(DataLog log, ShardId shard) {
+        return log.checkpointed(List.of()).shardPositions().stream()
+                .filter(p -> p.collectionId() == shard.collectionId() && p.shard() == shard.index())
+                .findFirst().orElseThrow().position();
+    }
+
+    /** A group's turn driven by the test: it can hold its own logged step and its end until released. */
+    private static final class StepTurn implements GroupCommit.Turn {
+        private final StepTurn previous;
+        private final boolean holdLogged;
+        final CountDownLatch loggedSignal = new CountDownLatch(1);
+        final CountDownLatch releaseLogged = new CountDownLatch(1);
+        final CountDownLatch awaitingEarlierEnd = new CountDownLatch(1);
+        private final CountDownLatch ended = new CountDownLatch(1);
+        private final CountDownLatch endRequested = new CountDownLatch(1);
+        private volatile boolean ok;
+
+        StepTurn(StepTurn previous, boolean holdLogged) {
+            this.previous = previous;
+            this.holdLogged = holdLogged;
+        }
+
+        @Override
+        public void awaitEarlierLogged() {
+            if (previous != null) {
+                awaitQuietly(previous.loggedSignal);
+            }
+        }
+
+        @Override
+        public void logged() {
+            loggedSignal.countDown();
+            if (holdLogged) {
+                awaitQuietly(releaseLogged);
+            }
+        }
+
+        @Override
+        public boolean awaitEarlierEnded() {
+            awaitingEarlierEnd.countDown();
+            if (previous == null) {
+                return true;
+            }
+            awaitQuietly(previous.ended);
+            return previous.ok;
+        }
+
+        void awaitEnd() {
+            awaitQuietly(endRequested);
+            ended.countDown();
+        }
+
+        void endNow(boolean succeeded) {
+            ok = succeeded;
+            endRequested.countDown();
+            if (previous == null && holdLogged) {
+                return; // the holder's thread ends it in awaitEnd
+            }
+            ended.countDown();
+        }
+
+        private static void awaitQuietly(CountDownLatch latch) {
+            try {
+                latch.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /**
+     * Two transactions in flight, writers of their own keys putting and deleting at random (deletes and shared keys
+     * wait for the groups before them): every acknowledged write holds, also after a crash without checkpoint.
+     */
+    @Test
+    void withTwoTransactionsInFlightConcurrentPutsAndDeletesHoldAndReplayIdentically() throws Exception {
+        CollectionLayout layout = collection(2);
+        Node node = new Node(2);
+        Map<Object, List<Object>> model = new ConcurrentHashMap<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Random random = new Random(SEED + t);
+            long base = t * 1_000L;
+            threads.add(new Thread(() -> {
+                try {
+                    for (int i = 0; i < 25; i++) {
+                        long key = base + random.nextInt(20);
+                        if (random.nextInt(4) == 0) {
+                            node.store.delete(layout, List.of(key));
+                            model.remove(key);
+                        } else {
+                            put(node.store, layout, List.of(key, key + 100), "v" + i + "-", model);
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(failures).as("seed %d", SEED).isEmpty();
+        assertThat(live(node.store, layout)).as("seed %d", SEED).isEqualTo(new TreeMap<>(model));
+        assertThat(live(node.crashAndReopen().store, layout)).as("seed %d", SEED).isEqualTo(new TreeMap<>(model));
     }
 
     /**

@@ -70,8 +70,17 @@ class KafkaShardLogTest {
         }
     }
 
+    /** The server's defaults, {@code kafka.transactionsInFlight} included. */
     static MessageQueueSettings settings(String brokers) {
+        return settings(brokers, 0);
+    }
+
+    /** With {@code kafka.transactionsInFlight} set to {@code transactionsInFlight}, unless 0 (the default). */
+    static MessageQueueSettings settings(String brokers, int transactionsInFlight) {
         Map<String, String> keys = new HashMap<>();
+        if (transactionsInFlight > 0) {
+            keys.put("kafka.transactionsInFlight", String.valueOf(transactionsInFlight));
+        }
         keys.put("mq.type", "kafka");
         keys.put("kafka.brokerList", brokers);
         keys.put("kafka.readTimeout", String.valueOf(READ_TIMEOUT_SECONDS));
@@ -229,6 +238,57 @@ class KafkaShardLogTest {
             }
         }
         assertThat(texts(readAll(shard, 0))).containsExactly("first-1", "current-1");
+    }
+
+    /**
+     * A writer with one transaction in flight ({@code kafka.transactionsInFlight} 1) opening after one that ran with
+     * the most lanes fences every lane: the append its last lane left open is aborted, and that lane's commit is
+     * refused.
+     */
+    @Test
+    void openingAWriterFencesEveryLaneUpToTheBoundWhateverItsOwnCount() {
+        ShardId shard = newShard();
+        int lastLane = MessageQueueSettings.MAX_TRANSACTIONS_IN_FLIGHT - 1;
+        try (var paused = openAppend(log, shard.collectionId(), lastLane, Map.of(shard, "paused-on-last-lane"));
+             KafkaShardLog oneLane = new KafkaShardLog(settings(broker.bootstrapServers(), 1))) {
+            try (ShardWriter current = oneLane.openWriter(shard.collectionId(), 1)) {
+                assertThat(current.appendsAtOnce()).isEqualTo(1);
+                assertThatThrownBy(paused::commitTransaction).satisfies(e -> assertThat(
+                        KafkaFailures.classify("commit", e).errorCode()).isEqualTo(ErrorCode.LOG_WRITER_FENCED));
+                current.append(0, records("current-1"));
+            }
+        }
+        assertThat(texts(readAll(shard, 0))).containsExactly("current-1");
+    }
+
+    /**
+     * Two lanes: an append started once the one before it placed its records follows it in the shard, and its own
+     * acknowledgement waits for the earlier one's commit (the last stable offset stops at the earlier open records).
+     */
+    @Test
+    void twoLanesAppendAtOnceAndEachFollowsTheOneLoggedBeforeIt() throws Exception {
+        ShardId shard = newShard();
+        try (KafkaShardLog twoLanes = new KafkaShardLog(settings(broker.bootstrapServers(), 2));
+             ShardWriter writer = twoLanes.openWriter(shard.collectionId(), 1)) {
+            assertThat(writer.appendsAtOnce()).isEqualTo(2);
+            AtomicReference<Map<Integer, Long>> second = new AtomicReference<>();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread[] later = new Thread[1];
+            Map<Integer, Long> first = writer.append(Map.of(0, records("first")), () -> {
+                later[0] = new Thread(() -> {
+                    try {
+                        second.set(writer.append(Map.of(0, records("second"))));
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                });
+                later[0].start();
+            });
+            later[0].join();
+            assertThat(failure.get()).isNull();
+            assertThat(second.get().get(0)).isGreaterThan(first.get(0));
+        }
+        assertThat(texts(readAll(shard, 0))).containsExactly("first", "second");
     }
 
     /**
@@ -430,10 +490,16 @@ class KafkaShardLogTest {
      */
     private static org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> openAppend(
             KafkaShardLog on, long collectionId, Map<ShardId, String> texts) {
+        return openAppend(on, collectionId, 0, texts);
+    }
+
+    /** As {@link #openAppend(KafkaShardLog, long, Map)} on the writer's lane {@code lane}. */
+    private static org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> openAppend(
+            KafkaShardLog on, long collectionId, int lane, Map<ShardId, String> texts) {
         Map<String, Object> props = new HashMap<>();
         props.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-                on.names().writerId(collectionId));
+                on.names().writerId(collectionId, lane));
         props.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(props,
                 new org.apache.kafka.common.serialization.ByteArraySerializer(),

@@ -43,8 +43,9 @@ public final class HoldingShardLog extends InterceptingShardLog {
     }
 
     @Override
-    Map<Integer, Long> append(ShardWriter writer, long collectionId, Map<Integer, List<byte[]>> records) {
-        Map<Integer, Long> positions = writer.append(records);
+    Map<Integer, Long> append(ShardWriter writer, long collectionId, Map<Integer, List<byte[]>> records,
+                              Runnable logged) {
+        Map<Integer, Long> positions = writer.append(records, logged);
         recordsPerAppend.add(records.values().stream().mapToInt(List::size).sum());
         CountDownLatch latch = held.get();
         if (latch != null && reached.getCount() > 0) {

@@ -15,10 +15,11 @@ abstract class InterceptingShardLog implements ShardLog {
     }
 
     /**
-     * Carries one append of {@code collectionId}'s writer: normally {@code writer.append(records)} with the test's
-     * steps around it.
+     * Carries one append of {@code collectionId}'s writer: normally {@code writer.append(records, logged)} with the
+     * test's steps around it.
      */
-    abstract Map<Integer, Long> append(ShardWriter writer, long collectionId, Map<Integer, List<byte[]>> records);
+    abstract Map<Integer, Long> append(ShardWriter writer, long collectionId, Map<Integer, List<byte[]>> records,
+                                       Runnable logged);
 
     @Override
     public final ShardWriter openWriter(long collectionId, int shards) {
@@ -31,7 +32,17 @@ abstract class InterceptingShardLog implements ShardLog {
 
             @Override
             public Map<Integer, Long> append(Map<Integer, List<byte[]>> records) {
-                return InterceptingShardLog.this.append(writer, collectionId, records);
+                return append(records, () -> { });
+            }
+
+            @Override
+            public Map<Integer, Long> append(Map<Integer, List<byte[]>> records, Runnable logged) {
+                return InterceptingShardLog.this.append(writer, collectionId, records, logged);
+            }
+
+            @Override
+            public int appendsAtOnce() {
+                return writer.appendsAtOnce();
             }
 
             @Override
@@ -39,6 +50,11 @@ abstract class InterceptingShardLog implements ShardLog {
                 writer.close();
             }
         };
+    }
+
+    @Override
+    public final int appendsAtOnce() {
+        return real.appendsAtOnce();
     }
 
     @Override

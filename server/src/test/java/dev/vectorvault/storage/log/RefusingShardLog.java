@@ -27,13 +27,14 @@ public final class RefusingShardLog extends InterceptingShardLog {
     }
 
     @Override
-    Map<Integer, Long> append(ShardWriter writer, long collectionId, Map<Integer, List<byte[]>> records) {
+    Map<Integer, Long> append(ShardWriter writer, long collectionId, Map<Integer, List<byte[]>> records,
+                              Runnable logged) {
         Refusal refusal = armed.getAndSet(null);
         if (refusal == Refusal.BEFORE) {
             writer.close();
             throw refused(collectionId);
         }
-        Map<Integer, Long> positions = writer.append(records);
+        Map<Integer, Long> positions = writer.append(records, logged);
         if (refusal == Refusal.AFTER) {
             writer.close();
             throw refused(collectionId);
