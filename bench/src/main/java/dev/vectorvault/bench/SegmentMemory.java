@@ -58,8 +58,8 @@ final class SegmentMemory {
         int dim = corpus[0].length;
         IndexKind kind = type == null ? null : IndexKinds.of(type).orElseThrow();
         VectorIndexSpec spec = kind == null ? null : new VectorIndexSpec(1, kind, metric, kind.parse(params));
-        CollectionLayout layout = new CollectionLayout(COLLECTION, 0, new int[] {0, dim}, new boolean[2],
-                Set.of(PARTITION), new VectorIndexSpec[] {null, spec});
+        CollectionLayout layout = CollectionLayout.builder(COLLECTION, 0, new int[] {0, dim})
+                .partitions(Set.of(PARTITION)).vectorIndexes(null, spec).build();
         Path dir = Files.createTempDirectory("bench-quant-");
         long before = usedHeapAfterGc();
         try (DataExecutors executors = new DataExecutors()) {

@@ -90,11 +90,11 @@ public final class Layouts implements DataStore.LayoutSource {
                 pk = f;
             }
         }
-        return new CollectionLayout(collection.collectionId(), pk, dims, json,
-                collection.partitions().stream().map(Partition::partitionId).collect(Collectors.toSet()), indexes,
-                Math.max(1, collection.shardsNum()), encodings, scalarIndexes,
-                collection.schema().createdFieldCount(), absent, ttlSeconds(collection), textMatch,
-                bm25Outputs);
+        return CollectionLayout.builder(collection.collectionId(), pk, dims).json(json)
+                .partitions(collection.partitions().stream().map(Partition::partitionId).collect(Collectors.toSet()))
+                .vectorIndexes(indexes).shards(Math.max(1, collection.shardsNum())).encodings(encodings)
+                .scalarIndexes(scalarIndexes).addedFields(collection.schema().createdFieldCount(), absent)
+                .ttlSeconds(ttlSeconds(collection)).textMatch(textMatch).bm25Outputs(bm25Outputs).build();
     }
 
     /** Milvus's collection property for the rows' time to live, in seconds (0, absent or -1: no TTL). */

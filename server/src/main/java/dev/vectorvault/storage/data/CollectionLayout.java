@@ -69,6 +69,9 @@ public record CollectionLayout(long collectionId, int primaryKeyField, int[] vec
         }
         vectorDims = vectorDims.clone();
         jsonFields = jsonFields.clone();
+        if (jsonFields.length != vectorDims.length) {
+            throw new IllegalArgumentException(jsonFields.length + " JSON marks for " + vectorDims.length + " fields");
+        }
         partitions = Set.copyOf(partitions);
         vectorIndexes = vectorIndexes.clone();
         vectorEncodings = vectorEncodings == null ? float32(vectorDims.length) : vectorEncodings.clone();
@@ -107,38 +110,121 @@ public record CollectionLayout(long collectionId, int primaryKeyField, int[] vec
         }
     }
 
-    /** A layout without BM25 function outputs. */
-    public CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
-                            Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum,
-                            VectorEncoding[] vectorEncodings, ScalarIndexSpec[] scalarIndexes,
-                            int createdFields, Object[] absentValues, long ttlSeconds, TextMatchSpec[] textMatch) {
-        this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, shardsNum,
-                vectorEncodings, scalarIndexes, createdFields, absentValues, ttlSeconds, textMatch, null);
+    /**
+     * Starts the layout of collection {@code collectionId} whose fields have these {@code vectorDims} entries. Unless
+     * the builder says otherwise: no JSON field, no partition, one shard, every vector field searched exactly and
+     * stored as float32, no scalar index, every field there since creation, no TTL, no text match, no BM25 output.
+     */
+    public static Builder builder(long collectionId, int primaryKeyField, int[] vectorDims) {
+        return new Builder(collectionId, primaryKeyField, vectorDims);
     }
 
-    /** A layout without text match fields. */
-    public CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
-                            Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum,
-                            VectorEncoding[] vectorEncodings, ScalarIndexSpec[] scalarIndexes,
-                            int createdFields, Object[] absentValues, long ttlSeconds) {
-        this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, shardsNum,
-                vectorEncodings, scalarIndexes, createdFields, absentValues, ttlSeconds, null, null);
+    /** Names each optional part of a layout, so a caller states only what its collection has. */
+    public static final class Builder {
+        private final long collectionId;
+        private final int primaryKeyField;
+        private final int[] vectorDims;
+        private boolean[] jsonFields;
+        private Set<Long> partitions = Set.of();
+        private VectorIndexSpec[] vectorIndexes;
+        private int shardsNum = 1;
+        private VectorEncoding[] vectorEncodings;
+        private ScalarIndexSpec[] scalarIndexes;
+        private int createdFields;
+        private Object[] absentValues;
+        private long ttlSeconds;
+        private TextMatchSpec[] textMatch;
+        private boolean[] bm25Outputs;
+
+        private Builder(long collectionId, int primaryKeyField, int[] vectorDims) {
+            this.collectionId = collectionId;
+            this.primaryKeyField = primaryKeyField;
+            this.vectorDims = vectorDims;
+            this.jsonFields = new boolean[vectorDims.length];
+            this.vectorIndexes = new VectorIndexSpec[vectorDims.length];
+            this.createdFields = vectorDims.length;
+        }
+
+        /** Which fields hold JSON (aligned with the fields). */
+        public Builder json(boolean... jsonFields) {
+            this.jsonFields = jsonFields;
+            return this;
+        }
+
+        public Builder partitions(Set<Long> partitions) {
+            this.partitions = partitions;
+            return this;
+        }
+
+        /** The approximate index each vector field asks for (aligned with the fields; null: searched exactly). */
+        public Builder vectorIndexes(VectorIndexSpec... vectorIndexes) {
+            this.vectorIndexes = vectorIndexes;
+            return this;
+        }
+
+        public Builder shards(int shardsNum) {
+            this.shardsNum = shardsNum;
+            return this;
+        }
+
+        /** How each dense vector field's components are stored (aligned with the fields; null: float32). */
+        public Builder encodings(VectorEncoding... vectorEncodings) {
+            this.vectorEncodings = vectorEncodings;
+            return this;
+        }
+
+        /** The scalar index each scalar field asks for (aligned with the fields; null: none). */
+        public Builder scalarIndexes(ScalarIndexSpec... scalarIndexes) {
+            this.scalarIndexes = scalarIndexes;
+            return this;
+        }
+
+        /**
+         * The collection was created with its first {@code createdFields} fields; rows written before a later field
+         * was added read it as {@code absentValues[f]}.
+         */
+        public Builder addedFields(int createdFields, Object... absentValues) {
+            this.createdFields = createdFields;
+            this.absentValues = absentValues;
+            return this;
+        }
+
+        /** The collection's TTL ({@link #DEFAULT_TTL}: the store's default applies). */
+        public Builder ttlSeconds(long ttlSeconds) {
+            this.ttlSeconds = ttlSeconds;
+            return this;
+        }
+
+        /** Each match field's analyzer (aligned with the fields; null: no {@code enable_match}). */
+        public Builder textMatch(TextMatchSpec... textMatch) {
+            this.textMatch = textMatch;
+            return this;
+        }
+
+        /** The sparse fields a BM25 function fills (aligned with the fields). */
+        public Builder bm25Outputs(boolean... bm25Outputs) {
+            this.bm25Outputs = bm25Outputs;
+            return this;
+        }
+
+        public CollectionLayout build() {
+            return new CollectionLayout(collectionId, primaryKeyField, vectorDims, jsonFields, partitions,
+                    vectorIndexes, shardsNum, vectorEncodings, scalarIndexes, createdFields, absentValues, ttlSeconds,
+                    textMatch, bm25Outputs);
+        }
     }
 
-    /** A layout of a collection without a TTL. */
-    public CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
-                            Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum,
-                            VectorEncoding[] vectorEncodings, ScalarIndexSpec[] scalarIndexes,
-                            int createdFields, Object[] absentValues) {
-        this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, shardsNum,
-                vectorEncodings, scalarIndexes, createdFields, absentValues, 0, null, null);
+    /** A builder holding every part of this layout, to make one that differs in a few. */
+    public Builder toBuilder() {
+        return builder(collectionId, primaryKeyField, vectorDims).json(jsonFields).partitions(partitions)
+                .vectorIndexes(vectorIndexes).shards(shardsNum).encodings(vectorEncodings).scalarIndexes(scalarIndexes)
+                .addedFields(createdFields, absentValues).ttlSeconds(ttlSeconds).textMatch(textMatch)
+                .bm25Outputs(bm25Outputs);
     }
 
     /** This layout with another TTL. */
     public CollectionLayout withTtlSeconds(long seconds) {
-        return new CollectionLayout(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes,
-                shardsNum, vectorEncodings, scalarIndexes, createdFields, absentValues, seconds, textMatch,
-                bm25Outputs);
+        return toBuilder().ttlSeconds(seconds).build();
     }
 
     /**
@@ -151,39 +237,9 @@ public record CollectionLayout(long collectionId, int primaryKeyField, int[] vec
         return ttl <= 0 ? CollectionData.NO_EXPIRY : nowMillis - ttl * 1000;
     }
 
-    /** A layout of a collection whose fields all existed when it was created. */
-    public CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
-                            Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum,
-                            VectorEncoding[] vectorEncodings, ScalarIndexSpec[] scalarIndexes) {
-        this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, shardsNum,
-                vectorEncodings, scalarIndexes, vectorDims.length, null);
-    }
-
     /** What field {@code f} reads in a row written before the field was added. */
     public Object absentValue(int f) {
         return absentValues[f];
-    }
-
-    /** A layout whose dense vector fields are all float32 and whose scalar fields have no scalar index. */
-    public CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
-                            Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum) {
-        this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, shardsNum, null, null);
-    }
-
-    /** A layout whose scalar fields have no scalar index (every filter scans). */
-    public CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
-                            Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum,
-                            VectorEncoding[] vectorEncodings) {
-        this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, shardsNum,
-                vectorEncodings, null);
-    }
-
-    /** A layout whose dense vector fields are all float32. */
-    public CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
-                            Set<Long> partitions, VectorIndexSpec[] vectorIndexes, int shardsNum,
-                            ScalarIndexSpec[] scalarIndexes) {
-        this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, shardsNum, null,
-                scalarIndexes);
     }
 
     private static VectorEncoding[] float32(int fields) {
@@ -195,19 +251,6 @@ public record CollectionLayout(long collectionId, int primaryKeyField, int[] vec
     /** How field {@code f}'s vectors are stored (FLOAT32 for a field that holds none). */
     public VectorEncoding encoding(int f) {
         return vectorEncodings[f];
-    }
-
-    /** A layout of one shard. */
-    public CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
-                            Set<Long> partitions, VectorIndexSpec[] vectorIndexes) {
-        this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions, vectorIndexes, 1);
-    }
-
-    /** A layout of one shard whose vector fields are all searched exactly. */
-    public CollectionLayout(long collectionId, int primaryKeyField, int[] vectorDims, boolean[] jsonFields,
-                            Set<Long> partitions) {
-        this(collectionId, primaryKeyField, vectorDims, jsonFields, partitions,
-                new VectorIndexSpec[vectorDims.length]);
     }
 
     /** Whether field {@code f} holds sparse vectors. */

@@ -257,8 +257,8 @@ class CrashCampaignTest {
             VectorIndexSpec spec = random.nextBoolean()
                     ? VectorIndexSpec.hnsw(500 + number, MetricType.L2, 4, 16)
                     : VectorIndexSpec.ivfFlat(500 + number, MetricType.L2, 2);
-            this.layout = new CollectionLayout(C, 0, new int[] {0, DIM, 0}, new boolean[3], Set.of(P),
-                    new VectorIndexSpec[] {null, spec, null});
+            this.layout = CollectionLayout.builder(C, 0, new int[] {0, DIM, 0}).partitions(Set.of(P))
+                    .vectorIndexes(null, spec, null).build();
             for (long k = 0; k < KEYS; k++) {
                 allowed.put(k, new HashSet<>(Set.of(ABSENT)));
             }

@@ -64,8 +64,8 @@ class DataStoreAnnIndexTest {
     }
 
     private static CollectionLayout layout(VectorIndexSpec spec) {
-        return new CollectionLayout(COLLECTION, 0, new int[] {0, DIM}, new boolean[2], Set.of(PARTITION),
-                new VectorIndexSpec[] {null, spec});
+        return CollectionLayout.builder(COLLECTION, 0, new int[] {0, DIM}).partitions(Set.of(PARTITION))
+                .vectorIndexes(null, spec).build();
     }
 
     private void open() {
@@ -152,9 +152,9 @@ class DataStoreAnnIndexTest {
         Random random = new Random(SEED ^ 13);
         VectorIndexSpec spec = new VectorIndexSpec(902, dev.vectorvault.index.IndexKinds.of("BIN_IVF_FLAT")
                 .orElseThrow(), MetricType.HAMMING, new dev.vectorvault.index.IvfParams(8, 7));
-        CollectionLayout layout = layouts.computeIfAbsent(COLLECTION, id -> new CollectionLayout(COLLECTION, 0,
-                new int[] {0, CollectionLayout.binaryEntry(64)}, new boolean[2], Set.of(PARTITION),
-                new VectorIndexSpec[] {null, spec}));
+        CollectionLayout layout = layouts.computeIfAbsent(COLLECTION, id -> CollectionLayout.builder(COLLECTION, 0,
+                new int[] {0, CollectionLayout.binaryEntry(64)}).partitions(Set.of(PARTITION))
+                .vectorIndexes(null, spec).build());
         List<byte[]> rows = new ArrayList<>();
         List<Object[]> batch = new ArrayList<>();
         for (int i = 0; i < 2 * SEAL + 10; i++) {

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DataStoreBm25PostingsTest {
     /** {@code [pk INT64, text VARCHAR, text_sparse (BM25 output), plain_sparse]}. */
-    private static final CollectionLayout LAYOUT = new CollectionLayout(41, 0,
-            new int[] {0, 0, CollectionLayout.SPARSE, CollectionLayout.SPARSE}, new boolean[4], Set.of(1L),
-            new VectorIndexSpec[4], 1, null, null, 4, null, 0, null, new boolean[] {false, false, true, false});
+    private static final CollectionLayout LAYOUT = CollectionLayout.builder(41, 0,
+            new int[] {0, 0, CollectionLayout.SPARSE, CollectionLayout.SPARSE}).partitions(Set.of(1L))
+            .bm25Outputs(false, false, true, false).build();
     private static final int BM25 = 2;
     private static final int PLAIN = 3;
 
@@ -85,10 +85,7 @@ class DataStoreBm25PostingsTest {
                 .orElseThrow();
         VectorIndexSpec spec = new VectorIndexSpec(905, kind, dev.vectorvault.index.MetricType.BM25,
                 kind.parse(java.util.Map.of("inverted_index_algo", "DAAT_MAXSCORE")));
-        CollectionLayout indexed = new CollectionLayout(41, 0,
-                new int[] {0, 0, CollectionLayout.SPARSE, CollectionLayout.SPARSE}, new boolean[4], Set.of(1L),
-                new VectorIndexSpec[] {null, null, spec, null}, 1, null, null, 4, null, 0, null,
-                new boolean[] {false, false, true, false});
+        CollectionLayout indexed = LAYOUT.toBuilder().vectorIndexes(null, null, spec, null).build();
         fx = new DataStoreFixture(dir, Durability.FSYNC, IndexBuildSettings.DEFAULT_MIN_SEGMENT_ROWS);
         fx.add(indexed);
         fx.store.put(indexed, 1L, rows(0, IndexBuildSettings.DEFAULT_MIN_SEGMENT_ROWS + 300));

@@ -50,7 +50,7 @@ final class DataStoreFixture implements AutoCloseable {
     }
 
     static CollectionLayout layout(long collectionId, Long... partitions) {
-        return new CollectionLayout(collectionId, 0, DIMS, JSON, Set.of(partitions));
+        return CollectionLayout.builder(collectionId, 0, DIMS).json(JSON).partitions(Set.of(partitions)).build();
     }
 
     CollectionLayout add(CollectionLayout layout) {

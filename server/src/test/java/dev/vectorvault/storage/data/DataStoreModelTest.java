@@ -105,6 +105,7 @@ class DataStoreModelTest {
     }
 
     private static CollectionLayout layout(Set<Long> partitions) {
-        return new CollectionLayout(C, 0, DataStoreFixture.DIMS, DataStoreFixture.JSON, partitions);
+        return CollectionLayout.builder(C, 0, DataStoreFixture.DIMS).json(DataStoreFixture.JSON)
+                .partitions(partitions).build();
     }
 }

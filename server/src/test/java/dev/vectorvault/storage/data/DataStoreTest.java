@@ -443,8 +443,8 @@ class DataStoreTest {
     @Test
     void stringPrimaryKeysWork() {
         DataStoreFixture fx = open(2);
-        CollectionLayout c = fx.add(new CollectionLayout(C, 3, DataStoreFixture.DIMS, DataStoreFixture.JSON,
-                java.util.Set.of(P0)));
+        CollectionLayout c = fx.add(CollectionLayout.builder(C, 3, DataStoreFixture.DIMS)
+                .json(DataStoreFixture.JSON).partitions(java.util.Set.of(P0)).build());
         fx.store.put(c, P0, List.<Object[]>of(row(1, "a"), row(2, "b"), row(3, "c")));
         fx.store.put(c, P0, List.<Object[]>of(row(4, "a")));
         fx.store.delete(c, List.<Object>of("b"));

@@ -55,8 +55,8 @@ final class FrozenV1 {
 
     /** The layout both collections had: pk INT64, vec FLOAT_VECTOR(4), meta JSON, title VARCHAR. */
     static CollectionLayout layout(long collectionId, long partition) {
-        return new CollectionLayout(collectionId, 0, new int[] {0, 4, 0, 0}, new boolean[] {false, false, true, false},
-                Set.of(partition));
+        return CollectionLayout.builder(collectionId, 0, new int[] {0, 4, 0, 0})
+                .json(false, false, true, false).partitions(Set.of(partition)).build();
     }
 
     /** Row {@code k} as the generator wrote it. */

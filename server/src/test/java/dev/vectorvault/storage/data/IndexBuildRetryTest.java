@@ -88,8 +88,8 @@ class IndexBuildRetryTest {
 
     private CollectionLayout indexed(IndexKind kind) {
         VectorIndexSpec hnsw = VectorIndexSpec.hnsw(700, MetricType.L2, 8, 32);
-        return new CollectionLayout(C, 0, new int[] {0, DIM}, new boolean[2], Set.of(P),
-                new VectorIndexSpec[] {null, new VectorIndexSpec(700, kind, hnsw.metric(), hnsw.params())});
+        return CollectionLayout.builder(C, 0, new int[] {0, DIM}).partitions(Set.of(P))
+                .vectorIndexes(null, new VectorIndexSpec(700, kind, hnsw.metric(), hnsw.params())).build();
     }
 
     /**
@@ -213,7 +213,7 @@ class IndexBuildRetryTest {
         store.startBackgroundWork();
         assertThat(delays.pendingCount()).isEqualTo(1);
 
-        layout.set(new CollectionLayout(C, 0, new int[] {0, DIM}, new boolean[2], Set.of(P)));
+        layout.set(CollectionLayout.builder(C, 0, new int[] {0, DIM}).partitions(Set.of(P)).build());
         store.indexesChanged(C);
         delays.advance(MAX);
 

@@ -108,8 +108,8 @@ class KafkaDataStoreTest {
 
     private CollectionLayout collection(int shards) {
         long id = NEXT_COLLECTION.getAndIncrement();
-        CollectionLayout layout = new CollectionLayout(id, 0, DataStoreFixture.DIMS, DataStoreFixture.JSON,
-                Set.of(P0), new VectorIndexSpec[DataStoreFixture.DIMS.length], shards);
+        CollectionLayout layout = CollectionLayout.builder(id, 0, DataStoreFixture.DIMS)
+                .json(DataStoreFixture.JSON).partitions(Set.of(P0)).shards(shards).build();
         layouts.put(id, layout);
         return layout;
     }

@@ -70,8 +70,8 @@ class LogRecordCodecTest {
         assertThat(e.getMessage()).contains("vector of dimension 2").contains("dimension 4 belongs");
     }
 
-    private static final CollectionLayout SPARSE = new CollectionLayout(77, 0,
-            new int[] {0, CollectionLayout.SPARSE}, new boolean[] {false, false}, java.util.Set.of(5L));
+    private static final CollectionLayout SPARSE = CollectionLayout.builder(77, 0,
+            new int[] {0, CollectionLayout.SPARSE}).partitions(java.util.Set.of(5L)).build();
 
     @Test
     void aPutOfSparseVectorsRoundTripsAsARecordOfTheCurrentVersion() {
@@ -88,11 +88,10 @@ class LogRecordCodecTest {
     }
 
     /** {@code id}, {@code n}: as created; {@code score} (default 7) added later. */
-    private static final CollectionLayout NARROW = new CollectionLayout(8, 0, new int[] {0, 0},
-            new boolean[] {false, false}, java.util.Set.of(5L));
-    private static final CollectionLayout WIDENED = new CollectionLayout(8, 0, new int[] {0, 0, 0},
-            new boolean[] {false, false, false}, java.util.Set.of(5L), new VectorIndexSpec[3], 1, null, null, 2,
-            new Object[] {null, null, 7L});
+    private static final CollectionLayout NARROW = CollectionLayout.builder(8, 0, new int[] {0, 0})
+            .partitions(java.util.Set.of(5L)).build();
+    private static final CollectionLayout WIDENED = CollectionLayout.builder(8, 0, new int[] {0, 0, 0})
+            .partitions(java.util.Set.of(5L)).addedFields(2, null, null, 7L).build();
 
     @Test
     void rowsWrittenBeforeAFieldWasAddedReadItsAbsentValue() {
@@ -159,9 +158,9 @@ class LogRecordCodecTest {
         }
         byte[] float32 = null;
         for (dev.vectorvault.index.VectorEncoding encoding : dev.vectorvault.index.VectorEncoding.values()) {
-            CollectionLayout layout = new CollectionLayout(5, 0, new int[] {0, dim}, new boolean[2], java.util.Set.of(1L),
-                    new VectorIndexSpec[2], 1, new dev.vectorvault.index.VectorEncoding[] {
-                            dev.vectorvault.index.VectorEncoding.FLOAT32, encoding});
+            CollectionLayout layout = CollectionLayout.builder(5, 0, new int[] {0, dim})
+                    .partitions(java.util.Set.of(1L))
+                    .encodings(dev.vectorvault.index.VectorEncoding.FLOAT32, encoding).build();
             byte[] put = LogRecordCodec.encodePut(layout, 1, AT, List.<Object[]>of(new Object[] {7L, vector}));
             if (float32 == null) {
                 float32 = put;
@@ -172,8 +171,8 @@ class LogRecordCodecTest {
                     id -> Optional.of(layout)).orElseThrow();
             assertThat((float[]) decoded.rows().get(0)[1]).containsExactly(vector);
             byte[] truncatedRow = Arrays.copyOf(put, put.length);
-            CollectionLayout wider = new CollectionLayout(5, 0, new int[] {0, dim * 2}, new boolean[2],
-                    java.util.Set.of(1L), new VectorIndexSpec[2], 1, layout.vectorEncodings());
+            CollectionLayout wider = CollectionLayout.builder(5, 0, new int[] {0, dim * 2})
+                    .partitions(java.util.Set.of(1L)).encodings(layout.vectorEncodings()).build();
             assertCorrupt(catchThrowableOfType(StorageException.class, () -> LogRecordCodec.decode("wal/",
                     new WalRecord(4, truncatedRow), id -> Optional.of(wider))), 4);
         }

@@ -50,8 +50,8 @@ class SegmentFileVectorsTest {
 
     /** Rows {@code [pk INT64, text VARCHAR of varying length, vector]}. */
     private static CollectionLayout layout(VectorEncoding encoding) {
-        return new CollectionLayout(7, 0, new int[] {0, 0, DIM}, new boolean[3], Set.of(70L), new VectorIndexSpec[3], 1,
-                new VectorEncoding[] {null, null, encoding});
+        return CollectionLayout.builder(7, 0, new int[] {0, 0, DIM}).partitions(Set.of(70L))
+                .encodings(null, null, encoding).build();
     }
 
     private List<float[]> writeSegment(dev.vectorvault.storage.io.ObjectStore disk, CollectionLayout layout) {
@@ -222,8 +222,8 @@ class SegmentFileVectorsTest {
         Random random = new Random(seed);
         int dim = 256;
         int rows = 10_000;
-        CollectionLayout layout = new CollectionLayout(7, 0, new int[] {0, 0, dim}, new boolean[3], Set.of(70L),
-                new VectorIndexSpec[3], 1, new VectorEncoding[] {null, null, VectorEncoding.FLOAT32});
+        CollectionLayout layout = CollectionLayout.builder(7, 0, new int[] {0, 0, dim}).partitions(Set.of(70L))
+                .encodings(null, null, VectorEncoding.FLOAT32).build();
         RecordedReads disk = new RecordedReads(LocalDisk.open(dir));
         List<float[]> vectors = writeSegment(disk, layout, rows, random);
         VectorColumn resident = new VectorColumn(dim);
