@@ -14,8 +14,9 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
  * Runs one fuzz target ({@code fully.qualified.Class#method}) on the JUnit Platform in a plain JVM, the way surefire
- * would, for {@code bin/fuzz}: a Maven start per target cost more than a 10 s fuzzing run itself. Jazzer fuzzes
- * when {@code JAZZER_FUZZ} is set; its libFuzzer arguments come as {@code jazzer.internal.arg.*} system properties.
+ * would, for {@code bin/fuzz}: no Maven and surefire start per target, and no surefire temp folder that two targets
+ * started at once could take from each other. Jazzer fuzzes when {@code JAZZER_FUZZ} is set; its libFuzzer arguments
+ * come as {@code jazzer.internal.arg.*} system properties.
  * Exit status 0 only when the target ran and nothing failed (a finding fails the fuzzing invocation), 1 otherwise,
  * 2 for a bad argument.
  */
