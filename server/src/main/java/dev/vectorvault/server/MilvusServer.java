@@ -758,6 +758,7 @@ public final class MilvusServer implements AutoCloseable {
         grpc.shutdown();
         try {
             if (!grpc.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("event=shutdown_forced grace_s=5: calls or connections were still open; closing them now");
                 grpc.shutdownNow();
             }
         } catch (InterruptedException e) {

@@ -178,7 +178,19 @@ final class RestEndpoint implements AutoCloseable {
         if (separateListener != null) {
             separateListener.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
-        channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        // Each connection is closed from the HTTP handlers' place towards the socket. channels.close() starts at the
+        // pipeline's tail, where a shared-port connection still has gRPC's idle handlers: they turn a close into a
+        // graceful HTTP/2 shutdown that an HTTP/1.1 client never answers, so the connection stayed open and gRPC's
+        // server shutdown waited out its whole 5 s grace for it (MilvusServer.close, at every server stop).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        List<io.grpc.netty.shaded.io.netty.channel.ChannelFuture> closing = new ArrayList<>();
+        for (Channel channel : channels) {
+            ChannelHandlerContext entry = channel.pipeline().context(HTTP_ENTRY);
+            closing.add(entry != null ? entry.close() : channel.close());
+        }
+        for (io.grpc.netty.shaded.io.netty.channel.ChannelFuture closed : closing) {
+            closed.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
         workers.shutdownNow();
         gateway.close();
     }

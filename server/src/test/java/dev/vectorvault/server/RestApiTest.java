@@ -42,6 +42,18 @@ class RestApiTest {
         return LoopbackServer.start(dir, keys);
     }
 
+    /** A REST client's idle keep-alive connection on the shared port is closed with the server, not waited for. */
+    @Test
+    void closingTheServerClosesAnIdleRestConnectionOnTheSharedPortWithoutWaitingOutTheGrace() throws Exception {
+        try (LogCapture logs = new LogCapture()) {
+            try (LoopbackServer server = withAuth(dir, Map.of())) {
+                Reply listed = post(server, "collections/list", ROOT, "{}"); // the client keeps its connection
+                assertThat(listed.status()).isEqualTo(200);
+            }
+            assertThat(logs.warnings()).noneMatch(line -> line.contains("event=shutdown_forced"));
+        }
+    }
+
     @Test
     void restAndGrpcAnswerOnTheSamePort() throws Exception {
         try (LoopbackServer server = withAuth(dir, Map.of())) {

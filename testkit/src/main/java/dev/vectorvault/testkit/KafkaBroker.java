@@ -137,6 +137,11 @@ public final class KafkaBroker implements AutoCloseable {
                 // came (docs/durability.md). A real cluster relies on replication instead.
                 "log.flush.interval.messages=1",
                 "group.initial.rebalance.delay.ms=0",
+                // A broker killed with SIGKILL can register again only once the session of its old self has expired
+                // (9 s by default), which was most of each restart after a kill (kill() then restart()). 4 s still
+                // leaves four heartbeats' slack (one a second) on a loaded machine.
+                "broker.session.timeout.ms=4000",
+                "broker.heartbeat.interval.ms=1000",
                 // A small machine shared by several builds: few threads, a small cleaner buffer.
                 "num.network.threads=2",
                 "num.io.threads=2",
