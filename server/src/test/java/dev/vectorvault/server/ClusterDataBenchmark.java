@@ -47,15 +47,17 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Dbench.transactionsInFlight=K} for the nodes' {@code kafka.transactionsInFlight}).
  *
  * <p>Fairness between the setups: before its timed insert every setup (the embedded mode included) takes an untimed
- * warm-up insert of {@code -Dbench.warmupRows} rows (default 20,000) into a collection of its own, by the same
+ * warm-up insert of {@code -Dbench.warmupRows} rows (default 100,000) into a collection of its own, by the same
  * clients, so that the server JVMs and, in the cluster, the Kafka broker have compiled their insert paths before the
- * clock starts (the broker is otherwise cold: the embedded setup runs first and does not use it). Server processes run
- * with {@code -Dbench.serverJvm=production} (default): {@code bin/server}'s flags (the Vector API module, the JVM's
- * default collector and tiered JIT) with a fixed {@code -Xmx} of {@code -Dbench.nodeHeap} (default 2g);
- * {@code -Dbench.serverJvm=test} gives them the cluster tests' small heap, SerialGC and C1 only, as before. Per setup the
- * table gives the CPU time (user + system, {@code /proc/<pid>/stat}) each process of this run spent over the timed
- * insert, in µs per row: the server nodes, the broker, etcd, s3proxy (only this JVM's own child processes) and this
- * JVM (the clients). {@code -Dbench.jfrDir=D} records node 0 with JFR over each timed insert ({@code D/<setup>.jfr}).
+ * clock starts (the broker is otherwise cold: the embedded setup runs first and does not use it). 20,000 rows were not
+ * enough: with C2 both the servers and the broker still spent more CPU per timed row (docs/benchmarks.md). Server
+ * processes run with {@code -Dbench.serverJvm=production} (default): {@code bin/server}'s flags (the Vector API
+ * module, the JVM's default collector and tiered JIT) with a fixed {@code -Xmx} of {@code -Dbench.nodeHeap} (default
+ * 2g); {@code -Dbench.serverJvm=test} gives them the cluster tests' small heap, SerialGC and C1 only, as before. Per
+ * setup the table gives the CPU time (user + system, {@code /proc/<pid>/stat}) each process of this run spent over the
+ * timed insert, in µs per row: the server nodes, the broker, etcd, s3proxy (only this JVM's own child processes) and
+ * this JVM (the clients). {@code -Dbench.jfrDir=D} records node 0 with JFR over each timed insert
+ * ({@code D/<setup>.jfr}).
  *
  * <p>{@code -Dbench.mode=load} measures instead what loading a collection from object storage takes, per size in
  * {@code -Dbench.loadRows} (comma-separated row counts): see {@link #printsLoadTimesFromObjectStorage}.
@@ -70,7 +72,7 @@ class ClusterDataBenchmark {
     /** The largest cluster measured; {@code -Dbench.maxNodes=1} keeps a before/after comparison short. */
     private static final int MAX_NODES = Integer.getInteger("bench.maxNodes", 3);
     /** Rows inserted, untimed, into a collection of their own before each setup's timed insert. */
-    private static final int WARMUP_ROWS = Integer.getInteger("bench.warmupRows", 20_000);
+    private static final int WARMUP_ROWS = Integer.getInteger("bench.warmupRows", 100_000);
     private static final String JFR_DIR = System.getProperty("bench.jfrDir", "");
 
     @TempDir
