@@ -46,6 +46,19 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Dbench.rows=N -Dbench.dim=D -Dbench.seconds=S -Dbench.clients=C -Dbench.maxNodes=M}, and
  * {@code -Dbench.transactionsInFlight=K} for the nodes' {@code kafka.transactionsInFlight}).
  *
+ * <p>Fairness between the setups: before its timed insert every setup (the embedded mode included) takes an untimed
+ * warm-up insert of {@code -Dbench.warmupRows} rows (default 100,000) into a collection of its own, by the same
+ * clients, so that the server JVMs and, in the cluster, the Kafka broker have compiled their insert paths before the
+ * clock starts (the broker is otherwise cold: the embedded setup runs first and does not use it). 20,000 rows were not
+ * enough: with C2 both the servers and the broker still spent more CPU per timed row (docs/benchmarks.md). Server
+ * processes run with {@code -Dbench.serverJvm=production} (default): {@code bin/server}'s flags (the Vector API
+ * module, the JVM's default collector and tiered JIT) with a fixed {@code -Xmx} of {@code -Dbench.nodeHeap} (default
+ * 2g); {@code -Dbench.serverJvm=test} gives them the cluster tests' small heap, SerialGC and C1 only, as before. Per
+ * setup the table gives the CPU time (user + system, {@code /proc/<pid>/stat}) each process of this run spent over the
+ * timed insert, in µs per row: the server nodes, the broker, etcd, s3proxy (only this JVM's own child processes) and
+ * this JVM (the clients). {@code -Dbench.jfrDir=D} records node 0 with JFR over each timed insert
+ * ({@code D/<setup>.jfr}).
+ *
  * <p>{@code -Dbench.mode=load} measures instead what loading a collection from object storage takes, per size in
  * {@code -Dbench.loadRows} (comma-separated row counts): see {@link #printsLoadTimesFromObjectStorage}.
  */
@@ -58,6 +71,9 @@ class ClusterDataBenchmark {
     private static final int CLIENTS = Integer.getInteger("bench.clients", 2);
     /** The largest cluster measured; {@code -Dbench.maxNodes=1} keeps a before/after comparison short. */
     private static final int MAX_NODES = Integer.getInteger("bench.maxNodes", 3);
+    /** Rows inserted, untimed, into a collection of their own before each setup's timed insert. */
+    private static final int WARMUP_ROWS = Integer.getInteger("bench.warmupRows", 100_000);
+    private static final String JFR_DIR = System.getProperty("bench.jfrDir", "");
 
     @TempDir
     Path dir;
@@ -65,26 +81,30 @@ class ClusterDataBenchmark {
     @Test
     @DisabledIfSystemProperty(named = "bench.mode", matches = "load")
     void printsInsertAndSearchThroughputWithOneTwoAndThreeNodesBesideTheEmbeddedMode() throws Exception {
+        List<String> serverJvm = serverJvmOptions();
         List<String> table = new ArrayList<>();
-        table.add(String.format("%-12s | %12s | %10s | %10s | %10s", "setup", "insert rows/s", "vs embedded",
-                "search q/s", "vs embedded"));
+        table.add(String.format("%-12s | %12s | %10s | %10s | %10s | %s", "setup", "insert rows/s", "vs embedded",
+                "search q/s", "vs embedded", ProcessCpu.HEADER));
         try (EtcdCluster etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));
              KafkaBroker kafka = KafkaBroker.start();
              S3Server s3 = S3Server.start(Files.createDirectories(dir.resolve("s3")))) {
-            double[] embedded = null;
+            Measured embedded = null;
             String load = "";
             for (int nodes = 0; nodes <= MAX_NODES; nodes++) {
                 Path setupDir = Files.createDirectories(dir.resolve("setup" + nodes));
                 List<String> keys = nodes == 0 ? List.of() : clusterKeys("bench" + nodes, 2, kafka, s3);
-                try (ClusterProcesses cluster = new ClusterProcesses(setupDir, nodes == 0 ? null : etcd, keys)) {
+                String setup = nodes == 0 ? "embedded" : nodes + " node" + (nodes > 1 ? "s" : "");
+                try (ClusterProcesses cluster = new ClusterProcesses(setupDir, nodes == 0 ? null : etcd, keys,
+                        serverJvm)) {
                     cluster.start(Math.max(1, nodes));
-                    double[] measured = measure(cluster);
+                    Measured measured = measure(cluster, setup.replace(' ', '-'));
                     if (nodes == 0) {
                         embedded = measured;
                     }
-                    table.add(String.format("%-12s | %12.0f | %10.2f | %10.0f | %10.2f",
-                            nodes == 0 ? "embedded" : nodes + " node" + (nodes > 1 ? "s" : ""), measured[0],
-                            measured[0] / embedded[0], measured[1], measured[1] / embedded[1]));
+                    table.add(String.format("%-12s | %12.0f | %10.2f | %10.0f | %10.2f | %s", setup,
+                            measured.insertRate(), measured.insertRate() / embedded.insertRate(),
+                            measured.searchRate(), measured.searchRate() / embedded.searchRate(),
+                            measured.cpuPerRow()));
                     if (nodes == 2) {
                         load = loadFromObjectStorage(cluster);
                     }
@@ -92,7 +112,10 @@ class ClusterDataBenchmark {
             }
             System.out.println("ClusterDataBenchmark: " + ROWS + " rows x " + DIM + "-d float vectors, batches of "
                     + BATCH + ", " + CLIENTS + " client threads round-robin over the nodes, FLAT index, top-10 of 1"
-                    + " query per search, " + SECONDS + " s of searches; load average "
+                    + " query per search, " + SECONDS + " s of searches; untimed warm-up of " + WARMUP_ROWS
+                    + " rows into another collection before each timed insert; server JVMs " + serverJvm
+                    + "; CPU in µs per inserted row over the timed insert (10 ms ticks: "
+                    + String.format("%.2f", 10_000.0 / ROWS) + " µs per row per process); load average "
                     + Files.readString(Path.of("/proc/loadavg")).trim());
             table.forEach(line -> System.out.println("ClusterDataBenchmark: " + line));
             System.out.println("ClusterDataBenchmark: " + load);
@@ -177,13 +200,13 @@ class ClusterDataBenchmark {
     private static String loadOnce(ClusterProcesses cluster, int rows, Path bucket, String jfrDir, int ttl)
             throws Exception {
         MilvusServiceBlockingStub owner = cluster.stub(0, 600);
-        createCollection(owner);
+        createCollection(owner, "c");
         int batch = Integer.getInteger("bench.loadBatch", 2_000);
         AtomicLong next = new AtomicLong();
         long started = System.nanoTime();
         runClients(client -> {
             for (long from = next.getAndAdd(batch); from < rows; from = next.getAndAdd(batch)) {
-                SmallCollection.ok(cluster.stub(0, 600).insert(batch(from, (int) Math.min(batch, rows - from)))
+                SmallCollection.ok(cluster.stub(0, 600).insert(batch("c", from, (int) Math.min(batch, rows - from)))
                         .getStatus());
             }
         });
@@ -247,13 +270,27 @@ class ClusterDataBenchmark {
         return ms;
     }
 
-    private static void createCollection(MilvusServiceBlockingStub stub) {
-        CollectionSchema schema = CollectionSchema.newBuilder().setName("c")
+    /**
+     * The server JVMs' options: {@code bin/server}'s (the Vector API module; the JVM's default collector and tiered
+     * JIT) with a fixed heap, so that the heap does not follow the machine's memory; or the cluster tests' own.
+     */
+    private static List<String> serverJvmOptions() {
+        String kind = System.getProperty("bench.serverJvm", "production");
+        return switch (kind) {
+            case "production" -> List.of("--add-modules", "jdk.incubator.vector",
+                    "-Xmx" + System.getProperty("bench.nodeHeap", "2g"));
+            case "test" -> ClusterProcesses.TEST_JVM_OPTIONS;
+            default -> throw new IllegalArgumentException("bench.serverJvm is production or test, not " + kind);
+        };
+    }
+
+    private static void createCollection(MilvusServiceBlockingStub stub, String name) {
+        CollectionSchema schema = CollectionSchema.newBuilder().setName(name)
                 .addFields(FieldSchema.newBuilder().setName("id").setDataType(DataType.Int64).setIsPrimaryKey(true))
                 .addFields(FieldSchema.newBuilder().setName("v").setDataType(DataType.FloatVector)
                         .addTypeParams(SmallCollection.pair("dim", String.valueOf(DIM))))
                 .build();
-        SmallCollection.ok(stub.createCollection(CreateCollectionRequest.newBuilder().setCollectionName("c")
+        SmallCollection.ok(stub.createCollection(CreateCollectionRequest.newBuilder().setCollectionName(name)
                 .setShardsNum(2).setSchema(ByteString.copyFrom(schema.toByteArray())).build()));
     }
 
@@ -265,20 +302,34 @@ class ClusterDataBenchmark {
                 .setReplicaNumber(replicas).build()));
     }
 
-    /** Inserts {@link #ROWS} rows, flushes, indexes, loads, then searches for {@link #SECONDS}: rows/s and q/s. */
-    private static double[] measure(ClusterProcesses cluster) throws Exception {
+    /** What {@link #measure} found: insert rows/s, search q/s, and the processes' CPU per row over the insert. */
+    private record Measured(double insertRate, double searchRate, String cpuPerRow) {}
+
+    /**
+     * Warms up, then inserts {@link #ROWS} rows (timed, with the processes' CPU), flushes, indexes, loads, then
+     * searches for {@link #SECONDS}.
+     */
+    private static Measured measure(ClusterProcesses cluster, String setup) throws Exception {
         MilvusServiceBlockingStub first = cluster.stub(0, 120);
-        createCollection(first);
-        SmallCollection.ok(first.insert(batch(-1, 1)).getStatus()); // node 0 owns it; untimed
-        AtomicLong next = new AtomicLong();
+        if (WARMUP_ROWS > 0) {
+            createCollection(first, "warmup");
+            SmallCollection.ok(first.insert(batch("warmup", -1, 1)).getStatus()); // node 0 owns it too
+            insertRows(cluster, "warmup", WARMUP_ROWS);
+        }
+        createCollection(first, "c");
+        SmallCollection.ok(first.insert(batch("c", -1, 1)).getStatus()); // node 0 owns it; untimed
+        Path jfr = JFR_DIR.isEmpty() ? null : Files.createDirectories(Path.of(JFR_DIR)).resolve(setup + ".jfr");
+        if (jfr != null) {
+            jcmd(cluster.pid(0), "JFR.start", "name=insert", "settings=profile");
+        }
+        ProcessCpu cpu = ProcessCpu.start(cluster);
         long started = System.nanoTime();
-        runClients(client -> {
-            for (long from = next.getAndAdd(BATCH); from < ROWS; from = next.getAndAdd(BATCH)) {
-                SmallCollection.ok(cluster.stub((int) (from / BATCH) % cluster.size(), 120)
-                        .insert(batch(from, (int) Math.min(BATCH, ROWS - from))).getStatus());
-            }
-        });
+        insertRows(cluster, "c", ROWS);
         double insertRate = ROWS / ((System.nanoTime() - started) / 1e9);
+        String cpuPerRow = cpu.perRow(ROWS);
+        if (jfr != null) {
+            jcmd(cluster.pid(0), "JFR.stop", "name=insert", "filename=" + jfr);
+        }
         SmallCollection.ok(first.flush(FlushRequest.newBuilder().addCollectionNames("c").build()).getStatus());
         indexAndLoad(first, 1);
         for (int i = 0; i < 20; i++) { // warm-up through every node
@@ -295,7 +346,25 @@ class ClusterDataBenchmark {
             }
         });
         double searchRate = searches.get() / ((System.nanoTime() - searchStart) / 1e9);
-        return new double[] {insertRate, searchRate};
+        return new Measured(insertRate, searchRate, cpuPerRow);
+    }
+
+    /** {@code rows} rows into {@code collection} by the clients, batch by batch round-robin over the nodes. */
+    private static void insertRows(ClusterProcesses cluster, String collection, int rows) throws Exception {
+        AtomicLong next = new AtomicLong();
+        runClients(client -> {
+            for (long from = next.getAndAdd(BATCH); from < rows; from = next.getAndAdd(BATCH)) {
+                SmallCollection.ok(cluster.stub((int) (from / BATCH) % cluster.size(), 120)
+                        .insert(batch(collection, from, (int) Math.min(BATCH, rows - from))).getStatus());
+            }
+        });
+    }
+
+    private static void jcmd(long pid, String... command) throws Exception {
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(pid)));
+        line.addAll(List.of(command));
+        new ProcessBuilder(line).inheritIO().start().waitFor(60, TimeUnit.SECONDS);
     }
 
     /** Kills the owner (node 0) and times the first answered search through node 1: session TTL plus takeover. */
@@ -352,7 +421,7 @@ class ClusterDataBenchmark {
         }
     }
 
-    private static InsertRequest batch(long from, int count) {
+    private static InsertRequest batch(String collection, long from, int count) {
         LongArray.Builder ids = LongArray.newBuilder();
         FloatArray.Builder vectors = FloatArray.newBuilder();
         Random random = new Random(from);
@@ -362,7 +431,7 @@ class ClusterDataBenchmark {
                 vectors.addData(random.nextFloat());
             }
         }
-        return InsertRequest.newBuilder().setCollectionName("c").setNumRows(count)
+        return InsertRequest.newBuilder().setCollectionName(collection).setNumRows(count)
                 .addFieldsData(FieldData.newBuilder().setFieldName("id").setType(DataType.Int64)
                         .setScalars(ScalarField.newBuilder().setLongData(ids)))
                 .addFieldsData(FieldData.newBuilder().setFieldName("v").setType(DataType.FloatVector)

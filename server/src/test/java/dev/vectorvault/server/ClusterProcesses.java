@@ -27,6 +27,11 @@ import java.util.regex.Pattern;
  */
 final class ClusterProcesses implements AutoCloseable {
     private static final Pattern STARTED = Pattern.compile("event=cluster_node_started node=(\\d+)");
+    /**
+     * The cluster tests' node JVMs: a small heap, SerialGC and C1 only, so that many nodes start quickly side by side
+     * on a small machine. Not how {@code bin/server} runs a node.
+     */
+    static final List<String> TEST_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private final Path dir;
     private final EtcdCluster etcd;
@@ -42,7 +47,7 @@ final class ClusterProcesses implements AutoCloseable {
      * {@code etcd} null starts embedded servers.
      */
     ClusterProcesses(Path dir, EtcdCluster etcd, List<String> sharedKeys) {
-        this(dir, etcd, sharedKeys, List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        this(dir, etcd, sharedKeys, TEST_JVM_OPTIONS);
     }
 
     /**
