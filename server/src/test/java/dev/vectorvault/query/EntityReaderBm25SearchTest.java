@@ -280,10 +280,7 @@ class EntityReaderBm25SearchTest {
     @Test
     void theOutputFieldIsComputedNeverSentNorReturned() {
         fx = new EntityFixture(dir, 300);
-        fx.catalog.createCollection(DB, "t", schema(null), 1, ConsistencyLevel.STRONG, Map.of());
-        fx.indexes.create(DB, "t", "dense", "", "FLAT", RequestedMetric.parse("L2"), Map.of());
-        fx.indexes.create(DB, "t", "sp", "", "SPARSE_INVERTED_INDEX", RequestedMetric.none(), Map.of());
-        fx.indexes.load(DB, "t");
+        createIndexedCollection();
         failsWith(ErrorCode.PARAMETER_INVALID, () -> fx.writer.insert(DB, "t", "", batch(1, "id", List.of(1L),
                 "text", List.of("a"), "dense", List.of(new float[] {1, 1}), "sp", List.of(SparseVector.EMPTY))))
                 .hasMessageContaining("sp");
@@ -313,10 +310,7 @@ class EntityReaderBm25SearchTest {
     @Test
     void theBm25OutputIsPostedAsRowsAreInsertedBeforeAnySearch() {
         fx = new EntityFixture(dir, 300);
-        fx.catalog.createCollection(DB, "t", schema(null), 1, ConsistencyLevel.STRONG, Map.of());
-        fx.indexes.create(DB, "t", "dense", "", "FLAT", RequestedMetric.parse("L2"), Map.of());
-        fx.indexes.create(DB, "t", "sp", "", "SPARSE_INVERTED_INDEX", RequestedMetric.none(), Map.of());
-        fx.indexes.load(DB, "t");
+        createIndexedCollection();
         insert(new Random(SEED), 0, 200);
         CollectionLayout layout = Layouts.of(fx.catalog.collection(DB, "t"));
         int sp = 2;
@@ -329,10 +323,7 @@ class EntityReaderBm25SearchTest {
     @Test
     void anEmptyCollectionAnswersNoHits() {
         fx = new EntityFixture(dir, 300);
-        fx.catalog.createCollection(DB, "t", schema(null), 1, ConsistencyLevel.STRONG, Map.of());
-        fx.indexes.create(DB, "t", "dense", "", "FLAT", RequestedMetric.parse("L2"), Map.of());
-        fx.indexes.create(DB, "t", "sp", "", "SPARSE_INVERTED_INDEX", RequestedMetric.none(), Map.of());
-        fx.indexes.load(DB, "t");
+        createIndexedCollection();
         assertThat(keys(fx.reader.search(request(List.of("rice"), 5, "")))).isEmpty();
     }
 
