@@ -35,34 +35,6 @@ final class DistanceKernels {
     }
 
     /**
-     * {@link #dot} over vectors stored as their floats' int bits (the HNSW build's interleaved rows,
-     * {@link HnswBuildRows}): the same operations in the same order, so the same result bit for bit.
-     */
-    static float dotBits(int[] a, int aOffset, int[] b, int bOffset, int dim) {
-        if (VECTOR_API) {
-            return VectorApiKernels.dotBits(a, aOffset, b, bOffset, dim);
-        }
-        float sum = 0f;
-        for (int i = 0; i < dim; i++) {
-            sum += Float.intBitsToFloat(a[aOffset + i]) * Float.intBitsToFloat(b[bOffset + i]);
-        }
-        return sum;
-    }
-
-    /** {@link #squaredL2} over vectors stored as their floats' int bits, as {@link #dotBits}. */
-    static float squaredL2Bits(int[] a, int aOffset, int[] b, int bOffset, int dim) {
-        if (VECTOR_API) {
-            return VectorApiKernels.squaredL2Bits(a, aOffset, b, bOffset, dim);
-        }
-        float sum = 0f;
-        for (int i = 0; i < dim; i++) {
-            float d = Float.intBitsToFloat(a[aOffset + i]) - Float.intBitsToFloat(b[bOffset + i]);
-            sum += d * d;
-        }
-        return sum;
-    }
-
-    /**
      * Euclidean norm {@code |a|}, accumulated in double: it is computed once per stored vector or query, so the
      * precision is free, and it keeps the norm finite for vectors whose squared norm would overflow a float.
      */

@@ -32,8 +32,7 @@ final class HnswBuilder {
     private final int m;
     private final int stride0;
     private final int strideUp;
-    /** Layer 0's link rows, each beside a copy of its vector while building; {@code links0} only at the end. */
-    private final HnswBuildRows rows;
+    private final int[] links0;
     private final int[][] linksUp;
     private final int[] levels;
     private final Object[] locks;
@@ -44,12 +43,6 @@ final class HnswBuilder {
     private int maxLevel;
 
     HnswBuilder(VectorColumn.View vectors, MetricType metric, HnswParams params, int threads, BuildProgress progress) {
-        this(vectors, metric, params, threads, progress, true);
-    }
-
-    /** {@code interleave} false keeps the vectors in the column only (tests compare the two layouts' graphs). */
-    HnswBuilder(VectorColumn.View vectors, MetricType metric, HnswParams params, int threads, BuildProgress progress,
-            boolean interleave) {
         this.vectors = vectors;
         this.metric = metric;
         this.params = params;
@@ -60,8 +53,7 @@ final class HnswBuilder {
         int size = vectors.size;
         this.threads = Math.max(1, Math.min(threads, size / 1024 + 1));
         this.concurrent = this.threads > 1;
-        Math.multiplyExact(size, stride0); // the index's links0 must be addressable before any work is done
-        this.rows = new HnswBuildRows(vectors, metric, stride0, interleave);
+        this.links0 = new int[Math.multiplyExact(size, stride0)];
         this.linksUp = new int[size][];
         this.levels = new int[size];
         this.locks = new Object[concurrent ? LOCK_STRIPES : 0];
@@ -100,8 +92,6 @@ final class HnswBuilder {
             }
         }
         progress.indexed(size, size);
-        int[] links0 = new int[size * stride0];
-        rows.copyLinksInto(links0);
         return new HnswIndex(vectors, metric, params, links0, linksUp, entryPoint, maxLevel);
     }
 
@@ -183,15 +173,15 @@ final class HnswBuilder {
                 ep = entryPoint;
                 top = maxLevel;
             }
-            float epDistance = rows.distance(node, ep);
+            float epDistance = metric.distanceBetween(vectors, node, ep);
             for (int lc = top; lc > level; lc--) {
                 boolean moved = true;
                 while (moved) {
                     moved = false;
                     int count = readLinks(ep, lc, linkBuffer);
-                    scratch.touched += rows.touch(linkBuffer, count);
+                    scratch.touched += vectors.touch(linkBuffer, count);
                     for (int j = 0; j < count; j++) {
-                        float distance = rows.distance(node, linkBuffer[j]);
+                        float distance = metric.distanceBetween(vectors, node, linkBuffer[j]);
                         if (distance < epDistance) {
                             epDistance = distance;
                             ep = linkBuffer[j];
@@ -247,8 +237,7 @@ final class HnswBuilder {
                 if (level == 0 && !candidates.isEmpty()) {
                     // The likely next node to expand: its link row is read now, while this node's neighbours are
                     // scored. Unlocked: a stale count is harmless, the value only keeps the load alive.
-                    int next = candidates.topNode();
-                    scratch.touchedLinks += rows.chunkOf(next)[rows.baseOf(next)];
+                    scratch.touchedLinks += links0[candidates.topNode() * stride0];
                 }
                 int count = readLinks(current, level, linkBuffer);
                 int fresh = 0;
@@ -258,10 +247,10 @@ final class HnswBuilder {
                         linkBuffer[fresh++] = neighbour;
                     }
                 }
-                scratch.touched += rows.touch(linkBuffer, fresh);
+                scratch.touched += vectors.touch(linkBuffer, fresh);
                 for (int j = 0; j < fresh; j++) {
                     int neighbour = linkBuffer[j];
-                    float distance = rows.distance(node, neighbour);
+                    float distance = metric.distanceBetween(vectors, node, neighbour);
                     if (results.size() < ef) {
                         candidates.push(neighbour, distance);
                         results.push(neighbour, distance);
@@ -299,7 +288,7 @@ final class HnswBuilder {
                 float toBase = candidateDistances[i];
                 boolean diverse = true;
                 for (int j = 0; j < chosen; j++) {
-                    if (rows.distance(candidate, selected[j]) < toBase) {
+                    if (metric.distanceBetween(vectors, candidate, selected[j]) < toBase) {
                         diverse = false;
                         break;
                     }
@@ -323,8 +312,8 @@ final class HnswBuilder {
         }
 
         private void linkBackLocked(int target, int node, int level) {
-            int[] links = level == 0 ? rows.chunkOf(target) : linksUp[target];
-            int base = level == 0 ? rows.baseOf(target) : (level - 1) * strideUp;
+            int[] links = level == 0 ? links0 : linksUp[target];
+            int base = level == 0 ? target * stride0 : (level - 1) * strideUp;
             int capacity = level == 0 ? 2 * m : m;
             int count = links[base];
             for (int j = 1; j <= count; j++) {
@@ -338,9 +327,9 @@ final class HnswBuilder {
                 return;
             }
             sorter.clear();
-            sorter.push(node, rows.distance(target, node));
+            sorter.push(node, metric.distanceBetween(vectors, target, node));
             for (int j = 1; j <= count; j++) {
-                sorter.push(links[base + j], rows.distance(target, links[base + j]));
+                sorter.push(links[base + j], metric.distanceBetween(vectors, target, links[base + j]));
             }
             int candidates = drainAscending(sorter);
             int chosen = selectNeighbours(candidates, capacity);
@@ -359,8 +348,8 @@ final class HnswBuilder {
         }
 
         private int readLinksLocked(int node, int level, int[] out) {
-            int[] links = level == 0 ? rows.chunkOf(node) : linksUp[node];
-            int base = level == 0 ? rows.baseOf(node) : (level - 1) * strideUp;
+            int[] links = level == 0 ? links0 : linksUp[node];
+            int base = level == 0 ? node * stride0 : (level - 1) * strideUp;
             int count = links[base];
             System.arraycopy(links, base + 1, out, 0, count);
             return count;

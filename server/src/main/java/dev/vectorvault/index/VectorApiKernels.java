@@ -1,7 +1,6 @@
 package dev.vectorvault.index;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -23,7 +22,6 @@ final class VectorApiKernels {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
     private static final int UNROLLED = 4 * LANES;
-    private static final VectorSpecies<Integer> INT_SPECIES = VectorSpecies.of(int.class, SPECIES.vectorShape());
 
     private VectorApiKernels() {}
 
@@ -109,84 +107,6 @@ final class VectorApiKernels {
         return sum;
     }
 
-    /** {@link #dot} over floats stored as int bits ({@link DistanceKernels#dotBits}): the same order, bit for bit. */
-    static float dotBits(int[] a, int aOffset, int[] b, int bOffset, int dim) {
-        if (dim < UNROLLED) {
-            return dotBitsTail(a, aOffset, b, bOffset, 0, dim);
-        }
-        FloatVector acc0 = FloatVector.zero(SPECIES);
-        FloatVector acc1 = FloatVector.zero(SPECIES);
-        FloatVector acc2 = FloatVector.zero(SPECIES);
-        FloatVector acc3 = FloatVector.zero(SPECIES);
-        int i = 0;
-        for (int bound = dim - dim % UNROLLED; i < bound; i += UNROLLED) {
-            acc0 = load(a, aOffset + i).fma(load(b, bOffset + i), acc0);
-            acc1 = load(a, aOffset + i + LANES).fma(load(b, bOffset + i + LANES), acc1);
-            acc2 = load(a, aOffset + i + 2 * LANES).fma(load(b, bOffset + i + 2 * LANES), acc2);
-            acc3 = load(a, aOffset + i + 3 * LANES).fma(load(b, bOffset + i + 3 * LANES), acc3);
-        }
-        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
-        return i == dim ? sum : sum + dotBitsTail(a, aOffset, b, bOffset, i, dim);
-    }
-
-    private static float dotBitsTail(int[] a, int aOffset, int[] b, int bOffset, int from, int dim) {
-        int i = from;
-        float sum = 0f;
-        if (dim - i >= LANES) {
-            FloatVector acc = FloatVector.zero(SPECIES);
-            for (int bound = i + SPECIES.loopBound(dim - i); i < bound; i += LANES) {
-                acc = load(a, aOffset + i).fma(load(b, bOffset + i), acc);
-            }
-            sum = acc.reduceLanes(VectorOperators.ADD);
-        }
-        for (; i < dim; i++) {
-            sum += Float.intBitsToFloat(a[aOffset + i]) * Float.intBitsToFloat(b[bOffset + i]);
-        }
-        return sum;
-    }
-
-    /** {@link #squaredL2} over floats stored as int bits, as {@link #dotBits}. */
-    static float squaredL2Bits(int[] a, int aOffset, int[] b, int bOffset, int dim) {
-        if (dim < UNROLLED) {
-            return squaredL2BitsTail(a, aOffset, b, bOffset, 0, dim);
-        }
-        FloatVector acc0 = FloatVector.zero(SPECIES);
-        FloatVector acc1 = FloatVector.zero(SPECIES);
-        FloatVector acc2 = FloatVector.zero(SPECIES);
-        FloatVector acc3 = FloatVector.zero(SPECIES);
-        int i = 0;
-        for (int bound = dim - dim % UNROLLED; i < bound; i += UNROLLED) {
-            FloatVector d0 = load(a, aOffset + i).sub(load(b, bOffset + i));
-            FloatVector d1 = load(a, aOffset + i + LANES).sub(load(b, bOffset + i + LANES));
-            FloatVector d2 = load(a, aOffset + i + 2 * LANES).sub(load(b, bOffset + i + 2 * LANES));
-            FloatVector d3 = load(a, aOffset + i + 3 * LANES).sub(load(b, bOffset + i + 3 * LANES));
-            acc0 = d0.fma(d0, acc0);
-            acc1 = d1.fma(d1, acc1);
-            acc2 = d2.fma(d2, acc2);
-            acc3 = d3.fma(d3, acc3);
-        }
-        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
-        return i == dim ? sum : sum + squaredL2BitsTail(a, aOffset, b, bOffset, i, dim);
-    }
-
-    private static float squaredL2BitsTail(int[] a, int aOffset, int[] b, int bOffset, int from, int dim) {
-        int i = from;
-        float sum = 0f;
-        if (dim - i >= LANES) {
-            FloatVector acc = FloatVector.zero(SPECIES);
-            for (int bound = i + SPECIES.loopBound(dim - i); i < bound; i += LANES) {
-                FloatVector d = load(a, aOffset + i).sub(load(b, bOffset + i));
-                acc = d.fma(d, acc);
-            }
-            sum = acc.reduceLanes(VectorOperators.ADD);
-        }
-        for (; i < dim; i++) {
-            float d = Float.intBitsToFloat(a[aOffset + i]) - Float.intBitsToFloat(b[bOffset + i]);
-            sum += d * d;
-        }
-        return sum;
-    }
-
     /**
      * The smallest squared distance's centroid ({@link PqSubspace}): {@code dim} components of {@code x} against
      * {@code stride} centroids stored component-major, a vector's width of centroids at a time; {@code distances}
@@ -214,11 +134,6 @@ final class VectorApiKernels {
             }
         }
         return 0;
-    }
-
-    /** Floats stored as their int bits; the reinterpretation moves no data. */
-    private static FloatVector load(int[] array, int offset) {
-        return IntVector.fromArray(INT_SPECIES, array, offset).reinterpretAsFloats();
     }
 
     private static FloatVector load(float[] array, int offset) {
