@@ -108,18 +108,31 @@ final class VectorVaultFullText implements AutoCloseable {
 
     /** Inserts the documents (ids = their positions) in batches, then waits for every sealed segment's index. */
     void insertAndIndex(List<String> documents, int batchRows) throws InterruptedException {
-        insertAndIndex(documents, null, batchRows);
+        insertAndIndex(documents, null, 0, batchRows);
+    }
+
+    /**
+     * As above, with ids from {@code firstId}: a later insert must not reuse the ids of an earlier one, since an
+     * insert replaces (deletes) the rows that hold its primary keys already.
+     */
+    void insertAndIndex(List<String> documents, long firstId, int batchRows) throws InterruptedException {
+        insertAndIndex(documents, null, firstId, batchRows);
     }
 
     /** As above, with row i's dense vector {@code vectors[i]} when the collection has the dense field. */
     void insertAndIndex(List<String> documents, float[][] vectors, int batchRows) throws InterruptedException {
+        insertAndIndex(documents, vectors, 0, batchRows);
+    }
+
+    private void insertAndIndex(List<String> documents, float[][] vectors, long firstId, int batchRows)
+            throws InterruptedException {
         for (int from = 0; from < documents.size(); from += batchRows) {
             int to = Math.min(documents.size(), from + batchRows);
             List<Object> ids = new ArrayList<>(to - from);
             List<Object> texts = new ArrayList<>(to - from);
             List<Object> dense = new ArrayList<>(to - from);
             for (int row = from; row < to; row++) {
-                ids.add((long) row);
+                ids.add(firstId + row);
                 texts.add(documents.get(row));
                 if (denseDim > 0) {
                     dense.add(vectors[row]);
