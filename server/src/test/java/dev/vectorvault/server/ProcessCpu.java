@@ -125,9 +125,8 @@ final class ProcessCpu {
             tasks.forEach(task -> {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
                     long tid = Long.parseLong(task.getFileName().toString());
-                    ticks.put(tid, Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+                    ticks.put(tid, cpuTicks(stat));
                     names.put(tid, stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
                 } catch (IOException | RuntimeException e) {
                     // The thread ended meanwhile.
@@ -169,12 +168,16 @@ final class ProcessCpu {
     /** utime + stime of every thread of {@code pid}; -1 once the process is gone. */
     private static long ticks(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-            // The command name in parentheses may hold spaces; the fields after it start with the state (field 3).
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return cpuTicks(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")));
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** utime + stime of a process's or thread's {@code stat} line. */
+    private static long cpuTicks(String stat) {
+        // The command name in parentheses may hold spaces; the fields after it start with the state (field 3).
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 }
