@@ -57,7 +57,12 @@ import org.junit.jupiter.api.io.TempDir;
  * setup the table gives the CPU time (user + system, {@code /proc/<pid>/stat}) each process of this run spent over the
  * timed insert, in µs per row: the server nodes, the broker, etcd, s3proxy (only this JVM's own child processes) and
  * this JVM (the clients). {@code -Dbench.jfrDir=D} records node 0 with JFR over each timed insert
- * ({@code D/<setup>.jfr}).
+ * ({@code D/<setup>.jfr}; a recording itself makes the JIT compile more, see docs/benchmarks.md "nodecpu"). The
+ * server cell gives in parentheses the part its JIT compiler threads took; {@code -Dbench.threadCpu=true} prints node
+ * 0's CPU per row by thread name (request threads, Kafka clients, collector, compiler), {@code -Dbench.perfDir=D}
+ * samples node 0 with {@code perf record} over each timed insert ({@code D/<setup>.perf.data}, with the JIT's symbols
+ * written to {@code /tmp/perf-<pid>.map}), and {@code -Dbench.serverJvmArgs="..."} adds JVM options to every server.
+ * The warm-up collection is flushed before the timed insert, so a long warm-up's checkpoint does not fall into it.
  *
  * <p>{@code -Dbench.mode=load} measures instead what loading a collection from object storage takes, per size in
  * {@code -Dbench.loadRows} (comma-separated row counts): see {@link #printsLoadTimesFromObjectStorage}.
@@ -74,6 +79,10 @@ class ClusterDataBenchmark {
     /** Rows inserted, untimed, into a collection of their own before each setup's timed insert. */
     private static final int WARMUP_ROWS = Integer.getInteger("bench.warmupRows", 100_000);
     private static final String JFR_DIR = System.getProperty("bench.jfrDir", "");
+    /** Also print node 0's CPU per row by thread name ({@code -Dbench.threadCpu=true}). */
+    private static final boolean THREAD_CPU = Boolean.getBoolean("bench.threadCpu");
+    /** Samples node 0 with {@code perf record} over each timed insert into {@code D/<setup>.perf.data}. */
+    private static final String PERF_DIR = System.getProperty("bench.perfDir", "");
 
     @TempDir
     Path dir;
@@ -276,12 +285,18 @@ class ClusterDataBenchmark {
      */
     private static List<String> serverJvmOptions() {
         String kind = System.getProperty("bench.serverJvm", "production");
-        return switch (kind) {
+        List<String> options = new ArrayList<>(switch (kind) {
             case "production" -> List.of("--add-modules", "jdk.incubator.vector",
                     "-Xmx" + System.getProperty("bench.nodeHeap", "2g"));
             case "test" -> ClusterProcesses.TEST_JVM_OPTIONS;
             default -> throw new IllegalArgumentException("bench.serverJvm is production or test, not " + kind);
-        };
+        });
+        for (String arg : System.getProperty("bench.serverJvmArgs", "").trim().split("\\s+")) {
+            if (!arg.isEmpty()) {
+                options.add(arg);
+            }
+        }
+        return options;
     }
 
     private static void createCollection(MilvusServiceBlockingStub stub, String name) {
@@ -315,6 +330,8 @@ class ClusterDataBenchmark {
             createCollection(first, "warmup");
             SmallCollection.ok(first.insert(batch("warmup", -1, 1)).getStatus()); // node 0 owns it too
             insertRows(cluster, "warmup", WARMUP_ROWS);
+            SmallCollection.ok(first.flush(FlushRequest.newBuilder().addCollectionNames("warmup").build())
+                    .getStatus());
         }
         createCollection(first, "c");
         SmallCollection.ok(first.insert(batch("c", -1, 1)).getStatus()); // node 0 owns it; untimed
@@ -322,11 +339,25 @@ class ClusterDataBenchmark {
         if (jfr != null) {
             jcmd(cluster.pid(0), "JFR.start", "name=insert", "settings=profile");
         }
+        Process perf = PERF_DIR.isEmpty() ? null : new ProcessBuilder("perf", "record", "-F", "997", "-o",
+                Files.createDirectories(Path.of(PERF_DIR)).resolve(setup + ".perf.data").toString(), "-p",
+                String.valueOf(cluster.pid(0))).inheritIO().start();
         ProcessCpu cpu = ProcessCpu.start(cluster);
         long started = System.nanoTime();
         insertRows(cluster, "c", ROWS);
         double insertRate = ROWS / ((System.nanoTime() - started) / 1e9);
         String cpuPerRow = cpu.perRow(ROWS);
+        if (perf != null) {
+            jcmd(cluster.pid(0), "Compiler.perfmap"); // names the compiled code for perf report
+            perf.destroy();
+            perf.waitFor(60, TimeUnit.SECONDS);
+        }
+        if (THREAD_CPU) {
+            System.out.println("ClusterDataBenchmark: " + setup + " timed insert " + java.time.Instant.now()
+                    .minusNanos(System.nanoTime() - started) + " to " + java.time.Instant.now());
+            cpu.serverThreadsPerRow(ROWS).forEach(line -> System.out.println("ClusterDataBenchmark: " + setup
+                    + " server threads, CPU µs per row: " + line));
+        }
         if (jfr != null) {
             jcmd(cluster.pid(0), "JFR.stop", "name=insert", "filename=" + jfr);
         }
