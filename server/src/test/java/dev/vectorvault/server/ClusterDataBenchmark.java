@@ -132,8 +132,9 @@ class ClusterDataBenchmark {
     }
 
     /**
-     * Per size: a 2-node cluster (node JVMs with {@code -Dbench.nodeHeap}, default 2g, the JVM's default collector,
-     * plus the space-separated {@code -Dbench.nodeJvmArgs}, where {@code {node}} is the node's index; session TTL
+     * Per size: a 2-node cluster (node JVMs with the options of {@code -Dbench.serverJvm}, default {@code bin/server}'s,
+     * heap {@code -Dbench.nodeHeap}, default 2g, plus the space-separated {@code -Dbench.nodeJvmArgs}, where
+     * {@code {node}} is the node's index; session TTL
      * {@code -Dbench.sessionTtl}, default 10 s: 2 s lapsed under a million-row insert on a loaded machine) inserts that many rows
      * into a 2-shard collection through its owner (node 0), flushes them to object storage and loads the collection
      * (FLAT). Then two loads from object storage, each on a node whose local object cache is empty:
@@ -162,7 +163,7 @@ class ClusterDataBenchmark {
             for (String size : System.getProperty("bench.loadRows", "250000").split(",")) {
                 int rows = Integer.parseInt(size.trim());
                 String name = "load" + rows;
-                List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap));
+                List<String> jvm = new ArrayList<>(serverJvmOptions());
                 for (String arg : System.getProperty("bench.nodeJvmArgs", "").trim().split("\\s+")) {
                     if (!arg.isEmpty()) {
                         jvm.add(arg);
