@@ -10,8 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -23,12 +23,12 @@ final class KafkaShardReader implements ShardReader {
     private final String vchannel;
     private final byte[] key;
     private final TopicPartition partition;
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Consumer<byte[], byte[]> consumer;
     private final long timeoutMs;
     private long position;
 
     KafkaShardReader(KafkaShardLog log, ShardId shard, String vchannel, TopicPartition partition,
-                     KafkaConsumer<byte[], byte[]> consumer, long position, long timeoutMs) {
+                     Consumer<byte[], byte[]> consumer, long position, long timeoutMs) {
         this.log = log;
         this.shard = shard;
         this.vchannel = vchannel;
@@ -107,9 +107,16 @@ final class KafkaShardReader implements ShardReader {
         return out;
     }
 
+    /**
+     * Closes at once. The consumer holds no offsets and no group membership, so there is nothing to hand over; what a
+     * close with a timeout waited for was the fetch the broker holds open at the partition's end ({@code
+     * fetch.max.wait.ms}, 500 ms), since the broker answers a connection's requests in order and the request ending
+     * the fetch session queued behind it: half a second per shard on every replay. The broker drops the session it
+     * keeps for this reader by itself later (its fetch session cache evicts idle ones).
+     */
     @Override
     public void close() {
-        consumer.close(Duration.ofSeconds(5));
+        consumer.close(Duration.ZERO);
     }
 
     @Override

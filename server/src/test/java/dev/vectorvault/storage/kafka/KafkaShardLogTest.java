@@ -37,6 +37,11 @@ import org.junit.jupiter.api.Timeout;
 class KafkaShardLogTest {
     private static final long SEED = Long.getLong("tests.seed", ThreadLocalRandom.current().nextLong());
     private static final int READ_TIMEOUT_SECONDS = 5;
+    /**
+     * {@code kafka.readTimeout} of the writers that run into a killed broker: the test waits that long (twice, for an
+     * append) for their failure, while what they must do before the kill is a few small appends.
+     */
+    private static final int KILLED_BROKER_READ_TIMEOUT_SECONDS = 2;
     private static final AtomicInteger NEXT_COLLECTION = new AtomicInteger(100);
 
     private static KafkaBroker broker;
@@ -77,13 +82,17 @@ class KafkaShardLogTest {
 
     /** With {@code kafka.transactionsInFlight} set to {@code transactionsInFlight}, unless 0 (the default). */
     static MessageQueueSettings settings(String brokers, int transactionsInFlight) {
+        return settings(brokers, transactionsInFlight, READ_TIMEOUT_SECONDS);
+    }
+
+    private static MessageQueueSettings settings(String brokers, int transactionsInFlight, int readTimeoutSeconds) {
         Map<String, String> keys = new HashMap<>();
         if (transactionsInFlight > 0) {
             keys.put("kafka.transactionsInFlight", String.valueOf(transactionsInFlight));
         }
         keys.put("mq.type", "kafka");
         keys.put("kafka.brokerList", brokers);
-        keys.put("kafka.readTimeout", String.valueOf(READ_TIMEOUT_SECONDS));
+        keys.put("kafka.readTimeout", String.valueOf(readTimeoutSeconds));
         return ServerConfig.fromFlatKeys(keys).mq();
     }
 
@@ -331,26 +340,29 @@ class KafkaShardLogTest {
     @Test
     void anUnreachableBrokerFailsTheAppendWithinTheTimeoutAndNeverAcknowledgesIt() {
         ShardId shard = newShard();
-        ShardWriter writer = writerOf(shard);
-        writer.append(0, records("before"));
-        broker.kill();
-        long started = System.nanoTime();
-        ShardLogException failure = catchThrowableOfType(ShardLogException.class,
-                () -> writer.append(0, records("during-1", "during-2")));
-        long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-        System.out.println("KafkaShardLogTest: append to a stopped broker failed after " + elapsedMs + " ms"
-                + " (kafka.readTimeout " + READ_TIMEOUT_SECONDS + " s): " + failure.getMessage());
-        assertThat(failure.errorCode()).isEqualTo(ErrorCode.LOG_UNAVAILABLE);
-        assertThat(failure.getMessage()).contains("kafka.readTimeout").contains("collection " + shard.collectionId());
-        // The documented bound: about twice kafka.readTimeout (metadata wait, then the commit), plus slack.
-        assertThat(elapsedMs).isLessThan(2L * READ_TIMEOUT_SECONDS * 1_000 + 5_000);
-        assertThatThrownBy(() -> writer.append(0, records("after-failure")))
-                .isInstanceOf(ShardLogException.class).hasMessageContaining("open the collection again");
-        writer.close();
-        assertThat(catchThrowableOfType(ShardLogException.class, () -> log.endPosition(shard)).errorCode())
-                .isEqualTo(ErrorCode.LOG_UNAVAILABLE);
-
-        broker.restart();
+        try (KafkaShardLog quick = new KafkaShardLog(settings(broker.bootstrapServers(), 0,
+                KILLED_BROKER_READ_TIMEOUT_SECONDS))) {
+            ShardWriter writer = quick.openWriter(shard.collectionId(), 1);
+            writer.append(0, records("before"));
+            broker.kill();
+            long started = System.nanoTime();
+            ShardLogException failure = catchThrowableOfType(ShardLogException.class,
+                    () -> writer.append(0, records("during-1", "during-2")));
+            long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+            System.out.println("KafkaShardLogTest: append to a stopped broker failed after " + elapsedMs + " ms"
+                    + " (kafka.readTimeout " + KILLED_BROKER_READ_TIMEOUT_SECONDS + " s): " + failure.getMessage());
+            assertThat(failure.errorCode()).isEqualTo(ErrorCode.LOG_UNAVAILABLE);
+            assertThat(failure.getMessage()).contains("kafka.readTimeout")
+                    .contains("collection " + shard.collectionId());
+            // The documented bound: about twice kafka.readTimeout (metadata wait, then the commit), plus slack.
+            assertThat(elapsedMs).isLessThan(2L * KILLED_BROKER_READ_TIMEOUT_SECONDS * 1_000 + 5_000);
+            assertThatThrownBy(() -> writer.append(0, records("after-failure")))
+                    .isInstanceOf(ShardLogException.class).hasMessageContaining("open the collection again");
+            writer.close();
+            assertThat(catchThrowableOfType(ShardLogException.class, () -> quick.endPosition(shard)).errorCode())
+                    .isEqualTo(ErrorCode.LOG_UNAVAILABLE);
+            broker.restart();
+        }
         try (ShardWriter again = openWriterRetrying(shard)) {
             again.append(0, records("after"));
         }
@@ -371,7 +383,9 @@ class KafkaShardLogTest {
         ConcurrentLinkedQueue<List<String>> acknowledged = new ConcurrentLinkedQueue<>();
         AtomicReference<List<String>> failed = new AtomicReference<>();
         AtomicReference<ShardLogException> failure = new AtomicReference<>();
-        ShardWriter writer = writerOf(shard);
+        KafkaShardLog quick = new KafkaShardLog(settings(broker.bootstrapServers(), 0,
+                KILLED_BROKER_READ_TIMEOUT_SECONDS));
+        ShardWriter writer = quick.openWriter(shard.collectionId(), 1);
         long[] sizes = random.longs(10_000, 1, 21).toArray();
         Thread appender = new Thread(() -> {
             for (int batch = 0; batch < sizes.length; batch++) {
@@ -396,6 +410,7 @@ class KafkaShardLogTest {
         broker.kill();
         appender.join();
         writer.close();
+        quick.close();
         assertThat(failure.get()).as("an append failed once the broker was gone (seed %d)", SEED).isNotNull();
         assertThat(failure.get().errorCode()).isIn(ErrorCode.LOG_UNAVAILABLE, ErrorCode.LOG_FAILED);
         broker.restart();
