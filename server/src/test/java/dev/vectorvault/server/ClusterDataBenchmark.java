@@ -27,6 +27,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -344,6 +345,7 @@ class ClusterDataBenchmark {
                 Files.createDirectories(Path.of(PERF_DIR)).resolve(setup + ".perf.data").toString(), "-p",
                 String.valueOf(cluster.pid(0))).inheritIO().start();
         ProcessCpu cpu = ProcessCpu.start(cluster);
+        Instant insertStarted = Instant.now();
         long started = System.nanoTime();
         insertRows(cluster, "c", ROWS);
         double insertRate = ROWS / ((System.nanoTime() - started) / 1e9);
@@ -354,8 +356,8 @@ class ClusterDataBenchmark {
             perf.waitFor(60, TimeUnit.SECONDS);
         }
         if (THREAD_CPU) {
-            System.out.println("ClusterDataBenchmark: " + setup + " timed insert " + java.time.Instant.now()
-                    .minusNanos(System.nanoTime() - started) + " to " + java.time.Instant.now());
+            System.out.println("ClusterDataBenchmark: " + setup + " timed insert " + insertStarted + " to "
+                    + Instant.now());
             cpu.serverThreadsPerRow(ROWS).forEach(line -> System.out.println("ClusterDataBenchmark: " + setup
                     + " server threads, CPU µs per row: " + line));
         }
