@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -230,13 +231,30 @@ public final class KafkaShardLog implements ShardLog {
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         KafkaConsumer<byte[], byte[]> consumer;
         try {
-            consumer = new KafkaConsumer<>(props);
-            consumer.assign(List.of(partition));
-            consumer.seek(partition, position);
+            consumer = positioned(new KafkaConsumer<>(props), partition, position);
         } catch (RuntimeException e) {
             throw KafkaFailures.classify("open a reader of " + shard, e);
         }
         return new KafkaShardReader(this, shard, vchannel, partition, consumer, position, clients.timeoutMs());
+    }
+
+    /**
+     * The consumer assigned the partition and placed at the position; closed at once if either step fails, since no
+     * reader will ever hold it (each open consumer keeps a connection, buffers and a metadata thread of its own).
+     */
+    static <C extends Consumer<byte[], byte[]>> C positioned(C consumer, TopicPartition partition, long position) {
+        try {
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, position);
+            return consumer;
+        } catch (RuntimeException e) {
+            try {
+                consumer.close(Duration.ZERO);
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
     }
 
     /**

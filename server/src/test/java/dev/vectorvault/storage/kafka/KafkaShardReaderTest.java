@@ -1,6 +1,7 @@
 package dev.vectorvault.storage.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vectorvault.storage.log.ShardId;
 import java.time.Duration;
@@ -26,12 +27,46 @@ class KafkaShardReaderTest {
         assertThat(consumer.closeTimeout).isEqualTo(Duration.ZERO);
     }
 
-    /** Kafka's mock consumer, remembering the timeout its close was given. */
+    @Test
+    void aConsumerThatCannotBePlacedIsClosedBeforeTheFailureReachesTheCaller() {
+        RecordingConsumer consumer = new RecordingConsumer();
+        consumer.seekFails = true;
+        TopicPartition partition = new TopicPartition("dml_0", 0);
+
+        assertThatThrownBy(() -> KafkaShardLog.positioned(consumer, partition, 42))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("seek refused");
+
+        assertThat(consumer.closed()).isTrue();
+        assertThat(consumer.closeTimeout).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void aPlacedConsumerIsAssignedTheShardsPartitionAtThePositionAndLeftOpen() {
+        RecordingConsumer consumer = new RecordingConsumer();
+        TopicPartition partition = new TopicPartition("dml_0", 3);
+
+        assertThat(KafkaShardLog.positioned(consumer, partition, 42)).isSameAs(consumer);
+
+        assertThat(consumer.assignment()).containsExactly(partition);
+        assertThat(consumer.position(partition)).isEqualTo(42);
+        assertThat(consumer.closed()).isFalse();
+    }
+
+    /** Kafka's mock consumer, remembering the timeout its close was given; its seek can be made to fail. */
     private static final class RecordingConsumer extends MockConsumer<byte[], byte[]> {
         private Duration closeTimeout;
+        private boolean seekFails;
 
         RecordingConsumer() {
             super("none");
+        }
+
+        @Override
+        public synchronized void seek(TopicPartition partition, long offset) {
+            if (seekFails) {
+                throw new IllegalStateException("seek refused");
+            }
+            super.seek(partition, offset);
         }
 
         @Override
