@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,7 +46,9 @@ import org.junit.jupiter.api.io.TempDir;
  * owner is killed with SIGKILL. A program that prints a table: nothing is asserted, and it runs only when asked:
  * {@code mvn -B -o -pl server test -Dtest=ClusterDataBenchmark -Dbench.clusterData=true} (add
  * {@code -Dbench.rows=N -Dbench.dim=D -Dbench.seconds=S -Dbench.clients=C -Dbench.maxNodes=M}, and
- * {@code -Dbench.transactionsInFlight=K} for the nodes' {@code kafka.transactionsInFlight}).
+ * {@code -Dbench.transactionsInFlight=K} for the nodes' {@code kafka.transactionsInFlight}, and
+ * {@code -Dbench.brokerFlush=kafka-default} for a broker that does not force every message to disk, as
+ * {@code bin/cluster} runs it).
  *
  * <p>Fairness between the setups: before its timed insert every setup (the embedded mode included) takes an untimed
  * warm-up insert of {@code -Dbench.warmupRows} rows (default 100,000) into a collection of its own, by the same
@@ -84,6 +87,12 @@ class ClusterDataBenchmark {
     private static final boolean THREAD_CPU = Boolean.getBoolean("bench.threadCpu");
     /** Samples node 0 with {@code perf record} over each timed insert into {@code D/<setup>.perf.data}. */
     private static final String PERF_DIR = System.getProperty("bench.perfDir", "");
+    /**
+     * The broker's flush policy: {@code every-message} (default; the tests' broker, one replica per partition) or
+     * {@code kafka-default} (as {@code bin/cluster} runs it; the operating system writes the logs back).
+     */
+    private static final KafkaBroker.Flush BROKER_FLUSH = brokerFlush(System.getProperty("bench.brokerFlush",
+            "every-message"));
 
     @TempDir
     Path dir;
@@ -96,7 +105,7 @@ class ClusterDataBenchmark {
         table.add(String.format("%-12s | %12s | %10s | %10s | %10s | %s", "setup", "insert rows/s", "vs embedded",
                 "search q/s", "vs embedded", ProcessCpu.HEADER));
         try (EtcdCluster etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));
-             KafkaBroker kafka = KafkaBroker.start();
+             KafkaBroker kafka = KafkaBroker.start(BROKER_FLUSH);
              S3Server s3 = S3Server.start(Files.createDirectories(dir.resolve("s3")))) {
             Measured embedded = null;
             String load = "";
@@ -124,6 +133,7 @@ class ClusterDataBenchmark {
                     + BATCH + ", " + CLIENTS + " client threads round-robin over the nodes, FLAT index, top-10 of 1"
                     + " query per search, " + SECONDS + " s of searches; untimed warm-up of " + WARMUP_ROWS
                     + " rows into another collection before each timed insert; server JVMs " + serverJvm
+                    + "; broker flush " + BROKER_FLUSH.name().toLowerCase(Locale.ROOT).replace('_', '-')
                     + "; CPU in µs per inserted row over the timed insert (10 ms ticks: "
                     + String.format("%.2f", 10_000.0 / ROWS) + " µs per row per process); load average "
                     + Files.readString(Path.of("/proc/loadavg")).trim());
@@ -186,6 +196,15 @@ class ClusterDataBenchmark {
         System.out.println("ClusterDataBenchmark: load from object storage, " + DIM + "-d float vectors, 2 shards,"
                 + " node heap " + heap + ", session TTL " + ttl + " s; load average " + Files.readString(Path.of("/proc/loadavg")).trim());
         table.forEach(line -> System.out.println("ClusterDataBenchmark: " + line));
+    }
+
+    private static KafkaBroker.Flush brokerFlush(String value) {
+        return switch (value) {
+            case "every-message" -> KafkaBroker.Flush.EVERY_MESSAGE;
+            case "kafka-default" -> KafkaBroker.Flush.KAFKA_DEFAULT;
+            default -> throw new IllegalArgumentException("bench.brokerFlush is every-message or kafka-default, not "
+                    + value);
+        };
     }
 
     /**

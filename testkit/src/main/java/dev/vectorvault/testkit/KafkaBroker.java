@@ -62,16 +62,39 @@ public final class KafkaBroker implements AutoCloseable {
     private long startedMs;
     private long lastStartMs;
 
-    private KafkaBroker(Path dir, Path lib) {
+    private KafkaBroker(Path dir, Path lib, Flush flush) {
         this.dir = dir;
         this.lib = lib;
+        this.flush = flush;
         this.brokerPort = freePort();
         this.controllerPort = freePort();
         this.log = dir.resolve("broker.log");
     }
 
-    /** Formats a new broker's storage in a temporary folder and starts it. */
+    /** How often the broker forces its logs to disk. */
+    public enum Flush {
+        /**
+         * After every message, the tests' setting: one broker with one replica per partition has no other copy, and a
+         * kill -9 without it could lose the tail of {@code __transaction_state} while a data partition kept a
+         * committed record, whose markers then never came (docs/durability.md).
+         */
+        EVERY_MESSAGE,
+        /**
+         * Kafka's default (the operating system writes the logs back; durability comes from replication), as
+         * {@code bin/cluster} runs its broker: for benchmarks that compare with that deployment.
+         */
+        KAFKA_DEFAULT
+    }
+
+    private final Flush flush;
+
+    /** Formats a new broker's storage in a temporary folder and starts it, forcing every message to disk. */
     public static KafkaBroker start() {
+        return start(Flush.EVERY_MESSAGE);
+    }
+
+    /** Formats a new broker's storage in a temporary folder and starts it with the given flush policy. */
+    public static KafkaBroker start(Flush flush) {
         Path lib = lib();
         Path dir;
         try {
@@ -79,7 +102,7 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        KafkaBroker broker = new KafkaBroker(dir, lib);
+        KafkaBroker broker = new KafkaBroker(dir, lib, flush);
         try {
             broker.writeConfig();
             broker.format();
@@ -111,7 +134,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     private void writeConfig() {
         Path data = dir.resolve("data");
-        List<String> lines = List.of(
+        List<String> lines = new ArrayList<>(List.of(
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
@@ -132,10 +155,6 @@ public final class KafkaBroker implements AutoCloseable {
                 "share.coordinator.state.topic.min.isr=1",
                 "share.coordinator.state.topic.num.partitions=1",
                 "min.insync.replicas=1",
-                // One broker, replication 1: without a forced flush, a kill -9 could lose the tail of
-                // __transaction_state while a data partition kept a committed record, whose markers then never
-                // came (docs/durability.md). A real cluster relies on replication instead.
-                "log.flush.interval.messages=1",
                 "group.initial.rebalance.delay.ms=0",
                 // A broker killed with SIGKILL can register again only once the session of its old self has expired
                 // (9 s by default), which was most of each restart after a kill (kill() then restart()). 4 s still
@@ -148,7 +167,10 @@ public final class KafkaBroker implements AutoCloseable {
                 "background.threads=2",
                 "num.recovery.threads.per.data.dir=1",
                 "log.cleaner.threads=1",
-                "log.cleaner.dedupe.buffer.size=2097152");
+                "log.cleaner.dedupe.buffer.size=2097152"));
+        if (flush == Flush.EVERY_MESSAGE) {
+            lines.add("log.flush.interval.messages=1");
+        }
         try {
             Files.createDirectories(data);
             Files.write(dir.resolve("server.properties"), lines, StandardCharsets.UTF_8);
