@@ -22,6 +22,8 @@ import java.util.function.LongFunction;
  * embedded server, or a cluster whose data cannot move: no shard log on Kafka or no object storage) serves one
  * replica and refuses more, as Milvus does when the resource group has too few query nodes. A cluster on Kafka and
  * object storage places the replicas in etcd ({@link CollectionReplicas}): the owner and followers on other nodes.
+ * Every replica belongs to a resource group ({@link ResourceGroups}): the embedded server places its one replica in
+ * any group that holds its node; a cluster's placement does not follow groups yet, so it serves the default group only.
  */
 abstract class ReplicaLoads {
     static final String RESOURCE_GROUP = ResourceGroups.DEFAULT_GROUP;
