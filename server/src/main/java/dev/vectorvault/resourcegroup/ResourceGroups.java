@@ -293,10 +293,12 @@ public final class ResourceGroups {
                     + " NumReplica " + count + "]");
         }
         if (!groups.containsKey(source)) {
-            throw notFound(source);
+            throw new MilvusException(ErrorCode.RESOURCE_GROUP_NOT_FOUND, "the source resource group[" + source
+                    + "] doesn't exist: resource group not found[rg=" + source + "]");
         }
         if (!groups.containsKey(target)) {
-            throw notFound(target);
+            throw new MilvusException(ErrorCode.RESOURCE_GROUP_NOT_FOUND, "the target resource group[" + target
+                    + "] doesn't exist: resource group not found[rg=" + target + "]");
         }
         Map<Long, String> byReplica = new TreeMap<>();
         replicaIds.forEach(id -> byReplica.put(id, groupOfReplica(collectionId, id)));

@@ -227,7 +227,8 @@ class ResourceGroupRpcTest {
                 .setSourceResourceGroup(DEFAULT).setTargetResourceGroup("rg").setNumReplica(1).build()), 1100,
                 "found [0] replicas");
         refused(stub.transferReplica(TransferReplicaRequest.newBuilder().setCollectionName("c")
-                .setSourceResourceGroup("rg").setTargetResourceGroup("nope").setNumReplica(1).build()), 300);
+                .setSourceResourceGroup("rg").setTargetResourceGroup("nope").setNumReplica(1).build()), 300,
+                "the target resource group[nope] doesn't exist");
         SmallCollection.ok(stub.transferReplica(TransferReplicaRequest.newBuilder().setCollectionName("c")
                 .setSourceResourceGroup("rg").setTargetResourceGroup(DEFAULT).setNumReplica(1).build()));
         assertThat(stub.getReplicas(GetReplicasRequest.newBuilder().setCollectionName("c").build())
