@@ -21,7 +21,7 @@ class ArchitectureTest {
     @Test
     void noDomainPackageDependsOnTheGrpcEdge() {
         noClasses().that().resideInAnyPackage("..auth..", "..catalog..", "..query..", "..index..", "..storage..",
-                        "..config..", "..common..", "..cluster..")
+                        "..config..", "..common..", "..cluster..", "..resourcegroup..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.vectorvault.server..")
                 .check(CLASSES);
     }
@@ -29,7 +29,7 @@ class ArchitectureTest {
     @Test
     void generatedProtobufTypesStayInTheServerPackage() {
         noClasses().that().resideInAnyPackage("..auth..", "..catalog..", "..query..", "..index..", "..storage..",
-                        "..config..", "..common..", "dev.vectorvault.cluster")
+                        "..config..", "..common..", "dev.vectorvault.cluster", "..resourcegroup..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.milvus.grpc..", "io.grpc..")
                 .check(CLASSES);
     }

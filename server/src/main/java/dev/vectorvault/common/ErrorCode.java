@@ -87,6 +87,14 @@ public enum ErrorCode {
     METRIC_NOT_FOUND(1200, 1),
     /** LoadCollection asked for more replicas than there are live nodes (merr ErrResourceGroupNodeNotEnough). */
     RESOURCE_GROUP_NODE_NOT_ENOUGH(304, 1),
+    /** A resource group name that does not exist (merr ErrResourceGroupNotFound). */
+    RESOURCE_GROUP_NOT_FOUND(300, 1),
+    /** CreateResourceGroup of an existing group with another configuration (merr ErrResourceGroupAlreadyExist). */
+    RESOURCE_GROUP_ALREADY_EXISTS(301, 1),
+    /** More groups than {@code quotaAndLimits.limits.maxResourceGroupNumOfQueryNode} (merr ErrResourceGroupReachLimit). */
+    RESOURCE_GROUP_LIMIT_REACHED(302, 1),
+    /** A resource group configuration Milvus refuses: negative counts, limits below requests, bad transfers. */
+    RESOURCE_GROUP_ILLEGAL_CONFIG(303, 1),
     /** Anything else; the reason explains. */
     UNEXPECTED(65535, 1),
     /** REST: no valid credentials (merr ErrNeedAuthenticate, "user hasn't authenticated"), with HTTP 401. */

@@ -36,7 +36,8 @@ public record ServerConfig(
         int maxShardNum,
         ObjectGcSettings objectGc,
         CompactionSettings compaction,
-        long entityExpirationSeconds) {
+        long entityExpirationSeconds,
+        int maxResourceGroups) {
 
     /**
      * When flushed segments are rewritten without deleted and expired rows, with Milvus's {@code dataCoord.compaction.*}
@@ -555,7 +556,9 @@ public record ServerConfig(
                         v.fractionBelowOne("dataCoord.compaction.single.ratio.threshold", 0.2)),
                 // Milvus's default TTL of collections without collection.ttl.seconds; -1 (or 0): none. The same
                 // range as the collection property.
-                v.longIn("common.entityExpiration", -1, -1, 3_155_760_000L));
+                v.longIn("common.entityExpiration", -1, -1, 3_155_760_000L),
+                // Milvus's cap on resource groups, the default group included.
+                v.intIn("quotaAndLimits.limits.maxResourceGroupNumOfQueryNode", 1024, 1, 1_000_000));
     }
 
     private static AuditLogSettings readAuditLog(Values v, Path dataDir) {

@@ -41,9 +41,8 @@ final class CatalogRpc {
         this.rowCounts = rowCounts;
     }
 
-    /** LoadCollection's replica_number, GetReplicas: one replica on this node unless the cluster places them. */
-    private ReplicaLoads replicaLoads = ReplicaLoads.single(0, "", shard -> "by-dev-rootcoord-dml_0_"
-            + shard.collectionId() + "v" + shard.index(), "this server is a single node (embedded mode)");
+    /** LoadCollection's replica_number and resource_groups, GetReplicas (set by the server before it serves). */
+    private ReplicaLoads replicaLoads;
 
     void replicaLoads(ReplicaLoads loads) {
         this.replicaLoads = loads;
@@ -564,10 +563,10 @@ final class CatalogRpc {
 
     Status loadCollection(LoadCollectionRequest r) {
         int replicaNumber = r.getReplicaNumber() <= 0 ? 1 : r.getReplicaNumber();
-        replicaLoads.check(replicaNumber);
+        java.util.List<String> replicaGroups = replicaLoads.check(replicaNumber, r.getResourceGroupsList());
         indexes.load(db(r.getDbName()), r.getCollectionName());
         catalog.find(db(r.getDbName()), r.getCollectionName())
-                .ifPresent(c -> replicaLoads.loaded(c, replicaNumber));
+                .ifPresent(c -> replicaLoads.loaded(c, replicaGroups));
         return StatusMapper.success();
     }
 
@@ -592,12 +591,18 @@ final class CatalogRpc {
         // Replicas are placed per collection (LoadCollection); a partition load that asks for more is refused rather
         // than served with one replica.
         if (r.getReplicaNumber() > 1) {
-            replicaLoads.check(r.getReplicaNumber());
+            replicaLoads.check(r.getReplicaNumber(), r.getResourceGroupsList());
             throw MilvusException.invalidParameter("replica_number " + r.getReplicaNumber() + " is not supported by"
                     + " LoadPartitions here: load the collection with LoadCollection(replica_number="
                     + r.getReplicaNumber() + ") instead");
         }
+        java.util.List<String> replicaGroups = r.getResourceGroupsList().isEmpty() ? null
+                : replicaLoads.check(1, r.getResourceGroupsList());
         indexes.loadPartitions(db(r.getDbName()), r.getCollectionName(), r.getPartitionNamesList());
+        if (replicaGroups != null) {
+            catalog.find(db(r.getDbName()), r.getCollectionName())
+                    .ifPresent(c -> replicaLoads.loaded(c, replicaGroups));
+        }
         return StatusMapper.success();
     }
 

@@ -88,17 +88,22 @@ final class ForwardingRoutes {
         // FlushAll seals what the called node holds; every acknowledged row is durable in the log anyway.
         ROUTES.put("FlushAll", Route.ANY_NODE);
         ROUTES.put("GetFlushAllState", Route.ANY_NODE);
+        // Resource groups live in etcd (mirrored on every node), membership is computed from the live sessions.
+        for (String rpc : new String[] {"CreateResourceGroup", "UpdateResourceGroups", "DropResourceGroup",
+                "ListResourceGroups", "DescribeResourceGroup", "TransferNode", "TransferReplica"}) {
+            ROUTES.put(rpc, Route.ANY_NODE);
+        }
         for (String rpc : new String[] {"AddCollectionFunction", "AddFileResource",
                 "AddUserTags", "AlterCollectionFunction", "AlterRole",
-                "CalcDistance", "CreateReplicateStream", "CreateResourceGroup",
-                "CreateRowPolicy", "DeleteUserTags", "DescribeResourceGroup", "DescribeSegmentIndexData",
-                "DropCollectionFunction", "DropResourceGroup", "DropRowPolicy", "Dummy", "DumpMessages",
+                "CalcDistance", "CreateReplicateStream",
+                "CreateRowPolicy", "DeleteUserTags", "DescribeSegmentIndexData",
+                "DropCollectionFunction", "DropRowPolicy", "Dummy", "DumpMessages",
                 "GetImportState",
                 "GetReplicateConfiguration", "GetReplicateInfo", "GetUserTags",
                 "Import", "ListFileResources", "ListImportTasks", "ListIndexedSegment",
-                "ListResourceGroups", "ListRowPolicies", "ListUsersWithTag", "LoadBalance",
-                "RegisterLink", "RemoveFileResource", "ReplicateMessage", "TransferNode",
-                "TransferReplica", "UpdateReplicateConfiguration", "UpdateResourceGroups"}) {
+                "ListRowPolicies", "ListUsersWithTag", "LoadBalance",
+                "RegisterLink", "RemoveFileResource", "ReplicateMessage",
+                "UpdateReplicateConfiguration"}) {
             ROUTES.put(rpc, Route.UNIMPLEMENTED);
         }
     }

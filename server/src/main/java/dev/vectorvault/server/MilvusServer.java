@@ -193,20 +193,49 @@ public final class MilvusServer implements AutoCloseable {
      * LoadCollection's replicas: placed across the cluster when a collection's data is shared (Kafka and object
      * storage), else one replica on this node.
      */
-    private static ReplicaLoads replicaLoads(ServerConfig config, ClusterNode node, boolean objectStorage) {
+    private static ReplicaLoads replicaLoads(ServerConfig config, ClusterNode node, boolean objectStorage,
+                                             dev.vectorvault.resourcegroup.ResourceGroups groups) {
         dev.vectorvault.storage.kafka.ChannelNames names = new dev.vectorvault.storage.kafka.ChannelNames(
                 config.mq().pchannelPrefix(), config.mq().dmlChannelNum());
         java.util.function.Function<dev.vectorvault.storage.log.ShardId, String> channels = names::vchannel;
         if (node == null) {
-            return ReplicaLoads.single(0, "", channels, "this server is a single node (embedded mode)");
+            return ReplicaLoads.single(0, "", channels, "this server is a single node (embedded mode)", groups, false);
         }
         if (!config.mq().kafka() || !objectStorage) {
             return ReplicaLoads.single(node.nodeId(), config.cluster().advertiseHost() + ":" + config.port(), channels,
                     "more than one replica needs mq.type: kafka and common.storageType: remote (a collection's data"
-                    + " must be readable by every node)");
+                    + " must be readable by every node)", groups, true);
         }
         return ReplicaLoads.cluster(node.replicas(), id -> java.util.Optional.ofNullable(node.liveNodes().get(id)),
-                channels);
+                channels, groups);
+    }
+
+    /**
+     * The nodes resource groups divide: this server (embedded), or every live node of the cluster with the address
+     * its session registered.
+     */
+    private static java.util.function.Supplier<java.util.List<dev.vectorvault.resourcegroup.QueryNode>> queryNodes(
+            ServerConfig config, ClusterNode node, java.util.concurrent.atomic.AtomicInteger port) {
+        if (node == null) {
+            String hostname = localHostName();
+            return () -> java.util.List.of(new dev.vectorvault.resourcegroup.QueryNode(0,
+                    config.cluster().advertiseHost() + ":" + port.get(), hostname));
+        }
+        return () -> node.liveNodes().entrySet().stream().map(e -> new dev.vectorvault.resourcegroup.QueryNode(
+                e.getKey(), e.getValue(), hostOf(e.getValue()))).toList();
+    }
+
+    private static String localHostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    private static String hostOf(String address) {
+        int colon = address.lastIndexOf(':');
+        return colon < 0 ? address : address.substring(0, colon);
     }
 
     /** Every collection of the catalog; in a cluster, those this node owns. */
@@ -313,7 +342,12 @@ public final class MilvusServer implements AutoCloseable {
         DataRpc dataRpc = new DataRpc(catalog, new EntityWriter(catalog, data, clock, filterLimits),
                 new EntityReader(catalog, data, config.search(), filterLimits), data, clock);
         dataRpc.consistency(config.cluster().gracefulTimeMs(), config.cluster().consistencyWaitMs());
-        catalogRpc.replicaLoads(replicaLoads(config, node, objectStorage != null));
+        java.util.concurrent.atomic.AtomicInteger boundPort = new java.util.concurrent.atomic.AtomicInteger(
+                config.port());
+        dev.vectorvault.resourcegroup.ResourceGroups resourceGroups = new dev.vectorvault.resourcegroup.ResourceGroups(
+                store, queryNodes(config, node, boundPort), config.maxResourceGroups(), config.rbac().maxNameLength());
+        ReplicaLoads replicaLoads = replicaLoads(config, node, objectStorage != null, resourceGroups);
+        catalogRpc.replicaLoads(replicaLoads);
 
         HealthStatusManager health = new HealthStatusManager();
         ServerConfig.EndpointLimits limits = config.endpoint();
@@ -340,7 +374,8 @@ public final class MilvusServer implements AutoCloseable {
                 new RbacRpc(rbac.service(), audit), started.toString(),
                 new SystemInfoRpc(nodeHealth, node == null ? 0 : node.nodeId(), node != null,
                         config.cluster().advertiseHost(), config.dataDir(), started, started.toString()), calls,
-                new SegmentRpc(catalog, data, node == null ? 0 : node.nodeId(), rbac.visibility()));
+                new SegmentRpc(catalog, data, node == null ? 0 : node.nodeId(), rbac.visibility()),
+                new ResourceGroupRpc(resourceGroups, catalog, replicaLoads));
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()))
                 .channelFactory(connections::newServerChannel)
                 .bossEventLoopGroup(boss)
@@ -381,6 +416,9 @@ public final class MilvusServer implements AutoCloseable {
             CredentialStore.KEY_PREFIXES.forEach(prefix -> node.mirror(prefix, credentialsReload));
             RbacStore.KEY_PREFIXES.forEach(prefix -> node.mirror(prefix, rbacReload));
             Catalog.KEY_PREFIXES.forEach(prefix -> node.mirror(prefix, catalogReload));
+            Runnable resourceGroupReload = resourceGroups::reload;
+            dev.vectorvault.resourcegroup.ResourceGroups.KEY_PREFIXES.forEach(prefix -> node.mirror(prefix,
+                    resourceGroupReload));
         }
         OwnerChannels owners = forwarding == null ? null : new OwnerChannels(limits.maxSendBytes());
         if (forwarding != null) {
@@ -445,6 +483,7 @@ public final class MilvusServer implements AutoCloseable {
         Server grpc;
         try {
             grpc = builder.build().start();
+            boundPort.set(grpc.getPort());
         } catch (IOException | RuntimeException e) {
             if (management != null) {
                 management.close();

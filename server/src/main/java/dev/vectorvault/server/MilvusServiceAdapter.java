@@ -34,9 +34,12 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
     private final SystemInfoRpc systemInfo;
     private final CallExecution calls;
     private final SegmentRpc segmentRpc;
+    private final ResourceGroupRpc resourceGroups;
 
     MilvusServiceAdapter(UserService users, CatalogRpc catalogRpc, DataRpc dataRpc, RbacRpc rbacRpc,
-                         String buildTime, SystemInfoRpc systemInfo, CallExecution calls, SegmentRpc segmentRpc) {
+                         String buildTime, SystemInfoRpc systemInfo, CallExecution calls, SegmentRpc segmentRpc,
+                         ResourceGroupRpc resourceGroups) {
+        this.resourceGroups = resourceGroups;
         this.systemInfo = systemInfo;
         this.segmentRpc = segmentRpc;
         this.calls = calls;
@@ -290,6 +293,45 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
                             StreamObserver<io.milvus.grpc.GetReplicasResponse> out) {
         respond("GetReplicas", out, () -> catalogRpc.getReplicas(r),
                 s -> io.milvus.grpc.GetReplicasResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void createResourceGroup(io.milvus.grpc.CreateResourceGroupRequest r, StreamObserver<Status> out) {
+        respond("CreateResourceGroup", out, () -> resourceGroups.create(r), Function.identity());
+    }
+
+    @Override
+    public void updateResourceGroups(io.milvus.grpc.UpdateResourceGroupsRequest r, StreamObserver<Status> out) {
+        respond("UpdateResourceGroups", out, () -> resourceGroups.update(r), Function.identity());
+    }
+
+    @Override
+    public void dropResourceGroup(io.milvus.grpc.DropResourceGroupRequest r, StreamObserver<Status> out) {
+        respond("DropResourceGroup", out, () -> resourceGroups.drop(r), Function.identity());
+    }
+
+    @Override
+    public void listResourceGroups(io.milvus.grpc.ListResourceGroupsRequest r,
+                                   StreamObserver<io.milvus.grpc.ListResourceGroupsResponse> out) {
+        respond("ListResourceGroups", out, resourceGroups::list,
+                s -> io.milvus.grpc.ListResourceGroupsResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void describeResourceGroup(io.milvus.grpc.DescribeResourceGroupRequest r,
+                                      StreamObserver<io.milvus.grpc.DescribeResourceGroupResponse> out) {
+        respond("DescribeResourceGroup", out, () -> resourceGroups.describe(r),
+                s -> io.milvus.grpc.DescribeResourceGroupResponse.newBuilder().setStatus(s).build());
+    }
+
+    @Override
+    public void transferNode(io.milvus.grpc.TransferNodeRequest r, StreamObserver<Status> out) {
+        respond("TransferNode", out, () -> resourceGroups.transferNode(r), Function.identity());
+    }
+
+    @Override
+    public void transferReplica(io.milvus.grpc.TransferReplicaRequest r, StreamObserver<Status> out) {
+        respond("TransferReplica", out, () -> resourceGroups.transferReplica(r), Function.identity());
     }
 
     @Override

@@ -1,0 +1,401 @@
+package dev.vectorvault.resourcegroup;
+
+import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.storage.MetaStore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * The resource groups (Milvus's query-coordinator resource manager): their configurations, stored under
+ * {@code resource-group/} in the metadata store (etcd's {@code root-coord/} in cluster mode, reloaded on every node by
+ * its mirror), the live nodes each holds, and the group of every loaded replica ({@code resource-group-replica/}).
+ * The default group {@value #DEFAULT_GROUP} always exists and cannot be dropped.
+ *
+ * <p>Node membership is computed, not stored: a pure function of the configurations and the live nodes, so every
+ * node of a cluster derives the same membership from the same etcd state without writing anything when nodes come
+ * and go. Milvus's outcome at rest: groups get nodes up to their {@code requests} (the group missing most first),
+ * and each remaining node goes to the group furthest below its {@code limits}, which is the default group unless its
+ * limit was lowered. Thread-safe.
+ */
+public final class ResourceGroups {
+    public static final String DEFAULT_GROUP = "__default_resource_group";
+    /** The key prefixes (under {@code root-coord/}) a cluster node mirrors for this registry. */
+    public static final List<String> KEY_PREFIXES = List.of(ResourceGroupRecords.GROUP_PREFIX,
+            ResourceGroupRecords.REPLICA_PREFIX);
+
+    /** A group as described now: its configuration and the live nodes it holds. */
+    public record Group(String name, ResourceGroupConfig config, List<QueryNode> nodes) {
+        /** Milvus's deprecated capacity: the default group's capacity constant, else {@code requests}. */
+        public int capacity() {
+            return name.equals(DEFAULT_GROUP) ? ResourceGroupConfig.DEFAULT_GROUP_CAPACITY : config.requestsNodeNum();
+        }
+    }
+
+    private final MetaStore store;
+    private final Supplier<List<QueryNode>> liveNodes;
+    private final int maxGroups;
+    private final int maxNameLength;
+    private Map<String, ResourceGroupConfig> groups = new TreeMap<>();
+    private Map<Long, Map<Long, String>> replicaGroups = new HashMap<>();
+
+    /**
+     * @param maxGroups     {@code quotaAndLimits.limits.maxResourceGroupNumOfQueryNode}, the default group included
+     * @param maxNameLength {@code proxy.maxNameLength}
+     */
+    public ResourceGroups(MetaStore store, Supplier<List<QueryNode>> liveNodes, int maxGroups, int maxNameLength) {
+        this.store = store;
+        this.liveNodes = liveNodes;
+        this.maxGroups = maxGroups;
+        this.maxNameLength = maxNameLength;
+        reload();
+    }
+
+    /** Re-reads every record (start, and a cluster mirror's reload after another node's change). */
+    public synchronized void reload() {
+        Map<String, ResourceGroupConfig> read = new TreeMap<>();
+        read.put(DEFAULT_GROUP, ResourceGroupConfig.of(0, ResourceGroupConfig.DEFAULT_GROUP_CAPACITY));
+        store.scan(ResourceGroupRecords.GROUP_PREFIX).forEach((key, value) -> {
+            ResourceGroupRecords.GroupRecord record = ResourceGroupRecords.decodeGroup(key, value);
+            read.put(record.name(), record.config());
+        });
+        Map<Long, Map<Long, String>> replicas = new HashMap<>();
+        store.scan(ResourceGroupRecords.REPLICA_PREFIX).forEach((key, value) -> {
+            ResourceGroupRecords.ReplicaRecord record = ResourceGroupRecords.decodeReplicas(key, value);
+            replicas.put(record.collectionId(), Map.copyOf(record.replicaGroups()));
+        });
+        groups = read;
+        replicaGroups = replicas;
+    }
+
+    /**
+     * CreateResourceGroup: idempotent for the same configuration; {@code config} empty means requests and limits 0.
+     *
+     * @throws MilvusException PARAMETER_INVALID (name), RESOURCE_GROUP_ALREADY_EXISTS (other configuration),
+     *                         RESOURCE_GROUP_LIMIT_REACHED, RESOURCE_GROUP_ILLEGAL_CONFIG
+     */
+    public synchronized void create(String name, Optional<ResourceGroupConfig> config) {
+        validateName(name);
+        ResourceGroupConfig wanted = config.orElse(ResourceGroupConfig.of(0, 0));
+        ResourceGroupConfig existing = groups.get(name);
+        if (existing != null) {
+            if (existing.equals(wanted)) {
+                return;
+            }
+            throw new MilvusException(ErrorCode.RESOURCE_GROUP_ALREADY_EXISTS,
+                    "resource group already exist, but create with different config[rg=" + name + "]");
+        }
+        if (groups.size() >= maxGroups) {
+            throw new MilvusException(ErrorCode.RESOURCE_GROUP_LIMIT_REACHED, "resource group num reach limit[rg="
+                    + name + "][limit=" + maxGroups + "]");
+        }
+        validateConfig(name, wanted, groups);
+        store.put(ResourceGroupRecords.GROUP_PREFIX + name, ResourceGroupRecords.encodeGroup(name, wanted));
+        groups.put(name, wanted);
+    }
+
+    /** UpdateResourceGroups: all or nothing; every group must exist and every configuration be valid. */
+    public synchronized void update(Map<String, ResourceGroupConfig> configs) {
+        for (Map.Entry<String, ResourceGroupConfig> e : configs.entrySet()) {
+            if (!groups.containsKey(e.getKey())) {
+                throw notFound(e.getKey());
+            }
+            validateConfig(e.getKey(), e.getValue(), groups);
+        }
+        configs.forEach((name, config) -> {
+            store.put(ResourceGroupRecords.GROUP_PREFIX + name, ResourceGroupRecords.encodeGroup(name, config));
+            groups.put(name, config);
+        });
+    }
+
+    /**
+     * DropResourceGroup: a group that does not exist is dropped already. Refused for the default group, a group with
+     * loaded replicas, a group whose {@code limits} is not 0, and a group another one names in its transfers.
+     */
+    public synchronized void drop(String name) {
+        replicaGroups.forEach((collectionId, byReplica) -> {
+            if (byReplica.containsValue(name)) {
+                throw MilvusException.invalidParameterAsIs("some replicas still loaded in resource group[" + name
+                        + "], release it first: invalid parameter[expected=empty resource group][actual=resource"
+                        + " group " + name + " has collection " + collectionId + " loaded]");
+            }
+        });
+        ResourceGroupConfig config = groups.get(name);
+        if (config == null) {
+            return;
+        }
+        if (name.equals(DEFAULT_GROUP)) {
+            throw MilvusException.invalidParameterAsIs("delete default rg is not permitted: default resource group is"
+                    + " not deletable: invalid parameter[expected=not default resource group][actual=" + name + "]");
+        }
+        if (config.limitsNodeNum() != 0) {
+            throw MilvusException.invalidParameterAsIs("resource group's limits node num is not 0: invalid"
+                    + " parameter[expected=not empty resource group][actual=" + name + "]");
+        }
+        groups.forEach((other, otherConfig) -> {
+            if (otherConfig.transferFrom().contains(name) || otherConfig.transferTo().contains(name)) {
+                throw MilvusException.invalidParameterAsIs("resource group " + name + " is used by " + other
+                        + "'s `TransferFrom` or `TransferTo`, remove that configuration first: invalid"
+                        + " parameter[expected=not a transfer of another resource group][actual=" + name + "]");
+            }
+        });
+        store.deleteTree(ResourceGroupRecords.GROUP_PREFIX + name);
+        groups.remove(name);
+    }
+
+    public synchronized List<String> names() {
+        return List.copyOf(groups.keySet());
+    }
+
+    /** @throws MilvusException RESOURCE_GROUP_NOT_FOUND */
+    public synchronized Group describe(String name) {
+        ResourceGroupConfig config = groups.get(name);
+        if (config == null) {
+            throw notFound(name);
+        }
+        return new Group(name, config, membership().get(name));
+    }
+
+    /** The group of every live node now. */
+    public synchronized Map<String, List<QueryNode>> membership() {
+        return NodeAssignment.assign(groups, liveNodes.get());
+    }
+
+    /** The group holding the node now, empty when the node is not live. */
+    public synchronized Optional<String> groupOf(long nodeId) {
+        for (Map.Entry<String, List<QueryNode>> e : membership().entrySet()) {
+            if (e.getValue().stream().anyMatch(n -> n.nodeId() == nodeId)) {
+                return Optional.of(e.getKey());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * TransferNode, Milvus's compatibility form of an update: the source asks for {@code count} fewer nodes (its
+     * limit too, unless it is the default group), the target for {@code count} more (its limit raised to match).
+     */
+    public synchronized void transferNodes(String source, String target, int count) {
+        if (source.equals(target)) {
+            throw MilvusException.invalidParameterAsIs("source resource group and target resource group should not"
+                    + " be the same, resource group: " + source);
+        }
+        if (count <= 0) {
+            throw MilvusException.invalidParameterAsIs("invalid parameter[expected=NumNode > 0][actual=invalid NumNode "
+                    + count + "]");
+        }
+        ResourceGroupConfig from = groups.get(source);
+        if (from == null) {
+            throw notFound(source);
+        }
+        ResourceGroupConfig to = groups.get(target);
+        if (to == null) {
+            throw notFound(target);
+        }
+        int held = membership().get(source).size();
+        if (held < count) {
+            throw nodeNotEnough(source, held, count);
+        }
+        int fromLimits = source.equals(DEFAULT_GROUP) ? from.limitsNodeNum() : Math.max(0, from.limitsNodeNum() - count);
+        int toRequests = to.requestsNodeNum() + count;
+        Map<String, ResourceGroupConfig> changed = new LinkedHashMap<>();
+        changed.put(source, from.withNodeNums(Math.max(0, from.requestsNodeNum() - count), fromLimits));
+        changed.put(target, to.withNodeNums(toRequests, Math.max(to.limitsNodeNum(), toRequests)));
+        update(changed);
+    }
+
+    /**
+     * The group of each of {@code replicaNumber} replicas asked for with {@code requested} groups (LoadCollection's
+     * {@code resource_groups}): none means the default group, one holds them all, else one replica per group.
+     *
+     * @throws MilvusException PARAMETER_INVALID (group count), RESOURCE_GROUP_NOT_FOUND,
+     *                         RESOURCE_GROUP_NODE_NOT_ENOUGH naming the group that holds too few nodes
+     */
+    public synchronized List<String> groupsForReplicas(List<String> requested, int replicaNumber) {
+        checkGroupCount(requested, replicaNumber);
+        List<String> perReplica = new ArrayList<>();
+        for (int i = 0; i < replicaNumber; i++) {
+            perReplica.add(requested.isEmpty() ? DEFAULT_GROUP : requested.get(requested.size() == 1 ? 0 : i));
+        }
+        Map<String, Integer> wanted = new TreeMap<>();
+        perReplica.forEach(g -> wanted.merge(g, 1, Integer::sum));
+        Map<String, List<QueryNode>> members = membership();
+        wanted.forEach((group, count) -> {
+            if (!groups.containsKey(group)) {
+                throw notFound(group);
+            }
+            int held = members.get(group).size();
+            if (held < count) {
+                throw new MilvusException(ErrorCode.RESOURCE_GROUP_NODE_NOT_ENOUGH, "failed to load collection:"
+                        + " resource group node not enough[rg=" + group + "][requested=" + count + "][actual=" + held
+                        + "]: resource group " + group + " holds " + held + " live node(s)");
+            }
+        });
+        return perReplica;
+    }
+
+    /** Refuses a number of groups that is neither 0, 1 nor the number of replicas. */
+    public static void checkGroupCount(List<String> requested, int replicaNumber) {
+        if (requested.size() > 1 && requested.size() != replicaNumber) {
+            throw MilvusException.invalidParameterAsIs("replica=[" + replicaNumber + "] resource group=["
+                    + String.join(",", requested) + "], resource group num can only be 0, 1 or same as replica number");
+        }
+    }
+
+    /** Records the group of each replica of a collection just loaded (replica id to group). */
+    public synchronized void replicasPlaced(long collectionId, Map<Long, String> byReplica) {
+        store.put(ResourceGroupRecords.REPLICA_PREFIX + collectionId,
+                ResourceGroupRecords.encodeReplicas(collectionId, byReplica));
+        replicaGroups.put(collectionId, Map.copyOf(byReplica));
+    }
+
+    /** The collection was released (or dropped): its replicas leave their groups. */
+    public synchronized void replicasReleased(long collectionId) {
+        if (replicaGroups.remove(collectionId) != null
+                || store.get(ResourceGroupRecords.REPLICA_PREFIX + collectionId).isPresent()) {
+            store.deleteTree(ResourceGroupRecords.REPLICA_PREFIX + collectionId);
+        }
+    }
+
+    /** Forgets the replica groups of every collection {@code loaded} says is no longer loaded. */
+    public synchronized void forgetReplicasUnless(java.util.function.LongPredicate loaded) {
+        for (long collectionId : List.copyOf(replicaGroups.keySet())) {
+            if (!loaded.test(collectionId)) {
+                replicasReleased(collectionId);
+            }
+        }
+    }
+
+    /** The group of a replica; the default group for a replica placed before groups were recorded. */
+    public synchronized String groupOfReplica(long collectionId, long replicaId) {
+        return replicaGroups.getOrDefault(collectionId, Map.of()).getOrDefault(replicaId, DEFAULT_GROUP);
+    }
+
+    /**
+     * TransferReplica: {@code count} replicas of the collection (its replica ids given) move from {@code source} to
+     * {@code target}, which must hold a node for every replica it would have of the collection.
+     */
+    public synchronized void transferReplicas(long collectionId, List<Long> replicaIds, String source, String target,
+                                              int count) {
+        if (source.equals(target)) {
+            throw MilvusException.invalidParameterAsIs("source resource group and target resource group should not"
+                    + " be the same, resource group: " + source);
+        }
+        if (count <= 0) {
+            throw MilvusException.invalidParameterAsIs("invalid parameter[expected=NumReplica > 0][actual=invalid"
+                    + " NumReplica " + count + "]");
+        }
+        if (!groups.containsKey(source)) {
+            throw new MilvusException(ErrorCode.RESOURCE_GROUP_NOT_FOUND, "the source resource group[" + source
+                    + "] doesn't exist: resource group not found[rg=" + source + "]");
+        }
+        if (!groups.containsKey(target)) {
+            throw new MilvusException(ErrorCode.RESOURCE_GROUP_NOT_FOUND, "the target resource group[" + target
+                    + "] doesn't exist: resource group not found[rg=" + target + "]");
+        }
+        Map<Long, String> byReplica = new TreeMap<>();
+        replicaIds.forEach(id -> byReplica.put(id, groupOfReplica(collectionId, id)));
+        List<Long> inSource = byReplica.entrySet().stream().filter(e -> e.getValue().equals(source))
+                .map(Map.Entry::getKey).sorted(Comparator.naturalOrder()).toList();
+        if (inSource.size() < count) {
+            throw MilvusException.invalidParameterAsIs("found [" + inSource.size() + "] replicas of collection["
+                    + collectionId + "] in source resource group[" + source + "], less than the replicas to"
+                    + " transfer[" + count + "]");
+        }
+        long inTarget = byReplica.values().stream().filter(target::equals).count();
+        int held = membership().get(target).size();
+        if (held < inTarget + count) {
+            throw nodeNotEnough(target, held, (int) inTarget + count);
+        }
+        inSource.subList(0, count).forEach(id -> byReplica.put(id, target));
+        replicasPlaced(collectionId, byReplica);
+    }
+
+    /** Collection id to number of its replicas in the group. */
+    public synchronized Map<Long, Integer> loadedReplicas(String group) {
+        Map<Long, Integer> out = new TreeMap<>();
+        replicaGroups.forEach((collectionId, byReplica) -> byReplica.values().stream().filter(group::equals)
+                .forEach(g -> out.merge(collectionId, 1, Integer::sum)));
+        return out;
+    }
+
+    private void validateName(String name) {
+        if (name.isEmpty()) {
+            throw MilvusException.invalidParameterAsIs("resource group name couldn't be empty");
+        }
+        String invalid = "Invalid resource group name " + name + ".";
+        if (name.length() > maxNameLength) {
+            throw MilvusException.invalidParameterAsIs(invalid + " the length of a resource group name must be less"
+                    + " than " + maxNameLength + " characters: invalid parameter");
+        }
+        char first = name.charAt(0);
+        if (first != '_' && !isLetter(first)) {
+            throw MilvusException.invalidParameterAsIs(invalid + " the first character of a resource group name must"
+                    + " be an underscore or letter: invalid parameter");
+        }
+        for (int i = 1; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c != '_' && !isLetter(c) && !(c >= '0' && c <= '9')) {
+                throw MilvusException.invalidParameterAsIs(invalid + " resource group name can only contain numbers,"
+                        + " letters and underscores: invalid parameter");
+            }
+        }
+    }
+
+    private static boolean isLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+
+    private static void validateConfig(String name, ResourceGroupConfig config, Map<String, ResourceGroupConfig> all) {
+        if (config.requestsNodeNum() < 0 || config.limitsNodeNum() < 0) {
+            throw illegalConfig(name, config, "node num in `requests` or `limits` should not less than 0");
+        }
+        if (config.limitsNodeNum() < config.requestsNodeNum()) {
+            throw illegalConfig(name, config, "limits node num should not less than requests node num");
+        }
+        for (String from : config.transferFrom()) {
+            checkTransfer(name, config, all, from, "TransferFrom");
+        }
+        for (String to : config.transferTo()) {
+            checkTransfer(name, config, all, to, "TransferTo");
+        }
+    }
+
+    private static void checkTransfer(String name, ResourceGroupConfig config, Map<String, ResourceGroupConfig> all,
+                                      String other, String field) {
+        if (other.equals(name)) {
+            throw illegalConfig(name, config, "resource group in `" + field + "` " + name + " should not be itself");
+        }
+        if (!all.containsKey(other)) {
+            throw illegalConfig(name, config, "resource group in `" + field + "` " + other + " not exist");
+        }
+    }
+
+    /** The configuration is reported absent when the request carried none (Milvus: "requests or limits is required"). */
+    public static MilvusException missingConfig(String name) {
+        return new MilvusException(ErrorCode.RESOURCE_GROUP_ILLEGAL_CONFIG, "requests or limits is required: resource"
+                + " group illegal config[rg=" + name + "]");
+    }
+
+    private static MilvusException illegalConfig(String name, ResourceGroupConfig config, String why) {
+        return new MilvusException(ErrorCode.RESOURCE_GROUP_ILLEGAL_CONFIG, why + ": resource group illegal config[rg="
+                + name + "][config=requests:{node_num:" + config.requestsNodeNum() + "} limits:{node_num:"
+                + config.limitsNodeNum() + "}]");
+    }
+
+    public static MilvusException notFound(String name) {
+        return new MilvusException(ErrorCode.RESOURCE_GROUP_NOT_FOUND, "resource group not found[rg=" + name + "]");
+    }
+
+    private static MilvusException nodeNotEnough(String name, int held, int expected) {
+        return new MilvusException(ErrorCode.RESOURCE_GROUP_NODE_NOT_ENOUGH, "resource group node not enough[rg="
+                + name + "][currentNodeNum=" + held + "][expectedNodeNum=" + expected + "]");
+    }
+}
