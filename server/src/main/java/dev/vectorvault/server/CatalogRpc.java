@@ -563,9 +563,14 @@ final class CatalogRpc {
     }
 
     Status loadCollection(LoadCollectionRequest r) {
+        LoadOptions.checkParams("LoadCollection", r.getLoadParamsMap());
+        if (r.getRefresh()) {
+            LoadOptions.refresh(catalog, db(r.getDbName()), r.getCollectionName());
+            return StatusMapper.success();
+        }
         int replicaNumber = r.getReplicaNumber() <= 0 ? 1 : r.getReplicaNumber();
         replicaLoads.check(replicaNumber);
-        indexes.load(db(r.getDbName()), r.getCollectionName());
+        indexes.load(db(r.getDbName()), r.getCollectionName(), r.getLoadFieldsList(), r.getSkipLoadDynamicField());
         catalog.find(db(r.getDbName()), r.getCollectionName())
                 .ifPresent(c -> replicaLoads.loaded(c, replicaNumber));
         return StatusMapper.success();
@@ -589,6 +594,11 @@ final class CatalogRpc {
 
     /** Loads the named partitions besides those already loaded (Milvus 2.4+: partitions load on their own). */
     Status loadPartitions(LoadPartitionsRequest r) {
+        LoadOptions.checkParams("LoadPartitions", r.getLoadParamsMap());
+        if (r.getRefresh()) {
+            LoadOptions.refresh(catalog, db(r.getDbName()), r.getCollectionName());
+            return StatusMapper.success();
+        }
         // Replicas are placed per collection (LoadCollection); a partition load that asks for more is refused rather
         // than served with one replica.
         if (r.getReplicaNumber() > 1) {
@@ -597,7 +607,8 @@ final class CatalogRpc {
                     + " LoadPartitions here: load the collection with LoadCollection(replica_number="
                     + r.getReplicaNumber() + ") instead");
         }
-        indexes.loadPartitions(db(r.getDbName()), r.getCollectionName(), r.getPartitionNamesList());
+        indexes.loadPartitions(db(r.getDbName()), r.getCollectionName(), r.getPartitionNamesList(),
+                r.getLoadFieldsList(), r.getSkipLoadDynamicField());
         return StatusMapper.success();
     }
 
