@@ -30,7 +30,6 @@ import io.milvus.grpc.StringArray;
 import io.milvus.grpc.VectorField;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,8 +49,7 @@ class PartialLoadRpcTest {
 
     @TempDir
     Path dataDir;
-    private MilvusServer server;
-    private io.grpc.ManagedChannel channel;
+    private LoopbackServer server;
     private MilvusServiceBlockingStub stub;
 
     @BeforeEach
@@ -72,15 +70,12 @@ class PartialLoadRpcTest {
     }
 
     private void open() throws Exception {
-        server = MilvusServer.start(dev.vectorvault.config.ServerConfig.fromFlatKeys(Map.of("proxy.port", "0",
-                "localStorage.path", dataDir.toString())));
-        channel = io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-        stub = MilvusServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+        server = LoopbackServer.startOnDisk(dataDir);
+        stub = MilvusServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(60, TimeUnit.SECONDS);
     }
 
     @AfterEach
     void stop() {
-        channel.shutdownNow();
         server.close();
     }
 
