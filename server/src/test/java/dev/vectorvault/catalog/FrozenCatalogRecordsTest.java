@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Timeout;
  * Catalog records (JSON) of format version 1 still load: as commit 53506df stored them (no version field, which
  * means version 1) and with {@code "formatVersion":1} first (same layout); a loaded version 1 collection reads as
  * every partition loaded. Versions 2 (a load state per partition), 3 (functions), 4 (schema evolution) and 5 (the
- * loaded-field list of a partial load, what the code writes now) load too. Read forever; a new record layout must keep reading these (with a reader per version). A version this
- * code does not know is refused, naming the record.
+ * loaded-field list of a partial load, what the code writes now) load too. Read forever; a new record layout must
+ * keep reading these (with a reader per version). A version this code does not know is refused, naming the record.
  */
 @Timeout(60)
 class FrozenCatalogRecordsTest {
