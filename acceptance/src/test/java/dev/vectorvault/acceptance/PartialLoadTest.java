@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.service.collection.request.CreateCollectionReq;
 import io.milvus.v2.service.collection.request.GetLoadStateReq;
+import io.milvus.v2.service.collection.request.LoadCollectionReq;
 import io.milvus.v2.service.collection.request.ReleaseCollectionReq;
 import io.milvus.v2.service.partition.request.CreatePartitionReq;
 import io.milvus.v2.service.partition.request.DropPartitionReq;
@@ -18,6 +19,7 @@ import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.BaseVector;
 import io.milvus.v2.service.vector.request.data.FloatVec;
+import io.milvus.v2.service.vector.response.QueryResp;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Partitions load and release on their own with the v2 SDK 2.6.22 (Milvus 2.4+): releasing one partition keeps the
  * others loaded and searchable, a search naming the released one fails with Milvus's message, a loaded partition
- * cannot be dropped while a released one can, and LoadPartitions loads only what it names.
+ * cannot be dropped while a released one can, and LoadPartitions loads only what it names. Fields load partly too
+ * ({@code LoadCollectionReq.loadFields}, {@code skipLoadDynamicField}): the dynamic field left out cannot be returned
+ * or filtered on, {@code *} returns the loaded fields, another list is refused while loaded, and a release then a
+ * whole load brings every field back.
  */
 @Timeout(300)
 class PartialLoadTest {
@@ -137,5 +142,41 @@ class PartialLoadTest {
         assertThat(loaded(name, "_default")).isFalse();
         client.releaseCollection(ReleaseCollectionReq.builder().collectionName(name).build());
         assertThat(loaded(name, "autumn")).isFalse();
+    }
+
+    private static QueryResp queryShapes(String filter, String... outputFields) {
+        return client.query(QueryReq.builder().collectionName("shapes").filter(filter)
+                .outputFields(List.of(outputFields)).build());
+    }
+
+    @Test
+    void aFieldLoadWithoutTheDynamicFieldRefusesItsKeysUntilAWholeLoad() {
+        client.createCollection(CreateCollectionReq.builder().collectionName("shapes").dimension(DIM).build());
+        List<JsonObject> rows = new ArrayList<>();
+        for (long id = 0; id < 5; id++) {
+            JsonObject row = row(id);
+            row.addProperty("color", "c" + id);
+            rows.add(row);
+        }
+        client.insert(InsertReq.builder().collectionName("shapes").data(rows).build());
+        client.releaseCollection(ReleaseCollectionReq.builder().collectionName("shapes").build());
+
+        client.loadCollection(LoadCollectionReq.builder().collectionName("shapes")
+                .loadFields(List.of("id", "vector")).skipLoadDynamicField(true).build());
+
+        assertThatThrownBy(() -> queryShapes("id >= 0", "color"))
+                .hasMessageContaining("field color cannot be returned since dynamic field not loaded");
+        assertThatThrownBy(() -> queryShapes("color == \"c1\"", "id"))
+                .hasMessageContaining("field color is dynamic but dynamic field is not loaded");
+        assertThat(queryShapes("id == 2", "*").getQueryResults().get(0).getEntity())
+                .containsOnlyKeys("id", "vector");
+        assertThatThrownBy(() -> client.loadCollection(LoadCollectionReq.builder().collectionName("shapes")
+                .build())).hasMessageContaining("can't change the load field list for loaded collection");
+
+        client.releaseCollection(ReleaseCollectionReq.builder().collectionName("shapes").build());
+        client.loadCollection(LoadCollectionReq.builder().collectionName("shapes").build());
+
+        assertThat(queryShapes("color == \"c3\"", "color").getQueryResults().get(0).getEntity())
+                .containsEntry("color", "c3");
     }
 }

@@ -417,13 +417,36 @@ public final class Catalog {
     }
 
     /**
+     * LoadCollection of these fields (ids from {@link LoadedFields#requested}; empty: every field). A loaded
+     * collection takes only the list it was loaded with: another is refused (release it first), as in Milvus.
+     */
+    public synchronized Collection load(String database, String name, List<Long> fieldIds) {
+        Collection current = collection(database, name);
+        if (current.loaded()) {
+            current.loadedFields().requireUnchanged(fieldIds);
+        }
+        Collection next = current.withAllLoaded(fieldIds);
+        return next.equals(current) ? current : replace(next);
+    }
+
+    /**
      * LoadPartitions: the named partitions loaded besides those already loaded (an unknown name is 200 partition not
      * found and changes nothing). Loading what is loaded changes nothing.
      */
     public synchronized Collection loadPartitions(String database, String name, List<String> partitionNames) {
+        return loadPartitions(database, name, partitionNames, List.of());
+    }
+
+    /** {@link #loadPartitions} of these fields, held to the same list as {@link #load} when something is loaded. */
+    public synchronized Collection loadPartitions(String database, String name, List<String> partitionNames,
+                                                  List<Long> fieldIds) {
         Collection current = collection(database, name);
         refuseWithPartitionKey(current, "load partitions");
-        Collection next = current.withPartitionsLoaded(partitionIds(current, partitionNames));
+        if (current.loaded()) {
+            current.loadedFields().requireUnchanged(fieldIds);
+        }
+        Collection next = current.withPartitionsLoaded(partitionIds(current, partitionNames))
+                .withLoadedFields(fieldIds);
         return next.equals(current) ? current : replace(next);
     }
 

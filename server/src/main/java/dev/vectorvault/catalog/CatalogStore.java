@@ -29,15 +29,20 @@ import java.util.Optional;
  * whose BM25 output field it would otherwise treat as a plain sparse field. Version 4 added a schema's
  * {@code version} and {@code addedFields} (fields added by AddCollectionField, the schema's last ones); records of
  * versions 1 to 3 have neither, which means 0: no field was ever added. The version moved so that an older server
- * refuses a record with added fields (it would take rows written before the field for damaged ones). Databases and
- * aliases are the same in every version.
+ * refuses a record with added fields (it would take rows written before the field for damaged ones). Version 5 added
+ * a collection's {@code loadFields} (the field ids a partial load brought in; empty: every field); records of versions
+ * 1 to 4 have none, which means every field, as loads were then. The version moved so that an older server refuses a
+ * partly loaded collection rather than serve fields its clients were told are not loaded. Databases and aliases are
+ * the same in every version.
  *
  * <p>Creates and the id counter are conditional writes, so servers sharing one store (cluster mode) cannot both
  * create the same name or hand out the same id: the store decides, and the loser learns it from the result.
  */
 final class CatalogStore {
     /** The record layout this code writes; records without the field are version 1. */
-    static final int FORMAT_VERSION = 4;
+    static final int FORMAT_VERSION = 5;
+    /** Version 4: schema version and added fields; no loaded-field list (every field loaded). */
+    static final int FORMAT_VERSION_4 = 4;
     /** Version 3: functions and text type params; no schema version, no added fields. */
     static final int FORMAT_VERSION_3 = 3;
     /** Version 2: a load state per partition; no functions, no text type params. */
@@ -210,7 +215,7 @@ final class CatalogStore {
     }
 
     /**
-     * Versions this code reads: 1 (also when the field is absent) to 4. Anything else was written by a newer
+     * Versions this code reads: 1 (also when the field is absent) to 5. Anything else was written by a newer
      * server or is damage; either way reading it as an older version could silently drop what it says.
      */
     private static int checkFormatVersion(String key, JsonNode record) {
@@ -242,6 +247,10 @@ final class CatalogStore {
         for (FieldSchema field : c.schema().fields()) {
             require(c, key, field != null && field.name() != null && field.dataType() != null,
                     "a field without name or data type");
+        }
+        for (Long loaded : c.loadedFieldIds()) {
+            require(c, key, loaded != null && c.schema().fields().stream().anyMatch(f -> f.fieldId() == loaded),
+                    "a loaded field id that is no field of the schema");
         }
         for (Partition partition : c.partitions()) {
             require(c, key, partition != null && partition.name() != null, "a partition without a name");

@@ -17,6 +17,8 @@ import java.util.Set;
  * {@code loadedWhole} is Milvus's load type: true after {@code LoadCollection}, so a partition created later is
  * loaded at once; false after {@code LoadPartitions} (and once nothing is loaded), so new partitions stay released.
  * Stored under the name {@code loaded}, which in format version 1 meant "every partition loaded" (the same then).
+ * {@code loadedFieldIds} (stored as {@code loadFields}, from format version 5) are the fields the load brought in,
+ * by id; empty means every field, and always once nothing is loaded (see {@link LoadedFields}).
  */
 public record Collection(
         long collectionId,
@@ -30,12 +32,23 @@ public record Collection(
         List<IndexDefinition> indexes,
         @JsonProperty("loaded") boolean loadedWhole,
         long createdTimestamp,
-        long updatedTimestamp) {
+        long updatedTimestamp,
+        @JsonProperty("loadFields") List<Long> loadedFieldIds) {
 
     public Collection {
+        loadedFieldIds = loadedFieldIds == null ? List.of() : List.copyOf(loadedFieldIds);
         properties = Map.copyOf(properties);
         partitions = List.copyOf(partitions);
         indexes = List.copyOf(indexes);
+    }
+
+    /** A collection with every field loaded (when it is loaded at all). */
+    public Collection(long collectionId, String database, String name, CollectionSchema schema, int shardsNum,
+                      ConsistencyLevel consistencyLevel, Map<String, String> properties, List<Partition> partitions,
+                      List<IndexDefinition> indexes, boolean loadedWhole, long createdTimestamp,
+                      long updatedTimestamp) {
+        this(collectionId, database, name, schema, shardsNum, consistencyLevel, properties, partitions, indexes,
+                loadedWhole, createdTimestamp, updatedTimestamp, List.of());
     }
 
     /** Whether any partition is loaded: search and query need it (they read only the loaded partitions). */
@@ -75,22 +88,38 @@ public record Collection(
 
     public Collection withName(String database, String name, long now) {
         return new Collection(collectionId, database, name, schema, shardsNum, consistencyLevel, properties,
-                partitions, indexes, loadedWhole, createdTimestamp, now);
+                partitions, indexes, loadedWhole, createdTimestamp, now, loadedFieldIds);
     }
 
     public Collection withPartitions(List<Partition> newPartitions, long now) {
         return new Collection(collectionId, database, name, schema, shardsNum, consistencyLevel, properties,
-                newPartitions, indexes, loadedWhole, createdTimestamp, now);
+                newPartitions, indexes, loadedWhole, createdTimestamp, now, loadedFieldIds);
     }
 
     public Collection withIndexes(List<IndexDefinition> newIndexes, long now) {
         return new Collection(collectionId, database, name, schema, shardsNum, consistencyLevel, properties,
-                partitions, newIndexes, loadedWhole, createdTimestamp, now);
+                partitions, newIndexes, loadedWhole, createdTimestamp, now, loadedFieldIds);
     }
 
     /** {@code LoadCollection}: every partition loaded, and those created later too. */
     public Collection withAllLoaded() {
         return withLoad(true, partitions.stream().map(p -> p.withLoaded(true)).toList());
+    }
+
+    /** {@code LoadCollection} of these fields (ids; empty: every field): every partition loaded. */
+    public Collection withAllLoaded(List<Long> fieldIds) {
+        return withAllLoaded().withLoadedFields(fieldIds);
+    }
+
+    /** The fields searches and queries may read (see {@link LoadedFields}). */
+    public LoadedFields loadedFields() {
+        return new LoadedFields(schema, Set.copyOf(loadedFieldIds));
+    }
+
+    /** These fields (ids; empty: every field) as the loaded ones; only while something is loaded. */
+    public Collection withLoadedFields(List<Long> fieldIds) {
+        return new Collection(collectionId, database, name, schema, shardsNum, consistencyLevel, properties,
+                partitions, indexes, loadedWhole, createdTimestamp, updatedTimestamp, loaded() ? fieldIds : List.of());
     }
 
     /** {@code ReleaseCollection}: nothing loaded. */
@@ -114,18 +143,21 @@ public record Collection(
         return withLoad(loadedWhole && next.stream().anyMatch(Partition::loaded), next);
     }
 
+    /** A new load state; once nothing is loaded the loaded-field list goes too (the next load picks its own). */
     private Collection withLoad(boolean whole, List<Partition> newPartitions) {
+        boolean anyLoaded = newPartitions.stream().anyMatch(Partition::loaded);
         return new Collection(collectionId, database, name, schema, shardsNum, consistencyLevel, properties,
-                newPartitions, indexes, whole, createdTimestamp, updatedTimestamp);
+                newPartitions, indexes, whole, createdTimestamp, updatedTimestamp,
+                anyLoaded ? loadedFieldIds : List.of());
     }
 
     public Collection withSchema(CollectionSchema newSchema, long now) {
         return new Collection(collectionId, database, name, newSchema, shardsNum, consistencyLevel, properties,
-                partitions, indexes, loadedWhole, createdTimestamp, now);
+                partitions, indexes, loadedWhole, createdTimestamp, now, loadedFieldIds);
     }
 
     public Collection withProperties(Map<String, String> newProperties, long now) {
         return new Collection(collectionId, database, name, schema, shardsNum, consistencyLevel, newProperties,
-                partitions, indexes, loadedWhole, createdTimestamp, now);
+                partitions, indexes, loadedWhole, createdTimestamp, now, loadedFieldIds);
     }
 }

@@ -161,10 +161,20 @@ public final class Indexes {
 
     /** Loading needs an index on every vector field, as in Milvus. */
     public void load(String database, String collectionName) {
+        load(database, collectionName, List.of(), false);
+    }
+
+    /**
+     * Loads the collection with only the named fields (none: every field), the dynamic field left out when
+     * {@code skipDynamicField} (Milvus's partial load, checked by {@link LoadedFields#requested}). Every loaded
+     * vector field needs an index, as in Milvus; one left out does not.
+     */
+    public void load(String database, String collectionName, List<String> loadFields, boolean skipDynamicField) {
         synchronized (catalog) {
             Collection collection = catalog.collection(database, collectionName);
-            requireVectorIndexes(collection);
-            catalog.setLoaded(database, collection.name(), true);
+            List<Long> fieldIds = LoadedFields.requested(collection.schema(), loadFields, skipDynamicField);
+            requireVectorIndexes(collection, fieldIds);
+            catalog.load(database, collection.name(), fieldIds);
         }
     }
 
@@ -173,20 +183,30 @@ public final class Indexes {
      * every vector field. An empty list is refused with Milvus's message.
      */
     public void loadPartitions(String database, String collectionName, List<String> partitions) {
+        loadPartitions(database, collectionName, partitions, List.of(), false);
+    }
+
+    /** {@link #loadPartitions} with only the named fields, as {@link #load(String, String, List, boolean)}. */
+    public void loadPartitions(String database, String collectionName, List<String> partitions,
+                               List<String> loadFields, boolean skipDynamicField) {
         synchronized (catalog) {
             Collection collection = catalog.collection(database, collectionName);
-            requireVectorIndexes(collection);
+            List<Long> fieldIds = LoadedFields.requested(collection.schema(), loadFields, skipDynamicField);
+            requireVectorIndexes(collection, fieldIds);
             partitions.forEach(p -> collection.partition(p).orElseThrow(() -> Catalog.partitionNotFound(p)));
             if (partitions.isEmpty()) {
                 throw new MilvusException(ErrorCode.UNEXPECTED,
                         "failed to load partition, due to no partition specified");
             }
-            catalog.loadPartitions(database, collection.name(), partitions);
+            catalog.loadPartitions(database, collection.name(), partitions, fieldIds);
         }
     }
 
-    private static void requireVectorIndexes(Collection collection) {
+    private static void requireVectorIndexes(Collection collection, List<Long> fieldIds) {
         for (FieldSchema vector : collection.schema().vectorFields()) {
+            if (!fieldIds.isEmpty() && !fieldIds.contains(vector.fieldId())) {
+                continue;
+            }
             if (collection.indexOnField(vector.name()).isEmpty()) {
                 throw new MilvusException(ErrorCode.INDEX_NOT_FOUND, "there is no vector index on field: ["
                         + vector.name() + "], please create index firstly: collection=" + collection.name()

@@ -57,7 +57,7 @@ public final class EntityReader {
         boolean byKeys = request.primaryKeys() != null;
         int nq = byKeys ? request.primaryKeys().size() : request.queryCount();
         PreparedSearch prepared = new PreparedSearch(collection, request, nq, limits, filterLimits);
-        OutputFields output = OutputFields.resolve(collection.schema(), request.outputFields(), true);
+        OutputFields output = OutputFields.resolve(collection.loadedFields(), request.outputFields(), true);
         Object[] queries = byKeys ? storedVectors(collection, prepared.fieldIndex, prepared.partitions,
                 request.primaryKeys()) : request.queryVectors();
         boolean[] copied = fieldsToCopy(collection, output);
@@ -147,7 +147,7 @@ public final class EntityReader {
             prepared.add(p);
             metrics.add(p.metric);
         }
-        OutputFields output = OutputFields.resolve(collection.schema(), request.outputFields(), true);
+        OutputFields output = OutputFields.resolve(collection.loadedFields(), request.outputFields(), true);
         boolean[] copied = fieldsToCopy(collection, output);
         int pk = primaryKeyIndex(collection);
         boolean grouping = request.groupBy() != null;
@@ -289,7 +289,7 @@ public final class EntityReader {
         FilterExpression filter = Filters.parse(collection, request.filter(), request.templates(), filterLimits);
         PartitionSet partitions = ReadPartitions.of(collection, request.partitions(), filter, false);
         OutputFields output = count ? OutputFields.resolve(collection.schema(), List.of(), true)
-                : OutputFields.resolve(collection.schema(), request.outputFields(), true);
+                : OutputFields.resolve(collection.loadedFields(), request.outputFields(), true);
         int pk = primaryKeyIndex(collection);
         boolean[] copied = fieldsToCopy(collection, output);
 

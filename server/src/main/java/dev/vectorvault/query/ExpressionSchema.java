@@ -3,6 +3,7 @@ package dev.vectorvault.query;
 import dev.vectorvault.catalog.CollectionSchema;
 import dev.vectorvault.catalog.DataType;
 import dev.vectorvault.catalog.FieldSchema;
+import dev.vectorvault.catalog.LoadedFields;
 import dev.vectorvault.query.expr.FieldAnalyzer;
 import dev.vectorvault.query.expr.FieldType;
 import dev.vectorvault.query.expr.Schema;
@@ -13,9 +14,17 @@ import java.util.Optional;
 /** A collection schema as the filter-expression language sees it. */
 final class ExpressionSchema implements Schema {
     private final CollectionSchema schema;
+    private final LoadedFields loaded;
 
-    ExpressionSchema(CollectionSchema schema) {
-        this.schema = schema;
+    /** {@code loaded}: the fields a filter may name (a partly loaded collection refuses the others). */
+    ExpressionSchema(LoadedFields loaded) {
+        this.schema = loaded.schema();
+        this.loaded = loaded;
+    }
+
+    @Override
+    public boolean loaded(String name) {
+        return schema.field(name).map(loaded::loaded).orElse(true);
     }
 
     @Override

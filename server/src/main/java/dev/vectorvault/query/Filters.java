@@ -32,7 +32,7 @@ final class Filters {
             return FilterExpression.alwaysTrue();
         }
         try {
-            return FilterExpression.parse(filter, new ExpressionSchema(collection.schema()),
+            return FilterExpression.parse(filter, new ExpressionSchema(collection.loadedFields()),
                     templates == null ? Map.of() : templates, limits);
         } catch (ExpressionException e) {
             throw new MilvusException(ErrorCode.PARAMETER_INVALID, e.getMessage());

@@ -2,6 +2,7 @@ package dev.vectorvault.query;
 
 import dev.vectorvault.catalog.CollectionSchema;
 import dev.vectorvault.catalog.FieldSchema;
+import dev.vectorvault.catalog.LoadedFields;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.MilvusException;
 import java.util.ArrayList;
@@ -21,6 +22,15 @@ import java.util.Set;
 public record OutputFields(List<FieldSchema> fields, List<String> names, Set<String> dynamicKeys) {
 
     public static OutputFields resolve(CollectionSchema schema, List<String> requested, boolean includePrimaryKey) {
+        return resolve(new LoadedFields(schema, Set.of()), requested, includePrimaryKey);
+    }
+
+    /**
+     * As Milvus resolves them on a partly loaded collection: {@code *} means every loaded field, and naming a field
+     * (or a dynamic key) that is not loaded is refused ({@link LoadedFields}).
+     */
+    public static OutputFields resolve(LoadedFields loaded, List<String> requested, boolean includePrimaryKey) {
+        CollectionSchema schema = loaded.schema();
         Set<String> wanted = new LinkedHashSet<>();
         Set<String> dynamicKeys = new LinkedHashSet<>();
         boolean allDynamic = false;
@@ -32,7 +42,7 @@ public record OutputFields(List<FieldSchema> fields, List<String> names, Set<Str
             }
             if (trimmed.equals("*")) {
                 // Milvus leaves function outputs out of "*" (their raw data is not retrievable).
-                schema.fields().stream().filter(f -> !schema.isFunctionOutput(f.name()))
+                schema.fields().stream().filter(f -> !schema.isFunctionOutput(f.name()) && loaded.loaded(f))
                         .forEach(f -> wanted.add(f.name()));
                 allDynamic = true;
                 continue;
@@ -42,9 +52,11 @@ public record OutputFields(List<FieldSchema> fields, List<String> names, Set<Str
                 throw MilvusException.invalidParameter("not allowed to retrieve raw data of field " + field.name());
             }
             if (field != null) {
+                loaded.requireOutput(field);
                 wanted.add(field.name());
                 allDynamic |= field.dynamic();
             } else if (schema.enableDynamicField()) {
+                loaded.requireDynamicOutput(trimmed);
                 dynamicKeys.add(trimmed);
                 names.add(trimmed);
             } else {

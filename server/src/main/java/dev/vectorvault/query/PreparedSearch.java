@@ -64,6 +64,7 @@ final class PreparedSearch {
         boolean byKeys = request.primaryKeys() != null;
         this.fields = collection.schema().fields();
         this.field = vectorField(collection, request.annsField(), byKeys);
+        collection.loadedFields().requireSearched(field); // before its index: a field left out may have none
         IndexDefinition index = collection.indexOnField(field.name()).orElseThrow();
         this.metric = index.metric().orElseThrow();
         IndexKind kind = index.kind().orElseThrow();
@@ -81,6 +82,7 @@ final class PreparedSearch {
             }
             groupBy.checkSize(limits.maxGroupSize());
             grouped = groupBy.resolve(collection.schema());
+            collection.loadedFields().requireGroupBy(grouped);
         }
         this.groupField = grouped;
         this.groupFieldIndex = grouped == null ? -1 : fields.indexOf(grouped);

@@ -562,9 +562,14 @@ final class CatalogRpc {
     }
 
     Status loadCollection(LoadCollectionRequest r) {
+        LoadOptions.checkParams("LoadCollection", r.getLoadParamsMap());
+        if (r.getRefresh()) {
+            LoadOptions.refresh(catalog, db(r.getDbName()), r.getCollectionName());
+            return StatusMapper.success();
+        }
         int replicaNumber = r.getReplicaNumber() <= 0 ? 1 : r.getReplicaNumber();
-        java.util.List<String> replicaGroups = replicaLoads.check(replicaNumber, r.getResourceGroupsList());
-        indexes.load(db(r.getDbName()), r.getCollectionName());
+        List<String> replicaGroups = replicaLoads.check(replicaNumber, r.getResourceGroupsList());
+        indexes.load(db(r.getDbName()), r.getCollectionName(), r.getLoadFieldsList(), r.getSkipLoadDynamicField());
         catalog.find(db(r.getDbName()), r.getCollectionName())
                 .ifPresent(c -> replicaLoads.loaded(c, replicaGroups));
         return StatusMapper.success();
@@ -588,6 +593,11 @@ final class CatalogRpc {
 
     /** Loads the named partitions besides those already loaded (Milvus 2.4+: partitions load on their own). */
     Status loadPartitions(LoadPartitionsRequest r) {
+        LoadOptions.checkParams("LoadPartitions", r.getLoadParamsMap());
+        if (r.getRefresh()) {
+            LoadOptions.refresh(catalog, db(r.getDbName()), r.getCollectionName());
+            return StatusMapper.success();
+        }
         // Replicas are placed per collection (LoadCollection); a partition load that asks for more is refused rather
         // than served with one replica.
         if (r.getReplicaNumber() > 1) {
@@ -596,9 +606,10 @@ final class CatalogRpc {
                     + " LoadPartitions here: load the collection with LoadCollection(replica_number="
                     + r.getReplicaNumber() + ") instead");
         }
-        java.util.List<String> replicaGroups = r.getResourceGroupsList().isEmpty() ? null
+        List<String> replicaGroups = r.getResourceGroupsList().isEmpty() ? null
                 : replicaLoads.check(1, r.getResourceGroupsList());
-        indexes.loadPartitions(db(r.getDbName()), r.getCollectionName(), r.getPartitionNamesList());
+        indexes.loadPartitions(db(r.getDbName()), r.getCollectionName(), r.getPartitionNamesList(),
+                r.getLoadFieldsList(), r.getSkipLoadDynamicField());
         if (replicaGroups != null) {
             catalog.find(db(r.getDbName()), r.getCollectionName())
                     .ifPresent(c -> replicaLoads.loaded(c, replicaGroups));

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Catalog records (JSON) of format version 1 still load: as commit 53506df stored them (no version field, which
  * means version 1) and with {@code "formatVersion":1} first (same layout); a loaded version 1 collection reads as
- * every partition loaded. Version 2 (a load state per partition) is what the code writes now, and its frozen records
- * load too. Read forever; a new record layout must keep reading these (with a reader per version). A version this
- * code does not know is refused, naming the record.
+ * every partition loaded. Versions 2 (a load state per partition), 3 (functions), 4 (schema evolution) and 5 (the
+ * loaded-field list of a partial load, what the code writes now) load too. Read forever; a new record layout must
+ * keep reading these (with a reader per version). A version this code does not know is refused, naming the record.
  */
 @Timeout(60)
 class FrozenCatalogRecordsTest {
@@ -59,6 +59,10 @@ class FrozenCatalogRecordsTest {
 
     private static Path recordsV4() throws URISyntaxException {
         return Path.of(FrozenCatalogRecordsTest.class.getResource("/formats/v4/records").toURI());
+    }
+
+    private static Path recordsV5() throws URISyntaxException {
+        return Path.of(FrozenCatalogRecordsTest.class.getResource("/formats/v5/records").toURI());
     }
 
     /** The frozen v1 records, those of {@code folder} (under records/) replacing the unversioned ones where present. */
@@ -174,7 +178,48 @@ class FrozenCatalogRecordsTest {
     }
 
     @Test
-    void aFieldAddedToAVersion3CollectionIsWrittenAsVersion4AndReadBack() throws Exception {
+    void catalogRecordsOfVersion4LoadWithEveryFieldLoaded() throws Exception {
+        try (MvMetaStore meta = MvMetaStore.inMemory()) {
+            store(meta, recordsV4().resolve("partial"));
+            Catalog catalog = new Catalog(meta, new HybridClock(), IGNORED);
+            checkFrozenContents(catalog, 1001L, 1006L);
+            Collection docs = catalog.collection("default", "docs");
+            assertThat(docs.loaded()).isTrue();
+            assertThat(docs.loadedFieldIds()).isEmpty();
+            assertThat(docs.loadedFields().all()).isTrue();
+        }
+    }
+
+    @Test
+    void aCollectionOfVersion5LoadedWithSomeFieldsKeepsItsFieldList() throws Exception {
+        try (MvMetaStore meta = MvMetaStore.inMemory()) {
+            store(meta, recordsV5().resolve("fields"));
+            Catalog catalog = new Catalog(meta, new HybridClock(), IGNORED);
+            checkFrozenContents(catalog);
+            Collection docs = catalog.collection("default", "docs");
+            assertThat(docs.loaded()).isTrue();
+            assertThat(docs.loadedFieldIds()).containsExactly(100L, 101L);
+            assertThat(docs.schema().fields()).extracting(FieldSchema::name, f -> docs.loadedFields().loaded(f))
+                    .containsExactly(tuple("pk", true), tuple("vec", true), tuple("meta", false),
+                            tuple("title", false));
+        }
+    }
+
+    @Test
+    void aLoadOfSomeFieldsIsWrittenAsTheFrozenVersion5Record() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        try (MvMetaStore meta = MvMetaStore.inMemory()) {
+            store(meta, "");
+            Catalog catalog = new Catalog(meta, new HybridClock(), IGNORED);
+            catalog.load("default", "docs", List.of(100L, 101L));
+            JsonNode written = json.readTree(meta.get("catalog/collection/default/docs").orElseThrow());
+            assertThat(written).isEqualTo(json.readTree(recordsV5().resolve("fields")
+                    .resolve("catalog-collection.json").toFile()));
+        }
+    }
+
+    @Test
+    void aFieldAddedToAVersion3CollectionIsWrittenInTheCurrentVersionAndReadBack() throws Exception {
         ObjectMapper json = new ObjectMapper();
         try (MvMetaStore meta = MvMetaStore.inMemory()) {
             store(meta, recordsV3());
@@ -182,7 +227,7 @@ class FrozenCatalogRecordsTest {
             catalog.addField("default", "docs", new FieldSchema(0, "score", "", DataType.INT64, false, false, 0, 0,
                     null, 0, true, 7L, false, false));
             JsonNode written = json.readTree(meta.get("catalog/collection/default/docs").orElseThrow());
-            assertThat(written.get(CatalogStore.VERSION_FIELD).asInt()).isEqualTo(4);
+            assertThat(written.get(CatalogStore.VERSION_FIELD).asInt()).isEqualTo(CatalogStore.FORMAT_VERSION);
             CollectionSchema schema = new Catalog(meta, new HybridClock(), IGNORED).collection("default", "docs")
                     .schema();
             assertThat(schema.fields()).extracting(FieldSchema::name)
@@ -208,14 +253,14 @@ class FrozenCatalogRecordsTest {
     }
 
     @Test
-    void aPartialReleaseOfAVersion1CollectionIsWrittenAsTheFrozenVersion4Record() throws Exception {
+    void aPartialReleaseOfAVersion1CollectionIsWrittenAsTheFrozenVersion5Record() throws Exception {
         ObjectMapper json = new ObjectMapper();
         try (MvMetaStore meta = MvMetaStore.inMemory()) {
             store(meta, "loaded");
             Catalog catalog = new Catalog(meta, new HybridClock(), IGNORED);
             catalog.releasePartitions("default", "docs", List.of("part_b"));
             JsonNode written = json.readTree(meta.get("catalog/collection/default/docs").orElseThrow());
-            assertThat(written).isEqualTo(json.readTree(recordsV4().resolve("partial")
+            assertThat(written).isEqualTo(json.readTree(recordsV5().resolve("partial")
                     .resolve("catalog-collection.json").toFile()));
         }
     }
@@ -233,18 +278,18 @@ class FrozenCatalogRecordsTest {
             for (String key : List.of("catalog/database/default", "catalog/collection/default/docs",
                     "catalog/alias/default/docs_alias")) {
                 JsonNode written = json.readTree(meta.get(key).orElseThrow());
-                assertThat(written.get(CatalogStore.VERSION_FIELD).asInt()).as(key).isEqualTo(4);
-                assertThat(written).as(key).isEqualTo(json.readTree(recordsV4().resolve(KEYS.get(key)).toFile()));
+                assertThat(written.get(CatalogStore.VERSION_FIELD).asInt()).as(key).isEqualTo(5);
+                assertThat(written).as(key).isEqualTo(json.readTree(recordsV5().resolve(KEYS.get(key)).toFile()));
             }
             catalog.createDatabase("fresh", Map.of());
             assertThat(new String(meta.get("catalog/database/fresh").orElseThrow(), StandardCharsets.UTF_8))
-                    .startsWith("{\"formatVersion\":4,");
+                    .startsWith("{\"formatVersion\":5,");
         }
     }
 
     @Test
     void aRecordOfAnUnknownFormatVersionIsRefusedNamingItsKey() throws Exception {
-        for (Map.Entry<String, String> entry : Map.of("catalog/collection/default/docs", "5",
+        for (Map.Entry<String, String> entry : Map.of("catalog/collection/default/docs", "6",
                 "catalog/database/default", "99", "catalog/alias/default/docs_alias", "\"1\"").entrySet()) {
             try (MvMetaStore meta = MvMetaStore.inMemory()) {
                 store(meta, "");

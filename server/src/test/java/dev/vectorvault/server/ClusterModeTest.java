@@ -147,6 +147,56 @@ class ClusterModeTest {
                 .getStatus().getCode()).isZero();
     }
 
+    @Test
+    void aPartialLoadOnOneNodeNarrowsReadsOnTheOtherUntilReleased() throws IOException {
+        etcd = EtcdCluster.start(1, java.nio.file.Files.createDirectories(dir.resolve("etcd")));
+        var rootOnA = stub(node(0, etcd.endpointsCsv()), "root", "Milvus");
+        var rootOnB = stub(node(1, etcd.endpointsCsv()), "root", "Milvus");
+        CollectionSchema schema = CollectionSchema.newBuilder().setName("docs")
+                .addFields(FieldSchema.newBuilder().setName("id").setDataType(DataType.Int64).setIsPrimaryKey(true))
+                .addFields(FieldSchema.newBuilder().setName("v").setDataType(DataType.FloatVector)
+                        .addTypeParams(KeyValuePair.newBuilder().setKey("dim").setValue("4")))
+                .addFields(FieldSchema.newBuilder().setName("n").setDataType(DataType.Int64))
+                .build();
+        ok(rootOnA.createCollection(CreateCollectionRequest.newBuilder().setCollectionName("docs")
+                .setSchema(ByteString.copyFrom(schema.toByteArray())).build()));
+        ok(rootOnA.insert(io.milvus.grpc.InsertRequest.newBuilder().setCollectionName("docs").setNumRows(1)
+                .addFieldsData(io.milvus.grpc.FieldData.newBuilder().setFieldName("id").setType(DataType.Int64)
+                        .setScalars(io.milvus.grpc.ScalarField.newBuilder().setLongData(
+                                io.milvus.grpc.LongArray.newBuilder().addData(7))))
+                .addFieldsData(io.milvus.grpc.FieldData.newBuilder().setFieldName("v").setType(DataType.FloatVector)
+                        .setVectors(io.milvus.grpc.VectorField.newBuilder().setDim(4).setFloatVector(
+                                io.milvus.grpc.FloatArray.newBuilder().addAllData(List.of(1f, 2f, 3f, 4f)))))
+                .addFieldsData(io.milvus.grpc.FieldData.newBuilder().setFieldName("n").setType(DataType.Int64)
+                        .setScalars(io.milvus.grpc.ScalarField.newBuilder().setLongData(
+                                io.milvus.grpc.LongArray.newBuilder().addData(70))))
+                .build()).getStatus());
+        ok(rootOnA.createIndex(io.milvus.grpc.CreateIndexRequest.newBuilder().setCollectionName("docs")
+                .setFieldName("v").addExtraParams(KeyValuePair.newBuilder().setKey("index_type").setValue("FLAT"))
+                .addExtraParams(KeyValuePair.newBuilder().setKey("metric_type").setValue("L2")).build()));
+
+        ok(rootOnA.loadCollection(io.milvus.grpc.LoadCollectionRequest.newBuilder().setCollectionName("docs")
+                .addLoadFields("id").addLoadFields("v").build()));
+
+        io.milvus.grpc.QueryRequest withN = io.milvus.grpc.QueryRequest.newBuilder().setCollectionName("docs")
+                .setExpr("id == 7").addOutputFields("n").build();
+        Status refused = rootOnB.query(withN).getStatus();
+        assertThat(refused.getCode()).isEqualTo(1100);
+        assertThat(refused.getReason()).isEqualTo("field n is not loaded");
+        assertThat(rootOnB.loadCollection(io.milvus.grpc.LoadCollectionRequest.newBuilder()
+                .setCollectionName("docs").build()).getReason())
+                .startsWith("can't change the load field list for loaded collection");
+
+        ok(rootOnB.releaseCollection(io.milvus.grpc.ReleaseCollectionRequest.newBuilder().setCollectionName("docs")
+                .build()));
+        ok(rootOnB.loadCollection(io.milvus.grpc.LoadCollectionRequest.newBuilder().setCollectionName("docs")
+                .build()));
+        io.milvus.grpc.QueryResults read = rootOnA.query(withN);
+        ok(read.getStatus());
+        assertThat(read.getFieldsDataList().stream().filter(f -> f.getFieldName().equals("n")).findFirst()
+                .orElseThrow().getScalars().getLongData().getDataList()).containsExactly(70L);
+    }
+
     private MilvusServer node(int index, String endpoints) throws IOException {
         Map<String, String> keys = new HashMap<>();
         keys.put("common.security.authorizationEnabled", "true");

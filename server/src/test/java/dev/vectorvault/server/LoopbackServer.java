@@ -28,6 +28,14 @@ final class LoopbackServer implements AutoCloseable {
                 NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build());
     }
 
+    /** {@code proxy.port=0} over {@code dataDir}, the metadata on disk there too: a restart keeps the catalog. */
+    static LoopbackServer startOnDisk(Path dataDir) throws Exception {
+        MilvusServer server = MilvusServer.start(ServerConfig.fromFlatKeys(Map.of("proxy.port", "0",
+                "localStorage.path", dataDir.toString())));
+        return new LoopbackServer(server,
+                NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build());
+    }
+
     ManagedChannel channel() {
         return channel;
     }

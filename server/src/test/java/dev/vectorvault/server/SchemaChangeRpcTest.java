@@ -16,7 +16,6 @@ import io.milvus.grpc.QueryRequest;
 import io.milvus.grpc.QueryResults;
 import io.milvus.grpc.ValueField;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,8 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SchemaChangeRpcTest {
     @TempDir
     Path dataDir;
-    private MilvusServer server;
-    private io.grpc.ManagedChannel channel;
+    private LoopbackServer server;
     private MilvusServiceBlockingStub stub;
 
     @BeforeEach
@@ -41,15 +39,12 @@ class SchemaChangeRpcTest {
 
     /** A server over the data folder, metadata on disk too (so a restart keeps the catalog). */
     private void open() throws Exception {
-        server = MilvusServer.start(dev.vectorvault.config.ServerConfig.fromFlatKeys(Map.of("proxy.port", "0",
-                "localStorage.path", dataDir.toString())));
-        channel = io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-        stub = MilvusServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+        server = LoopbackServer.startOnDisk(dataDir);
+        stub = MilvusServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(60, TimeUnit.SECONDS);
     }
 
     @AfterEach
     void stop() {
-        channel.shutdownNow();
         server.close();
     }
 

@@ -31,11 +31,17 @@ final class FieldResolver {
         }
         Optional<FieldType> declared = schema.field(name);
         if (declared.isPresent()) {
+            if (!schema.loaded(name)) {
+                throw source.error(ctx, "field " + name + " is not loaded");
+            }
             return declaredField(ctx, name, declared.get(), keys);
         }
         Optional<String> dynamicField = schema.dynamicField();
         if (dynamicField.isEmpty()) {
             throw source.error(ctx, "field " + name + " not exist");
+        }
+        if (!schema.loaded(dynamicField.get())) {
+            throw source.error(ctx, "field " + name + " is dynamic but dynamic field is not loaded");
         }
         if (!name.equals(dynamicField.get())) {
             keys.add(0, name); // an undeclared name is a key of the dynamic field: age means $meta["age"]

@@ -14,6 +14,14 @@ public interface Schema {
     Optional<String> dynamicField();
 
     /**
+     * Whether the declared field (the dynamic one included) is loaded: a partly loaded collection keeps the others out
+     * of filters, as Milvus does.
+     */
+    default boolean loaded(String field) {
+        return true;
+    }
+
+    /**
      * The analyzer of {@code field} when it is a VarChar field with {@code enable_match} (so {@code text_match} and
      * {@code phrase_match} apply to it), else empty.
      */
