@@ -88,14 +88,17 @@ final class ForwardingRoutes {
         // FlushAll seals what the called node holds; every acknowledged row is durable in the log anyway.
         ROUTES.put("FlushAll", Route.ANY_NODE);
         ROUTES.put("GetFlushAllState", Route.ANY_NODE);
+        // Bulk import is refused in cluster mode by its handler (files and jobs would have to be shared by the nodes).
+        for (String rpc : new String[] {"Import", "GetImportState", "ListImportTasks"}) {
+            ROUTES.put(rpc, Route.ANY_NODE);
+        }
         for (String rpc : new String[] {"AddCollectionFunction", "AddFileResource",
                 "AddUserTags", "AlterCollectionFunction", "AlterRole",
                 "CalcDistance", "CreateReplicateStream", "CreateResourceGroup",
                 "CreateRowPolicy", "DeleteUserTags", "DescribeResourceGroup", "DescribeSegmentIndexData",
                 "DropCollectionFunction", "DropResourceGroup", "DropRowPolicy", "Dummy", "DumpMessages",
-                "GetImportState",
                 "GetReplicateConfiguration", "GetReplicateInfo", "GetUserTags",
-                "Import", "ListFileResources", "ListImportTasks", "ListIndexedSegment",
+                "ListFileResources", "ListIndexedSegment",
                 "ListResourceGroups", "ListRowPolicies", "ListUsersWithTag", "LoadBalance",
                 "RegisterLink", "RemoveFileResource", "ReplicateMessage", "TransferNode",
                 "TransferReplica", "UpdateReplicateConfiguration", "UpdateResourceGroups"}) {
