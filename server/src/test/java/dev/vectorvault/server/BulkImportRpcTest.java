@@ -3,6 +3,7 @@ package dev.vectorvault.server;
 import static dev.vectorvault.server.SmallCollection.ok;
 import static dev.vectorvault.server.SmallCollection.pair;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import io.milvus.grpc.CollectionSchema;
@@ -227,6 +228,42 @@ class BulkImportRpcTest {
         assertThat(tooBig.getStatus().getReason()).contains("maxImportFileSizeInGB");
         assertThat(awaitFinished(importFiles("c", "a.json", "a.json")).getState())
                 .isEqualTo(ImportState.ImportCompleted);
+    }
+
+    @Test
+    void importNeedsTheImportPrivilegeOnTheCollection() throws Exception {
+        server = LoopbackServer.start(dataDir, Map.of("common.security.authorizationEnabled", "true"));
+        Files.createDirectories(dataDir.resolve("import"));
+        stub = as("root", "Milvus");
+        createCollection("c");
+        write("one.json", "[{\"id\": 1, \"v\": [1, 1, 1, 1], \"tag\": \"x\", \"score\": 1}]");
+        ok(stub.createCredential(io.milvus.grpc.CreateCredentialRequest.newBuilder().setUsername("loader")
+                .setPassword(java.util.Base64.getEncoder().encodeToString("secret1".getBytes(StandardCharsets.UTF_8)))
+                .build()));
+        ok(stub.createRole(io.milvus.grpc.CreateRoleRequest.newBuilder()
+                .setEntity(io.milvus.grpc.RoleEntity.newBuilder().setName("loaders")).build()));
+        ok(stub.operateUserRole(io.milvus.grpc.OperateUserRoleRequest.newBuilder().setUsername("loader")
+                .setRoleName("loaders").setType(io.milvus.grpc.OperateUserRoleType.AddUserToRole).build()));
+        MilvusServiceBlockingStub loader = as("loader", "secret1");
+
+        assertThatThrownBy(() -> loader.import_(request("c", "one.json").build()))
+                .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e -> assertThat(e.getStatus()
+                        .getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED));
+        ok(stub.operatePrivilegeV2(io.milvus.grpc.OperatePrivilegeV2Request.newBuilder()
+                .setRole(io.milvus.grpc.RoleEntity.newBuilder().setName("loaders"))
+                .setGrantor(io.milvus.grpc.GrantorEntity.newBuilder()
+                        .setPrivilege(io.milvus.grpc.PrivilegeEntity.newBuilder().setName("Import")))
+                .setType(io.milvus.grpc.OperatePrivilegeType.Grant).setDbName("default").setCollectionName("c")
+                .build()));
+        ImportResponse allowed = loader.import_(request("c", "one.json").build());
+        ok(allowed.getStatus());
+        stub = loader;
+        assertThat(awaitFinished(allowed.getTasks(0)).getState()).isEqualTo(ImportState.ImportCompleted);
+    }
+
+    private MilvusServiceBlockingStub as(String user, String password) {
+        return MilvusServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(60, TimeUnit.SECONDS)
+                .withInterceptors(new WireHeaders(WireHeaders.basic(user, password), "default"));
     }
 
     // ---- fixtures
