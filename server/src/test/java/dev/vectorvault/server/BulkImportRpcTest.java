@@ -261,6 +261,44 @@ class BulkImportRpcTest {
         assertThat(awaitFinished(allowed.getTasks(0)).getState()).isEqualTo(ImportState.ImportCompleted);
     }
 
+    @Test
+    void restJobRoutesCreateDescribeAndListJobsWithMilvusStateNames() throws Exception {
+        start(Map.of());
+        createCollection("c");
+        write("one.json", "[{\"id\": 1, \"v\": [1, 1, 1, 1], \"tag\": \"x\", \"score\": 1}]");
+        Files.createDirectories(dataDir.resolve("import/np"));
+        Files.write(dataDir.resolve("import/np/id.npy"), npy("<i8", "(1,)", longs(2)));
+        Files.write(dataDir.resolve("import/np/v.npy"), npy("<f4", "(1, 4)", floats(2, 2, 2, 2)));
+        Files.write(dataDir.resolve("import/np/tag.npy"), npy("<U1", "(1,)", unicode(1, "y")));
+        String jobId = RestCalls.ok(server, "jobs/import/create", "{\"collectionName\": \"c\", \"files\":"
+                + " [[\"one.json\"]], \"options\": {\"timeout\": \"60s\"}}").get("jobId").asText();
+        assertThat(awaitFinished(Long.parseLong(jobId)).getState()).isEqualTo(ImportState.ImportCompleted);
+        com.fasterxml.jackson.databind.JsonNode progress = RestCalls.ok(server, "jobs/import/get_progress",
+                "{\"jobId\": \"" + jobId + "\"}");
+        assertThat(progress.get("state").asText()).isEqualTo("Completed");
+        assertThat(progress.get("progress").asInt()).isEqualTo(100);
+        assertThat(progress.get("importedRows").asLong()).isEqualTo(1);
+        assertThat(progress.get("totalRows").asLong()).isEqualTo(1);
+        assertThat(progress.get("collectionName").asText()).isEqualTo("c");
+        String numpyJob = RestCalls.ok(server, "jobs/import/create", "{\"collectionName\": \"c\", \"files\":"
+                + " [[\"np/id.npy\", \"np/v.npy\", \"np/tag.npy\"]]}").get("jobId").asText();
+        assertThat(awaitFinished(Long.parseLong(numpyJob)).getState()).isEqualTo(ImportState.ImportCompleted);
+        assertThat(count("c")).isEqualTo(2);
+
+        com.fasterxml.jackson.databind.JsonNode list = RestCalls.ok(server, "jobs/import/list",
+                "{\"collectionName\": \"c\"}");
+        assertThat(list.get("records")).hasSize(2);
+        assertThat(list.get("records").get(0).get("jobId").asText()).isEqualTo(jobId);
+        assertThat(list.get("records").get(1).get("state").asText()).isEqualTo("Completed");
+        RestCalls.Reply parquet = RestCalls.post(server, "jobs/import/create", RestCalls.ROOT,
+                "{\"collectionName\": \"c\", \"files\": [[\"x.parquet\"]]}");
+        assertThat(parquet.code()).isEqualTo(2100);
+        assertThat(parquet.body().get("message").asText()).contains("Parquet");
+        RestCalls.Reply missing = RestCalls.post(server, "jobs/import/describe", RestCalls.ROOT,
+                "{\"jobId\": \"7\"}");
+        assertThat(missing.code()).isEqualTo(2100);
+    }
+
     private MilvusServiceBlockingStub as(String user, String password) {
         return MilvusServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(60, TimeUnit.SECONDS)
                 .withInterceptors(new WireHeaders(WireHeaders.basic(user, password), "default"));
