@@ -10,6 +10,7 @@ import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.JsonValues;
 import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.ingest.CsvRecords;
 import dev.vectorvault.ingest.JsonRows;
 import dev.vectorvault.ingest.NpyColumn;
 import dev.vectorvault.query.ColumnBatch;
@@ -47,9 +48,24 @@ abstract class ImportBatches implements AutoCloseable {
     public abstract void close();
 
     /** The reader for a group of files already known to be of one type ({@code .json} alone, or {@code .npy}). */
-    static ImportBatches open(Collection collection, List<Path> files, List<String> names, long batchBytes) {
-        return ImportOptions.extension(names.get(0)).equals(".json") ? new Json(collection, files.get(0), names.get(0), batchBytes)
-                : new Numpy(collection, files, names, batchBytes);
+    static ImportBatches open(Collection collection, List<Path> files, List<String> names, long batchBytes,
+                              ImportOptions.Csv csv) {
+        return switch (ImportOptions.extension(names.get(0))) {
+            case ".json" -> new Json(collection, files.get(0), names.get(0), batchBytes);
+            case ".csv" -> new Csv(collection, files.get(0), names.get(0), batchBytes, csv);
+            default -> new Numpy(collection, files, names, batchBytes);
+        };
+    }
+
+    /** Rows as REST insert rows, to the columns an Insert carries, to the batch an Insert decodes. */
+    private static ColumnBatch rowBatch(Collection collection, io.milvus.grpc.CollectionSchema schema, ArrayNode rows,
+                                        String where) {
+        try {
+            return DataRpc.batch(collection, RestData.columns(schema, rows, false), rows.size());
+        } catch (RuntimeException e) {
+            throw new MilvusException(ErrorCode.IMPORT_FAILED, where + " (row numbers within the batch count from 0): "
+                    + e.getMessage());
+        }
     }
 
     private static InputStream input(Path file, String name) {
@@ -89,12 +105,7 @@ abstract class ImportBatches implements AutoCloseable {
             }
             ArrayNode array = JsonNodeFactory.instance.arrayNode();
             batch.forEach(row -> array.add(withDynamicKeys((ObjectNode) row)));
-            try {
-                return DataRpc.batch(collection, RestData.columns(schema, array, false), batch.size());
-            } catch (RuntimeException e) {
-                throw new MilvusException(ErrorCode.IMPORT_FAILED, "file " + name + ", rows " + first + "-"
-                        + rows.rowsRead() + " (row numbers within the batch count from 0): " + e.getMessage());
-            }
+            return rowBatch(collection, schema, array, "file " + name + ", rows " + first + "-" + rows.rowsRead());
         }
 
         /** Milvus's {@code $meta} key holds a row's dynamic fields (an object, or its JSON text); merged as keys. */
@@ -122,6 +133,148 @@ abstract class ImportBatches implements AutoCloseable {
         @Override
         public void close() {
             rows.close();
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // read only
+            }
+        }
+    }
+
+    /**
+     * A CSV file as Milvus reads one: a header of field names, one row per record; a cell equal to {@code nullkey}
+     * is null (or the field's default); numbers and booleans as text, vectors, arrays and JSON as JSON text;
+     * {@code $meta} holds dynamic keys as a JSON object, other columns go to the dynamic field as strings.
+     */
+    private static final class Csv extends ImportBatches {
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+                new com.fasterxml.jackson.databind.ObjectMapper();
+        private static final java.util.regex.Pattern DECIMAL =
+                java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+        private final Collection collection;
+        private final io.milvus.grpc.CollectionSchema schema;
+        private final InputStream in;
+        private final CsvRecords records;
+        private final List<String> header;
+        private final String name;
+        private final long batchBytes;
+        private final String nullKey;
+        private long rowsRead;
+
+        Csv(Collection collection, Path file, String name, long batchBytes, ImportOptions.Csv csv) {
+            this.collection = collection;
+            this.schema = SchemaMapper.toProto(collection.name(), collection.schema());
+            this.in = input(file, name);
+            this.records = new CsvRecords(in, csv.separator(), name);
+            this.name = name;
+            this.batchBytes = batchBytes;
+            this.nullKey = csv.nullKey();
+            List<String> names = records.next();
+            if (names == null) {
+                close();
+                throw new MilvusException(ErrorCode.IMPORT_FAILED, "failed to read csv header of " + name
+                        + ": the file is empty");
+            }
+            for (String column : names) {
+                collection.schema().field(column).filter(f -> f.primaryKey() && f.autoId()).ifPresent(f -> {
+                    close();
+                    throw new MilvusException(ErrorCode.IMPORT_FAILED, "the primary key '" + column
+                            + "' is auto-generated, no need to provide");
+                });
+                if (!collection.schema().enableDynamicField() && (collection.schema().field(column).isEmpty()
+                        || column.equals(FieldSchema.DYNAMIC_FIELD_NAME))) {
+                    close();
+                    throw new MilvusException(ErrorCode.IMPORT_FAILED, "column " + column + " of " + name
+                            + " is not a field of collection " + collection.name() + " (and dynamic fields are off)");
+                }
+            }
+            this.header = names;
+        }
+
+        @Override
+        ColumnBatch next() {
+            long start = records.charsRead();
+            long first = rowsRead + 1;
+            ArrayNode rows = JsonNodeFactory.instance.arrayNode();
+            for (List<String> record; records.charsRead() - start < batchBytes && (record = records.next()) != null; ) {
+                rowsRead++;
+                rows.add(row(record));
+            }
+            return rows.isEmpty() ? null : rowBatch(collection, schema, rows, "file " + name + ", rows " + first
+                    + "-" + rowsRead);
+        }
+
+        private ObjectNode row(List<String> record) {
+            ObjectNode row = JsonNodeFactory.instance.objectNode();
+            ObjectNode dynamic = JsonNodeFactory.instance.objectNode();
+            for (int i = 0; i < header.size(); i++) {
+                String column = header.get(i);
+                String cell = record.get(i);
+                java.util.Optional<FieldSchema> field = collection.schema().field(column).filter(f -> !f.dynamic());
+                if (field.isPresent()) {
+                    if (!(cell.equals(nullKey) && (field.get().nullable() || field.get().defaultValue() != null))) {
+                        row.set(column, value(field.get(), cell));
+                    }
+                } else if (column.equals(FieldSchema.DYNAMIC_FIELD_NAME)) {
+                    JsonNode meta = parse(cell, column);
+                    if (!meta.isObject()) {
+                        throw failed("illegal value for dynamic field, not a JSON object (row " + rowsRead + ")");
+                    }
+                    meta.fields().forEachRemaining(e -> {
+                        if (header.contains(e.getKey())) {
+                            throw failed("duplicated key in dynamic field, key=" + e.getKey() + " (row " + rowsRead
+                                    + ")");
+                        }
+                        dynamic.set(e.getKey(), e.getValue());
+                    });
+                } else {
+                    dynamic.put(column, cell); // CSV has no types: Milvus keeps extra columns as strings
+                }
+            }
+            dynamic.fields().forEachRemaining(e -> row.set(e.getKey(), e.getValue()));
+            return row;
+        }
+
+        private JsonNode value(FieldSchema field, String cell) {
+            JsonNodeFactory nodes = JsonNodeFactory.instance;
+            try {
+                return switch (field.dataType()) {
+                    case BOOL -> switch (cell) {
+                        case "1", "t", "T", "true", "TRUE", "True" -> nodes.booleanNode(true);
+                        case "0", "f", "F", "false", "FALSE", "False" -> nodes.booleanNode(false);
+                        default -> throw new NumberFormatException();
+                    };
+                    case INT8, INT16, INT32, INT64 -> nodes.numberNode(Long.parseLong(cell));
+                    case FLOAT, DOUBLE -> {
+                        if (!DECIMAL.matcher(cell).matches()) {
+                            throw new NumberFormatException();
+                        }
+                        yield nodes.numberNode(Double.parseDouble(cell));
+                    }
+                    case VARCHAR -> nodes.textNode(cell);
+                    default -> parse(cell, field.name());
+                };
+            } catch (NumberFormatException e) {
+                throw failed("illegal value '" + cell + "' for " + field.dataType() + " field " + field.name()
+                        + " (row " + rowsRead + ")");
+            }
+        }
+
+        private JsonNode parse(String cell, String column) {
+            try {
+                return JSON.readTree(cell);
+            } catch (IOException e) {
+                throw failed("the value of " + column + " is not JSON (row " + rowsRead + ")");
+            }
+        }
+
+        private MilvusException failed(String why) {
+            return new MilvusException(ErrorCode.IMPORT_FAILED, "file " + name + ": " + why);
+        }
+
+        @Override
+        public void close() {
+            records.close();
             try {
                 in.close();
             } catch (IOException ignored) {

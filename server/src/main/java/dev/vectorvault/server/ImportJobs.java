@@ -94,7 +94,7 @@ final class ImportJobs implements AutoCloseable {
             throw new MilvusException(ErrorCode.PARTITION_NOT_FOUND, "partition not found[partition="
                     + partitionName + "]");
         }
-        long timeoutMs = ImportOptions.timeoutMs(options);
+        ImportOptions.Parsed parsed = ImportOptions.parse(options);
         List<List<String>> nonEmpty = groups.stream().filter(g -> !g.isEmpty()).toList();
         if (nonEmpty.isEmpty()) {
             throw MilvusException.invalidParameterAsIs("import request is empty");
@@ -131,7 +131,7 @@ final class ImportJobs implements AutoCloseable {
             ImportJob job = new ImportJob(clock.next(), database, collection.name(), collection.collectionId(),
                     named ? partitionName : "", nonEmpty, millis.getAsLong());
             jobs.put(job.id(), job);
-            pool.execute(() -> run(job, paths, timeoutMs));
+            pool.execute(() -> run(job, paths, parsed));
             return job;
         }
     }
@@ -152,15 +152,15 @@ final class ImportJobs implements AutoCloseable {
         return (limit > 0 ? listed.limit(limit) : listed).toList();
     }
 
-    private void run(ImportJob job, List<List<Path>> groups, long timeoutMs) {
+    private void run(ImportJob job, List<List<Path>> groups, ImportOptions.Parsed options) {
         Path folder = staging.resolve(Long.toString(job.id()));
         try {
-            long deadline = timeoutMs > 0 ? job.createdMillis() + timeoutMs : Long.MAX_VALUE;
+            long deadline = options.timeoutMs() > 0 ? job.createdMillis() + options.timeoutMs() : Long.MAX_VALUE;
             List<List<Path>> copies = stage(job, groups, folder);
             long rows = 0;
             for (int g = 0; g < copies.size(); g++) {
-                rows += readGroup(job, copies.get(g), g, batch -> writer.checkInsert(job.database(), job.collection(),
-                        job.partition(), batch), deadline);
+                rows += readGroup(job, copies.get(g), g, options.csv(),
+                        batch -> writer.checkInsert(job.database(), job.collection(), job.partition(), batch), deadline);
                 job.checking(5 + 5 * (g + 1) / copies.size());
             }
             job.checked(rows);
@@ -169,7 +169,7 @@ final class ImportJobs implements AutoCloseable {
             for (int g = 0; g < copies.size(); g++) {
                 long total = rows;
                 long[] soFar = {written};
-                written += readGroup(job, copies.get(g), g, batch -> {
+                written += readGroup(job, copies.get(g), g, options.csv(), batch -> {
                     writer.insert(job.database(), job.collection(), job.partition(), batch);
                     soFar[0] += batch.rowCount();
                     job.importing(soFar[0], (int) (10 + 90 * soFar[0] / Math.max(1, total)));
@@ -224,11 +224,12 @@ final class ImportJobs implements AutoCloseable {
         void accept(ColumnBatch batch);
     }
 
-    private long readGroup(ImportJob job, List<Path> copies, int group, BatchSink sink, long deadline) {
+    private long readGroup(ImportJob job, List<Path> copies, int group, ImportOptions.Csv csv, BatchSink sink,
+                           long deadline) {
         long rows = 0;
         Collection collection = catalog.collection(job.database(), job.collection());
         try (ImportBatches batches = ImportBatches.open(collection, copies, job.files().get(group),
-                settings.batchBytes())) {
+                settings.batchBytes(), csv)) {
             for (ColumnBatch batch; (batch = batches.next()) != null; ) {
                 if (millis.getAsLong() > deadline) {
                     throw new MilvusException(ErrorCode.IMPORT_FAILED, "the import job timed out (option timeout)"

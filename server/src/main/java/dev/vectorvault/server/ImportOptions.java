@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * What an import request may ask for beyond its files. Options that would change what is imported and are not
- * implemented here (a backup's binlogs, L0 deletes, time ranges, CSV's separator) are refused by name rather than
+ * implemented here (a backup's binlogs, L0 deletes, time ranges) are refused by name rather than
  * ignored; so are file types this server cannot read.
  */
 final class ImportOptions {
@@ -18,14 +18,29 @@ final class ImportOptions {
 
     private ImportOptions() {}
 
-    /** Milvus's {@code timeout} option ({@code 300s}, {@code 5m}, {@code 1h}, plain seconds) in ms; 0 = none. */
-    static long timeoutMs(Map<String, String> options) {
+    /** CSV's options: the separator ({@code sep}, default {@code ,}) and the text of a null cell ({@code nullkey}). */
+    record Csv(char separator, String nullKey) {
+        static final Csv DEFAULT = new Csv(',', "");
+    }
+
+    /** What the options ask for: Milvus's {@code timeout} in ms (0 = none) and the CSV settings. */
+    record Parsed(long timeoutMs, Csv csv) {}
+
+    /**
+     * Milvus's {@code timeout} ({@code 300s}, {@code 5m}, {@code 1h}, plain seconds), {@code sep} and
+     * {@code nullkey}; {@code backup}/{@code l0_import} only when false; anything else is refused.
+     */
+    static Parsed parse(Map<String, String> options) {
         long timeout = 0;
+        char separator = Csv.DEFAULT.separator();
+        String nullKey = Csv.DEFAULT.nullKey();
         for (Map.Entry<String, String> option : options.entrySet()) {
             String key = option.getKey().toLowerCase(Locale.ROOT);
             String value = option.getValue() == null ? "" : option.getValue().trim();
             switch (key) {
                 case "timeout" -> timeout = duration(value);
+                case "sep" -> separator = separator(option.getValue());
+                case "nullkey" -> nullKey = option.getValue() == null ? "" : option.getValue();
                 case "backup", "l0_import" -> {
                     if (value.equalsIgnoreCase("true")) {
                         throw refused("option " + option.getKey() + "=true (binlog import from a backup) is not"
@@ -33,10 +48,17 @@ final class ImportOptions {
                     }
                 }
                 default -> throw refused("import option '" + option.getKey() + "' is not supported here (supported:"
-                        + " timeout)");
+                        + " timeout, sep, nullkey)");
             }
         }
-        return timeout;
+        return new Parsed(timeout, new Csv(separator, nullKey));
+    }
+
+    private static char separator(String value) {
+        if (value == null || value.length() != 1 || "\"\r\n".indexOf(value.charAt(0)) >= 0) {
+            throw refused("invalid import option sep='" + value + "': one character, not a quote or a line break");
+        }
+        return value.charAt(0);
     }
 
     private static long duration(String value) {
@@ -74,10 +96,13 @@ final class ImportOptions {
             }
             case ".npy" -> { }
             case ".parquet" -> throw refused("Parquet files are not supported by this server (" + group.get(0)
-                    + "); import JSON or NumPy files");
-            case ".csv" -> throw refused("CSV files are not supported by this server yet (" + group.get(0)
-                    + "); import JSON or NumPy files");
-            default -> throw refused("unexpected file type, files=" + group + " (supported: .json, .npy)");
+                    + "); import JSON, NumPy or CSV files");
+            case ".csv" -> {
+                if (group.size() != 1) {
+                    throw refused("for CSV import, accepts only one file");
+                }
+            }
+            default -> throw refused("unexpected file type, files=" + group + " (supported: .json, .npy, .csv)");
         }
     }
 

@@ -133,6 +133,36 @@ class BulkImportRpcTest {
     }
 
     @Test
+    void csvImportStoresExactlyWhatTheSameInsertStores() throws Exception {
+        start(Map.of());
+        createCollection("fromCsv");
+        createCollection("inserted");
+        createCollection("withOptions");
+        write("rows.csv", """
+                id,v,tag,score,$meta
+                1,"[0.5, 1, 1.5, 2]",a,1.25,"{""color"": ""red""}"
+                2,"[2, 2, 2, 2]",b,-3.0,"{""size"": 7}"
+                
+                3,"[3, 3.25, 3, 3]",,0,{}
+                """);
+        write("options.csv", "id;v;tag;score;note\n1;[1,1,1,1];x;NULL;free text\n2;[2,2,2,2];\"y;z\";2.5;\n");
+        GetImportStateResponse csv = awaitFinished(importFiles("fromCsv", "rows.csv"));
+        assertThat(csv.getState()).as(info(csv, "failed_reason")).isEqualTo(ImportState.ImportCompleted);
+        insertSameRows("inserted");
+        assertThat(rows("fromCsv")).isEqualTo(rows("inserted"));
+
+        ImportResponse withOptions = stub.import_(request("withOptions", "options.csv")
+                .addOptions(pair("sep", ";")).addOptions(pair("nullkey", "NULL")).build());
+        ok(withOptions.getStatus());
+        GetImportStateResponse done = awaitFinished(withOptions.getTasks(0));
+        assertThat(done.getState()).as(info(done, "failed_reason")).isEqualTo(ImportState.ImportCompleted);
+        assertThat(ids("withOptions", "score is null")).containsExactly(1L);
+        assertThat(ids("withOptions", "tag == \"y;z\"")).containsExactly(2L);
+        assertThat(ids("withOptions", "note == \"free text\"")).containsExactly(1L);
+        assertThat(count("withOptions")).isEqualTo(2);
+    }
+
+    @Test
     void aBadRowAfterManyGoodBatchesFailsTheJobAndLeavesNoRow() throws Exception {
         start(Map.of("dataNode.import.readBufferSizeInMB", "1"));
         createCollection("c");
@@ -196,16 +226,18 @@ class BulkImportRpcTest {
     }
 
     @Test
-    void parquetCsvUnknownOptionsAndBackupsAreRefusedByName() throws Exception {
+    void parquetOtherTypesUnknownOptionsAndBackupsAreRefusedByName() throws Exception {
         start(Map.of());
         createCollection("c");
         write("data.parquet", "PAR1");
-        write("data.csv", "id,v\n");
+        write("data.txt", "id,v\n");
         write("one.json", "[{\"id\": 1, \"v\": [1, 1, 1, 1], \"tag\": \"x\", \"score\": 1}]");
         assertThat(stub.import_(request("c", "data.parquet").build()).getStatus().getReason()).contains("Parquet");
-        assertThat(stub.import_(request("c", "data.csv").build()).getStatus().getReason()).contains("CSV");
-        assertThat(stub.import_(request("c", "one.json").addOptions(pair("sep", ";")).build()).getStatus()
-                .getReason()).contains("'sep'");
+        assertThat(stub.import_(request("c", "data.txt").build()).getStatus().getReason()).contains("file type");
+        assertThat(stub.import_(request("c", "one.json").addOptions(pair("start_ts", "1")).build()).getStatus()
+                .getReason()).contains("'start_ts'");
+        assertThat(stub.import_(request("c", "one.json").addOptions(pair("sep", ";;")).build()).getStatus()
+                .getReason()).contains("sep");
         assertThat(stub.import_(request("c", "one.json").addOptions(pair("backup", "true")).build()).getStatus()
                 .getReason()).contains("backup");
         assertThat(stub.import_(request("c", "one.json").setPartitionName("nope").build()).getStatus()
@@ -365,6 +397,14 @@ class BulkImportRpcTest {
         ok(r.getStatus());
         return r.getFieldsDataList().stream().collect(Collectors.toMap(FieldData::getFieldName,
                 f -> f.toBuilder().clearFieldId().build()));
+    }
+
+    private List<Long> ids(String collection, String filter) {
+        QueryResults r = stub.query(QueryRequest.newBuilder().setCollectionName(collection).setExpr(filter)
+                .addOutputFields("id").build());
+        ok(r.getStatus());
+        return r.getFieldsDataList().stream().filter(f -> f.getFieldName().equals("id")).findFirst().orElseThrow()
+                .getScalars().getLongData().getDataList();
     }
 
     private long count(String collection) {
