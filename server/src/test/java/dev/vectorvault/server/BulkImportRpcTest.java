@@ -182,6 +182,29 @@ class BulkImportRpcTest {
     }
 
     @Test
+    void numpyFilesThatDoNotFitTheSchemaFailTheJobWithTheirReason() throws Exception {
+        start(Map.of());
+        createCollection("c");
+        Files.createDirectories(dataDir.resolve("import/np"));
+        Files.write(dataDir.resolve("import/np/id.npy"), npy("<i8", "(2,)", longs(1, 2)));
+        Files.write(dataDir.resolve("import/np/short.npy"), npy("<i8", "(1,)", longs(1)));
+        Files.write(dataDir.resolve("import/np/v.npy"), npy("<f4", "(2, 3)", floats(1, 2, 3, 4, 5, 6)));
+        Files.write(dataDir.resolve("import/np/tag.npy"), npy("<U1", "(2,)", unicode(1, "a", "b")));
+        Files.write(dataDir.resolve("import/np/other.npy"), npy("<i8", "(2,)", longs(1, 2)));
+        Files.createDirectories(dataDir.resolve("import/be"));
+        Files.write(dataDir.resolve("import/be/id.npy"), npy(">i8", "(2,)", longs(1, 2)));
+        assertThat(info(awaitFinished(importFiles("c", "np/id.npy", "np/v.npy", "np/tag.npy")), "failed_reason"))
+                .contains("does not fit field v");
+        Files.write(dataDir.resolve("import/np/v.npy"), npy("<f4", "(1, 4)", floats(1, 2, 3, 4)));
+        assertThat(info(awaitFinished(importFiles("c", "np/id.npy", "np/v.npy", "np/tag.npy")), "failed_reason"))
+                .contains("different numbers of rows");
+        assertThat(info(awaitFinished(importFiles("c", "np/other.npy")), "failed_reason"))
+                .contains("does not have");
+        assertThat(info(awaitFinished(importFiles("c", "be/id.npy")), "failed_reason")).contains("big-endian");
+        assertThat(count("c")).isZero();
+    }
+
+    @Test
     void jobsAreListedPerCollectionWithTheirStates() throws Exception {
         start(Map.of());
         createCollection("a");
