@@ -573,7 +573,13 @@ public record ServerConfig(
     }
 
     private static ImportSettings readImport(Values v, Path dataDir) {
-        return new ImportSettings(Path.of(v.string("localStorage.importPath", dataDir.resolve("import").toString())),
+        Path root = Path.of(v.string("localStorage.importPath", dataDir.resolve("import").toString()));
+        // Imports read whatever lies under the root: the server's own files (log, metadata) must not.
+        if (dataDir.toAbsolutePath().normalize().startsWith(root.toAbsolutePath().normalize())) {
+            throw new ConfigException("localStorage.importPath", "must not be localStorage.path or a folder above"
+                    + " it: imports could then read the server's own files");
+        }
+        return new ImportSettings(root,
                 v.intIn("dataCoord.import.maxImportFileNumPerReq", 1024, 1, 1_000_000),
                 v.intIn("dataCoord.import.maxImportJobNum", 1024, 1, 1_000_000),
                 v.intIn("dataNode.import.maxConcurrentTaskNum", 2, 1, 256),
