@@ -68,6 +68,17 @@ abstract class ImportBatches implements AutoCloseable {
         }
     }
 
+    /** Closes readers of a file only read from: a failure to close loses nothing. */
+    private static void closeAll(AutoCloseable... readers) {
+        for (AutoCloseable reader : readers) {
+            try {
+                reader.close();
+            } catch (Exception ignored) {
+                // read only
+            }
+        }
+    }
+
     private static InputStream input(Path file, String name) {
         try {
             return Files.newInputStream(file);
@@ -132,12 +143,7 @@ abstract class ImportBatches implements AutoCloseable {
 
         @Override
         public void close() {
-            rows.close();
-            try {
-                in.close();
-            } catch (IOException ignored) {
-                // read only
-            }
+            closeAll(rows, in);
         }
     }
 
@@ -274,12 +280,7 @@ abstract class ImportBatches implements AutoCloseable {
 
         @Override
         public void close() {
-            records.close();
-            try {
-                in.close();
-            } catch (IOException ignored) {
-                // read only
-            }
+            closeAll(records, in);
         }
     }
 
