@@ -228,6 +228,10 @@ final class ImportJobs implements AutoCloseable {
                            long deadline) {
         long rows = 0;
         Collection collection = catalog.collection(job.database(), job.collection());
+        if (collection.collectionId() != job.collectionId()) {
+            throw new MilvusException(ErrorCode.IMPORT_FAILED, "collection " + job.collection() + " was dropped"
+                    + " while the import job waited or ran");
+        }
         try (ImportBatches batches = ImportBatches.open(collection, copies, job.files().get(group),
                 settings.batchBytes(), csv)) {
             for (ColumnBatch batch; (batch = batches.next()) != null; ) {
