@@ -110,7 +110,9 @@ public enum ErrorCode {
      * collection's update timestamp; merr ErrCollectionSchemaMismatch, legacy SchemaMismatch): the SDKs describe the
      * collection again and resend.
      */
-    SCHEMA_MISMATCH(109, 62);
+    SCHEMA_MISMATCH(109, 62),
+    /** A bulk import that cannot start or did not finish (merr ErrImportFailed); the reason names the file and row. */
+    IMPORT_FAILED(2100, 1);
 
     private final int code;
     private final int legacyCode;

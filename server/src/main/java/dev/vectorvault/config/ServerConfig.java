@@ -37,7 +37,20 @@ public record ServerConfig(
         ObjectGcSettings objectGc,
         CompactionSettings compaction,
         long entityExpirationSeconds,
-        int maxResourceGroups) {
+        int maxResourceGroups,
+        ImportSettings bulkImport) {
+
+    /**
+     * Bulk import (Import, REST {@code /v2/vectordb/jobs/import/*}). Files are keys under {@code root}
+     * ({@code localStorage.importPath}, ours; default {@code <localStorage.path>/import}). Milvus's keys bound a request's
+     * file count ({@code dataCoord.import.maxImportFileNumPerReq}), the jobs not yet finished
+     * ({@code dataCoord.import.maxImportJobNum}), the jobs running at once ({@code dataNode.import.maxConcurrentTaskNum}),
+     * one file's size ({@code dataNode.import.maxImportFileSizeInGB}), the rows held per batch
+     * ({@code dataNode.import.readBufferSizeInMB}) and how long a finished job stays listed
+     * ({@code dataCoord.import.taskRetention}, seconds).
+     */
+    public record ImportSettings(Path root, int maxFilesPerRequest, int maxUnfinishedJobs, int concurrentJobs,
+                                 long maxFileBytes, long batchBytes, long retentionMs) {}
 
     /**
      * When flushed segments are rewritten without deleted and expired rows, with Milvus's {@code dataCoord.compaction.*}
@@ -558,7 +571,24 @@ public record ServerConfig(
                 // range as the collection property.
                 v.longIn("common.entityExpiration", -1, -1, 3_155_760_000L),
                 // Milvus's cap on resource groups, the default group included.
-                v.intIn("quotaAndLimits.limits.maxResourceGroupNumOfQueryNode", 1024, 1, 1_000_000));
+                v.intIn("quotaAndLimits.limits.maxResourceGroupNumOfQueryNode", 1024, 1, 1_000_000),
+                readImport(v, dataDir));
+    }
+
+    private static ImportSettings readImport(Values v, Path dataDir) {
+        Path root = Path.of(v.string("localStorage.importPath", dataDir.resolve("import").toString()));
+        // Imports read whatever lies under the root: the server's own files (log, metadata) must not.
+        if (dataDir.toAbsolutePath().normalize().startsWith(root.toAbsolutePath().normalize())) {
+            throw new ConfigException("localStorage.importPath", "must not be localStorage.path or a folder above"
+                    + " it: imports could then read the server's own files");
+        }
+        return new ImportSettings(root,
+                v.intIn("dataCoord.import.maxImportFileNumPerReq", 1024, 1, 1_000_000),
+                v.intIn("dataCoord.import.maxImportJobNum", 1024, 1, 1_000_000),
+                v.intIn("dataNode.import.maxConcurrentTaskNum", 2, 1, 256),
+                (long) (v.positive("dataNode.import.maxImportFileSizeInGB", 16) * (1L << 30)),
+                v.longIn("dataNode.import.readBufferSizeInMB", 16, 1, 4096) << 20,
+                v.longIn("dataCoord.import.taskRetention", 10_800, 1, 31_536_000) * 1000);
     }
 
     private static AuditLogSettings readAuditLog(Values v, Path dataDir) {
@@ -747,6 +777,23 @@ public record ServerConfig(
                 throw new ConfigException(key, "must be between " + min + " and " + max + ", got " + parsed);
             }
             return parsed;
+        }
+
+        /** A number above 0 (fractions allowed). */
+        double positive(String key, double fallback) {
+            String value = keys.get(key);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                double parsed = Double.parseDouble(value.trim());
+                if (parsed > 0 && Double.isFinite(parsed)) {
+                    return parsed;
+                }
+            } catch (NumberFormatException e) {
+                // answered below
+            }
+            throw new ConfigException(key, "expected a number above 0, got '" + value + "'");
         }
 
         /** A share in [0, 1). */

@@ -116,8 +116,36 @@ public final class EntityWriter {
         return new WriteResult(keys, clock.next(), deleted);
     }
 
+    /**
+     * Every check an insert of {@code batch} makes, nothing written: bulk import checks a whole file this way before
+     * it writes its first row. Auto-generated keys drawn here are not reused (they only leave gaps, as in Milvus).
+     */
+    public void checkInsert(String database, String collectionName, String partitionName, ColumnBatch batch) {
+        PreparedWrite prepared = prepare(database, collectionName, partitionName, batch, false, false);
+        data.checkRowsFit(Layouts.of(prepared.collection()), prepared.rows());
+    }
+
+    /** A write checked and turned into rows in the collection's field order, not yet applied. */
+    private record PreparedWrite(Collection collection, Optional<PartitionKey> partitionKey, Partition partition,
+                                 List<Object[]> rows, int pk) {}
+
     private WriteResult write(String database, String collectionName, String partitionName, ColumnBatch batch,
                               boolean upsert, boolean partial) {
+        PreparedWrite prepared = prepare(database, collectionName, partitionName, batch, upsert, partial);
+        List<Object[]> rows = prepared.rows();
+        List<Object> keys = new ArrayList<>(rows.size());
+        // A key repeated within one request: the last row wins, as with any later write of that key.
+        rows.forEach(row -> keys.add(row[prepared.pk()]));
+        if (prepared.partitionKey().isPresent()) {
+            putByPartitionKey(prepared.collection(), prepared.partitionKey().get(), prepared.pk(), rows);
+        } else {
+            data.put(Layouts.of(prepared.collection()), prepared.partition().partitionId(), rows);
+        }
+        return new WriteResult(keys, clock.next(), rows.size());
+    }
+
+    private PreparedWrite prepare(String database, String collectionName, String partitionName, ColumnBatch batch,
+                                  boolean upsert, boolean partial) {
         Collection collection = catalog.collection(database, collectionName);
         Optional<PartitionKey> partitionKey = PartitionKey.of(collection);
         boolean named = partitionName != null && !partitionName.isEmpty();
@@ -136,7 +164,6 @@ public final class EntityWriter {
         checkRowCounts(batch);
         FunctionOutputs functions = FunctionOutputs.of(collection);
         List<Object[]> rows = new ArrayList<>(batch.rowCount());
-        List<Object> keys = new ArrayList<>(batch.rowCount());
         int pk = fields.indexOf(collection.schema().primaryKey());
         Map<Object, Object[]> existing = partial ? existingRows(collection, batch, pk) : Map.of();
         for (int r = 0; r < batch.rowCount(); r++) {
@@ -158,14 +185,7 @@ public final class EntityWriter {
             functions.fill(row);
             rows.add(row);
         }
-        // A key repeated within one request: the last row wins, as with any later write of that key.
-        rows.forEach(row -> keys.add(row[pk]));
-        if (partitionKey.isPresent()) {
-            putByPartitionKey(collection, partitionKey.get(), pk, rows);
-        } else {
-            data.put(Layouts.of(collection), partition.partitionId(), rows);
-        }
-        return new WriteResult(keys, clock.next(), rows.size());
+        return new PreparedWrite(collection, partitionKey, partition, rows, pk);
     }
 
     /**

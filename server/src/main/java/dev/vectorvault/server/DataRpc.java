@@ -185,7 +185,7 @@ final class DataRpc {
         return out;
     }
 
-    private static ColumnBatch batch(Collection collection, List<FieldData> columns, int numRows) {
+    static ColumnBatch batch(Collection collection, List<FieldData> columns, int numRows) {
         int rows = numRows;
         Map<String, List<Object>> values = new HashMap<>();
         List<Map<String, Object>> dynamic = null;

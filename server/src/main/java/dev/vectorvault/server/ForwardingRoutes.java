@@ -93,14 +93,17 @@ final class ForwardingRoutes {
                 "ListResourceGroups", "DescribeResourceGroup", "TransferNode", "TransferReplica"}) {
             ROUTES.put(rpc, Route.ANY_NODE);
         }
+        // Bulk import is refused in cluster mode by its handler (files and jobs would have to be shared by the nodes).
+        for (String rpc : new String[] {"Import", "GetImportState", "ListImportTasks"}) {
+            ROUTES.put(rpc, Route.ANY_NODE);
+        }
         for (String rpc : new String[] {"AddCollectionFunction", "AddFileResource",
                 "AddUserTags", "AlterCollectionFunction", "AlterRole",
                 "CalcDistance", "CreateReplicateStream",
                 "CreateRowPolicy", "DeleteUserTags", "DescribeSegmentIndexData",
                 "DropCollectionFunction", "DropRowPolicy", "Dummy", "DumpMessages",
-                "GetImportState",
                 "GetReplicateConfiguration", "GetReplicateInfo", "GetUserTags",
-                "Import", "ListFileResources", "ListImportTasks", "ListIndexedSegment",
+                "ListFileResources", "ListIndexedSegment",
                 "ListRowPolicies", "ListUsersWithTag", "LoadBalance",
                 "RegisterLink", "RemoveFileResource", "ReplicateMessage",
                 "UpdateReplicateConfiguration"}) {

@@ -90,6 +90,7 @@ public final class MilvusServer implements AutoCloseable {
     private S3ObjectStore objectStorage;
     /** The web console's own gateway into the public chain (null when the console is off). */
     private RestGateway consoleGateway;
+    private ImportJobs importJobs;
 
     private MilvusServer(Server grpc, MetaStore store, DataStore data, ConnectionGuard connections,
                          RequestBudget budget, EventLoopGroup boss, EventLoopGroup workers,
@@ -339,8 +340,13 @@ public final class MilvusServer implements AutoCloseable {
         catalogRpc.maxShardNum(config.maxShardNum());
         ExpressionLimits filterLimits = new ExpressionLimits(config.filters().maxLength(), config.filters().maxDepth(),
                 config.filters().maxListSize());
-        DataRpc dataRpc = new DataRpc(catalog, new EntityWriter(catalog, data, clock, filterLimits),
+        EntityWriter writer = new EntityWriter(catalog, data, clock, filterLimits);
+        DataRpc dataRpc = new DataRpc(catalog, writer,
                 new EntityReader(catalog, data, config.search(), filterLimits), data, clock);
+        ImportJobs importJobs = new ImportJobs(catalog, writer, clock, config.bulkImport(),
+                config.dataDir().resolve("import-staging"), node == null ? null
+                        : "bulk import is not supported in cluster mode yet (etcd.endpoints is set): import files"
+                        + " and jobs are not shared between nodes; insert the rows instead", System::currentTimeMillis);
         dataRpc.consistency(config.cluster().gracefulTimeMs(), config.cluster().consistencyWaitMs());
         java.util.concurrent.atomic.AtomicInteger boundPort = new java.util.concurrent.atomic.AtomicInteger(
                 config.port());
@@ -376,6 +382,7 @@ public final class MilvusServer implements AutoCloseable {
                         config.cluster().advertiseHost(), config.dataDir(), started, started.toString()), calls,
                 new SegmentRpc(catalog, data, node == null ? 0 : node.nodeId(), rbac.visibility()),
                 new ResourceGroupRpc(resourceGroups, catalog, replicaLoads));
+        service.importRpc(new ImportRpc(importJobs));
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()))
                 .channelFactory(connections::newServerChannel)
                 .bossEventLoopGroup(boss)
@@ -523,6 +530,7 @@ public final class MilvusServer implements AutoCloseable {
         server.owners = owners;
         server.auditFile = auditFile;
         server.consoleGateway = consoleGateway;
+        server.importJobs = importJobs;
         server.objectStorage = objectStorage;
         return server;
     }
@@ -808,6 +816,9 @@ public final class MilvusServer implements AutoCloseable {
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             if (calls != null) {
                 calls.close();
+            }
+            if (importJobs != null) {
+                importJobs.close(); // before the data store: a running job may be writing through it
             }
             try {
                 data.close();

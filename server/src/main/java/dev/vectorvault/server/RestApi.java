@@ -53,6 +53,7 @@ final class RestApi {
         this.gateway = gateway;
         this.int64AsNumberByDefault = int64AsNumberByDefault;
         RestRoutes.register(routes);
+        RestImportRoutes.register(routes);
     }
 
     /** The routes served, {@code category/action} (tests, documentation). */

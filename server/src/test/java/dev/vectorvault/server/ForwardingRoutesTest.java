@@ -37,7 +37,8 @@ class ForwardingRoutesTest {
         for (String rpc : protocolRpcs()) {
             String handler = Character.toLowerCase(rpc.charAt(0)) + rpc.substring(1);
             boolean unimplemented = ForwardingRoutes.of(rpc) == ForwardingRoutes.Route.UNIMPLEMENTED;
-            assertThat(handled.contains(handler)).as(rpc + " has a handler; classify it (OWNER if it touches data)")
+            // grpc-java appends '_' to a handler whose name is a Java keyword (Import -> import_).
+            assertThat(handled.contains(handler) || handled.contains(handler + "_")).as(rpc + " has a handler; classify it (OWNER if it touches data)")
                     .isEqualTo(!unimplemented);
         }
     }

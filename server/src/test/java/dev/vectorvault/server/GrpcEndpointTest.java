@@ -139,8 +139,8 @@ class GrpcEndpointTest {
     @Test
     void unimplementedRpcsFailFastWithUnimplemented() throws Exception {
         MilvusServiceBlockingStub root = as(start(true), "root", "Milvus");
-        assertThatThrownBy(() -> root.getImportState(
-                        io.milvus.grpc.GetImportStateRequest.newBuilder().setTask(1).build()))
+        assertThatThrownBy(() -> root.listRowPolicies(
+                        io.milvus.grpc.ListRowPoliciesRequest.newBuilder().setCollectionName("c").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
                         assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNIMPLEMENTED));
     }

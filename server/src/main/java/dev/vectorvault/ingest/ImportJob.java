@@ -1,0 +1,134 @@
+package dev.vectorvault.ingest;
+
+import java.util.List;
+
+/**
+ * One bulk import job as the RPCs report it: Milvus's v2 states, rows checked and imported, progress in percent,
+ * and the reason of a failure. Written by the one thread running the job, read by any caller.
+ */
+public final class ImportJob {
+    /** Milvus's ImportJobState names: checking every file (PreImporting) comes before writing any row (Importing). */
+    public enum State {
+        PENDING("Pending"), PRE_IMPORTING("PreImporting"), IMPORTING("Importing"), COMPLETED("Completed"),
+        FAILED("Failed");
+
+        private final String milvusName;
+
+        State(String milvusName) {
+            this.milvusName = milvusName;
+        }
+
+        public String milvusName() {
+            return milvusName;
+        }
+
+        public boolean finished() {
+            return this == COMPLETED || this == FAILED;
+        }
+    }
+
+    private final long id;
+    private final String database;
+    private final String collection;
+    private final long collectionId;
+    private final String partition;
+    private final List<List<String>> files;
+    private final long createdMillis;
+    private volatile State state = State.PENDING;
+    private volatile long totalRows;
+    private volatile long importedRows;
+    private volatile int progress;
+    private volatile String reason = "";
+    private volatile long finishedMillis;
+
+    public ImportJob(long id, String database, String collection, long collectionId, String partition,
+                     List<List<String>> files, long createdMillis) {
+        this.id = id;
+        this.database = database;
+        this.collection = collection;
+        this.collectionId = collectionId;
+        this.partition = partition;
+        this.files = List.copyOf(files.stream().map(List::copyOf).toList());
+        this.createdMillis = createdMillis;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String database() {
+        return database;
+    }
+
+    public String collection() {
+        return collection;
+    }
+
+    public long collectionId() {
+        return collectionId;
+    }
+
+    public String partition() {
+        return partition;
+    }
+
+    public List<List<String>> files() {
+        return files;
+    }
+
+    public long createdMillis() {
+        return createdMillis;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public long totalRows() {
+        return totalRows;
+    }
+
+    public long importedRows() {
+        return importedRows;
+    }
+
+    public int progress() {
+        return progress;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    /** When the job completed or failed (epoch ms); 0 while it runs. */
+    public long finishedMillis() {
+        return finishedMillis;
+    }
+
+    public void checking(int percent) {
+        state = State.PRE_IMPORTING;
+        progress = percent;
+    }
+
+    public void checked(long rows) {
+        totalRows = rows;
+    }
+
+    public void importing(long rowsSoFar, int percent) {
+        state = State.IMPORTING;
+        importedRows = rowsSoFar;
+        progress = percent;
+    }
+
+    public void completed(long nowMillis) {
+        progress = 100;
+        finishedMillis = nowMillis;
+        state = State.COMPLETED;
+    }
+
+    public void failed(String why, long nowMillis) {
+        reason = why;
+        finishedMillis = nowMillis;
+        state = State.FAILED;
+    }
+}

@@ -1,0 +1,286 @@
+package dev.vectorvault.server;
+
+import dev.vectorvault.catalog.Catalog;
+import dev.vectorvault.catalog.Collection;
+import dev.vectorvault.catalog.PartitionKey;
+import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.common.HybridClock;
+import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.config.ServerConfig.ImportSettings;
+import dev.vectorvault.ingest.ImportJob;
+import dev.vectorvault.ingest.ImportRoot;
+import dev.vectorvault.query.ColumnBatch;
+import dev.vectorvault.query.EntityWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+/**
+ * Bulk import jobs, run in the background on a bounded pool. A job first copies every file into its own staging
+ * folder and checks every row of the copies with Insert's checks (PreImporting), writing nothing; only then does it
+ * insert the copies' rows batch by batch through the Insert path (Importing). A bad row therefore fails the job with
+ * no row of it written. Jobs live in memory: after a restart the list is empty, as if every job had expired.
+ */
+final class ImportJobs implements AutoCloseable {
+    /** Finished jobs kept at most, whatever the retention says, so the list cannot grow without bound. */
+    static final int MAX_JOBS_KEPT = 10_000;
+
+    private final Catalog catalog;
+    private final EntityWriter writer;
+    private final HybridClock clock;
+    private final ImportSettings settings;
+    private final ImportRoot root;
+    private final Path staging;
+    private final String refusal;
+    private final LongSupplier millis;
+    private final Map<Long, ImportJob> jobs = new ConcurrentHashMap<>();
+    private final ExecutorService pool;
+
+    /**
+     * @param refusal why imports are refused on this node (null: they run), e.g. cluster mode, where files and jobs
+     *                would have to be shared between nodes
+     */
+    ImportJobs(Catalog catalog, EntityWriter writer, HybridClock clock, ImportSettings settings, Path staging,
+               String refusal, LongSupplier millis) {
+        this.catalog = catalog;
+        this.writer = writer;
+        this.clock = clock;
+        this.settings = settings;
+        this.root = new ImportRoot(settings.root());
+        this.staging = staging;
+        this.refusal = refusal;
+        this.millis = millis;
+        AtomicInteger threads = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(settings.concurrentJobs(), settings.concurrentJobs(), 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "bulk-import-" + threads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        deleteStaging(staging); // copies of jobs a crash or restart ended; their jobs are gone with the process
+    }
+
+    /**
+     * Checks the request and queues a job: the collection and partition, each file group's type and size, the
+     * number of files and of unfinished jobs, the options. Nothing is read beyond the files' sizes yet.
+     */
+    ImportJob submit(String database, String collectionName, String partitionName, List<List<String>> groups,
+                     Map<String, String> options) {
+        if (refusal != null) {
+            throw new MilvusException(ErrorCode.IMPORT_FAILED, refusal);
+        }
+        Collection collection = catalog.collection(database, collectionName);
+        boolean named = partitionName != null && !partitionName.isEmpty();
+        if (named && PartitionKey.of(collection).isPresent()) {
+            throw new MilvusException(ErrorCode.IMPORT_FAILED,
+                    "not allow to set partition name for collection with partition key");
+        }
+        if (named && collection.partition(partitionName).isEmpty()) {
+            throw new MilvusException(ErrorCode.PARTITION_NOT_FOUND, "partition not found[partition="
+                    + partitionName + "]");
+        }
+        ImportOptions.Parsed parsed = ImportOptions.parse(options);
+        List<List<String>> nonEmpty = groups.stream().filter(g -> !g.isEmpty()).toList();
+        if (nonEmpty.isEmpty()) {
+            throw MilvusException.invalidParameterAsIs("import request is empty");
+        }
+        long fileCount = nonEmpty.stream().mapToLong(List::size).sum();
+        if (fileCount > settings.maxFilesPerRequest()) {
+            throw new MilvusException(ErrorCode.IMPORT_FAILED, "the max number of import files per request is "
+                    + settings.maxFilesPerRequest() + " (dataCoord.import.maxImportFileNumPerReq), got " + fileCount);
+        }
+        List<List<Path>> paths = new ArrayList<>();
+        for (List<String> group : nonEmpty) {
+            ImportOptions.checkGroup(group);
+            List<Path> resolved = new ArrayList<>();
+            for (String key : group) {
+                Path file = root.resolve(key);
+                long size = size(file, key);
+                if (size > settings.maxFileBytes()) {
+                    throw new MilvusException(ErrorCode.IMPORT_FAILED, "import file " + key + " is " + size
+                            + " bytes, above the limit of " + settings.maxFileBytes()
+                            + " bytes (dataNode.import.maxImportFileSizeInGB)");
+                }
+                resolved.add(file);
+            }
+            paths.add(resolved);
+        }
+        synchronized (jobs) {
+            forgetExpired();
+            long unfinished = jobs.values().stream().filter(j -> !j.state().finished()).count();
+            if (unfinished >= settings.maxUnfinishedJobs()) {
+                throw new MilvusException(ErrorCode.IMPORT_FAILED, "the number of jobs not yet finished reached"
+                        + " the limit of " + settings.maxUnfinishedJobs() + " (dataCoord.import.maxImportJobNum),"
+                        + " try again later");
+            }
+            ImportJob job = new ImportJob(clock.next(), database, collection.name(), collection.collectionId(),
+                    named ? partitionName : "", nonEmpty, millis.getAsLong());
+            jobs.put(job.id(), job);
+            pool.execute(() -> run(job, paths, parsed));
+            return job;
+        }
+    }
+
+    Optional<ImportJob> find(long id) {
+        return Optional.ofNullable(jobs.get(id));
+    }
+
+    /** The jobs of a database, of one collection when a name is given, oldest first; at most {@code limit} (0: all). */
+    List<ImportJob> list(String database, String collectionName, int limit) {
+        forgetExpired();
+        Stream<ImportJob> listed = jobs.values().stream().filter(j -> j.database().equals(database));
+        if (collectionName != null && !collectionName.isEmpty()) {
+            long id = catalog.collection(database, collectionName).collectionId();
+            listed = listed.filter(j -> j.collectionId() == id);
+        }
+        listed = listed.sorted(Comparator.comparingLong(ImportJob::id));
+        return (limit > 0 ? listed.limit(limit) : listed).toList();
+    }
+
+    private void run(ImportJob job, List<List<Path>> groups, ImportOptions.Parsed options) {
+        Path folder = staging.resolve(Long.toString(job.id()));
+        try {
+            long deadline = options.timeoutMs() > 0 ? job.createdMillis() + options.timeoutMs() : Long.MAX_VALUE;
+            List<List<Path>> copies = stage(job, groups, folder);
+            long rows = 0;
+            for (int g = 0; g < copies.size(); g++) {
+                rows += readGroup(job, copies.get(g), g, options.csv(),
+                        batch -> writer.checkInsert(job.database(), job.collection(), job.partition(), batch), deadline);
+                job.checking(5 + 5 * (g + 1) / copies.size());
+            }
+            job.checked(rows);
+            // From here on rows are written: the job finishes whatever the timeout says, so it is never cut in half.
+            long written = 0;
+            for (int g = 0; g < copies.size(); g++) {
+                long total = rows;
+                long[] soFar = {written};
+                written += readGroup(job, copies.get(g), g, options.csv(), batch -> {
+                    writer.insert(job.database(), job.collection(), job.partition(), batch);
+                    soFar[0] += batch.rowCount();
+                    job.importing(soFar[0], (int) (10 + 90 * soFar[0] / Math.max(1, total)));
+                }, Long.MAX_VALUE);
+            }
+            job.importing(written, 99);
+            job.completed(millis.getAsLong());
+        } catch (RuntimeException e) {
+            job.failed(e.getMessage() == null ? e.toString() : e.getMessage(), millis.getAsLong());
+        } finally {
+            deleteStaging(folder);
+        }
+    }
+
+    /** Copies each file into the job's folder (the rows checked are then the rows written, whatever the source does). */
+    private List<List<Path>> stage(ImportJob job, List<List<Path>> groups, Path folder) {
+        List<List<Path>> copies = new ArrayList<>();
+        try {
+            Files.createDirectories(folder);
+            for (int g = 0; g < groups.size(); g++) {
+                List<Path> copy = new ArrayList<>();
+                for (int f = 0; f < groups.get(g).size(); f++) {
+                    Path target = folder.resolve(g + "-" + f);
+                    copyBounded(groups.get(g).get(f), target, job.files().get(g).get(f));
+                    copy.add(target);
+                }
+                copies.add(copy);
+                job.checking(5 * (g + 1) / groups.size());
+            }
+        } catch (IOException e) {
+            throw new MilvusException(ErrorCode.IMPORT_FAILED, "staging the import files failed: " + e.getMessage());
+        }
+        return copies;
+    }
+
+    private void copyBounded(Path source, Path target, String key) throws IOException {
+        try (InputStream in = Files.newInputStream(source); OutputStream out = Files.newOutputStream(target)) {
+            byte[] buffer = new byte[1 << 16];
+            long copied = 0;
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                copied += n;
+                if (copied > settings.maxFileBytes()) {
+                    throw new MilvusException(ErrorCode.IMPORT_FAILED, "import file " + key + " grew above the limit"
+                            + " of " + settings.maxFileBytes() + " bytes (dataNode.import.maxImportFileSizeInGB)");
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+    }
+
+    private interface BatchSink {
+        void accept(ColumnBatch batch);
+    }
+
+    private long readGroup(ImportJob job, List<Path> copies, int group, ImportOptions.Csv csv, BatchSink sink,
+                           long deadline) {
+        long rows = 0;
+        Collection collection = catalog.collection(job.database(), job.collection());
+        if (collection.collectionId() != job.collectionId()) {
+            throw new MilvusException(ErrorCode.IMPORT_FAILED, "collection " + job.collection() + " was dropped"
+                    + " while the import job waited or ran");
+        }
+        try (ImportBatches batches = ImportBatches.open(collection, copies, job.files().get(group),
+                settings.batchBytes(), csv)) {
+            for (ColumnBatch batch; (batch = batches.next()) != null; ) {
+                if (millis.getAsLong() > deadline) {
+                    throw new MilvusException(ErrorCode.IMPORT_FAILED, "the import job timed out (option timeout)"
+                            + " before any row was written");
+                }
+                sink.accept(batch);
+                rows += batch.rowCount();
+            }
+        }
+        return rows;
+    }
+
+    private static long size(Path file, String key) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new MilvusException(ErrorCode.IMPORT_FAILED, "import file not found: " + key);
+        }
+    }
+
+    private void forgetExpired() {
+        long now = millis.getAsLong();
+        jobs.values().removeIf(j -> j.state().finished() && now - j.finishedMillis() > settings.retentionMs());
+        if (jobs.size() > MAX_JOBS_KEPT) {
+            jobs.values().stream().filter(j -> j.state().finished()).sorted(Comparator.comparingLong(ImportJob::id))
+                    .limit(jobs.size() - MAX_JOBS_KEPT).map(ImportJob::id).toList().forEach(jobs::remove);
+        }
+    }
+
+    private static void deleteStaging(Path folder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(folder)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException ignored) {
+            // left for the next start, which deletes the whole staging folder
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
