@@ -2,23 +2,23 @@ package dev.vectorvault.server;
 
 import dev.vectorvault.auth.AuditLog;
 import dev.vectorvault.auth.AuditSink;
-import dev.vectorvault.auth.RecentAuditEvents;
 import dev.vectorvault.auth.Authenticator;
 import dev.vectorvault.auth.CredentialPolicy;
 import dev.vectorvault.auth.CredentialStore;
 import dev.vectorvault.auth.LoginThrottle;
 import dev.vectorvault.auth.PasswordHasher;
+import dev.vectorvault.auth.RecentAuditEvents;
 import dev.vectorvault.auth.UserService;
 import dev.vectorvault.auth.VerifiedCredentialCache;
 import dev.vectorvault.auth.rbac.CredentialDirectory;
 import dev.vectorvault.auth.rbac.RbacAccessPolicy;
 import dev.vectorvault.auth.rbac.RbacStore;
 import dev.vectorvault.catalog.Catalog;
+import dev.vectorvault.catalog.Indexes;
 import dev.vectorvault.cluster.ClusterNode;
 import dev.vectorvault.cluster.Coordination;
-import dev.vectorvault.cluster.etcd.EtcdCoordination;
-import dev.vectorvault.catalog.Indexes;
 import dev.vectorvault.cluster.NodeForwarding;
+import dev.vectorvault.cluster.etcd.EtcdCoordination;
 import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.logging.RollingAuditFile;
@@ -26,8 +26,12 @@ import dev.vectorvault.metrics.ServerMetrics;
 import dev.vectorvault.metrics.prometheus.PrometheusMetrics;
 import dev.vectorvault.query.EntityReader;
 import dev.vectorvault.query.EntityWriter;
-import dev.vectorvault.query.expr.ExpressionLimits;
 import dev.vectorvault.query.Layouts;
+import dev.vectorvault.query.expr.ExpressionLimits;
+import dev.vectorvault.resourcegroup.QueryNode;
+import dev.vectorvault.resourcegroup.ResourceGroups;
+import dev.vectorvault.storage.MetaStore;
+import dev.vectorvault.storage.MvMetaStore;
 import dev.vectorvault.storage.data.DataExecutors;
 import dev.vectorvault.storage.data.DataLog;
 import dev.vectorvault.storage.data.DataStore;
@@ -35,25 +39,29 @@ import dev.vectorvault.storage.data.IndexBuildSettings;
 import dev.vectorvault.storage.data.Manifests;
 import dev.vectorvault.storage.data.SealedStorage;
 import dev.vectorvault.storage.io.FileStore;
+import dev.vectorvault.storage.io.LocalDisk;
 import dev.vectorvault.storage.kafka.KafkaShardLog;
 import dev.vectorvault.storage.s3.S3ObjectStore;
 import dev.vectorvault.storage.wal.Durability;
-import dev.vectorvault.storage.MetaStore;
-import dev.vectorvault.storage.MvMetaStore;
-import dev.vectorvault.storage.io.LocalDisk;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
-import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -195,10 +203,10 @@ public final class MilvusServer implements AutoCloseable {
      * storage), else one replica on this node.
      */
     private static ReplicaLoads replicaLoads(ServerConfig config, ClusterNode node, boolean objectStorage,
-                                             dev.vectorvault.resourcegroup.ResourceGroups groups) {
+                                             ResourceGroups groups) {
         dev.vectorvault.storage.kafka.ChannelNames names = new dev.vectorvault.storage.kafka.ChannelNames(
                 config.mq().pchannelPrefix(), config.mq().dmlChannelNum());
-        java.util.function.Function<dev.vectorvault.storage.log.ShardId, String> channels = names::vchannel;
+        Function<dev.vectorvault.storage.log.ShardId, String> channels = names::vchannel;
         if (node == null) {
             return ReplicaLoads.single(0, "", channels, "this server is a single node (embedded mode)", groups, false);
         }
@@ -215,14 +223,14 @@ public final class MilvusServer implements AutoCloseable {
      * The nodes resource groups divide: this server (embedded), or every live node of the cluster with the address
      * its session registered.
      */
-    private static java.util.function.Supplier<java.util.List<dev.vectorvault.resourcegroup.QueryNode>> queryNodes(
-            ServerConfig config, ClusterNode node, java.util.concurrent.atomic.AtomicInteger port) {
+    private static Supplier<List<QueryNode>> queryNodes(
+            ServerConfig config, ClusterNode node, AtomicInteger port) {
         if (node == null) {
             String hostname = localHostName();
-            return () -> java.util.List.of(new dev.vectorvault.resourcegroup.QueryNode(0,
+            return () -> List.of(new QueryNode(0,
                     config.cluster().advertiseHost() + ":" + port.get(), hostname));
         }
-        return () -> node.liveNodes().entrySet().stream().map(e -> new dev.vectorvault.resourcegroup.QueryNode(
+        return () -> node.liveNodes().entrySet().stream().map(e -> new QueryNode(
                 e.getKey(), e.getValue(), hostOf(e.getValue()))).toList();
     }
 
@@ -348,9 +356,9 @@ public final class MilvusServer implements AutoCloseable {
                         : "bulk import is not supported in cluster mode yet (etcd.endpoints is set): import files"
                         + " and jobs are not shared between nodes; insert the rows instead", System::currentTimeMillis);
         dataRpc.consistency(config.cluster().gracefulTimeMs(), config.cluster().consistencyWaitMs());
-        java.util.concurrent.atomic.AtomicInteger boundPort = new java.util.concurrent.atomic.AtomicInteger(
+        AtomicInteger boundPort = new AtomicInteger(
                 config.port());
-        dev.vectorvault.resourcegroup.ResourceGroups resourceGroups = new dev.vectorvault.resourcegroup.ResourceGroups(
+        ResourceGroups resourceGroups = new ResourceGroups(
                 store, queryNodes(config, node, boundPort), config.maxResourceGroups(), config.rbac().maxNameLength());
         ReplicaLoads replicaLoads = replicaLoads(config, node, objectStorage != null, resourceGroups);
         catalogRpc.replicaLoads(replicaLoads);
@@ -381,8 +389,7 @@ public final class MilvusServer implements AutoCloseable {
                 new SystemInfoRpc(nodeHealth, node == null ? 0 : node.nodeId(), node != null,
                         config.cluster().advertiseHost(), config.dataDir(), started, started.toString()), calls,
                 new SegmentRpc(catalog, data, node == null ? 0 : node.nodeId(), rbac.visibility()),
-                new ResourceGroupRpc(resourceGroups, catalog, replicaLoads));
-        service.importRpc(new ImportRpc(importJobs));
+                new ResourceGroupRpc(resourceGroups, catalog, replicaLoads), new ImportRpc(importJobs));
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.port()))
                 .channelFactory(connections::newServerChannel)
                 .bossEventLoopGroup(boss)
@@ -410,8 +417,8 @@ public final class MilvusServer implements AutoCloseable {
         // innermost (cluster) the wait until every node has applied what the call changed. With authentication off
         // nothing is enforced, so the check is not installed.
         // Every interceptor of the public port, in the order added, so the REST gateway runs the very same chain.
-        java.util.List<io.grpc.ServerInterceptor> chain = new java.util.ArrayList<>();
-        java.util.function.Consumer<io.grpc.ServerInterceptor> intercept = interceptor -> {
+        List<io.grpc.ServerInterceptor> chain = new ArrayList<>();
+        Consumer<io.grpc.ServerInterceptor> intercept = interceptor -> {
             builder.intercept(interceptor);
             chain.add(interceptor);
         };
@@ -424,7 +431,7 @@ public final class MilvusServer implements AutoCloseable {
             RbacStore.KEY_PREFIXES.forEach(prefix -> node.mirror(prefix, rbacReload));
             Catalog.KEY_PREFIXES.forEach(prefix -> node.mirror(prefix, catalogReload));
             Runnable resourceGroupReload = resourceGroups::reload;
-            dev.vectorvault.resourcegroup.ResourceGroups.KEY_PREFIXES.forEach(prefix -> node.mirror(prefix,
+            ResourceGroups.KEY_PREFIXES.forEach(prefix -> node.mirror(prefix,
                     resourceGroupReload));
         }
         OwnerChannels owners = forwarding == null ? null : new OwnerChannels(limits.maxSendBytes());
@@ -449,7 +456,7 @@ public final class MilvusServer implements AutoCloseable {
         intercept.accept(new CallGuard(budget, limits.maxSendBytes()));
         // Outermost: every call is counted, those refused by the guard or authentication too.
         intercept.accept(new CallMetrics(metrics));
-        java.util.List<io.grpc.ServerServiceDefinition> restServices = java.util.List.of(
+        List<io.grpc.ServerServiceDefinition> restServices = List.of(
                 budget.guard(service.bindService()), budget.guard(RestSchemaService.definition(catalogRpc)));
         RestEndpoint rest = startRest(config, builder, chain, restServices, authenticator, connections);
         // The console calls the REST routes through a gateway of its own (REST on the gRPC port may be off).
@@ -572,8 +579,8 @@ public final class MilvusServer implements AutoCloseable {
     }
 
     /** Each loaded collection's live rows, read at scrape time. */
-    private static java.util.List<ServerMetrics.CollectionRows> loadedCollectionRows(Catalog catalog, DataStore data) {
-        java.util.List<ServerMetrics.CollectionRows> rows = new java.util.ArrayList<>();
+    private static List<ServerMetrics.CollectionRows> loadedCollectionRows(Catalog catalog, DataStore data) {
+        List<ServerMetrics.CollectionRows> rows = new ArrayList<>();
         for (dev.vectorvault.catalog.Database database : catalog.listDatabases()) {
             for (dev.vectorvault.catalog.Collection collection : catalog.listCollections(database.name())) {
                 if (collection.loaded()) {
@@ -591,8 +598,8 @@ public final class MilvusServer implements AutoCloseable {
      * {@code proxy.http.port} set, on its own port (bound after the gRPC server starts). Null when switched off.
      */
     private static RestEndpoint startRest(ServerConfig config, NettyServerBuilder builder,
-                                          java.util.List<io.grpc.ServerInterceptor> chain,
-                                          java.util.List<io.grpc.ServerServiceDefinition> services,
+                                          List<io.grpc.ServerInterceptor> chain,
+                                          List<io.grpc.ServerServiceDefinition> services,
                                           Authenticator authenticator,
                                           ConnectionGuard connections) throws IOException {
         ServerConfig.HttpSettings http = config.http();
@@ -694,7 +701,7 @@ public final class MilvusServer implements AutoCloseable {
                                                           CredentialStore credentials, RequestBudget budget,
                                                           ClusterNode node)
             throws IOException {
-        java.util.List<io.grpc.ServerInterceptor> chain = new java.util.ArrayList<>();
+        List<io.grpc.ServerInterceptor> chain = new ArrayList<>();
         if (node != null) {
             chain.add(new ChangePropagation(node.barrier()));
         }

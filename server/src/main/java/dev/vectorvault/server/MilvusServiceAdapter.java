@@ -35,41 +35,30 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
     private final CallExecution calls;
     private final SegmentRpc segmentRpc;
     private final ResourceGroupRpc resourceGroups;
-    private ImportRpc importRpc;
-
-    /** Bulk import; without it the import RPCs answer with a failed status. */
-    void importRpc(ImportRpc rpc) {
-        this.importRpc = rpc;
-    }
-
-    private ImportRpc imports() {
-        if (importRpc == null) {
-            throw new MilvusException(ErrorCode.IMPORT_FAILED, "bulk import is not available on this server");
-        }
-        return importRpc;
-    }
+    private final ImportRpc imports;
 
     @Override
     public void import_(ImportRequest r, StreamObserver<ImportResponse> out) {
-        respond("Import", out, () -> imports().importFiles(r), s -> ImportResponse.newBuilder().setStatus(s).build());
+        respond("Import", out, () -> imports.importFiles(r), s -> ImportResponse.newBuilder().setStatus(s).build());
     }
 
     @Override
     public void getImportState(GetImportStateRequest r, StreamObserver<GetImportStateResponse> out) {
-        respond("GetImportState", out, () -> imports().state(r),
+        respond("GetImportState", out, () -> imports.state(r),
                 s -> GetImportStateResponse.newBuilder().setStatus(s).build());
     }
 
     @Override
     public void listImportTasks(ListImportTasksRequest r, StreamObserver<ListImportTasksResponse> out) {
-        respond("ListImportTasks", out, () -> imports().list(r),
+        respond("ListImportTasks", out, () -> imports.list(r),
                 s -> ListImportTasksResponse.newBuilder().setStatus(s).build());
     }
 
     MilvusServiceAdapter(UserService users, CatalogRpc catalogRpc, DataRpc dataRpc, RbacRpc rbacRpc,
                          String buildTime, SystemInfoRpc systemInfo, CallExecution calls, SegmentRpc segmentRpc,
-                         ResourceGroupRpc resourceGroups) {
+                         ResourceGroupRpc resourceGroups, ImportRpc imports) {
         this.resourceGroups = resourceGroups;
+        this.imports = imports;
         this.systemInfo = systemInfo;
         this.segmentRpc = segmentRpc;
         this.calls = calls;
