@@ -10,10 +10,13 @@ import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.ingest.CsvRecords;
 import dev.vectorvault.query.ColumnBatch;
+import io.milvus.grpc.CollectionSchema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A CSV file as Milvus reads one: a header of field names, one row per record; a cell equal to {@code nullkey}
@@ -21,12 +24,9 @@ import java.util.List;
  * {@code $meta} holds dynamic keys as a JSON object, other columns go to the dynamic field as strings.
  */
 final class CsvBatches extends ImportBatches {
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
-    private static final java.util.regex.Pattern DECIMAL =
-            java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private final Collection collection;
-    private final io.milvus.grpc.CollectionSchema schema;
+    private final CollectionSchema schema;
     private final InputStream in;
     private final CsvRecords records;
     private final List<String> header;
@@ -84,7 +84,7 @@ final class CsvBatches extends ImportBatches {
         for (int i = 0; i < header.size(); i++) {
             String column = header.get(i);
             String cell = record.get(i);
-            java.util.Optional<FieldSchema> field = collection.schema().field(column).filter(f -> !f.dynamic());
+            Optional<FieldSchema> field = collection.schema().field(column).filter(f -> !f.dynamic());
             if (field.isPresent()) {
                 if (!(cell.equals(nullKey) && (field.get().nullable() || field.get().defaultValue() != null))) {
                     row.set(column, value(field.get(), cell));

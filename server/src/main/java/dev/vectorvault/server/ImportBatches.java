@@ -1,6 +1,7 @@
 package dev.vectorvault.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +12,7 @@ import dev.vectorvault.common.JsonValues;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.ingest.JsonRows;
 import dev.vectorvault.query.ColumnBatch;
+import io.milvus.grpc.CollectionSchema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +28,9 @@ import java.util.Map;
  * decodes, so an imported row is checked and stored exactly as the same row inserted.
  */
 abstract class ImportBatches implements AutoCloseable {
+    /** Parses the JSON text cells and {@code $meta} values of row files. */
+    static final ObjectMapper JSON = new ObjectMapper();
+
     /** The next batch, or null once the group is read. */
     abstract ColumnBatch next();
 
@@ -43,7 +48,7 @@ abstract class ImportBatches implements AutoCloseable {
     }
 
     /** Rows as REST insert rows, to the columns an Insert carries, to the batch an Insert decodes. */
-    static ColumnBatch rowBatch(Collection collection, io.milvus.grpc.CollectionSchema schema, ArrayNode rows,
+    static ColumnBatch rowBatch(Collection collection, CollectionSchema schema, ArrayNode rows,
                                         String where) {
         try {
             return DataRpc.batch(collection, RestData.columns(schema, rows, false), rows.size());
@@ -74,10 +79,8 @@ abstract class ImportBatches implements AutoCloseable {
     }
 
     private static final class Json extends ImportBatches {
-        private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-                new com.fasterxml.jackson.databind.ObjectMapper();
         private final Collection collection;
-        private final io.milvus.grpc.CollectionSchema schema;
+        private final CollectionSchema schema;
         private final InputStream in;
         private final JsonRows rows;
         private final String name;
