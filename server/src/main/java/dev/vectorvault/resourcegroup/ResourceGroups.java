@@ -109,10 +109,11 @@ public final class ResourceGroups {
             }
             validateConfig(e.getKey(), e.getValue(), groups);
         }
-        configs.forEach((name, config) -> {
-            store.put(ResourceGroupRecords.GROUP_PREFIX + name, ResourceGroupRecords.encodeGroup(name, config));
-            groups.put(name, config);
-        });
+        java.util.SortedMap<String, byte[]> records = new TreeMap<>();
+        configs.forEach((name, config) -> records.put(ResourceGroupRecords.GROUP_PREFIX + name,
+                ResourceGroupRecords.encodeGroup(name, config)));
+        store.putAll(records); // one transaction: a failure changes no group, here or in the store
+        groups.putAll(configs);
     }
 
     /**
