@@ -232,8 +232,14 @@ public final class CollectionReplicas {
     void repairDeadReplicas() {
         Set<Long> live = membership.liveNodes().keySet();
         for (ReplicaPlacement placement : List.copyOf(placements.values())) {
-            List<ReplicaPlacement.Replica> moved = nodes(owners.ownerOf(placement.collectionId()))
-                    .repair(placement.replicas(), live);
+            Optional<Long> owner = owners.ownerOf(placement.collectionId());
+            if (placement.replicas().size() == 1 && owner.filter(o -> !live.contains(o))
+                    .map(placement::servedBy).orElse(false)) {
+                // The dead owner's one replica waits for the takeover (the next call on the collection), so that
+                // the new owner serves it when it is in the replica's group rather than building a copy elsewhere.
+                continue;
+            }
+            List<ReplicaPlacement.Replica> moved = nodes(owner).repair(placement.replicas(), live);
             if (moved == placement.replicas()) {
                 continue;
             }
