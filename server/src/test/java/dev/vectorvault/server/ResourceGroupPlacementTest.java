@@ -29,7 +29,6 @@ import io.milvus.grpc.Status;
 import io.milvus.grpc.TransferReplicaRequest;
 import io.milvus.grpc.UpdateResourceGroupsRequest;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -236,8 +235,8 @@ class ResourceGroupPlacementTest {
         for (String key : ClusterProcesses.onKafkaAndS3(kafka, s3.port(), "groups", 2)) {
             keys.put(key.substring(0, key.indexOf('=')), key.substring(key.indexOf('=') + 1));
         }
-        keys.put("proxy.port", Integer.toString(freePort()));
-        keys.put("proxy.internalPort", Integer.toString(freePort()));
+        keys.put("proxy.port", Integer.toString(ClusterProcesses.freePort()));
+        keys.put("proxy.internalPort", Integer.toString(ClusterProcesses.freePort()));
         keys.put("localStorage.path", dir.resolve("node" + index).toString());
         keys.put("etcd.endpoints", etcd.endpointsCsv());
         keys.put("common.metricsPort", "-1");
@@ -255,11 +254,5 @@ class ResourceGroupPlacementTest {
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
         channels.add(channel);
         return MilvusServiceGrpc.newBlockingStub(channel).withDeadlineAfter(240, TimeUnit.SECONDS);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
