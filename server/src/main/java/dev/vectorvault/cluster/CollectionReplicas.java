@@ -2,8 +2,10 @@ package dev.vectorvault.cluster;
 
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.resourcegroup.ResourceGroups;
 import dev.vectorvault.storage.MetaStore;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,11 @@ public final class CollectionReplicas {
     /** One node that can answer a read, and where other nodes reach it ({@code host:port}; empty for this node). */
     public record Reader(long nodeId, String internalAddress, boolean local) {}
 
+    /** The live nodes of each resource group now (the resource-group registry computes it from etcd). */
+    public interface GroupMembership {
+        Map<String, List<Long>> liveNodesByGroup();
+    }
+
     private final MetaStore metadata;
     private final Membership membership;
     private final CollectionOwners owners;
@@ -41,6 +48,7 @@ public final class CollectionReplicas {
     private final Set<Long> followed = ConcurrentHashMap.newKeySet();
     private final AtomicLong turn = new AtomicLong();
     private volatile Followers followers;
+    private volatile GroupMembership groups;
 
     CollectionReplicas(MetaStore metadata, Membership membership, CollectionOwners owners, long selfId) {
         this.metadata = metadata;
@@ -51,6 +59,11 @@ public final class CollectionReplicas {
 
     void followers(Followers followers) {
         this.followers = followers;
+    }
+
+    /** Where replicas may go; until it is set every live node is in the default group. */
+    public void groupMembership(GroupMembership groups) {
+        this.groups = groups;
     }
 
     /** Re-reads every placement record (mirror reload) and starts or stops following accordingly. */
@@ -99,40 +112,64 @@ public final class CollectionReplicas {
     }
 
     /**
-     * Places {@code replicaNumber} replicas of the collection (LoadCollection): the first on its owner (claimed now
-     * when it has none), the others on other live nodes, those serving the fewest replicas first. A collection already
-     * placed with as many replicas keeps its placement.
+     * Places the replicas of the collection (LoadCollection), replica {@code i} on a live node of
+     * {@code replicaGroups.get(i)} ({@link ReplicaNodes}): the owner (claimed now when it has none) serves the replica
+     * of its group, if it is in one. A collection already placed in the same groups keeps its placement.
      *
-     * @throws MilvusException {@code RESOURCE_GROUP_NODE_NOT_ENOUGH} when fewer nodes are live than replicas asked
+     * @throws MilvusException {@code RESOURCE_GROUP_NODE_NOT_ENOUGH} when a group holds fewer live nodes than the
+     *                         replicas asked of it; nothing is written then
      */
-    public synchronized ReplicaPlacement place(long collectionId, int replicaNumber) {
+    public synchronized ReplicaPlacement place(long collectionId, List<String> replicaGroups) {
         ReplicaPlacement current = placements.get(collectionId);
-        if (current != null && current.replicas().size() == replicaNumber) {
+        if (current != null && current.replicas().stream().map(ReplicaPlacement.Replica::resourceGroup).toList()
+                .equals(replicaGroups)) {
             return current;
         }
-        Map<Long, NodeSession> live = membership.liveNodes();
-        if (replicaNumber > live.size()) {
-            throw new MilvusException(ErrorCode.RESOURCE_GROUP_NODE_NOT_ENOUGH, "failed to load collection: resource"
-                    + " group node not enough[rg=__default_resource_group][requested=" + replicaNumber + "][actual="
-                    + live.size() + "]: " + replicaNumber + " replicas need as many live nodes");
-        }
         long owner = owners.claim(collectionId);
-        List<Long> others = new ArrayList<>(new TreeSet<>(live.keySet()));
-        others.remove(owner);
-        Map<Long, Integer> load = new java.util.HashMap<>();
-        placements.values().forEach(p -> p.replicas().forEach(r -> load.merge(r.nodeId(), 1, Integer::sum)));
-        others.sort(java.util.Comparator.comparingInt((Long n) -> load.getOrDefault(n, 0)).thenComparing(n -> n));
-        List<ReplicaPlacement.Replica> replicas = new ArrayList<>();
-        long base = System.currentTimeMillis() << 8;
-        replicas.add(new ReplicaPlacement.Replica(base, owner));
-        for (int i = 1; i < replicaNumber; i++) {
-            replicas.add(new ReplicaPlacement.Replica(base + i, others.get(i - 1)));
-        }
+        List<ReplicaPlacement.Replica> replicas = nodes(Optional.of(owner))
+                .place(System.currentTimeMillis() << 8, replicaGroups);
         ReplicaPlacement placement = new ReplicaPlacement(collectionId, replicas);
         metadata.put(PREFIX + collectionId, placement.encode());
         placements.put(collectionId, placement);
         refollow();
         return placement;
+    }
+
+    /**
+     * TransferReplica: each replica named in {@code replicaGroups} moves to that group, onto a spare live node of it;
+     * one compare-and-set against a concurrent repair.
+     *
+     * @throws MilvusException {@code RESOURCE_GROUP_NODE_NOT_ENOUGH} when a target group has too few spare nodes;
+     *                         COLLECTION_NOT_LOADED when the collection has no placement
+     */
+    public synchronized ReplicaPlacement regroup(long collectionId, Map<Long, String> replicaGroups) {
+        String key = PREFIX + collectionId;
+        for (int attempt = 0; ; attempt++) {
+            byte[] stored = metadata.get(key).orElseThrow(() -> new MilvusException(ErrorCode.COLLECTION_NOT_LOADED,
+                    "collection not loaded[collection=" + collectionId + "]"));
+            ReplicaPlacement current = ReplicaPlacement.decode(stored);
+            ReplicaPlacement moved = new ReplicaPlacement(collectionId,
+                    nodes(owners.ownerOf(collectionId)).regroup(current.replicas(), replicaGroups));
+            if (metadata.replace(key, stored, moved.encode())) {
+                placements.put(collectionId, moved);
+                refollow();
+                return moved;
+            }
+            if (attempt == 2) {
+                throw new MilvusException(ErrorCode.UNEXPECTED, "the replicas of collection " + collectionId
+                        + " kept changing while they were being transferred; retry");
+            }
+        }
+    }
+
+    /** The node chooser for the cluster as it is now. */
+    private ReplicaNodes nodes(Optional<Long> owner) {
+        GroupMembership g = groups;
+        Map<String, List<Long>> members = g != null ? g.liveNodesByGroup()
+                : Map.of(ResourceGroups.DEFAULT_GROUP, List.copyOf(new TreeSet<>(membership.liveNodes().keySet())));
+        Map<Long, Integer> load = new HashMap<>();
+        placements.values().forEach(p -> p.replicas().forEach(r -> load.merge(r.nodeId(), 1, Integer::sum)));
+        return new ReplicaNodes(members, owner, load);
     }
 
     /** ReleaseCollection (or a drop): the placement goes, and followers drop their copies when they see it. */
@@ -145,17 +182,22 @@ public final class CollectionReplicas {
 
     /**
      * The nodes to try for a read of the collection, in order: this node when it serves a replica (it owns the
-     * collection, or its copy is {@code ready}), then the other live replicas starting at the next in turn. Empty when
-     * the collection has no placement (the owner serves it, as before).
+     * collection, or its copy is {@code ready}), then the other live replicas starting at the next in turn, then the
+     * owner when it serves no replica. Empty when the collection has no placement or its one replica is the owner's
+     * (the owner serves it, as before).
      */
     public List<Reader> readers(long collectionId, java.util.function.LongPredicate ready) {
         ReplicaPlacement placement = placements.get(collectionId);
-        if (placement == null || placement.replicas().size() < 2) {
+        if (placement == null) {
             return List.of();
+        }
+        Optional<Long> owner = owners.ownerOf(collectionId);
+        if (placement.replicas().size() < 2 && owner.map(placement::servedBy).orElse(false)) {
+            return List.of(); // the owner serves the one replica
         }
         List<Reader> out = new ArrayList<>();
         boolean selfServes = placement.servedBy(selfId)
-                && (owners.ownerOf(collectionId).map(o -> o == selfId).orElse(false) || ready.test(collectionId));
+                && (owner.map(o -> o == selfId).orElse(false) || ready.test(collectionId));
         if (selfServes) {
             out.add(new Reader(selfId, "", true));
         }
@@ -168,57 +210,48 @@ public final class CollectionReplicas {
             }
             membership.session(nodeId).ifPresent(s -> out.add(new Reader(nodeId, s.internalAddress(), false)));
         }
+        // An owner outside every replica's group only writes; it answers last, while no replica can (a copy still
+        // loading, or a group left without live nodes), rather than failing the read.
+        owner.filter(o -> !placement.servedBy(o)).ifPresent(o -> {
+            if (o == selfId) {
+                out.add(new Reader(selfId, "", true));
+            } else {
+                membership.session(o).ifPresent(s -> out.add(new Reader(o, s.internalAddress(), false)));
+            }
+        });
         return out;
     }
 
     /**
-     * Moves the replicas of nodes whose session ended to live nodes that serve none of the collection's replicas yet
-     * (the collection's current owner first, then the least loaded): the new node loads its copy from object storage
-     * and the shards when it sees the record. One compare-and-set per collection, so nodes repairing at once cannot
-     * both win; a replica stays on its dead node while no live node is spare. Runs on the node's background thread.
+     * Moves the replicas of nodes whose session ended, or that left the replica's resource group, to spare live nodes
+     * of the replica's group ({@link ReplicaNodes#repair}; the collection's owner first, then the least loaded): the
+     * new node loads its copy from object storage and the shards when it sees the record. One compare-and-set per
+     * collection, so nodes repairing at once cannot both win; a replica stays where it is while its group has no
+     * spare node. Runs on the node's background thread.
      */
     void repairDeadReplicas() {
-        Map<Long, NodeSession> live = membership.liveNodes();
+        Set<Long> live = membership.liveNodes().keySet();
         for (ReplicaPlacement placement : List.copyOf(placements.values())) {
-            if (placement.replicas().stream().allMatch(r -> live.containsKey(r.nodeId()))) {
+            Optional<Long> owner = owners.ownerOf(placement.collectionId());
+            if (placement.replicas().size() == 1 && owner.filter(o -> !live.contains(o))
+                    .map(placement::servedBy).orElse(false)) {
+                // The dead owner's one replica waits for the takeover (the next call on the collection), so that
+                // the new owner serves it when it is in the replica's group rather than building a copy elsewhere.
                 continue;
             }
-            List<Long> spare = new ArrayList<>(new TreeSet<>(live.keySet()));
-            placement.replicas().forEach(r -> spare.remove(r.nodeId()));
-            Map<Long, Integer> load = new java.util.HashMap<>();
-            placements.values().forEach(p -> p.replicas().forEach(r -> load.merge(r.nodeId(), 1, Integer::sum)));
-            spare.sort(java.util.Comparator.comparingInt((Long n) -> load.getOrDefault(n, 0)).thenComparing(n -> n));
-            Optional<Long> owner = owners.ownerOf(placement.collectionId()).filter(spare::contains);
-            owner.ifPresent(o -> {
-                spare.remove(o);
-                spare.add(0, o);
-            });
-            if (placement.replicas().size() == 1) {
-                // One replica is the owner's: it moves with the ownership (a takeover), to no other node.
-                spare.retainAll(owner.map(List::of).orElse(List.of()));
-            }
-            List<ReplicaPlacement.Replica> moved = new ArrayList<>();
-            boolean changed = false;
-            for (ReplicaPlacement.Replica replica : placement.replicas()) {
-                if (!live.containsKey(replica.nodeId()) && !spare.isEmpty()) {
-                    moved.add(new ReplicaPlacement.Replica(replica.replicaId(), spare.remove(0)));
-                    changed = true;
-                } else {
-                    moved.add(replica);
-                }
-            }
-            if (!changed) {
+            List<ReplicaPlacement.Replica> moved = nodes(owner).repair(placement.replicas(), live);
+            if (moved == placement.replicas()) {
                 continue;
             }
             String key = PREFIX + placement.collectionId();
             Optional<byte[]> stored = metadata.get(key);
-            if (stored.isEmpty()) {
-                continue; // released meanwhile
+            if (stored.isEmpty() || !ReplicaPlacement.decode(stored.get()).equals(placement)) {
+                continue; // released or changed meanwhile: the mirror brings the new record, repaired next time
             }
             ReplicaPlacement repaired = new ReplicaPlacement(placement.collectionId(), moved);
             if (metadata.replace(key, stored.get(), repaired.encode())) {
                 org.slf4j.LoggerFactory.getLogger(CollectionReplicas.class).warn(
-                        "event=replicas_moved collection={} from={} to={}: their nodes' sessions ended",
+                        "event=replicas_moved collection={} from={} to={}: their nodes ended or left their groups",
                         placement.collectionId(), placement.replicas(), moved);
             }
         }

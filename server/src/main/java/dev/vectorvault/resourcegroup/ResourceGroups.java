@@ -109,10 +109,11 @@ public final class ResourceGroups {
             }
             validateConfig(e.getKey(), e.getValue(), groups);
         }
-        configs.forEach((name, config) -> {
-            store.put(ResourceGroupRecords.GROUP_PREFIX + name, ResourceGroupRecords.encodeGroup(name, config));
-            groups.put(name, config);
-        });
+        java.util.SortedMap<String, byte[]> records = new TreeMap<>();
+        configs.forEach((name, config) -> records.put(ResourceGroupRecords.GROUP_PREFIX + name,
+                ResourceGroupRecords.encodeGroup(name, config)));
+        store.putAll(records); // one transaction: a failure changes no group, here or in the store
+        groups.putAll(configs);
     }
 
     /**
@@ -233,12 +234,18 @@ public final class ResourceGroups {
             }
             int held = members.get(group).size();
             if (held < count) {
-                throw new MilvusException(ErrorCode.RESOURCE_GROUP_NODE_NOT_ENOUGH, "failed to load collection:"
-                        + " resource group node not enough[rg=" + group + "][requested=" + count + "][actual=" + held
-                        + "]: resource group " + group + " holds " + held + " live node(s)");
+                throw notEnoughNodesToLoad(group, count, held, "resource group " + group + " holds " + held
+                        + " live node(s)");
             }
         });
         return perReplica;
+    }
+
+    /** Milvus's refusal of a load whose group holds fewer nodes than the replicas asked of it. */
+    public static MilvusException notEnoughNodesToLoad(String group, int requested, int actual, String why) {
+        return new MilvusException(ErrorCode.RESOURCE_GROUP_NODE_NOT_ENOUGH, "failed to load collection: resource"
+                + " group node not enough[rg=" + group + "][requested=" + requested + "][actual=" + actual
+                + "]: " + why);
     }
 
     /** Refuses a number of groups that is neither 0, 1 nor the number of replicas. */
@@ -284,6 +291,16 @@ public final class ResourceGroups {
      */
     public synchronized void transferReplicas(long collectionId, List<Long> replicaIds, String source, String target,
                                               int count) {
+        replicasPlaced(collectionId, transferPlan(collectionId, replicaIds, source, target, count));
+    }
+
+    /**
+     * The group of each replica once TransferReplica has moved {@code count} of them from {@code source} to
+     * {@code target}, checked as {@link #transferReplicas} does but not recorded (a cluster moves the replicas to
+     * nodes of the target group first, then records it with {@link #replicasPlaced}).
+     */
+    public synchronized Map<Long, String> transferPlan(long collectionId, List<Long> replicaIds, String source,
+                                                       String target, int count) {
         if (source.equals(target)) {
             throw MilvusException.invalidParameterAsIs("source resource group and target resource group should not"
                     + " be the same, resource group: " + source);
@@ -315,7 +332,7 @@ public final class ResourceGroups {
             throw nodeNotEnough(target, held, (int) inTarget + count);
         }
         inSource.subList(0, count).forEach(id -> byReplica.put(id, target));
-        replicasPlaced(collectionId, byReplica);
+        return byReplica;
     }
 
     /** Collection id to number of its replicas in the group. */

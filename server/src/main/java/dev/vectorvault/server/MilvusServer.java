@@ -57,6 +57,7 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -361,6 +362,15 @@ public final class MilvusServer implements AutoCloseable {
         ResourceGroups resourceGroups = new ResourceGroups(
                 store, queryNodes(config, node, boundPort), config.maxResourceGroups(), config.rbac().maxNameLength());
         ReplicaLoads replicaLoads = replicaLoads(config, node, objectStorage != null, resourceGroups);
+        if (node != null) {
+            // Replicas go to the live nodes of their resource group, and a dead one's replacement too.
+            node.replicas().groupMembership(() -> {
+                Map<String, List<Long>> byGroup = new java.util.TreeMap<>();
+                resourceGroups.membership().forEach((group, members) -> byGroup.put(group,
+                        members.stream().map(QueryNode::nodeId).toList()));
+                return byGroup;
+            });
+        }
         catalogRpc.replicaLoads(replicaLoads);
 
         HealthStatusManager health = new HealthStatusManager();

@@ -10,6 +10,7 @@ import dev.vectorvault.resourcegroup.ResourceGroups;
 import dev.vectorvault.storage.log.ShardId;
 import io.milvus.grpc.ReplicaInfo;
 import io.milvus.grpc.ShardReplica;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +22,9 @@ import java.util.function.LongFunction;
  * {@code replica_number} of LoadCollection, ReleaseCollection's end of the placement, and GetReplicas. One node (the
  * embedded server, or a cluster whose data cannot move: no shard log on Kafka or no object storage) serves one
  * replica and refuses more, as Milvus does when the resource group has too few query nodes. A cluster on Kafka and
- * object storage places the replicas in etcd ({@link CollectionReplicas}): the owner and followers on other nodes.
- * Every replica belongs to a resource group ({@link ResourceGroups}): the embedded server places its one replica in
- * any group that holds its node; a cluster's placement does not follow groups yet, so it serves the default group only.
+ * object storage places the replicas in etcd ({@link CollectionReplicas}): each replica on a live node of its
+ * resource group ({@link ResourceGroups}), the owner serving the replica of its own group. The embedded server places
+ * its one replica in any group that holds its node; a cluster whose data cannot move serves the default group only.
  */
 abstract class ReplicaLoads {
     static final String RESOURCE_GROUP = ResourceGroups.DEFAULT_GROUP;
@@ -53,30 +54,30 @@ abstract class ReplicaLoads {
     abstract void transfer(Collection collection, String source, String target, int count);
 
     static MilvusException notEnoughNodes(String group, int requested, int actual, String why) {
-        return new MilvusException(ErrorCode.RESOURCE_GROUP_NODE_NOT_ENOUGH, "failed to load collection: resource"
-                + " group node not enough[rg=" + group + "][requested=" + requested + "][actual=" + actual
-                + "]: " + why);
+        return ResourceGroups.notEnoughNodesToLoad(group, requested, actual, why);
     }
 
     /**
-     * Cluster mode places replicas on any live node ({@link CollectionReplicas}), not yet by group: a load naming
-     * another group is refused, and so is any load while a live node belongs to another group, rather than placing a
-     * replica on a node outside its group.
+     * A cluster whose data cannot move (no Kafka shard log or no object storage) serves a collection on its owner
+     * alone, wherever its group: a load naming another group is refused, and so is any load while a live node
+     * belongs to another group, rather than serving a replica on a node outside its group.
      */
     static void refuseGroupsInCluster(ResourceGroups groups, List<String> replicaGroups) {
         for (String group : replicaGroups) {
             if (!group.equals(RESOURCE_GROUP)) {
                 throw MilvusException.invalidParameterAsIs("resource_groups: loading replicas into resource group "
-                        + group + " is not supported in cluster mode (replicas are placed on any live node); load"
-                        + " into " + RESOURCE_GROUP + " only");
+                        + group + " needs mq.type: kafka and common.storageType: remote in cluster mode (a"
+                        + " collection's data must be readable by the group's nodes); load into " + RESOURCE_GROUP
+                        + " only");
             }
         }
         Map<String, List<QueryNode>> members = groups.membership();
         members.forEach((group, nodes) -> {
             if (!group.equals(RESOURCE_GROUP) && !nodes.isEmpty()) {
                 throw MilvusException.invalidParameterAsIs("resource_groups: resource group " + group + " holds "
-                        + nodes.size() + " node(s); cluster mode places replicas on any live node, so loading is"
-                        + " refused while a live node belongs to another group than " + RESOURCE_GROUP);
+                        + nodes.size() + " node(s); without mq.type: kafka and common.storageType: remote a"
+                        + " collection is served by its owner, whatever its group, so loading is refused while a live"
+                        + " node belongs to another group than " + RESOURCE_GROUP);
             }
         });
     }
@@ -113,8 +114,9 @@ abstract class ReplicaLoads {
 
             @Override
             List<ReplicaInfo> describe(Collection collection, boolean withShardNodes) {
-                return List.of(replica(collection, collection.collectionId(), nodeId, nodeId, address, channels,
-                        withShardNodes, groups.groupOfReplica(collection.collectionId(), collection.collectionId())));
+                return List.of(replica(collection, collection.collectionId(), List.of(nodeId), address, channels,
+                        withShardNodes, groups.groupOfReplica(collection.collectionId(), collection.collectionId()),
+                        Map.of()));
             }
 
             @Override
@@ -128,26 +130,21 @@ abstract class ReplicaLoads {
         };
     }
 
-    /** Replicas placed in etcd across the cluster's live nodes. */
+    /** Replicas placed in etcd across the live nodes of their resource groups. */
     static ReplicaLoads cluster(CollectionReplicas replicas, LongFunction<Optional<String>> addresses,
                                 Function<ShardId, String> channels, ResourceGroups groups) {
         return new ReplicaLoads(groups) {
             @Override
             List<String> check(int replicaNumber, List<String> resourceGroups) {
-                // CollectionReplicas.place refuses more replicas than live nodes, before it writes anything.
-                List<String> replicaGroups = groups.groupsForReplicas(resourceGroups, replicaNumber);
-                refuseGroupsInCluster(groups, replicaGroups);
-                return replicaGroups;
+                // Refuses a group with fewer live nodes than replicas asked of it; CollectionReplicas.place checks
+                // again against the membership of the moment, before it writes anything.
+                return groups.groupsForReplicas(resourceGroups, replicaNumber);
             }
 
             @Override
             void loaded(Collection collection, List<String> replicaGroups) {
-                ReplicaPlacement placement = replicas.place(collection.collectionId(), replicaGroups.size());
-                Map<Long, String> byReplica = new HashMap<>();
-                for (int i = 0; i < placement.replicas().size(); i++) {
-                    byReplica.put(placement.replicas().get(i).replicaId(), replicaGroups.get(i));
-                }
-                groups.replicasPlaced(collection.collectionId(), byReplica);
+                groups.replicasPlaced(collection.collectionId(),
+                        byReplica(replicas.place(collection.collectionId(), replicaGroups)));
             }
 
             @Override
@@ -158,7 +155,13 @@ abstract class ReplicaLoads {
 
             @Override
             void transfer(Collection collection, String source, String target, int count) {
-                throw transferRefused();
+                ReplicaPlacement placement = replicas.placement(collection.collectionId()).orElseThrow(() ->
+                        new MilvusException(ErrorCode.COLLECTION_NOT_LOADED, "collection not loaded[collection="
+                                + collection.collectionId() + "]"));
+                Map<Long, String> plan = groups.transferPlan(collection.collectionId(), placement.replicas().stream()
+                        .map(ReplicaPlacement.Replica::replicaId).toList(), source, target, count);
+                groups.replicasPlaced(collection.collectionId(),
+                        byReplica(replicas.regroup(collection.collectionId(), plan)));
             }
 
             @Override
@@ -167,32 +170,53 @@ abstract class ReplicaLoads {
                 if (placement == null) {
                     return List.of();
                 }
-                return placement.replicas().stream().map(r -> replica(collection, r.replicaId(), r.nodeId(),
-                        r.nodeId(), addresses.apply(r.nodeId()).orElse(""), channels, withShardNodes,
-                        groups.groupOfReplica(collection.collectionId(), r.replicaId()))).toList();
+                List<ReplicaInfo> out = new ArrayList<>();
+                for (ReplicaPlacement.Replica r : placement.replicas()) {
+                    // A dead node serves nothing: the replica is reported without nodes until its group gives it one.
+                    Optional<String> address = addresses.apply(r.nodeId());
+                    List<Long> nodes = address.isPresent() ? List.of(r.nodeId()) : List.of();
+                    Map<String, Integer> outbound = new HashMap<>();
+                    if (address.isPresent()) {
+                        groups.groupOf(r.nodeId()).filter(g -> !g.equals(r.resourceGroup()))
+                                .ifPresent(g -> outbound.put(g, 1));
+                    }
+                    out.add(replica(collection, r.replicaId(), nodes, address.orElse(""), channels, withShardNodes,
+                            r.resourceGroup(), outbound));
+                }
+                return out;
             }
         };
     }
 
-    static MilvusException transferRefused() {
-        return MilvusException.invalidParameterAsIs("TransferReplica is not supported in cluster mode: replicas are"
-                + " placed on any live node, not by resource group");
+    private static Map<Long, String> byReplica(ReplicaPlacement placement) {
+        Map<Long, String> byReplica = new HashMap<>();
+        placement.replicas().forEach(r -> byReplica.put(r.replicaId(), r.resourceGroup()));
+        return byReplica;
     }
 
-    /** One replica served wholly by {@code nodeId}, which leads each of its shards. */
-    private static ReplicaInfo replica(Collection collection, long replicaId, long nodeId, long leaderId,
-                                       String leaderAddress, Function<ShardId, String> channels,
-                                       boolean withShardNodes, String group) {
+    static MilvusException transferRefused() {
+        return MilvusException.invalidParameterAsIs("TransferReplica needs mq.type: kafka and common.storageType:"
+                + " remote in cluster mode: without them a collection is served by its owner alone and cannot move"
+                + " to another group's nodes");
+    }
+
+    /**
+     * One replica served by {@code nodes} (one node, which leads each of its shards, or none while the replica waits
+     * for a node of its group); {@code outbound} counts its nodes that now belong to another group.
+     */
+    private static ReplicaInfo replica(Collection collection, long replicaId, List<Long> nodes, String leaderAddress,
+                                       Function<ShardId, String> channels, boolean withShardNodes, String group,
+                                       Map<String, Integer> outbound) {
         ReplicaInfo.Builder info = ReplicaInfo.newBuilder().setReplicaID(replicaId)
-                .setCollectionID(collection.collectionId()).addNodeIds(nodeId)
-                .setResourceGroupName(group);
+                .setCollectionID(collection.collectionId()).addAllNodeIds(nodes)
+                .setResourceGroupName(group).putAllNumOutboundNode(outbound);
         collection.partitions().stream().filter(p -> p.loaded()).forEach(p -> info.addPartitionIds(p.partitionId()));
         for (int shard = 0; shard < Math.max(1, collection.shardsNum()); shard++) {
-            ShardReplica.Builder shardReplica = ShardReplica.newBuilder().setLeaderID(leaderId)
-                    .setLeaderAddr(leaderAddress)
+            ShardReplica.Builder shardReplica = ShardReplica.newBuilder()
+                    .setLeaderID(nodes.isEmpty() ? -1 : nodes.get(0)).setLeaderAddr(leaderAddress)
                     .setDmChannelName(channels.apply(new ShardId(collection.collectionId(), shard)));
             if (withShardNodes) {
-                shardReplica.addNodeIds(nodeId);
+                shardReplica.addAllNodeIds(nodes);
             }
             info.addShardReplicas(shardReplica);
         }

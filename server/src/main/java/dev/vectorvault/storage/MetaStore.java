@@ -18,6 +18,12 @@ public interface MetaStore extends AutoCloseable {
 
     void put(String key, byte[] value);
 
+    /**
+     * Writes every entry or none (one etcd transaction; one MVStore commit): a failure leaves all the keys as they
+     * were. etcd bounds one transaction at 128 keys by default ({@code --max-txn-ops}).
+     */
+    void putAll(SortedMap<String, byte[]> entries);
+
     /** Writes only when the key does not exist yet; returns whether it wrote. */
     boolean putIfAbsent(String key, byte[] value);
 

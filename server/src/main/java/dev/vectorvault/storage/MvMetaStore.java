@@ -80,6 +80,13 @@ public final class MvMetaStore implements MetaStore {
     }
 
     @Override
+    public synchronized void putAll(SortedMap<String, byte[]> entries) {
+        // One commit: a failed flush rolls every entry back, and a torn write falls back to the previous commit.
+        entries.forEach((key, value) -> map.put(key, value.clone()));
+        durablyCommit();
+    }
+
+    @Override
     public synchronized boolean putIfAbsent(String key, byte[] value) {
         if (map.containsKey(key)) {
             return false;

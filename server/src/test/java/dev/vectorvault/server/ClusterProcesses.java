@@ -231,7 +231,8 @@ final class ClusterProcesses implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log(index).toFile())).start();
     }
 
-    private static int freePort() throws IOException {
+    /** A port free now (the nodes of in-process cluster tests take theirs here too). */
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -37,9 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Resource groups on two cluster nodes sharing a real etcd: a group created through one node is listed and described
- * by the other as soon as the call returns, membership divides the two live nodes between the groups, and a load
- * naming another group than the default one (or any load while a node belongs to another group) is refused, since
- * the cluster's replica placement does not follow groups.
+ * by the other as soon as the call returns, membership divides the two live nodes between the groups, and, as this
+ * cluster's data cannot move (no Kafka log, no object storage: the owner alone serves a collection), a load naming
+ * another group than the default one (or any load while a node belongs to another group) is refused. Placement by
+ * group on Kafka and object storage: {@code ResourceGroupPlacementTest}.
  */
 @Timeout(120)
 class ResourceGroupClusterTest {
@@ -82,7 +83,7 @@ class ResourceGroupClusterTest {
         Status named = b.loadCollection(LoadCollectionRequest.newBuilder().setCollectionName("c")
                 .addResourceGroups("rg").build());
         assertThat(named.getCode()).as(named.getReason()).isEqualTo(1100);
-        assertThat(named.getReason()).contains("not supported in cluster mode");
+        assertThat(named.getReason()).contains("needs mq.type: kafka and common.storageType: remote");
         Status whileHeld = b.loadCollection(LoadCollectionRequest.newBuilder().setCollectionName("c").build());
         assertThat(whileHeld.getCode()).as(whileHeld.getReason()).isEqualTo(1100);
         assertThat(whileHeld.getReason()).contains("resource group rg holds 1 node(s)");

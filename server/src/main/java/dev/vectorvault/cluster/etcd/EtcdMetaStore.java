@@ -98,6 +98,19 @@ final class EtcdMetaStore implements MetaStore {
     }
 
     @Override
+    public void putAll(SortedMap<String, byte[]> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        Op[] puts = entries.entrySet().stream().map(e -> Op.put(bytes(base + e.getKey()),
+                ByteSequence.from(e.getValue()), PutOption.DEFAULT)).toArray(Op[]::new);
+        // Unconditional puts: applying the transaction twice after a lost answer changes nothing more.
+        TxnResponse txn = coordination.connection().awaitIdempotent(() -> coordination.kv().txn().Then(puts).commit(),
+                "writing " + entries.size() + " keys from " + entries.firstKey() + " in one transaction");
+        coordination.committed(txn.getHeader());
+    }
+
+    @Override
     public boolean putIfAbsent(String key, byte[] value) {
         ByteSequence k = bytes(base + key);
         TxnResponse txn = coordination.connection().await(coordination.kv().txn()

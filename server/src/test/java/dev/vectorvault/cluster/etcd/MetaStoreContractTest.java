@@ -2,6 +2,7 @@ package dev.vectorvault.cluster.etcd;
 
 import static dev.vectorvault.cluster.etcd.EtcdTesting.b;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vectorvault.storage.MetaStore;
 import dev.vectorvault.storage.MvMetaStore;
@@ -109,6 +110,35 @@ class MetaStoreContractTest {
             var scanned = store.scan("many/");
             assertThat(scanned.keySet()).containsExactlyElementsOf(expected);
             assertThat(scanned.get("many/039")).isEqualTo(b("value-39"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    void putAllWritesEveryEntry(String kind, Supplier<MetaStore> stores) {
+        try (MetaStore store = stores.get()) {
+            store.put("rg/b", b("old"));
+            store.putAll(new java.util.TreeMap<>(java.util.Map.of("rg/a", b("1"), "rg/b", b("2"), "rg/c", b("3"))));
+            var scanned = store.scan("rg/");
+            assertThat(scanned.keySet()).containsExactly("rg/a", "rg/b", "rg/c");
+            assertThat(scanned.get("rg/b")).isEqualTo(b("2"));
+            store.putAll(new java.util.TreeMap<>());
+            assertThat(store.scan("rg/")).hasSize(3);
+        }
+    }
+
+    /** etcd refuses a transaction of more than 128 operations (its default --max-txn-ops): none of its keys is written. */
+    @org.junit.jupiter.api.Test
+    void aPutAllEtcdRefusesWritesNoneOfItsKeys() {
+        try (MetaStore store = coordination.keys(EtcdTesting.uniquePrefix())) {
+            store.put("rg/000", b("before"));
+            java.util.SortedMap<String, byte[]> entries = new java.util.TreeMap<>();
+            for (int i = 0; i < 129; i++) {
+                entries.put(String.format("rg/%03d", i), b("after"));
+            }
+            assertThatThrownBy(() -> store.putAll(entries)).isInstanceOf(RuntimeException.class);
+            assertThat(store.scan("rg/").keySet()).containsExactly("rg/000");
+            assertThat(store.get("rg/000")).hasValueSatisfying(v -> assertThat(v).isEqualTo(b("before")));
         }
     }
 

@@ -177,6 +177,12 @@ public final class PowerCut {
             }
 
             @Override
+            public void putAll(SortedMap<String, byte[]> entries) {
+                checkMeta();
+                meta.putAll(entries);
+            }
+
+            @Override
             public boolean putIfAbsent(String key, byte[] value) {
                 checkMeta();
                 return meta.putIfAbsent(key, value);
