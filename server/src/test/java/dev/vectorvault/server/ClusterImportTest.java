@@ -2,6 +2,7 @@ package dev.vectorvault.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.storage.s3.S3ObjectStore;
@@ -85,8 +86,10 @@ class ClusterImportTest {
         etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));
         kafka = KafkaBroker.start();
         s3 = S3Server.start(Files.createDirectories(dir.resolve("s3")));
-        MilvusServiceBlockingStub a = stub(node(0, true));
-        MilvusServiceBlockingStub b = stub(node(1, true));
+        MilvusServer nodeA = node(0, true);
+        MilvusServer nodeB = node(1, true);
+        MilvusServiceBlockingStub a = stub(nodeA);
+        MilvusServiceBlockingStub b = stub(nodeB);
         createCollection(a);
         try (S3ObjectStore bucket = S3TestStores.open(s3.port(), ROOT_PATH, 30_000)) {
             StringBuilder json = new StringBuilder("[");
@@ -107,6 +110,8 @@ class ClusterImportTest {
                 csv.append(i).append(",\"[").append(i).append(", 0, 0, 1]\"\n");
             }
             bucket.write("uploads/rows.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+            bucket.write("uploads/rest.json", "[{\"id\":30,\"v\":[1,1,1,1]},{\"id\":31,\"v\":[2,2,2,2]}]"
+                    .getBytes(StandardCharsets.UTF_8));
         }
 
         long fromJson = importFiles(a, "uploads/rows.json");
@@ -129,12 +134,20 @@ class ClusterImportTest {
         assertThat(b.listImportTasks(ListImportTasksRequest.newBuilder().setCollectionName("c").build()))
                 .isEqualTo(listedOnA);
 
+        // REST v2 goes through the same RPCs: created on B, its progress read on A.
+        String restJob = rest(nodeB, "jobs/import/create",
+                "{\"collectionName\": \"c\", \"files\": [[\"uploads/rest.json\"]]}").get("jobId").asText();
+        awaitFinished(b, Long.parseLong(restJob));
+        JsonNode progress = rest(nodeA, "jobs/import/get_progress", "{\"jobId\": \"" + restJob + "\"}");
+        assertThat(progress.get("state").asText()).as(progress.toString()).isEqualTo("Completed");
+        assertThat(progress.get("importedRows").asLong()).isEqualTo(2);
+
         SmallCollection.ok(a.createIndex(CreateIndexRequest.newBuilder().setCollectionName("c")
                 .setFieldName("v").addExtraParams(SmallCollection.pair("index_type", "FLAT"))
                 .addExtraParams(SmallCollection.pair("metric_type", "L2")).build()));
         SmallCollection.ok(b.loadCollection(LoadCollectionRequest.newBuilder().setCollectionName("c").build()));
         TreeSet<Long> expected = new TreeSet<>();
-        LongStream.range(0, 30).forEach(expected::add);
+        LongStream.range(0, 32).forEach(expected::add);
         assertThat(ids(a)).isEqualTo(expected);
         assertThat(ids(b)).isEqualTo(expected);
 
@@ -200,6 +213,12 @@ class ClusterImportTest {
                 .build();
         SmallCollection.ok(stub.createCollection(CreateCollectionRequest.newBuilder().setCollectionName("c")
                 .setShardsNum(2).setSchema(ByteString.copyFrom(schema.toByteArray())).build()));
+    }
+
+    private static JsonNode rest(MilvusServer node, String route, String body) throws Exception {
+        RestCalls.Reply reply = RestCalls.post(node.port(), "/v2/vectordb/" + route, null, body);
+        assertThat(reply.code()).as(route + " " + reply.body()).isZero();
+        return reply.body().get("data");
     }
 
     private static long importFiles(MilvusServiceBlockingStub stub, String... files) {
