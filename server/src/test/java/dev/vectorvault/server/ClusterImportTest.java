@@ -1,5 +1,6 @@
 package dev.vectorvault.server;
 
+import static dev.vectorvault.server.BulkImportRpcTest.info;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,7 +24,6 @@ import io.milvus.grpc.GetImportStateResponse;
 import io.milvus.grpc.ImportRequest;
 import io.milvus.grpc.ImportResponse;
 import io.milvus.grpc.ImportState;
-import io.milvus.grpc.KeyValuePair;
 import io.milvus.grpc.ListImportTasksRequest;
 import io.milvus.grpc.ListImportTasksResponse;
 import io.milvus.grpc.LoadCollectionRequest;
@@ -205,7 +205,8 @@ class ClusterImportTest {
         assertThat(refused.getStatus().getReason()).contains("common.storageType");
     }
 
-    private static void createCollection(MilvusServiceBlockingStub stub) {
+    /** Collection {@code c}: {@code id} Int64 primary key, {@code v} FloatVector of 4, two shards. */
+    static void createCollection(MilvusServiceBlockingStub stub) {
         CollectionSchema schema = CollectionSchema.newBuilder().setName("c")
                 .addFields(FieldSchema.newBuilder().setName("id").setDataType(DataType.Int64).setIsPrimaryKey(true))
                 .addFields(FieldSchema.newBuilder().setName("v").setDataType(DataType.FloatVector)
@@ -239,11 +240,6 @@ class ClusterImportTest {
             }
             Thread.sleep(50);
         }
-    }
-
-    private static String info(GetImportStateResponse state, String key) {
-        return state.getInfosList().stream().filter(kv -> kv.getKey().equals(key)).map(KeyValuePair::getValue)
-                .findFirst().orElse("");
     }
 
     private static TreeSet<Long> ids(MilvusServiceBlockingStub stub) {

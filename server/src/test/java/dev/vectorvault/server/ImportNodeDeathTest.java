@@ -1,23 +1,18 @@
 package dev.vectorvault.server;
 
+import static dev.vectorvault.server.BulkImportRpcTest.info;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import dev.vectorvault.storage.s3.S3ObjectStore;
 import dev.vectorvault.storage.s3.S3TestStores;
 import dev.vectorvault.testkit.EtcdCluster;
 import dev.vectorvault.testkit.KafkaBroker;
 import dev.vectorvault.testkit.S3Server;
-import io.milvus.grpc.CollectionSchema;
-import io.milvus.grpc.CreateCollectionRequest;
-import io.milvus.grpc.DataType;
-import io.milvus.grpc.FieldSchema;
 import io.milvus.grpc.GetImportStateRequest;
 import io.milvus.grpc.GetImportStateResponse;
 import io.milvus.grpc.ImportRequest;
 import io.milvus.grpc.ImportResponse;
 import io.milvus.grpc.ImportState;
-import io.milvus.grpc.KeyValuePair;
 import io.milvus.grpc.MilvusServiceGrpc.MilvusServiceBlockingStub;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -74,13 +69,7 @@ class ImportNodeDeathTest {
         cluster = new ClusterProcesses(dir, etcd, keys);
         cluster.start(2);
         MilvusServiceBlockingStub first = cluster.stub(0, 280);
-        CollectionSchema schema = CollectionSchema.newBuilder().setName("c")
-                .addFields(FieldSchema.newBuilder().setName("id").setDataType(DataType.Int64).setIsPrimaryKey(true))
-                .addFields(FieldSchema.newBuilder().setName("v").setDataType(DataType.FloatVector)
-                        .addTypeParams(SmallCollection.pair("dim", "4")))
-                .build();
-        SmallCollection.ok(first.createCollection(CreateCollectionRequest.newBuilder().setCollectionName("c")
-                .setShardsNum(2).setSchema(ByteString.copyFrom(schema.toByteArray())).build()));
+        ClusterImportTest.createCollection(first);
         // Large enough that checking and writing it take far longer than noticing the job has started.
         ByteArrayOutputStream json = new ByteArrayOutputStream();
         json.write('[');
@@ -123,10 +112,5 @@ class ImportNodeDeathTest {
         GetImportStateResponse state = stub.getImportState(GetImportStateRequest.newBuilder().setTask(job).build());
         SmallCollection.ok(state.getStatus());
         return state;
-    }
-
-    private static String info(GetImportStateResponse state, String key) {
-        return state.getInfosList().stream().filter(kv -> kv.getKey().equals(key)).map(KeyValuePair::getValue)
-                .findFirst().orElse("");
     }
 }
