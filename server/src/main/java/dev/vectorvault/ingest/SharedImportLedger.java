@@ -106,7 +106,9 @@ public final class SharedImportLedger implements ImportLedger {
             return true;
         }
         byte[] record = ImportJobRecords.encode(job, nodeId, currentLease.getAsLong());
-        boolean saved = records.replace(key(job.id()), last.bytes(), record);
+        boolean saved = records.replace(key(job.id()), last.bytes(), record)
+                // an earlier attempt that failed on the way back may have written it already
+                || records.get(key(job.id())).map(stored -> java.util.Arrays.equals(stored, record)).orElse(false);
         if (!saved || state.finished()) {
             running.remove(job.id());
         } else {

@@ -186,18 +186,33 @@ final class ImportJobs implements AutoCloseable {
             }
             job.importing(written, 99);
             job.completed(millis.getAsLong());
-            ledger.save(job);
+        } catch (EndedElsewhere e) {
+            return;
         } catch (RuntimeException e) {
-            if (!(e instanceof EndedElsewhere)) {
-                job.failed(e.getMessage() == null ? e.toString() : e.getMessage(), millis.getAsLong());
-                try {
-                    ledger.save(job);
-                } catch (RuntimeException unsaved) {
-                    // etcd unreachable: once this node's session ends, another node marks the job Failed
-                }
-            }
+            job.failed(e.getMessage() == null ? e.toString() : e.getMessage(), millis.getAsLong());
         } finally {
             deleteStaging(folder);
+        }
+        recordEnd(job);
+    }
+
+    /**
+     * Records the job's end, trying again while the ledger cannot be reached (a job must not read Importing after it
+     * ended here). It stops when this node stops, or when the ledger says another node ended the job first.
+     */
+    private void recordEnd(ImportJob job) {
+        for (long delayMs = 200; ; delayMs = Math.min(5_000, delayMs * 2)) {
+            try {
+                ledger.save(job);
+                return;
+            } catch (RuntimeException e) {
+                try {
+                    Thread.sleep(delayMs);
+                } catch (InterruptedException stopping) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
@@ -208,8 +223,15 @@ final class ImportJobs implements AutoCloseable {
         }
     }
 
+    /** Records progress; an unreachable ledger only delays it (the next save carries it), an ended job stops. */
     private void saved(ImportJob job) {
-        if (!ledger.save(job)) {
+        boolean going;
+        try {
+            going = ledger.save(job);
+        } catch (RuntimeException unreachable) {
+            return;
+        }
+        if (!going) {
             throw new EndedElsewhere();
         }
     }

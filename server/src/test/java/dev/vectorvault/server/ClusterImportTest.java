@@ -263,6 +263,7 @@ class ClusterImportTest {
         keys.put("proxy.internalPort", Integer.toString(freePort()));
         keys.put("localStorage.path", dir.resolve("node" + index).toString());
         keys.put("etcd.endpoints", etcd.endpointsCsv());
+        keys.put("common.metricsPort", "-1"); // the nodes share one host: no management port
         keys.put("common.session.ttl", "3");
         keys.put("cluster.changeAckTimeoutMs", "2000");
         if (kafkaAndS3) {
