@@ -8,8 +8,6 @@ import com.google.protobuf.ByteString;
 import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.storage.s3.S3ObjectStore;
 import dev.vectorvault.storage.s3.S3TestStores;
-import dev.vectorvault.testkit.EtcdCluster;
-import dev.vectorvault.testkit.KafkaBroker;
 import dev.vectorvault.testkit.S3Server;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -34,7 +32,6 @@ import io.milvus.grpc.QueryResults;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,9 +57,7 @@ class ClusterImportTest {
 
     @TempDir
     Path dir;
-    private EtcdCluster etcd;
-    private KafkaBroker kafka;
-    private S3Server s3;
+    private RealEngines engines;
     private final List<MilvusServer> nodes = new ArrayList<>();
     private final List<ManagedChannel> channels = new ArrayList<>();
 
@@ -70,28 +65,20 @@ class ClusterImportTest {
     void stop() {
         channels.forEach(ManagedChannel::shutdownNow);
         nodes.forEach(MilvusServer::close);
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (s3 != null) {
-            s3.close();
-        }
-        if (etcd != null) {
-            etcd.close();
+        if (engines != null) {
+            engines.close();
         }
     }
 
     @Test
     void bucketFilesImportThroughOneNodeAndEveryNodeAnswersForTheJobs() throws Exception {
-        etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));
-        kafka = KafkaBroker.start();
-        s3 = S3Server.start(Files.createDirectories(dir.resolve("s3")));
+        engines = RealEngines.withKafkaAndS3(dir);
         MilvusServer nodeA = node(0, true);
         MilvusServer nodeB = node(1, true);
         MilvusServiceBlockingStub a = stub(nodeA);
         MilvusServiceBlockingStub b = stub(nodeB);
         createCollection(a);
-        try (S3ObjectStore bucket = S3TestStores.open(s3.port(), ROOT_PATH, 30_000)) {
+        try (S3ObjectStore bucket = S3TestStores.open(engines.s3.port(), ROOT_PATH, 30_000)) {
             StringBuilder json = new StringBuilder("[");
             for (int i = 0; i < 10; i++) {
                 json.append(i == 0 ? "" : ",").append("{\"id\":").append(i).append(",\"v\":[").append(i)
@@ -171,14 +158,12 @@ class ClusterImportTest {
      */
     @Test
     void aJobWhoseNodeHasNoSessionIsMarkedFailedByTheNodeThatReadsIt() throws Exception {
-        etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));
-        kafka = KafkaBroker.start();
-        s3 = S3Server.start(Files.createDirectories(dir.resolve("s3")));
+        engines = RealEngines.withKafkaAndS3(dir);
         MilvusServiceBlockingStub a = stub(node(0, true));
         MilvusServiceBlockingStub b = stub(node(1, true));
         createCollection(a);
         long job = 463812394881024001L;
-        etcd.etcdctl("put", "by-dev/meta/vectorvault/import/job/" + job, "{\"formatVersion\":1,\"id\":" + job
+        engines.etcd.etcdctl("put", "by-dev/meta/vectorvault/import/job/" + job, "{\"formatVersion\":1,\"id\":" + job
                 + ",\"database\":\"default\",\"collection\":\"c\",\"collectionId\":1,\"partition\":\"\","
                 + "\"files\":[[\"rows.json\"]],\"createdMillis\":1765100000000,\"state\":\"Importing\","
                 + "\"totalRows\":3000,\"importedRows\":1200,\"progress\":46,\"reason\":\"\",\"finishedMillis\":0,"
@@ -190,13 +175,13 @@ class ClusterImportTest {
         assertThat(info(onB, "failed_reason")).contains("node 9999").contains("etcd session ended")
                 .contains("at least 1200");
         assertThat(a.getImportState(GetImportStateRequest.newBuilder().setTask(job).build())).isEqualTo(onB);
-        assertThat(etcd.etcdctl("get", "--print-value-only", "by-dev/meta/vectorvault/import/job/" + job))
+        assertThat(engines.etcd.etcdctl("get", "--print-value-only", "by-dev/meta/vectorvault/import/job/" + job))
                 .contains("\"state\":\"Failed\"");
     }
 
     @Test
     void aClusterWithoutObjectStorageRefusesImportsNamingTheSetting() throws Exception {
-        etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));
+        engines = RealEngines.etcdOnly(dir);
         MilvusServiceBlockingStub a = stub(node(0, false));
         createCollection(a);
         ImportResponse refused = a.import_(ImportRequest.newBuilder().setCollectionName("c")
@@ -262,17 +247,17 @@ class ClusterImportTest {
         keys.put("proxy.port", Integer.toString(freePort()));
         keys.put("proxy.internalPort", Integer.toString(freePort()));
         keys.put("localStorage.path", dir.resolve("node" + index).toString());
-        keys.put("etcd.endpoints", etcd.endpointsCsv());
+        keys.put("etcd.endpoints", engines.etcd.endpointsCsv());
         keys.put("common.metricsPort", "-1"); // the nodes share one host: no management port
         keys.put("common.session.ttl", "3");
         keys.put("cluster.changeAckTimeoutMs", "2000");
         if (kafkaAndS3) {
             keys.put("mq.type", "kafka");
-            keys.put("kafka.brokerList", kafka.bootstrapServers());
+            keys.put("kafka.brokerList", engines.kafka.bootstrapServers());
             keys.put("kafka.readTimeout", "10");
             keys.put("rootCoord.dmlChannelNum", "4");
             keys.putAll(Map.of("common.storageType", "remote", "minio.address", "127.0.0.1",
-                    "minio.port", Integer.toString(s3.port()), "minio.accessKeyID", S3Server.ACCESS_KEY,
+                    "minio.port", Integer.toString(engines.s3.port()), "minio.accessKeyID", S3Server.ACCESS_KEY,
                     "minio.secretAccessKey", S3Server.SECRET_KEY, "minio.bucketName", S3TestStores.BUCKET,
                     "minio.rootPath", ROOT_PATH));
         }

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vectorvault.storage.s3.S3ObjectStore;
 import dev.vectorvault.storage.s3.S3TestStores;
-import dev.vectorvault.testkit.EtcdCluster;
-import dev.vectorvault.testkit.KafkaBroker;
-import dev.vectorvault.testkit.S3Server;
 import io.milvus.grpc.GetImportStateRequest;
 import io.milvus.grpc.GetImportStateResponse;
 import io.milvus.grpc.ImportRequest;
@@ -16,7 +13,6 @@ import io.milvus.grpc.ImportState;
 import io.milvus.grpc.MilvusServiceGrpc.MilvusServiceBlockingStub;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,9 +33,7 @@ class ImportNodeDeathTest {
 
     @TempDir
     Path dir;
-    private EtcdCluster etcd;
-    private KafkaBroker kafka;
-    private S3Server s3;
+    private RealEngines engines;
     private ClusterProcesses cluster;
 
     @AfterEach
@@ -47,26 +41,18 @@ class ImportNodeDeathTest {
         if (cluster != null) {
             cluster.close();
         }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (s3 != null) {
-            s3.close();
-        }
-        if (etcd != null) {
-            etcd.close();
+        if (engines != null) {
+            engines.close();
         }
     }
 
     @Test
     void theJobOfAKilledNodeIsReportedFailedOnceItsSessionEnds() throws Exception {
-        etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));
-        kafka = KafkaBroker.start();
-        s3 = S3Server.start(Files.createDirectories(dir.resolve("s3")));
-        List<String> keys = new ArrayList<>(ClusterProcesses.onKafkaAndS3(kafka, s3.port(), S3TestStores.BUCKET,
-                TTL_SECONDS));
+        engines = RealEngines.withKafkaAndS3(dir);
+        List<String> keys = new ArrayList<>(ClusterProcesses.onKafkaAndS3(engines.kafka, engines.s3.port(),
+                S3TestStores.BUCKET, TTL_SECONDS));
         keys.add("dataNode.import.readBufferSizeInMB=1"); // the node JVMs have a small heap
-        cluster = new ClusterProcesses(dir, etcd, keys);
+        cluster = new ClusterProcesses(dir, engines.etcd, keys);
         cluster.start(2);
         MilvusServiceBlockingStub first = cluster.stub(0, 280);
         ClusterImportTest.createCollection(first);
@@ -78,7 +64,7 @@ class ImportNodeDeathTest {
                     .getBytes(StandardCharsets.US_ASCII));
         }
         json.write(']');
-        try (S3ObjectStore bucket = S3TestStores.open(s3.port(), "files", 60_000)) {
+        try (S3ObjectStore bucket = S3TestStores.open(engines.s3.port(), "files", 60_000)) {
             bucket.write("uploads/big.json", json.toByteArray());
         }
 
