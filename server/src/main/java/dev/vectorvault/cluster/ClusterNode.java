@@ -158,6 +158,27 @@ public final class ClusterNode implements ForwardingKey, AutoCloseable {
         return nodeId;
     }
 
+    /** The cluster's bulk import job records and their id counter ({@code vectorvault/import/}, beside the sessions). */
+    public MetaStore importRecords() {
+        return coordination.keys(IMPORT_PREFIX);
+    }
+
+    static final String IMPORT_PREFIX = "vectorvault/import/";
+
+    /** The lease this node's session is registered under now (a new one after the node lost and renewed it). */
+    public long sessionLease() {
+        return leaseId;
+    }
+
+    /**
+     * The lease of a node's session as etcd holds it now, read there rather than from the membership mirror (which
+     * may not have seen a new node yet); empty when the node has no session (dead, or its lease ran out).
+     */
+    public java.util.OptionalLong sessionLeaseOf(long node) {
+        return coordination.keys("").get(NodeSession.key(node)).flatMap(NodeSession::parse)
+                .map(session -> java.util.OptionalLong.of(session.leaseId())).orElse(java.util.OptionalLong.empty());
+    }
+
     /** Registers a mirror that reloads when keys under {@code root-coord/<prefix>} change. Before {@link #start}. */
     public void mirror(String prefix, Runnable reload) {
         mirrors.mirror(prefix, reload);

@@ -22,6 +22,15 @@ public final class ImportJob {
             return milvusName;
         }
 
+        static State ofMilvusName(String name) {
+            for (State state : values()) {
+                if (state.milvusName.equals(name)) {
+                    return state;
+                }
+            }
+            throw new IllegalArgumentException("unknown import job state '" + name + "'");
+        }
+
         public boolean finished() {
             return this == COMPLETED || this == FAILED;
         }
@@ -50,6 +59,20 @@ public final class ImportJob {
         this.partition = partition;
         this.files = List.copyOf(files.stream().map(List::copyOf).toList());
         this.createdMillis = createdMillis;
+    }
+
+    /** A job as another node recorded it (read from the shared job records), in the state it was saved in. */
+    static ImportJob recorded(long id, String database, String collection, long collectionId, String partition,
+                              List<List<String>> files, long createdMillis, State state, long totalRows,
+                              long importedRows, int progress, String reason, long finishedMillis) {
+        ImportJob job = new ImportJob(id, database, collection, collectionId, partition, files, createdMillis);
+        job.state = state;
+        job.totalRows = totalRows;
+        job.importedRows = importedRows;
+        job.progress = progress;
+        job.reason = reason;
+        job.finishedMillis = finishedMillis;
+        return job;
     }
 
     public long id() {

@@ -3,6 +3,7 @@ package dev.vectorvault.ingest;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.MilvusException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import java.nio.file.Path;
  * {@code ..}, or reaches outside through a symbolic link is refused, so an import cannot read the server's own data
  * or any other file the process may open.
  */
-public final class ImportRoot {
+public final class ImportRoot implements ImportFiles {
     private final Path root;
 
     public ImportRoot(Path root) {
@@ -26,22 +27,15 @@ public final class ImportRoot {
 
     /** The regular file a key names, checked to lie inside the root once every link is followed. */
     public Path resolve(String key) {
-        if (key == null || key.isBlank()) {
-            throw refused(key, "the file name is empty");
-        }
+        ImportKeys.checkRelative(key);
         Path relative;
         try {
             relative = Path.of(key);
         } catch (RuntimeException e) {
             throw refused(key, "it is not a valid file name");
         }
-        if (relative.isAbsolute() || key.startsWith("/") || key.startsWith("\\")) {
+        if (relative.isAbsolute()) {
             throw refused(key, "absolute paths are not allowed; name the file relative to the import root");
-        }
-        for (Path part : relative) {
-            if (part.toString().equals("..")) {
-                throw refused(key, "'..' is not allowed in an import file name");
-            }
         }
         Path candidate = root.resolve(relative).normalize();
         if (!candidate.startsWith(root)) {
@@ -65,7 +59,22 @@ public final class ImportRoot {
         return real;
     }
 
+    @Override
+    public long check(String key) {
+        Path file = resolve(key);
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new MilvusException(ErrorCode.IMPORT_FAILED, "import file not found: " + key);
+        }
+    }
+
+    @Override
+    public InputStream open(String key) throws IOException {
+        return Files.newInputStream(resolve(key));
+    }
+
     private static MilvusException refused(String key, String why) {
-        return new MilvusException(ErrorCode.IMPORT_FAILED, "import file '" + key + "' refused: " + why);
+        return ImportKeys.refused(key, why);
     }
 }

@@ -93,10 +93,11 @@ final class ForwardingRoutes {
                 "ListResourceGroups", "DescribeResourceGroup", "TransferNode", "TransferReplica"}) {
             ROUTES.put(rpc, Route.ANY_NODE);
         }
-        // Bulk import is refused in cluster mode by its handler (files and jobs would have to be shared by the nodes).
-        for (String rpc : new String[] {"Import", "GetImportState", "ListImportTasks"}) {
-            ROUTES.put(rpc, Route.ANY_NODE);
-        }
+        // An import job writes its rows through the Insert path, so it runs on the collection's owner; the job
+        // records are in etcd, so any node answers for them.
+        ROUTES.put("Import", Route.OWNER);
+        ROUTES.put("GetImportState", Route.ANY_NODE);
+        ROUTES.put("ListImportTasks", Route.ANY_NODE);
         for (String rpc : new String[] {"AddCollectionFunction", "AddFileResource",
                 "AddUserTags", "AlterCollectionFunction", "AlterRole",
                 "CalcDistance", "CreateReplicateStream",

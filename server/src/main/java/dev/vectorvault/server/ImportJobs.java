@@ -7,21 +7,24 @@ import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.config.ServerConfig.ImportSettings;
+import dev.vectorvault.ingest.ImportFiles;
 import dev.vectorvault.ingest.ImportJob;
+import dev.vectorvault.ingest.ImportLedger;
 import dev.vectorvault.ingest.ImportRoot;
+import dev.vectorvault.ingest.LocalImportLedger;
 import dev.vectorvault.query.ColumnBatch;
 import dev.vectorvault.query.EntityWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -34,34 +37,44 @@ import java.util.stream.Stream;
  * Bulk import jobs, run in the background on a bounded pool. A job first copies every file into its own staging
  * folder and checks every row of the copies with Insert's checks (PreImporting), writing nothing; only then does it
  * insert the copies' rows batch by batch through the Insert path (Importing). A bad row therefore fails the job with
- * no row of it written. Jobs live in memory: after a restart the list is empty, as if every job had expired.
+ * no row of it written.
+ *
+ * <p>Embedded, files come from the import folder and jobs live in memory (after a restart the list is empty, as if
+ * every job had expired). In a cluster with object storage, files are keys of the bucket and jobs are records in
+ * etcd that every node reads ({@link dev.vectorvault.ingest.SharedImportLedger}); a job runs on the node that
+ * accepted it, which the forwarding makes the collection's owner, the one node that writes its rows.
  */
 final class ImportJobs implements AutoCloseable {
-    /** Finished jobs kept at most, whatever the retention says, so the list cannot grow without bound. */
-    static final int MAX_JOBS_KEPT = 10_000;
-
     private final Catalog catalog;
     private final EntityWriter writer;
-    private final HybridClock clock;
     private final ImportSettings settings;
-    private final ImportRoot root;
+    private final ImportFiles files;
+    private final ImportLedger ledger;
     private final Path staging;
     private final String refusal;
     private final LongSupplier millis;
-    private final Map<Long, ImportJob> jobs = new ConcurrentHashMap<>();
     private final ExecutorService pool;
 
-    /**
-     * @param refusal why imports are refused on this node (null: they run), e.g. cluster mode, where files and jobs
-     *                would have to be shared between nodes
-     */
+    /** Embedded: files from {@code importPath}, jobs in memory with ids from the hybrid clock. */
     ImportJobs(Catalog catalog, EntityWriter writer, HybridClock clock, ImportSettings settings, Path staging,
                String refusal, LongSupplier millis) {
+        this(catalog, writer, settings, new ImportRoot(settings.root()), new LocalImportLedger(clock::next), staging,
+                refusal, millis);
+    }
+
+    /**
+     * @param files   where the files a request names are read from
+     * @param ledger  where jobs are recorded
+     * @param refusal why imports are refused on this node (null: they run), e.g. a cluster whose nodes share no
+     *                object storage to read the files from
+     */
+    ImportJobs(Catalog catalog, EntityWriter writer, ImportSettings settings, ImportFiles files, ImportLedger ledger,
+               Path staging, String refusal, LongSupplier millis) {
         this.catalog = catalog;
         this.writer = writer;
-        this.clock = clock;
         this.settings = settings;
-        this.root = new ImportRoot(settings.root());
+        this.files = files;
+        this.ledger = ledger;
         this.staging = staging;
         this.refusal = refusal;
         this.millis = millis;
@@ -104,46 +117,37 @@ final class ImportJobs implements AutoCloseable {
             throw new MilvusException(ErrorCode.IMPORT_FAILED, "the max number of import files per request is "
                     + settings.maxFilesPerRequest() + " (dataCoord.import.maxImportFileNumPerReq), got " + fileCount);
         }
-        List<List<Path>> paths = new ArrayList<>();
         for (List<String> group : nonEmpty) {
             ImportOptions.checkGroup(group);
-            List<Path> resolved = new ArrayList<>();
             for (String key : group) {
-                Path file = root.resolve(key);
-                long size = size(file, key);
+                long size = files.check(key);
                 if (size > settings.maxFileBytes()) {
                     throw new MilvusException(ErrorCode.IMPORT_FAILED, "import file " + key + " is " + size
                             + " bytes, above the limit of " + settings.maxFileBytes()
                             + " bytes (dataNode.import.maxImportFileSizeInGB)");
                 }
-                resolved.add(file);
             }
-            paths.add(resolved);
         }
-        synchronized (jobs) {
-            forgetExpired();
-            long unfinished = jobs.values().stream().filter(j -> !j.state().finished()).count();
-            if (unfinished >= settings.maxUnfinishedJobs()) {
-                throw new MilvusException(ErrorCode.IMPORT_FAILED, "the number of jobs not yet finished reached"
-                        + " the limit of " + settings.maxUnfinishedJobs() + " (dataCoord.import.maxImportJobNum),"
-                        + " try again later");
-            }
-            ImportJob job = new ImportJob(clock.next(), database, collection.name(), collection.collectionId(),
-                    named ? partitionName : "", nonEmpty, millis.getAsLong());
-            jobs.put(job.id(), job);
-            pool.execute(() -> run(job, paths, parsed));
-            return job;
+        ledger.all(millis.getAsLong(), settings.retentionMs()); // expired jobs count no more
+        ImportJob job = new ImportJob(ledger.nextId(), database, collection.name(), collection.collectionId(),
+                named ? partitionName : "", nonEmpty, millis.getAsLong());
+        if (!ledger.add(job, settings.maxUnfinishedJobs())) {
+            throw new MilvusException(ErrorCode.IMPORT_FAILED, "the number of jobs not yet finished reached"
+                    + " the limit of " + settings.maxUnfinishedJobs() + " (dataCoord.import.maxImportJobNum),"
+                    + " try again later");
         }
+        pool.execute(() -> run(job, parsed));
+        return job;
     }
 
     Optional<ImportJob> find(long id) {
-        return Optional.ofNullable(jobs.get(id));
+        return ledger.find(id);
     }
 
     /** The jobs of a database, of one collection when a name is given, oldest first; at most {@code limit} (0: all). */
     List<ImportJob> list(String database, String collectionName, int limit) {
-        forgetExpired();
-        Stream<ImportJob> listed = jobs.values().stream().filter(j -> j.database().equals(database));
+        Stream<ImportJob> listed = ledger.all(millis.getAsLong(), settings.retentionMs()).stream()
+                .filter(j -> j.database().equals(database));
         if (collectionName != null && !collectionName.isEmpty()) {
             long id = catalog.collection(database, collectionName).collectionId();
             listed = listed.filter(j -> j.collectionId() == id);
@@ -152,19 +156,23 @@ final class ImportJobs implements AutoCloseable {
         return (limit > 0 ? listed.limit(limit) : listed).toList();
     }
 
-    private void run(ImportJob job, List<List<Path>> groups, ImportOptions.Parsed options) {
+    private void run(ImportJob job, ImportOptions.Parsed options) {
         Path folder = staging.resolve(Long.toString(job.id()));
         try {
             long deadline = options.timeoutMs() > 0 ? job.createdMillis() + options.timeoutMs() : Long.MAX_VALUE;
-            List<List<Path>> copies = stage(job, groups, folder);
+            List<List<Path>> copies = stage(job, folder);
             long rows = 0;
             for (int g = 0; g < copies.size(); g++) {
                 rows += readGroup(job, copies.get(g), g, options.csv(),
                         batch -> writer.checkInsert(job.database(), job.collection(), job.partition(), batch), deadline);
                 job.checking(5 + 5 * (g + 1) / copies.size());
+                saved(job);
             }
             job.checked(rows);
             // From here on rows are written: the job finishes whatever the timeout says, so it is never cut in half.
+            // Recorded as Importing before the first row, so a job whose node dies is known to have written some.
+            job.importing(0, 10);
+            saved(job);
             long written = 0;
             for (int g = 0; g < copies.size(); g++) {
                 long total = rows;
@@ -173,40 +181,101 @@ final class ImportJobs implements AutoCloseable {
                     writer.insert(job.database(), job.collection(), job.partition(), batch);
                     soFar[0] += batch.rowCount();
                     job.importing(soFar[0], (int) (10 + 90 * soFar[0] / Math.max(1, total)));
+                    saved(job);
                 }, Long.MAX_VALUE);
             }
             job.importing(written, 99);
             job.completed(millis.getAsLong());
+        } catch (EndedElsewhere e) {
+            return;
         } catch (RuntimeException e) {
             job.failed(e.getMessage() == null ? e.toString() : e.getMessage(), millis.getAsLong());
         } finally {
             deleteStaging(folder);
         }
+        recordEnd(job);
     }
 
-    /** Copies each file into the job's folder (the rows checked are then the rows written, whatever the source does). */
-    private List<List<Path>> stage(ImportJob job, List<List<Path>> groups, Path folder) {
+    /**
+     * Records the job's end, trying again while the ledger cannot be reached (a job must not read Importing after it
+     * ended here). It stops when this node stops, or when the ledger says another node ended the job first.
+     */
+    private void recordEnd(ImportJob job) {
+        for (long delayMs = 200; ; delayMs = Math.min(5_000, delayMs * 2)) {
+            try {
+                ledger.save(job);
+                return;
+            } catch (RuntimeException e) {
+                try {
+                    Thread.sleep(delayMs);
+                } catch (InterruptedException stopping) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Another node marked the job Failed (this node had lost its session): it must stop writing. */
+    private static final class EndedElsewhere extends RuntimeException {
+        EndedElsewhere() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Records progress; an unreachable ledger only delays it (the next save carries it), an ended job stops. */
+    private void saved(ImportJob job) {
+        boolean going;
+        try {
+            going = ledger.save(job);
+        } catch (RuntimeException unreachable) {
+            return;
+        }
+        if (!going) {
+            throw new EndedElsewhere();
+        }
+    }
+
+    /**
+     * Copies each file into the job's folder: the rows checked are then the rows written, whatever the source does,
+     * and a bucket's objects are read once.
+     */
+    private List<List<Path>> stage(ImportJob job, Path folder) {
         List<List<Path>> copies = new ArrayList<>();
+        List<List<String>> groups = job.files();
         try {
             Files.createDirectories(folder);
             for (int g = 0; g < groups.size(); g++) {
                 List<Path> copy = new ArrayList<>();
                 for (int f = 0; f < groups.get(g).size(); f++) {
                     Path target = folder.resolve(g + "-" + f);
-                    copyBounded(groups.get(g).get(f), target, job.files().get(g).get(f));
+                    copyBounded(groups.get(g).get(f), target);
                     copy.add(target);
                 }
                 copies.add(copy);
                 job.checking(5 * (g + 1) / groups.size());
+                saved(job);
             }
+        } catch (NoSuchFileException e) {
+            throw new MilvusException(ErrorCode.IMPORT_FAILED, "import file not found: " + missing(e));
         } catch (IOException e) {
             throw new MilvusException(ErrorCode.IMPORT_FAILED, "staging the import files failed: " + e.getMessage());
         }
         return copies;
     }
 
-    private void copyBounded(Path source, Path target, String key) throws IOException {
-        try (InputStream in = Files.newInputStream(source); OutputStream out = Files.newOutputStream(target)) {
+    private static String missing(NoSuchFileException e) {
+        return e.getFile() == null ? String.valueOf(e.getMessage()) : e.getFile();
+    }
+
+    private void copyBounded(String key, Path target) throws IOException {
+        InputStream source;
+        try {
+            source = files.open(key);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(key);
+        }
+        try (InputStream in = source; OutputStream out = Files.newOutputStream(target)) {
             byte[] buffer = new byte[1 << 16];
             long copied = 0;
             for (int n; (n = in.read(buffer)) > 0; ) {
@@ -244,23 +313,6 @@ final class ImportJobs implements AutoCloseable {
             }
         }
         return rows;
-    }
-
-    private static long size(Path file, String key) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            throw new MilvusException(ErrorCode.IMPORT_FAILED, "import file not found: " + key);
-        }
-    }
-
-    private void forgetExpired() {
-        long now = millis.getAsLong();
-        jobs.values().removeIf(j -> j.state().finished() && now - j.finishedMillis() > settings.retentionMs());
-        if (jobs.size() > MAX_JOBS_KEPT) {
-            jobs.values().stream().filter(j -> j.state().finished()).sorted(Comparator.comparingLong(ImportJob::id))
-                    .limit(jobs.size() - MAX_JOBS_KEPT).map(ImportJob::id).toList().forEach(jobs::remove);
-        }
     }
 
     private static void deleteStaging(Path folder) {

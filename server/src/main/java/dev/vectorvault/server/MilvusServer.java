@@ -25,6 +25,10 @@ import dev.vectorvault.logging.RollingAuditFile;
 import dev.vectorvault.metrics.ServerMetrics;
 import dev.vectorvault.metrics.prometheus.PrometheusMetrics;
 import dev.vectorvault.query.EntityReader;
+import dev.vectorvault.ingest.BucketImportFiles;
+import dev.vectorvault.ingest.ImportFiles;
+import dev.vectorvault.ingest.ImportRoot;
+import dev.vectorvault.ingest.SharedImportLedger;
 import dev.vectorvault.query.EntityWriter;
 import dev.vectorvault.query.Layouts;
 import dev.vectorvault.query.expr.ExpressionLimits;
@@ -259,6 +263,27 @@ public final class MilvusServer implements AutoCloseable {
         return served;
     }
 
+    /**
+     * Embedded: files from {@code localStorage.importPath}, jobs in memory. A cluster reads the files from its bucket
+     * and records the jobs in etcd; without object storage its nodes share no files, so imports are refused.
+     */
+    private static ImportJobs importJobs(ServerConfig config, ClusterNode node, S3ObjectStore objectStorage,
+                                         Catalog catalog, EntityWriter writer, HybridClock clock) {
+        java.nio.file.Path staging = config.dataDir().resolve("import-staging");
+        if (node == null) {
+            return new ImportJobs(catalog, writer, clock, config.bulkImport(), staging, null,
+                    System::currentTimeMillis);
+        }
+        String refusal = objectStorage != null ? null
+                : "bulk import in cluster mode reads the files from the deployment's bucket: set common.storageType:"
+                + " remote (and minio.*), or insert the rows instead";
+        ImportFiles files = objectStorage == null ? new ImportRoot(config.bulkImport().root())
+                : new BucketImportFiles(objectStorage);
+        return new ImportJobs(catalog, writer, config.bulkImport(), files,
+                new SharedImportLedger(node.importRecords(), node.nodeId(), node::sessionLease, node::sessionLeaseOf,
+                        clock::next, System::nanoTime), staging, refusal, System::currentTimeMillis);
+    }
+
     private static MilvusServer start(ServerConfig config, MetaStore store, MetaStore dataMeta, ClusterNode node,
                                       Coordination coordination, NodeForwarding forwarding) throws IOException {
         AuditSink auditFile = RollingAuditFile.open(config.auditLog());
@@ -352,10 +377,7 @@ public final class MilvusServer implements AutoCloseable {
         EntityWriter writer = new EntityWriter(catalog, data, clock, filterLimits);
         DataRpc dataRpc = new DataRpc(catalog, writer,
                 new EntityReader(catalog, data, config.search(), filterLimits), data, clock);
-        ImportJobs importJobs = new ImportJobs(catalog, writer, clock, config.bulkImport(),
-                config.dataDir().resolve("import-staging"), node == null ? null
-                        : "bulk import is not supported in cluster mode yet (etcd.endpoints is set): import files"
-                        + " and jobs are not shared between nodes; insert the rows instead", System::currentTimeMillis);
+        ImportJobs importJobs = importJobs(config, node, objectStorage, catalog, writer, clock);
         dataRpc.consistency(config.cluster().gracefulTimeMs(), config.cluster().consistencyWaitMs());
         AtomicInteger boundPort = new AtomicInteger(
                 config.port());

@@ -461,7 +461,7 @@ class BulkImportRpcTest {
         }
     }
 
-    private static String info(GetImportStateResponse state, String key) {
+    static String info(GetImportStateResponse state, String key) {
         return state.getInfosList().stream().filter(kv -> kv.getKey().equals(key)).map(KeyValuePair::getValue)
                 .findFirst().orElse("");
     }

@@ -29,6 +29,10 @@ final class MilvusObjectKeys implements ObjectStore {
         this.bucket = bucket;
     }
 
+    static boolean isServerArea(String key) {
+        return key.startsWith(SEGMENTS) || AREAS.stream().anyMatch(key::startsWith);
+    }
+
     /** The object key of a sealed-data name. */
     static String key(String name) {
         if (!name.startsWith(SEGMENTS)) {

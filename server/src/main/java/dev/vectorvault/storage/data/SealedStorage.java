@@ -17,6 +17,14 @@ public final class SealedStorage {
         this.shared = shared;
     }
 
+    /**
+     * Whether a bucket key lies where {@link #remote} keeps the server's own objects: other readers of the bucket
+     * (bulk import) must not read them, or a caller could copy another collection's rows into one it may read.
+     */
+    public static boolean isServerArea(String key) {
+        return MilvusObjectKeys.isServerArea(key);
+    }
+
     /** The local data folder, this node's alone: unreferenced files under {@code segments/} are cleaned away. */
     public static SealedStorage local(ObjectStore disk) {
         return new SealedStorage(disk, false);

@@ -1,0 +1,206 @@
+package dev.vectorvault.ingest;
+
+import dev.vectorvault.storage.MetaStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The import jobs of a cluster, one record per job in the metadata store (etcd) that every node reads
+ * ({@link ImportJobRecords}: {@code job/<id>}), so GetImportState and ListImportTasks answer the same on any node.
+ *
+ * <p>A job runs on one node, which alone updates its record, each time by a compare-and-set on the record it wrote
+ * last. Each record names that node and the lease of its session; whoever reads a job not yet finished whose node
+ * no longer holds that session (dead, restarted, or cut off long enough to lose its lease) marks it Failed with the
+ * same compare-and-set, so a job never stays Importing after its node is gone, and a node that comes back finds its
+ * job ended and stops writing it.
+ *
+ * <p>Ids come from the {@code last-id} counter (a compare-and-set, never reused), at least the hybrid clock's
+ * reading so that they look like Milvus's. The unfinished-jobs limit is counted over every node's records; two
+ * requests accepted by two nodes in the same instant may pass it together.
+ */
+public final class SharedImportLedger implements ImportLedger {
+    private static final Logger LOG = LoggerFactory.getLogger(SharedImportLedger.class);
+    private static final String JOB_PREFIX = "job/";
+    private static final String LAST_ID = "last-id";
+    /** Progress of a running job reaches the records at most this often; state changes always do. */
+    private static final long SAVE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final MetaStore records;
+    private final long nodeId;
+    private final LongSupplier currentLease;
+    private final LongFunction<OptionalLong> sessionLease;
+    private final LongSupplier clock;
+    private final LongSupplier nanos;
+    /** The jobs running (or queued) here: the record last written for each, to compare-and-set the next. */
+    private final Map<Long, Written> running = new ConcurrentHashMap<>();
+
+    private record Written(byte[] bytes, ImportJob.State state, long nanos) {}
+
+    /**
+     * @param records      the store under this cluster's import prefix
+     * @param nodeId       this node's cluster id
+     * @param currentLease the lease this node's session holds now
+     * @param sessionLease the lease a node's session holds in etcd now (read there, not from a mirror); empty when
+     *                     the node has no session
+     * @param clock        the hybrid clock, the least an id may be
+     */
+    public SharedImportLedger(MetaStore records, long nodeId, LongSupplier currentLease,
+                              LongFunction<OptionalLong> sessionLease, LongSupplier clock, LongSupplier nanos) {
+        this.records = records;
+        this.nodeId = nodeId;
+        this.currentLease = currentLease;
+        this.sessionLease = sessionLease;
+        this.clock = clock;
+        this.nanos = nanos;
+    }
+
+    @Override
+    public long nextId() {
+        while (true) {
+            long floor = clock.getAsLong();
+            Optional<byte[]> last = records.get(LAST_ID);
+            long next = Math.max(floor, last.map(SharedImportLedger::number).orElse(0L) + 1);
+            byte[] value = Long.toString(next).getBytes(StandardCharsets.US_ASCII);
+            if (last.isEmpty() ? records.putIfAbsent(LAST_ID, value) : records.replace(LAST_ID, last.get(), value)) {
+                return next;
+            }
+        }
+    }
+
+    @Override
+    public boolean add(ImportJob job, int maxUnfinished) {
+        long unfinished = entries().stream().filter(e -> !e.job().state().finished()).count();
+        if (unfinished >= maxUnfinished) {
+            return false;
+        }
+        byte[] record = ImportJobRecords.encode(job, nodeId, currentLease.getAsLong());
+        // Known as running here before the record exists, so no reader on this node takes it for an orphan.
+        running.put(job.id(), new Written(record, job.state(), nanos.getAsLong()));
+        if (!records.putIfAbsent(key(job.id()), record)) {
+            running.remove(job.id());
+            throw new IllegalStateException("import job id " + job.id() + " was recorded twice");
+        }
+        return true;
+    }
+
+    @Override
+    public boolean save(ImportJob job) {
+        Written last = running.get(job.id());
+        if (last == null) {
+            return false;
+        }
+        ImportJob.State state = job.state();
+        long now = nanos.getAsLong();
+        if (!state.finished() && state == last.state() && now - last.nanos() < SAVE_INTERVAL_NANOS) {
+            return true;
+        }
+        byte[] record = ImportJobRecords.encode(job, nodeId, currentLease.getAsLong());
+        boolean saved = records.replace(key(job.id()), last.bytes(), record)
+                // an earlier attempt that failed on the way back may have written it already
+                || records.get(key(job.id())).map(stored -> java.util.Arrays.equals(stored, record)).orElse(false);
+        if (!saved || state.finished()) {
+            running.remove(job.id());
+        } else {
+            running.put(job.id(), new Written(record, state, now));
+        }
+        return saved;
+    }
+
+    @Override
+    public Optional<ImportJob> find(long id) {
+        String key = key(id);
+        return records.get(key).map(value -> settled(key, value).job());
+    }
+
+    @Override
+    public List<ImportJob> all(long nowMillis, long retentionMs) {
+        List<ImportJob> jobs = new ArrayList<>();
+        List<ImportJobRecords.Entry> finished = new ArrayList<>();
+        for (ImportJobRecords.Entry entry : entries()) {
+            ImportJob job = entry.job();
+            if (job.state().finished() && nowMillis - job.finishedMillis() > retentionMs) {
+                records.deleteTree(key(job.id()));
+                continue;
+            }
+            jobs.add(job);
+            if (job.state().finished()) {
+                finished.add(entry);
+            }
+        }
+        if (jobs.size() > MAX_JOBS_KEPT) {
+            List<Long> dropped = finished.stream().map(e -> e.job().id()).sorted()
+                    .limit(jobs.size() - MAX_JOBS_KEPT).toList();
+            dropped.forEach(id -> records.deleteTree(key(id)));
+            jobs.removeIf(j -> dropped.contains(j.id()));
+        }
+        jobs.sort(Comparator.comparingLong(ImportJob::id));
+        return jobs;
+    }
+
+    /** Every record, each orphan (see the class comment) marked Failed first; an unreadable record is skipped. */
+    private List<ImportJobRecords.Entry> entries() {
+        List<ImportJobRecords.Entry> out = new ArrayList<>();
+        for (Map.Entry<String, byte[]> record : records.scan(JOB_PREFIX).entrySet()) {
+            try {
+                out.add(settled(record.getKey(), record.getValue()));
+            } catch (RuntimeException e) {
+                LOG.warn("event=import_job_record_unreadable key={} error=\"{}\"", record.getKey(), e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** The record as read, or, when its job is unfinished and its node gone, the job failed (written so). */
+    private ImportJobRecords.Entry settled(String key, byte[] value) {
+        ImportJobRecords.Entry entry = ImportJobRecords.decode(key, value);
+        ImportJob job = entry.job();
+        String gone = job.state().finished() ? null : whyOrphaned(entry);
+        if (gone == null) {
+            return entry;
+        }
+        job.failed(gone, System.currentTimeMillis());
+        if (records.replace(key, value, ImportJobRecords.encode(job, entry.node(), entry.lease()))) {
+            LOG.warn("event=import_job_orphaned job={} node={} reason=\"{}\"", job.id(), entry.node(), gone);
+            return new ImportJobRecords.Entry(job, entry.node(), entry.lease());
+        }
+        // Its node wrote it meanwhile, or another reader failed it first: the record as it is now.
+        return records.get(key).map(now -> ImportJobRecords.decode(key, now)).orElse(entry);
+    }
+
+    /** Why the job's node can no longer finish it, or null while it can. */
+    private String whyOrphaned(ImportJobRecords.Entry entry) {
+        // A job is marked Importing (and saved) before its first row is written; its rows count at most a second old.
+        String rows = entry.job().state() == ImportJob.State.IMPORTING
+                ? "; the rows it wrote before (at least " + entry.job().importedRows() + ") stay in the collection"
+                : "; none of its rows had been written";
+        if (entry.node() == nodeId) {
+            return running.containsKey(entry.job().id()) ? null
+                    : "node " + nodeId + " that ran the import job restarted before the job finished" + rows;
+        }
+        OptionalLong lease = sessionLease.apply(entry.node());
+        if (lease.isPresent() && lease.getAsLong() == entry.lease()) {
+            return null;
+        }
+        return "node " + entry.node() + " that ran the import job left the cluster (its etcd session ended)"
+                + " before the job finished" + rows;
+    }
+
+    private static String key(long id) {
+        return JOB_PREFIX + id;
+    }
+
+    private static long number(byte[] value) {
+        return Long.parseLong(new String(value, StandardCharsets.US_ASCII).trim());
+    }
+}
