@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -25,6 +26,14 @@ import java.util.function.Consumer;
  *
  * <p>The queue is bounded by {@code maxWrites}: a write finding it full waits until the next group takes its writes,
  * so memory held by waiting writes stays bounded however many clients write.
+ *
+ * <p>Gathering ({@code gatherNanos} above 0): a leader that finds fewer writes queued than the group before it carried
+ * waits, at most that long, for as many. Without it, concurrent clients fall into a convoy: the writes acknowledged
+ * together come back together, but the one write that queued meanwhile leaves alone just before them, so groups
+ * alternate between one write and all the others and each of the small ones pays a whole append (measured on Kafka:
+ * a third of the transactions carried one write, docs/benchmarks.md "insertpath"). The previous group's size is the
+ * evidence that more writers are about: a lone writer's groups are of one, so it never waits, and a leader that
+ * waited in vain takes a smaller group, which lowers the next one's expectation.
  */
 final class GroupCommit<W> {
     /** One client write waiting for its group; {@link #await} gives its outcome. */
@@ -165,6 +174,11 @@ final class GroupCommit<W> {
     private final int maxWrites;
     private final int lanes;
     private final Keys<W> keys;
+    private final long gatherNanos;
+    /** How many writes the group taken last carried; guarded by {@code waiting}. */
+    private int lastGroupSize = 1;
+    /** How many leaders wait for writes to gather (see the class comment); guarded by {@code waiting}. */
+    private int gathering;
     private final ArrayDeque<Pending<W>> waiting = new ArrayDeque<>();
     /** How many threads carry a group now (at most {@code lanes}); guarded by {@code waiting}. */
     private int leaders;
@@ -175,23 +189,28 @@ final class GroupCommit<W> {
 
     /** One group in flight at a time. */
     GroupCommit(int maxWrites) {
-        this(maxWrites, 1, write -> null);
+        this(maxWrites, 1, write -> null, 0);
     }
 
     /**
      * @param lanes how many groups may be in flight at once (each its own Kafka transaction)
      * @param keys  which keys each write touches: groups sharing a key, or holding a delete, never overlap in time
+     * @param gatherNanos the longest a leader waits for its group to reach the size of the one before (0: never)
      */
-    GroupCommit(int maxWrites, int lanes, Keys<W> keys) {
+    GroupCommit(int maxWrites, int lanes, Keys<W> keys, long gatherNanos) {
         if (maxWrites < 1) {
             throw new IllegalArgumentException("a group carries at least one write, got " + maxWrites);
         }
         if (lanes < 1) {
             throw new IllegalArgumentException("at least one group is in flight, got " + lanes);
         }
+        if (gatherNanos < 0) {
+            throw new IllegalArgumentException("a gathering wait is never negative, got " + gatherNanos);
+        }
         this.maxWrites = maxWrites;
         this.lanes = lanes;
         this.keys = keys;
+        this.gatherNanos = gatherNanos;
     }
 
     /** {@link #submit(Object, OrderedCarrier)} for a carrier that needs no turn: one lane. */
@@ -215,6 +234,9 @@ final class GroupCommit<W> {
                 interrupted |= waitOn(waiting);
             }
             waiting.add(mine);
+            if (gathering > 0) {
+                waiting.notifyAll();
+            }
         }
         while (true) {
             List<Pending<W>> group = new ArrayList<>();
@@ -228,11 +250,13 @@ final class GroupCommit<W> {
                     break;
                 }
                 leaders++;
+                interrupted |= gather();
                 while (!waiting.isEmpty() && group.size() < maxWrites) {
                     Pending<W> next = waiting.poll();
                     next.taken = true;
                     group.add(next);
                 }
+                lastGroupSize = group.size();
                 flight = new Flight(waiting, last, keysOf(group));
                 last = flight;
                 inFlight.add(flight);
@@ -255,6 +279,32 @@ final class GroupCommit<W> {
             throw mine.failure;
         }
         return mine.result;
+    }
+
+    /**
+     * Waits, holding the lead, until as many writes are queued as the last group carried or {@code gatherNanos} passed;
+     * true if interrupted (the wait then ends at once). Called with {@code waiting} held.
+     */
+    private boolean gather() {
+        int wanted = Math.min(lastGroupSize, maxWrites);
+        if (gatherNanos == 0 || waiting.size() >= wanted) {
+            return false;
+        }
+        long deadline = System.nanoTime() + gatherNanos;
+        gathering++;
+        try {
+            long left;
+            while (waiting.size() < wanted && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(waiting, left);
+                } catch (InterruptedException e) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            gathering--;
+        }
     }
 
     private Set<Object> keysOf(List<Pending<W>> group) {

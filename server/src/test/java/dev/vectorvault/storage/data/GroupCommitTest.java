@@ -66,6 +66,57 @@ class GroupCommitTest {
     }
 
     @Test
+    void aLeaderFindingFewerWritesThanTheGroupBeforeWaitsForAsMany() throws Exception {
+        GroupCommit<Integer> commit = new GroupCommit<>(8, 1, write -> null, TimeUnit.MINUTES.toNanos(1));
+        CountDownLatch carrying = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        GroupCommit.Carrier<Integer> held = group -> {
+            if (group.get(0).write() == 0) {
+                carrying.countDown();
+                await(release);
+            }
+            carryAll(group);
+        };
+        List<Thread> threads = new ArrayList<>();
+        threads.add(start(() -> commit.submit(0, held)));
+        carrying.await();
+        for (int w = 1; w <= 3; w++) {
+            int write = w;
+            threads.add(start(() -> commit.submit(write, held)));
+        }
+        while (commit.waiting() < 3) {
+            Thread.sleep(2);
+        }
+        release.countDown();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        // The group before carried three writes: a lone leader now holds its group open for two more.
+        Thread leader = start(() -> commit.submit(4, held));
+        while (leader.getState() != Thread.State.TIMED_WAITING && groups.size() < 3) {
+            Thread.sleep(2);
+        }
+        Thread fifth = start(() -> commit.submit(5, held));
+        Thread sixth = start(() -> commit.submit(6, held));
+        for (Thread thread : List.of(leader, fifth, sixth)) {
+            thread.join();
+        }
+        assertThat(groups).hasSize(3);
+        assertThat(groups.get(1)).containsExactlyInAnyOrder(1, 2, 3);
+        assertThat(groups.get(2)).containsExactlyInAnyOrder(4, 5, 6);
+    }
+
+    @Test
+    void aLoneWriterNeverWaitsForOthersToGather() {
+        // Each group of one sets the next one's expectation to one: a wait here would outlast the class's timeout.
+        GroupCommit<Integer> commit = new GroupCommit<>(8, 1, write -> null, TimeUnit.MINUTES.toNanos(10));
+        for (int w = 1; w <= 3; w++) {
+            assertThat(commit.submit(w, this::carryAll)).isEqualTo(w);
+        }
+        assertThat(groups).containsExactly(List.of(1), List.of(2), List.of(3));
+    }
+
+    @Test
     void aFailedGroupFailsEveryWriteInItAndTheNextGroupStillRuns() throws Exception {
         GroupCommit<Integer> commit = new GroupCommit<>(8);
         CountDownLatch carrying = new CountDownLatch(1);
@@ -166,7 +217,7 @@ class GroupCommitTest {
 
     @Test
     void withTwoLanesGroupsOfDisjointKeysAreInFlightAtOnce() throws Exception {
-        GroupCommit<Keyed> commit = new GroupCommit<>(8, 2, Keyed::keys);
+        GroupCommit<Keyed> commit = new GroupCommit<>(8, 2, Keyed::keys, 0);
         CountDownLatch firstIn = new CountDownLatch(1);
         CountDownLatch secondIn = new CountDownLatch(1);
         GroupCommit.OrderedCarrier<Keyed> carrier = (group, turn) -> {
@@ -187,7 +238,7 @@ class GroupCommitTest {
     @Test
     void withTwoLanesAGroupSharingAKeyOrHoldingADeleteWaitsUntilTheEarlierOneEnded() throws Exception {
         for (Set<Object> second : java.util.Arrays.asList(Set.<Object>of(2L, 1L), null)) {
-            GroupCommit<Keyed> commit = new GroupCommit<>(8, 2, Keyed::keys);
+            GroupCommit<Keyed> commit = new GroupCommit<>(8, 2, Keyed::keys, 0);
             List<String> events = new CopyOnWriteArrayList<>();
             CountDownLatch firstIn = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
@@ -228,7 +279,7 @@ class GroupCommitTest {
     void withSeveralLanesOverlappingGroupsNeverRunAtOnceAndMemoryFollowsTheLogOrder() throws Exception {
         long seed = Long.getLong("tests.seed", new java.util.Random().nextLong());
         System.out.println("GroupCommitTest: seed=" + seed + " (replay with -Dtests.seed=" + seed + ")");
-        GroupCommit<Keyed> commit = new GroupCommit<>(3, 3, Keyed::keys);
+        GroupCommit<Keyed> commit = new GroupCommit<>(3, 3, Keyed::keys, 0);
         Set<Object> active = new java.util.HashSet<>();
         AtomicInteger deletesActive = new AtomicInteger();
         AtomicInteger carriers = new AtomicInteger();
