@@ -27,13 +27,13 @@ import java.util.function.Consumer;
  * <p>The queue is bounded by {@code maxWrites}: a write finding it full waits until the next group takes its writes,
  * so memory held by waiting writes stays bounded however many clients write.
  *
- * <p>Gathering ({@code gatherNanos} above 0): a leader that finds fewer writes queued than the group before it carried
- * waits, at most that long, for as many. Without it, concurrent clients fall into a convoy: the writes acknowledged
- * together come back together, but the one write that queued meanwhile leaves alone just before them, so groups
- * alternate between one write and all the others and each of the small ones pays a whole append (measured on Kafka:
- * a third of the transactions carried one write, docs/benchmarks.md "insertpath"). The previous group's size is the
- * evidence that more writers are about: a lone writer's groups are of one, so it never waits, and a leader that
- * waited in vain takes a smaller group, which lowers the next one's expectation.
+ * <p>Gathering ({@code gatherNanos} above 0): a leader that finds fewer writes queued than there were writes at once
+ * since the group before it left waits, at most that long, for as many. Without it, concurrent clients fall into
+ * cohorts: the writes acknowledged together come back together, but those that queued meanwhile leave just before
+ * them, so the clients split into groups that alternate (one write and seven, or four and four, for eight clients),
+ * each paying a whole append (measured on Kafka: about four writes per transaction for eight clients,
+ * docs/benchmarks.md "insertpath"). The writes at once are the evidence of how many writers there are: a lone writer
+ * never has another write beside its own, so it never waits, and a leader that waited in vain sees fewer next time.
  */
 final class GroupCommit<W> {
     /** One client write waiting for its group; {@link #await} gives its outcome. */
@@ -175,8 +175,10 @@ final class GroupCommit<W> {
     private final int lanes;
     private final Keys<W> keys;
     private final long gatherNanos;
-    /** How many writes the group taken last carried; guarded by {@code waiting}. */
-    private int lastGroupSize = 1;
+    /** How many writes are queued or in a group not yet ended; guarded by {@code waiting}. */
+    private int outstanding;
+    /** The most writes outstanding at once since the last group was taken; guarded by {@code waiting}. */
+    private int writersSeen;
     /** How many leaders wait for writes to gather (see the class comment); guarded by {@code waiting}. */
     private int gathering;
     private final ArrayDeque<Pending<W>> waiting = new ArrayDeque<>();
@@ -195,7 +197,7 @@ final class GroupCommit<W> {
     /**
      * @param lanes how many groups may be in flight at once (each its own Kafka transaction)
      * @param keys  which keys each write touches: groups sharing a key, or holding a delete, never overlap in time
-     * @param gatherNanos the longest a leader waits for its group to reach the size of the one before (0: never)
+     * @param gatherNanos the longest a leader waits for as many writes as were outstanding at once lately (0: never)
      */
     GroupCommit(int maxWrites, int lanes, Keys<W> keys, long gatherNanos) {
         if (maxWrites < 1) {
@@ -234,6 +236,7 @@ final class GroupCommit<W> {
                 interrupted |= waitOn(waiting);
             }
             waiting.add(mine);
+            writersSeen = Math.max(writersSeen, ++outstanding);
             if (gathering > 0) {
                 waiting.notifyAll();
             }
@@ -256,7 +259,7 @@ final class GroupCommit<W> {
                     next.taken = true;
                     group.add(next);
                 }
-                lastGroupSize = group.size();
+                writersSeen = outstanding;
                 flight = new Flight(waiting, last, keysOf(group));
                 last = flight;
                 inFlight.add(flight);
@@ -282,11 +285,11 @@ final class GroupCommit<W> {
     }
 
     /**
-     * Waits, holding the lead, until as many writes are queued as the last group carried or {@code gatherNanos} passed;
-     * true if interrupted (the wait then ends at once). Called with {@code waiting} held.
+     * Waits, holding the lead, until as many writes are queued as were outstanding at once since the last group left,
+     * or {@code gatherNanos} passed; true if interrupted (the wait then ends at once). Called with {@code waiting} held.
      */
     private boolean gather() {
-        int wanted = Math.min(lastGroupSize, maxWrites);
+        int wanted = Math.min(writersSeen, maxWrites);
         if (gatherNanos == 0 || waiting.size() >= wanted) {
             return false;
         }
@@ -361,6 +364,7 @@ final class GroupCommit<W> {
             flight.ended = true;
             flight.previous = null;
             inFlight.remove(flight);
+            outstanding -= group.size();
             for (Pending<W> pending : group) {
                 if (failure != null) {
                     pending.failure = failure;
