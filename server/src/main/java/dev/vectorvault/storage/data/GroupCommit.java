@@ -254,6 +254,12 @@ final class GroupCommit<W> {
                 }
                 leaders++;
                 interrupted |= gather();
+                if (mine.taken) {
+                    // Another lane's leader took this write while this one gathered: its group carries it.
+                    leaders--;
+                    waiting.notifyAll();
+                    continue;
+                }
                 while (!waiting.isEmpty() && group.size() < maxWrites) {
                     Pending<W> next = waiting.poll();
                     next.taken = true;
