@@ -37,13 +37,7 @@ class GroupCommitTest {
         GroupCommit<Integer> commit = new GroupCommit<>(3);
         CountDownLatch carrying = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        GroupCommit.Carrier<Integer> held = group -> {
-            if (group.get(0).write() == 0) {
-                carrying.countDown();
-                await(release);
-            }
-            carryAll(group);
-        };
+        GroupCommit.Carrier<Integer> held = heldAtWriteZero(carrying, release);
         List<Integer> results = new CopyOnWriteArrayList<>();
         List<Thread> threads = new ArrayList<>();
         threads.add(start(() -> results.add(commit.submit(0, held))));
@@ -70,13 +64,7 @@ class GroupCommitTest {
         GroupCommit<Integer> commit = new GroupCommit<>(8, 1, write -> null, TimeUnit.MINUTES.toNanos(1));
         CountDownLatch carrying = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        GroupCommit.Carrier<Integer> held = group -> {
-            if (group.get(0).write() == 0) {
-                carrying.countDown();
-                await(release);
-            }
-            carryAll(group);
-        };
+        GroupCommit.Carrier<Integer> held = heldAtWriteZero(carrying, release);
         Thread first = start(() -> commit.submit(0, held));
         carrying.await();
         Thread second = start(() -> commit.submit(1, held));
@@ -346,6 +334,17 @@ class GroupCommitTest {
         assertThat(applyOrder).as("seed %d", seed).isEqualTo(logOrder);
         assertThat(carried).hasSize(8 * 200).doesNotHaveDuplicates();
         System.out.println("GroupCommitTest: at most " + maxAtOnce.get() + " groups in flight at once");
+    }
+
+    /** Carries every group, holding the one led by write 0 until {@code release} (once {@code carrying} is down). */
+    private GroupCommit.Carrier<Integer> heldAtWriteZero(CountDownLatch carrying, CountDownLatch release) {
+        return group -> {
+            if (group.get(0).write() == 0) {
+                carrying.countDown();
+                await(release);
+            }
+            carryAll(group);
+        };
     }
 
     private static Thread start(Runnable body) {
