@@ -57,6 +57,14 @@ public abstract sealed class DataLog implements AutoCloseable permits LocalDataL
      */
     abstract int maxWritesPerAppend();
 
+    /**
+     * How long the leader of a group may wait for it to reach the size of the group before (see {@link GroupCommit}):
+     * 0 for the local write-ahead log, which groups its fsyncs itself.
+     */
+    long groupGatherNanos() {
+        return 0;
+    }
+
     /** A decoded record handed to the store during replay. */
     interface Replay extends Consumer<LogRecordCodec.Entry> {}
 

@@ -694,7 +694,7 @@ public final class DataStore implements AutoCloseable {
         try {
             return writeOrder.computeIfAbsent(layout.collectionId(),
                     id -> new GroupCommit<ClientWrite>(log.maxWritesPerAppend(), log.appendsAtOnce(),
-                            ClientWrite::keys)).submit(write, this::carry);
+                            ClientWrite::keys, log.groupGatherNanos())).submit(write, this::carry);
         } finally {
             checkpointLock.readLock().unlock();
             autoCheckpoint.logged(logged);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -25,6 +26,14 @@ import java.util.function.Consumer;
  *
  * <p>The queue is bounded by {@code maxWrites}: a write finding it full waits until the next group takes its writes,
  * so memory held by waiting writes stays bounded however many clients write.
+ *
+ * <p>Gathering ({@code gatherNanos} above 0): a leader that finds fewer writes queued than there were writes at once
+ * since the group before it left waits, at most that long, for as many. Without it, concurrent clients fall into
+ * cohorts: the writes acknowledged together come back together, but those that queued meanwhile leave just before
+ * them, so the clients split into groups that alternate (one write and seven, or four and four, for eight clients),
+ * each paying a whole append (measured on Kafka: about four writes per transaction for eight clients,
+ * docs/benchmarks.md "insertpath"). The writes at once are the evidence of how many writers there are: a lone writer
+ * never has another write beside its own, so it never waits, and a leader that waited in vain sees fewer next time.
  */
 final class GroupCommit<W> {
     /** One client write waiting for its group; {@link #await} gives its outcome. */
@@ -165,6 +174,13 @@ final class GroupCommit<W> {
     private final int maxWrites;
     private final int lanes;
     private final Keys<W> keys;
+    private final long gatherNanos;
+    /** How many writes are queued or in a group not yet ended; guarded by {@code waiting}. */
+    private int outstanding;
+    /** The most writes outstanding at once since the last group was taken; guarded by {@code waiting}. */
+    private int writersSeen;
+    /** How many leaders wait for writes to gather (see the class comment); guarded by {@code waiting}. */
+    private int gathering;
     private final ArrayDeque<Pending<W>> waiting = new ArrayDeque<>();
     /** How many threads carry a group now (at most {@code lanes}); guarded by {@code waiting}. */
     private int leaders;
@@ -175,23 +191,28 @@ final class GroupCommit<W> {
 
     /** One group in flight at a time. */
     GroupCommit(int maxWrites) {
-        this(maxWrites, 1, write -> null);
+        this(maxWrites, 1, write -> null, 0);
     }
 
     /**
      * @param lanes how many groups may be in flight at once (each its own Kafka transaction)
      * @param keys  which keys each write touches: groups sharing a key, or holding a delete, never overlap in time
+     * @param gatherNanos the longest a leader waits for as many writes as were outstanding at once lately (0: never)
      */
-    GroupCommit(int maxWrites, int lanes, Keys<W> keys) {
+    GroupCommit(int maxWrites, int lanes, Keys<W> keys, long gatherNanos) {
         if (maxWrites < 1) {
             throw new IllegalArgumentException("a group carries at least one write, got " + maxWrites);
         }
         if (lanes < 1) {
             throw new IllegalArgumentException("at least one group is in flight, got " + lanes);
         }
+        if (gatherNanos < 0) {
+            throw new IllegalArgumentException("a gathering wait is never negative, got " + gatherNanos);
+        }
         this.maxWrites = maxWrites;
         this.lanes = lanes;
         this.keys = keys;
+        this.gatherNanos = gatherNanos;
     }
 
     /** {@link #submit(Object, OrderedCarrier)} for a carrier that needs no turn: one lane. */
@@ -215,6 +236,10 @@ final class GroupCommit<W> {
                 interrupted |= waitOn(waiting);
             }
             waiting.add(mine);
+            writersSeen = Math.max(writersSeen, ++outstanding);
+            if (gathering > 0) {
+                waiting.notifyAll();
+            }
         }
         while (true) {
             List<Pending<W>> group = new ArrayList<>();
@@ -228,11 +253,19 @@ final class GroupCommit<W> {
                     break;
                 }
                 leaders++;
+                interrupted |= gather();
+                if (mine.taken) {
+                    // Another lane's leader took this write while this one gathered: its group carries it.
+                    leaders--;
+                    waiting.notifyAll();
+                    continue;
+                }
                 while (!waiting.isEmpty() && group.size() < maxWrites) {
                     Pending<W> next = waiting.poll();
                     next.taken = true;
                     group.add(next);
                 }
+                writersSeen = outstanding;
                 flight = new Flight(waiting, last, keysOf(group));
                 last = flight;
                 inFlight.add(flight);
@@ -255,6 +288,32 @@ final class GroupCommit<W> {
             throw mine.failure;
         }
         return mine.result;
+    }
+
+    /**
+     * Waits, holding the lead, until as many writes are queued as were outstanding at once since the last group left,
+     * or {@code gatherNanos} passed; true if interrupted (the wait then ends at once). Called with {@code waiting} held.
+     */
+    private boolean gather() {
+        int wanted = Math.min(writersSeen, maxWrites);
+        if (gatherNanos == 0 || waiting.size() >= wanted) {
+            return false;
+        }
+        long deadline = System.nanoTime() + gatherNanos;
+        gathering++;
+        try {
+            long left;
+            while (waiting.size() < wanted && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(waiting, left);
+                } catch (InterruptedException e) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            gathering--;
+        }
     }
 
     private Set<Object> keysOf(List<Pending<W>> group) {
@@ -311,6 +370,7 @@ final class GroupCommit<W> {
             flight.ended = true;
             flight.previous = null;
             inFlight.remove(flight);
+            outstanding -= group.size();
             for (Pending<W> pending : group) {
                 if (failure != null) {
                     pending.failure = failure;
