@@ -300,7 +300,8 @@ public record ServerConfig(
                                        String saslMechanism, String saslUsername, Secret saslPassword,
                                        boolean sslEnabled, Path tlsCert, Path tlsKey, Path tlsCaCert,
                                        Secret tlsKeyPassword, long readTimeoutMs, long transactionTimeoutMs,
-                                       int groupCommitMaxWrites, int transactionsInFlight, int maxMessageBytes,
+                                       int groupCommitMaxWrites, long groupCommitGatherMs, int transactionsInFlight,
+                                       int maxMessageBytes,
                                        String clusterPrefix, String dmlPrefix, int dmlChannelNum) {
         /**
          * The bound of {@code kafka.transactionsInFlight}. A writer fences every lane up to it whatever its own
@@ -333,7 +334,8 @@ public record ServerConfig(
             return "MessageQueueSettings[type=" + type + ", brokerList=" + brokerList + ", securityProtocol="
                     + securityProtocol + ", saslMechanism=" + saslMechanism + ", sasl=" + sasl() + ", sslEnabled="
                     + sslEnabled + ", readTimeoutMs=" + readTimeoutMs + ", transactionTimeoutMs=" + transactionTimeoutMs
-                    + ", groupCommitMaxWrites=" + groupCommitMaxWrites + ", transactionsInFlight="
+                    + ", groupCommitMaxWrites=" + groupCommitMaxWrites + ", groupCommitGatherMs=" + groupCommitGatherMs
+                    + ", transactionsInFlight="
                     + transactionsInFlight + ", maxMessageBytes=" + maxMessageBytes
                     + ", pchannelPrefix=" + pchannelPrefix()
                     + ", dmlChannelNum=" + dmlChannelNum + "]";
@@ -696,6 +698,7 @@ public record ServerConfig(
                 v.longIn("kafka.transactionTimeout", Math.min(900, Math.max(60, 2 * readTimeoutSeconds)), 1, 900)
                         * 1_000,
                 v.intIn("kafka.groupCommit.maxWrites", 64, 1, 4_096),
+                v.longIn("kafka.groupCommit.gatherTime", 20, 0, 1_000),
                 v.intIn("kafka.transactionsInFlight", 1, 1, MessageQueueSettings.MAX_TRANSACTIONS_IN_FLIGHT),
                 // Unset: 768 KiB, under the 1 MiB that Kafka's producers and brokers take by default with room for
                 // each record's key, header and batch framing.

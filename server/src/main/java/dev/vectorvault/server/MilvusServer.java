@@ -179,7 +179,7 @@ public final class MilvusServer implements AutoCloseable {
         KafkaShardLog shards = new KafkaShardLog(config.mq());
         LOG.info("event=shard_log mq={}", config.mq());
         return DataLog.sharded(shards, () -> servedCollections(catalog, node), config.mq().groupCommitMaxWrites(),
-                config.mq().maxMessageBytes());
+                config.mq().groupCommitGatherMs(), config.mq().maxMessageBytes());
     }
 
     /**

@@ -35,12 +35,14 @@ public abstract sealed class DataLog implements AutoCloseable permits LocalDataL
      * @param served    the collections whose shards this node replays at start-up and writes: every collection of a
      *                  single server, the collections it owns in a cluster (opening a shard fences its other writers)
      * @param maxWrites the most client writes of one collection one append carries ({@code kafka.groupCommit.maxWrites})
+     * @param gatherMs  the longest a group's leader waits for the writes outstanding lately to queue
+     *                  ({@code kafka.groupCommit.gatherTime}, 0: never; see {@link GroupCommit})
      * @param maxRecordBytes the largest record the log takes ({@code kafka.maxMessageSize}): a write's part for one
      *                  shard is cut into records of at most this size, all appended together
      */
-    public static DataLog sharded(ShardLog log, Supplier<Collection<Long>> served, int maxWrites,
+    public static DataLog sharded(ShardLog log, Supplier<Collection<Long>> served, int maxWrites, long gatherMs,
                                   int maxRecordBytes) {
-        return new ShardedDataLog(log, served, maxWrites, maxRecordBytes);
+        return new ShardedDataLog(log, served, maxWrites, gatherMs, maxRecordBytes);
     }
 
     /**

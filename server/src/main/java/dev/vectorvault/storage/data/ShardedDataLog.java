@@ -51,11 +51,11 @@ import org.slf4j.LoggerFactory;
  */
 final class ShardedDataLog extends DataLog {
     private static final Logger LOG = LoggerFactory.getLogger(ShardedDataLog.class);
-    private static final long GROUP_GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final ShardLog log;
     private final Supplier<Collection<Long>> served;
     private final int maxWrites;
+    private final long gatherNanos;
     /** Smallest {@code kafka.maxMessageSize}: room for a record's header and a row of a few fields. */
     static final int MIN_RECORD_BYTES = 4_096;
     private final int maxRecordBytes;
@@ -66,9 +66,12 @@ final class ShardedDataLog extends DataLog {
     /** Collections whose last append failed: to be reopened and caught up before the next append. */
     private final Set<Long> unsettled = ConcurrentHashMap.newKeySet();
 
-    ShardedDataLog(ShardLog log, Supplier<Collection<Long>> served, int maxWrites, int maxRecordBytes) {
+    ShardedDataLog(ShardLog log, Supplier<Collection<Long>> served, int maxWrites, long gatherMs, int maxRecordBytes) {
         if (maxWrites < 1) {
             throw new IllegalArgumentException("an append carries at least one write, got " + maxWrites);
+        }
+        if (gatherMs < 0) {
+            throw new IllegalArgumentException("a gathering wait is never negative, got " + gatherMs);
         }
         if (maxRecordBytes < MIN_RECORD_BYTES) {
             throw new IllegalArgumentException("a log record may hold at least " + MIN_RECORD_BYTES + " bytes, got "
@@ -78,6 +81,7 @@ final class ShardedDataLog extends DataLog {
         this.log = log;
         this.served = served;
         this.maxWrites = maxWrites;
+        this.gatherNanos = TimeUnit.MILLISECONDS.toNanos(gatherMs);
     }
 
     @Override
@@ -102,13 +106,14 @@ final class ShardedDataLog extends DataLog {
     }
 
     /**
-     * Long enough for the clients of the group before to hear their acknowledgement and send their next writes here
-     * (on 2 shared cores the last of 8 such writes, each parsed in turn, came about 10 ms later); it bounds the wait
-     * only when a writer stopped, since a leader stops waiting once the writes it expects are queued.
+     * {@code kafka.groupCommit.gatherTime}: by default (20 ms) long enough for the clients of the group before to hear
+     * their acknowledgement and send their next writes here (on 2 shared cores the last of 8 such writes, each parsed
+     * in turn, came about 10 ms later); it bounds the wait only when a writer stopped, since a leader stops waiting
+     * once the writes it expects are queued.
      */
     @Override
     long groupGatherNanos() {
-        return GROUP_GATHER_NANOS;
+        return gatherNanos;
     }
 
     @Override

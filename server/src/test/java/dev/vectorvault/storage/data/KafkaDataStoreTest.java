@@ -134,7 +134,7 @@ class KafkaDataStoreTest {
             unknown = new UnknownOutcomeShardLog(holding);
             shardLog = new RefusingShardLog(unknown);
             log = DataLog.sharded(shardLog, layouts::keySet, settings().groupCommitMaxWrites(),
-                    settings().maxMessageBytes());
+                    settings().groupCommitGatherMs(), settings().maxMessageBytes());
             if (meta == null) {
                 meta = MvMetaStore.open(dir.resolve("meta"));
                 toClose.add(() -> meta.close());
@@ -598,7 +598,8 @@ class KafkaDataStoreTest {
         ShardId shard = new ShardId(layout.collectionId(), 0);
         try (KafkaShardLog shards = new KafkaShardLog(settings(2));
              KafkaShardLog observer = new KafkaShardLog(settings());
-             DataLog log = DataLog.sharded(shards, layouts::keySet, 64, settings().maxMessageBytes())) {
+             DataLog log = DataLog.sharded(shards, layouts::keySet, 64, settings().groupCommitGatherMs(),
+                     settings().maxMessageBytes())) {
             DataLog.Replay none = entry -> {
                 throw new AssertionError("nothing to catch up");
             };
@@ -862,12 +863,12 @@ class KafkaDataStoreTest {
         // Both stores see the same sealed files (as nodes sharing object storage); the follower's opens first.
         SealedStorage sealed = SealedStorage.local(DataStore.localDisk(dir.resolve(sealedFolder)));
         DataLog followerLog = DataLog.sharded(new KafkaShardLog(settings()), Set::of, settings().groupCommitMaxWrites(),
-                settings().maxMessageBytes());
+                settings().groupCommitGatherMs(), settings().maxMessageBytes());
         DataStore follower = DataStore.open(followerLog, sealed, Manifests.perCollection(shared, Set::of),
                 layoutSource, 8, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
         toClose.add(follower);
         DataLog ownerLog = DataLog.sharded(new KafkaShardLog(settings()), () -> Set.of(id), settings().groupCommitMaxWrites(),
-                settings().maxMessageBytes());
+                settings().groupCommitGatherMs(), settings().maxMessageBytes());
         DataStore owner = DataStore.open(ownerLog, sealed, Manifests.perCollection(shared, () -> Set.of(id)),
                 layoutSource, 8, DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
         toClose.add(owner);
