@@ -698,7 +698,7 @@ public record ServerConfig(
                 v.longIn("kafka.transactionTimeout", Math.min(900, Math.max(60, 2 * readTimeoutSeconds)), 1, 900)
                         * 1_000,
                 v.intIn("kafka.groupCommit.maxWrites", 64, 1, 4_096),
-                v.longIn("kafka.groupCommit.gatherTime", 20, 0, 1_000),
+                v.longIn("kafka.groupCommit.gatherTime", 0, 0, 1_000),
                 v.intIn("kafka.transactionsInFlight", 1, 1, MessageQueueSettings.MAX_TRANSACTIONS_IN_FLIGHT),
                 // Unset: 768 KiB, under the 1 MiB that Kafka's producers and brokers take by default with room for
                 // each record's key, header and batch framing.

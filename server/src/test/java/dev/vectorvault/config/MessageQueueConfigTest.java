@@ -42,8 +42,8 @@ class MessageQueueConfigTest {
         assertThat(mq("kafka.transactionTimeout", "7").transactionTimeoutMs()).isEqualTo(7_000);
         assertThat(mq.groupCommitMaxWrites()).as("unset").isEqualTo(64);
         assertThat(mq("kafka.groupCommit.maxWrites", "1").groupCommitMaxWrites()).isEqualTo(1);
-        assertThat(mq.groupCommitGatherMs()).as("unset").isEqualTo(20);
-        assertThat(mq("kafka.groupCommit.gatherTime", "0").groupCommitGatherMs()).as("never waits").isZero();
+        assertThat(mq.groupCommitGatherMs()).as("unset: never waits").isZero();
+        assertThat(mq("kafka.groupCommit.gatherTime", "20").groupCommitGatherMs()).isEqualTo(20);
         assertThat(mq.maxMessageBytes()).as("unset: 768 KiB, under Kafka's 1 MiB defaults").isEqualTo(786_432);
         assertThat(mq("kafka.maxMessageSize", "5242880").maxMessageBytes()).isEqualTo(5_242_880);
         assertThat(mq.pchannelPrefix()).isEqualTo("vdb-rootcoord-dml");

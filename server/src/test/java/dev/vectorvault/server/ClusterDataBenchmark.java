@@ -209,10 +209,12 @@ class ClusterDataBenchmark {
 
     /**
      * A cluster on Kafka and s3proxy whose etcd root, topics and bucket are {@code name}'s alone, with
-     * {@code -Dbench.transactionsInFlight} when set.
+     * {@code -Dbench.transactionsInFlight} and {@code -Dbench.gatherTime} (the nodes'
+     * {@code kafka.groupCommit.gatherTime}, to compare the group commit with and without its gathering wait) when set.
      */
     private static List<String> clusterKeys(String name, int sessionTtlSeconds, KafkaBroker kafka, S3Server s3) {
-        return ClusterProcesses.withTransactionsInFlight("bench.transactionsInFlight", List.of(
+        String gather = System.getProperty("bench.gatherTime", "").trim();
+        List<String> keys = ClusterProcesses.withTransactionsInFlight("bench.transactionsInFlight", List.of(
                 "etcd.rootPath=" + name,
                 "msgChannel.chanNamePrefix.cluster=" + name,
                 "common.session.ttl=" + sessionTtlSeconds,
@@ -225,6 +227,12 @@ class ClusterDataBenchmark {
                 "minio.secretAccessKey=" + S3Server.SECRET_KEY,
                 "minio.bucketName=" + name,
                 "minio.rootPath=files"));
+        if (gather.isEmpty()) {
+            return keys;
+        }
+        List<String> all = new ArrayList<>(keys);
+        all.add("kafka.groupCommit.gatherTime=" + Long.parseLong(gather));
+        return List.copyOf(all);
     }
 
     private static String loadOnce(ClusterProcesses cluster, int rows, Path bucket, String jfrDir, int ttl)

@@ -106,10 +106,10 @@ final class ShardedDataLog extends DataLog {
     }
 
     /**
-     * {@code kafka.groupCommit.gatherTime}: by default (20 ms) long enough for the clients of the group before to hear
-     * their acknowledgement and send their next writes here (on 2 shared cores the last of 8 such writes, each parsed
-     * in turn, came about 10 ms later); it bounds the wait only when a writer stopped, since a leader stops waiting
-     * once the writes it expects are queued.
+     * {@code kafka.groupCommit.gatherTime}, 0 (off) by default: on one 2-core machine it halved the transactions per
+     * insert for 8 clients but raised no insert rate above the noise (docs/benchmarks.md, "insertpath"), while a
+     * writer that stops costs the next leader a whole wait. 20 ms was long enough there for the clients of the group
+     * before to hear their acknowledgement and send their next writes (the last of 8 came about 10 ms later).
      */
     @Override
     long groupGatherNanos() {
