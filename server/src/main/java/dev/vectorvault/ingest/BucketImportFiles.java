@@ -9,9 +9,10 @@ import java.nio.ByteBuffer;
 
 /**
  * Import files as keys of the deployment's bucket, relative to {@code minio.rootPath} as Milvus takes them (the bulk
- * writer uploads there). A key is checked as a local one is (relative, no {@code ..}), and refused where the server
- * keeps its own objects ({@code insert_log/}, {@code delta_log/}, {@code index_files/}). Existence and size are
- * learnt while the job stages its copy, so a missing object fails the job rather than the request, as in Milvus.
+ * writer uploads there). A key is checked as a local one is (relative, no {@code ..}), has no {@code .} or empty
+ * step, and is refused where the server keeps its own objects ({@code insert_log/}, {@code delta_log/},
+ * {@code index_files/}). Existence and size are learnt while the job stages its copy, so a missing object fails the
+ * job rather than the request, as in Milvus.
  */
 public final class BucketImportFiles implements ImportFiles {
     private static final int CHUNK = 1 << 20;
@@ -27,6 +28,13 @@ public final class BucketImportFiles implements ImportFiles {
         ImportKeys.checkRelative(key);
         if (key.contains("\\")) {
             throw ImportKeys.refused(key, "'\\' is not allowed in an object key");
+        }
+        // A '.' or empty step names another key in S3 but the same file on a filesystem-backed server (s3proxy's,
+        // or an HTTP client that normalises the path), so "./insert_log/..." could reach the server's own objects.
+        for (String step : key.split("/", -1)) {
+            if (step.isEmpty() || step.equals(".")) {
+                throw ImportKeys.refused(key, "empty or '.' steps are not allowed in an object key");
+            }
         }
         if (SealedStorage.isServerArea(key)) {
             throw ImportKeys.refused(key, "it names the server's own segment or index objects");

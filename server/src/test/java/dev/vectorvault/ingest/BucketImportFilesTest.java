@@ -39,13 +39,14 @@ class BucketImportFilesTest {
     }
 
     @Test
-    void keysThatEscapeTheRootOrNameTheServersObjectsAreRefused() throws Exception {
+    void keysThatEscapeTheRootNameTheServersObjectsOrHideThemBehindDotOrEmptyStepsAreRefused() throws Exception {
         LocalDisk bucket = LocalDisk.open(dir);
         bucket.write("insert_log/1/2/2.seg", new byte[] {1});
         BucketImportFiles files = new BucketImportFiles(bucket);
         for (String key : new String[] {"", " ", "/abs.json", "\\abs.json", "../up.json", "a/../../up.json",
                 "a/..", "a\\b.json", "insert_log/1/2/2.seg", "delta_log/1/2/2.del", "index_files/x.idx",
-                "segments/1/2.seg"}) {
+                "segments/1/2.seg", "./insert_log/1/2/2.seg", "uploads/./rows.json", "uploads//rows.json",
+                "uploads/"}) {
             assertThatThrownBy(() -> files.check(key)).as(key).isInstanceOf(MilvusException.class)
                     .hasMessageContaining("refused");
             assertThatThrownBy(() -> files.open(key)).as(key).isInstanceOf(MilvusException.class);
