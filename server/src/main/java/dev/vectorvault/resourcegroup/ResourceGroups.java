@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -258,17 +259,40 @@ public final class ResourceGroups {
 
     /** Records the group of each replica of a collection just loaded (replica id to group). */
     public synchronized void replicasPlaced(long collectionId, Map<Long, String> byReplica) {
-        store.put(ResourceGroupRecords.REPLICA_PREFIX + collectionId,
-                ResourceGroupRecords.encodeReplicas(collectionId, byReplica));
+        store.putAll(replicaRecord(collectionId, byReplica));
+        replicasRecorded(collectionId, byReplica);
+    }
+
+    /**
+     * The record of each replica's group, for a caller that writes it in its own transaction with the placement it
+     * belongs to (a cluster's replica placement), then calls {@link #replicasRecorded}.
+     */
+    public static SortedMap<String, byte[]> replicaRecord(long collectionId, Map<Long, String> byReplica) {
+        SortedMap<String, byte[]> record = new TreeMap<>();
+        record.put(replicaKey(collectionId), ResourceGroupRecords.encodeReplicas(collectionId, byReplica));
+        return record;
+    }
+
+    /** The key of the collection's replica-group record, for a caller deleting it in its own transaction. */
+    public static String replicaKey(long collectionId) {
+        return ResourceGroupRecords.REPLICA_PREFIX + collectionId;
+    }
+
+    /** The replica groups a caller has just written with {@link #replicaRecord}. */
+    public synchronized void replicasRecorded(long collectionId, Map<Long, String> byReplica) {
         replicaGroups.put(collectionId, Map.copyOf(byReplica));
     }
 
     /** The collection was released (or dropped): its replicas leave their groups. */
     public synchronized void replicasReleased(long collectionId) {
-        if (replicaGroups.remove(collectionId) != null
-                || store.get(ResourceGroupRecords.REPLICA_PREFIX + collectionId).isPresent()) {
-            store.deleteTree(ResourceGroupRecords.REPLICA_PREFIX + collectionId);
+        if (replicaGroups.remove(collectionId) != null || store.get(replicaKey(collectionId)).isPresent()) {
+            store.deleteTree(replicaKey(collectionId));
         }
+    }
+
+    /** A caller has just deleted the collection's replica-group record ({@link #replicaKey}) in its own transaction. */
+    public synchronized void replicasForgotten(long collectionId) {
+        replicaGroups.remove(collectionId);
     }
 
     /** Forgets the replica groups of every collection {@code loaded} says is no longer loaded. */

@@ -9,6 +9,7 @@ import dev.vectorvault.storage.StorageException;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +102,18 @@ class ResourceGroupsUpdateTest {
         public boolean replace(String key, byte[] expected, byte[] value) {
             refuse(key);
             return store.replace(key, expected, value);
+        }
+
+        @Override
+        public boolean replaceAll(String key, byte[] expected, SortedMap<String, byte[]> entries) {
+            entries.keySet().forEach(this::refuse);
+            return store.replaceAll(key, expected, entries);
+        }
+
+        @Override
+        public void deleteAll(SortedSet<String> keys) {
+            keys.forEach(this::refuse);
+            store.deleteAll(keys);
         }
 
         @Override
