@@ -15,6 +15,7 @@ import io.milvus.grpc.LoadPartitionsRequest;
 import io.milvus.grpc.MilvusServiceGrpc;
 import io.milvus.grpc.MilvusServiceGrpc.MilvusServiceBlockingStub;
 import io.milvus.grpc.ReleaseCollectionRequest;
+import io.milvus.grpc.ReleasePartitionsRequest;
 import io.milvus.grpc.ResourceGroup;
 import io.milvus.grpc.ResourceGroupConfig;
 import io.milvus.grpc.ResourceGroupLimit;
@@ -239,6 +240,29 @@ class ResourceGroupRpcTest {
                 .containsExactly(DEFAULT);
         refused(stub.transferReplica(TransferReplicaRequest.newBuilder().setCollectionName("c")
                 .setSourceResourceGroup(DEFAULT).setTargetResourceGroup("rg").setNumReplica(1).build()), 300);
+    }
+
+    @Test
+    void releasingTheLastLoadedPartitionTakesTheReplicaOutOfItsGroup() throws Exception {
+        MilvusServiceBlockingStub stub = start(Map.of());
+        SmallCollection.create(stub, 10);
+        SmallCollection.ok(stub.releaseCollection(ReleaseCollectionRequest.newBuilder().setCollectionName("c")
+                .build()));
+        SmallCollection.ok(create(stub, "rg", config(1, 1)));
+        SmallCollection.ok(load(stub, 1, "rg"));
+        assertThat(describe(stub, "rg").getNumLoadedReplicaMap()).containsExactly(Map.entry("c", 1));
+
+        SmallCollection.ok(stub.releasePartitions(ReleasePartitionsRequest.newBuilder().setCollectionName("c")
+                .addPartitionNames("_default").build()));
+        // Loaded again without naming a group: the replica is the default group's, no longer rg's.
+        SmallCollection.ok(update(stub, "rg", config(0, 0)));
+        SmallCollection.ok(stub.loadPartitions(LoadPartitionsRequest.newBuilder().setCollectionName("c")
+                .addPartitionNames("_default").build()));
+        assertThat(describe(stub, "rg").getNumLoadedReplicaMap()).isEmpty();
+        assertThat(describe(stub, DEFAULT).getNumLoadedReplicaMap()).containsExactly(Map.entry("c", 1));
+        assertThat(stub.getReplicas(GetReplicasRequest.newBuilder().setCollectionName("c").build())
+                .getReplicas(0).getResourceGroupName()).isEqualTo(DEFAULT);
+        SmallCollection.ok(drop(stub, "rg"));
     }
 
     @Test
