@@ -359,14 +359,6 @@ public final class ResourceGroups {
         return byReplica;
     }
 
-    /** Collection id to number of its replicas in the group. */
-    public synchronized Map<Long, Integer> loadedReplicas(String group) {
-        Map<Long, Integer> out = new TreeMap<>();
-        replicaGroups.forEach((collectionId, byReplica) -> byReplica.values().stream().filter(group::equals)
-                .forEach(g -> out.merge(collectionId, 1, Integer::sum)));
-        return out;
-    }
-
     private void validateName(String name) {
         if (name.isEmpty()) {
             throw MilvusException.invalidParameterAsIs("resource group name couldn't be empty");
