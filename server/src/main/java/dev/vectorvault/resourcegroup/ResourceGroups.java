@@ -43,18 +43,23 @@ public final class ResourceGroups {
     private final MetaStore store;
     private final Supplier<List<QueryNode>> liveNodes;
     private final int maxGroups;
+    private final int maxGroupsPerUpdate;
     private final int maxNameLength;
     private Map<String, ResourceGroupConfig> groups = new TreeMap<>();
     private Map<Long, Map<Long, String>> replicaGroups = new HashMap<>();
 
     /**
-     * @param maxGroups     {@code quotaAndLimits.limits.maxResourceGroupNumOfQueryNode}, the default group included
-     * @param maxNameLength {@code proxy.maxNameLength}
+     * @param maxGroups          {@code quotaAndLimits.limits.maxResourceGroupNumOfQueryNode}, the default group included
+     * @param maxGroupsPerUpdate {@code metastore.maxEtcdTxnNum}: an update writes its groups in one transaction, which
+     *                           etcd bounds ({@code --max-txn-ops}), so it names at most this many
+     * @param maxNameLength      {@code proxy.maxNameLength}
      */
-    public ResourceGroups(MetaStore store, Supplier<List<QueryNode>> liveNodes, int maxGroups, int maxNameLength) {
+    public ResourceGroups(MetaStore store, Supplier<List<QueryNode>> liveNodes, int maxGroups, int maxGroupsPerUpdate,
+                          int maxNameLength) {
         this.store = store;
         this.liveNodes = liveNodes;
         this.maxGroups = maxGroups;
+        this.maxGroupsPerUpdate = maxGroupsPerUpdate;
         this.maxNameLength = maxNameLength;
         reload();
     }
@@ -102,15 +107,24 @@ public final class ResourceGroups {
         groups.put(name, wanted);
     }
 
-    /** UpdateResourceGroups: all or nothing; every group must exist and every configuration be valid. */
+    /**
+     * UpdateResourceGroups: all or nothing; every group must exist and every configuration be valid. One transaction
+     * writes them all, so an update naming more than {@code metastore.maxEtcdTxnNum} groups is refused (1100) before
+     * anything is written, rather than failing inside etcd or being split into transactions a crash could separate.
+     */
     public synchronized void update(Map<String, ResourceGroupConfig> configs) {
+        if (configs.size() > maxGroupsPerUpdate) {
+            throw MilvusException.invalidParameterAsIs("too many resource groups in one update: invalid parameter"
+                    + "[expected=at most " + maxGroupsPerUpdate + " resource groups, metastore.maxEtcdTxnNum, as one"
+                    + " metadata transaction writes them all][actual=" + configs.size() + "]");
+        }
         for (Map.Entry<String, ResourceGroupConfig> e : configs.entrySet()) {
             if (!groups.containsKey(e.getKey())) {
                 throw notFound(e.getKey());
             }
             validateConfig(e.getKey(), e.getValue(), groups);
         }
-        java.util.SortedMap<String, byte[]> records = new TreeMap<>();
+        SortedMap<String, byte[]> records = new TreeMap<>();
         configs.forEach((name, config) -> records.put(ResourceGroupRecords.GROUP_PREFIX + name,
                 ResourceGroupRecords.encodeGroup(name, config)));
         store.putAll(records); // one transaction: a failure changes no group, here or in the store

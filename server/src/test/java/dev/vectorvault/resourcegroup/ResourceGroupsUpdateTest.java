@@ -3,6 +3,8 @@ package dev.vectorvault.resourcegroup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.storage.MetaStore;
 import dev.vectorvault.storage.MvMetaStore;
 import dev.vectorvault.storage.StorageException;
@@ -23,7 +25,7 @@ class ResourceGroupsUpdateTest {
     @Test
     void anUpdateTheStoreFailsChangesNoGroup() {
         MetaStore store = new RefusingStore(MvMetaStore.inMemory(), ResourceGroupRecords.GROUP_PREFIX + "rg2");
-        ResourceGroups groups = new ResourceGroups(store, List::of, 16, 255);
+        ResourceGroups groups = new ResourceGroups(store, List::of, 16, 16, 255);
         groups.create("rg1", Optional.of(ResourceGroupConfig.of(0, 1)));
         groups.create("rg3", Optional.of(ResourceGroupConfig.of(0, 1)));
         ((RefusingStore) store).create("rg2");
@@ -36,7 +38,7 @@ class ResourceGroupsUpdateTest {
 
         assertThat(groups.describe("rg1").config()).isEqualTo(ResourceGroupConfig.of(0, 1));
         assertThat(groups.describe("rg2").config()).isEqualTo(ResourceGroupConfig.of(0, 0));
-        ResourceGroups reread = new ResourceGroups(store, List::of, 16, 255);
+        ResourceGroups reread = new ResourceGroups(store, List::of, 16, 16, 255);
         assertThat(reread.describe("rg1").config()).isEqualTo(ResourceGroupConfig.of(0, 1));
         assertThat(reread.describe("rg2").config()).isEqualTo(ResourceGroupConfig.of(0, 0));
 
@@ -44,9 +46,37 @@ class ResourceGroupsUpdateTest {
         allowed.put("rg1", ResourceGroupConfig.of(2, 2));
         allowed.put("rg3", ResourceGroupConfig.of(1, 1));
         groups.update(allowed);
-        ResourceGroups after = new ResourceGroups(store, List::of, 16, 255);
+        ResourceGroups after = new ResourceGroups(store, List::of, 16, 16, 255);
         assertThat(after.describe("rg1").config()).isEqualTo(ResourceGroupConfig.of(2, 2));
         assertThat(after.describe("rg3").config()).isEqualTo(ResourceGroupConfig.of(1, 1));
+    }
+
+    /**
+     * One transaction writes an update's groups and etcd bounds a transaction's keys: an update naming more groups than
+     * {@code metastore.maxEtcdTxnNum} is refused whole, before anything is written.
+     */
+    @Test
+    void anUpdateNamingMoreGroupsThanOneTransactionHoldsIsRefusedWhole() {
+        MetaStore store = MvMetaStore.inMemory();
+        ResourceGroups groups = new ResourceGroups(store, List::of, 16, 2, 255);
+        TreeMap<String, ResourceGroupConfig> update = new TreeMap<>();
+        for (String name : List.of("rg1", "rg2", "rg3")) {
+            groups.create(name, Optional.empty());
+            update.put(name, ResourceGroupConfig.of(1, 1));
+        }
+
+        assertThatThrownBy(() -> groups.update(update)).isInstanceOfSatisfying(MilvusException.class, e -> assertThat(
+                e.errorCode()).isEqualTo(ErrorCode.PARAMETER_INVALID))
+                .hasMessageContaining("[expected=at most 2 resource groups, metastore.maxEtcdTxnNum")
+                .hasMessageContaining("[actual=3]");
+        ResourceGroups reread = new ResourceGroups(store, List::of, 16, 2, 255);
+        assertThat(List.of("rg1", "rg2", "rg3")).allSatisfy(name -> assertThat(reread.describe(name).config())
+                .isEqualTo(ResourceGroupConfig.of(0, 0)));
+
+        update.remove("rg3");
+        groups.update(update);
+        assertThat(new ResourceGroups(store, List::of, 16, 2, 255).describe("rg2").config())
+                .isEqualTo(ResourceGroupConfig.of(1, 1));
     }
 
     /** A metadata store whose every write of {@code refusedKey} fails (as a full disk or a refused etcd request). */
