@@ -2,13 +2,13 @@ package dev.vectorvault.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vectorvault.storage.ForwardingMetaStore;
 import dev.vectorvault.storage.MetaStore;
 import dev.vectorvault.storage.MvMetaStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -61,12 +61,11 @@ class CollectionReplicasWritesTest {
     }
 
     /** Records the keys each write transaction touched (owner claims, written with putIfAbsent, are left out). */
-    private static final class RecordingStore implements MetaStore {
-        private final MetaStore store;
+    private static final class RecordingStore extends ForwardingMetaStore {
         final List<List<String>> transactions = new ArrayList<>();
 
         RecordingStore(MetaStore store) {
-            this.store = store;
+            super(store);
         }
 
         static String text(byte[] value) {
@@ -74,59 +73,39 @@ class CollectionReplicasWritesTest {
         }
 
         @Override
-        public Optional<byte[]> get(String key) {
-            return store.get(key);
-        }
-
-        @Override
-        public SortedMap<String, byte[]> scan(String prefix) {
-            return store.scan(prefix);
-        }
-
-        @Override
         public void put(String key, byte[] value) {
             transactions.add(List.of("put " + key));
-            store.put(key, value);
+            super.put(key, value);
         }
 
         @Override
         public void putAll(SortedMap<String, byte[]> entries) {
             transactions.add(entries.keySet().stream().map(k -> "put " + k).toList());
-            store.putAll(entries);
+            super.putAll(entries);
         }
 
         @Override
         public boolean replaceAll(String key, byte[] expected, SortedMap<String, byte[]> entries) {
             transactions.add(entries.keySet().stream().map(k -> "put " + k).toList());
-            return store.replaceAll(key, expected, entries);
+            return super.replaceAll(key, expected, entries);
         }
 
         @Override
         public void deleteAll(SortedSet<String> keys) {
             transactions.add(keys.stream().map(k -> "delete " + k).toList());
-            store.deleteAll(keys);
-        }
-
-        @Override
-        public boolean putIfAbsent(String key, byte[] value) {
-            return store.putIfAbsent(key, value);
+            super.deleteAll(keys);
         }
 
         @Override
         public boolean replace(String key, byte[] expected, byte[] value) {
             transactions.add(List.of("put " + key));
-            return store.replace(key, expected, value);
+            return super.replace(key, expected, value);
         }
 
         @Override
         public boolean deleteTree(String key) {
             transactions.add(List.of("delete " + key));
-            return store.deleteTree(key);
-        }
-
-        @Override
-        public void close() {
-            store.close();
+            return super.deleteTree(key);
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.storage.ForwardingMetaStore;
 import dev.vectorvault.storage.MetaStore;
 import dev.vectorvault.storage.MvMetaStore;
 import dev.vectorvault.storage.StorageException;
@@ -80,12 +81,11 @@ class ResourceGroupsUpdateTest {
     }
 
     /** A metadata store whose every write of {@code refusedKey} fails (as a full disk or a refused etcd request). */
-    private static final class RefusingStore implements MetaStore {
-        private final MetaStore store;
+    private static final class RefusingStore extends ForwardingMetaStore {
         private final String refusedKey;
 
         RefusingStore(MetaStore store, String refusedKey) {
-            this.store = store;
+            super(store);
             this.refusedKey = refusedKey;
         }
 
@@ -101,60 +101,45 @@ class ResourceGroupsUpdateTest {
         }
 
         @Override
-        public Optional<byte[]> get(String key) {
-            return store.get(key);
-        }
-
-        @Override
-        public SortedMap<String, byte[]> scan(String prefix) {
-            return store.scan(prefix);
-        }
-
-        @Override
         public void put(String key, byte[] value) {
             refuse(key);
-            store.put(key, value);
+            super.put(key, value);
         }
 
         @Override
         public void putAll(SortedMap<String, byte[]> entries) {
             entries.keySet().forEach(this::refuse);
-            store.putAll(entries);
-        }
-
-        @Override
-        public boolean putIfAbsent(String key, byte[] value) {
-            refuse(key);
-            return store.putIfAbsent(key, value);
-        }
-
-        @Override
-        public boolean replace(String key, byte[] expected, byte[] value) {
-            refuse(key);
-            return store.replace(key, expected, value);
+            super.putAll(entries);
         }
 
         @Override
         public boolean replaceAll(String key, byte[] expected, SortedMap<String, byte[]> entries) {
             entries.keySet().forEach(this::refuse);
-            return store.replaceAll(key, expected, entries);
+            return super.replaceAll(key, expected, entries);
         }
 
         @Override
         public void deleteAll(SortedSet<String> keys) {
             keys.forEach(this::refuse);
-            store.deleteAll(keys);
+            super.deleteAll(keys);
+        }
+
+        @Override
+        public boolean putIfAbsent(String key, byte[] value) {
+            refuse(key);
+            return super.putIfAbsent(key, value);
+        }
+
+        @Override
+        public boolean replace(String key, byte[] expected, byte[] value) {
+            refuse(key);
+            return super.replace(key, expected, value);
         }
 
         @Override
         public boolean deleteTree(String key) {
             refuse(key);
-            return store.deleteTree(key);
-        }
-
-        @Override
-        public void close() {
-            store.close();
+            return super.deleteTree(key);
         }
     }
 }

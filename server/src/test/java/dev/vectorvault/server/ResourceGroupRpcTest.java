@@ -93,6 +93,15 @@ class ResourceGroupRpcTest {
                 .setReplicaNumber(replicas).addAllResourceGroups(java.util.List.of(groups)).build());
     }
 
+    /** A server holding collection {@code c} (10 rows, indexed) not loaded, so a test loads it into its groups. */
+    private MilvusServiceBlockingStub startWithReleasedCollection() throws Exception {
+        MilvusServiceBlockingStub stub = start(Map.of());
+        SmallCollection.create(stub, 10);
+        SmallCollection.ok(stub.releaseCollection(ReleaseCollectionRequest.newBuilder().setCollectionName("c")
+                .build()));
+        return stub;
+    }
+
     private static void refused(Status status, int code, String... reasons) {
         assertThat(status.getCode()).as(status.getReason()).isEqualTo(code);
         for (String reason : reasons) {
@@ -197,10 +206,7 @@ class ResourceGroupRpcTest {
 
     @Test
     void replicasAreLoadedIntoGroupsTransferredAndBlockTheirGroupsDrop() throws Exception {
-        MilvusServiceBlockingStub stub = start(Map.of());
-        SmallCollection.create(stub, 10);
-        SmallCollection.ok(stub.releaseCollection(ReleaseCollectionRequest.newBuilder().setCollectionName("c")
-                .build()));
+        MilvusServiceBlockingStub stub = startWithReleasedCollection();
         SmallCollection.ok(create(stub, "rg", config(0, 0)));
         refused(load(stub, 1, "nope"), 300, "resource group not found[rg=nope]");
         refused(load(stub, 1, "rg"), 304, "resource group node not enough[rg=rg]", "requested=1", "actual=0");
@@ -244,10 +250,7 @@ class ResourceGroupRpcTest {
 
     @Test
     void releasingTheLastLoadedPartitionTakesTheReplicaOutOfItsGroup() throws Exception {
-        MilvusServiceBlockingStub stub = start(Map.of());
-        SmallCollection.create(stub, 10);
-        SmallCollection.ok(stub.releaseCollection(ReleaseCollectionRequest.newBuilder().setCollectionName("c")
-                .build()));
+        MilvusServiceBlockingStub stub = startWithReleasedCollection();
         SmallCollection.ok(create(stub, "rg", config(1, 1)));
         SmallCollection.ok(load(stub, 1, "rg"));
         assertThat(describe(stub, "rg").getNumLoadedReplicaMap()).containsExactly(Map.entry("c", 1));
