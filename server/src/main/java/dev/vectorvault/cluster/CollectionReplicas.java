@@ -11,9 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The replica placement of every loaded collection ({@link ReplicaPlacement} records under
@@ -114,12 +118,15 @@ public final class CollectionReplicas {
     /**
      * Places the replicas of the collection (LoadCollection), replica {@code i} on a live node of
      * {@code replicaGroups.get(i)} ({@link ReplicaNodes}): the owner (claimed now when it has none) serves the replica
-     * of its group, if it is in one. A collection already placed in the same groups keeps its placement.
+     * of its group, if it is in one. A collection already placed in the same groups keeps its placement. The records
+     * {@code alongside} makes of the new placement (the resource groups' record of each replica's group) are written
+     * in the same transaction, so no crash leaves one without the other.
      *
      * @throws MilvusException {@code RESOURCE_GROUP_NODE_NOT_ENOUGH} when a group holds fewer live nodes than the
      *                         replicas asked of it; nothing is written then
      */
-    public synchronized ReplicaPlacement place(long collectionId, List<String> replicaGroups) {
+    public synchronized ReplicaPlacement place(long collectionId, List<String> replicaGroups,
+                                               Function<ReplicaPlacement, SortedMap<String, byte[]>> alongside) {
         ReplicaPlacement current = placements.get(collectionId);
         if (current != null && current.replicas().stream().map(ReplicaPlacement.Replica::resourceGroup).toList()
                 .equals(replicaGroups)) {
@@ -129,7 +136,7 @@ public final class CollectionReplicas {
         List<ReplicaPlacement.Replica> replicas = nodes(Optional.of(owner))
                 .place(System.currentTimeMillis() << 8, replicaGroups);
         ReplicaPlacement placement = new ReplicaPlacement(collectionId, replicas);
-        metadata.put(PREFIX + collectionId, placement.encode());
+        metadata.putAll(records(placement, alongside));
         placements.put(collectionId, placement);
         refollow();
         return placement;
@@ -137,12 +144,13 @@ public final class CollectionReplicas {
 
     /**
      * TransferReplica: each replica named in {@code replicaGroups} moves to that group, onto a spare live node of it;
-     * one compare-and-set against a concurrent repair.
+     * one compare-and-set against a concurrent repair, carrying the records {@code alongside} makes of the result.
      *
      * @throws MilvusException {@code RESOURCE_GROUP_NODE_NOT_ENOUGH} when a target group has too few spare nodes;
      *                         COLLECTION_NOT_LOADED when the collection has no placement
      */
-    public synchronized ReplicaPlacement regroup(long collectionId, Map<Long, String> replicaGroups) {
+    public synchronized ReplicaPlacement regroup(long collectionId, Map<Long, String> replicaGroups,
+                                                 Function<ReplicaPlacement, SortedMap<String, byte[]>> alongside) {
         String key = PREFIX + collectionId;
         for (int attempt = 0; ; attempt++) {
             byte[] stored = metadata.get(key).orElseThrow(() -> new MilvusException(ErrorCode.COLLECTION_NOT_LOADED,
@@ -150,7 +158,7 @@ public final class CollectionReplicas {
             ReplicaPlacement current = ReplicaPlacement.decode(stored);
             ReplicaPlacement moved = new ReplicaPlacement(collectionId,
                     nodes(owners.ownerOf(collectionId)).regroup(current.replicas(), replicaGroups));
-            if (metadata.replace(key, stored, moved.encode())) {
+            if (metadata.replaceAll(key, stored, records(moved, alongside))) {
                 placements.put(collectionId, moved);
                 refollow();
                 return moved;
@@ -172,12 +180,23 @@ public final class CollectionReplicas {
         return new ReplicaNodes(members, owner, load);
     }
 
-    /** ReleaseCollection (or a drop): the placement goes, and followers drop their copies when they see it. */
-    public synchronized void remove(long collectionId) {
-        if (placements.remove(collectionId) != null || metadata.get(PREFIX + collectionId).isPresent()) {
-            metadata.deleteTree(PREFIX + collectionId);
-        }
+    /**
+     * ReleaseCollection (or a drop): the placement goes, with the keys {@code alongside} in the same transaction, and
+     * followers drop their copies when they see it.
+     */
+    public synchronized void remove(long collectionId, Set<String> alongside) {
+        SortedSet<String> keys = new TreeSet<>(alongside);
+        keys.add(PREFIX + collectionId);
+        metadata.deleteAll(keys);
+        placements.remove(collectionId);
         refollow();
+    }
+
+    private static SortedMap<String, byte[]> records(ReplicaPlacement placement,
+                                                     Function<ReplicaPlacement, SortedMap<String, byte[]>> alongside) {
+        SortedMap<String, byte[]> records = new TreeMap<>(alongside.apply(placement));
+        records.put(PREFIX + placement.collectionId(), placement.encode());
+        return records;
     }
 
     /**

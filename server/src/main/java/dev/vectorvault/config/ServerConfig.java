@@ -38,6 +38,7 @@ public record ServerConfig(
         CompactionSettings compaction,
         long entityExpirationSeconds,
         int maxResourceGroups,
+        int maxEtcdTxnNum,
         ImportSettings bulkImport) {
 
     /**
@@ -574,6 +575,10 @@ public record ServerConfig(
                 v.longIn("common.entityExpiration", -1, -1, 3_155_760_000L),
                 // Milvus's cap on resource groups, the default group included.
                 v.intIn("quotaAndLimits.limits.maxResourceGroupNumOfQueryNode", 1024, 1, 1_000_000),
+                // Milvus's bound on the keys of one metadata transaction (64); etcd refuses more than its
+                // --max-txn-ops (128 by default). An update writes all its groups in one transaction, so it names at
+                // most this many. At least 2: TransferNode writes two groups.
+                v.intIn("metastore.maxEtcdTxnNum", 64, 2, 100_000),
                 readImport(v, dataDir));
     }
 

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -42,18 +43,23 @@ public final class ResourceGroups {
     private final MetaStore store;
     private final Supplier<List<QueryNode>> liveNodes;
     private final int maxGroups;
+    private final int maxGroupsPerUpdate;
     private final int maxNameLength;
     private Map<String, ResourceGroupConfig> groups = new TreeMap<>();
     private Map<Long, Map<Long, String>> replicaGroups = new HashMap<>();
 
     /**
-     * @param maxGroups     {@code quotaAndLimits.limits.maxResourceGroupNumOfQueryNode}, the default group included
-     * @param maxNameLength {@code proxy.maxNameLength}
+     * @param maxGroups          {@code quotaAndLimits.limits.maxResourceGroupNumOfQueryNode}, the default group included
+     * @param maxGroupsPerUpdate {@code metastore.maxEtcdTxnNum}: an update writes its groups in one transaction, which
+     *                           etcd bounds ({@code --max-txn-ops}), so it names at most this many
+     * @param maxNameLength      {@code proxy.maxNameLength}
      */
-    public ResourceGroups(MetaStore store, Supplier<List<QueryNode>> liveNodes, int maxGroups, int maxNameLength) {
+    public ResourceGroups(MetaStore store, Supplier<List<QueryNode>> liveNodes, int maxGroups, int maxGroupsPerUpdate,
+                          int maxNameLength) {
         this.store = store;
         this.liveNodes = liveNodes;
         this.maxGroups = maxGroups;
+        this.maxGroupsPerUpdate = maxGroupsPerUpdate;
         this.maxNameLength = maxNameLength;
         reload();
     }
@@ -101,15 +107,24 @@ public final class ResourceGroups {
         groups.put(name, wanted);
     }
 
-    /** UpdateResourceGroups: all or nothing; every group must exist and every configuration be valid. */
+    /**
+     * UpdateResourceGroups: all or nothing; every group must exist and every configuration be valid. One transaction
+     * writes them all, so an update naming more than {@code metastore.maxEtcdTxnNum} groups is refused (1100) before
+     * anything is written, rather than failing inside etcd or being split into transactions a crash could separate.
+     */
     public synchronized void update(Map<String, ResourceGroupConfig> configs) {
+        if (configs.size() > maxGroupsPerUpdate) {
+            throw MilvusException.invalidParameterAsIs("too many resource groups in one update: invalid parameter"
+                    + "[expected=at most " + maxGroupsPerUpdate + " resource groups, metastore.maxEtcdTxnNum, as one"
+                    + " metadata transaction writes them all][actual=" + configs.size() + "]");
+        }
         for (Map.Entry<String, ResourceGroupConfig> e : configs.entrySet()) {
             if (!groups.containsKey(e.getKey())) {
                 throw notFound(e.getKey());
             }
             validateConfig(e.getKey(), e.getValue(), groups);
         }
-        java.util.SortedMap<String, byte[]> records = new TreeMap<>();
+        SortedMap<String, byte[]> records = new TreeMap<>();
         configs.forEach((name, config) -> records.put(ResourceGroupRecords.GROUP_PREFIX + name,
                 ResourceGroupRecords.encodeGroup(name, config)));
         store.putAll(records); // one transaction: a failure changes no group, here or in the store
@@ -258,17 +273,40 @@ public final class ResourceGroups {
 
     /** Records the group of each replica of a collection just loaded (replica id to group). */
     public synchronized void replicasPlaced(long collectionId, Map<Long, String> byReplica) {
-        store.put(ResourceGroupRecords.REPLICA_PREFIX + collectionId,
-                ResourceGroupRecords.encodeReplicas(collectionId, byReplica));
+        store.putAll(replicaRecord(collectionId, byReplica));
+        replicasRecorded(collectionId, byReplica);
+    }
+
+    /**
+     * The record of each replica's group, for a caller that writes it in its own transaction with the placement it
+     * belongs to (a cluster's replica placement), then calls {@link #replicasRecorded}.
+     */
+    public static SortedMap<String, byte[]> replicaRecord(long collectionId, Map<Long, String> byReplica) {
+        SortedMap<String, byte[]> record = new TreeMap<>();
+        record.put(replicaKey(collectionId), ResourceGroupRecords.encodeReplicas(collectionId, byReplica));
+        return record;
+    }
+
+    /** The key of the collection's replica-group record, for a caller deleting it in its own transaction. */
+    public static String replicaKey(long collectionId) {
+        return ResourceGroupRecords.REPLICA_PREFIX + collectionId;
+    }
+
+    /** The replica groups a caller has just written with {@link #replicaRecord}. */
+    public synchronized void replicasRecorded(long collectionId, Map<Long, String> byReplica) {
         replicaGroups.put(collectionId, Map.copyOf(byReplica));
     }
 
     /** The collection was released (or dropped): its replicas leave their groups. */
     public synchronized void replicasReleased(long collectionId) {
-        if (replicaGroups.remove(collectionId) != null
-                || store.get(ResourceGroupRecords.REPLICA_PREFIX + collectionId).isPresent()) {
-            store.deleteTree(ResourceGroupRecords.REPLICA_PREFIX + collectionId);
+        if (replicaGroups.remove(collectionId) != null || store.get(replicaKey(collectionId)).isPresent()) {
+            store.deleteTree(replicaKey(collectionId));
         }
+    }
+
+    /** A caller has just deleted the collection's replica-group record ({@link #replicaKey}) in its own transaction. */
+    public synchronized void replicasForgotten(long collectionId) {
+        replicaGroups.remove(collectionId);
     }
 
     /** Forgets the replica groups of every collection {@code loaded} says is no longer loaded. */
@@ -333,14 +371,6 @@ public final class ResourceGroups {
         }
         inSource.subList(0, count).forEach(id -> byReplica.put(id, target));
         return byReplica;
-    }
-
-    /** Collection id to number of its replicas in the group. */
-    public synchronized Map<Long, Integer> loadedReplicas(String group) {
-        Map<Long, Integer> out = new TreeMap<>();
-        replicaGroups.forEach((collectionId, byReplica) -> byReplica.values().stream().filter(group::equals)
-                .forEach(g -> out.merge(collectionId, 1, Integer::sum)));
-        return out;
     }
 
     private void validateName(String name) {

@@ -624,9 +624,14 @@ final class CatalogRpc {
         return StatusMapper.success();
     }
 
-    /** Releases the named partitions; the others stay loaded and searchable (the last one releases the collection). */
+    /**
+     * Releases the named partitions; the others stay loaded and searchable. Releasing the last loaded one releases the
+     * collection, its replicas included, as ReleaseCollection does.
+     */
     Status releasePartitions(ReleasePartitionsRequest r) {
         indexes.releasePartitions(db(r.getDbName()), r.getCollectionName(), r.getPartitionNamesList());
+        catalog.find(db(r.getDbName()), r.getCollectionName()).filter(c -> !c.loaded())
+                .ifPresent(c -> replicaLoads.released(c.collectionId()));
         return StatusMapper.success();
     }
 

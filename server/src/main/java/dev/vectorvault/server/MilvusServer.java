@@ -382,7 +382,8 @@ public final class MilvusServer implements AutoCloseable {
         AtomicInteger boundPort = new AtomicInteger(
                 config.port());
         ResourceGroups resourceGroups = new ResourceGroups(
-                store, queryNodes(config, node, boundPort), config.maxResourceGroups(), config.rbac().maxNameLength());
+                store, queryNodes(config, node, boundPort), config.maxResourceGroups(), config.maxEtcdTxnNum(),
+                config.rbac().maxNameLength());
         ReplicaLoads replicaLoads = replicaLoads(config, node, objectStorage != null, resourceGroups);
         if (node != null) {
             // Replicas go to the live nodes of their resource group, and a dead one's replacement too.

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 
@@ -143,14 +144,17 @@ abstract class ReplicaLoads {
 
             @Override
             void loaded(Collection collection, List<String> replicaGroups) {
-                groups.replicasPlaced(collection.collectionId(),
-                        byReplica(replicas.place(collection.collectionId(), replicaGroups)));
+                // The placement and the groups' record of it are one transaction: a crash leaves both or neither.
+                long id = collection.collectionId();
+                ReplicaPlacement placement = replicas.place(id, replicaGroups,
+                        placed -> ResourceGroups.replicaRecord(id, byReplica(placed)));
+                groups.replicasRecorded(id, byReplica(placement));
             }
 
             @Override
             void released(long collectionId) {
-                replicas.remove(collectionId);
-                groups.replicasReleased(collectionId);
+                replicas.remove(collectionId, Set.of(ResourceGroups.replicaKey(collectionId)));
+                groups.replicasForgotten(collectionId);
             }
 
             @Override
@@ -160,8 +164,10 @@ abstract class ReplicaLoads {
                                 + collection.collectionId() + "]"));
                 Map<Long, String> plan = groups.transferPlan(collection.collectionId(), placement.replicas().stream()
                         .map(ReplicaPlacement.Replica::replicaId).toList(), source, target, count);
-                groups.replicasPlaced(collection.collectionId(),
-                        byReplica(replicas.regroup(collection.collectionId(), plan)));
+                long id = collection.collectionId();
+                ReplicaPlacement moved = replicas.regroup(id, plan,
+                        regrouped -> ResourceGroups.replicaRecord(id, byReplica(regrouped)));
+                groups.replicasRecorded(id, byReplica(moved));
             }
 
             @Override

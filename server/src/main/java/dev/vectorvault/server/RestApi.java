@@ -54,6 +54,7 @@ final class RestApi {
         this.int64AsNumberByDefault = int64AsNumberByDefault;
         RestRoutes.register(routes);
         RestImportRoutes.register(routes);
+        RestResourceGroupRoutes.register(routes);
     }
 
     /** The routes served, {@code category/action} (tests, documentation). */

@@ -2,6 +2,7 @@ package dev.vectorvault.storage;
 
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
 
 /**
  * Metadata (users, later roles and the catalog) as ordered string keys with byte values. Every operation maps onto
@@ -23,6 +24,15 @@ public interface MetaStore extends AutoCloseable {
      * were. etcd bounds one transaction at 128 keys by default ({@code --max-txn-ops}).
      */
     void putAll(SortedMap<String, byte[]> entries);
+
+    /**
+     * Writes every entry, only when {@code key} currently holds exactly {@code expected} (one etcd transaction; one
+     * MVStore commit); returns whether it wrote. A compare-and-set that carries other keys along with its own.
+     */
+    boolean replaceAll(String key, byte[] expected, SortedMap<String, byte[]> entries);
+
+    /** Deletes every key or none (one etcd transaction; one MVStore commit); keys under them are left alone. */
+    void deleteAll(SortedSet<String> keys);
 
     /** Writes only when the key does not exist yet; returns whether it wrote. */
     boolean putIfAbsent(String key, byte[] value);

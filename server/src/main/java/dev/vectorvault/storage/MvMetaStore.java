@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -105,6 +106,23 @@ public final class MvMetaStore implements MetaStore {
         map.put(key, value.clone());
         durablyCommit();
         return true;
+    }
+
+    @Override
+    public synchronized boolean replaceAll(String key, byte[] expected, SortedMap<String, byte[]> entries) {
+        byte[] current = map.get(key);
+        if (current == null || !Arrays.equals(current, expected)) {
+            return false;
+        }
+        entries.forEach((k, value) -> map.put(k, value.clone()));
+        durablyCommit();
+        return true;
+    }
+
+    @Override
+    public synchronized void deleteAll(SortedSet<String> keys) {
+        keys.forEach(map::remove);
+        durablyCommit();
     }
 
     @Override

@@ -3,12 +3,16 @@ package dev.vectorvault.resourcegroup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.storage.ForwardingMetaStore;
 import dev.vectorvault.storage.MetaStore;
 import dev.vectorvault.storage.MvMetaStore;
 import dev.vectorvault.storage.StorageException;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +26,7 @@ class ResourceGroupsUpdateTest {
     @Test
     void anUpdateTheStoreFailsChangesNoGroup() {
         MetaStore store = new RefusingStore(MvMetaStore.inMemory(), ResourceGroupRecords.GROUP_PREFIX + "rg2");
-        ResourceGroups groups = new ResourceGroups(store, List::of, 16, 255);
+        ResourceGroups groups = new ResourceGroups(store, List::of, 16, 16, 255);
         groups.create("rg1", Optional.of(ResourceGroupConfig.of(0, 1)));
         groups.create("rg3", Optional.of(ResourceGroupConfig.of(0, 1)));
         ((RefusingStore) store).create("rg2");
@@ -35,7 +39,7 @@ class ResourceGroupsUpdateTest {
 
         assertThat(groups.describe("rg1").config()).isEqualTo(ResourceGroupConfig.of(0, 1));
         assertThat(groups.describe("rg2").config()).isEqualTo(ResourceGroupConfig.of(0, 0));
-        ResourceGroups reread = new ResourceGroups(store, List::of, 16, 255);
+        ResourceGroups reread = new ResourceGroups(store, List::of, 16, 16, 255);
         assertThat(reread.describe("rg1").config()).isEqualTo(ResourceGroupConfig.of(0, 1));
         assertThat(reread.describe("rg2").config()).isEqualTo(ResourceGroupConfig.of(0, 0));
 
@@ -43,18 +47,45 @@ class ResourceGroupsUpdateTest {
         allowed.put("rg1", ResourceGroupConfig.of(2, 2));
         allowed.put("rg3", ResourceGroupConfig.of(1, 1));
         groups.update(allowed);
-        ResourceGroups after = new ResourceGroups(store, List::of, 16, 255);
+        ResourceGroups after = new ResourceGroups(store, List::of, 16, 16, 255);
         assertThat(after.describe("rg1").config()).isEqualTo(ResourceGroupConfig.of(2, 2));
         assertThat(after.describe("rg3").config()).isEqualTo(ResourceGroupConfig.of(1, 1));
     }
 
+    /**
+     * One transaction writes an update's groups and etcd bounds a transaction's keys: an update naming more groups than
+     * {@code metastore.maxEtcdTxnNum} is refused whole, before anything is written.
+     */
+    @Test
+    void anUpdateNamingMoreGroupsThanOneTransactionHoldsIsRefusedWhole() {
+        MetaStore store = MvMetaStore.inMemory();
+        ResourceGroups groups = new ResourceGroups(store, List::of, 16, 2, 255);
+        TreeMap<String, ResourceGroupConfig> update = new TreeMap<>();
+        for (String name : List.of("rg1", "rg2", "rg3")) {
+            groups.create(name, Optional.empty());
+            update.put(name, ResourceGroupConfig.of(1, 1));
+        }
+
+        assertThatThrownBy(() -> groups.update(update)).isInstanceOfSatisfying(MilvusException.class, e -> assertThat(
+                e.errorCode()).isEqualTo(ErrorCode.PARAMETER_INVALID))
+                .hasMessageContaining("[expected=at most 2 resource groups, metastore.maxEtcdTxnNum")
+                .hasMessageContaining("[actual=3]");
+        ResourceGroups reread = new ResourceGroups(store, List::of, 16, 2, 255);
+        assertThat(List.of("rg1", "rg2", "rg3")).allSatisfy(name -> assertThat(reread.describe(name).config())
+                .isEqualTo(ResourceGroupConfig.of(0, 0)));
+
+        update.remove("rg3");
+        groups.update(update);
+        assertThat(new ResourceGroups(store, List::of, 16, 2, 255).describe("rg2").config())
+                .isEqualTo(ResourceGroupConfig.of(1, 1));
+    }
+
     /** A metadata store whose every write of {@code refusedKey} fails (as a full disk or a refused etcd request). */
-    private static final class RefusingStore implements MetaStore {
-        private final MetaStore store;
+    private static final class RefusingStore extends ForwardingMetaStore {
         private final String refusedKey;
 
         RefusingStore(MetaStore store, String refusedKey) {
-            this.store = store;
+            super(store);
             this.refusedKey = refusedKey;
         }
 
@@ -70,48 +101,45 @@ class ResourceGroupsUpdateTest {
         }
 
         @Override
-        public Optional<byte[]> get(String key) {
-            return store.get(key);
-        }
-
-        @Override
-        public SortedMap<String, byte[]> scan(String prefix) {
-            return store.scan(prefix);
-        }
-
-        @Override
         public void put(String key, byte[] value) {
             refuse(key);
-            store.put(key, value);
+            super.put(key, value);
         }
 
         @Override
         public void putAll(SortedMap<String, byte[]> entries) {
             entries.keySet().forEach(this::refuse);
-            store.putAll(entries);
+            super.putAll(entries);
+        }
+
+        @Override
+        public boolean replaceAll(String key, byte[] expected, SortedMap<String, byte[]> entries) {
+            entries.keySet().forEach(this::refuse);
+            return super.replaceAll(key, expected, entries);
+        }
+
+        @Override
+        public void deleteAll(SortedSet<String> keys) {
+            keys.forEach(this::refuse);
+            super.deleteAll(keys);
         }
 
         @Override
         public boolean putIfAbsent(String key, byte[] value) {
             refuse(key);
-            return store.putIfAbsent(key, value);
+            return super.putIfAbsent(key, value);
         }
 
         @Override
         public boolean replace(String key, byte[] expected, byte[] value) {
             refuse(key);
-            return store.replace(key, expected, value);
+            return super.replace(key, expected, value);
         }
 
         @Override
         public boolean deleteTree(String key) {
             refuse(key);
-            return store.deleteTree(key);
-        }
-
-        @Override
-        public void close() {
-            store.close();
+            return super.deleteTree(key);
         }
     }
 }

@@ -171,6 +171,16 @@ class ResourceGroupPlacementTest {
         ResourceGroup emptied = ResourceGroupRpcTest.describe(onA, "rg2");
         assertThat(emptied.getNumAvailableNode()).isZero();
         assertThat(emptied.getNumLoadedReplicaMap()).containsEntry("c", 1);
+
+        // Releasing the last loaded partition releases the replicas as ReleaseCollection does: loaded again without
+        // groups, the collection has no replica left in rg1 or rg2.
+        SmallCollection.ok(onA.releasePartitions(io.milvus.grpc.ReleasePartitionsRequest.newBuilder()
+                .setCollectionName("c").addPartitionNames("_default").build()));
+        SmallCollection.ok(onA.loadPartitions(io.milvus.grpc.LoadPartitionsRequest.newBuilder()
+                .setCollectionName("c").addPartitionNames("_default").build()));
+        assertThat(replicas(onA)).isEmpty();
+        assertThat(ResourceGroupRpcTest.describe(onA, "rg1").getNumLoadedReplicaMap()).isEmpty();
+        assertThat(ResourceGroupRpcTest.describe(onA, "rg2").getNumLoadedReplicaMap()).isEmpty();
     }
 
     private static TransferReplicaRequest transfer(String source, String target) {

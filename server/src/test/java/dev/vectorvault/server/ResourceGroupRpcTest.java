@@ -15,6 +15,7 @@ import io.milvus.grpc.LoadPartitionsRequest;
 import io.milvus.grpc.MilvusServiceGrpc;
 import io.milvus.grpc.MilvusServiceGrpc.MilvusServiceBlockingStub;
 import io.milvus.grpc.ReleaseCollectionRequest;
+import io.milvus.grpc.ReleasePartitionsRequest;
 import io.milvus.grpc.ResourceGroup;
 import io.milvus.grpc.ResourceGroupConfig;
 import io.milvus.grpc.ResourceGroupLimit;
@@ -90,6 +91,15 @@ class ResourceGroupRpcTest {
     private static Status load(MilvusServiceBlockingStub stub, int replicas, String... groups) {
         return stub.loadCollection(LoadCollectionRequest.newBuilder().setCollectionName("c")
                 .setReplicaNumber(replicas).addAllResourceGroups(java.util.List.of(groups)).build());
+    }
+
+    /** A server holding collection {@code c} (10 rows, indexed) not loaded, so a test loads it into its groups. */
+    private MilvusServiceBlockingStub startWithReleasedCollection() throws Exception {
+        MilvusServiceBlockingStub stub = start(Map.of());
+        SmallCollection.create(stub, 10);
+        SmallCollection.ok(stub.releaseCollection(ReleaseCollectionRequest.newBuilder().setCollectionName("c")
+                .build()));
+        return stub;
     }
 
     private static void refused(Status status, int code, String... reasons) {
@@ -196,10 +206,7 @@ class ResourceGroupRpcTest {
 
     @Test
     void replicasAreLoadedIntoGroupsTransferredAndBlockTheirGroupsDrop() throws Exception {
-        MilvusServiceBlockingStub stub = start(Map.of());
-        SmallCollection.create(stub, 10);
-        SmallCollection.ok(stub.releaseCollection(ReleaseCollectionRequest.newBuilder().setCollectionName("c")
-                .build()));
+        MilvusServiceBlockingStub stub = startWithReleasedCollection();
         SmallCollection.ok(create(stub, "rg", config(0, 0)));
         refused(load(stub, 1, "nope"), 300, "resource group not found[rg=nope]");
         refused(load(stub, 1, "rg"), 304, "resource group node not enough[rg=rg]", "requested=1", "actual=0");
@@ -239,6 +246,26 @@ class ResourceGroupRpcTest {
                 .containsExactly(DEFAULT);
         refused(stub.transferReplica(TransferReplicaRequest.newBuilder().setCollectionName("c")
                 .setSourceResourceGroup(DEFAULT).setTargetResourceGroup("rg").setNumReplica(1).build()), 300);
+    }
+
+    @Test
+    void releasingTheLastLoadedPartitionTakesTheReplicaOutOfItsGroup() throws Exception {
+        MilvusServiceBlockingStub stub = startWithReleasedCollection();
+        SmallCollection.ok(create(stub, "rg", config(1, 1)));
+        SmallCollection.ok(load(stub, 1, "rg"));
+        assertThat(describe(stub, "rg").getNumLoadedReplicaMap()).containsExactly(Map.entry("c", 1));
+
+        SmallCollection.ok(stub.releasePartitions(ReleasePartitionsRequest.newBuilder().setCollectionName("c")
+                .addPartitionNames("_default").build()));
+        // Loaded again without naming a group: the replica is the default group's, no longer rg's.
+        SmallCollection.ok(update(stub, "rg", config(0, 0)));
+        SmallCollection.ok(stub.loadPartitions(LoadPartitionsRequest.newBuilder().setCollectionName("c")
+                .addPartitionNames("_default").build()));
+        assertThat(describe(stub, "rg").getNumLoadedReplicaMap()).isEmpty();
+        assertThat(describe(stub, DEFAULT).getNumLoadedReplicaMap()).containsExactly(Map.entry("c", 1));
+        assertThat(stub.getReplicas(GetReplicasRequest.newBuilder().setCollectionName("c").build())
+                .getReplicas(0).getResourceGroupName()).isEqualTo(DEFAULT);
+        SmallCollection.ok(drop(stub, "rg"));
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 
 /**
@@ -129,6 +130,31 @@ final class EtcdMetaStore implements MetaStore {
                 .Then(Op.put(k, ByteSequence.from(value), PutOption.DEFAULT))
                 .commit(), "replacing " + key);
         return coordination.committedIf(txn);
+    }
+
+    @Override
+    public boolean replaceAll(String key, byte[] expected, SortedMap<String, byte[]> entries) {
+        ByteSequence k = bytes(base + key);
+        Op[] puts = entries.entrySet().stream().map(e -> Op.put(bytes(base + e.getKey()),
+                ByteSequence.from(e.getValue()), PutOption.DEFAULT)).toArray(Op[]::new);
+        TxnResponse txn = coordination.connection().await(coordination.kv().txn()
+                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(expected))))
+                .Then(puts)
+                .commit(), "replacing " + key + " with " + entries.size() + " keys in one transaction");
+        return coordination.committedIf(txn);
+    }
+
+    @Override
+    public void deleteAll(SortedSet<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        Op[] deletes = keys.stream().map(k -> Op.delete(bytes(base + k), DeleteOption.DEFAULT)).toArray(Op[]::new);
+        // Deleting what is gone already changes nothing: applying it twice after a lost answer is harmless.
+        TxnResponse txn = coordination.connection().awaitIdempotent(
+                () -> coordination.kv().txn().Then(deletes).commit(),
+                "deleting " + keys.size() + " keys from " + keys.first() + " in one transaction");
+        coordination.committed(txn.getHeader());
     }
 
     @Override

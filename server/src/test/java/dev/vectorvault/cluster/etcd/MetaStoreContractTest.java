@@ -127,6 +127,38 @@ class MetaStoreContractTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    void replaceAllWritesEveryEntryOnlyWhenTheKeyHoldsTheExpectedValue(String kind, Supplier<MetaStore> stores) {
+        try (MetaStore store = stores.get()) {
+            java.util.SortedMap<String, byte[]> entries = new java.util.TreeMap<>(
+                    java.util.Map.of("p/1", b("new"), "q/1", b("alongside")));
+            assertThat(store.replaceAll("p/1", b("old"), entries)).as("missing key").isFalse();
+            store.put("p/1", b("other"));
+            assertThat(store.replaceAll("p/1", b("old"), entries)).as("other value").isFalse();
+            assertThat(store.get("q/1")).isEmpty();
+            store.put("p/1", b("old"));
+            assertThat(store.replaceAll("p/1", b("old"), entries)).isTrue();
+            assertThat(store.get("p/1")).hasValueSatisfying(v -> assertThat(v).isEqualTo(b("new")));
+            assertThat(store.get("q/1")).hasValueSatisfying(v -> assertThat(v).isEqualTo(b("alongside")));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    void deleteAllRemovesTheNamedKeysOnly(String kind, Supplier<MetaStore> stores) {
+        try (MetaStore store = stores.get()) {
+            store.put("p/1", b("x"));
+            store.put("p/1/child", b("x"));
+            store.put("q/1", b("x"));
+            store.put("q/2", b("x"));
+            store.deleteAll(new java.util.TreeSet<>(List.of("p/1", "q/1", "q/missing")));
+            assertThat(store.scan("").keySet()).containsExactly("p/1/child", "q/2");
+            store.deleteAll(new java.util.TreeSet<>());
+            assertThat(store.scan("").keySet()).containsExactly("p/1/child", "q/2");
+        }
+    }
+
     /** etcd refuses a transaction of more than 128 operations (its default --max-txn-ops): none of its keys is written. */
     @org.junit.jupiter.api.Test
     void aPutAllEtcdRefusesWritesNoneOfItsKeys() {

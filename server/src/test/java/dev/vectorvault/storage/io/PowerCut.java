@@ -195,6 +195,18 @@ public final class PowerCut {
             }
 
             @Override
+            public boolean replaceAll(String key, byte[] expected, SortedMap<String, byte[]> entries) {
+                checkMeta();
+                return meta.replaceAll(key, expected, entries);
+            }
+
+            @Override
+            public void deleteAll(java.util.SortedSet<String> keys) {
+                checkMeta();
+                meta.deleteAll(keys);
+            }
+
+            @Override
             public boolean deleteTree(String key) {
                 checkMeta();
                 return meta.deleteTree(key);
