@@ -25,8 +25,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,8 +44,15 @@ import java.util.stream.Stream;
  * every job had expired). In a cluster with object storage, files are keys of the bucket and jobs are records in
  * etcd that every node reads ({@link dev.vectorvault.ingest.SharedImportLedger}); a job runs on the node that
  * accepted it, which the forwarding makes the collection's owner, the one node that writes its rows.
+ *
+ * <p>A clean stop ends this node's unfinished jobs Failed in the ledger, with a reason saying the server stopped,
+ * before the server gives up its session: a queued job at once, a running one at its next batch (or staging chunk)
+ * boundary, waiting at most {@link #STOP_WAIT_MS}; a job still running then is interrupted and failed by the stop.
  */
 final class ImportJobs implements AutoCloseable {
+    /** How long a stop waits for running jobs to reach a batch boundary: a batch is one read buffer of rows. */
+    static final long STOP_WAIT_MS = 5_000;
+
     private final Catalog catalog;
     private final EntityWriter writer;
     private final ImportSettings settings;
@@ -53,7 +61,10 @@ final class ImportJobs implements AutoCloseable {
     private final Path staging;
     private final String refusal;
     private final LongSupplier millis;
-    private final ExecutorService pool;
+    private final ThreadPoolExecutor pool;
+    /** This node's jobs not yet ended here, so a stop can fail those that never reach a boundary. */
+    private final Map<Long, ImportJob> unfinished = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
 
     /** Embedded: files from {@code importPath}, jobs in memory with ids from the hybrid clock. */
     ImportJobs(Catalog catalog, EntityWriter writer, HybridClock clock, ImportSettings settings, Path staging,
@@ -136,7 +147,12 @@ final class ImportJobs implements AutoCloseable {
                     + " the limit of " + settings.maxUnfinishedJobs() + " (dataCoord.import.maxImportJobNum),"
                     + " try again later");
         }
-        pool.execute(() -> run(job, parsed));
+        unfinished.put(job.id(), job);
+        try {
+            pool.execute(new Queued(job, parsed));
+        } catch (RejectedExecutionException stopped) {
+            endStopped(job); // accepted as the server began to stop
+        }
         return job;
     }
 
@@ -156,9 +172,26 @@ final class ImportJobs implements AutoCloseable {
         return (limit > 0 ? listed.limit(limit) : listed).toList();
     }
 
+    /** A job waiting for a thread of the pool; a stop takes it off the queue and fails it. */
+    private final class Queued implements Runnable {
+        final ImportJob job;
+        final ImportOptions.Parsed options;
+
+        Queued(ImportJob job, ImportOptions.Parsed options) {
+            this.job = job;
+            this.options = options;
+        }
+
+        @Override
+        public void run() {
+            ImportJobs.this.run(job, options);
+        }
+    }
+
     private void run(ImportJob job, ImportOptions.Parsed options) {
         Path folder = staging.resolve(Long.toString(job.id()));
         try {
+            stopPoint();
             long deadline = options.timeoutMs() > 0 ? job.createdMillis() + options.timeoutMs() : Long.MAX_VALUE;
             List<List<Path>> copies = stage(job, folder);
             long rows = 0;
@@ -187,13 +220,30 @@ final class ImportJobs implements AutoCloseable {
             job.importing(written, 99);
             job.completed(millis.getAsLong());
         } catch (EndedElsewhere e) {
+            unfinished.remove(job.id());
             return;
         } catch (RuntimeException e) {
-            job.failed(e.getMessage() == null ? e.toString() : e.getMessage(), millis.getAsLong());
+            // A stop that had to interrupt the job may surface as any I/O failure: the stop is the reason.
+            job.failed(stopping ? stoppedReason(job) : e.getMessage() == null ? e.toString() : e.getMessage(),
+                    millis.getAsLong());
         } finally {
             deleteStaging(folder);
         }
         recordEnd(job);
+        unfinished.remove(job.id());
+    }
+
+    /** Where a running job gives way to a stop: between batches, staging chunks and files. */
+    private void stopPoint() {
+        if (stopping) {
+            throw new MilvusException(ErrorCode.IMPORT_FAILED, "the server stopped");
+        }
+    }
+
+    private static String stoppedReason(ImportJob job) {
+        return "the server stopped during the import" + (job.state() == ImportJob.State.IMPORTING
+                ? "; the rows it wrote before (" + job.importedRows() + ") stay in the collection"
+                : "; none of its rows had been written");
     }
 
     /**
@@ -279,6 +329,7 @@ final class ImportJobs implements AutoCloseable {
             byte[] buffer = new byte[1 << 16];
             long copied = 0;
             for (int n; (n = in.read(buffer)) > 0; ) {
+                stopPoint();
                 copied += n;
                 if (copied > settings.maxFileBytes()) {
                     throw new MilvusException(ErrorCode.IMPORT_FAILED, "import file " + key + " grew above the limit"
@@ -304,6 +355,7 @@ final class ImportJobs implements AutoCloseable {
         try (ImportBatches batches = ImportBatches.open(collection, copies, job.files().get(group),
                 settings.batchBytes(), csv)) {
             for (ColumnBatch batch; (batch = batches.next()) != null; ) {
+                stopPoint();
                 if (millis.getAsLong() > deadline) {
                     throw new MilvusException(ErrorCode.IMPORT_FAILED, "the import job timed out (option timeout)"
                             + " before any row was written");
@@ -326,13 +378,49 @@ final class ImportJobs implements AutoCloseable {
         }
     }
 
+    /**
+     * The first half of a stop, which returns at once: new and queued jobs end Failed (recorded now), running ones
+     * stop at their next boundary.
+     */
+    void beginStop() {
+        stopping = true;
+        pool.shutdown();
+        List<Runnable> neverRun = new ArrayList<>();
+        pool.getQueue().drainTo(neverRun);
+        for (Runnable queued : neverRun) {
+            endStopped(((Queued) queued).job);
+        }
+    }
+
+    /**
+     * Stops: the jobs of this node end Failed in the ledger before it returns (so before a cluster node gives up its
+     * session, and other nodes read the stop as the reason, not the node's disappearance). Waits at most
+     * {@link #STOP_WAIT_MS} for running jobs, then interrupts them and records their end itself.
+     */
     @Override
     public void close() {
-        pool.shutdownNow();
+        beginStop();
         try {
-            pool.awaitTermination(5, TimeUnit.SECONDS);
+            if (!pool.awaitTermination(STOP_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                pool.shutdownNow();
+                unfinished.values().forEach(this::endStopped);
+            }
         } catch (InterruptedException e) {
+            pool.shutdownNow();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Fails a job the stop ended before its own thread could; one attempt at the ledger, the node is going. */
+    private void endStopped(ImportJob job) {
+        if (unfinished.remove(job.id()) == null || job.state().finished()) {
+            return;
+        }
+        job.failed(stoppedReason(job), millis.getAsLong());
+        try {
+            ledger.save(job);
+        } catch (RuntimeException unreachable) {
+            // other nodes then fail it once this node's session ends, naming the node instead
         }
     }
 }
