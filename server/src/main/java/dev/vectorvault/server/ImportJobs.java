@@ -14,6 +14,7 @@ import dev.vectorvault.ingest.ImportRoot;
 import dev.vectorvault.ingest.LocalImportLedger;
 import dev.vectorvault.query.ColumnBatch;
 import dev.vectorvault.query.EntityWriter;
+import dev.vectorvault.storage.io.FileStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -59,6 +60,9 @@ final class ImportJobs implements AutoCloseable {
     private final ImportFiles files;
     private final ImportLedger ledger;
     private final Path staging;
+    private final FileStore stagingDisk;
+    /** Bytes jobs of this node are copying now and that the disk's free space does not show yet. */
+    private long stagingReserved;
     private final String refusal;
     private final LongSupplier millis;
     private final ThreadPoolExecutor pool;
@@ -66,8 +70,14 @@ final class ImportJobs implements AutoCloseable {
     private final Map<Long, ImportJob> unfinished = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
+    /**
+     * Where jobs copy their files: a folder, and the disk it lies on as the I/O seam sees it (asked for its free
+     * space before a job copies anything).
+     */
+    record Staging(Path folder, FileStore disk) {}
+
     /** Embedded: files from {@code importPath}, jobs in memory with ids from the hybrid clock. */
-    ImportJobs(Catalog catalog, EntityWriter writer, HybridClock clock, ImportSettings settings, Path staging,
+    ImportJobs(Catalog catalog, EntityWriter writer, HybridClock clock, ImportSettings settings, Staging staging,
                String refusal, LongSupplier millis) {
         this(catalog, writer, settings, new ImportRoot(settings.root()), new LocalImportLedger(clock::next), staging,
                 refusal, millis);
@@ -80,13 +90,14 @@ final class ImportJobs implements AutoCloseable {
      *                object storage to read the files from
      */
     ImportJobs(Catalog catalog, EntityWriter writer, ImportSettings settings, ImportFiles files, ImportLedger ledger,
-               Path staging, String refusal, LongSupplier millis) {
+               Staging staging, String refusal, LongSupplier millis) {
         this.catalog = catalog;
         this.writer = writer;
         this.settings = settings;
         this.files = files;
         this.ledger = ledger;
-        this.staging = staging;
+        this.staging = staging.folder();
+        this.stagingDisk = staging.disk();
         this.refusal = refusal;
         this.millis = millis;
         AtomicInteger threads = new AtomicInteger();
@@ -96,7 +107,7 @@ final class ImportJobs implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
-        deleteStaging(staging); // copies of jobs a crash or restart ended; their jobs are gone with the process
+        deleteStaging(this.staging); // copies of jobs a crash or restart ended; their jobs are gone with the process
     }
 
     /**
@@ -293,7 +304,9 @@ final class ImportJobs implements AutoCloseable {
     private List<List<Path>> stage(ImportJob job, Path folder) {
         List<List<Path>> copies = new ArrayList<>();
         List<List<String>> groups = job.files();
+        long reserved = 0;
         try {
+            reserved = reserveStagingSpace(groups);
             Files.createDirectories(folder);
             for (int g = 0; g < groups.size(); g++) {
                 List<Path> copy = new ArrayList<>();
@@ -310,8 +323,44 @@ final class ImportJobs implements AutoCloseable {
             throw new MilvusException(ErrorCode.IMPORT_FAILED, "import file not found: " + missing(e));
         } catch (IOException e) {
             throw new MilvusException(ErrorCode.IMPORT_FAILED, "staging the import files failed: " + e.getMessage());
+        } finally {
+            releaseStagingSpace(reserved);
         }
         return copies;
+    }
+
+    /**
+     * Refuses to stage files that would leave the disk with less than {@code dataNode.import.diskHeadroomInMB} free
+     * (the write-ahead log writes there too), counting what other jobs of this node are still copying; otherwise
+     * holds their size until the copies are made. Returns the bytes held.
+     */
+    private long reserveStagingSpace(List<List<String>> groups) throws IOException {
+        long total = 0;
+        for (List<String> group : groups) {
+            for (String key : group) {
+                try {
+                    total += files.size(key);
+                } catch (NoSuchFileException e) {
+                    throw new NoSuchFileException(key);
+                }
+            }
+        }
+        long free = stagingDisk.usableSpace();
+        synchronized (this) {
+            if (free - stagingReserved - total < settings.diskHeadroomBytes()) {
+                throw new MilvusException(ErrorCode.STORAGE_DISK_FULL, "not enough free disk to stage the import"
+                        + " files: they take " + total + " bytes, " + staging + " has " + free + " bytes free"
+                        + (stagingReserved > 0 ? " (" + stagingReserved + " of them being staged by other jobs)" : "")
+                        + " and must keep " + settings.diskHeadroomBytes() + " free for the write-ahead log"
+                        + " (dataNode.import.diskHeadroomInMB)");
+            }
+            stagingReserved += total;
+        }
+        return total;
+    }
+
+    private synchronized void releaseStagingSpace(long bytes) {
+        stagingReserved -= bytes;
     }
 
     private static String missing(NoSuchFileException e) {

@@ -19,6 +19,7 @@ import dev.vectorvault.storage.MvMetaStore;
 import dev.vectorvault.storage.data.DataExecutors;
 import dev.vectorvault.storage.data.DataStore;
 import dev.vectorvault.storage.data.IndexBuildSettings;
+import dev.vectorvault.storage.io.FaultyDisk;
 import dev.vectorvault.storage.wal.Durability;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -100,11 +101,45 @@ class ImportJobsTest {
                 System::currentTimeMillis, System::nanoTime);
     }
 
-    /** One job at a time, a batch of about two rows, so a job crosses many batch boundaries. */
     private ImportJobs jobs(ImportLedger ledger) {
-        ImportSettings settings = new ImportSettings(dir.resolve("import"), 10, 10, 1, 1L << 30, 64, 60_000);
-        return new ImportJobs(catalog, writer, settings, new ImportRoot(settings.root()), ledger, staging, null,
-                System::currentTimeMillis);
+        return jobs(ledger, new FaultyDisk(), 0);
+    }
+
+    /**
+     * One job at a time, a batch of about two rows, so a job crosses many batch boundaries; the staging folder's
+     * free space as {@code disk} reports it.
+     */
+    private ImportJobs jobs(ImportLedger ledger, FaultyDisk disk, long headroomBytes) {
+        ImportSettings settings = new ImportSettings(dir.resolve("import"), 10, 10, 1, 1L << 30, 64, 60_000,
+                headroomBytes);
+        return new ImportJobs(catalog, writer, settings, new ImportRoot(settings.root()), ledger,
+                new ImportJobs.Staging(staging, disk), null, System::currentTimeMillis);
+    }
+
+    private static ImportJob awaitEnd(ImportJobs jobs, ImportJob job) throws InterruptedException {
+        while (!jobs.find(job.id()).orElseThrow().state().finished()) {
+            Thread.sleep(10);
+        }
+        return jobs.find(job.id()).orElseThrow();
+    }
+
+    @Test
+    void aJobWhoseCopiesWouldEatIntoTheDiskHeadroomFailsBeforeCopyingAnything() throws Exception {
+        long fileBytes = Files.size(dir.resolve("import/rows.json"));
+        jobs = jobs(ledger(NODE), new FaultyDisk().diskFullAfter(fileBytes + 999), 1000);
+        ImportJob refused = awaitEnd(jobs, submit());
+        assertThat(refused.state()).isEqualTo(ImportJob.State.FAILED);
+        assertThat(refused.reason()).startsWith("not enough free disk to stage the import files: they take "
+                + fileBytes + " bytes").contains((fileBytes + 999) + " bytes free")
+                .contains("must keep 1000 free").contains("dataNode.import.diskHeadroomInMB");
+        assertThat(refused.importedRows()).isZero();
+        assertThat(staging.resolve(Long.toString(refused.id()))).doesNotExist();
+        jobs.close();
+
+        jobs = jobs(ledger(NODE), new FaultyDisk().diskFullAfter(fileBytes + 1000), 1000);
+        ImportJob fits = awaitEnd(jobs, submit());
+        assertThat(fits.state()).as(fits.reason()).isEqualTo(ImportJob.State.COMPLETED);
+        assertThat(fits.importedRows()).isEqualTo(50);
     }
 
     private ImportJob submit() {

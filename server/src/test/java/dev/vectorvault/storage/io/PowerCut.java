@@ -113,6 +113,12 @@ public final class PowerCut {
             }
 
             @Override
+            public long usableSpace() throws IOException {
+                tick();
+                return disk.usableSpace();
+            }
+
+            @Override
             public void write(String name, Contents contents) throws IOException {
                 tick();
                 disk.write(name, contents);
