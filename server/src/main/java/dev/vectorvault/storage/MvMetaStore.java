@@ -108,6 +108,16 @@ public final class MvMetaStore implements MetaStore {
     }
 
     @Override
+    public synchronized boolean putAllWhile(String guardKey, byte[] guardValue, SortedMap<String, byte[]> entries) {
+        byte[] current = map.get(guardKey);
+        if (guardValue == null ? current != null : current == null || !Arrays.equals(current, guardValue)) {
+            return false;
+        }
+        putAll(entries);
+        return true;
+    }
+
+    @Override
     public synchronized boolean deleteTree(String key) {
         boolean existed = map.remove(key) != null;
         for (String child : scan(key + "/").keySet()) {

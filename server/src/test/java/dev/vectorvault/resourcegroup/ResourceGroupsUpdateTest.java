@@ -104,6 +104,12 @@ class ResourceGroupsUpdateTest {
         }
 
         @Override
+        public boolean putAllWhile(String guardKey, byte[] guardValue, SortedMap<String, byte[]> entries) {
+            entries.keySet().forEach(this::refuse);
+            return store.putAllWhile(guardKey, guardValue, entries);
+        }
+
+        @Override
         public boolean deleteTree(String key) {
             refuse(key);
             return store.deleteTree(key);

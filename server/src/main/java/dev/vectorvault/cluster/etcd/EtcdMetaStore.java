@@ -132,6 +132,18 @@ final class EtcdMetaStore implements MetaStore {
     }
 
     @Override
+    public boolean putAllWhile(String guardKey, byte[] guardValue, SortedMap<String, byte[]> entries) {
+        ByteSequence guard = bytes(base + guardKey);
+        Cmp unchanged = guardValue == null ? new Cmp(guard, Cmp.Op.EQUAL, CmpTarget.version(0))
+                : new Cmp(guard, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(guardValue)));
+        Op[] puts = entries.entrySet().stream().map(e -> Op.put(bytes(base + e.getKey()),
+                ByteSequence.from(e.getValue()), PutOption.DEFAULT)).toArray(Op[]::new);
+        TxnResponse txn = coordination.connection().await(coordination.kv().txn().If(unchanged).Then(puts).commit(),
+                "writing " + entries.size() + " keys while " + guardKey + " is unchanged");
+        return coordination.committedIf(txn);
+    }
+
+    @Override
     public boolean deleteTree(String key) {
         TxnResponse txn = coordination.connection().await(coordination.kv().txn()
                 .Then(Op.delete(bytes(base + key), DeleteOption.DEFAULT),

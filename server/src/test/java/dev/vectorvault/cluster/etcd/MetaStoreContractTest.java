@@ -1,6 +1,7 @@
 package dev.vectorvault.cluster.etcd;
 
 import static dev.vectorvault.cluster.etcd.EtcdTesting.b;
+import static dev.vectorvault.cluster.etcd.EtcdTesting.s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +10,8 @@ import dev.vectorvault.storage.MvMetaStore;
 import dev.vectorvault.testkit.EtcdCluster;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -60,6 +63,23 @@ class MetaStoreContractTest {
             assertThat(store.get("k")).hasValueSatisfying(v -> assertThat(v).isEqualTo(b("v")));
             store.put("k", b("w"));
             assertThat(store.get("k")).hasValueSatisfying(v -> assertThat(v).isEqualTo(b("w")));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    void putAllWhileWritesEveryEntryOnlyWhileTheGuardIsUnchanged(String kind, Supplier<MetaStore> stores) {
+        try (MetaStore store = stores.get()) {
+            TreeMap<String, byte[]> first = new TreeMap<>(Map.of("n", b("1"), "job/1", b("a")));
+            assertThat(store.putAllWhile("n", b("0"), first)).as("guard expected but absent").isFalse();
+            assertThat(store.putAllWhile("n", null, first)).as("guard absent as expected").isTrue();
+            TreeMap<String, byte[]> second = new TreeMap<>(Map.of("n", b("2"), "job/2", b("b")));
+            assertThat(store.putAllWhile("n", null, second)).as("guard no longer absent").isFalse();
+            assertThat(store.putAllWhile("n", b("0"), second)).as("guard changed").isFalse();
+            assertThat(store.get("job/2")).isEmpty();
+            assertThat(store.putAllWhile("n", b("1"), second)).isTrue();
+            assertThat(store.scan("job/")).containsOnlyKeys("job/1", "job/2");
+            assertThat(s(store.get("n").orElseThrow())).isEqualTo("2");
         }
     }
 

@@ -201,6 +201,12 @@ public final class PowerCut {
             }
 
             @Override
+            public boolean putAllWhile(String guardKey, byte[] guardValue, SortedMap<String, byte[]> entries) {
+                checkMeta();
+                return meta.putAllWhile(guardKey, guardValue, entries);
+            }
+
+            @Override
             public boolean deleteTree(String key) {
                 checkMeta();
                 return meta.deleteTree(key);
