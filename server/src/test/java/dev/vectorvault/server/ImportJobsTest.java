@@ -3,7 +3,6 @@ package dev.vectorvault.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vectorvault.catalog.Catalog;
-import dev.vectorvault.catalog.CatalogListener;
 import dev.vectorvault.catalog.ConsistencyLevel;
 import dev.vectorvault.catalog.Database;
 import dev.vectorvault.catalog.TestSchemas;
@@ -62,18 +61,11 @@ class ImportJobsTest {
     @BeforeEach
     void open() throws IOException {
         HybridClock clock = new HybridClock();
-        catalog = new Catalog(meta, clock, new CatalogListener() {
-            @Override
-            public void collectionDropped(long collectionId) {}
-
-            @Override
-            public void partitionDropped(long collectionId, long partitionId) {}
-
-            @Override
-            public void indexesChanged(long collectionId) {}
-        });
+        DataCleanup cleanup = new DataCleanup(); // wired as the server wires it
+        catalog = new Catalog(meta, clock, cleanup);
         data = DataStore.open(dir.resolve("data"), Durability.FSYNC, meta, new Layouts(catalog), 10_000,
                 DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
+        cleanup.attach(data);
         writer = new EntityWriter(catalog, data, clock);
         catalog.createCollection(Database.DEFAULT, "c", TestSchemas.schema(TestSchemas.int64Key("id"),
                 TestSchemas.vector("v", 4)), 1, ConsistencyLevel.STRONG, Map.of());
