@@ -158,7 +158,7 @@ public final class CollectionReplicas {
             ReplicaPlacement current = ReplicaPlacement.decode(stored);
             ReplicaPlacement moved = new ReplicaPlacement(collectionId,
                     nodes(owners.ownerOf(collectionId)).regroup(current.replicas(), replicaGroups));
-            if (metadata.replaceAll(key, stored, records(moved, alongside))) {
+            if (metadata.putAllWhile(key, stored, records(moved, alongside))) {
                 placements.put(collectionId, moved);
                 refollow();
                 return moved;

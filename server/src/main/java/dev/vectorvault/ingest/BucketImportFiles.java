@@ -43,6 +43,12 @@ public final class BucketImportFiles implements ImportFiles {
     }
 
     @Override
+    public long size(String key) throws IOException {
+        check(key);
+        return bucket.size(key);
+    }
+
+    @Override
     public InputStream open(String key) throws IOException {
         check(key);
         ReadHandle handle = bucket.openReader(key);

@@ -15,6 +15,9 @@ public interface ImportFiles {
      */
     long check(String key);
 
+    /** The key's size in bytes, read from where it lies; {@link java.nio.file.NoSuchFileException} when absent. */
+    long size(String key) throws IOException;
+
     /** The key's bytes, checked again; {@link java.nio.file.NoSuchFileException} when it does not exist. */
     InputStream open(String key) throws IOException;
 }

@@ -70,6 +70,11 @@ public final class ImportRoot implements ImportFiles {
     }
 
     @Override
+    public long size(String key) throws IOException {
+        return Files.size(resolve(key));
+    }
+
+    @Override
     public InputStream open(String key) throws IOException {
         return Files.newInputStream(resolve(key));
     }

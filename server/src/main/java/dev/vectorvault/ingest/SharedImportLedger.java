@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
@@ -26,13 +28,17 @@ import org.slf4j.LoggerFactory;
  * job ended and stops writing it.
  *
  * <p>Ids come from the {@code last-id} counter (a compare-and-set, never reused), at least the hybrid clock's
- * reading so that they look like Milvus's. The unfinished-jobs limit is counted over every node's records; two
- * requests accepted by two nodes in the same instant may pass it together.
+ * reading so that they look like Milvus's. The unfinished-jobs limit is counted over every node's records, and a
+ * job's record is created in one transaction with the {@code created} counter it read before counting: a job any
+ * node recorded meanwhile changed the counter, so the transaction fails and the count is taken again. Two nodes
+ * therefore cannot pass the limit together.
  */
 public final class SharedImportLedger implements ImportLedger {
     private static final Logger LOG = LoggerFactory.getLogger(SharedImportLedger.class);
     private static final String JOB_PREFIX = "job/";
     private static final String LAST_ID = "last-id";
+    /** Jobs ever recorded, the guard of the limit's check-and-create (see the class comment). */
+    private static final String CREATED = "created";
     /** Progress of a running job reaches the records at most this often; state changes always do. */
     private static final long SAVE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -80,18 +86,34 @@ public final class SharedImportLedger implements ImportLedger {
 
     @Override
     public boolean add(ImportJob job, int maxUnfinished) {
-        long unfinished = entries().stream().filter(e -> !e.job().state().finished()).count();
-        if (unfinished >= maxUnfinished) {
-            return false;
-        }
         byte[] record = ImportJobRecords.encode(job, nodeId, currentLease.getAsLong());
         // Known as running here before the record exists, so no reader on this node takes it for an orphan.
         running.put(job.id(), new Written(record, job.state(), nanos.getAsLong()));
-        if (!records.putIfAbsent(key(job.id()), record)) {
-            running.remove(job.id());
-            throw new IllegalStateException("import job id " + job.id() + " was recorded twice");
+        boolean added = false;
+        try {
+            while (true) {
+                Optional<byte[]> created = records.get(CREATED); // read before counting: the guard of the count
+                List<ImportJobRecords.Entry> entries = entries();
+                if (entries.stream().anyMatch(e -> e.job().id() == job.id())) {
+                    throw new IllegalStateException("import job id " + job.id() + " was recorded twice");
+                }
+                if (entries.stream().filter(e -> !e.job().state().finished()).count() >= maxUnfinished) {
+                    return false;
+                }
+                long count = created.map(SharedImportLedger::number).orElse(0L) + 1;
+                SortedMap<String, byte[]> writes = new TreeMap<>();
+                writes.put(CREATED, Long.toString(count).getBytes(StandardCharsets.US_ASCII));
+                writes.put(key(job.id()), record);
+                if (records.putAllWhile(CREATED, created.orElse(null), writes)) {
+                    added = true;
+                    return true;
+                }
+            }
+        } finally {
+            if (!added) {
+                running.remove(job.id());
+            }
         }
-        return true;
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.vectorvault.ingest.ImportRoot;
 import dev.vectorvault.ingest.LocalImportLedger;
 import dev.vectorvault.query.ColumnBatch;
 import dev.vectorvault.query.EntityWriter;
+import dev.vectorvault.storage.io.FileStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,8 +26,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,20 +45,39 @@ import java.util.stream.Stream;
  * every job had expired). In a cluster with object storage, files are keys of the bucket and jobs are records in
  * etcd that every node reads ({@link dev.vectorvault.ingest.SharedImportLedger}); a job runs on the node that
  * accepted it, which the forwarding makes the collection's owner, the one node that writes its rows.
+ *
+ * <p>A clean stop ends this node's unfinished jobs Failed in the ledger, with a reason saying the server stopped,
+ * before the server gives up its session: a queued job at once, a running one at its next batch (or staging chunk)
+ * boundary, waiting at most {@link #STOP_WAIT_MS}; a job still running then is interrupted and failed by the stop.
  */
 final class ImportJobs implements AutoCloseable {
+    /** How long a stop waits for running jobs to reach a batch boundary: a batch is one read buffer of rows. */
+    static final long STOP_WAIT_MS = 5_000;
+
     private final Catalog catalog;
     private final EntityWriter writer;
     private final ImportSettings settings;
     private final ImportFiles files;
     private final ImportLedger ledger;
     private final Path staging;
+    private final FileStore stagingDisk;
+    /** Bytes jobs of this node are copying now and that the disk's free space does not show yet. */
+    private long stagingReserved;
     private final String refusal;
     private final LongSupplier millis;
-    private final ExecutorService pool;
+    private final ThreadPoolExecutor pool;
+    /** This node's jobs not yet ended here, so a stop can fail those that never reach a boundary. */
+    private final Map<Long, ImportJob> unfinished = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
+
+    /**
+     * Where jobs copy their files: a folder, and the disk it lies on as the I/O seam sees it (asked for its free
+     * space before a job copies anything).
+     */
+    record Staging(Path folder, FileStore disk) {}
 
     /** Embedded: files from {@code importPath}, jobs in memory with ids from the hybrid clock. */
-    ImportJobs(Catalog catalog, EntityWriter writer, HybridClock clock, ImportSettings settings, Path staging,
+    ImportJobs(Catalog catalog, EntityWriter writer, HybridClock clock, ImportSettings settings, Staging staging,
                String refusal, LongSupplier millis) {
         this(catalog, writer, settings, new ImportRoot(settings.root()), new LocalImportLedger(clock::next), staging,
                 refusal, millis);
@@ -69,13 +90,14 @@ final class ImportJobs implements AutoCloseable {
      *                object storage to read the files from
      */
     ImportJobs(Catalog catalog, EntityWriter writer, ImportSettings settings, ImportFiles files, ImportLedger ledger,
-               Path staging, String refusal, LongSupplier millis) {
+               Staging staging, String refusal, LongSupplier millis) {
         this.catalog = catalog;
         this.writer = writer;
         this.settings = settings;
         this.files = files;
         this.ledger = ledger;
-        this.staging = staging;
+        this.staging = staging.folder();
+        this.stagingDisk = staging.disk();
         this.refusal = refusal;
         this.millis = millis;
         AtomicInteger threads = new AtomicInteger();
@@ -85,7 +107,7 @@ final class ImportJobs implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
-        deleteStaging(staging); // copies of jobs a crash or restart ended; their jobs are gone with the process
+        deleteStaging(this.staging); // copies of jobs a crash or restart ended; their jobs are gone with the process
     }
 
     /**
@@ -136,7 +158,12 @@ final class ImportJobs implements AutoCloseable {
                     + " the limit of " + settings.maxUnfinishedJobs() + " (dataCoord.import.maxImportJobNum),"
                     + " try again later");
         }
-        pool.execute(() -> run(job, parsed));
+        unfinished.put(job.id(), job);
+        try {
+            pool.execute(new Queued(job, parsed));
+        } catch (RejectedExecutionException stopped) {
+            endStopped(job); // accepted as the server began to stop
+        }
         return job;
     }
 
@@ -156,9 +183,26 @@ final class ImportJobs implements AutoCloseable {
         return (limit > 0 ? listed.limit(limit) : listed).toList();
     }
 
+    /** A job waiting for a thread of the pool; a stop takes it off the queue and fails it. */
+    private final class Queued implements Runnable {
+        final ImportJob job;
+        final ImportOptions.Parsed options;
+
+        Queued(ImportJob job, ImportOptions.Parsed options) {
+            this.job = job;
+            this.options = options;
+        }
+
+        @Override
+        public void run() {
+            ImportJobs.this.run(job, options);
+        }
+    }
+
     private void run(ImportJob job, ImportOptions.Parsed options) {
         Path folder = staging.resolve(Long.toString(job.id()));
         try {
+            stopPoint();
             long deadline = options.timeoutMs() > 0 ? job.createdMillis() + options.timeoutMs() : Long.MAX_VALUE;
             List<List<Path>> copies = stage(job, folder);
             long rows = 0;
@@ -187,13 +231,30 @@ final class ImportJobs implements AutoCloseable {
             job.importing(written, 99);
             job.completed(millis.getAsLong());
         } catch (EndedElsewhere e) {
+            unfinished.remove(job.id());
             return;
         } catch (RuntimeException e) {
-            job.failed(e.getMessage() == null ? e.toString() : e.getMessage(), millis.getAsLong());
+            // A stop that had to interrupt the job may surface as any I/O failure: the stop is the reason.
+            job.failed(stopping ? stoppedReason(job) : e.getMessage() == null ? e.toString() : e.getMessage(),
+                    millis.getAsLong());
         } finally {
             deleteStaging(folder);
         }
         recordEnd(job);
+        unfinished.remove(job.id());
+    }
+
+    /** Where a running job gives way to a stop: between batches, staging chunks and files. */
+    private void stopPoint() {
+        if (stopping) {
+            throw new MilvusException(ErrorCode.IMPORT_FAILED, "the server stopped");
+        }
+    }
+
+    private static String stoppedReason(ImportJob job) {
+        return "the server stopped during the import" + (job.state() == ImportJob.State.IMPORTING
+                ? "; the rows it wrote before (" + job.importedRows() + ") stay in the collection"
+                : "; none of its rows had been written");
     }
 
     /**
@@ -243,7 +304,9 @@ final class ImportJobs implements AutoCloseable {
     private List<List<Path>> stage(ImportJob job, Path folder) {
         List<List<Path>> copies = new ArrayList<>();
         List<List<String>> groups = job.files();
+        long reserved = 0;
         try {
+            reserved = reserveStagingSpace(groups);
             Files.createDirectories(folder);
             for (int g = 0; g < groups.size(); g++) {
                 List<Path> copy = new ArrayList<>();
@@ -260,8 +323,44 @@ final class ImportJobs implements AutoCloseable {
             throw new MilvusException(ErrorCode.IMPORT_FAILED, "import file not found: " + missing(e));
         } catch (IOException e) {
             throw new MilvusException(ErrorCode.IMPORT_FAILED, "staging the import files failed: " + e.getMessage());
+        } finally {
+            releaseStagingSpace(reserved);
         }
         return copies;
+    }
+
+    /**
+     * Refuses to stage files that would leave the disk with less than {@code dataNode.import.diskHeadroomInMB} free
+     * (the write-ahead log writes there too), counting what other jobs of this node are still copying; otherwise
+     * holds their size until the copies are made. Returns the bytes held.
+     */
+    private long reserveStagingSpace(List<List<String>> groups) throws IOException {
+        long total = 0;
+        for (List<String> group : groups) {
+            for (String key : group) {
+                try {
+                    total += files.size(key);
+                } catch (NoSuchFileException e) {
+                    throw new NoSuchFileException(key);
+                }
+            }
+        }
+        long free = stagingDisk.usableSpace();
+        synchronized (this) {
+            if (free - stagingReserved - total < settings.diskHeadroomBytes()) {
+                throw new MilvusException(ErrorCode.STORAGE_DISK_FULL, "not enough free disk to stage the import"
+                        + " files: they take " + total + " bytes, " + staging + " has " + free + " bytes free"
+                        + (stagingReserved > 0 ? " (" + stagingReserved + " of them being staged by other jobs)" : "")
+                        + " and must keep " + settings.diskHeadroomBytes() + " free for the write-ahead log"
+                        + " (dataNode.import.diskHeadroomInMB)");
+            }
+            stagingReserved += total;
+        }
+        return total;
+    }
+
+    private synchronized void releaseStagingSpace(long bytes) {
+        stagingReserved -= bytes;
     }
 
     private static String missing(NoSuchFileException e) {
@@ -279,6 +378,7 @@ final class ImportJobs implements AutoCloseable {
             byte[] buffer = new byte[1 << 16];
             long copied = 0;
             for (int n; (n = in.read(buffer)) > 0; ) {
+                stopPoint();
                 copied += n;
                 if (copied > settings.maxFileBytes()) {
                     throw new MilvusException(ErrorCode.IMPORT_FAILED, "import file " + key + " grew above the limit"
@@ -304,6 +404,7 @@ final class ImportJobs implements AutoCloseable {
         try (ImportBatches batches = ImportBatches.open(collection, copies, job.files().get(group),
                 settings.batchBytes(), csv)) {
             for (ColumnBatch batch; (batch = batches.next()) != null; ) {
+                stopPoint();
                 if (millis.getAsLong() > deadline) {
                     throw new MilvusException(ErrorCode.IMPORT_FAILED, "the import job timed out (option timeout)"
                             + " before any row was written");
@@ -326,13 +427,49 @@ final class ImportJobs implements AutoCloseable {
         }
     }
 
+    /**
+     * The first half of a stop, which returns at once: new and queued jobs end Failed (recorded now), running ones
+     * stop at their next boundary.
+     */
+    void beginStop() {
+        stopping = true;
+        pool.shutdown();
+        List<Runnable> neverRun = new ArrayList<>();
+        pool.getQueue().drainTo(neverRun);
+        for (Runnable queued : neverRun) {
+            endStopped(((Queued) queued).job);
+        }
+    }
+
+    /**
+     * Stops: the jobs of this node end Failed in the ledger before it returns (so before a cluster node gives up its
+     * session, and other nodes read the stop as the reason, not the node's disappearance). Waits at most
+     * {@link #STOP_WAIT_MS} for running jobs, then interrupts them and records their end itself.
+     */
     @Override
     public void close() {
-        pool.shutdownNow();
+        beginStop();
         try {
-            pool.awaitTermination(5, TimeUnit.SECONDS);
+            if (!pool.awaitTermination(STOP_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                pool.shutdownNow();
+                unfinished.values().forEach(this::endStopped);
+            }
         } catch (InterruptedException e) {
+            pool.shutdownNow();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Fails a job the stop ended before its own thread could; one attempt at the ledger, the node is going. */
+    private void endStopped(ImportJob job) {
+        if (unfinished.remove(job.id()) == null || job.state().finished()) {
+            return;
+        }
+        job.failed(stoppedReason(job), millis.getAsLong());
+        try {
+            ledger.save(job);
+        } catch (RuntimeException unreachable) {
+            // other nodes then fail it once this node's session ends, naming the node instead
         }
     }
 }

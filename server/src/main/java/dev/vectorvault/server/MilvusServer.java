@@ -268,8 +268,9 @@ public final class MilvusServer implements AutoCloseable {
      * and records the jobs in etcd; without object storage its nodes share no files, so imports are refused.
      */
     private static ImportJobs importJobs(ServerConfig config, ClusterNode node, S3ObjectStore objectStorage,
-                                         Catalog catalog, EntityWriter writer, HybridClock clock) {
-        java.nio.file.Path staging = config.dataDir().resolve("import-staging");
+                                         Catalog catalog, EntityWriter writer, HybridClock clock, FileStore logDisk) {
+        // The staging folder lies in the data folder, on the write-ahead log's disk: its free space is asked there.
+        ImportJobs.Staging staging = new ImportJobs.Staging(config.dataDir().resolve("import-staging"), logDisk);
         if (node == null) {
             return new ImportJobs(catalog, writer, clock, config.bulkImport(), staging, null,
                     System::currentTimeMillis);
@@ -377,7 +378,7 @@ public final class MilvusServer implements AutoCloseable {
         EntityWriter writer = new EntityWriter(catalog, data, clock, filterLimits);
         DataRpc dataRpc = new DataRpc(catalog, writer,
                 new EntityReader(catalog, data, config.search(), filterLimits), data, clock);
-        ImportJobs importJobs = importJobs(config, node, objectStorage, catalog, writer, clock);
+        ImportJobs importJobs = importJobs(config, node, objectStorage, catalog, writer, clock, logDisk);
         dataRpc.consistency(config.cluster().gracefulTimeMs(), config.cluster().consistencyWaitMs());
         AtomicInteger boundPort = new AtomicInteger(
                 config.port());

@@ -25,12 +25,6 @@ public interface MetaStore extends AutoCloseable {
      */
     void putAll(SortedMap<String, byte[]> entries);
 
-    /**
-     * Writes every entry, only when {@code key} currently holds exactly {@code expected} (one etcd transaction; one
-     * MVStore commit); returns whether it wrote. A compare-and-set that carries other keys along with its own.
-     */
-    boolean replaceAll(String key, byte[] expected, SortedMap<String, byte[]> entries);
-
     /** Deletes every key or none (one etcd transaction; one MVStore commit); keys under them are left alone. */
     void deleteAll(SortedSet<String> keys);
 
@@ -39,6 +33,13 @@ public interface MetaStore extends AutoCloseable {
 
     /** Writes only when the key currently holds exactly {@code expected}; returns whether it wrote. */
     boolean replace(String key, byte[] expected, byte[] value);
+
+    /**
+     * Writes every entry, or none, only while {@code guardKey} holds exactly {@code guardValue} ({@code null}: while
+     * it does not exist), in one transaction; returns whether it wrote. The entries may rewrite the guard itself, so
+     * a counter guards a check over many keys: whoever changed the counter since it was read makes the write fail.
+     */
+    boolean putAllWhile(String guardKey, byte[] guardValue, SortedMap<String, byte[]> entries);
 
     /** Deletes the key and every key under {@code key + "/"} in one step; returns whether {@code key} existed. */
     boolean deleteTree(String key);

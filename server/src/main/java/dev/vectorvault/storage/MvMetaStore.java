@@ -109,13 +109,12 @@ public final class MvMetaStore implements MetaStore {
     }
 
     @Override
-    public synchronized boolean replaceAll(String key, byte[] expected, SortedMap<String, byte[]> entries) {
-        byte[] current = map.get(key);
-        if (current == null || !Arrays.equals(current, expected)) {
+    public synchronized boolean putAllWhile(String guardKey, byte[] guardValue, SortedMap<String, byte[]> entries) {
+        byte[] current = map.get(guardKey);
+        if (guardValue == null ? current != null : current == null || !Arrays.equals(current, guardValue)) {
             return false;
         }
-        entries.forEach((k, value) -> map.put(k, value.clone()));
-        durablyCommit();
+        putAll(entries);
         return true;
     }
 

@@ -85,9 +85,9 @@ class CollectionReplicasWritesTest {
         }
 
         @Override
-        public boolean replaceAll(String key, byte[] expected, SortedMap<String, byte[]> entries) {
+        public boolean putAllWhile(String guardKey, byte[] guardValue, SortedMap<String, byte[]> entries) {
             transactions.add(entries.keySet().stream().map(k -> "put " + k).toList());
-            return super.replaceAll(key, expected, entries);
+            return super.putAllWhile(guardKey, guardValue, entries);
         }
 
         @Override

@@ -81,6 +81,11 @@ public final class FilesInMemory implements FileStore {
     public void syncFolder(String prefix) {
     }
 
+    @Override
+    public long usableSpace() {
+        return Long.MAX_VALUE; // memory, not a disk
+    }
+
     private byte[] file(String name) throws NoSuchFileException {
         byte[] bytes = files.get(name);
         if (bytes == null) {

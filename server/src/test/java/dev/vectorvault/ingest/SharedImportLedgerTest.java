@@ -2,19 +2,32 @@ package dev.vectorvault.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vectorvault.cluster.etcd.EtcdCoordination;
+import dev.vectorvault.config.ServerConfig;
+import dev.vectorvault.storage.MetaStore;
 import dev.vectorvault.storage.MvMetaStore;
-import java.util.HashMap;
+import dev.vectorvault.testkit.EtcdCluster;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** Two nodes' ledgers over one metadata store, with the nodes' sessions as a map the test changes. */
+/** Nodes' ledgers over one metadata store, with the nodes' sessions as a map the test changes. */
+@Timeout(120)
 class SharedImportLedgerTest {
     private final MvMetaStore store = MvMetaStore.inMemory();
-    private final Map<Long, Long> sessions = new HashMap<>();
+    private final Map<Long, Long> sessions = new ConcurrentHashMap<>();
     private final AtomicLong clock = new AtomicLong(1000);
     private final AtomicLong nanos = new AtomicLong();
 
@@ -24,14 +37,27 @@ class SharedImportLedgerTest {
     }
 
     private SharedImportLedger node(long id) {
+        return node(store, id, this::session);
+    }
+
+    /** Node {@code id}'s ledger over {@code records}, its session registered; others' sessions as {@code leases} says. */
+    private SharedImportLedger node(MetaStore records, long id, LongFunction<OptionalLong> leases) {
         sessions.put(id, id * 100);
-        return new SharedImportLedger(store, id, () -> sessions.getOrDefault(id, 0L),
-                node -> sessions.containsKey(node) ? OptionalLong.of(sessions.get(node)) : OptionalLong.empty(),
-                clock::get, nanos::get);
+        return new SharedImportLedger(records, id, () -> sessions.getOrDefault(id, 0L), leases, clock::get,
+                nanos::get);
+    }
+
+    private OptionalLong session(long node) {
+        Long lease = sessions.get(node);
+        return lease == null ? OptionalLong.empty() : OptionalLong.of(lease);
     }
 
     private static ImportJob job(ImportLedger ledger) {
         return new ImportJob(ledger.nextId(), "default", "c", 7, "", List.of(List.of("a.json")), 5);
+    }
+
+    private static long unfinished(ImportLedger ledger) {
+        return ledger.all(0, Long.MAX_VALUE).stream().filter(j -> !j.state().finished()).count();
     }
 
     @Test
@@ -51,6 +77,62 @@ class SharedImportLedgerTest {
         assertThat(b.add(job(b), 2)).isTrue();
         assertThat(b.add(job(b), 2)).isFalse();
         assertThat(a.all(0, 1000)).hasSize(2);
+    }
+
+    @Test
+    void aJobRecordedElsewhereBetweenTheCountAndTheCreateMakesTheCountBeTakenAgain() {
+        SharedImportLedger b = node(2);
+        assertThat(b.add(job(b), 2)).isTrue();
+        boolean[] raced = {false};
+        // Node 1 asks for node 2's session while it counts node 2's job: node 2 records another job right then.
+        SharedImportLedger a = node(store, 1, node -> {
+            if (!raced[0]) {
+                raced[0] = true;
+                assertThat(b.add(job(b), 2)).isTrue();
+            }
+            return session(node);
+        });
+        assertThat(a.add(job(a), 2)).as("the limit of 2 was reached while node 1 counted").isFalse();
+        assertThat(raced[0]).isTrue();
+        assertThat(unfinished(a)).isEqualTo(2);
+    }
+
+    @Test
+    void concurrentImportsOnTwoNodesSharingEtcdNeverPassTheLimit() throws Exception {
+        int limit = 4;
+        int perNode = 6;
+        String prefix = "test-" + UUID.randomUUID() + "/";
+        try (EtcdCluster etcd = EtcdCluster.start(1);
+             EtcdCoordination first = connect(etcd); EtcdCoordination second = connect(etcd)) {
+            List<SharedImportLedger> nodes = List.of(node(first.keys(prefix), 1, this::session),
+                    node(second.keys(prefix), 2, this::session));
+            CyclicBarrier start = new CyclicBarrier(2 * perNode);
+            ExecutorService threads = Executors.newFixedThreadPool(2 * perNode);
+            try {
+                List<Future<Boolean>> accepted = new ArrayList<>();
+                for (int i = 0; i < 2 * perNode; i++) {
+                    SharedImportLedger ledger = nodes.get(i % 2);
+                    accepted.add(threads.submit(() -> {
+                        ImportJob job = job(ledger);
+                        start.await();
+                        return ledger.add(job, limit);
+                    }));
+                }
+                int added = 0;
+                for (Future<Boolean> result : accepted) {
+                    added += result.get() ? 1 : 0;
+                }
+                assertThat(added).isEqualTo(limit);
+                assertThat(unfinished(nodes.get(0))).isEqualTo(limit);
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    private static EtcdCoordination connect(EtcdCluster etcd) {
+        return EtcdCoordination.connect(ServerConfig.fromFlatKeys(Map.of("etcd.endpoints", etcd.endpointsCsv(),
+                "etcd.requestTimeout", "5000")).cluster());
     }
 
     @Test

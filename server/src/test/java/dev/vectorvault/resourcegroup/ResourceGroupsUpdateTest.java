@@ -113,12 +113,6 @@ class ResourceGroupsUpdateTest {
         }
 
         @Override
-        public boolean replaceAll(String key, byte[] expected, SortedMap<String, byte[]> entries) {
-            entries.keySet().forEach(this::refuse);
-            return super.replaceAll(key, expected, entries);
-        }
-
-        @Override
         public void deleteAll(SortedSet<String> keys) {
             keys.forEach(this::refuse);
             super.deleteAll(keys);
@@ -134,6 +128,12 @@ class ResourceGroupsUpdateTest {
         public boolean replace(String key, byte[] expected, byte[] value) {
             refuse(key);
             return super.replace(key, expected, value);
+        }
+
+        @Override
+        public boolean putAllWhile(String guardKey, byte[] guardValue, SortedMap<String, byte[]> entries) {
+            entries.keySet().forEach(this::refuse);
+            return super.putAllWhile(guardKey, guardValue, entries);
         }
 
         @Override

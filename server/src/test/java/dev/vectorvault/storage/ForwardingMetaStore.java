@@ -33,8 +33,8 @@ public class ForwardingMetaStore implements MetaStore {
     }
 
     @Override
-    public boolean replaceAll(String key, byte[] expected, SortedMap<String, byte[]> entries) {
-        return store.replaceAll(key, expected, entries);
+    public boolean putAllWhile(String guardKey, byte[] guardValue, SortedMap<String, byte[]> entries) {
+        return store.putAllWhile(guardKey, guardValue, entries);
     }
 
     @Override

@@ -217,6 +217,26 @@ public final class S3Server implements AutoCloseable {
         return p != null && p.isAlive();
     }
 
+    /**
+     * SIGSTOP ({@code frozen} true) or SIGCONT: a frozen s3proxy accepts connections but answers nothing, as a stalled
+     * object store does, until it is thawed (or its clients' request timeouts end their requests).
+     */
+    public void freeze(boolean frozen) {
+        Process p = process;
+        try {
+            int exit = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", Long.toString(p.pid()))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill " + (frozen ? "-STOP" : "-CONT") + " exited with " + exit);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot signal s3proxy", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** SIGKILL; returns when the process is gone. The data stays. */
     public void kill() {
         Process p = process;

@@ -133,14 +133,14 @@ final class EtcdMetaStore implements MetaStore {
     }
 
     @Override
-    public boolean replaceAll(String key, byte[] expected, SortedMap<String, byte[]> entries) {
-        ByteSequence k = bytes(base + key);
+    public boolean putAllWhile(String guardKey, byte[] guardValue, SortedMap<String, byte[]> entries) {
+        ByteSequence guard = bytes(base + guardKey);
+        Cmp unchanged = guardValue == null ? new Cmp(guard, Cmp.Op.EQUAL, CmpTarget.version(0))
+                : new Cmp(guard, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(guardValue)));
         Op[] puts = entries.entrySet().stream().map(e -> Op.put(bytes(base + e.getKey()),
                 ByteSequence.from(e.getValue()), PutOption.DEFAULT)).toArray(Op[]::new);
-        TxnResponse txn = coordination.connection().await(coordination.kv().txn()
-                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(expected))))
-                .Then(puts)
-                .commit(), "replacing " + key + " with " + entries.size() + " keys in one transaction");
+        TxnResponse txn = coordination.connection().await(coordination.kv().txn().If(unchanged).Then(puts).commit(),
+                "writing " + entries.size() + " keys while " + guardKey + " is unchanged");
         return coordination.committedIf(txn);
     }
 

@@ -17,4 +17,10 @@ public interface FileStore extends ObjectStore {
      * a name visible that is not yet durable.
      */
     void syncFolder(String prefix) throws IOException;
+
+    /**
+     * Bytes that writes may still take on the file system holding the store (what {@code df} calls available), so a
+     * caller about to write much can refuse before it fills the disk the write-ahead log needs.
+     */
+    long usableSpace() throws IOException;
 }

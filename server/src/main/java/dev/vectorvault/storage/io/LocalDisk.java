@@ -201,6 +201,11 @@ public final class LocalDisk implements FileStore {
         }
     }
 
+    @Override
+    public long usableSpace() throws IOException {
+        return Files.getFileStore(root).getUsableSpace();
+    }
+
     /** Deletes the leftovers of writes that a crash interrupted, under {@code prefix}. Call before writing. */
     public static void deleteTemporaryFiles(ObjectStore store, String prefix) throws IOException {
         for (String name : store.list(prefix)) {

@@ -1,6 +1,7 @@
 package dev.vectorvault.cluster.etcd;
 
 import static dev.vectorvault.cluster.etcd.EtcdTesting.b;
+import static dev.vectorvault.cluster.etcd.EtcdTesting.s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +10,8 @@ import dev.vectorvault.storage.MvMetaStore;
 import dev.vectorvault.testkit.EtcdCluster;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -60,6 +63,23 @@ class MetaStoreContractTest {
             assertThat(store.get("k")).hasValueSatisfying(v -> assertThat(v).isEqualTo(b("v")));
             store.put("k", b("w"));
             assertThat(store.get("k")).hasValueSatisfying(v -> assertThat(v).isEqualTo(b("w")));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    void putAllWhileWritesEveryEntryOnlyWhileTheGuardIsUnchanged(String kind, Supplier<MetaStore> stores) {
+        try (MetaStore store = stores.get()) {
+            TreeMap<String, byte[]> first = new TreeMap<>(Map.of("n", b("1"), "job/1", b("a")));
+            assertThat(store.putAllWhile("n", b("0"), first)).as("guard expected but absent").isFalse();
+            assertThat(store.putAllWhile("n", null, first)).as("guard absent as expected").isTrue();
+            TreeMap<String, byte[]> second = new TreeMap<>(Map.of("n", b("2"), "job/2", b("b")));
+            assertThat(store.putAllWhile("n", null, second)).as("guard no longer absent").isFalse();
+            assertThat(store.putAllWhile("n", b("0"), second)).as("guard changed").isFalse();
+            assertThat(store.get("job/2")).isEmpty();
+            assertThat(store.putAllWhile("n", b("1"), second)).isTrue();
+            assertThat(store.scan("job/")).containsOnlyKeys("job/1", "job/2");
+            assertThat(s(store.get("n").orElseThrow())).isEqualTo("2");
         }
     }
 
@@ -124,23 +144,6 @@ class MetaStoreContractTest {
             assertThat(scanned.get("rg/b")).isEqualTo(b("2"));
             store.putAll(new java.util.TreeMap<>());
             assertThat(store.scan("rg/")).hasSize(3);
-        }
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("stores")
-    void replaceAllWritesEveryEntryOnlyWhenTheKeyHoldsTheExpectedValue(String kind, Supplier<MetaStore> stores) {
-        try (MetaStore store = stores.get()) {
-            java.util.SortedMap<String, byte[]> entries = new java.util.TreeMap<>(
-                    java.util.Map.of("p/1", b("new"), "q/1", b("alongside")));
-            assertThat(store.replaceAll("p/1", b("old"), entries)).as("missing key").isFalse();
-            store.put("p/1", b("other"));
-            assertThat(store.replaceAll("p/1", b("old"), entries)).as("other value").isFalse();
-            assertThat(store.get("q/1")).isEmpty();
-            store.put("p/1", b("old"));
-            assertThat(store.replaceAll("p/1", b("old"), entries)).isTrue();
-            assertThat(store.get("p/1")).hasValueSatisfying(v -> assertThat(v).isEqualTo(b("new")));
-            assertThat(store.get("q/1")).hasValueSatisfying(v -> assertThat(v).isEqualTo(b("alongside")));
         }
     }
 

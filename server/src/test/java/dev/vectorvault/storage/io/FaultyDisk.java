@@ -134,6 +134,12 @@ public final class FaultyDisk implements FileStore {
         return openReaders;
     }
 
+    /** The bytes left before {@link #diskFullAfter} reports a full disk; unbounded without that fault. */
+    @Override
+    public synchronized long usableSpace() {
+        return bytesUntilFull >= 0 ? bytesUntilFull : Long.MAX_VALUE;
+    }
+
     public synchronized FaultyDisk clearFaults() {
         readsUntilFailure = -1;
         forcesUntilFailure = -1;

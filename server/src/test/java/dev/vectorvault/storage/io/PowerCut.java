@@ -113,6 +113,12 @@ public final class PowerCut {
             }
 
             @Override
+            public long usableSpace() throws IOException {
+                tick();
+                return disk.usableSpace();
+            }
+
+            @Override
             public void write(String name, Contents contents) throws IOException {
                 tick();
                 disk.write(name, contents);
@@ -195,15 +201,15 @@ public final class PowerCut {
             }
 
             @Override
-            public boolean replaceAll(String key, byte[] expected, SortedMap<String, byte[]> entries) {
-                checkMeta();
-                return meta.replaceAll(key, expected, entries);
-            }
-
-            @Override
             public void deleteAll(java.util.SortedSet<String> keys) {
                 checkMeta();
                 meta.deleteAll(keys);
+            }
+
+            @Override
+            public boolean putAllWhile(String guardKey, byte[] guardValue, SortedMap<String, byte[]> entries) {
+                checkMeta();
+                return meta.putAllWhile(guardKey, guardValue, entries);
             }
 
             @Override

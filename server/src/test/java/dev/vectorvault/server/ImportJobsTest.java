@@ -1,0 +1,214 @@
+package dev.vectorvault.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vectorvault.catalog.Catalog;
+import dev.vectorvault.catalog.ConsistencyLevel;
+import dev.vectorvault.catalog.Database;
+import dev.vectorvault.catalog.TestSchemas;
+import dev.vectorvault.common.HybridClock;
+import dev.vectorvault.config.ServerConfig.ImportSettings;
+import dev.vectorvault.ingest.ImportJob;
+import dev.vectorvault.ingest.ImportLedger;
+import dev.vectorvault.ingest.ImportRoot;
+import dev.vectorvault.ingest.SharedImportLedger;
+import dev.vectorvault.query.EntityWriter;
+import dev.vectorvault.query.Layouts;
+import dev.vectorvault.storage.MvMetaStore;
+import dev.vectorvault.storage.data.DataExecutors;
+import dev.vectorvault.storage.data.DataStore;
+import dev.vectorvault.storage.data.IndexBuildSettings;
+import dev.vectorvault.storage.io.FaultyDisk;
+import dev.vectorvault.storage.wal.Durability;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Import jobs run on the catalog, data store and writer a server wires, recorded in a cluster's shared ledger (over
+ * an in-memory store, with a second node reading the records as another server would).
+ */
+@Timeout(120)
+class ImportJobsTest {
+    private static final long NODE = 1;
+    private static final long OTHER_NODE = 2;
+
+    @TempDir
+    Path dir;
+    private final MvMetaStore meta = MvMetaStore.inMemory();
+    private final MvMetaStore records = MvMetaStore.inMemory();
+    private final DataExecutors executors = new DataExecutors();
+    private Catalog catalog;
+    private DataStore data;
+    private EntityWriter writer;
+    private Path staging;
+    private ImportJobs jobs;
+
+    @BeforeEach
+    void open() throws IOException {
+        HybridClock clock = new HybridClock();
+        DataCleanup cleanup = new DataCleanup(); // wired as the server wires it
+        catalog = new Catalog(meta, clock, cleanup);
+        data = DataStore.open(dir.resolve("data"), Durability.FSYNC, meta, new Layouts(catalog), 10_000,
+                DataStore.DEFAULT_AUTO_CHECKPOINT_BYTES, IndexBuildSettings.defaults(), executors);
+        cleanup.attach(data);
+        writer = new EntityWriter(catalog, data, clock);
+        catalog.createCollection(Database.DEFAULT, "c", TestSchemas.schema(TestSchemas.int64Key("id"),
+                TestSchemas.vector("v", 4)), 1, ConsistencyLevel.STRONG, Map.of());
+        staging = dir.resolve("import-staging");
+        Files.createDirectories(dir.resolve("import"));
+        Files.writeString(dir.resolve("import/rows.json"), "[" + IntStream.range(0, 50)
+                .mapToObj(i -> "{\"id\": " + i + ", \"v\": [" + i + ", 1, 2, 3]}").collect(Collectors.joining(","))
+                + "]");
+    }
+
+    @AfterEach
+    void close() {
+        if (jobs != null) {
+            jobs.close();
+        }
+        data.close();
+        executors.close();
+        meta.close();
+        records.close();
+    }
+
+    /** Node 1's ledger; both nodes' sessions stay alive throughout, as during a clean stop. */
+    private SharedImportLedger ledger(long node) {
+        return new SharedImportLedger(records, node, () -> node * 100, n -> OptionalLong.of(n * 100),
+                System::currentTimeMillis, System::nanoTime);
+    }
+
+    private ImportJobs jobs(ImportLedger ledger) {
+        return jobs(ledger, new FaultyDisk(), 0);
+    }
+
+    /**
+     * One job at a time, a batch of about two rows, so a job crosses many batch boundaries; the staging folder's
+     * free space as {@code disk} reports it.
+     */
+    private ImportJobs jobs(ImportLedger ledger, FaultyDisk disk, long headroomBytes) {
+        ImportSettings settings = new ImportSettings(dir.resolve("import"), 10, 10, 1, 1L << 30, 64, 60_000,
+                headroomBytes);
+        return new ImportJobs(catalog, writer, settings, new ImportRoot(settings.root()), ledger,
+                new ImportJobs.Staging(staging, disk), null, System::currentTimeMillis);
+    }
+
+    private static ImportJob awaitEnd(ImportJobs jobs, ImportJob job) throws InterruptedException {
+        while (!jobs.find(job.id()).orElseThrow().state().finished()) {
+            Thread.sleep(10);
+        }
+        return jobs.find(job.id()).orElseThrow();
+    }
+
+    @Test
+    void aJobWhoseCopiesWouldEatIntoTheDiskHeadroomFailsBeforeCopyingAnything() throws Exception {
+        long fileBytes = Files.size(dir.resolve("import/rows.json"));
+        jobs = jobs(ledger(NODE), new FaultyDisk().diskFullAfter(fileBytes + 999), 1000);
+        ImportJob refused = awaitEnd(jobs, submit());
+        assertThat(refused.state()).isEqualTo(ImportJob.State.FAILED);
+        assertThat(refused.reason()).startsWith("not enough free disk to stage the import files: they take "
+                + fileBytes + " bytes").contains((fileBytes + 999) + " bytes free")
+                .contains("must keep 1000 free").contains("dataNode.import.diskHeadroomInMB");
+        assertThat(refused.importedRows()).isZero();
+        assertThat(staging.resolve(Long.toString(refused.id()))).doesNotExist();
+        jobs.close();
+
+        jobs = jobs(ledger(NODE), new FaultyDisk().diskFullAfter(fileBytes + 1000), 1000);
+        ImportJob fits = awaitEnd(jobs, submit());
+        assertThat(fits.state()).as(fits.reason()).isEqualTo(ImportJob.State.COMPLETED);
+        assertThat(fits.importedRows()).isEqualTo(50);
+    }
+
+    private ImportJob submit() {
+        return jobs.submit(Database.DEFAULT, "c", "", List.of(List.of("rows.json")), Map.of());
+    }
+
+    @Test
+    void aCleanStopFailsRunningAndQueuedJobsWithTheStopAsReasonBeforeTheNodeLeaves() throws Exception {
+        CountDownLatch stopBegun = new CountDownLatch(1);
+        // The stop begins once the running job has written some rows: it must end at the next batch boundary.
+        jobs = jobs(new BeginStopWhen(ledger(NODE), j -> j.state() == ImportJob.State.IMPORTING
+                && j.importedRows() > 0, () -> {
+                    jobs.beginStop();
+                    stopBegun.countDown();
+                }));
+        ImportJob running = submit();
+        ImportJob queued = submit();
+        assertThat(stopBegun.await(60, TimeUnit.SECONDS)).isTrue();
+        jobs.close();
+        jobs = null;
+
+        SharedImportLedger other = ledger(OTHER_NODE);
+        ImportJob seenRunning = other.find(running.id()).orElseThrow();
+        assertThat(seenRunning.state()).isEqualTo(ImportJob.State.FAILED);
+        assertThat(seenRunning.importedRows()).isPositive().isLessThan(50);
+        assertThat(seenRunning.reason()).isEqualTo("the server stopped during the import; the rows it wrote before ("
+                + seenRunning.importedRows() + ") stay in the collection");
+        ImportJob seenQueued = other.find(queued.id()).orElseThrow();
+        assertThat(seenQueued.state()).isEqualTo(ImportJob.State.FAILED);
+        assertThat(seenQueued.reason())
+                .isEqualTo("the server stopped during the import; none of its rows had been written");
+        try (var left = Files.list(staging)) {
+            assertThat(left).as("staged copies").isEmpty();
+        }
+    }
+
+    /** A ledger that runs an action (once) when a job is saved in a given state, on the job's own thread. */
+    private static final class BeginStopWhen implements ImportLedger {
+        private final ImportLedger ledger;
+        private final Predicate<ImportJob> when;
+        private final Runnable action;
+        private boolean done;
+
+        BeginStopWhen(ImportLedger ledger, Predicate<ImportJob> when, Runnable action) {
+            this.ledger = ledger;
+            this.when = when;
+            this.action = action;
+        }
+
+        @Override
+        public long nextId() {
+            return ledger.nextId();
+        }
+
+        @Override
+        public boolean add(ImportJob job, int maxUnfinished) {
+            return ledger.add(job, maxUnfinished);
+        }
+
+        @Override
+        public boolean save(ImportJob job) {
+            boolean saved = ledger.save(job);
+            if (!done && when.test(job)) {
+                done = true;
+                action.run();
+            }
+            return saved;
+        }
+
+        @Override
+        public Optional<ImportJob> find(long id) {
+            return ledger.find(id);
+        }
+
+        @Override
+        public List<ImportJob> all(long nowMillis, long retentionMs) {
+            return ledger.all(nowMillis, retentionMs);
+        }
+    }
+}
