@@ -345,9 +345,9 @@ class BulkImportRpcTest {
         assertThat(list.get("records").get(0).get("jobId").asText()).isEqualTo(jobId);
         assertThat(list.get("records").get(1).get("state").asText()).isEqualTo("Completed");
         RestCalls.Reply parquet = RestCalls.post(server, "jobs/import/create", RestCalls.ROOT,
-                "{\"collectionName\": \"c\", \"files\": [[\"x.parquet\"]]}");
+                "{\"collectionName\": \"c\", \"files\": [[\"x.parquet\", \"y.parquet\"]]}");
         assertThat(parquet.code()).isEqualTo(2100);
-        assertThat(parquet.body().get("message").asText()).contains("Parquet");
+        assertThat(parquet.body().get("message").asText()).contains("Parquet import, accepts only one file");
         RestCalls.Reply missing = RestCalls.post(server, "jobs/import/describe", RestCalls.ROOT,
                 "{\"jobId\": \"7\"}");
         assertThat(missing.code()).isEqualTo(2100);
