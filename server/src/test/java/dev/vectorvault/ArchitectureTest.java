@@ -107,4 +107,16 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("ch.qos.logback..")
                 .check(CLASSES);
     }
+
+    /**
+     * parquet-java stays in bulk import's file side ({@code ingest}); the server sees a Parquet file only as
+     * {@code ingest.ParquetRows}' columns and values, and Hadoop is never called at all (it is not shipped).
+     */
+    @Test
+    void parquetStaysInTheIngestPackageAndHadoopIsNeverUsed() {
+        noClasses().that().resideOutsideOfPackage("dev.vectorvault.ingest..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.parquet..")
+                .check(CLASSES);
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("org.apache.hadoop..").check(CLASSES);
+    }
 }

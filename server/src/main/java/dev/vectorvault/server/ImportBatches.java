@@ -37,12 +37,16 @@ abstract class ImportBatches implements AutoCloseable {
     @Override
     public abstract void close();
 
-    /** The reader for a group of files of one type: one {@code .json}, one {@code .csv}, or {@code .npy} files. */
+    /**
+     * The reader for a group of files of one type: one {@code .json}, one {@code .csv}, one {@code .parquet}, or
+     * {@code .npy} files.
+     */
     static ImportBatches open(Collection collection, List<Path> files, List<String> names, long batchBytes,
                               ImportOptions.Csv csv) {
         return switch (ImportOptions.extension(names.get(0))) {
             case ".json" -> new Json(collection, files.get(0), names.get(0), batchBytes);
             case ".csv" -> new CsvBatches(collection, files.get(0), names.get(0), batchBytes, csv);
+            case ".parquet" -> new ParquetBatches(collection, files.get(0), names.get(0), batchBytes);
             default -> new NumpyBatches(collection, files, names, batchBytes);
         };
     }

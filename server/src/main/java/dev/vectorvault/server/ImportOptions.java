@@ -44,7 +44,7 @@ final class ImportOptions {
                 case "backup", "l0_import" -> {
                     if (value.equalsIgnoreCase("true")) {
                         throw refused("option " + option.getKey() + "=true (binlog import from a backup) is not"
-                                + " supported; import JSON or NumPy files");
+                                + " supported; import JSON, NumPy, CSV or Parquet files");
                     }
                 }
                 default -> throw refused("import option '" + option.getKey() + "' is not supported here (supported:"
@@ -78,8 +78,8 @@ final class ImportOptions {
     }
 
     /**
-     * One group's files must be of one type, as in Milvus: one {@code .json} file, or {@code .npy} files (one per
-     * field). Parquet and CSV are refused by name: this server has no reader for them.
+     * One group's files must be of one type, as in Milvus: one {@code .json}, {@code .csv} or {@code .parquet} file,
+     * or {@code .npy} files (one per field).
      */
     static void checkGroup(List<String> group) {
         String ext = extension(group.get(0));
@@ -95,14 +95,18 @@ final class ImportOptions {
                 }
             }
             case ".npy" -> { }
-            case ".parquet" -> throw refused("Parquet files are not supported by this server (" + group.get(0)
-                    + "); import JSON, NumPy or CSV files");
+            case ".parquet" -> {
+                if (group.size() != 1) {
+                    throw refused("for Parquet import, accepts only one file");
+                }
+            }
             case ".csv" -> {
                 if (group.size() != 1) {
                     throw refused("for CSV import, accepts only one file");
                 }
             }
-            default -> throw refused("unexpected file type, files=" + group + " (supported: .json, .npy, .csv)");
+            default -> throw refused("unexpected file type, files=" + group + " (supported: .json, .npy, .csv,"
+                    + " .parquet)");
         }
     }
 

@@ -7,6 +7,7 @@ import static dev.vectorvault.server.RestApi.object;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.common.MilvusException;
 import io.milvus.grpc.GetImportStateRequest;
 import io.milvus.grpc.GetImportStateResponse;
 import io.milvus.grpc.ImportRequest;
@@ -68,6 +69,16 @@ final class RestImportRoutes {
                 flat.add(file.textValue());
             }
             numpyGroup |= group.size() > 1 || ImportOptions.extension(group.get(0).textValue()).equals(".npy");
+            if (group.size() > 1) {
+                // flattened below, several JSON, CSV or Parquet files would silently become several groups
+                List<String> names = new ArrayList<>();
+                group.forEach(file -> names.add(file.textValue()));
+                try {
+                    ImportOptions.checkGroup(names);
+                } catch (MilvusException e) {
+                    throw RestFailure.of(e.errorCode(), e.getMessage());
+                }
+            }
         }
         if (numpyGroup && files.size() > 1) {
             throw RestFailure.of(ErrorCode.IMPORT_FAILED, "a request with a NumPy file group must hold only that"

@@ -51,7 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Bulk import over raw gRPC (Import, GetImportState, ListImportTasks): JSON and NumPy files under the import root
  * become exactly the rows an Insert of the same data stores; a bad row fails the job with nothing written; paths that
- * leave the root, Parquet, unknown options and requests over the limits are refused.
+ * leave the root, unknown file types and options, and requests over the limits are refused (Parquet files:
+ * {@link ParquetImportTest}).
  */
 @Timeout(120)
 class BulkImportRpcTest {
@@ -249,13 +250,11 @@ class BulkImportRpcTest {
     }
 
     @Test
-    void parquetOtherTypesUnknownOptionsAndBackupsAreRefusedByName() throws Exception {
+    void otherTypesUnknownOptionsAndBackupsAreRefusedByName() throws Exception {
         start(Map.of());
         createCollection("c");
-        write("data.parquet", "PAR1");
         write("data.txt", "id,v\n");
         write("one.json", "[{\"id\": 1, \"v\": [1, 1, 1, 1], \"tag\": \"x\", \"score\": 1}]");
-        assertThat(stub.import_(request("c", "data.parquet").build()).getStatus().getReason()).contains("Parquet");
         assertThat(stub.import_(request("c", "data.txt").build()).getStatus().getReason()).contains("file type");
         assertThat(stub.import_(request("c", "one.json").addOptions(pair("start_ts", "1")).build()).getStatus()
                 .getReason()).contains("'start_ts'");
@@ -346,9 +345,9 @@ class BulkImportRpcTest {
         assertThat(list.get("records").get(0).get("jobId").asText()).isEqualTo(jobId);
         assertThat(list.get("records").get(1).get("state").asText()).isEqualTo("Completed");
         RestCalls.Reply parquet = RestCalls.post(server, "jobs/import/create", RestCalls.ROOT,
-                "{\"collectionName\": \"c\", \"files\": [[\"x.parquet\"]]}");
+                "{\"collectionName\": \"c\", \"files\": [[\"x.parquet\", \"y.parquet\"]]}");
         assertThat(parquet.code()).isEqualTo(2100);
-        assertThat(parquet.body().get("message").asText()).contains("Parquet");
+        assertThat(parquet.body().get("message").asText()).contains("Parquet import, accepts only one file");
         RestCalls.Reply missing = RestCalls.post(server, "jobs/import/describe", RestCalls.ROOT,
                 "{\"jobId\": \"7\"}");
         assertThat(missing.code()).isEqualTo(2100);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import dev.vectorvault.config.ServerConfig;
+import dev.vectorvault.ingest.ParquetFiles;
 import dev.vectorvault.storage.s3.S3ObjectStore;
 import dev.vectorvault.storage.s3.S3TestStores;
 import dev.vectorvault.testkit.S3Server;
@@ -32,6 +33,7 @@ import io.milvus.grpc.QueryResults;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +42,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -97,6 +100,16 @@ class ClusterImportTest {
                 csv.append(i).append(",\"[").append(i).append(", 0, 0, 1]\"\n");
             }
             bucket.write("uploads/rows.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+            // Parquet as the SDKs' BulkWriters upload it; the node stages the object locally, then reads the copy.
+            Path parquet = Files.createTempFile("rows", ".parquet");
+            ParquetFiles.write(parquet, "message row { required int64 id; required group v (LIST) {"
+                    + " repeated group list { required float element; } } }", CompressionCodecName.SNAPPY, 10,
+                    1 << 20, (row, i) -> {
+                        row.add("id", 40L + i);
+                        ParquetFiles.list(row, "v", List.of((float) i, 0f, 1f, 0f));
+                    });
+            bucket.write("uploads/rows.parquet", Files.readAllBytes(parquet));
+            Files.delete(parquet);
             bucket.write("uploads/rest.json", "[{\"id\":30,\"v\":[1,1,1,1]},{\"id\":31,\"v\":[2,2,2,2]}]"
                     .getBytes(StandardCharsets.UTF_8));
         }
@@ -104,7 +117,8 @@ class ClusterImportTest {
         long fromJson = importFiles(a, "uploads/rows.json");
         long fromNumpy = importFiles(b, "uploads/np/id.npy", "uploads/np/v.npy");
         long fromCsv = importFiles(a, "uploads/rows.csv");
-        for (long job : new long[] {fromJson, fromNumpy, fromCsv}) {
+        long fromParquet = importFiles(b, "uploads/rows.parquet");
+        for (long job : new long[] {fromJson, fromNumpy, fromCsv, fromParquet}) {
             GetImportStateResponse done = awaitFinished(job % 2 == 0 ? b : a, job);
             assertThat(done.getState()).as(info(done, "failed_reason")).isEqualTo(ImportState.ImportCompleted);
             assertThat(done.getRowCount()).isEqualTo(10);
@@ -112,12 +126,13 @@ class ClusterImportTest {
                     GetImportStateRequest.newBuilder().setTask(job).build());
             assertThat(elsewhere).as("the same answer from either node").isEqualTo(done);
         }
-        assertThat(new TreeSet<>(List.of(fromJson, fromNumpy, fromCsv))).as("ids unique across nodes").hasSize(3);
+        assertThat(new TreeSet<>(List.of(fromJson, fromNumpy, fromCsv, fromParquet))).as("ids unique across nodes")
+                .hasSize(4);
         ListImportTasksResponse listedOnA = a.listImportTasks(ListImportTasksRequest.newBuilder()
                 .setCollectionName("c").build());
         SmallCollection.ok(listedOnA.getStatus());
         assertThat(listedOnA.getTasksList()).extracting(GetImportStateResponse::getId)
-                .containsExactly(fromJson, fromNumpy, fromCsv);
+                .containsExactly(fromJson, fromNumpy, fromCsv, fromParquet);
         assertThat(b.listImportTasks(ListImportTasksRequest.newBuilder().setCollectionName("c").build()))
                 .isEqualTo(listedOnA);
 
@@ -135,6 +150,7 @@ class ClusterImportTest {
         SmallCollection.ok(b.loadCollection(LoadCollectionRequest.newBuilder().setCollectionName("c").build()));
         TreeSet<Long> expected = new TreeSet<>();
         LongStream.range(0, 32).forEach(expected::add);
+        LongStream.range(40, 50).forEach(expected::add);
         assertThat(ids(a)).isEqualTo(expected);
         assertThat(ids(b)).isEqualTo(expected);
 
