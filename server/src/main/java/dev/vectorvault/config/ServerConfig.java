@@ -49,10 +49,13 @@ public record ServerConfig(
      * one file's size ({@code dataNode.import.maxImportFileSizeInGB}), the rows held per batch
      * ({@code dataNode.import.readBufferSizeInMB}) and how long a finished job stays listed
      * ({@code dataCoord.import.taskRetention}, seconds). Ours: the free space a job's staged copies must leave on the
-     * data folder's disk, which the write-ahead log needs ({@code dataNode.import.diskHeadroomInMB}).
+     * data folder's disk, which the write-ahead log needs ({@code dataNode.import.diskHeadroomInMB}), and the largest
+     * Parquet row group a job reads, compressed, since a whole row group is held in memory
+     * ({@code dataNode.import.maxParquetRowGroupSizeInMB}).
      */
     public record ImportSettings(Path root, int maxFilesPerRequest, int maxUnfinishedJobs, int concurrentJobs,
-                                 long maxFileBytes, long batchBytes, long retentionMs, long diskHeadroomBytes) {}
+                                 long maxFileBytes, long batchBytes, long retentionMs, long diskHeadroomBytes,
+                                 long maxRowGroupBytes) {}
 
     /**
      * When flushed segments are rewritten without deleted and expired rows, with Milvus's {@code dataCoord.compaction.*}
@@ -597,7 +600,8 @@ public record ServerConfig(
                 (long) (v.positive("dataNode.import.maxImportFileSizeInGB", 16) * (1L << 30)),
                 v.longIn("dataNode.import.readBufferSizeInMB", 16, 1, 4096) << 20,
                 v.longIn("dataCoord.import.taskRetention", 10_800, 1, 31_536_000) * 1000,
-                v.longIn("dataNode.import.diskHeadroomInMB", 1024, 0, 1L << 30) << 20);
+                v.longIn("dataNode.import.diskHeadroomInMB", 1024, 0, 1L << 30) << 20,
+                v.longIn("dataNode.import.maxParquetRowGroupSizeInMB", 512, 1, 1L << 20) << 20);
     }
 
     private static AuditLogSettings readAuditLog(Values v, Path dataDir) {

@@ -87,8 +87,11 @@ public final class ParquetRows implements AutoCloseable {
     private long leftInGroup;
     private long rowsRead;
 
-    /** Opens {@code path} (named {@code file} in messages) and reads its footer and schema. */
-    public ParquetRows(Path path, String file) {
+    /**
+     * Opens {@code path} (named {@code file} in messages) and reads its footer and schema. A row group is read into
+     * memory whole (its compressed pages), so one larger than {@code maxRowGroupBytes} is refused before any is read.
+     */
+    public ParquetRows(Path path, String file, long maxRowGroupBytes) {
         this.file = file;
         ParquetFileReader opened = null;
         try {
@@ -98,6 +101,15 @@ public final class ParquetRows implements AutoCloseable {
             this.schema = opened.getFooter().getFileMetaData().getSchema();
             long largestChunk = 0;
             for (BlockMetaData group : opened.getRowGroups()) {
+                long groupBytes = 0;
+                for (ColumnChunkMetaData chunk : group.getColumns()) {
+                    groupBytes += chunk.getTotalSize();
+                }
+                if (groupBytes > maxRowGroupBytes) {
+                    throw failed("row group " + group.getOrdinal() + " takes " + groupBytes + " bytes, above the "
+                            + maxRowGroupBytes + " a row group may take (dataNode.import.maxParquetRowGroupSizeInMB):"
+                            + " a whole row group is read into memory, so write the file with smaller row groups");
+                }
                 for (ColumnChunkMetaData chunk : group.getColumns()) {
                     largestChunk = Math.max(largestChunk, chunk.getTotalUncompressedSize());
                     if (!ParquetCodecs.SUPPORTED.contains(chunk.getCodec())) {

@@ -10,6 +10,7 @@ import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.JsonValues;
 import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.config.ServerConfig.ImportSettings;
 import dev.vectorvault.ingest.JsonRows;
 import dev.vectorvault.query.ColumnBatch;
 import io.milvus.grpc.CollectionSchema;
@@ -41,12 +42,14 @@ abstract class ImportBatches implements AutoCloseable {
      * The reader for a group of files of one type: one {@code .json}, one {@code .csv}, one {@code .parquet}, or
      * {@code .npy} files.
      */
-    static ImportBatches open(Collection collection, List<Path> files, List<String> names, long batchBytes,
+    static ImportBatches open(Collection collection, List<Path> files, List<String> names, ImportSettings settings,
                               ImportOptions.Csv csv) {
+        long batchBytes = settings.batchBytes();
         return switch (ImportOptions.extension(names.get(0))) {
             case ".json" -> new Json(collection, files.get(0), names.get(0), batchBytes);
             case ".csv" -> new CsvBatches(collection, files.get(0), names.get(0), batchBytes, csv);
-            case ".parquet" -> new ParquetBatches(collection, files.get(0), names.get(0), batchBytes);
+            case ".parquet" -> new ParquetBatches(collection, files.get(0), names.get(0), batchBytes,
+                    settings.maxRowGroupBytes());
             default -> new NumpyBatches(collection, files, names, batchBytes);
         };
     }

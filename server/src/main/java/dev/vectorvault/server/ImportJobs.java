@@ -402,7 +402,7 @@ final class ImportJobs implements AutoCloseable {
                     + " while the import job waited or ran");
         }
         try (ImportBatches batches = ImportBatches.open(collection, copies, job.files().get(group),
-                settings.batchBytes(), csv)) {
+                settings, csv)) {
             for (ColumnBatch batch; (batch = batches.next()) != null; ) {
                 stopPoint();
                 if (millis.getAsLong() > deadline) {

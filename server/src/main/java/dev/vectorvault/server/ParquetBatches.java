@@ -48,12 +48,12 @@ final class ParquetBatches extends ImportBatches {
     /** Per column: the field it fills, or null for {@code $meta}. */
     private final List<FieldSchema> fields = new ArrayList<>();
 
-    ParquetBatches(Collection collection, Path file, String name, long batchBytes) {
+    ParquetBatches(Collection collection, Path file, String name, long batchBytes, long maxRowGroupBytes) {
         this.collection = collection;
         this.schema = SchemaMapper.toProto(collection.name(), collection.schema());
         this.name = name;
         this.batchBytes = batchBytes;
-        this.rows = new ParquetRows(file, name);
+        this.rows = new ParquetRows(file, name, maxRowGroupBytes);
         try {
             Set<String> given = new HashSet<>();
             for (Column column : rows.columns()) {

@@ -17,13 +17,15 @@ class ImportSettingsConfigTest {
         assertThat(defaults.maxFileBytes()).isEqualTo(16L << 30);
         assertThat(defaults.batchBytes()).isEqualTo(16L << 20);
         assertThat(defaults.diskHeadroomBytes()).isEqualTo(1L << 30);
+        assertThat(defaults.maxRowGroupBytes()).isEqualTo(512L << 20);
         ServerConfig.ImportSettings set = ServerConfig.fromFlatKeys(Map.of(
                 "localStorage.importPath", "/srv/files", "dataCoord.import.maxImportFileNumPerReq", "3",
                 "dataCoord.import.maxImportJobNum", "5", "dataNode.import.maxConcurrentTaskNum", "4",
                 "dataNode.import.maxImportFileSizeInGB", "0.5", "dataNode.import.readBufferSizeInMB", "2",
-                "dataCoord.import.taskRetention", "60", "dataNode.import.diskHeadroomInMB", "0")).bulkImport();
+                "dataCoord.import.taskRetention", "60", "dataNode.import.diskHeadroomInMB", "0",
+                "dataNode.import.maxParquetRowGroupSizeInMB", "8")).bulkImport();
         assertThat(set).isEqualTo(new ServerConfig.ImportSettings(Path.of("/srv/files"), 3, 5, 4, 1L << 29, 2L << 20,
-                60_000, 0));
+                60_000, 0, 8L << 20));
     }
 
     @Test

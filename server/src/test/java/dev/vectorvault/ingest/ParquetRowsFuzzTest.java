@@ -21,7 +21,7 @@ class ParquetRowsFuzzTest {
         try {
             Files.write(file, bytes);
             FuzzOutcome.resultOr(MilvusException.class, () -> {
-                try (ParquetRows rows = new ParquetRows(file, "f.parquet")) {
+                try (ParquetRows rows = new ParquetRows(file, "f.parquet", 1 << 20)) {
                     while (!rows.next(1 << 16).isEmpty()) {
                         assertThat(rows.rowsRead()).isPositive();
                     }

@@ -49,13 +49,26 @@ class ParquetRowsTest {
     @TempDir
     Path dir;
 
+    @Test
+    void aRowGroupLargerThanTheLimitIsRefusedBeforeAnyIsRead() {
+        Path file = dir.resolve("big.parquet");
+        ParquetFiles.write(file, SCHEMA, CompressionCodecName.UNCOMPRESSED, 3000, 64 * 1024, ParquetRowsTest::fill);
+        assertThatThrownBy(() -> new ParquetRows(file, "big.parquet", 4 * 1024))
+                .isInstanceOfSatisfying(MilvusException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.IMPORT_FAILED))
+                .hasMessageContaining("row group 0").hasMessageContaining("dataNode.import.maxParquetRowGroupSizeInMB");
+        try (ParquetRows parquet = new ParquetRows(file, "big.parquet", 1 << 20)) {
+            assertThat(parquet.next(Long.MAX_VALUE)).hasSize(3000);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = CompressionCodecName.class, names = {"UNCOMPRESSED", "SNAPPY", "ZSTD", "GZIP", "LZ4_RAW"})
     void everyColumnTypeReadsAsArrowSeesItAcrossRowGroupsAndBatches(CompressionCodecName codec) {
         Path file = dir.resolve("all.parquet");
         int rows = 3000;
         ParquetFiles.write(file, SCHEMA, codec, rows, 8 * 1024, ParquetRowsTest::fill);
-        try (ParquetRows parquet = new ParquetRows(file, "all.parquet")) {
+        try (ParquetRows parquet = new ParquetRows(file, "all.parquet", Long.MAX_VALUE)) {
             assertThat(parquet.columns()).extracting(ParquetRows.Column::typeName).containsExactly("bool", "int8",
                     "uint8", "uint32", "int64", "float", "double", "string", "binary", "list<float>", "list<int32>",
                     "list<int64>", "struct<indices: list<int64>, values: list<double>>", "null");
@@ -122,7 +135,7 @@ class ParquetRowsTest {
             Path file = dir.resolve("odd.parquet");
             ParquetFiles.write(file, "message row { " + column + " }", CompressionCodecName.SNAPPY, 0, 1 << 20,
                     (row, i) -> { });
-            assertThatThrownBy(() -> new ParquetRows(file, "odd.parquet")).as(column)
+            assertThatThrownBy(() -> new ParquetRows(file, "odd.parquet", Long.MAX_VALUE)).as(column)
                     .isInstanceOfSatisfying(MilvusException.class, e -> assertThat(e.errorCode())
                             .isEqualTo(ErrorCode.IMPORT_FAILED)).hasMessageContaining("odd.parquet")
                     .hasMessageContaining("does not read");
@@ -152,7 +165,7 @@ class ParquetRowsTest {
             }
             Path file = dir.resolve("damaged.parquet");
             Files.write(file, damaged);
-            try (ParquetRows parquet = new ParquetRows(file, "damaged.parquet")) {
+            try (ParquetRows parquet = new ParquetRows(file, "damaged.parquet", Long.MAX_VALUE)) {
                 while (!parquet.next(4096).isEmpty()) {
                     assertThat(parquet.rowsRead()).isLessThanOrEqualTo(400);
                 }

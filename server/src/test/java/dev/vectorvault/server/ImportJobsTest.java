@@ -103,7 +103,7 @@ class ImportJobsTest {
      */
     private ImportJobs jobs(ImportLedger ledger, FaultyDisk disk, long headroomBytes) {
         ImportSettings settings = new ImportSettings(dir.resolve("import"), 10, 10, 1, 1L << 30, 64, 60_000,
-                headroomBytes);
+                headroomBytes, 1L << 20);
         return new ImportJobs(catalog, writer, settings, new ImportRoot(settings.root()), ledger,
                 new ImportJobs.Staging(staging, disk), null, System::currentTimeMillis);
     }
