@@ -161,10 +161,6 @@ public final class KafkaBroker implements AutoCloseable {
                 // leaves four heartbeats' slack (one a second) on a loaded machine.
                 "broker.session.timeout.ms=4000",
                 "broker.heartbeat.interval.ms=1000",
-                // A transaction past its timeout is aborted at the coordinator's next sweep, every 10 s by default: a
-                // test whose writer died mid-append (a broker or node killed) waited up to that long on top of the
-                // timeout it set. The timeouts themselves are the tests' and the server's own.
-                "transaction.abort.timed.out.transaction.cleanup.interval.ms=1000",
                 // A small machine shared by several builds: few threads, a small cleaner buffer.
                 "num.network.threads=2",
                 "num.io.threads=2",
