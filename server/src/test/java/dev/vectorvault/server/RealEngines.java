@@ -13,9 +13,8 @@ import java.util.concurrent.CompletionException;
  * The engines a cluster test runs its nodes on, each its own process: one etcd member, and for a cluster on Milvus's
  * own engines a Kafka broker and s3proxy too ({@code kafka} and {@code s3} null otherwise). Closes what it started.
  *
- * <p>The three start side by side: each is a separate process that spends most of its start-up waiting (a JVM
- * loading classes, a storage format, an election), so a cluster test waits for the slowest (Kafka) rather than for
- * the sum, even on two cores.
+ * <p>The three start side by side rather than in turn: they are separate processes, and part of each start-up is
+ * waiting (Kafka's storage format before its broker, etcd's election, readiness polls), which then overlaps.
  */
 final class RealEngines implements AutoCloseable {
     final EtcdCluster etcd;
