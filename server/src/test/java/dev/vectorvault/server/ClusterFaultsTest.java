@@ -3,8 +3,6 @@ package dev.vectorvault.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.vectorvault.testkit.EtcdCluster;
-import dev.vectorvault.testkit.KafkaBroker;
 import dev.vectorvault.testkit.S3Server;
 import dev.vectorvault.testkit.TcpRelay;
 import io.milvus.grpc.CollectionSchema;
@@ -25,7 +23,6 @@ import io.milvus.grpc.QueryRequest;
 import io.milvus.grpc.QueryResults;
 import io.milvus.grpc.ScalarField;
 import io.milvus.grpc.VectorField;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,9 +52,7 @@ class ClusterFaultsTest {
 
     @TempDir
     Path dir;
-    private EtcdCluster etcd;
-    private KafkaBroker kafka;
-    private S3Server s3;
+    private RealEngines engines;
     private TcpRelay s3Link;
     private ClusterProcesses cluster;
 
@@ -69,27 +64,19 @@ class ClusterFaultsTest {
         if (s3Link != null) {
             s3Link.close();
         }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (s3 != null) {
-            s3.close();
-        }
-        if (etcd != null) {
-            etcd.close();
+        if (engines != null) {
+            engines.close();
         }
     }
 
     private void startCluster() throws Exception {
-        etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));
-        kafka = KafkaBroker.start();
-        s3 = S3Server.start(Files.createDirectories(dir.resolve("s3")));
-        s3Link = s3.relay();
-        cluster = new ClusterProcesses(dir, etcd, List.of(
+        engines = RealEngines.withKafkaAndS3(dir);
+        s3Link = engines.s3.relay();
+        cluster = new ClusterProcesses(dir, engines.etcd, List.of(
                 "common.session.ttl=2",
                 "cluster.changeAckTimeoutMs=2000",
                 "mq.type=kafka",
-                "kafka.brokerList=" + kafka.bootstrapServers(),
+                "kafka.brokerList=" + engines.kafka.bootstrapServers(),
                 "kafka.readTimeout=3",
                 // An append the restarted broker no longer tracks is aborted after this + 15 s, well inside the
                 // test's wait for writes to resume.
@@ -143,10 +130,10 @@ class ClusterFaultsTest {
         writer.start();
         awaitAtLeast(() -> acknowledgedSize(acknowledged), 5 * BATCH, "writes before the broker is killed");
 
-        kafka.kill();
+        engines.kafka.kill();
         int refusedBefore = refused.size();
         awaitAtLeast(refused::size, refusedBefore + 1, "a write refused while the broker is down");
-        kafka.restart();
+        engines.kafka.restart();
         restarted.set(true);
         awaitAtLeast(acknowledgedAfterRestart::get, 5, () -> "writes acknowledged after the broker restarted; logs: "
                 + cluster.logTails());

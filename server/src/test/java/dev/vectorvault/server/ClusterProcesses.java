@@ -63,6 +63,15 @@ final class ClusterProcesses implements AutoCloseable {
     }
 
     /**
+     * Nodes (none started yet) on {@code engines}' etcd, Kafka and s3proxy, with the keys of
+     * {@link #onKafkaAndS3(KafkaBroker, int, String, int)}.
+     */
+    static ClusterProcesses onEngines(Path dir, RealEngines engines, String bucket, int sessionTtlSeconds) {
+        return new ClusterProcesses(dir, engines.etcd,
+                onKafkaAndS3(engines.kafka, engines.s3.port(), bucket, sessionTtlSeconds));
+    }
+
+    /**
      * The keys of a cluster on Milvus's own engines: the log on {@code kafka} (four DML channels), sealed segments in
      * {@code bucket} of the s3proxy listening on {@code s3Port}, sessions that lapse {@code sessionTtlSeconds} after
      * a node dies.
@@ -152,6 +161,7 @@ final class ClusterProcesses implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {
             try {
+                reconnectNow(index);
                 stub(index, 5).listDatabases(ListDatabasesRequest.getDefaultInstance());
                 return;
             } catch (StatusRuntimeException e) {
@@ -161,6 +171,26 @@ final class ClusterProcesses implements AutoCloseable {
                 Thread.sleep(100);
             }
         }
+    }
+
+    /** Whether node {@code index} answers a call within {@code seconds} now. */
+    boolean serves(int index, int seconds) {
+        reconnectNow(index);
+        try {
+            return stub(index, seconds).listDatabases(ListDatabasesRequest.getDefaultInstance()).getStatus()
+                    .getCode() == 0;
+        } catch (StatusRuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Ends the reconnect backoff of node {@code index}'s channel. While its node is down the channel waits longer
+     * after each refused connection (1 s, 1.6 s, 2.6 s, ... up to two minutes) and fails calls at once meanwhile, so
+     * a node restarted after a kill seemed not to serve for seconds after it did.
+     */
+    private void reconnectNow(int index) {
+        channels.get(index).resetConnectBackoff();
     }
 
     /** The cluster node id of node {@code index}, from the log of its first run. */

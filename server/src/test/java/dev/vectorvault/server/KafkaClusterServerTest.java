@@ -3,11 +3,8 @@ package dev.vectorvault.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.testkit.EtcdCluster;
 import dev.vectorvault.testkit.KafkaBroker;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.CreateCollectionRequest;
 import io.milvus.grpc.CreateIndexRequest;
@@ -20,18 +17,14 @@ import io.milvus.grpc.FlushRequest;
 import io.milvus.grpc.InsertRequest;
 import io.milvus.grpc.LoadCollectionRequest;
 import io.milvus.grpc.LongArray;
-import io.milvus.grpc.MilvusServiceGrpc;
 import io.milvus.grpc.MilvusServiceGrpc.MilvusServiceBlockingStub;
 import io.milvus.grpc.QueryRequest;
 import io.milvus.grpc.QueryResults;
 import io.milvus.grpc.ScalarField;
 import io.milvus.grpc.VectorField;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -55,13 +48,11 @@ class KafkaClusterServerTest {
     Path dir;
     private EtcdCluster etcd;
     private KafkaBroker kafka;
-    private final List<MilvusServer> nodes = new ArrayList<>();
-    private final List<ManagedChannel> channels = new ArrayList<>();
+    private final InProcessNodes nodes = new InProcessNodes();
 
     @AfterEach
     void stop() {
-        channels.forEach(ManagedChannel::shutdownNow);
-        nodes.forEach(MilvusServer::close);
+        nodes.close();
         if (kafka != null) {
             kafka.close();
         }
@@ -74,7 +65,8 @@ class KafkaClusterServerTest {
     void rowsGoToTheOwnersShardsOnKafkaAndComeBackAfterBothNodesRestart() throws Exception {
         etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));
         kafka = KafkaBroker.start();
-        int[] ports = {freePort(), freePort(), freePort(), freePort()};
+        int[] ports = {ClusterProcesses.freePort(), ClusterProcesses.freePort(), ClusterProcesses.freePort(),
+                ClusterProcesses.freePort()};
         MilvusServer a = node(0, ports);
         MilvusServer b = node(1, ports);
         MilvusServiceBlockingStub onA = stub(a);
@@ -106,10 +98,7 @@ class KafkaClusterServerTest {
         assertThat(manifest).contains("\"formatVersion\":3").contains("\"shardPositions\"")
                 .contains("\"shard\":0").contains("\"shard\":1").contains("\"shard\":2");
 
-        channels.forEach(ManagedChannel::shutdownNow);
-        channels.clear();
-        nodes.forEach(MilvusServer::close);
-        nodes.clear();
+        nodes.close();
         MilvusServer a2 = node(0, ports);
         MilvusServer b2 = node(1, ports);
         assertThat(ids(stub(b2))).hasSize(100).isEqualTo(range(0, 100));
@@ -175,31 +164,20 @@ class KafkaClusterServerTest {
     }
 
     private MilvusServer node(int index, int[] ports) throws IOException {
-        Map<String, String> keys = new HashMap<>();
-        keys.put("proxy.port", Integer.toString(ports[2 * index]));
-        keys.put("proxy.internalPort", Integer.toString(ports[2 * index + 1]));
-        keys.put("localStorage.path", dir.resolve("node" + index).toString());
-        keys.put("etcd.endpoints", etcd.endpointsCsv());
-        keys.put("common.session.ttl", "3");
-        keys.put("cluster.changeAckTimeoutMs", "2000");
-        keys.put("mq.type", "kafka");
-        keys.put("kafka.brokerList", kafka.bootstrapServers());
-        keys.put("kafka.readTimeout", "10");
-        keys.put("rootCoord.dmlChannelNum", "4");
-        MilvusServer server = MilvusServer.start(ServerConfig.fromFlatKeys(keys));
-        nodes.add(server);
-        return server;
+        return nodes.start(Map.of(
+                "proxy.port", Integer.toString(ports[2 * index]),
+                "proxy.internalPort", Integer.toString(ports[2 * index + 1]),
+                "localStorage.path", dir.resolve("node" + index).toString(),
+                "etcd.endpoints", etcd.endpointsCsv(),
+                "common.session.ttl", "3",
+                "cluster.changeAckTimeoutMs", "2000",
+                "mq.type", "kafka",
+                "kafka.brokerList", kafka.bootstrapServers(),
+                "kafka.readTimeout", "10",
+                "rootCoord.dmlChannelNum", "4"));
     }
 
     private MilvusServiceBlockingStub stub(MilvusServer server) {
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-        channels.add(channel);
-        return MilvusServiceGrpc.newBlockingStub(channel).withDeadlineAfter(240, TimeUnit.SECONDS);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return nodes.stub(server, 240);
     }
 }

@@ -3,9 +3,6 @@ package dev.vectorvault.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.vectorvault.testkit.EtcdCluster;
-import dev.vectorvault.testkit.KafkaBroker;
-import dev.vectorvault.testkit.S3Server;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.CreateCollectionRequest;
 import io.milvus.grpc.CreateIndexRequest;
@@ -16,7 +13,6 @@ import io.milvus.grpc.FieldSchema;
 import io.milvus.grpc.FloatArray;
 import io.milvus.grpc.FlushRequest;
 import io.milvus.grpc.InsertRequest;
-import io.milvus.grpc.ListDatabasesRequest;
 import io.milvus.grpc.LoadCollectionRequest;
 import io.milvus.grpc.LongArray;
 import io.milvus.grpc.MilvusServiceGrpc.MilvusServiceBlockingStub;
@@ -26,7 +22,6 @@ import io.milvus.grpc.QueryResults;
 import io.milvus.grpc.ScalarField;
 import io.milvus.grpc.UpsertRequest;
 import io.milvus.grpc.VectorField;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -75,9 +70,7 @@ class KillNineCampaignTest {
 
     @TempDir
     Path dir;
-    private EtcdCluster etcd;
-    private KafkaBroker kafka;
-    private S3Server s3;
+    private RealEngines engines;
     private ClusterProcesses cluster;
 
     @AfterEach
@@ -85,14 +78,8 @@ class KillNineCampaignTest {
         if (cluster != null) {
             cluster.close();
         }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (s3 != null) {
-            s3.close();
-        }
-        if (etcd != null) {
-            etcd.close();
+        if (engines != null) {
+            engines.close();
         }
     }
 
@@ -106,11 +93,8 @@ class KillNineCampaignTest {
                 + System.getProperty("tests.transactionsInFlight", "default") + " (-Dtests.transactionsInFlight)");
         Random random = new Random(seed);
 
-        etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));
-        kafka = KafkaBroker.start();
-        s3 = S3Server.start(Files.createDirectories(dir.resolve("s3")));
-        cluster = new ClusterProcesses(dir, etcd,
-                ClusterProcesses.onKafkaAndS3(kafka, s3.port(), "campaign", TTL_SECONDS));
+        engines = RealEngines.withKafkaAndS3(dir);
+        cluster = ClusterProcesses.onEngines(dir, engines, "campaign", TTL_SECONDS);
         cluster.start(3);
         createCollection(cluster.stub(0, 60)); // its first data call makes node 0 the owner
 
@@ -236,7 +220,7 @@ class KillNineCampaignTest {
 
     /** The nodes serving now; waits for restarted ones until at least two serve (so a survivor remains). */
     private List<Integer> servingNodes(Set<Integer> restarting) throws Exception {
-        restarting.removeIf(this::serves);
+        restarting.removeIf(node -> cluster.serves(node, 2));
         if (cluster.size() - restarting.size() < 2) {
             int next = restarting.iterator().next();
             cluster.awaitServing(next);
@@ -249,15 +233,6 @@ class KillNineCampaignTest {
             }
         }
         return serving;
-    }
-
-    private boolean serves(int index) {
-        try {
-            return cluster.stub(index, 2).listDatabases(ListDatabasesRequest.getDefaultInstance()).getStatus()
-                    .getCode() == 0;
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 
     private static long percentile(List<Long> sorted, double p) {

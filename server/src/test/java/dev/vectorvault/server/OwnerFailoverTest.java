@@ -3,9 +3,6 @@ package dev.vectorvault.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.vectorvault.testkit.EtcdCluster;
-import dev.vectorvault.testkit.KafkaBroker;
-import dev.vectorvault.testkit.S3Server;
 import io.grpc.StatusRuntimeException;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.CreateCollectionRequest;
@@ -25,7 +22,6 @@ import io.milvus.grpc.QueryResults;
 import io.milvus.grpc.ScalarField;
 import io.milvus.grpc.SearchResults;
 import io.milvus.grpc.VectorField;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeSet;
@@ -50,9 +46,7 @@ class OwnerFailoverTest {
 
     @TempDir
     Path dir;
-    private EtcdCluster etcd;
-    private KafkaBroker kafka;
-    private S3Server s3;
+    private RealEngines engines;
     private ClusterProcesses cluster;
 
     @AfterEach
@@ -60,24 +54,15 @@ class OwnerFailoverTest {
         if (cluster != null) {
             cluster.close();
         }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (s3 != null) {
-            s3.close();
-        }
-        if (etcd != null) {
-            etcd.close();
+        if (engines != null) {
+            engines.close();
         }
     }
 
     @Test
     void everyAcknowledgedRowSurvivesTheOwnersDeathAndSearchesResumeOnTheSurvivors() throws Exception {
-        etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));
-        kafka = KafkaBroker.start();
-        s3 = S3Server.start(Files.createDirectories(dir.resolve("s3")));
-        cluster = new ClusterProcesses(dir, etcd,
-                ClusterProcesses.onKafkaAndS3(kafka, s3.port(), "failover", TTL_SECONDS));
+        engines = RealEngines.withKafkaAndS3(dir);
+        cluster = ClusterProcesses.onEngines(dir, engines, "failover", TTL_SECONDS);
         cluster.start(3);
         MilvusServiceBlockingStub a = cluster.stub(0, 380);
         MilvusServiceBlockingStub b = cluster.stub(1, 380);

@@ -3,9 +3,6 @@ package dev.vectorvault.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.vectorvault.testkit.EtcdCluster;
-import dev.vectorvault.testkit.KafkaBroker;
-import dev.vectorvault.testkit.S3Server;
 import io.grpc.StatusRuntimeException;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.ConsistencyLevel;
@@ -59,9 +56,7 @@ class ReplicaReadTest {
 
     @TempDir
     Path dir;
-    private EtcdCluster etcd;
-    private KafkaBroker kafka;
-    private S3Server s3;
+    private RealEngines engines;
     private ClusterProcesses cluster;
 
     @AfterEach
@@ -69,24 +64,15 @@ class ReplicaReadTest {
         if (cluster != null) {
             cluster.close();
         }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (s3 != null) {
-            s3.close();
-        }
-        if (etcd != null) {
-            etcd.close();
+        if (engines != null) {
+            engines.close();
         }
     }
 
     @Test
     void twoReplicasAnswerAlikeAndSearchesKeepAnsweringThroughTheOwnersDeath() throws Exception {
-        etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));
-        kafka = KafkaBroker.start();
-        s3 = S3Server.start(Files.createDirectories(dir.resolve("s3")));
-        cluster = new ClusterProcesses(dir, etcd,
-                ClusterProcesses.onKafkaAndS3(kafka, s3.port(), "replicas", TTL_SECONDS));
+        engines = RealEngines.withKafkaAndS3(dir);
+        cluster = ClusterProcesses.onEngines(dir, engines, "replicas", TTL_SECONDS);
         cluster.start(3);
         List<MilvusServiceBlockingStub> stubs = List.of(cluster.stub(0, 380), cluster.stub(1, 380),
                 cluster.stub(2, 380));
