@@ -135,6 +135,20 @@ class RbacEndpointTest {
         });
     }
 
+    /** The audit lines written while {@code calls} ran. */
+    private static List<String> auditedDuring(Runnable calls) {
+        Logger audit = (Logger) LoggerFactory.getLogger("audit");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        audit.addAppender(lines);
+        try {
+            calls.run();
+        } finally {
+            audit.detachAppender(lines);
+        }
+        return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
     private static io.milvus.grpc.HybridSearchRequest hybrid(String collection) {
         return io.milvus.grpc.HybridSearchRequest.newBuilder().setCollectionName(collection).build();
     }
@@ -149,22 +163,15 @@ class RbacEndpointTest {
     void userWithoutGrantsIsDeniedWithMilvusMessageAndTheDenialIsAudited() throws Exception {
         start(true);
         createUser("alice");
-        Logger audit = (Logger) LoggerFactory.getLogger("audit");
-        ListAppender<ILoggingEvent> lines = new ListAppender<>();
-        lines.start();
-        audit.addAppender(lines);
-        try {
+        List<String> lines = auditedDuring(() -> {
             MilvusServiceBlockingStub alice = as("alice", PASSWORD);
             denied(() -> alice.insert(InsertRequest.newBuilder().setCollectionName("c1").build()),
                     "PrivilegeInsert: permission deny to alice in the `default` database");
             denied(() -> alice.createRole(CreateRoleRequest.newBuilder()
                     .setEntity(RoleEntity.newBuilder().setName("mine")).build()),
                     "PrivilegeCreateOwnership: permission deny to alice in the `default` database");
-        } finally {
-            audit.detachAppender(lines);
-        }
-        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
-                .anySatisfy(line -> assertThat(line).contains("event=permission_denied", "action=Insert",
+        });
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("event=permission_denied", "action=Insert",
                         "actor=\"alice\"", "object=\"Collection:default.c1\"", "privilege=PrivilegeInsert"));
     }
 
@@ -344,11 +351,7 @@ class RbacEndpointTest {
     void roleDescriptionsGoInWithCreateRoleChangeWithAlterRoleAndComeBackInSelectRoleAndBackup() throws Exception {
         start(true);
         createUser("alice");
-        Logger audit = (Logger) LoggerFactory.getLogger("audit");
-        ListAppender<ILoggingEvent> lines = new ListAppender<>();
-        lines.start();
-        audit.addAppender(lines);
-        try {
+        List<String> lines = auditedDuring(() -> {
             ok(root.createRole(CreateRoleRequest.newBuilder().setEntity(RoleEntity.newBuilder().setName("analyst")
                     .setDescription("reads reports")).build()));
             assertThat(describedAs(root, "analyst")).isEqualTo("reads reports");
@@ -363,11 +366,8 @@ class RbacEndpointTest {
                     .setDescription("mine now").build()),
                     "PrivilegeCreateOwnership: permission deny to alice in the `default` database");
             assertThat(describedAs(root, "analyst")).isEqualTo("reads and exports reports");
-        } finally {
-            audit.detachAppender(lines);
-        }
-        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
-                .anySatisfy(line -> assertThat(line).contains("role_altered", "actor=\"root\"",
+        });
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("role_altered", "actor=\"root\"",
                         "role=analyst description=reads and exports reports"));
 
         Status missing = root.alterRole(AlterRoleRequest.newBuilder().setRoleName("ghost").setDescription("x")

@@ -40,6 +40,14 @@ class RoleDescriptionTest {
         }
     }
 
+    /** Two mirrors over one metadata store, as two nodes sharing etcd. */
+    private static List<RbacFixture> twoNodesSharingOneStore() {
+        MetaStore meta = MvMetaStore.inMemory();
+        RbacFixture.Users users = new RbacFixture.Users();
+        return List.of(new RbacFixture(meta, RbacSettings.defaults(true), users, PrivilegeCatalog.defaults()),
+                new RbacFixture(meta, RbacSettings.defaults(true), users, PrivilegeCatalog.defaults()));
+    }
+
     private static String descriptionOf(RbacFixture t, String role) {
         return t.service.selectRole(Optional.of(role), false).get(0).description();
     }
@@ -174,10 +182,9 @@ class RoleDescriptionTest {
 
     @Test
     void anAlterOnOneNodeIsSeenByTheOtherAfterItsReload() {
-        MetaStore meta = MvMetaStore.inMemory();
-        RbacFixture.Users users = new RbacFixture.Users();
-        RbacFixture nodeA = new RbacFixture(meta, RbacSettings.defaults(true), users, PrivilegeCatalog.defaults());
-        RbacFixture nodeB = new RbacFixture(meta, RbacSettings.defaults(true), users, PrivilegeCatalog.defaults());
+        List<RbacFixture> nodes = twoNodesSharingOneStore();
+        RbacFixture nodeA = nodes.get(0);
+        RbacFixture nodeB = nodes.get(1);
         nodeA.service.createRole("shared", "v1");
         nodeB.store.reload();
         assertThat(descriptionOf(nodeB, "shared")).isEqualTo("v1");
@@ -191,10 +198,9 @@ class RoleDescriptionTest {
 
     @Test
     void anAlterFromAStaleMirrorIsDecidedAgainAndNeverRevivesADroppedRole() {
-        MetaStore meta = MvMetaStore.inMemory();
-        RbacFixture.Users users = new RbacFixture.Users();
-        RbacFixture nodeA = new RbacFixture(meta, RbacSettings.defaults(true), users, PrivilegeCatalog.defaults());
-        RbacFixture nodeB = new RbacFixture(meta, RbacSettings.defaults(true), users, PrivilegeCatalog.defaults());
+        List<RbacFixture> nodes = twoNodesSharingOneStore();
+        RbacFixture nodeA = nodes.get(0);
+        RbacFixture nodeB = nodes.get(1);
         nodeA.service.createRole("r1", "old");
         nodeB.store.reload();
 
@@ -205,7 +211,7 @@ class RoleDescriptionTest {
 
         nodeA.service.dropRole("r1", false); // nodeB's mirror still has the role
         assertThatThrownBy(() -> nodeB.service.alterRole("r1", "too late")).hasMessage("role not exists");
-        assertThat(meta.get(RbacStore.ROLE_PREFIX + "r1")).isEmpty();
+        assertThat(nodeA.meta.get(RbacStore.ROLE_PREFIX + "r1")).isEmpty();
     }
 
     @Test
