@@ -20,6 +20,7 @@ import io.milvus.v2.service.database.request.CreateDatabaseReq;
 import io.milvus.v2.service.index.request.DescribeIndexReq;
 import io.milvus.v2.service.rbac.PrivilegeGroup;
 import io.milvus.v2.service.rbac.request.AddPrivilegesToGroupReq;
+import io.milvus.v2.service.rbac.request.AlterRoleReq;
 import io.milvus.v2.service.rbac.request.CreatePrivilegeGroupReq;
 import io.milvus.v2.service.rbac.request.CreateRoleReq;
 import io.milvus.v2.service.rbac.request.CreateUserReq;
@@ -54,8 +55,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Milvus 2.6 RBAC with the official Java SDK v2 (MilvusClientV2) against the server as its own process: grants,
- * revokes, privilege groups, database scope, built-in roles, role and user descriptions, per-user listing,
- * persistence across restarts and backup / restore. One shared server; the restart and backup scenarios start their
+ * revokes, privilege groups, database scope, built-in roles, role descriptions (AlterRole), role and user
+ * descriptions, per-user listing, persistence across restarts and backup / restore. One shared server; the restart and backup scenarios start their
  * own.
  */
 @Timeout(300)
@@ -483,6 +484,39 @@ class JavaV2RbacTest {
     }
 
     @Test
+    void aRoleDescriptionSetAtCreationIsDescribedAndAlterRoleReplacesIt() {
+        root.createRole(CreateRoleReq.builder().roleName("r_described").description("reads the reports").build());
+        assertThat(describe(root, "r_described").getDescription()).isEqualTo("reads the reports");
+
+        String multiline = "reads and exports\nthe reports \u2014 \u00e9\uD83D\uDD12";
+        root.alterRole(AlterRoleReq.builder().roleName("r_described").description(multiline).build());
+        assertThat(describe(root, "r_described").getDescription()).isEqualTo(multiline);
+        root.alterRole(AlterRoleReq.builder().roleName("r_described").description("").build());
+        assertThat(describe(root, "r_described").getDescription()).isEmpty();
+
+        createRole(root, "r_undescribed");
+        assertThat(describe(root, "r_undescribed").getDescription()).isEmpty();
+        assertThat(refused(() -> root.alterRole(AlterRoleReq.builder().roleName("r_missing").description("x")
+                .build())).getMessage()).contains("role not exists");
+        assertThat(refused(() -> root.alterRole(AlterRoleReq.builder().roleName("admin").description("x")
+                .build())).getMessage()).contains("is a builtin role, which can't be altered");
+        assertThat(refused(() -> root.alterRole(AlterRoleReq.builder().roleName("r_undescribed")
+                .description("x".repeat(1025)).build())).getMessage())
+                .contains("the length of role description must be not greater than limit");
+
+        // AlterRole needs CreateOwnership, as CreateRole: a user without it is refused and nothing changes.
+        MilvusClientV2 lee = newUserClient("v2r_lee");
+        assertThat(refused(() -> lee.alterRole(AlterRoleReq.builder().roleName("r_undescribed")
+                .description("mine").build())).getMessage())
+                .contains("PrivilegeCreateOwnership: permission deny to v2r_lee");
+        assertThat(describe(root, "r_undescribed").getDescription()).isEmpty();
+    }
+
+    private static DescribeRoleResp describe(MilvusClientV2 client, String role) {
+        return client.describeRole(DescribeRoleReq.builder().roleName(role).dbName("*").build());
+    }
+
+    @Test
     void listCollectionsShowsEachUserOnlyTheCollectionsItHoldsGrantsOn() {
         createRole(root, "r_list");
         grantV2(root, "r_list", "Search", "default", C1);
@@ -525,7 +559,7 @@ class JavaV2RbacTest {
     private void setUpRbacState(MilvusClientV2 admin) {
         admin.createCollection(CreateCollectionReq.builder().collectionName("kept").dimension(DIM).build());
         admin.insert(InsertReq.builder().collectionName("kept").data(rows(0, 5)).build());
-        createRole(admin, "r_kept");
+        admin.createRole(CreateRoleReq.builder().roleName("r_kept").description("kept \u2014 everywhere").build());
         createRole(admin, "r_revoked_before_crash");
         grantV2(admin, "r_kept", "Search", "default", "kept");
         admin.createPrivilegeGroup(CreatePrivilegeGroupReq.builder().groupName("pg_kept").build());
@@ -542,6 +576,7 @@ class JavaV2RbacTest {
         MilvusClientV2 admin = Clients.root(target);
         opened.add(admin);
         assertThat(admin.listRoles()).contains("admin", "public", "r_kept", "r_revoked_before_crash");
+        assertThat(describe(admin, "r_kept").getDescription()).isEqualTo("kept \u2014 everywhere");
         assertThat(admin.describeUser(DescribeUserReq.builder().userName("v2r_lou").build()).getRoles())
                 .containsExactlyInAnyOrder("r_kept", "r_revoked_before_crash");
         assertThat(grants(admin, "r_kept", "*"))

@@ -39,6 +39,8 @@ public enum ErrorCode {
     CREATE_ROLE_FAILED(65535, 35),
     DROP_ROLE_FAILED(65535, 36),
     OPERATE_USER_ROLE_FAILED(65535, 37),
+    /** AlterRole of a missing role: Milvus has no legacy code for it, its status is merr's unexpected error. */
+    ALTER_ROLE_FAILED(65535, 1),
     /** Rootcoord checks of OperatePrivilege and RestoreRBAC. */
     OPERATE_PRIVILEGE_FAILED(65535, 41),
     /** v2 privilege-level constraints: a parameter error reported with OperatePrivilegeFailure. */

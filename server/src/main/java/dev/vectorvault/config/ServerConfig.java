@@ -109,11 +109,12 @@ public record ServerConfig(
     }
 
     /**
-     * Milvus's RBAC keys: root under RBAC, public's default grants, the role limit, name rules, and whether an alias
-     * is checked as its collection.
+     * Milvus's RBAC keys: root under RBAC, public's default grants, the role limit, name rules, the longest role
+     * description, and whether an alias is checked as its collection.
      */
     public record RbacKeys(boolean rootShouldBindRole, boolean enablePublicPrivilege, int maxRoles,
-                           int maxNameLength, String roleNameAllowedChars, String nameAllowedChars,
+                           int maxNameLength, int maxRoleDescriptionLength, String roleNameAllowedChars,
+                           String nameAllowedChars,
                            boolean resolveAliasForPrivilege, Map<String, String> groupOverrides) {
         /**
          * The keys that redefine a built-in privilege group (a comma-separated list of privilege names), and the group
@@ -483,6 +484,7 @@ public record ServerConfig(
                 publicPrivilege,
                 v.intIn("proxy.maxRoleNum", 10, 2, 100_000),
                 v.intIn("proxy.maxNameLength", 255, 1, 65_535),
+                v.intIn("proxy.maxRoleDescriptionLength", 1024, 0, 65_535),
                 v.string("proxy.roleNameValidation.allowedChars", "$"),
                 v.string("proxy.nameValidation.allowedChars", "$"),
                 v.bool("proxy.resolveAliasForPrivilege", true),

@@ -65,8 +65,8 @@ final class ForwardingRoutes {
                 "LoadCollection", "LoadPartitions", "ReleaseCollection", "ReleasePartitions", "GetLoadState",
                 "GetLoadingProgress",
                 "CreateCredential", "UpdateCredential", "DeleteCredential", "ListCredUsers", "SelectUser",
-                "CreateRole", "DropRole", "OperateUserRole", "SelectRole", "OperatePrivilege", "OperatePrivilegeV2",
-                "SelectGrant", "CreatePrivilegeGroup", "DropPrivilegeGroup", "ListPrivilegeGroups",
+                "CreateRole", "AlterRole", "DropRole", "OperateUserRole", "SelectRole", "OperatePrivilege",
+                "OperatePrivilegeV2", "SelectGrant", "CreatePrivilegeGroup", "DropPrivilegeGroup", "ListPrivilegeGroups",
                 "OperatePrivilegeGroup", "BackupRBAC", "RestoreRBAC"}) {
             ROUTES.put(rpc, Route.ANY_NODE);
         }
@@ -99,7 +99,7 @@ final class ForwardingRoutes {
         ROUTES.put("GetImportState", Route.ANY_NODE);
         ROUTES.put("ListImportTasks", Route.ANY_NODE);
         for (String rpc : new String[] {"AddCollectionFunction", "AddFileResource",
-                "AddUserTags", "AlterCollectionFunction", "AlterRole",
+                "AddUserTags", "AlterCollectionFunction",
                 "CalcDistance", "CreateReplicateStream",
                 "CreateRowPolicy", "DeleteUserTags", "DescribeSegmentIndexData",
                 "DropCollectionFunction", "DropRowPolicy", "Dummy", "DumpMessages",

@@ -553,6 +553,11 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
     }
 
     @Override
+    public void alterRole(AlterRoleRequest r, StreamObserver<Status> out) {
+        respond("AlterRole", out, () -> rbacRpc.alterRole(r), Function.identity());
+    }
+
+    @Override
     public void dropRole(DropRoleRequest r, StreamObserver<Status> out) {
         respond("DropRole", out, () -> rbacRpc.dropRole(r), Function.identity());
     }

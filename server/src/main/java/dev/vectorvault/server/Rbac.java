@@ -20,8 +20,8 @@ record Rbac(RbacService service, AccessDecider decider, Visibility visibility, R
     static Rbac start(ServerConfig config, MetaStore metaStore, UserDirectory users) {
         ServerConfig.RbacKeys keys = config.rbac();
         RbacSettings settings = new RbacSettings(config.authorizationEnabled(), keys.rootShouldBindRole(),
-                keys.enablePublicPrivilege(), keys.maxRoles(), keys.maxNameLength(), keys.roleNameAllowedChars(),
-                keys.nameAllowedChars());
+                keys.enablePublicPrivilege(), keys.maxRoles(), keys.maxNameLength(), keys.maxRoleDescriptionLength(),
+                keys.roleNameAllowedChars(), keys.nameAllowedChars());
         RbacStore store = new RbacStore(metaStore);
         PrivilegeCatalog catalog = privilegeCatalog(keys.groupOverrides());
         return new Rbac(RbacService.start(store, catalog, settings, users),

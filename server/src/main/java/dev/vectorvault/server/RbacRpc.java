@@ -14,6 +14,7 @@ import dev.vectorvault.auth.rbac.RbacSnapshot;
 import dev.vectorvault.auth.rbac.RoleUsers;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.MilvusException;
+import io.milvus.grpc.AlterRoleRequest;
 import io.milvus.grpc.BackupRBACMetaResponse;
 import io.milvus.grpc.CreatePrivilegeGroupRequest;
 import io.milvus.grpc.CreateRoleRequest;
@@ -43,7 +44,9 @@ import io.milvus.grpc.Status;
 import io.milvus.grpc.UserEntity;
 import io.milvus.grpc.UserInfo;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -63,8 +66,16 @@ final class RbacRpc {
     // ---- roles and bindings
 
     Status createRole(CreateRoleRequest r) {
-        rbac.createRole(r.getEntity().getName());
-        changed("role_created", "role=" + r.getEntity().getName().trim());
+        String description = r.getEntity().getDescription();
+        rbac.createRole(r.getEntity().getName(), description);
+        changed("role_created", "role=" + r.getEntity().getName().trim()
+                + (description.isEmpty() ? "" : " description=" + description));
+        return StatusMapper.success();
+    }
+
+    Status alterRole(AlterRoleRequest r) {
+        rbac.alterRole(r.getRoleName(), r.getDescription());
+        changed("role_altered", "role=" + r.getRoleName().trim() + " description=" + r.getDescription());
         return StatusMapper.success();
     }
 
@@ -92,7 +103,8 @@ final class RbacRpc {
                 ? Optional.of(r.getRole().getName()) : Optional.empty();
         SelectRoleResponse.Builder out = SelectRoleResponse.newBuilder().setStatus(StatusMapper.success());
         for (RoleUsers result : rbac.selectRole(role, r.getIncludeUserInfo())) {
-            RoleResult.Builder item = RoleResult.newBuilder().setRole(role(result.role()));
+            RoleResult.Builder item = RoleResult.newBuilder().setRole(RoleEntity.newBuilder().setName(result.role())
+                    .setDescription(result.description()));
             result.users().forEach(u -> item.addUsers(UserEntity.newBuilder().setName(u)));
             out.addResults(item);
         }
@@ -220,7 +232,8 @@ final class RbacRpc {
             user.roles().forEach(role -> info.addRoles(role(role)));
             meta.addUsers(info);
         }
-        snapshot.roles().forEach(role -> meta.addRoles(role(role)));
+        snapshot.roles().forEach(role -> meta.addRoles(RoleEntity.newBuilder().setName(role)
+                .setDescription(snapshot.descriptionOf(role))));
         snapshot.grants().forEach(grant -> meta.addGrants(toProto(grant)));
         snapshot.privilegeGroups().forEach(group -> meta.addPrivilegeGroups(toProto(group)));
         changed("rbac_backed_up", "users=" + snapshot.users().size() + " roles=" + snapshot.roles().size()
@@ -248,8 +261,10 @@ final class RbacRpc {
                 .map(g -> new PrivilegeGroup(g.getGroupName(),
                         g.getPrivilegesList().stream().map(PrivilegeEntity::getName).toList()))
                 .toList();
+        Map<String, String> descriptions = new HashMap<>();
+        meta.getRolesList().forEach(role -> descriptions.put(role.getName(), role.getDescription()));
         RbacSnapshot snapshot = new RbacSnapshot(users,
-                meta.getRolesList().stream().map(RoleEntity::getName).toList(), grants, groups);
+                meta.getRolesList().stream().map(RoleEntity::getName).toList(), grants, groups, descriptions);
         rbac.restore(snapshot);
         changed("rbac_restored", "users=" + users.size() + " roles=" + snapshot.roles().size() + " grants="
                 + grants.size() + " groups=" + groups.size());

@@ -92,6 +92,12 @@ class ClusterModeTest {
         createCollection(rootOnA, "docs");
         ok(rootOnA.createRole(CreateRoleRequest.newBuilder().setEntity(RoleEntity.newBuilder().setName("reader"))
                 .build()));
+        // AlterRole returns once every node has the new description: B answers with it at once.
+        ok(rootOnA.alterRole(io.milvus.grpc.AlterRoleRequest.newBuilder().setRoleName("reader")
+                .setDescription("reads docs").build()));
+        assertThat(rootOnB.selectRole(io.milvus.grpc.SelectRoleRequest.newBuilder()
+                .setRole(RoleEntity.newBuilder().setName("reader")).build()).getResults(0).getRole()
+                .getDescription()).isEqualTo("reads docs");
         ok(rootOnA.operateUserRole(OperateUserRoleRequest.newBuilder().setUsername("ann").setRoleName("reader")
                 .setType(OperateUserRoleType.AddUserToRole).build()));
         ok(rootOnA.operatePrivilege(privilege("reader", "docs", OperatePrivilegeType.Grant)));

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
+import io.milvus.grpc.AlterRoleRequest;
 import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.CreateCollectionRequest;
 import io.milvus.grpc.CreateCredentialRequest;
@@ -134,6 +135,20 @@ class RbacEndpointTest {
         });
     }
 
+    /** The audit lines written while {@code calls} ran. */
+    private static List<String> auditedDuring(Runnable calls) {
+        Logger audit = (Logger) LoggerFactory.getLogger("audit");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        audit.addAppender(lines);
+        try {
+            calls.run();
+        } finally {
+            audit.detachAppender(lines);
+        }
+        return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
     private static io.milvus.grpc.HybridSearchRequest hybrid(String collection) {
         return io.milvus.grpc.HybridSearchRequest.newBuilder().setCollectionName(collection).build();
     }
@@ -148,22 +163,15 @@ class RbacEndpointTest {
     void userWithoutGrantsIsDeniedWithMilvusMessageAndTheDenialIsAudited() throws Exception {
         start(true);
         createUser("alice");
-        Logger audit = (Logger) LoggerFactory.getLogger("audit");
-        ListAppender<ILoggingEvent> lines = new ListAppender<>();
-        lines.start();
-        audit.addAppender(lines);
-        try {
+        List<String> lines = auditedDuring(() -> {
             MilvusServiceBlockingStub alice = as("alice", PASSWORD);
             denied(() -> alice.insert(InsertRequest.newBuilder().setCollectionName("c1").build()),
                     "PrivilegeInsert: permission deny to alice in the `default` database");
             denied(() -> alice.createRole(CreateRoleRequest.newBuilder()
                     .setEntity(RoleEntity.newBuilder().setName("mine")).build()),
                     "PrivilegeCreateOwnership: permission deny to alice in the `default` database");
-        } finally {
-            audit.detachAppender(lines);
-        }
-        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
-                .anySatisfy(line -> assertThat(line).contains("event=permission_denied", "action=Insert",
+        });
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("event=permission_denied", "action=Insert",
                         "actor=\"alice\"", "object=\"Collection:default.c1\"", "privilege=PrivilegeInsert"));
     }
 
@@ -337,6 +345,48 @@ class RbacEndpointTest {
         Status missing = root.operatePrivilege(v1(OperatePrivilegeType.Grant, "ghost", "Collection", "c1", "Search",
                 ""));
         assertThat(List.of(missing.getCode(), missing.getErrorCodeValue())).containsExactly(65535, 41);
+    }
+
+    @Test
+    void roleDescriptionsGoInWithCreateRoleChangeWithAlterRoleAndComeBackInSelectRoleAndBackup() throws Exception {
+        start(true);
+        createUser("alice");
+        List<String> lines = auditedDuring(() -> {
+            ok(root.createRole(CreateRoleRequest.newBuilder().setEntity(RoleEntity.newBuilder().setName("analyst")
+                    .setDescription("reads reports")).build()));
+            assertThat(describedAs(root, "analyst")).isEqualTo("reads reports");
+            ok(root.alterRole(AlterRoleRequest.newBuilder().setRoleName("analyst")
+                    .setDescription("reads and exports reports").build()));
+            assertThat(describedAs(root, "analyst")).isEqualTo("reads and exports reports");
+            assertThat(root.backupRBAC(io.milvus.grpc.BackupRBACMetaRequest.newBuilder().build()).getRBACMeta()
+                    .getRolesList()).containsExactly(RoleEntity.newBuilder().setName("analyst")
+                    .setDescription("reads and exports reports").build());
+
+            denied(() -> as("alice", PASSWORD).alterRole(AlterRoleRequest.newBuilder().setRoleName("analyst")
+                    .setDescription("mine now").build()),
+                    "PrivilegeCreateOwnership: permission deny to alice in the `default` database");
+            assertThat(describedAs(root, "analyst")).isEqualTo("reads and exports reports");
+        });
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("role_altered", "actor=\"root\"",
+                        "role=analyst description=reads and exports reports"));
+
+        Status missing = root.alterRole(AlterRoleRequest.newBuilder().setRoleName("ghost").setDescription("x")
+                .build());
+        assertThat(List.of(missing.getCode(), missing.getErrorCodeValue())).containsExactly(65535, 1);
+        assertThat(missing.getReason()).isEqualTo("role not exists");
+        Status builtIn = root.alterRole(AlterRoleRequest.newBuilder().setRoleName("admin").build());
+        assertThat(builtIn.getCode()).isEqualTo(1401);
+        Status tooLong = root.alterRole(AlterRoleRequest.newBuilder().setRoleName("analyst")
+                .setDescription("x".repeat(1025)).build());
+        assertThat(List.of(tooLong.getCode(), tooLong.getErrorCodeValue())).containsExactly(1100, 5);
+    }
+
+    private static String describedAs(MilvusServiceBlockingStub stub, String role) {
+        io.milvus.grpc.SelectRoleResponse response = stub.selectRole(io.milvus.grpc.SelectRoleRequest.newBuilder()
+                .setRole(RoleEntity.newBuilder().setName(role)).build());
+        ok(response.getStatus());
+        assertThat(response.getResultsList()).hasSize(1);
+        return response.getResults(0).getRole().getDescription();
     }
 
     // ---- issue 10 finding 5: ManageOwnership in one database is not admin

@@ -4,9 +4,12 @@ import static dev.vectorvault.auth.rbac.PrivilegeCatalog.ANY;
 
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.MilvusException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -69,8 +72,8 @@ public final class RbacService {
     }
 
     private synchronized void bootstrap() {
-        store.addRole(ADMIN_ROLE);
-        if (store.addRole(PUBLIC_ROLE) && settings.enablePublicPrivilege()) {
+        store.addRole(ADMIN_ROLE, "");
+        if (store.addRole(PUBLIC_ROLE, "") && settings.enablePublicPrivilege()) {
             store.grant(new Grant(PUBLIC_ROLE, ObjectType.GLOBAL, ANY, ANY, "DescribeCollection", ROOT));
             store.grant(new Grant(PUBLIC_ROLE, ObjectType.GLOBAL, ANY, ANY, "ListAliases", ROOT));
             store.grant(new Grant(PUBLIC_ROLE, ObjectType.COLLECTION, ANY, ANY, "IndexDetail", ROOT));
@@ -87,9 +90,15 @@ public final class RbacService {
 
     // ---- roles and bindings
 
-    /** {@code CreateRole}; the limit counts admin and public. */
-    public synchronized void createRole(String role) {
+    /** {@code CreateRole} without a description. */
+    public void createRole(String role) {
+        createRole(role, "");
+    }
+
+    /** {@code CreateRole}, with a description ({@code null} or empty: none); the limit counts admin and public. */
+    public synchronized void createRole(String role, String description) {
         String name = names.role(role);
+        String text = checkedDescription(description);
         RbacState state = store.state();
         if (state.hasRole(name)) {
             throw roleExists(name);
@@ -100,9 +109,45 @@ public final class RbacService {
             throw new MilvusException(ErrorCode.CREATE_ROLE_FAILED, "failed to check if create role: unable to create role"
                     + " because the number of roles has reached the limit");
         }
-        if (!store.addRole(name)) {
+        if (!store.addRole(name, text)) {
             throw roleExists(name); // another node created it first: the store decided
         }
+    }
+
+    /**
+     * {@code AlterRole}: replaces a role's description ({@code null} or empty clears it). admin and public cannot be
+     * altered. The new description replaces the stored one only if no other node changed the role in between;
+     * otherwise the change is decided again on the role as it is now (a role dropped meanwhile is not found).
+     */
+    public synchronized void alterRole(String role, String description) {
+        String name = names.role(role);
+        if (isDefaultRole(name)) {
+            throw new MilvusException(ErrorCode.PRIVILEGE_NOT_PERMITTED, "the role[" + name
+                    + "] is a builtin role, which can't be altered: privilege not permitted");
+        }
+        String text = checkedDescription(description);
+        while (true) {
+            RbacState state = store.state();
+            if (!state.hasRole(name)) {
+                throw new MilvusException(ErrorCode.ALTER_ROLE_FAILED, "role not exists");
+            }
+            if (store.replaceDescription(name, state.descriptionOf(name), text)) {
+                return;
+            }
+            // another node changed or dropped the role; the store has been re-read, decide again
+        }
+    }
+
+    /** Any UTF-8 text up to {@code proxy.maxRoleDescriptionLength} bytes, as Milvus counts it. */
+    private String checkedDescription(String description) {
+        String text = description == null ? "" : description;
+        int length = text.getBytes(StandardCharsets.UTF_8).length;
+        if (length > settings.maxRoleDescriptionLength()) {
+            throw new MilvusException(ErrorCode.PARAMETER_INVALID, "the length of role description must be not"
+                    + " greater than limit: invalid parameter[expected=in [0, " + settings.maxRoleDescriptionLength()
+                    + "]][actual=" + length + "]");
+        }
+        return text;
     }
 
     private static MilvusException roleExists(String name) {
@@ -128,7 +173,7 @@ public final class RbacService {
         store.dropRole(name);
     }
 
-    /** {@code SelectRole}: one role (empty when missing) or all, with their users when asked. */
+    /** {@code SelectRole}: one role (empty when missing) or all, with their descriptions, and users when asked. */
     public List<RoleUsers> selectRole(Optional<String> role, boolean includeUsers) {
         RbacState state = store.state();
         List<String> selected;
@@ -139,7 +184,8 @@ public final class RbacService {
             selected = List.copyOf(state.roles());
         }
         return selected.stream()
-                .map(r -> new RoleUsers(r, includeUsers ? List.copyOf(state.usersOf(r)) : List.of()))
+                .map(r -> new RoleUsers(r, state.descriptionOf(r),
+                        includeUsers ? List.copyOf(state.usersOf(r)) : List.of()))
                 .toList();
     }
 
@@ -371,8 +417,10 @@ public final class RbacService {
             }
         }
         List<String> roles = state.roles().stream().filter(r -> !isDefaultRole(r)).toList();
+        Map<String, String> descriptions = new HashMap<>();
+        roles.forEach(r -> descriptions.put(r, state.descriptionOf(r)));
         List<Grant> grants = state.grants().stream().filter(g -> !isDefaultRole(g.role())).toList();
-        return new RbacSnapshot(userList, roles, grants, List.copyOf(state.customGroups()));
+        return new RbacSnapshot(userList, roles, grants, List.copyOf(state.customGroups()), descriptions);
     }
 
     /**
@@ -388,6 +436,7 @@ public final class RbacService {
         RbacState state = store.state();
         Set<String> rolesAfter = new HashSet<>(state.roles());
         for (String role : snapshot.roles()) {
+            checkedDescription(snapshot.descriptionOf(role));
             if (!rolesAfter.add(role)) {
                 throw notRestorable("role [" + role + "] already exists");
             }
@@ -429,7 +478,7 @@ public final class RbacService {
             }
         }
         for (String role : snapshot.roles()) {
-            if (!store.addRole(role)) {
+            if (!store.addRole(role, snapshot.descriptionOf(role))) {
                 throw notRestorable("role [" + role + "] already exists");
             }
         }

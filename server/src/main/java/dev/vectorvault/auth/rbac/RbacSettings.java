@@ -10,11 +10,13 @@ package dev.vectorvault.auth.rbac;
  *                             grants at start
  * @param maxRoles             {@code proxy.maxRoleNum}, admin and public included
  * @param maxNameLength        {@code proxy.maxNameLength}, in bytes, for role, object and group names
+ * @param maxRoleDescriptionLength {@code proxy.maxRoleDescriptionLength}, in UTF-8 bytes, for a role's description
  * @param roleNameAllowedChars {@code proxy.roleNameValidation.allowedChars}
  * @param nameAllowedChars     {@code proxy.nameValidation.allowedChars}, for object names, types and privileges
  */
 public record RbacSettings(boolean authorizationEnabled, boolean rootShouldBindRole, boolean enablePublicPrivilege,
-                           int maxRoles, int maxNameLength, String roleNameAllowedChars, String nameAllowedChars) {
+                           int maxRoles, int maxNameLength, int maxRoleDescriptionLength, String roleNameAllowedChars,
+                           String nameAllowedChars) {
     public RbacSettings {
         if (maxRoles < 2) {
             throw new IllegalArgumentException("proxy.maxRoleNum must leave room for admin and public: " + maxRoles);
@@ -22,12 +24,16 @@ public record RbacSettings(boolean authorizationEnabled, boolean rootShouldBindR
         if (maxNameLength < 1) {
             throw new IllegalArgumentException("proxy.maxNameLength must be positive: " + maxNameLength);
         }
+        if (maxRoleDescriptionLength < 0) {
+            throw new IllegalArgumentException("proxy.maxRoleDescriptionLength must not be negative: "
+                    + maxRoleDescriptionLength);
+        }
         roleNameAllowedChars = roleNameAllowedChars == null ? "" : roleNameAllowedChars;
         nameAllowedChars = nameAllowedChars == null ? "" : nameAllowedChars;
     }
 
-    /** Milvus's defaults, except that authorization is switched on as given. */
+    /** Milvus's defaults (the description limit is ours), except that authorization is switched on as given. */
     public static RbacSettings defaults(boolean authorizationEnabled) {
-        return new RbacSettings(authorizationEnabled, false, true, 10, 255, "$", "$");
+        return new RbacSettings(authorizationEnabled, false, true, 10, 255, 1024, "$", "$");
     }
 }

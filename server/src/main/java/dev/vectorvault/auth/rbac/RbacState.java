@@ -12,22 +12,25 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * An immutable, consistent view of everything RBAC holds at one {@link #revision()}: roles, user→role bindings,
- * grants and custom privilege groups. Readers take one and need no lock; every change publishes a new one.
+ * An immutable, consistent view of everything RBAC holds at one {@link #revision()}: roles with their descriptions,
+ * user→role bindings, grants and custom privilege groups. Readers take one and need no lock; every change publishes a
+ * new one.
  */
 public final class RbacState {
     private final long revision;
     private final SortedSet<String> roles;
+    private final Map<String, String> descriptions;
     private final SortedMap<String, SortedSet<String>> rolesByUser;
     private final SortedMap<String, SortedSet<String>> usersByRole;
     private final List<Grant> grants;
     private final Map<String, List<Grant>> grantsByRole;
     private final SortedMap<String, PrivilegeGroup> customGroups;
 
-    RbacState(long revision, Collection<String> roles, Map<String, ? extends Collection<String>> rolesByUser,
+    RbacState(long revision, Map<String, String> roles, Map<String, ? extends Collection<String>> rolesByUser,
               Collection<Grant> grants, Map<String, PrivilegeGroup> customGroups) {
         this.revision = revision;
-        this.roles = Collections.unmodifiableSortedSet(new TreeSet<>(roles));
+        this.roles = Collections.unmodifiableSortedSet(new TreeSet<>(roles.keySet()));
+        this.descriptions = Map.copyOf(roles);
         SortedMap<String, SortedSet<String>> byUser = new TreeMap<>();
         SortedMap<String, SortedSet<String>> byRole = new TreeMap<>();
         rolesByUser.forEach((user, userRoles) -> {
@@ -61,6 +64,11 @@ public final class RbacState {
 
     public boolean hasRole(String role) {
         return roles.contains(role);
+    }
+
+    /** A role's description; empty for a role without one, and for a missing role. */
+    public String descriptionOf(String role) {
+        return descriptions.getOrDefault(role, "");
     }
 
     /** The roles bound to a user (never the implicit public unless bound explicitly), sorted. */

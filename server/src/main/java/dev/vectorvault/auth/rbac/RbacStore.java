@@ -14,14 +14,15 @@ import java.util.TreeSet;
  * Roles, bindings, grants and custom privilege groups, persisted in the {@link MetaStore} under Milvus-shaped keys
  * and mirrored in memory:
  * <pre>
- * credential/roles/&lt;role&gt;                                          role-v1
+ * credential/roles/&lt;role&gt;                                          role-v2 \n &lt;description&gt;  (or role-v1)
  * credential/user-role-mapping/&lt;user&gt;/&lt;role&gt;                     user-role-v1
  * credential/grantee-privileges/&lt;role&gt;/&lt;Type&gt;/&lt;db&gt;.&lt;name&gt;/&lt;PrivilegeX&gt;   grant-v1 \n &lt;grantor&gt;
  * privilege-group/&lt;group&gt;                                         privilege-group-v1 \n member \n ...
  * </pre>
  * One grant is one key (Milvus uses two, through a grantee id), so every grant and revoke is a single atomic write.
  * Key parts are percent-encoded outside {@code [A-Za-z0-9_$*-]}, which leaves every valid name as Milvus writes it.
- * Values hold names only, never secrets.
+ * Values hold names and role descriptions only, never secrets. A role without a description is still written as
+ * {@code role-v1} (which nodes of an older version read); {@code role-v1} reads as an empty description.
  *
  * <p>Every write reaches the store (durable) before the mirror and a new {@link RbacState} are published, under one
  * lock, so readers never see a change that is not on disk. Changes that take several writes order them so that a
@@ -29,9 +30,10 @@ import java.util.TreeSet;
  * Opening the store drops bindings and grants whose role is missing.
  *
  * <p>Several servers may share one store (cluster mode). Creates are decided by the store, not by this mirror: a
- * role, binding, grant or custom group is written with {@link MetaStore#putIfAbsent}, and a group's member list is
- * replaced only over the record it was read from, so of two nodes creating the same name exactly one succeeds and
- * concurrent grant or group changes lose nothing. When the store refuses, the mirror {@link #reload()}s and the
+ * role, binding, grant or custom group is written with {@link MetaStore#putIfAbsent}, and a group's member list or a
+ * role's description is replaced only over the record it was read from, so of two nodes creating the same name
+ * exactly one succeeds, concurrent grant or group changes lose nothing, and a role dropped by another node is never
+ * written back. When the store refuses, the mirror {@link #reload()}s and the
  * caller answers from the new state. {@link #reload()} is also what the cluster's watch calls after another node
  * wrote; it never deletes anything, since another node may be between the steps of a multi-write change.
  *
@@ -44,13 +46,15 @@ public final class RbacStore {
     static final String GROUP_PREFIX = "privilege-group/";
     /** The metadata keys this mirror reflects: a change under them (by another node) calls for {@link #reload()}. */
     public static final List<String> KEY_PREFIXES = List.of(ROLE_PREFIX, BINDING_PREFIX, GRANT_PREFIX, GROUP_PREFIX);
-    private static final String ROLE_FORMAT = "role-v1";
+    private static final String ROLE_FORMAT_V1 = "role-v1";
+    private static final String ROLE_FORMAT = "role-v2";
     private static final String BINDING_FORMAT = "user-role-v1";
     private static final String GRANT_FORMAT = "grant-v1";
     private static final String GROUP_FORMAT = "privilege-group-v1";
 
     private final MetaStore store;
-    private TreeSet<String> roles = new TreeSet<>();
+    /** Role name to description ("" for none). */
+    private TreeMap<String, String> roles = new TreeMap<>();
     private TreeMap<String, TreeSet<String>> rolesByUser = new TreeMap<>();
     private TreeMap<String, Grant> grants = new TreeMap<>();
     private TreeMap<String, PrivilegeGroup> groups = new TreeMap<>();
@@ -88,15 +92,33 @@ public final class RbacStore {
         publish();
     }
 
-    synchronized boolean addRole(String role) {
-        if (roles.contains(role)) {
+    synchronized boolean addRole(String role, String description) {
+        if (roles.containsKey(role)) {
             return false;
         }
-        if (!store.putIfAbsent(ROLE_PREFIX + encode(role), utf8(ROLE_FORMAT))) {
+        if (!store.putIfAbsent(ROLE_PREFIX + encode(role), encodeRole(description))) {
             reload(); // created by another node since this mirror was read
             return false;
         }
-        roles.add(role);
+        roles.put(role, description);
+        publish();
+        return true;
+    }
+
+    /**
+     * Replaces a role's description (one write) only if the stored role still has {@code current}; false, after a
+     * reload, when another node changed or dropped the role in between, so the caller can decide again. A role
+     * dropped meanwhile is never written back.
+     */
+    synchronized boolean replaceDescription(String role, String current, String next) {
+        String key = ROLE_PREFIX + encode(role);
+        Optional<byte[]> stored = store.get(key);
+        if (stored.isEmpty() || !decodeRole(key, stored.get()).equals(current)
+                || !store.replace(key, stored.get(), encodeRole(next))) {
+            reload();
+            return false;
+        }
+        roles.put(role, next);
         publish();
         return true;
     }
@@ -125,7 +147,7 @@ public final class RbacStore {
         if (unbound) {
             publish();
         }
-        if (roles.contains(role)) {
+        if (roles.containsKey(role)) {
             store.deleteTree(ROLE_PREFIX + encode(role));
             roles.remove(role);
             publish();
@@ -245,7 +267,7 @@ public final class RbacStore {
 
     /** What the store holds, orphans (bindings and grants of a missing role) apart. */
     private static final class Scan {
-        final TreeSet<String> roles = new TreeSet<>();
+        final TreeMap<String, String> roles = new TreeMap<>();
         final TreeMap<String, TreeSet<String>> rolesByUser = new TreeMap<>();
         final TreeMap<String, Grant> grants = new TreeMap<>();
         final TreeMap<String, PrivilegeGroup> groups = new TreeMap<>();
@@ -276,8 +298,7 @@ public final class RbacStore {
         SortedMap<String, byte[]> bindings = store.scan(BINDING_PREFIX);
         SortedMap<String, byte[]> grantRecords = store.scan(GRANT_PREFIX);
         store.scan(ROLE_PREFIX).forEach((key, value) -> {
-            requireFormat(key, value, ROLE_FORMAT);
-            scan.roles.add(decode(key.substring(ROLE_PREFIX.length())));
+            scan.roles.put(decode(key.substring(ROLE_PREFIX.length())), decodeRole(key, value));
         });
         bindings.forEach((key, value) -> {
             requireFormat(key, value, BINDING_FORMAT);
@@ -286,7 +307,7 @@ public final class RbacStore {
                 throw unreadable(key);
             }
             String role = decode(parts[1]);
-            if (scan.roles.contains(role)) {
+            if (scan.roles.containsKey(role)) {
                 scan.rolesByUser.computeIfAbsent(decode(parts[0]), u -> new TreeSet<>()).add(role);
             } else {
                 scan.orphans.add(key);
@@ -294,7 +315,7 @@ public final class RbacStore {
         });
         grantRecords.forEach((key, value) -> {
             Grant grant = decodeGrant(key, value);
-            if (scan.roles.contains(grant.role())) {
+            if (scan.roles.containsKey(grant.role())) {
                 scan.grants.put(key, grant);
             } else {
                 scan.orphans.add(key);
@@ -305,6 +326,22 @@ public final class RbacStore {
             scan.groups.put(group.name(), group);
         });
         return scan;
+    }
+
+    /** {@code role-v1} when there is no description, so that older nodes sharing the store still read the role. */
+    private static byte[] encodeRole(String description) {
+        return utf8(description.isEmpty() ? ROLE_FORMAT_V1 : ROLE_FORMAT + "\n" + encode(description));
+    }
+
+    private static String decodeRole(String key, byte[] value) {
+        String[] lines = new String(value, StandardCharsets.UTF_8).split("\n", -1);
+        if (lines.length == 1 && lines[0].equals(ROLE_FORMAT_V1)) {
+            return "";
+        }
+        if (lines.length != 2 || !lines[0].equals(ROLE_FORMAT)) {
+            throw unreadable(key);
+        }
+        return decode(lines[1]);
     }
 
     private static byte[] encodeGroup(PrivilegeGroup group) {

@@ -1,10 +1,12 @@
 package dev.vectorvault.auth.rbac;
 
 import java.util.List;
+import java.util.Objects;
 
-/** A {@code SelectRole} result: the role and, when asked for, the users bound to it (sorted). */
-public record RoleUsers(String role, List<String> users) {
+/** A {@code SelectRole} result: the role, its description ("" for none) and, when asked for, its users (sorted). */
+public record RoleUsers(String role, String description, List<String> users) {
     public RoleUsers {
+        Objects.requireNonNull(description, "description");
         users = List.copyOf(users);
     }
 }

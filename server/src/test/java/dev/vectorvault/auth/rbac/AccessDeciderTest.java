@@ -26,7 +26,7 @@ class AccessDeciderTest {
     @Test
     void rootBypassesRbacUnlessItShouldBindRoles() {
         assertThat(t.allowed("root", "any", Requirement.global(DROP_DATABASE))).isTrue();
-        RbacFixture bound = new RbacFixture(new RbacSettings(true, true, true, 10, 255, "$", "$"));
+        RbacFixture bound = new RbacFixture(new RbacSettings(true, true, true, 10, 255, 1024, "$", "$"));
         assertThat(bound.allowed("root", "default", Requirement.global(DROP_DATABASE))).isFalse();
         bound.service.operateUserRole("root", "root", "admin", MembershipOperation.ADD);
         assertThat(bound.allowed("root", "default", Requirement.global(DROP_DATABASE))).isTrue();

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class BuiltInGroupAccessTest {
-    private static final RbacSettings NO_PUBLIC_DEFAULTS = new RbacSettings(true, false, false, 10, 255, "$", "$");
+    private static final RbacSettings NO_PUBLIC_DEFAULTS =
+            new RbacSettings(true, false, false, 10, 255, 1024, "$", "$");
 
     @ParameterizedTest
     @EnumSource(value = Privilege.class, names = {"CLUSTER_READ_ONLY", "CLUSTER_READ_WRITE", "CLUSTER_ADMIN",

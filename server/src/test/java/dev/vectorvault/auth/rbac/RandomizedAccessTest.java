@@ -84,7 +84,7 @@ class RandomizedAccessTest {
     private void runEpisode() {
         boolean rootBound = random.nextInt(4) == 0;
         boolean publicDefaults = random.nextInt(4) > 0;
-        t = new RbacFixture(new RbacSettings(true, rootBound, publicDefaults, 10, 255, "$", "$"));
+        t = new RbacFixture(new RbacSettings(true, rootBound, publicDefaults, 10, 255, 1024, "$", "$"));
         model = new Model(rootBound, publicDefaults);
         history.clear();
         record("episode rootShouldBindRole=" + rootBound + " enablePublicPrivilege=" + publicDefaults);

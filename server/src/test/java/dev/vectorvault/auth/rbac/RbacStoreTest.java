@@ -103,7 +103,7 @@ class RbacStoreTest {
         t.service.createRole("ghost");
         assertThat(t.grantsOf("ghost")).isEmpty();
         assertThat(t.service.selectRole(Optional.of("ghost"), true))
-                .containsExactly(new RoleUsers("ghost", List.of()));
+                .containsExactly(new RoleUsers("ghost", "", List.of()));
     }
 
     @Test

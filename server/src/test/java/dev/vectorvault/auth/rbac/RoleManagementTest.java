@@ -37,14 +37,14 @@ class RoleManagementTest {
 
     @Test
     void publicGetsNoDefaultGrantsWhenThatIsSwitchedOff() {
-        RbacFixture off = new RbacFixture(new RbacSettings(true, false, false, 10, 255, "$", "$"));
+        RbacFixture off = new RbacFixture(new RbacSettings(true, false, false, 10, 255, 1024, "$", "$"));
         assertThat(off.grantsOf("public")).isEmpty();
     }
 
     @Test
     void createdRoleIsListedAndSelectRoleOfAMissingRoleIsEmpty() {
         rbac.createRole("r1");
-        assertThat(rbac.selectRole(Optional.of("r1"), false)).containsExactly(new RoleUsers("r1", List.of()));
+        assertThat(rbac.selectRole(Optional.of("r1"), false)).containsExactly(new RoleUsers("r1", "", List.of()));
         assertThat(rbac.selectRole(Optional.of("ghost"), true)).isEmpty();
         rbac.dropRole("r1", false);
         assertThat(rbac.selectRole(Optional.of("r1"), false)).isEmpty();
@@ -151,7 +151,7 @@ class RoleManagementTest {
         assertThat(rbac.selectUser(Optional.of("alice"), true))
                 .containsExactly(new UserRoles("alice", List.of("admin", "public")));
         assertThat(rbac.selectRole(Optional.of("admin"), true))
-                .containsExactly(new RoleUsers("admin", List.of("alice")));
+                .containsExactly(new RoleUsers("admin", "", List.of("alice")));
         rbac.operateUserRole("root", "alice", "admin", MembershipOperation.REMOVE);
         rbac.operateUserRole("root", "alice", "public", MembershipOperation.REMOVE);
         assertThat(rbac.selectUser(Optional.of("alice"), true))
@@ -210,7 +210,7 @@ class RoleManagementTest {
         rbac.userDeleted("alice");
         t.users.remove("alice");
         assertThat(rbac.selectRole(Optional.of("alice_role"), true))
-                .containsExactly(new RoleUsers("alice_role", List.of()));
+                .containsExactly(new RoleUsers("alice_role", "", List.of()));
     }
 
     @Test
