@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.ToLongFunction;
 
 /**
  * The next recorded membership from the previous one, the group configurations and the live nodes: a pure function,
@@ -128,19 +129,9 @@ final class MembershipRecovery {
     /** Step 3 for one node; false when no group can give the group a node it accepts. */
     private boolean takeFromOthers(String needy) {
         ResourceGroupConfig config = configs.get(needy);
-        String donor = null;
-        long best = 0;
-        for (String group : members.keySet()) {
-            if (group.equals(needy) || surplus(group) <= 0 || nodeFor(group, needy).isEmpty()) {
-                continue;
-            }
-            long priority = redundant(group) > 0 ? URGENT + redundant(group)
-                    : config.transferFrom().contains(group) ? PREFERRED + surplus(group) : surplus(group);
-            if (priority > best) {
-                donor = group;
-                best = priority;
-            }
-        }
+        String donor = mostPressing(needy, group -> surplus(group) <= 0 || nodeFor(group, needy).isEmpty() ? 0
+                : redundant(group) > 0 ? URGENT + redundant(group)
+                : config.transferFrom().contains(group) ? PREFERRED + surplus(group) : surplus(group));
         if (donor == null) {
             return false;
         }
@@ -151,19 +142,9 @@ final class MembershipRecovery {
     /** Step 4 for one node; false when no group takes a node of the group. */
     private boolean giveToOthers(String crowded) {
         ResourceGroupConfig config = configs.get(crowded);
-        String recipient = null;
-        long best = 0;
-        for (String group : members.keySet()) {
-            if (group.equals(crowded) || room(group) <= 0 || nodeFor(crowded, group).isEmpty()) {
-                continue;
-            }
-            long priority = missing(group) > 0 ? URGENT + missing(group)
-                    : config.transferTo().contains(group) ? PREFERRED + room(group) : room(group);
-            if (priority > best) {
-                recipient = group;
-                best = priority;
-            }
-        }
+        String recipient = mostPressing(crowded, group -> room(group) <= 0 || nodeFor(crowded, group).isEmpty() ? 0
+                : missing(group) > 0 ? URGENT + missing(group)
+                : config.transferTo().contains(group) ? PREFERRED + room(group) : room(group));
         if (recipient == null && !crowded.equals(ResourceGroups.DEFAULT_GROUP)
                 && nodeFor(crowded, ResourceGroups.DEFAULT_GROUP).isPresent()) {
             recipient = ResourceGroups.DEFAULT_GROUP;
@@ -173,6 +154,20 @@ final class MembershipRecovery {
         }
         move(nodeFor(crowded, recipient).orElseThrow(), crowded, recipient);
         return true;
+    }
+
+    /** The group other than {@code self} of highest priority (0: not a candidate), the first by name on a tie. */
+    private String mostPressing(String self, ToLongFunction<String> priority) {
+        String chosen = null;
+        long best = 0;
+        for (String group : members.keySet()) {
+            long p = group.equals(self) ? 0 : priority.applyAsLong(group);
+            if (p > best) {
+                chosen = group;
+                best = p;
+            }
+        }
+        return chosen;
     }
 
     /** The newest node of {@code from} that {@code to} accepts. */
