@@ -97,6 +97,9 @@ public enum ErrorCode {
     RESOURCE_GROUP_LIMIT_REACHED(302, 1),
     /** A resource group configuration Milvus refuses: negative counts, limits below requests, bad transfers. */
     RESOURCE_GROUP_ILLEGAL_CONFIG(303, 1),
+    /** The resource group records could not be changed, e.g. other nodes kept changing them (merr
+     *  ErrResourceGroupServiceAvailable); retryable. */
+    RESOURCE_GROUP_SERVICE_UNAVAILABLE(305, 1),
     /** Anything else; the reason explains. */
     UNEXPECTED(65535, 1),
     /** REST: no valid credentials (merr ErrNeedAuthenticate, "user hasn't authenticated"), with HTTP 401. */

@@ -7,11 +7,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Which live node belongs to which group, computed from the configurations alone so that every node derives the same
- * answer. First each group gets accepted nodes up to its {@code requests}, the group missing most first (ties by
- * name); then each remaining node goes to the accepting group furthest below its {@code limits}, the default group on
- * a tie (it has Milvus's large default limit); a node no group accepts below its limit stays in the default group.
- * Nodes are taken in id order.
+ * Which live node belongs to which group, computed from the configurations alone: the membership of servers that did
+ * not record it, so a store without the membership record starts from it and an upgrade moves no node
+ * ({@link ResourceGroups}). First each group gets accepted nodes up to its {@code requests}, the group missing most
+ * first (ties by name); then each remaining node goes to the accepting group furthest below its {@code limits}, the
+ * default group on a tie (it has Milvus's large default limit); a node no group accepts below its limit stays in the
+ * default group. Nodes are taken in id order.
  */
 final class NodeAssignment {
     private NodeAssignment() {}

@@ -6,18 +6,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.MilvusException;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The two records resource groups keep in the metadata store, JSON with a {@code formatVersion} (1; frozen v1 records
- * are read by {@code ResourceGroupRecordsTest}): {@code resource-group/<name>} holds a group's configuration, and
- * {@code resource-group-replica/<collectionId>} the group of each replica of a loaded collection.
+ * The records resource groups keep in the metadata store, JSON with a {@code formatVersion} (1; frozen v1 records
+ * are read by {@code ResourceGroupRecordsTest}): {@code resource-group/<name>} holds a group's configuration,
+ * {@code resource-group-replica/<collectionId>} the group of each replica of a loaded collection, and
+ * {@value #MEMBERSHIP_KEY} the nodes of every group (Milvus keeps them in each group's
+ * {@code queryCoord-ResourceGroup/<name>} record; one record here, so one compare-and-swap guards a change to all).
  */
 final class ResourceGroupRecords {
     static final int VERSION = 1;
     static final String GROUP_PREFIX = "resource-group/";
     static final String REPLICA_PREFIX = "resource-group-replica/";
+    static final String MEMBERSHIP_KEY = "resource-group-nodes";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -28,6 +32,14 @@ final class ResourceGroupRecords {
     record ReplicaRecord(@JsonProperty("formatVersion") int formatVersion,
                          @JsonProperty("collectionId") long collectionId,
                          @JsonProperty("replicaGroups") Map<Long, String> replicaGroups) {}
+
+    /**
+     * Which node belongs to which group, one record for all groups so that one compare-and-swap on it guards every
+     * change: {@code revision} counts the writes, so a decider whose copy is older finds the guard changed.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record MembershipRecord(@JsonProperty("formatVersion") int formatVersion, @JsonProperty("revision") long revision,
+                            @JsonProperty("nodes") Map<String, List<Long>> nodes) {}
 
     private ResourceGroupRecords() {}
 
@@ -53,6 +65,19 @@ final class ResourceGroupRecords {
         check(key, record.formatVersion());
         if (record.replicaGroups() == null) {
             throw corrupt(key, "no replica groups");
+        }
+        return record;
+    }
+
+    static byte[] encodeMembership(long revision, Map<String, List<Long>> nodes) {
+        return write(new MembershipRecord(VERSION, revision, new TreeMap<>(nodes)));
+    }
+
+    static MembershipRecord decodeMembership(String key, byte[] value) {
+        MembershipRecord record = read(key, value, MembershipRecord.class);
+        check(key, record.formatVersion());
+        if (record.nodes() == null) {
+            throw corrupt(key, "no nodes");
         }
         return record;
     }

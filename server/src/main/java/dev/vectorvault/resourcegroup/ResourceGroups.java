@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The resource groups (Milvus's query-coordinator resource manager): their configurations, stored under
@@ -20,17 +22,23 @@ import java.util.function.Supplier;
  * its mirror), the live nodes each holds, and the group of every loaded replica ({@code resource-group-replica/}).
  * The default group {@value #DEFAULT_GROUP} always exists and cannot be dropped.
  *
- * <p>Node membership is computed, not stored: a pure function of the configurations and the live nodes, so every
- * node of a cluster derives the same membership from the same etcd state without writing anything when nodes come
- * and go. Milvus's outcome at rest: groups get nodes up to their {@code requests} (the group missing most first),
- * and each remaining node goes to the group furthest below its {@code limits}, which is the default group unless its
- * limit was lowered. Thread-safe.
+ * <p>Node membership is recorded ({@code resource-group-nodes}) and sticky, as in Milvus: a live node stays in its
+ * group until a group's {@code requests}, {@code limits} (and their {@code transfer_from} / {@code transfer_to}
+ * preferences) or node filter make it move ({@link MembershipRecovery}). Whoever reads the membership recomputes it
+ * from the record, the configurations and the live nodes, and writes a changed result only while the record is still
+ * the one it read (a compare-and-swap): of two nodes recomputing at once one writes, the other re-reads and, the
+ * recomputation being a pure function, finds its own answer there. No leader is needed. A store holding no record
+ * yet (an upgrade) starts from the membership the configurations alone give ({@link NodeAssignment}), so nothing
+ * moves then. Thread-safe.
  */
 public final class ResourceGroups {
     public static final String DEFAULT_GROUP = "__default_resource_group";
     /** The key prefixes (under {@code root-coord/}) a cluster node mirrors for this registry. */
     public static final List<String> KEY_PREFIXES = List.of(ResourceGroupRecords.GROUP_PREFIX,
-            ResourceGroupRecords.REPLICA_PREFIX);
+            ResourceGroupRecords.REPLICA_PREFIX, ResourceGroupRecords.MEMBERSHIP_KEY);
+    /** Guarded writes lost in a row before a read gives up recording (other nodes keep changing the record). */
+    private static final int MAX_RECORD_ATTEMPTS = 8;
+    private static final Logger LOG = LoggerFactory.getLogger(ResourceGroups.class);
 
     /** A group as described now: its configuration and the live nodes it holds. */
     public record Group(String name, ResourceGroupConfig config, List<QueryNode> nodes) {
@@ -47,6 +55,9 @@ public final class ResourceGroups {
     private final int maxNameLength;
     private Map<String, ResourceGroupConfig> groups = new TreeMap<>();
     private Map<Long, Map<Long, String>> replicaGroups = new HashMap<>();
+    /** The membership record as last read or written, and its bytes (the guard of the next write); null: none. */
+    private ResourceGroupRecords.MembershipRecord recorded;
+    private byte[] recordedBytes;
 
     /**
      * @param maxGroups          {@code quotaAndLimits.limits.maxResourceGroupNumOfQueryNode}, the default group included
@@ -79,6 +90,13 @@ public final class ResourceGroups {
         });
         groups = read;
         replicaGroups = replicas;
+        readMembership();
+    }
+
+    private void readMembership() {
+        recordedBytes = store.get(ResourceGroupRecords.MEMBERSHIP_KEY).orElse(null);
+        recorded = recordedBytes == null ? null
+                : ResourceGroupRecords.decodeMembership(ResourceGroupRecords.MEMBERSHIP_KEY, recordedBytes);
     }
 
     /**
@@ -179,9 +197,66 @@ public final class ResourceGroups {
         return new Group(name, config, membership().get(name));
     }
 
-    /** The group of every live node now. */
+    /**
+     * The group of every live node now, recorded first when it changed. Should the store refuse the write (etcd
+     * unreachable), the recomputed membership is answered unrecorded and the next read tries again.
+     */
     public synchronized Map<String, List<QueryNode>> membership() {
-        return NodeAssignment.assign(groups, liveNodes.get());
+        List<QueryNode> live = liveNodes.get();
+        Map<String, List<Long>> next = null;
+        for (int attempt = 0; attempt < MAX_RECORD_ATTEMPTS; attempt++) {
+            next = MembershipRecovery.recover(previousMembership(live), groups, live);
+            if (recorded != null && next.equals(recorded.nodes())) {
+                break;
+            }
+            try {
+                if (recordMembership(next, new TreeMap<>())) {
+                    break;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("event=resource_group_membership_unrecorded cause=\"{}\"", e.getMessage());
+                break;
+            }
+            readMembership();
+        }
+        return withNodes(next, live);
+    }
+
+    /** The recorded membership; before any record, the one the configurations alone give. */
+    private Map<String, List<Long>> previousMembership(List<QueryNode> live) {
+        if (recorded != null) {
+            return recorded.nodes();
+        }
+        Map<String, List<Long>> derived = new TreeMap<>();
+        NodeAssignment.assign(groups, live).forEach((group, nodes) -> derived.put(group,
+                nodes.stream().map(QueryNode::nodeId).toList()));
+        return derived;
+    }
+
+    /**
+     * Writes the membership, with {@code alongside} (configuration records) in the same transaction, only while the
+     * record is the one last read; false when another node changed it meanwhile.
+     */
+    private boolean recordMembership(Map<String, List<Long>> nodes, SortedMap<String, byte[]> alongside) {
+        long revision = recorded == null ? 1 : recorded.revision() + 1;
+        byte[] bytes = ResourceGroupRecords.encodeMembership(revision, nodes);
+        SortedMap<String, byte[]> entries = new TreeMap<>(alongside);
+        entries.put(ResourceGroupRecords.MEMBERSHIP_KEY, bytes);
+        if (!store.putAllWhile(ResourceGroupRecords.MEMBERSHIP_KEY, recordedBytes, entries)) {
+            return false;
+        }
+        recorded = new ResourceGroupRecords.MembershipRecord(ResourceGroupRecords.VERSION, revision, nodes);
+        recordedBytes = bytes;
+        return true;
+    }
+
+    private Map<String, List<QueryNode>> withNodes(Map<String, List<Long>> ids, List<QueryNode> live) {
+        Map<Long, QueryNode> byId = new HashMap<>();
+        live.forEach(node -> byId.put(node.nodeId(), node));
+        Map<String, List<QueryNode>> members = new LinkedHashMap<>();
+        groups.keySet().forEach(group -> members.put(group, ids.getOrDefault(group, List.of()).stream()
+                .map(byId::get).filter(java.util.Objects::nonNull).toList()));
+        return members;
     }
 
     /** The group holding the node now, empty when the node is not live. */
@@ -196,7 +271,10 @@ public final class ResourceGroups {
 
     /**
      * TransferNode, Milvus's compatibility form of an update: the source asks for {@code count} fewer nodes (its
-     * limit too, unless it is the default group), the target for {@code count} more (its limit raised to match).
+     * limit too, unless it is the default group), the target for {@code count} more (its limit raised to match). Milvus
+     * then lets its recovery pick the nodes, which may take them from a group other than the source; here the
+     * {@code count} newest nodes of the source the target accepts move, written with the two configurations in one
+     * transaction guarded on the membership record (re-read and retried when another node changed it).
      */
     public synchronized void transferNodes(String source, String target, int count) {
         if (source.equals(target)) {
@@ -215,16 +293,42 @@ public final class ResourceGroups {
         if (to == null) {
             throw notFound(target);
         }
-        int held = membership().get(source).size();
-        if (held < count) {
-            throw nodeNotEnough(source, held, count);
-        }
         int fromLimits = source.equals(DEFAULT_GROUP) ? from.limitsNodeNum() : Math.max(0, from.limitsNodeNum() - count);
         int toRequests = to.requestsNodeNum() + count;
-        Map<String, ResourceGroupConfig> changed = new LinkedHashMap<>();
+        Map<String, ResourceGroupConfig> changed = new TreeMap<>();
         changed.put(source, from.withNodeNums(Math.max(0, from.requestsNodeNum() - count), fromLimits));
         changed.put(target, to.withNodeNums(toRequests, Math.max(to.limitsNodeNum(), toRequests)));
-        update(changed);
+        changed.forEach((name, config) -> validateConfig(name, config, groups));
+        SortedMap<String, byte[]> records = new TreeMap<>();
+        changed.forEach((name, config) -> records.put(ResourceGroupRecords.GROUP_PREFIX + name,
+                ResourceGroupRecords.encodeGroup(name, config)));
+        Map<String, ResourceGroupConfig> after = new TreeMap<>(groups);
+        after.putAll(changed);
+        for (int attempt = 0; ; attempt++) {
+            List<QueryNode> live = liveNodes.get();
+            Map<String, List<QueryNode>> now = membership();
+            List<QueryNode> movable = now.get(source).stream().filter(n -> to.accepts(n.labels()))
+                    .sorted(Comparator.comparingLong(QueryNode::nodeId).reversed()).toList();
+            if (movable.size() < count) {
+                throw nodeNotEnough(source, movable.size(), count);
+            }
+            Map<String, List<Long>> moved = new TreeMap<>();
+            now.forEach((group, nodes) -> moved.put(group, new ArrayList<>(nodes.stream().map(QueryNode::nodeId)
+                    .toList())));
+            movable.subList(0, count).forEach(node -> {
+                moved.get(source).remove(node.nodeId());
+                moved.get(target).add(node.nodeId());
+            });
+            if (recordMembership(MembershipRecovery.recover(moved, after, live), records)) {
+                groups.putAll(changed);
+                return;
+            }
+            if (attempt + 1 >= MAX_RECORD_ATTEMPTS) {
+                throw new MilvusException(ErrorCode.RESOURCE_GROUP_SERVICE_UNAVAILABLE, "resource group service"
+                        + " unavailable: the membership record kept changing under TransferNode[rg=" + source + "]");
+            }
+            readMembership();
+        }
     }
 
     /**

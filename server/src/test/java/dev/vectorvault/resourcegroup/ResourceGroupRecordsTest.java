@@ -12,8 +12,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The resource group records: the frozen format version 1 records (under {@code formats/v1/records}) read back, a
- * record written now reads back equal, and a record of another version is refused rather than half understood.
+ * The resource group records: the frozen format version 1 records (group, replica groups, membership; under
+ * {@code formats/v1/records}) read back, a record written now reads back equal, and a record of another version is
+ * refused rather than half understood.
  */
 class ResourceGroupRecordsTest {
 
@@ -38,6 +39,17 @@ class ResourceGroupRecordsTest {
         assertThat(record.collectionId()).isEqualTo(465123456789L);
         assertThat(record.replicaGroups()).containsExactlyInAnyOrderEntriesOf(Map.of(452312848583266304L, "rg_frozen",
                 452312848583266305L, ResourceGroups.DEFAULT_GROUP));
+    }
+
+    @Test
+    void theFrozenVersionOneMembershipRecordReads() throws Exception {
+        ResourceGroupRecords.MembershipRecord record = ResourceGroupRecords.decodeMembership(
+                ResourceGroupRecords.MEMBERSHIP_KEY, frozen("resource-group-nodes.json"));
+        assertThat(record.revision()).isEqualTo(7);
+        assertThat(record.nodes()).containsExactlyInAnyOrderEntriesOf(Map.of(ResourceGroups.DEFAULT_GROUP,
+                List.of(3L, 9L), "rg_frozen", List.of(4L)));
+        assertThat(ResourceGroupRecords.encodeMembership(7, record.nodes()))
+                .as("the writer of today writes the frozen bytes").isEqualTo(frozen("resource-group-nodes.json"));
     }
 
     @Test
