@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vectorvault.catalog.Collection;
+import dev.vectorvault.catalog.DataType;
 import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.JsonValues;
@@ -110,7 +111,10 @@ abstract class ImportBatches implements AutoCloseable {
                 return null;
             }
             ArrayNode array = JsonNodeFactory.instance.arrayNode();
-            batch.forEach(row -> array.add(withDynamicKeys((ObjectNode) row)));
+            long row = first;
+            for (JsonNode node : batch) {
+                array.add(withJsonTextParsed(withDynamicKeys((ObjectNode) node), row++));
+            }
             return rowBatch(collection, schema, array, "file " + name + ", rows " + first + "-" + rows.rowsRead());
         }
 
@@ -131,6 +135,26 @@ abstract class ImportBatches implements AutoCloseable {
                 Map.Entry<String, JsonNode> entry = it.next();
                 if (!row.has(entry.getKey())) {
                     row.set(entry.getKey(), entry.getValue());
+                }
+            }
+            return row;
+        }
+
+        /**
+         * A JSON field's value may be its JSON text, as Milvus's importer takes it (Milvus's Java BulkWriter writes
+         * JSON fields so); an insert row would keep such a string as a JSON string.
+         */
+        private ObjectNode withJsonTextParsed(ObjectNode row, long rowNumber) {
+            for (FieldSchema field : collection.schema().fields()) {
+                JsonNode value = field.dataType() == DataType.JSON && !field.dynamic() ? row.get(field.name()) : null;
+                if (value != null && value.isTextual()) {
+                    try {
+                        row.set(field.name(), JSON.valueToTree(JsonValues.parse(
+                                value.textValue().getBytes(StandardCharsets.UTF_8))));
+                    } catch (MilvusException e) {
+                        throw new MilvusException(ErrorCode.IMPORT_FAILED, "file " + name + ", row " + rowNumber
+                                + ": the value of JSON field " + field.name() + " is text that is not JSON");
+                    }
                 }
             }
             return row;

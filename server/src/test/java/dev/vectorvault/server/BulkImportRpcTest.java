@@ -163,6 +163,42 @@ class BulkImportRpcTest {
         assertThat(count("withOptions")).isEqualTo(2);
     }
 
+    /** Milvus's Java BulkWriter writes a JSON field as its text; Milvus's importer takes text or an object. */
+    @Test
+    void aJsonFieldGivenAsItsTextImportsAsThatJsonAndTextThatIsNotJsonFailsTheJob() throws Exception {
+        start(Map.of());
+        CollectionSchema schema = CollectionSchema.newBuilder().setName("docs")
+                .addFields(FieldSchema.newBuilder().setName("id").setDataType(DataType.Int64).setIsPrimaryKey(true))
+                .addFields(FieldSchema.newBuilder().setName("v").setDataType(DataType.FloatVector)
+                        .addTypeParams(pair("dim", "2")))
+                .addFields(FieldSchema.newBuilder().setName("doc").setDataType(DataType.JSON)).build();
+        ok(stub.createCollection(CreateCollectionRequest.newBuilder().setCollectionName("docs")
+                .setSchema(ByteString.copyFrom(schema.toByteArray())).build()));
+        write("docs.json", """
+                [{"id": 1, "v": [1, 2], "doc": "{\\"a\\": [1, 2], \\"b\\": \\"x\\"}"},
+                 {"id": 2, "v": [1, 2], "doc": {"a": [1, 2], "b": "x"}}]""");
+        write("notjson.json", """
+                [{"id": 3, "v": [1, 2], "doc": {"a": 1}},
+                 {"id": 4, "v": [1, 2], "doc": "{a: 1"}]""");
+
+        GetImportStateResponse done = awaitFinished(importFiles("docs", "docs.json"));
+        assertThat(done.getState()).as(info(done, "failed_reason")).isEqualTo(ImportState.ImportCompleted);
+        GetImportStateResponse failed = awaitFinished(importFiles("docs", "notjson.json"));
+        assertThat(failed.getState()).isEqualTo(ImportState.ImportFailed);
+        assertThat(info(failed, "failed_reason")).contains("notjson.json", "row 2", "doc");
+
+        ok(stub.createIndex(CreateIndexRequest.newBuilder().setCollectionName("docs").setFieldName("v")
+                .addExtraParams(pair("index_type", "FLAT")).addExtraParams(pair("metric_type", "L2")).build()));
+        ok(stub.loadCollection(LoadCollectionRequest.newBuilder().setCollectionName("docs").build()));
+        QueryResults r = stub.query(QueryRequest.newBuilder().setCollectionName("docs").setExpr("id > 0")
+                .addOutputFields("doc").build());
+        ok(r.getStatus());
+        FieldData doc = r.getFieldsDataList().stream().filter(f -> f.getFieldName().equals("doc")).findFirst()
+                .orElseThrow();
+        assertThat(doc.getScalars().getJsonData().getDataList()).extracting(ByteString::toStringUtf8)
+                .containsExactly("{\"a\":[1,2],\"b\":\"x\"}", "{\"a\":[1,2],\"b\":\"x\"}");
+    }
+
     @Test
     void aBadRowAfterManyGoodBatchesFailsTheJobAndLeavesNoRow() throws Exception {
         start(Map.of("dataNode.import.readBufferSizeInMB", "1"));
