@@ -7,6 +7,7 @@ import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.service.rbac.request.CreateUserReq;
 import io.milvus.v2.service.rbac.request.DropUserReq;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,8 +35,7 @@ class BruteForceAndAuditTest {
             }
             // Blocked now: even the right password gets the same answer, so guessing learns nothing.
             assertThatThrownBy(() -> Clients.as(server, "target", "Right-pw-1")).hasMessageContaining(FAILURE);
-            Thread.sleep(4_500);
-            MilvusClientV2 target = Clients.as(server, "target", "Right-pw-1");
+            MilvusClientV2 target = loginOnceTheBlockEnds(server, "target", "Right-pw-1");
             assertThat(target.checkHealth().getIsHealthy()).isTrue();
             target.close();
             root.close();
@@ -43,6 +43,26 @@ class BruteForceAndAuditTest {
             String log = server.log();
             assertThat(log).contains("event=login_failed user=\"target\" client=\"127.0.0.1\" reason=bad_credentials")
                     .contains("reason=throttled");
+        }
+    }
+
+    /**
+     * Tries the right password until the block ends. A refused attempt neither counts as a failure nor extends the
+     * block (LoginThrottle), so the tries do not hold it open; a block that never ended would fail the test here.
+     */
+    private static MilvusClientV2 loginOnceTheBlockEnds(ServerProcess server, String user, String password)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                return Clients.as(server, user, password);
+            } catch (RuntimeException refused) {
+                assertThat(refused).hasMessageContaining(FAILURE);
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("still refused 60 s after the block began", refused);
+                }
+                Thread.sleep(200);
+            }
         }
     }
 

@@ -17,7 +17,6 @@ import io.milvus.v2.service.rbac.request.RevokeRoleReq;
 import io.milvus.v2.service.rbac.request.UpdatePasswordReq;
 import dev.vectorvault.testkit.EtcdCluster;
 import dev.vectorvault.testkit.EtcdLink;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -63,17 +63,39 @@ class ClusterAuthTest {
     static final List<ServerProcess> nodes = new ArrayList<>();
     static final List<MilvusClientV2> roots = new ArrayList<>();
 
+    /**
+     * The three nodes start side by side, each in a thread of its own that returns once its node listens: a start is
+     * mostly a JVM warming up and joining etcd, which then overlaps.
+     */
     @BeforeAll
-    static void startCluster() throws IOException {
+    static void startCluster() throws Exception {
         etcd = EtcdCluster.start(3, Files.createDirectories(dir.resolve("etcd")));
         relay = etcd.link();
-        for (int i = 0; i < 3; i++) {
-            String endpoints = i == 2 ? relay.endpointsCsv() : etcd.endpointsCsv();
-            nodes.add(ServerProcess.startWithAuth(dir.resolve("node" + i),
-                    "etcd.endpoints", endpoints,
-                    "proxy.internalPort", Integer.toString(ServerProcess.freePort()),
-                    "common.session.ttl", Integer.toString(TTL_SECONDS),
-                    "cluster.changeAckTimeoutMs", "1000"));
+        ExecutorService starters = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<ServerProcess>> starts = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String endpoints = i == 2 ? relay.endpointsCsv() : etcd.endpointsCsv();
+                Path nodeDir = dir.resolve("node" + i);
+                starts.add(starters.submit(() -> ServerProcess.startWithAuth(nodeDir,
+                        "etcd.endpoints", endpoints,
+                        "proxy.internalPort", Integer.toString(ServerProcess.freePort()),
+                        "common.session.ttl", Integer.toString(TTL_SECONDS),
+                        "cluster.changeAckTimeoutMs", "1000")));
+            }
+            ExecutionException failed = null;
+            for (Future<ServerProcess> start : starts) {
+                try {
+                    nodes.add(start.get()); // in node order: nodes.get(2) is the one behind the relay
+                } catch (ExecutionException e) {
+                    failed = failed == null ? e : failed; // the others still join, so stopCluster closes them
+                }
+            }
+            if (failed != null) {
+                throw failed.getCause() instanceof RuntimeException cause ? cause : failed;
+            }
+        } finally {
+            starters.shutdown();
         }
         nodes.forEach(node -> roots.add(Clients.root(node)));
         roots.get(0).createCollection(CreateCollectionReq.builder().collectionName(COLLECTION).dimension(4).build());

@@ -9,6 +9,7 @@ import io.milvus.grpc.CollectionSchema;
 import io.milvus.grpc.CreateCollectionRequest;
 import io.milvus.grpc.CreateIndexRequest;
 import io.milvus.grpc.DataType;
+import io.milvus.grpc.DescribeCollectionRequest;
 import io.milvus.grpc.FieldData;
 import io.milvus.grpc.FieldSchema;
 import io.milvus.grpc.FloatArray;
@@ -34,7 +35,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +47,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Kafka broker killed with SIGKILL and restarted while a client writes through the node that does not own the
  * collection, and object storage unreachable for a while. The same faults at the DataStore level are in
  * KafkaDataStoreTest and S3DataStoreTest; these check them through the wire, forwarding and a node's takeover.
+ *
+ * <p>The engines and the two nodes are started once for the class (half a minute on a small machine). Each test
+ * writes its own collection, created through node 0 so that node 0 owns it and node 1 forwards to it, and leaves
+ * behind nothing the other needs: after each test the broker runs, object storage is reachable and both nodes serve
+ * again (a killed node is restarted on its folder and ports).
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ClusterFaultsTest {
@@ -51,13 +59,13 @@ class ClusterFaultsTest {
     private static final int BATCH = 10;
 
     @TempDir
-    Path dir;
-    private RealEngines engines;
-    private TcpRelay s3Link;
-    private ClusterProcesses cluster;
+    static Path dir;
+    private static RealEngines engines;
+    private static TcpRelay s3Link;
+    private static ClusterProcesses cluster;
 
-    @AfterEach
-    void stop() {
+    @AfterAll
+    static void stop() {
         if (cluster != null) {
             cluster.close();
         }
@@ -69,7 +77,23 @@ class ClusterFaultsTest {
         }
     }
 
-    private void startCluster() throws Exception {
+    /** Undoes a fault a test left in place (it ended early, or killing the owner was its last step). */
+    @AfterEach
+    void restoreEnginesAndNodes() throws Exception {
+        if (!engines.kafka.isRunning()) {
+            engines.kafka.restart();
+        }
+        s3Link.restore();
+        for (int node = 0; node < cluster.size(); node++) {
+            if (!cluster.isAlive(node)) {
+                cluster.restart(node);
+                cluster.awaitServing(node);
+            }
+        }
+    }
+
+    @BeforeAll
+    static void startCluster() throws Exception {
         engines = RealEngines.withKafkaAndS3(dir);
         s3Link = engines.s3.relay();
         cluster = new ClusterProcesses(dir, engines.etcd, List.of(
@@ -90,13 +114,13 @@ class ClusterFaultsTest {
                 "minio.rootPath=files",
                 "minio.requestTimeoutMs=4000"));
         cluster.start(2);
-        createCollection(cluster.stub(0, 60)); // node 0 owns it; node 1 forwards to it
     }
 
     @Test
     void aKafkaBrokerKilledAndRestartedWhileWritingThroughANodeLosesNoAcknowledgedRowAndWritesResume()
             throws Exception {
-        startCluster();
+        String c = "broker_killed";
+        createOwnedByNode0(c);
         TreeSet<Long> acknowledged = new TreeSet<>();
         List<Set<Long>> refused = new CopyOnWriteArrayList<>();
         AtomicInteger acknowledgedAfterRestart = new AtomicInteger();
@@ -110,7 +134,7 @@ class ClusterFaultsTest {
                 next += BATCH;
                 boolean ok;
                 try {
-                    ok = cluster.stub(1, 30).insert(insert(batch)).getStatus().getCode() == 0;
+                    ok = cluster.stub(1, 30).insert(insert(c, batch)).getStatus().getCode() == 0;
                 } catch (RuntimeException e) {
                     ok = false;
                 }
@@ -140,7 +164,7 @@ class ClusterFaultsTest {
         stop.set(true);
         writer.join(TimeUnit.SECONDS.toMillis(60));
 
-        TreeSet<Long> rows = ids(cluster.stub(1, 60));
+        TreeSet<Long> rows = ids(cluster.stub(1, 60), c);
         assertThat(rows).as("every acknowledged row").containsAll(acknowledged);
         for (Set<Long> batch : refused) {
             // A write is one Kafka transaction over every shard it touches: a refused batch is there whole or not.
@@ -158,35 +182,36 @@ class ClusterFaultsTest {
     @Test
     void whileObjectStorageIsUnreachableWritesAreAcknowledgedThroughTheLogAndSealingFailsClearlyUntilItIsBack()
             throws Exception {
-        startCluster();
+        String c = "storage_cut";
+        createOwnedByNode0(c);
         TreeSet<Long> acknowledged = new TreeSet<>();
-        insertOk(cluster.stub(1, 60), 0, 100, acknowledged);
-        flushOk(cluster.stub(1, 60));
+        insertOk(cluster.stub(1, 60), c, 0, 100, acknowledged);
+        flushOk(cluster.stub(1, 60), c);
 
         s3Link.cut();
-        insertOk(cluster.stub(1, 60), 100, 200, acknowledged); // acknowledged through Kafka alone
-        insertOk(cluster.stub(0, 60), 200, 250, acknowledged);
+        insertOk(cluster.stub(1, 60), c, 100, 200, acknowledged); // acknowledged through Kafka alone
+        insertOk(cluster.stub(0, 60), c, 200, 250, acknowledged);
         for (int attempt = 0; attempt < 2; attempt++) {
-            FlushResponse refused = cluster.stub(1, 60).flush(FlushRequest.newBuilder().addCollectionNames("c")
+            FlushResponse refused = cluster.stub(1, 60).flush(FlushRequest.newBuilder().addCollectionNames(c)
                     .build());
             assertThat(refused.getStatus().getCode()).as("sealing fails while object storage is unreachable: %s",
                     refused.getStatus()).isNotZero();
             assertThat(refused.getStatus().getReason()).contains("unreachable")
                     .doesNotContain(S3Server.SECRET_KEY);
         }
-        assertThat(ids(cluster.stub(1, 60))).isEqualTo(acknowledged);
+        assertThat(ids(cluster.stub(1, 60), c)).isEqualTo(acknowledged);
 
         s3Link.restore();
-        flushOk(cluster.stub(1, 60)); // the retry seals everything
-        insertOk(cluster.stub(1, 60), 250, 260, acknowledged);
-        assertThat(ids(cluster.stub(1, 60))).isEqualTo(acknowledged);
+        flushOk(cluster.stub(1, 60), c); // the retry seals everything
+        insertOk(cluster.stub(1, 60), c, 250, 260, acknowledged);
+        assertThat(ids(cluster.stub(1, 60), c)).isEqualTo(acknowledged);
 
         // The owner dies: node 1 takes over from object storage, the etcd manifest and Kafka.
         cluster.kill(0);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {
             try {
-                assertThat(ids(cluster.stub(1, 60))).as("every acknowledged row after the takeover")
+                assertThat(ids(cluster.stub(1, 60), c)).as("every acknowledged row after the takeover")
                         .isEqualTo(acknowledged);
                 break;
             } catch (RuntimeException | AssertionError e) {
@@ -229,24 +254,37 @@ class ClusterFaultsTest {
         }
     }
 
-    private static void createCollection(MilvusServiceBlockingStub stub) {
-        CollectionSchema schema = CollectionSchema.newBuilder().setName("c")
+    /**
+     * Creates {@code c} through node 0, which then owns it, so node 1 forwards to it; checked in etcd's owner record,
+     * as node 0 may be a restart of the node the other test killed.
+     */
+    private static void createOwnedByNode0(String c) throws java.io.IOException {
+        createCollection(cluster.stub(0, 60), c);
+        long id = cluster.stub(0, 60).describeCollection(DescribeCollectionRequest.newBuilder().setCollectionName(c)
+                .build()).getCollectionID();
+        String owner = engines.etcd.etcdctl("get", "--print-value-only",
+                "by-dev/meta/root-coord/cluster/collection-owner/" + id).trim();
+        assertThat(owner).as("owner of %s", c).isEqualTo(String.valueOf(cluster.nodeId(0)));
+    }
+
+    private static void createCollection(MilvusServiceBlockingStub stub, String c) {
+        CollectionSchema schema = CollectionSchema.newBuilder().setName(c)
                 .addFields(FieldSchema.newBuilder().setName("id").setDataType(DataType.Int64).setIsPrimaryKey(true))
                 .addFields(FieldSchema.newBuilder().setName("v").setDataType(DataType.FloatVector)
                         .addTypeParams(SmallCollection.pair("dim", String.valueOf(DIM))))
                 .build();
-        SmallCollection.ok(stub.createCollection(CreateCollectionRequest.newBuilder().setCollectionName("c")
+        SmallCollection.ok(stub.createCollection(CreateCollectionRequest.newBuilder().setCollectionName(c)
                 .setShardsNum(2).setSchema(ByteString.copyFrom(schema.toByteArray())).build()));
-        SmallCollection.ok(stub.insert(insert(Set.of(-1L))).getStatus()); // makes this node the owner
-        SmallCollection.ok(stub.delete(io.milvus.grpc.DeleteRequest.newBuilder().setCollectionName("c")
+        SmallCollection.ok(stub.insert(insert(c, Set.of(-1L))).getStatus()); // makes this node the owner
+        SmallCollection.ok(stub.delete(io.milvus.grpc.DeleteRequest.newBuilder().setCollectionName(c)
                 .setExpr("id in [-1]").build()).getStatus());
-        SmallCollection.ok(stub.createIndex(CreateIndexRequest.newBuilder().setCollectionName("c")
+        SmallCollection.ok(stub.createIndex(CreateIndexRequest.newBuilder().setCollectionName(c)
                 .setFieldName("v").addExtraParams(SmallCollection.pair("index_type", "FLAT"))
                 .addExtraParams(SmallCollection.pair("metric_type", "L2")).build()));
-        SmallCollection.ok(stub.loadCollection(LoadCollectionRequest.newBuilder().setCollectionName("c").build()));
+        SmallCollection.ok(stub.loadCollection(LoadCollectionRequest.newBuilder().setCollectionName(c).build()));
     }
 
-    private static InsertRequest insert(Set<Long> ids) {
+    private static InsertRequest insert(String c, Set<Long> ids) {
         LongArray.Builder column = LongArray.newBuilder();
         FloatArray.Builder vectors = FloatArray.newBuilder();
         for (long id : ids) {
@@ -255,7 +293,7 @@ class ClusterFaultsTest {
                 vectors.addData(id + d);
             }
         }
-        return InsertRequest.newBuilder().setCollectionName("c").setNumRows(ids.size())
+        return InsertRequest.newBuilder().setCollectionName(c).setNumRows(ids.size())
                 .addFieldsData(FieldData.newBuilder().setFieldName("id").setType(DataType.Int64)
                         .setScalars(ScalarField.newBuilder().setLongData(column)))
                 .addFieldsData(FieldData.newBuilder().setFieldName("v").setType(DataType.FloatVector)
@@ -263,19 +301,20 @@ class ClusterFaultsTest {
                 .build();
     }
 
-    private static void insertOk(MilvusServiceBlockingStub stub, long from, long to, Set<Long> acknowledged) {
+    private static void insertOk(MilvusServiceBlockingStub stub, String c, long from, long to,
+                                 Set<Long> acknowledged) {
         Set<Long> ids = LongStream.range(from, to).boxed().collect(Collectors.toCollection(TreeSet::new));
-        MutationResult result = stub.insert(insert(ids));
+        MutationResult result = stub.insert(insert(c, ids));
         SmallCollection.ok(result.getStatus());
         acknowledged.addAll(ids);
     }
 
-    private static void flushOk(MilvusServiceBlockingStub stub) {
-        SmallCollection.ok(stub.flush(FlushRequest.newBuilder().addCollectionNames("c").build()).getStatus());
+    private static void flushOk(MilvusServiceBlockingStub stub, String c) {
+        SmallCollection.ok(stub.flush(FlushRequest.newBuilder().addCollectionNames(c).build()).getStatus());
     }
 
-    private static TreeSet<Long> ids(MilvusServiceBlockingStub stub) {
-        QueryResults results = stub.query(QueryRequest.newBuilder().setCollectionName("c").setExpr("id >= 0")
+    private static TreeSet<Long> ids(MilvusServiceBlockingStub stub, String c) {
+        QueryResults results = stub.query(QueryRequest.newBuilder().setCollectionName(c).setExpr("id >= 0")
                 .addOutputFields("id").build());
         SmallCollection.ok(results.getStatus());
         List<Long> list = new ArrayList<>();
