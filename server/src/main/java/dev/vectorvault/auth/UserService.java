@@ -53,8 +53,10 @@ public final class UserService {
     public void bootstrapRoot(Secret firstPassword) {
         if (credentials.find(ROOT).isEmpty()) {
             String hash = authenticator.hashNewPassword(Password.fromUtf8(firstPassword.utf8()).orElseThrow());
-            credentials.add(ROOT, hash, "", Integer.MAX_VALUE);
-            audit.userChanged("user_created", "(bootstrap)", ROOT, "local");
+            // Nodes starting together race here: only the one whose add wins created root, so only it says so.
+            if (credentials.add(ROOT, hash, "", Integer.MAX_VALUE) == CredentialStore.AddResult.ADDED) {
+                audit.userChanged("user_created", "(bootstrap)", ROOT, "local");
+            }
         }
     }
 

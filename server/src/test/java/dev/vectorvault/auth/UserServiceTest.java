@@ -8,7 +8,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.common.PermissionDeniedException;
+import dev.vectorvault.config.ServerConfig;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -50,6 +54,32 @@ class UserServiceTest {
         limited.createUser(caller("root"), "one", Password.of("password1"), "");
         assertThatThrownBy(call(() -> limited.createUser(caller("root"), "two", Password.of("password2"), "")))
                 .hasMessageContaining("unable to add user because the number of users has reached the limit");
+    }
+
+    @Test
+    void onlyTheNodeWhoseBootstrapCreatedRootAuditsIt() {
+        TestCredentials wiring = new TestCredentials();
+        try (dev.vectorvault.storage.MvMetaStore shared = dev.vectorvault.storage.MvMetaStore.inMemory()) {
+            // Two nodes start over one empty store; each mirror read it before either created root.
+            CredentialStore nodeA = new CredentialStore(shared);
+            CredentialStore nodeB = new CredentialStore(shared);
+            List<String> linesA = new CopyOnWriteArrayList<>();
+            List<String> linesB = new CopyOnWriteArrayList<>();
+
+            users(nodeA, wiring, linesA).bootstrapRoot(ServerConfig.defaults().defaultRootPassword());
+            users(nodeB, wiring, linesB).bootstrapRoot(ServerConfig.defaults().defaultRootPassword());
+
+            assertThat(linesA).anyMatch(line -> line.contains("user_created"));
+            assertThat(linesB).as("node B's add lost the race").noneMatch(line -> line.contains("user_created"));
+            assertThat(nodeB.find("root")).as("the losing add reloads the mirror").isPresent();
+        }
+    }
+
+    private static UserService users(CredentialStore credentials, TestCredentials wiring, List<String> auditLines) {
+        AuditLog audit = new AuditLog(60_000, 100, System::currentTimeMillis, AuditLog.Format.TEXT,
+                (warn, line) -> auditLines.add(line));
+        return new UserService(credentials, wiring.authenticator, wiring.hasher,
+                new CredentialPolicy(ServerConfig.defaults().limits()), (c, p, u) -> { }, audit, Set.of());
     }
 
     @Test
