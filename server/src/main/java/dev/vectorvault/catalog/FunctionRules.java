@@ -42,8 +42,7 @@ final class FunctionRules {
                 throw MilvusException.invalidParameter("duplicate function name: " + function.name());
             }
             if (!FunctionSchema.BM25.equals(function.type())) {
-                throw MilvusException.invalidParameter("function type " + function.type() + " of function "
-                        + function.name() + " is not supported by this server (supported: BM25)");
+                throw FunctionSchema.unsupportedType(function.type(), function.name());
             }
             checkBm25(fields, function, outputs);
         }

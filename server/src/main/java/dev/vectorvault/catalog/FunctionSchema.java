@@ -1,5 +1,6 @@
 package dev.vectorvault.catalog;
 
+import dev.vectorvault.common.MilvusException;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +18,12 @@ public record FunctionSchema(String name, String description, String type, List<
         inputFieldNames = List.copyOf(inputFieldNames == null ? List.of() : inputFieldNames);
         outputFieldNames = List.copyOf(outputFieldNames == null ? List.of() : outputFieldNames);
         params = Map.copyOf(params == null ? Map.of() : params);
+    }
+
+    /** The refusal of any function type but BM25: this server calls no embedding or rerank model provider. */
+    public static MilvusException unsupportedType(String type, String functionName) {
+        return MilvusException.invalidParameter("function type " + type + " of function " + functionName
+                + " is not supported by this server (supported: BM25)");
     }
 
     public String inputField() {

@@ -7,6 +7,7 @@ import dev.vectorvault.auth.rbac.VisibleNames;
 import dev.vectorvault.catalog.Catalog;
 import dev.vectorvault.catalog.Collection;
 import dev.vectorvault.catalog.Database;
+import dev.vectorvault.catalog.FunctionSchema;
 import dev.vectorvault.catalog.IndexDefinition;
 import dev.vectorvault.catalog.Indexes;
 import dev.vectorvault.catalog.Partition;
@@ -16,6 +17,7 @@ import dev.vectorvault.index.RequestedMetric;
 import io.milvus.grpc.*;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.ToLongBiFunction;
 
 /**
@@ -303,6 +305,67 @@ final class CatalogRpc {
         Collection c = collectionByNameOrId(database, r.getCollectionName(), r.getCollectionID());
         catalog.addField(database, c.name(), SchemaMapper.fieldFromProto(field));
         return StatusMapper.success();
+    }
+
+    /*
+     * Add/Alter/DropCollectionFunction with Milvus 2.6's checks and messages, in its order. Milvus refuses to add, alter
+     * or drop a BM25 function, and BM25 is the only function type this server runs (the others call embedding or
+     * rerank model providers), so every call that would change a schema is refused; a drop of a function the
+     * collection does not have succeeds without a change, as in Milvus.
+     */
+
+    Status addCollectionFunction(io.milvus.grpc.AddCollectionFunctionRequest r) {
+        io.milvus.grpc.FunctionSchema function = functionSchema(r.hasFunctionSchema(), r.getFunctionSchema());
+        if (function.getType() == io.milvus.grpc.FunctionType.BM25) {
+            throw functionRefused("Currently does not support adding BM25 function");
+        }
+        collectionByNameOrId(db(r.getDbName()), r.getCollectionName(), r.getCollectionID());
+        throw FunctionSchema.unsupportedType(function.getType().name(), function.getName());
+    }
+
+    Status alterCollectionFunction(io.milvus.grpc.AlterCollectionFunctionRequest r) {
+        io.milvus.grpc.FunctionSchema function = functionSchema(r.hasFunctionSchema(), r.getFunctionSchema());
+        if (function.getType() == io.milvus.grpc.FunctionType.BM25) {
+            throw functionRefused("Currently does not support alter BM25 function");
+        }
+        if (!r.getFunctionName().equals(function.getName())) {
+            throw functionRefused("Invalid function config, name not match");
+        }
+        Collection c = collectionByNameOrId(db(r.getDbName()), r.getCollectionName(), r.getCollectionID());
+        FunctionSchema existing = function(c, r.getFunctionName())
+                .orElseThrow(() -> functionRefused("Function " + r.getFunctionName() + " not found"));
+        if (FunctionSchema.BM25.equals(existing.type())) {
+            throw functionRefused("Currently does not support alter BM25 function");
+        }
+        throw FunctionSchema.unsupportedType(function.getType().name(), function.getName());
+    }
+
+    Status dropCollectionFunction(io.milvus.grpc.DropCollectionFunctionRequest r) {
+        Collection c = collectionByNameOrId(db(r.getDbName()), r.getCollectionName(), r.getCollectionID());
+        Optional<FunctionSchema> existing = function(c, r.getFunctionName());
+        if (existing.isEmpty()) {
+            return StatusMapper.success();
+        }
+        if (FunctionSchema.BM25.equals(existing.get().type())) {
+            throw functionRefused("Currently does not support droping BM25 function"); // sic: Milvus's message
+        }
+        throw FunctionSchema.unsupportedType(existing.get().type(), existing.get().name());
+    }
+
+    private static io.milvus.grpc.FunctionSchema functionSchema(boolean present, io.milvus.grpc.FunctionSchema f) {
+        if (!present) {
+            throw functionRefused("Function Schema is empty");
+        }
+        return f;
+    }
+
+    private static Optional<FunctionSchema> function(Collection c, String name) {
+        return c.schema().functions().stream().filter(f -> f.name().equals(name)).findFirst();
+    }
+
+    /** Milvus's proxy raises these as plain errors, which reach the wire as its unexpected-error status. */
+    private static MilvusException functionRefused(String reason) {
+        return new MilvusException(dev.vectorvault.common.ErrorCode.UNEXPECTED, reason);
     }
 
     /** AlterCollectionField: {@code max_length} / {@code max_capacity}, Milvus 2.6's rules. */

@@ -59,6 +59,7 @@ final class ForwardingRoutes {
                 "ListDatabases", "CreateDatabase", "DropDatabase", "DescribeDatabase", "AlterDatabase",
                 "CreateCollection", "DescribeCollection", "HasCollection", "ShowCollections", "DropCollection",
                 "RenameCollection", "AlterCollection",
+                "AddCollectionFunction", "AlterCollectionFunction", "DropCollectionFunction",
                 "CreatePartition", "DropPartition", "HasPartition", "ShowPartitions",
                 "CreateAlias", "DropAlias", "AlterAlias", "DescribeAlias", "ListAliases",
                 "CreateIndex", "DropIndex",
@@ -98,11 +99,10 @@ final class ForwardingRoutes {
         ROUTES.put("Import", Route.OWNER);
         ROUTES.put("GetImportState", Route.ANY_NODE);
         ROUTES.put("ListImportTasks", Route.ANY_NODE);
-        for (String rpc : new String[] {"AddCollectionFunction", "AddFileResource",
-                "AddUserTags", "AlterCollectionFunction",
+        for (String rpc : new String[] {"AddFileResource", "AddUserTags",
                 "CalcDistance", "CreateReplicateStream",
                 "CreateRowPolicy", "DeleteUserTags", "DescribeSegmentIndexData",
-                "DropCollectionFunction", "DropRowPolicy", "Dummy", "DumpMessages",
+                "DropRowPolicy", "Dummy", "DumpMessages",
                 "GetReplicateConfiguration", "GetReplicateInfo", "GetUserTags",
                 "ListFileResources", "ListIndexedSegment",
                 "ListRowPolicies", "ListUsersWithTag", "LoadBalance",

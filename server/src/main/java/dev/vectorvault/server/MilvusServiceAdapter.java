@@ -206,6 +206,22 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
     }
 
     @Override
+    public void addCollectionFunction(io.milvus.grpc.AddCollectionFunctionRequest r, StreamObserver<Status> out) {
+        respond("AddCollectionFunction", out, () -> catalogRpc.addCollectionFunction(r), Function.identity());
+    }
+
+    @Override
+    public void alterCollectionFunction(io.milvus.grpc.AlterCollectionFunctionRequest r,
+                                        StreamObserver<Status> out) {
+        respond("AlterCollectionFunction", out, () -> catalogRpc.alterCollectionFunction(r), Function.identity());
+    }
+
+    @Override
+    public void dropCollectionFunction(io.milvus.grpc.DropCollectionFunctionRequest r, StreamObserver<Status> out) {
+        respond("DropCollectionFunction", out, () -> catalogRpc.dropCollectionFunction(r), Function.identity());
+    }
+
+    @Override
     public void alterCollectionField(io.milvus.grpc.AlterCollectionFieldRequest r, StreamObserver<Status> out) {
         respond("AlterCollectionField", out, () -> catalogRpc.alterCollectionField(r), Function.identity());
     }

@@ -95,6 +95,54 @@ class Bm25RpcTest {
         return PlaceholderGroup.newBuilder().addPlaceholders(value).build().toByteString();
     }
 
+    /**
+     * Add/Alter/DropCollectionFunction answer as Milvus 2.6's proxy does: BM25 functions cannot be added, altered or
+     * dropped; other types are refused as unsupported here; dropping a missing function is a quiet success. No call
+     * changes the schema.
+     */
+    @Test
+    void collectionFunctionCallsAnswerWithMilvusChecksAndChangeNothing() {
+        ok(create(schema(true)));
+        FunctionSchema bm25 = FunctionSchema.newBuilder().setName("bm25b").setType(FunctionType.BM25)
+                .addInputFieldNames("text").addOutputFieldNames("sp").build();
+        FunctionSchema embedding = FunctionSchema.newBuilder().setName("embed").setType(FunctionType.TextEmbedding)
+                .addInputFieldNames("text").addOutputFieldNames("sp").build();
+        var add = io.milvus.grpc.AddCollectionFunctionRequest.newBuilder().setCollectionName("docs");
+        var alter = io.milvus.grpc.AlterCollectionFunctionRequest.newBuilder().setCollectionName("docs");
+        var drop = io.milvus.grpc.DropCollectionFunctionRequest.newBuilder().setCollectionName("docs");
+
+        assertRefused(stub.addCollectionFunction(add.build()), 65535, "Function Schema is empty");
+        assertRefused(stub.addCollectionFunction(add.setFunctionSchema(bm25).build()), 65535,
+                "Currently does not support adding BM25 function");
+        assertRefused(stub.addCollectionFunction(add.setFunctionSchema(embedding).build()), 1100,
+                "function type TextEmbedding of function embed is not supported by this server (supported: BM25)");
+        assertRefused(stub.addCollectionFunction(add.setCollectionName("nope").build()), 100, "nope");
+
+        assertRefused(stub.alterCollectionFunction(alter.setFunctionName("bm25").setFunctionSchema(bm25).build()),
+                65535, "Currently does not support alter BM25 function");
+        assertRefused(stub.alterCollectionFunction(alter.setFunctionSchema(embedding).build()), 65535,
+                "Invalid function config, name not match");
+        assertRefused(stub.alterCollectionFunction(alter.setFunctionName("embed").build()), 65535,
+                "Function embed not found");
+        assertRefused(stub.alterCollectionFunction(alter.setFunctionName("bm25")
+                .setFunctionSchema(embedding.toBuilder().setName("bm25")).build()), 65535,
+                "Currently does not support alter BM25 function");
+
+        ok(stub.dropCollectionFunction(drop.setFunctionName("missing").build()));
+        assertRefused(stub.dropCollectionFunction(drop.setFunctionName("bm25").build()), 65535,
+                "Currently does not support droping BM25 function");
+
+        DescribeCollectionResponse described = stub.describeCollection(DescribeCollectionRequest.newBuilder()
+                .setCollectionName("docs").build());
+        assertThat(described.getSchema().getFunctionsList()).extracting(FunctionSchema::getName)
+                .containsExactly("bm25");
+    }
+
+    private static void assertRefused(Status status, int code, String reasonPart) {
+        assertThat(status.getCode()).as(status.getReason()).isEqualTo(code);
+        assertThat(status.getReason()).contains(reasonPart);
+    }
+
     @Test
     void aBm25CollectionIsCreatedDescribedFilledAndSearchedWithRawText() {
         ok(create(schema(true)));
