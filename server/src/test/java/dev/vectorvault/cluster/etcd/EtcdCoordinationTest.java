@@ -45,12 +45,7 @@ class EtcdCoordinationTest {
 
     @AfterAll
     static void stopEtcd() {
-        if (coordination != null) {
-            coordination.close();
-        }
-        if (etcd != null) {
-            etcd.close();
-        }
+        EtcdTesting.closeBoth(coordination, etcd);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.vectorvault.cluster.etcd;
 
 import dev.vectorvault.config.ServerConfig;
 import dev.vectorvault.config.ServerConfig.ClusterSettings;
+import dev.vectorvault.testkit.EtcdCluster;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,6 +24,16 @@ final class EtcdTesting {
 
     static EtcdCoordination connect(String endpoints, String... keyValues) {
         return EtcdCoordination.connect(settings(endpoints, keyValues));
+    }
+
+    /** Closes what a test class's {@code @BeforeAll} started, either of which may be missing if it failed. */
+    static void closeBoth(EtcdCoordination coordination, EtcdCluster etcd) {
+        if (coordination != null) {
+            coordination.close();
+        }
+        if (etcd != null) {
+            etcd.close();
+        }
     }
 
     /** A prefix no other test uses, so tests can share one etcd. */

@@ -40,12 +40,7 @@ class MetaStoreContractTest {
 
     @AfterAll
     static void stopEtcd() {
-        if (coordination != null) {
-            coordination.close();
-        }
-        if (etcd != null) {
-            etcd.close();
-        }
+        EtcdTesting.closeBoth(coordination, etcd);
     }
 
     static Stream<Arguments> stores() {

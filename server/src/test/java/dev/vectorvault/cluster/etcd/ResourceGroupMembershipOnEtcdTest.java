@@ -44,12 +44,7 @@ class ResourceGroupMembershipOnEtcdTest {
 
     @AfterAll
     static void stopEtcd() {
-        if (coordination != null) {
-            coordination.close();
-        }
-        if (etcd != null) {
-            etcd.close();
-        }
+        EtcdTesting.closeBoth(coordination, etcd);
     }
 
     private ResourceGroups registry(MetaStore store) {
