@@ -23,10 +23,15 @@ import io.milvus.v2.service.vector.response.QueryResp;
 import io.milvus.v2.service.vector.response.SearchResp;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,14 +39,21 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Java SDK v2 with the quantized indexes: IVF_SQ8 (L2) and HNSW_SQ (COSINE, refine FP32) created through the SDK's
  * index types, described with their parameters, searched with {@code nprobe} and {@code ef}/{@code refine_k} once the
- * sealed segments are indexed, and an sq_type this server does not build refused with code 1100; once flushed (the
- * vectors then stay in the segment files, off the heap), vector output fields still come back exact, also after a
- * restart. IVF_PQ the same way, in a collection of its own.
+ * sealed segments are indexed, and an sq_type this server does not build refused with code 1100; once flushed every
+ * segment's vectors of each quantized field go from the heap to its segment file (the server logs
+ * {@code event=vectors_stored} for each, before and after a restart), and vector output fields still come back exact.
+ * IVF_PQ the same way, in a collection of its own.
+ *
+ * <p>Segments are {@value #SEGMENT_ROWS} rows: {@value #ROWS} rows fill two, the first sealed by the inserts (indexed
+ * before the flush writes it), the second by the flush (written before it is indexed). Segments under 1024 rows get
+ * no index at all (Milvus's minimum), so they would be searched exactly and keep their vectors.
  */
 @Timeout(300)
 class QuantizedIndexTest {
     private static final int ROWS = 3000;
+    private static final int SEGMENT_ROWS = 1500;
     private static final int DIM = 24;
+    private static final Pattern VECTORS_STORED = Pattern.compile("event=vectors_stored segment=(\\d+) field=(\\d+)");
 
     @TempDir
     Path dataDir;
@@ -64,7 +76,8 @@ class QuantizedIndexTest {
 
     @Test
     void ivfSq8AndHnswSqAreCreatedDescribedAndSearchedThroughTheSdk() throws Exception {
-        try (ServerProcess server = ServerProcess.startWithAuth(dataDir, "localStorage.segmentRows", "1000")) {
+        try (ServerProcess server = ServerProcess.startWithAuth(dataDir, "localStorage.segmentRows",
+                Integer.toString(SEGMENT_ROWS))) {
             MilvusClientV2 client = Clients.root(server);
             CreateCollectionReq.CollectionSchema schema = CreateCollectionReq.CollectionSchema.builder().build();
             schema.addField(AddFieldReq.builder().fieldName("id").dataType(DataType.Int64).isPrimaryKey(true).build());
@@ -124,15 +137,14 @@ class QuantizedIndexTest {
             // Flushed, the sealed segments keep these vectors in their files, not on the heap; output fields (search
             // and query) still return them exactly, before and after a restart.
             client.flush(FlushReq.builder().collectionNames(List.of("quant")).build());
-            Thread.sleep(1000);
+            awaitVectorsStored(server, 0, Set.of(1, 2));
             assertExactOutput(client, stored, query);
             client.close();
+            int restartedAt = server.log().length();
             server.restart();
             MilvusClientV2 again = Clients.root(server);
             again.loadCollection(LoadCollectionReq.builder().collectionName("quant").build());
-            awaitIndexed(again, "sq8");
-            awaitIndexed(again, "hsq");
-            Thread.sleep(1000);
+            awaitVectorsStored(server, restartedAt, Set.of(1, 2));
             assertExactOutput(again, stored, query);
         }
     }
@@ -146,7 +158,8 @@ class QuantizedIndexTest {
      */
     @Test
     void ivfPqIsCreatedDescribedAndSearchedThroughTheSdk() throws Exception {
-        try (ServerProcess server = ServerProcess.startWithAuth(dataDir, "localStorage.segmentRows", "1000")) {
+        try (ServerProcess server = ServerProcess.startWithAuth(dataDir, "localStorage.segmentRows",
+                Integer.toString(SEGMENT_ROWS))) {
             MilvusClientV2 client = Clients.root(server);
             CreateCollectionReq.CollectionSchema schema = CreateCollectionReq.CollectionSchema.builder().build();
             schema.addField(AddFieldReq.builder().fieldName("id").dataType(DataType.Int64).isPrimaryKey(true).build());
@@ -187,7 +200,7 @@ class QuantizedIndexTest {
                     .isLessThan(0.5f);
 
             client.flush(FlushReq.builder().collectionNames(List.of("pq")).build());
-            Thread.sleep(1000);
+            awaitVectorsStored(server, 0, Set.of(1));
             List<QueryResp.QueryResult> rows = client.query(QueryReq.builder().collectionName("pq")
                     .filter("id in [0, 999, 1000, 2999]").outputFields(List.of("id", "pq")).build())
                     .getQueryResults();
@@ -236,6 +249,35 @@ class QuantizedIndexTest {
             long id = (Long) row.getEntity().get("id");
             assertThat(row.getEntity().get("sq8")).as("id %d", id).isEqualTo(list(stored.get((int) id)));
         }
+    }
+
+    /**
+     * Waits until the server's log, from character {@code from} on, says that each of the {@value #ROWS} / {@value
+     * #SEGMENT_ROWS} segments let the vectors of each field (by position in the schema, the primary key 0) go to its
+     * segment file. Fails after a minute, or at once if a segment could not.
+     */
+    private static void awaitVectorsStored(ServerProcess server, int from, Set<Integer> fields)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        Map<Integer, Set<Long>> segmentsByField = Map.of();
+        while (System.nanoTime() < deadline) {
+            String log = server.log().substring(from);
+            assertThat(log).as("server log").doesNotContain("event=vectors_store_failed");
+            segmentsByField = new HashMap<>();
+            Matcher stored = VECTORS_STORED.matcher(log);
+            while (stored.find()) {
+                segmentsByField.computeIfAbsent(Integer.parseInt(stored.group(2)), f -> new HashSet<>())
+                        .add(Long.parseLong(stored.group(1)));
+            }
+            if (segmentsByField.keySet().equals(fields)
+                    && segmentsByField.values().stream().allMatch(s -> s.size() == ROWS / SEGMENT_ROWS)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(segmentsByField).as("segments whose vectors went to their files, by field, within a minute")
+                .containsOnlyKeys(fields).allSatisfy((field, segments) -> assertThat(segments)
+                        .hasSize(ROWS / SEGMENT_ROWS));
     }
 
     private static void awaitIndexed(MilvusClientV2 client, String field) throws InterruptedException {

@@ -336,6 +336,12 @@ public final class MilvusServer implements AutoCloseable {
             }
             throw e;
         }
+        if (config.storage().segmentRows() < IndexBuildSettings.DEFAULT_MIN_SEGMENT_ROWS) {
+            // Allowed (tests use small segments), but segments sealed at that size are too small for an index.
+            LOG.warn("event=segments_too_small_to_index segmentRows={} minSegmentRows={}: segments sealed at this size get"
+                    + " no vector or scalar index and are searched exactly (localStorage.segmentRows)",
+                    config.storage().segmentRows(), IndexBuildSettings.DEFAULT_MIN_SEGMENT_ROWS);
+        }
         cleanup.attach(data);
         data.onLogForce(metrics::walForced);
         // Sealed objects no manifest names any more go after Milvus's dataCoord.gc.* grace periods.

@@ -50,8 +50,12 @@ final class Segment {
     private boolean sealed;
     /** Deletions since this segment's delete file was last written. */
     private boolean deletesDirty;
-    /** Whether this segment's rows are in a segment file (then only its tombstones may change). */
-    private boolean persisted;
+    /**
+     * Whether this segment's rows are in a segment file (then only its tombstones may change). Volatile: a checkpoint
+     * sets it and then looks whether the index is ready, while the build thread makes the index ready and then looks
+     * at this; each must see the other's write, or neither would let a quantized index's vectors go.
+     */
+    private volatile boolean persisted;
     /** Per field, the approximate index of this sealed segment (null: none, searched exactly). */
     private final AtomicReferenceArray<SegmentIndex> annIndexes;
     /** Per field, the scalar index of this sealed segment (null: none, filters scan the field). */
