@@ -7,7 +7,10 @@ import java.util.List;
  * and the reason of a failure. Written by the one thread running the job, read by any caller.
  */
 public final class ImportJob {
-    /** Milvus's ImportJobState names: checking every file (PreImporting) comes before writing any row (Importing). */
+    /**
+     * Milvus's ImportJobState names: copying and checking every file (PreImporting) comes before writing any row
+     * (Importing). The names are those the job records keep; clients see {@link #reportedName()}.
+     */
     public enum State {
         PENDING("Pending"), PRE_IMPORTING("PreImporting"), IMPORTING("Importing"), COMPLETED("Completed"),
         FAILED("Failed");
@@ -20,6 +23,14 @@ public final class ImportJob {
 
         public String milvusName() {
             return milvusName;
+        }
+
+        /**
+         * The state GetImportProgress and REST describe answer: Milvus's data coordinator reports a job that is
+         * PreImporting as Importing (with progress between {@link #PRE_IMPORTING_FROM} and {@link #IMPORTING_FROM}).
+         */
+        public String reportedName() {
+            return this == PRE_IMPORTING ? IMPORTING.milvusName : milvusName;
         }
 
         static State ofMilvusName(String name) {
@@ -35,6 +46,13 @@ public final class ImportJob {
             return this == COMPLETED || this == FAILED;
         }
     }
+
+    /**
+     * Milvus's progress scale (its data coordinator's weights): up to 10 while Pending, 10 to 40 while PreImporting,
+     * from 40 while Importing, 100 once Completed.
+     */
+    public static final int PRE_IMPORTING_FROM = 10;
+    public static final int IMPORTING_FROM = 40;
 
     private final long id;
     private final String database;

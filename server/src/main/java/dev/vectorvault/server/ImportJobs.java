@@ -32,6 +32,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
@@ -53,6 +54,8 @@ import java.util.stream.Stream;
 final class ImportJobs implements AutoCloseable {
     /** How long a stop waits for running jobs to reach a batch boundary: a batch is one read buffer of rows. */
     static final long STOP_WAIT_MS = 5_000;
+    /** Progress once every file is copied: copying takes PreImporting's first half, checking the rows the second. */
+    private static final int STAGED = 25;
 
     private final Catalog catalog;
     private final EntityWriter writer;
@@ -203,19 +206,23 @@ final class ImportJobs implements AutoCloseable {
         Path folder = staging.resolve(Long.toString(job.id()));
         try {
             stopPoint();
+            // Copying is the job's first work, as reading the files is a Milvus job's (its preimport tasks): the job
+            // leaves Pending before the first byte is copied, and every node reads it so.
+            job.checking(ImportJob.PRE_IMPORTING_FROM);
+            saved(job);
             long deadline = options.timeoutMs() > 0 ? job.createdMillis() + options.timeoutMs() : Long.MAX_VALUE;
             List<List<Path>> copies = stage(job, folder);
             long rows = 0;
             for (int g = 0; g < copies.size(); g++) {
                 rows += readGroup(job, copies.get(g), g, options.csv(),
                         batch -> writer.checkInsert(job.database(), job.collection(), job.partition(), batch), deadline);
-                job.checking(5 + 5 * (g + 1) / copies.size());
+                job.checking(STAGED + (ImportJob.IMPORTING_FROM - STAGED) * (g + 1) / copies.size());
                 saved(job);
             }
             job.checked(rows);
             // From here on rows are written: the job finishes whatever the timeout says, so it is never cut in half.
             // Recorded as Importing before the first row, so a job whose node dies is known to have written some.
-            job.importing(0, 10);
+            job.importing(0, ImportJob.IMPORTING_FROM);
             saved(job);
             long written = 0;
             for (int g = 0; g < copies.size(); g++) {
@@ -224,7 +231,8 @@ final class ImportJobs implements AutoCloseable {
                 written += readGroup(job, copies.get(g), g, options.csv(), batch -> {
                     writer.insert(job.database(), job.collection(), job.partition(), batch);
                     soFar[0] += batch.rowCount();
-                    job.importing(soFar[0], (int) (10 + 90 * soFar[0] / Math.max(1, total)));
+                    job.importing(soFar[0], ImportJob.IMPORTING_FROM
+                            + (int) ((99 - ImportJob.IMPORTING_FROM) * soFar[0] / Math.max(1, total)));
                     saved(job);
                 }, Long.MAX_VALUE);
             }
@@ -307,17 +315,24 @@ final class ImportJobs implements AutoCloseable {
         long reserved = 0;
         try {
             reserved = reserveStagingSpace(groups);
+            long total = reserved;
+            long[] copied = {0};
+            // Progress follows the bytes copied (a shared ledger records it at most once a second).
+            LongConsumer progress = n -> {
+                copied[0] += n;
+                job.checking(ImportJob.PRE_IMPORTING_FROM + (int) ((STAGED - ImportJob.PRE_IMPORTING_FROM)
+                        * Math.min(copied[0], total) / Math.max(1, total)));
+                saved(job);
+            };
             Files.createDirectories(folder);
             for (int g = 0; g < groups.size(); g++) {
                 List<Path> copy = new ArrayList<>();
                 for (int f = 0; f < groups.get(g).size(); f++) {
                     Path target = folder.resolve(g + "-" + f);
-                    copyBounded(groups.get(g).get(f), target);
+                    copyBounded(groups.get(g).get(f), target, progress);
                     copy.add(target);
                 }
                 copies.add(copy);
-                job.checking(5 * (g + 1) / groups.size());
-                saved(job);
             }
         } catch (NoSuchFileException e) {
             throw new MilvusException(ErrorCode.IMPORT_FAILED, "import file not found: " + missing(e));
@@ -367,7 +382,7 @@ final class ImportJobs implements AutoCloseable {
         return e.getFile() == null ? String.valueOf(e.getMessage()) : e.getFile();
     }
 
-    private void copyBounded(String key, Path target) throws IOException {
+    private void copyBounded(String key, Path target, LongConsumer progress) throws IOException {
         InputStream source;
         try {
             source = files.open(key);
@@ -385,6 +400,7 @@ final class ImportJobs implements AutoCloseable {
                             + " of " + settings.maxFileBytes() + " bytes (dataNode.import.maxImportFileSizeInGB)");
                 }
                 out.write(buffer, 0, n);
+                progress.accept(n);
             }
         }
     }
