@@ -49,7 +49,8 @@ import java.util.stream.Stream;
  *
  * <p>A clean stop ends this node's unfinished jobs Failed in the ledger, with a reason saying the server stopped,
  * before the server gives up its session: a queued job at once, a running one at its next batch (or staging chunk)
- * boundary, waiting at most {@link #STOP_WAIT_MS}; a job still running then is interrupted and failed by the stop.
+ * boundary, waiting at most {@link #STOP_WAIT_MS}; a job still running then is interrupted and failed by the stop,
+ * once the batch it may be writing is written or refused, so that its reason counts exactly the rows written.
  */
 final class ImportJobs implements AutoCloseable {
     /** How long a stop waits for running jobs to reach a batch boundary: a batch is one read buffer of rows. */
@@ -224,27 +225,30 @@ final class ImportJobs implements AutoCloseable {
             // Recorded as Importing before the first row, so a job whose node dies is known to have written some.
             job.importing(0, ImportJob.IMPORTING_FROM);
             saved(job);
-            long written = 0;
+            long total = rows;
             for (int g = 0; g < copies.size(); g++) {
-                long total = rows;
-                long[] soFar = {written};
-                written += readGroup(job, copies.get(g), g, options.csv(), batch -> {
-                    writer.insert(job.database(), job.collection(), job.partition(), batch);
-                    soFar[0] += batch.rowCount();
-                    job.importing(soFar[0], ImportJob.IMPORTING_FROM
-                            + (int) ((99 - ImportJob.IMPORTING_FROM) * soFar[0] / Math.max(1, total)));
+                readGroup(job, copies.get(g), g, options.csv(), batch -> {
+                    // A stop that fails the job meanwhile (after its wait) ends it here, with this batch unwritten.
+                    if (!job.writeBatch(() -> writer.insert(job.database(), job.collection(), job.partition(), batch),
+                            batch.rowCount(), soFar -> ImportJob.IMPORTING_FROM
+                                    + (int) ((99 - ImportJob.IMPORTING_FROM) * soFar / Math.max(1, total)))) {
+                        throw new EndedElsewhere();
+                    }
                     saved(job);
                 }, Long.MAX_VALUE);
             }
-            job.importing(written, 99);
+            job.importing(job.importedRows(), 99);
             job.completed(millis.getAsLong());
         } catch (EndedElsewhere e) {
             unfinished.remove(job.id());
             return;
         } catch (RuntimeException e) {
             // A stop that had to interrupt the job may surface as any I/O failure: the stop is the reason.
-            job.failed(stopping ? stoppedReason(job) : e.getMessage() == null ? e.toString() : e.getMessage(),
-                    millis.getAsLong());
+            if (!job.failUnlessEnded(j -> stopping ? stoppedReason(j)
+                    : e.getMessage() == null ? e.toString() : e.getMessage(), millis.getAsLong())) {
+                unfinished.remove(job.id()); // the stop failed it and recorded that
+                return;
+            }
         } finally {
             deleteStaging(folder);
         }
@@ -476,12 +480,15 @@ final class ImportJobs implements AutoCloseable {
         }
     }
 
-    /** Fails a job the stop ended before its own thread could; one attempt at the ledger, the node is going. */
+    /**
+     * Fails a job the stop ended before its own thread could; one attempt at the ledger, the node is going. A batch
+     * the job is writing is waited for (the interrupt has reached it), so the reason counts exactly the rows written.
+     */
     private void endStopped(ImportJob job) {
-        if (unfinished.remove(job.id()) == null || job.state().finished()) {
+        if (unfinished.remove(job.id()) == null || !job.failUnlessEnded(ImportJobs::stoppedReason,
+                millis.getAsLong())) {
             return;
         }
-        job.failed(stoppedReason(job), millis.getAsLong());
         try {
             ledger.save(job);
         } catch (RuntimeException unreachable) {
