@@ -49,12 +49,11 @@ import java.util.stream.Stream;
  *
  * <p>A clean stop ends this node's unfinished jobs Failed in the ledger, with a reason saying the server stopped,
  * before the server gives up its session: a queued job at once, a running one at its next batch (or staging chunk)
- * boundary, waiting at most {@link #STOP_WAIT_MS}; a job still running then is interrupted and failed by the stop,
- * once the batch it may be writing is written or refused, so that its reason counts exactly the rows written.
+ * boundary, waiting at most {@code dataNode.import.gracefulStopTimeout}; a job still running then is interrupted and
+ * failed by the stop, once the batch it may be writing is written or refused, so that its reason counts exactly the
+ * rows written.
  */
 final class ImportJobs implements AutoCloseable {
-    /** How long a stop waits for running jobs to reach a batch boundary: a batch is one read buffer of rows. */
-    static final long STOP_WAIT_MS = 5_000;
     /** Progress once every file is copied: copying takes PreImporting's first half, checking the rows the second. */
     private static final int STAGED = 25;
 
@@ -464,13 +463,14 @@ final class ImportJobs implements AutoCloseable {
     /**
      * Stops: the jobs of this node end Failed in the ledger before it returns (so before a cluster node gives up its
      * session, and other nodes read the stop as the reason, not the node's disappearance). Waits at most
-     * {@link #STOP_WAIT_MS} for running jobs, then interrupts them and records their end itself.
+     * {@code dataNode.import.gracefulStopTimeout} for running jobs (a batch is one read buffer of rows), then
+     * interrupts them and records their end itself.
      */
     @Override
     public void close() {
         beginStop();
         try {
-            if (!pool.awaitTermination(STOP_WAIT_MS, TimeUnit.MILLISECONDS)) {
+            if (!pool.awaitTermination(settings.stopWaitMs(), TimeUnit.MILLISECONDS)) {
                 pool.shutdownNow();
                 unfinished.values().forEach(this::endStopped);
             }

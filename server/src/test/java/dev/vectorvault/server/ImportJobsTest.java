@@ -111,8 +111,13 @@ class ImportJobsTest {
     }
 
     private ImportJobs jobs(ImportLedger ledger, FaultyDisk disk, long headroomBytes, ImportFiles files) {
+        return jobs(ledger, disk, headroomBytes, files, 5_000);
+    }
+
+    private ImportJobs jobs(ImportLedger ledger, FaultyDisk disk, long headroomBytes, ImportFiles files,
+                            long stopWaitMs) {
         ImportSettings settings = new ImportSettings(dir.resolve("import"), 10, 10, 1, 1L << 30, 64, 60_000,
-                headroomBytes, 1L << 20);
+                headroomBytes, 1L << 20, stopWaitMs);
         return new ImportJobs(catalog, writer, settings, files, ledger, new ImportJobs.Staging(staging, disk), null,
                 System::currentTimeMillis);
     }
@@ -169,6 +174,39 @@ class ImportJobsTest {
             jobs.close();
             jobs = null;
         }
+    }
+
+    @Test
+    void aStopWaitsTheConfiguredTimeForARunningJobAndNoneWhenItIsZero() throws Exception {
+        long half = Files.size(dir.resolve("import/rows.json")) / 2;
+        StalledAfter stalled = new StalledAfter(new ImportRoot(dir.resolve("import")), half);
+        jobs = jobs(ledger(NODE), new FaultyDisk(), 0, stalled, 0);
+        ImportJob interrupted = submit();
+        assertThat(stalled.stalled.await(60, TimeUnit.SECONDS)).isTrue();
+        jobs.close(); // no wait: the copy stays stalled, the stop interrupts it
+        jobs = null;
+        ImportJob seen = ledger(OTHER_NODE).find(interrupted.id()).orElseThrow();
+        assertThat(seen.state()).isEqualTo(ImportJob.State.FAILED);
+        assertThat(seen.reason()).isEqualTo("the server stopped during the import; none of its rows had been written");
+
+        StalledAfter slow = new StalledAfter(new ImportRoot(dir.resolve("import")), half);
+        ImportJobs waiting = jobs(ledger(NODE), new FaultyDisk(), 0, slow, 3_600_000);
+        jobs = waiting;
+        ImportJob reachesItsBoundary = submit();
+        assertThat(slow.stalled.await(60, TimeUnit.SECONDS)).isTrue();
+        Thread stop = new Thread(waiting::close);
+        stop.start();
+        while (stop.getState() != Thread.State.TIMED_WAITING) { // the stop waits for the job
+            Thread.onSpinWait();
+        }
+        assertThat(waiting.find(reachesItsBoundary.id()).orElseThrow().state())
+                .isEqualTo(ImportJob.State.PRE_IMPORTING);
+        slow.resume.countDown(); // the copy goes on to its next chunk, where the job sees the stop
+        stop.join();
+        jobs = null;
+        ImportJob ended = ledger(OTHER_NODE).find(reachesItsBoundary.id()).orElseThrow();
+        assertThat(ended.state()).isEqualTo(ImportJob.State.FAILED);
+        assertThat(ended.reason()).isEqualTo("the server stopped during the import; none of its rows had been written");
     }
 
     /**
