@@ -481,14 +481,16 @@ final class ImportJobs implements AutoCloseable {
     }
 
     /**
-     * Fails a job the stop ended before its own thread could; one attempt at the ledger, the node is going. A batch
-     * the job is writing is waited for (the interrupt has reached it), so the reason counts exactly the rows written.
+     * Fails a job the stop ended before its own thread could, and records its end; one attempt at the ledger, the
+     * node is going. A batch the job is writing is waited for (the interrupt has reached it), so the reason counts
+     * exactly the rows written. A job that its own thread ended meanwhile is recorded as it ended: that thread may not
+     * have recorded it yet, and the stop must not return before.
      */
     private void endStopped(ImportJob job) {
-        if (unfinished.remove(job.id()) == null || !job.failUnlessEnded(ImportJobs::stoppedReason,
-                millis.getAsLong())) {
+        if (unfinished.remove(job.id()) == null) {
             return;
         }
+        job.failUnlessEnded(ImportJobs::stoppedReason, millis.getAsLong());
         try {
             ledger.save(job);
         } catch (RuntimeException unreachable) {
