@@ -51,11 +51,12 @@ public record ServerConfig(
      * ({@code dataCoord.import.taskRetention}, seconds). Ours: the free space a job's staged copies must leave on the
      * data folder's disk, which the write-ahead log needs ({@code dataNode.import.diskHeadroomInMB}), and the largest
      * Parquet row group a job reads, compressed, since a whole row group is held in memory
-     * ({@code dataNode.import.maxParquetRowGroupSizeInMB}).
+     * ({@code dataNode.import.maxParquetRowGroupSizeInMB}), and how long a clean stop waits for running jobs to reach
+     * a batch boundary before it interrupts them ({@code dataNode.import.gracefulStopTimeout}, seconds).
      */
     public record ImportSettings(Path root, int maxFilesPerRequest, int maxUnfinishedJobs, int concurrentJobs,
                                  long maxFileBytes, long batchBytes, long retentionMs, long diskHeadroomBytes,
-                                 long maxRowGroupBytes) {}
+                                 long maxRowGroupBytes, long stopWaitMs) {}
 
     /**
      * When flushed segments are rewritten without deleted and expired rows, with Milvus's {@code dataCoord.compaction.*}
@@ -603,7 +604,8 @@ public record ServerConfig(
                 v.longIn("dataNode.import.readBufferSizeInMB", 16, 1, 4096) << 20,
                 v.longIn("dataCoord.import.taskRetention", 10_800, 1, 31_536_000) * 1000,
                 v.longIn("dataNode.import.diskHeadroomInMB", 1024, 0, 1L << 30) << 20,
-                v.longIn("dataNode.import.maxParquetRowGroupSizeInMB", 512, 1, 1L << 20) << 20);
+                v.longIn("dataNode.import.maxParquetRowGroupSizeInMB", 512, 1, 1L << 20) << 20,
+                v.longIn("dataNode.import.gracefulStopTimeout", 5, 0, 3_600) * 1000);
     }
 
     private static AuditLogSettings readAuditLog(Values v, Path dataDir) {

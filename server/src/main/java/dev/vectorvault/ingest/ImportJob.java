@@ -1,13 +1,19 @@
 package dev.vectorvault.ingest;
 
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.LongToIntFunction;
 
 /**
  * One bulk import job as the RPCs report it: Milvus's v2 states, rows checked and imported, progress in percent,
- * and the reason of a failure. Written by the one thread running the job, read by any caller.
+ * and the reason of a failure. Written by the one thread running the job, read by any caller; a stop may fail it from
+ * another thread, and once ended (Completed or Failed) nothing changes it any more.
  */
 public final class ImportJob {
-    /** Milvus's ImportJobState names: checking every file (PreImporting) comes before writing any row (Importing). */
+    /**
+     * Milvus's ImportJobState names: copying and checking every file (PreImporting) comes before writing any row
+     * (Importing). The names are those the job records keep; clients see {@link #reportedName()}.
+     */
     public enum State {
         PENDING("Pending"), PRE_IMPORTING("PreImporting"), IMPORTING("Importing"), COMPLETED("Completed"),
         FAILED("Failed");
@@ -20,6 +26,14 @@ public final class ImportJob {
 
         public String milvusName() {
             return milvusName;
+        }
+
+        /**
+         * The state GetImportProgress and REST describe answer: Milvus's data coordinator reports a job that is
+         * PreImporting as Importing (with progress between {@link #PRE_IMPORTING_FROM} and {@link #IMPORTING_FROM}).
+         */
+        public String reportedName() {
+            return this == PRE_IMPORTING ? IMPORTING.milvusName : milvusName;
         }
 
         static State ofMilvusName(String name) {
@@ -35,6 +49,13 @@ public final class ImportJob {
             return this == COMPLETED || this == FAILED;
         }
     }
+
+    /**
+     * Milvus's progress scale (its data coordinator's weights): up to 10 while Pending, 10 to 40 while PreImporting,
+     * from 40 while Importing, 100 once Completed.
+     */
+    public static final int PRE_IMPORTING_FROM = 10;
+    public static final int IMPORTING_FROM = 40;
 
     private final long id;
     private final String database;
@@ -128,30 +149,62 @@ public final class ImportJob {
         return finishedMillis;
     }
 
-    public void checking(int percent) {
-        state = State.PRE_IMPORTING;
-        progress = percent;
+    public synchronized void checking(int percent) {
+        if (!state.finished()) {
+            state = State.PRE_IMPORTING;
+            progress = percent;
+        }
     }
 
     public void checked(long rows) {
         totalRows = rows;
     }
 
-    public void importing(long rowsSoFar, int percent) {
-        state = State.IMPORTING;
-        importedRows = rowsSoFar;
-        progress = percent;
+    public synchronized void importing(long rowsSoFar, int percent) {
+        if (!state.finished()) {
+            state = State.IMPORTING;
+            importedRows = rowsSoFar;
+            progress = percent;
+        }
     }
 
-    public void completed(long nowMillis) {
-        progress = 100;
-        finishedMillis = nowMillis;
-        state = State.COMPLETED;
+    /**
+     * Writes one batch of {@code rows} rows ({@code write}, which writes all of them or none) and counts them, unless
+     * the job ended meanwhile; returns whether it wrote. A failure ({@link #failUnlessEnded}) waits for a batch being
+     * written, so the rows it counts are exactly the rows written: the batch is counted, or was never written.
+     */
+    public synchronized boolean writeBatch(Runnable write, long rows, LongToIntFunction percentAt) {
+        if (state.finished()) {
+            return false;
+        }
+        write.run();
+        importing(importedRows + rows, percentAt.applyAsInt(importedRows + rows));
+        return true;
     }
 
-    public void failed(String why, long nowMillis) {
+    public synchronized void completed(long nowMillis) {
+        if (!state.finished()) {
+            progress = 100;
+            finishedMillis = nowMillis;
+            state = State.COMPLETED;
+        }
+    }
+
+    public synchronized void failed(String why, long nowMillis) {
         reason = why;
         finishedMillis = nowMillis;
         state = State.FAILED;
+    }
+
+    /**
+     * Fails the job with the reason {@code why} gives for it as it stands (its rows written, after any batch being
+     * written), unless it ended already; returns whether it failed it.
+     */
+    public synchronized boolean failUnlessEnded(Function<ImportJob, String> why, long nowMillis) {
+        if (state.finished()) {
+            return false;
+        }
+        failed(why.apply(this), nowMillis);
+        return true;
     }
 }

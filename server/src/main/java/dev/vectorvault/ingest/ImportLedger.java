@@ -17,6 +17,9 @@ public interface ImportLedger {
     /**
      * Records a new job, unless {@code maxUnfinished} jobs not yet finished are recorded already; returns whether it
      * recorded it.
+     *
+     * @throws dev.vectorvault.common.MilvusException SERVICE_UNAVAILABLE (retryable) when a shared ledger could not
+     *                                                record it, other nodes' jobs changing the records each time
      */
     boolean add(ImportJob job, int maxUnfinished);
 

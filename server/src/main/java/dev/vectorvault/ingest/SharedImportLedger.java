@@ -1,5 +1,7 @@
 package dev.vectorvault.ingest;
 
+import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.storage.MetaStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * reading so that they look like Milvus's. The unfinished-jobs limit is counted over every node's records, and a
  * job's record is created in one transaction with the {@code created} counter it read before counting: a job any
  * node recorded meanwhile changed the counter, so the transaction fails and the count is taken again. Two nodes
- * therefore cannot pass the limit together.
+ * therefore cannot pass the limit together. Each failed transaction follows another node's recorded job, so the
+ * retries cannot go on without progress; they are bounded all the same ({@link #MAX_ADD_ATTEMPTS}), as other guarded
+ * writes of the cluster are, and a request that loses every one fails with a status the client may retry.
  */
 public final class SharedImportLedger implements ImportLedger {
     private static final Logger LOG = LoggerFactory.getLogger(SharedImportLedger.class);
@@ -41,6 +45,8 @@ public final class SharedImportLedger implements ImportLedger {
     private static final String CREATED = "created";
     /** Progress of a running job reaches the records at most this often; state changes always do. */
     private static final long SAVE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Transactions lost in a row before an Import gives up (other nodes keep recording jobs meanwhile). */
+    static final int MAX_ADD_ATTEMPTS = 8;
 
     private final MetaStore records;
     private final long nodeId;
@@ -91,7 +97,7 @@ public final class SharedImportLedger implements ImportLedger {
         running.put(job.id(), new Written(record, job.state(), nanos.getAsLong()));
         boolean added = false;
         try {
-            while (true) {
+            for (int attempt = 1; ; attempt++) {
                 Optional<byte[]> created = records.get(CREATED); // read before counting: the guard of the count
                 List<ImportJobRecords.Entry> entries = entries();
                 if (entries.stream().anyMatch(e -> e.job().id() == job.id())) {
@@ -107,6 +113,11 @@ public final class SharedImportLedger implements ImportLedger {
                 if (records.putAllWhile(CREATED, created.orElse(null), writes)) {
                     added = true;
                     return true;
+                }
+                if (attempt >= MAX_ADD_ATTEMPTS) {
+                    throw new MilvusException(ErrorCode.SERVICE_UNAVAILABLE, "import job " + job.id() + " was not"
+                            + " recorded: other nodes recorded jobs during each of " + MAX_ADD_ATTEMPTS + " attempts,"
+                            + " try again");
                 }
             }
         } finally {

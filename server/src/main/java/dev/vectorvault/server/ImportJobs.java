@@ -32,6 +32,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
@@ -48,11 +49,13 @@ import java.util.stream.Stream;
  *
  * <p>A clean stop ends this node's unfinished jobs Failed in the ledger, with a reason saying the server stopped,
  * before the server gives up its session: a queued job at once, a running one at its next batch (or staging chunk)
- * boundary, waiting at most {@link #STOP_WAIT_MS}; a job still running then is interrupted and failed by the stop.
+ * boundary, waiting at most {@code dataNode.import.gracefulStopTimeout}; a job still running then is interrupted and
+ * failed by the stop, once the batch it may be writing is written or refused, so that its reason counts exactly the
+ * rows written.
  */
 final class ImportJobs implements AutoCloseable {
-    /** How long a stop waits for running jobs to reach a batch boundary: a batch is one read buffer of rows. */
-    static final long STOP_WAIT_MS = 5_000;
+    /** Progress once every file is copied: copying takes PreImporting's first half, checking the rows the second. */
+    private static final int STAGED = 25;
 
     private final Catalog catalog;
     private final EntityWriter writer;
@@ -203,40 +206,48 @@ final class ImportJobs implements AutoCloseable {
         Path folder = staging.resolve(Long.toString(job.id()));
         try {
             stopPoint();
+            // Copying is the job's first work, as reading the files is a Milvus job's (its preimport tasks): the job
+            // leaves Pending before the first byte is copied, and every node reads it so.
+            job.checking(ImportJob.PRE_IMPORTING_FROM);
+            saved(job);
             long deadline = options.timeoutMs() > 0 ? job.createdMillis() + options.timeoutMs() : Long.MAX_VALUE;
             List<List<Path>> copies = stage(job, folder);
             long rows = 0;
             for (int g = 0; g < copies.size(); g++) {
                 rows += readGroup(job, copies.get(g), g, options.csv(),
                         batch -> writer.checkInsert(job.database(), job.collection(), job.partition(), batch), deadline);
-                job.checking(5 + 5 * (g + 1) / copies.size());
+                job.checking(STAGED + (ImportJob.IMPORTING_FROM - STAGED) * (g + 1) / copies.size());
                 saved(job);
             }
             job.checked(rows);
             // From here on rows are written: the job finishes whatever the timeout says, so it is never cut in half.
             // Recorded as Importing before the first row, so a job whose node dies is known to have written some.
-            job.importing(0, 10);
+            job.importing(0, ImportJob.IMPORTING_FROM);
             saved(job);
-            long written = 0;
+            long total = rows;
             for (int g = 0; g < copies.size(); g++) {
-                long total = rows;
-                long[] soFar = {written};
-                written += readGroup(job, copies.get(g), g, options.csv(), batch -> {
-                    writer.insert(job.database(), job.collection(), job.partition(), batch);
-                    soFar[0] += batch.rowCount();
-                    job.importing(soFar[0], (int) (10 + 90 * soFar[0] / Math.max(1, total)));
+                readGroup(job, copies.get(g), g, options.csv(), batch -> {
+                    // A stop that fails the job meanwhile (after its wait) ends it here, with this batch unwritten.
+                    if (!job.writeBatch(() -> writer.insert(job.database(), job.collection(), job.partition(), batch),
+                            batch.rowCount(), soFar -> ImportJob.IMPORTING_FROM
+                                    + (int) ((99 - ImportJob.IMPORTING_FROM) * soFar / Math.max(1, total)))) {
+                        throw new EndedElsewhere();
+                    }
                     saved(job);
                 }, Long.MAX_VALUE);
             }
-            job.importing(written, 99);
+            job.importing(job.importedRows(), 99);
             job.completed(millis.getAsLong());
         } catch (EndedElsewhere e) {
             unfinished.remove(job.id());
             return;
         } catch (RuntimeException e) {
             // A stop that had to interrupt the job may surface as any I/O failure: the stop is the reason.
-            job.failed(stopping ? stoppedReason(job) : e.getMessage() == null ? e.toString() : e.getMessage(),
-                    millis.getAsLong());
+            if (!job.failUnlessEnded(j -> stopping ? stoppedReason(j)
+                    : e.getMessage() == null ? e.toString() : e.getMessage(), millis.getAsLong())) {
+                unfinished.remove(job.id()); // the stop failed it and recorded that
+                return;
+            }
         } finally {
             deleteStaging(folder);
         }
@@ -307,17 +318,24 @@ final class ImportJobs implements AutoCloseable {
         long reserved = 0;
         try {
             reserved = reserveStagingSpace(groups);
+            long total = reserved;
+            long[] copied = {0};
+            // Progress follows the bytes copied (a shared ledger records it at most once a second).
+            LongConsumer progress = n -> {
+                copied[0] += n;
+                job.checking(ImportJob.PRE_IMPORTING_FROM + (int) ((STAGED - ImportJob.PRE_IMPORTING_FROM)
+                        * Math.min(copied[0], total) / Math.max(1, total)));
+                saved(job);
+            };
             Files.createDirectories(folder);
             for (int g = 0; g < groups.size(); g++) {
                 List<Path> copy = new ArrayList<>();
                 for (int f = 0; f < groups.get(g).size(); f++) {
                     Path target = folder.resolve(g + "-" + f);
-                    copyBounded(groups.get(g).get(f), target);
+                    copyBounded(groups.get(g).get(f), target, progress);
                     copy.add(target);
                 }
                 copies.add(copy);
-                job.checking(5 * (g + 1) / groups.size());
-                saved(job);
             }
         } catch (NoSuchFileException e) {
             throw new MilvusException(ErrorCode.IMPORT_FAILED, "import file not found: " + missing(e));
@@ -367,7 +385,7 @@ final class ImportJobs implements AutoCloseable {
         return e.getFile() == null ? String.valueOf(e.getMessage()) : e.getFile();
     }
 
-    private void copyBounded(String key, Path target) throws IOException {
+    private void copyBounded(String key, Path target, LongConsumer progress) throws IOException {
         InputStream source;
         try {
             source = files.open(key);
@@ -385,6 +403,7 @@ final class ImportJobs implements AutoCloseable {
                             + " of " + settings.maxFileBytes() + " bytes (dataNode.import.maxImportFileSizeInGB)");
                 }
                 out.write(buffer, 0, n);
+                progress.accept(n);
             }
         }
     }
@@ -444,13 +463,14 @@ final class ImportJobs implements AutoCloseable {
     /**
      * Stops: the jobs of this node end Failed in the ledger before it returns (so before a cluster node gives up its
      * session, and other nodes read the stop as the reason, not the node's disappearance). Waits at most
-     * {@link #STOP_WAIT_MS} for running jobs, then interrupts them and records their end itself.
+     * {@code dataNode.import.gracefulStopTimeout} for running jobs (a batch is one read buffer of rows), then
+     * interrupts them and records their end itself.
      */
     @Override
     public void close() {
         beginStop();
         try {
-            if (!pool.awaitTermination(STOP_WAIT_MS, TimeUnit.MILLISECONDS)) {
+            if (!pool.awaitTermination(settings.stopWaitMs(), TimeUnit.MILLISECONDS)) {
                 pool.shutdownNow();
                 unfinished.values().forEach(this::endStopped);
             }
@@ -460,12 +480,17 @@ final class ImportJobs implements AutoCloseable {
         }
     }
 
-    /** Fails a job the stop ended before its own thread could; one attempt at the ledger, the node is going. */
+    /**
+     * Fails a job the stop ended before its own thread could, and records its end; one attempt at the ledger, the
+     * node is going. A batch the job is writing is waited for (the interrupt has reached it), so the reason counts
+     * exactly the rows written. A job that its own thread ended meanwhile is recorded as it ended: that thread may not
+     * have recorded it yet, and the stop must not return before.
+     */
     private void endStopped(ImportJob job) {
-        if (unfinished.remove(job.id()) == null || job.state().finished()) {
+        if (unfinished.remove(job.id()) == null) {
             return;
         }
-        job.failed(stoppedReason(job), millis.getAsLong());
+        job.failUnlessEnded(ImportJobs::stoppedReason, millis.getAsLong());
         try {
             ledger.save(job);
         } catch (RuntimeException unreachable) {

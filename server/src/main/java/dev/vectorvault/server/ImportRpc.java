@@ -63,7 +63,7 @@ final class ImportRpc {
         out.addInfos(info("partition", job.partition()));
         out.addInfos(info("files", String.join(",", job.files().stream().map(g -> String.join(",", g)).toList())));
         out.addInfos(info("progress_percent", Integer.toString(job.progress())));
-        out.addInfos(info("state", job.state().milvusName()));
+        out.addInfos(info("state", job.state().reportedName()));
         out.addInfos(info("total_rows", Long.toString(job.totalRows())));
         if (job.finishedMillis() > 0) {
             out.addInfos(info("complete_time", java.time.Instant.ofEpochMilli(job.finishedMillis()).toString()));

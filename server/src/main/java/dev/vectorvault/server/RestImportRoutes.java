@@ -23,7 +23,8 @@ import java.util.Map;
 /**
  * REST v2 {@code jobs/import/create|list|get_progress|describe}: each goes through the gRPC Import RPCs (so the same
  * checks and privilege apply) and answers with Milvus's job JSON: {@code jobId} as a string, the v2 state names
- * (Pending, PreImporting, Importing, Completed, Failed), progress in percent, imported and total rows, the reason.
+ * as Milvus reports them (Pending, Importing, which includes PreImporting, Completed, Failed), progress in percent
+ * on Milvus's scale, imported and total rows, the reason.
  */
 final class RestImportRoutes {
     private RestImportRoutes() {}

@@ -1,16 +1,22 @@
 package dev.vectorvault.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vectorvault.cluster.etcd.EtcdCoordination;
+import dev.vectorvault.common.ErrorCode;
+import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.config.ServerConfig;
+import dev.vectorvault.storage.ForwardingMetaStore;
 import dev.vectorvault.storage.MetaStore;
 import dev.vectorvault.storage.MvMetaStore;
 import dev.vectorvault.testkit.EtcdCluster;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.SortedMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
@@ -183,6 +189,45 @@ class SharedImportLedgerTest {
         assertThat(seen.state()).isEqualTo(ImportJob.State.FAILED);
         assertThat(seen.reason()).contains("restarted").contains("none of its rows");
         assertThat(node(2).add(job(before), 1)).as("a failed job counts no more").isTrue();
+    }
+
+    @Test
+    void anImportThatLosesEveryTransactionToOtherNodesFailsRetryablyAfterTheBoundedAttempts() {
+        LosingTheCompare losing = new LosingTheCompare(store);
+        SharedImportLedger a = node(losing, 1, this::session);
+        ImportJob refused = job(a);
+
+        assertThatThrownBy(() -> a.add(refused, 10)).isInstanceOfSatisfying(MilvusException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE))
+                .hasMessage("import job " + refused.id() + " was not recorded: other nodes recorded jobs during"
+                        + " each of " + SharedImportLedger.MAX_ADD_ATTEMPTS + " attempts, try again");
+        assertThat(losing.transactions).isEqualTo(SharedImportLedger.MAX_ADD_ATTEMPTS);
+        assertThat(a.find(refused.id())).isEmpty();
+        assertThat(a.save(refused)).as("not known as running here").isFalse();
+
+        losing.winning = true;
+        assertThat(a.add(job(a), 10)).isTrue();
+    }
+
+    /** A store where another node records a job just before each of this node's transactions, until it is told. */
+    private static final class LosingTheCompare extends ForwardingMetaStore {
+        volatile boolean winning;
+        int transactions;
+
+        LosingTheCompare(MetaStore store) {
+            super(store);
+        }
+
+        @Override
+        public boolean putAllWhile(String guardKey, byte[] guardValue, SortedMap<String, byte[]> entries) {
+            transactions++;
+            if (!winning) {
+                long created = store.get(guardKey).map(v -> Long.parseLong(new String(v, StandardCharsets.US_ASCII)))
+                        .orElse(0L);
+                store.put(guardKey, Long.toString(created + 1).getBytes(StandardCharsets.US_ASCII));
+            }
+            return store.putAllWhile(guardKey, guardValue, entries);
+        }
     }
 
     @Test

@@ -8,9 +8,11 @@ import dev.vectorvault.catalog.Database;
 import dev.vectorvault.catalog.TestSchemas;
 import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.config.ServerConfig.ImportSettings;
+import dev.vectorvault.ingest.ImportFiles;
 import dev.vectorvault.ingest.ImportJob;
 import dev.vectorvault.ingest.ImportLedger;
 import dev.vectorvault.ingest.ImportRoot;
+import dev.vectorvault.ingest.LocalImportLedger;
 import dev.vectorvault.ingest.SharedImportLedger;
 import dev.vectorvault.query.EntityWriter;
 import dev.vectorvault.query.Layouts;
@@ -20,7 +22,10 @@ import dev.vectorvault.storage.data.DataStore;
 import dev.vectorvault.storage.data.IndexBuildSettings;
 import dev.vectorvault.storage.io.FaultyDisk;
 import dev.vectorvault.storage.wal.Durability;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -102,10 +107,19 @@ class ImportJobsTest {
      * free space as {@code disk} reports it.
      */
     private ImportJobs jobs(ImportLedger ledger, FaultyDisk disk, long headroomBytes) {
+        return jobs(ledger, disk, headroomBytes, new ImportRoot(dir.resolve("import")));
+    }
+
+    private ImportJobs jobs(ImportLedger ledger, FaultyDisk disk, long headroomBytes, ImportFiles files) {
+        return jobs(ledger, disk, headroomBytes, files, 5_000);
+    }
+
+    private ImportJobs jobs(ImportLedger ledger, FaultyDisk disk, long headroomBytes, ImportFiles files,
+                            long stopWaitMs) {
         ImportSettings settings = new ImportSettings(dir.resolve("import"), 10, 10, 1, 1L << 30, 64, 60_000,
-                headroomBytes, 1L << 20);
-        return new ImportJobs(catalog, writer, settings, new ImportRoot(settings.root()), ledger,
-                new ImportJobs.Staging(staging, disk), null, System::currentTimeMillis);
+                headroomBytes, 1L << 20, stopWaitMs);
+        return new ImportJobs(catalog, writer, settings, files, ledger, new ImportJobs.Staging(staging, disk), null,
+                System::currentTimeMillis);
     }
 
     private static ImportJob awaitEnd(ImportJobs jobs, ImportJob job) throws InterruptedException {
@@ -132,6 +146,117 @@ class ImportJobsTest {
         ImportJob fits = awaitEnd(jobs, submit());
         assertThat(fits.state()).as(fits.reason()).isEqualTo(ImportJob.State.COMPLETED);
         assertThat(fits.importedRows()).isEqualTo(50);
+    }
+
+    @Test
+    void aJobLeavesPendingAsSoonAsItStartsCopyingAndItsProgressFollowsTheBytesCopied() throws Exception {
+        long fileBytes = Files.size(dir.resolve("import/rows.json"));
+        long half = fileBytes / 2;
+        // Embedded (jobs in memory), then in a cluster, where another node reads the job's record.
+        for (ImportLedger ledger : List.of(new LocalImportLedger(new HybridClock()::next), ledger(NODE))) {
+            StalledAfter source = new StalledAfter(new ImportRoot(dir.resolve("import")), half);
+            jobs = jobs(ledger, new FaultyDisk(), 0, source);
+            ImportJob job = submit();
+            assertThat(source.stalled.await(60, TimeUnit.SECONDS)).isTrue();
+
+            ImportJob seen = ledger instanceof SharedImportLedger ? ledger(OTHER_NODE).find(job.id()).orElseThrow()
+                    : jobs.find(job.id()).orElseThrow();
+            assertThat(seen.state()).as(ledger.getClass().getSimpleName()).isEqualTo(ImportJob.State.PRE_IMPORTING);
+            assertThat(seen.state().reportedName()).isEqualTo("Importing");
+            assertThat(seen.progress()).isBetween(ImportJob.PRE_IMPORTING_FROM, ImportJob.IMPORTING_FROM - 1);
+            if (!(ledger instanceof SharedImportLedger)) { // a shared ledger records progress at most once a second
+                assertThat(seen.progress()).isEqualTo(ImportJob.PRE_IMPORTING_FROM + (int) (15 * half / fileBytes));
+            }
+            source.resume.countDown();
+            ImportJob done = awaitEnd(jobs, job);
+            assertThat(done.state()).as(done.reason()).isEqualTo(ImportJob.State.COMPLETED);
+            assertThat(done.progress()).isEqualTo(100);
+            jobs.close();
+            jobs = null;
+        }
+    }
+
+    @Test
+    void aStopWaitsTheConfiguredTimeForARunningJobAndNoneWhenItIsZero() throws Exception {
+        long half = Files.size(dir.resolve("import/rows.json")) / 2;
+        StalledAfter stalled = new StalledAfter(new ImportRoot(dir.resolve("import")), half);
+        jobs = jobs(ledger(NODE), new FaultyDisk(), 0, stalled, 0);
+        ImportJob interrupted = submit();
+        assertThat(stalled.stalled.await(60, TimeUnit.SECONDS)).isTrue();
+        jobs.close(); // no wait: the copy stays stalled, the stop interrupts it
+        jobs = null;
+        ImportJob seen = ledger(OTHER_NODE).find(interrupted.id()).orElseThrow();
+        assertThat(seen.state()).isEqualTo(ImportJob.State.FAILED);
+        assertThat(seen.reason()).isEqualTo("the server stopped during the import; none of its rows had been written");
+
+        StalledAfter slow = new StalledAfter(new ImportRoot(dir.resolve("import")), half);
+        ImportJobs waiting = jobs(ledger(NODE), new FaultyDisk(), 0, slow, 3_600_000);
+        jobs = waiting;
+        ImportJob reachesItsBoundary = submit();
+        assertThat(slow.stalled.await(60, TimeUnit.SECONDS)).isTrue();
+        Thread stop = new Thread(waiting::close);
+        stop.start();
+        while (stop.getState() != Thread.State.TIMED_WAITING) { // the stop waits for the job
+            Thread.onSpinWait();
+        }
+        assertThat(waiting.find(reachesItsBoundary.id()).orElseThrow().state())
+                .isEqualTo(ImportJob.State.PRE_IMPORTING);
+        slow.resume.countDown(); // the copy goes on to its next chunk, where the job sees the stop
+        stop.join();
+        jobs = null;
+        ImportJob ended = ledger(OTHER_NODE).find(reachesItsBoundary.id()).orElseThrow();
+        assertThat(ended.state()).isEqualTo(ImportJob.State.FAILED);
+        assertThat(ended.reason()).isEqualTo("the server stopped during the import; none of its rows had been written");
+    }
+
+    /**
+     * Import files whose bytes come in one read of {@code first} bytes, then nothing until {@code resume}: a copy
+     * stalled half way, as a slow bucket would leave it.
+     */
+    private static final class StalledAfter implements ImportFiles {
+        final CountDownLatch stalled = new CountDownLatch(1);
+        final CountDownLatch resume = new CountDownLatch(1);
+        private final ImportFiles files;
+        private final long first;
+
+        StalledAfter(ImportFiles files, long first) {
+            this.files = files;
+            this.first = first;
+        }
+
+        @Override
+        public long check(String key) {
+            return files.check(key);
+        }
+
+        @Override
+        public long size(String key) throws IOException {
+            return files.size(key);
+        }
+
+        @Override
+        public InputStream open(String key) throws IOException {
+            return new FilterInputStream(files.open(key)) {
+                private long served;
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (served >= first) {
+                        stalled.countDown();
+                        try {
+                            resume.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new InterruptedIOException();
+                        }
+                        return super.read(b, off, len);
+                    }
+                    int n = super.read(b, off, (int) Math.min(len, first - served));
+                    served += Math.max(0, n);
+                    return n;
+                }
+            };
+        }
     }
 
     private ImportJob submit() {
