@@ -92,12 +92,12 @@ final class CsvBatches extends ImportBatches {
             } else if (column.equals(FieldSchema.DYNAMIC_FIELD_NAME)) {
                 JsonNode meta = parse(cell, column);
                 if (!meta.isObject()) {
-                    throw failed("illegal value for dynamic field, not a JSON object (row " + rowsRead + ")");
+                    throw fileFailed(name, "illegal value for dynamic field, not a JSON object (row " + rowsRead + ")");
                 }
                 meta.fields().forEachRemaining(e -> {
                     if (header.contains(e.getKey())) {
-                        throw failed("duplicated key in dynamic field, key=" + e.getKey() + " (row " + rowsRead
-                                + ")");
+                        throw fileFailed(name, "duplicated key in dynamic field, key=" + e.getKey()
+                                + " (row " + rowsRead + ")");
                     }
                     dynamic.set(e.getKey(), e.getValue());
                 });
@@ -129,7 +129,7 @@ final class CsvBatches extends ImportBatches {
                 default -> parse(cell, field.name());
             };
         } catch (NumberFormatException e) {
-            throw failed("illegal value '" + cell + "' for " + field.dataType() + " field " + field.name()
+            throw fileFailed(name, "illegal value '" + cell + "' for " + field.dataType() + " field " + field.name()
                     + " (row " + rowsRead + ")");
         }
     }
@@ -138,12 +138,8 @@ final class CsvBatches extends ImportBatches {
         try {
             return JSON.readTree(cell);
         } catch (IOException e) {
-            throw failed("the value of " + column + " is not JSON (row " + rowsRead + ")");
+            throw fileFailed(name, "the value of " + column + " is not JSON (row " + rowsRead + ")");
         }
-    }
-
-    private MilvusException failed(String why) {
-        return new MilvusException(ErrorCode.IMPORT_FAILED, "file " + name + ": " + why);
     }
 
     @Override

@@ -67,6 +67,11 @@ abstract class ImportBatches implements AutoCloseable {
     }
 
     /** Closes readers of a file only read from: a failure to close loses nothing. */
+    /** A refusal of one file's content: the job fails with the file named first. */
+    static MilvusException fileFailed(String file, String why) {
+        return new MilvusException(ErrorCode.IMPORT_FAILED, "file " + file + ": " + why);
+    }
+
     static void closeAll(AutoCloseable... readers) {
         for (AutoCloseable reader : readers) {
             try {
@@ -128,8 +133,7 @@ abstract class ImportBatches implements AutoCloseable {
                 meta = JSON.valueToTree(JsonValues.parse(meta.asText().getBytes(StandardCharsets.UTF_8)));
             }
             if (!meta.isObject()) {
-                throw new MilvusException(ErrorCode.IMPORT_FAILED, "file " + name + ": the value of "
-                        + FieldSchema.DYNAMIC_FIELD_NAME + " must be a JSON object");
+                throw fileFailed(name, "the value of " + FieldSchema.DYNAMIC_FIELD_NAME + " must be a JSON object");
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = meta.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vectorvault.catalog.Collection;
 import dev.vectorvault.catalog.DataType;
 import dev.vectorvault.catalog.FieldSchema;
-import dev.vectorvault.common.ErrorCode;
-import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.ingest.ParquetRows;
 import dev.vectorvault.ingest.ParquetRows.Column;
 import dev.vectorvault.ingest.ParquetRows.Kind;
@@ -58,14 +56,14 @@ final class ParquetBatches extends ImportBatches {
             Set<String> given = new HashSet<>();
             for (Column column : rows.columns()) {
                 if (!given.add(column.name())) {
-                    throw failed("there is more than one column named " + column.name());
+                    throw fileFailed(name, "there is more than one column named " + column.name());
                 }
                 fields.add(field(column));
             }
             for (FieldSchema field : collection.schema().fields()) {
                 if (!given.contains(field.name()) && !field.dynamic() && !(field.primaryKey() && field.autoId())
                         && !collection.schema().isFunctionOutput(field.name())) {
-                    throw failed("no column for field " + field.name() + " (every field needs its column)");
+                    throw fileFailed(name, "no column for field " + field.name() + " (every field needs its column)");
                 }
             }
         } catch (RuntimeException e) {
@@ -79,23 +77,24 @@ final class ParquetBatches extends ImportBatches {
         String columnName = column.name();
         if (columnName.equals(FieldSchema.DYNAMIC_FIELD_NAME) && collection.schema().enableDynamicField()) {
             if (column.kind() != Kind.STRING && column.kind() != Kind.NULL) {
-                throw failed("column " + columnName + " is " + column.typeName() + "; the dynamic field is JSON"
-                        + " text of an object");
+                throw fileFailed(name, "column " + columnName + " is " + column.typeName()
+                        + "; the dynamic field is JSON text of an object");
             }
             return null;
         }
         FieldSchema field = collection.schema().field(columnName).filter(f -> !f.dynamic()).orElseThrow(() ->
-                failed("column " + columnName + " is not a field of collection " + collection.name()
+                fileFailed(name, "column " + columnName + " is not a field of collection " + collection.name()
                         + (collection.schema().enableDynamicField() ? "; dynamic keys go in the "
                         + FieldSchema.DYNAMIC_FIELD_NAME + " column as JSON text" : " (and dynamic fields are off)")));
         if (field.primaryKey() && field.autoId()) {
-            throw failed("the primary key " + columnName + " is auto-generated (autoID); leave its column out");
+            throw fileFailed(name, "the primary key " + columnName
+                    + " is auto-generated (autoID); leave its column out");
         }
         if (collection.schema().isFunctionOutput(columnName)) {
-            throw failed("field " + columnName + " is the output of a function; leave its column out");
+            throw fileFailed(name, "field " + columnName + " is the output of a function; leave its column out");
         }
         if (!fits(field, column)) {
-            throw failed("column " + columnName + " is " + column.typeName() + ", which does not fit field "
+            throw fileFailed(name, "column " + columnName + " is " + column.typeName() + ", which does not fit field "
                     + columnName + " (" + field.dataType() + (field.dataType() == DataType.ARRAY ? " of "
                     + field.elementType() : "") + (field.dataType().isVector() && field.dim() > 0 ? ", dim "
                     + field.dim() : "") + ")");
@@ -177,13 +176,13 @@ final class ParquetBatches extends ImportBatches {
         }
         if (meta != null) {
             if (!meta.isObject()) {
-                throw failed("row " + rowNumber + ": the value of " + FieldSchema.DYNAMIC_FIELD_NAME
+                throw fileFailed(name, "row " + rowNumber + ": the value of " + FieldSchema.DYNAMIC_FIELD_NAME
                         + " must be a JSON object");
             }
             for (var it = meta.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> key = it.next();
                 if (collection.schema().field(key.getKey()).isPresent()) {
-                    throw failed("row " + rowNumber + ": key " + key.getKey() + " of "
+                    throw fileFailed(name, "row " + rowNumber + ": key " + key.getKey() + " of "
                             + FieldSchema.DYNAMIC_FIELD_NAME + " is a field of the schema");
                 }
                 row.set(key.getKey(), key.getValue());
@@ -259,11 +258,7 @@ final class ParquetBatches extends ImportBatches {
         } catch (IOException e) {
             // refused below
         }
-        throw failed("row " + rowNumber + ": the value of " + column + " is not JSON");
-    }
-
-    private MilvusException failed(String why) {
-        return new MilvusException(ErrorCode.IMPORT_FAILED, "file " + name + ": " + why);
+        throw fileFailed(name, "row " + rowNumber + ": the value of " + column + " is not JSON");
     }
 
     @Override
