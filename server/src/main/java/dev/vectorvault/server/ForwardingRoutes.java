@@ -99,8 +99,10 @@ final class ForwardingRoutes {
         ROUTES.put("Import", Route.OWNER);
         ROUTES.put("GetImportState", Route.ANY_NODE);
         ROUTES.put("ListImportTasks", Route.ANY_NODE);
+        // Retired in Milvus: every node gives the same refusal.
+        ROUTES.put("CalcDistance", Route.ANY_NODE);
         for (String rpc : new String[] {"AddFileResource", "AddUserTags",
-                "CalcDistance", "CreateReplicateStream",
+                "CreateReplicateStream",
                 "CreateRowPolicy", "DeleteUserTags", "DescribeSegmentIndexData",
                 "DropRowPolicy", "Dummy", "DumpMessages",
                 "GetReplicateConfiguration", "GetReplicateInfo", "GetUserTags",

@@ -484,6 +484,18 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
                 s -> SearchResults.newBuilder().setStatus(s).build()));
     }
 
+    /**
+     * Milvus 2.3 retired CalcDistance and its proxies answer every call with the same service-unavailable status;
+     * answering alike (not gRPC UNIMPLEMENTED) gives SDK code written against Milvus the failure it already handles.
+     */
+    @Override
+    public void calcDistance(io.milvus.grpc.CalcDistanceRequest r,
+                             StreamObserver<io.milvus.grpc.CalcDistanceResults> out) {
+        respond("CalcDistance", out, () -> {
+            throw new MilvusException(ErrorCode.SERVICE_UNAVAILABLE, "CalcDistance deprecated: service unavailable");
+        }, s -> io.milvus.grpc.CalcDistanceResults.newBuilder().setStatus(s).build());
+    }
+
     @Override
     public void runAnalyzer(io.milvus.grpc.RunAnalyzerRequest r,
                             StreamObserver<io.milvus.grpc.RunAnalyzerResponse> out) {

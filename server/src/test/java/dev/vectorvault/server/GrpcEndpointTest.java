@@ -16,6 +16,7 @@ import io.milvus.grpc.MilvusServiceGrpc.MilvusServiceBlockingStub;
 import io.milvus.grpc.UpdateCredentialRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -143,6 +144,23 @@ class GrpcEndpointTest {
                         io.milvus.grpc.ListRowPoliciesRequest.newBuilder().setCollectionName("c").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
                         assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNIMPLEMENTED));
+    }
+
+    @Test
+    void calcDistanceAnswersAsMilvusDoesSinceItRetiredIt() throws Exception {
+        MilvusServiceBlockingStub anonymous = start(true);
+        as(anonymous, "root", "Milvus").createCredential(CreateCredentialRequest.newBuilder().setUsername("alice")
+                .setPassword(b64("alice-pw")).build());
+        for (MilvusServiceBlockingStub caller : List.of(as(anonymous, "root", "Milvus"),
+                as(anonymous, "alice", "alice-pw"))) {
+            io.milvus.grpc.CalcDistanceResults r = caller.calcDistance(io.milvus.grpc.CalcDistanceRequest.newBuilder()
+                    .addParams(io.milvus.grpc.KeyValuePair.newBuilder().setKey("metric").setValue("L2")).build());
+            assertThat(r.getStatus().getCode()).isEqualTo(2);
+            assertThat(r.getStatus().getReason()).isEqualTo("CalcDistance deprecated: service unavailable");
+        }
+        assertThatThrownBy(() -> anonymous.calcDistance(io.milvus.grpc.CalcDistanceRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+                        assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED));
     }
 
     @Test
