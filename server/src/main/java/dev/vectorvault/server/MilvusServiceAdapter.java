@@ -492,7 +492,7 @@ final class MilvusServiceAdapter extends MilvusServiceGrpc.MilvusServiceImplBase
     public void calcDistance(io.milvus.grpc.CalcDistanceRequest r,
                              StreamObserver<io.milvus.grpc.CalcDistanceResults> out) {
         respond("CalcDistance", out, () -> {
-            throw new MilvusException(ErrorCode.SERVICE_UNAVAILABLE, "CalcDistance deprecated: service unavailable");
+            throw new MilvusException(ErrorCode.SERVICE_UNAVAILABLE, "service unavailable: CalcDistance deprecated");
         }, s -> io.milvus.grpc.CalcDistanceResults.newBuilder().setStatus(s).build());
     }
 

@@ -156,7 +156,7 @@ class GrpcEndpointTest {
             io.milvus.grpc.CalcDistanceResults r = caller.calcDistance(io.milvus.grpc.CalcDistanceRequest.newBuilder()
                     .addParams(io.milvus.grpc.KeyValuePair.newBuilder().setKey("metric").setValue("L2")).build());
             assertThat(r.getStatus().getCode()).isEqualTo(2);
-            assertThat(r.getStatus().getReason()).isEqualTo("CalcDistance deprecated: service unavailable");
+            assertThat(r.getStatus().getReason()).isEqualTo("service unavailable: CalcDistance deprecated");
         }
         assertThatThrownBy(() -> anonymous.calcDistance(io.milvus.grpc.CalcDistanceRequest.getDefaultInstance()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
