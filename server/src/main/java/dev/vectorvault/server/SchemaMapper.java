@@ -17,12 +17,18 @@ final class SchemaMapper {
     private SchemaMapper() {}
 
     static CollectionSchema fromProto(io.milvus.grpc.CollectionSchema proto) {
+        refuseWhatThisServerCannotHold(proto);
         List<FieldSchema> fields = new ArrayList<>();
         for (io.milvus.grpc.FieldSchema f : proto.getFieldsList()) {
             if (f.getIsDynamic()) {
                 continue; // recreated by the catalog when dynamic fields are enabled
             }
             Map<String, String> params = keyValues(f.getTypeParamsList());
+            if (params.containsKey("multi_analyzer_params")) {
+                // Per-row analyzers change which rows a text search finds: refused, never dropped in silence.
+                throw MilvusException.invalidParameter("type param multi_analyzer_params of field " + f.getName()
+                        + " is not supported by this server (one analyzer per field: analyzer_params)");
+            }
             DataType type = dataType(f.getDataType(), f.getName());
             DataType element = type == DataType.ARRAY ? dataType(f.getElementType(), f.getName()) : null;
             fields.add(new FieldSchema(0, f.getName(), f.getDescription(), type, f.getIsPrimaryKey(),
@@ -47,6 +53,20 @@ final class SchemaMapper {
             }
         }
         return new CollectionSchema(proto.getDescription(), fields, proto.getEnableDynamicField(), functions);
+    }
+
+    /**
+     * Schema parts of Milvus 2.6 this server does not build. Each would change what a collection stores or returns,
+     * so a request carrying one is refused rather than created without it.
+     */
+    private static void refuseWhatThisServerCannotHold(io.milvus.grpc.CollectionSchema proto) {
+        if (proto.getStructArrayFieldsCount() > 0) {
+            throw MilvusException.invalidParameter("array of struct fields (" + proto.getStructArrayFields(0).getName()
+                    + ") are not supported by this server");
+        }
+        if (proto.getEnableNamespace()) {
+            throw MilvusException.invalidParameter("enable_namespace is not supported by this server");
+        }
     }
 
     /** One field as AddCollectionField sends it (a serialized {@code schema.FieldSchema}). */
