@@ -14,15 +14,19 @@ import java.util.TreeSet;
  * Roles, bindings, grants and custom privilege groups, persisted in the {@link MetaStore} under Milvus-shaped keys
  * and mirrored in memory:
  * <pre>
- * credential/roles/&lt;role&gt;                                          role-v2 \n &lt;description&gt;  (or role-v1)
+ * credential/roles/&lt;role&gt;                                          role-v1
+ * credential/role-descriptions/&lt;role&gt;                              role-description-v1 \n &lt;description&gt;
  * credential/user-role-mapping/&lt;user&gt;/&lt;role&gt;                     user-role-v1
  * credential/grantee-privileges/&lt;role&gt;/&lt;Type&gt;/&lt;db&gt;.&lt;name&gt;/&lt;PrivilegeX&gt;   grant-v1 \n &lt;grantor&gt;
  * privilege-group/&lt;group&gt;                                         privilege-group-v1 \n member \n ...
  * </pre>
  * One grant is one key (Milvus uses two, through a grantee id), so every grant and revoke is a single atomic write.
  * Key parts are percent-encoded outside {@code [A-Za-z0-9_$*-]}, which leaves every valid name as Milvus writes it.
- * Values hold names and role descriptions only, never secrets. A role without a description is still written as
- * {@code role-v1} (which nodes of an older version read); {@code role-v1} reads as an empty description.
+ * Values hold names and role descriptions only, never secrets. A role's description lives in a record of its own
+ * beside the role, so the role record stays {@code role-v1}, the only one nodes of an older version can read: they
+ * keep working through a rolling upgrade and simply do not see descriptions. A role with no description record has
+ * an empty one. Records of the short-lived {@code role-v2} (the description inside the role record) are still read,
+ * and the first change of their description rewrites them as the two records.
  *
  * <p>Every write reaches the store (durable) before the mirror and a new {@link RbacState} are published, under one
  * lock, so readers never see a change that is not on disk. Changes that take several writes order them so that a
@@ -41,13 +45,17 @@ import java.util.TreeSet;
  */
 public final class RbacStore {
     static final String ROLE_PREFIX = "credential/roles/";
+    static final String DESCRIPTION_PREFIX = "credential/role-descriptions/";
     static final String BINDING_PREFIX = "credential/user-role-mapping/";
     static final String GRANT_PREFIX = "credential/grantee-privileges/";
     static final String GROUP_PREFIX = "privilege-group/";
     /** The metadata keys this mirror reflects: a change under them (by another node) calls for {@link #reload()}. */
-    public static final List<String> KEY_PREFIXES = List.of(ROLE_PREFIX, BINDING_PREFIX, GRANT_PREFIX, GROUP_PREFIX);
-    private static final String ROLE_FORMAT_V1 = "role-v1";
-    private static final String ROLE_FORMAT = "role-v2";
+    public static final List<String> KEY_PREFIXES = List.of(ROLE_PREFIX, DESCRIPTION_PREFIX, BINDING_PREFIX,
+            GRANT_PREFIX, GROUP_PREFIX);
+    private static final String ROLE_FORMAT = "role-v1";
+    /** Read only: written for a few days before descriptions moved into records of their own. */
+    private static final String ROLE_FORMAT_V2 = "role-v2";
+    private static final String DESCRIPTION_FORMAT = "role-description-v1";
     private static final String BINDING_FORMAT = "user-role-v1";
     private static final String GRANT_FORMAT = "grant-v1";
     private static final String GROUP_FORMAT = "privilege-group-v1";
@@ -96,7 +104,11 @@ public final class RbacStore {
         if (roles.containsKey(role)) {
             return false;
         }
-        if (!store.putIfAbsent(ROLE_PREFIX + encode(role), encodeRole(description))) {
+        // The description record is written even when empty: it replaces one a failed change may have left behind.
+        TreeMap<String, byte[]> records = new TreeMap<>();
+        records.put(ROLE_PREFIX + encode(role), utf8(ROLE_FORMAT));
+        records.put(DESCRIPTION_PREFIX + encode(role), encodeDescription(description));
+        if (!store.putAllWhile(ROLE_PREFIX + encode(role), null, records)) {
             reload(); // created by another node since this mirror was read
             return false;
         }
@@ -108,13 +120,30 @@ public final class RbacStore {
     /**
      * Replaces a role's description (one write) only if the stored role still has {@code current}; false, after a
      * reload, when another node changed or dropped the role in between, so the caller can decide again. A role
-     * dropped meanwhile is never written back.
+     * dropped meanwhile is never written back, nor given a description.
      */
     synchronized boolean replaceDescription(String role, String current, String next) {
-        String key = ROLE_PREFIX + encode(role);
-        Optional<byte[]> stored = store.get(key);
-        if (stored.isEmpty() || !decodeRole(key, stored.get()).equals(current)
-                || !store.replace(key, stored.get(), encodeRole(next))) {
+        String roleKey = ROLE_PREFIX + encode(role);
+        String descriptionKey = DESCRIPTION_PREFIX + encode(role);
+        Optional<byte[]> roleRecord = store.get(roleKey);
+        Optional<byte[]> descriptionRecord = store.get(descriptionKey);
+        boolean written = false;
+        if (roleRecord.isPresent() && descriptionOf(roleKey, roleRecord.get(), descriptionKey,
+                descriptionRecord.orElse(null)).equals(current)) {
+            TreeMap<String, byte[]> records = new TreeMap<>();
+            records.put(descriptionKey, encodeDescription(next));
+            if (isRoleV2(roleRecord.get())) {
+                records.put(roleKey, utf8(ROLE_FORMAT)); // the description moves out, older nodes read the role again
+                written = store.putAllWhile(roleKey, roleRecord.get(), records);
+            } else if (descriptionRecord.isPresent()) {
+                // Dropping the role deletes this record in the same step, so a drop in between fails the write.
+                written = store.putAllWhile(descriptionKey, descriptionRecord.get(), records);
+            } else {
+                // A role an older node created: the guard keeps a role dropped in between from gaining a record.
+                written = store.putAllWhile(roleKey, roleRecord.get(), records);
+            }
+        }
+        if (!written) {
             reload();
             return false;
         }
@@ -148,7 +177,7 @@ public final class RbacStore {
             publish();
         }
         if (roles.containsKey(role)) {
-            store.deleteTree(ROLE_PREFIX + encode(role));
+            store.deleteAll(new TreeSet<>(List.of(ROLE_PREFIX + encode(role), DESCRIPTION_PREFIX + encode(role))));
             roles.remove(role);
             publish();
         }
@@ -297,8 +326,16 @@ public final class RbacStore {
         Scan scan = new Scan();
         SortedMap<String, byte[]> bindings = store.scan(BINDING_PREFIX);
         SortedMap<String, byte[]> grantRecords = store.scan(GRANT_PREFIX);
+        SortedMap<String, byte[]> descriptions = store.scan(DESCRIPTION_PREFIX);
         store.scan(ROLE_PREFIX).forEach((key, value) -> {
-            scan.roles.put(decode(key.substring(ROLE_PREFIX.length())), decodeRole(key, value));
+            String role = key.substring(ROLE_PREFIX.length());
+            String descriptionKey = DESCRIPTION_PREFIX + role;
+            scan.roles.put(decode(role), descriptionOf(key, value, descriptionKey, descriptions.get(descriptionKey)));
+        });
+        descriptions.keySet().forEach(key -> {
+            if (!scan.roles.containsKey(decode(key.substring(DESCRIPTION_PREFIX.length())))) {
+                scan.orphans.add(key); // left by a change that lost to a drop; a later role of that name rewrites it
+            }
         });
         bindings.forEach((key, value) -> {
             requireFormat(key, value, BINDING_FORMAT);
@@ -328,17 +365,33 @@ public final class RbacStore {
         return scan;
     }
 
-    /** {@code role-v1} when there is no description, so that older nodes sharing the store still read the role. */
-    private static byte[] encodeRole(String description) {
-        return utf8(description.isEmpty() ? ROLE_FORMAT_V1 : ROLE_FORMAT + "\n" + encode(description));
+    private static byte[] encodeDescription(String description) {
+        return utf8(DESCRIPTION_FORMAT + "\n" + encode(description));
+    }
+
+    /** The description record's text when there is one, else what the role record holds (role-v2), else none. */
+    private static String descriptionOf(String roleKey, byte[] role, String descriptionKey, byte[] description) {
+        String inRole = decodeRole(roleKey, role);
+        if (description == null) {
+            return inRole;
+        }
+        String[] lines = new String(description, StandardCharsets.UTF_8).split("\n", -1);
+        if (lines.length != 2 || !lines[0].equals(DESCRIPTION_FORMAT)) {
+            throw unreadable(descriptionKey);
+        }
+        return decode(lines[1]);
+    }
+
+    private static boolean isRoleV2(byte[] role) {
+        return new String(role, StandardCharsets.UTF_8).startsWith(ROLE_FORMAT_V2 + "\n");
     }
 
     private static String decodeRole(String key, byte[] value) {
         String[] lines = new String(value, StandardCharsets.UTF_8).split("\n", -1);
-        if (lines.length == 1 && lines[0].equals(ROLE_FORMAT_V1)) {
+        if (lines.length == 1 && lines[0].equals(ROLE_FORMAT)) {
             return "";
         }
-        if (lines.length != 2 || !lines[0].equals(ROLE_FORMAT)) {
+        if (lines.length != 2 || !lines[0].equals(ROLE_FORMAT_V2)) {
             throw unreadable(key);
         }
         return decode(lines[1]);

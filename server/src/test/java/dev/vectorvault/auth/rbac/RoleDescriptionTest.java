@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.common.MilvusException;
+import dev.vectorvault.storage.ForwardingMetaStore;
 import dev.vectorvault.storage.MetaStore;
 import dev.vectorvault.storage.MvMetaStore;
 import java.nio.charset.StandardCharsets;
@@ -21,11 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Role descriptions (CreateRole's {@code RoleEntity.description}, AlterRole): stored with the role, read back by
  * SelectRole, bounded by {@code proxy.maxRoleDescriptionLength} in UTF-8 bytes, carried by backup and restore, and
- * shared between nodes over one store; the frozen {@code role-v1} and {@code role-v2} records read forever.
+ * shared between nodes over one store, kept out of the role record so older nodes keep reading every role; the frozen
+ * {@code role-v1}, {@code role-v2} and {@code role-description-v1} records read forever.
  */
 @Timeout(30)
 class RoleDescriptionTest {
-    /** The description frozen in {@code formats/rbac/role-v2.txt}. */
+    /** The description frozen in {@code formats/rbac/role-v2.txt} and {@code role-description-v1.txt}. */
     private static final String FROZEN_DESCRIPTION = "Reads reports, \"no\" writes\nline 2 \u2014 \uD83D\uDD12";
 
     @TempDir
@@ -144,32 +146,79 @@ class RoleDescriptionTest {
                 .containsExactly(new RoleUsers("legacy", "", List.of()));
 
         t.service.alterRole("legacy", FROZEN_DESCRIPTION);
-        assertThat(meta.get(RbacStore.ROLE_PREFIX + "legacy")).hasValueSatisfying(
-                value -> assertThat(value).isEqualTo(frozen("role-v2.txt")));
+        assertThat(meta.get(RbacStore.ROLE_PREFIX + "legacy")).hasValue(frozen("role-v1.txt"));
+        assertThat(meta.get(RbacStore.DESCRIPTION_PREFIX + "legacy")).hasValue(frozen("role-description-v1.txt"));
+        assertThat(descriptionOf(t, "legacy")).isEqualTo(FROZEN_DESCRIPTION);
     }
 
     @Test
-    void theFrozenRoleV2RecordReadsAndIsWhatTheWriterProduces() {
+    void theFrozenRoleV2RecordReadsAndItsFirstAlterMovesTheDescriptionOut() {
         MetaStore meta = MvMetaStore.inMemory();
         meta.put(RbacStore.ROLE_PREFIX + "frozen", frozen("role-v2.txt"));
         RbacFixture t = new RbacFixture(meta, RbacSettings.defaults(true));
         assertThat(descriptionOf(t, "frozen")).isEqualTo(FROZEN_DESCRIPTION);
 
-        t.service.createRole("written", FROZEN_DESCRIPTION);
-        assertThat(meta.get(RbacStore.ROLE_PREFIX + "written")).hasValueSatisfying(
-                value -> assertThat(value).isEqualTo(frozen("role-v2.txt")));
+        t.service.alterRole("frozen", "moved");
+        assertThat(meta.get(RbacStore.ROLE_PREFIX + "frozen")).hasValue(frozen("role-v1.txt"));
+        assertThat(descriptionOf(t, "frozen")).isEqualTo("moved");
+        t.reopen();
+        assertThat(descriptionOf(t, "frozen")).isEqualTo("moved");
     }
 
     @Test
-    void aRoleWithoutDescriptionIsStillWrittenAsRoleV1() {
+    void theFrozenDescriptionRecordReadsAndIsWhatTheWriterProduces() {
+        MetaStore meta = MvMetaStore.inMemory();
+        meta.put(RbacStore.ROLE_PREFIX + "frozen", frozen("role-v1.txt"));
+        meta.put(RbacStore.DESCRIPTION_PREFIX + "frozen", frozen("role-description-v1.txt"));
+        RbacFixture t = new RbacFixture(meta, RbacSettings.defaults(true));
+        assertThat(descriptionOf(t, "frozen")).isEqualTo(FROZEN_DESCRIPTION);
+
+        t.service.createRole("written", FROZEN_DESCRIPTION);
+        assertThat(meta.get(RbacStore.DESCRIPTION_PREFIX + "written")).hasValue(frozen("role-description-v1.txt"));
+    }
+
+    /** What a node of a version before descriptions accepts under the role prefix: role-v1 and nothing else. */
+    @Test
+    void everyRoleRecordStaysReadableByOlderNodesWhateverItsDescription() {
         RbacFixture t = new RbacFixture();
         t.service.createRole("plain");
+        t.service.createRole("described", "reads reports");
         t.service.createRole("cleared", "temporary");
         t.service.alterRole("cleared", "");
-        for (String role : List.of("plain", "cleared", "admin", "public")) {
-            assertThat(t.meta.get(RbacStore.ROLE_PREFIX + role)).hasValueSatisfying(
-                    value -> assertThat(value).isEqualTo(frozen("role-v1.txt")));
-        }
+        t.service.alterRole("plain", "now described");
+        assertThat(t.meta.scan(RbacStore.ROLE_PREFIX)).hasSize(5).allSatisfy(
+                (key, value) -> assertThat(value).as(key).isEqualTo(frozen("role-v1.txt")));
+    }
+
+    @Test
+    void aDroppedRolesDescriptionGoesWithItAndANewRoleOfThatNameStartsWithItsOwn() {
+        RbacFixture t = new RbacFixture();
+        t.service.createRole("r1", "old");
+        t.service.dropRole("r1", false);
+        assertThat(t.meta.get(RbacStore.DESCRIPTION_PREFIX + "r1")).isEmpty();
+
+        // A description record with no role, as a change that lost to a drop could leave: never inherited.
+        t.meta.put(RbacStore.DESCRIPTION_PREFIX + "r1", frozen("role-description-v1.txt"));
+        t.store.reload();
+        t.service.createRole("r1");
+        assertThat(descriptionOf(t, "r1")).isEmpty();
+    }
+
+    @Test
+    void anOrphanDescriptionIsRemovedWhenTheStoreOpens() {
+        MetaStore meta = MvMetaStore.inMemory();
+        meta.put(RbacStore.DESCRIPTION_PREFIX + "gone", frozen("role-description-v1.txt"));
+        new RbacFixture(meta, RbacSettings.defaults(true));
+        assertThat(meta.get(RbacStore.DESCRIPTION_PREFIX + "gone")).isEmpty();
+    }
+
+    @Test
+    void anUnknownDescriptionRecordVersionStopsTheOpen() {
+        MetaStore meta = MvMetaStore.inMemory();
+        meta.put(RbacStore.ROLE_PREFIX + "r1", frozen("role-v1.txt"));
+        meta.put(RbacStore.DESCRIPTION_PREFIX + "r1", "role-description-v2\nx".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> new RbacStore(meta)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("credential/role-descriptions/r1");
     }
 
     @Test
@@ -212,6 +261,33 @@ class RoleDescriptionTest {
         nodeA.service.dropRole("r1", false); // nodeB's mirror still has the role
         assertThatThrownBy(() -> nodeB.service.alterRole("r1", "too late")).hasMessage("role not exists");
         assertThat(nodeA.meta.get(RbacStore.ROLE_PREFIX + "r1")).isEmpty();
+        assertThat(nodeA.meta.get(RbacStore.DESCRIPTION_PREFIX + "r1")).isEmpty();
+    }
+
+    @Test
+    void anAlterRacingADropOfARoleAnOlderNodeCreatedGivesTheGoneRoleNoDescription() {
+        MetaStore shared = MvMetaStore.inMemory();
+        shared.put(RbacStore.ROLE_PREFIX + "old", frozen("role-v1.txt")); // as an older node writes it
+        RbacFixture nodeA = new RbacFixture(shared, RbacSettings.defaults(true));
+        // nodeB's store lets nodeA drop the role just after nodeB has read it and before nodeB writes.
+        boolean[] dropped = {false};
+        MetaStore gated = new ForwardingMetaStore(shared) {
+            @Override
+            public Optional<byte[]> get(String key) {
+                Optional<byte[]> value = super.get(key);
+                if (key.equals(RbacStore.DESCRIPTION_PREFIX + "old") && !dropped[0]) {
+                    dropped[0] = true;
+                    nodeA.service.dropRole("old", false);
+                }
+                return value;
+            }
+        };
+        RbacFixture nodeB = new RbacFixture(gated, RbacSettings.defaults(true));
+
+        assertThatThrownBy(() -> nodeB.service.alterRole("old", "too late")).hasMessage("role not exists");
+        assertThat(dropped[0]).isTrue();
+        assertThat(shared.get(RbacStore.DESCRIPTION_PREFIX + "old")).isEmpty();
+        assertThat(shared.get(RbacStore.ROLE_PREFIX + "old")).isEmpty();
     }
 
     @Test
