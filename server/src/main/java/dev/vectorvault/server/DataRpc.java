@@ -110,6 +110,7 @@ final class DataRpc {
     }
 
     MutationResult insert(InsertRequest r) {
+        RequestAudit.insert(r);
         String database = CatalogRpc.db(r.getDbName());
         Collection target = catalog.collection(database, r.getCollectionName());
         checkSchemaTimestamp(target, r.getSchemaTimestamp());

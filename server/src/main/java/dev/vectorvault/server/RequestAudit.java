@@ -4,6 +4,7 @@ import dev.vectorvault.common.MilvusException;
 import io.milvus.grpc.AlterCollectionRequest;
 import io.milvus.grpc.CreateCollectionRequest;
 import io.milvus.grpc.HybridSearchRequest;
+import io.milvus.grpc.InsertRequest;
 import io.milvus.grpc.KeyValuePair;
 import io.milvus.grpc.QueryRequest;
 import io.milvus.grpc.SearchRequest;
@@ -127,8 +128,18 @@ final class RequestAudit {
         }
     }
 
+    /** A namespace routes rows inside a namespace collection, which this server does not create. */
+    static void insert(InsertRequest r) {
+        if (r.hasNamespace() && !r.getNamespace().isEmpty()) {
+            throw unsupported("namespace");
+        }
+    }
+
     /** REPLACE is what an upsert does anyway; the array append/remove operations are not implemented. */
     static void upsert(UpsertRequest r) {
+        if (r.hasNamespace() && !r.getNamespace().isEmpty()) {
+            throw unsupported("namespace");
+        }
         for (io.milvus.grpc.FieldPartialUpdateOp op : r.getFieldOpsList()) {
             if (op.getOp() != io.milvus.grpc.FieldPartialUpdateOp.OpType.REPLACE) {
                 throw unsupported("field_ops (" + op.getOp() + " on " + op.getFieldName() + ")");

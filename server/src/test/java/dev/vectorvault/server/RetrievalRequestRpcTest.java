@@ -157,4 +157,21 @@ class RetrievalRequestRpcTest {
         SmallCollection.ok(stub.alterCollection(io.milvus.grpc.AlterCollectionRequest.newBuilder()
                 .setCollectionName("c").addProperties(SmallCollection.pair("collection.ttl.seconds", "-1")).build()));
     }
+
+    @Test
+    void anInsertOrUpsertIntoANamespaceIsRefusedAndWritesNothing() {
+        long before = stub.query(io.milvus.grpc.QueryRequest.newBuilder().setCollectionName("c").setExpr("id >= 0")
+                .addOutputFields("count(*)").build()).getFieldsData(0).getScalars().getLongData().getData(0);
+        io.milvus.grpc.MutationResult inserted = stub.insert(io.milvus.grpc.InsertRequest.newBuilder()
+                .setCollectionName("c").setNamespace("tenant").build());
+        assertThat(inserted.getStatus().getCode()).isEqualTo(1100);
+        assertThat(inserted.getStatus().getReason())
+                .isEqualTo("request field namespace is not supported by this server: invalid parameter");
+        io.milvus.grpc.MutationResult upserted = stub.upsert(io.milvus.grpc.UpsertRequest.newBuilder()
+                .setCollectionName("c").setNamespace("tenant").build());
+        assertThat(upserted.getStatus().getReason()).contains("request field namespace is not supported");
+        assertThat(stub.query(io.milvus.grpc.QueryRequest.newBuilder().setCollectionName("c").setExpr("id >= 0")
+                .addOutputFields("count(*)").build()).getFieldsData(0).getScalars().getLongData().getData(0))
+                .isEqualTo(before);
+    }
 }
