@@ -7,7 +7,6 @@ import io.milvus.grpc.HybridSearchRequest;
 import io.milvus.grpc.KeyValuePair;
 import io.milvus.grpc.QueryRequest;
 import io.milvus.grpc.SearchRequest;
-import io.milvus.grpc.UpsertRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -124,15 +123,6 @@ final class RequestAudit {
     static void query(QueryRequest r) {
         if (r.hasNamespace() && !r.getNamespace().isEmpty()) {
             throw unsupported("namespace");
-        }
-    }
-
-    /** REPLACE is what an upsert does anyway; the array append/remove operations are not implemented. */
-    static void upsert(UpsertRequest r) {
-        for (io.milvus.grpc.FieldPartialUpdateOp op : r.getFieldOpsList()) {
-            if (op.getOp() != io.milvus.grpc.FieldPartialUpdateOp.OpType.REPLACE) {
-                throw unsupported("field_ops (" + op.getOp() + " on " + op.getFieldName() + ")");
-            }
         }
     }
 
