@@ -130,11 +130,7 @@ class PartialUpdateTest {
     void arrayOperationsInAClusterAreLoggedAsMergedRows() throws Exception {
         try (EtcdCluster etcd = EtcdCluster.start(1, Files.createDirectories(dataDir.resolve("etcd")));
              KafkaBroker kafka = KafkaBroker.start()) {
-            Map<String, String> settings = new LinkedHashMap<>();
-            settings.put("etcd.endpoints", etcd.endpointsCsv());
-            settings.put("proxy.internalPort", Integer.toString(ServerProcess.freePort()));
-            settings.put("mq.type", "kafka");
-            settings.put("kafka.brokerList", kafka.bootstrapServers());
+            Map<String, String> settings = ServerProcess.kafkaNode(etcd, kafka);
             Path nodeDir = Files.createDirectories(dataDir.resolve("node"));
             Map<Long, Map<String, Object>> merged;
             try (ServerProcess node = ServerProcess.start(nodeDir, settings)) {
