@@ -18,7 +18,6 @@ import io.milvus.v2.service.vector.response.QueryResp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,11 +42,7 @@ class ClusterOversizedRowTest {
     void aRowLargerThanOneKafkaRecordIsRefusedAndChangesNothing() throws Exception {
         try (EtcdCluster etcd = EtcdCluster.start(1, Files.createDirectories(dir.resolve("etcd")));
              KafkaBroker kafka = KafkaBroker.start()) {
-            Map<String, String> settings = new LinkedHashMap<>();
-            settings.put("etcd.endpoints", etcd.endpointsCsv());
-            settings.put("proxy.internalPort", Integer.toString(ServerProcess.freePort()));
-            settings.put("mq.type", "kafka");
-            settings.put("kafka.brokerList", kafka.bootstrapServers());
+            Map<String, String> settings = ServerProcess.kafkaNode(etcd, kafka);
             settings.put("kafka.maxMessageSize", Integer.toString(MAX_MESSAGE_BYTES));
             try (ServerProcess node = ServerProcess.start(Files.createDirectories(dir.resolve("node")), settings)) {
                 MilvusClientV2 client = Clients.connect(node, b -> b);

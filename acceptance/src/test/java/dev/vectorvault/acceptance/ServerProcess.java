@@ -53,6 +53,17 @@ public final class ServerProcess implements AutoCloseable {
         return start(dataDir, settings);
     }
 
+    /** The settings of a cluster node on {@code etcd} whose log is {@code kafka} ({@code mq.type: kafka}). */
+    static Map<String, String> kafkaNode(dev.vectorvault.testkit.EtcdCluster etcd,
+                                         dev.vectorvault.testkit.KafkaBroker kafka) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("etcd.endpoints", etcd.endpointsCsv());
+        settings.put("proxy.internalPort", Integer.toString(freePort()));
+        settings.put("mq.type", "kafka");
+        settings.put("kafka.brokerList", kafka.bootstrapServers());
+        return settings;
+    }
+
     public static ServerProcess start(Path dataDir, Map<String, String> settings) {
         ServerProcess server = new ServerProcess(dataDir, new LinkedHashMap<>(settings));
         server.launch();

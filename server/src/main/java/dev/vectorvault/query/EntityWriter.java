@@ -48,12 +48,12 @@ public final class EntityWriter {
     public record WriteResult(List<Object> primaryKeys, long timestamp, long count) {}
 
     public WriteResult insert(String database, String collectionName, String partitionName, ColumnBatch batch) {
-        return write(database, collectionName, partitionName, batch, false, false);
+        return write(database, collectionName, partitionName, batch, false, false, List.of());
     }
 
     /** Upsert: rows replace those with the same key (auto-id collections must send their keys). */
     public WriteResult upsert(String database, String collectionName, String partitionName, ColumnBatch batch) {
-        return write(database, collectionName, partitionName, batch, true, false);
+        return write(database, collectionName, partitionName, batch, true, false, List.of());
     }
 
     /**
@@ -64,7 +64,19 @@ public final class EntityWriter {
      */
     public WriteResult partialUpsert(String database, String collectionName, String partitionName,
                                      ColumnBatch batch) {
-        return write(database, collectionName, partitionName, batch, true, true);
+        return write(database, collectionName, partitionName, batch, true, true, List.of());
+    }
+
+    /**
+     * Upsert as Milvus 2.6.17 reads {@code partial_update} with {@code field_ops}: an append or remove makes the
+     * upsert partial whatever the flag says, and applies the sent elements of its array field to the stored ones
+     * ({@link ArrayOperations}). The operations are checked before anything is read; a refused one, or a merged
+     * array over its capacity, refuses the whole request.
+     */
+    public WriteResult upsert(String database, String collectionName, String partitionName, ColumnBatch batch,
+                              boolean partialUpdate, List<FieldOperation> operations) {
+        boolean partial = partialUpdate || FieldOperation.needStoredRows(operations);
+        return write(database, collectionName, partitionName, batch, true, partial, operations);
     }
 
     /**
@@ -121,7 +133,7 @@ public final class EntityWriter {
      * it writes its first row. Auto-generated keys drawn here are not reused (they only leave gaps, as in Milvus).
      */
     public void checkInsert(String database, String collectionName, String partitionName, ColumnBatch batch) {
-        PreparedWrite prepared = prepare(database, collectionName, partitionName, batch, false, false);
+        PreparedWrite prepared = prepare(database, collectionName, partitionName, batch, false, false, List.of());
         data.checkRowsFit(Layouts.of(prepared.collection()), prepared.rows());
     }
 
@@ -130,8 +142,8 @@ public final class EntityWriter {
                                  List<Object[]> rows, int pk) {}
 
     private WriteResult write(String database, String collectionName, String partitionName, ColumnBatch batch,
-                              boolean upsert, boolean partial) {
-        PreparedWrite prepared = prepare(database, collectionName, partitionName, batch, upsert, partial);
+                              boolean upsert, boolean partial, List<FieldOperation> operations) {
+        PreparedWrite prepared = prepare(database, collectionName, partitionName, batch, upsert, partial, operations);
         List<Object[]> rows = prepared.rows();
         List<Object> keys = new ArrayList<>(rows.size());
         // A key repeated within one request: the last row wins, as with any later write of that key.
@@ -145,7 +157,7 @@ public final class EntityWriter {
     }
 
     private PreparedWrite prepare(String database, String collectionName, String partitionName, ColumnBatch batch,
-                                  boolean upsert, boolean partial) {
+                                  boolean upsert, boolean partial, List<FieldOperation> operations) {
         Collection collection = catalog.collection(database, collectionName);
         Optional<PartitionKey> partitionKey = PartitionKey.of(collection);
         boolean named = partitionName != null && !partitionName.isEmpty();
@@ -162,6 +174,7 @@ public final class EntityWriter {
         List<FieldSchema> fields = collection.schema().fields();
         checkNoUnknownColumns(collection, batch);
         checkRowCounts(batch);
+        Map<String, FieldOperation.Kind> arrayOperations = ArrayOperations.resolve(collection, batch, operations);
         FunctionOutputs functions = FunctionOutputs.of(collection);
         List<Object[]> rows = new ArrayList<>(batch.rowCount());
         int pk = fields.indexOf(collection.schema().primaryKey());
@@ -178,8 +191,14 @@ public final class EntityWriter {
                         : batch.columns().containsKey(field.name());
                 if (before != null && field.dynamic()) {
                     row[f] = mergedDynamic(before[f], valueFor(field, batch, r, upsert), fields);
+                } else if (before != null && !sent) {
+                    row[f] = before[f];
                 } else {
-                    row[f] = before != null && !sent ? before[f] : valueFor(field, batch, r, upsert);
+                    row[f] = valueFor(field, batch, r, upsert);
+                    FieldOperation.Kind operation = arrayOperations.get(field.name());
+                    if (operation != null) {
+                        row[f] = ArrayOperations.apply(field, operation, before == null ? null : before[f], row[f], r);
+                    }
                 }
             }
             functions.fill(row);

@@ -15,6 +15,7 @@ import dev.vectorvault.query.ColumnBatch;
 import dev.vectorvault.query.EntityReader;
 import dev.vectorvault.query.EntityWriter;
 import dev.vectorvault.query.EntityWriter.WriteResult;
+import dev.vectorvault.query.FieldOperation;
 import dev.vectorvault.query.GroupBy;
 import dev.vectorvault.query.GroupScorer;
 import dev.vectorvault.query.OutputFields;
@@ -124,11 +125,27 @@ final class DataRpc {
         String database = CatalogRpc.db(r.getDbName());
         Collection target = catalog.collection(database, r.getCollectionName());
         checkSchemaTimestamp(target, r.getSchemaTimestamp());
+        List<FieldOperation> operations = fieldOperations(r.getFieldOpsList());
         ColumnBatch batch = batch(target, r.getFieldsDataList(), r.getNumRows());
-        WriteResult result = r.getPartialUpdate()
-                ? writer.partialUpsert(database, r.getCollectionName(), r.getPartitionName(), batch)
-                : writer.upsert(database, r.getCollectionName(), r.getPartitionName(), batch);
+        WriteResult result = writer.upsert(database, r.getCollectionName(), r.getPartitionName(), batch,
+                r.getPartialUpdate(), operations);
         return mutation(result).setUpsertCnt(result.count()).build();
+    }
+
+    /** An operation number this server does not know (a later Milvus's) is refused, never read as REPLACE. */
+    static List<FieldOperation> fieldOperations(List<io.milvus.grpc.FieldPartialUpdateOp> wire) {
+        List<FieldOperation> operations = new ArrayList<>(wire.size());
+        for (io.milvus.grpc.FieldPartialUpdateOp op : wire) {
+            FieldOperation.Kind kind = switch (op.getOp()) {
+                case REPLACE -> FieldOperation.Kind.REPLACE;
+                case ARRAY_APPEND -> FieldOperation.Kind.ARRAY_APPEND;
+                case ARRAY_REMOVE -> FieldOperation.Kind.ARRAY_REMOVE;
+                case UNRECOGNIZED -> throw MilvusException.invalidParameter("unsupported partial update op: "
+                        + op.getOpValue() + " on field \"" + op.getFieldName() + "\"");
+            };
+            operations.add(new FieldOperation(op.getFieldName(), kind));
+        }
+        return operations;
     }
 
     MutationResult delete(DeleteRequest r) {

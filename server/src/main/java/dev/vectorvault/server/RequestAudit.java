@@ -135,15 +135,9 @@ final class RequestAudit {
         }
     }
 
-    /** REPLACE is what an upsert does anyway; the array append/remove operations are not implemented. */
     static void upsert(UpsertRequest r) {
         if (r.hasNamespace() && !r.getNamespace().isEmpty()) {
             throw unsupported("namespace");
-        }
-        for (io.milvus.grpc.FieldPartialUpdateOp op : r.getFieldOpsList()) {
-            if (op.getOp() != io.milvus.grpc.FieldPartialUpdateOp.OpType.REPLACE) {
-                throw unsupported("field_ops (" + op.getOp() + " on " + op.getFieldName() + ")");
-            }
         }
     }
 

@@ -357,6 +357,33 @@ final class RestRoutes {
 
     // ------------------------------------------------------------------ entities
 
+    /**
+     * Upsert's {@code fieldOps} as Milvus's REST reads them: {@code [{"fieldName": "tags", "op": "ARRAY_APPEND"}]},
+     * the op named as in the proto; another op is refused (1100), never read as REPLACE.
+     */
+    private static List<FieldPartialUpdateOp> fieldOps(JsonNode ops) {
+        List<FieldPartialUpdateOp> out = new ArrayList<>();
+        if (ops == null || ops.isNull()) {
+            return out;
+        }
+        if (!ops.isArray()) {
+            throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "fieldOps must be an array");
+        }
+        for (JsonNode op : ops) {
+            String kind = op.path("op").asText("");
+            FieldPartialUpdateOp.OpType type = switch (kind) {
+                case "REPLACE" -> FieldPartialUpdateOp.OpType.REPLACE;
+                case "ARRAY_APPEND" -> FieldPartialUpdateOp.OpType.ARRAY_APPEND;
+                case "ARRAY_REMOVE" -> FieldPartialUpdateOp.OpType.ARRAY_REMOVE;
+                default -> throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "unsupported partial update op: "
+                        + kind);
+            };
+            out.add(FieldPartialUpdateOp.newBuilder().setFieldName(op.path("fieldName").asText(""))
+                    .setOp(type).build());
+        }
+        return out;
+    }
+
     private static void entities(Map<String, RestApi.Route> routes) {
         routes.put("entities/insert", call -> {
             String name = call.required("collectionName");
@@ -378,7 +405,8 @@ final class RestRoutes {
             List<FieldData> columns = RestData.columns(schema, call.body.get("data"), true);
             MutationResult r = call.rpc().upsert(UpsertRequest.newBuilder().setDbName(call.db())
                     .setCollectionName(name).setPartitionName(call.text("partitionName", ""))
-                    .addAllFieldsData(columns).setNumRows(call.body.get("data").size()).build());
+                    .addAllFieldsData(columns).setNumRows(call.body.get("data").size())
+                    .addAllFieldOps(fieldOps(call.body.get("fieldOps"))).build());
             check(r.getStatus());
             ObjectNode data = object().put("upsertCount", r.getUpsertCnt());
             data.set("upsertIds", RestData.ids(r.getIDs(), call.int64AsNumber));

@@ -130,8 +130,8 @@ class RetrievalRequestRpcTest {
                 .getStatus());
         io.milvus.grpc.MutationResult ops = stub.upsert(io.milvus.grpc.UpsertRequest.newBuilder()
                 .setCollectionName("c").addFieldOps(io.milvus.grpc.FieldPartialUpdateOp.newBuilder()
-                        .setFieldName("id").setOp(io.milvus.grpc.FieldPartialUpdateOp.OpType.ARRAY_APPEND)).build());
-        assertThat(ops.getStatus().getReason()).contains("field_ops");
+                        .setFieldName("id").setOpValue(3)).build());
+        assertThat(ops.getStatus().getReason()).contains("unsupported partial update op: 3");
         io.milvus.grpc.Status word = stub.alterCollection(io.milvus.grpc.AlterCollectionRequest.newBuilder()
                 .setCollectionName("c").addProperties(SmallCollection.pair("collection.ttl.seconds", "abc")).build());
         assertThat(word.getCode()).isEqualTo(1100);
