@@ -62,6 +62,14 @@ class HighlighterRpcTest {
         server = LoopbackServer.start(dataDir, Map.of("proxy.highlighter.maxNumOfFragments", "7",
                 "proxy.highlighter.maxResultChars", "400"));
         stub = MilvusServiceGrpc.newBlockingStub(server.channel()).withDeadlineAfter(60, TimeUnit.SECONDS);
+        createDocs(stub);
+    }
+
+    /**
+     * Creates, fills and loads {@code docs}: {@code text} (english analyzer, the BM25 function's input, output
+     * {@code sp}), {@code title} (standard analyzer), {@code plain} (no analyzer); rows 1..3 hold {@link #TEXTS}.
+     */
+    static void createDocs(MilvusServiceBlockingStub stub) {
         CollectionSchema schema = CollectionSchema.newBuilder().setName("docs")
                 .addFields(FieldSchema.newBuilder().setName("id").setDataType(DataType.Int64).setIsPrimaryKey(true))
                 .addFields(FieldSchema.newBuilder().setName("text").setDataType(DataType.VarChar)
@@ -102,7 +110,7 @@ class HighlighterRpcTest {
                 .build();
     }
 
-    private static SearchRequest.Builder fullText(Highlighter.Builder highlighter, String... texts) {
+    static SearchRequest.Builder fullText(Highlighter.Builder highlighter, String... texts) {
         PlaceholderValue.Builder value = PlaceholderValue.newBuilder().setTag("$0").setType(PlaceholderType.VarChar);
         for (String t : texts) {
             value.addValues(ByteString.copyFromUtf8(t));
@@ -114,7 +122,7 @@ class HighlighterRpcTest {
                 .setHighlighter(highlighter);
     }
 
-    private static Highlighter.Builder lexical(String... keyValues) {
+    static Highlighter.Builder lexical(String... keyValues) {
         Highlighter.Builder h = Highlighter.newBuilder().setType(HighlightType.Lexical);
         for (int i = 0; i < keyValues.length; i += 2) {
             h.addParams(pair(keyValues[i], keyValues[i + 1]));
@@ -122,7 +130,7 @@ class HighlighterRpcTest {
         return h;
     }
 
-    private static List<List<String>> fragments(HighlightResult result) {
+    static List<List<String>> fragments(HighlightResult result) {
         return result.getDatasList().stream().map(HighlightData::getFragmentsList).map(List::copyOf).toList();
     }
 
