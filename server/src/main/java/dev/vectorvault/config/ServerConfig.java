@@ -222,12 +222,22 @@ public record ServerConfig(
      * default, we do). Checks carry Milvus's messages, code 1100.
      */
     public record SearchLimits(int maxNq, int maxTopK, int maxQueryResultWindow, long maxResultEntries,
-                               int maxGroupSize) {
+                               int maxGroupSize, int maxHighlightFragments, long maxHighlightChars) {
         public static final SearchLimits MILVUS_DEFAULTS = new SearchLimits(16_384, 16_384, 16_384, 1_000_000);
+        /** Ours (Milvus bounds neither): {@code proxy.highlighter.maxNumOfFragments}, {@code maxResultChars}. */
+        public static final int DEFAULT_MAX_HIGHLIGHT_FRAGMENTS = 100;
+        public static final long DEFAULT_MAX_HIGHLIGHT_CHARS = 16L << 20;
 
         /** With Milvus's group size limit ({@code quotaAndLimits.limits.maxGroupSize}, 10). */
         public SearchLimits(int maxNq, int maxTopK, int maxQueryResultWindow, long maxResultEntries) {
             this(maxNq, maxTopK, maxQueryResultWindow, maxResultEntries, 10);
+        }
+
+        /** With the default highlighter bounds. */
+        public SearchLimits(int maxNq, int maxTopK, int maxQueryResultWindow, long maxResultEntries,
+                            int maxGroupSize) {
+            this(maxNq, maxTopK, maxQueryResultWindow, maxResultEntries, maxGroupSize,
+                    DEFAULT_MAX_HIGHLIGHT_FRAGMENTS, DEFAULT_MAX_HIGHLIGHT_CHARS);
         }
 
         /** nq is checked before the query vectors are decoded. */
@@ -516,7 +526,13 @@ public record ServerConfig(
                 v.intIn("quotaAndLimits.limits.maxQueryResultWindow", 16_384, 1, 1_000_000),
                 // Milvus: -1 (no limit); ours 1,000,000 nq x (topk + offset) entries. -1 or 0 switches it off.
                 v.longIn("proxy.maxResultEntries", 1_000_000, -1, Long.MAX_VALUE),
-                v.intIn("quotaAndLimits.limits.maxGroupSize", 10, 1, 1_000));
+                v.intIn("quotaAndLimits.limits.maxGroupSize", 10, 1, 1_000),
+                // Ours: a highlighted search's fragments per text, and all its fragments' characters together
+                // (-1 or 0 switches the latter off).
+                v.intIn("proxy.highlighter.maxNumOfFragments", SearchLimits.DEFAULT_MAX_HIGHLIGHT_FRAGMENTS, 0,
+                        1_000_000),
+                v.longIn("proxy.highlighter.maxResultChars", SearchLimits.DEFAULT_MAX_HIGHLIGHT_CHARS, -1,
+                        Long.MAX_VALUE));
         java.util.List<String> endpoints = Arrays.stream(v.string("etcd.endpoints", "").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
         boolean etcdAuth = v.bool("etcd.auth.enabled", false);

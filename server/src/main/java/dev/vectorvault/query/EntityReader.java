@@ -53,14 +53,26 @@ public final class EntityReader {
     }
 
     public ResultRows search(SearchRequest request) {
+        return search(request, null);
+    }
+
+    /**
+     * A search whose hits are highlighted by {@code highlighter} (null: none) once found, from the stored texts of
+     * the highlighted fields ({@link Highlighting}).
+     */
+    public ResultRows search(SearchRequest request, LexicalHighlighter highlighter) {
         Collection collection = loadedCollection(request.database(), request.collection());
         boolean byKeys = request.primaryKeys() != null;
         int nq = byKeys ? request.primaryKeys().size() : request.queryCount();
         PreparedSearch prepared = new PreparedSearch(collection, request, nq, limits, filterLimits);
         OutputFields output = OutputFields.resolve(collection.loadedFields(), request.outputFields(), true);
+        Highlighting highlighting = Highlighting.prepare(collection, prepared, request, highlighter, limits);
         Object[] queries = byKeys ? storedVectors(collection, prepared.fieldIndex, prepared.partitions,
                 request.primaryKeys()) : request.queryVectors();
         boolean[] copied = fieldsToCopy(collection, output);
+        if (highlighting != null) {
+            highlighting.read(copied); // the answer's columns stay those of the output fields
+        }
         boolean grouping = request.groupBy() != null;
         return data.read(Layouts.of(collection), view -> {
             Filters.RowCursor cursor = new Filters.RowCursor(view, collection.schema().fields());
@@ -81,8 +93,9 @@ public final class EntityReader {
                 }
                 perQuery[q] = page.size();
             }
+            List<FieldHighlights> highlights = highlighting == null ? List.of() : highlighting.apply(rows, perQuery);
             return new ResultRows(output, rows, toArray(scores), perQuery, rows.size(), primaryKeyIndex(collection),
-                    prepared.groupField, groupValues);
+                    prepared.groupField, groupValues, highlights);
         });
     }
 

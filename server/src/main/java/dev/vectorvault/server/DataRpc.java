@@ -15,13 +15,16 @@ import dev.vectorvault.query.ColumnBatch;
 import dev.vectorvault.query.EntityReader;
 import dev.vectorvault.query.EntityWriter;
 import dev.vectorvault.query.EntityWriter.WriteResult;
+import dev.vectorvault.query.FieldHighlights;
 import dev.vectorvault.query.FieldOperation;
 import dev.vectorvault.query.GroupBy;
 import dev.vectorvault.query.GroupScorer;
+import dev.vectorvault.query.LexicalHighlighter;
 import dev.vectorvault.query.OutputFields;
 import dev.vectorvault.query.Ranker;
 import dev.vectorvault.query.ReadGuarantee;
 import dev.vectorvault.query.ResultRows;
+import dev.vectorvault.query.SemanticHighlighter;
 import dev.vectorvault.storage.data.DataStore;
 import io.milvus.grpc.*;
 import java.nio.ByteBuffer;
@@ -285,6 +288,7 @@ final class DataRpc {
         Collection collection = catalog.collection(database, r.getCollectionName());
         List<Object> keys = byKeys ? primaryKeys(r.getIds(), collection.schema().primaryKey(), reader.limits())
                 : null;
+        LexicalHighlighter highlighter = highlighter(r, collection);
         SearchIteration iteration = SearchIteration.from(params, collection);
         GroupBy groupBy = GroupBy.fromParams(params, nested);
         if (groupBy != null && (iteration != null || "true".equalsIgnoreCase(params.get("iterator")))) {
@@ -315,13 +319,18 @@ final class DataRpc {
                 r.getGuaranteeTimestamp());
         ResultRows rows;
         try {
-            rows = reader.search(request);
+            rows = reader.search(request, highlighter);
         } catch (IllegalArgumentException e) {
             // The index refuses impossible windows (range_filter past radius) and non-finite query values.
             throw MilvusException.invalidParameter(e.getMessage());
         }
         int roundDecimal = intParam(params, "round_decimal", -1);
         SearchResultData.Builder results = resultData(collection, rows, request.topK(), roundDecimal);
+        for (FieldHighlights field : rows.highlights()) {
+            HighlightResult.Builder highlight = HighlightResult.newBuilder().setFieldName(field.field());
+            field.fragments().forEach(f -> highlight.addDatas(HighlightData.newBuilder().addAllFragments(f)));
+            results.addHighlightResults(highlight);
+        }
         if (iteration != null) {
             float lastBound = rows.scores().length == 0 ? iteration.lastBound() : rows.scores()[rows.scores().length - 1];
             results.setSearchIteratorV2Results(SearchIteratorV2Results.newBuilder()
@@ -329,6 +338,23 @@ final class DataRpc {
         }
         return SearchResults.newBuilder().setStatus(StatusMapper.success()).setResults(results)
                 .setCollectionName(collection.name()).setSessionTs(clock.next()).build();
+    }
+
+    /**
+     * The search's highlighter: a Lexical one read here, a Semantic one refused (it needs a model service), none:
+     * null. Milvus's message for a type it does not know.
+     */
+    private LexicalHighlighter highlighter(SearchRequest r, Collection collection) {
+        if (!r.hasHighlighter()) {
+            return null;
+        }
+        Map<String, String> params = SchemaMapper.keyValues(r.getHighlighter().getParamsList());
+        return switch (r.getHighlighter().getType()) {
+            case Lexical -> LexicalHighlighter.parse(params, reader.limits().maxHighlightFragments());
+            case Semantic -> throw SemanticHighlighter.refusal(params, collection.schema());
+            default -> throw MilvusException.invalidParameter("unsupported highlight type: "
+                    + r.getHighlighter().getTypeValue());
+        };
     }
 
     /** A search's results: hits flat by query, scores rounded to {@code roundDecimal} (-1: as they are). */

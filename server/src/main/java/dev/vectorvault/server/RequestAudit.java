@@ -26,9 +26,6 @@ final class RequestAudit {
                 || r.getFunctionScore().getParamsCount() > 0)) {
             throw unsupported("function_score (rerank functions: decay, model, boost, rrf, weighted)");
         }
-        if (r.hasHighlighter()) {
-            throw unsupported("highlighter");
-        }
         if (r.getSubReqsCount() > 0) {
             throw unsupported("sub_reqs");
         }
@@ -72,7 +69,7 @@ final class RequestAudit {
             throw unsupported(at + "function_score");
         }
         if (s.hasHighlighter()) {
-            throw unsupported(at + "highlighter");
+            throw unsupported(at + "highlighter (Milvus highlights plain searches only, not a hybrid search)");
         }
         if (s.getSubReqsCount() > 0) {
             throw unsupported(at + "sub_reqs");

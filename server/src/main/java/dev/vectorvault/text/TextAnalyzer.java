@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -132,6 +133,31 @@ public final class TextAnalyzer {
             throw new UncheckedIOException(e); // a String reader never fails
         }
         return tokens;
+    }
+
+    /**
+     * Where the tokens of {@code text} that are among {@code terms} lie, in token order, as {@code [start, end)} char
+     * offsets into {@code text} (the highlighter's matches; a stemmed token spans the word it came from).
+     */
+    public List<TextSpan> spansOf(String text, Set<String> terms) {
+        List<TextSpan> spans = new ArrayList<>();
+        if (terms.isEmpty() || text.isEmpty()) {
+            return spans;
+        }
+        try (TokenStream stream = analyzer.tokenStream("", text)) {
+            CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
+            OffsetAttribute offset = stream.addAttribute(OffsetAttribute.class);
+            stream.reset();
+            while (stream.incrementToken()) {
+                if (terms.contains(term.toString())) {
+                    spans.add(new TextSpan(offset.startOffset(), offset.endOffset()));
+                }
+            }
+            stream.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a String reader never fails
+        }
+        return spans;
     }
 
     /** The token strings of {@code text}, in order. */

@@ -134,6 +134,7 @@ class ForwardingEndpointTest {
         toInternalA = NettyChannelBuilder.forAddress("127.0.0.1", a.internalPort()).usePlaintext().build();
         MilvusServiceBlockingStub root = stub(toA, "root", "Milvus");
         SmallCollection.create(root, 10);
+        HighlighterRpcTest.createDocs(root);
         ok(root.createAlias(CreateAliasRequest.newBuilder().setCollectionName("c").setAlias("c_alias").build()));
         for (String user : new String[] {"alice", "bob", "carol"}) {
             ok(root.createCredential(CreateCredentialRequest.newBuilder().setUsername(user).setPassword(
@@ -193,6 +194,21 @@ class ForwardingEndpointTest {
                 .addOutputFields("count(*)").build());
         ok(count.getStatus());
         assertThat(count.getFieldsData(0).getScalars().getLongData().getData(0)).isEqualTo(10);
+    }
+
+    /** The owner highlights; its answer comes back whole, highlights included (a search is answered by one node). */
+    @Test
+    void aHighlightedSearchThroughTheOtherNodeKeepsTheOwnersHighlights() {
+        SearchResults found = stub(toB, "root", "Milvus").search(HighlighterRpcTest.fullText(
+                HighlighterRpcTest.lexical("highlight_search_text", "true"), "rice").build());
+        ok(found.getStatus());
+        assertThat(found.getResults().getIds().getIntId().getDataList()).containsExactly(2L, 1L);
+        assertThat(found.getResults().getHighlightResultsList()).singleElement().satisfies(r -> {
+            assertThat(r.getFieldName()).isEqualTo("text");
+            assertThat(HighlighterRpcTest.fragments(r)).containsExactly(
+                    java.util.List.of("<em>rice</em>, <em>rice</em>, <em>rice</em>"),
+                    java.util.List.of("<em>rice</em>"));
+        });
     }
 
     @Test

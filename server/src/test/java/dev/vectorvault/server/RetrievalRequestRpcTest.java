@@ -103,8 +103,11 @@ class RetrievalRequestRpcTest {
     void searchFieldsThatWouldChangeResultsAreRefusedAndDefaultsPass() {
         refused(stub.search(SmallCollection.search(1, "topk", "3").setFunctionScore(FunctionScore.newBuilder()
                 .addFunctions(FunctionSchema.newBuilder().setName("d"))).build()), "function_score");
-        refused(stub.search(SmallCollection.search(1, "topk", "3").setHighlighter(Highlighter.newBuilder()).build()),
-                "highlighter");
+        // A lexical highlighter with nothing to highlight (no search text, no highlight_query) changes nothing.
+        io.milvus.grpc.SearchResults highlighted = stub.search(SmallCollection.search(1, "topk", "3")
+                .setHighlighter(Highlighter.newBuilder()).build());
+        assertThat(highlighted.getStatus().getCode()).as(highlighted.getStatus().getReason()).isZero();
+        assertThat(highlighted.getResults().getHighlightResultsList()).isEmpty();
         refused(stub.search(SmallCollection.search(1, "topk", "3", "ignore_growing", "true").build()),
                 "ignore_growing=true");
         refused(stub.search(SmallCollection.search(1, "topk", "3").setSearchByPrimaryKeys(true).build()),
