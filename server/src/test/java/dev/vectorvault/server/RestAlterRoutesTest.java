@@ -3,13 +3,13 @@ package dev.vectorvault.server;
 import static dev.vectorvault.server.RestCalls.ROOT;
 import static dev.vectorvault.server.RestCalls.ok;
 import static dev.vectorvault.server.RestCalls.post;
+import static dev.vectorvault.server.RestCalls.serverWithAuth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.server.RestCalls.Reply;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +24,16 @@ class RestAlterRoutesTest {
     @TempDir
     Path dir;
 
-    private static LoopbackServer withAuth(Path dir) throws Exception {
-        return LoopbackServer.start(dir, Map.of("common.security.authorizationEnabled", "true"));
+    /** A server with authentication on and a quick-setup collection {@code c} (its index is named "vector"). */
+    private LoopbackServer serverWithCollection() throws Exception {
+        LoopbackServer server = serverWithAuth(dir);
+        try {
+            ok(server, "collections/create", "{\"collectionName\":\"c\",\"dimension\":2}");
+            return server;
+        } catch (Exception | AssertionError e) {
+            server.close();
+            throw e;
+        }
     }
 
     private static JsonNode property(JsonNode properties, String key) {
@@ -48,8 +56,7 @@ class RestAlterRoutesTest {
 
     @Test
     void collectionPropertiesAreSetAndDroppedAndShowInDescribe() throws Exception {
-        try (LoopbackServer server = withAuth(dir)) {
-            ok(server, "collections/create", "{\"collectionName\":\"c\",\"dimension\":2}");
+        try (LoopbackServer server = serverWithCollection()) {
             ok(server, "collections/alter_properties",
                     "{\"collectionName\":\"c\",\"properties\":{\"collection.ttl.seconds\":3600}}");
             JsonNode described = ok(server, "collections/describe", "{\"collectionName\":\"c\"}");
@@ -70,8 +77,7 @@ class RestAlterRoutesTest {
 
     @Test
     void aFieldAddedThroughRestIsNullableInDescribeAndItsMaxLengthCanBeRaised() throws Exception {
-        try (LoopbackServer server = withAuth(dir)) {
-            ok(server, "collections/create", "{\"collectionName\":\"c\",\"dimension\":2}");
+        try (LoopbackServer server = serverWithCollection()) {
             ok(server, "collections/fields/add", "{\"collectionName\":\"c\",\"schema\":{\"fieldName\":\"note\","
                     + "\"dataType\":\"VarChar\",\"nullable\":true,\"elementTypeParams\":{\"max_length\":64}}}");
             JsonNode note = field(ok(server, "collections/describe", "{\"collectionName\":\"c\"}"), "note");
@@ -88,8 +94,7 @@ class RestAlterRoutesTest {
 
     @Test
     void addingAFieldTheGrpcCallRefusesCarriesItsErrorAndAClusteringKeyIsRefusedNotIgnored() throws Exception {
-        try (LoopbackServer server = withAuth(dir)) {
-            ok(server, "collections/create", "{\"collectionName\":\"c\",\"dimension\":2}");
+        try (LoopbackServer server = serverWithCollection()) {
             // Milvus 2.6 adds only nullable fields to a collection that exists.
             Reply notNullable = post(server, "collections/fields/add", ROOT, "{\"collectionName\":\"c\","
                     + "\"schema\":{\"fieldName\":\"n\",\"dataType\":\"Int64\"}}");
@@ -109,8 +114,7 @@ class RestAlterRoutesTest {
 
     @Test
     void functionRoutesCarryTheRefusalsOfTheirGrpcCalls() throws Exception {
-        try (LoopbackServer server = withAuth(dir)) {
-            ok(server, "collections/create", "{\"collectionName\":\"c\",\"dimension\":2}");
+        try (LoopbackServer server = serverWithCollection()) {
             Reply added = post(server, "collections/add_function", ROOT, "{\"collectionName\":\"c\",\"function\":"
                     + "{\"name\":\"bm\",\"type\":\"BM25\",\"inputFieldNames\":[\"t\"],\"outputFieldNames\":[\"s\"]}}");
             assertThat(added.code()).isNotZero();
@@ -130,17 +134,17 @@ class RestAlterRoutesTest {
 
     @Test
     void databasePropertiesAreSetAndDroppedAndIndexPropertiesAreRefusedByAlterIndex() throws Exception {
-        try (LoopbackServer server = withAuth(dir)) {
+        try (LoopbackServer server = serverWithCollection()) {
             ok(server, "databases/create", "{\"dbName\":\"d\"}");
             ok(server, "databases/alter_properties",
                     "{\"dbName\":\"d\",\"properties\":{\"database.max.collections\":7}}");
             JsonNode db = ok(server, "databases/describe", "{\"dbName\":\"d\"}");
             assertThat(property(db.get("properties"), "database.max.collections").asText()).isEqualTo("7");
-            ok(server, "databases/drop_properties", "{\"dbName\":\"d\",\"propertyKeys\":[\"database.max.collections\"]}");
+            ok(server, "databases/drop_properties",
+                    "{\"dbName\":\"d\",\"propertyKeys\":[\"database.max.collections\"]}");
             db = ok(server, "databases/describe", "{\"dbName\":\"d\"}");
             assertThat(property(db.get("properties"), "database.max.collections")).isNull();
 
-            ok(server, "collections/create", "{\"collectionName\":\"c\",\"dimension\":2}");
             Reply mmap = post(server, "indexes/alter_properties", ROOT, "{\"collectionName\":\"c\","
                     + "\"indexName\":\"vector\",\"properties\":{\"mmap.enabled\":true}}");
             assertThat(mmap.code()).isEqualTo(ErrorCode.PARAMETER_INVALID.code());
@@ -156,8 +160,7 @@ class RestAlterRoutesTest {
 
     @Test
     void aUserWithoutThePrivilegeIsRefused403AndNothingChanges() throws Exception {
-        try (LoopbackServer server = withAuth(dir)) {
-            ok(server, "collections/create", "{\"collectionName\":\"c\",\"dimension\":2}");
+        try (LoopbackServer server = serverWithCollection()) {
             ok(server, "users/create", "{\"userName\":\"reader\",\"password\":\"reader-secret\"}");
             Reply denied = post(server, "collections/alter_properties", "Bearer reader:reader-secret",
                     "{\"collectionName\":\"c\",\"properties\":{\"collection.ttl.seconds\":60}}");
@@ -174,7 +177,7 @@ class RestAlterRoutesTest {
 
     @Test
     void roleDescriptionIsAlteredByRootAndAnUnknownRoleIsAnError() throws Exception {
-        try (LoopbackServer server = withAuth(dir)) {
+        try (LoopbackServer server = serverWithAuth(dir)) {
             ok(server, "roles/create", "{\"roleName\":\"writer\"}");
             ok(server, "roles/alter", "{\"roleName\":\"writer\",\"description\":\"writes things\"}");
             Reply unknown = post(server, "roles/alter", ROOT, "{\"roleName\":\"nobody\",\"description\":\"x\"}");

@@ -3,13 +3,13 @@ package dev.vectorvault.server;
 import static dev.vectorvault.server.RestCalls.ROOT;
 import static dev.vectorvault.server.RestCalls.ok;
 import static dev.vectorvault.server.RestCalls.post;
+import static dev.vectorvault.server.RestCalls.serverWithAuth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vectorvault.common.ErrorCode;
 import dev.vectorvault.server.RestCalls.Reply;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,10 +23,6 @@ class RestUpkeepRoutesTest {
     @TempDir
     Path dir;
 
-    private static LoopbackServer withAuth(Path dir) throws Exception {
-        return LoopbackServer.start(dir, Map.of("common.security.authorizationEnabled", "true"));
-    }
-
     private static void collectionWithRows(LoopbackServer server) throws Exception {
         ok(server, "collections/create", "{\"collectionName\":\"c\",\"dimension\":2}");
         ok(server, "entities/insert", "{\"collectionName\":\"c\",\"data\":[{\"id\":1,\"vector\":[1,0]},"
@@ -36,7 +32,7 @@ class RestUpkeepRoutesTest {
 
     @Test
     void compactionAnswersAnIdWhoseStateIsAskedByMilvusNameOrTheNodeSdkName() throws Exception {
-        try (LoopbackServer server = withAuth(dir)) {
+        try (LoopbackServer server = serverWithAuth(dir)) {
             collectionWithRows(server);
             JsonNode compacted = ok(server, "collections/compact", "{\"collectionName\":\"c\"}");
             long id = compacted.get("compactionID").asLong();
@@ -60,7 +56,7 @@ class RestUpkeepRoutesTest {
 
     @Test
     void clusteringCompactionIsRefusedByTheGrpcCallNotDoneAsAnotherKind() throws Exception {
-        try (LoopbackServer server = withAuth(dir)) {
+        try (LoopbackServer server = serverWithAuth(dir)) {
             collectionWithRows(server);
             Reply clustering = post(server, "collections/compact", ROOT,
                     "{\"collectionName\":\"c\",\"isClustering\":true}");
@@ -71,7 +67,7 @@ class RestUpkeepRoutesTest {
 
     @Test
     void refreshLoadKeepsALoadedCollectionLoadedAndTruncateEmptiesIt() throws Exception {
-        try (LoopbackServer server = withAuth(dir)) {
+        try (LoopbackServer server = serverWithAuth(dir)) {
             collectionWithRows(server);
             ok(server, "collections/refresh_load", "{\"collectionName\":\"c\"}");
             assertThat(ok(server, "collections/get_load_state", "{\"collectionName\":\"c\"}").get("loadState")
@@ -89,7 +85,7 @@ class RestUpkeepRoutesTest {
 
     @Test
     void runAnalyzerAnswersTokensPerTextWithDetailAndHashOnlyWhenAsked() throws Exception {
-        try (LoopbackServer server = withAuth(dir)) {
+        try (LoopbackServer server = serverWithAuth(dir)) {
             JsonNode plain = ok(server, "common/run_analyzer", "{\"text\":[\"Hello World\",\"one\"],"
                     + "\"analyzerParams\":\"{\\\"type\\\":\\\"standard\\\"}\"}");
             assertThat(plain.get("results")).hasSize(2);
@@ -113,7 +109,7 @@ class RestUpkeepRoutesTest {
 
     @Test
     void advancedSearchIsHybridSearchUnderItsOldName() throws Exception {
-        try (LoopbackServer server = withAuth(dir)) {
+        try (LoopbackServer server = serverWithAuth(dir)) {
             collectionWithRows(server);
             String body = "{\"collectionName\":\"c\",\"search\":[{\"data\":[[1,0]],\"annsField\":\"vector\","
                     + "\"limit\":2}],\"rerank\":{\"strategy\":\"rrf\",\"params\":{\"k\":60}},\"limit\":2}";
