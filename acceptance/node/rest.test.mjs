@@ -375,3 +375,59 @@ test('REST: Float16, BFloat16 and Int8 vectors round-trip, and searches equal th
     assert.equal(bad.code, 1804);
     assert.match(bad.message, /field f16 must be an array of 4 numbers/);
   });
+
+test('REST: properties, an added field, compaction and refresh_load through the calls Milvus 2.6 added',
+  { timeout: TEST_TIMEOUT_MS }, async () => {
+    const collectionName = unique('rest_alter');
+    ok(await root.createCollection({ collectionName, dimension: 2 }), 'createCollection');
+    ok(await root.alterCollectionProperties({ collectionName, properties: { 'collection.ttl.seconds': 3600 } }),
+      'alterCollectionProperties');
+    const ttl = (described) => described.properties.find((p) => p.key === 'collection.ttl.seconds');
+    assert.equal(ttl(ok(await root.describeCollection({ collectionName }), 'describe')).value, '3600');
+    ok(await root.dropCollectionProperties({ collectionName, propertyKeys: ['collection.ttl.seconds'] }),
+      'dropCollectionProperties');
+    assert.equal(ttl(ok(await root.describeCollection({ collectionName }), 'describe')), undefined);
+
+    ok(await root.addCollectionField({ collectionName,
+      schema: { fieldName: 'note', dataType: 'VarChar', nullable: true, elementTypeParams: { max_length: 64 } } }),
+    'addCollectionField');
+    ok(await root.alterCollectionFieldProperties({ collectionName, fieldName: 'note',
+      fieldParams: { max_length: 128 } }), 'alterCollectionFieldProperties');
+    const note = ok(await root.describeCollection({ collectionName }), 'describe').fields
+      .find((f) => f.name === 'note');
+    assert.equal(note.nullable, true);
+    assert.equal(note.params.find((p) => p.key === 'max_length').value, '128');
+
+    ok(await root.insert({ collectionName,
+      data: [{ id: 1, vector: [1, 0], note: 'a' }, { id: 2, vector: [0, 1], note: 'b' }] }), 'insert');
+    ok(await root.flushCollection({ collectionName }), 'flush');
+    const compaction = ok(await root.compactCollection({ collectionName }), 'compactCollection');
+    assert.equal(typeof compaction.compactionID, 'number');
+    const state = ok(await root.getCompactionState({ collectionName, compactionID: compaction.compactionID }),
+      'getCompactionState');
+    assert.equal(state.state, 'Completed');
+    ok(await root.refreshLoad({ collectionName }), 'refreshLoad');
+    assert.equal(ok(await root.getCollectionLoadState({ collectionName }), 'loadState').loadState,
+      'LoadStateLoaded');
+
+    // Index properties: AlterIndex refuses what it would not act on, and the REST answer carries that refusal.
+    const mmap = await root.alterIndexProperties({ collectionName, indexName: 'vector',
+      properties: { 'mmap.enabled': true } });
+    assert.equal(mmap.code, 1100);
+    assert.match(mmap.message, /mmap\.enabled/);
+    const dropped = await root.dropIndexProperties({ collectionName, indexName: 'vector',
+      propertyKeys: ['mmap.enabled'] });
+    assert.equal(dropped.code, 1100);
+
+    const dbName = unique('rest_db_props');
+    ok(await root.createDatabase({ dbName }), 'createDatabase');
+    ok(await root.alterDatabaseProperties({ dbName, properties: { 'database.max.collections': 7 } }),
+      'alterDatabaseProperties');
+    const maxCollections = (db) => db.properties.find((p) => p.key === 'database.max.collections');
+    assert.equal(maxCollections(ok(await root.describeDatabase({ dbName }), 'describeDatabase')).value, '7');
+    ok(await root.dropDatabaseProperties({ dbName, propertyKeys: ['database.max.collections'] }),
+      'dropDatabaseProperties');
+    assert.equal(maxCollections(ok(await root.describeDatabase({ dbName }), 'describeDatabase')), undefined);
+    ok(await root.dropDatabase({ dbName }), 'dropDatabase');
+    ok(await root.dropCollection({ collectionName }), 'drop');
+  });

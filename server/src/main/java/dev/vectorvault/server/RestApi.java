@@ -27,7 +27,8 @@ import java.util.Map;
  * for and sends it through {@link RestGateway}, so authentication, throttling, RBAC, limits, audit and metrics are
  * the gRPC port's own. Credentials: {@code Authorization: Bearer user:password} (raw), {@code Bearer <token>}, or
  * HTTP Basic; they are turned into the gRPC {@code authorization} value and never logged. The routes themselves live
- * in {@link RestRoutes}.
+ * in {@link RestRoutes}, {@link RestAlterRoutes}, {@link RestUpkeepRoutes}, {@link RestImportRoutes} and
+ * {@link RestResourceGroupRoutes}.
  */
 final class RestApi {
     static final String PREFIX = "/v2/vectordb/";
@@ -55,6 +56,8 @@ final class RestApi {
         RestRoutes.register(routes);
         RestImportRoutes.register(routes);
         RestResourceGroupRoutes.register(routes);
+        RestAlterRoutes.register(routes);
+        RestUpkeepRoutes.register(routes);
     }
 
     /** The routes served, {@code category/action} (tests, documentation). */

@@ -17,6 +17,12 @@ final class RestFailure extends RuntimeException {
         return new RestFailure(200, code.code(), message);
     }
 
+    /** Milvus's answer when a body lacks a field its binding requires (code 1802). */
+    static RestFailure missing(String key) {
+        return new RestFailure(200, ErrorCode.MISSING_REQUIRED_PARAMETERS.code(),
+                "missing required parameters, error: " + key + " is required");
+    }
+
     int httpStatus() {
         return httpStatus;
     }

@@ -191,7 +191,7 @@ final class RestRoutes {
         }
     }
 
-    private static FieldSchema field(JsonNode field, JsonNode schemaNode) {
+    static FieldSchema field(JsonNode field, JsonNode schemaNode) {
         String name = text(field, "fieldName");
         if (name == null || name.isEmpty()) {
             throw new RestFailure(200, ErrorCode.MISSING_REQUIRED_PARAMETERS.code(),
@@ -201,6 +201,11 @@ final class RestRoutes {
         if (type == null) {
             throw new RestFailure(200, ErrorCode.MISSING_REQUIRED_PARAMETERS.code(),
                     "missing required parameters, error: dataType of field " + name + " is required");
+        }
+        if (bool(field, "isClusteringKey", false)) {
+            // No clustering compaction here: the key would be accepted and then mean nothing.
+            throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "field " + name
+                    + ": isClusteringKey is not supported by this server");
         }
         FieldSchema.Builder out = FieldSchema.newBuilder().setName(name).setDataType(dataType(type))
                 .setIsPrimaryKey(bool(field, "isPrimary", false))
@@ -229,7 +234,7 @@ final class RestRoutes {
      * {@code outputFieldNames}, optional {@code description} and {@code params}); the gRPC CreateCollection checks it
      * (BM25 only) and marks the output fields.
      */
-    private static io.milvus.grpc.FunctionSchema function(JsonNode function) {
+    static io.milvus.grpc.FunctionSchema function(JsonNode function) {
         if (!function.isObject()) {
             throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "schema.functions entries must be objects");
         }
@@ -447,6 +452,8 @@ final class RestRoutes {
         });
         routes.put("entities/search", RestRoutes::search);
         routes.put("entities/hybrid_search", RestRoutes::hybridSearch);
+        // Milvus keeps the route's first name for old clients.
+        routes.put("entities/advanced_search", RestRoutes::hybridSearch);
     }
 
     /** {@code pk in [...]} for ids of the collection's primary key type. */
@@ -921,7 +928,7 @@ final class RestRoutes {
                         .addAllProperties(properties(call.body.get("properties"))).build())));
     }
 
-    private static List<KeyValuePair> properties(JsonNode properties) {
+    static List<KeyValuePair> properties(JsonNode properties) {
         List<KeyValuePair> out = new ArrayList<>();
         if (properties == null || properties.isNull()) {
             return out;
@@ -1052,7 +1059,7 @@ final class RestRoutes {
 
     // ------------------------------------------------------------------ helpers
 
-    private static JsonNode done(Status status) {
+    static JsonNode done(Status status) {
         check(status);
         return object();
     }

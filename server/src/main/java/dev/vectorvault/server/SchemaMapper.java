@@ -24,6 +24,11 @@ final class SchemaMapper {
                 continue; // recreated by the catalog when dynamic fields are enabled
             }
             Map<String, String> params = keyValues(f.getTypeParamsList());
+            if (f.getIsClusteringKey()) {
+                // It would be dropped: no clustering compaction here, and DescribeCollection would not show it.
+                throw MilvusException.invalidParameter("field " + f.getName() + ": is_clustering_key is not"
+                        + " supported by this server");
+            }
             if (params.containsKey("multi_analyzer_params")) {
                 // Per-row analyzers change which rows a text search finds: refused, never dropped in silence.
                 throw MilvusException.invalidParameter("type param multi_analyzer_params of field " + f.getName()

@@ -35,6 +35,11 @@ final class RestCalls {
         return post(server.port(), "/v2/vectordb/" + route, authorization, body);
     }
 
+    /** A loopback server with authentication on (root has the default password). */
+    static LoopbackServer serverWithAuth(java.nio.file.Path dir) throws Exception {
+        return LoopbackServer.start(dir, java.util.Map.of("common.security.authorizationEnabled", "true"));
+    }
+
     /** A call as root that must succeed; its {@code data}. */
     static JsonNode ok(LoopbackServer server, String route, String body) throws Exception {
         Reply reply = post(server, route, ROOT, body);

@@ -57,4 +57,12 @@ class SchemaMapperTest {
         assertThatThrownBy(() -> SchemaMapper.fromProto(schema)).isInstanceOf(MilvusException.class)
                 .hasMessageContaining("multi_analyzer_params of field text is not supported");
     }
+
+    @Test
+    void aClusteringKeyIsRefusedNotDropped() {
+        CollectionSchema schema = plain().addFields(FieldSchema.newBuilder().setName("k").setDataType(DataType.Int64)
+                .setIsClusteringKey(true)).build();
+        assertThatThrownBy(() -> SchemaMapper.fromProto(schema)).isInstanceOf(MilvusException.class)
+                .hasMessageContaining("field k: is_clustering_key is not supported");
+    }
 }
