@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * ({@link ImportJobRecords}: {@code job/<id>}), so GetImportState and ListImportTasks answer the same on any node.
  *
  * <p>A job runs on one node, which alone updates its record while the job runs, each time by a compare-and-set on
- * the record it read last; once a record says Completed or Failed no save changes it again ({@link #save}). Each record names that node and the lease of its session; whoever reads a job not yet finished whose node
+ * the record it read last; once a record says Completed or Failed no save changes it again ({@link #save}). Each
+ * record names that node and the lease of its session; whoever reads a job not yet finished whose node
  * no longer holds that session (dead, restarted, or cut off long enough to lose its lease) marks it Failed with the
  * same compare-and-set, so a job never stays Importing after its node is gone, and a node that comes back finds its
  * job ended and stops writing it.

@@ -69,8 +69,8 @@ abstract class ImportBatches implements AutoCloseable {
     }
 
     /**
-     * The one JSON value a text of a file holds (a JSON field's value, {@code $meta}, a CSV cell): text that is empty or
-     * goes on after the value is not JSON, as Milvus's importers find too.
+     * The one JSON value a text of a file holds (a JSON field's value, {@code $meta}, a CSV cell): text that is empty
+     * or goes on after the value is not JSON, as Milvus's importers find too.
      */
     static JsonNode jsonText(String text) throws IOException {
         JsonNode value = WHOLE_VALUE.readTree(text);
