@@ -80,97 +80,77 @@ class JsonImportValuesTest {
         server.close();
     }
 
-    static Stream<Arguments> acceptedJsonFieldValues() {
+    static Stream<Arguments> acceptedValues() {
+        String doc = "\"doc\": ";
+        String meta = "\"doc\": {}, \"$meta\": ";
         return Stream.of(
-                Arguments.of("an object", "{\"a\": [1, 2]}", "{\"a\":[1,2]}"),
-                Arguments.of("the JSON text of an object", "\"{\\\"a\\\": 1}\"", "{\"a\":1}"),
-                Arguments.of("the JSON text of a number", "\"8\"", "8"),
-                Arguments.of("the JSON text of an array", "\"[1, 2]\"", "[1,2]"),
-                Arguments.of("the JSON text of a boolean", "\"true\"", "true"),
-                Arguments.of("the JSON text of a string", "\"\\\"x\\\"\"", "\"x\""));
+                Arguments.of("a JSON field takes an object", "doc", doc + "{\"a\": [1, 2]}", "{\"a\":[1,2]}"),
+                Arguments.of("a JSON field takes the JSON text of an object", "doc", doc + "\"{\\\"a\\\": 1}\"",
+                        "{\"a\":1}"),
+                Arguments.of("a JSON field takes the JSON text of a number", "doc", doc + "\"8\"", "8"),
+                Arguments.of("a JSON field takes the JSON text of an array", "doc", doc + "\"[1, 2]\"", "[1,2]"),
+                Arguments.of("a JSON field takes the JSON text of a boolean", "doc", doc + "\"true\"", "true"),
+                Arguments.of("a JSON field takes the JSON text of a string", "doc", doc + "\"\\\"x\\\"\"", "\"x\""),
+                Arguments.of("$meta takes an object", "$meta", meta + "{\"color\": \"red\"}", "{\"color\":\"red\"}"),
+                Arguments.of("$meta takes the JSON text of an object", "$meta",
+                        meta + "\"{\\\"color\\\": \\\"red\\\"}\"", "{\"color\":\"red\"}"),
+                Arguments.of("$meta takes the JSON text null, holding no key", "$meta", meta + "\"null\"", "{}"));
     }
 
-    @ParameterizedTest(name = "a JSON field takes {0}")
-    @MethodSource("acceptedJsonFieldValues")
-    void aJsonFieldTakesAnObjectOrTheJsonTextOfAnyValue(String kind, String value, String stored) throws Exception {
-        long id = ids.getAndAdd(2);
-        GetImportStateResponse done = importRows(GOOD_ROW.formatted(id),
-                "{\"id\": " + (id + 1) + ", \"v\": [1, 2], \"doc\": " + value + "}");
-        assertThat(done.getState()).as(info(done, "failed_reason")).isEqualTo(ImportState.ImportCompleted);
-        assertThat(stored(id + 1, "doc")).isEqualTo(stored);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("acceptedValues")
+    void aJsonFieldTakesAnObjectOrAnyJsonTextAndTheDynamicFieldAnObjectOrItsText(String behaviour, String field,
+                                                                               String fields, String stored)
+            throws Exception {
+        Imported done = importAfterAGoodRow(fields);
+        assertThat(done.state().getState()).as(info(done.state(), "failed_reason"))
+                .isEqualTo(ImportState.ImportCompleted);
+        assertThat(stored(done.firstId() + 1, field)).isEqualTo(stored);
     }
 
-    static Stream<Arguments> refusedJsonFieldValues() {
+    static Stream<Arguments> refusedValues() {
+        String doc = "\"doc\": ";
+        String meta = "\"doc\": {}, \"$meta\": ";
         return Stream.of(
-                Arguments.of("a number", "8", "not a number"),
-                Arguments.of("an array", "[1, 2]", "not an array"),
-                Arguments.of("a boolean", "true", "not a boolean"),
-                Arguments.of("null, the field not being nullable", "null", "is null"),
-                Arguments.of("text that is not JSON", "\"{a: 1\"", "text that is not JSON"),
-                Arguments.of("JSON text with more after it", "\"{} x\"", "text that is not JSON"));
+                Arguments.of("a JSON field refuses a number", doc + "8", "JSON field doc", "not a number"),
+                Arguments.of("a JSON field refuses an array", doc + "[1, 2]", "JSON field doc", "not an array"),
+                Arguments.of("a JSON field refuses a boolean", doc + "true", "JSON field doc", "not a boolean"),
+                Arguments.of("a JSON field not nullable refuses null", doc + "null", "JSON field doc", "is null"),
+                Arguments.of("a JSON field refuses text that is not JSON", doc + "\"{a: 1\"", "JSON field doc",
+                        "text that is not JSON"),
+                Arguments.of("a JSON field refuses JSON text with more after it", doc + "\"{} x\"", "JSON field doc",
+                        "text that is not JSON"),
+                Arguments.of("$meta refuses a number", meta + "8", "dynamic field $meta", "not a number"),
+                Arguments.of("$meta refuses an array", meta + "[{\"color\": \"red\"}]", "dynamic field $meta",
+                        "not an array"),
+                Arguments.of("$meta refuses a boolean", meta + "false", "dynamic field $meta", "not a boolean"),
+                Arguments.of("$meta refuses null", meta + "null", "dynamic field $meta", "not null"),
+                Arguments.of("$meta refuses text that is not JSON", meta + "\"{color\"", "dynamic field $meta",
+                        "text that is not JSON"),
+                Arguments.of("$meta refuses the JSON text of an array", meta + "\"[1]\"", "dynamic field $meta",
+                        "JSON text of an array, not of an object"),
+                Arguments.of("$meta refuses a key the row has too", "\"doc\": {}, \"color\": \"blue\", \"$meta\": "
+                        + "{\"color\": \"red\"}", "dynamic field $meta", "key color is both in the row and in"));
     }
 
-    @ParameterizedTest(name = "a JSON field refuses {0}")
-    @MethodSource("refusedJsonFieldValues")
-    void aJsonFieldRefusesOtherValuesAndTheJobStoresNothing(String kind, String value, String why) throws Exception {
-        long id = ids.getAndAdd(2);
-        GetImportStateResponse failed = importRows(GOOD_ROW.formatted(id),
-                "{\"id\": " + (id + 1) + ", \"v\": [1, 2], \"doc\": " + value + "}");
-        assertRefused(failed, id, "JSON field doc", why);
+    /** The job fails naming the file, row 2 and the field, and stores neither row. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedValues")
+    void otherValuesFailTheJobAndItStoresNothing(String behaviour, String fields, String field, String why)
+            throws Exception {
+        Imported failed = importAfterAGoodRow(fields);
+        assertThat(failed.state().getState()).isEqualTo(ImportState.ImportFailed);
+        assertThat(info(failed.state(), "failed_reason")).startsWith("file rows-" + failed.firstId() + ".json: row 2: ")
+                .contains(field).contains(why);
+        assertThat(failed.state().getRowCount()).isZero();
+        assertThat(count(failed.firstId())).as("the good row").isZero();
     }
 
     @Test
     void aNullableJsonFieldTakesNull() throws Exception {
-        long id = ids.getAndAdd(2);
-        GetImportStateResponse done = importRows(GOOD_ROW.formatted(id),
-                "{\"id\": " + (id + 1) + ", \"v\": [1, 2], \"doc\": {}, \"note\": null}");
-        assertThat(done.getState()).as(info(done, "failed_reason")).isEqualTo(ImportState.ImportCompleted);
-        assertThat(column(id + 1, "note").getValidDataList()).containsExactly(false);
-    }
-
-    static Stream<Arguments> acceptedDynamicValues() {
-        return Stream.of(
-                Arguments.of("an object", "{\"color\": \"red\"}", "{\"color\":\"red\"}"),
-                Arguments.of("the JSON text of an object", "\"{\\\"color\\\": \\\"red\\\"}\"", "{\"color\":\"red\"}"),
-                Arguments.of("the JSON text null, holding no key", "\"null\"", "{}"));
-    }
-
-    @ParameterizedTest(name = "$meta takes {0}")
-    @MethodSource("acceptedDynamicValues")
-    void theDynamicFieldTakesAnObjectOrItsJsonText(String kind, String value, String stored) throws Exception {
-        long id = ids.getAndAdd(2);
-        GetImportStateResponse done = importRows(GOOD_ROW.formatted(id),
-                "{\"id\": " + (id + 1) + ", \"v\": [1, 2], \"doc\": {}, \"$meta\": " + value + "}");
-        assertThat(done.getState()).as(info(done, "failed_reason")).isEqualTo(ImportState.ImportCompleted);
-        assertThat(stored(id + 1, "$meta")).isEqualTo(stored);
-    }
-
-    static Stream<Arguments> refusedDynamicValues() {
-        return Stream.of(
-                Arguments.of("a number", "8", "not a number"),
-                Arguments.of("an array", "[{\"color\": \"red\"}]", "not an array"),
-                Arguments.of("a boolean", "false", "not a boolean"),
-                Arguments.of("null", "null", "not null"),
-                Arguments.of("text that is not JSON", "\"{color\"", "text that is not JSON"),
-                Arguments.of("the JSON text of an array", "\"[1]\"", "JSON text of an array, not of an object"));
-    }
-
-    @ParameterizedTest(name = "$meta refuses {0}")
-    @MethodSource("refusedDynamicValues")
-    void theDynamicFieldRefusesOtherValuesAndTheJobStoresNothing(String kind, String value, String why)
-            throws Exception {
-        long id = ids.getAndAdd(2);
-        GetImportStateResponse failed = importRows(GOOD_ROW.formatted(id),
-                "{\"id\": " + (id + 1) + ", \"v\": [1, 2], \"doc\": {}, \"$meta\": " + value + "}");
-        assertRefused(failed, id, "dynamic field $meta", why);
-    }
-
-    @Test
-    void aKeyBothInTheRowAndInTheDynamicFieldFailsTheJob() throws Exception {
-        long id = ids.getAndAdd(2);
-        GetImportStateResponse failed = importRows(GOOD_ROW.formatted(id), "{\"id\": " + (id + 1)
-                + ", \"v\": [1, 2], \"doc\": {}, \"color\": \"blue\", \"$meta\": {\"color\": \"red\"}}");
-        assertRefused(failed, id, "dynamic field $meta", "key color is both in the row and in");
+        Imported done = importAfterAGoodRow("\"doc\": {}, \"note\": null");
+        assertThat(done.state().getState()).isEqualTo(ImportState.ImportCompleted);
+        assertThat(column(done.firstId() + 1, "note").getValidDataList()).containsExactly(false);
     }
 
     /** A CSV cell of a JSON field holds JSON text of any value; text going on after the value is not JSON. */
@@ -192,14 +172,6 @@ class JsonImportValuesTest {
                 Arguments.of("an empty cell", "\"\""));
     }
 
-    private void assertRefused(GetImportStateResponse failed, long firstId, String field, String why) {
-        assertThat(failed.getState()).isEqualTo(ImportState.ImportFailed);
-        assertThat(info(failed, "failed_reason")).startsWith("file rows-" + firstId + ".json: row 2: ")
-                .contains(field).contains(why);
-        assertThat(failed.getRowCount()).isZero();
-        assertThat(count(firstId)).as("the good row").isZero();
-    }
-
     private long count(long id) {
         QueryResults r = stub.query(QueryRequest.newBuilder().setCollectionName("docs").setExpr("id == " + id)
                 .addOutputFields("count(*)").build());
@@ -207,12 +179,19 @@ class JsonImportValuesTest {
         return r.getFieldsData(0).getScalars().getLongData().getData(0);
     }
 
-    /** Imports a file of the given rows, named after the first row's id, and waits for the job's end. */
-    private GetImportStateResponse importRows(String... rows) throws Exception {
-        String first = rows[0].substring(rows[0].indexOf(':') + 1, rows[0].indexOf(',')).trim();
-        String file = "rows-" + first + ".json";
-        Files.writeString(dataDir.resolve("import").resolve(file), "[" + String.join(",\n", rows) + "]",
-                StandardCharsets.UTF_8);
+    private record Imported(long firstId, GetImportStateResponse state) {}
+
+    /** Imports a good row, then a row with {@code fields} beside its key and vector; waits for the job's end. */
+    private Imported importAfterAGoodRow(String fields) throws Exception {
+        long id = ids.getAndAdd(2);
+        return new Imported(id, importRows(id, fields));
+    }
+
+    /** Imports a file of a good row with key {@code id}, then the row under test, and waits for the job's end. */
+    private GetImportStateResponse importRows(long id, String fields) throws Exception {
+        String file = "rows-" + id + ".json";
+        Files.writeString(dataDir.resolve("import").resolve(file), "[" + GOOD_ROW.formatted(id) + ",\n{\"id\": "
+                + (id + 1) + ", \"v\": [1, 2], " + fields + "}]", StandardCharsets.UTF_8);
         return awaitEnd(file);
     }
 
