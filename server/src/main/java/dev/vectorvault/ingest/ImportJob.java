@@ -190,10 +190,13 @@ public final class ImportJob {
         }
     }
 
+    /** Fails the job with the reason {@code why}, unless it ended already: an end is final. */
     public synchronized void failed(String why, long nowMillis) {
-        reason = why;
-        finishedMillis = nowMillis;
-        state = State.FAILED;
+        if (!state.finished()) {
+            reason = why;
+            finishedMillis = nowMillis;
+            state = State.FAILED;
+        }
     }
 
     /**

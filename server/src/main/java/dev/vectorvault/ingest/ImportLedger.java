@@ -26,6 +26,10 @@ public interface ImportLedger {
     /**
      * Records the job's current progress (a shared ledger may skip a save that changes only the progress shortly
      * after the last one); returns false when the job was ended elsewhere (failed by another node) and must stop.
+     * A recorded end (Completed or Failed) is final: no later or racing save replaces it.
+     *
+     * @throws dev.vectorvault.common.MilvusException SERVICE_UNAVAILABLE when a shared ledger could not write it; the
+     *                                                job goes on and a later save carries its progress
      */
     boolean save(ImportJob job);
 

@@ -5,6 +5,7 @@ import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.storage.MetaStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * The import jobs of a cluster, one record per job in the metadata store (etcd) that every node reads
  * ({@link ImportJobRecords}: {@code job/<id>}), so GetImportState and ListImportTasks answer the same on any node.
  *
- * <p>A job runs on one node, which alone updates its record, each time by a compare-and-set on the record it wrote
- * last. Each record names that node and the lease of its session; whoever reads a job not yet finished whose node
+ * <p>A job runs on one node, which alone updates its record while the job runs, each time by a compare-and-set on
+ * the record it read last; once a record says Completed or Failed no save changes it again ({@link #save}). Each
+ * record names that node and the lease of its session; whoever reads a job not yet finished whose node
  * no longer holds that session (dead, restarted, or cut off long enough to lose its lease) marks it Failed with the
  * same compare-and-set, so a job never stays Importing after its node is gone, and a node that comes back finds its
  * job ended and stops writing it.
@@ -47,6 +49,11 @@ public final class SharedImportLedger implements ImportLedger {
     private static final long SAVE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Transactions lost in a row before an Import gives up (other nodes keep recording jobs meanwhile). */
     static final int MAX_ADD_ATTEMPTS = 8;
+    /**
+     * Compares lost in a row before a save gives up (each lost to another write of the job's record that did not end
+     * it); the caller's next save, or its retry of the job's end, carries the job on.
+     */
+    static final int MAX_SAVE_ATTEMPTS = 8;
 
     private final MetaStore records;
     private final long nodeId;
@@ -127,6 +134,12 @@ public final class SharedImportLedger implements ImportLedger {
         }
     }
 
+    /**
+     * Writes the job's record by a compare-and-set on the record as this node last saw it. A lost compare means another
+     * writer came first: the job's own thread and a stop both save a job of this node, and a reader fails an orphan.
+     * The record is then read again: an ended one (Completed or Failed) is final and the save gives way; one not ended
+     * was written by this node (its progress, or a write whose answer was lost), and the save is tried over it.
+     */
     @Override
     public boolean save(ImportJob job) {
         Written last = running.get(job.id());
@@ -138,16 +151,31 @@ public final class SharedImportLedger implements ImportLedger {
         if (!state.finished() && state == last.state() && now - last.nanos() < SAVE_INTERVAL_NANOS) {
             return true;
         }
+        String key = key(job.id());
         byte[] record = ImportJobRecords.encode(job, nodeId, currentLease.getAsLong());
-        boolean saved = records.replace(key(job.id()), last.bytes(), record)
-                // an earlier attempt that failed on the way back may have written it already
-                || records.get(key(job.id())).map(stored -> java.util.Arrays.equals(stored, record)).orElse(false);
-        if (!saved || state.finished()) {
+        byte[] expected = last.bytes();
+        for (int attempt = 1; !records.replace(key, expected, record); attempt++) {
+            Optional<byte[]> stored = records.get(key);
+            if (stored.isPresent() && Arrays.equals(stored.get(), record)) {
+                break; // an earlier attempt that failed on the way back wrote it already
+            }
+            if (stored.isEmpty() || ImportJobRecords.decode(key, stored.get()).job().state().finished()) {
+                running.remove(job.id()); // ended elsewhere, or forgotten: this node must stop writing it
+                return false;
+            }
+            if (attempt >= MAX_SAVE_ATTEMPTS) {
+                throw new MilvusException(ErrorCode.SERVICE_UNAVAILABLE, "import job " + job.id() + " was not saved:"
+                        + " its record changed during each of " + MAX_SAVE_ATTEMPTS + " attempts");
+            }
+            expected = stored.get();
+        }
+        if (state.finished()) {
             running.remove(job.id());
         } else {
-            running.put(job.id(), new Written(record, state, now));
+            // Not put back once a stop's save of the end removed it meanwhile.
+            running.computeIfPresent(job.id(), (id, written) -> new Written(record, state, now));
         }
-        return saved;
+        return true;
     }
 
     @Override

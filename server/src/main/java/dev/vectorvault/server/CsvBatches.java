@@ -136,7 +136,7 @@ final class CsvBatches extends ImportBatches {
 
     private JsonNode parse(String cell, String column) {
         try {
-            return JSON.readTree(cell);
+            return jsonText(cell);
         } catch (IOException e) {
             throw fileFailed(name, "the value of " + column + " is not JSON (row " + rowsRead + ")");
         }

@@ -1,7 +1,9 @@
 package dev.vectorvault.server;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,7 +11,6 @@ import dev.vectorvault.catalog.Collection;
 import dev.vectorvault.catalog.DataType;
 import dev.vectorvault.catalog.FieldSchema;
 import dev.vectorvault.common.ErrorCode;
-import dev.vectorvault.common.JsonValues;
 import dev.vectorvault.common.MilvusException;
 import dev.vectorvault.config.ServerConfig.ImportSettings;
 import dev.vectorvault.ingest.JsonRows;
@@ -17,11 +18,11 @@ import dev.vectorvault.query.ColumnBatch;
 import io.milvus.grpc.CollectionSchema;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -30,8 +31,9 @@ import java.util.Map;
  * decodes, so an imported row is checked and stored exactly as the same row inserted.
  */
 abstract class ImportBatches implements AutoCloseable {
-    /** Parses the JSON text cells and {@code $meta} values of row files. */
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Parses the JSON texts of row files (see {@link #jsonText}). */
+    private static final ObjectReader WHOLE_VALUE = new ObjectMapper().reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** The next batch, or null once the group is read. */
     abstract ColumnBatch next();
@@ -66,12 +68,24 @@ abstract class ImportBatches implements AutoCloseable {
         }
     }
 
-    /** Closes readers of a file only read from: a failure to close loses nothing. */
+    /**
+     * The one JSON value a text of a file holds (a JSON field's value, {@code $meta}, a CSV cell): text that is empty
+     * or goes on after the value is not JSON, as Milvus's importers find too.
+     */
+    static JsonNode jsonText(String text) throws IOException {
+        JsonNode value = WHOLE_VALUE.readTree(text);
+        if (value == null || value.isMissingNode()) {
+            throw new IOException("no JSON value");
+        }
+        return value;
+    }
+
     /** A refusal of one file's content: the job fails with the file named first. */
     static MilvusException fileFailed(String file, String why) {
         return new MilvusException(ErrorCode.IMPORT_FAILED, "file " + file + ": " + why);
     }
 
+    /** Closes readers of a file only read from: a failure to close loses nothing. */
     static void closeAll(AutoCloseable... readers) {
         for (AutoCloseable reader : readers) {
             try {
@@ -118,50 +132,98 @@ abstract class ImportBatches implements AutoCloseable {
             ArrayNode array = JsonNodeFactory.instance.arrayNode();
             long row = first;
             for (JsonNode node : batch) {
-                array.add(withJsonTextParsed(withDynamicKeys((ObjectNode) node), row++));
+                ObjectNode values = (ObjectNode) node;
+                withJsonTextParsed(values, row);
+                if (collection.schema().enableDynamicField()) {
+                    withDynamicKeys(values, row);
+                }
+                array.add(values);
+                row++;
             }
             return rowBatch(collection, schema, array, "file " + name + ", rows " + first + "-" + rows.rowsRead());
         }
 
-        /** Milvus's {@code $meta} key holds a row's dynamic fields (an object, or its JSON text); merged as keys. */
-        private ObjectNode withDynamicKeys(ObjectNode row) {
+        /**
+         * Milvus's {@code $meta} key holds a row's dynamic fields: an object, or the JSON text of one (text
+         * {@code null} holds none); merged as keys, none of which the row may carry too. Anything else fails the job,
+         * as it fails Milvus's.
+         */
+        private void withDynamicKeys(ObjectNode row, long rowNumber) {
             JsonNode meta = row.remove(FieldSchema.DYNAMIC_FIELD_NAME);
-            if (meta == null || meta.isNull()) {
-                return row;
+            if (meta == null) {
+                return;
             }
+            String field = "dynamic field " + FieldSchema.DYNAMIC_FIELD_NAME;
             if (meta.isTextual()) {
-                meta = JSON.valueToTree(JsonValues.parse(meta.asText().getBytes(StandardCharsets.UTF_8)));
-            }
-            if (!meta.isObject()) {
-                throw fileFailed(name, "the value of " + FieldSchema.DYNAMIC_FIELD_NAME + " must be a JSON object");
+                meta = parsedText(meta, field, rowNumber);
+                if (meta.isNull()) {
+                    return;
+                }
+                if (!meta.isObject()) {
+                    throw rowFailed(rowNumber, "the value of " + field + " is the JSON text of " + kind(meta)
+                            + ", not of an object");
+                }
+            } else if (!meta.isObject()) {
+                throw rowFailed(rowNumber, "the value of " + field + " must be a JSON object or its JSON text, not "
+                        + kind(meta));
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = meta.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
-                if (!row.has(entry.getKey())) {
-                    row.set(entry.getKey(), entry.getValue());
+                if (row.has(entry.getKey())) {
+                    throw rowFailed(rowNumber, "key " + entry.getKey() + " is both in the row and in " + field);
                 }
+                row.set(entry.getKey(), entry.getValue());
             }
-            return row;
         }
 
         /**
-         * A JSON field's value may be its JSON text, as Milvus's importer takes it (Milvus's Java BulkWriter writes
-         * JSON fields so); an insert row would keep such a string as a JSON string.
+         * A JSON field's value is an object or the JSON text of any value, as Milvus's importer takes it (Milvus's
+         * Java BulkWriter writes JSON fields as text); null where the field is nullable or has a default. Milvus
+         * refuses a number, array or boolean there, which an insert row would take, and so does this.
          */
-        private ObjectNode withJsonTextParsed(ObjectNode row, long rowNumber) {
+        private void withJsonTextParsed(ObjectNode row, long rowNumber) {
             for (FieldSchema field : collection.schema().fields()) {
                 JsonNode value = field.dataType() == DataType.JSON && !field.dynamic() ? row.get(field.name()) : null;
-                if (value != null && value.isTextual()) {
-                    try {
-                        row.set(field.name(), JSON.valueToTree(JsonValues.parse(
-                                value.textValue().getBytes(StandardCharsets.UTF_8))));
-                    } catch (MilvusException e) {
-                        throw new MilvusException(ErrorCode.IMPORT_FAILED, "file " + name + ", row " + rowNumber
-                                + ": the value of JSON field " + field.name() + " is text that is not JSON");
-                    }
+                if (value == null || value.isObject()) {
+                    continue;
+                }
+                String named = "JSON field " + field.name();
+                if (value.isTextual()) {
+                    value = parsedText(value, named, rowNumber);
+                    row.set(field.name(), value);
+                } else if (!value.isNull()) {
+                    throw rowFailed(rowNumber, "the value of " + named + " must be a JSON object or its JSON text, not "
+                            + kind(value));
+                }
+                // Stored values know no JSON null apart from a missing value, so text "null" counts as null too.
+                if (value.isNull() && !field.nullable() && field.defaultValue() == null) {
+                    throw rowFailed(rowNumber, "the value of " + named + " is null, and the field is not nullable");
                 }
             }
-            return row;
+        }
+
+        /** The JSON value a text holds, all of it: text going on after the value is not JSON either. */
+        private JsonNode parsedText(JsonNode text, String field, long rowNumber) {
+            try {
+                return jsonText(text.textValue());
+            } catch (IOException e) {
+                throw rowFailed(rowNumber, "the value of " + field + " is text that is not JSON");
+            }
+        }
+
+        private MilvusException rowFailed(long rowNumber, String why) {
+            return fileFailed(name, "row " + rowNumber + ": " + why);
+        }
+
+        private static String kind(JsonNode value) {
+            return switch (value.getNodeType()) {
+                case ARRAY -> "an array";
+                case BOOLEAN -> "a boolean";
+                case NUMBER -> "a number";
+                case STRING -> "a string";
+                case NULL -> "null";
+                default -> value.getNodeType().name().toLowerCase(Locale.ROOT);
+            };
         }
 
         @Override

@@ -251,14 +251,10 @@ final class ParquetBatches extends ImportBatches {
 
     private JsonNode json(String text, String column, long rowNumber) {
         try {
-            JsonNode node = JSON.readTree(text);
-            if (node != null && !node.isMissingNode()) {
-                return node;
-            }
+            return jsonText(text);
         } catch (IOException e) {
-            // refused below
+            throw fileFailed(name, "row " + rowNumber + ": the value of " + column + " is not JSON");
         }
-        throw fileFailed(name, "row " + rowNumber + ": the value of " + column + " is not JSON");
     }
 
     @Override

@@ -66,4 +66,16 @@ class ImportJobTest {
         assertThat(job.reason()).isEqualTo("stopped; rows written: 3");
         assertThat(job.finishedMillis()).isEqualTo(9);
     }
+
+    /** The embedded ledger keeps the job object itself as its record: its end must be final there. */
+    @Test
+    void aCompletedJobIsNotFailedAfterwards() {
+        ImportJob job = new ImportJob(1, "default", "c", 7, "", List.of(List.of("a.json")), 5);
+        job.writeBatch(() -> { }, 3, rows -> 40);
+        job.completed(9);
+        job.failed("a late failure", 11);
+        assertThat(job.state()).isEqualTo(ImportJob.State.COMPLETED);
+        assertThat(job.reason()).isEmpty();
+        assertThat(job.finishedMillis()).isEqualTo(9);
+    }
 }

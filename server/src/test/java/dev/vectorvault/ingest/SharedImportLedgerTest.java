@@ -23,11 +23,15 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Nodes' ledgers over one metadata store, with the nodes' sessions as a map the test changes. */
 @Timeout(120)
@@ -227,6 +231,79 @@ class SharedImportLedgerTest {
                 store.put(guardKey, Long.toString(created + 1).getBytes(StandardCharsets.US_ASCII));
             }
             return store.putAllWhile(guardKey, guardValue, entries);
+        }
+    }
+
+    @ParameterizedTest(name = "the job ends {0}")
+    @EnumSource(value = ImportJob.State.class, names = {"FAILED", "COMPLETED"})
+    void aProgressSaveWrittenBetweenTheReadAndTheWriteOfTheJobsEndLeavesTheEndRecorded(ImportJob.State end)
+            throws Exception {
+        EndOvertakenByProgress racing = new EndOvertakenByProgress(store, ImportJob.State.IMPORTING);
+        SharedImportLedger a = node(racing, 1, this::session);
+        ImportJob job = job(a);
+        a.add(job, 10);
+        job.checked(20);
+        job.importing(4, 50);
+        AtomicBoolean progressSaved = new AtomicBoolean();
+        Thread jobThread = new Thread(() -> progressSaved.set(a.save(job)));
+        jobThread.start();
+        assertThat(racing.progressHeld.await(60, TimeUnit.SECONDS)).isTrue(); // its record says Importing
+
+        if (end == ImportJob.State.FAILED) {
+            job.failUnlessEnded(j -> "the server stopped during the import", 9); // a stop, on another thread
+        } else {
+            job.completed(9);
+        }
+        assertThat(a.save(job)).as("the end was recorded").isTrue();
+        jobThread.join();
+
+        assertThat(progressSaved).as("the progress write came first").isTrue();
+        ImportJob seen = node(2).find(job.id()).orElseThrow();
+        assertThat(seen.state()).isEqualTo(end);
+        assertThat(seen.reason()).isEqualTo(end == ImportJob.State.FAILED ? "the server stopped during the import"
+                : "");
+        job.importing(8, 60);
+        nanos.addAndGet(5_000_000_000L);
+        assertThat(a.save(job)).as("nothing is saved after the end").isFalse();
+        assertThat(node(2).find(job.id()).orElseThrow().state()).isEqualTo(end);
+    }
+
+    @Test
+    void aSaveThatLosesEveryCompareToWritesNotEndingTheJobGivesUpRetryablyAndTheNextSaveGoesThrough() {
+        RewrittenBeforeEachCompare rewriting = new RewrittenBeforeEachCompare(store);
+        SharedImportLedger a = node(rewriting, 1, this::session);
+        ImportJob job = job(a);
+        a.add(job, 10);
+        job.checking(10);
+        rewriting.rewrites = SharedImportLedger.MAX_SAVE_ATTEMPTS;
+
+        assertThatThrownBy(() -> a.save(job)).isInstanceOfSatisfying(MilvusException.class,
+                e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE))
+                .hasMessage("import job " + job.id() + " was not saved: its record changed during each of "
+                        + SharedImportLedger.MAX_SAVE_ATTEMPTS + " attempts");
+        job.failUnlessEnded(j -> "bad row", 9);
+        assertThat(a.save(job)).as("the end after a save that gave up").isTrue();
+        assertThat(node(2).find(job.id()).orElseThrow().state()).isEqualTo(ImportJob.State.FAILED);
+    }
+
+    /** A store where the record changes (a write that does not end the job) just before each of its next compares. */
+    private static final class RewrittenBeforeEachCompare extends ForwardingMetaStore {
+        int rewrites;
+        private int version;
+
+        RewrittenBeforeEachCompare(MetaStore store) {
+            super(store);
+        }
+
+        @Override
+        public boolean replace(String key, byte[] expected, byte[] value) {
+            if (rewrites > 0) {
+                rewrites--;
+                ImportJobRecords.Entry now = ImportJobRecords.decode(key, store.get(key).orElseThrow());
+                now.job().checking(++version);
+                store.put(key, ImportJobRecords.encode(now.job(), now.node(), now.lease()));
+            }
+            return store.replace(key, expected, value);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.vectorvault.catalog.Database;
 import dev.vectorvault.catalog.TestSchemas;
 import dev.vectorvault.common.HybridClock;
 import dev.vectorvault.config.ServerConfig.ImportSettings;
+import dev.vectorvault.ingest.EndOvertakenByProgress;
 import dev.vectorvault.ingest.ImportFiles;
 import dev.vectorvault.ingest.ImportJob;
 import dev.vectorvault.ingest.ImportLedger;
@@ -22,6 +23,9 @@ import dev.vectorvault.storage.data.DataStore;
 import dev.vectorvault.storage.data.IndexBuildSettings;
 import dev.vectorvault.storage.io.FaultyDisk;
 import dev.vectorvault.storage.wal.Durability;
+import io.milvus.grpc.GetImportStateRequest;
+import io.milvus.grpc.GetImportStateResponse;
+import io.milvus.grpc.ImportState;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -207,6 +211,26 @@ class ImportJobsTest {
         ImportJob ended = ledger(OTHER_NODE).find(reachesItsBoundary.id()).orElseThrow();
         assertThat(ended.state()).isEqualTo(ImportJob.State.FAILED);
         assertThat(ended.reason()).isEqualTo("the server stopped during the import; none of its rows had been written");
+    }
+
+    @Test
+    void aStopsFailedSaveThatRacesTheJobsProgressSaveStaysAndGetImportStateReportsItsReason() throws Exception {
+        // The job's Importing save waits in the store until the stop saves Failed, which then compares after it.
+        EndOvertakenByProgress racing = new EndOvertakenByProgress(records, ImportJob.State.IMPORTING);
+        jobs = jobs(new SharedImportLedger(racing, NODE, () -> NODE * 100, n -> OptionalLong.of(n * 100),
+                System::currentTimeMillis, System::nanoTime), new FaultyDisk(), 0,
+                new ImportRoot(dir.resolve("import")), 0);
+        ImportJob job = submit();
+        assertThat(racing.progressHeld.await(60, TimeUnit.SECONDS)).isTrue();
+        jobs.close(); // no wait: the stop fails the job and records that
+        jobs = jobs(ledger(OTHER_NODE)); // another node answers
+
+        GetImportStateResponse state = new ImportRpc(jobs).state(GetImportStateRequest.newBuilder()
+                .setTask(job.id()).build());
+        assertThat(state.getState()).isEqualTo(ImportState.ImportFailed);
+        assertThat(BulkImportRpcTest.info(state, "failed_reason"))
+                .isEqualTo("the server stopped during the import; the rows it wrote before (0) stay in the collection");
+        assertThat(state.getRowCount()).isZero();
     }
 
     /**
