@@ -36,6 +36,9 @@ final class FieldDataCodec {
     static List<Object> decode(FieldData data, FieldSchema field, int rows) {
         List<Object> present = decodePresent(data, field);
         if (data.getValidDataCount() == 0) {
+            if (field.dataType() == DataType.JSON && present.contains(EMPTY_JSON)) {
+                throw MilvusException.invalidParameter("invalid JSON value of field " + field.name() + ": empty");
+            }
             return present;
         }
         if (data.getValidDataCount() != rows) {
@@ -49,10 +52,20 @@ final class FieldDataCodec {
             boolean valid = data.getValidData(r);
             Object value = compact ? (valid && next < present.size() ? present.get(next++) : null)
                     : present.get(r);
+            if (valid && value == EMPTY_JSON) {
+                throw MilvusException.invalidParameter("invalid JSON value of field " + field.name() + " in row "
+                        + r + ": empty");
+            }
             out.add(valid ? value : null);
         }
         return out;
     }
+
+    /**
+     * An empty JSON entry: never valid JSON, but what a client may put in the place of a null row of a nullable JSON
+     * field (and what this server returns there); valid_data decides, so it is parsed no further.
+     */
+    private static final Object EMPTY_JSON = new Object();
 
     private static List<Object> decodePresent(FieldData data, FieldSchema field) {
         DataType type = field.dataType();
@@ -196,7 +209,8 @@ final class FieldDataCodec {
             case FLOAT_DATA -> scalars.getFloatData().getDataList().forEach(v -> out.add((double) v));
             case DOUBLE_DATA -> out.addAll(scalars.getDoubleData().getDataList());
             case STRING_DATA -> out.addAll(scalars.getStringData().getDataList());
-            case JSON_DATA -> scalars.getJsonData().getDataList().forEach(b -> out.add(JsonValues.parse(b.toByteArray())));
+            case JSON_DATA -> scalars.getJsonData().getDataList()
+                    .forEach(b -> out.add(b.isEmpty() ? EMPTY_JSON : JsonValues.parse(b.toByteArray())));
             case ARRAY_DATA -> {
                 ArrayArray arrays = scalars.getArrayData();
                 for (ScalarField element : arrays.getDataList()) {
