@@ -296,7 +296,7 @@ final class DataRpc {
             throw MilvusException.invalidParameter("Not allowed to do groupBy when doing iteration");
         }
         DecayRanker decay = SearchFunctionScore.decay(r.getFunctionScore(), collection.schema());
-        if (decay != null && iteration != null) {
+        if (decay != null && (iteration != null || "true".equalsIgnoreCase(params.get("iterator")))) {
             throw MilvusException.invalidParameter("Range search do not support rerank"); // Milvus's words
         }
         if (decay != null && groupBy != null) {

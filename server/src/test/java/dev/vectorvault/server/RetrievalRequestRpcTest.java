@@ -172,6 +172,9 @@ class RetrievalRequestRpcTest {
         refused(stub.search(SmallCollection.search(1, "topk", "2", "group_by_field", "id").setFunctionScore(
                 rerank("decay", "id", "function", "gauss", "origin", "1", "scale", "1")).build()),
                 "Current rerank does not support grouping search");
+        refused(stub.search(SmallCollection.search(1, "topk", "2", "iterator", "true").setFunctionScore(
+                rerank("decay", "id", "function", "gauss", "origin", "1", "scale", "1")).build()),
+                "Range search do not support rerank");
         refused(stub.search(SmallCollection.search(1, "topk", "2", "offset", "-1").setFunctionScore(
                 rerank("decay", "id", "function", "gauss", "origin", "1", "scale", "1")).build()), "offset");
         refused(stub.search(SmallCollection.search(1, "topk", "2").setFunctionScore(rerank("boost", ""))
