@@ -61,9 +61,21 @@ public final class EntityReader {
      * the highlighted fields ({@link Highlighting}).
      */
     public ResultRows search(SearchRequest request, LexicalHighlighter highlighter) {
+        return search(request, highlighter, null);
+    }
+
+    /**
+     * A search whose hits are reranked by {@code decay} (null: none) before highlighting. The request's {@code topK}
+     * is then the number of hits the vector search finds per query (Milvus's limit + offset) and its
+     * {@code offset} 0; {@link Rerank} says which of the reranked hits are kept.
+     */
+    public ResultRows search(SearchRequest request, LexicalHighlighter highlighter, Rerank decay) {
         Collection collection = loadedCollection(request.database(), request.collection());
         boolean byKeys = request.primaryKeys() != null;
         int nq = byKeys ? request.primaryKeys().size() : request.queryCount();
+        if (decay != null) {
+            limits.checkSearch(nq, decay.limit(), decay.offset()); // the client's window, before it is widened
+        }
         PreparedSearch prepared = new PreparedSearch(collection, request, nq, limits, filterLimits);
         OutputFields output = OutputFields.resolve(collection.loadedFields(), request.outputFields(), true);
         Highlighting highlighting = Highlighting.prepare(collection, prepared, request, highlighter, limits);
@@ -83,7 +95,8 @@ public final class EntityReader {
             PreparedSearch.Run run = prepared.start(view, cursor);
             List<List<PreparedSearch.Candidate>> pages = pages(prepared, run, view, collection, queries, grouping);
             for (int q = 0; q < queries.length; q++) {
-                List<PreparedSearch.Candidate> page = pages.get(q);
+                List<PreparedSearch.Candidate> page = decay == null ? pages.get(q)
+                        : reranked(pages.get(q), decay, prepared.metric, view, collection);
                 for (PreparedSearch.Candidate c : page) {
                     rows.add(rowOf(view, c.segment(), c.ordinal(), copied));
                     scores.add(c.score());
@@ -205,6 +218,42 @@ public final class EntityReader {
             return new ResultRows(output, rows, toArray(scores), perQuery, rows.size(), pk,
                     prepared.get(0).groupField, groupValues);
         });
+    }
+
+    /** A decay reranker and the window of its reranked hits kept per query. */
+    public record Rerank(DecayRanker ranker, int offset, int limit) {}
+
+    /** One query's hits reranked by the decay ranker, reading each hit's input field and primary key. */
+    private static List<PreparedSearch.Candidate> reranked(List<PreparedSearch.Candidate> page, Rerank rerank,
+                                                           MetricType metric, CollectionView view,
+                                                           Collection collection) {
+        List<FieldSchema> fields = collection.schema().fields();
+        int input = -1;
+        for (int f = 0; f < fields.size(); f++) {
+            if (fields.get(f).name().equals(rerank.ranker().field())) {
+                input = f;
+            }
+        }
+        int pk = primaryKeyIndex(collection);
+        List<RankFusion.Hit> hits = new ArrayList<>(page.size());
+        double[] values = new double[page.size()];
+        for (int i = 0; i < page.size(); i++) {
+            PreparedSearch.Candidate c = page.get(i);
+            hits.add(new RankFusion.Hit(view.value(c.segment(), pk, c.ordinal()), c.score(), c.segment(),
+                    c.ordinal(), null));
+            Object value = view.value(c.segment(), input, c.ordinal());
+            if (!(value instanceof Number number)) {
+                // Not loaded (partial load): Milvus fails the same way when the field is missing from the hits.
+                throw MilvusException.invalidParameter("Rerank decay function can not find input field, name: "
+                        + rerank.ranker().field());
+            }
+            values[i] = number.doubleValue();
+        }
+        List<PreparedSearch.Candidate> kept = new ArrayList<>();
+        for (RankFusion.Hit h : rerank.ranker().rerank(hits, values, metric, rerank.offset(), rerank.limit())) {
+            kept.add(new PreparedSearch.Candidate(h.segment(), h.ordinal(), h.score()));
+        }
+        return kept;
     }
 
     /** A sub-request's score rounded by its own {@code round_decimal}, as a search rounds its scores. */

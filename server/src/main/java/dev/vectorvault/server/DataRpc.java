@@ -12,6 +12,7 @@ import dev.vectorvault.index.RequestedMetric;
 import dev.vectorvault.index.SparseVector;
 import dev.vectorvault.index.VectorEncoding;
 import dev.vectorvault.query.ColumnBatch;
+import dev.vectorvault.query.DecayRanker;
 import dev.vectorvault.query.EntityReader;
 import dev.vectorvault.query.EntityWriter;
 import dev.vectorvault.query.EntityWriter.WriteResult;
@@ -294,6 +295,13 @@ final class DataRpc {
         if (groupBy != null && (iteration != null || "true".equalsIgnoreCase(params.get("iterator")))) {
             throw MilvusException.invalidParameter("Not allowed to do groupBy when doing iteration");
         }
+        DecayRanker decay = SearchFunctionScore.decay(r.getFunctionScore(), collection.schema());
+        if (decay != null && (iteration != null || "true".equalsIgnoreCase(params.get("iterator")))) {
+            throw MilvusException.invalidParameter("Range search do not support rerank"); // Milvus's words
+        }
+        if (decay != null && groupBy != null) {
+            throw MilvusException.invalidParameter("Current rerank does not support grouping search");
+        }
         float radius = floatParam(nested, params, "radius");
         float rangeFilter = floatParam(nested, params, "range_filter");
         int topK = intParam(params, "topk", 0);
@@ -308,10 +316,13 @@ final class DataRpc {
             radius = iteration.radius();
             rangeFilter = iteration.rangeFilter();
         }
+        int offset = iteration == null ? intParam(params, "offset", 0) : 0;
+        // A reranked search finds limit + offset hits by vector score, as Milvus does, and keeps the window after.
+        EntityReader.Rerank rerank = decay == null ? null : new EntityReader.Rerank(decay, offset, topK);
         dev.vectorvault.query.SearchRequest request = new dev.vectorvault.query.SearchRequest(database,
                 r.getCollectionName(), r.getPartitionNamesList(), params.getOrDefault("anns_field", ""),
                 queries.denseFor(collection, params.getOrDefault("anns_field", "")),
-                topK, iteration == null ? intParam(params, "offset", 0) : 0, r.getDsl(),
+                rerank == null ? topK : topK + offset, rerank == null ? offset : 0, r.getDsl(),
                 Templates.of(r.getExprTemplateValuesMap()), r.getOutputFieldsList(),
                 searchMetric(params.get("metric_type")), radius, rangeFilter, nested, groupBy, keys,
                 queries.sparse(), queries.texts(), queries.binary());
@@ -319,13 +330,13 @@ final class DataRpc {
                 r.getGuaranteeTimestamp());
         ResultRows rows;
         try {
-            rows = reader.search(request, highlighter);
+            rows = reader.search(request, highlighter, rerank);
         } catch (IllegalArgumentException e) {
             // The index refuses impossible windows (range_filter past radius) and non-finite query values.
             throw MilvusException.invalidParameter(e.getMessage());
         }
         int roundDecimal = intParam(params, "round_decimal", -1);
-        SearchResultData.Builder results = resultData(collection, rows, request.topK(), roundDecimal);
+        SearchResultData.Builder results = resultData(collection, rows, topK, roundDecimal);
         for (FieldHighlights field : rows.highlights()) {
             HighlightResult.Builder highlight = HighlightResult.newBuilder().setFieldName(field.field());
             field.fragments().forEach(f -> highlight.addDatas(HighlightData.newBuilder().addAllFragments(f)));

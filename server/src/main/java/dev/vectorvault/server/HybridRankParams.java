@@ -61,6 +61,41 @@ record HybridRankParams(int limit, int offset, int roundDecimal) {
         }
     }
 
+    /**
+     * The one function of a {@code function_score}, checked as Milvus checks it ({@code NewFunctionScore},
+     * {@code createFunction}): exactly one, of type {@code Rerank}, without output fields. The message-level
+     * {@code params} are refused naming the field (this server does not read them).
+     */
+    static FunctionSchema onlyRerankFunction(FunctionScore score) {
+        if (score.getParamsCount() > 0) {
+            throw RequestAudit.unsupported("function_score.params (" + score.getParams(0).getKey() + ")");
+        }
+        if (score.getFunctionsCount() != 1) {
+            throw MilvusException.invalidParameter("Currently only supports one rerank, but got "
+                    + score.getFunctionsCount());
+        }
+        FunctionSchema function = score.getFunctions(0);
+        if (function.getType() != FunctionType.Rerank) {
+            throw MilvusException.invalidParameter(function.getType() + " is not rerank function.");
+        }
+        if (function.getOutputFieldNamesCount() > 0) {
+            throw MilvusException.invalidParameter("Rerank function should not have output field, but now is "
+                    + function.getOutputFieldNamesCount());
+        }
+        return function;
+    }
+
+    /** The {@code reranker} param (key in any case), lower-cased; empty when absent. */
+    static String rerankerName(Map<String, String> params) {
+        String reranker = "";
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            if (e.getKey().equalsIgnoreCase("reranker")) {
+                reranker = e.getValue().toLowerCase(Locale.ROOT);
+            }
+        }
+        return reranker;
+    }
+
     /** Whether {@code function_score} names anything: the SDKs' empty message means "not set". */
     static boolean hasFunctions(FunctionScore score) {
         return score.getFunctionsCount() > 0 || score.getParamsCount() > 0;
@@ -73,32 +108,13 @@ record HybridRankParams(int limit, int offset, int roundDecimal) {
      * would be ignored by Milvus; it is refused here, since the two may disagree.
      */
     static Ranker ranker(FunctionScore score, Map<String, String> rank) {
-        if (score.getParamsCount() > 0) {
-            throw RequestAudit.unsupported("function_score.params (" + score.getParams(0).getKey() + ")");
-        }
-        if (score.getFunctionsCount() != 1) {
-            throw MilvusException.invalidParameter("Currently only supports one rerank, but got "
-                    + score.getFunctionsCount());
-        }
-        if (rank.containsKey("strategy")) {
+        if (rank.containsKey("strategy") && score.getParamsCount() == 0 && score.getFunctionsCount() == 1) {
             throw MilvusException.invalidParameter("the ranker is given twice: function_score and rank_params"
                     + " strategy=" + rank.get("strategy") + "; send one");
         }
-        FunctionSchema function = score.getFunctions(0);
-        if (function.getType() != FunctionType.Rerank) {
-            throw MilvusException.invalidParameter(function.getType() + " is not rerank function.");
-        }
-        if (function.getOutputFieldNamesCount() > 0) {
-            throw MilvusException.invalidParameter("Rerank function should not have output field, but now is "
-                    + function.getOutputFieldNamesCount());
-        }
+        FunctionSchema function = onlyRerankFunction(score);
         Map<String, String> params = SchemaMapper.keyValues(function.getParamsList());
-        String reranker = "";
-        for (Map.Entry<String, String> e : params.entrySet()) {
-            if (e.getKey().equalsIgnoreCase("reranker")) {
-                reranker = e.getValue().toLowerCase(Locale.ROOT);
-            }
-        }
+        String reranker = rerankerName(params);
         switch (reranker) {
             case "rrf", "weighted" -> {
                 if (function.getInputFieldNamesCount() > 0) {

@@ -21,11 +21,8 @@ import java.util.Set;
 final class RequestAudit {
     private RequestAudit() {}
 
+    /** A plain search's own fields; its {@code function_score} is read by {@link SearchFunctionScore}. */
     static void search(SearchRequest r) {
-        if (r.hasFunctionScore() && (r.getFunctionScore().getFunctionsCount() > 0
-                || r.getFunctionScore().getParamsCount() > 0)) {
-            throw unsupported("function_score (rerank functions: decay, model, boost, rrf, weighted)");
-        }
         if (r.getSubReqsCount() > 0) {
             throw unsupported("sub_reqs");
         }

@@ -1,6 +1,7 @@
 package dev.vectorvault.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.milvus.grpc.FunctionScore;
 import io.milvus.grpc.FunctionSchema;
@@ -101,8 +102,8 @@ class RetrievalRequestRpcTest {
 
     @Test
     void searchFieldsThatWouldChangeResultsAreRefusedAndDefaultsPass() {
-        refused(stub.search(SmallCollection.search(1, "topk", "3").setFunctionScore(FunctionScore.newBuilder()
-                .addFunctions(FunctionSchema.newBuilder().setName("d"))).build()), "function_score");
+        refused(stub.search(SmallCollection.search(1, "topk", "3").setFunctionScore(rerank("model",
+                "id")).build()), "function_score (model reranker");
         // A lexical highlighter with nothing to highlight (no search text, no highlight_query) changes nothing.
         io.milvus.grpc.SearchResults highlighted = stub.search(SmallCollection.search(1, "topk", "3")
                 .setHighlighter(Highlighter.newBuilder()).build());
@@ -116,6 +117,75 @@ class RetrievalRequestRpcTest {
         SmallCollection.ok(stub.search(SmallCollection.search(1, "topk", "3", "round_decimal", "-1",
                 "ignore_growing", "false", "offset", "0", "params", "{}").setUseDefaultConsistency(true)
                 .setGuaranteeTimestamp(1).setFunctionScore(FunctionScore.newBuilder()).build()).getStatus());
+    }
+
+    private static FunctionScore.Builder rerank(String reranker, String input, String... keyValues) {
+        FunctionSchema.Builder function = FunctionSchema.newBuilder().setName("r")
+                .setType(io.milvus.grpc.FunctionType.Rerank).addParams(SmallCollection.pair("reranker", reranker));
+        if (!input.isEmpty()) {
+            function.addInputFieldNames(input);
+        }
+        for (int i = 0; i < keyValues.length; i += 2) {
+            function.addParams(SmallCollection.pair(keyValues[i], keyValues[i + 1]));
+        }
+        return FunctionScore.newBuilder().addFunctions(function);
+    }
+
+    @Test
+    void decayRerankerReordersTheHitsOfLimitPlusOffsetThenCutsTheWindow() {
+        // Row i lies at L2 distance 4 i^2 from the zero query: turned into 1 - 2 atan(4 i^2) / pi. A gauss decay
+        // around id 1 (scale 1, decay 0.1) gives row 1 factor 1, rows 0 and 2 factor 0.1, row 3 factor 0.0001.
+        FunctionScore.Builder decay = rerank("decay", "id", "function", "gauss", "origin", "1", "scale", "1",
+                "decay", "0.1");
+        SearchResults top = stub.search(SmallCollection.search(1, "topk", "2").setFunctionScore(decay).build());
+        SmallCollection.ok(top.getStatus());
+        assertThat(top.getResults().getIds().getIntId().getDataList()).containsExactly(1L, 0L);
+        assertThat(top.getResults().getTopK()).isEqualTo(2);
+        assertThat(top.getResults().getScores(0)).isCloseTo(greater(4), within(1e-6f));
+        assertThat(top.getResults().getScores(1)).isCloseTo(0.1f, within(1e-6f));
+        // Offset 1, limit 3: rows 0..3 are found, reranked 1, 0, 2, 3, and the first is skipped.
+        SearchResults page = stub.search(SmallCollection.search(1, "topk", "3", "offset", "1",
+                "round_decimal", "3").setFunctionScore(decay).addOutputFields("id").build());
+        SmallCollection.ok(page.getStatus());
+        assertThat(page.getResults().getIds().getIntId().getDataList()).containsExactly(0L, 2L, 3L);
+        assertThat(page.getResults().getTopksList()).containsExactly(3L);
+        assertThat(page.getResults().getScoresList()).containsExactly(0.1f, 0.004f, 0f);
+        assertThat(page.getResults().getFieldsData(0).getScalars().getLongData().getDataList())
+                .containsExactly(0L, 2L, 3L);
+        // Two queries: each reranked on its own.
+        SearchResults two = stub.search(SmallCollection.search(2, "topk", "2").setFunctionScore(decay).build());
+        assertThat(two.getResults().getIds().getIntId().getDataList()).containsExactly(1L, 0L, 1L, 0L);
+    }
+
+    /** Milvus's larger-is-better form of an L2 distance, in float32. */
+    private static float greater(float distance) {
+        return 1f - 2 * (float) Math.atan(distance) / (float) Math.PI;
+    }
+
+    @Test
+    void functionScoreIsCheckedAsMilvusChecksIt() {
+        refused(stub.search(SmallCollection.search(1, "topk", "2").setFunctionScore(rerank("decay", "id",
+                "function", "gauss", "scale", "1")).build()), "Decay function lost param: origin");
+        refused(stub.search(SmallCollection.search(1, "topk", "2").setFunctionScore(rerank("decay", "v",
+                "function", "gauss", "origin", "1", "scale", "1")).build()),
+                "Decay rerank: unsupported input field type");
+        refused(stub.search(SmallCollection.search(1, "topk", "2", "group_by_field", "id").setFunctionScore(
+                rerank("decay", "id", "function", "gauss", "origin", "1", "scale", "1")).build()),
+                "Current rerank does not support grouping search");
+        refused(stub.search(SmallCollection.search(1, "topk", "2", "iterator", "true").setFunctionScore(
+                rerank("decay", "id", "function", "gauss", "origin", "1", "scale", "1")).build()),
+                "Range search do not support rerank");
+        refused(stub.search(SmallCollection.search(1, "topk", "2", "offset", "-1").setFunctionScore(
+                rerank("decay", "id", "function", "gauss", "origin", "1", "scale", "1")).build()), "offset");
+        refused(stub.search(SmallCollection.search(1, "topk", "2").setFunctionScore(rerank("boost", ""))
+                .build()), "function_score (boost reranker)");
+        refused(stub.search(SmallCollection.search(1, "topk", "2").setFunctionScore(rerank("rrf", ""))
+                .build()), "function_score (rrf reranker");
+        refused(stub.search(SmallCollection.search(1, "topk", "2").setFunctionScore(rerank("other", ""))
+                .build()), "Unsupported rerank function: [other]");
+        refused(stub.search(SmallCollection.search(1, "topk", "2").setFunctionScore(FunctionScore.newBuilder()
+                .addFunctions(FunctionSchema.newBuilder().setName("e").setType(io.milvus.grpc.FunctionType.BM25)))
+                .build()), "BM25 is not rerank function.");
     }
 
     @Test
