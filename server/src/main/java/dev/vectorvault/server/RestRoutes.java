@@ -407,10 +407,11 @@ final class RestRoutes {
             String name = call.required("collectionName");
             CollectionSchema schema = call.collectionSchema(RestSchemaService.FOR_UPSERT,
                     UpsertRequest.newBuilder().setDbName(call.db()).setCollectionName(name).build());
-            List<FieldData> columns = RestData.columns(schema, call.body.get("data"), true);
+            boolean partial = call.bool("partialUpdate", false);
+            List<FieldData> columns = RestData.columns(schema, call.body.get("data"), true, partial);
             MutationResult r = call.rpc().upsert(UpsertRequest.newBuilder().setDbName(call.db())
                     .setCollectionName(name).setPartitionName(call.text("partitionName", ""))
-                    .addAllFieldsData(columns).setNumRows(call.body.get("data").size())
+                    .addAllFieldsData(columns).setNumRows(call.body.get("data").size()).setPartialUpdate(partial)
                     .addAllFieldOps(fieldOps(call.body.get("fieldOps"))).build());
             check(r.getStatus());
             ObjectNode data = object().put("upsertCount", r.getUpsertCnt());
