@@ -64,10 +64,14 @@ class RestUpsertPartialUpdateTest {
         return post(server, "entities/upsert", ROOT, json(body));
     }
 
+    /** A partial upsert into t that must succeed; {@code rest} is the body after the flag. */
+    private void partialUpsert(String rest) throws Exception {
+        ok(server, "entities/upsert", json("{'collectionName':'t','partialUpdate':true," + rest + "}"));
+    }
+
     @Test
     void partialUpdateChangesOnlyTheFieldsTheRowsCarry() throws Exception {
-        ok(server, "entities/upsert", json("{'collectionName':'t','partialUpdate':true,"
-                + "'data':[{'id':1,'name':'z'},{'id':2,'name':'y'}]}"));
+        partialUpsert("'data':[{'id':1,'name':'z'},{'id':2,'name':'y'}]");
         JsonNode one = row(1);
         assertThat(one.get("name").asText()).isEqualTo("z");
         assertThat(one.get("score").asDouble()).isEqualTo(1.5);
@@ -80,7 +84,7 @@ class RestUpsertPartialUpdateTest {
 
     @Test
     void dynamicKeysAreMergedIntoTheStoredOnes() throws Exception {
-        ok(server, "entities/upsert", json("{'collectionName':'t','partialUpdate':true,'data':[{'id':1,'size':3}]}"));
+        partialUpsert("'data':[{'id':1,'size':3}]");
         JsonNode one = row(1);
         assertThat(one.get("size").asInt()).isEqualTo(3);
         assertThat(one.get("color").asText()).isEqualTo("red");
@@ -89,8 +93,7 @@ class RestUpsertPartialUpdateTest {
 
     @Test
     void anExplicitNullSetsANullableFieldToNull() throws Exception {
-        ok(server, "entities/upsert", json("{'collectionName':'t','partialUpdate':true,"
-                + "'data':[{'id':1,'score':null},{'id':2,'score':7}]}"));
+        partialUpsert("'data':[{'id':1,'score':null},{'id':2,'score':7}]");
         assertThat(row(1).get("score").isNull()).isTrue();
         assertThat(row(1).get("name").asText()).isEqualTo("a");
         assertThat(row(2).get("score").asDouble()).isEqualTo(7.0);
@@ -139,11 +142,10 @@ class RestUpsertPartialUpdateTest {
 
     @Test
     void fieldOpsApplyWithinAPartialUpdate() throws Exception {
-        ok(server, "entities/upsert", json("{'collectionName':'t','partialUpdate':true,"
-                + "'data':[{'id':1,'tags':[5]}],'fieldOps':[{'fieldName':'tags','op':'ARRAY_APPEND'}]}"));
+        partialUpsert("'data':[{'id':1,'tags':[5]}],'fieldOps':[{'fieldName':'tags','op':'ARRAY_APPEND'}]");
         JsonNode one = row(1);
         assertThat(one.get("tags").toString()).isEqualTo("[1,5]");
-        assertThat(one.get("name").asText()).isEqualTo("a");
         assertThat(one.get("vec").toString()).isEqualTo("[1.0,0.0]");
+        assertThat(one.get("name").asText()).isEqualTo("a");
     }
 }
