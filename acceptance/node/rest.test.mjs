@@ -1,6 +1,7 @@
 // Acceptance test: the official Milvus Node SDK's REST client (HttpClient, RESTful API v2) against a running VectorVault
 // server with authentication on, on the gRPC port as Milvus serves it: users and roles, a quick-setup collection,
-// insert, search, query, get, delete, partitions, aliases, indexes, databases, a privilege denial and a wrong password;
+// insert, search, query, get, (partial) upsert, delete, partitions, aliases, indexes, databases, a privilege denial
+// and a wrong password;
 // sparse (and BM25), binary, Float16, BFloat16 and Int8 vectors in Milvus's JSON shapes, searched as the gRPC client does.
 // Run with `MILVUS_ADDRESS=127.0.0.1:19530 node --test` (NodeSdkAcceptanceTest does this). Root must still have the
 // default password.
@@ -92,9 +93,14 @@ test('REST: quick-setup collection, insert, search, query, get, delete', { timeo
   const upserted = ok(await root.upsert({ collectionName, data: [{ id: 2, vector: [0, 0, 1, 0], tag: 'c' }] }),
     'upsert');
   assert.equal(upserted.upsertCount, 1);
+  // The client passes partialUpdate through: the row keeps the vector it leaves out.
+  ok(await root.upsert({ collectionName, partialUpdate: true, data: [{ id: 4, tag: 'd' }] }), 'partial upsert');
+  const merged = ok(await root.get({ collectionName, id: [4], outputFields: ['vector', 'tag'] }), 'get');
+  assert.deepEqual(merged[0].vector, [1, 0, 0, 0]);
+  assert.equal(merged[0].tag, 'd');
   ok(await root.delete({ collectionName, filter: 'id in [1, 3]' }), 'delete');
   const left = ok(await root.query({ collectionName, filter: 'id > 0', outputFields: ['id', 'tag'] }), 'query');
-  assert.deepEqual(left.map((r) => `${r.id}:${r.tag}`).sort(), ['2:c', '4:b']);
+  assert.deepEqual(left.map((r) => `${r.id}:${r.tag}`).sort(), ['2:c', '4:d']);
 
   ok(await root.releaseCollection({ collectionName }), 'release');
   assert.equal(ok(await root.getCollectionLoadState({ collectionName }), 'loadState').loadState,

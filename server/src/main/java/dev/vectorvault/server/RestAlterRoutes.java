@@ -61,14 +61,14 @@ final class RestAlterRoutes {
             String collection = call.required("collectionName");
             return done(call.rpc().addCollectionFunction(AddCollectionFunctionRequest.newBuilder()
                     .setDbName(call.db()).setCollectionName(collection)
-                    .setFunctionSchema(RestRoutes.function(function(call))).build()));
+                    .setFunctionSchema(RestRoutes.function(function(call), "function")).build()));
         });
         routes.put("collections/alter_function", call -> {
             String collection = call.required("collectionName");
             String name = call.required("functionName");
             return done(call.rpc().alterCollectionFunction(AlterCollectionFunctionRequest.newBuilder()
                     .setDbName(call.db()).setCollectionName(collection).setFunctionName(name)
-                    .setFunctionSchema(RestRoutes.function(function(call))).build()));
+                    .setFunctionSchema(RestRoutes.function(function(call), "function")).build()));
         });
         routes.put("collections/drop_function", call -> done(call.rpc().dropCollectionFunction(
                 DropCollectionFunctionRequest.newBuilder().setDbName(call.db())

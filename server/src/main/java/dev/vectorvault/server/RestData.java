@@ -45,8 +45,24 @@ final class RestData {
 
     /** One column per schema field the rows must carry (not an auto-generated key on insert), plus $meta. */
     static List<FieldData> columns(CollectionSchema schema, JsonNode rows, boolean upsert) {
+        return columns(schema, rows, upsert, false);
+    }
+
+    /**
+     * Columns for a write; with {@code partial} (REST's {@code partialUpdate}) only the fields the rows carry, so
+     * the server keeps the stored values of the others. As in Milvus 2.6, every row of a partial update carries the
+     * same fields (a row leaving out a field the others carry is refused: a column cannot skip a row), a key
+     * included, which names the row to merge into; an explicit null counts as carried and sets a nullable field
+     * to null.
+     */
+    static List<FieldData> columns(CollectionSchema schema, JsonNode rows, boolean upsert, boolean partial) {
         if (rows == null || !rows.isArray() || rows.isEmpty()) {
             throw RestFailure.of(ErrorCode.INVALID_INSERT_DATA, "data must be a non-empty array of row objects");
+        }
+        for (int r = 0; r < rows.size(); r++) {
+            if (!rows.get(r).isObject()) {
+                throw RestFailure.of(ErrorCode.INVALID_INSERT_DATA, "row " + r + " is not a JSON object");
+            }
         }
         List<FieldData> columns = new ArrayList<>();
         Set<String> known = new HashSet<>();
@@ -64,14 +80,14 @@ final class RestData {
                 }
                 continue;
             }
+            if (partial && !carriedByEveryRow(field, rows)) {
+                continue;
+            }
             columns.add(column(field, rows));
         }
         ArrayNode dynamicRows = NODES.arrayNode();
         int index = 0;
         for (JsonNode row : rows) {
-            if (!row.isObject()) {
-                throw RestFailure.of(ErrorCode.INVALID_INSERT_DATA, "row " + index + " is not a JSON object");
-            }
             ObjectNode extra = NODES.objectNode();
             for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
@@ -96,6 +112,32 @@ final class RestData {
                     .setScalars(ScalarField.newBuilder().setJsonData(json)).build());
         }
         return columns;
+    }
+
+    /**
+     * Whether a partial update sends the field: true when every row carries it, false when none does (the key
+     * excepted, which every row must carry); refused when only some rows do.
+     */
+    private static boolean carriedByEveryRow(FieldSchema field, JsonNode rows) {
+        int missingAt = -1;
+        int carried = 0;
+        for (int r = 0; r < rows.size(); r++) {
+            if (rows.get(r).has(field.getName())) {
+                carried++;
+            } else if (missingAt < 0) {
+                missingAt = r;
+            }
+        }
+        if (field.getIsPrimaryKey() && missingAt >= 0) {
+            throw RestFailure.of(ErrorCode.INVALID_INSERT_DATA, "row " + missingAt + " has no value for primary key "
+                    + field.getName() + ": a partial update finds the row to update by its key");
+        }
+        if (carried > 0 && missingAt >= 0) {
+            throw RestFailure.of(ErrorCode.INVALID_INSERT_DATA, "partial update: field " + field.getName()
+                    + " is in " + carried + " of " + rows.size() + " rows (missing from row " + missingAt
+                    + "); every row of one request must carry the same fields");
+        }
+        return carried > 0;
     }
 
     private static FieldData column(FieldSchema field, JsonNode rows) {

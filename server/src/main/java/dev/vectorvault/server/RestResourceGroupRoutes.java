@@ -56,7 +56,7 @@ final class RestResourceGroupRoutes {
         routes.put("resource_groups/alter", call -> {
             JsonNode groups = call.body.get("resource_groups");
             if (groups == null || groups.isNull()) {
-                throw missing("resource_groups");
+                throw RestFailure.missing("resource_groups");
             }
             if (!groups.isObject()) {
                 throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "resource_groups must be an object of configs");
@@ -88,7 +88,7 @@ final class RestResourceGroupRoutes {
         routes.put("resource_groups/transfer_replica", call -> {
             long replicas = call.integer("replicaNum", 0);
             if (replicas == 0) {
-                throw missing("replicaNum");
+                throw RestFailure.missing("replicaNum");
             }
             return done(call.rpc().transferReplica(TransferReplicaRequest.newBuilder().setDbName(call.db())
                     .setSourceResourceGroup(call.required("sourceRgName"))
@@ -125,11 +125,11 @@ final class RestResourceGroupRoutes {
     private static ResourceGroupLimit limit(JsonNode config, String where, String key) {
         JsonNode limit = config.get(key);
         if (limit == null || limit.isNull()) {
-            throw missing(where + key);
+            throw RestFailure.missing(where + key);
         }
         long nodes = RestApi.integer(limit, where + key + ".", "node_num", Long.MIN_VALUE);
         if (nodes == Long.MIN_VALUE) {
-            throw missing(where + key + ".node_num");
+            throw RestFailure.missing(where + key + ".node_num");
         }
         if (nodes < Integer.MIN_VALUE || nodes > Integer.MAX_VALUE) {
             throw RestFailure.of(ErrorCode.PARAMETER_INVALID, where + key + ".node_num must be an int32");
@@ -149,7 +149,7 @@ final class RestResourceGroupRoutes {
         for (JsonNode transfer : list) {
             String group = RestApi.text(transfer, where + key + "[].", "resource_group", "");
             if (group.isEmpty()) {
-                throw missing(where + key + "[].resource_group");
+                throw RestFailure.missing(where + key + "[].resource_group");
             }
             out.add(ResourceGroupTransfer.newBuilder().setResourceGroup(group).build());
         }
@@ -208,11 +208,6 @@ final class RestResourceGroupRoutes {
             ArrayNode list = config.putArray(key);
             transfers.forEach(t -> list.addObject().put("resource_group", t.getResourceGroup()));
         }
-    }
-
-    private static RestFailure missing(String key) {
-        return new RestFailure(200, ErrorCode.MISSING_REQUIRED_PARAMETERS.code(),
-                "missing required parameters, error: " + key + " is required");
     }
 
     private static JsonNode done(Status status) {

@@ -144,7 +144,7 @@ final class RestRoutes {
                     throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "schema.functions must be an array");
                 }
                 for (JsonNode function : functions) {
-                    schema.addFunctions(function(function));
+                    schema.addFunctions(function(function, "schema.functions[]"));
                 }
             }
             JsonNode indexParams = call.body.get("indexParams");
@@ -230,19 +230,20 @@ final class RestRoutes {
     }
 
     /**
-     * One entry of {@code schema.functions} ({@code name}, {@code type}, {@code inputFieldNames},
-     * {@code outputFieldNames}, optional {@code description} and {@code params}); the gRPC CreateCollection checks it
-     * (BM25 only) and marks the output fields.
+     * One function ({@code name}, {@code type}, {@code inputFieldNames}, {@code outputFieldNames}, optional
+     * {@code description} and {@code params}), found at {@code where} in the body (an entry of
+     * {@code schema.functions}, or add/alter_function's {@code function}), the path its refusals name; the gRPC call
+     * checks it (BM25 only) and marks the output fields.
      */
-    static io.milvus.grpc.FunctionSchema function(JsonNode function) {
+    static io.milvus.grpc.FunctionSchema function(JsonNode function, String where) {
         if (!function.isObject()) {
-            throw RestFailure.of(ErrorCode.PARAMETER_INVALID, "schema.functions entries must be objects");
+            throw RestFailure.of(ErrorCode.PARAMETER_INVALID, where + " must be a JSON object");
         }
         String name = text(function, "name");
         String type = text(function, "type");
         if (name == null || name.isEmpty() || type == null || type.isEmpty()) {
             throw new RestFailure(200, ErrorCode.MISSING_REQUIRED_PARAMETERS.code(),
-                    "missing required parameters, error: schema.functions[].name and type are required");
+                    "missing required parameters, error: " + where + ".name and type are required");
         }
         FunctionType functionType = java.util.Arrays.stream(FunctionType.values())
                 .filter(t -> t != FunctionType.UNRECOGNIZED && t.name().equalsIgnoreCase(type)).findFirst()
@@ -407,10 +408,11 @@ final class RestRoutes {
             String name = call.required("collectionName");
             CollectionSchema schema = call.collectionSchema(RestSchemaService.FOR_UPSERT,
                     UpsertRequest.newBuilder().setDbName(call.db()).setCollectionName(name).build());
-            List<FieldData> columns = RestData.columns(schema, call.body.get("data"), true);
+            boolean partial = call.bool("partialUpdate", false);
+            List<FieldData> columns = RestData.columns(schema, call.body.get("data"), true, partial);
             MutationResult r = call.rpc().upsert(UpsertRequest.newBuilder().setDbName(call.db())
                     .setCollectionName(name).setPartitionName(call.text("partitionName", ""))
-                    .addAllFieldsData(columns).setNumRows(call.body.get("data").size())
+                    .addAllFieldsData(columns).setNumRows(call.body.get("data").size()).setPartialUpdate(partial)
                     .addAllFieldOps(fieldOps(call.body.get("fieldOps"))).build());
             check(r.getStatus());
             ObjectNode data = object().put("upsertCount", r.getUpsertCnt());

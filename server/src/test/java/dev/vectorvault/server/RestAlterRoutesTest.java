@@ -133,6 +133,27 @@ class RestAlterRoutesTest {
     }
 
     @Test
+    void functionRefusalsNameTheBodyPathTheRouteReads() throws Exception {
+        try (LoopbackServer server = serverWithCollection()) {
+            Reply unnamed = post(server, "collections/add_function", ROOT, "{\"collectionName\":\"c\","
+                    + "\"function\":{\"type\":\"BM25\"}}");
+            assertThat(unnamed.code()).isEqualTo(ErrorCode.MISSING_REQUIRED_PARAMETERS.code());
+            assertThat(unnamed.body().get("message").asText()).contains("error: function.name and type are required");
+
+            Reply notObject = post(server, "collections/alter_function", ROOT, "{\"collectionName\":\"c\","
+                    + "\"functionName\":\"bm\",\"function\":[]}");
+            assertThat(notObject.code()).isEqualTo(ErrorCode.PARAMETER_INVALID.code());
+            assertThat(notObject.body().get("message").asText()).isEqualTo("function must be a JSON object");
+
+            Reply inSchema = post(server, "collections/create", ROOT, "{\"collectionName\":\"f\",\"schema\":{"
+                    + "\"fields\":[{\"fieldName\":\"id\",\"dataType\":\"Int64\",\"isPrimary\":true}],"
+                    + "\"functions\":[{\"type\":\"BM25\"}]}}");
+            assertThat(inSchema.body().get("message").asText())
+                    .contains("error: schema.functions[].name and type are required");
+        }
+    }
+
+    @Test
     void databasePropertiesAreSetAndDroppedAndIndexPropertiesAreRefusedByAlterIndex() throws Exception {
         try (LoopbackServer server = serverWithCollection()) {
             ok(server, "databases/create", "{\"dbName\":\"d\"}");
