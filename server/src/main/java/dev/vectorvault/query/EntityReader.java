@@ -228,12 +228,7 @@ public final class EntityReader {
                                                            MetricType metric, CollectionView view,
                                                            Collection collection) {
         List<FieldSchema> fields = collection.schema().fields();
-        int input = -1;
-        for (int f = 0; f < fields.size(); f++) {
-            if (fields.get(f).name().equals(rerank.ranker().field())) {
-                input = f;
-            }
-        }
+        int input = fields.indexOf(collection.schema().field(rerank.ranker().field()).orElseThrow());
         int pk = primaryKeyIndex(collection);
         List<RankFusion.Hit> hits = new ArrayList<>(page.size());
         double[] values = new double[page.size()];

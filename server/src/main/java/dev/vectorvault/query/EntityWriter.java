@@ -56,19 +56,12 @@ public final class EntityWriter {
         return write(database, collectionName, partitionName, batch, true, false, List.of());
     }
 
-    /**
-     * Upsert with Milvus 2.6's {@code partial_update}: a row whose key exists keeps the values of the fields the
-     * request leaves out and the dynamic keys it does not send; a row whose key is new is inserted
-     * and needs every field an insert needs. The existing rows are read just before the write; a concurrent write
-     * of the same key in between is overwritten, as with any upsert.
-     */
-    public WriteResult partialUpsert(String database, String collectionName, String partitionName,
-                                     ColumnBatch batch) {
-        return write(database, collectionName, partitionName, batch, true, true, List.of());
-    }
 
     /**
-     * Upsert as Milvus 2.6.17 reads {@code partial_update} with {@code field_ops}: an append or remove makes the
+     * Upsert as Milvus 2.6.17 reads {@code partial_update} with {@code field_ops}. Partial: a row whose key exists
+     * keeps the values of the fields the request leaves out and the dynamic keys it does not send; a row whose key
+     * is new is inserted and needs every field an insert needs. The existing rows are read just before the write; a
+     * concurrent write of the same key in between is overwritten, as with any upsert. An append or remove makes the
      * upsert partial whatever the flag says, and applies the sent elements of its array field to the stored ones
      * ({@link ArrayOperations}). The operations are checked before anything is read; a refused one, or a merged
      * array over its capacity, refuses the whole request.

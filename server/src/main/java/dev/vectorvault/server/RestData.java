@@ -39,7 +39,6 @@ final class RestData {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String DYNAMIC = "$meta";
-    private static final ByteString NULL_JSON = ByteString.copyFromUtf8("null");
 
     private RestData() {}
 
@@ -231,8 +230,8 @@ final class RestData {
             case JSON -> {
                 JSONArray.Builder b = JSONArray.newBuilder();
                 for (JsonNode v : values) {
-                    // A null row's place holds JSON text too: the decoder parses every entry before valid_data.
-                    b.addData(v == null ? NULL_JSON : ByteString.copyFrom(bytes(v)));
+                    // A null row's place stays empty, as the server returns it; valid_data marks it.
+                    b.addData(v == null ? ByteString.EMPTY : ByteString.copyFrom(bytes(v)));
                 }
                 out.setJsonData(b);
             }

@@ -332,8 +332,8 @@ class EntityWriterTest {
         sent.put("size", 4L);
         sent.put("shape", "round");
         // Row 2 gets {} (what the SDKs send for a row without dynamic keys) with a new vector.
-        writer.partialUpsert(DB, "dyn", "", withDynamic(batch(2, "id", values(1L, 2L), "v",
-                values(new float[] {1, 1}, new float[] {2, 2})), List.of(sent, Map.of())));
+        writer.upsert(DB, "dyn", "", withDynamic(batch(2, "id", values(1L, 2L), "v",
+                values(new float[] {1, 1}, new float[] {2, 2})), List.of(sent, Map.of())), true, List.of());
 
         ResultRows rows = fx.reader.query(query("dyn", "id in [1, 2]", List.of("*"), 0, 0));
         Map<String, Object> merged = new LinkedHashMap<>();
@@ -434,7 +434,7 @@ class EntityWriterTest {
         update.put("id", new ArrayList<>(List.of(2L)));
         update.put("title", new ArrayList<>(List.of("new")));
         update.put("score", new ArrayList<>(java.util.Arrays.asList((Object) null)));
-        writer.partialUpsert(DB, "items", "", new ColumnBatch(1, update, null));
+        writer.upsert(DB, "items", "", new ColumnBatch(1, update, null), true, List.of());
 
         Object[] two = row("items", 2L);
         assertThat(two[at("title")]).isEqualTo("new");
@@ -449,18 +449,18 @@ class EntityWriterTest {
         Map<String, List<Object>> newKey = new LinkedHashMap<>();
         newKey.put("id", new ArrayList<>(List.of(9L)));
         newKey.put("title", new ArrayList<>(List.of("x")));
-        failsWith(ErrorCode.PARAMETER_INVALID, () -> writer.partialUpsert(DB, "items", "",
-                new ColumnBatch(1, newKey, null))).hasMessageContaining("is missing in the data");
+        failsWith(ErrorCode.PARAMETER_INVALID, () -> writer.upsert(DB, "items", "",
+                new ColumnBatch(1, newKey, null), true, List.of())).hasMessageContaining("is missing in the data");
         assertThat(live()).isEqualTo(3);
-        writer.partialUpsert(DB, "items", "", rows(9, 1));
+        writer.upsert(DB, "items", "", rows(9, 1), true, List.of());
         assertThat(row("items", 9L)[at("title")]).isEqualTo("t9");
         assertThat(live()).isEqualTo(4);
 
         // The key itself is required.
         Map<String, List<Object>> noKey = new LinkedHashMap<>();
         noKey.put("title", new ArrayList<>(List.of("y")));
-        failsWith(ErrorCode.PARAMETER_INVALID, () -> writer.partialUpsert(DB, "items", "",
-                new ColumnBatch(1, noKey, null))).hasMessageContaining("must assign pk when upsert");
+        failsWith(ErrorCode.PARAMETER_INVALID, () -> writer.upsert(DB, "items", "",
+                new ColumnBatch(1, noKey, null), true, List.of())).hasMessageContaining("must assign pk when upsert");
 
         // And it survives a restart like any write.
         fx.restart();
